@@ -4,3 +4,5 @@
  */
 export { display, displayHTML, updateDisplay, clearOutput, inKernel } from './display/display';
 export type { MimeBundle } from './display/display';
+export { ready, backendInfo, tf } from './backend';
+export type { BackendInfo, BackendChoice } from './backend';

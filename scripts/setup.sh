@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Sets up Latent Lab on Debian with Node 20: system packages (as root, through apt), npm packages,
+# the build, and the Jupyter kernel in the project's own .jupyter folder. Safe and quick to re-run.
+#   bash scripts/setup.sh              # kernel registered for this project only (JUPYTER_PATH=.jupyter)
+#   bash scripts/setup.sh --user-kernel  # also register it in the user's global Jupyter kernels
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+USER_KERNEL=0
+for arg in "$@"; do
+  case "$arg" in
+    --user-kernel) USER_KERNEL=1 ;;
+    *) echo "setup: unknown option '$arg' (known: --user-kernel)" >&2; exit 2 ;;
+  esac
+done
+
+say() { echo "setup: $*"; }
+
+# --- 1. System packages --------------------------------------------------------------------------
+# Jupyter from Debian (PyPI is not reachable); they run on /usr/bin/python3.
+APT_PACKAGES=(jupyter-client jupyter-nbconvert python3-nbclient jupyter-notebook python3-jupyter-kernel-test)
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then missing+=("$p"); fi
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+    say "installing Debian packages: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "setup: these Debian packages are missing: ${missing[*]}" >&2
+    if ! command -v apt-get >/dev/null; then
+      echo "setup: this system has no apt-get; install Jupyter (jupyter_client, nbclient, nbconvert, notebook, jupyter_kernel_test) for /usr/bin/python3 another way." >&2
+    else
+      echo "setup: run as root:  apt-get update && apt-get install -y --no-install-recommends ${missing[*]}" >&2
+    fi
+    exit 1
+  fi
+fi
+
+command -v node >/dev/null || { echo "setup: Node.js 20 or newer is required (node not found)" >&2; exit 1; }
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+[ "$node_major" -ge 20 ] || { echo "setup: Node.js 20 or newer is required (found $(node --version))" >&2; exit 1; }
+
+# --- 2. npm packages (skipped when package-lock.json has not changed since the last install) -------
+stamp=node_modules/.latent-lab-lock.sha256
+lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_hash" ]; then
+  say "npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$lock_hash" > "$stamp"
+fi
+# The package imports itself by name ("latent-lab") from notebooks and tests.
+ln -sfn .. node_modules/latent-lab
+
+# --- 3. Build ---------------------------------------------------------------------------------------
+say "building (tsc)"
+node_modules/.bin/tsc -p tsconfig.json
+
+# --- 4. Jupyter kernel ------------------------------------------------------------------------------
+node dist/kernel/install.js
+if [ "$USER_KERNEL" -eq 1 ]; then node dist/kernel/install.js --user; fi
+say "done. Notebooks: npm run notebooks   Tests: npm test   Jupyter: npm start"

@@ -1,0 +1,20 @@
+import { expect } from 'chai';
+import { runPython } from '../support/jupyter';
+
+describe('kernel (Jupyter protocol)', function () {
+  this.timeout(180_000);
+
+  it('passes the jupyter_kernel_test conformance suite (11 tests; the pager does not apply)', () => {
+    const r = runPython('test/kernel/conformance.py');
+    expect(r.output, r.output).to.match(/Ran 12 tests/);
+    expect(r.output, r.output).to.match(/OK \(skipped=1\)/);
+    expect(r.output).to.match(/test_pager .* skipped/);
+    expect(r.status, r.output).to.equal(0);
+  });
+
+  it('survives exceptions, rejections, type errors, interrupts; restarts; works outside the repository', () => {
+    const r = runPython('test/kernel/robustness.py');
+    expect(r.output, r.output).to.match(/Ran 8 tests/);
+    expect(r.status, r.output).to.equal(0);
+  });
+});
