@@ -6,3 +6,64 @@ export { display, displayHTML, updateDisplay, clearOutput, inKernel } from './di
 export type { MimeBundle } from './display/display';
 export { ready, backendInfo, tf } from './backend';
 export type { BackendInfo, BackendChoice } from './backend';
+
+// Randomness: every random function takes a generator.
+export { Rng, rng } from './random/rng';
+
+// Numerics
+export { logSumExp, logMeanExp, softplus, logSigmoid, logSumExp64, logMeanExp64, softplus64 } from './math/log-space';
+export { stopGradient } from './math/stop-gradient';
+export { logGamma, digamma } from './math/special';
+export { Matrix, cholesky, logDetSPD, inv, symmetricEigen, meanAndCovariance } from './math/linalg64';
+
+// Distributions and KL
+export type { Distribution, TensorLike } from './distributions/distribution';
+export { LocationScale } from './distributions/location-scale';
+export type { LocationScaleOptions } from './distributions/location-scale';
+export { Normal, klNormalNormal } from './distributions/normal';
+export { Laplace } from './distributions/laplace';
+export { Cauchy } from './distributions/cauchy';
+export { StudentT } from './distributions/student-t';
+export { Logistic } from './distributions/logistic';
+export { Gumbel } from './distributions/gumbel';
+export { Uniform } from './distributions/uniform';
+export { Bernoulli, klBernoulliBernoulli } from './distributions/bernoulli';
+export { Categorical, klCategoricalCategorical } from './distributions/categorical';
+export { MultivariateNormal, klMvnMvn } from './distributions/mvn';
+export { MixtureOfGaussians } from './distributions/mixture';
+export { kl, klMonteCarlo, registerKL, hasClosedFormKL } from './distributions/kl';
+export type { KLEstimate } from './distributions/kl';
+
+// Inference
+export { importanceSampling, logMarginalIS, weightDiagnostics } from './inference/importance-sampling';
+export type { ImportanceEstimate, LogMarginalEstimate, WeightDiagnostics } from './inference/importance-sampling';
+export { elbo, elboAnalyticKL, iwae, renyiBound, logImportanceWeights } from './inference/bounds';
+export type { LogJoint, BoundArgs } from './inference/bounds';
+export { scoreFunctionGradient, reparameterizationGradient } from './inference/gradient-estimators';
+export type { GradientEstimate, GradientEstimatorArgs } from './inference/gradient-estimators';
+export { gumbelMax, gumbelSoftmax } from './inference/gumbel-softmax';
+export { caviGaussian, meanFieldElbo } from './inference/cavi';
+export type { MeanFieldGaussian } from './inference/cavi';
+export { fullElbo, minibatchElbo, exactPosterior, robbinsMonro, sviGaussianMean } from './inference/svi';
+export type { GaussianMeanModel, GaussianQ } from './inference/svi';
+export { fitBestGaussian, whitenedNoise } from './inference/best-gaussian';
+export type { BestGaussianResult } from './inference/best-gaussian';
+
+// Tractable models
+export {
+  mixtureLogJoint64, mixtureLogMarginal64, mixturePosterior64, mixtureFisherScore64, mixtureEM,
+  mixtureToTheta, mixtureFromTheta, mixtureMeanLogLikelihood64,
+} from './models/mixture-of-gaussians';
+export type { Mixture1D } from './models/mixture-of-gaussians';
+export { PPCA } from './models/ppca';
+export { linearGaussianMarginal, linearGaussianPosterior } from './models/linear-gaussian';
+export type { LinearGaussian } from './models/linear-gaussian';
+
+// The derivation checker
+export { checks, CheckTable } from './check/result';
+export type { CheckResult, CheckMethod } from './check/result';
+export { checkClose, checkAtMost } from './check/exact';
+export { checkMonteCarlo, estimateMean } from './check/monte-carlo';
+export type { Estimate } from './check/monte-carlo';
+export { integrate1d, integrate2d, gaussLegendre, checkQuadrature } from './check/quadrature';
+export { finiteDifferenceGradient, checkGradient } from './check/finite-differences';

@@ -1,0 +1,29 @@
+// Comparing two exactly computed numbers (closed form against closed form, float32 against float64).
+import { CheckResult } from './result';
+
+export interface CloseOptions {
+  id?: string;
+  /** Relative tolerance (default 1e-6). */
+  rtol?: number;
+  /** Absolute tolerance (default 1e-9). */
+  atol?: number;
+  note?: string;
+  method?: CheckResult['method'];
+}
+
+/** Passes when |lhs − rhs| ≤ atol + rtol·|rhs|. Equal infinities pass; NaN never does. */
+export function checkClose(name: string, lhs: number, rhs: number, options: CloseOptions = {}): CheckResult {
+  const rtol = options.rtol ?? 1e-6;
+  const atol = options.atol ?? 1e-9;
+  if (!(rtol >= 0) || !(atol >= 0)) throw new Error('checkClose: rtol and atol must be non-negative');
+  const tolerance = atol + rtol * Math.abs(rhs);
+  const error = lhs === rhs ? 0 : Math.abs(lhs - rhs);
+  return { id: options.id, name, method: options.method ?? 'exact', lhs, rhs, error, tolerance, pass: error <= tolerance, note: options.note };
+}
+
+/** Passes when lhs ≤ rhs + atol (an inequality such as a bound). error is how far lhs exceeds rhs (0 if not). */
+export function checkAtMost(name: string, lhs: number, rhs: number, options: { id?: string; atol?: number; note?: string } = {}): CheckResult {
+  const atol = options.atol ?? 0;
+  const error = Math.max(0, lhs - rhs);
+  return { id: options.id, name, method: 'exact', lhs, rhs, error, tolerance: atol, pass: !Number.isNaN(lhs) && !Number.isNaN(rhs) && error <= atol, note: options.note ?? 'lhs ≤ rhs' };
+}

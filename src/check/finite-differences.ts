@@ -1,0 +1,33 @@
+// Central differences: ∂f/∂θ_i ≈ (f(θ + h e_i) − f(θ − h e_i)) / 2h, error O(h²).
+import { CheckResult } from './result';
+
+/** The gradient of a scalar function of a parameter vector by central differences. */
+export function finiteDifferenceGradient(f: (theta: number[]) => number, theta: number[], h = 1e-5): number[] {
+  if (!(h > 0)) throw new Error(`finiteDifferenceGradient: h must be positive, got ${h}`);
+  return theta.map((_, i) => {
+    const plus = theta.slice(); plus[i] += h;
+    const minus = theta.slice(); minus[i] -= h;
+    return (f(plus) - f(minus)) / (2 * h);
+  });
+}
+
+/**
+ * Compares an analytic gradient with central differences entry by entry:
+ * passes when every |g_i − fd_i| ≤ atol + rtol·|fd_i|. lhs/rhs in the result are the gradients' norms.
+ */
+export function checkGradient(name: string, f: (theta: number[]) => number, gradient: number[], theta: number[],
+  options: { id?: string; h?: number; rtol?: number; atol?: number } = {}): CheckResult {
+  if (gradient.length !== theta.length) throw new Error(`checkGradient: gradient has ${gradient.length} entries, theta ${theta.length}`);
+  const fd = finiteDifferenceGradient(f, theta, options.h);
+  const rtol = options.rtol ?? 1e-5, atol = options.atol ?? 1e-7;
+  // The entry closest to failing decides: its error and tolerance are reported.
+  let error = 0, tolerance = atol, worst = -1;
+  fd.forEach((v, i) => {
+    const e = Math.abs(gradient[i] - v), t = atol + rtol * Math.abs(v);
+    const ratio = Number.isNaN(e) ? Infinity : e / t;
+    if (ratio > worst) { worst = ratio; error = e; tolerance = t; }
+  });
+  const pass = worst <= 1;
+  const norm = (v: number[]) => Math.sqrt(v.reduce((s, x) => s + x * x, 0));
+  return { id: options.id, name, method: 'finite-differences', lhs: norm(gradient), rhs: norm(fd), error, tolerance, pass, note: `${theta.length} entries, h = ${options.h ?? 1e-5}` };
+}

@@ -1,0 +1,50 @@
+// Monte Carlo sides of an identity: a sample mean with its standard error, and the z-test of two sides.
+import { CheckResult } from './result';
+
+export interface Estimate {
+  value: number;
+  /** Standard error of value. 0 for an exact number. */
+  se: number;
+  n?: number;
+}
+
+/** Sample mean and its standard error sd/√n (sd with the n − 1 denominator). */
+export function estimateMean(samples: ArrayLike<number>): Estimate {
+  const n = samples.length;
+  if (n < 2) throw new Error(`estimateMean: need at least 2 samples, got ${n}`);
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += samples[i];
+  mean /= n;
+  let ss = 0;
+  for (let i = 0; i < n; i++) ss += (samples[i] - mean) ** 2;
+  const value = mean;
+  if (!Number.isFinite(value)) throw new Error('estimateMean: the samples contain a non-finite value');
+  return { value, se: Math.sqrt(ss / (n - 1) / n), n };
+}
+
+type Side = number | Estimate | ArrayLike<number>;
+
+function asEstimate(s: Side): Estimate {
+  if (typeof s === 'number') return { value: s, se: 0 };
+  if ('value' in (s as Estimate) && 'se' in (s as Estimate)) return s as Estimate;
+  return estimateMean(s as ArrayLike<number>);
+}
+
+/**
+ * Compares two sides, each an exact number, an estimate with SE, or raw samples (their mean is used).
+ * Passes when |lhs − rhs| ≤ zMax·SE, SE = √(SE_l² + SE_r²). zMax defaults to 4.
+ */
+export function checkMonteCarlo(name: string, lhs: Side, rhs: Side, options: { id?: string; zMax?: number; note?: string } = {}): CheckResult {
+  const l = asEstimate(lhs);
+  const r = asEstimate(rhs);
+  const zMax = options.zMax ?? 4;
+  if (!(zMax > 0)) throw new Error(`checkMonteCarlo: zMax must be positive, got ${zMax}`);
+  const se = Math.sqrt(l.se ** 2 + r.se ** 2);
+  if (!(se > 0)) throw new Error(`checkMonteCarlo: '${name}' has zero standard error on both sides; use checkClose for exact values`);
+  const error = Math.abs(l.value - r.value);
+  const n = l.n ?? r.n;
+  return {
+    id: options.id, name, method: 'monte-carlo', lhs: l.value, rhs: r.value, error, tolerance: zMax * se,
+    se, z: (l.value - r.value) / se, pass: error <= zMax * se, note: options.note ?? (n ? `n = ${n}` : undefined),
+  };
+}

@@ -1,0 +1,82 @@
+// Numerical integration in float64: composite Gauss–Legendre in 1-D and 2-D. Infinite limits are mapped
+// to (−1, 1) by x = t/(1 − t²), dx = (1 + t²)/(1 − t²)² dt.
+import { CheckResult } from './result';
+import { checkClose } from './exact';
+
+const cache = new Map<number, { nodes: number[]; weights: number[] }>();
+
+/** Gauss–Legendre nodes and weights on [−1, 1] (Newton's method on P_n). */
+export function gaussLegendre(n: number): { nodes: number[]; weights: number[] } {
+  if (!Number.isInteger(n) || n < 1) throw new Error(`gaussLegendre: n must be a positive integer, got ${n}`);
+  const hit = cache.get(n);
+  if (hit) return hit;
+  const nodes: number[] = [], weights: number[] = [];
+  for (let i = 1; i <= n; i++) {
+    let x = Math.cos((Math.PI * (i - 0.25)) / (n + 0.5));
+    let dp = 0;
+    for (let iter = 0; iter < 100; iter++) {
+      let p0 = 1, p1 = x;
+      for (let k = 2; k <= n; k++) { const p2 = ((2 * k - 1) * x * p1 - (k - 1) * p0) / k; p0 = p1; p1 = p2; }
+      const pn = n === 1 ? x : p1;
+      const pnm1 = n === 1 ? 1 : p0;
+      dp = (n * (x * pn - pnm1)) / (x * x - 1);
+      const dx = pn / dp;
+      x -= dx;
+      if (Math.abs(dx) < 1e-15) break;
+    }
+    nodes.push(x);
+    weights.push(2 / ((1 - x * x) * dp * dp));
+  }
+  const out = { nodes, weights };
+  cache.set(n, out);
+  return out;
+}
+
+export interface QuadratureOptions {
+  /** Number of equal panels (default 64). */
+  panels?: number;
+  /** Gauss–Legendre points per panel (default 16). */
+  order?: number;
+}
+
+/** The interval's map to a finite one: returns [t0, t1, x(t), dx/dt]. */
+function mapInterval(a: number, b: number): [number, number, (t: number) => number, (t: number) => number] {
+  if (Number.isNaN(a) || Number.isNaN(b) || !(b > a)) throw new Error(`integrate: need a < b, got [${a}, ${b}]`);
+  const finite = Number.isFinite(a) && Number.isFinite(b);
+  if (finite) return [a, b, (t) => t, () => 1];
+  const x = (t: number) => t / (1 - t * t);
+  const dx = (t: number) => (1 + t * t) / (1 - t * t) ** 2;
+  const inverse = (v: number) => (Number.isFinite(v) ? (v === 0 ? 0 : (-1 + Math.sqrt(1 + 4 * v * v)) / (2 * v)) : Math.sign(v));
+  return [inverse(a), inverse(b), x, dx];
+}
+
+/** ∫_a^b f(x) dx; a and b may be ±Infinity. */
+export function integrate1d(f: (x: number) => number, a: number, b: number, options: QuadratureOptions = {}): number {
+  const panels = options.panels ?? 64;
+  const { nodes, weights } = gaussLegendre(options.order ?? 16);
+  const [t0, t1, x, dx] = mapInterval(a, b);
+  const h = (t1 - t0) / panels;
+  let sum = 0;
+  for (let p = 0; p < panels; p++) {
+    const mid = t0 + (p + 0.5) * h;
+    for (let i = 0; i < nodes.length; i++) {
+      const t = mid + 0.5 * h * nodes[i];
+      const v = f(x(t)) * dx(t);
+      if (Number.isFinite(v)) sum += 0.5 * h * weights[i] * v;
+      else if (Number.isNaN(v)) throw new Error(`integrate1d: f returned NaN at x = ${x(t)}`);
+    }
+  }
+  return sum;
+}
+
+/** ∬ f(x, y) dx dy over [ax, bx] × [ay, by] (limits may be infinite). */
+export function integrate2d(f: (x: number, y: number) => number, [ax, bx]: [number, number], [ay, by]: [number, number], options: QuadratureOptions = {}): number {
+  return integrate1d((x) => integrate1d((y) => f(x, y), ay, by, options), ax, bx, options);
+}
+
+/** Compares a quadrature integral with an exact value. */
+export function checkQuadrature(name: string, f: (x: number) => number, [a, b]: [number, number], exact: number,
+  options: QuadratureOptions & { id?: string; rtol?: number; atol?: number } = {}): CheckResult {
+  const value = integrate1d(f, a, b, options);
+  return checkClose(name, value, exact, { id: options.id, rtol: options.rtol ?? 1e-8, atol: options.atol ?? 1e-10, method: 'quadrature', note: `∫ over [${a}, ${b}]` });
+}

@@ -1,0 +1,82 @@
+// What a derivation check returns: both sides, the error, the tolerance and the verdict. A list of
+// results displays as a table in a notebook (toMimeBundle) and is asserted on in tests.
+
+export type CheckMethod = 'monte-carlo' | 'quadrature' | 'finite-differences' | 'exact';
+
+export interface CheckResult {
+  /** Ledger id (../shared/DERIVATIONS.md), e.g. "D17". */
+  id?: string;
+  /** What is being checked, in words. */
+  name: string;
+  method: CheckMethod;
+  /** Left side (usually the estimate or the formula under test). */
+  lhs: number;
+  /** Right side (usually the exact value). */
+  rhs: number;
+  /** |lhs − rhs| (or, for gradients, the largest entry-wise difference). */
+  error: number;
+  tolerance: number;
+  /** Standard error of lhs − rhs, for Monte Carlo checks. */
+  se?: number;
+  /** (lhs − rhs) / se, for Monte Carlo checks. */
+  z?: number;
+  pass: boolean;
+  /** Extra context shown in the table (e.g. "n = 10000"). */
+  note?: string;
+}
+
+const fmt = (v: number | undefined): string =>
+  v === undefined ? '' : Number.isInteger(v) && Math.abs(v) < 1e9 ? String(v) : v.toPrecision(6);
+
+const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+const COLUMNS: [string, (r: CheckResult) => string][] = [
+  ['id', (r) => r.id ?? ''],
+  ['check', (r) => r.name],
+  ['method', (r) => r.method],
+  ['lhs', (r) => fmt(r.lhs)],
+  ['rhs', (r) => fmt(r.rhs)],
+  ['|error|', (r) => fmt(r.error)],
+  ['tolerance', (r) => fmt(r.tolerance)],
+  ['SE', (r) => fmt(r.se)],
+  ['z', (r) => (r.z === undefined ? '' : r.z.toFixed(2))],
+  ['pass', (r) => (r.pass ? '✓' : '✗')],
+  ['note', (r) => r.note ?? ''],
+];
+
+/** A list of check results that shows itself as a table in the kernel. */
+export class CheckTable {
+  constructor(readonly results: CheckResult[]) {}
+
+  get allPass(): boolean {
+    return this.results.every((r) => r.pass);
+  }
+
+  /** Throws, listing each failing check, unless all pass. */
+  assertAll(): void {
+    const failed = this.results.filter((r) => !r.pass);
+    if (failed.length) {
+      throw new Error('failed checks:\n' + failed.map((r) => `  ${r.id ?? ''} ${r.name}: lhs ${fmt(r.lhs)} rhs ${fmt(r.rhs)} error ${fmt(r.error)} > tolerance ${fmt(r.tolerance)}`).join('\n'));
+    }
+  }
+
+  toString(): string {
+    const rows = [COLUMNS.map(([h]) => h), ...this.results.map((r) => COLUMNS.map(([, f]) => f(r)))];
+    const widths = COLUMNS.map((_, j) => Math.max(...rows.map((row) => row[j].length)));
+    return rows.map((row) => row.map((c, j) => c.padEnd(widths[j])).join('  ').trimEnd()).join('\n');
+  }
+
+  toMimeBundle(): Record<string, string> {
+    const head = COLUMNS.map(([h]) => `<th>${h}</th>`).join('');
+    const body = this.results.map((r) => {
+      const style = r.pass ? '' : ' style="background:#fdd"';
+      return `<tr${style}>${COLUMNS.map(([, f]) => `<td>${escape(f(r))}</td>`).join('')}</tr>`;
+    }).join('');
+    return { 'text/html': `<table class="latent-checks"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`, 'text/plain': this.toString() };
+  }
+}
+
+/** Collects results into a table: the last expression of a notebook cell shows it. */
+export function checks(...results: (CheckResult | CheckResult[])[]): CheckTable {
+  return new CheckTable(results.flat());
+}

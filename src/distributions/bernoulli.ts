@@ -1,0 +1,75 @@
+// Bernoulli from logits ℓ (or probabilities p = σ(ℓ)): log p(x) = x·ℓ − softplus(ℓ), stable for |ℓ| up to 1e4.
+import * as tf from '@tensorflow/tfjs-core';
+import { Rng } from '../random/rng';
+import { logSigmoid, softplus } from '../math/log-space';
+import { Distribution, TensorLike, asTensor, checkValue, requireAll, sampleShape } from './distribution';
+import { registerKL } from './kl';
+
+export class Bernoulli implements Distribution {
+  /** log-odds ℓ = log p − log(1 − p), shape [...batch]. */
+  readonly logits: tf.Tensor;
+  readonly batchShape: number[];
+  readonly eventShape: number[] = [];
+
+  /** Exactly one of logits and probs. */
+  constructor(params: { logits: TensorLike; probs?: undefined } | { probs: TensorLike; logits?: undefined }, options: { validate?: boolean } = {}) {
+    if ((params.logits === undefined) === (params.probs === undefined)) {
+      throw new Error('Bernoulli: give exactly one of logits and probs');
+    }
+    if (params.probs !== undefined) {
+      const p = asTensor(params.probs, 'Bernoulli: probs');
+      if (options.validate ?? true) requireAll(p, (v) => v >= 0 && v <= 1, 'Bernoulli: probs must be in [0, 1]');
+      this.logits = tf.tidy(() => tf.sub(tf.log(p), tf.log1p(tf.neg(p))));
+    } else {
+      this.logits = asTensor(params.logits!, 'Bernoulli: logits');
+      if (options.validate ?? true) requireAll(this.logits, (v) => !Number.isNaN(v), 'Bernoulli: logits must not be NaN');
+    }
+    this.batchShape = this.logits.shape;
+  }
+
+  probs(): tf.Tensor {
+    return tf.sigmoid(this.logits);
+  }
+
+  sample(rng: Rng, n?: number): tf.Tensor {
+    const u = rng.uniform(sampleShape(n, this.batchShape));
+    return tf.tidy(() => tf.cast(tf.less(u, tf.sigmoid(this.logits)), 'float32'));
+  }
+
+  rsample(): tf.Tensor {
+    throw new Error('Bernoulli.rsample: a discrete distribution has no reparameterized samples; use sample with a score-function estimator, or a relaxation');
+  }
+
+  /** x·ℓ − softplus(ℓ); x in {0, 1} (shape [...sample, ...batch]). */
+  logProb(x: tf.Tensor): tf.Tensor {
+    checkValue(x, this, 'Bernoulli.logProb');
+    return tf.tidy(() => tf.sub(tf.mul(x, this.logits), softplus(this.logits)));
+  }
+
+  /** H = softplus(ℓ) − ℓ·σ(ℓ). */
+  entropy(): tf.Tensor {
+    return tf.tidy(() => tf.sub(softplus(this.logits), tf.mul(this.logits, tf.sigmoid(this.logits))));
+  }
+
+  mean(): tf.Tensor {
+    return this.probs();
+  }
+
+  variance(): tf.Tensor {
+    return tf.tidy(() => { const p = tf.sigmoid(this.logits); return tf.mul(p, tf.sub(1, p)); });
+  }
+}
+
+/** KL(Bern(a)‖Bern(b)) = σ(a)(log σ(a) − log σ(b)) + σ(−a)(log σ(−a) − log σ(−b)), in log space. */
+export function klBernoulliBernoulli(q: Bernoulli, p: Bernoulli): tf.Tensor {
+  return tf.tidy(() => {
+    const a = q.logits;
+    const b = p.logits;
+    const t1 = tf.mul(tf.sigmoid(a), tf.sub(logSigmoid(a), logSigmoid(b)));
+    const t0 = tf.mul(tf.sigmoid(tf.neg(a)), tf.sub(logSigmoid(tf.neg(a)), logSigmoid(tf.neg(b))));
+    // 0·(−∞) where q puts no mass: that term is 0.
+    const clean = (t: tf.Tensor) => tf.where(tf.isNaN(t), tf.zerosLike(t), t);
+    return tf.add(clean(t1), clean(t0));
+  });
+}
+registerKL(Bernoulli, Bernoulli, klBernoulliBernoulli);

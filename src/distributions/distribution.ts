@@ -1,0 +1,78 @@
+// The distribution interface (as in distrax / TFP): sample, rsample, logProb, entropy, mean, variance.
+// Shapes: a distribution has a batch shape B and an event shape E. sample(rng, n) returns [n, ...B, ...E]
+// (or [...B, ...E] without n); logProb(x) takes [...S, ...B, ...E] and returns [...S, ...B].
+import * as tf from '@tensorflow/tfjs-core';
+import { Rng } from '../random/rng';
+
+export type TensorLike = tf.Tensor | number | number[] | number[][] | number[][][];
+
+export interface Distribution {
+  readonly batchShape: number[];
+  readonly eventShape: number[];
+  /** Samples without gradient: [n, ...batch, ...event]. */
+  sample(rng: Rng, n?: number): tf.Tensor;
+  /** Reparameterized samples: gradients flow to the parameters. Throws for discrete families. */
+  rsample(rng: Rng, n?: number): tf.Tensor;
+  /** log p(x): [...sample, ...batch, ...event] → [...sample, ...batch]. */
+  logProb(x: tf.Tensor): tf.Tensor;
+  /** H[p], [...batch]; throws where there is no closed form. */
+  entropy(): tf.Tensor;
+  mean(): tf.Tensor;
+  variance(): tf.Tensor;
+}
+
+/** A float32 tensor from a tensor or nested numbers; `name` is used in errors. */
+export function asTensor(x: TensorLike, name: string): tf.Tensor {
+  if (x instanceof tf.Tensor) return x.dtype === 'float32' ? x : tf.cast(x, 'float32');
+  if (typeof x === 'number' || Array.isArray(x)) return tf.tensor(x as number[], undefined, 'float32');
+  throw new Error(`${name} must be a tensor, a number or an array of numbers`);
+}
+
+/** Shape of broadcasting a and b; the error names both arguments. */
+export function broadcastShapes(a: number[], b: number[], names: [string, string]): number[] {
+  const n = Math.max(a.length, b.length);
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const da = a[a.length - n + i] ?? 1;
+    const db = b[b.length - n + i] ?? 1;
+    if (da !== db && da !== 1 && db !== 1) {
+      throw new Error(`${names[0]} [${a}] and ${names[1]} [${b}] have shapes that do not broadcast`);
+    }
+    out.push(da === 1 ? db : da);
+  }
+  return out;
+}
+
+/** Throws, naming the argument, unless every entry satisfies `ok`. Reads the values (a GPU/wasm sync). */
+export function requireAll(t: tf.Tensor, ok: (v: number) => boolean, message: string): void {
+  const values = t.dataSync();
+  for (let i = 0; i < values.length; i++) {
+    if (!ok(values[i])) throw new Error(`${message}, got ${values[i]}`);
+  }
+}
+
+export function sampleShape(n: number | undefined, shape: number[]): number[] {
+  if (n === undefined) return shape;
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`sample: n must be a positive integer, got ${n}`);
+  return [n, ...shape];
+}
+
+/** Checks that x ends in the distribution's batch+event shape (broadcasting allowed) and returns x. */
+export function checkValue(x: tf.Tensor, d: Distribution, fn: string): tf.Tensor {
+  const tail = [...d.batchShape, ...d.eventShape];
+  const ev = d.eventShape.length;
+  if (x.rank < ev) throw new Error(`${fn}: x has shape [${x.shape}], needs an event of shape [${d.eventShape}]`);
+  const xe = x.shape.slice(x.rank - ev);
+  if (xe.some((s, i) => s !== d.eventShape[i])) {
+    throw new Error(`${fn}: x has shape [${x.shape}], its last ${ev} dims must be the event shape [${d.eventShape}]`);
+  }
+  broadcastShapes(x.shape, tail, ['x', 'the batch+event shape']);
+  return x;
+}
+
+/** Sums the last k axes (the event axes) of t. */
+export function sumLast(t: tf.Tensor, k: number): tf.Tensor {
+  if (k === 0) return t;
+  const axes = Array.from({ length: k }, (_, i) => t.rank - k + i);
+  return tf.sum(t, axes);
+}

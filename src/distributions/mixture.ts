@@ -1,0 +1,124 @@
+// Mixture of Gaussians with diagonal components (D02):
+// p(x) = Σ_k π_k N(x; μ_k, diag σ_k²);  P(z=k | x) = π_k N(x; μ_k, σ_k²) / p(x), all in log space.
+// means and scales have shape [K, ...event] (event [] for a 1-D mixture); weights are [K].
+import * as tf from '@tensorflow/tfjs-core';
+import { Rng } from '../random/rng';
+import { logSumExp } from '../math/log-space';
+import { Distribution, TensorLike, asTensor, broadcastShapes, checkValue, requireAll, sampleShape, sumLast } from './distribution';
+
+const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
+
+export class MixtureOfGaussians implements Distribution {
+  readonly logWeights: tf.Tensor;
+  readonly means: tf.Tensor;
+  readonly scales: tf.Tensor;
+  readonly batchShape: number[] = [];
+  readonly eventShape: number[];
+  readonly numComponents: number;
+
+  /** Give exactly one of weights (probabilities, summing to 1) and logits. */
+  constructor(params: { weights?: TensorLike; logits?: TensorLike; means: TensorLike; scales: TensorLike }, options: { validate?: boolean } = {}) {
+    if ((params.weights === undefined) === (params.logits === undefined)) {
+      throw new Error('MixtureOfGaussians: give exactly one of weights and logits');
+    }
+    this.means = asTensor(params.means, 'MixtureOfGaussians: means');
+    this.scales = asTensor(params.scales, 'MixtureOfGaussians: scales');
+    if (this.means.rank < 1) throw new Error('MixtureOfGaussians: means must have shape [K, ...event]');
+    const shape = broadcastShapes(this.means.shape, this.scales.shape, ['MixtureOfGaussians: means', 'scales']);
+    if (shape.join() !== this.means.shape.join()) throw new Error(`MixtureOfGaussians: scales [${this.scales.shape}] must broadcast to means [${this.means.shape}]`);
+    this.numComponents = this.means.shape[0];
+    this.eventShape = this.means.shape.slice(1);
+    const validate = options.validate ?? true;
+    let logits: tf.Tensor;
+    if (params.weights !== undefined) {
+      const w = asTensor(params.weights, 'MixtureOfGaussians: weights');
+      if (validate) {
+        requireAll(w, (v) => v >= 0 && v <= 1, 'MixtureOfGaussians: weights must be in [0, 1]');
+        requireAll(tf.tidy(() => tf.sum(w)), (s) => Math.abs(s - 1) < 1e-4, 'MixtureOfGaussians: weights must sum to 1');
+      }
+      logits = tf.log(w);
+    } else {
+      logits = asTensor(params.logits!, 'MixtureOfGaussians: logits');
+    }
+    if (logits.rank !== 1 || logits.shape[0] !== this.numComponents) {
+      throw new Error(`MixtureOfGaussians: weights/logits must have shape [${this.numComponents}], got [${logits.shape}]`);
+    }
+    if (validate) requireAll(this.scales, (v) => v > 0 && Number.isFinite(v), 'MixtureOfGaussians: scales must be positive and finite');
+    this.logWeights = tf.tidy(() => tf.sub(logits, logSumExp(logits, -1, true)));
+  }
+
+  /** log π_k + log N(x; μ_k, σ_k²) for every component: [...sample, K]. */
+  componentLogJoint(x: tf.Tensor): tf.Tensor {
+    checkValue(x, this, 'MixtureOfGaussians');
+    const ev = this.eventShape.length;
+    return tf.tidy(() => {
+      const xk = tf.expandDims(x, x.rank - ev);
+      const u = tf.div(tf.sub(xk, this.means), this.scales);
+      const comp = sumLast(tf.sub(tf.mul(tf.square(u), -0.5), tf.add(tf.log(this.scales), HALF_LOG_2PI)), ev);
+      return tf.add(comp, this.logWeights);
+    });
+  }
+
+  /** log p(x) = logSumExp_k(log π_k + log N(x; μ_k, σ_k²)). */
+  logProb(x: tf.Tensor): tf.Tensor {
+    return tf.tidy(() => logSumExp(this.componentLogJoint(x), -1));
+  }
+
+  /** Responsibilities P(z=k | x): [...sample, K], rows sum to 1. */
+  posterior(x: tf.Tensor): tf.Tensor {
+    return tf.tidy(() => tf.exp(tf.sub(this.componentLogJoint(x), tf.expandDims(this.logProb(x), -1))));
+  }
+
+  /** Ancestral sampling: z ~ Categorical(π), then x ~ N(μ_z, σ_z²). Returns x; see sampleWithComponents for z. */
+  sample(rng: Rng, n?: number): tf.Tensor {
+    const { x, z } = this.sampleWithComponents(rng, n ?? 1);
+    z.dispose();
+    if (n === undefined) { const squeezed = tf.squeeze(x, [0]); x.dispose(); return squeezed; }
+    return x;
+  }
+
+  /** Pairs (z, x) from z ~ p(z), x ~ p(x | z) (D01): z [n], x [n, ...event]. */
+  sampleWithComponents(rng: Rng, n: number): { x: tf.Tensor; z: tf.Tensor } {
+    sampleShape(n, []);
+    const logW = this.logWeights.dataSync();
+    const z = Array.from({ length: n }, () => {
+      let best = -Infinity, arg = 0;
+      for (let k = 0; k < logW.length; k++) {
+        const g = logW[k] - Math.log(-Math.log(rng.nextUniform()));
+        if (g > best) { best = g; arg = k; }
+      }
+      return arg;
+    });
+    const eps = rng.normal([n, ...this.eventShape]);
+    return tf.tidy(() => {
+      const idx = tf.tensor1d(z, 'int32');
+      const x = tf.add(tf.gather(this.means, idx), tf.mul(tf.gather(tf.broadcastTo(this.scales, this.means.shape), idx), eps));
+      return { x, z: tf.cast(idx, 'float32') };
+    });
+  }
+
+  rsample(): tf.Tensor {
+    throw new Error('MixtureOfGaussians.rsample: the component choice is discrete, so samples are not reparameterizable');
+  }
+
+  entropy(): tf.Tensor {
+    throw new Error('MixtureOfGaussians.entropy: no closed form; estimate −E[log p(x)] by Monte Carlo');
+  }
+
+  mean(): tf.Tensor {
+    return tf.tidy(() => tf.sum(tf.mul(this.weightsFor(), this.means), 0));
+  }
+
+  /** Σ_k π_k(σ_k² + μ_k²) − (Σ_k π_k μ_k)². */
+  variance(): tf.Tensor {
+    return tf.tidy(() => {
+      const second = tf.sum(tf.mul(this.weightsFor(), tf.add(tf.square(this.scales), tf.square(this.means))), 0);
+      return tf.sub(second, tf.square(this.mean()));
+    });
+  }
+
+  /** π reshaped to [K, 1, …] to broadcast against means. */
+  private weightsFor(): tf.Tensor {
+    return tf.reshape(tf.exp(this.logWeights), [this.numComponents, ...this.eventShape.map(() => 1)]);
+  }
+}

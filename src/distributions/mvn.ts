@@ -1,0 +1,113 @@
+// MultivariateNormal N(μ, Σ) with full covariance. Σ = LLᵀ is factored in float64 (tfjs has no Cholesky).
+// log p(x) = −½‖L⁻¹(x−μ)‖² − Σ_i log L_ii − (d/2) log 2π;  H = ½ log|Σ| + (d/2) log(2πe)  (D18).
+// loc may carry batch axes [...batch, d]; the covariance is shared. Gradients flow to loc.
+import * as tf from '@tensorflow/tfjs-core';
+import { stopGradient } from '../math/stop-gradient';
+import { Rng } from '../random/rng';
+import { Matrix, MatrixLike, cholesky, inv, toMatrix } from '../math/linalg64';
+import { Distribution, TensorLike, asTensor, checkValue, sampleShape } from './distribution';
+import { registerKL } from './kl';
+
+export class MultivariateNormal implements Distribution {
+  readonly loc: tf.Tensor;
+  readonly batchShape: number[];
+  readonly eventShape: number[];
+  /** L with Σ = LLᵀ, float64. */
+  readonly scaleTril64: Matrix;
+  readonly covariance64: Matrix;
+  /** log|Σ|. */
+  readonly logDet: number;
+  private readonly scaleTrilT: tf.Tensor2D;
+  private readonly precisionTrilT: tf.Tensor2D;
+
+  /** Give exactly one of covariance Σ and scaleTril L (lower triangular, positive diagonal). */
+  constructor(params: { loc: TensorLike; covariance?: MatrixLike; scaleTril?: MatrixLike }) {
+    this.loc = asTensor(params.loc, 'MultivariateNormal: loc');
+    if (this.loc.rank < 1) throw new Error('MultivariateNormal: loc must have shape [...batch, d]');
+    const d = this.loc.shape[this.loc.rank - 1];
+    if ((params.covariance === undefined) === (params.scaleTril === undefined)) {
+      throw new Error('MultivariateNormal: give exactly one of covariance and scaleTril');
+    }
+    if (params.covariance !== undefined) {
+      this.covariance64 = toMatrix(params.covariance, 'MultivariateNormal: covariance');
+      if (this.covariance64.rows !== d) throw new Error(`MultivariateNormal: covariance is ${this.covariance64.rows}×${this.covariance64.columns}, loc has d = ${d}`);
+      this.scaleTril64 = cholesky(this.covariance64, 'MultivariateNormal: covariance');
+    } else {
+      const l = toMatrix(params.scaleTril!, 'MultivariateNormal: scaleTril');
+      if (l.rows !== d || l.columns !== d) throw new Error(`MultivariateNormal: scaleTril must be ${d}×${d}`);
+      for (let i = 0; i < d; i++) {
+        if (!(l.get(i, i) > 0)) throw new Error('MultivariateNormal: scaleTril must have a positive diagonal');
+        for (let j = i + 1; j < d; j++) if (l.get(i, j) !== 0) throw new Error('MultivariateNormal: scaleTril must be lower triangular');
+      }
+      this.scaleTril64 = l;
+      this.covariance64 = l.mmul(l.transpose());
+    }
+    let logDet = 0;
+    for (let i = 0; i < d; i++) logDet += 2 * Math.log(this.scaleTril64.get(i, i));
+    this.logDet = logDet;
+    this.scaleTrilT = tf.tensor2d(this.scaleTril64.transpose().to2DArray());
+    this.precisionTrilT = tf.tensor2d(inv(this.scaleTril64).transpose().to2DArray());
+    this.batchShape = this.loc.shape.slice(0, -1);
+    this.eventShape = [d];
+  }
+
+  get dim(): number {
+    return this.eventShape[0];
+  }
+
+  /** μ + εLᵀ, ε ~ N(0, I): reparameterized in loc. */
+  rsample(rng: Rng, n?: number): tf.Tensor {
+    const eps = rng.normal(sampleShape(n, [...this.batchShape, this.dim]));
+    return tf.tidy(() => tf.add(this.loc, matmulLast(eps, this.scaleTrilT)));
+  }
+
+  sample(rng: Rng, n?: number): tf.Tensor {
+    return tf.tidy(() => stopGradient(this.rsample(rng, n)));
+  }
+
+  logProb(x: tf.Tensor): tf.Tensor {
+    checkValue(x, this, 'MultivariateNormal.logProb');
+    return tf.tidy(() => {
+      const y = matmulLast(tf.sub(x, this.loc), this.precisionTrilT);
+      return tf.sub(tf.mul(tf.sum(tf.square(y), -1), -0.5), 0.5 * this.logDet + 0.5 * this.dim * Math.log(2 * Math.PI));
+    });
+  }
+
+  entropy(): tf.Tensor {
+    return tf.fill(this.batchShape, 0.5 * this.logDet + 0.5 * this.dim * Math.log(2 * Math.PI * Math.E));
+  }
+
+  mean(): tf.Tensor {
+    return this.loc.clone();
+  }
+
+  /** The diagonal of Σ. */
+  variance(): tf.Tensor {
+    const diag = Array.from({ length: this.dim }, (_, i) => this.covariance64.get(i, i));
+    return tf.tidy(() => tf.broadcastTo(tf.tensor1d(diag), [...this.batchShape, this.dim]));
+  }
+}
+
+/** x[..., d] · M[d, k] → [..., k]. */
+function matmulLast(x: tf.Tensor, m: tf.Tensor2D): tf.Tensor {
+  const lead = x.shape.slice(0, -1);
+  const flat = tf.reshape(x, [-1, x.shape[x.rank - 1]]);
+  return tf.reshape(tf.matMul(flat, m), [...lead, m.shape[1]]);
+}
+
+/**
+ * KL(N(μq,Σq)‖N(μp,Σp)) = ½[tr(Σp⁻¹Σq) + (μp−μq)ᵀΣp⁻¹(μp−μq) − d + log|Σp| − log|Σq|]  (D17).
+ * The covariance terms are float64; the mean term is a tensor (differentiable in the locs).
+ */
+export function klMvnMvn(q: MultivariateNormal, p: MultivariateNormal): tf.Tensor {
+  if (q.dim !== p.dim) throw new Error(`kl(MultivariateNormal‖MultivariateNormal): dimensions ${q.dim} and ${p.dim} differ`);
+  const pPrec = inv(p.covariance64);
+  const trace = pPrec.mmul(q.covariance64).trace();
+  const constant = 0.5 * (trace - q.dim + p.logDet - q.logDet);
+  return tf.tidy(() => {
+    const diff = tf.sub(p.loc, q.loc);
+    const y = matmulLast(diff, tf.tensor2d(inv(p.scaleTril64).transpose().to2DArray()));
+    return tf.add(tf.mul(tf.sum(tf.square(y), -1), 0.5), constant);
+  });
+}
+registerKL(MultivariateNormal, MultivariateNormal, klMvnMvn);

@@ -1,0 +1,33 @@
+// Normal(loc, scale): log p(x) = −½((x−μ)/σ)² − log σ − ½ log 2π. With eventDims = 1 this is the
+// diagonal Gaussian N(μ, diag σ²) of the VAE's encoder.
+import * as tf from '@tensorflow/tfjs-core';
+import { Rng } from '../random/rng';
+import { sumLast } from './distribution';
+import { registerKL } from './kl';
+import { LocationScale } from './location-scale';
+
+const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
+
+export class Normal extends LocationScale {
+  protected readonly standardEntropy = 0.5 * Math.log(2 * Math.PI * Math.E);
+  protected readonly standardMoments = { mean: 0, variance: 1 };
+  protected standardSample(rng: Rng, shape: number[]) { return rng.normal(shape); }
+  protected standardLogProb(u: tf.Tensor) { return tf.sub(tf.mul(tf.square(u), -0.5), HALF_LOG_2PI); }
+}
+
+/**
+ * KL(N(μq,σq²)‖N(μp,σp²)) = log(σp/σq) + (σq² + (μq−μp)²)/(2σp²) − ½, summed over event axes (D17).
+ * Against N(0,1): ½(μ² + σ² − 1) − log σ.
+ */
+export function klNormalNormal(q: Normal, p: Normal): tf.Tensor {
+  if (q.eventShape.length !== p.eventShape.length) {
+    throw new Error(`kl(Normal‖Normal): event shapes [${q.eventShape}] and [${p.eventShape}] differ`);
+  }
+  return tf.tidy(() => {
+    const ratio = tf.div(tf.square(q.scale), tf.square(p.scale));
+    const diff = tf.div(tf.square(tf.sub(q.loc, p.loc)), tf.square(p.scale));
+    const elem = tf.mul(tf.sub(tf.add(ratio, diff), tf.add(1, tf.log(ratio))), 0.5);
+    return sumLast(elem, q.eventShape.length);
+  });
+}
+registerKL(Normal, Normal, klNormalNormal);

@@ -1,0 +1,34 @@
+// StudentT(df, loc, scale): log p(x) = log Γ((ν+1)/2) − log Γ(ν/2) − ½ log(νπ) − log σ − (ν+1)/2 · log(1 + u²/ν).
+// Sampled as z/√(g/ν), z ~ N(0,1), g ~ χ²_ν = Gamma(ν/2, ½): reparameterizable in loc and scale (D24).
+import * as tf from '@tensorflow/tfjs-core';
+import { Rng } from '../random/rng';
+import { digamma, logGamma } from '../math/special';
+import { TensorLike } from './distribution';
+import { LocationScale, LocationScaleOptions } from './location-scale';
+
+export class StudentT extends LocationScale {
+  readonly df: number;
+  protected readonly standardEntropy: number;
+  protected readonly standardMoments: { mean?: number; variance?: number };
+  private readonly logNorm: number;
+
+  constructor(df: number, loc: TensorLike, scale: TensorLike, options: LocationScaleOptions = {}) {
+    super(loc, scale, options);
+    if (!(df > 0) || !Number.isFinite(df)) throw new Error(`StudentT: df must be positive and finite, got ${df}`);
+    this.df = df;
+    this.logNorm = logGamma((df + 1) / 2) - logGamma(df / 2) - 0.5 * Math.log(df * Math.PI);
+    // H = (ν+1)/2 [ψ((ν+1)/2) − ψ(ν/2)] + log(√ν B(ν/2, ½))
+    this.standardEntropy = ((df + 1) / 2) * (digamma((df + 1) / 2) - digamma(df / 2))
+      + 0.5 * Math.log(df) + logGamma(df / 2) + logGamma(0.5) - logGamma((df + 1) / 2);
+    this.standardMoments = { mean: df > 1 ? 0 : undefined, variance: df > 2 ? df / (df - 2) : undefined };
+  }
+
+  protected standardSample(rng: Rng, shape: number[]) {
+    const df = this.df;
+    return rng.tensor(shape, (r) => r.nextNormal() / Math.sqrt((2 * r.nextGamma(df / 2)) / df));
+  }
+
+  protected standardLogProb(u: tf.Tensor) {
+    return tf.sub(this.logNorm, tf.mul(tf.log1p(tf.div(tf.square(u), this.df)), (this.df + 1) / 2));
+  }
+}

@@ -1,0 +1,52 @@
+// Uniform(low, high): log p(x) = −log(high − low) on [low, high), −∞ outside. rsample = low + (high−low)·u.
+import * as tf from '@tensorflow/tfjs-core';
+import { stopGradient } from '../math/stop-gradient';
+import { Rng } from '../random/rng';
+import { Distribution, TensorLike, asTensor, broadcastShapes, checkValue, requireAll, sampleShape } from './distribution';
+
+export class Uniform implements Distribution {
+  readonly low: tf.Tensor;
+  readonly high: tf.Tensor;
+  readonly batchShape: number[];
+  readonly eventShape: number[] = [];
+
+  constructor(low: TensorLike, high: TensorLike, options: { validate?: boolean } = {}) {
+    this.low = asTensor(low, 'Uniform: low');
+    this.high = asTensor(high, 'Uniform: high');
+    this.batchShape = broadcastShapes(this.low.shape, this.high.shape, ['Uniform: low', 'high']);
+    if (options.validate ?? true) {
+      requireAll(tf.tidy(() => tf.sub(this.high, this.low)), (v) => v > 0 && Number.isFinite(v),
+        'Uniform: high − low must be positive and finite');
+    }
+  }
+
+  rsample(rng: Rng, n?: number): tf.Tensor {
+    const u = rng.uniform(sampleShape(n, this.batchShape));
+    return tf.tidy(() => tf.add(this.low, tf.mul(tf.sub(this.high, this.low), u)));
+  }
+
+  sample(rng: Rng, n?: number): tf.Tensor {
+    return tf.tidy(() => stopGradient(this.rsample(rng, n)));
+  }
+
+  logProb(x: tf.Tensor): tf.Tensor {
+    checkValue(x, this, 'Uniform.logProb');
+    return tf.tidy(() => {
+      const inside = tf.logicalAnd(tf.greaterEqual(x, this.low), tf.less(x, this.high));
+      const lp = tf.add(tf.zerosLike(x), tf.neg(tf.log(tf.sub(this.high, this.low))));
+      return tf.where(inside, lp, tf.fill(lp.shape, -Infinity));
+    });
+  }
+
+  entropy(): tf.Tensor {
+    return tf.tidy(() => tf.log(tf.sub(this.high, this.low)));
+  }
+
+  mean(): tf.Tensor {
+    return tf.tidy(() => tf.div(tf.add(this.low, this.high), 2));
+  }
+
+  variance(): tf.Tensor {
+    return tf.tidy(() => tf.div(tf.square(tf.sub(this.high, this.low)), 12));
+  }
+}

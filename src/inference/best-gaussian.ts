@@ -1,0 +1,75 @@
+// The best Gaussian approximation by the Cholesky reparameterization (lecture 003; D19):
+// q = N(μ, LLᵀ), z = μ + Lε, log|L| = Σ_j log L_jj, and we maximize
+//   E_ε[log p̃(μ + Lε)] + Σ_j log L_jj   (= ELBO − const, since H[q] = log|L| + const).
+// The loss minimized by Adam is its negative. With fixedNoise the ε are drawn once and whitened to
+// exactly zero mean and identity covariance, so for a Gaussian target the objective is exact.
+import * as tf from '@tensorflow/tfjs-core';
+import { Rng } from '../random/rng';
+import { cholesky, inv } from '../math/linalg64';
+
+export interface BestGaussianResult {
+  mean: number[];
+  /** LLᵀ */
+  covariance: number[][];
+  scaleTril: number[][];
+  /** The objective after each step. */
+  objective: number[];
+}
+
+/** ε [S, d] with exactly zero mean and identity covariance (S ≥ d + 1). */
+export function whitenedNoise(rng: Rng, samples: number, dim: number): tf.Tensor2D {
+  return tf.tidy(() => {
+    const e = rng.normal([samples, dim]) as tf.Tensor2D;
+    const c = tf.sub(e, tf.mean(e, 0));
+    const cov = tf.div(tf.matMul(c, c, true, false), samples).arraySync() as number[][];
+    // cov = LLᵀ ⇒ ε L⁻ᵀ has identity covariance (Cholesky and inverse in float64)
+    const Linv = inv(cholesky(cov, 'noise covariance'));
+    return tf.matMul(c, tf.tensor2d(Linv.to2DArray()), false, true) as tf.Tensor2D;
+  });
+}
+
+export function fitBestGaussian(args: {
+  /** log p̃(z) up to a constant: z [S, d] → [S]. */
+  logTarget: (z: tf.Tensor) => tf.Tensor;
+  dim: number;
+  rng: Rng;
+  steps?: number;
+  samples?: number;
+  learningRate?: number;
+  fixedNoise?: boolean;
+}): BestGaussianResult {
+  const d = args.dim, S = args.samples ?? 64, steps = args.steps ?? 1000;
+  if (!Number.isInteger(d) || d < 1) throw new Error(`fitBestGaussian: dim must be a positive integer, got ${d}`);
+  if (!Number.isInteger(S) || S < d + 1) throw new Error(`fitBestGaussian: samples must be an integer ≥ dim + 1, got ${S}`);
+  const mu = tf.variable(tf.zeros([d]));
+  const offDiag = tf.variable(tf.zeros([d, d]));
+  const logDiag = tf.variable(tf.zeros([d]));
+  const lowerMask = tf.tensor2d(Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => (j < i ? 1 : 0))));
+  const scaleTril = () => tf.add(tf.mul(offDiag, lowerMask), tf.diag(tf.exp(logDiag)));
+  const fixed = args.fixedNoise ? whitenedNoise(args.rng, S, d) : undefined;
+  const optimizer = tf.train.adam(args.learningRate ?? 0.05);
+  const objective: number[] = [];
+  try {
+    for (let t = 0; t < steps; t++) {
+      const eps = fixed ?? (args.rng.normal([S, d]) as tf.Tensor2D);
+      const loss = optimizer.minimize(() => tf.tidy(() => {
+        const z = tf.add(mu, tf.matMul(eps, scaleTril(), false, true));
+        const lp = args.logTarget(z);
+        if (lp.shape.join() !== String(S)) throw new Error(`fitBestGaussian: logTarget must return [${S}], got [${lp.shape}]`);
+        // loss = −(E log p̃(μ + Lε) + Σ log L_jj)
+        return tf.neg(tf.add(tf.mean(lp), tf.sum(logDiag))) as tf.Scalar;
+      }), true, [mu, offDiag, logDiag])!;
+      objective.push(-loss.dataSync()[0]);
+      loss.dispose();
+      if (!fixed) eps.dispose();
+    }
+    const L = tf.tidy(scaleTril);
+    const Larr = L.arraySync() as number[][];
+    L.dispose();
+    const cov = Larr.map((ri) => Larr.map((rj) => ri.reduce((s, v, k) => s + v * rj[k], 0)));
+    return { mean: Array.from(mu.dataSync()), covariance: cov, scaleTril: Larr, objective };
+  } finally {
+    tf.dispose([mu, offDiag, logDiag, lowerMask, ...(fixed ? [fixed] : [])]);
+    optimizer.dispose();
+  }
+}

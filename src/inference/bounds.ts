@@ -1,0 +1,73 @@
+// Variational bounds on log p(x) for any model given as logJoint(x, z) and a proposal q(z | x)
+// (lectures 000, 001, 002, 004). Shapes: x [B, ...]; the proposal has batch [B] and event E;
+// z [K, B, ...E]; logJoint returns [K, B]; every bound returns [B] (one value per data point).
+//   ELBO = E_q[log p(x,z) − log q(z|x)] ≤ log p(x)  (Jensen, D12)
+//   ELBO = E_q[log p(x|z)] − KL(q(z|x) ‖ p(z))     (D14)
+//   ELBO = log p(x) − KL(q(z|x) ‖ p(z|x))          (D15)
+//   IWAE L_K = E log (1/K) Σ_k w_k, L_1 = ELBO ≤ L_K ≤ L_{K+1} ≤ log p(x)   (D26)
+//   Rényi L_α = 1/(1−α) log E_q[w^{1−α}]: α → 1 is the ELBO, α = 0 is log p(x)   (D27)
+// A training loss is the negative bound: loss = −ELBO.
+import * as tf from '@tensorflow/tfjs-core';
+import { Rng } from '../random/rng';
+import { Distribution } from '../distributions/distribution';
+import { kl } from '../distributions/kl';
+import { logMeanExp } from '../math/log-space';
+
+export type LogJoint = (x: tf.Tensor, z: tf.Tensor) => tf.Tensor;
+
+export interface BoundArgs {
+  x: tf.Tensor;
+  logJoint: LogJoint;
+  proposal: Distribution;
+  rng: Rng;
+  /** K, the number of samples per data point (default 1). */
+  samples?: number;
+}
+
+function samplesOf(k: number | undefined, fn: string): number {
+  const K = k ?? 1;
+  if (!Number.isInteger(K) || K < 1) throw new Error(`${fn}: samples must be a positive integer, got ${k}`);
+  return K;
+}
+
+/** Draws z ~ q (reparameterized when q allows it) and returns log w = log p(x,z) − log q(z|x): [K, B]. */
+export function logImportanceWeights(args: BoundArgs, fn = 'logImportanceWeights'): tf.Tensor {
+  const K = samplesOf(args.samples, fn);
+  return tf.tidy(() => {
+    let z: tf.Tensor;
+    try { z = args.proposal.rsample(args.rng, K); } catch { z = args.proposal.sample(args.rng, K); }
+    const lj = args.logJoint(args.x, z);
+    const lq = args.proposal.logProb(z);
+    if (lj.shape.join() !== lq.shape.join()) {
+      throw new Error(`${fn}: logJoint returned shape [${lj.shape}], expected [${lq.shape}] ([K, ...batch])`);
+    }
+    return tf.sub(lj, lq);
+  });
+}
+
+/** Monte Carlo ELBO: (1/K) Σ_k [log p(x, z_k) − log q(z_k | x)], [B]  (D12). */
+export function elbo(args: BoundArgs): tf.Tensor {
+  return tf.tidy(() => tf.mean(logImportanceWeights(args, 'elbo'), 0));
+}
+
+/** ELBO with the KL in closed form: (1/K) Σ_k log p(x | z_k) − KL(q(z|x) ‖ p(z)), [B]  (D14). */
+export function elboAnalyticKL(args: { x: tf.Tensor; logLikelihood: LogJoint; prior: Distribution; proposal: Distribution; rng: Rng; samples?: number }): tf.Tensor {
+  const K = samplesOf(args.samples, 'elboAnalyticKL');
+  return tf.tidy(() => {
+    const z = args.proposal.rsample(args.rng, K);
+    return tf.sub(tf.mean(args.logLikelihood(args.x, z), 0), kl(args.proposal, args.prior));
+  });
+}
+
+/** IWAE bound L_K = log (1/K) Σ_k w_k, [B]  (D26). */
+export function iwae(args: BoundArgs): tf.Tensor {
+  return tf.tidy(() => logMeanExp(logImportanceWeights(args, 'iwae'), 0));
+}
+
+/** Rényi bound L_α = 1/(1−α) log (1/K) Σ_k w_k^{1−α}, [B]; α = 1 gives the ELBO  (D27). */
+export function renyiBound(args: BoundArgs & { alpha: number }): tf.Tensor {
+  const a = args.alpha;
+  if (!Number.isFinite(a)) throw new Error(`renyiBound: alpha must be finite, got ${a}`);
+  if (a === 1) return elbo(args);
+  return tf.tidy(() => tf.div(logMeanExp(tf.mul(logImportanceWeights(args, 'renyiBound'), 1 - a), 0), 1 - a));
+}

@@ -1,0 +1,108 @@
+// Monte Carlo gradients of E_{q_λ}[f(z)] with respect to the parameters λ of q (lectures 000, 002, 003).
+//   score function (REINFORCE):  ∇_λ E_q f = E_q[(f(z) − b) ∇_λ log q_λ(z)]   (D23)
+//     b = 0, or the leave-one-out mean of the other samples' f (keeps the estimator unbiased)
+//   reparameterization: z = g(ε, λ),  ∇_λ E_q f = E_ε[∇_z f · ∂g/∂λ]           (D24)
+// Per-sample gradients come from one backward pass: each parameter is tiled to [n, ...shape], row s
+// drives sample s only, so the gradient's row s is sample s's gradient. Each estimator returns the
+// mean of those rows and their sample variance, so estimators can be compared.
+import * as tf from '@tensorflow/tfjs-core';
+import { Rng } from '../random/rng';
+import { Distribution } from '../distributions/distribution';
+import { stopGradient } from '../math/stop-gradient';
+
+export interface GradientEstimatorArgs {
+  /** The parameters λ, e.g. [loc, logScale]. Not modified. */
+  params: tf.Tensor[];
+  /**
+   * Builds q from parameters that carry a leading sample axis [n, ...shape]; q's logProb(z) must
+   * return [n] for z [n, ...] (e.g. Normal with eventDims = the event rank).
+   */
+  family: (params: tf.Tensor[]) => Distribution;
+  /** f(z) per sample: z [n, ...] → [n]. */
+  f: (z: tf.Tensor) => tf.Tensor;
+  rng: Rng;
+  /** Number of samples n ≥ 2. */
+  samples: number;
+}
+
+export interface GradientEstimate {
+  /** The gradient estimate, one array per parameter (flattened, row-major). */
+  gradient: Float64Array[];
+  /** Sample variance of the per-sample gradients, per parameter entry. */
+  variance: Float64Array[];
+  /** Standard error of each gradient entry: √(variance / n). */
+  se: Float64Array[];
+  samples: number;
+}
+
+function tileParams(params: tf.Tensor[], n: number): tf.Tensor[] {
+  return params.map((p) => tf.tile(tf.expandDims(p, 0), [n, ...p.shape.map(() => 1)]));
+}
+
+function summarize(rows: tf.Tensor[], n: number): GradientEstimate {
+  const gradient: Float64Array[] = [], variance: Float64Array[] = [], se: Float64Array[] = [];
+  for (const r of rows) {
+    const [m, v] = tf.tidy(() => {
+      const flat = tf.reshape(r, [n, -1]);
+      const { mean, variance: biased } = tf.moments(flat, 0);
+      return [mean, tf.mul(biased, n / (n - 1))];
+    });
+    const mv = Float64Array.from(m.dataSync()), vv = Float64Array.from(v.dataSync());
+    tf.dispose([m, v]);
+    gradient.push(mv); variance.push(vv); se.push(vv.map((x) => Math.sqrt(x / n)));
+  }
+  return { gradient, variance, se, samples: n };
+}
+
+function checkArgs(args: GradientEstimatorArgs, fn: string): number {
+  const n = args.samples;
+  if (!Number.isInteger(n) || n < 2) throw new Error(`${fn}: samples must be an integer ≥ 2, got ${n}`);
+  if (!Array.isArray(args.params) || args.params.length === 0) throw new Error(`${fn}: params must be a non-empty array of tensors`);
+  return n;
+}
+
+function perSample(t: tf.Tensor, n: number, what: string, fn: string): tf.Tensor {
+  if (t.shape.join() !== String(n)) throw new Error(`${fn}: ${what} must return shape [${n}], got [${t.shape}]`);
+  return t;
+}
+
+/** Score-function (REINFORCE) gradient, with baseline 'none' or the leave-one-out 'mean'  (D23). */
+export function scoreFunctionGradient(args: GradientEstimatorArgs & { baseline?: 'none' | 'mean' }): GradientEstimate {
+  const n = checkArgs(args, 'scoreFunctionGradient');
+  const baseline = args.baseline ?? 'none';
+  if (baseline !== 'none' && baseline !== 'mean') throw new Error(`scoreFunctionGradient: baseline must be 'none' or 'mean', got '${baseline}'`);
+  const rows = tf.tidy(() => {
+    const tiled = tileParams(args.params, n);
+    const z = args.family(tiled).sample(args.rng);
+    const fz = perSample(args.f(z), n, 'f', 'scoreFunctionGradient');
+    // leave-one-out: b_s = (Σ f − f_s)/(n − 1) does not depend on z_s, so E[(f_s − b_s)∇log q(z_s)] is unchanged
+    const centered = baseline === 'mean' ? tf.sub(fz, tf.div(tf.sub(tf.sum(fz), fz), n - 1)) : fz;
+    const weight = stopGradient(centered);
+    const surrogate = (...ps: tf.Tensor[]) => {
+      const lq = perSample(args.family(ps).logProb(z), n, "the family's logProb", 'scoreFunctionGradient');
+      return tf.sum(tf.mul(weight, lq)) as tf.Scalar;
+    };
+    return tf.grads(surrogate)(tiled);
+  });
+  const out = summarize(rows, n);
+  tf.dispose(rows);
+  return out;
+}
+
+/** Reparameterization gradient: q's rsample must be differentiable in its parameters  (D24). */
+export function reparameterizationGradient(args: GradientEstimatorArgs): GradientEstimate {
+  const n = checkArgs(args, 'reparameterizationGradient');
+  // The noise is drawn once, outside the gradient, by replaying the same generator state.
+  const rows = tf.tidy(() => {
+    const tiled = tileParams(args.params, n);
+    const seed = args.rng.split();
+    const surrogate = (...ps: tf.Tensor[]) => {
+      const z = args.family(ps).rsample(seed);
+      return tf.sum(perSample(args.f(z), n, 'f', 'reparameterizationGradient')) as tf.Scalar;
+    };
+    return tf.grads(surrogate)(tiled);
+  });
+  const out = summarize(rows, n);
+  tf.dispose(rows);
+  return out;
+}

@@ -1,0 +1,32 @@
+// Gumbel tricks for discrete latents (lecture 002; D25).
+//   Gumbel-max: argmax_k (log π_k + G_k) ~ Categorical(π), G_k ~ Gumbel(0, 1).
+//   Gumbel-softmax: y = softmax((log π + G)/τ), a relaxed one-hot sample; → one-hot as τ → 0.
+import * as tf from '@tensorflow/tfjs-core';
+import { Rng } from '../random/rng';
+import { logSumExp } from '../math/log-space';
+
+function checkLogits(logits: tf.Tensor, fn: string): void {
+  if (logits.rank < 1 || logits.shape[logits.rank - 1] < 2) {
+    throw new Error(`${fn}: logits need a last axis of at least 2 categories, got shape [${logits.shape}]`);
+  }
+}
+
+/** n category indices per batch entry: logits [...batch, K] → int32 [n, ...batch]. */
+export function gumbelMax(logits: tf.Tensor, rng: Rng, n: number): tf.Tensor {
+  checkLogits(logits, 'gumbelMax');
+  if (!Number.isInteger(n) || n < 1) throw new Error(`gumbelMax: n must be a positive integer, got ${n}`);
+  const g = rng.gumbel([n, ...logits.shape]);
+  return tf.tidy(() => tf.argMax(tf.add(tf.sub(logits, logSumExp(logits, -1, true)), g), -1));
+}
+
+/** Relaxed one-hot samples: logits [...batch, K] → [n, ...batch, K], differentiable in logits. */
+export function gumbelSoftmax(logits: tf.Tensor, temperature: number, rng: Rng, n: number): tf.Tensor {
+  checkLogits(logits, 'gumbelSoftmax');
+  if (!(temperature > 0) || !Number.isFinite(temperature)) throw new Error(`gumbelSoftmax: temperature must be positive and finite, got ${temperature}`);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`gumbelSoftmax: n must be a positive integer, got ${n}`);
+  const g = rng.gumbel([n, ...logits.shape]);
+  return tf.tidy(() => {
+    const y = tf.div(tf.add(logits, g), temperature);
+    return tf.exp(tf.sub(y, logSumExp(y, -1, true)));
+  });
+}

@@ -1,0 +1,79 @@
+// Stochastic variational inference on the conjugate model of the lectures' SVI slides (lecture 002; D22):
+//   θ ~ N(0, τ²),  x_i | θ ~ N(θ, s²) for i = 1..N,  q(θ) = N(m, v).
+// Full ELBO = E_q log p(θ) + Σ_i E_q log p(x_i | θ) + H[q], each term in closed form:
+//   E_q log N(θ; 0, τ²) = −½ log 2πτ² − (m² + v)/(2τ²);  E_q log N(x_i; θ, s²) = −½ log 2πs² − ((x_i − m)² + v)/(2s²)
+// The minibatch ELBO scales the likelihood by N/S; over uniformly drawn minibatches it is unbiased.
+// Robbins–Monro steps ρ_t = (t + τ₀)^−κ with κ ∈ (0.5, 1] satisfy Σρ = ∞, Σρ² < ∞.
+import { Rng } from '../random/rng';
+
+export interface GaussianMeanModel {
+  data: number[];
+  /** prior standard deviation τ */
+  priorSd: number;
+  /** noise standard deviation s */
+  noiseSd: number;
+}
+
+export interface GaussianQ { mean: number; variance: number }
+
+function checkModel(model: GaussianMeanModel, q: GaussianQ, fn: string) {
+  if (model.data.length === 0) throw new Error(`${fn}: data is empty`);
+  if (!(model.priorSd > 0) || !(model.noiseSd > 0)) throw new Error(`${fn}: priorSd and noiseSd must be positive`);
+  if (!(q.variance > 0)) throw new Error(`${fn}: q.variance must be positive, got ${q.variance}`);
+}
+
+const expectedLogPrior = (m: GaussianMeanModel, q: GaussianQ) => -0.5 * Math.log(2 * Math.PI * m.priorSd ** 2) - (q.mean ** 2 + q.variance) / (2 * m.priorSd ** 2);
+const expectedLogLik = (m: GaussianMeanModel, q: GaussianQ, x: number) => -0.5 * Math.log(2 * Math.PI * m.noiseSd ** 2) - ((x - q.mean) ** 2 + q.variance) / (2 * m.noiseSd ** 2);
+const entropy = (q: GaussianQ) => 0.5 * Math.log(2 * Math.PI * Math.E * q.variance);
+
+/** The full-data ELBO. */
+export function fullElbo(model: GaussianMeanModel, q: GaussianQ): number {
+  checkModel(model, q, 'fullElbo');
+  return expectedLogPrior(model, q) + model.data.reduce((s, x) => s + expectedLogLik(model, q, x), 0) + entropy(q);
+}
+
+/** The minibatch ELBO: E_q log p(θ) + (N/S) Σ_{i ∈ batch} E_q log p(x_i | θ) + H[q]. */
+export function minibatchElbo(model: GaussianMeanModel, q: GaussianQ, batch: number[]): number {
+  checkModel(model, q, 'minibatchElbo');
+  const N = model.data.length;
+  if (batch.length === 0 || batch.some((i) => !Number.isInteger(i) || i < 0 || i >= N)) throw new Error(`minibatchElbo: batch must hold indices in [0, ${N})`);
+  return expectedLogPrior(model, q) + (N / batch.length) * batch.reduce((s, i) => s + expectedLogLik(model, q, model.data[i]), 0) + entropy(q);
+}
+
+/** The exact posterior N(m*, v*), v* = 1/(1/τ² + N/s²), m* = v* Σx/s². */
+export function exactPosterior(model: GaussianMeanModel): GaussianQ {
+  const variance = 1 / (1 / model.priorSd ** 2 + model.data.length / model.noiseSd ** 2);
+  return { mean: (variance * model.data.reduce((a, b) => a + b, 0)) / model.noiseSd ** 2, variance };
+}
+
+/** ρ_t = (t + τ₀)^−κ; κ must be in (0.5, 1] for Σρ = ∞ and Σρ² < ∞. */
+export function robbinsMonro(t: number, options: { tau0?: number; kappa?: number } = {}): number {
+  const kappa = options.kappa ?? 0.7, tau0 = options.tau0 ?? 1;
+  if (!(kappa > 0.5 && kappa <= 1)) throw new Error(`robbinsMonro: kappa must be in (0.5, 1], got ${kappa}`);
+  if (!(tau0 >= 0) || !(t >= 0)) throw new Error('robbinsMonro: t and tau0 must be non-negative');
+  return Math.pow(t + tau0, -kappa);
+}
+
+/**
+ * SVI with natural-gradient steps in the natural parameters (η₁ = m/v, η₂ = −1/(2v)):
+ * the minibatch's intermediate optimum η̂ uses the likelihood scaled by N/S, then η ← (1 − ρ_t)η + ρ_t η̂.
+ */
+export function sviGaussianMean(model: GaussianMeanModel, options: { rng: Rng; batchSize: number; steps: number; tau0?: number; kappa?: number }): { q: GaussianQ; trace: GaussianQ[] } {
+  const N = model.data.length;
+  const S = options.batchSize;
+  if (!Number.isInteger(S) || S < 1 || S > N) throw new Error(`sviGaussianMean: batchSize must be an integer in [1, ${N}], got ${S}`);
+  const prec0 = 1 / model.priorSd ** 2, precLik = 1 / model.noiseSd ** 2;
+  let eta1 = 0, eta2 = -0.5 * prec0;
+  const trace: GaussianQ[] = [];
+  for (let t = 0; t < options.steps; t++) {
+    const batch = options.rng.permutation(N).slice(0, S);
+    const sum = batch.reduce((a, i) => a + model.data[i], 0);
+    const hat1 = (N / S) * sum * precLik;
+    const hat2 = -0.5 * (prec0 + N * precLik);
+    const rho = robbinsMonro(t, options);
+    eta1 = (1 - rho) * eta1 + rho * hat1;
+    eta2 = (1 - rho) * eta2 + rho * hat2;
+    trace.push({ mean: -eta1 / (2 * eta2), variance: -1 / (2 * eta2) });
+  }
+  return { q: trace[trace.length - 1], trace };
+}

@@ -1,0 +1,68 @@
+// float64 linear algebra (ml-matrix) for what tfjs lacks: Cholesky, inverses, log-determinants and
+// symmetric eigendecompositions. Closed forms and references are computed here and compared with
+// the float32 tensor versions.
+import { CholeskyDecomposition, EigenvalueDecomposition, Matrix, inverse } from 'ml-matrix';
+
+export { Matrix };
+
+export type MatrixLike = Matrix | number[][];
+
+export function toMatrix(a: MatrixLike, name: string): Matrix {
+  if (a instanceof Matrix) return a;
+  if (!Array.isArray(a) || a.length === 0 || !Array.isArray(a[0])) throw new Error(`${name} must be a matrix (number[][])`);
+  const cols = a[0].length;
+  if (a.some((r) => r.length !== cols)) throw new Error(`${name} has rows of different lengths`);
+  return new Matrix(a);
+}
+
+function requireSquare(m: Matrix, name: string): void {
+  if (m.rows !== m.columns) throw new Error(`${name} must be square, got ${m.rows}×${m.columns}`);
+}
+
+/** Lower-triangular L with A = LLᵀ; throws, naming the argument, unless A is symmetric positive definite. */
+export function cholesky(a: MatrixLike, name = 'matrix'): Matrix {
+  const m = toMatrix(a, name);
+  requireSquare(m, name);
+  for (let i = 0; i < m.rows; i++) {
+    for (let j = 0; j < i; j++) {
+      const x = m.get(i, j), y = m.get(j, i);
+      if (Math.abs(x - y) > 1e-8 * (1 + Math.abs(x) + Math.abs(y))) throw new Error(`${name} must be symmetric`);
+    }
+  }
+  const c = new CholeskyDecomposition(m);
+  if (!c.isPositiveDefinite()) throw new Error(`${name} must be positive definite`);
+  return c.lowerTriangularMatrix;
+}
+
+/** log|A| of a symmetric positive-definite A = 2 Σ_i log L_ii. */
+export function logDetSPD(a: MatrixLike, name = 'matrix'): number {
+  const l = cholesky(a, name);
+  let s = 0;
+  for (let i = 0; i < l.rows; i++) s += Math.log(l.get(i, i));
+  return 2 * s;
+}
+
+export function inv(a: MatrixLike, name = 'matrix'): Matrix {
+  const m = toMatrix(a, name);
+  requireSquare(m, name);
+  return inverse(m);
+}
+
+/** Eigenvalues in decreasing order and the matching eigenvectors (columns) of a symmetric matrix. */
+export function symmetricEigen(a: MatrixLike, name = 'matrix'): { values: number[]; vectors: Matrix } {
+  const m = toMatrix(a, name);
+  requireSquare(m, name);
+  const e = new EigenvalueDecomposition(m, { assumeSymmetric: true });
+  const order = e.realEigenvalues.map((v, i) => [v, i] as const).sort((x, y) => y[0] - x[0]);
+  const vectors = new Matrix(m.rows, m.rows);
+  order.forEach(([, i], j) => vectors.setColumn(j, e.eigenvectorMatrix.getColumn(i)));
+  return { values: order.map(([v]) => v), vectors };
+}
+
+/** Mean vector (length D) and biased sample covariance S = (1/N) Σ (x−x̄)(x−x̄)ᵀ of the rows of X. */
+export function meanAndCovariance(x: MatrixLike, name = 'X'): { mean: number[]; cov: Matrix } {
+  const m = toMatrix(x, name);
+  const mean = m.mean('column');
+  const c = m.clone().subRowVector(mean);
+  return { mean, cov: c.transpose().mmul(c).div(m.rows) };
+}

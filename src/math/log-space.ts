@@ -1,0 +1,51 @@
+// Stable log-space primitives. Finite wherever the math is finite; exactly −Infinity where the math is
+// −∞ (e.g. logSumExp of all −∞), never NaN from ∞ − ∞.
+import * as tf from '@tensorflow/tfjs-core';
+
+/** log Σ_i exp(x_i) along `axis` = m + log Σ exp(x_i − m), m = max x (0 when m is not finite). */
+export function logSumExp(x: tf.Tensor, axis = -1, keepDims = false): tf.Tensor {
+  return tf.tidy(() => {
+    const m = tf.max(x, axis, true);
+    const safe = tf.where(tf.isFinite(m), m, tf.zerosLike(m));
+    const s = tf.add(tf.log(tf.sum(tf.exp(tf.sub(x, safe)), axis, true)), safe);
+    return keepDims ? s : tf.squeeze(s, [axis < 0 ? x.rank + axis : axis]);
+  });
+}
+
+/** log (1/K) Σ_k exp(x_k) = logSumExp(x) − log K along `axis` (the IWAE / importance-sampling average). */
+export function logMeanExp(x: tf.Tensor, axis = -1, keepDims = false): tf.Tensor {
+  const k = x.shape[axis < 0 ? x.rank + axis : axis];
+  if (!k) throw new Error(`logMeanExp: axis ${axis} of shape [${x.shape}] is empty`);
+  return tf.tidy(() => tf.sub(logSumExp(x, axis, keepDims), Math.log(k)));
+}
+
+/** softplus(x) = log(1 + eˣ) = max(x, 0) + log1p(e^−|x|). */
+export function softplus(x: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => tf.add(tf.relu(x), tf.log1p(tf.exp(tf.neg(tf.abs(x))))));
+}
+
+/** log σ(x) = −softplus(−x). */
+export function logSigmoid(x: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => tf.neg(softplus(tf.neg(x))));
+}
+
+/** float64 reference of logSumExp over an array. */
+export function logSumExp64(xs: ArrayLike<number>): number {
+  let m = -Infinity;
+  for (let i = 0; i < xs.length; i++) m = Math.max(m, xs[i]);
+  if (!Number.isFinite(m)) return m;
+  let s = 0;
+  for (let i = 0; i < xs.length; i++) s += Math.exp(xs[i] - m);
+  return m + Math.log(s);
+}
+
+/** float64 reference of logMeanExp over an array. */
+export function logMeanExp64(xs: ArrayLike<number>): number {
+  if (xs.length === 0) throw new Error('logMeanExp64: empty array');
+  return logSumExp64(xs) - Math.log(xs.length);
+}
+
+/** float64 reference of softplus. */
+export function softplus64(x: number): number {
+  return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
+}

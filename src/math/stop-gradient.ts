@@ -1,0 +1,10 @@
+// tfjs has no stop_gradient: an identity whose gradient is zero. sample() uses it so that only
+// rsample() carries gradients to a distribution's parameters.
+import * as tf from '@tensorflow/tfjs-core';
+
+const stop = tf.customGrad(((x: tf.Tensor) => ({ value: tf.clone(x), gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy) })) as unknown as Parameters<typeof tf.customGrad>[0]);
+
+/** x in the forward pass; no gradient flows through it. */
+export function stopGradient<T extends tf.Tensor>(x: T): T {
+  return stop(x) as T;
+}

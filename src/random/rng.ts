@@ -1,0 +1,157 @@
+// Seeded randomness, passed explicitly to every random function (no hidden global state).
+// xoshiro128** seeded by splitmix32: the numbers are computed in JavaScript, so the same seed gives
+// the same numbers on every TensorFlow.js backend.
+import * as tf from '@tensorflow/tfjs-core';
+
+const TWO32 = 4294967296;
+
+function splitmix32(state: number): () => number {
+  let s = state >>> 0;
+  return () => {
+    s = (s + 0x9e3779b9) >>> 0;
+    let z = s;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+    return (z ^ (z >>> 16)) >>> 0;
+  };
+}
+
+function checkShape(shape: number[], fn: string): number {
+  if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) {
+    throw new Error(`${fn}: shape must be an array of non-negative integers, got ${JSON.stringify(shape)}`);
+  }
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+/** A random number generator. Create one with `rng(seed)`; derive independent streams with `split()`. */
+export class Rng {
+  private s0: number;
+  private s1: number;
+  private s2: number;
+  private s3: number;
+  private spareNormal: number | undefined;
+
+  constructor(seed: number) {
+    if (!Number.isInteger(seed) || seed < 0 || seed > Number.MAX_SAFE_INTEGER) {
+      throw new Error(`rng: seed must be a non-negative integer, got ${seed}`);
+    }
+    const mix = splitmix32((seed % TWO32) ^ Math.floor(seed / TWO32));
+    this.s0 = mix(); this.s1 = mix(); this.s2 = mix(); this.s3 = mix();
+  }
+
+  /** The next 32 random bits as an unsigned integer. */
+  nextUint32(): number {
+    const result = Math.imul(((Math.imul(this.s1, 5) << 7) | (Math.imul(this.s1, 5) >>> 25)), 9) >>> 0;
+    const t = this.s1 << 9;
+    this.s2 ^= this.s0; this.s3 ^= this.s1; this.s1 ^= this.s2; this.s0 ^= this.s3;
+    this.s2 ^= t;
+    this.s3 = (this.s3 << 11) | (this.s3 >>> 21);
+    return result;
+  }
+
+  /** Uniform on the open interval (0, 1): never exactly 0 or 1, so log(u) is always finite. */
+  nextUniform(): number {
+    return (this.nextUint32() + 0.5) / TWO32;
+  }
+
+  /** Standard normal by Box–Muller. */
+  nextNormal(): number {
+    if (this.spareNormal !== undefined) {
+      const z = this.spareNormal;
+      this.spareNormal = undefined;
+      return z;
+    }
+    const r = Math.sqrt(-2 * Math.log(this.nextUniform()));
+    const theta = 2 * Math.PI * this.nextUniform();
+    this.spareNormal = r * Math.sin(theta);
+    return r * Math.cos(theta);
+  }
+
+  /** Gamma(shape, 1) by Marsaglia–Tsang (shape < 1 through the boost u^{1/shape}). */
+  nextGamma(shape: number): number {
+    if (!(shape > 0)) throw new Error(`gamma: shape must be positive, got ${shape}`);
+    if (shape < 1) return this.nextGamma(shape + 1) * Math.pow(this.nextUniform(), 1 / shape);
+    const d = shape - 1 / 3;
+    const c = 1 / Math.sqrt(9 * d);
+    for (;;) {
+      let x: number;
+      let v: number;
+      do { x = this.nextNormal(); v = 1 + c * x; } while (v <= 0);
+      v = v * v * v;
+      const u = this.nextUniform();
+      if (Math.log(u) < 0.5 * x * x + d - d * v + d * Math.log(v)) return d * v;
+    }
+  }
+
+  /** An independent generator, seeded from this one's stream. */
+  split(): Rng {
+    return new Rng(this.nextUint32() * 2097152 + (this.nextUint32() >>> 11));
+  }
+
+  uniformArray(n: number): Float64Array {
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) out[i] = this.nextUniform();
+    return out;
+  }
+
+  normalArray(n: number): Float64Array {
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) out[i] = this.nextNormal();
+    return out;
+  }
+
+  /** A float32 tensor whose entries are draw(this), in row-major order. */
+  tensor(shape: number[], draw: (r: Rng) => number): tf.Tensor {
+    const n = checkShape(shape, 'tensor');
+    const v = new Float32Array(n);
+    for (let i = 0; i < n; i++) v[i] = draw(this);
+    return tf.tensor(v, shape, 'float32');
+  }
+
+  /** Uniform(low, high) float32 tensor of the given shape. */
+  uniform(shape: number[], low = 0, high = 1): tf.Tensor {
+    const n = checkShape(shape, 'uniform');
+    if (!(high > low)) throw new Error(`uniform: high (${high}) must exceed low (${low})`);
+    const v = new Float32Array(n);
+    for (let i = 0; i < n; i++) v[i] = low + (high - low) * this.nextUniform();
+    return tf.tensor(v, shape, 'float32');
+  }
+
+  /** N(0, 1) float32 tensor of the given shape. */
+  normal(shape: number[]): tf.Tensor {
+    const n = checkShape(shape, 'normal');
+    const v = new Float32Array(n);
+    for (let i = 0; i < n; i++) v[i] = this.nextNormal();
+    return tf.tensor(v, shape, 'float32');
+  }
+
+  /** Standard Gumbel: −log(−log u). */
+  gumbel(shape: number[]): tf.Tensor {
+    const n = checkShape(shape, 'gumbel');
+    const v = new Float32Array(n);
+    for (let i = 0; i < n; i++) v[i] = -Math.log(-Math.log(this.nextUniform()));
+    return tf.tensor(v, shape, 'float32');
+  }
+
+  /** An integer uniform on {0, …, n−1}. */
+  int(n: number): number {
+    if (!Number.isInteger(n) || n <= 0) throw new Error(`int: n must be a positive integer, got ${n}`);
+    return Math.floor(this.nextUniform() * n);
+  }
+
+  /** A uniformly random permutation of 0…n−1 (Fisher–Yates). */
+  permutation(n: number): number[] {
+    if (!Number.isInteger(n) || n < 0) throw new Error(`permutation: n must be a non-negative integer, got ${n}`);
+    const p = Array.from({ length: n }, (_, i) => i);
+    for (let i = n - 1; i > 0; i--) {
+      const j = this.int(i + 1);
+      [p[i], p[j]] = [p[j], p[i]];
+    }
+    return p;
+  }
+}
+
+/** A generator from an integer seed: `rng(0)` always gives the same numbers. */
+export function rng(seed: number): Rng {
+  return new Rng(seed);
+}
