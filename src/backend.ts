@@ -3,6 +3,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
+// tfjs-core's CommonJS build registers neither gradients nor the chained tensor methods (x.add(y));
+// the union package's Node bundle registers both into the same tfjs-core.
+import '@tensorflow/tfjs';
 
 export type BackendChoice = 'node-gpu' | 'node' | 'wasm' | 'cpu';
 const ORDER: BackendChoice[] = ['node-gpu', 'node', 'wasm', 'cpu'];

@@ -65,5 +65,5 @@ export type { CheckResult, CheckMethod } from './check/result';
 export { checkClose, checkAtMost } from './check/exact';
 export { checkMonteCarlo, estimateMean } from './check/monte-carlo';
 export type { Estimate } from './check/monte-carlo';
-export { integrate1d, integrate2d, gaussLegendre, checkQuadrature } from './check/quadrature';
+export { integrate1d, integrate2d, gaussLegendre, quadratureRule, checkQuadrature } from './check/quadrature';
 export { finiteDifferenceGradient, checkGradient } from './check/finite-differences';

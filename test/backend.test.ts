@@ -5,7 +5,7 @@ import { ready, backendInfo, tf } from '../src';
 function choiceIn(env: Record<string, string>): { status: number | null; out: string } {
   const code = `require('${require.resolve('../src/backend')}').ready().then(i => console.log('CHOICE', i.choice, tf())).catch(e => { console.log('ERR', e.message); process.exit(3); });
     function tf() { return require('@tensorflow/tfjs-core').getBackend(); }`;
-  const r = spawnSync(process.execPath, ['--require', 'tsx/cjs', '-e', code], { encoding: 'utf8', env: { ...process.env, ...env } });
+  const r = spawnSync(process.execPath, ['--require', 'tsx/cjs', '-e', code], { encoding: 'utf8', env: { ...process.env, LATENT_QUIET: '', ...env } });
   return { status: r.status, out: r.stdout + r.stderr };
 }
 

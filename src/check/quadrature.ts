@@ -50,21 +50,34 @@ function mapInterval(a: number, b: number): [number, number, (t: number) => numb
   return [inverse(a), inverse(b), x, dx];
 }
 
-/** ∫_a^b f(x) dx; a and b may be ±Infinity. */
-export function integrate1d(f: (x: number) => number, a: number, b: number, options: QuadratureOptions = {}): number {
+/** Points and weights with ∫_a^b f ≈ Σ_i w_i f(x_i): for evaluating f on all points at once (e.g. one tensor call). */
+export function quadratureRule(a: number, b: number, options: QuadratureOptions = {}): { points: number[]; weights: number[] } {
   const panels = options.panels ?? 64;
+  if (!Number.isInteger(panels) || panels < 1) throw new Error(`quadrature: panels must be a positive integer, got ${panels}`);
   const { nodes, weights } = gaussLegendre(options.order ?? 16);
   const [t0, t1, x, dx] = mapInterval(a, b);
   const h = (t1 - t0) / panels;
-  let sum = 0;
+  const points: number[] = [], w: number[] = [];
   for (let p = 0; p < panels; p++) {
     const mid = t0 + (p + 0.5) * h;
     for (let i = 0; i < nodes.length; i++) {
       const t = mid + 0.5 * h * nodes[i];
-      const v = f(x(t)) * dx(t);
-      if (Number.isFinite(v)) sum += 0.5 * h * weights[i] * v;
-      else if (Number.isNaN(v)) throw new Error(`integrate1d: f returned NaN at x = ${x(t)}`);
+      points.push(x(t));
+      w.push(0.5 * h * weights[i] * dx(t));
     }
+  }
+  return { points, weights: w };
+}
+
+/** ∫_a^b f(x) dx; a and b may be ±Infinity. Terms where f·dx is ±∞ at a mapped endpoint are dropped; NaN throws. */
+export function integrate1d(f: (x: number) => number, a: number, b: number, options: QuadratureOptions = {}): number {
+  const { points, weights } = quadratureRule(a, b, options);
+  let sum = 0;
+  for (let i = 0; i < points.length; i++) {
+    const v = f(points[i]);
+    if (Number.isNaN(v)) throw new Error(`integrate1d: f returned NaN at x = ${points[i]}`);
+    const term = weights[i] * v;
+    if (Number.isFinite(term)) sum += term;
   }
   return sum;
 }
