@@ -40,15 +40,24 @@ export class Bernoulli implements Distribution {
     throw new Error('Bernoulli.rsample: a discrete distribution has no reparameterized samples; use sample with a score-function estimator, or a relaxation');
   }
 
-  /** x·ℓ − softplus(ℓ); x in {0, 1} (shape [...sample, ...batch]). */
+  /**
+   * x·log σ(ℓ) + (1 − x)·log σ(−ℓ) (= x·ℓ − softplus(ℓ)); x in {0, 1} or [0, 1], shape [...sample, ...batch].
+   * A term whose coefficient is 0 is exactly 0, so probs of 0 or 1 give 0 or −∞, never NaN.
+   */
   logProb(x: tf.Tensor): tf.Tensor {
     checkValue(x, this, 'Bernoulli.logProb');
-    return tf.tidy(() => tf.sub(tf.mul(x, this.logits), softplus(this.logits)));
+    return tf.tidy(() => {
+      const term = (c: tf.Tensor, l: tf.Tensor) => tf.where(tf.equal(c, 0), tf.zerosLike(tf.add(c, l)), tf.mul(c, logSigmoid(l)));
+      return tf.add(term(x, this.logits), term(tf.sub(1, x), tf.neg(this.logits)));
+    });
   }
 
-  /** H = softplus(ℓ) − ℓ·σ(ℓ). */
+  /** H = −[σ(ℓ) log σ(ℓ) + σ(−ℓ) log σ(−ℓ)], with 0·log 0 = 0 (so H = 0 at probs 0 and 1). */
   entropy(): tf.Tensor {
-    return tf.tidy(() => tf.sub(softplus(this.logits), tf.mul(this.logits, tf.sigmoid(this.logits))));
+    return tf.tidy(() => {
+      const term = (l: tf.Tensor) => { const t = tf.mul(tf.sigmoid(l), logSigmoid(l)); return tf.where(tf.isNaN(t), tf.zerosLike(t), t); };
+      return tf.neg(tf.add(term(this.logits), term(tf.neg(this.logits))));
+    });
   }
 
   mean(): tf.Tensor {
