@@ -29,7 +29,8 @@ export function cholesky(a: MatrixLike, name = 'matrix'): Matrix {
       if (Math.abs(x - y) > 1e-8 * (1 + Math.abs(x) + Math.abs(y))) throw new Error(`${name} must be symmetric`);
     }
   }
-  const c = new CholeskyDecomposition(m);
+  // symmetrize exactly: ml-matrix refuses round-off asymmetry such as σ²M⁻¹ computed in float64
+  const c = new CholeskyDecomposition(m.clone().add(m.transpose()).div(2));
   if (!c.isPositiveDefinite()) throw new Error(`${name} must be positive definite`);
   return c.lowerTriangularMatrix;
 }
