@@ -41,11 +41,12 @@ export function fitBestGaussian(args: {
   const d = args.dim, S = args.samples ?? 64, steps = args.steps ?? 1000;
   if (!Number.isInteger(d) || d < 1) throw new Error(`fitBestGaussian: dim must be a positive integer, got ${d}`);
   if (!Number.isInteger(S) || S < d + 1) throw new Error(`fitBestGaussian: samples must be an integer ≥ dim + 1, got ${S}`);
-  const mu = tf.variable(tf.zeros([d]));
-  const offDiag = tf.variable(tf.zeros([d, d]));
-  const logDiag = tf.variable(tf.zeros([d]));
+  // tidy frees the zeros; a variable keeps its own reference to the data
+  const [mu, offDiag, logDiag] = tf.tidy(() => [tf.variable(tf.zeros([d])), tf.variable(tf.zeros([d, d])), tf.variable(tf.zeros([d]))]);
   const lowerMask = tf.tensor2d(Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => (j < i ? 1 : 0))));
-  const scaleTril = () => tf.add(tf.mul(offDiag, lowerMask), tf.diag(tf.exp(logDiag)));
+  const eye = tf.eye(d);
+  // eye·exp(logDiag) broadcasts to diag(exp(logDiag)); tf.diag has no gradient in tfjs
+  const scaleTril = () => tf.add(tf.mul(offDiag, lowerMask), tf.mul(eye, tf.exp(logDiag)));
   const fixed = args.fixedNoise ? whitenedNoise(args.rng, S, d) : undefined;
   const optimizer = tf.train.adam(args.learningRate ?? 0.05);
   const objective: number[] = [];
@@ -69,7 +70,7 @@ export function fitBestGaussian(args: {
     const cov = Larr.map((ri) => Larr.map((rj) => ri.reduce((s, v, k) => s + v * rj[k], 0)));
     return { mean: Array.from(mu.dataSync()), covariance: cov, scaleTril: Larr, objective };
   } finally {
-    tf.dispose([mu, offDiag, logDiag, lowerMask, ...(fixed ? [fixed] : [])]);
+    tf.dispose([mu, offDiag, logDiag, lowerMask, eye, ...(fixed ? [fixed] : [])]);
     optimizer.dispose();
   }
 }
