@@ -45,6 +45,17 @@ describe('distributions: KL divergences', () => {
     expect(checkMonteCarlo('MVN MC', { value: mc.estimate[0], se: mc.se[0] }, exact, { id: 'D17' }).pass).to.equal(true);
   });
 
+  it('D18: KL(q‖p) = −E_q[log p̃] − H[q] + log Z for an unnormalized target p̃', () => {
+    const m = 1, s = 1.5; // p̃(x) = exp(−(x − m)²/(2s²)), Z = s√(2π)
+    const q = new Normal(0.3, 0.8);
+    const [negLogPt, h, closed] = tf.tidy(() => {
+      const z = q.sample(rng(4), 20000);
+      return [values(tf.div(tf.square(tf.sub(z, m)), 2 * s * s)), values(q.entropy())[0], values(kl(q, new Normal(m, s)))[0]];
+    });
+    const logZ = Math.log(s * Math.sqrt(2 * Math.PI));
+    expect(checkMonteCarlo('−E log p̃ − H + log Z', negLogPt.map((v) => v - h + logZ), closed, { id: 'D18' }).pass).to.equal(true);
+  });
+
   it('Bernoulli and Categorical KL match float64 enumeration', () => {
     tf.tidy(() => {
       const a = 0.2, b = 0.7;
