@@ -2,7 +2,7 @@
 // Shell requests run one at a time; control requests (interrupt, shutdown) never wait behind them.
 import fs from 'fs';
 import * as zmq from 'zeromq';
-import { Session, CellError, MimeBundle, mimeBundleOf } from './session';
+import { Session, CellError, MimeBundle, cellErrorOf, mimeBundleOf } from './session';
 import { Message, Signer, child, decode, encode, PROTOCOL_VERSION } from './wire';
 
 interface ConnectionInfo {
@@ -21,6 +21,8 @@ interface ConnectionInfo {
 export interface KernelDisplayHook {
   display(bundle: MimeBundle, options?: { displayId?: string; update?: boolean; metadata?: Record<string, unknown> }): void;
   clearOutput(wait?: boolean): void;
+  /** Output still being rendered (e.g. an SVG): the cell's reply waits for it. */
+  track(work: Promise<unknown>): void;
 }
 
 type HistoryEntry = [number, number, string];
@@ -39,6 +41,8 @@ export class KernelServer {
   private readonly sessionNumber = 1;
   /** The request whose cell output is going out now; streams written later still go to it, as in ipykernel. */
   private current?: Message;
+  /** Displays still rendering for the running cell. */
+  private pending: Promise<unknown>[] = [];
   private readonly stdoutWrite = process.stdout.write.bind(process.stdout);
   private readonly stderrWrite = process.stderr.write.bind(process.stderr);
 
@@ -126,6 +130,7 @@ export class KernelServer {
       clearOutput: (wait = false) => {
         if (this.current) this.publish(this.current, 'clear_output', { wait });
       },
+      track: (work) => { this.pending.push(work); },
     };
     (globalThis as { __latentLabKernel__?: KernelDisplayHook }).__latentLabKernel__ = hook;
     // tslab's own display API (import * as tslab from "tslab") writes through this variable.
@@ -223,7 +228,13 @@ export class KernelServer {
     this.current = msg;
     if (!silent) this.publish(msg, 'execute_input', { code, execution_count: count });
     if (store_history && !silent) this.history.push([this.sessionNumber, count, code]);
-    const outcome = await this.session.execute(code);
+    let outcome = await this.session.execute(code);
+    // Outputs a cell started but did not await still belong to it: wait for them before replying.
+    while (this.pending.length > 0) {
+      const settled = await Promise.allSettled(this.pending.splice(0));
+      const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed && outcome.ok) outcome = { ok: false, error: cellErrorOf(failed.reason) };
+    }
     if (outcome.ok) {
       if (outcome.result && !silent) {
         this.publish(msg, 'execute_result', { execution_count: count, data: outcome.result, metadata: {} });

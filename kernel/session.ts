@@ -17,12 +17,12 @@ export type CellOutcome = { ok: true; result?: MimeBundle } | { ok: false; error
 
 const DIAGNOSTIC_FORMAT = '%s%d:%d - %s';
 
-/** A value's MIME bundle: its own `toMimeBundle()` when it has one, with text/plain always present. */
-export function mimeBundleOf(value: unknown): MimeBundle {
+/** A value's MIME bundle: its own `toMimeBundle()` (sync or async) when it has one, with text/plain always present. */
+export async function mimeBundleOf(value: unknown): Promise<MimeBundle> {
   const bundle: MimeBundle = {};
-  const v = value as { toMimeBundle?: () => MimeBundle; dataSync?: unknown; toString(): string };
+  const v = value as { toMimeBundle?: () => MimeBundle | Promise<MimeBundle>; dataSync?: unknown; toString(): string };
   if (v !== null && typeof v === 'object' && typeof v.toMimeBundle === 'function') {
-    Object.assign(bundle, v.toMimeBundle());
+    Object.assign(bundle, await v.toMimeBundle());
   }
   if (!('text/plain' in bundle)) {
     // A tfjs tensor's own toString() is its values; util.inspect would dump engine internals.
@@ -87,7 +87,12 @@ export class Session {
     if (!ok || c.thrown) {
       return { ok: false, error: cellErrorOf(c.thrown ? c.thrown.value : new Error('cell failed')) };
     }
-    return c.hasValue ? { ok: true, result: mimeBundleOf(c.value) } : { ok: true };
+    if (!c.hasValue) return { ok: true };
+    try {
+      return { ok: true, result: await mimeBundleOf(c.value) };
+    } catch (e) {
+      return { ok: false, error: cellErrorOf(e) };
+    }
   }
 
   interrupt(): void {

@@ -3,7 +3,7 @@
  *   import * as ll from "latent-lab";
  */
 export { display, displayHTML, updateDisplay, clearOutput, inKernel } from './display/display';
-export type { MimeBundle } from './display/display';
+export type { MimeBundle, Displayable } from './display/display';
 export { ready, backendInfo, tf } from './backend';
 export type { BackendInfo, BackendChoice } from './backend';
 
@@ -67,3 +67,23 @@ export { checkMonteCarlo, estimateMean } from './check/monte-carlo';
 export type { Estimate } from './check/monte-carlo';
 export { integrate1d, integrate2d, gaussLegendre, quadratureRule, checkQuadrature } from './check/quadrature';
 export { finiteDifferenceGradient, checkGradient } from './check/finite-differences';
+
+// Plots and rich display
+export { VegaLiteFigure, VEGA_LITE_MIME } from './plot/vega-lite-figure';
+export type { VegaLiteSpec } from './plot/vega-lite-figure';
+export { lineChart } from './plot/line-chart';
+export { scatterPlot } from './plot/scatter-plot';
+export { histogram } from './plot/histogram';
+export { densityPlot } from './plot/density-plot';
+export { density2d, contourSegments } from './plot/density-2d';
+export { barChart } from './plot/bar-chart';
+export { ImageFigure, imageGrid, latentTraversal } from './plot/image-figure';
+export type { ImageGridOptions } from './plot/image-figure';
+export { PlotlyFigure, PLOTLY_MIME, surface3d, zoomableLines, loadPlotly } from './plot/plotly-figure';
+export { encodePNG, pngSize } from './plot/png';
+export { Progress, progress, sparkline } from './display/progress';
+export type { ProgressOptions } from './display/progress';
+export { tensorBundle, distributionBundle } from './display/rich-values';
+
+import { installTensorDisplay } from './display/rich-values';
+installTensorDisplay();

@@ -4,9 +4,15 @@
 /** A MIME bundle: MIME type → data, e.g. { 'text/html': '<b>hi</b>', 'text/plain': 'hi' }. */
 export type MimeBundle = Record<string, unknown>;
 
+/** Anything that can show itself: figures, check tables, tensors, distributions. */
+export interface Displayable {
+  toMimeBundle(): MimeBundle | Promise<MimeBundle>;
+}
+
 interface KernelDisplayHook {
   display(bundle: MimeBundle, options?: { displayId?: string; update?: boolean; metadata?: Record<string, unknown> }): void;
   clearOutput(wait?: boolean): void;
+  track(work: Promise<unknown>): void;
 }
 
 function kernelHook(): KernelDisplayHook | undefined {
@@ -18,25 +24,49 @@ export function inKernel(): boolean {
   return kernelHook() !== undefined;
 }
 
-/** Shows a MIME bundle as a display_data output; with displayId it can be updated in place later. */
-export function display(bundle: MimeBundle, options: { displayId?: string; metadata?: Record<string, unknown> } = {}): void {
+function isDisplayable(x: unknown): x is Displayable {
+  return x !== null && typeof x === 'object' && typeof (x as Displayable).toMimeBundle === 'function';
+}
+
+function show(bundle: MimeBundle, options: { displayId?: string; update?: boolean; metadata?: Record<string, unknown> }): void {
   if (bundle === null || typeof bundle !== 'object' || Object.keys(bundle).length === 0) {
-    throw new Error('display: bundle must be a non-empty object of MIME type → data');
+    throw new Error('display: the bundle must be a non-empty object of MIME type → data');
   }
   const hook = kernelHook();
   if (hook) hook.display(bundle, options);
-  else if (typeof bundle['text/plain'] === 'string') process.stdout.write(bundle['text/plain'] + '\n');
+  else if (!options.update && typeof bundle['text/plain'] === 'string') process.stdout.write(bundle['text/plain'] + '\n');
+}
+
+/**
+ * Shows a MIME bundle, or anything with toMimeBundle(), as a display_data output; with displayId it
+ * can be replaced later (updateDisplay). A figure renders asynchronously: in the kernel the cell
+ * waits for it even without `await`; elsewhere await the returned promise.
+ */
+export function display(what: MimeBundle | Displayable, options: { displayId?: string; metadata?: Record<string, unknown> } = {}): Promise<void> {
+  if (!isDisplayable(what)) {
+    show(what, options);
+    return Promise.resolve();
+  }
+  const work = Promise.resolve(what.toMimeBundle()).then((bundle) => show(bundle, options));
+  kernelHook()?.track(work);
+  return work;
 }
 
 /** Replaces the output shown earlier under displayId (update_display_data). */
-export function updateDisplay(displayId: string, bundle: MimeBundle): void {
+export function updateDisplay(displayId: string, what: MimeBundle | Displayable): Promise<void> {
   if (!displayId) throw new Error('updateDisplay: displayId must be a non-empty string');
-  kernelHook()?.display(bundle, { displayId, update: true });
+  if (!isDisplayable(what)) {
+    show(what, { displayId, update: true });
+    return Promise.resolve();
+  }
+  const work = Promise.resolve(what.toMimeBundle()).then((bundle) => show(bundle, { displayId, update: true }));
+  kernelHook()?.track(work);
+  return work;
 }
 
 /** Shows HTML; text/plain carries the same content with tags stripped. */
 export function displayHTML(html: string): void {
-  display({ 'text/html': html, 'text/plain': html.replace(/<[^>]*>/g, '') });
+  show({ 'text/html': html, 'text/plain': html.replace(/<[^>]*>/g, '') }, {});
 }
 
 /** Clears the cell's output (clear_output); with wait=true only when the next output arrives. */

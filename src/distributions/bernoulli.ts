@@ -1,5 +1,6 @@
 // Bernoulli from logits ℓ (or probabilities p = σ(ℓ)): log p(x) = x·ℓ − softplus(ℓ), stable for |ℓ| up to 1e4.
 import * as tf from '@tensorflow/tfjs-core';
+import { distributionBundle } from '../display/rich-values';
 import { Rng } from '../random/rng';
 import { logSigmoid, softplus } from '../math/log-space';
 import { Distribution, TensorLike, asTensor, checkValue, requireAll, sampleShape } from './distribution';
@@ -66,6 +67,11 @@ export class Bernoulli implements Distribution {
 
   variance(): tf.Tensor {
     return tf.tidy(() => { const p = tf.sigmoid(this.logits); return tf.mul(p, tf.sub(1, p)); });
+  }
+
+  /** Shows the class, shapes and parameters as a table in the kernel. */
+  toMimeBundle() {
+    return distributionBundle(this);
   }
 }
 

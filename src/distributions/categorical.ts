@@ -1,6 +1,7 @@
 // Categorical over {0, …, K−1} from logits (or probabilities) on the last axis:
 // log p(k) = ℓ_k − logSumExp(ℓ). Sampled by Gumbel-max: argmax_k(ℓ_k + G_k) (D25).
 import * as tf from '@tensorflow/tfjs-core';
+import { distributionBundle } from '../display/rich-values';
 import { Rng } from '../random/rng';
 import { logSumExp } from '../math/log-space';
 import { Distribution, TensorLike, asTensor, broadcastShapes, requireAll, sampleShape } from './distribution';
@@ -82,6 +83,11 @@ export class Categorical implements Distribution {
       const m = this.mean();
       return tf.sub(tf.sum(tf.mul(this.probs(), tf.square(k)), -1), tf.square(m));
     });
+  }
+
+  /** Shows the class, shapes and parameters as a table in the kernel. */
+  toMimeBundle() {
+    return distributionBundle(this);
   }
 }
 

@@ -2,6 +2,7 @@
 // reparameterizable). log p(x) = log f((x − loc)/scale) − log scale; H = H[f] + log scale.
 // With eventDims = k the last k batch axes form the event (a diagonal, factorized distribution).
 import * as tf from '@tensorflow/tfjs-core';
+import { distributionBundle } from '../display/rich-values';
 import { stopGradient } from '../math/stop-gradient';
 import { Rng } from '../random/rng';
 import { Distribution, TensorLike, asTensor, broadcastShapes, checkValue, requireAll, sampleShape, sumLast } from './distribution';
@@ -81,5 +82,10 @@ export abstract class LocationScale implements Distribution {
     const v = this.standardMoments.variance;
     if (v === undefined) throw new Error(`${this.constructor.name} has no finite variance`);
     return tf.tidy(() => tf.add(tf.zeros([...this.batchShape, ...this.eventShape]), tf.mul(tf.square(this.scale), v)));
+  }
+
+  /** Shows the class, shapes and parameters as a table in the kernel. */
+  toMimeBundle() {
+    return distributionBundle(this);
   }
 }

@@ -2,6 +2,7 @@
 // p(x) = Σ_k π_k N(x; μ_k, diag σ_k²);  P(z=k | x) = π_k N(x; μ_k, σ_k²) / p(x), all in log space.
 // means and scales have shape [K, ...event] (event [] for a 1-D mixture); weights are [K].
 import * as tf from '@tensorflow/tfjs-core';
+import { distributionBundle } from '../display/rich-values';
 import { Rng } from '../random/rng';
 import { logSumExp } from '../math/log-space';
 import { Distribution, TensorLike, asTensor, broadcastShapes, checkValue, requireAll, sampleShape, sumLast } from './distribution';
@@ -120,5 +121,10 @@ export class MixtureOfGaussians implements Distribution {
   /** π reshaped to [K, 1, …] to broadcast against means. */
   private weightsFor(): tf.Tensor {
     return tf.reshape(tf.exp(this.logWeights), [this.numComponents, ...this.eventShape.map(() => 1)]);
+  }
+
+  /** Shows the class, shapes and parameters as a table in the kernel. */
+  toMimeBundle() {
+    return distributionBundle(this);
   }
 }

@@ -2,6 +2,7 @@
 // log p(x) = −½‖L⁻¹(x−μ)‖² − Σ_i log L_ii − (d/2) log 2π;  H = ½ log|Σ| + (d/2) log(2πe)  (D18).
 // loc may carry batch axes [...batch, d]; the covariance is shared. Gradients flow to loc.
 import * as tf from '@tensorflow/tfjs-core';
+import { distributionBundle } from '../display/rich-values';
 import { stopGradient } from '../math/stop-gradient';
 import { Rng } from '../random/rng';
 import { Matrix, MatrixLike, cholesky, inv, toMatrix } from '../math/linalg64';
@@ -85,6 +86,11 @@ export class MultivariateNormal implements Distribution {
   variance(): tf.Tensor {
     const diag = Array.from({ length: this.dim }, (_, i) => this.covariance64.get(i, i));
     return tf.tidy(() => tf.broadcastTo(tf.tensor1d(diag), [...this.batchShape, this.dim]));
+  }
+
+  /** Shows the class, shapes and parameters as a table in the kernel. */
+  toMimeBundle() {
+    return distributionBundle(this);
   }
 }
 

@@ -1,5 +1,6 @@
 // Uniform(low, high): log p(x) = −log(high − low) on [low, high), −∞ outside. rsample = low + (high−low)·u.
 import * as tf from '@tensorflow/tfjs-core';
+import { distributionBundle } from '../display/rich-values';
 import { stopGradient } from '../math/stop-gradient';
 import { Rng } from '../random/rng';
 import { Distribution, TensorLike, asTensor, broadcastShapes, checkValue, requireAll, sampleShape } from './distribution';
@@ -48,5 +49,10 @@ export class Uniform implements Distribution {
 
   variance(): tf.Tensor {
     return tf.tidy(() => tf.div(tf.square(tf.sub(this.high, this.low)), 12));
+  }
+
+  /** Shows the class, shapes and parameters as a table in the kernel. */
+  toMimeBundle() {
+    return distributionBundle(this);
   }
 }

@@ -1,0 +1,18 @@
+// Bars: KL per latent dimension, effective sample sizes, scores.
+import { ChartOptions, Numbers, asNumbers, frame } from './series';
+import { VegaLiteFigure } from './vega-lite-figure';
+
+export function barChart(args: ChartOptions & { labels: ArrayLike<string | number>; values: Numbers }): VegaLiteFigure {
+  const v = asNumbers(args.values, 'barChart: values');
+  if (args.labels.length !== v.length) throw new Error(`barChart: labels has ${args.labels.length} entries, values has ${v.length}`);
+  const labels = Array.from(args.labels, String);
+  return new VegaLiteFigure({
+    ...frame(args),
+    data: { values: v.map((value, i) => ({ label: labels[i], value })) },
+    mark: 'bar',
+    encoding: {
+      x: { field: 'label', type: 'nominal', sort: null, title: args.xTitle ?? null },
+      y: { field: 'value', type: 'quantitative', title: args.yTitle ?? 'value' },
+    },
+  });
+}

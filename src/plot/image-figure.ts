@@ -1,0 +1,127 @@
+// Image grids (digits, reconstructions, samples, latent traversals) as one PNG, with no browser.
+import * as tf from '@tensorflow/tfjs-core';
+import type { MimeBundle } from '../display/display';
+import { encodePNG } from './png';
+import { extensionOf, writeFileAtomic } from './save-file';
+import { escapeHtml } from './vega-lite-figure';
+
+export interface ImageGridOptions {
+  /** images per row (default: √n rounded up) */
+  columns?: number;
+  /** height and width of one image, when images come flattened ([n, h·w]); default square */
+  imageShape?: [number, number];
+  /** pixels per image pixel (default 3) */
+  scale?: number;
+  /** pixels between images (default 2) */
+  padding?: number;
+  title?: string;
+}
+
+/** A grid of grayscale images in [0, 1]. Its fields can be changed before it is shown or saved. */
+export class ImageFigure {
+  constructor(
+    /** pixel values in [0, 1], [n, h, w] row-major */
+    public images: Float32Array,
+    public count: number,
+    public imageShape: [number, number],
+    public options: ImageGridOptions = {},
+  ) {}
+
+  /** The grid's size in pixels. */
+  size(): { width: number; height: number } {
+    const [h, w] = this.imageShape;
+    const cols = this.columns(), rows = Math.ceil(this.count / cols);
+    const s = this.options.scale ?? 3, pad = this.options.padding ?? 2;
+    return { width: cols * w * s + (cols + 1) * pad, height: rows * h * s + (rows + 1) * pad };
+  }
+
+  private columns(): number {
+    const c = this.options.columns ?? Math.ceil(Math.sqrt(this.count));
+    if (!Number.isInteger(c) || c < 1) throw new Error(`imageGrid: columns must be a positive integer, got ${c}`);
+    return Math.min(c, this.count);
+  }
+
+  png(): Buffer {
+    const [h, w] = this.imageShape;
+    const cols = this.columns();
+    const s = this.options.scale ?? 3, pad = this.options.padding ?? 2;
+    const { width, height } = this.size();
+    const px = new Uint8Array(width * height).fill(255);
+    for (let n = 0; n < this.count; n++) {
+      const ox = pad + (n % cols) * (w * s + pad), oy = pad + Math.floor(n / cols) * (h * s + pad);
+      for (let y = 0; y < h; y++) {
+        for (let x = 0; x < w; x++) {
+          // ink is dark: value 1 → black, as digits are drawn on paper
+          const v = Math.round(255 * (1 - Math.min(1, Math.max(0, this.images[n * h * w + y * w + x]))));
+          for (let dy = 0; dy < s; dy++) px.fill(v, (oy + y * s + dy) * width + ox + x * s, (oy + y * s + dy) * width + ox + x * s + s);
+        }
+      }
+    }
+    return encodePNG(px, width, height, 1);
+  }
+
+  svg(): string {
+    const { width, height } = this.size();
+    return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><image width="${width}" height="${height}" href="data:image/png;base64,${this.png().toString('base64')}"/></svg>`;
+  }
+
+  html(): string {
+    const title = this.options.title ? `<div><b>${escapeHtml(this.options.title)}</b></div>` : '';
+    return `${title}<img alt="${escapeHtml(this.options.title ?? 'image grid')}" src="data:image/png;base64,${this.png().toString('base64')}"/>`;
+  }
+
+  toMimeBundle(): MimeBundle {
+    const png = this.png().toString('base64');
+    const title = this.options.title ? `<div><b>${escapeHtml(this.options.title)}</b></div>` : '';
+    return {
+      'image/png': png,
+      'text/html': `${title}<img alt="${escapeHtml(this.options.title ?? 'image grid')}" src="data:image/png;base64,${png}"/>`,
+      'text/plain': `<ImageFigure: ${this.count} images of ${this.imageShape.join('×')}${this.options.title ? ' — ' + this.options.title : ''}>`,
+    };
+  }
+
+  async save(file: string): Promise<void> {
+    const ext = extensionOf(file, ['png', 'svg', 'html'], 'an image grid');
+    writeFileAtomic(file, ext === 'png' ? this.png() : ext === 'svg' ? this.svg() : `<!DOCTYPE html><html><body>${this.html()}</body></html>`);
+  }
+}
+
+/** A grid from images [n, h, w], [n, h·w] (square unless imageShape says) or [h, w]; values in [0, 1]. */
+export function imageGrid(images: tf.Tensor | number[][], options: ImageGridOptions = {}): ImageFigure {
+  const t = images instanceof tf.Tensor ? images : tf.tensor2d(images);
+  try {
+    let n: number, shape: [number, number];
+    const sh = t.shape as number[];
+    if (t.rank === 3) { n = sh[0]; shape = [sh[1], sh[2]]; }
+    else if (t.rank === 2 && options.imageShape) { n = sh[0]; shape = options.imageShape; }
+    else if (t.rank === 2 && Number.isInteger(Math.sqrt(sh[1])) && sh[0] !== sh[1]) { n = sh[0]; const s = Math.sqrt(sh[1]); shape = [s, s]; }
+    else if (t.rank === 2) { n = 1; shape = [sh[0], sh[1]]; }
+    else throw new Error(`imageGrid: images must be [n, h, w], [n, h·w] or [h, w], got [${t.shape}]`);
+    if (n === 0) throw new Error('imageGrid: there are no images');
+    if (shape[0] * shape[1] * n !== t.size) throw new Error(`imageGrid: ${t.size} values do not make ${n} images of ${shape.join('×')}`);
+    return new ImageFigure(Float32Array.from(t.dataSync()), n, shape, options);
+  } finally {
+    if (!(images instanceof tf.Tensor)) t.dispose();
+  }
+}
+
+/**
+ * A latent traversal: for each chosen latent dimension (one row), decode base + v·e_dim for
+ * `steps` values v evenly in `range`. decode maps z [k, M] to images [k, h·w] or [k, h, w] in [0, 1].
+ */
+export function latentTraversal(args: { decode: (z: tf.Tensor) => tf.Tensor; latentDim: number; dims: number[]; range?: [number, number]; steps?: number; base?: number[] } & ImageGridOptions): ImageFigure {
+  const steps = args.steps ?? 9;
+  const [lo, hi] = args.range ?? [-3, 3];
+  const M = args.latentDim;
+  if (!Number.isInteger(M) || M < 1) throw new Error(`latentTraversal: latentDim must be a positive integer, got ${M}`);
+  if (args.dims.some((d) => !Number.isInteger(d) || d < 0 || d >= M)) throw new Error(`latentTraversal: dims must be integers in [0, ${M})`);
+  const base = args.base ?? new Array(M).fill(0);
+  if (base.length !== M) throw new Error(`latentTraversal: base has length ${base.length}, latentDim is ${M}`);
+  const z = args.dims.flatMap((d) => Array.from({ length: steps }, (_, i) => { const v = base.slice(); v[d] = lo + ((hi - lo) * i) / (steps - 1); return v; }));
+  const images = tf.tidy(() => args.decode(tf.tensor2d(z)));
+  try {
+    return imageGrid(images, { columns: steps, title: args.title ?? `traversal of dims ${args.dims.join(', ')} over [${lo}, ${hi}]`, ...args });
+  } finally {
+    images.dispose();
+  }
+}

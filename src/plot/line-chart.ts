@@ -1,0 +1,25 @@
+// Line chart with several series (training curves, bounds against K, …).
+import { ChartOptions, Numbers, asNumbers, frame } from './series';
+import { VegaLiteFigure } from './vega-lite-figure';
+
+/** One line per named series; x defaults to 0, 1, 2, … (the step). */
+export function lineChart(args: ChartOptions & { series: Record<string, Numbers>; x?: Numbers; logY?: boolean }): VegaLiteFigure {
+  const names = Object.keys(args.series ?? {});
+  if (names.length === 0) throw new Error('lineChart: series must name at least one series');
+  const x = args.x === undefined ? undefined : asNumbers(args.x, 'lineChart: x');
+  const values = names.flatMap((name) => {
+    const ys = asNumbers(args.series[name], `lineChart: series['${name}']`);
+    if (x && x.length !== ys.length) throw new Error(`lineChart: series['${name}'] has ${ys.length} points, x has ${x.length}`);
+    return ys.map((y, i) => ({ x: x ? x[i] : i, y, series: name }));
+  });
+  return new VegaLiteFigure({
+    ...frame(args),
+    data: { values },
+    mark: { type: 'line', point: values.length <= 60 },
+    encoding: {
+      x: { field: 'x', type: 'quantitative', title: args.xTitle ?? (x ? 'x' : 'step') },
+      y: { field: 'y', type: 'quantitative', title: args.yTitle ?? 'value', scale: args.logY ? { type: 'log' } : { zero: false } },
+      color: { field: 'series', type: 'nominal', title: null },
+    },
+  });
+}
