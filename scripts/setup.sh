@@ -18,7 +18,8 @@ say() { echo "setup: $*"; }
 
 # --- 1. System packages --------------------------------------------------------------------------
 # Jupyter from Debian (PyPI is not reachable); they run on /usr/bin/python3.
-APT_PACKAGES=(jupyter-client jupyter-nbconvert python3-nbclient jupyter-notebook python3-jupyter-kernel-test)
+# chromium: the browser check of executed notebooks (driven by playwright-core, never downloaded).
+APT_PACKAGES=(jupyter-client jupyter-nbconvert python3-nbclient jupyter-notebook python3-jupyter-kernel-test chromium)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then missing+=("$p"); fi
@@ -32,7 +33,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   else
     echo "setup: these Debian packages are missing: ${missing[*]}" >&2
     if ! command -v apt-get >/dev/null; then
-      echo "setup: this system has no apt-get; install Jupyter (jupyter_client, nbclient, nbconvert, notebook, jupyter_kernel_test) for /usr/bin/python3 another way." >&2
+      echo "setup: this system has no apt-get; install Jupyter (jupyter_client, nbclient, nbconvert, notebook, jupyter_kernel_test) for /usr/bin/python3 and Chromium at /usr/bin/chromium another way." >&2
     else
       echo "setup: run as root:  apt-get update && apt-get install -y --no-install-recommends ${missing[*]}" >&2
     fi

@@ -37,31 +37,31 @@ function show(bundle: MimeBundle, options: { displayId?: string; update?: boolea
   else if (!options.update && typeof bundle['text/plain'] === 'string') process.stdout.write(bundle['text/plain'] + '\n');
 }
 
-/**
- * Shows a MIME bundle, or anything with toMimeBundle(), as a display_data output; with displayId it
- * can be replaced later (updateDisplay). A figure renders asynchronously: in the kernel the cell
- * waits for it even without `await`; elsewhere await the returned promise.
- */
-export function display(what: MimeBundle | Displayable, options: { displayId?: string; metadata?: Record<string, unknown> } = {}): Promise<void> {
+/** Renders `what` (possibly asynchronously) and shows it; the kernel waits for it before the cell ends. */
+function render(what: MimeBundle | Displayable, options: { displayId?: string; update?: boolean; metadata?: Record<string, unknown> }): void {
   if (!isDisplayable(what)) {
     show(what, options);
-    return Promise.resolve();
+    return;
   }
   const work = Promise.resolve(what.toMimeBundle()).then((bundle) => show(bundle, options));
-  kernelHook()?.track(work);
-  return work;
+  const hook = kernelHook();
+  if (hook) hook.track(work);
+  else work.catch((e) => process.stderr.write(`display failed: ${(e as Error).message}\n`));
+}
+
+/**
+ * Shows a MIME bundle, or anything with toMimeBundle(), as a display_data output; with displayId it
+ * can be replaced later (updateDisplay). A figure that renders asynchronously still belongs to the
+ * cell that displayed it: the kernel waits for it before the cell ends.
+ */
+export function display(what: MimeBundle | Displayable, options: { displayId?: string; metadata?: Record<string, unknown> } = {}): void {
+  render(what, options);
 }
 
 /** Replaces the output shown earlier under displayId (update_display_data). */
-export function updateDisplay(displayId: string, what: MimeBundle | Displayable): Promise<void> {
+export function updateDisplay(displayId: string, what: MimeBundle | Displayable): void {
   if (!displayId) throw new Error('updateDisplay: displayId must be a non-empty string');
-  if (!isDisplayable(what)) {
-    show(what, { displayId, update: true });
-    return Promise.resolve();
-  }
-  const work = Promise.resolve(what.toMimeBundle()).then((bundle) => show(bundle, { displayId, update: true }));
-  kernelHook()?.track(work);
-  return work;
+  render(what, { displayId, update: true });
 }
 
 /** Shows HTML; text/plain carries the same content with tags stripped. */

@@ -39,7 +39,7 @@ export class Progress {
     if (!Number.isInteger(options.total) || options.total < 1) throw new Error(`progress: total must be a positive integer, got ${options.total}`);
     this.displayId = `latent-progress-${process.pid}-${++displayCounter}`;
     if (inKernel()) {
-      void display(this.bundle(), { displayId: this.displayId });
+      display(this.bundle(), { displayId: this.displayId });
     } else if (!process.env.LATENT_QUIET) {
       this.bar = new SingleBar({ format: `${options.title ?? 'progress'} [{bar}] {value}/{total} {metrics}`, stream: process.stderr, noTTYOutput: false }, Presets.shades_classic);
       this.bar.start(options.total, 0, { metrics: '' });
@@ -59,14 +59,14 @@ export class Progress {
       this.bar.update(this.step, { metrics: this.metricsText() });
     } else if (inKernel() && (last || now - this.lastSent >= (this.options.throttleMs ?? 250))) {
       this.lastSent = now;
-      void updateDisplay(this.displayId, this.bundle());
+      updateDisplay(this.displayId, this.bundle());
     }
   }
 
   /** Sends the final state and closes the terminal bar. */
   done(): void {
     if (this.bar) this.bar.stop();
-    else if (inKernel()) void updateDisplay(this.displayId, this.bundle());
+    else if (inKernel()) updateDisplay(this.displayId, this.bundle());
   }
 
   private metricsText(): string {

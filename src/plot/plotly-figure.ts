@@ -29,7 +29,7 @@ function ensurePlotlyInKernel(): void {
 export function loadPlotly(): void {
   if (!inKernel()) return;
   sentToKernel = true;
-  void display({ 'text/html': plotlyScript(), 'text/plain': '(plotly.js loaded for this kernel)' });
+  display({ 'text/html': plotlyScript(), 'text/plain': '(plotly.js loaded for this kernel)' });
 }
 
 export class PlotlyFigure {

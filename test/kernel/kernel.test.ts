@@ -12,6 +12,12 @@ describe('kernel (Jupyter protocol)', function () {
     expect(r.status, r.output).to.equal(0);
   });
 
+  it('displays figures, plotly.js once, progress in place, tensors and distributions richly', () => {
+    const r = runPython('test/kernel/display.py');
+    expect(r.output.slice(-3000), 'display suite').to.match(/Ran 5 tests/);
+    expect(r.status, r.output.slice(-3000)).to.equal(0);
+  });
+
   it('survives exceptions, rejections, type errors, interrupts; restarts; works outside the repository', () => {
     const r = runPython('test/kernel/robustness.py');
     expect(r.output, r.output).to.match(/Ran 8 tests/);

@@ -1,0 +1,81 @@
+"""Rich display through the kernel: figures as MIME bundles, plotly.js sent once per kernel, progress
+updated in place (display ids + update_display_data), tensors and distributions shown richly.
+Run with /usr/bin/python3 and JUPYTER_PATH set (test/kernel/kernel.test.ts does)."""
+import json
+import unittest
+
+from jupyter_client.manager import start_new_kernel
+
+from robustness import run
+
+VEGA = "application/vnd.vegalite.v5+json"
+PLOTLY = "application/vnd.plotly.v1+json"
+
+
+class KernelDisplay(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.km, cls.kc = start_new_kernel(kernel_name="latent-lab")
+        reply, _ = run(cls.kc, 'import * as ll from "latent-lab";\nawait ll.ready();')
+        assert reply["status"] == "ok", reply
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.kc.stop_channels()
+        cls.km.shutdown_kernel(now=True)
+
+    def test_vega_lite_figure_is_one_bundle_under_1mb(self):
+        reply, out = run(self.kc, "ll.lineChart({ series: { a: [1, 2, 3], b: [3, 1, 2] }, title: 'two lines' })")
+        self.assertEqual(reply["status"], "ok", reply)
+        results = [c for k, c in out if k == "execute_result"]
+        self.assertEqual(len(results), 1)
+        data = results[0]["data"]
+        self.assertEqual(set(data), {VEGA, "image/svg+xml", "text/html", "text/plain"})
+        self.assertIn("<svg", data["text/html"])
+        self.assertLess(len(json.dumps(data)), 1_000_000)
+
+    def test_display_without_await_arrives_before_the_reply(self):
+        reply, out = run(self.kc, "ll.display(ll.barChart({ labels: ['a', 'b'], values: [1, 2] })); 1")
+        self.assertEqual(reply["status"], "ok", reply)
+        kinds = [k for k, _ in out]
+        self.assertIn("display_data", kinds)
+        self.assertLess(kinds.index("display_data"), kinds.index("execute_result"))
+
+    def test_plotly_library_is_sent_once_per_kernel(self):
+        _, first = run(self.kc, "ll.surface3d({ z: [[1, 2], [3, 4]] })")
+        _, second = run(self.kc, "ll.zoomableLines({ series: { loss: [3, 2, 1] } })")
+        libs = [c for k, c in first + second if k == "display_data" and "plotly.js" in c["data"].get("text/plain", "")]
+        self.assertEqual(len(libs), 1)
+        self.assertGreater(len(libs[0]["data"]["text/html"]), 1_000_000)
+        self.assertFalse("<script src=" in libs[0]["data"]["text/html"], "plotly.js must be inlined, not loaded from a URL")
+        for out in (first, second):
+            res = [c for k, c in out if k == "execute_result"]
+            self.assertIn(PLOTLY, res[0]["data"])
+            self.assertLess(len(json.dumps(res[0]["data"])), 1_000_000)
+
+    def test_progress_updates_in_place(self):
+        code = "const p = ll.progress({ total: 3, title: 'train', throttleMs: 0 });\nfor (let i = 1; i <= 3; i++) p.update(i, { loss: 1 / i });\np.done();"
+        reply, out = run(self.kc, code)
+        self.assertEqual(reply["status"], "ok", reply)
+        shown = [c for k, c in out if k == "display_data"]
+        updates = [c for k, c in out if k == "update_display_data"]
+        self.assertEqual(len(shown), 1)
+        display_id = shown[0]["transient"]["display_id"]
+        self.assertGreaterEqual(len(updates), 3)
+        self.assertTrue(all(u["transient"]["display_id"] == display_id for u in updates))
+        self.assertIn("3/3", updates[-1]["data"]["text/plain"])
+        self.assertIn("<polyline", updates[-1]["data"]["text/html"])
+
+    def test_tensor_28x28_shows_as_an_image_and_distributions_as_tables(self):
+        reply, out = run(self.kc, "ll.tf.linspace(0, 1, 784).reshape([28, 28])")
+        data = [c for k, c in out if k == "execute_result"][0]["data"]
+        self.assertIn("image/png", data)
+        self.assertIn("[28, 28]", data["text/html"])
+        reply, out = run(self.kc, "new ll.Normal([0, 1], [1, 2])")
+        data = [c for k, c in out if k == "execute_result"][0]["data"]
+        self.assertIn("<b>Normal</b>", data["text/html"])
+        self.assertIn("scale", data["text/html"])
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
