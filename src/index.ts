@@ -87,3 +87,25 @@ export { tensorBundle, distributionBundle } from './display/rich-values';
 
 import { installTensorDisplay } from './display/rich-values';
 installTensorDisplay();
+
+// Data
+export { ImageDataset } from './data/image-dataset';
+export { loadMnist, MNIST_TRAIN_FRACTION } from './data/mnist';
+export { parseIdx, readIdx, loadIdxImages } from './data/idx';
+export type { IdxArray } from './data/idx';
+export { dynamicBinarize, staticBinarize, thresholdBinarize } from './data/binarize';
+export { minibatches, batchesPerEpoch } from './data/minibatches';
+export { twoMoons, swissRoll, gaussianRing } from './data/toy-2d';
+
+// The VAE
+export { Dense } from './models/dense';
+export { VAE, oneHotLabels } from './models/vae';
+export type { VAEConfig, VAEObjective } from './models/vae';
+export { mmdUnbiased, kernelMatrix } from './inference/mmd';
+export type { MmdKernel } from './inference/mmd';
+export { trainVAE, loadVAE } from './models/vae-training';
+export type { TrainVAEOptions, EpochRecord, TrainResult } from './models/vae-training';
+export { writeCheckpoint, readCheckpoint, CHECKPOINT_FILE } from './models/checkpoint';
+export { importanceSampledLogLikelihood, klPerDimension, activeUnits, datasetElbo } from './models/vae-evaluation';
+export type { LogLikelihoodEstimate } from './models/vae-evaluation';
+export { reconstructionGrid, priorSampleGrid, interpolationGrid, traversalGrid, latentScatter } from './models/vae-views';

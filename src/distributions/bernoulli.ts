@@ -33,8 +33,8 @@ export class Bernoulli implements Distribution {
   }
 
   sample(rng: Rng, n?: number): tf.Tensor {
-    const u = rng.uniform(sampleShape(n, this.batchShape));
-    return tf.tidy(() => tf.cast(tf.less(u, tf.sigmoid(this.logits)), 'float32'));
+    const shape = sampleShape(n, this.batchShape);
+    return tf.tidy(() => tf.cast(tf.less(rng.uniform(shape), tf.sigmoid(this.logits)), 'float32'));
   }
 
   rsample(): tf.Tensor {

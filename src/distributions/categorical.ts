@@ -45,8 +45,8 @@ export class Categorical implements Distribution {
 
   /** Integer-valued float32 samples [n, ...batch] by Gumbel-max. */
   sample(rng: Rng, n?: number): tf.Tensor {
-    const g = rng.gumbel(sampleShape(n, [...this.batchShape, this.numCategories]));
-    return tf.tidy(() => tf.cast(tf.argMax(tf.add(this.logProbs, g), -1), 'float32'));
+    const shape = sampleShape(n, [...this.batchShape, this.numCategories]);
+    return tf.tidy(() => tf.cast(tf.argMax(tf.add(this.logProbs, rng.gumbel(shape)), -1), 'float32'));
   }
 
   rsample(): tf.Tensor {

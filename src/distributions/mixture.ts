@@ -90,8 +90,8 @@ export class MixtureOfGaussians implements Distribution {
       }
       return arg;
     });
-    const eps = rng.normal([n, ...this.eventShape]);
     return tf.tidy(() => {
+      const eps = rng.normal([n, ...this.eventShape]);
       const idx = tf.tensor1d(z, 'int32');
       const x = tf.add(tf.gather(this.means, idx), tf.mul(tf.gather(tf.broadcastTo(this.scales, this.means.shape), idx), eps));
       return { x, z: tf.cast(idx, 'float32') };

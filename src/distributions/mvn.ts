@@ -58,8 +58,8 @@ export class MultivariateNormal implements Distribution {
 
   /** μ + εLᵀ, ε ~ N(0, I): reparameterized in loc. */
   rsample(rng: Rng, n?: number): tf.Tensor {
-    const eps = rng.normal(sampleShape(n, [...this.batchShape, this.dim]));
-    return tf.tidy(() => tf.add(this.loc, matmulLast(eps, this.scaleTrilT)));
+    const shape = sampleShape(n, [...this.batchShape, this.dim]);
+    return tf.tidy(() => tf.add(this.loc, matmulLast(rng.normal(shape), this.scaleTrilT)));
   }
 
   sample(rng: Rng, n?: number): tf.Tensor {

@@ -22,8 +22,8 @@ export class Uniform implements Distribution {
   }
 
   rsample(rng: Rng, n?: number): tf.Tensor {
-    const u = rng.uniform(sampleShape(n, this.batchShape));
-    return tf.tidy(() => tf.add(this.low, tf.mul(tf.sub(this.high, this.low), u)));
+    const shape = sampleShape(n, this.batchShape);
+    return tf.tidy(() => tf.add(this.low, tf.mul(tf.sub(this.high, this.low), rng.uniform(shape))));
   }
 
   sample(rng: Rng, n?: number): tf.Tensor {

@@ -15,8 +15,7 @@ function checkLogits(logits: tf.Tensor, fn: string): void {
 export function gumbelMax(logits: tf.Tensor, rng: Rng, n: number): tf.Tensor {
   checkLogits(logits, 'gumbelMax');
   if (!Number.isInteger(n) || n < 1) throw new Error(`gumbelMax: n must be a positive integer, got ${n}`);
-  const g = rng.gumbel([n, ...logits.shape]);
-  return tf.tidy(() => tf.argMax(tf.add(tf.sub(logits, logSumExp(logits, -1, true)), g), -1));
+  return tf.tidy(() => tf.argMax(tf.add(tf.sub(logits, logSumExp(logits, -1, true)), rng.gumbel([n, ...logits.shape])), -1));
 }
 
 /** Relaxed one-hot samples: logits [...batch, K] → [n, ...batch, K], differentiable in logits. */
@@ -24,9 +23,8 @@ export function gumbelSoftmax(logits: tf.Tensor, temperature: number, rng: Rng, 
   checkLogits(logits, 'gumbelSoftmax');
   if (!(temperature > 0) || !Number.isFinite(temperature)) throw new Error(`gumbelSoftmax: temperature must be positive and finite, got ${temperature}`);
   if (!Number.isInteger(n) || n < 1) throw new Error(`gumbelSoftmax: n must be a positive integer, got ${n}`);
-  const g = rng.gumbel([n, ...logits.shape]);
   return tf.tidy(() => {
-    const y = tf.div(tf.add(logits, g), temperature);
+    const y = tf.div(tf.add(logits, rng.gumbel([n, ...logits.shape])), temperature);
     return tf.exp(tf.sub(y, logSumExp(y, -1, true)));
   });
 }

@@ -83,6 +83,20 @@ export class Rng {
     }
   }
 
+  /** The generator's full state, to save with a checkpoint and resume the same stream. */
+  getState(): number[] {
+    return [this.s0, this.s1, this.s2, this.s3, this.spareNormal ?? NaN];
+  }
+
+  /** Restores a state from getState(). */
+  setState(state: number[]): void {
+    if (!Array.isArray(state) || state.length !== 5 || state.slice(0, 4).some((v) => !Number.isInteger(v))) {
+      throw new Error('Rng.setState: state must come from getState() (five numbers)');
+    }
+    [this.s0, this.s1, this.s2, this.s3] = state.map((v) => v >>> 0);
+    this.spareNormal = Number.isNaN(state[4]) ? undefined : state[4];
+  }
+
   /** An independent generator, seeded from this one's stream. */
   split(): Rng {
     return new Rng(this.nextUint32() * 2097152 + (this.nextUint32() >>> 11));

@@ -1,0 +1,22 @@
+// Binarization of [0, 1] pixels for the Bernoulli likelihood.
+//   dynamic: a fresh draw x_b ~ Bernoulli(x) for every minibatch (a data augmentation),
+//   static: one draw with a fixed seed, or a threshold, used for every epoch.
+import * as tf from '@tensorflow/tfjs-core';
+import { Rng } from '../random/rng';
+
+/** x_b ~ Bernoulli(x), elementwise; x in [0, 1]. */
+export function dynamicBinarize(x: tf.Tensor, rng: Rng): tf.Tensor {
+  return tf.tidy(() => tf.cast(tf.less(rng.uniform(x.shape), x), 'float32'));
+}
+
+/** 1 where x > threshold, else 0. */
+export function thresholdBinarize(x: tf.Tensor, threshold = 0.5): tf.Tensor {
+  if (!(threshold >= 0 && threshold <= 1)) throw new Error(`thresholdBinarize: threshold must be in [0, 1], got ${threshold}`);
+  return tf.tidy(() => tf.cast(tf.greater(x, threshold), 'float32'));
+}
+
+/** One fixed Bernoulli draw of every pixel of a dataset (static binarization with a seed). */
+export function staticBinarize(pixels: Float32Array, seed: number): Float32Array {
+  const r = new Rng(seed);
+  return Float32Array.from(pixels, (p) => (r.nextUniform() < p ? 1 : 0));
+}

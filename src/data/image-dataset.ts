@@ -1,0 +1,50 @@
+// A set of grayscale images with labels, kept as flat float32 pixels in [0, 1] (row-major [n, h·w]).
+import * as tf from '@tensorflow/tfjs-core';
+
+export class ImageDataset {
+  constructor(
+    /** pixels in [0, 1], image after image */
+    readonly images: Float32Array,
+    readonly labels: Int32Array,
+    /** [height, width] of one image */
+    readonly imageShape: [number, number],
+    readonly name: string,
+  ) {
+    const d = imageShape[0] * imageShape[1];
+    if (images.length !== labels.length * d) {
+      throw new Error(`ImageDataset ${name}: ${images.length} pixels do not make ${labels.length} images of ${imageShape.join('×')}`);
+    }
+  }
+
+  get count(): number { return this.labels.length; }
+  get dim(): number { return this.imageShape[0] * this.imageShape[1]; }
+
+  /** The images at `indices` as a [k, h·w] tensor. */
+  batch(indices: ArrayLike<number>): tf.Tensor2D {
+    const d = this.dim;
+    const out = new Float32Array(indices.length * d);
+    for (let i = 0; i < indices.length; i++) {
+      const j = indices[i];
+      if (!Number.isInteger(j) || j < 0 || j >= this.count) throw new Error(`ImageDataset ${this.name}: index ${j} is outside [0, ${this.count})`);
+      out.set(this.images.subarray(j * d, (j + 1) * d), i * d);
+    }
+    return tf.tensor2d(out, [indices.length, d]);
+  }
+
+  /** The labels at `indices`. */
+  batchLabels(indices: ArrayLike<number>): Int32Array {
+    return Int32Array.from(indices, (j) => this.labels[j]);
+  }
+
+  /** All images as one [n, h·w] tensor. */
+  toTensor(): tf.Tensor2D {
+    return tf.tensor2d(this.images, [this.count, this.dim]);
+  }
+
+  /** The first n images (a smaller set for quick runs). */
+  take(n: number): ImageDataset {
+    if (!Number.isInteger(n) || n < 1) throw new Error(`ImageDataset.take: n must be a positive integer, got ${n}`);
+    const k = Math.min(n, this.count);
+    return new ImageDataset(this.images.slice(0, k * this.dim), this.labels.slice(0, k), this.imageShape, `${this.name}[:${k}]`);
+  }
+}

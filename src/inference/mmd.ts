@@ -1,0 +1,43 @@
+// Maximum mean discrepancy (lecture 003, WAE; D34). With a kernel k,
+//   MMD²(P, Q) = E k(x, x') + E k(y, y') − 2 E k(x, y),
+// and the unbiased estimate from x_1..x_n ~ P, y_1..y_m ~ Q drops the i = j terms:
+//   (1/n(n−1)) Σ_{i≠j} k(x_i, x_j) + (1/m(m−1)) Σ_{i≠j} k(y_i, y_j) − (2/nm) Σ_{i,j} k(x_i, y_j).
+// Its mean is 0 when both samples come from one distribution.
+import * as tf from '@tensorflow/tfjs-core';
+
+export type MmdKernel = 'imq' | 'rbf';
+
+/** Pairwise squared distances ‖a_i − b_j‖²: a [n, d], b [m, d] → [n, m]. */
+function sqDist(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
+  const aa = tf.sum(tf.square(a), 1, true);
+  const bb = tf.transpose(tf.sum(tf.square(b), 1, true));
+  return tf.relu(tf.add(tf.sub(aa, tf.mul(2, tf.matMul(a, b, false, true))), bb)) as tf.Tensor2D;
+}
+
+/**
+ * k(a, b): inverse multiquadratic C/(C + ‖a − b‖²) with C = 2·d·scale² (the WAE paper's choice),
+ * or the RBF exp(−‖a − b‖²/(2·d·scale²)).
+ */
+export function kernelMatrix(a: tf.Tensor2D, b: tf.Tensor2D, kernel: MmdKernel = 'imq', scale = 1): tf.Tensor2D {
+  const d = a.shape[1];
+  const c = 2 * d * scale * scale;
+  return tf.tidy(() => {
+    const d2 = sqDist(a, b);
+    return (kernel === 'imq' ? tf.div(c, tf.add(c, d2)) : tf.exp(tf.div(d2, -c))) as tf.Tensor2D;
+  });
+}
+
+/** The unbiased MMD² estimate between samples x [n, d] and y [m, d] (n, m ≥ 2). Differentiable. */
+export function mmdUnbiased(x: tf.Tensor2D, y: tf.Tensor2D, options: { kernel?: MmdKernel; scale?: number } = {}): tf.Scalar {
+  const n = x.shape[0], m = y.shape[0];
+  if (n < 2 || m < 2) throw new Error(`mmdUnbiased: need at least 2 samples on each side, got ${n} and ${m}`);
+  if (x.shape[1] !== y.shape[1]) throw new Error(`mmdUnbiased: x has dimension ${x.shape[1]}, y has ${y.shape[1]}`);
+  const { kernel = 'imq', scale = 1 } = options;
+  return tf.tidy(() => {
+    const kxx = kernelMatrix(x, x, kernel, scale), kyy = kernelMatrix(y, y, kernel, scale), kxy = kernelMatrix(x, y, kernel, scale);
+    // the diagonals are k(x, x) = 1 for both kernels
+    const sxx = tf.div(tf.sub(tf.sum(kxx), n), n * (n - 1));
+    const syy = tf.div(tf.sub(tf.sum(kyy), m), m * (m - 1));
+    return tf.sub(tf.add(sxx, syy), tf.mul(tf.mean(kxy), 2)) as tf.Scalar;
+  });
+}

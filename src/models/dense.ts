@@ -1,0 +1,39 @@
+// A fully connected layer y = xW + b, with PyTorch's default initialization
+// W, b ~ U(−1/√fan_in, 1/√fan_in) from a seeded generator (so a run can be compared with PyTorch's).
+import * as tf from '@tensorflow/tfjs-core';
+import { Rng } from '../random/rng';
+
+export class Dense {
+  readonly W: tf.Variable;
+  readonly b: tf.Variable;
+
+  constructor(readonly inputDim: number, readonly outputDim: number, rng: Rng, readonly name: string) {
+    if (!Number.isInteger(inputDim) || inputDim < 1 || !Number.isInteger(outputDim) || outputDim < 1) {
+      throw new Error(`Dense ${name}: dimensions must be positive integers, got ${inputDim}→${outputDim}`);
+    }
+    const bound = 1 / Math.sqrt(inputDim);
+    const draw = (r: Rng) => bound * (2 * r.nextUniform() - 1);
+    this.W = tf.tidy(() => tf.variable(rng.tensor([inputDim, outputDim], draw), true, `${name}/W`));
+    this.b = tf.tidy(() => tf.variable(rng.tensor([outputDim], draw), true, `${name}/b`));
+  }
+
+  /** x [..., inputDim] → [..., outputDim]. */
+  apply(x: tf.Tensor): tf.Tensor {
+    if (x.shape[x.rank - 1] !== this.inputDim) throw new Error(`Dense ${this.name}: input has last dimension ${x.shape[x.rank - 1]}, expected ${this.inputDim}`);
+    return tf.tidy(() => {
+      if (x.rank === 2) return tf.add(tf.matMul(x as tf.Tensor2D, this.W as tf.Tensor2D), this.b);
+      const lead = x.shape.slice(0, -1);
+      const y = tf.add(tf.matMul(tf.reshape(x, [-1, this.inputDim]) as tf.Tensor2D, this.W as tf.Tensor2D), this.b);
+      return tf.reshape(y, [...lead, this.outputDim]);
+    });
+  }
+
+  get variables(): tf.Variable[] {
+    return [this.W, this.b];
+  }
+
+  dispose(): void {
+    this.W.dispose();
+    this.b.dispose();
+  }
+}

@@ -1,0 +1,70 @@
+// What a VAE looks like, through the plot helpers: reconstructions, prior samples, interpolations,
+// latent traversals and the 2-D latent scatter coloured by digit.
+import * as tf from '@tensorflow/tfjs-core';
+import { Rng } from '../random/rng';
+import { ImageFigure, imageGrid, latentTraversal } from '../plot/image-figure';
+import { scatterPlot } from '../plot/scatter-plot';
+import { VegaLiteFigure } from '../plot/vega-lite-figure';
+import { VAE } from './vae';
+
+const shapeOf = (model: VAE): [number, number] => {
+  const s = Math.round(Math.sqrt(model.config.inputDim));
+  return s * s === model.config.inputDim ? [s, s] : [1, model.config.inputDim];
+};
+
+/** Originals (odd rows) above their reconstructions (even rows). x: [n, D] in [0, 1]. */
+export function reconstructionGrid(model: VAE, x: tf.Tensor2D, options: { columns?: number; condition?: tf.Tensor2D } = {}): ImageFigure {
+  const cols = options.columns ?? Math.min(10, x.shape[0]);
+  const grid = tf.tidy(() => {
+    const rec = model.reconstruct(x, options.condition);
+    const rows: tf.Tensor[] = [];
+    for (let s = 0; s < x.shape[0]; s += cols) {
+      const k = Math.min(cols, x.shape[0] - s);
+      rows.push(tf.slice(x, [s, 0], [k, -1]), tf.slice(rec, [s, 0], [k, -1]));
+    }
+    return tf.concat(rows, 0);
+  });
+  try {
+    return imageGrid(grid, { columns: cols, imageShape: shapeOf(model), title: 'originals (odd rows) and reconstructions (even rows)' });
+  } finally {
+    grid.dispose();
+  }
+}
+
+/** n images E[x | z], z ~ N(0, I). */
+export function priorSampleGrid(model: VAE, n: number, rng: Rng, condition?: tf.Tensor2D): ImageFigure {
+  const s = model.sample(n, rng, condition);
+  try {
+    return imageGrid(s, { imageShape: shapeOf(model), title: `${n} samples from the prior` });
+  } finally {
+    s.dispose();
+  }
+}
+
+/** Decodes the straight line between the posterior means of two images, `steps` points. */
+export function interpolationGrid(model: VAE, a: tf.Tensor, b: tf.Tensor, steps = 10): ImageFigure {
+  const imgs = tf.tidy(() => {
+    const za = model.encode(tf.reshape(a, [1, -1])).mean, zb = model.encode(tf.reshape(b, [1, -1])).mean;
+    const t = tf.reshape(tf.linspace(0, 1, steps), [steps, 1]);
+    return model.decodeMean(tf.add(tf.mul(tf.sub(1, t), za), tf.mul(t, zb)));
+  });
+  try {
+    return imageGrid(imgs, { columns: steps, imageShape: shapeOf(model), title: 'interpolation between two posterior means' });
+  } finally {
+    imgs.dispose();
+  }
+}
+
+/** One row per latent dimension: decode z with that coordinate swept over [−3, 3], others 0. */
+export function traversalGrid(model: VAE, dims?: number[], steps = 9): ImageFigure {
+  const M = model.config.latentDim;
+  return latentTraversal({ decode: (z) => model.decodeMean(z), latentDim: M, dims: dims ?? Array.from({ length: Math.min(M, 8) }, (_, i) => i), steps, imageShape: shapeOf(model) });
+}
+
+/** The posterior means of x, first two latent coordinates, coloured by label. */
+export function latentScatter(model: VAE, x: tf.Tensor2D, labels: ArrayLike<number>, dims: [number, number] = [0, 1]): VegaLiteFigure {
+  const m = tf.tidy(() => model.encode(x).mean);
+  const v = m.arraySync() as number[][];
+  m.dispose();
+  return scatterPlot({ x: v.map((r) => r[dims[0]]), y: v.map((r) => r[dims[1]]), labels: Array.from(labels), title: 'posterior means by digit', xTitle: `z${dims[0] + 1}`, yTitle: `z${dims[1] + 1}` });
+}

