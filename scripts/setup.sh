@@ -18,8 +18,9 @@ say() { echo "setup: $*"; }
 
 # --- 1. System packages --------------------------------------------------------------------------
 # Jupyter from Debian (PyPI is not reachable); they run on /usr/bin/python3.
+# dataset-fashion-mnist: real IDX files for the IDX reader (and full-size runs).
 # chromium: the browser check of executed notebooks (driven by playwright-core, never downloaded).
-APT_PACKAGES=(jupyter-client jupyter-nbconvert python3-nbclient jupyter-notebook python3-jupyter-kernel-test chromium)
+APT_PACKAGES=(jupyter-client jupyter-nbconvert python3-nbclient jupyter-notebook python3-jupyter-kernel-test chromium dataset-fashion-mnist)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then missing+=("$p"); fi

@@ -9,6 +9,7 @@ export type { BackendInfo, BackendChoice } from './backend';
 
 // Randomness: every random function takes a generator.
 export { Rng, rng } from './random/rng';
+export type { RngState } from './random/rng';
 
 // Numerics
 export { logSumExp, logMeanExp, softplus, logSigmoid, logSumExp64, logMeanExp64, softplus64 } from './math/log-space';

@@ -7,14 +7,15 @@ export class Dense {
   readonly W: tf.Variable;
   readonly b: tf.Variable;
 
-  constructor(readonly inputDim: number, readonly outputDim: number, rng: Rng, readonly name: string) {
+  /** `name` is the layer's name inside its model; tfjs variables get `${scope}/${name}/W` (globally unique). */
+  constructor(readonly inputDim: number, readonly outputDim: number, rng: Rng, readonly name: string, scope = 'dense') {
     if (!Number.isInteger(inputDim) || inputDim < 1 || !Number.isInteger(outputDim) || outputDim < 1) {
       throw new Error(`Dense ${name}: dimensions must be positive integers, got ${inputDim}→${outputDim}`);
     }
     const bound = 1 / Math.sqrt(inputDim);
     const draw = (r: Rng) => bound * (2 * r.nextUniform() - 1);
-    this.W = tf.tidy(() => tf.variable(rng.tensor([inputDim, outputDim], draw), true, `${name}/W`));
-    this.b = tf.tidy(() => tf.variable(rng.tensor([outputDim], draw), true, `${name}/b`));
+    this.W = tf.tidy(() => tf.variable(rng.tensor([inputDim, outputDim], draw), true, `${scope}/${name}/W`));
+    this.b = tf.tidy(() => tf.variable(rng.tensor([outputDim], draw), true, `${scope}/${name}/b`));
   }
 
   /** x [..., inputDim] → [..., outputDim]. */
@@ -30,6 +31,11 @@ export class Dense {
 
   get variables(): tf.Variable[] {
     return [this.W, this.b];
+  }
+
+  /** The variables under names local to the model (stable across instances, for checkpoints). */
+  get namedVariables(): { name: string; variable: tf.Variable }[] {
+    return [{ name: `${this.name}/W`, variable: this.W }, { name: `${this.name}/b`, variable: this.b }];
   }
 
   dispose(): void {

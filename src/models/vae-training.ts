@@ -2,7 +2,7 @@
 // ELBO per epoch, and checkpoints (weights, Adam's state, the generator and the history) after each
 // epoch, from which training resumes exactly.
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng } from '../random/rng';
+import { Rng, RngState } from '../random/rng';
 import { ImageDataset } from '../data/image-dataset';
 import { dynamicBinarize, staticBinarize } from '../data/binarize';
 import { minibatches, batchesPerEpoch } from '../data/minibatches';
@@ -60,17 +60,16 @@ export function loadVAE(dir: string): { model: VAE; meta: Record<string, unknown
 }
 
 function assignWeights(model: VAE, tensors: Map<string, tf.Tensor>, source: string) {
-  for (const v of [...model.enc1.variables, ...model.enc2.variables, ...model.dec1.variables, ...model.dec2.variables, model.logSigma]) {
-    const t = tensors.get(`model/${v.name}`);
-    if (!t) throw new Error(`checkpoint ${source}: no weights for ${v.name}`);
-    if (t.shape.join() !== v.shape.join()) throw new Error(`checkpoint ${source}: ${v.name} has shape [${t.shape}], the model needs [${v.shape}]`);
-    v.assign(t);
+  for (const { name, variable } of model.namedVariables) {
+    const t = tensors.get(`model/${name}`);
+    if (!t) throw new Error(`checkpoint ${source}: no weights for ${name}`);
+    if (t.shape.join() !== variable.shape.join()) throw new Error(`checkpoint ${source}: ${name} has shape [${t.shape}], the model needs [${variable.shape}]`);
+    variable.assign(t);
   }
 }
 
 function modelTensors(model: VAE) {
-  return [...model.enc1.variables, ...model.enc2.variables, ...model.dec1.variables, ...model.dec2.variables, model.logSigma]
-    .map((v) => ({ name: `model/${v.name}`, tensor: v as tf.Tensor }));
+  return model.namedVariables.map(({ name, variable }) => ({ name: `model/${name}`, tensor: variable as tf.Tensor }));
 }
 
 export async function trainVAE(model: VAE, data: ImageDataset, options: TrainVAEOptions): Promise<TrainResult> {
@@ -99,7 +98,7 @@ export async function trainVAE(model: VAE, data: ImageDataset, options: TrainVAE
       await optimizer.setWeights(optWeights);
       // the optimizer's new variables share the data; these handles can go
       tf.dispose(optWeights.map((w) => w.tensor));
-      rng.setState(ck.meta.rng as number[]);
+      rng.setState(ck.meta.rng as RngState);
       history.push(...(ck.meta.history as EpochRecord[]));
       startEpoch = ck.meta.epoch as number;
     } finally {

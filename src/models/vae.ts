@@ -38,6 +38,7 @@ export type VAEObjective =
   | { type: 'wae-mmd'; lambda?: number; kernelScale?: number };
 
 const LOG_2PI = Math.log(2 * Math.PI);
+let instances = 0;
 
 export class VAE {
   readonly config: Required<VAEConfig>;
@@ -57,17 +58,25 @@ export class VAE {
     if (c.likelihood !== 'bernoulli' && c.likelihood !== 'gaussian') throw new Error(`VAE: likelihood must be 'bernoulli' or 'gaussian', got '${c.likelihood}'`);
     this.config = c;
     const r = new Rng(c.seed);
-    this.enc1 = new Dense(c.inputDim + c.conditionDim, c.hiddenDim, r, 'encoder/1');
-    this.enc2 = new Dense(c.hiddenDim, 2 * c.latentDim, r, 'encoder/2');
-    this.dec1 = new Dense(c.latentDim + c.conditionDim, c.hiddenDim, r, 'decoder/1');
-    this.dec2 = new Dense(c.hiddenDim, c.inputDim, r, 'decoder/2');
-    this.logSigma = tf.tidy(() => tf.variable(tf.scalar(Math.log(0.1)), c.likelihood === 'gaussian', 'likelihood/logSigma'));
+    // tfjs variable names are global: each model gets its own scope
+    const scope = `vae${++instances}`;
+    this.enc1 = new Dense(c.inputDim + c.conditionDim, c.hiddenDim, r, 'encoder/1', scope);
+    this.enc2 = new Dense(c.hiddenDim, 2 * c.latentDim, r, 'encoder/2', scope);
+    this.dec1 = new Dense(c.latentDim + c.conditionDim, c.hiddenDim, r, 'decoder/1', scope);
+    this.dec2 = new Dense(c.hiddenDim, c.inputDim, r, 'decoder/2', scope);
+    this.logSigma = tf.tidy(() => tf.variable(tf.scalar(Math.log(0.1)), c.likelihood === 'gaussian', `${scope}/likelihood/logSigma`));
   }
 
   /** Every trainable variable (the Gaussian log σ only for a Gaussian likelihood). */
   get variables(): tf.Variable[] {
     const v = [...this.enc1.variables, ...this.enc2.variables, ...this.dec1.variables, ...this.dec2.variables];
     return this.config.likelihood === 'gaussian' ? [...v, this.logSigma] : v;
+  }
+
+  /** Every variable under a name local to the model (checkpoints use these). */
+  get namedVariables(): { name: string; variable: tf.Variable }[] {
+    return [...this.enc1.namedVariables, ...this.enc2.namedVariables, ...this.dec1.namedVariables, ...this.dec2.namedVariables,
+      { name: 'likelihood/logSigma', variable: this.logSigma }];
   }
 
   /** Number of trainable parameters: for D=784, M=16, 300 hidden: 2·(784·300+300) + 300·32+32 + 16·300+300 ... */
@@ -213,7 +222,7 @@ export class VAE {
   }
 
   dispose(): void {
-    for (const v of [...this.enc1.variables, ...this.enc2.variables, ...this.dec1.variables, ...this.dec2.variables, this.logSigma]) v.dispose();
+    for (const { variable } of this.namedVariables) variable.dispose();
   }
 }
 

@@ -23,6 +23,12 @@ function checkShape(shape: number[], fn: string): number {
   return shape.reduce((a, b) => a * b, 1);
 }
 
+/** The state of an Rng: its four xoshiro words and a pending Box–Muller normal. */
+export interface RngState {
+  words: number[];
+  spare: number | null;
+}
+
 /** A random number generator. Create one with `rng(seed)`; derive independent streams with `split()`. */
 export class Rng {
   private s0: number;
@@ -83,18 +89,18 @@ export class Rng {
     }
   }
 
-  /** The generator's full state, to save with a checkpoint and resume the same stream. */
-  getState(): number[] {
-    return [this.s0, this.s1, this.s2, this.s3, this.spareNormal ?? NaN];
+  /** The generator's full state (JSON-safe), to save with a checkpoint and resume the same stream. */
+  getState(): RngState {
+    return { words: [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0], spare: this.spareNormal ?? null };
   }
 
   /** Restores a state from getState(). */
-  setState(state: number[]): void {
-    if (!Array.isArray(state) || state.length !== 5 || state.slice(0, 4).some((v) => !Number.isInteger(v))) {
-      throw new Error('Rng.setState: state must come from getState() (five numbers)');
-    }
-    [this.s0, this.s1, this.s2, this.s3] = state.map((v) => v >>> 0);
-    this.spareNormal = Number.isNaN(state[4]) ? undefined : state[4];
+  setState(state: RngState): void {
+    const ok = state && Array.isArray(state.words) && state.words.length === 4 && state.words.every((v) => Number.isInteger(v) && v >= 0 && v < TWO32)
+      && (state.spare === null || typeof state.spare === 'number');
+    if (!ok) throw new Error('Rng.setState: state must come from getState() ({ words: four uint32, spare: number | null })');
+    [this.s0, this.s1, this.s2, this.s3] = state.words;
+    this.spareNormal = state.spare ?? undefined;
   }
 
   /** An independent generator, seeded from this one's stream. */
