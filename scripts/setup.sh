@@ -20,7 +20,8 @@ say() { echo "setup: $*"; }
 # Jupyter from Debian (PyPI is not reachable); they run on /usr/bin/python3.
 # dataset-fashion-mnist: real IDX files for the IDX reader (and full-size runs).
 # chromium: the browser check of executed notebooks (driven by playwright-core, never downloaded).
-APT_PACKAGES=(jupyter-client jupyter-nbconvert python3-nbclient jupyter-notebook python3-jupyter-kernel-test chromium dataset-fashion-mnist)
+# libopenblas-dev: the native matmul kernels (native/), built below with node-gyp.
+APT_PACKAGES=(jupyter-client jupyter-nbconvert python3-nbclient jupyter-notebook python3-jupyter-kernel-test chromium dataset-fashion-mnist libopenblas-dev)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then missing+=("$p"); fi
@@ -61,7 +62,23 @@ ln -sfn .. node_modules/latent-lab
 say "building (tsc)"
 node_modules/.bin/tsc -p tsconfig.json
 
-# --- 4. Jupyter kernel ------------------------------------------------------------------------------
+# --- 4. Native BLAS kernels (optional: without them the library uses the stock tfjs kernels) -------
+native_hash=$(cat native/gemm.c native/binding.gyp | sha256sum | cut -d' ' -f1)
+native_stamp=native/build/.latent-lab-source.sha256
+if [ ! -f native/build/Release/latent_blas.node ] || [ "$(cat "$native_stamp" 2>/dev/null)" != "$native_hash" ]; then
+  node_prefix=$(dirname "$(dirname "$(node -p 'process.execPath')")")
+  nodedir_flag=()
+  [ -f "$node_prefix/include/node/node_api.h" ] && nodedir_flag=(--nodedir="$node_prefix")
+  mkdir -p build
+  if node_modules/.bin/node-gyp rebuild "${nodedir_flag[@]}" -C native > build/native-build.log 2>&1; then
+    echo "$native_hash" > "$native_stamp"
+    say "built the native BLAS kernels (native/build/Release/latent_blas.node)"
+  else
+    echo "setup: warning: the native BLAS kernels did not build (see build/native-build.log; they need g++, make and libopenblas-dev); Latent Lab will use the stock TensorFlow.js kernels" >&2
+  fi
+fi
+
+# --- 5. Jupyter kernel ------------------------------------------------------------------------------
 node dist/kernel/install.js
 if [ "$USER_KERNEL" -eq 1 ]; then node dist/kernel/install.js --user; fi
 say "done. Notebooks: npm run notebooks   Tests: npm test   Jupyter: npm start"

@@ -6,6 +6,7 @@ import '@tensorflow/tfjs-backend-wasm';
 // tfjs-core's CommonJS build registers neither gradients nor the chained tensor methods (x.add(y));
 // the union package's Node bundle registers both into the same tfjs-core.
 import '@tensorflow/tfjs';
+import { enableNativeKernels, NativeStatus } from './native/blas';
 
 export type BackendChoice = 'node-gpu' | 'node' | 'wasm' | 'cpu';
 const ORDER: BackendChoice[] = ['node-gpu', 'node', 'wasm', 'cpu'];
@@ -17,6 +18,8 @@ export interface BackendInfo {
   tfName: string;
   /** Why: forced by LATENT_BACKEND, or which earlier choices failed. */
   reason: string;
+  /** The OpenBLAS matmul kernels (wasm and cpu only): on, or why not. */
+  native?: NativeStatus;
 }
 
 let chosen: Promise<BackendInfo> | undefined;
@@ -57,8 +60,10 @@ export function ready(): Promise<BackendInfo> {
         const tfName = await tryChoice(choice);
         silenceCpuBanner();
         const reason = forced ? 'forced by LATENT_BACKEND' : failures.length ? failures.join('; ') : 'first choice';
-        info = { choice, tfName, reason };
-        if (!process.env.LATENT_QUIET) console.log(`latent-lab: TensorFlow.js backend '${choice}' (${reason})`);
+        const native = choice === 'wasm' || choice === 'cpu' ? enableNativeKernels() : undefined;
+        info = { choice, tfName, reason, ...(native ? { native } : {}) };
+        const nativeText = native ? `; native BLAS matmul ${native.enabled ? 'on: ' : 'off, '}${native.detail}` : '';
+        if (!process.env.LATENT_QUIET) console.log(`latent-lab: TensorFlow.js backend '${choice}' (${reason})${nativeText}`);
         return info;
       } catch (e) {
         failures.push(`${choice} unavailable: ${String((e as Error).message ?? e).split('\n')[0]}`);

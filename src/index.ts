@@ -110,3 +110,7 @@ export { writeCheckpoint, readCheckpoint, CHECKPOINT_FILE } from './models/check
 export { importanceSampledLogLikelihood, klPerDimension, activeUnits, datasetElbo } from './models/vae-evaluation';
 export type { LogLikelihoodEstimate } from './models/vae-evaluation';
 export { reconstructionGrid, priorSampleGrid, interpolationGrid, traversalGrid, latentScatter } from './models/vae-views';
+
+// Native speed
+export { enableNativeKernels, disableNativeKernels, nativeStatus, chooseCoreType, batchLayout, blasThreads } from './native/blas';
+export type { NativeStatus } from './native/blas';
