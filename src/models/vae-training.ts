@@ -11,6 +11,7 @@ import { Estimate } from '../check/monte-carlo';
 import { readCheckpoint, writeCheckpoint, CHECKPOINT_FILE } from './checkpoint';
 import { datasetElbo } from './vae-evaluation';
 import { VAE, VAEConfig, VAEObjective, oneHotLabels } from './vae';
+import { FusedAdam } from '../native/fused-adam';
 import fs from 'fs';
 import path from 'path';
 
@@ -33,6 +34,8 @@ export interface TrainVAEOptions {
   /** live progress (default true) */
   progress?: boolean;
   onEpoch?: (record: EpochRecord) => void;
+  /** 'fused-adam' (default: one pass per variable, see native/fused-adam.ts) or tfjs's 'adam'; the same update */
+  optimizer?: 'fused-adam' | 'adam';
 }
 
 export interface EpochRecord {
@@ -81,7 +84,8 @@ export async function trainVAE(model: VAE, data: ImageDataset, options: TrainVAE
   const binarize = options.binarize ?? (model.config.likelihood === 'bernoulli' ? 'dynamic' : 'none');
   const conditional = model.config.conditionDim > 0;
   const rng = new Rng(seed);
-  const optimizer = tf.train.adam(options.learningRate ?? 1e-3);
+  const lr = options.learningRate ?? 1e-3;
+  const optimizer: tf.Optimizer = (options.optimizer ?? 'fused-adam') === 'adam' ? tf.train.adam(lr) : new FusedAdam(lr);
   const history: EpochRecord[] = [];
   let startEpoch = 0;
 
@@ -148,7 +152,11 @@ export async function trainVAE(model: VAE, data: ImageDataset, options: TrainVAE
           meta: { config: model.config, epoch, history, rng: rng.getState(), optimizer: opt.map((w) => w.name) },
           tensors: [...modelTensors(model), ...stored],
         });
-        opt.forEach((w, i) => { if (w.name === 'iter' || w.tensor.dtype !== 'float32') { w.tensor.dispose(); stored[i].tensor.dispose(); } });
+        // tf.train.adam hands out its live moment variables (keep them); FusedAdam and the iteration count are copies
+        const copies = optimizer instanceof FusedAdam;
+        opt.forEach((w, i) => {
+          if (copies || w.name === 'iter' || w.tensor.dtype !== 'float32') { w.tensor.dispose(); if (stored[i].tensor !== w.tensor) stored[i].tensor.dispose(); }
+        });
       }
     }
   } finally {

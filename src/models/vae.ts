@@ -40,6 +40,22 @@ export type VAEObjective =
 const LOG_2PI = Math.log(2 * Math.PI);
 let instances = 0;
 
+/**
+ * Σ_d x_d ℓ_d − softplus(ℓ_d) over the last axis, with its gradient in one step: ∂/∂ℓ = x − σ(ℓ).
+ * The forward is not recorded op by op, so the backward pass is three kernels instead of about fifteen.
+ * x [B, D] (data: no gradient), logits [..., B, D] → [..., B].
+ */
+export const bernoulliLogLikelihood = tf.customGrad(((x: tf.Tensor, logits: tf.Tensor, save: (t: tf.Tensor[]) => void) => {
+  save([x, logits]);
+  return {
+    value: tf.sum(tf.sub(tf.mul(x, logits), softplus(logits)), -1),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [xs, l] = saved;
+      return [tf.zerosLike(xs), tf.mul(tf.expandDims(dy, -1), tf.sub(xs, tf.sigmoid(l)))];
+    },
+  };
+}) as unknown as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor, logits: tf.Tensor) => tf.Tensor;
+
 export class VAE {
   readonly config: Required<VAEConfig>;
   readonly enc1: Dense;
@@ -141,7 +157,7 @@ export class VAE {
   logLikelihood(x: tf.Tensor, z: tf.Tensor, c?: tf.Tensor): tf.Tensor {
     return tf.tidy(() => {
       const out = this.decode(z, c);
-      if (this.config.likelihood === 'bernoulli') return tf.sum(tf.sub(tf.mul(x, out), softplus(out)), -1);
+      if (this.config.likelihood === 'bernoulli') return bernoulliLogLikelihood(x, out);
       const s2 = tf.exp(tf.mul(this.logSigma, 2));
       const quad = tf.div(tf.sum(tf.square(tf.sub(x, out)), -1), s2);
       return tf.neg(tf.add(tf.mul(quad, 0.5), tf.mul(this.config.inputDim, tf.add(this.logSigma, 0.5 * LOG_2PI))));

@@ -1,0 +1,115 @@
+// bench/step: one training step of the lectures' VAE (784-300-32 / 16-300-784, batch 128, Adam) and of
+// a small 2-D diffusion denoiser (MLP [x, t-embedding] → 128 → 128 → 2, batch 256), float32, on the
+// cpu backend, on wasm with the stock kernels, on wasm with the OpenBLAS kernels (and the fused Adam),
+// and in PyTorch from the same command; plus sgemm GFLOP/s against the machine's measured peak.
+//   node dist/bench/step.js [--steps 50]
+import { spawnSync } from 'child_process';
+import path from 'path';
+import * as tf from '@tensorflow/tfjs-core';
+import { ready, VAE, Dense, rng, disableNativeKernels, enableNativeKernels, nativeStatus } from '../src';
+import { FusedAdam } from '../src/native/fused-adam';
+
+const steps = Number(process.argv[process.argv.indexOf('--steps') + 1]) || 50;
+
+// FLOPs of the matrix products per step (forward + the two backward products), the work that counts
+const vaeFlops = 3 * 2 * 128 * (784 * 300 + 300 * 32 + 16 * 300 + 300 * 784);
+const denoiserFlops = 3 * 2 * 256 * (18 * 128 + 128 * 128 + 128 * 2);
+
+function time(step: () => void, n: number): number {
+  for (let i = 0; i < 10; i++) step();
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < n; i++) step();
+  return Number(process.hrtime.bigint() - t0) / 1e6 / n;
+}
+
+function vaeStep(optimizer: tf.Optimizer): { step: () => void; dispose: () => void } {
+  const model = new VAE({ inputDim: 784, latentDim: 16, seed: 0 });
+  const g = rng(0);
+  const x = tf.tidy(() => tf.cast(tf.less(g.uniform([128, 784]), 0.2), 'float32'));
+  return {
+    step: () => { const c = optimizer.minimize(() => model.loss(x, { type: 'elbo' }, g), true, model.variables)!; c.dataSync(); c.dispose(); },
+    dispose: () => { model.dispose(); x.dispose(); optimizer.dispose(); },
+  };
+}
+
+function denoiserStep(optimizer: tf.Optimizer): { step: () => void; dispose: () => void } {
+  const g = rng(1);
+  const layers = [new Dense(18, 128, g, 'd1', 'bench'), new Dense(128, 128, g, 'd2', 'bench'), new Dense(128, 2, g, 'd3', 'bench')];
+  const x0 = g.normal([256, 2]);
+  const freqs = tf.exp(tf.mul(tf.range(0, 8), -Math.log(1000) / 8));
+  const vars = layers.flatMap((l) => l.variables);
+  return {
+    step: () => {
+      const c = optimizer.minimize(() => tf.tidy(() => {
+        const t = tf.add(tf.floor(tf.mul(g.uniform([256, 1]), 100)), 1);
+        const abar = tf.exp(tf.div(t, -50));
+        const eps = g.normal([256, 2]);
+        const xt = tf.add(tf.mul(tf.sqrt(abar), x0), tf.mul(tf.sqrt(tf.sub(1, abar)), eps));
+        const arg = tf.mul(t, freqs);
+        let h: tf.Tensor = tf.concat([xt, tf.sin(arg), tf.cos(arg)], -1);
+        h = tf.relu(layers[0].apply(h));
+        h = tf.relu(layers[1].apply(h));
+        return tf.mean(tf.sum(tf.square(tf.sub(layers[2].apply(h), eps)), -1)) as tf.Scalar;
+      }), true, vars)!;
+      c.dataSync(); c.dispose();
+    },
+    dispose: () => { layers.forEach((l) => l.dispose()); tf.dispose([x0, freqs]); optimizer.dispose(); },
+  };
+}
+
+function sgemmGflops(M: number, K: number, N: number, n: number): number {
+  const a = tf.randomNormal([M, K]), b = tf.randomNormal([K, N]);
+  const ms = time(() => tf.tidy(() => { tf.matMul(a, b).dataSync(); }), n);
+  tf.dispose([a, b]);
+  return (2 * M * N * K) / (ms / 1000) / 1e9;
+}
+
+async function main() {
+  await ready();
+  const rows: { config: string; vae: number; denoiser: number }[] = [];
+  const run = async (config: string, backend: string, native: boolean, fused: boolean) => {
+    await tf.setBackend(backend);
+    if (native) enableNativeKernels(); else disableNativeKernels();
+    const v = vaeStep(fused ? new FusedAdam(1e-3) : tf.train.adam(1e-3));
+    const vae = time(v.step, backend === 'cpu' ? Math.max(3, Math.floor(steps / 10)) : steps);
+    v.dispose();
+    const d = denoiserStep(fused ? new FusedAdam(1e-3) : tf.train.adam(1e-3));
+    const denoiser = time(d.step, steps);
+    d.dispose();
+    rows.push({ config, vae, denoiser });
+  };
+  await run('tfjs cpu (stock kernels)', 'cpu', false, false);
+  await run('tfjs wasm (stock kernels)', 'wasm', false, false);
+  await run('tfjs wasm + OpenBLAS', 'wasm', true, false);
+  await run('tfjs wasm + OpenBLAS + fused Adam', 'wasm', true, true);
+  const blas = nativeStatus();
+
+  const torch = spawnSync('/usr/bin/python3', [path.join(__dirname, '..', '..', 'bench', 'step_torch.py'), String(steps)], { encoding: 'utf8' });
+  let pt: { vae_ms: number; denoiser_ms: number; torch: string; threads: number } | undefined;
+  if (torch.status === 0) pt = JSON.parse(torch.stdout.trim().split('\n').pop()!);
+
+  console.log(`One training step, float32, ${steps} timed steps after warm-up. Native: ${blas?.detail}`);
+  console.log(`${'configuration'.padEnd(36)} ${'VAE ms'.padStart(8)} ${'GFLOP/s'.padStart(8)} ${'×PyTorch'.padStart(9)} ${'denoiser ms'.padStart(12)} ${'×PyTorch'.padStart(9)}`);
+  const line = (c: string, v: number, d: number) => console.log(`${c.padEnd(36)} ${v.toFixed(2).padStart(8)} ${(vaeFlops / v / 1e6).toFixed(1).padStart(8)} ${pt ? (v / pt.vae_ms).toFixed(2).padStart(9) : '-'.padStart(9)} ${d.toFixed(2).padStart(12)} ${pt ? (d / pt.denoiser_ms).toFixed(2).padStart(9) : '-'.padStart(9)}`);
+  rows.forEach((r) => line(r.config, r.vae, r.denoiser));
+  if (pt) line(`PyTorch ${pt.torch} (${pt.threads} thread)`, pt.vae_ms, pt.denoiser_ms);
+  else console.log(`PyTorch: not run (${(torch.stderr || 'python3-torch not installed').trim().split('\n').pop()})`);
+
+  await tf.setBackend('wasm');
+  enableNativeKernels();
+  const big = sgemmGflops(2048, 2048, 2048, 5);
+  const vaeShape = sgemmGflops(128, 784, 300, 200);
+  // The machine's peak: OpenBLAS's best kernels for this CPU (chosen from /proc/cpuinfo), one core, 2048³.
+  const probe = spawnSync(process.execPath, ['-e', `const b = require(${JSON.stringify(require.resolve('../src/native/blas'))});
+    b.enableNativeKernels(); const tf = require('@tensorflow/tfjs-core'); require(${JSON.stringify(require.resolve('../src/backend'))}).ready().then(() => {
+    const a = tf.randomNormal([2048, 2048]); tf.matMul(a, a).dataSync(); const t = process.hrtime.bigint();
+    for (let i = 0; i < 5; i++) tf.matMul(a, a).dataSync(); console.log(2 * 2048 ** 3 * 5 / (Number(process.hrtime.bigint() - t) / 1e9) / 1e9, b.nativeStatus().detail); });`],
+    { encoding: 'utf8', env: { ...process.env, LATENT_BLAS_CORETYPE: 'auto', LATENT_QUIET: '1' } });
+  const [peakText, ...coreWords] = (probe.stdout.trim().split('\n').pop() ?? '').split(' ');
+  const peak = Math.max(big, Number(peakText) || 0);
+  console.log(`sgemm through tfjs + OpenBLAS (${nativeStatus()?.detail}): 2048³ ${big.toFixed(1)} GFLOP/s; 128×784·784×300 ${vaeShape.toFixed(1)} GFLOP/s`);
+  console.log(`machine peak measured with OpenBLAS's best kernels for this CPU (${coreWords.join(' ') || 'probe failed'}): ${peak.toFixed(1)} GFLOP/s on one core; the VAE-shaped product reaches ${((100 * vaeShape) / peak).toFixed(0)}% of it`);
+  console.log(`denoiser matmul FLOPs per step: ${(denoiserFlops / 1e6).toFixed(1)} M (launch-bound: its time is kernel launches, not arithmetic)`);
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });
