@@ -10,9 +10,11 @@ type NamedGrads = tf.NamedTensorMap | NamedTensor[];
 
 export class FusedAdam extends tf.Optimizer {
   static get className(): string { return 'FusedAdam'; }
-  private readonly first = new Map<string, Float32Array>();
-  private readonly second = new Map<string, Float32Array>();
-  private readonly order: string[] = [];
+  // Moments by position in the variable list, as tf.train.adam keeps them: a restored state then
+  // applies to a new model's variables (whose tfjs names differ) in the same order.
+  private first: Float32Array[] = [];
+  private second: Float32Array[] = [];
+  private names: string[] = [];
   private step = 0;
 
   constructor(readonly learningRate = 1e-3, readonly beta1 = 0.9, readonly beta2 = 0.999, readonly epsilon = 1e-7) {
@@ -29,16 +31,17 @@ export class FusedAdam extends tf.Optimizer {
     this.step++;
     const c1 = 1 - Math.pow(this.beta1, this.step), c2 = 1 - Math.pow(this.beta2, this.step);
     const { beta1: b1, beta2: b2, epsilon: eps, learningRate: lr } = this;
-    for (const [name, grad] of entries) {
-      if (grad == null) continue;
+    entries.forEach(([name, grad], k) => {
+      if (grad == null) return;
       const variable = tf.engine().registeredVariables[name];
       if (!variable) throw new Error(`FusedAdam: no variable named ${name}`);
-      if (!this.first.has(name)) {
-        this.first.set(name, new Float32Array(variable.size));
-        this.second.set(name, new Float32Array(variable.size));
-        this.order.push(name);
+      if (!this.first[k]) {
+        this.first[k] = new Float32Array(variable.size);
+        this.second[k] = new Float32Array(variable.size);
+        this.names[k] = name;
       }
-      const m = this.first.get(name)!, v = this.second.get(name)!;
+      const m = this.first[k], v = this.second[k];
+      if (m.length !== variable.size) throw new Error(`FusedAdam: variable ${k} (${name}) has ${variable.size} entries, its moments ${m.length}`);
       const g = grad.dataSync() as Float32Array;
       const w = Float32Array.from(variable.dataSync());
       for (let i = 0; i < w.length; i++) {
@@ -51,34 +54,30 @@ export class FusedAdam extends tf.Optimizer {
       const next = tf.tensor(w, variable.shape, 'float32');
       variable.assign(next);
       next.dispose();
-    }
+    });
     this.incrementIterations();
   }
 
   /** [iteration, first moments…, second moments…] as new tensors (the caller disposes them), as tf.train.adam orders them. */
   override async getWeights(): Promise<NamedTensor[]> {
-    const shapeOf = (name: string) => tf.engine().registeredVariables[name]?.shape ?? [this.first.get(name)!.length];
+    const shapeOf = (k: number) => tf.engine().registeredVariables[this.names[k]]?.shape ?? [this.first[k].length];
     return [
       { name: 'iter', tensor: tf.scalar(this.step, 'int32') },
-      ...this.order.map((n) => ({ name: n, tensor: tf.tensor(this.first.get(n)!, shapeOf(n)) })),
-      ...this.order.map((n) => ({ name: n, tensor: tf.tensor(this.second.get(n)!, shapeOf(n)) })),
+      ...this.first.map((m, k) => ({ name: this.names[k], tensor: tf.tensor(m, shapeOf(k)) })),
+      ...this.second.map((v, k) => ({ name: this.names[k], tensor: tf.tensor(v, shapeOf(k)) })),
     ];
   }
 
-  /** Restores what getWeights returned; moments are matched to the variables given by name order. */
+  /** Restores what getWeights returned; moments apply to variables by position, as in tf.train.adam. */
   override async setWeights(weights: NamedTensor[]): Promise<void> {
     if (weights.length === 0 || weights[0].name !== 'iter' || (weights.length - 1) % 2 !== 0) {
       throw new Error('FusedAdam.setWeights: expected [iter, first moments…, second moments…]');
     }
     this.step = (await weights[0].tensor.data())[0];
     const n = (weights.length - 1) / 2;
-    this.first.clear(); this.second.clear(); this.order.length = 0;
-    for (let i = 0; i < n; i++) {
-      const name = weights[1 + i].name;
-      this.order.push(name);
-      this.first.set(name, Float32Array.from(weights[1 + i].tensor.dataSync()));
-      this.second.set(name, Float32Array.from(weights[1 + n + i].tensor.dataSync()));
-    }
+    this.names = weights.slice(1, 1 + n).map((w) => w.name);
+    this.first = weights.slice(1, 1 + n).map((w) => Float32Array.from(w.tensor.dataSync()));
+    this.second = weights.slice(1 + n).map((w) => Float32Array.from(w.tensor.dataSync()));
   }
 
   override getConfig(): tf.serialization.ConfigDict {
