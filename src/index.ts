@@ -116,3 +116,18 @@ export { enableNativeKernels, disableNativeKernels, nativeStatus, chooseCoreType
 export { FusedAdam } from './native/fused-adam';
 export { bernoulliLogLikelihood } from './models/vae';
 export type { NativeStatus } from './native/blas';
+
+// Invertible models and diffusion
+export { Chain } from './models/flows/bijector';
+export type { Bijector } from './models/flows/bijector';
+export { ElementwiseAffine, LinearLU, Planar, Permutation, AffineCoupling } from './models/flows/layers';
+export { FlowDistribution, trainFlow } from './models/flows/flow-distribution';
+export { icaLogLikelihood, rotation2d } from './models/flows/ica';
+export type { IcaPrior } from './models/flows/ica';
+export { DiffusionSchedule } from './models/diffusion/schedule';
+export { diffusionElbo } from './models/diffusion/elbo';
+export type { Denoiser, DiffusionElboTerms } from './models/diffusion/elbo';
+export { optimalDenoiser, mixturePosteriorMean, mixtureNoisedScore, noisedMixtureLogDensity } from './models/diffusion/optimal-denoiser';
+export { TimeMLP, denoisingLoss, trainDenoiser, ancestralSample } from './models/diffusion/denoiser';
+export type { DenoisingLoss } from './models/diffusion/denoiser';
+export { hyvarinenTerms } from './inference/score-matching';

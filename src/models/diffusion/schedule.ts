@@ -1,0 +1,90 @@
+// Diffusion as a deep hierarchical VAE (lecture 003): the forward chain q(x_t | x_{t−1}) = N(√α_t x_{t−1}, β_t I).
+//   ᾱ_t = Π_{τ≤t} (1 − β_τ),  q(x_t | x_0) = N(√ᾱ_t x_0, (1 − ᾱ_t) I)                                   (D39)
+//   q(x_{t−1} | x_t, x_0) = N(γ_t x_t + δ_t x_0, σ_t² I) with
+//     γ_t = √α_t (1 − ᾱ_{t−1})/(1 − ᾱ_t),  δ_t = √ᾱ_{t−1} β_t/(1 − ᾱ_t),  σ_t² = (1 − ᾱ_{t−1}) β_t/(1 − ᾱ_t)   (D40)
+// Parameterizations of the same model (D44, D45): x̂_0, ε̂ = (x_t − √ᾱ_t x̂_0)/√(1 − ᾱ_t), and the score
+//   ∇ log q(x_t) ≈ (√ᾱ_t x̂_0 − x_t)/(1 − ᾱ_t) = −ε̂/√(1 − ᾱ_t)   (Tweedie when x̂_0 = E[x_0 | x_t]).
+// Schedules and coefficients are float64 arrays indexed by t = 1…T (index 0 holds t = 0: ᾱ_0 = 1).
+import * as tf from '@tensorflow/tfjs-core';
+import { Rng } from '../../random/rng';
+
+export class DiffusionSchedule {
+  /** β_t for t = 1…T at index t (index 0 unused, 0) */
+  readonly betas: Float64Array;
+  readonly alphaBars: Float64Array;
+
+  constructor(betas: number[]) {
+    if (betas.length < 1 || betas.some((b) => !(b > 0 && b < 1))) throw new Error('DiffusionSchedule: every β_t must be in (0, 1)');
+    this.betas = Float64Array.from([0, ...betas]);
+    this.alphaBars = new Float64Array(betas.length + 1);
+    this.alphaBars[0] = 1;
+    for (let t = 1; t <= betas.length; t++) this.alphaBars[t] = this.alphaBars[t - 1] * (1 - this.betas[t]);
+  }
+
+  get T(): number { return this.betas.length - 1; }
+
+  /** β_t linear from beta1 to betaT (DDPM: 1e-4 to 0.02 for T = 1000). */
+  static linear(T: number, beta1 = 1e-4, betaT = 0.02): DiffusionSchedule {
+    if (!Number.isInteger(T) || T < 1) throw new Error(`DiffusionSchedule.linear: T must be a positive integer, got ${T}`);
+    return new DiffusionSchedule(Array.from({ length: T }, (_, i) => (T === 1 ? betaT : beta1 + ((betaT - beta1) * i) / (T - 1))));
+  }
+
+  /** The cosine schedule (Nichol & Dhariwal): ᾱ_t = f(t)/f(0), f(t) = cos²(((t/T) + s)/(1 + s) · π/2), β_t ≤ maxBeta. */
+  static cosine(T: number, s = 0.008, maxBeta = 0.999): DiffusionSchedule {
+    if (!Number.isInteger(T) || T < 1) throw new Error(`DiffusionSchedule.cosine: T must be a positive integer, got ${T}`);
+    const f = (t: number) => Math.cos((((t / T) + s) / (1 + s)) * (Math.PI / 2)) ** 2;
+    return new DiffusionSchedule(Array.from({ length: T }, (_, i) => Math.min(maxBeta, 1 - f(i + 1) / f(i))));
+  }
+
+  private check(t: number, from = 1): void {
+    if (!Number.isInteger(t) || t < from || t > this.T) throw new Error(`DiffusionSchedule: t must be an integer in [${from}, ${this.T}], got ${t}`);
+  }
+
+  /** γ_t, δ_t, σ_t² of q(x_{t−1} | x_t, x_0)  (D40). */
+  posterior(t: number): { gamma: number; delta: number; sigma2: number } {
+    this.check(t);
+    const ab = this.alphaBars[t], abPrev = this.alphaBars[t - 1], beta = this.betas[t];
+    return {
+      gamma: (Math.sqrt(1 - beta) * (1 - abPrev)) / (1 - ab),
+      delta: (Math.sqrt(abPrev) * beta) / (1 - ab),
+      sigma2: ((1 - abPrev) * beta) / (1 - ab),
+    };
+  }
+
+  /** x_t = √ᾱ_t x_0 + √(1 − ᾱ_t) ε  (D39). */
+  qSample(x0: tf.Tensor, t: number, eps: tf.Tensor): tf.Tensor {
+    this.check(t, 0);
+    return tf.tidy(() => tf.add(tf.mul(x0, Math.sqrt(this.alphaBars[t])), tf.mul(eps, Math.sqrt(1 - this.alphaBars[t]))));
+  }
+
+  /** x_t ~ q(x_t | x_0) with fresh noise; returns both. */
+  noised(x0: tf.Tensor, t: number, rng: Rng): { xt: tf.Tensor; eps: tf.Tensor } {
+    const eps = rng.normal(x0.shape);
+    return { xt: this.qSample(x0, t, eps), eps };
+  }
+
+  /** ε̂ from x̂_0: (x_t − √ᾱ_t x̂_0)/√(1 − ᾱ_t)  (D44). */
+  epsFromX0(xt: tf.Tensor, x0Hat: tf.Tensor, t: number): tf.Tensor {
+    this.check(t);
+    return tf.tidy(() => tf.div(tf.sub(xt, tf.mul(x0Hat, Math.sqrt(this.alphaBars[t]))), Math.sqrt(1 - this.alphaBars[t])));
+  }
+
+  /** x̂_0 from ε̂: (x_t − √(1 − ᾱ_t) ε̂)/√ᾱ_t. */
+  x0FromEps(xt: tf.Tensor, epsHat: tf.Tensor, t: number): tf.Tensor {
+    this.check(t);
+    return tf.tidy(() => tf.div(tf.sub(xt, tf.mul(epsHat, Math.sqrt(1 - this.alphaBars[t]))), Math.sqrt(this.alphaBars[t])));
+  }
+
+  /** The score ∇ log q(x_t) from x̂_0: (√ᾱ_t x̂_0 − x_t)/(1 − ᾱ_t)  (Tweedie, D45). */
+  scoreFromX0(xt: tf.Tensor, x0Hat: tf.Tensor, t: number): tf.Tensor {
+    this.check(t);
+    return tf.tidy(() => tf.div(tf.sub(tf.mul(x0Hat, Math.sqrt(this.alphaBars[t])), xt), 1 - this.alphaBars[t]));
+  }
+
+  /** The weight δ_t²/(2σ_t²) that turns ‖x̂_0 − x_0‖² into the t-th KL of the ELBO (D41, D44); t ≥ 2. */
+  klWeight(t: number): number {
+    if (t < 2) throw new Error(`klWeight: defined for t ≥ 2, got ${t}`);
+    const { delta, sigma2 } = this.posterior(t);
+    return (delta * delta) / (2 * sigma2);
+  }
+}

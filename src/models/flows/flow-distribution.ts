@@ -1,0 +1,78 @@
+// A normalizing flow as a distribution (lectures 000, 003): x = f(z), z ~ p_z, so
+//   log p_x(x) = log p_z(f⁻¹(x)) + log|det ∂f⁻¹/∂x|   (change of variables, D35)
+// with f a Chain of bijectors. Training maximizes the exact log-likelihood (loss = −mean log p(x)).
+import * as tf from '@tensorflow/tfjs-core';
+import { Rng } from '../../random/rng';
+import { Distribution } from '../../distributions/distribution';
+import { Normal } from '../../distributions/normal';
+import { minibatches } from '../../data/minibatches';
+import { progress as startProgress } from '../../display/progress';
+import { FusedAdam } from '../../native/fused-adam';
+import { Bijector, Chain } from './bijector';
+
+export class FlowDistribution implements Distribution {
+  readonly batchShape: number[] = [];
+  readonly eventShape: number[];
+  readonly flow: Chain;
+
+  /** base: a distribution with batch [] and event [d] (default N(0, I)); layers map z → x in order. */
+  constructor(readonly dim: number, layers: Bijector[], readonly base: Distribution = new Normal(tf.zeros([dim]), tf.ones([dim]), { eventDims: 1, validate: false })) {
+    if (base.eventShape.join() !== String(dim)) throw new Error(`FlowDistribution: the base distribution must have event shape [${dim}], got [${base.eventShape}]`);
+    this.flow = new Chain(layers);
+    this.eventShape = [dim];
+  }
+
+  /** log p(x) for x [B, d] → [B]. */
+  logProb(x: tf.Tensor): tf.Tensor {
+    if (x.rank !== 2 || x.shape[1] !== this.dim) throw new Error(`FlowDistribution.logProb: x must have shape [batch, ${this.dim}], got [${x.shape}]`);
+    return tf.tidy(() => {
+      const { x: z, logDet } = this.flow.inverse(x as tf.Tensor2D);
+      return tf.add(this.base.logProb(z), logDet);
+    });
+  }
+
+  sample(rng: Rng, n = 1): tf.Tensor {
+    return tf.tidy(() => this.flow.forward(this.base.sample(rng, n) as tf.Tensor2D).y);
+  }
+
+  rsample(rng: Rng, n = 1): tf.Tensor {
+    return tf.tidy(() => this.flow.forward(this.base.rsample(rng, n) as tf.Tensor2D).y);
+  }
+
+  entropy(): tf.Tensor { throw new Error('FlowDistribution.entropy: no closed form; estimate −E[log p(x)] by Monte Carlo'); }
+  mean(): tf.Tensor { throw new Error('FlowDistribution.mean: no closed form; average samples'); }
+  variance(): tf.Tensor { throw new Error('FlowDistribution.variance: no closed form; use samples'); }
+
+  get variables(): tf.Variable[] {
+    return this.flow.variables;
+  }
+}
+
+/** Maximum likelihood on points [n, d]: Adam on minibatches; returns the mean negative log-likelihood per step. */
+export function trainFlow(flow: FlowDistribution, data: number[][], options: { steps: number; seed: number; batchSize?: number; learningRate?: number; progress?: boolean }): number[] {
+  const n = data.length;
+  if (n < 2) throw new Error('trainFlow: data needs at least 2 points');
+  if (!Number.isInteger(options.steps) || options.steps < 1) throw new Error(`trainFlow: steps must be a positive integer, got ${options.steps}`);
+  const all = tf.tensor2d(data);
+  const rng = new Rng(options.seed);
+  const opt = new FusedAdam(options.learningRate ?? 1e-3);
+  const losses: number[] = [];
+  const bar = options.progress === false ? undefined : startProgress({ total: options.steps, title: 'training the flow' });
+  try {
+    while (losses.length < options.steps) {
+      for (const idx of minibatches(n, options.batchSize ?? 256, rng)) {
+        if (losses.length >= options.steps) break;
+        const x = tf.gather(all, tf.tensor1d(idx, 'int32'));
+        const cost = opt.minimize(() => tf.neg(tf.mean(flow.logProb(x))) as tf.Scalar, true, flow.variables)!;
+        losses.push(cost.dataSync()[0]);
+        tf.dispose([x, cost]);
+        bar?.update(losses.length, { nll: losses[losses.length - 1] });
+      }
+    }
+  } finally {
+    bar?.done();
+    all.dispose();
+    opt.dispose();
+  }
+  return losses;
+}

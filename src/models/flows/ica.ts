@@ -1,0 +1,50 @@
+// ICA as a linear flow (lecture 000; D37): x = A z with independent sources z_i ~ p, so with W = A⁻¹
+//   log p(x) = Σ_i log p(z_i) − log|det A| = Σ_i log p((W x)_i) + log|det W|.
+// A Gaussian prior cannot identify A: for any rotation R, W and RW give the same likelihood.
+// Heavy-tailed priors (logistic, Cauchy) break that symmetry, so A is identified up to order and scale.
+import { Matrix, MatrixLike, toMatrix } from '../../math/linalg64';
+
+export type IcaPrior = 'gaussian' | 'logistic' | 'cauchy';
+
+const LOG_PRIORS: Record<IcaPrior, (z: number) => number> = {
+  gaussian: (z) => -0.5 * z * z - 0.5 * Math.log(2 * Math.PI),
+  logistic: (z) => -Math.abs(z) - 2 * Math.log1p(Math.exp(-Math.abs(z))),
+  cauchy: (z) => -Math.log(Math.PI) - Math.log1p(z * z),
+};
+
+function logAbsDet(W: Matrix): number {
+  // |det W| from the LU decomposition, in float64
+  const n = W.rows;
+  const a = W.to2DArray();
+  let logDet = 0;
+  for (let k = 0; k < n; k++) {
+    let p = k;
+    for (let i = k + 1; i < n; i++) if (Math.abs(a[i][k]) > Math.abs(a[p][k])) p = i;
+    if (a[p][k] === 0) return -Infinity;
+    [a[k], a[p]] = [a[p], a[k]];
+    logDet += Math.log(Math.abs(a[k][k]));
+    for (let i = k + 1; i < n; i++) {
+      const f = a[i][k] / a[k][k];
+      for (let j = k; j < n; j++) a[i][j] -= f * a[k][j];
+    }
+  }
+  return logDet;
+}
+
+/** Mean log-likelihood (1/N) Σ_n [Σ_i log p((W x_n)_i) + log|det W|] of the rows of X under unmixing W. */
+export function icaLogLikelihood(X: number[][], unmixing: MatrixLike, prior: IcaPrior): number {
+  const W = toMatrix(unmixing, 'icaLogLikelihood: unmixing');
+  if (W.rows !== W.columns) throw new Error('icaLogLikelihood: the unmixing matrix must be square');
+  if (X.some((x) => x.length !== W.columns)) throw new Error(`icaLogLikelihood: every x must have ${W.columns} entries`);
+  const lp = LOG_PRIORS[prior];
+  if (!lp) throw new Error(`icaLogLikelihood: prior must be 'gaussian', 'logistic' or 'cauchy', got '${prior}'`);
+  const Z = new Matrix(X).mmul(W.transpose());
+  let s = 0;
+  for (let n = 0; n < Z.rows; n++) for (let i = 0; i < Z.columns; i++) s += lp(Z.get(n, i));
+  return s / X.length + logAbsDet(W);
+}
+
+/** A 2-D rotation by angle θ. */
+export function rotation2d(theta: number): number[][] {
+  return [[Math.cos(theta), -Math.sin(theta)], [Math.sin(theta), Math.cos(theta)]];
+}

@@ -1,0 +1,199 @@
+// The lectures' invertible layers.
+//   elementwise affine  y = x ⊙ e^s + t,              log|det| = Σ s
+//   linear (LU)         y = x Wᵀ, W = P L U,            log|det| = Σ log|U_ii|
+//   planar              y = x + u h(wᵀx + b),           log|det| = log|1 + h'(wᵀx + b) uᵀw|
+//   permutation         y = x[:, π],                    log|det| = 0
+//   affine coupling (RealNVP, D38)
+//     y_A = x_A,  y_B = x_B ⊙ exp(s(x_A)) + t(x_A),     log|det| = Σ s(x_A): the Jacobian is triangular
+import * as tf from '@tensorflow/tfjs-core';
+import { Rng } from '../../random/rng';
+import { Matrix, inv } from '../../math/linalg64';
+import { Dense } from '../dense';
+import { Bijector, checkRows } from './bijector';
+
+let layerCount = 0;
+const scope = (kind: string) => `flow${++layerCount}/${kind}`;
+
+export class ElementwiseAffine implements Bijector {
+  readonly name = 'elementwise-affine';
+  readonly logScale: tf.Variable;
+  readonly shift: tf.Variable;
+  constructor(readonly dim: number, init: { logScale?: number[]; shift?: number[] } = {}) {
+    const s = scope('affine');
+    this.logScale = tf.tidy(() => tf.variable(tf.tensor1d(init.logScale ?? new Array(dim).fill(0)), true, `${s}/logScale`));
+    this.shift = tf.tidy(() => tf.variable(tf.tensor1d(init.shift ?? new Array(dim).fill(0)), true, `${s}/shift`));
+  }
+  forward(x: tf.Tensor2D) {
+    checkRows(x, this.dim, 'ElementwiseAffine.forward');
+    return tf.tidy(() => ({ y: tf.add(tf.mul(x, tf.exp(this.logScale)), this.shift) as tf.Tensor2D, logDet: tf.fill([x.shape[0]], 1).mul(tf.sum(this.logScale)) as tf.Tensor1D }));
+  }
+  inverse(y: tf.Tensor2D) {
+    checkRows(y, this.dim, 'ElementwiseAffine.inverse');
+    return tf.tidy(() => ({ x: tf.mul(tf.sub(y, this.shift), tf.exp(tf.neg(this.logScale))) as tf.Tensor2D, logDet: tf.fill([y.shape[0]], 1).mul(tf.neg(tf.sum(this.logScale))) as tf.Tensor1D }));
+  }
+  get variables() { return [this.logScale, this.shift]; }
+}
+
+/** y = x Wᵀ with W = P L U (L unit lower, U upper): log|det W| = Σ log|U_ii|. The inverse uses float64. */
+export class LinearLU implements Bijector {
+  readonly name = 'linear';
+  readonly lower: tf.Variable;
+  readonly upper: tf.Variable;
+  private readonly lowerMask: tf.Tensor2D;
+  private readonly upperMask: tf.Tensor2D;
+  private readonly eye: tf.Tensor2D;
+  constructor(readonly dim: number, rng: Rng, readonly permutation: number[] = Array.from({ length: dim }, (_, i) => i)) {
+    if (permutation.length !== dim || [...permutation].sort((a, b) => a - b).some((v, i) => v !== i)) throw new Error(`LinearLU: permutation must be a permutation of 0…${dim - 1}`);
+    const s = scope('linear');
+    const mask = (f: (i: number, j: number) => boolean) => tf.tensor2d(Array.from({ length: dim }, (_, i) => Array.from({ length: dim }, (__, j) => (f(i, j) ? 1 : 0))));
+    this.lowerMask = mask((i, j) => j < i);
+    this.upperMask = mask((i, j) => j >= i);
+    this.eye = tf.eye(dim) as tf.Tensor2D;
+    this.lower = tf.tidy(() => tf.variable(tf.mul(rng.normal([dim, dim]), 0.1), true, `${s}/L`));
+    this.upper = tf.tidy(() => tf.variable(tf.add(tf.eye(dim), tf.mul(rng.normal([dim, dim]), 0.1)), true, `${s}/U`));
+  }
+  /** W = P L U as a tensor (differentiable). */
+  weight(): tf.Tensor2D {
+    return tf.tidy(() => {
+      const L = tf.add(tf.mul(this.lower, this.lowerMask), this.eye);
+      const U = tf.mul(this.upper, this.upperMask);
+      const LU = tf.matMul(L, U);
+      return tf.gather(LU, tf.tensor1d(this.permutation.map((_, i) => this.permutation.indexOf(i)), 'int32')) as tf.Tensor2D;
+    });
+  }
+  private logDetW(): tf.Scalar {
+    return tf.tidy(() => tf.sum(tf.log(tf.abs(tf.sum(tf.mul(this.upper, this.eye), 1)))) as tf.Scalar);
+  }
+  forward(x: tf.Tensor2D) {
+    checkRows(x, this.dim, 'LinearLU.forward');
+    return tf.tidy(() => ({ y: tf.matMul(x, this.weight(), false, true) as tf.Tensor2D, logDet: tf.fill([x.shape[0]], 1).mul(this.logDetW()) as tf.Tensor1D }));
+  }
+  inverse(y: tf.Tensor2D) {
+    checkRows(y, this.dim, 'LinearLU.inverse');
+    return tf.tidy(() => {
+      const Winv = inv(new Matrix(this.weight().arraySync() as number[][])).to2DArray();
+      return { x: tf.matMul(y, tf.tensor2d(Winv), false, true) as tf.Tensor2D, logDet: tf.fill([y.shape[0]], 1).mul(tf.neg(this.logDetW())) as tf.Tensor1D };
+    });
+  }
+  get variables() { return [this.lower, this.upper]; }
+}
+
+/**
+ * Planar flow y = x + u tanh(wᵀx + b). Invertible when wᵀu ≥ −1 (enforced here by using
+ * û = u + (m(wᵀu) − wᵀu) w/‖w‖², m(a) = −1 + softplus(a)); the inverse solves for wᵀx by bisection.
+ */
+export class Planar implements Bijector {
+  readonly name = 'planar';
+  readonly u: tf.Variable;
+  readonly w: tf.Variable;
+  readonly b: tf.Variable;
+  constructor(readonly dim: number, rng: Rng) {
+    const s = scope('planar');
+    this.u = tf.tidy(() => tf.variable(tf.mul(rng.normal([dim]), 0.5), true, `${s}/u`));
+    this.w = tf.tidy(() => tf.variable(tf.mul(rng.normal([dim]), 0.5), true, `${s}/w`));
+    this.b = tf.tidy(() => tf.variable(tf.scalar(0), true, `${s}/b`));
+  }
+  private uHat(): tf.Tensor1D {
+    return tf.tidy(() => {
+      const wu = tf.sum(tf.mul(this.w, this.u));
+      const m = tf.sub(tf.log1p(tf.exp(wu)), 1);
+      return tf.add(this.u, tf.mul(tf.div(tf.sub(m, wu), tf.sum(tf.square(this.w))), this.w)) as tf.Tensor1D;
+    });
+  }
+  forward(x: tf.Tensor2D) {
+    checkRows(x, this.dim, 'Planar.forward');
+    return tf.tidy(() => {
+      const u = this.uHat();
+      const a = tf.add(tf.sum(tf.mul(x, this.w), 1), this.b);
+      const h = tf.tanh(a);
+      const y = tf.add(x, tf.mul(tf.expandDims(h, 1), u)) as tf.Tensor2D;
+      const dh = tf.sub(1, tf.square(h));
+      const logDet = tf.log(tf.abs(tf.add(1, tf.mul(dh, tf.sum(tf.mul(u, this.w)))))) as tf.Tensor1D;
+      return { y, logDet };
+    });
+  }
+  inverse(y: tf.Tensor2D) {
+    checkRows(y, this.dim, 'Planar.inverse');
+    // wᵀy = α + wᵀû tanh(α + b) with α = wᵀx: monotone in α, solved by bisection, then x = y − û tanh(α + b)
+    const u = this.uHat();
+    const uArr = Array.from(u.dataSync()), wArr = Array.from(this.w.dataSync()), b = this.b.dataSync()[0];
+    u.dispose();
+    const wu = uArr.reduce((s, v, i) => s + v * wArr[i], 0);
+    const rows = y.arraySync();
+    const xs = rows.map((row) => {
+      const target = row.reduce((s, v, i) => s + v * wArr[i], 0);
+      let lo = target - Math.abs(wu) - 1, hi = target + Math.abs(wu) + 1;
+      for (let k = 0; k < 100; k++) { const mid = (lo + hi) / 2; if (mid + wu * Math.tanh(mid + b) < target) lo = mid; else hi = mid; }
+      const h = Math.tanh((lo + hi) / 2 + b);
+      return row.map((v, i) => v - uArr[i] * h);
+    });
+    return tf.tidy(() => {
+      const x = tf.tensor2d(xs);
+      return { x, logDet: tf.neg(this.forward(x).logDet) as tf.Tensor1D };
+    });
+  }
+  get variables() { return [this.u, this.w, this.b]; }
+}
+
+export class Permutation implements Bijector {
+  readonly name = 'permutation';
+  readonly variables: tf.Variable[] = [];
+  private readonly inversePerm: number[];
+  constructor(readonly permutation: number[]) {
+    const d = permutation.length;
+    if ([...permutation].sort((a, b) => a - b).some((v, i) => v !== i)) throw new Error(`Permutation: must be a permutation of 0…${d - 1}`);
+    this.inversePerm = permutation.map((_, i) => permutation.indexOf(i));
+  }
+  forward(x: tf.Tensor2D) {
+    checkRows(x, this.permutation.length, 'Permutation.forward');
+    return tf.tidy(() => ({ y: tf.gather(x, tf.tensor1d(this.permutation, 'int32'), 1) as tf.Tensor2D, logDet: tf.zeros([x.shape[0]]) as tf.Tensor1D }));
+  }
+  inverse(y: tf.Tensor2D) {
+    checkRows(y, this.permutation.length, 'Permutation.inverse');
+    return tf.tidy(() => ({ x: tf.gather(y, tf.tensor1d(this.inversePerm, 'int32'), 1) as tf.Tensor2D, logDet: tf.zeros([y.shape[0]]) as tf.Tensor1D }));
+  }
+}
+
+/**
+ * RealNVP affine coupling with a binary mask m: the masked part x_A = m ⊙ x passes through and
+ * conditions s, t (an MLP d → hidden → hidden → 2d, s squashed by tanh for stability);
+ * y = x_A + (1 − m) ⊙ (x e^{s} + t), log|det| = Σ (1 − m) ⊙ s  (D38).
+ */
+export class AffineCoupling implements Bijector {
+  readonly name = 'affine-coupling';
+  private readonly mask: tf.Tensor1D;
+  private readonly layers: Dense[];
+  constructor(readonly maskValues: number[], rng: Rng, hidden = 64) {
+    const d = maskValues.length;
+    if (maskValues.some((m) => m !== 0 && m !== 1) || !maskValues.includes(0) || !maskValues.includes(1)) throw new Error('AffineCoupling: mask must hold 0s and 1s, at least one of each');
+    const s = scope('coupling');
+    this.mask = tf.tensor1d(maskValues);
+    this.layers = [new Dense(d, hidden, rng, 'l1', s), new Dense(hidden, hidden, rng, 'l2', s), new Dense(hidden, 2 * d, rng, 'l3', s)];
+    // start at the identity map: the last layer's weights begin at zero
+    this.layers[2].W.assign(tf.zerosLike(this.layers[2].W));
+    this.layers[2].b.assign(tf.zerosLike(this.layers[2].b));
+  }
+  private st(xa: tf.Tensor2D): { s: tf.Tensor2D; t: tf.Tensor2D } {
+    const h = tf.relu(this.layers[1].apply(tf.relu(this.layers[0].apply(xa))));
+    const [s, t] = tf.split(this.layers[2].apply(h), 2, 1) as tf.Tensor2D[];
+    const free = tf.sub(1, this.mask);
+    return { s: tf.mul(tf.tanh(s), free) as tf.Tensor2D, t: tf.mul(t, free) as tf.Tensor2D };
+  }
+  forward(x: tf.Tensor2D) {
+    checkRows(x, this.maskValues.length, 'AffineCoupling.forward');
+    return tf.tidy(() => {
+      const xa = tf.mul(x, this.mask) as tf.Tensor2D;
+      const { s, t } = this.st(xa);
+      return { y: tf.add(tf.mul(x, tf.exp(s)), t) as tf.Tensor2D, logDet: tf.sum(s, 1) as tf.Tensor1D };
+    });
+  }
+  inverse(y: tf.Tensor2D) {
+    checkRows(y, this.maskValues.length, 'AffineCoupling.inverse');
+    return tf.tidy(() => {
+      const ya = tf.mul(y, this.mask) as tf.Tensor2D; // = x_A: the masked part passed through unchanged
+      const { s, t } = this.st(ya);
+      return { x: tf.mul(tf.sub(y, t), tf.exp(tf.neg(s))) as tf.Tensor2D, logDet: tf.neg(tf.sum(s, 1)) as tf.Tensor1D };
+    });
+  }
+  get variables() { return this.layers.flatMap((l) => l.variables); }
+}
