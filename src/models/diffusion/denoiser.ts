@@ -102,7 +102,7 @@ export function trainDenoiser(model: TimeMLP, data: number[][], options: { steps
     while (losses.length < options.steps) {
       for (const idx of minibatches(data.length, options.batchSize ?? 256, rng)) {
         if (losses.length >= options.steps) break;
-        const x = tf.gather(all, tf.tensor1d(idx, 'int32')) as tf.Tensor2D;
+        const x = tf.tidy(() => tf.gather(all, tf.tensor1d(idx, 'int32'))) as tf.Tensor2D;
         const cost = opt.minimize(() => denoisingLoss(model, x, rng, options.loss), true, model.variables)!;
         losses.push(cost.dataSync()[0]);
         tf.dispose([x, cost]);

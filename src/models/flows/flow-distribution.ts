@@ -62,7 +62,7 @@ export function trainFlow(flow: FlowDistribution, data: number[][], options: { s
     while (losses.length < options.steps) {
       for (const idx of minibatches(n, options.batchSize ?? 256, rng)) {
         if (losses.length >= options.steps) break;
-        const x = tf.gather(all, tf.tensor1d(idx, 'int32'));
+        const x = tf.tidy(() => tf.gather(all, tf.tensor1d(idx, 'int32')));
         const cost = opt.minimize(() => tf.neg(tf.mean(flow.logProb(x))) as tf.Scalar, true, flow.variables)!;
         losses.push(cost.dataSync()[0]);
         tf.dispose([x, cost]);
