@@ -36,6 +36,18 @@ export class DiffusionSchedule {
     return new DiffusionSchedule(Array.from({ length: T }, (_, i) => Math.min(maxBeta, 1 - f(i + 1) / f(i))));
   }
 
+  /**
+   * ᾱ_t = sigmoid(λ_t) with the log signal-to-noise ratio λ_t = log(ᾱ_t/(1 − ᾱ_t)) falling linearly from
+   * logSnrMax (t = 1) to logSnrMin (t = T). The end points do not move with T, so a larger T only refines
+   * the grid (the comparisons of D43 use it).
+   */
+  static logSnrLinear(T: number, logSnrMax = 6, logSnrMin = -6): DiffusionSchedule {
+    if (!Number.isInteger(T) || T < 1) throw new Error(`DiffusionSchedule.logSnrLinear: T must be a positive integer, got ${T}`);
+    if (!(logSnrMax > logSnrMin)) throw new Error('DiffusionSchedule.logSnrLinear: logSnrMax must exceed logSnrMin');
+    const ab = Array.from({ length: T }, (_, i) => 1 / (1 + Math.exp(-(T === 1 ? logSnrMin : logSnrMax + ((logSnrMin - logSnrMax) * i) / (T - 1)))));
+    return new DiffusionSchedule(ab.map((a, i) => 1 - a / (i === 0 ? 1 : ab[i - 1])));
+  }
+
   private check(t: number, from = 1): void {
     if (!Number.isInteger(t) || t < from || t > this.T) throw new Error(`DiffusionSchedule: t must be an integer in [${from}, ${this.T}], got ${t}`);
   }
