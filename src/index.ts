@@ -131,3 +131,7 @@ export { optimalDenoiser, mixturePosteriorMean, mixtureNoisedScore, noisedMixtur
 export { TimeMLP, denoisingLoss, trainDenoiser, ancestralSample } from './models/diffusion/denoiser';
 export type { DenoisingLoss } from './models/diffusion/denoiser';
 export { hyvarinenTerms } from './inference/score-matching';
+
+// Evaluating generative models
+export { frechetDistance, sqrtmPSD } from './evaluation/frechet-distance';
+export { discreteLogProb1d, dequantizedLogDensity1d, logMixture } from './evaluation/dequantization';

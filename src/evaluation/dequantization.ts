@@ -1,0 +1,29 @@
+// Uniform dequantization (lecture 003; D46): for integer-valued data x and a continuous density p on
+// y = x + u, u ~ U[0, 1)^d,
+//   P(x) = ∫_{[0,1)^d} p(x + u) du ≥ exp(E_u log p(x + u))   (Jensen),
+// so the average continuous log-density of dequantized data never exceeds the discrete log-likelihood
+// of the model P(x) the density defines. And a mixture with a broken component barely moves the
+// log-likelihood (D49): log(ε p(x) + (1 − ε) q(x)) ≥ log p(x) + log ε.
+import { Rng } from '../random/rng';
+import { integrate1d } from '../check/quadrature';
+
+/** The discrete log-probability log ∫_0^1 p(x + u) du of 1-D integer data under a continuous density. */
+export function discreteLogProb1d(logDensity: (y: number) => number, x: number): number {
+  if (!Number.isInteger(x)) throw new Error(`discreteLogProb1d: x must be an integer, got ${x}`);
+  return Math.log(integrate1d((u) => Math.exp(logDensity(x + u)), 0, 1, { panels: 16 }));
+}
+
+/** Per-point E_u log p(x + u) estimated with `samples` uniform draws (the dequantized log-density). */
+export function dequantizedLogDensity1d(logDensity: (y: number) => number, x: number, rng: Rng, samples = 1000): number {
+  let s = 0;
+  for (let i = 0; i < samples; i++) s += logDensity(x + rng.nextUniform());
+  return s / samples;
+}
+
+/** log(ε p + (1 − ε) q) from log p and log q, in log space. */
+export function logMixture(logP: number, logQ: number, eps: number): number {
+  if (!(eps > 0 && eps < 1)) throw new Error(`logMixture: eps must be in (0, 1), got ${eps}`);
+  const a = Math.log(eps) + logP, b = Math.log1p(-eps) + logQ;
+  const m = Math.max(a, b);
+  return m === -Infinity ? -Infinity : m + Math.log(Math.exp(a - m) + Math.exp(b - m));
+}
