@@ -62,7 +62,7 @@ describe('models/vae', function () {
     m.dispose();
   });
 
-  it('D30: the single-sample ELBO with Monte Carlo KL has the analytic-KL mean and a larger variance', () => {
+  it('D30: the single-sample ELBO with Monte Carlo KL has the analytic-KL mean, and (for this untrained encoder) a larger variance', () => {
     const m = new VAE({ inputDim: 784, latentDim: 8, seed: 4 });
     const x = tf.slice(testX, [0, 0], [1, -1]);
     const g = rng(9);
