@@ -135,3 +135,5 @@ export { hyvarinenTerms } from './inference/score-matching';
 // Evaluating generative models
 export { frechetDistance, sqrtmPSD } from './evaluation/frechet-distance';
 export { discreteLogProb1d, dequantizedLogDensity1d, logMixture } from './evaluation/dequantization';
+export { check, ExerciseCheckError } from './check/exercise';
+export type { ExerciseCheckOptions } from './check/exercise';

@@ -39,3 +39,14 @@ describe('check (the derivation checker)', () => {
     expect(() => table.assertAll()).to.throw('1 ≈ 2');
   });
 });
+
+describe('check (homework feedback)', () => {
+  it('prints ✓ on success and throws feedback naming the input, expected against got, and the hint', () => {
+    const { check } = require('../../src') as typeof import('../../src');
+    expect(() => check('sum', 3, 3)).to.not.throw();
+    expect(() => check('sum', 4, 3, { input: 'x = [1, 2]', hint: 'add them' })).to.throw('✗ sum for x = [1, 2]: expected 3 ± 3.00e-6, got 4. Hint: add them');
+    expect(() => check('vector', [1, 2.5], [1, 2])).to.throw('(entry 1): expected 2');
+    expect(() => check('missing', undefined, 1)).to.throw('got undefined (did the function return a value?)');
+    expect(() => check('length', [1], [1, 2])).to.throw('expected 2 number(s), got 1');
+  });
+});

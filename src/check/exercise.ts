@@ -1,0 +1,51 @@
+// Automatic checks for homework: specific feedback (which input, expected against got, a hint) and
+// never the solution. A failed check throws, so the notebook cell fails and the grader gives it 0.
+import * as tf from '@tensorflow/tfjs-core';
+
+export class ExerciseCheckError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CheckFailed';
+  }
+}
+
+export interface ExerciseCheckOptions {
+  /** relative tolerance (default 1e-6) */
+  rtol?: number;
+  /** absolute tolerance (default 1e-9) */
+  atol?: number;
+  /** the input the answer was computed for, shown on failure */
+  input?: string;
+  /** a nudge toward the idea, never the answer */
+  hint?: string;
+}
+
+const fmt = (v: number[]) => (v.length === 1 ? fmtOne(v[0]) : `[${v.slice(0, 6).map(fmtOne).join(', ')}${v.length > 6 ? ', …' : ''}]`);
+const fmtOne = (x: number) => (Number.isInteger(x) ? String(x) : Math.abs(x) < 1e-3 ? x.toExponential(2) : x.toPrecision(6));
+
+function numbers(x: unknown): number[] | undefined {
+  if (typeof x === 'number') return [x];
+  if (x instanceof tf.Tensor) return x.isDisposed ? undefined : Array.from(x.dataSync() as Float32Array);
+  if (x instanceof Float32Array || x instanceof Float64Array || x instanceof Int32Array) return Array.from(x);
+  if (Array.isArray(x) && x.every((v) => typeof v === 'number')) return x as number[];
+  if (Array.isArray(x) && x.every((r) => Array.isArray(r))) return (x as unknown[]).flatMap((r) => numbers(r) ?? [NaN]);
+  return undefined;
+}
+
+/** Compares an answer with the expected value(s); prints ✓ or throws with feedback. */
+export function check(name: string, got: unknown, expected: number | number[] | tf.Tensor, options: ExerciseCheckOptions = {}): void {
+  const exp = numbers(expected);
+  if (!exp) throw new Error(`check '${name}': the expected value must be numbers`);
+  const where = options.input ? ` for ${options.input}` : '';
+  const hint = options.hint ? ` Hint: ${options.hint}` : '';
+  const g = numbers(got);
+  if (!g) throw new ExerciseCheckError(`✗ ${name}${where}: expected ${fmt(exp)}, got ${got === undefined ? 'undefined (did the function return a value?)' : typeof got}.${hint}`);
+  if (g.length !== exp.length) throw new ExerciseCheckError(`✗ ${name}${where}: expected ${exp.length} number(s), got ${g.length}.${hint}`);
+  const rtol = options.rtol ?? 1e-6, atol = options.atol ?? 1e-9;
+  const bad = g.findIndex((v, i) => !(Math.abs(v - exp[i]) <= atol + rtol * Math.abs(exp[i])) && !(v === exp[i]));
+  if (bad >= 0) {
+    const at = exp.length > 1 ? ` (entry ${bad})` : '';
+    throw new ExerciseCheckError(`✗ ${name}${where}${at}: expected ${fmtOne(exp[bad])} ± ${fmtOne(atol + rtol * Math.abs(exp[bad]))}, got ${fmtOne(g[bad])}.${hint}`);
+  }
+  console.log(`✓ ${name}${where}`);
+}
