@@ -137,3 +137,5 @@ export { frechetDistance, sqrtmPSD } from './evaluation/frechet-distance';
 export { discreteLogProb1d, dequantizedLogDensity1d, logMixture } from './evaluation/dequantization';
 export { check, ExerciseCheckError } from './check/exercise';
 export type { ExerciseCheckOptions } from './check/exercise';
+export { fitPoints } from './models/fit-points';
+export type { FitPointsOptions } from './models/fit-points';

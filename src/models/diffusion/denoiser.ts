@@ -8,9 +8,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/rng';
 import { Dense } from '../dense';
-import { minibatches } from '../../data/minibatches';
-import { progress as startProgress } from '../../display/progress';
-import { FusedAdam } from '../../native/fused-adam';
+import { FitPointsOptions, fitPoints } from '../fit-points';
 import { DiffusionSchedule } from './schedule';
 import { Denoiser } from './elbo';
 
@@ -90,31 +88,10 @@ export function denoisingLoss(model: TimeMLP, x0: tf.Tensor2D, rng: Rng, kind: D
   });
 }
 
-export function trainDenoiser(model: TimeMLP, data: number[][], options: { steps: number; seed: number; batchSize?: number; learningRate?: number; loss?: DenoisingLoss; progress?: boolean }): number[] {
-  if (!Number.isInteger(options.steps) || options.steps < 1) throw new Error(`trainDenoiser: steps must be a positive integer, got ${options.steps}`);
-  if (data.length < 2 || data.some((p) => p.length !== model.dim)) throw new Error(`trainDenoiser: data must be at least 2 points of dimension ${model.dim}`);
-  const all = tf.tensor2d(data);
-  const rng = new Rng(options.seed);
-  const opt = new FusedAdam(options.learningRate ?? 2e-3);
-  const losses: number[] = [];
-  const bar = options.progress === false ? undefined : startProgress({ total: options.steps, title: 'training the denoiser' });
-  try {
-    while (losses.length < options.steps) {
-      for (const idx of minibatches(data.length, options.batchSize ?? 256, rng)) {
-        if (losses.length >= options.steps) break;
-        const x = tf.tidy(() => tf.gather(all, tf.tensor1d(idx, 'int32'))) as tf.Tensor2D;
-        const cost = opt.minimize(() => denoisingLoss(model, x, rng, options.loss), true, model.variables)!;
-        losses.push(cost.dataSync()[0]);
-        tf.dispose([x, cost]);
-        bar?.update(losses.length, { loss: losses[losses.length - 1] });
-      }
-    }
-  } finally {
-    bar?.done();
-    all.dispose();
-    opt.dispose();
-  }
-  return losses;
+/** Trains the denoiser on points [n, d] with one of the losses (default 'simple'); returns the loss per step. */
+export function trainDenoiser(model: TimeMLP, data: number[][], options: FitPointsOptions & { loss?: DenoisingLoss }): number[] {
+  if (data.some((p) => p.length !== model.dim)) throw new Error(`trainDenoiser: every point must have ${model.dim} coordinates`);
+  return fitPoints('trainDenoiser', 'training the denoiser', data, model.variables, (x, rng) => denoisingLoss(model, x, rng, options.loss), { ...options, defaultLearningRate: 2e-3 });
 }
 
 /** n samples by ancestral sampling through p_θ(x_{t−1} | x_t): [n, d]. */

@@ -5,9 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/rng';
 import { Distribution } from '../../distributions/distribution';
 import { Normal } from '../../distributions/normal';
-import { minibatches } from '../../data/minibatches';
-import { progress as startProgress } from '../../display/progress';
-import { FusedAdam } from '../../native/fused-adam';
+import { FitPointsOptions, fitPoints } from '../fit-points';
 import { Bijector, Chain } from './bijector';
 
 export class FlowDistribution implements Distribution {
@@ -49,30 +47,7 @@ export class FlowDistribution implements Distribution {
 }
 
 /** Maximum likelihood on points [n, d]: Adam on minibatches; returns the mean negative log-likelihood per step. */
-export function trainFlow(flow: FlowDistribution, data: number[][], options: { steps: number; seed: number; batchSize?: number; learningRate?: number; progress?: boolean }): number[] {
-  const n = data.length;
-  if (n < 2) throw new Error('trainFlow: data needs at least 2 points');
-  if (!Number.isInteger(options.steps) || options.steps < 1) throw new Error(`trainFlow: steps must be a positive integer, got ${options.steps}`);
-  const all = tf.tensor2d(data);
-  const rng = new Rng(options.seed);
-  const opt = new FusedAdam(options.learningRate ?? 1e-3);
-  const losses: number[] = [];
-  const bar = options.progress === false ? undefined : startProgress({ total: options.steps, title: 'training the flow' });
-  try {
-    while (losses.length < options.steps) {
-      for (const idx of minibatches(n, options.batchSize ?? 256, rng)) {
-        if (losses.length >= options.steps) break;
-        const x = tf.tidy(() => tf.gather(all, tf.tensor1d(idx, 'int32')));
-        const cost = opt.minimize(() => tf.neg(tf.mean(flow.logProb(x))) as tf.Scalar, true, flow.variables)!;
-        losses.push(cost.dataSync()[0]);
-        tf.dispose([x, cost]);
-        bar?.update(losses.length, { nll: losses[losses.length - 1] });
-      }
-    }
-  } finally {
-    bar?.done();
-    all.dispose();
-    opt.dispose();
-  }
-  return losses;
+export function trainFlow(flow: FlowDistribution, data: number[][], options: FitPointsOptions): number[] {
+  if (data.some((p) => p.length !== flow.dim)) throw new Error(`trainFlow: every point must have ${flow.dim} coordinates`);
+  return fitPoints('trainFlow', 'training the flow', data, flow.variables, (x) => tf.neg(tf.mean(flow.logProb(x))) as tf.Scalar, { ...options, defaultLearningRate: 1e-3 });
 }

@@ -1,0 +1,44 @@
+// The minibatch loop shared by the 2-D models (flows, denoisers): Adam (fused) on seeded shuffled
+// minibatches of points for a number of steps, with live progress; returns the loss of every step.
+import * as tf from '@tensorflow/tfjs-core';
+import { Rng } from '../random/rng';
+import { minibatches } from '../data/minibatches';
+import { progress as startProgress } from '../display/progress';
+import { FusedAdam } from '../native/fused-adam';
+
+export interface FitPointsOptions {
+  steps: number;
+  seed: number;
+  batchSize?: number;
+  learningRate?: number;
+  progress?: boolean;
+}
+
+/** Minimizes loss(batch [B, d], rng) over `variables`; `who` names the caller in errors, `title` the progress display. */
+export function fitPoints(who: string, title: string, data: number[][], variables: tf.Variable[], loss: (x: tf.Tensor2D, rng: Rng) => tf.Scalar,
+  options: FitPointsOptions & { defaultLearningRate: number }): number[] {
+  if (!Number.isInteger(options.steps) || options.steps < 1) throw new Error(`${who}: steps must be a positive integer, got ${options.steps}`);
+  if (data.length < 2) throw new Error(`${who}: data needs at least 2 points`);
+  const all = tf.tensor2d(data);
+  const rng = new Rng(options.seed);
+  const opt = new FusedAdam(options.learningRate ?? options.defaultLearningRate);
+  const losses: number[] = [];
+  const bar = options.progress === false ? undefined : startProgress({ total: options.steps, title });
+  try {
+    while (losses.length < options.steps) {
+      for (const idx of minibatches(data.length, options.batchSize ?? 256, rng)) {
+        if (losses.length >= options.steps) break;
+        const x = tf.tidy(() => tf.gather(all, tf.tensor1d(idx, 'int32'))) as tf.Tensor2D;
+        const cost = opt.minimize(() => loss(x, rng), true, variables)!;
+        losses.push(cost.dataSync()[0]);
+        tf.dispose([x, cost]);
+        bar?.update(losses.length, { loss: losses[losses.length - 1] });
+      }
+    }
+  } finally {
+    bar?.done();
+    all.dispose();
+    opt.dispose();
+  }
+  return losses;
+}
