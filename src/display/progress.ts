@@ -41,7 +41,7 @@ export class Progress {
     if (inKernel()) {
       display(this.bundle(), { displayId: this.displayId });
     } else if (!process.env.LATENT_QUIET) {
-      this.bar = new SingleBar({ format: `${options.title ?? 'progress'} [{bar}] {value}/{total} {metrics}`, stream: process.stderr, noTTYOutput: false }, Presets.shades_classic);
+      this.bar = new SingleBar({ format: `${options.title ?? 'progress'} [{bar}] {value}/{total} {metrics}`, stream: process.stderr, noTTYOutput: true, notTTYSchedule: 5000 }, Presets.shades_classic);
       this.bar.start(options.total, 0, { metrics: '' });
     }
   }
