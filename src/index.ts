@@ -99,7 +99,7 @@ export { minibatches, batchesPerEpoch } from './data/minibatches';
 export { twoMoons, swissRoll, gaussianRing } from './data/toy-2d';
 
 // The VAE
-export { Dense } from './models/dense';
+export { Dense, denseRelu } from './models/dense';
 export { VAE, oneHotLabels } from './models/vae';
 export type { VAEConfig, VAEObjective } from './models/vae';
 export { mmdUnbiased, kernelMatrix } from './inference/mmd';

@@ -1,10 +1,9 @@
-// The minibatch loop shared by the 2-D models (flows, denoisers): Adam (fused) on seeded shuffled
+// The minibatch loop shared by the 2-D models (flows, denoisers): Adam on seeded shuffled
 // minibatches of points for a number of steps, with live progress; returns the loss of every step.
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../random/rng';
 import { minibatches } from '../data/minibatches';
 import { progress as startProgress } from '../display/progress';
-import { FusedAdam } from '../native/fused-adam';
 
 export interface FitPointsOptions {
   steps: number;
@@ -21,7 +20,7 @@ export function fitPoints(who: string, title: string, data: number[][], variable
   if (data.length < 2) throw new Error(`${who}: data needs at least 2 points`);
   const all = tf.tensor2d(data);
   const rng = new Rng(options.seed);
-  const opt = new FusedAdam(options.learningRate ?? options.defaultLearningRate);
+  const opt = tf.train.adam(options.learningRate ?? options.defaultLearningRate);
   const losses: number[] = [];
   const bar = options.progress === false ? undefined : startProgress({ total: options.steps, title });
   try {

@@ -122,7 +122,7 @@ export class VAE {
   encode(x: tf.Tensor, c?: tf.Tensor): { mean: tf.Tensor; logStd: tf.Tensor } {
     this.checkX(x, 'encode');
     return tf.tidy(() => {
-      const h = tf.relu(this.enc1.apply(this.withCondition(x, c, 'encode')));
+      const h = this.enc1.applyRelu(this.withCondition(x, c, 'encode'));
       const out = this.enc2.apply(h);
       const [mean, logStd] = tf.split(out, 2, -1);
       return { mean, logStd };
@@ -142,7 +142,7 @@ export class VAE {
   /** Decoder: z [..., M] → logits (Bernoulli) or means (Gaussian), [..., D]. */
   decode(z: tf.Tensor, c?: tf.Tensor): tf.Tensor {
     if (z.shape[z.rank - 1] !== this.config.latentDim) throw new Error(`VAE.decode: z has last dimension ${z.shape[z.rank - 1]}, expected ${this.config.latentDim}`);
-    return tf.tidy(() => this.dec2.apply(tf.relu(this.dec1.apply(this.withCondition(z, c, 'decode')))));
+    return tf.tidy(() => this.dec2.apply(this.dec1.applyRelu(this.withCondition(z, c, 'decode'))));
   }
 
   /** Pixel means E[x | z]: σ(logits) or the Gaussian means. */

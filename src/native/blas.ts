@@ -4,6 +4,9 @@
 // matMul are built from BatchMatMul, so training uses it too. When the addon cannot load (not built,
 // no OpenBLAS, another OS) or LATENT_NATIVE=0, the stock kernels stay and this says so once.
 import * as tf from '@tensorflow/tfjs-core';
+// the stock kernels must be registered before they can be replaced
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
 import fs from 'fs';
 import path from 'path';
 
@@ -197,6 +200,7 @@ export function enableNativeKernels(): NativeStatus {
   try {
     const a = loadAddon();
     a.setThreads(blasThreads());
+    let replaced = 0;
     for (const backendName of BACKENDS) {
       for (const cfg of kernelsFor(backendName)) {
         const key = `${backendName}/${cfg.kernelName}`;
@@ -205,8 +209,10 @@ export function enableNativeKernels(): NativeStatus {
         if (!stock.has(key)) stock.set(key, original);
         tf.unregisterKernel(cfg.kernelName, backendName);
         tf.registerKernel(cfg);
+        replaced++;
       }
     }
+    if (replaced === 0) throw new Error('no stock matmul kernel was registered to replace');
     const info = a.info();
     status = { enabled: true, detail: `OpenBLAS ${info.core} (${coreSource}), ${info.threads} thread${info.threads > 1 ? 's' : ''}` };
   } catch (e) {

@@ -1,7 +1,7 @@
 // The fused pieces against their unfused versions and finite differences.
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'chai';
-import { bernoulliLogLikelihood, FusedAdam, softplus, rng } from '../../src';
+import { bernoulliLogLikelihood, denseRelu, FusedAdam, softplus, rng } from '../../src';
 import { values } from '../support/tensors';
 
 describe('fused operations', () => {
@@ -23,6 +23,27 @@ describe('fused operations', () => {
       expect(fusedGrad[i]).to.be.closeTo((f(p) - f(m)) / (2 * h), 1e-3);
     }
     tf.dispose([x, logits, weights]);
+  });
+
+  it('denseRelu: value and gradients equal relu(xW + b) composed, and central differences', () => {
+    const g = rng(5);
+    const x = g.normal([4, 3]) as tf.Tensor2D, W = g.normal([3, 5]) as tf.Tensor2D, b = g.normal([5]) as tf.Tensor1D;
+    const weights = g.normal([4, 5]);
+    const fused = (xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.mul(denseRelu(xx as tf.Tensor2D, ww as tf.Tensor2D, bb as tf.Tensor1D), weights));
+    const plain = (xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.mul(tf.relu(tf.add(tf.matMul(xx as tf.Tensor2D, ww as tf.Tensor2D), bb)), weights));
+    tf.tidy(() => {
+      values(denseRelu(x, W, b)).forEach((v, i) => expect(v).to.be.closeTo(values(tf.relu(tf.add(tf.matMul(x, W), b)))[i], 1e-5));
+      const gf = tf.grads(fused)([x, W, b]).map(values), gp = tf.grads(plain)([x, W, b]).map(values);
+      gf.forEach((arr, k) => arr.forEach((v, i) => expect(v, `input ${k}[${i}]`).to.be.closeTo(gp[k][i], 1e-4)));
+      const wv = Array.from(W.dataSync());
+      const f = (arr: number[]) => values(fused(x, tf.tensor2d(arr, [3, 5]), b))[0];
+      for (const i of [0, 7, 14]) {
+        const h = 1e-2, p = wv.slice(), m = wv.slice();
+        p[i] += h; m[i] -= h;
+        expect(gf[1][i]).to.be.closeTo((f(p) - f(m)) / (2 * h), 2e-2);
+      }
+    });
+    tf.dispose([x, W, b, weights]);
   });
 
   it('FusedAdam takes the same steps as tf.train.adam, and its state round-trips', async () => {

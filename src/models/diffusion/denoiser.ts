@@ -35,8 +35,8 @@ export class TimeMLP {
     return tf.tidy(() => {
       const arg = tf.mul(tf.expandDims(t, 1), this.freqs);
       let h: tf.Tensor = tf.concat([xt, tf.sin(arg), tf.cos(arg)], 1);
-      h = tf.relu(this.layers[0].apply(h));
-      h = tf.relu(this.layers[1].apply(h));
+      h = this.layers[0].applyRelu(h);
+      h = this.layers[1].applyRelu(h);
       return this.layers[2].apply(h) as tf.Tensor2D;
     });
   }
