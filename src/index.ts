@@ -114,7 +114,7 @@ export { reconstructionGrid, priorSampleGrid, interpolationGrid, traversalGrid, 
 // Native speed
 export { enableNativeKernels, disableNativeKernels, nativeStatus, chooseCoreType, batchLayout, blasThreads } from './native/blas';
 export { FusedAdam } from './native/fused-adam';
-export { bernoulliLogLikelihood } from './models/vae';
+export { bernoulliLogLikelihood, reparameterizeWithKL } from './models/vae';
 export type { NativeStatus } from './native/blas';
 
 // Invertible models and diffusion

@@ -56,6 +56,30 @@ export const bernoulliLogLikelihood = tf.customGrad(((x: tf.Tensor, logits: tf.T
   };
 }) as unknown as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor, logits: tf.Tensor) => tf.Tensor;
 
+/**
+ * The reparameterized sample and the analytic KL in one recorded node (D17, D30):
+ *   z = μ + e^{log σ} ε,   KL = Σ_j ½(μ_j² + σ_j² − 1) − log σ_j,
+ * returned side by side as [B, M + 1] (z, then KL) because a custom gradient has one output. Backward:
+ *   ∂/∂μ = dz + dKL·μ,   ∂/∂log σ = dz ⊙ σε + dKL·(σ² − 1).
+ * mean, logStd, eps: [B, M].
+ */
+export const reparameterizeWithKL = tf.customGrad(((mean: tf.Tensor2D, logStd: tf.Tensor2D, eps: tf.Tensor2D, save: (t: tf.Tensor[]) => void) => {
+  const sigma = tf.exp(logStd);
+  const z = tf.add(mean, tf.mul(sigma, eps));
+  const kl = tf.sum(tf.sub(tf.mul(tf.sub(tf.add(tf.square(mean), tf.square(sigma)), 1), 0.5), logStd), 1, true);
+  save([mean, sigma, eps]);
+  return {
+    value: tf.concat([z, kl], 1),
+    gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
+      const [m, sg, e] = saved;
+      const M = m.shape[1]!;
+      const dz = tf.slice(dy, [0, 0], [-1, M]);
+      const dkl = tf.slice(dy, [0, M], [-1, 1]);
+      return [tf.add(dz, tf.mul(dkl, m)), tf.add(tf.mul(dz, tf.mul(sg, e)), tf.mul(dkl, tf.sub(tf.square(sg), 1))), tf.zerosLike(e)];
+    },
+  };
+}) as unknown as Parameters<typeof tf.customGrad>[0]) as (mean: tf.Tensor2D, logStd: tf.Tensor2D, eps: tf.Tensor2D) => tf.Tensor2D;
+
 export class VAE {
   readonly config: Required<VAEConfig>;
   readonly enc1: Dense;
@@ -182,6 +206,15 @@ export class VAE {
     if (!Number.isInteger(K) || K < 1) throw new Error(`VAE.elbo: samples must be a positive integer, got ${K}`);
     if (!(beta >= 0)) throw new Error(`VAE.elbo: beta must be non-negative, got ${beta}`);
     return tf.tidy(() => {
+      if ((options.kl ?? 'analytic') === 'analytic' && K === 1) {
+        // the common training case: sample and KL in one fused node
+        const { mean, logStd } = this.encode(x, options.condition);
+        const M = this.config.latentDim;
+        const zk = reparameterizeWithKL(mean as tf.Tensor2D, logStd as tf.Tensor2D, options.rng.normal(mean.shape) as tf.Tensor2D);
+        const z = tf.slice(zk, [0, 0], [-1, M]);
+        const klTerm = tf.squeeze(tf.slice(zk, [0, M], [-1, 1]), [1]);
+        return tf.sub(this.logLikelihood(x, z, options.condition), tf.mul(klTerm, beta));
+      }
       const q = this.posterior(x, options.condition);
       const z = q.rsample(options.rng, K);
       const rec = tf.mean(this.logLikelihood(x, z, options.condition), 0);
