@@ -2,7 +2,7 @@
 // Shell requests run one at a time; control requests (interrupt, shutdown) never wait behind them.
 import fs from 'fs';
 import * as zmq from 'zeromq';
-import { Session, CellError, MimeBundle, cellErrorOf, mimeBundleOf } from './session';
+import { Session, CellError, MimeBundle, cellErrorOf } from './session';
 import { Message, Signer, child, decode, encode, PROTOCOL_VERSION } from './wire';
 
 interface ConnectionInfo {
@@ -299,4 +299,3 @@ export function readConnectionFile(file: string): ConnectionInfo {
   return JSON.parse(fs.readFileSync(file, 'utf8'));
 }
 
-export { mimeBundleOf };

@@ -126,18 +126,14 @@ function matmul(backendName: string, backend: unknown, a: tf.TensorInfo, b: tf.T
   if (backendName === 'wasm') {
     const wb = backend as WasmBackend;
     const out = wb.makeOutput(L.outShape, 'float32');
-    // views are taken after allocating the output: allocation can grow (and replace) the heap
-    const heap = wb.wasm.HEAPU8.buffer;
-    const view = (t: tf.TensorInfo) => new Float32Array(heap, wb.dataIdMap.get(t.dataId).memoryOffset, sizeOf(t.shape));
-    const values = view(out);
-    addon!.gemm(ta, tb, L.M, L.N, L.K, view(a), view(b), values, L.offA, L.offB);
+    // the views are taken after allocating the output: allocation can grow (and replace) the heap
+    const values = readValues('wasm', backend, out);
+    addon!.gemm(ta, tb, L.M, L.N, L.K, readValues('wasm', backend, a), readValues('wasm', backend, b), values, L.offA, L.offB);
     return { out, values };
   }
-  const cb = backend as CpuBackend;
-  const f32 = (t: tf.TensorInfo) => { const v = cb.data.get(t.dataId).values; return v instanceof Float32Array ? v : Float32Array.from(v); };
   const values = new Float32Array(sizeOf(L.outShape));
-  addon!.gemm(ta, tb, L.M, L.N, L.K, f32(a), f32(b), values, L.offA, L.offB);
-  return { out: cb.makeTensorInfo(L.outShape, 'float32', values), values };
+  addon!.gemm(ta, tb, L.M, L.N, L.K, readValues('cpu', backend, a), readValues('cpu', backend, b), values, L.offA, L.offB);
+  return { out: (backend as CpuBackend).makeTensorInfo(L.outShape, 'float32', values), values };
 }
 
 function activate(values: Float32Array, activation: string, alpha: number): boolean {
@@ -152,6 +148,10 @@ function activate(values: Float32Array, activation: string, alpha: number): bool
   }
 }
 
+/**
+ * A tensor's float32 values without copying: a view over the wasm heap (taken when called, since an
+ * allocation can replace the heap), or tfjs-cpu's own array (converted if a cast left it Uint8Array).
+ */
 function readValues(backendName: string, backend: unknown, t: tf.TensorInfo): Float32Array {
   if (backendName === 'wasm') {
     const wb = backend as WasmBackend;
