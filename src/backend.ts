@@ -33,7 +33,6 @@ async function tryChoice(choice: BackendChoice): Promise<string> {
     return 'tensorflow';
   }
   if (!(await tf.setBackend(choice))) throw new Error(`the ${choice} backend did not initialize`);
-  if (choice === 'cpu') silenceCpuBanner();
   return choice;
 }
 

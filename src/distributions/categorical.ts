@@ -3,8 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { distributionBundle } from '../display/rich-values';
 import { Rng } from '../random/rng';
-import { logSumExp } from '../math/log-space';
-import { Distribution, TensorLike, asTensor, broadcastShapes, requireAll, sampleShape } from './distribution';
+import { Distribution, TensorLike, broadcastShapes, normalizedLogProbs, sampleShape } from './distribution';
 import { registerKL } from './kl';
 
 export class Categorical implements Distribution {
@@ -15,28 +14,9 @@ export class Categorical implements Distribution {
   readonly numCategories: number;
 
   constructor(params: { logits: TensorLike; probs?: undefined } | { probs: TensorLike; logits?: undefined }, options: { validate?: boolean } = {}) {
-    if ((params.logits === undefined) === (params.probs === undefined)) {
-      throw new Error('Categorical: give exactly one of logits and probs');
-    }
-    const validate = options.validate ?? true;
-    let logits: tf.Tensor;
-    if (params.probs !== undefined) {
-      const p = asTensor(params.probs, 'Categorical: probs');
-      if (validate) {
-        requireAll(p, (v) => v >= 0 && v <= 1, 'Categorical: probs must be in [0, 1]');
-        requireAll(tf.tidy(() => tf.sum(p, -1)), (s) => Math.abs(s - 1) < 1e-4, 'Categorical: probs must sum to 1 on the last axis');
-      }
-      logits = tf.log(p);
-    } else {
-      logits = asTensor(params.logits!, 'Categorical: logits');
-      if (validate) requireAll(logits, (v) => !Number.isNaN(v) && v !== Infinity, 'Categorical: logits must not be NaN or +∞');
-    }
-    if (logits.rank < 1 || logits.shape[logits.rank - 1] < 1) {
-      throw new Error(`Categorical: logits/probs need a last axis of categories, got shape [${logits.shape}]`);
-    }
-    this.logProbs = tf.tidy(() => tf.sub(logits, logSumExp(logits, -1, true)));
-    this.numCategories = logits.shape[logits.rank - 1];
-    this.batchShape = logits.shape.slice(0, -1);
+    this.logProbs = normalizedLogProbs(params.probs, params.logits, 'Categorical', 'probs', options.validate ?? true);
+    this.numCategories = this.logProbs.shape[this.logProbs.rank - 1];
+    this.batchShape = this.logProbs.shape.slice(0, -1);
   }
 
   probs(): tf.Tensor {

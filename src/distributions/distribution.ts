@@ -3,6 +3,7 @@
 // (or [...B, ...E] without n); logProb(x) takes [...S, ...B, ...E] and returns [...S, ...B].
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../random/rng';
+import { logSumExp } from '../math/log-space';
 
 export type TensorLike = tf.Tensor | number | number[] | number[][] | number[][][];
 
@@ -26,6 +27,31 @@ export function asTensor(x: TensorLike, name: string): tf.Tensor {
   if (x instanceof tf.Tensor) return x.dtype === 'float32' ? x : tf.cast(x, 'float32');
   if (typeof x === 'number' || Array.isArray(x)) return tf.tensor(x as number[], undefined, 'float32');
   throw new Error(`${name} must be a tensor, a number or an array of numbers`);
+}
+
+/**
+ * Normalized log-probabilities over the last axis, from exactly one of probabilities or logits:
+ * log p_k = ℓ_k − logSumExp(ℓ), with ℓ = log p when probabilities are given. `who` and `probsName`
+ * name the distribution and its argument in errors (probabilities in [0, 1] summing to 1; logits not NaN or +∞).
+ */
+export function normalizedLogProbs(probs: TensorLike | undefined, logits: TensorLike | undefined, who: string, probsName: string, validate: boolean): tf.Tensor {
+  if ((logits === undefined) === (probs === undefined)) throw new Error(`${who}: give exactly one of ${probsName} and logits`);
+  return tf.tidy(() => {
+    let l: tf.Tensor;
+    if (probs !== undefined) {
+      const p = asTensor(probs, `${who}: ${probsName}`);
+      if (validate) {
+        requireAll(p, (v) => v >= 0 && v <= 1, `${who}: ${probsName} must be in [0, 1]`);
+        requireAll(tf.sum(p, -1), (v) => Math.abs(v - 1) < 1e-4, `${who}: ${probsName} must sum to 1 on the last axis`);
+      }
+      l = tf.log(p);
+    } else {
+      l = asTensor(logits!, `${who}: logits`);
+      if (validate) requireAll(l, (v) => !Number.isNaN(v) && v !== Infinity, `${who}: logits must not be NaN or +∞`);
+    }
+    if (l.rank < 1 || l.shape[l.rank - 1] < 1) throw new Error(`${who}: ${probsName}/logits need a last axis of categories, got shape [${l.shape}]`);
+    return tf.sub(l, logSumExp(l, -1, true));
+  });
 }
 
 /** Shape of broadcasting a and b; the error names both arguments. */

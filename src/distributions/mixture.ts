@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { distributionBundle } from '../display/rich-values';
 import { Rng } from '../random/rng';
 import { logSumExp } from '../math/log-space';
-import { Distribution, TensorLike, asTensor, broadcastShapes, checkValue, requireAll, sampleShape, sumLast } from './distribution';
+import { Distribution, TensorLike, asTensor, broadcastShapes, checkValue, normalizedLogProbs, requireAll, sampleShape, sumLast } from './distribution';
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
@@ -19,9 +19,6 @@ export class MixtureOfGaussians implements Distribution {
 
   /** Give exactly one of weights (probabilities, summing to 1) and logits. */
   constructor(params: { weights?: TensorLike; logits?: TensorLike; means: TensorLike; scales: TensorLike }, options: { validate?: boolean } = {}) {
-    if ((params.weights === undefined) === (params.logits === undefined)) {
-      throw new Error('MixtureOfGaussians: give exactly one of weights and logits');
-    }
     this.means = asTensor(params.means, 'MixtureOfGaussians: means');
     this.scales = asTensor(params.scales, 'MixtureOfGaussians: scales');
     if (this.means.rank < 1) throw new Error('MixtureOfGaussians: means must have shape [K, ...event]');
@@ -30,22 +27,12 @@ export class MixtureOfGaussians implements Distribution {
     this.numComponents = this.means.shape[0];
     this.eventShape = this.means.shape.slice(1);
     const validate = options.validate ?? true;
-    let logits: tf.Tensor;
-    if (params.weights !== undefined) {
-      const w = asTensor(params.weights, 'MixtureOfGaussians: weights');
-      if (validate) {
-        requireAll(w, (v) => v >= 0 && v <= 1, 'MixtureOfGaussians: weights must be in [0, 1]');
-        requireAll(tf.tidy(() => tf.sum(w)), (s) => Math.abs(s - 1) < 1e-4, 'MixtureOfGaussians: weights must sum to 1');
-      }
-      logits = tf.log(w);
-    } else {
-      logits = asTensor(params.logits!, 'MixtureOfGaussians: logits');
-    }
+    const logits = normalizedLogProbs(params.weights, params.logits, 'MixtureOfGaussians', 'weights', validate);
     if (logits.rank !== 1 || logits.shape[0] !== this.numComponents) {
       throw new Error(`MixtureOfGaussians: weights/logits must have shape [${this.numComponents}], got [${logits.shape}]`);
     }
     if (validate) requireAll(this.scales, (v) => v > 0 && Number.isFinite(v), 'MixtureOfGaussians: scales must be positive and finite');
-    this.logWeights = tf.tidy(() => tf.sub(logits, logSumExp(logits, -1, true)));
+    this.logWeights = logits;
   }
 
   /** log π_k + log N(x; μ_k, σ_k²) for every component: [...sample, K]. */
