@@ -100,7 +100,7 @@ async function main() {
   const big = sgemmGflops(2048, 2048, 2048, 5);
   const vaeShape = sgemmGflops(128, 784, 300, 200);
   // The machine's peak: OpenBLAS's best kernels for this CPU (chosen from /proc/cpuinfo), one core, 2048³.
-  const probe = spawnSync(process.execPath, ['-e', `const b = require(${JSON.stringify(require.resolve('../src/native/blas'))});
+  const probe = spawnSync(process.execPath, ['-e', `const b = require(${JSON.stringify(require.resolve('../src/native/native-kernels'))});
     b.enableNativeKernels(); const tf = require('@tensorflow/tfjs-core'); require(${JSON.stringify(require.resolve('../src/backend'))}).ready().then(() => {
     const a = tf.randomNormal([2048, 2048]); tf.matMul(a, a).dataSync(); const t = process.hrtime.bigint();
     for (let i = 0; i < 5; i++) tf.matMul(a, a).dataSync(); console.log(2 * 2048 ** 3 * 5 / (Number(process.hrtime.bigint() - t) / 1e9) / 1e9, b.nativeStatus().detail); });`],

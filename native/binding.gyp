@@ -2,10 +2,10 @@
   "targets": [
     {
       "target_name": "latent_blas",
-      "sources": ["gemm.c"],
+      "sources": ["addon.c", "gemm.c", "adam.c", "bernoulli.c", "sum.c"],
       "include_dirs": ["/usr/include/x86_64-linux-gnu/openblas-pthread", "/usr/include/openblas"],
       "libraries": ["-lopenblas"],
-      "cflags": ["-O2", "-Wall"]
+      "cflags": ["-O3", "-Wall", "-fno-math-errno", "-fno-trapping-math", "-fopenmp-simd"]
     }
   ]
 }

@@ -6,7 +6,7 @@ import '@tensorflow/tfjs-backend-wasm';
 // tfjs-core's CommonJS build registers neither gradients nor the chained tensor methods (x.add(y));
 // the union package's Node bundle registers both into the same tfjs-core.
 import '@tensorflow/tfjs';
-import { enableNativeKernels, NativeStatus } from './native/blas';
+import { enableNativeKernels, NativeStatus } from './native/native-kernels';
 
 export type BackendChoice = 'node-gpu' | 'node' | 'wasm' | 'cpu';
 const ORDER: BackendChoice[] = ['node-gpu', 'node', 'wasm', 'cpu'];

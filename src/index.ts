@@ -99,7 +99,7 @@ export { minibatches, batchesPerEpoch } from './data/minibatches';
 export { twoMoons, swissRoll, gaussianRing } from './data/toy-2d';
 
 // The VAE
-export { Dense, denseRelu } from './models/dense';
+export { Dense, denseRelu, denseLinear } from './models/dense';
 export { VAE, oneHotLabels } from './models/vae';
 export type { VAEConfig, VAEObjective } from './models/vae';
 export { mmdUnbiased, kernelMatrix } from './inference/mmd';
@@ -112,10 +112,12 @@ export type { LogLikelihoodEstimate } from './models/vae-evaluation';
 export { reconstructionGrid, priorSampleGrid, interpolationGrid, traversalGrid, latentScatter } from './models/vae-views';
 
 // Native speed
-export { enableNativeKernels, disableNativeKernels, nativeStatus, chooseCoreType, batchLayout, blasThreads } from './native/blas';
+export { enableNativeKernels, disableNativeKernels, nativeStatus } from './native/native-kernels';
+export { chooseCoreType, blasThreads } from './native/addon';
+export { batchLayout } from './native/blas';
 export { FusedAdam } from './native/fused-adam';
 export { bernoulliLogLikelihood, reparameterizeWithKL } from './models/vae';
-export type { NativeStatus } from './native/blas';
+export type { NativeStatus } from './native/native-kernels';
 
 // Invertible models and diffusion
 export { Chain } from './models/flows/bijector';

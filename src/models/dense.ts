@@ -2,24 +2,49 @@
 // W, b ~ U(−1/√fan_in, 1/√fan_in) from a seeded generator (so a run can be compared with PyTorch's).
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../random/rng';
+import { DENSE, DenseActivation } from '../native/dense-kernel';
+import { hasNativeKernel } from '../native/native-kernels';
 
 /**
- * relu(x W + b) as one fused kernel forward (tf.fused.matMul, which the native BLAS kernels serve),
- * with its gradient written out: g = dy ⊙ 1[y > 0], ∂x = g Wᵀ, ∂W = xᵀ g, ∂b = Σ_rows g.
- * Recorded as one node instead of three (matMul, add, relu). x [B, in], W [in, out], b [out].
+ * act(x W + b) composed of tfjs ops, for backends without the native kernels: one fused kernel forward
+ * (tf.fused.matMul) with its gradient written out: g = dy (⊙ 1[y > 0] for ReLU), ∂x = g Wᵀ, ∂W = xᵀ g,
+ * ∂b = Σ_rows g — recorded as one node instead of two or three (matMul, add, relu).
  */
-export const denseRelu = tf.customGrad(((x: tf.Tensor2D, W: tf.Tensor2D, b: tf.Tensor1D, save: (t: tf.Tensor[]) => void) => {
-  const y = tf.fused.matMul({ a: x, b: W, bias: b, activation: 'relu' });
-  save([x, W, y]);
-  return {
-    value: y,
-    gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
-      const [xs, Ws, ys] = saved as tf.Tensor2D[];
-      const g = tf.mul(dy, tf.step(ys)) as tf.Tensor2D;
-      return [tf.matMul(g, Ws, false, true), tf.matMul(xs, g, true, false), tf.sum(g, 0)];
-    },
-  };
-}) as unknown as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor2D, W: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;
+function composedDense(activation: DenseActivation) {
+  return tf.customGrad(((x: tf.Tensor2D, W: tf.Tensor2D, b: tf.Tensor1D, save: (t: tf.Tensor[]) => void) => {
+    const y = tf.fused.matMul({ a: x, b: W, bias: b, activation });
+    save(activation === 'relu' ? [x, W, y] : [x, W]);
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
+        const [xs, Ws, ys] = saved as tf.Tensor2D[];
+        const g = activation === 'relu' ? (tf.mul(dy, tf.step(ys)) as tf.Tensor2D) : dy;
+        return [tf.matMul(g, Ws, false, true), tf.matMul(xs, g, true, false), tf.sum(g, 0)];
+      },
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor2D, W: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;
+}
+const composed = { linear: composedDense('linear'), relu: composedDense('relu') };
+
+/**
+ * act(x W + b) as one recorded node: the native dense kernel when it is on (native/dense-kernel.ts),
+ * otherwise composed of tfjs ops. x [B, in], W [in, out], b [out] → [B, out].
+ */
+export function dense(x: tf.Tensor2D, W: tf.Tensor2D, b: tf.Tensor1D, activation: DenseActivation): tf.Tensor2D {
+  if (x.rank !== 2 || W.rank !== 2 || b.rank !== 1 || x.shape[1] !== W.shape[0] || b.shape[0] !== W.shape[1]) {
+    throw new Error(`dense: expected x [B, in], W [in, out], b [out]; got x [${x.shape}], W [${W.shape}], b [${b.shape}]`);
+  }
+  if (x.dtype === 'float32' && W.dtype === 'float32' && b.dtype === 'float32' && hasNativeKernel(DENSE)) {
+    return tf.engine().runKernel(DENSE, { x, W, b }, { activation } as unknown as tf.NamedAttrMap) as tf.Tensor2D;
+  }
+  return composed[activation](x, W, b);
+}
+
+/** x W + b: x [B, in], W [in, out], b [out] → [B, out]. */
+export const denseLinear = (x: tf.Tensor2D, W: tf.Tensor2D, b: tf.Tensor1D) => dense(x, W, b, 'linear');
+
+/** relu(x W + b): x [B, in], W [in, out], b [out] → [B, out]. */
+export const denseRelu = (x: tf.Tensor2D, W: tf.Tensor2D, b: tf.Tensor1D) => dense(x, W, b, 'relu');
 
 export class Dense {
   readonly W: tf.Variable;
@@ -40,9 +65,9 @@ export class Dense {
   apply(x: tf.Tensor): tf.Tensor {
     if (x.shape[x.rank - 1] !== this.inputDim) throw new Error(`Dense ${this.name}: input has last dimension ${x.shape[x.rank - 1]}, expected ${this.inputDim}`);
     return tf.tidy(() => {
-      if (x.rank === 2) return tf.add(tf.matMul(x as tf.Tensor2D, this.W as tf.Tensor2D), this.b);
+      if (x.rank === 2) return denseLinear(x as tf.Tensor2D, this.W as tf.Tensor2D, this.b as tf.Tensor1D);
       const lead = x.shape.slice(0, -1);
-      const y = tf.add(tf.matMul(tf.reshape(x, [-1, this.inputDim]) as tf.Tensor2D, this.W as tf.Tensor2D), this.b);
+      const y = denseLinear(tf.reshape(x, [-1, this.inputDim]) as tf.Tensor2D, this.W as tf.Tensor2D, this.b as tf.Tensor1D);
       return tf.reshape(y, [...lead, this.outputDim]);
     });
   }

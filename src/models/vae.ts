@@ -16,6 +16,8 @@ import { kl } from '../distributions/kl';
 import { softplus, logMeanExp } from '../math/log-space';
 import { mmdUnbiased } from '../inference/mmd';
 import { Dense } from './dense';
+import { BERNOULLI_LOG_LIKELIHOOD } from '../native/bernoulli-kernel';
+import { hasNativeKernel } from '../native/native-kernels';
 
 export interface VAEConfig {
   /** D, pixels per image */
@@ -40,21 +42,35 @@ export type VAEObjective =
 const LOG_2PI = Math.log(2 * Math.PI);
 let instances = 0;
 
-/**
- * Σ_d x_d ℓ_d − softplus(ℓ_d) over the last axis, with its gradient in one step: ∂/∂ℓ = x − σ(ℓ).
- * The forward is not recorded op by op, so the backward pass is three kernels instead of about fifteen.
- * x [B, D] (data: no gradient), logits [..., B, D] → [..., B].
- */
-export const bernoulliLogLikelihood = tf.customGrad(((x: tf.Tensor, logits: tf.Tensor, save: (t: tf.Tensor[]) => void) => {
+/** The same as bernoulliLogLikelihood, composed of tfjs ops, with its gradient written out (no native kernels). */
+const composedBernoulliLogLikelihood = tf.customGrad(((x: tf.Tensor, logits: tf.Tensor, save: (t: tf.Tensor[]) => void) => {
   save([x, logits]);
   return {
     value: tf.sum(tf.sub(tf.mul(x, logits), softplus(logits)), -1),
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [xs, l] = saved;
-      return [tf.zerosLike(xs), tf.mul(tf.expandDims(dy, -1), tf.sub(xs, tf.sigmoid(l)))];
+      const dl = tf.mul(tf.expandDims(dy, -1), tf.sub(xs, tf.sigmoid(l)));
+      const dx = tf.reshape(tf.sum(tf.reshape(tf.mul(tf.expandDims(dy, -1), l), [-1, ...xs.shape]), 0), xs.shape);
+      return [dx, dl];
     },
   };
 }) as unknown as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor, logits: tf.Tensor) => tf.Tensor;
+
+/**
+ * log p(x | ℓ) = Σ_d x_d ℓ_d − softplus(ℓ_d) over the last axis, with ∂/∂ℓ = x − σ(ℓ)  (lecture 001, D29).
+ * One native kernel forward and one backward when the native kernels are on (native/bernoulli.c);
+ * otherwise composed of tfjs ops. x [B, D], logits [..., B, D] → [..., B].
+ */
+export function bernoulliLogLikelihood(x: tf.Tensor, logits: tf.Tensor): tf.Tensor {
+  const [B, D] = x.shape;
+  if (x.rank !== 2 || logits.rank < 2 || logits.shape[logits.rank - 1] !== D || logits.shape[logits.rank - 2] !== B) {
+    throw new Error(`bernoulliLogLikelihood: x must be [B, D] and logits [..., B, D]; got x [${x.shape}] and logits [${logits.shape}]`);
+  }
+  if (x.dtype === 'float32' && logits.dtype === 'float32' && hasNativeKernel(BERNOULLI_LOG_LIKELIHOOD)) {
+    return tf.engine().runKernel(BERNOULLI_LOG_LIKELIHOOD, { x, logits }) as tf.Tensor;
+  }
+  return composedBernoulliLogLikelihood(x, logits);
+}
 
 /**
  * The reparameterized sample and the analytic KL in one recorded node (D17, D30):

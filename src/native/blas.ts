@@ -1,85 +1,10 @@
 // BLAS-backed matrix products for TensorFlow.js: BatchMatMul and _FusedMatMul on the wasm and cpu
-// backends call OpenBLAS's sgemm through a small N-API addon (native/gemm.c), on the tensors' own
-// memory (views over the wasm heap, or tfjs-cpu's arrays): nothing is copied. The gradients of
-// matMul are built from BatchMatMul, so training uses it too. When the addon cannot load (not built,
-// no OpenBLAS, another OS) or LATENT_NATIVE=0, the stock kernels stay and this says so once.
+// backends call OpenBLAS's sgemm through the addon (native/gemm.c), on the tensors' own memory. The
+// gradients of matMul are built from BatchMatMul, so training uses it too; _FusedMatMul's bias and
+// ReLU are applied inside the same native call. native-kernels.ts registers these kernels.
 import * as tf from '@tensorflow/tfjs-core';
-// the stock kernels must be registered before they can be replaced
-import '@tensorflow/tfjs-backend-cpu';
-import '@tensorflow/tfjs-backend-wasm';
-import fs from 'fs';
-import path from 'path';
-
-interface Addon {
-  gemm(ta: boolean, tb: boolean, M: number, N: number, K: number, A: Float32Array, B: Float32Array, C: Float32Array, offA: Int32Array, offB: Int32Array): void;
-  setThreads(n: number): void;
-  info(): { core: string; config: string; threads: number };
-}
-
-export interface NativeStatus {
-  enabled: boolean;
-  /** OpenBLAS core and threads when enabled; why not otherwise */
-  detail: string;
-}
-
-/** Where setup builds the addon; LATENT_NATIVE_ADDON points elsewhere (tests use it to simulate a missing build). */
-export const ADDON_PATH = process.env.LATENT_NATIVE_ADDON ?? path.join(projectRoot(), 'native', 'build', 'Release', 'latent_blas.node');
-
-/** The repository root, from src/native (tests) or dist/src/native (the build). */
-function projectRoot(): string {
-  let dir = __dirname;
-  while (!fs.existsSync(path.join(dir, 'native', 'binding.gyp')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
-  return dir;
-}
-const BACKENDS = ['wasm', 'cpu'];
-const KERNELS = ['BatchMatMul', '_FusedMatMul'];
-
-let addon: Addon | undefined;
-let coreSource = '';
-let status: NativeStatus | undefined;
-const stock = new Map<string, tf.KernelConfig>();
-
-/**
- * OpenBLAS picks Haswell kernels on this CPU family; SkylakeX (AVX-512) doubles sgemm, but only where
- * the CPU has every AVX-512 subset those kernels use. A user's own OPENBLAS_CORETYPE wins.
- */
-export function chooseCoreType(cpuinfo: string): string | undefined {
-  const flags = new Set((cpuinfo.match(/^flags\s*:(.*)$/m)?.[1] ?? '').trim().split(/\s+/));
-  if (['avx512f', 'avx512bw', 'avx512vl', 'avx512dq', 'avx512cd'].every((f) => flags.has(f))) return 'SkylakeX';
-  if (flags.has('avx2') && flags.has('fma')) return 'Haswell';
-  return undefined;
-}
-
-function loadAddon(): Addon {
-  if (addon) return addon;
-  if (process.platform !== 'linux') throw new Error(`no native kernels for ${process.platform}`);
-  if (!fs.existsSync(ADDON_PATH)) throw new Error(`the addon is not built (${ADDON_PATH}); bash scripts/setup.sh builds it when libopenblas-dev and a compiler are present`);
-  // Must be decided before libopenblas loads with the addon. LATENT_BLAS_CORETYPE=auto chooses from
-  // /proc/cpuinfo even when the environment already sets OPENBLAS_CORETYPE (which otherwise wins).
-  const wish = process.env.LATENT_BLAS_CORETYPE;
-  if (wish && wish !== 'auto') {
-    process.env.OPENBLAS_CORETYPE = wish;
-    coreSource = 'LATENT_BLAS_CORETYPE';
-  } else if (process.env.OPENBLAS_CORETYPE && wish !== 'auto') {
-    coreSource = 'OPENBLAS_CORETYPE from the environment';
-  } else {
-    const core = fs.existsSync('/proc/cpuinfo') ? chooseCoreType(fs.readFileSync('/proc/cpuinfo', 'utf8')) : undefined;
-    if (core) process.env.OPENBLAS_CORETYPE = core;
-    else delete process.env.OPENBLAS_CORETYPE;
-    coreSource = core ? 'chosen from /proc/cpuinfo' : "OpenBLAS's own detection";
-  }
-  addon = require(ADDON_PATH) as Addon;
-  return addon;
-}
-
-/** Threads for OpenBLAS: LATENT_BLAS_THREADS (default 1: the course's matrices are small). */
-export function blasThreads(): number {
-  const raw = process.env.LATENT_BLAS_THREADS;
-  if (raw === undefined || raw === '') return 1;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`LATENT_BLAS_THREADS must be a positive integer, got '${raw}'`);
-  return n;
-}
+import { Addon } from './addon';
+import { NativeBackendName, newOutput, sizeOf, tensorValues } from './tensor-memory';
 
 type Shape = number[];
 
@@ -115,122 +40,49 @@ export function batchLayout(aShape: Shape, bShape: Shape, transposeA: boolean, t
   return { M, N, K: Ka, outShape: [...outB, M, N], offA, offB };
 }
 
-interface WasmBackend { dataIdMap: { get(id: unknown): { memoryOffset: number } }; makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo; wasm: { HEAPU8: Uint8Array } }
-interface CpuBackend { data: { get(id: unknown): { values: ArrayLike<number> } }; makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): tf.TensorInfo }
-
-const sizeOf = (s: Shape) => s.reduce((x, y) => x * y, 1);
-
-/** Runs op(a)·op(b) into a new output on the given backend; returns it. */
-function matmul(backendName: string, backend: unknown, a: tf.TensorInfo, b: tf.TensorInfo, ta: boolean, tb: boolean): { out: tf.TensorInfo; values: Float32Array } {
+/** op(a)·op(b) (+ bias) (then ReLU) into a new output; returns it with its values. */
+function matmul(addon: Addon, name: NativeBackendName, backend: unknown, a: tf.TensorInfo, b: tf.TensorInfo, ta: boolean, tb: boolean,
+  bias: tf.TensorInfo | null = null, relu = false): { out: tf.TensorInfo; values: Float32Array } {
   const L = batchLayout(a.shape, b.shape, ta, tb);
-  if (backendName === 'wasm') {
-    const wb = backend as WasmBackend;
-    const out = wb.makeOutput(L.outShape, 'float32');
-    // the views are taken after allocating the output: allocation can grow (and replace) the heap
-    const values = readValues('wasm', backend, out);
-    addon!.gemm(ta, tb, L.M, L.N, L.K, readValues('wasm', backend, a), readValues('wasm', backend, b), values, L.offA, L.offB);
-    return { out, values };
-  }
-  const values = new Float32Array(sizeOf(L.outShape));
-  addon!.gemm(ta, tb, L.M, L.N, L.K, readValues('cpu', backend, a), readValues('cpu', backend, b), values, L.offA, L.offB);
-  return { out: (backend as CpuBackend).makeTensorInfo(L.outShape, 'float32', values), values };
+  const { info, values } = newOutput(name, backend, L.outShape);
+  // operand views after the allocation (see tensor-memory.ts)
+  const view = (t: tf.TensorInfo) => tensorValues(name, backend, t);
+  addon.gemm(ta, tb, L.M, L.N, L.K, view(a), view(b), values, L.offA, L.offB, bias && view(bias), relu);
+  return { out: info, values };
 }
 
-function activate(values: Float32Array, activation: string, alpha: number): boolean {
+/** The activations tfjs fuses that the native call does not (ReLU it does), in place. */
+function activate(values: Float32Array, activation: string, alpha: number): void {
   switch (activation) {
-    case 'linear': return true;
-    case 'relu': for (let i = 0; i < values.length; i++) if (values[i] < 0) values[i] = 0; return true;
-    case 'relu6': for (let i = 0; i < values.length; i++) values[i] = Math.min(6, Math.max(0, values[i])); return true;
-    case 'leakyrelu': for (let i = 0; i < values.length; i++) if (values[i] < 0) values[i] *= alpha; return true;
-    case 'sigmoid': for (let i = 0; i < values.length; i++) values[i] = 1 / (1 + Math.exp(-values[i])); return true;
-    case 'elu': for (let i = 0; i < values.length; i++) if (values[i] < 0) values[i] = Math.expm1(values[i]); return true;
-    default: return false;
+    case 'relu6': for (let i = 0; i < values.length; i++) values[i] = Math.min(6, Math.max(0, values[i])); return;
+    case 'leakyrelu': for (let i = 0; i < values.length; i++) if (values[i] < 0) values[i] *= alpha; return;
+    case 'sigmoid': for (let i = 0; i < values.length; i++) values[i] = 1 / (1 + Math.exp(-values[i])); return;
+    case 'elu': for (let i = 0; i < values.length; i++) if (values[i] < 0) values[i] = Math.expm1(values[i]); return;
   }
 }
 
-/**
- * A tensor's float32 values without copying: a view over the wasm heap (taken when called, since an
- * allocation can replace the heap), or tfjs-cpu's own array (converted if a cast left it Uint8Array).
- */
-function readValues(backendName: string, backend: unknown, t: tf.TensorInfo): Float32Array {
-  if (backendName === 'wasm') {
-    const wb = backend as WasmBackend;
-    return new Float32Array(wb.wasm.HEAPU8.buffer, wb.dataIdMap.get(t.dataId).memoryOffset, sizeOf(t.shape));
-  }
-  const v = (backend as CpuBackend).data.get(t.dataId).values;
-  return v instanceof Float32Array ? v : Float32Array.from(v);
-}
-
-function kernelsFor(backendName: string): tf.KernelConfig[] {
+/** BatchMatMul and _FusedMatMul for one backend; anything they do not cover goes to the stock kernel. */
+export function matMulKernels(addon: Addon, name: NativeBackendName, stock: (kernelName: string) => tf.KernelConfig): tf.KernelConfig[] {
   const batchMatMul: tf.KernelFunc = ({ inputs, backend, attrs }) => {
     const { a, b } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
     const { transposeA, transposeB } = attrs as unknown as { transposeA: boolean; transposeB: boolean };
-    if (a.dtype !== 'float32' || b.dtype !== 'float32') return stock.get(`${backendName}/BatchMatMul`)!.kernelFunc({ inputs, backend, attrs });
-    return matmul(backendName, backend, a, b, transposeA, transposeB).out;
+    if (a.dtype !== 'float32' || b.dtype !== 'float32') return stock('BatchMatMul').kernelFunc({ inputs, backend, attrs });
+    return matmul(addon, name, backend, a, b, transposeA, transposeB).out;
   };
   const fusedMatMul: tf.KernelFunc = ({ inputs, backend, attrs }) => {
     const { a, b, bias, preluActivationWeights } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo; bias?: tf.TensorInfo; preluActivationWeights?: tf.TensorInfo };
     const { transposeA, transposeB, activation, leakyreluAlpha } = attrs as unknown as { transposeA: boolean; transposeB: boolean; activation: string; leakyreluAlpha?: number };
     const N = transposeB ? b.shape[b.shape.length - 2] : b.shape[b.shape.length - 1];
-    const simpleBias = !bias || sizeOf(bias.shape) === 1 || (bias.shape.length === 1 && bias.shape[0] === N);
+    const simpleBias = !bias || (bias.dtype === 'float32' && (sizeOf(bias.shape) === 1 || (bias.shape.length === 1 && bias.shape[0] === N)));
     const supported = a.dtype === 'float32' && b.dtype === 'float32' && !preluActivationWeights && simpleBias && activation !== 'prelu';
-    if (!supported) return stock.get(`${backendName}/_FusedMatMul`)!.kernelFunc({ inputs, backend, attrs });
-    const { out, values } = matmul(backendName, backend, a, b, transposeA, transposeB);
-    if (bias) {
-      const bv = readValues(backendName, backend, bias);
-      if (bv.length === 1) for (let i = 0; i < values.length; i++) values[i] += bv[0];
-      else for (let i = 0; i < values.length; i++) values[i] += bv[i % N];
-    }
-    activate(values, activation ?? 'linear', leakyreluAlpha ?? 0.2);
+    if (!supported) return stock('_FusedMatMul').kernelFunc({ inputs, backend, attrs });
+    const act = activation ?? 'linear';
+    const { out, values } = matmul(addon, name, backend, a, b, transposeA, transposeB, bias ?? null, act === 'relu');
+    activate(values, act, leakyreluAlpha ?? 0.2);
     return out;
   };
   return [
-    { kernelName: 'BatchMatMul', backendName, kernelFunc: batchMatMul },
-    { kernelName: '_FusedMatMul', backendName, kernelFunc: fusedMatMul },
+    { kernelName: 'BatchMatMul', backendName: name, kernelFunc: batchMatMul },
+    { kernelName: '_FusedMatMul', backendName: name, kernelFunc: fusedMatMul },
   ];
-}
-
-/** Registers the BLAS kernels on wasm and cpu (once); returns whether they are on and why. */
-export function enableNativeKernels(): NativeStatus {
-  if (status?.enabled) return status;
-  if (process.env.LATENT_NATIVE === '0') {
-    status = { enabled: false, detail: 'disabled by LATENT_NATIVE=0' };
-    return status;
-  }
-  try {
-    const a = loadAddon();
-    a.setThreads(blasThreads());
-    let replaced = 0;
-    for (const backendName of BACKENDS) {
-      for (const cfg of kernelsFor(backendName)) {
-        const key = `${backendName}/${cfg.kernelName}`;
-        const original = tf.getKernel(cfg.kernelName, backendName);
-        if (!original) continue;
-        if (!stock.has(key)) stock.set(key, original);
-        tf.unregisterKernel(cfg.kernelName, backendName);
-        tf.registerKernel(cfg);
-        replaced++;
-      }
-    }
-    if (replaced === 0) throw new Error('no stock matmul kernel was registered to replace');
-    const info = a.info();
-    status = { enabled: true, detail: `OpenBLAS ${info.core} (${coreSource}), ${info.threads} thread${info.threads > 1 ? 's' : ''}` };
-  } catch (e) {
-    status = { enabled: false, detail: `unavailable: ${String((e as Error).message ?? e).split('\n')[0]}` };
-  }
-  return status;
-}
-
-/** Puts the stock tfjs kernels back (e.g. to compare against them). */
-export function disableNativeKernels(): void {
-  for (const [key, cfg] of stock) {
-    const [backendName, kernelName] = key.split('/');
-    tf.unregisterKernel(kernelName, backendName);
-    tf.registerKernel(cfg);
-  }
-  if (status) status = { enabled: false, detail: 'disabled by disableNativeKernels()' };
-}
-
-export function nativeStatus(): NativeStatus | undefined {
-  return status;
 }

@@ -5,7 +5,7 @@ import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import {
-  VAE, loadMnist, trainVAE, loadVAE, readCheckpoint, writeCheckpoint, CHECKPOINT_FILE, importanceSampledLogLikelihood, klPerDimension,
+  VAE, reparameterizeWithKL, loadMnist, trainVAE, loadVAE, readCheckpoint, writeCheckpoint, CHECKPOINT_FILE, importanceSampledLogLikelihood, klPerDimension,
   activeUnits, datasetElbo, mmdUnbiased, oneHotLabels, staticBinarize, checkMonteCarlo, estimateMean, rng, ImageDataset,
   PPCA, reconstructionGrid, priorSampleGrid, interpolationGrid, traversalGrid, latentScatter,
 } from '../../src';
@@ -210,5 +210,36 @@ describe('models/vae', function () {
       expect(() => readCheckpoint(path.join(tmp, 'junk.llck'))).to.throw('is not a Latent Lab checkpoint');
       t.dispose();
     });
+  });
+});
+
+// The fused reparameterized sample + analytic KL against the unfused form and central differences.
+describe('reparameterizeWithKL (D17, D30)', () => {
+  it('reparameterizeWithKL: z and the analytic KL, with gradients equal to the unfused form and central differences', () => {
+    const g = rng(6);
+    const mean = g.normal([3, 4]) as tf.Tensor2D, logStd = tf.mul(g.normal([3, 4]), 0.3) as tf.Tensor2D, eps = g.normal([3, 4]) as tf.Tensor2D;
+    const wz = g.normal([3, 4]), wk = g.normal([3]);
+    const fused = (m: tf.Tensor, l: tf.Tensor) => {
+      const out = reparameterizeWithKL(m as tf.Tensor2D, l as tf.Tensor2D, eps);
+      return tf.add(tf.sum(tf.mul(tf.slice(out, [0, 0], [-1, 4]), wz)), tf.sum(tf.mul(tf.squeeze(tf.slice(out, [0, 4], [-1, 1]), [1]), wk)));
+    };
+    const plain = (m: tf.Tensor, l: tf.Tensor) => {
+      const z = tf.add(m, tf.mul(tf.exp(l), eps));
+      const klv = tf.sum(tf.sub(tf.mul(tf.sub(tf.add(tf.square(m), tf.exp(tf.mul(l, 2))), 1), 0.5), l), 1);
+      return tf.add(tf.sum(tf.mul(z, wz)), tf.sum(tf.mul(klv, wk)));
+    };
+    tf.tidy(() => {
+      expect(values(fused(mean, logStd))[0]).to.be.closeTo(values(plain(mean, logStd))[0], 1e-4);
+      const gf = tf.grads(fused)([mean, logStd]).map(values), gp = tf.grads(plain)([mean, logStd]).map(values);
+      gf.forEach((arr, k) => arr.forEach((v, i) => expect(v, `input ${k}[${i}]`).to.be.closeTo(gp[k][i], 1e-4)));
+      const lv = Array.from(logStd.dataSync());
+      const f = (arr: number[]) => values(fused(mean, tf.tensor2d(arr, [3, 4])))[0];
+      for (const i of [0, 5, 11]) {
+        const h = 1e-2, p = lv.slice(), m = lv.slice();
+        p[i] += h; m[i] -= h;
+        expect(gf[1][i]).to.be.closeTo((f(p) - f(m)) / (2 * h), 1e-2);
+      }
+    });
+    tf.dispose([mean, logStd, eps, wz, wk]);
   });
 });

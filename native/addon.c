@@ -1,0 +1,19 @@
+// latent_blas: a small N-API addon behind TensorFlow.js kernels (src/native/). JavaScript hands over
+// Float32Array views over the tensors' own memory (the wasm heap, or tfjs-cpu's arrays): nothing is copied.
+#include "kernels.h"
+
+static napi_value init(napi_env env, napi_value exports) {
+  napi_property_descriptor props[] = {
+    {"gemm", NULL, latent_gemm, NULL, NULL, NULL, napi_default, NULL},
+    {"adam", NULL, latent_adam, NULL, NULL, NULL, napi_default, NULL},
+    {"bernoulliForward", NULL, latent_bernoulli_forward, NULL, NULL, NULL, napi_default, NULL},
+    {"bernoulliBackward", NULL, latent_bernoulli_backward, NULL, NULL, NULL, napi_default, NULL},
+    {"sumLeading", NULL, latent_sum_leading, NULL, NULL, NULL, napi_default, NULL},
+    {"setThreads", NULL, latent_set_threads, NULL, NULL, NULL, napi_default, NULL},
+    {"info", NULL, latent_blas_info, NULL, NULL, NULL, napi_default, NULL},
+  };
+  if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
+  return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, init)

@@ -1,0 +1,20 @@
+// The addon's functions, one file each; addon.c registers them.
+#ifndef LATENT_KERNELS_H
+#define LATENT_KERNELS_H
+#include <node_api.h>
+
+// Hot loops are compiled for AVX-512, AVX2 and plain x86-64, chosen when the addon loads (GCC's ifunc):
+// the addon runs on the machine that built it and on older ones alike.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define LATENT_VECTOR_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define LATENT_VECTOR_CLONES
+#endif
+napi_value latent_gemm(napi_env env, napi_callback_info info);
+napi_value latent_adam(napi_env env, napi_callback_info info);
+napi_value latent_bernoulli_forward(napi_env env, napi_callback_info info);
+napi_value latent_bernoulli_backward(napi_env env, napi_callback_info info);
+napi_value latent_sum_leading(napi_env env, napi_callback_info info);
+napi_value latent_set_threads(napi_env env, napi_callback_info info);
+napi_value latent_blas_info(napi_env env, napi_callback_info info);
+#endif

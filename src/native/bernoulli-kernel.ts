@@ -1,0 +1,49 @@
+// The Bernoulli log-likelihood from logits as one native kernel forward and one backward
+// (native/bernoulli.c), instead of about fifteen tfjs kernels:
+//   Σ_d x_d ℓ_d − softplus(ℓ_d),   ∂/∂ℓ_d = x_d − σ(ℓ_d)    (lecture 001, D29)
+// x [B, D], logits [..., B, D] → [..., B]. The op is bernoulliLogLikelihood (models/vae.ts).
+import * as tf from '@tensorflow/tfjs-core';
+import { Addon } from './addon';
+import { NativeBackendName, newOutput, sizeOf, tensorValues } from './tensor-memory';
+
+export const BERNOULLI_LOG_LIKELIHOOD = 'LatentBernoulliLogLikelihood';
+const BERNOULLI_GRAD = 'LatentBernoulliLogLikelihoodGrad';
+
+tf.registerGradient({
+  kernelName: BERNOULLI_LOG_LIKELIHOOD,
+  inputsToSave: ['x', 'logits'],
+  gradFunc: (dy, saved) => {
+    const [x, logits] = saved;
+    const dyT = dy as tf.Tensor;
+    return {
+      // the data's gradient, Σ over sample axes of dy·ℓ (only computed when asked for)
+      x: () => tf.reshape(tf.sum(tf.reshape(tf.mul(tf.expandDims(dyT, -1), logits), [-1, ...x.shape]), 0), x.shape),
+      logits: () => tf.engine().runKernel(BERNOULLI_GRAD, { x, logits, dy: dyT }) as tf.Tensor,
+    };
+  },
+});
+
+export function bernoulliKernels(addon: Addon, name: NativeBackendName): tf.KernelConfig[] {
+  const sizes = (x: tf.TensorInfo, logits: tf.TensorInfo) => {
+    const [B, D] = x.shape;
+    return { B, D, rows: sizeOf(logits.shape.slice(0, -1)) };
+  };
+  const forward: tf.KernelFunc = ({ inputs, backend }) => {
+    const { x, logits } = inputs as { x: tf.TensorInfo; logits: tf.TensorInfo };
+    const { B, D } = sizes(x, logits);
+    const { info, values } = newOutput(name, backend, logits.shape.slice(0, -1));
+    addon.bernoulliForward(B, D, tensorValues(name, backend, x), tensorValues(name, backend, logits), values);
+    return info;
+  };
+  const backward: tf.KernelFunc = ({ inputs, backend }) => {
+    const { x, logits, dy } = inputs as { x: tf.TensorInfo; logits: tf.TensorInfo; dy: tf.TensorInfo };
+    const { B, D } = sizes(x, logits);
+    const { info, values } = newOutput(name, backend, logits.shape);
+    addon.bernoulliBackward(B, D, tensorValues(name, backend, x), tensorValues(name, backend, logits), tensorValues(name, backend, dy), values);
+    return info;
+  };
+  return [
+    { kernelName: BERNOULLI_LOG_LIKELIHOOD, backendName: name, kernelFunc: forward },
+    { kernelName: BERNOULLI_GRAD, backendName: name, kernelFunc: backward },
+  ];
+}

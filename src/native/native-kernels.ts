@@ -1,0 +1,94 @@
+// Switching Latent Lab's native kernels on and off as a whole: the BLAS matrix products (blas.ts), the
+// sum over leading axes (sum-kernel.ts) and the fused course kernels (dense-kernel.ts, bernoulli-kernel.ts) on the wasm and cpu backends. When the addon cannot
+// load (not built, no OpenBLAS, another OS) or LATENT_NATIVE=0, the stock kernels and the composite
+// ops stay, and ready() says so once.
+import * as tf from '@tensorflow/tfjs-core';
+// the stock kernels must be registered before they can be replaced
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+import { Addon, blasThreads, coreTypeSource, loadAddon } from './addon';
+import { matMulKernels } from './blas';
+import { bernoulliKernels } from './bernoulli-kernel';
+import { sumKernel } from './sum-kernel';
+import { denseKernel } from './dense-kernel';
+import { NativeBackendName } from './tensor-memory';
+
+export interface NativeStatus {
+  enabled: boolean;
+  /** OpenBLAS core and threads when enabled; why not otherwise */
+  detail: string;
+}
+
+const BACKENDS: NativeBackendName[] = ['wasm', 'cpu'];
+let status: NativeStatus | undefined;
+let active: Addon | undefined;
+const stock = new Map<string, tf.KernelConfig>();
+const added: { kernelName: string; backendName: string }[] = [];
+
+function kernelsFor(addon: Addon, name: NativeBackendName): tf.KernelConfig[] {
+  const stockKernel = (kernelName: string) => stock.get(`${name}/${kernelName}`)!;
+  return [...matMulKernels(addon, name, stockKernel), sumKernel(addon, name, stockKernel), denseKernel(addon, name), ...bernoulliKernels(addon, name)];
+}
+
+/** Registers the native kernels on wasm and cpu (once); returns whether they are on and why. */
+export function enableNativeKernels(): NativeStatus {
+  if (status?.enabled) return status;
+  if (process.env.LATENT_NATIVE === '0') {
+    status = { enabled: false, detail: 'disabled by LATENT_NATIVE=0' };
+    return status;
+  }
+  try {
+    const addon = loadAddon();
+    addon.setThreads(blasThreads());
+    let replaced = 0;
+    for (const name of BACKENDS) {
+      if (!tf.findBackendFactory(name)) continue;
+      for (const cfg of kernelsFor(addon, name)) {
+        const key = `${name}/${cfg.kernelName}`;
+        const original = tf.getKernel(cfg.kernelName, name);
+        if (original) {
+          if (!stock.has(key)) stock.set(key, original);
+          tf.unregisterKernel(cfg.kernelName, name);
+          replaced++;
+        } else {
+          added.push({ kernelName: cfg.kernelName, backendName: name });
+        }
+        tf.registerKernel(cfg);
+      }
+    }
+    if (replaced === 0) throw new Error('no stock matmul kernel was registered to replace');
+    active = addon;
+    const info = addon.info();
+    status = { enabled: true, detail: `OpenBLAS ${info.core} (${coreTypeSource()}), ${info.threads} thread${info.threads > 1 ? 's' : ''}` };
+  } catch (e) {
+    status = { enabled: false, detail: `unavailable: ${String((e as Error).message ?? e).split('\n')[0]}` };
+  }
+  return status;
+}
+
+/** Puts the stock tfjs kernels back and removes the fused ones (ops then use their composite forms). */
+export function disableNativeKernels(): void {
+  for (const [key, cfg] of stock) {
+    const [backendName, kernelName] = key.split('/');
+    tf.unregisterKernel(kernelName, backendName);
+    tf.registerKernel(cfg);
+  }
+  for (const { kernelName, backendName } of added.splice(0)) tf.unregisterKernel(kernelName, backendName);
+  active = undefined;
+  if (status) status = { enabled: false, detail: 'disabled by disableNativeKernels()' };
+}
+
+export function nativeStatus(): NativeStatus | undefined {
+  return status;
+}
+
+/** The addon when the native kernels are on and the active backend is one they serve. */
+export function activeAddon(): { addon: Addon; backend: NativeBackendName } | undefined {
+  const name = tf.getBackend() as NativeBackendName;
+  return active && BACKENDS.includes(name) ? { addon: active, backend: name } : undefined;
+}
+
+/** Whether a native kernel is registered for the active backend. */
+export function hasNativeKernel(kernelName: string): boolean {
+  return activeAddon() !== undefined && tf.getKernel(kernelName, tf.getBackend()) !== undefined;
+}
