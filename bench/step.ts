@@ -1,25 +1,36 @@
 // bench/step: one training step of the lectures' VAE (784-300-32 / 16-300-784, batch 128, Adam) and of
 // a small 2-D diffusion denoiser (MLP [x, t-embedding] → 128 → 128 → 2, batch 256), float32, on the
-// cpu backend, on wasm with the stock kernels, on wasm with the OpenBLAS kernels (and the fused Adam),
-// and in PyTorch from the same command; plus sgemm GFLOP/s against the machine's measured peak.
+// cpu backend, on wasm with the stock kernels, on wasm with Latent Lab's native kernels (with tfjs's Adam,
+// then with FusedAdam: the library's default), and in PyTorch from the same command, with one and with
+// two threads; plus sgemm GFLOP/s against the machine's measured peak. PyTorch inherits the OpenBLAS
+// core type chosen here (it calls the same libopenblas), so both sides run the same sgemm kernels.
 //   node dist/bench/step.js [--steps 50]
 import { spawnSync } from 'child_process';
 import path from 'path';
 import * as tf from '@tensorflow/tfjs-core';
 import { ready, VAE, Dense, rng, disableNativeKernels, enableNativeKernels, nativeStatus } from '../src';
 import { FusedAdam } from '../src/native/fused-adam';
+import { loadAddon } from '../src/native/addon';
 
 const steps = Number(process.argv[process.argv.indexOf('--steps') + 1]) || 50;
 
-// FLOPs of the matrix products per step (forward + the two backward products), the work that counts
-const vaeFlops = 3 * 2 * 128 * (784 * 300 + 300 * 32 + 16 * 300 + 300 * 784);
-const denoiserFlops = 3 * 2 * 256 * (18 * 128 + 128 * 128 + 128 * 2);
+// FLOPs of the matrix products a step needs: forward and ∂W for every layer, ∂x for every layer whose
+// input needs a gradient (not the encoder's first: its input is data; neither side computes that product)
+const productFlops = (B: number, layers: [number, number][], inputNeedsGradient: boolean) =>
+  layers.reduce((s, [i, o], k) => s + 2 * B * i * o * (k === 0 && !inputNeedsGradient ? 2 : 3), 0);
+const vaeFlops = productFlops(128, [[784, 300], [300, 32]], false) + productFlops(128, [[16, 300], [300, 784]], true);
+const denoiserFlops = productFlops(256, [[18, 128], [128, 128], [128, 2]], false);
 
-function time(step: () => void, n: number): number {
+/** The median over rounds of the mean ms per step (this VM's timings are noisy); PyTorch is timed the same way. */
+function time(step: () => void, n: number, rounds = 5): number {
   for (let i = 0; i < 10; i++) step();
-  const t0 = process.hrtime.bigint();
-  for (let i = 0; i < n; i++) step();
-  return Number(process.hrtime.bigint() - t0) / 1e6 / n;
+  const perRound: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < n; i++) step();
+    perRound.push(Number(process.hrtime.bigint() - t0) / 1e6 / n);
+  }
+  return perRound.sort((a, b) => a - b)[Math.floor(rounds / 2)];
 }
 
 function vaeStep(optimizer: tf.Optimizer): { step: () => void; dispose: () => void } {
@@ -47,8 +58,8 @@ function denoiserStep(optimizer: tf.Optimizer): { step: () => void; dispose: () 
         const xt = tf.add(tf.mul(tf.sqrt(abar), x0), tf.mul(tf.sqrt(tf.sub(1, abar)), eps));
         const arg = tf.mul(t, freqs);
         let h: tf.Tensor = tf.concat([xt, tf.sin(arg), tf.cos(arg)], -1);
-        h = tf.relu(layers[0].apply(h));
-        h = tf.relu(layers[1].apply(h));
+        h = layers[0].applyRelu(h);
+        h = layers[1].applyRelu(h);
         return tf.mean(tf.sum(tf.square(tf.sub(layers[2].apply(h), eps)), -1)) as tf.Scalar;
       }), true, vars)!;
       c.dataSync(); c.dispose();
@@ -64,36 +75,51 @@ function sgemmGflops(M: number, K: number, N: number, n: number): number {
   return (2 * M * N * K) / (ms / 1000) / 1e9;
 }
 
+function torchRun(threads: number): { vae_ms: number; denoiser_ms: number; torch: string; threads: number } | string {
+  const torch = spawnSync('/usr/bin/python3', [path.join(__dirname, '..', '..', 'bench', 'step_torch.py'), String(steps)],
+    // OpenBLAS inside PyTorch gets the same thread count (torch.set_num_threads does not reach it)
+    { encoding: 'utf8', env: { ...process.env, LATENT_BLAS_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads) } });
+  if (torch.status === 0) return JSON.parse(torch.stdout.trim().split('\n').pop()!);
+  return (torch.stderr || 'python3-torch not installed').trim().split('\n').pop()!;
+}
+
 async function main() {
   await ready();
-  const rows: { config: string; vae: number; denoiser: number }[] = [];
-  const run = async (config: string, backend: string, native: boolean, fused: boolean) => {
+  const rows: { config: string; vae: number; denoiser: number; threads: number }[] = [];
+  const run = async (config: string, backend: string, native: boolean, fused: boolean, threads = 1) => {
     await tf.setBackend(backend);
-    if (native) enableNativeKernels(); else disableNativeKernels();
+    if (native) { enableNativeKernels(); loadAddon().setThreads(threads); } else disableNativeKernels();
     const v = vaeStep(fused ? new FusedAdam(1e-3) : tf.train.adam(1e-3));
-    const vae = time(v.step, backend === 'cpu' ? Math.max(3, Math.floor(steps / 10)) : steps);
+    const vae = backend === 'cpu' ? time(v.step, Math.max(3, Math.floor(steps / 10)), 1) : time(v.step, steps);
     v.dispose();
     const d = denoiserStep(fused ? new FusedAdam(1e-3) : tf.train.adam(1e-3));
-    const denoiser = time(d.step, steps);
+    const denoiser = time(d.step, steps, backend === 'cpu' ? 1 : 5);
     d.dispose();
-    rows.push({ config, vae, denoiser });
+    rows.push({ config, vae, denoiser, threads });
   };
   await run('tfjs cpu (stock kernels)', 'cpu', false, false);
   await run('tfjs wasm (stock kernels)', 'wasm', false, false);
-  await run('tfjs wasm + OpenBLAS', 'wasm', true, false);
-  await run('tfjs wasm + OpenBLAS + fused Adam', 'wasm', true, true);
+  await run('tfjs wasm + native kernels, tfjs Adam', 'wasm', true, false);
+  await run('tfjs wasm + native kernels + FusedAdam', 'wasm', true, true);
+  await run('tfjs wasm + native kernels + FusedAdam', 'wasm', true, true, 2);
+  loadAddon().setThreads(1);
   const blas = nativeStatus();
-
-  const torch = spawnSync('/usr/bin/python3', [path.join(__dirname, '..', '..', 'bench', 'step_torch.py'), String(steps)], { encoding: 'utf8' });
-  let pt: { vae_ms: number; denoiser_ms: number; torch: string; threads: number } | undefined;
-  if (torch.status === 0) pt = JSON.parse(torch.stdout.trim().split('\n').pop()!);
+  const torch = new Map([1, 2].map((n) => [n, torchRun(n)] as const));
 
   console.log(`One training step, float32, ${steps} timed steps after warm-up. Native: ${blas?.detail}`);
-  console.log(`${'configuration'.padEnd(36)} ${'VAE ms'.padStart(8)} ${'GFLOP/s'.padStart(8)} ${'×PyTorch'.padStart(9)} ${'denoiser ms'.padStart(12)} ${'×PyTorch'.padStart(9)}`);
-  const line = (c: string, v: number, d: number) => console.log(`${c.padEnd(36)} ${v.toFixed(2).padStart(8)} ${(vaeFlops / v / 1e6).toFixed(1).padStart(8)} ${pt ? (v / pt.vae_ms).toFixed(2).padStart(9) : '-'.padStart(9)} ${d.toFixed(2).padStart(12)} ${pt ? (d / pt.denoiser_ms).toFixed(2).padStart(9) : '-'.padStart(9)}`);
-  rows.forEach((r) => line(r.config, r.vae, r.denoiser));
-  if (pt) line(`PyTorch ${pt.torch} (${pt.threads} thread)`, pt.vae_ms, pt.denoiser_ms);
-  else console.log(`PyTorch: not run (${(torch.stderr || 'python3-torch not installed').trim().split('\n').pop()})`);
+  console.log(`PyTorch runs with OPENBLAS_CORETYPE=${process.env.OPENBLAS_CORETYPE ?? '(unset)'}, as the native kernels do.`);
+  console.log(`${'configuration'.padEnd(44)} ${'threads'.padStart(7)} ${'VAE ms'.padStart(8)} ${'GFLOP/s'.padStart(8)} ${'×PyTorch'.padStart(9)} ${'denoiser ms'.padStart(12)} ${'×PyTorch'.padStart(9)}`);
+  const line = (c: string, threads: number, v: number, d: number) => {
+    const pt = torch.get(threads);
+    const ratio = (x: number, ref?: number) => (typeof pt === 'object' && ref ? (x / ref).toFixed(2) : '-').padStart(9);
+    console.log(`${c.padEnd(44)} ${String(threads).padStart(7)} ${v.toFixed(2).padStart(8)} ${(vaeFlops / v / 1e6).toFixed(1).padStart(8)} ${ratio(v, typeof pt === 'object' ? pt.vae_ms : undefined)} ${d.toFixed(2).padStart(12)} ${ratio(d, typeof pt === 'object' ? pt.denoiser_ms : undefined)}`);
+  };
+  for (const threads of [1, 2]) {
+    rows.filter((r) => r.threads === threads).forEach((r) => line(r.config, r.threads, r.vae, r.denoiser));
+    const pt = torch.get(threads)!;
+    if (typeof pt === 'object') line(`PyTorch ${pt.torch}`, threads, pt.vae_ms, pt.denoiser_ms);
+    else console.log(`PyTorch (${threads} threads): not run (${pt})`);
+  }
 
   await tf.setBackend('wasm');
   enableNativeKernels();

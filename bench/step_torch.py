@@ -50,13 +50,17 @@ def denoiser_step_ms(batch, steps):
     return time_steps(step, steps)
 
 
-def time_steps(step, steps):
+def time_steps(step, steps, rounds=5):
+    """The median over rounds of the mean ms per step (this VM's timings are noisy)."""
     for _ in range(20):
         step()
-    t0 = time.perf_counter()
-    for _ in range(steps):
-        step()
-    return 1000 * (time.perf_counter() - t0) / steps
+    per_round = []
+    for _ in range(rounds):
+        t0 = time.perf_counter()
+        for _ in range(steps):
+            step()
+        per_round.append(1000 * (time.perf_counter() - t0) / steps)
+    return sorted(per_round)[rounds // 2]
 
 
 if __name__ == "__main__":

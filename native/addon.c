@@ -8,6 +8,8 @@ static napi_value init(napi_env env, napi_value exports) {
     {"adam", NULL, latent_adam, NULL, NULL, NULL, napi_default, NULL},
     {"bernoulliForward", NULL, latent_bernoulli_forward, NULL, NULL, NULL, napi_default, NULL},
     {"bernoulliBackward", NULL, latent_bernoulli_backward, NULL, NULL, NULL, napi_default, NULL},
+    {"reparameterizeForward", NULL, latent_reparameterize_forward, NULL, NULL, NULL, napi_default, NULL},
+    {"reparameterizeBackward", NULL, latent_reparameterize_backward, NULL, NULL, NULL, napi_default, NULL},
     {"sumLeading", NULL, latent_sum_leading, NULL, NULL, NULL, napi_default, NULL},
     {"setThreads", NULL, latent_set_threads, NULL, NULL, NULL, napi_default, NULL},
     {"info", NULL, latent_blas_info, NULL, NULL, NULL, napi_default, NULL},

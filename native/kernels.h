@@ -14,6 +14,8 @@ napi_value latent_gemm(napi_env env, napi_callback_info info);
 napi_value latent_adam(napi_env env, napi_callback_info info);
 napi_value latent_bernoulli_forward(napi_env env, napi_callback_info info);
 napi_value latent_bernoulli_backward(napi_env env, napi_callback_info info);
+napi_value latent_reparameterize_forward(napi_env env, napi_callback_info info);
+napi_value latent_reparameterize_backward(napi_env env, napi_callback_info info);
 napi_value latent_sum_leading(napi_env env, napi_callback_info info);
 napi_value latent_set_threads(napi_env env, napi_callback_info info);
 napi_value latent_blas_info(napi_env env, napi_callback_info info);

@@ -115,7 +115,7 @@ export { reconstructionGrid, priorSampleGrid, interpolationGrid, traversalGrid, 
 export { enableNativeKernels, disableNativeKernels, nativeStatus } from './native/native-kernels';
 export { chooseCoreType, blasThreads } from './native/addon';
 export { batchLayout } from './native/blas';
-export { FusedAdam } from './native/fused-adam';
+export { FusedAdam, adam } from './native/fused-adam';
 export { bernoulliLogLikelihood, reparameterizeWithKL } from './models/vae';
 export type { NativeStatus } from './native/native-kernels';
 

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../random/rng';
 import { minibatches } from '../data/minibatches';
 import { progress as startProgress } from '../display/progress';
+import { adam } from '../native/fused-adam';
 
 export interface FitPointsOptions {
   steps: number;
@@ -20,7 +21,7 @@ export function fitPoints(who: string, title: string, data: number[][], variable
   if (data.length < 2) throw new Error(`${who}: data needs at least 2 points`);
   const all = tf.tensor2d(data);
   const rng = new Rng(options.seed);
-  const opt = tf.train.adam(options.learningRate ?? options.defaultLearningRate);
+  const opt = adam(options.learningRate ?? options.defaultLearningRate);
   const losses: number[] = [];
   const bar = options.progress === false ? undefined : startProgress({ total: options.steps, title });
   try {

@@ -11,8 +11,7 @@ import { Estimate } from '../check/monte-carlo';
 import { readCheckpoint, writeCheckpoint, CHECKPOINT_FILE } from './checkpoint';
 import { datasetElbo } from './vae-evaluation';
 import { VAE, VAEConfig, VAEObjective, oneHotLabels } from './vae';
-import { FusedAdam } from '../native/fused-adam';
-import { activeAddon } from '../native/native-kernels';
+import { FusedAdam, adam } from '../native/fused-adam';
 import fs from 'fs';
 import path from 'path';
 
@@ -86,7 +85,7 @@ export async function trainVAE(model: VAE, data: ImageDataset, options: TrainVAE
   const conditional = model.config.conditionDim > 0;
   const rng = new Rng(seed);
   const lr = options.learningRate ?? 1e-3;
-  const optimizer: tf.Optimizer = (options.optimizer ?? (activeAddon() ? 'fused-adam' : 'adam')) === 'adam' ? tf.train.adam(lr) : new FusedAdam(lr);
+  const optimizer: tf.Optimizer = options.optimizer === 'adam' ? tf.train.adam(lr) : options.optimizer === 'fused-adam' ? new FusedAdam(lr) : adam(lr);
   const history: EpochRecord[] = [];
   let startEpoch = 0;
 

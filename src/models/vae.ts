@@ -17,6 +17,7 @@ import { softplus, logMeanExp } from '../math/log-space';
 import { mmdUnbiased } from '../inference/mmd';
 import { Dense } from './dense';
 import { BERNOULLI_LOG_LIKELIHOOD } from '../native/bernoulli-kernel';
+import { REPARAMETERIZE_KL } from '../native/reparameterize-kernel';
 import { hasNativeKernel } from '../native/native-kernels';
 
 export interface VAEConfig {
@@ -73,28 +74,28 @@ export function bernoulliLogLikelihood(x: tf.Tensor, logits: tf.Tensor): tf.Tens
 }
 
 /**
- * The reparameterized sample and the analytic KL in one recorded node (D17, D30):
- *   z = μ + e^{log σ} ε,   KL = Σ_j ½(μ_j² + σ_j² − 1) − log σ_j,
- * returned side by side as [B, M + 1] (z, then KL) because a custom gradient has one output. Backward:
- *   ∂/∂μ = dz + dKL·μ,   ∂/∂log σ = dz ⊙ σε + dKL·(σ² − 1).
- * mean, logStd, eps: [B, M].
+ * The reparameterized sample and the analytic KL from the encoder's output (D17, D30):
+ *   z = μ + e^{log σ} ε,   KL(q ‖ N(0, I)) = Σ_j ½(μ_j² + σ_j² − 1) − log σ_j
+ * One native kernel forward and one backward when the native kernels are on
+ * (∂/∂μ = dz + dKL·μ, ∂/∂log σ = dz ⊙ σε + dKL·(σ² − 1)); otherwise composed of tfjs ops.
+ * meanLogStd [B, 2M] (μ, then log σ), eps [B, M] → z [B, M], kl [B].
  */
-export const reparameterizeWithKL = tf.customGrad(((mean: tf.Tensor2D, logStd: tf.Tensor2D, eps: tf.Tensor2D, save: (t: tf.Tensor[]) => void) => {
-  const sigma = tf.exp(logStd);
-  const z = tf.add(mean, tf.mul(sigma, eps));
-  const kl = tf.sum(tf.sub(tf.mul(tf.sub(tf.add(tf.square(mean), tf.square(sigma)), 1), 0.5), logStd), 1, true);
-  save([mean, sigma, eps]);
-  return {
-    value: tf.concat([z, kl], 1),
-    gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
-      const [m, sg, e] = saved;
-      const M = m.shape[1]!;
-      const dz = tf.slice(dy, [0, 0], [-1, M]);
-      const dkl = tf.slice(dy, [0, M], [-1, 1]);
-      return [tf.add(dz, tf.mul(dkl, m)), tf.add(tf.mul(dz, tf.mul(sg, e)), tf.mul(dkl, tf.sub(tf.square(sg), 1))), tf.zerosLike(e)];
-    },
-  };
-}) as unknown as Parameters<typeof tf.customGrad>[0]) as (mean: tf.Tensor2D, logStd: tf.Tensor2D, eps: tf.Tensor2D) => tf.Tensor2D;
+export function reparameterizeWithKL(meanLogStd: tf.Tensor2D, eps: tf.Tensor2D): { z: tf.Tensor2D; kl: tf.Tensor1D } {
+  if (meanLogStd.rank !== 2 || eps.rank !== 2 || meanLogStd.shape[0] !== eps.shape[0] || meanLogStd.shape[1] !== 2 * eps.shape[1]) {
+    throw new Error(`reparameterizeWithKL: expected meanLogStd [B, 2M] and eps [B, M]; got [${meanLogStd.shape}] and [${eps.shape}]`);
+  }
+  if (meanLogStd.dtype === 'float32' && eps.dtype === 'float32' && hasNativeKernel(REPARAMETERIZE_KL)) {
+    const [z, kl] = tf.engine().runKernel(REPARAMETERIZE_KL, { meanLogStd, eps }) as tf.Tensor[];
+    return { z: z as tf.Tensor2D, kl: kl as tf.Tensor1D };
+  }
+  return tf.tidy(() => {
+    const [mean, logStd] = tf.split(meanLogStd, 2, 1);
+    const sigma = tf.exp(logStd);
+    const z = tf.add(mean, tf.mul(sigma, eps)) as tf.Tensor2D;
+    const kl = tf.sum(tf.sub(tf.mul(tf.sub(tf.add(tf.square(mean), tf.square(sigma)), 1), 0.5), logStd), 1) as tf.Tensor1D;
+    return { z, kl };
+  });
+}
 
 export class VAE {
   readonly config: Required<VAEConfig>;
@@ -158,13 +159,16 @@ export class VAE {
     }
   }
 
+  /** The encoder network's output [B, 2M]: the mean, then the log-std, of q(z | x, c). */
+  encoderOutput(x: tf.Tensor, c?: tf.Tensor): tf.Tensor2D {
+    this.checkX(x, 'encode');
+    return tf.tidy(() => this.enc2.apply(this.enc1.applyRelu(this.withCondition(x, c, 'encode'))) as tf.Tensor2D);
+  }
+
   /** Encoder: mean and log-std of q(z | x, c), each [B, M]. */
   encode(x: tf.Tensor, c?: tf.Tensor): { mean: tf.Tensor; logStd: tf.Tensor } {
-    this.checkX(x, 'encode');
     return tf.tidy(() => {
-      const h = this.enc1.applyRelu(this.withCondition(x, c, 'encode'));
-      const out = this.enc2.apply(h);
-      const [mean, logStd] = tf.split(out, 2, -1);
+      const [mean, logStd] = tf.split(this.encoderOutput(x, c), 2, -1);
       return { mean, logStd };
     });
   }
@@ -224,12 +228,9 @@ export class VAE {
     return tf.tidy(() => {
       if ((options.kl ?? 'analytic') === 'analytic' && K === 1) {
         // the common training case: sample and KL in one fused node
-        const { mean, logStd } = this.encode(x, options.condition);
-        const M = this.config.latentDim;
-        const zk = reparameterizeWithKL(mean as tf.Tensor2D, logStd as tf.Tensor2D, options.rng.normal(mean.shape) as tf.Tensor2D);
-        const z = tf.slice(zk, [0, 0], [-1, M]);
-        const klTerm = tf.squeeze(tf.slice(zk, [0, M], [-1, 1]), [1]);
-        return tf.sub(this.logLikelihood(x, z, options.condition), tf.mul(klTerm, beta));
+        const out = this.encoderOutput(x, options.condition);
+        const { z, kl: klTerm } = reparameterizeWithKL(out, options.rng.normal([out.shape[0], this.config.latentDim]) as tf.Tensor2D);
+        return tf.sub(this.logLikelihood(x, z, options.condition), beta === 1 ? klTerm : tf.mul(klTerm, beta));
       }
       const q = this.posterior(x, options.condition);
       const z = q.rsample(options.rng, K);

@@ -13,6 +13,10 @@ export interface Addon {
   bernoulliForward(B: number, D: number, x: Float32Array, logits: Float32Array, out: Float32Array): void;
   /** out[r, d] = dy[r] (x[r mod B, d] − σ(ℓ[r, d])) */
   bernoulliBackward(B: number, D: number, x: Float32Array, logits: Float32Array, dy: Float32Array, out: Float32Array): void;
+  /** z = μ + σε and KL(N(μ, σ²) ‖ N(0, I)) per row, from meanLogStd [B, 2M] and ε [B, M] */
+  reparameterizeForward(B: number, M: number, meanLogStd: Float32Array, eps: Float32Array, z: Float32Array, kl: Float32Array): void;
+  /** [∂/∂μ, ∂/∂log σ] [B, 2M] from dz [B, M] and dKL [B] */
+  reparameterizeBackward(B: number, M: number, meanLogStd: Float32Array, eps: Float32Array, dz: Float32Array, dkl: Float32Array, out: Float32Array): void;
   /** out[j] = Σ_i x[i·cols + j] */
   sumLeading(rows: number, cols: number, x: Float32Array, out: Float32Array): void;
   setThreads(n: number): void;

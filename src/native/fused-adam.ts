@@ -110,3 +110,8 @@ export class FusedAdam extends tf.Optimizer {
     return { learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
   }
 }
+
+/** The library's Adam: FusedAdam when the native kernels serve the active backend, else tf.train.adam (the same update). */
+export function adam(learningRate: number): tf.Optimizer {
+  return activeAddon() ? new FusedAdam(learningRate) : tf.train.adam(learningRate);
+}

@@ -1,5 +1,6 @@
 // Switching Latent Lab's native kernels on and off as a whole: the BLAS matrix products (blas.ts), the
-// sum over leading axes (sum-kernel.ts) and the fused course kernels (dense-kernel.ts, bernoulli-kernel.ts) on the wasm and cpu backends. When the addon cannot
+// sum over leading axes (sum-kernel.ts) and the fused course kernels (dense-kernel.ts, bernoulli-kernel.ts,
+// reparameterize-kernel.ts) on the wasm and cpu backends. When the addon cannot
 // load (not built, no OpenBLAS, another OS) or LATENT_NATIVE=0, the stock kernels and the composite
 // ops stay, and ready() says so once.
 import * as tf from '@tensorflow/tfjs-core';
@@ -11,6 +12,7 @@ import { matMulKernels } from './blas';
 import { bernoulliKernels } from './bernoulli-kernel';
 import { sumKernel } from './sum-kernel';
 import { denseKernel } from './dense-kernel';
+import { reparameterizeKernels } from './reparameterize-kernel';
 import { NativeBackendName } from './tensor-memory';
 
 export interface NativeStatus {
@@ -27,7 +29,7 @@ const added: { kernelName: string; backendName: string }[] = [];
 
 function kernelsFor(addon: Addon, name: NativeBackendName): tf.KernelConfig[] {
   const stockKernel = (kernelName: string) => stock.get(`${name}/${kernelName}`)!;
-  return [...matMulKernels(addon, name, stockKernel), sumKernel(addon, name, stockKernel), denseKernel(addon, name), ...bernoulliKernels(addon, name)];
+  return [...matMulKernels(addon, name, stockKernel), sumKernel(addon, name, stockKernel), denseKernel(addon, name), ...bernoulliKernels(addon, name), ...reparameterizeKernels(addon, name)];
 }
 
 /** Registers the native kernels on wasm and cpu (once); returns whether they are on and why. */

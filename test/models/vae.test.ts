@@ -10,6 +10,7 @@ import {
   PPCA, reconstructionGrid, priorSampleGrid, interpolationGrid, traversalGrid, latentScatter,
 } from '../../src';
 import { values } from '../support/tensors';
+import { withoutNative } from '../support/native';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'latent-vae-'));
 let train: ImageDataset, test: ImageDataset;
@@ -213,33 +214,44 @@ describe('models/vae', function () {
   });
 });
 
-// The fused reparameterized sample + analytic KL against the unfused form and central differences.
+// The reparameterized sample + analytic KL: native kernel against float64, the composite ops and central differences.
 describe('reparameterizeWithKL (D17, D30)', () => {
-  it('reparameterizeWithKL: z and the analytic KL, with gradients equal to the unfused form and central differences', () => {
+  it('z and the analytic KL match float64; gradients match the composite ops and central differences', () => {
     const g = rng(6);
-    const mean = g.normal([3, 4]) as tf.Tensor2D, logStd = tf.mul(g.normal([3, 4]), 0.3) as tf.Tensor2D, eps = g.normal([3, 4]) as tf.Tensor2D;
-    const wz = g.normal([3, 4]), wk = g.normal([3]);
-    const fused = (m: tf.Tensor, l: tf.Tensor) => {
-      const out = reparameterizeWithKL(m as tf.Tensor2D, l as tf.Tensor2D, eps);
-      return tf.add(tf.sum(tf.mul(tf.slice(out, [0, 0], [-1, 4]), wz)), tf.sum(tf.mul(tf.squeeze(tf.slice(out, [0, 4], [-1, 1]), [1]), wk)));
-    };
-    const plain = (m: tf.Tensor, l: tf.Tensor) => {
-      const z = tf.add(m, tf.mul(tf.exp(l), eps));
-      const klv = tf.sum(tf.sub(tf.mul(tf.sub(tf.add(tf.square(m), tf.exp(tf.mul(l, 2))), 1), 0.5), l), 1);
-      return tf.add(tf.sum(tf.mul(z, wz)), tf.sum(tf.mul(klv, wk)));
+    const B = 3, M = 4;
+    const p = tf.tidy(() => tf.concat([g.normal([B, M]), tf.mul(g.normal([B, M]), 0.3)], 1)) as tf.Tensor2D;
+    const eps = g.normal([B, M]) as tf.Tensor2D;
+    const wz = g.normal([B, M]), wk = g.normal([B]);
+    const objective = (pp: tf.Tensor) => {
+      const { z, kl } = reparameterizeWithKL(pp as tf.Tensor2D, eps);
+      return tf.add(tf.sum(tf.mul(z, wz)), tf.sum(tf.mul(kl, wk)));
     };
     tf.tidy(() => {
-      expect(values(fused(mean, logStd))[0]).to.be.closeTo(values(plain(mean, logStd))[0], 1e-4);
-      const gf = tf.grads(fused)([mean, logStd]).map(values), gp = tf.grads(plain)([mean, logStd]).map(values);
-      gf.forEach((arr, k) => arr.forEach((v, i) => expect(v, `input ${k}[${i}]`).to.be.closeTo(gp[k][i], 1e-4)));
-      const lv = Array.from(logStd.dataSync());
-      const f = (arr: number[]) => values(fused(mean, tf.tensor2d(arr, [3, 4])))[0];
-      for (const i of [0, 5, 11]) {
-        const h = 1e-2, p = lv.slice(), m = lv.slice();
-        p[i] += h; m[i] -= h;
-        expect(gf[1][i]).to.be.closeTo((f(p) - f(m)) / (2 * h), 1e-2);
+      const { z, kl } = reparameterizeWithKL(p, eps);
+      const pv = values(p), ev = values(eps), zv = values(z), kv = values(kl);
+      for (let b = 0; b < B; b++) {
+        let k = 0;
+        for (let j = 0; j < M; j++) {
+          const mu = pv[b * 2 * M + j], ls = pv[b * 2 * M + M + j];
+          expect(zv[b * M + j]).to.be.closeTo(mu + Math.exp(ls) * ev[b * M + j], 1e-6 * (1 + Math.abs(mu) + Math.exp(ls) * Math.abs(ev[b * M + j])));
+          k += 0.5 * (mu * mu + Math.exp(2 * ls) - 1) - ls;
+        }
+        expect(kv[b]).to.be.closeTo(k, 1e-6 * (1 + Math.abs(k)) * M);
       }
+      const native = values(tf.grad(objective)(p));
+      const composite = withoutNative(() => values(tf.grad(objective)(p)));
+      native.forEach((v, i) => expect(v, `@${i}`).to.be.closeTo(composite[i], 1e-5 * (1 + Math.abs(v))));
+      const f = (arr: number[]) => values(objective(tf.tensor2d(arr, [B, 2 * M])))[0];
+      for (const i of [0, 5, 13, 23]) {
+        const h = 1e-2, pp = pv.slice(), m = pv.slice();
+        pp[i] += h; m[i] -= h;
+        expect(native[i], `@${i}`).to.be.closeTo((f(pp) - f(m)) / (2 * h), 1e-2);
+      }
+      // ε's gradient σ·dz, when asked for
+      const de = values(tf.grad((e: tf.Tensor) => tf.sum(reparameterizeWithKL(p, e as tf.Tensor2D).z))(eps));
+      de.forEach((v, i) => expect(v).to.be.closeTo(Math.exp(pv[Math.floor(i / M) * 2 * M + M + (i % M)]), 1e-6 * (1 + v)));
     });
-    tf.dispose([mean, logStd, eps, wz, wk]);
+    expect(() => reparameterizeWithKL(p, tf.zeros([B, 3]) as tf.Tensor2D)).to.throw('expected meanLogStd [B, 2M] and eps [B, M]; got [3,8] and [3,3]');
+    tf.dispose([p, eps, wz, wk]);
   });
 });
