@@ -18,7 +18,7 @@ export interface BackendInfo {
   tfName: string;
   /** Why: forced by LATENT_BACKEND, or which earlier choices failed. */
   reason: string;
-  /** The OpenBLAS matmul kernels (wasm and cpu only): on, or why not. */
+  /** The native kernels (wasm and cpu only): on, or why not. */
   native?: NativeStatus;
 }
 
@@ -61,7 +61,7 @@ export function ready(): Promise<BackendInfo> {
         const reason = forced ? 'forced by LATENT_BACKEND' : failures.length ? failures.join('; ') : 'first choice';
         const native = choice === 'wasm' || choice === 'cpu' ? enableNativeKernels() : undefined;
         info = { choice, tfName, reason, ...(native ? { native } : {}) };
-        const nativeText = native ? `; native BLAS matmul ${native.enabled ? 'on: ' : 'off, '}${native.detail}` : '';
+        const nativeText = native ? `; native kernels ${native.enabled ? 'on: ' : 'off, '}${native.detail}` : '';
         if (!process.env.LATENT_QUIET) console.log(`latent-lab: TensorFlow.js backend '${choice}' (${reason})${nativeText}`);
         return info;
       } catch (e) {
