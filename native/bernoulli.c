@@ -29,45 +29,32 @@ static void row_gradient(const float *restrict x, const float *restrict l, float
   }
 }
 
-static bool read_sizes(napi_env env, napi_value *argv, int32_t *B, int32_t *D) {
-  return napi_get_value_int32(env, argv[0], B) == napi_ok && napi_get_value_int32(env, argv[1], D) == napi_ok;
-}
-
 // bernoulliForward(B, D, x [B·D], logits [R·D], out [R])
 napi_value latent_bernoulli_forward(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
-  napi_value argv[5];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  int32_t B, D;
-  if (argc != 5 || !read_sizes(env, argv, &B, &D)) { napi_throw_error(env, NULL, "latent_blas.bernoulliForward: expected (B, D, x, logits, out)"); return NULL; }
-  size_t lx, ll, lo;
-  const float *x = typed_f32(env, argv[2], &lx); if (!x && lx) return NULL;
-  const float *l = typed_f32(env, argv[3], &ll); if (!l && ll) return NULL;
-  float *out = typed_f32(env, argv[4], &lo); if (!out && lo) return NULL;
-  if (B < 1 || D < 0 || lx != (size_t)B * D || ll != lo * (size_t)D || lo % B != 0) {
+  int32_t n[2];
+  float *a[3];
+  size_t len[3];
+  if (!read_args(env, info, "latent_blas.bernoulliForward: expected (B, D, x, logits, out)", 2, n, 3, a, len)) return NULL;
+  const size_t B = n[0], D = n[1], rows = len[2];
+  if (B < 1 || len[0] != B * D || len[1] != rows * D || rows % B != 0) {
     napi_throw_range_error(env, NULL, "latent_blas.bernoulliForward: inconsistent sizes");
     return NULL;
   }
-  for (size_t r = 0; r < lo; r++) out[r] = row_log_likelihood(x + (r % B) * D, l + r * D, D);
+  for (size_t r = 0; r < rows; r++) a[2][r] = row_log_likelihood(a[0] + (r % B) * D, a[1] + r * D, D);
   return NULL;
 }
 
 // bernoulliBackward(B, D, x [B·D], logits [R·D], dy [R], out [R·D])
 napi_value latent_bernoulli_backward(napi_env env, napi_callback_info info) {
-  size_t argc = 6;
-  napi_value argv[6];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  int32_t B, D;
-  if (argc != 6 || !read_sizes(env, argv, &B, &D)) { napi_throw_error(env, NULL, "latent_blas.bernoulliBackward: expected (B, D, x, logits, dy, out)"); return NULL; }
-  size_t lx, ll, ldy, lo;
-  const float *x = typed_f32(env, argv[2], &lx); if (!x && lx) return NULL;
-  const float *l = typed_f32(env, argv[3], &ll); if (!l && ll) return NULL;
-  const float *dy = typed_f32(env, argv[4], &ldy); if (!dy && ldy) return NULL;
-  float *out = typed_f32(env, argv[5], &lo); if (!out && lo) return NULL;
-  if (B < 1 || D < 0 || lx != (size_t)B * D || ll != ldy * (size_t)D || lo != ll || ldy % B != 0) {
+  int32_t n[2];
+  float *a[4];
+  size_t len[4];
+  if (!read_args(env, info, "latent_blas.bernoulliBackward: expected (B, D, x, logits, dy, out)", 2, n, 4, a, len)) return NULL;
+  const size_t B = n[0], D = n[1], rows = len[2];
+  if (B < 1 || len[0] != B * D || len[1] != rows * D || len[3] != len[1] || rows % B != 0) {
     napi_throw_range_error(env, NULL, "latent_blas.bernoulliBackward: inconsistent sizes");
     return NULL;
   }
-  for (size_t r = 0; r < ldy; r++) row_gradient(x + (r % B) * D, l + r * D, dy[r], out + r * D, D);
+  for (size_t r = 0; r < rows; r++) row_gradient(a[0] + (r % B) * D, a[1] + r * D, a[2][r], a[3] + r * D, D);
   return NULL;
 }

@@ -11,22 +11,16 @@ static void add_row(float *restrict out, const float *restrict row, size_t cols)
 
 // sumLeading(rows, cols, x [rows·cols], out [cols]): out[j] = Σ_i x[i·cols + j]
 napi_value latent_sum_leading(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  int32_t rows, cols;
-  if (argc != 4 || napi_get_value_int32(env, argv[0], &rows) != napi_ok || napi_get_value_int32(env, argv[1], &cols) != napi_ok) {
-    napi_throw_error(env, NULL, "latent_blas.sumLeading: expected (rows, cols, x, out)");
-    return NULL;
-  }
-  size_t lx, lo;
-  const float *x = typed_f32(env, argv[2], &lx); if (!x && lx) return NULL;
-  float *out = typed_f32(env, argv[3], &lo); if (!out && lo) return NULL;
-  if (rows < 0 || cols < 0 || lx != (size_t)rows * cols || lo != (size_t)cols) {
+  int32_t n[2];
+  float *a[2];
+  size_t len[2];
+  if (!read_args(env, info, "latent_blas.sumLeading: expected (rows, cols, x, out)", 2, n, 2, a, len)) return NULL;
+  const size_t rows = n[0], cols = n[1];
+  if (len[0] != rows * cols || len[1] != cols) {
     napi_throw_range_error(env, NULL, "latent_blas.sumLeading: inconsistent sizes");
     return NULL;
   }
-  for (size_t j = 0; j < (size_t)cols; j++) out[j] = 0.f;
-  for (size_t i = 0; i < (size_t)rows; i++) add_row(out, x + i * (size_t)cols, cols);
+  for (size_t j = 0; j < cols; j++) a[1][j] = 0.f;
+  for (size_t i = 0; i < rows; i++) add_row(a[1], a[0] + i * cols, cols);
   return NULL;
 }

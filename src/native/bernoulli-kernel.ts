@@ -32,14 +32,14 @@ export function bernoulliKernels(addon: Addon, name: NativeBackendName): tf.Kern
     const { x, logits } = inputs as { x: tf.TensorInfo; logits: tf.TensorInfo };
     const { B, D } = sizes(x, logits);
     const { info, values } = newOutput(name, backend, logits.shape.slice(0, -1));
-    addon.bernoulliForward(B, D, tensorValues(name, backend, x), tensorValues(name, backend, logits), values);
+    if (B > 0) addon.bernoulliForward(B, D, tensorValues(name, backend, x), tensorValues(name, backend, logits), values);
     return info;
   };
   const backward: tf.KernelFunc = ({ inputs, backend }) => {
     const { x, logits, dy } = inputs as { x: tf.TensorInfo; logits: tf.TensorInfo; dy: tf.TensorInfo };
     const { B, D } = sizes(x, logits);
     const { info, values } = newOutput(name, backend, logits.shape);
-    addon.bernoulliBackward(B, D, tensorValues(name, backend, x), tensorValues(name, backend, logits), tensorValues(name, backend, dy), values);
+    if (B > 0) addon.bernoulliBackward(B, D, tensorValues(name, backend, x), tensorValues(name, backend, logits), tensorValues(name, backend, dy), values);
     return info;
   };
   return [
