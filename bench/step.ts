@@ -51,18 +51,21 @@ function denoiserStep(optimizer: tf.Optimizer): { step: () => void; dispose: () 
   const vars = layers.flatMap((l) => l.variables);
   return {
     step: () => {
-      const c = optimizer.minimize(() => tf.tidy(() => {
+      // the data side outside the gradient tape, as trainDenoiser does (PreparedLoss)
+      const [input, eps] = tf.tidy(() => {
         const t = tf.add(tf.floor(tf.mul(g.uniform([256, 1]), 100)), 1);
         const abar = tf.exp(tf.div(t, -50));
-        const eps = g.normal([256, 2]);
-        const xt = tf.add(tf.mul(tf.sqrt(abar), x0), tf.mul(tf.sqrt(tf.sub(1, abar)), eps));
+        const noise = g.normal([256, 2]);
+        const xt = tf.add(tf.mul(tf.sqrt(abar), x0), tf.mul(tf.sqrt(tf.sub(1, abar)), noise));
         const arg = tf.mul(t, freqs);
-        let h: tf.Tensor = tf.concat([xt, tf.sin(arg), tf.cos(arg)], -1);
-        h = layers[0].applyRelu(h);
-        h = layers[1].applyRelu(h);
+        return [tf.concat([xt, tf.sin(arg), tf.cos(arg)], -1), noise];
+      });
+      const c = optimizer.minimize(() => tf.tidy(() => {
+        const h = layers[1].applyRelu(layers[0].applyRelu(input));
         return tf.mean(tf.sum(tf.square(tf.sub(layers[2].apply(h), eps)), -1)) as tf.Scalar;
       }), true, vars)!;
-      c.dataSync(); c.dispose();
+      c.dataSync();
+      tf.dispose([c, input, eps]);
     },
     dispose: () => { layers.forEach((l) => l.dispose()); tf.dispose([x0, freqs]); optimizer.dispose(); },
   };
@@ -81,6 +84,17 @@ function torchRun(threads: number): { vae_ms: number; denoiser_ms: number; torch
     { encoding: 'utf8', env: { ...process.env, LATENT_BLAS_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads) } });
   if (torch.status === 0) return JSON.parse(torch.stdout.trim().split('\n').pop()!);
   return (torch.stderr || 'python3-torch not installed').trim().split('\n').pop()!;
+}
+
+/** The machine's peak: 2048³ through OpenBLAS's best kernels for this CPU (chosen from /proc/cpuinfo whatever this process uses). */
+function peakProbe(threads: number): { gflops: number; detail: string } {
+  const probe = spawnSync(process.execPath, ['-e', `const b = require(${JSON.stringify(require.resolve('../src/native/native-kernels'))});
+    b.enableNativeKernels(); const tf = require('@tensorflow/tfjs-core'); require(${JSON.stringify(require.resolve('../src/backend'))}).ready().then(() => {
+    const a = tf.randomNormal([2048, 2048]); tf.matMul(a, a).dataSync(); const t = process.hrtime.bigint();
+    for (let i = 0; i < 5; i++) tf.matMul(a, a).dataSync(); console.log(2 * 2048 ** 3 * 5 / (Number(process.hrtime.bigint() - t) / 1e9) / 1e9, b.nativeStatus().detail); });`],
+    { encoding: 'utf8', env: { ...process.env, LATENT_BLAS_CORETYPE: 'auto', LATENT_BLAS_THREADS: String(threads), LATENT_QUIET: '1' } });
+  const [gflops, ...detail] = (probe.stdout.trim().split('\n').pop() ?? '').split(' ');
+  return { gflops: Number(gflops) || 0, detail: detail.join(' ') || 'probe failed' };
 }
 
 async function main() {
@@ -123,18 +137,16 @@ async function main() {
 
   await tf.setBackend('wasm');
   enableNativeKernels();
-  const big = sgemmGflops(2048, 2048, 2048, 5);
-  const vaeShape = sgemmGflops(128, 784, 300, 200);
-  // The machine's peak: OpenBLAS's best kernels for this CPU (chosen from /proc/cpuinfo), one core, 2048³.
-  const probe = spawnSync(process.execPath, ['-e', `const b = require(${JSON.stringify(require.resolve('../src/native/native-kernels'))});
-    b.enableNativeKernels(); const tf = require('@tensorflow/tfjs-core'); require(${JSON.stringify(require.resolve('../src/backend'))}).ready().then(() => {
-    const a = tf.randomNormal([2048, 2048]); tf.matMul(a, a).dataSync(); const t = process.hrtime.bigint();
-    for (let i = 0; i < 5; i++) tf.matMul(a, a).dataSync(); console.log(2 * 2048 ** 3 * 5 / (Number(process.hrtime.bigint() - t) / 1e9) / 1e9, b.nativeStatus().detail); });`],
-    { encoding: 'utf8', env: { ...process.env, LATENT_BLAS_CORETYPE: 'auto', LATENT_QUIET: '1' } });
-  const [peakText, ...coreWords] = (probe.stdout.trim().split('\n').pop() ?? '').split(' ');
-  const peak = Math.max(big, Number(peakText) || 0);
-  console.log(`sgemm through tfjs + OpenBLAS (${nativeStatus()?.detail}): 2048³ ${big.toFixed(1)} GFLOP/s; 128×784·784×300 ${vaeShape.toFixed(1)} GFLOP/s`);
-  console.log(`machine peak measured with OpenBLAS's best kernels for this CPU (${coreWords.join(' ') || 'probe failed'}): ${peak.toFixed(1)} GFLOP/s on one core; the VAE-shaped product reaches ${((100 * vaeShape) / peak).toFixed(0)}% of it`);
+  for (const threads of [1, 2]) {
+    loadAddon().setThreads(threads);
+    const big = sgemmGflops(2048, 2048, 2048, 5);
+    const vaeShape = sgemmGflops(128, 784, 300, 200);
+    const probe = peakProbe(threads);
+    const peak = Math.max(big, probe.gflops);
+    const cores = threads === 1 ? 'one core' : `${threads} cores`;
+    console.log(`sgemm through tfjs + OpenBLAS, ${threads} thread${threads > 1 ? 's' : ''}: 2048³ ${big.toFixed(1)} GFLOP/s; 128×784·784×300 ${vaeShape.toFixed(1)} GFLOP/s = ${((100 * vaeShape) / peak).toFixed(0)}% of the peak of ${cores}, ${peak.toFixed(1)} GFLOP/s (2048³ with OpenBLAS's best kernels for this CPU: ${probe.detail})`);
+  }
+  loadAddon().setThreads(1);
   console.log(`denoiser matmul FLOPs per step: ${(denoiserFlops / 1e6).toFixed(1)} M (launch-bound: its time is kernel launches, not arithmetic)`);
 }
 

@@ -140,4 +140,4 @@ export { discreteLogProb1d, dequantizedLogDensity1d, logMixture } from './evalua
 export { check, ExerciseCheckError } from './check/exercise';
 export type { ExerciseCheckOptions } from './check/exercise';
 export { fitPoints } from './models/fit-points';
-export type { FitPointsOptions } from './models/fit-points';
+export type { FitPointsOptions, PreparedLoss } from './models/fit-points';

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'chai';
 import {
   DiffusionSchedule, diffusionElbo, optimalDenoiser, mixturePosteriorMean, mixtureNoisedScore, noisedMixtureLogDensity, TimeMLP,
-  trainDenoiser, ancestralSample, denoisingLoss, hyvarinenTerms, elbo, Normal, kl, integrate1d, checkMonteCarlo, checkClose, estimateMean,
+  trainDenoiser, ancestralSample, denoisingLoss, fitPoints, hyvarinenTerms, elbo, Normal, kl, integrate1d, checkMonteCarlo, checkClose, estimateMean,
   twoMoons, mmdUnbiased, MultivariateNormal, meanAndCovariance, rng, Mixture1D,
 } from '../../src';
 import { values } from '../support/tensors';
@@ -104,6 +104,19 @@ describe('models/diffusion', () => {
     const x = tf.tensor2d([[0.1, 0.2], [1, -1]]);
     for (const kind of ['simple', 'x0', 'weighted'] as const) expect(Number.isFinite(tf.tidy(() => values(denoisingLoss(model, x, rng(6), kind))[0]))).to.equal(true);
     x.dispose(); model.dispose();
+  });
+
+  it('trainDenoiser prepares each batch outside the gradient tape: the same losses as denoisingLoss inside it, for every loss', () => {
+    const S = DiffusionSchedule.cosine(20);
+    const data = Array.from({ length: 64 }, (_, i) => [Math.cos(i), Math.sin(2 * i)]);
+    for (const kind of ['simple', 'x0', 'weighted'] as const) {
+      const a = new TimeMLP(2, S, { hidden: 16, seed: 3 }), b = new TimeMLP(2, S, { hidden: 16, seed: 3 });
+      const prepared = trainDenoiser(a, data, { steps: 6, seed: 4, batchSize: 16, loss: kind, progress: false });
+      const inside = fitPoints('test', 'test', data, b.variables, (x, r) => denoisingLoss(b, x, r, kind), { steps: 6, seed: 4, batchSize: 16, progress: false, defaultLearningRate: 2e-3 });
+      prepared.forEach((v, i) => expect(v, `${kind} step ${i}`).to.be.closeTo(inside[i], 1e-5 * (1 + Math.abs(v))));
+      expect(prepared[5]).to.not.equal(prepared[0]);
+      a.dispose(); b.dispose();
+    }
   });
 
   it('D45: Tweedie — (√ᾱ E[x_0|x_t] − x_t)/(1 − ᾱ) is the exact score, for Gaussian and mixture data', () => {

@@ -30,15 +30,22 @@ export class TimeMLP {
 
   readonly predict: 'eps' | 'x0';
 
-  /** The network's raw output for x_t [B, d] at steps t [B] (numbers 1…T). */
-  output(xt: tf.Tensor2D, t: tf.Tensor1D): tf.Tensor2D {
+  /** The network's input for x_t [B, d] at steps t [B] (numbers 1…T): [x_t, sin(t ω), cos(t ω)], [B, d + embedding]. */
+  input(xt: tf.Tensor2D, t: tf.Tensor1D): tf.Tensor2D {
     return tf.tidy(() => {
       const arg = tf.mul(tf.expandDims(t, 1), this.freqs);
-      let h: tf.Tensor = tf.concat([xt, tf.sin(arg), tf.cos(arg)], 1);
-      h = this.layers[0].applyRelu(h);
-      h = this.layers[1].applyRelu(h);
-      return this.layers[2].apply(h) as tf.Tensor2D;
+      return tf.concat([xt, tf.sin(arg), tf.cos(arg)], 1) as tf.Tensor2D;
     });
+  }
+
+  /** The network on a prepared input [B, d + embedding] → [B, d]. */
+  network(input: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => this.layers[2].apply(this.layers[1].applyRelu(this.layers[0].applyRelu(input))) as tf.Tensor2D);
+  }
+
+  /** The network's raw output for x_t [B, d] at steps t [B] (numbers 1…T). */
+  output(xt: tf.Tensor2D, t: tf.Tensor1D): tf.Tensor2D {
+    return tf.tidy(() => this.network(this.input(xt, t)));
   }
 
   /** x̂_0(x_t, t) for one t (converted from ε̂ when the model predicts ε). */
@@ -66,8 +73,10 @@ export class TimeMLP {
 
 export type DenoisingLoss = 'simple' | 'x0' | 'weighted';
 
-/** One minibatch loss: a t per point, uniform on 1…T (2…T for 'weighted'). */
-export function denoisingLoss(model: TimeMLP, x0: tf.Tensor2D, rng: Rng, kind: DenoisingLoss = 'simple'): tf.Scalar {
+/** A minibatch's data side: a t per point, uniform on 1…T (2…T for 'weighted'), the noise, x_t and the network's input. */
+type DenoisingBatch = { x0: tf.Tensor2D; eps: tf.Tensor2D; xt: tf.Tensor2D; input: tf.Tensor2D; sa: tf.Tensor2D; sb: tf.Tensor2D; w: tf.Tensor1D };
+
+function denoisingBatch(model: TimeMLP, x0: tf.Tensor2D, rng: Rng, kind: DenoisingLoss): DenoisingBatch {
   const S = model.schedule, B = x0.shape[0];
   const lo = kind === 'weighted' ? 2 : 1;
   if (S.T < lo) throw new Error(`denoisingLoss: '${kind}' needs T ≥ ${lo}`);
@@ -75,23 +84,46 @@ export function denoisingLoss(model: TimeMLP, x0: tf.Tensor2D, rng: Rng, kind: D
   return tf.tidy(() => {
     const sa = tf.tensor2d(ts.map((t) => [Math.sqrt(S.alphaBars[t])]));
     const sb = tf.tensor2d(ts.map((t) => [Math.sqrt(1 - S.alphaBars[t])]));
-    const eps = rng.normal(x0.shape);
+    const eps = rng.normal(x0.shape) as tf.Tensor2D;
     const xt = tf.add(tf.mul(x0, sa), tf.mul(eps, sb)) as tf.Tensor2D;
-    const out = model.output(xt, tf.tensor1d(ts));
-    const epsHat = model.predict === 'eps' ? out : tf.div(tf.sub(xt, tf.mul(out, sa)), sb);
-    const x0Hat = model.predict === 'x0' ? out : tf.div(tf.sub(xt, tf.mul(out, sb)), sa);
-    if (kind === 'simple') return tf.mean(tf.sum(tf.square(tf.sub(epsHat, eps)), 1)) as tf.Scalar;
-    const err = tf.sum(tf.square(tf.sub(x0Hat, x0)), 1);
-    if (kind === 'x0') return tf.mean(err) as tf.Scalar;
-    const w = tf.tensor1d(ts.map((t) => (S.T - 1) * S.klWeight(t)));
-    return tf.mean(tf.mul(err, w)) as tf.Scalar;
+    const w = tf.tensor1d(ts.map((t) => (kind === 'weighted' ? (S.T - 1) * S.klWeight(t) : 1)));
+    return { x0: tf.clone(x0), eps, xt, input: model.input(xt, tf.tensor1d(ts)), sa, sb, w };
   });
+}
+
+function batchLoss(model: TimeMLP, b: DenoisingBatch, kind: DenoisingLoss): tf.Scalar {
+  return tf.tidy(() => {
+    const out = model.network(b.input);
+    const epsHat = model.predict === 'eps' ? out : tf.div(tf.sub(b.xt, tf.mul(out, b.sa)), b.sb);
+    const x0Hat = model.predict === 'x0' ? out : tf.div(tf.sub(b.xt, tf.mul(out, b.sb)), b.sa);
+    if (kind === 'simple') return tf.mean(tf.sum(tf.square(tf.sub(epsHat, b.eps)), 1)) as tf.Scalar;
+    const err = tf.sum(tf.square(tf.sub(x0Hat, b.x0)), 1);
+    return tf.mean(kind === 'x0' ? err : tf.mul(err, b.w)) as tf.Scalar;
+  });
+}
+
+/**
+ * One minibatch loss, a t per point uniform on 1…T (2…T for 'weighted'):
+ *   'simple' ‖ε̂ − ε‖², 'x0' ‖x̂_0 − x_0‖², 'weighted' (T − 1)·δ_t²/(2σ_t²) ‖x̂_0 − x_0‖², averaged over the batch.
+ */
+export function denoisingLoss(model: TimeMLP, x0: tf.Tensor2D, rng: Rng, kind: DenoisingLoss = 'simple'): tf.Scalar {
+  const batch = denoisingBatch(model, x0, rng, kind);
+  try {
+    return batchLoss(model, batch, kind);
+  } finally {
+    tf.dispose(batch);
+  }
 }
 
 /** Trains the denoiser on points [n, d] with one of the losses (default 'simple'); returns the loss per step. */
 export function trainDenoiser(model: TimeMLP, data: number[][], options: FitPointsOptions & { loss?: DenoisingLoss }): number[] {
   if (data.some((p) => p.length !== model.dim)) throw new Error(`trainDenoiser: every point must have ${model.dim} coordinates`);
-  return fitPoints('trainDenoiser', 'training the denoiser', data, model.variables, (x, rng) => denoisingLoss(model, x, rng, options.loss), { ...options, defaultLearningRate: 2e-3 });
+  const kind = options.loss ?? 'simple';
+  // the noising and the time embedding are prepared outside the gradient tape (see PreparedLoss)
+  return fitPoints('trainDenoiser', 'training the denoiser', data, model.variables, {
+    prepare: (x, rng) => denoisingBatch(model, x, rng, kind),
+    loss: (b) => batchLoss(model, b, kind),
+  }, { ...options, defaultLearningRate: 2e-3 });
 }
 
 /** n samples by ancestral sampling through p_θ(x_{t−1} | x_t): [n, d]. */
