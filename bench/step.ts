@@ -122,11 +122,11 @@ async function main() {
 
   console.log(`One training step, float32, ${steps} timed steps after warm-up. Native: ${blas?.detail}`);
   console.log(`PyTorch runs with OPENBLAS_CORETYPE=${process.env.OPENBLAS_CORETYPE ?? '(unset)'}, as the native kernels do.`);
-  console.log(`${'configuration'.padEnd(44)} ${'threads'.padStart(7)} ${'VAE ms'.padStart(8)} ${'GFLOP/s'.padStart(8)} ${'×PyTorch'.padStart(9)} ${'denoiser ms'.padStart(12)} ${'×PyTorch'.padStart(9)}`);
+  console.log(`${'configuration'.padEnd(44)} ${'threads'.padStart(7)} ${'VAE ms'.padStart(8)} ${'GFLOP/s'.padStart(8)} ${'×PyTorch'.padStart(9)} ${'denoiser ms'.padStart(12)} ${'GFLOP/s'.padStart(8)} ${'×PyTorch'.padStart(9)}`);
   const line = (c: string, threads: number, v: number, d: number) => {
     const pt = torch.get(threads);
     const ratio = (x: number, ref?: number) => (typeof pt === 'object' && ref ? (x / ref).toFixed(2) : '-').padStart(9);
-    console.log(`${c.padEnd(44)} ${String(threads).padStart(7)} ${v.toFixed(2).padStart(8)} ${(vaeFlops / v / 1e6).toFixed(1).padStart(8)} ${ratio(v, typeof pt === 'object' ? pt.vae_ms : undefined)} ${d.toFixed(2).padStart(12)} ${ratio(d, typeof pt === 'object' ? pt.denoiser_ms : undefined)}`);
+    console.log(`${c.padEnd(44)} ${String(threads).padStart(7)} ${v.toFixed(2).padStart(8)} ${(vaeFlops / v / 1e6).toFixed(1).padStart(8)} ${ratio(v, typeof pt === 'object' ? pt.vae_ms : undefined)} ${d.toFixed(2).padStart(12)} ${(denoiserFlops / d / 1e6).toFixed(1).padStart(8)} ${ratio(d, typeof pt === 'object' ? pt.denoiser_ms : undefined)}`);
   };
   for (const threads of [1, 2]) {
     rows.filter((r) => r.threads === threads).forEach((r) => line(r.config, r.threads, r.vae, r.denoiser));
