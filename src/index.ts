@@ -94,7 +94,7 @@ export { ImageDataset } from './data/image-dataset';
 export { loadMnist, MNIST_TRAIN_FRACTION } from './data/mnist';
 export { parseIdx, readIdx, loadIdxImages } from './data/idx';
 export type { IdxArray } from './data/idx';
-export { dynamicBinarize, staticBinarize, thresholdBinarize } from './data/binarize';
+export { dynamicBinarize, dynamicBinarizePixels, staticBinarize, thresholdBinarize } from './data/binarize';
 export { minibatches, batchesPerEpoch } from './data/minibatches';
 export { twoMoons, swissRoll, gaussianRing } from './data/toy-2d';
 

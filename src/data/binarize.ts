@@ -9,6 +9,17 @@ export function dynamicBinarize(x: tf.Tensor, rng: Rng): tf.Tensor {
   return tf.tidy(() => tf.cast(tf.less(rng.uniform(x.shape), x), 'float32'));
 }
 
+/**
+ * The same draw on pixels before they become a tensor, in place: one pass and one upload instead of a
+ * uniform tensor, a comparison and a cast; the generator is used exactly as dynamicBinarize uses it.
+ */
+export function dynamicBinarizePixels(pixels: Float32Array, rng: Rng): Float32Array {
+  const u = rng.fillUniform(new Float32Array(pixels.length));
+  // ⌈p − u⌉ is 1 when u < p, else 0 (p, u in [0, 1]): no branch to mispredict on random bits
+  for (let i = 0; i < pixels.length; i++) pixels[i] = Math.ceil(pixels[i] - u[i]) + 0;
+  return pixels;
+}
+
 /** 1 where x > threshold, else 0. */
 export function thresholdBinarize(x: tf.Tensor, threshold = 0.5): tf.Tensor {
   if (!(threshold >= 0 && threshold <= 1)) throw new Error(`thresholdBinarize: threshold must be in [0, 1], got ${threshold}`);

@@ -21,6 +21,11 @@ export class ImageDataset {
 
   /** The images at `indices` as a [k, h·w] tensor. */
   batch(indices: ArrayLike<number>): tf.Tensor2D {
+    return tf.tensor2d(this.batchPixels(indices), [indices.length, this.dim]);
+  }
+
+  /** The pixels of the given images, image after image (before upload: to binarize them in the same pass). */
+  batchPixels(indices: ArrayLike<number>): Float32Array {
     const d = this.dim;
     const out = new Float32Array(indices.length * d);
     for (let i = 0; i < indices.length; i++) {
@@ -28,7 +33,7 @@ export class ImageDataset {
       if (!Number.isInteger(j) || j < 0 || j >= this.count) throw new Error(`ImageDataset ${this.name}: index ${j} is outside [0, ${this.count})`);
       out.set(this.images.subarray(j * d, (j + 1) * d), i * d);
     }
-    return tf.tensor2d(out, [indices.length, d]);
+    return out;
   }
 
   /** The labels at `indices`. */

@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng, RngState } from '../random/rng';
 import { ImageDataset } from '../data/image-dataset';
-import { dynamicBinarize, staticBinarize } from '../data/binarize';
+import { dynamicBinarizePixels, staticBinarize } from '../data/binarize';
 import { minibatches, batchesPerEpoch } from '../data/minibatches';
 import { progress as startProgress } from '../display/progress';
 import { Estimate } from '../check/monte-carlo';
@@ -127,12 +127,12 @@ export async function trainVAE(model: VAE, data: ImageDataset, options: TrainVAE
       let lossSum = 0, count = 0;
       for (const idx of minibatches(data.count, batchSize, rng)) {
         if (count >= steps) break;
-        const raw = data.batch(idx);
-        const x = binarize === 'dynamic' ? dynamicBinarize(raw, rng) : raw;
+        const pixels = data.batchPixels(idx);
+        const x = tf.tensor2d(binarize === 'dynamic' ? dynamicBinarizePixels(pixels, rng) : pixels, [idx.length, data.dim]);
         const c = conditional ? oneHotLabels(data.batchLabels(idx), model.config.conditionDim) : undefined;
         const cost = optimizer.minimize(() => model.loss(x, objective, rng, c), true, model.variables)!;
         const loss = cost.dataSync()[0];
-        tf.dispose([cost, raw, x, ...(c ? [c] : [])]);
+        tf.dispose([cost, x, ...(c ? [c] : [])]);
         if (!Number.isFinite(loss)) throw new Error(`trainVAE: the loss became ${loss} at epoch ${epoch}, step ${count + 1}; lower the learning rate`);
         lossSum += loss;
         count++;

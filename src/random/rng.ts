@@ -109,8 +109,25 @@ export class Rng {
   }
 
   uniformArray(n: number): Float64Array {
-    const out = new Float64Array(n);
-    for (let i = 0; i < n; i++) out[i] = this.nextUniform();
+    return this.fillUniform(new Float64Array(n));
+  }
+
+  /**
+   * Fills `out` with the next out.length draws of nextUniform(), the same numbers, with the state in
+   * local variables (faster over a batch of pixels than calling nextUniform in a loop).
+   */
+  fillUniform<T extends Float32Array | Float64Array>(out: T): T {
+    let { s0, s1, s2, s3 } = this;
+    for (let i = 0; i < out.length; i++) {
+      const m = Math.imul(s1, 5);
+      const result = Math.imul((m << 7) | (m >>> 25), 9) >>> 0;
+      const t = s1 << 9;
+      s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+      out[i] = (result + 0.5) / TWO32;
+    }
+    this.s0 = s0; this.s1 = s1; this.s2 = s2; this.s3 = s3;
     return out;
   }
 
@@ -132,9 +149,9 @@ export class Rng {
   uniform(shape: number[], low = 0, high = 1): tf.Tensor {
     const n = checkShape(shape, 'uniform');
     if (!(high > low)) throw new Error(`uniform: high (${high}) must exceed low (${low})`);
-    const v = new Float32Array(n);
-    for (let i = 0; i < n; i++) v[i] = low + (high - low) * this.nextUniform();
-    return tf.tensor(v, shape, 'float32');
+    if (low === 0 && high === 1) return tf.tensor(this.fillUniform(new Float32Array(n)), shape, 'float32');
+    const u = this.fillUniform(new Float64Array(n));
+    return tf.tensor(Float32Array.from(u, (x) => low + (high - low) * x), shape, 'float32');
   }
 
   /** N(0, 1) float32 tensor of the given shape. */

@@ -5,7 +5,7 @@ import os from 'os';
 import path from 'path';
 import zlib from 'zlib';
 import {
-  loadMnist, parseIdx, readIdx, loadIdxImages, minibatches, batchesPerEpoch, dynamicBinarize, staticBinarize, thresholdBinarize,
+  loadMnist, parseIdx, readIdx, loadIdxImages, minibatches, batchesPerEpoch, dynamicBinarize, dynamicBinarizePixels, staticBinarize, thresholdBinarize,
   twoMoons, swissRoll, gaussianRing, checkMonteCarlo, rng, MNIST_TRAIN_FRACTION,
 } from '../../src';
 import { values } from '../support/tensors';
@@ -67,6 +67,10 @@ describe('data', () => {
     expect(checkMonteCarlo('P(1)', b, 0.3).pass).to.equal(true);
     expect(Array.from(staticBinarize(Float32Array.from([0.5, 0.5, 0.5, 0.9]), 3))).to.deep.equal(Array.from(staticBinarize(Float32Array.from([0.5, 0.5, 0.5, 0.9]), 3)));
     expect(values(thresholdBinarize(tf.tensor1d([0.2, 0.7])))).to.deep.equal([0, 1]);
+    // the in-place draw on pixels uses the generator exactly as the tensor version: the same bits
+    const p = Float32Array.from({ length: 5000 }, (_, i) => (i % 97) / 96);
+    const onTensor = tf.tidy(() => values(dynamicBinarize(tf.tensor1d(p), rng(8))));
+    expect(Array.from(dynamicBinarizePixels(p.slice(), rng(8)))).to.deep.equal(onTensor);
     x.dispose();
   });
 

@@ -9,6 +9,15 @@ describe('random/rng', () => {
     expect(rng(7).nextUint32()).to.not.equal(rng(8).nextUint32());
   });
 
+  it('fillUniform draws exactly what nextUniform would, and leaves the generator where nextUniform would', () => {
+    const a = rng(11), b = rng(11);
+    const filled = a.fillUniform(new Float64Array(1000));
+    const one = Array.from({ length: 1000 }, () => b.nextUniform());
+    expect(Array.from(filled)).to.deep.equal(one);
+    expect(a.nextUint32()).to.equal(b.nextUint32());
+    expect(Array.from(rng(3).fillUniform(new Float32Array(10)))).to.deep.equal(Array.from({ length: 10 }, ((r) => () => Math.fround(r.nextUniform()))(rng(3))));
+  });
+
   it('split() gives a reproducible stream different from the parent', () => {
     const a = rng(1), b = rng(1);
     const ca = a.split(), cb = b.split();
