@@ -1,8 +1,8 @@
-// Switching Latent Lab's native kernels on and off as a whole: the BLAS matrix products (blas.ts), the
-// sum over leading axes (sum-kernel.ts) and the fused course kernels (dense-kernel.ts, bernoulli-kernel.ts,
-// reparameterize-kernel.ts) on the wasm and cpu backends. When the addon cannot
-// load (not built, no OpenBLAS, another OS) or LATENT_NATIVE=0, the stock kernels and the composite
-// ops stay, and ready() says so once.
+// Switching Latent Lab's native kernels on and off as a whole, on the wasm and cpu backends: the BLAS
+// matrix products (blas.ts), the sum over leading axes (sum-kernel.ts) and the fused course kernels
+// (dense-kernel.ts, bernoulli-kernel.ts, reparameterize-kernel.ts). When the addon cannot load (not
+// built, no OpenBLAS, another OS) or LATENT_NATIVE=0, the stock kernels and the composite ops stay,
+// and ready() says so once.
 import * as tf from '@tensorflow/tfjs-core';
 // the stock kernels must be registered before they can be replaced
 import '@tensorflow/tfjs-backend-cpu';
