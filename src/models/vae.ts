@@ -85,15 +85,15 @@ export function reparameterizeWithKL(meanLogStd: tf.Tensor2D, eps: tf.Tensor2D):
     throw new Error(`reparameterizeWithKL: expected meanLogStd [B, 2M] and eps [B, M]; got [${meanLogStd.shape}] and [${eps.shape}]`);
   }
   if (meanLogStd.dtype === 'float32' && eps.dtype === 'float32' && hasNativeKernel(REPARAMETERIZE_KL)) {
-    const [z, kl] = tf.engine().runKernel(REPARAMETERIZE_KL, { meanLogStd, eps }) as tf.Tensor[];
-    return { z: z as tf.Tensor2D, kl: kl as tf.Tensor1D };
+    const [z, divergence] = tf.engine().runKernel(REPARAMETERIZE_KL, { meanLogStd, eps }) as tf.Tensor[];
+    return { z: z as tf.Tensor2D, kl: divergence as tf.Tensor1D };
   }
   return tf.tidy(() => {
     const [mean, logStd] = tf.split(meanLogStd, 2, 1);
     const sigma = tf.exp(logStd);
     const z = tf.add(mean, tf.mul(sigma, eps)) as tf.Tensor2D;
-    const kl = tf.sum(tf.sub(tf.mul(tf.sub(tf.add(tf.square(mean), tf.square(sigma)), 1), 0.5), logStd), 1) as tf.Tensor1D;
-    return { z, kl };
+    const divergence = tf.sum(tf.sub(tf.mul(tf.sub(tf.add(tf.square(mean), tf.square(sigma)), 1), 0.5), logStd), 1) as tf.Tensor1D;
+    return { z, kl: divergence };
   });
 }
 
