@@ -23,6 +23,23 @@ tf.registerGradient({
   },
 });
 
+// The backward kernel's own gradient (for second derivatives), from out = dy (x − σ(ℓ)) with upstream G:
+//   ∂/∂ℓ = −G dy σ(1 − σ),   ∂/∂dy = Σ_d G (x − σ),   ∂/∂x = Σ over sample axes of G dy
+tf.registerGradient({
+  kernelName: BERNOULLI_GRAD,
+  inputsToSave: ['x', 'logits', 'dy'],
+  gradFunc: (g, saved) => {
+    const [x, logits, dy] = saved;
+    const G = g as tf.Tensor;
+    const sigma = () => tf.sigmoid(logits);
+    return {
+      logits: () => tf.neg(tf.mul(tf.mul(G, tf.expandDims(dy, -1)), tf.mul(sigma(), tf.sub(1, sigma())))),
+      dy: () => tf.sum(tf.mul(G, tf.sub(x, sigma())), -1),
+      x: () => tf.reshape(tf.sum(tf.reshape(tf.mul(G, tf.expandDims(dy, -1)), [-1, ...x.shape]), 0), x.shape),
+    };
+  },
+});
+
 export function bernoulliKernels(addon: Addon, name: NativeBackendName): tf.KernelConfig[] {
   const sizes = (x: tf.TensorInfo, logits: tf.TensorInfo) => {
     const [B, D] = x.shape;

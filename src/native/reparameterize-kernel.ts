@@ -23,6 +23,26 @@ tf.registerGradient({
   },
 });
 
+// The backward kernel's own gradient (for second derivatives), from out = [dz + dKL·μ, dz σε + dKL(σ² − 1)]
+// with upstream G = [G_μ, G_s]:  ∂/∂μ = G_μ dKL,  ∂/∂log σ = G_s (dz σε + 2 dKL σ²),  ∂/∂ε = G_s dz σ,
+// ∂/∂dz = G_μ + G_s σε,  ∂/∂dKL = Σ_j G_μ μ + G_s (σ² − 1).
+tf.registerGradient({
+  kernelName: REPARAMETERIZE_KL_GRAD,
+  inputsToSave: ['meanLogStd', 'eps', 'dz', 'dkl'],
+  gradFunc: (g, saved) => {
+    const [meanLogStd, eps, dz, dkl] = saved;
+    const [Gm, Gs] = tf.split(g as tf.Tensor, 2, 1);
+    const [mean, logStd] = tf.split(meanLogStd, 2, 1);
+    const sigma = tf.exp(logStd), k = tf.expandDims(dkl, 1);
+    return {
+      meanLogStd: () => tf.concat([tf.mul(Gm, k), tf.mul(Gs, tf.add(tf.mul(dz, tf.mul(sigma, eps)), tf.mul(tf.mul(k, 2), tf.square(sigma))))], 1),
+      eps: () => tf.mul(Gs, tf.mul(dz, sigma)),
+      dz: () => tf.add(Gm, tf.mul(Gs, tf.mul(sigma, eps))),
+      dkl: () => tf.sum(tf.add(tf.mul(Gm, mean), tf.mul(Gs, tf.sub(tf.square(sigma), 1))), 1),
+    };
+  },
+});
+
 export function reparameterizeKernels(addon: Addon, name: NativeBackendName): tf.KernelConfig[] {
   const forward: tf.KernelFunc = ({ inputs, backend }) => {
     const { meanLogStd, eps } = inputs as { meanLogStd: tf.TensorInfo; eps: tf.TensorInfo };

@@ -251,6 +251,21 @@ describe('reparameterizeWithKL (D17, D30)', () => {
       const de = values(tf.grad((e: tf.Tensor) => tf.sum(reparameterizeWithKL(p, e as tf.Tensor2D).z))(eps));
       de.forEach((v, i) => expect(v).to.be.closeTo(Math.exp(pv[Math.floor(i / M) * 2 * M + M + (i % M)]), 1e-6 * (1 + v)));
     });
+    // second derivatives: ∂/∂(p, ε) of Σ (∂objective/∂p)², against central differences (not the composite
+    // ops: tfjs's Exp gradient treats its saved output as a constant, so their second derivative misses terms)
+    const second = (pp: tf.Tensor, e: tf.Tensor) => tf.sum(tf.square(tf.grad((q: tf.Tensor) => {
+      const { z, kl } = reparameterizeWithKL(q as tf.Tensor2D, e as tf.Tensor2D);
+      return tf.add(tf.sum(tf.mul(z, wz)), tf.sum(tf.mul(kl, wk)));
+    })(pp)));
+    const native2 = tf.tidy(() => tf.grads(second)([p, eps]).map(values));
+    const at = (arrP: number[], arrE: number[]) => tf.tidy(() => values(second(tf.tensor2d(arrP, [B, 2 * M]), tf.tensor2d(arrE, [B, M])))[0]);
+    const pv2 = values(p), ev2 = values(eps);
+    for (const [k, i] of [[0, 1], [0, 4], [0, 14], [1, 2], [1, 9]]) {
+      const h = 1e-2, plus = [pv2.slice(), ev2.slice()], minus = [pv2.slice(), ev2.slice()];
+      plus[k][i] += h; minus[k][i] -= h;
+      const fd = (at(plus[0], plus[1]) - at(minus[0], minus[1])) / (2 * h);
+      expect(native2[k][i], `second ${k}[${i}]`).to.be.closeTo(fd, 2e-2 * (1 + Math.abs(fd)));
+    }
     expect(() => reparameterizeWithKL(p, tf.zeros([B, 3]) as tf.Tensor2D)).to.throw('expected meanLogStd [B, 2M] and eps [B, M]; got [3,8] and [3,3]');
     tf.dispose([p, eps, wz, wk]);
   });

@@ -65,6 +65,21 @@ describe('native Bernoulli log-likelihood (D29)', () => {
     tf.dispose([x, logits, weights, extreme, xe]);
   });
 
+  it('second derivatives (w.r.t. logits, data and a weight on the value) equal those of the composite ops', () => {
+    const g = rng(9);
+    const x = tf.tidy(() => tf.cast(tf.less(g.uniform([3, 7]), 0.5), 'float32'));
+    const logits = tf.tidy(() => tf.mul(g.normal([2, 3, 7]), 2));
+    const weights = g.normal([2, 3]);
+    // Σ (∂/∂ℓ Σ w·log p)², differentiated again w.r.t. ℓ, x and w
+    const objective = (l: tf.Tensor, xx: tf.Tensor, w: tf.Tensor) =>
+      tf.sum(tf.square(tf.grad((m: tf.Tensor) => tf.sum(tf.mul(bernoulliLogLikelihood(xx, m), w)))(l)));
+    const native = tf.tidy(() => tf.grads(objective)([logits, x, weights]).map(values));
+    const composite = withoutNative(() => tf.tidy(() => tf.grads(objective)([logits, x, weights]).map(values)));
+    native.forEach((arr, k) => arr.forEach((v, i) => expect(v, `input ${k}[${i}]`).to.be.closeTo(composite[k][i], 1e-5 * (1 + Math.abs(v)))));
+    expect(native.every((arr) => arr.some((v) => v !== 0))).to.equal(true);
+    tf.dispose([x, logits, weights]);
+  });
+
   it("gives the data's gradient too, names bad shapes, and leaks nothing", () => {
     const x = tf.tensor2d([[1, 0], [0, 1]]), l = tf.tensor3d([[[1, 2], [3, 4]], [[-1, 0], [2, -2]]]);
     const dx = values(tf.grad((xx: tf.Tensor) => tf.sum(bernoulliLogLikelihood(xx, l)))(x));
