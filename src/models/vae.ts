@@ -16,7 +16,7 @@ import { kl } from '../distributions/kl';
 import { softplus, logMeanExp } from '../math/log-space';
 import { mmdUnbiased } from '../inference/mmd';
 import { Dense } from './dense';
-import { BERNOULLI_LOG_LIKELIHOOD } from '../native/bernoulli-kernel';
+import { BERNOULLI_LOG_LIKELIHOOD, dataGradient } from '../native/bernoulli-kernel';
 import { REPARAMETERIZE_KL } from '../native/reparameterize-kernel';
 import { hasNativeKernel } from '../native/native-kernels';
 
@@ -51,8 +51,7 @@ const composedBernoulliLogLikelihood = tf.customGrad(((x: tf.Tensor, logits: tf.
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [xs, l] = saved;
       const dl = tf.mul(tf.expandDims(dy, -1), tf.sub(xs, tf.sigmoid(l)));
-      const dx = tf.reshape(tf.sum(tf.reshape(tf.mul(tf.expandDims(dy, -1), l), [-1, ...xs.shape]), 0), xs.shape);
-      return [dx, dl];
+      return [dataGradient(dy, l, xs.shape), dl];
     },
   };
 }) as unknown as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor, logits: tf.Tensor) => tf.Tensor;

@@ -9,6 +9,14 @@ import { NativeBackendName, newOutput, sizeOf, tensorValues } from './tensor-mem
 export const BERNOULLI_LOG_LIKELIHOOD = 'LatentBernoulliLogLikelihood';
 const BERNOULLI_GRAD = 'LatentBernoulliLogLikelihoodGrad';
 
+/**
+ * The data's gradient: Σ over the sample axes of dy·a, as x's shape [B, D] (x is broadcast over them).
+ * dy [..., B], a [..., B, D].
+ */
+export function dataGradient(dy: tf.Tensor, a: tf.Tensor, xShape: number[]): tf.Tensor {
+  return tf.sum(tf.reshape(tf.mul(tf.expandDims(dy, -1), a), [-1, ...xShape]), 0);
+}
+
 tf.registerGradient({
   kernelName: BERNOULLI_LOG_LIKELIHOOD,
   inputsToSave: ['x', 'logits'],
@@ -16,8 +24,8 @@ tf.registerGradient({
     const [x, logits] = saved;
     const dyT = dy as tf.Tensor;
     return {
-      // the data's gradient, Σ over sample axes of dy·ℓ (only computed when asked for)
-      x: () => tf.reshape(tf.sum(tf.reshape(tf.mul(tf.expandDims(dyT, -1), logits), [-1, ...x.shape]), 0), x.shape),
+      // only computed when asked for: x is usually data
+      x: () => dataGradient(dyT, logits, x.shape),
       logits: () => tf.engine().runKernel(BERNOULLI_GRAD, { x, logits, dy: dyT }) as tf.Tensor,
     };
   },
@@ -33,9 +41,12 @@ tf.registerGradient({
     const G = g as tf.Tensor;
     const sigma = () => tf.sigmoid(logits);
     return {
-      logits: () => tf.neg(tf.mul(tf.mul(G, tf.expandDims(dy, -1)), tf.mul(sigma(), tf.sub(1, sigma())))),
+      logits: () => {
+        const s = sigma();
+        return tf.neg(tf.mul(tf.mul(G, tf.expandDims(dy, -1)), tf.mul(s, tf.sub(1, s))));
+      },
       dy: () => tf.sum(tf.mul(G, tf.sub(x, sigma())), -1),
-      x: () => tf.reshape(tf.sum(tf.reshape(tf.mul(G, tf.expandDims(dy, -1)), [-1, ...x.shape]), 0), x.shape),
+      x: () => dataGradient(dy, G, x.shape),
     };
   },
 });
