@@ -153,7 +153,7 @@ export async function trainVAE(model: VAE, data: ImageDataset, options: TrainVAE
           tensors: [...modelTensors(model), ...stored],
         });
         // tf.train.adam hands out its live moment variables (keep them); FusedAdam and the iteration count are copies
-        const copies = optimizer instanceof FusedAdam;
+        const copies = FusedAdam.isFusedAdam(optimizer);
         opt.forEach((w, i) => {
           if (copies || w.name === 'iter' || w.tensor.dtype !== 'float32') { w.tensor.dispose(); if (stored[i].tensor !== w.tensor) stored[i].tensor.dispose(); }
         });

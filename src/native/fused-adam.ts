@@ -11,6 +11,10 @@ import { ownsMemory, tensorValues } from './tensor-memory';
 interface NamedTensor { name: string; tensor: tf.Tensor }
 type NamedGrads = tf.NamedTensorMap | NamedTensor[];
 
+// tf.Optimizer defines Symbol.hasInstance by duck typing, so `x instanceof FusedAdam` is true for
+// every tfjs optimizer; FusedAdam instances are recognized by this brand instead.
+const fusedAdams = new WeakSet<object>();
+
 export class FusedAdam extends tf.Optimizer {
   static get className(): string { return 'FusedAdam'; }
   // Moments by position in the variable list, as tf.train.adam keeps them: a restored state then
@@ -25,6 +29,12 @@ export class FusedAdam extends tf.Optimizer {
     if (!(learningRate > 0)) throw new Error(`FusedAdam: learningRate must be positive, got ${learningRate}`);
     if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) throw new Error('FusedAdam: beta1 and beta2 must be in [0, 1)');
     if (!(epsilon > 0)) throw new Error(`FusedAdam: epsilon must be positive, got ${epsilon}`);
+    fusedAdams.add(this);
+  }
+
+  /** True only for a FusedAdam (`instanceof` is not reliable: tf.Optimizer's Symbol.hasInstance accepts any optimizer). */
+  static isFusedAdam(x: unknown): x is FusedAdam {
+    return typeof x === 'object' && x !== null && fusedAdams.has(x);
   }
 
   applyGradients(variableGradients: NamedGrads): void {
