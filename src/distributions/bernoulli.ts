@@ -19,8 +19,13 @@ export class Bernoulli implements Distribution {
     }
     if (params.probs !== undefined) {
       const p = asTensor(params.probs, 'Bernoulli: probs');
-      if (options.validate ?? true) requireAll(p, (v) => v >= 0 && v <= 1, 'Bernoulli: probs must be in [0, 1]');
-      this.logits = tf.tidy(() => tf.sub(tf.log(p), tf.log1p(tf.neg(p))));
+      // only the logits are kept: p is freed unless it is the caller's own tensor
+      try {
+        if (options.validate ?? true) requireAll(p, (v) => v >= 0 && v <= 1, 'Bernoulli: probs must be in [0, 1]');
+        this.logits = tf.tidy(() => tf.sub(tf.log(p), tf.log1p(tf.neg(p))));
+      } finally {
+        if (p !== params.probs) p.dispose();
+      }
     } else {
       this.logits = asTensor(params.logits!, 'Bernoulli: logits');
       if (options.validate ?? true) requireAll(this.logits, (v) => !Number.isNaN(v), 'Bernoulli: logits must not be NaN');

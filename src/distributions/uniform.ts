@@ -16,8 +16,12 @@ export class Uniform implements Distribution {
     this.high = asTensor(high, 'Uniform: high');
     this.batchShape = broadcastShapes(this.low.shape, this.high.shape, ['Uniform: low', 'high']);
     if (options.validate ?? true) {
-      requireAll(tf.tidy(() => tf.sub(this.high, this.low)), (v) => v > 0 && Number.isFinite(v),
-        'Uniform: high − low must be positive and finite');
+      const width = tf.sub(this.high, this.low);
+      try {
+        requireAll(width, (v) => v > 0 && Number.isFinite(v), 'Uniform: high − low must be positive and finite');
+      } finally {
+        width.dispose();
+      }
     }
   }
 

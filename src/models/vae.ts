@@ -174,8 +174,12 @@ export class VAE {
 
   /** q(z | x, c) = N(mean, diag exp(logStd)²): batch [B], event [M]. */
   posterior(x: tf.Tensor, c?: tf.Tensor): Normal {
-    const { mean, logStd } = this.encode(x, c);
-    return new Normal(mean, tf.exp(logStd), { eventDims: 1, validate: false });
+    // log σ is only a step to σ: the tidy frees it, keeping the two tensors the Normal holds
+    const [mean, scale] = tf.tidy(() => {
+      const { mean: m, logStd } = this.encode(x, c);
+      return [m, tf.exp(logStd)];
+    });
+    return new Normal(mean, scale, { eventDims: 1, validate: false });
   }
 
   prior(): Normal {

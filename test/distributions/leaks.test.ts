@@ -1,6 +1,7 @@
 // Sampling creates its noise inside the library; none of it may outlive the call.
 import * as tf from '@tensorflow/tfjs-core';
-import { Bernoulli, Categorical, MultivariateNormal, Uniform, MixtureOfGaussians, Normal, gumbelMax, gumbelSoftmax, dynamicBinarize, rng } from '../../src';
+import { expect } from 'chai';
+import { Bernoulli, Categorical, MultivariateNormal, Uniform, MixtureOfGaussians, Normal, VAE, gumbelMax, gumbelSoftmax, dynamicBinarize, rng } from '../../src';
 import { expectNoLeak } from '../support/tensors';
 
 describe('distributions: no tensor outlives a sample', () => {
@@ -17,5 +18,35 @@ describe('distributions: no tensor outlives a sample', () => {
     expectNoLeak(() => gumbelSoftmax(logits, 0.5, rng(1), 4));
     expectNoLeak(() => dynamicBinarize(logits, rng(1)));
     logits.dispose();
+  });
+});
+
+describe('constructors and posteriors: only the tensors the object holds stay alive', () => {
+  const held = (t: tf.Tensor[], make: () => tf.Tensor[]) => {
+    const before = tf.memory().numTensors;
+    const kept = make();
+    expect(tf.memory().numTensors - before, 'tensors beyond the ones the object holds').to.equal(kept.filter((k) => !t.includes(k)).length);
+    tf.dispose(kept.filter((k) => !t.includes(k)));
+    expect(tf.memory().numTensors).to.equal(before);
+  };
+
+  it('new Uniform(low, high) holds low and high and nothing else', () => {
+    held([], () => { const u = new Uniform(0, [1, 2]); return [u.low, u.high]; });
+  });
+
+  it('new Bernoulli({ probs }) holds its logits only, and never frees a tensor the caller passed', () => {
+    held([], () => [new Bernoulli({ probs: [0.2, 0.7] }).logits]);
+    const p = tf.tensor1d([0.2, 0.7]);
+    held([p], () => [new Bernoulli({ probs: p }).logits]);
+    expect(p.isDisposed).to.equal(false);
+    p.dispose();
+  });
+
+  it('VAE.posterior holds the mean and the scale and nothing else', () => {
+    const m = new VAE({ inputDim: 4, latentDim: 2, hiddenDim: 3, seed: 1 });
+    const x = tf.ones([2, 4]);
+    held([], () => { const q = m.posterior(x); return [q.loc, q.scale]; });
+    x.dispose();
+    m.dispose();
   });
 });
