@@ -8,6 +8,35 @@ import { Rng } from '../random/rng';
 import { logSumExp } from '../math/log-space';
 import { estimateMean, Estimate } from '../check/monte-carlo';
 import { VAE } from './vae';
+import { positiveInteger, tensorRank } from '../validation/arguments';
+
+/**
+ * x (and its condition) as [N, ·]: a single point may come as a rank-1 tensor. The returned tensors are
+ * new only when reshaped (`owned`), so the caller disposes exactly those.
+ */
+function asRows(x: tf.Tensor, condition: tf.Tensor | undefined, fn: string): { x: tf.Tensor2D; condition?: tf.Tensor2D; owned: tf.Tensor[] } {
+  tensorRank(x, [1, 2], fn, 'x');
+  if (condition) tensorRank(condition, [1, 2], fn, 'condition');
+  const owned: tf.Tensor[] = [];
+  const rows = (t: tf.Tensor) => { if (t.rank === 2) return t as tf.Tensor2D; const r = tf.reshape(t, [1, -1]) as tf.Tensor2D; owned.push(r); return r; };
+  const x2 = rows(x);
+  if (x2.shape[0] === 0) { tf.dispose(owned); throw new Error(`${fn}: x has no data points, got shape [${x.shape}]`); }
+  const c2 = condition ? rows(condition) : undefined;
+  if (c2 && c2.shape[0] !== x2.shape[0]) {
+    tf.dispose(owned);
+    throw new Error(`${fn}: condition has ${c2.shape[0]} rows but x has ${x2.shape[0]}, got shapes [${condition!.shape}] and [${x.shape}]`);
+  }
+  return { x: x2, condition: c2, owned };
+}
+
+/**
+ * The mean over data points with its standard error across points. With a single point the spread across
+ * points is unknown, so se is +∞: an honest "no error bar", never a NaN or a false claim of precision.
+ */
+function meanOverPoints(values: Float64Array): Estimate {
+  if (values.length === 1) return { value: values[0], se: Infinity, n: 1 };
+  return estimateMean(values);
+}
 
 export interface LogLikelihoodEstimate extends Estimate {
   /** log p̂(x_n) per data point */
@@ -18,31 +47,37 @@ export interface LogLikelihoodEstimate extends Estimate {
 /**
  * Importance-sampled test log-likelihood (D31): per point log p̂(x_n) with K samples from the encoder,
  * then the mean over points with its standard error across points. Samples are processed in chunks
- * so K = 5000 fits in memory.
+ * so K = 5000 fits in memory. x is [N, D], or [D] for a single point (whose se is +∞: one point has no spread).
  */
-export function importanceSampledLogLikelihood(model: VAE, x: tf.Tensor2D, options: { rng: Rng; samples?: number; batchSize?: number; chunk?: number; condition?: tf.Tensor2D }): LogLikelihoodEstimate {
-  const K = options.samples ?? 100;
-  if (!Number.isInteger(K) || K < 1) throw new Error(`importanceSampledLogLikelihood: samples must be a positive integer, got ${K}`);
-  const N = x.shape[0];
-  const batch = options.batchSize ?? 100, chunk = options.chunk ?? 500;
-  const perPoint = new Float64Array(N);
-  for (let start = 0; start < N; start += batch) {
-    const size = Math.min(batch, N - start);
-    const values = tf.tidy(() => {
-      const xb = tf.slice(x, [start, 0], [size, -1]);
-      const cb = options.condition ? tf.slice(options.condition, [start, 0], [size, -1]) : undefined;
-      const q = model.posterior(xb, cb);
-      const parts: tf.Tensor[] = [];
-      for (let k = 0; k < K; k += chunk) {
-        const z = q.sample(options.rng, Math.min(chunk, K - k));
-        parts.push(tf.sub(model.logJoint(xb, z, cb), q.logProb(z)));
-      }
-      return tf.sub(logSumExp(tf.concat(parts, 0), 0), Math.log(K));
-    });
-    perPoint.set(values.dataSync(), start);
-    values.dispose();
+export function importanceSampledLogLikelihood(model: VAE, x: tf.Tensor, options: { rng: Rng; samples?: number; batchSize?: number; chunk?: number; condition?: tf.Tensor }): LogLikelihoodEstimate {
+  const fn = 'importanceSampledLogLikelihood';
+  const K = positiveInteger(options.samples ?? 100, fn, 'samples');
+  const batch = positiveInteger(options.batchSize ?? 100, fn, 'batchSize');
+  const chunk = positiveInteger(options.chunk ?? 500, fn, 'chunk');
+  const rows = asRows(x, options.condition, fn);
+  try {
+    const N = rows.x.shape[0];
+    const perPoint = new Float64Array(N);
+    for (let start = 0; start < N; start += batch) {
+      const size = Math.min(batch, N - start);
+      const values = tf.tidy(() => {
+        const xb = tf.slice(rows.x, [start, 0], [size, -1]);
+        const cb = rows.condition ? tf.slice(rows.condition, [start, 0], [size, -1]) : undefined;
+        const q = model.posterior(xb, cb);
+        const parts: tf.Tensor[] = [];
+        for (let k = 0; k < K; k += chunk) {
+          const z = q.sample(options.rng, Math.min(chunk, K - k));
+          parts.push(tf.sub(model.logJoint(xb, z, cb), q.logProb(z)));
+        }
+        return tf.sub(logSumExp(tf.concat(parts, 0), 0), Math.log(K));
+      });
+      perPoint.set(values.dataSync(), start);
+      values.dispose();
+    }
+    return { ...meanOverPoints(perPoint), perPoint, samples: K };
+  } finally {
+    tf.dispose(rows.owned);
   }
-  return { ...estimateMean(perPoint), perPoint, samples: K };
 }
 
 /** The average over data of the analytic KL(q(z_j | x) ‖ N(0, 1)) per latent dimension j: [M]. */
@@ -68,15 +103,24 @@ export function activeUnits(model: VAE, x: tf.Tensor2D, options: { threshold?: n
   return { count: active.filter(Boolean).length, variances, active };
 }
 
-/** The mean ELBO over a data set (analytic KL, one sample), with its standard error across points. */
-export function datasetElbo(model: VAE, x: tf.Tensor2D, options: { rng: Rng; batchSize?: number; condition?: tf.Tensor2D }): Estimate {
-  const N = x.shape[0], batch = options.batchSize ?? 500;
-  const values = new Float64Array(N);
-  for (let s = 0; s < N; s += batch) {
-    const size = Math.min(batch, N - s);
-    const e = tf.tidy(() => model.elbo(tf.slice(x, [s, 0], [size, -1]), { rng: options.rng, condition: options.condition ? tf.slice(options.condition, [s, 0], [size, -1]) : undefined }));
-    values.set(e.dataSync(), s);
-    e.dispose();
+/**
+ * The mean ELBO over a data set (analytic KL, one sample), with its standard error across points.
+ * x is [N, D], or [D] for a single point (whose se is +∞: one point has no spread).
+ */
+export function datasetElbo(model: VAE, x: tf.Tensor, options: { rng: Rng; batchSize?: number; condition?: tf.Tensor }): Estimate {
+  const batch = positiveInteger(options.batchSize ?? 500, 'datasetElbo', 'batchSize');
+  const rows = asRows(x, options.condition, 'datasetElbo');
+  try {
+    const N = rows.x.shape[0];
+    const values = new Float64Array(N);
+    for (let s = 0; s < N; s += batch) {
+      const size = Math.min(batch, N - s);
+      const e = tf.tidy(() => model.elbo(tf.slice(rows.x, [s, 0], [size, -1]), { rng: options.rng, condition: rows.condition ? tf.slice(rows.condition, [s, 0], [size, -1]) : undefined }));
+      values.set(e.dataSync(), s);
+      e.dispose();
+    }
+    return meanOverPoints(values);
+  } finally {
+    tf.dispose(rows.owned);
   }
-  return estimateMean(values);
 }
