@@ -3,20 +3,23 @@ import * as tf from '@tensorflow/tfjs-core';
 import { distributionBundle } from '../display/rich-values';
 import { Rng } from '../random/rng';
 import { logSigmoid, softplus } from '../math/log-space';
-import { Distribution, TensorLike, asTensor, checkValue, requireAll, sampleShape } from './distribution';
-import { registerKL } from './kl';
+import { Distribution, SupportKind, TensorLike, asTensor, broadcastMask, checkValue, requireAll, sampleShape } from './distribution';
+import { checkKLShapes, registerKL } from './kl';
 
 export class Bernoulli implements Distribution {
   /** log-odds ℓ = log p − log(1 − p), shape [...batch]. */
   readonly logits: tf.Tensor;
   readonly batchShape: number[];
   readonly eventShape: number[] = [];
+  readonly support: SupportKind = 'discrete';
+  private readonly validate: boolean;
 
   /** Exactly one of logits and probs. */
   constructor(params: { logits: TensorLike; probs?: undefined } | { probs: TensorLike; logits?: undefined }, options: { validate?: boolean } = {}) {
     if ((params.logits === undefined) === (params.probs === undefined)) {
       throw new Error('Bernoulli: give exactly one of logits and probs');
     }
+    this.validate = options.validate ?? true;
     if (params.probs !== undefined) {
       const p = asTensor(params.probs, 'Bernoulli: probs');
       // only the logits are kept: p is freed unless it is the caller's own tensor
@@ -49,12 +52,17 @@ export class Bernoulli implements Distribution {
   /**
    * x·log σ(ℓ) + (1 − x)·log σ(−ℓ) (= x·ℓ − softplus(ℓ)); x in {0, 1} or [0, 1], shape [...sample, ...batch].
    * A term whose coefficient is 0 is exactly 0, so probs of 0 or 1 give 0 or −∞, never NaN.
+   * A value outside [0, 1] (e.g. 2, or ±∞) is outside the support: its log-probability is −∞, not an error,
+   * as for every other distribution's out-of-support values. NaN is an error (with validate, the default).
    */
   logProb(x: tf.Tensor): tf.Tensor {
-    checkValue(x, this, 'Bernoulli.logProb');
+    checkValue(x, this, 'Bernoulli.logProb', this.validate);
     return tf.tidy(() => {
+      const inside = tf.logicalAnd(tf.greaterEqual(x, 0), tf.lessEqual(x, 1));
+      const xs = tf.where(inside, x, tf.zerosLike(x));
       const term = (c: tf.Tensor, l: tf.Tensor) => tf.where(tf.equal(c, 0), tf.zerosLike(tf.add(c, l)), tf.mul(c, logSigmoid(l)));
-      return tf.add(term(x, this.logits), term(tf.sub(1, x), tf.neg(this.logits)));
+      const lp = tf.add(term(xs, this.logits), term(tf.sub(1, xs), tf.neg(this.logits)));
+      return tf.where(broadcastMask(inside, lp.shape), lp, tf.fill(lp.shape, -Infinity));
     });
   }
 
@@ -82,6 +90,7 @@ export class Bernoulli implements Distribution {
 
 /** KL(Bern(a)‖Bern(b)) = σ(a)(log σ(a) − log σ(b)) + σ(−a)(log σ(−a) − log σ(−b)), in log space. */
 export function klBernoulliBernoulli(q: Bernoulli, p: Bernoulli): tf.Tensor {
+  checkKLShapes(q, p, 'kl(Bernoulli‖Bernoulli)');
   return tf.tidy(() => {
     const a = q.logits;
     const b = p.logits;

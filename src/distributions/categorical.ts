@@ -3,8 +3,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { distributionBundle } from '../display/rich-values';
 import { Rng } from '../random/rng';
-import { Distribution, TensorLike, broadcastShapes, normalizedLogProbs, sampleShape } from './distribution';
-import { registerKL } from './kl';
+import { Distribution, SupportKind, TensorLike, broadcastMask, broadcastShapes, normalizedLogProbs, requireAll, sampleShape } from './distribution';
+import { checkKLShapes, registerKL } from './kl';
 
 export class Categorical implements Distribution {
   /** Normalized log-probabilities, shape [...batch, K]. */
@@ -12,9 +12,12 @@ export class Categorical implements Distribution {
   readonly batchShape: number[];
   readonly eventShape: number[] = [];
   readonly numCategories: number;
+  readonly support: SupportKind = 'discrete';
+  private readonly validate: boolean;
 
   constructor(params: { logits: TensorLike; probs?: undefined } | { probs: TensorLike; logits?: undefined }, options: { validate?: boolean } = {}) {
-    this.logProbs = normalizedLogProbs(params.probs, params.logits, 'Categorical', 'probs', options.validate ?? true);
+    this.validate = options.validate ?? true;
+    this.logProbs = normalizedLogProbs(params.probs, params.logits, 'Categorical', 'probs', this.validate);
     this.numCategories = this.logProbs.shape[this.logProbs.rank - 1];
     this.batchShape = this.logProbs.shape.slice(0, -1);
   }
@@ -33,14 +36,23 @@ export class Categorical implements Distribution {
     throw new Error('Categorical.rsample: a discrete distribution has no reparameterized samples; use gumbelSoftmax for a relaxation');
   }
 
-  /** log p(x) for category indices x of shape [...sample, ...batch]. */
+  /**
+   * log p(x) for category indices x of shape [...sample, ...batch]. A value that is not a category (negative,
+   * ≥ K, not an integer, ±∞) is outside the support: −∞, not an error. NaN is an error (with validate, the default).
+   */
   logProb(x: tf.Tensor): tf.Tensor {
+    if (!(x instanceof tf.Tensor)) throw new Error('Categorical.logProb: x must be a tensor of category indices');
     broadcastShapes(x.shape, this.batchShape, ['Categorical.logProb: x', 'the batch shape']);
+    if (this.validate) requireAll(x, (v) => !Number.isNaN(v), 'Categorical.logProb: x must not contain NaN');
     return tf.tidy(() => {
-      const oneHot = tf.oneHot(tf.cast(x, 'int32'), this.numCategories);
-      const lp = tf.broadcastTo(this.logProbs, oneHot.shape);
+      const K = this.numCategories;
+      const inside = tf.logicalAnd(tf.logicalAnd(tf.greaterEqual(x, 0), tf.less(x, K)), tf.equal(tf.floor(x), x));
+      // out-of-support values look up category 0 and are replaced by −∞ below
+      const oneHot = tf.oneHot(tf.cast(tf.where(inside, x, tf.zerosLike(x)), 'int32'), K);
+      const lp = tf.broadcastTo(this.logProbs, broadcastShapes(oneHot.shape, this.logProbs.shape, ['x', 'logProbs']));
       // select rather than multiply: 0·(−∞) would be NaN where a category has zero probability
-      return tf.sum(tf.where(tf.cast(oneHot, 'bool'), lp, tf.zerosLike(lp)), -1);
+      const picked = tf.sum(tf.where(broadcastMask(tf.cast(oneHot, 'bool'), lp.shape), lp, tf.zerosLike(lp)), -1);
+      return tf.where(broadcastMask(inside, picked.shape), picked, tf.fill(picked.shape, -Infinity));
     });
   }
 
@@ -76,6 +88,7 @@ export function klCategoricalCategorical(q: Categorical, p: Categorical): tf.Ten
   if (q.numCategories !== p.numCategories) {
     throw new Error(`kl(Categorical‖Categorical): ${q.numCategories} and ${p.numCategories} categories differ`);
   }
+  checkKLShapes(q, p, 'kl(Categorical‖Categorical)');
   return tf.tidy(() => {
     const t = tf.mul(tf.exp(q.logProbs), tf.sub(q.logProbs, p.logProbs));
     return tf.sum(tf.where(tf.isNaN(t), tf.zerosLike(t), t), -1);

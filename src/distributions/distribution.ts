@@ -7,9 +7,17 @@ import { logSumExp } from '../math/log-space';
 
 export type TensorLike = tf.Tensor | number | number[] | number[][] | number[][][];
 
+/**
+ * What a distribution's values are: 'continuous' (a density on real vectors) or 'discrete' (probabilities
+ * of integers). KL between the two kinds is not defined (a density against a probability mass).
+ */
+export type SupportKind = 'continuous' | 'discrete';
+
 export interface Distribution {
   readonly batchShape: number[];
   readonly eventShape: number[];
+  /** The kind of values (optional for distributions written elsewhere; the library's all declare it). */
+  readonly support?: SupportKind;
   /** Samples without gradient: [n, ...batch, ...event]. */
   sample(rng: Rng, n?: number): tf.Tensor;
   /** Reparameterized samples: gradients flow to the parameters. Throws for discrete families. */
@@ -40,6 +48,8 @@ export function normalizedLogProbs(probs: TensorLike | undefined, logits: Tensor
     let l: tf.Tensor;
     if (probs !== undefined) {
       const p = asTensor(probs, `${who}: ${probsName}`);
+      // the shape first: an empty axis sums to 0 (or to garbage), which would hide the real mistake
+      requireCategoryAxis(p, who, probsName);
       if (validate) {
         requireAll(p, (v) => v >= 0 && v <= 1, `${who}: ${probsName} must be in [0, 1]`);
         requireAll(tf.sum(p, -1), (v) => Math.abs(v - 1) < 1e-4, `${who}: ${probsName} must sum to 1 on the last axis`);
@@ -47,11 +57,17 @@ export function normalizedLogProbs(probs: TensorLike | undefined, logits: Tensor
       l = tf.log(p);
     } else {
       l = asTensor(logits!, `${who}: logits`);
+      requireCategoryAxis(l, who, 'logits');
       if (validate) requireAll(l, (v) => !Number.isNaN(v) && v !== Infinity, `${who}: logits must not be NaN or +∞`);
     }
-    if (l.rank < 1 || l.shape[l.rank - 1] < 1) throw new Error(`${who}: ${probsName}/logits need a last axis of categories, got shape [${l.shape}]`);
     return tf.sub(l, logSumExp(l, -1, true));
   });
+}
+
+function requireCategoryAxis(t: tf.Tensor, who: string, name: string): void {
+  if (t.rank < 1 || t.size === 0) {
+    throw new Error(`${who}: ${name} must be non-empty with a last axis of categories, got shape [${t.shape}]`);
+  }
 }
 
 /** Shape of broadcasting a and b; the error names both arguments. */
@@ -83,8 +99,14 @@ export function sampleShape(n: number | undefined, shape: number[]): number[] {
   return [n, ...shape];
 }
 
-/** Checks that x ends in the distribution's batch+event shape (broadcasting allowed) and returns x. */
-export function checkValue(x: tf.Tensor, d: Distribution, fn: string): tf.Tensor {
+/**
+ * Checks that x is a tensor ending in the distribution's batch+event shape (broadcasting allowed) and
+ * returns x. With `rejectNaN` (a distribution built with validate: true) a NaN in x is an error: log p(NaN)
+ * has no answer, and a NaN would silently spread through every sum it enters.
+ */
+export function checkValue(x: tf.Tensor, d: Distribution, fn: string, rejectNaN = false): tf.Tensor {
+  if (!(x instanceof tf.Tensor)) throw new Error(`${fn}: x must be a tensor, got ${typeof x === 'object' ? 'an array or object' : String(x)}`);
+  if (rejectNaN) requireAll(x, (v) => !Number.isNaN(v), `${fn}: x must not contain NaN`);
   const tail = [...d.batchShape, ...d.eventShape];
   const ev = d.eventShape.length;
   if (x.rank < ev) throw new Error(`${fn}: x has shape [${x.shape}], needs an event of shape [${d.eventShape}]`);
@@ -94,6 +116,11 @@ export function checkValue(x: tf.Tensor, d: Distribution, fn: string): tf.Tensor
   }
   broadcastShapes(x.shape, tail, ['x', 'the batch+event shape']);
   return x;
+}
+
+/** A boolean mask broadcast to `shape` (tf.where wants its condition in the output's shape). */
+export function broadcastMask(mask: tf.Tensor, shape: number[]): tf.Tensor {
+  return mask.shape.join() === shape.join() ? mask : tf.cast(tf.broadcastTo(tf.cast(mask, 'float32'), shape), 'bool');
 }
 
 /** Sums the last k axes (the event axes) of t. */

@@ -9,5 +9,9 @@ export class Gumbel extends LocationScale {
   protected readonly standardEntropy = EULER_GAMMA + 1;
   protected readonly standardMoments = { mean: EULER_GAMMA, variance: (Math.PI * Math.PI) / 6 };
   protected standardSample(rng: Rng, shape: number[]) { return rng.gumbel(shape); }
-  protected standardLogProb(u: tf.Tensor) { return tf.neg(tf.add(u, tf.exp(tf.neg(u)))); }
+  // at u = −∞ the sum is −∞ + ∞ = NaN; the density's limit there is 0, so log p = −∞
+  protected standardLogProb(u: tf.Tensor) {
+    const lp = tf.neg(tf.add(u, tf.exp(tf.neg(u))));
+    return tf.where(tf.equal(u, -Infinity), tf.fill(u.shape, -Infinity), lp);
+  }
 }

@@ -3,7 +3,8 @@
 // KL(q‖p) = E_q[log q(z) − log p(z)] ≥ 0, = 0 iff q = p, and KL(q‖p) ≠ KL(p‖q) in general (D16).
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../random/rng';
-import { Distribution } from './distribution';
+import { Distribution, broadcastShapes } from './distribution';
+import { integerAtLeast } from '../validation/arguments';
 
 type Ctor<T> = abstract new (...args: never[]) => T;
 type KLFn = (q: Distribution, p: Distribution) => tf.Tensor;
@@ -25,8 +26,32 @@ export function hasClosedFormKL(q: Distribution, p: Distribution): boolean {
   return findKL(q, p) !== undefined;
 }
 
+/**
+ * Throws, naming both shapes, unless q and p have the same event shape and broadcastable batch shapes
+ * (KL compares two distributions over the same space; a shape mismatch is a mistake, not a broadcast).
+ */
+export function checkKLShapes(q: Distribution, p: Distribution, fn: string): void {
+  if (q.eventShape.join() !== p.eventShape.join() || q.eventShape.length !== p.eventShape.length) {
+    throw new Error(`${fn}: q has event shape [${q.eventShape}] and p has event shape [${p.eventShape}]; KL needs the same event shape`);
+  }
+  try {
+    broadcastShapes(q.batchShape, p.batchShape, ['q', 'p']);
+  } catch {
+    throw new Error(`${fn}: q has batch shape [${q.batchShape}] and p has batch shape [${p.batchShape}], which do not broadcast`);
+  }
+}
+
+/** Throws when one of q, p is continuous and the other discrete: a density against a probability mass has no KL. */
+function checkSupports(q: Distribution, p: Distribution, fn: string): void {
+  if (q.support && p.support && q.support !== p.support) {
+    throw new Error(`${fn}: the supports differ: q (${q.constructor.name}) is ${q.support} and p (${p.constructor.name}) is ${p.support}; KL(q‖p) is only defined between distributions of the same kind`);
+  }
+}
+
 /** KL(q‖p) in closed form, shape [...batch]. Throws, naming both classes, where none is registered. */
 export function kl(q: Distribution, p: Distribution): tf.Tensor {
+  checkSupports(q, p, 'kl');
+  checkKLShapes(q, p, 'kl');
   const fn = findKL(q, p);
   if (!fn) {
     throw new Error(`kl: no closed form for KL(${q.constructor.name}‖${p.constructor.name}); use klMonteCarlo(q, p, rng, n)`);
@@ -42,14 +67,24 @@ export interface KLEstimate {
   samples: number;
 }
 
-/** KL(q‖p) ≈ (1/n) Σ [log q(z_i) − log p(z_i)], z_i ~ q, with its standard error (D16). */
+/**
+ * KL(q‖p) ≈ (1/n) Σ [log q(z_i) − log p(z_i)], z_i ~ q, with its standard error (D16).
+ * A draw where p has no density (log p = −∞, e.g. q = N(0, 1) against p = Uniform(0, 1)) makes the
+ * estimate +∞ with se 0: q puts mass where p has none, so KL(q‖p) = +∞. A continuous q against a discrete p
+ * (or the reverse) is an error: the supports differ.
+ */
 export function klMonteCarlo(q: Distribution, p: Distribution, rng: Rng, n: number): KLEstimate {
-  if (!Number.isInteger(n) || n < 2) throw new Error(`klMonteCarlo: n must be an integer ≥ 2, got ${n}`);
+  integerAtLeast(n, 2, 'klMonteCarlo', 'n');
+  checkSupports(q, p, 'klMonteCarlo');
+  checkKLShapes(q, p, 'klMonteCarlo');
   const [estimate, se] = tf.tidy(() => {
     const z = q.sample(rng, n);
     const d = tf.sub(q.logProb(z), p.logProb(z));
     const { mean, variance } = tf.moments(d, 0);
-    return [mean, tf.sqrt(tf.div(tf.mul(variance, n / (n - 1)), n))];
+    const infinite = tf.equal(mean, Infinity);
+    // moments of values containing +∞ give a NaN variance; the estimate +∞ is exact there
+    const seFinite = tf.sqrt(tf.div(tf.mul(variance, n / (n - 1)), n));
+    return [mean, tf.where(infinite, tf.zerosLike(seFinite), seFinite)];
   });
   const out = { estimate: estimate.dataSync() as Float32Array, se: se.dataSync() as Float32Array, samples: n };
   tf.dispose([estimate, se]);

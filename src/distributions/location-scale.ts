@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { distributionBundle } from '../display/rich-values';
 import { stopGradient } from '../math/stop-gradient';
 import { Rng } from '../random/rng';
-import { Distribution, TensorLike, asTensor, broadcastShapes, checkValue, requireAll, sampleShape, sumLast } from './distribution';
+import { Distribution, SupportKind, TensorLike, asTensor, broadcastShapes, checkValue, requireAll, sampleShape, sumLast } from './distribution';
 
 export interface LocationScaleOptions {
   /** Number of trailing axes that form one event (default 0: scalar events). */
@@ -19,7 +19,10 @@ export abstract class LocationScale implements Distribution {
   readonly scale: tf.Tensor;
   readonly batchShape: number[];
   readonly eventShape: number[];
+  readonly support: SupportKind = 'continuous';
   protected readonly eventDims: number;
+  /** Whether parameters were checked; then logProb also rejects NaN values (a sync; hot paths pass validate: false). */
+  protected readonly validate: boolean;
 
   constructor(loc: TensorLike, scale: TensorLike, options: LocationScaleOptions = {}) {
     const name = this.constructor.name;
@@ -30,7 +33,8 @@ export abstract class LocationScale implements Distribution {
     if (!Number.isInteger(k) || k < 0 || k > shape.length) {
       throw new Error(`${name}: eventDims must be an integer in [0, ${shape.length}], got ${k}`);
     }
-    if (options.validate ?? true) {
+    this.validate = options.validate ?? true;
+    if (this.validate) {
       requireAll(this.scale, (v) => v > 0 && Number.isFinite(v), `${name}: scale must be positive and finite`);
       requireAll(this.loc, Number.isFinite, `${name}: loc must be finite`);
     }
@@ -58,7 +62,7 @@ export abstract class LocationScale implements Distribution {
   }
 
   logProb(x: tf.Tensor): tf.Tensor {
-    checkValue(x, this, `${this.constructor.name}.logProb`);
+    checkValue(x, this, `${this.constructor.name}.logProb`, this.validate);
     return tf.tidy(() => {
       const u = tf.div(tf.sub(x, this.loc), this.scale);
       return sumLast(tf.sub(this.standardLogProb(u), tf.log(this.scale)), this.eventDims);

@@ -10,5 +10,6 @@ export class Logistic extends LocationScale {
   protected standardSample(rng: Rng, shape: number[]) {
     return rng.tensor(shape, (r) => { const v = r.nextUniform(); return Math.log(v) - Math.log1p(-v); });
   }
-  protected standardLogProb(u: tf.Tensor) { return tf.sub(tf.neg(u), tf.mul(softplus(tf.neg(u)), 2)); }
+  // the density is symmetric; written in |u| so u = −∞ gives −∞ rather than ∞ − ∞ = NaN
+  protected standardLogProb(u: tf.Tensor) { const a = tf.abs(u); return tf.sub(tf.neg(a), tf.mul(softplus(tf.neg(a)), 2)); }
 }

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { distributionBundle } from '../display/rich-values';
 import { Rng } from '../random/rng';
 import { logSumExp } from '../math/log-space';
-import { Distribution, TensorLike, asTensor, broadcastShapes, checkValue, normalizedLogProbs, requireAll, sampleShape, sumLast } from './distribution';
+import { Distribution, SupportKind, TensorLike, asTensor, broadcastShapes, checkValue, normalizedLogProbs, requireAll, sampleShape, sumLast } from './distribution';
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
@@ -15,7 +15,9 @@ export class MixtureOfGaussians implements Distribution {
   readonly scales: tf.Tensor;
   readonly batchShape: number[] = [];
   readonly eventShape: number[];
+  readonly support: SupportKind = 'continuous';
   readonly numComponents: number;
+  private readonly validate: boolean;
 
   /** Give exactly one of weights (probabilities, summing to 1) and logits. */
   constructor(params: { weights?: TensorLike; logits?: TensorLike; means: TensorLike; scales: TensorLike }, options: { validate?: boolean } = {}) {
@@ -27,6 +29,7 @@ export class MixtureOfGaussians implements Distribution {
     this.numComponents = this.means.shape[0];
     this.eventShape = this.means.shape.slice(1);
     const validate = options.validate ?? true;
+    this.validate = validate;
     const logits = normalizedLogProbs(params.weights, params.logits, 'MixtureOfGaussians', 'weights', validate);
     if (logits.rank !== 1 || logits.shape[0] !== this.numComponents) {
       throw new Error(`MixtureOfGaussians: weights/logits must have shape [${this.numComponents}], got [${logits.shape}]`);
@@ -37,7 +40,7 @@ export class MixtureOfGaussians implements Distribution {
 
   /** log π_k + log N(x; μ_k, σ_k²) for every component: [...sample, K]. */
   componentLogJoint(x: tf.Tensor): tf.Tensor {
-    checkValue(x, this, 'MixtureOfGaussians');
+    checkValue(x, this, 'MixtureOfGaussians.logProb', this.validate);
     const ev = this.eventShape.length;
     return tf.tidy(() => {
       const xk = tf.expandDims(x, x.rank - ev);

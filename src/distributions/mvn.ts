@@ -6,13 +6,14 @@ import { distributionBundle } from '../display/rich-values';
 import { stopGradient } from '../math/stop-gradient';
 import { Rng } from '../random/rng';
 import { Matrix, MatrixLike, cholesky, inv, toMatrix } from '../math/linalg64';
-import { Distribution, TensorLike, asTensor, checkValue, sampleShape } from './distribution';
-import { registerKL } from './kl';
+import { Distribution, SupportKind, TensorLike, asTensor, broadcastMask, checkValue, sampleShape } from './distribution';
+import { checkKLShapes, registerKL } from './kl';
 
 export class MultivariateNormal implements Distribution {
   readonly loc: tf.Tensor;
   readonly batchShape: number[];
   readonly eventShape: number[];
+  readonly support: SupportKind = 'continuous';
   /** L with Σ = LLᵀ, float64. */
   readonly scaleTril64: Matrix;
   readonly covariance64: Matrix;
@@ -67,10 +68,15 @@ export class MultivariateNormal implements Distribution {
   }
 
   logProb(x: tf.Tensor): tf.Tensor {
-    checkValue(x, this, 'MultivariateNormal.logProb');
+    checkValue(x, this, 'MultivariateNormal.logProb', true);
     return tf.tidy(() => {
-      const y = matmulLast(tf.sub(x, this.loc), this.precisionTrilT);
-      return tf.sub(tf.mul(tf.sum(tf.square(y), -1), -0.5), 0.5 * this.logDet + 0.5 * this.dim * Math.log(2 * Math.PI));
+      // an infinite coordinate has density 0 (log p = −∞); computed directly, ∞ · 0 in the product gives NaN
+      const infinite = tf.logicalNot(tf.isFinite(x));
+      const xs = tf.where(infinite, tf.zerosLike(x), x);
+      const y = matmulLast(tf.sub(xs, this.loc), this.precisionTrilT);
+      const lp = tf.sub(tf.mul(tf.sum(tf.square(y), -1), -0.5), 0.5 * this.logDet + 0.5 * this.dim * Math.log(2 * Math.PI));
+      const anyInfinite = broadcastMask(tf.any(infinite, -1), lp.shape);
+      return tf.where(anyInfinite, tf.fill(lp.shape, -Infinity), lp);
     });
   }
 
@@ -107,6 +113,7 @@ function matmulLast(x: tf.Tensor, m: tf.Tensor2D): tf.Tensor {
  */
 export function klMvnMvn(q: MultivariateNormal, p: MultivariateNormal): tf.Tensor {
   if (q.dim !== p.dim) throw new Error(`kl(MultivariateNormal‖MultivariateNormal): dimensions ${q.dim} and ${p.dim} differ`);
+  checkKLShapes(q, p, 'kl(MultivariateNormal‖MultivariateNormal)');
   const pPrec = inv(p.covariance64);
   const trace = pPrec.mmul(q.covariance64).trace();
   const constant = 0.5 * (trace - q.dim + p.logDet - q.logDet);

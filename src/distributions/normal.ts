@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../random/rng';
 import { sumLast } from './distribution';
-import { registerKL } from './kl';
+import { checkKLShapes, registerKL } from './kl';
 import { LocationScale } from './location-scale';
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
@@ -20,9 +20,7 @@ export class Normal extends LocationScale {
  * Against N(0,1): ½(μ² + σ² − 1) − log σ.
  */
 export function klNormalNormal(q: Normal, p: Normal): tf.Tensor {
-  if (q.eventShape.length !== p.eventShape.length) {
-    throw new Error(`kl(Normal‖Normal): event shapes [${q.eventShape}] and [${p.eventShape}] differ`);
-  }
+  checkKLShapes(q, p, 'kl(Normal‖Normal)');
   return tf.tidy(() => {
     const ratio = tf.div(tf.square(q.scale), tf.square(p.scale));
     const diff = tf.div(tf.square(tf.sub(q.loc, p.loc)), tf.square(p.scale));

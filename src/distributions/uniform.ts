@@ -3,19 +3,22 @@ import * as tf from '@tensorflow/tfjs-core';
 import { distributionBundle } from '../display/rich-values';
 import { stopGradient } from '../math/stop-gradient';
 import { Rng } from '../random/rng';
-import { Distribution, TensorLike, asTensor, broadcastShapes, checkValue, requireAll, sampleShape } from './distribution';
+import { Distribution, SupportKind, TensorLike, asTensor, broadcastShapes, checkValue, requireAll, sampleShape } from './distribution';
 
 export class Uniform implements Distribution {
   readonly low: tf.Tensor;
   readonly high: tf.Tensor;
   readonly batchShape: number[];
   readonly eventShape: number[] = [];
+  readonly support: SupportKind = 'continuous';
+  private readonly validate: boolean;
 
   constructor(low: TensorLike, high: TensorLike, options: { validate?: boolean } = {}) {
     this.low = asTensor(low, 'Uniform: low');
     this.high = asTensor(high, 'Uniform: high');
     this.batchShape = broadcastShapes(this.low.shape, this.high.shape, ['Uniform: low', 'high']);
-    if (options.validate ?? true) {
+    this.validate = options.validate ?? true;
+    if (this.validate) {
       const width = tf.sub(this.high, this.low);
       try {
         requireAll(width, (v) => v > 0 && Number.isFinite(v), 'Uniform: high − low must be positive and finite');
@@ -35,7 +38,7 @@ export class Uniform implements Distribution {
   }
 
   logProb(x: tf.Tensor): tf.Tensor {
-    checkValue(x, this, 'Uniform.logProb');
+    checkValue(x, this, 'Uniform.logProb', this.validate);
     return tf.tidy(() => {
       const inside = tf.logicalAnd(tf.greaterEqual(x, this.low), tf.less(x, this.high));
       const lp = tf.add(tf.zerosLike(x), tf.neg(tf.log(tf.sub(this.high, this.low))));

@@ -3,7 +3,7 @@
 // with f a Chain of bijectors. Training maximizes the exact log-likelihood (loss = −mean log p(x)).
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/rng';
-import { Distribution } from '../../distributions/distribution';
+import { Distribution, SupportKind } from '../../distributions/distribution';
 import { Normal } from '../../distributions/normal';
 import { FitPointsOptions, fitPoints } from '../fit-points';
 import { Bijector, Chain } from './bijector';
@@ -11,6 +11,7 @@ import { Bijector, Chain } from './bijector';
 export class FlowDistribution implements Distribution {
   readonly batchShape: number[] = [];
   readonly eventShape: number[];
+  readonly support: SupportKind = 'continuous';
   readonly flow: Chain;
 
   /** base: a distribution with batch [] and event [d] (default N(0, I)); layers map z → x in order. */

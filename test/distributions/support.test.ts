@@ -1,0 +1,87 @@
+// Values outside a distribution's support, KL between mismatched distributions, malformed parameters.
+import * as tf from '@tensorflow/tfjs-core';
+import { expect } from 'chai';
+import { Bernoulli, Categorical, Normal, Uniform, Gumbel, Logistic, MultivariateNormal, kl, klMonteCarlo, rng } from '../../src';
+import { values } from '../support/tensors';
+
+describe('distributions: out-of-support values have log-probability −∞', () => {
+  it('Categorical.logProb of a negative, too large, fractional or infinite category is −∞; in-range ones unchanged', () => {
+    const c = new Categorical({ probs: [0.25, 0.75] });
+    const x = tf.tensor1d([0, 1, 2, -1, 0.5, Infinity, -Infinity]);
+    const lp = values(c.logProb(x));
+    expect(lp[0]).to.be.closeTo(Math.log(0.25), 1e-6);
+    expect(lp[1]).to.be.closeTo(Math.log(0.75), 1e-6);
+    expect(lp.slice(2)).to.deep.equal([-Infinity, -Infinity, -Infinity, -Infinity, -Infinity]);
+    x.dispose();
+  });
+
+  it('Categorical.logProb broadcasts x against a batch of distributions', () => {
+    const c = new Categorical({ probs: [[0.5, 0.5], [0.1, 0.9]] });
+    const x = tf.scalar(1);
+    const lp = values(c.logProb(x));
+    expect(lp[0]).to.be.closeTo(Math.log(0.5), 1e-6);
+    expect(lp[1]).to.be.closeTo(Math.log(0.9), 1e-6);
+    x.dispose();
+  });
+
+  it('Bernoulli.logProb(2), (−1) and (±∞) are −∞; 0, 1 and relaxed values in [0, 1] unchanged', () => {
+    const b = new Bernoulli({ probs: 0.3 });
+    const x = tf.tensor1d([0, 1, 0.5, 2, -1, Infinity, -Infinity]);
+    const lp = values(b.logProb(x));
+    expect(lp[0]).to.be.closeTo(Math.log(0.7), 1e-6);
+    expect(lp[1]).to.be.closeTo(Math.log(0.3), 1e-6);
+    expect(lp[2]).to.be.closeTo(0.5 * Math.log(0.3) + 0.5 * Math.log(0.7), 1e-6);
+    expect(lp.slice(3)).to.deep.equal([-Infinity, -Infinity, -Infinity, -Infinity]);
+    x.dispose();
+  });
+
+  it('logProb at ±∞ is −∞ for the continuous families too (Logistic and Gumbel gave NaN from ∞ − ∞, MVN from ∞ · 0)', () => {
+    const x = tf.tensor1d([Infinity, -Infinity]);
+    for (const d of [new Logistic(0, 1), new Gumbel(0, 1), new Normal(0, 1)]) {
+      expect(values(d.logProb(x)), d.constructor.name).to.deep.equal([-Infinity, -Infinity]);
+    }
+    const mvn = new MultivariateNormal({ loc: [0, 0], covariance: [[1, 0], [0, 1]] });
+    const xy = tf.tensor2d([[Infinity, 0], [0, -Infinity], [0, 0]]);
+    const lp = values(mvn.logProb(xy));
+    expect(lp.slice(0, 2)).to.deep.equal([-Infinity, -Infinity]);
+    expect(lp[2]).to.be.closeTo(-Math.log(2 * Math.PI), 1e-6);
+    tf.dispose([x, xy]);
+  });
+
+  it('a NaN value is an error naming the method and x', () => {
+    const x = tf.tensor1d([0, NaN]);
+    expect(() => new Normal(0, 1).logProb(x)).to.throw('Normal.logProb: x must not contain NaN');
+    expect(() => new Bernoulli({ probs: 0.5 }).logProb(x)).to.throw('Bernoulli.logProb: x must not contain NaN');
+    expect(() => new Categorical({ probs: [0.5, 0.5] }).logProb(x)).to.throw('Categorical.logProb: x must not contain NaN');
+    x.dispose();
+  });
+});
+
+describe('distributions: KL between mismatched distributions', () => {
+  it('klMonteCarlo(Normal ‖ Bernoulli) is an error: the supports differ (it returned a negative KL)', () => {
+    expect(() => klMonteCarlo(new Normal(0, 1), new Bernoulli({ probs: 0.5 }), rng(1), 100)).to.throw('klMonteCarlo: the supports differ');
+    expect(() => kl(new Bernoulli({ probs: 0.5 }), new Normal(0, 1))).to.throw('kl: the supports differ');
+  });
+
+  it('klMonteCarlo where q has mass outside p’s support is +∞ with se 0, not NaN', () => {
+    const e = klMonteCarlo(new Normal(0, 1), new Uniform(0, 1), rng(2), 50);
+    expect(Array.from(e.estimate)).to.deep.equal([Infinity]);
+    expect(Array.from(e.se)).to.deep.equal([0]);
+  });
+
+  it('mismatched event shapes are an error naming both shapes (not a raw broadcast error)', () => {
+    const q = new Normal([0, 0], [1, 1], { eventDims: 1 });
+    const p = new Normal([0, 0, 0], [1, 1, 1], { eventDims: 1 });
+    expect(() => kl(q, p)).to.throw('kl: q has event shape [2] and p has event shape [3]');
+    expect(() => klMonteCarlo(q, p, rng(1), 10)).to.throw('klMonteCarlo: q has event shape [2] and p has event shape [3]');
+    const a = new Bernoulli({ logits: [0, 0] }), b = new Bernoulli({ logits: [0, 0, 0] });
+    expect(() => kl(a, b)).to.throw('kl: q has batch shape [2] and p has batch shape [3], which do not broadcast');
+  });
+});
+
+describe('distributions: malformed parameters', () => {
+  it('an empty probs or logits is an error naming the argument (it was a sum-to-1 error over garbage)', () => {
+    expect(() => new Categorical({ probs: [] })).to.throw('Categorical: probs must be non-empty with a last axis of categories, got shape [0]');
+    expect(() => new Categorical({ logits: [] })).to.throw('Categorical: logits must be non-empty');
+  });
+});
