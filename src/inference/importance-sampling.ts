@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../random/rng';
 import { Distribution } from '../distributions/distribution';
 import { logSumExp64 } from '../math/log-space';
+import { integerAtLeast, noNaNLogValues } from '../validation/arguments';
 
 /** Diagnostics of a set of log-weights. */
 export interface WeightDiagnostics {
@@ -20,11 +21,21 @@ export interface WeightDiagnostics {
   n: number;
 }
 
+/**
+ * ESS, largest normalized weight and log-weight moments of a set of log-weights. NaN is an error; so is
+ * +∞ (an infinite weight: the proposal has no density where the target has some, and every summary would
+ * be NaN); −∞ is a weight of 0 and fine, unless every weight is 0.
+ */
 export function weightDiagnostics(logWeights: ArrayLike<number>): WeightDiagnostics {
+  return diagnose(logWeights, 'weightDiagnostics');
+}
+
+function diagnose(logWeights: ArrayLike<number>, fn: string): WeightDiagnostics {
   const n = logWeights.length;
-  if (n === 0) throw new Error('weightDiagnostics: no log-weights');
+  if (n === 0) throw new Error(`${fn}: logWeights must not be empty`);
+  noNaNLogValues(logWeights, fn, 'logWeights');
   const lse = logSumExp64(logWeights);
-  if (lse === -Infinity) throw new Error('weightDiagnostics: every weight is zero (all log-weights −∞): the proposal misses the target');
+  if (lse === -Infinity) throw new Error(`${fn}: every weight is zero (all log-weights −∞): the proposal misses the target`);
   const doubled = Array.from(logWeights, (v) => 2 * v);
   const ess = Math.exp(2 * lse - logSumExp64(doubled));
   let maxW = -Infinity, mean = 0;
@@ -32,6 +43,13 @@ export function weightDiagnostics(logWeights: ArrayLike<number>): WeightDiagnost
   mean /= n;
   let ss = 0;
   for (let i = 0; i < n; i++) ss += (logWeights[i] - mean) ** 2;
+  // a log-weight of −∞ makes the mean and sd of the log-weights −∞ and NaN; they describe the finite ones then
+  if (mean === -Infinity) {
+    const finite = Array.from(logWeights).filter(Number.isFinite);
+    mean = finite.length ? finite.reduce((a, b) => a + b, 0) / finite.length : -Infinity;
+    ss = finite.reduce((a, v) => a + (v - mean) ** 2, 0);
+    return { ess, maxWeight: Math.exp(maxW - lse), logWeightMean: mean, logWeightSd: Math.sqrt(ss / Math.max(1, finite.length - 1)), n };
+  }
   return { ess, maxWeight: Math.exp(maxW - lse), logWeightMean: mean, logWeightSd: Math.sqrt(ss / Math.max(1, n - 1)), n };
 }
 
@@ -52,24 +70,33 @@ export interface ImportanceSamplingArgs {
   selfNormalized?: boolean;
 }
 
-function drawLogWeights(logTarget: (z: tf.Tensor) => tf.Tensor, proposal: Distribution, rng: Rng, n: number, f?: (z: tf.Tensor) => tf.Tensor) {
-  if (!Number.isInteger(n) || n < 2) throw new Error(`importance sampling: n must be an integer ≥ 2, got ${n}`);
-  if (proposal.batchShape.length !== 0) throw new Error(`importance sampling: the proposal must have batch shape [], got [${proposal.batchShape}]`);
+function drawLogWeights(fn: string, logTarget: (z: tf.Tensor) => tf.Tensor, proposal: Distribution, rng: Rng, n: number, f?: (z: tf.Tensor) => tf.Tensor) {
+  integerAtLeast(n, 2, fn, 'n');
+  if (typeof logTarget !== 'function') throw new Error(`${fn}: the log target must be a function z → log p(z), got ${typeof logTarget}`);
+  if (f !== undefined && typeof f !== 'function') throw new Error(`${fn}: f must be a function z → f(z), got ${typeof f}`);
+  if (!proposal || typeof proposal.sample !== 'function') throw new Error(`${fn}: proposal must be a distribution`);
+  if (proposal.batchShape.length !== 0) throw new Error(`${fn}: the proposal must have batch shape [], got [${proposal.batchShape}]`);
   const [lw, fv] = tf.tidy(() => {
     const z = proposal.sample(rng, n);
     const logw = tf.sub(logTarget(z), proposal.logProb(z));
-    if (logw.shape.join() !== String(n)) throw new Error(`importance sampling: logTarget must return shape [${n}], got [${logw.shape}]`);
-    return [logw, f ? f(z) : tf.zeros([n])];
+    if (logw.shape.join() !== String(n)) throw new Error(`${fn}: the log target must return shape [${n}], got [${logw.shape}]`);
+    const values = f ? f(z) : tf.zeros([n]);
+    if (values.shape.join() !== String(n)) throw new Error(`${fn}: f must return shape [${n}], got [${values.shape}]`);
+    return [logw, values];
   });
   const out = { logWeights: Float64Array.from(lw.dataSync()), values: Float64Array.from(fv.dataSync()) };
   tf.dispose([lw, fv]);
+  // named after the user's pieces: a NaN or +∞ here comes from the target or the proposal's logProb
+  noNaNLogValues(out.logWeights, fn, 'logWeights (log target − proposal.logProb)');
+  out.values.forEach((v, i) => { if (Number.isNaN(v)) throw new Error(`${fn}: f(z) must not be NaN, got NaN at index ${i}`); });
   return out;
 }
 
 /** E_p[f] by importance sampling from `proposal`, with standard error and weight diagnostics (D10). */
 export function importanceSampling(args: ImportanceSamplingArgs): ImportanceEstimate {
-  const { logWeights, values } = drawLogWeights(args.logTarget, args.proposal, args.rng, args.n, args.f);
-  const diag = weightDiagnostics(logWeights);
+  if (!args || typeof args !== 'object') throw new Error('importanceSampling: expected { logTarget, f, proposal, rng, n }');
+  const { logWeights, values } = drawLogWeights('importanceSampling', args.logTarget, args.proposal, args.rng, args.n, args.f);
+  const diag = diagnose(logWeights, 'importanceSampling');
   const n = args.n;
   if (args.selfNormalized) {
     const lse = logSumExp64(logWeights);
@@ -99,8 +126,8 @@ export interface LogMarginalEstimate extends WeightDiagnostics {
  * With q the exact posterior every weight equals p(x) (zero variance, D13).
  */
 export function logMarginalIS(logJoint: (z: tf.Tensor) => tf.Tensor, proposal: Distribution, rng: Rng, n: number): LogMarginalEstimate {
-  const { logWeights } = drawLogWeights(logJoint, proposal, rng, n);
-  const diag = weightDiagnostics(logWeights);
+  const { logWeights } = drawLogWeights('logMarginalIS', logJoint, proposal, rng, n);
+  const diag = diagnose(logWeights, 'logMarginalIS');
   const logEstimate = logSumExp64(logWeights) - Math.log(n);
   const rel = Array.from(logWeights, (l) => Math.exp(l - logEstimate));
   const sd = Math.sqrt(rel.reduce((a, r) => a + (r - 1) ** 2, 0) / (n - 1));

@@ -1,5 +1,7 @@
 // Stable log-space primitives. Finite wherever the math is finite; exactly −Infinity where the math is
-// −∞ (e.g. logSumExp of all −∞), never NaN from ∞ − ∞.
+// −∞ (e.g. logSumExp of all −∞), +∞ where an entry is +∞, never NaN from ∞ − ∞. The tensor versions do not
+// read their input (no sync in training loops): a NaN entry makes only its own slice NaN. The float64
+// versions read every value and reject NaN.
 import * as tf from '@tensorflow/tfjs-core';
 
 /** log Σ_i exp(x_i) along `axis` = m + log Σ exp(x_i − m), m = max x (0 when m is not finite). */
@@ -29,8 +31,13 @@ export function logSigmoid(x: tf.Tensor): tf.Tensor {
   return tf.tidy(() => tf.neg(softplus(tf.neg(x))));
 }
 
-/** float64 reference of logSumExp over an array. */
+/** float64 reference of logSumExp over an array. NaN is an error; +∞ gives +∞ and an empty array −∞ (log 0). */
 export function logSumExp64(xs: ArrayLike<number>): number {
+  return logSumExp64Checked(xs, 'logSumExp64');
+}
+
+function logSumExp64Checked(xs: ArrayLike<number>, fn: string): number {
+  for (let i = 0; i < xs.length; i++) if (Number.isNaN(xs[i])) throw new Error(`${fn}: xs must not contain NaN, got NaN at index ${i}`);
   let m = -Infinity;
   for (let i = 0; i < xs.length; i++) m = Math.max(m, xs[i]);
   if (!Number.isFinite(m)) return m;
@@ -39,10 +46,10 @@ export function logSumExp64(xs: ArrayLike<number>): number {
   return m + Math.log(s);
 }
 
-/** float64 reference of logMeanExp over an array. */
+/** float64 reference of logMeanExp over an array. NaN and an empty array are errors; +∞ gives +∞. */
 export function logMeanExp64(xs: ArrayLike<number>): number {
-  if (xs.length === 0) throw new Error('logMeanExp64: empty array');
-  return logSumExp64(xs) - Math.log(xs.length);
+  if (xs.length === 0) throw new Error('logMeanExp64: xs must not be empty');
+  return logSumExp64Checked(xs, 'logMeanExp64') - Math.log(xs.length);
 }
 
 /** float64 reference of softplus. */
