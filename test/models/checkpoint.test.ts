@@ -1,6 +1,7 @@
 // Checkpoints under what goes wrong in practice: tfjs's own Adam, corrupted bytes, interrupted saves.
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'chai';
+import { spawnSync } from 'child_process';
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
@@ -47,5 +48,58 @@ describe('models/checkpoint', () => {
     expect(FusedAdam.isFusedAdam(tfjsAdam)).to.equal(false);
     expect(FusedAdam.isFusedAdam(new FusedAdam(1e-3))).to.equal(true);
     tfjsAdam.dispose();
+  });
+
+  /** A checkpoint of two small tensors in a fresh directory; returns the file. */
+  function smallCheckpoint(name: string): string {
+    const a = tf.tensor1d([1, 2, 3]), b = tf.tensor2d([[0.5, -0.5]]);
+    const file = writeCheckpoint(path.join(tmp, name), { meta: { epoch: 7, note: 'x' }, tensors: [{ name: 'a', tensor: a }, { name: 'b', tensor: b }] });
+    tf.dispose([a, b]);
+    return file;
+  }
+
+  it('a corrupt byte in the JSON header is an error naming the file and the reason (not a bare SyntaxError)', () => {
+    const file = smallCheckpoint('corrupt-json');
+    const buf = fs.readFileSync(file);
+    buf[8] = '}'.charCodeAt(0); // the header's opening brace
+    fs.writeFileSync(file, buf);
+    const before = tf.memory().numTensors;
+    expect(() => readCheckpoint(file)).to.throw(`readCheckpoint: ${file} has a corrupt header (`);
+    expect(tf.memory().numTensors).to.equal(before);
+  });
+
+  it('an altered weight byte is caught by the checksum (it loaded silently, possibly as NaN)', () => {
+    const file = smallCheckpoint('altered-weight');
+    const buf = fs.readFileSync(file);
+    buf[buf.length - 1] = 0xff; // the last float's high byte: now NaN
+    fs.writeFileSync(file, buf);
+    const before = tf.memory().numTensors;
+    expect(() => readCheckpoint(file)).to.throw(`readCheckpoint: ${file} is corrupt: its weights do not match the sha256 checksum`);
+    expect(tf.memory().numTensors).to.equal(before);
+  });
+
+  it('an intact checkpoint still reads back exactly', () => {
+    const back = readCheckpoint(smallCheckpoint('intact'));
+    expect(back.meta).to.deep.equal({ epoch: 7, note: 'x' });
+    expect(values(back.tensors.get('a')!)).to.deep.equal([1, 2, 3]);
+    expect(values(back.tensors.get('b')!)).to.deep.equal([0.5, -0.5]);
+    back.tensors.forEach((t) => t.dispose());
+  });
+
+  it('the next save removes the temporary file an interrupted save left behind', () => {
+    const file = smallCheckpoint('interrupted');
+    const dir = path.dirname(file);
+    // a process that has exited: its save was interrupted
+    const deadPid = spawnSync(process.execPath, ['-e', '']).pid;
+    const stale = path.join(dir, `${CHECKPOINT_FILE}.${deadPid}.tmp`);
+    fs.writeFileSync(stale, Buffer.alloc(1 << 16));
+    // a save that fails before its rename cleans up after itself too
+    const t = tf.tensor1d([4]);
+    expect(() => writeCheckpoint(dir, { meta: {}, tensors: [{ name: 'a', tensor: t }] }, { beforeRename: () => { throw new Error('simulated crash'); } })).to.throw('simulated crash');
+    expect(fs.existsSync(stale), 'stale temporary removed').to.equal(false);
+    expect(fs.readdirSync(dir)).to.deep.equal([CHECKPOINT_FILE]);
+    writeCheckpoint(dir, { meta: {}, tensors: [{ name: 'a', tensor: t }] });
+    expect(fs.readdirSync(dir)).to.deep.equal([CHECKPOINT_FILE]);
+    t.dispose();
   });
 });
