@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { distributionBundle } from '../display/rich-values';
 import { Rng } from '../random/rng';
 import { logSigmoid, softplus } from '../math/log-space';
-import { Distribution, SupportKind, TensorLike, asTensor, broadcastMask, checkValue, requireAll, sampleShape } from './distribution';
+import { Distribution, SupportKind, TensorLike, asTensor, broadcastMask, checkValue, orDispose, requireAll, requireNonEmpty, sampleShape } from './distribution';
 import { checkKLShapes, registerKL } from './kl';
 
 export class Bernoulli implements Distribution {
@@ -24,14 +24,19 @@ export class Bernoulli implements Distribution {
       const p = asTensor(params.probs, 'Bernoulli: probs');
       // only the logits are kept: p is freed unless it is the caller's own tensor
       try {
+        requireNonEmpty(p, 'Bernoulli: probs');
         if (options.validate ?? true) requireAll(p, (v) => v >= 0 && v <= 1, 'Bernoulli: probs must be in [0, 1]');
         this.logits = tf.tidy(() => tf.sub(tf.log(p), tf.log1p(tf.neg(p))));
       } finally {
         if (p !== params.probs) p.dispose();
       }
     } else {
-      this.logits = asTensor(params.logits!, 'Bernoulli: logits');
-      if (options.validate ?? true) requireAll(this.logits, (v) => !Number.isNaN(v), 'Bernoulli: logits must not be NaN');
+      const given = params.logits!;
+      this.logits = asTensor(given, 'Bernoulli: logits');
+      orDispose([{ tensor: this.logits, given }], () => {
+        requireNonEmpty(this.logits, 'Bernoulli: logits');
+        if (options.validate ?? true) requireAll(this.logits, (v) => !Number.isNaN(v), 'Bernoulli: logits must not be NaN');
+      });
     }
     this.batchShape = this.logits.shape;
   }
@@ -41,7 +46,7 @@ export class Bernoulli implements Distribution {
   }
 
   sample(rng: Rng, n?: number): tf.Tensor {
-    const shape = sampleShape(n, this.batchShape);
+    const shape = sampleShape(n, this.batchShape, 'Bernoulli.sample');
     return tf.tidy(() => tf.cast(tf.less(rng.uniform(shape), tf.sigmoid(this.logits)), 'float32'));
   }
 

@@ -28,7 +28,7 @@ export class Categorical implements Distribution {
 
   /** Integer-valued float32 samples [n, ...batch] by Gumbel-max. */
   sample(rng: Rng, n?: number): tf.Tensor {
-    const shape = sampleShape(n, [...this.batchShape, this.numCategories]);
+    const shape = sampleShape(n, [...this.batchShape, this.numCategories], 'Categorical.sample');
     return tf.tidy(() => tf.cast(tf.argMax(tf.add(this.logProbs, rng.gumbel(shape)), -1), 'float32'));
   }
 

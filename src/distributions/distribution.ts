@@ -93,10 +93,29 @@ export function requireAll(t: tf.Tensor, ok: (v: number) => boolean, message: st
   }
 }
 
-export function sampleShape(n: number | undefined, shape: number[]): number[] {
+/** [n, ...shape], or shape without n; `fn` (e.g. 'Normal.sample') names the method in the error. */
+export function sampleShape(n: number | undefined, shape: number[], fn = 'sample'): number[] {
   if (n === undefined) return shape;
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`sample: n must be a positive integer, got ${n}`);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${fn}: n must be a positive integer, got ${n}`);
   return [n, ...shape];
+}
+
+/** Throws, naming the argument, when a parameter tensor has no entries (a distribution over nothing). */
+export function requireNonEmpty(t: tf.Tensor, name: string): void {
+  if (t.size === 0) throw new Error(`${name} must not be empty, got shape [${t.shape}]`);
+}
+
+/**
+ * Runs a constructor's checks; if one throws, frees the tensors the constructor made from the caller's
+ * numbers (those not identical to an argument), so a rejected distribution leaves nothing behind.
+ */
+export function orDispose<T>(made: { tensor: tf.Tensor; given: unknown }[], body: () => T): T {
+  try {
+    return body();
+  } catch (e) {
+    for (const { tensor, given } of made) if (tensor !== given && !tensor.isDisposed) tensor.dispose();
+    throw e;
+  }
 }
 
 /**

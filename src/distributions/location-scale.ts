@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { distributionBundle } from '../display/rich-values';
 import { stopGradient } from '../math/stop-gradient';
 import { Rng } from '../random/rng';
-import { Distribution, SupportKind, TensorLike, asTensor, broadcastShapes, checkValue, requireAll, sampleShape, sumLast } from './distribution';
+import { Distribution, SupportKind, TensorLike, asTensor, broadcastShapes, checkValue, orDispose, requireAll, requireNonEmpty, sampleShape, sumLast } from './distribution';
 
 export interface LocationScaleOptions {
   /** Number of trailing axes that form one event (default 0: scalar events). */
@@ -27,17 +27,23 @@ export abstract class LocationScale implements Distribution {
   constructor(loc: TensorLike, scale: TensorLike, options: LocationScaleOptions = {}) {
     const name = this.constructor.name;
     this.loc = asTensor(loc, `${name}: loc`);
-    this.scale = asTensor(scale, `${name}: scale`);
-    const shape = broadcastShapes(this.loc.shape, this.scale.shape, [`${name}: loc`, 'scale']);
-    const k = options.eventDims ?? 0;
-    if (!Number.isInteger(k) || k < 0 || k > shape.length) {
-      throw new Error(`${name}: eventDims must be an integer in [0, ${shape.length}], got ${k}`);
-    }
+    this.scale = orDispose([{ tensor: this.loc, given: loc }], () => asTensor(scale, `${name}: scale`));
     this.validate = options.validate ?? true;
-    if (this.validate) {
-      requireAll(this.scale, (v) => v > 0 && Number.isFinite(v), `${name}: scale must be positive and finite`);
-      requireAll(this.loc, Number.isFinite, `${name}: loc must be finite`);
-    }
+    const shape = orDispose([{ tensor: this.loc, given: loc }, { tensor: this.scale, given: scale }], () => {
+      const s = broadcastShapes(this.loc.shape, this.scale.shape, [`${name}: loc`, 'scale']);
+      const k = options.eventDims ?? 0;
+      if (!Number.isInteger(k) || k < 0 || k > s.length) {
+        throw new Error(`${name}: eventDims must be an integer in [0, ${s.length}], got ${k}`);
+      }
+      if (this.validate) {
+        requireNonEmpty(this.loc, `${name}: loc`);
+        requireNonEmpty(this.scale, `${name}: scale`);
+        requireAll(this.scale, (v) => v > 0 && Number.isFinite(v), `${name}: scale must be positive and finite`);
+        requireAll(this.loc, Number.isFinite, `${name}: loc must be finite`);
+      }
+      return s;
+    });
+    const k = options.eventDims ?? 0;
     this.eventDims = k;
     this.batchShape = shape.slice(0, shape.length - k);
     this.eventShape = shape.slice(shape.length - k);
@@ -53,11 +59,12 @@ export abstract class LocationScale implements Distribution {
   protected abstract readonly standardMoments: { mean?: number; variance?: number };
 
   rsample(rng: Rng, n?: number): tf.Tensor {
-    const shape = sampleShape(n, [...this.batchShape, ...this.eventShape]);
+    const shape = sampleShape(n, [...this.batchShape, ...this.eventShape], `${this.constructor.name}.rsample`);
     return tf.tidy(() => tf.add(this.loc, tf.mul(this.scale, this.standardSample(rng, shape))));
   }
 
   sample(rng: Rng, n?: number): tf.Tensor {
+    sampleShape(n, [], `${this.constructor.name}.sample`);
     return tf.tidy(() => stopGradient(this.rsample(rng, n)));
   }
 

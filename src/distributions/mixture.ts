@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { distributionBundle } from '../display/rich-values';
 import { Rng } from '../random/rng';
 import { logSumExp } from '../math/log-space';
-import { Distribution, SupportKind, TensorLike, asTensor, broadcastShapes, checkValue, normalizedLogProbs, requireAll, sampleShape, sumLast } from './distribution';
+import { Distribution, SupportKind, TensorLike, asTensor, broadcastShapes, checkValue, normalizedLogProbs, orDispose, requireAll, sampleShape, sumLast } from './distribution';
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
@@ -22,20 +22,27 @@ export class MixtureOfGaussians implements Distribution {
   /** Give exactly one of weights (probabilities, summing to 1) and logits. */
   constructor(params: { weights?: TensorLike; logits?: TensorLike; means: TensorLike; scales: TensorLike }, options: { validate?: boolean } = {}) {
     this.means = asTensor(params.means, 'MixtureOfGaussians: means');
-    this.scales = asTensor(params.scales, 'MixtureOfGaussians: scales');
-    if (this.means.rank < 1) throw new Error('MixtureOfGaussians: means must have shape [K, ...event]');
-    const shape = broadcastShapes(this.means.shape, this.scales.shape, ['MixtureOfGaussians: means', 'scales']);
-    if (shape.join() !== this.means.shape.join()) throw new Error(`MixtureOfGaussians: scales [${this.scales.shape}] must broadcast to means [${this.means.shape}]`);
-    this.numComponents = this.means.shape[0];
-    this.eventShape = this.means.shape.slice(1);
     const validate = options.validate ?? true;
     this.validate = validate;
-    const logits = normalizedLogProbs(params.weights, params.logits, 'MixtureOfGaussians', 'weights', validate);
-    if (logits.rank !== 1 || logits.shape[0] !== this.numComponents) {
-      throw new Error(`MixtureOfGaussians: weights/logits must have shape [${this.numComponents}], got [${logits.shape}]`);
-    }
-    if (validate) requireAll(this.scales, (v) => v > 0 && Number.isFinite(v), 'MixtureOfGaussians: scales must be positive and finite');
-    this.logWeights = logits;
+    this.scales = orDispose([{ tensor: this.means, given: params.means }], () => asTensor(params.scales, 'MixtureOfGaussians: scales'));
+    const made = [{ tensor: this.means, given: params.means }, { tensor: this.scales, given: params.scales }];
+    this.numComponents = this.means.shape[0];
+    this.eventShape = this.means.shape.slice(1);
+    this.logWeights = orDispose(made, () => {
+      if (this.means.rank < 1) throw new Error('MixtureOfGaussians: means must have shape [K, ...event]');
+      const shape = broadcastShapes(this.means.shape, this.scales.shape, ['MixtureOfGaussians: means', 'scales']);
+      if (shape.join() !== this.means.shape.join()) throw new Error(`MixtureOfGaussians: scales [${this.scales.shape}] must broadcast to means [${this.means.shape}]`);
+      if (validate) {
+        requireAll(this.scales, (v) => v > 0 && Number.isFinite(v), 'MixtureOfGaussians: scales must be positive and finite');
+        requireAll(this.means, Number.isFinite, 'MixtureOfGaussians: means must be finite');
+      }
+      const logits = normalizedLogProbs(params.weights, params.logits, 'MixtureOfGaussians', 'weights', validate);
+      if (logits.rank !== 1 || logits.shape[0] !== this.numComponents) {
+        logits.dispose();
+        throw new Error(`MixtureOfGaussians: weights/logits must have shape [${this.numComponents}], got [${logits.shape}]`);
+      }
+      return logits;
+    });
   }
 
   /** log π_k + log N(x; μ_k, σ_k²) for every component: [...sample, K]. */
@@ -62,6 +69,7 @@ export class MixtureOfGaussians implements Distribution {
 
   /** Ancestral sampling: z ~ Categorical(π), then x ~ N(μ_z, σ_z²). Returns x; see sampleWithComponents for z. */
   sample(rng: Rng, n?: number): tf.Tensor {
+    sampleShape(n, [], 'MixtureOfGaussians.sample');
     const { x, z } = this.sampleWithComponents(rng, n ?? 1);
     z.dispose();
     if (n === undefined) { const squeezed = tf.squeeze(x, [0]); x.dispose(); return squeezed; }
@@ -70,7 +78,7 @@ export class MixtureOfGaussians implements Distribution {
 
   /** Pairs (z, x) from z ~ p(z), x ~ p(x | z) (D01): z [n], x [n, ...event]. */
   sampleWithComponents(rng: Rng, n: number): { x: tf.Tensor; z: tf.Tensor } {
-    sampleShape(n, []);
+    sampleShape(n, [], 'MixtureOfGaussians.sample');
     const logW = this.logWeights.dataSync();
     const z = Array.from({ length: n }, () => {
       let best = -Infinity, arg = 0;

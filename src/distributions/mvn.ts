@@ -6,7 +6,7 @@ import { distributionBundle } from '../display/rich-values';
 import { stopGradient } from '../math/stop-gradient';
 import { Rng } from '../random/rng';
 import { Matrix, MatrixLike, cholesky, inv, toMatrix } from '../math/linalg64';
-import { Distribution, SupportKind, TensorLike, asTensor, broadcastMask, checkValue, sampleShape } from './distribution';
+import { Distribution, SupportKind, TensorLike, asTensor, broadcastMask, checkValue, orDispose, requireAll, sampleShape } from './distribution';
 import { checkKLShapes, registerKL } from './kl';
 
 export class MultivariateNormal implements Distribution {
@@ -15,8 +15,8 @@ export class MultivariateNormal implements Distribution {
   readonly eventShape: number[];
   readonly support: SupportKind = 'continuous';
   /** L with Σ = LLᵀ, float64. */
-  readonly scaleTril64: Matrix;
-  readonly covariance64: Matrix;
+  readonly scaleTril64!: Matrix;
+  readonly covariance64!: Matrix;
   /** log|Σ|. */
   readonly logDet: number;
   private readonly scaleTrilT: tf.Tensor2D;
@@ -25,25 +25,9 @@ export class MultivariateNormal implements Distribution {
   /** Give exactly one of covariance Σ and scaleTril L (lower triangular, positive diagonal). */
   constructor(params: { loc: TensorLike; covariance?: MatrixLike; scaleTril?: MatrixLike }) {
     this.loc = asTensor(params.loc, 'MultivariateNormal: loc');
-    if (this.loc.rank < 1) throw new Error('MultivariateNormal: loc must have shape [...batch, d]');
+    // the checks (and the float64 factorization) run before any other tensor is made
+    orDispose([{ tensor: this.loc, given: params.loc }], () => this.factor(params));
     const d = this.loc.shape[this.loc.rank - 1];
-    if ((params.covariance === undefined) === (params.scaleTril === undefined)) {
-      throw new Error('MultivariateNormal: give exactly one of covariance and scaleTril');
-    }
-    if (params.covariance !== undefined) {
-      this.covariance64 = toMatrix(params.covariance, 'MultivariateNormal: covariance');
-      if (this.covariance64.rows !== d) throw new Error(`MultivariateNormal: covariance is ${this.covariance64.rows}×${this.covariance64.columns}, loc has d = ${d}`);
-      this.scaleTril64 = cholesky(this.covariance64, 'MultivariateNormal: covariance');
-    } else {
-      const l = toMatrix(params.scaleTril!, 'MultivariateNormal: scaleTril');
-      if (l.rows !== d || l.columns !== d) throw new Error(`MultivariateNormal: scaleTril must be ${d}×${d}`);
-      for (let i = 0; i < d; i++) {
-        if (!(l.get(i, i) > 0)) throw new Error('MultivariateNormal: scaleTril must have a positive diagonal');
-        for (let j = i + 1; j < d; j++) if (l.get(i, j) !== 0) throw new Error('MultivariateNormal: scaleTril must be lower triangular');
-      }
-      this.scaleTril64 = l;
-      this.covariance64 = l.mmul(l.transpose());
-    }
     let logDet = 0;
     for (let i = 0; i < d; i++) logDet += 2 * Math.log(this.scaleTril64.get(i, i));
     this.logDet = logDet;
@@ -53,17 +37,43 @@ export class MultivariateNormal implements Distribution {
     this.eventShape = [d];
   }
 
+  /** Checks loc and the covariance (or scaleTril) and sets the float64 factors. */
+  private factor(params: { loc: TensorLike; covariance?: MatrixLike; scaleTril?: MatrixLike }): void {
+    if (this.loc.rank < 1 || this.loc.size === 0) throw new Error(`MultivariateNormal: loc must have shape [...batch, d] with d ≥ 1, got [${this.loc.shape}]`);
+    requireAll(this.loc, Number.isFinite, 'MultivariateNormal: loc must be finite');
+    const d = this.loc.shape[this.loc.rank - 1];
+    if ((params.covariance === undefined) === (params.scaleTril === undefined)) {
+      throw new Error('MultivariateNormal: give exactly one of covariance and scaleTril');
+    }
+    if (params.covariance !== undefined) {
+      const cov = toMatrix(params.covariance, 'MultivariateNormal: covariance');
+      if (cov.rows !== d) throw new Error(`MultivariateNormal: covariance is ${cov.rows}×${cov.columns}, loc has d = ${d}`);
+      (this as { covariance64: Matrix }).covariance64 = cov;
+      (this as { scaleTril64: Matrix }).scaleTril64 = cholesky(cov, 'MultivariateNormal: covariance');
+    } else {
+      const l = toMatrix(params.scaleTril!, 'MultivariateNormal: scaleTril');
+      if (l.rows !== d || l.columns !== d) throw new Error(`MultivariateNormal: scaleTril must be ${d}×${d}`);
+      for (let i = 0; i < d; i++) {
+        if (!(l.get(i, i) > 0)) throw new Error('MultivariateNormal: scaleTril must have a positive diagonal');
+        for (let j = i + 1; j < d; j++) if (l.get(i, j) !== 0) throw new Error('MultivariateNormal: scaleTril must be lower triangular');
+      }
+      (this as { scaleTril64: Matrix }).scaleTril64 = l;
+      (this as { covariance64: Matrix }).covariance64 = l.mmul(l.transpose());
+    }
+  }
+
   get dim(): number {
     return this.eventShape[0];
   }
 
   /** μ + εLᵀ, ε ~ N(0, I): reparameterized in loc. */
   rsample(rng: Rng, n?: number): tf.Tensor {
-    const shape = sampleShape(n, [...this.batchShape, this.dim]);
+    const shape = sampleShape(n, [...this.batchShape, this.dim], 'MultivariateNormal.rsample');
     return tf.tidy(() => tf.add(this.loc, matmulLast(rng.normal(shape), this.scaleTrilT)));
   }
 
   sample(rng: Rng, n?: number): tf.Tensor {
+    sampleShape(n, [], 'MultivariateNormal.sample');
     return tf.tidy(() => stopGradient(this.rsample(rng, n)));
   }
 

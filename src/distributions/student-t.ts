@@ -6,6 +6,10 @@ import { digamma, logGamma } from '../math/special';
 import { TensorLike } from './distribution';
 import { LocationScale, LocationScaleOptions } from './location-scale';
 
+function requireDf(df: number): void {
+  if (!(df > 0) || !Number.isFinite(df)) throw new Error(`StudentT: df must be positive and finite, got ${df}`);
+}
+
 export class StudentT extends LocationScale {
   readonly df: number;
   protected readonly standardEntropy: number;
@@ -13,8 +17,8 @@ export class StudentT extends LocationScale {
   private readonly logNorm: number;
 
   constructor(df: number, loc: TensorLike, scale: TensorLike, options: LocationScaleOptions = {}) {
-    super(loc, scale, options);
-    if (!(df > 0) || !Number.isFinite(df)) throw new Error(`StudentT: df must be positive and finite, got ${df}`);
+    // df is checked before super() makes any tensor, so a bad df leaves none behind
+    super((requireDf(df), loc), scale, options);
     this.df = df;
     this.logNorm = logGamma((df + 1) / 2) - logGamma(df / 2) - 0.5 * Math.log(df * Math.PI);
     // H = (ν+1)/2 [ψ((ν+1)/2) − ψ(ν/2)] + log(√ν B(ν/2, ½))

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { distributionBundle } from '../display/rich-values';
 import { stopGradient } from '../math/stop-gradient';
 import { Rng } from '../random/rng';
-import { Distribution, SupportKind, TensorLike, asTensor, broadcastShapes, checkValue, requireAll, sampleShape } from './distribution';
+import { Distribution, SupportKind, TensorLike, asTensor, broadcastShapes, checkValue, orDispose, requireAll, requireNonEmpty, sampleShape } from './distribution';
 
 export class Uniform implements Distribution {
   readonly low: tf.Tensor;
@@ -15,25 +15,32 @@ export class Uniform implements Distribution {
 
   constructor(low: TensorLike, high: TensorLike, options: { validate?: boolean } = {}) {
     this.low = asTensor(low, 'Uniform: low');
-    this.high = asTensor(high, 'Uniform: high');
-    this.batchShape = broadcastShapes(this.low.shape, this.high.shape, ['Uniform: low', 'high']);
+    this.high = orDispose([{ tensor: this.low, given: low }], () => asTensor(high, 'Uniform: high'));
     this.validate = options.validate ?? true;
-    if (this.validate) {
-      const width = tf.sub(this.high, this.low);
-      try {
-        requireAll(width, (v) => v > 0 && Number.isFinite(v), 'Uniform: high − low must be positive and finite');
-      } finally {
-        width.dispose();
+    this.batchShape = orDispose([{ tensor: this.low, given: low }, { tensor: this.high, given: high }], () => {
+      const shape = broadcastShapes(this.low.shape, this.high.shape, ['Uniform: low', 'high']);
+      if (this.validate) {
+        requireNonEmpty(this.low, 'Uniform: low');
+        requireNonEmpty(this.high, 'Uniform: high');
+        requireAll(this.low, (v) => !Number.isNaN(v), 'Uniform: low must not be NaN');
+        const width = tf.sub(this.high, this.low);
+        try {
+          requireAll(width, (v) => v > 0 && Number.isFinite(v), 'Uniform: high − low must be positive and finite');
+        } finally {
+          width.dispose();
+        }
       }
-    }
+      return shape;
+    });
   }
 
   rsample(rng: Rng, n?: number): tf.Tensor {
-    const shape = sampleShape(n, this.batchShape);
+    const shape = sampleShape(n, this.batchShape, 'Uniform.rsample');
     return tf.tidy(() => tf.add(this.low, tf.mul(tf.sub(this.high, this.low), rng.uniform(shape))));
   }
 
   sample(rng: Rng, n?: number): tf.Tensor {
+    sampleShape(n, [], 'Uniform.sample');
     return tf.tidy(() => stopGradient(this.rsample(rng, n)));
   }
 

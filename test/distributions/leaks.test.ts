@@ -16,8 +16,10 @@ describe('distributions: no tensor outlives a sample', () => {
     const logits = tf.tensor1d([0, 1, 2]);
     expectNoLeak(() => gumbelMax(logits, rng(1), 4));
     expectNoLeak(() => gumbelSoftmax(logits, 0.5, rng(1), 4));
-    expectNoLeak(() => dynamicBinarize(logits, rng(1)));
     logits.dispose();
+    const probs = tf.tensor1d([0, 0.3, 1]);
+    expectNoLeak(() => dynamicBinarize(probs, rng(1)));
+    probs.dispose();
   });
 });
 
