@@ -18,6 +18,11 @@ export function checkClose(name: string, lhs: number, rhs: number, options: Clos
   if (!(rtol >= 0) || !(atol >= 0)) throw new Error('checkClose: rtol and atol must be non-negative');
   const tolerance = atol + rtol * Math.abs(rhs);
   const error = lhs === rhs ? 0 : Math.abs(lhs - rhs);
+  // a NaN side fails with an infinite error (a NaN error would read as "no number" in the table)
+  if (Number.isNaN(error)) {
+    const which = Number.isNaN(lhs) ? (Number.isNaN(rhs) ? 'lhs and rhs are NaN' : 'lhs is NaN') : 'rhs is NaN';
+    return { id: options.id, name, method: options.method ?? 'exact', lhs, rhs, error: Infinity, tolerance, pass: false, note: options.note ? `${options.note}; ${which}` : which };
+  }
   return { id: options.id, name, method: options.method ?? 'exact', lhs, rhs, error, tolerance, pass: error <= tolerance, note: options.note };
 }
 

@@ -1,13 +1,18 @@
 // Central differences: ∂f/∂θ_i ≈ (f(θ + h e_i) − f(θ − h e_i)) / 2h, error O(h²).
 import { CheckResult } from './result';
+import { allFinite } from '../validation/arguments';
 
 /** The gradient of a scalar function of a parameter vector by central differences. */
 export function finiteDifferenceGradient(f: (theta: number[]) => number, theta: number[], h = 1e-5): number[] {
-  if (!(h > 0)) throw new Error(`finiteDifferenceGradient: h must be positive, got ${h}`);
+  if (!(h > 0) || !Number.isFinite(h)) throw new Error(`finiteDifferenceGradient: h must be positive and finite, got ${h}`);
+  if (!Array.isArray(theta) || theta.length === 0) throw new Error('finiteDifferenceGradient: theta must be a non-empty array of numbers');
+  allFinite(theta, 'finiteDifferenceGradient', 'theta');
   return theta.map((_, i) => {
     const plus = theta.slice(); plus[i] += h;
     const minus = theta.slice(); minus[i] -= h;
-    return (f(plus) - f(minus)) / (2 * h);
+    const g = (f(plus) - f(minus)) / (2 * h);
+    if (Number.isNaN(g)) throw new Error(`finiteDifferenceGradient: f returned NaN near theta (entry ${i})`);
+    return g;
   });
 }
 

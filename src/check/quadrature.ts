@@ -40,8 +40,8 @@ export interface QuadratureOptions {
 }
 
 /** The interval's map to a finite one: returns [t0, t1, x(t), dx/dt]. */
-function mapInterval(a: number, b: number): [number, number, (t: number) => number, (t: number) => number] {
-  if (Number.isNaN(a) || Number.isNaN(b) || !(b > a)) throw new Error(`integrate: need a < b, got [${a}, ${b}]`);
+function mapInterval(a: number, b: number, fn: string): [number, number, (t: number) => number, (t: number) => number] {
+  if (Number.isNaN(a) || Number.isNaN(b) || !(b > a)) throw new Error(`${fn}: the limits a and b need a < b, got [${a}, ${b}]`);
   const finite = Number.isFinite(a) && Number.isFinite(b);
   if (finite) return [a, b, (t) => t, () => 1];
   const x = (t: number) => t / (1 - t * t);
@@ -52,10 +52,17 @@ function mapInterval(a: number, b: number): [number, number, (t: number) => numb
 
 /** Points and weights with ∫_a^b f ≈ Σ_i w_i f(x_i): for evaluating f on all points at once (e.g. one tensor call). */
 export function quadratureRule(a: number, b: number, options: QuadratureOptions = {}): { points: number[]; weights: number[] } {
+  return rule(a, b, options, 'quadratureRule');
+}
+
+/** quadratureRule, with `fn` (the function the student called) named in the errors. */
+function rule(a: number, b: number, options: QuadratureOptions, fn: string): { points: number[]; weights: number[] } {
   const panels = options.panels ?? 64;
-  if (!Number.isInteger(panels) || panels < 1) throw new Error(`quadrature: panels must be a positive integer, got ${panels}`);
-  const { nodes, weights } = gaussLegendre(options.order ?? 16);
-  const [t0, t1, x, dx] = mapInterval(a, b);
+  if (!Number.isInteger(panels) || panels < 1) throw new Error(`${fn}: panels must be a positive integer, got ${panels}`);
+  const order = options.order ?? 16;
+  if (!Number.isInteger(order) || order < 1) throw new Error(`${fn}: order must be a positive integer, got ${order}`);
+  const { nodes, weights } = gaussLegendre(order);
+  const [t0, t1, x, dx] = mapInterval(a, b, fn);
   const h = (t1 - t0) / panels;
   const points: number[] = [], w: number[] = [];
   for (let p = 0; p < panels; p++) {
@@ -71,11 +78,15 @@ export function quadratureRule(a: number, b: number, options: QuadratureOptions 
 
 /** ∫_a^b f(x) dx; a and b may be ±Infinity. Terms where f·dx is ±∞ at a mapped endpoint are dropped; NaN throws. */
 export function integrate1d(f: (x: number) => number, a: number, b: number, options: QuadratureOptions = {}): number {
-  const { points, weights } = quadratureRule(a, b, options);
+  return integrate(f, a, b, options, 'integrate1d');
+}
+
+function integrate(f: (x: number) => number, a: number, b: number, options: QuadratureOptions, fn: string): number {
+  const { points, weights } = rule(a, b, options, fn);
   let sum = 0;
   for (let i = 0; i < points.length; i++) {
     const v = f(points[i]);
-    if (Number.isNaN(v)) throw new Error(`integrate1d: f returned NaN at x = ${points[i]}`);
+    if (Number.isNaN(v)) throw new Error(`${fn}: f returned NaN at x = ${points[i]}`);
     const term = weights[i] * v;
     if (Number.isFinite(term)) sum += term;
   }
@@ -84,12 +95,12 @@ export function integrate1d(f: (x: number) => number, a: number, b: number, opti
 
 /** ∬ f(x, y) dx dy over [ax, bx] × [ay, by] (limits may be infinite). */
 export function integrate2d(f: (x: number, y: number) => number, [ax, bx]: [number, number], [ay, by]: [number, number], options: QuadratureOptions = {}): number {
-  return integrate1d((x) => integrate1d((y) => f(x, y), ay, by, options), ax, bx, options);
+  return integrate((x) => integrate((y) => f(x, y), ay, by, options, 'integrate2d'), ax, bx, options, 'integrate2d');
 }
 
 /** Compares a quadrature integral with an exact value. */
 export function checkQuadrature(name: string, f: (x: number) => number, [a, b]: [number, number], exact: number,
   options: QuadratureOptions & { id?: string; rtol?: number; atol?: number } = {}): CheckResult {
-  const value = integrate1d(f, a, b, options);
+  const value = integrate(f, a, b, options, 'checkQuadrature');
   return checkClose(name, value, exact, { id: options.id, rtol: options.rtol ?? 1e-8, atol: options.atol ?? 1e-10, method: 'quadrature', note: `∫ over [${a}, ${b}]` });
 }

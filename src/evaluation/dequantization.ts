@@ -6,6 +6,7 @@
 // log-likelihood (D49): log(ε p(x) + (1 − ε) q(x)) ≥ log p(x) + log ε.
 import { Rng } from '../random/rng';
 import { integrate1d } from '../check/quadrature';
+import { positiveInteger } from '../validation/arguments';
 
 /** The discrete log-probability log ∫_0^1 p(x + u) du of 1-D integer data under a continuous density. */
 export function discreteLogProb1d(logDensity: (y: number) => number, x: number): number {
@@ -15,6 +16,7 @@ export function discreteLogProb1d(logDensity: (y: number) => number, x: number):
 
 /** Per-point E_u log p(x + u) estimated with `samples` uniform draws (the dequantized log-density). */
 export function dequantizedLogDensity1d(logDensity: (y: number) => number, x: number, rng: Rng, samples = 1000): number {
+  positiveInteger(samples, 'dequantizedLogDensity1d', 'samples');
   let s = 0;
   for (let i = 0; i < samples; i++) s += logDensity(x + rng.nextUniform());
   return s / samples;

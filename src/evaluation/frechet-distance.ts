@@ -2,17 +2,24 @@
 //   d² = ‖μ₁ − μ₂‖² + Tr(Σ₁ + Σ₂ − 2(Σ₁Σ₂)^{1/2}),
 // computed in float64 as Tr(Σ₁ + Σ₂) − 2 Tr((Σ₁^{1/2} Σ₂ Σ₁^{1/2})^{1/2}) (the same trace, symmetric form).
 import { Matrix, MatrixLike, symmetricEigen, toMatrix } from '../math/linalg64';
+import { allFinite } from '../validation/arguments';
 
 /** The symmetric square root of a positive semi-definite matrix (eigenvalues clipped at 0). */
-export function sqrtmPSD(a: MatrixLike, name = 'matrix'): Matrix {
+export function sqrtmPSD(a: MatrixLike, name = 'sqrtmPSD: matrix'): Matrix {
   const { values, vectors } = symmetricEigen(a, name);
   return vectors.mmul(Matrix.diag(values.map((v) => Math.sqrt(Math.max(v, 0))))).mmul(vectors.transpose());
 }
 
+/** The Fréchet distance d² between N(mu1, cov1) and N(mu2, cov2) (D47); all four must share one dimension. */
 export function frechetDistance(mu1: number[], cov1: MatrixLike, mu2: number[], cov2: MatrixLike): number {
   const S1 = toMatrix(cov1, 'frechetDistance: cov1'), S2 = toMatrix(cov2, 'frechetDistance: cov2');
   const d = mu1.length;
-  if (mu2.length !== d || S1.rows !== d || S2.rows !== d) throw new Error(`frechetDistance: means and covariances must all have dimension ${d}`);
+  if (d === 0) throw new Error('frechetDistance: mu1 must not be empty');
+  if (mu2.length !== d || S1.rows !== d || S2.rows !== d) {
+    throw new Error(`frechetDistance: mu1, cov1, mu2 and cov2 must all have one dimension; got mu1 ${d}, cov1 ${S1.rows}, mu2 ${mu2.length}, cov2 ${S2.rows}`);
+  }
+  allFinite(mu1, 'frechetDistance', 'mu1');
+  allFinite(mu2, 'frechetDistance', 'mu2');
   const r1 = sqrtmPSD(S1, 'cov1');
   const cross = sqrtmPSD(r1.mmul(S2).mmul(r1), 'Σ₁^{1/2}Σ₂Σ₁^{1/2}');
   const dm = mu1.reduce((s, v, i) => s + (v - mu2[i]) ** 2, 0);

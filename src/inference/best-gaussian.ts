@@ -5,6 +5,7 @@
 // exactly zero mean and identity covariance, so for a Gaussian target the objective is exact.
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../random/rng';
+import { integerAtLeast, positiveInteger } from '../validation/arguments';
 import { cholesky, inv } from '../math/linalg64';
 
 export interface BestGaussianResult {
@@ -18,6 +19,9 @@ export interface BestGaussianResult {
 
 /** ε [S, d] with exactly zero mean and identity covariance (S ≥ d + 1). */
 export function whitenedNoise(rng: Rng, samples: number, dim: number): tf.Tensor2D {
+  positiveInteger(dim, 'whitenedNoise', 'dim');
+  // the sample covariance is only invertible with more samples than dimensions
+  integerAtLeast(samples, dim + 1, 'whitenedNoise', 'samples');
   return tf.tidy(() => {
     const e = rng.normal([samples, dim]) as tf.Tensor2D;
     const c = tf.sub(e, tf.mean(e, 0));

@@ -3,6 +3,7 @@
 //   m_j = μ_j − (1/Λ_jj) Σ_{i≠j} Λ_ji (m_i − μ_i).
 // The means converge to μ exactly; the variances 1/Λ_jj are smaller than the true marginals (Λ⁻¹)_jj.
 import { Matrix, MatrixLike, logDetSPD, toMatrix } from '../math/linalg64';
+import { allFinite, positiveInteger } from '../validation/arguments';
 
 export interface MeanFieldGaussian {
   means: number[];
@@ -30,6 +31,8 @@ export function meanFieldElbo(q: MeanFieldGaussian, mu: number[], precision: Mat
 export function caviGaussian(mu: number[], precision: MatrixLike, options: { init?: number[]; sweeps?: number } = {}): { q: MeanFieldGaussian; elbos: number[] } {
   const L = toMatrix(precision, 'caviGaussian: precision');
   const d = mu.length;
+  allFinite(mu, 'caviGaussian', 'mu');
+  const sweeps = positiveInteger(options.sweeps ?? 50, 'caviGaussian', 'sweeps');
   if (L.rows !== d || L.columns !== d) throw new Error(`caviGaussian: precision must be ${d}×${d}`);
   const means = [...(options.init ?? new Array(d).fill(0))];
   if (means.length !== d) throw new Error(`caviGaussian: init must have length ${d}`);
@@ -39,7 +42,7 @@ export function caviGaussian(mu: number[], precision: MatrixLike, options: { ini
     return v;
   });
   const elbos = [meanFieldElbo({ means, variances }, mu, L)];
-  for (let s = 0; s < (options.sweeps ?? 50); s++) {
+  for (let s = 0; s < sweeps; s++) {
     for (let j = 0; j < d; j++) {
       let acc = 0;
       for (let i = 0; i < d; i++) if (i !== j) acc += L.get(j, i) * (means[i] - mu[i]);

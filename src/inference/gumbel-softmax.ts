@@ -9,6 +9,10 @@ function checkLogits(logits: tf.Tensor, fn: string): void {
   if (logits.rank < 1 || logits.shape[logits.rank - 1] < 2) {
     throw new Error(`${fn}: logits need a last axis of at least 2 categories, got shape [${logits.shape}]`);
   }
+  // a NaN or +∞ logit would make every sample NaN or the same category, silently
+  logits.dataSync().forEach((v, i) => {
+    if (Number.isNaN(v) || v === Infinity) throw new Error(`${fn}: logits must not be NaN or +∞, got ${v} at index ${i}`);
+  });
 }
 
 /** n category indices per batch entry: logits [...batch, K] → int32 [n, ...batch]. */

@@ -35,7 +35,7 @@ function diagnose(logWeights: ArrayLike<number>, fn: string): WeightDiagnostics 
   if (n === 0) throw new Error(`${fn}: logWeights must not be empty`);
   noNaNLogValues(logWeights, fn, 'logWeights');
   const lse = logSumExp64(logWeights);
-  if (lse === -Infinity) throw new Error(`${fn}: every weight is zero (all log-weights −∞): the proposal misses the target`);
+  if (lse === -Infinity) throw new Error(`${fn}: every weight is zero (all logWeights −∞): the proposal misses the target`);
   const doubled = Array.from(logWeights, (v) => 2 * v);
   const ess = Math.exp(2 * lse - logSumExp64(doubled));
   let maxW = -Infinity, mean = 0;

@@ -30,7 +30,7 @@ export function kernelMatrix(a: tf.Tensor2D, b: tf.Tensor2D, kernel: MmdKernel =
 /** The unbiased MMD² estimate between samples x [n, d] and y [m, d] (n, m ≥ 2). Differentiable. */
 export function mmdUnbiased(x: tf.Tensor2D, y: tf.Tensor2D, options: { kernel?: MmdKernel; scale?: number } = {}): tf.Scalar {
   const n = x.shape[0], m = y.shape[0];
-  if (n < 2 || m < 2) throw new Error(`mmdUnbiased: need at least 2 samples on each side, got ${n} and ${m}`);
+  if (n < 2 || m < 2) throw new Error(`mmdUnbiased: x and y need at least 2 rows (samples) each, got ${n} and ${m}`);
   if (x.shape[1] !== y.shape[1]) throw new Error(`mmdUnbiased: x has dimension ${x.shape[1]}, y has ${y.shape[1]}`);
   const { kernel = 'imq', scale = 1 } = options;
   return tf.tidy(() => {

@@ -5,6 +5,7 @@
 // The minibatch ELBO scales the likelihood by N/S; over uniformly drawn minibatches it is unbiased.
 // Robbins–Monro steps ρ_t = (t + τ₀)^−κ with κ ∈ (0.5, 1] satisfy Σρ = ∞, Σρ² < ∞.
 import { Rng } from '../random/rng';
+import { allFinite, positiveInteger } from '../validation/arguments';
 
 export interface GaussianMeanModel {
   data: number[];
@@ -16,9 +17,14 @@ export interface GaussianMeanModel {
 
 export interface GaussianQ { mean: number; variance: number }
 
-function checkModel(model: GaussianMeanModel, q: GaussianQ, fn: string) {
+function checkData(model: GaussianMeanModel, fn: string) {
   if (model.data.length === 0) throw new Error(`${fn}: data is empty`);
+  allFinite(model.data, fn, 'data');
   if (!(model.priorSd > 0) || !(model.noiseSd > 0)) throw new Error(`${fn}: priorSd and noiseSd must be positive`);
+}
+
+function checkModel(model: GaussianMeanModel, q: GaussianQ, fn: string) {
+  checkData(model, fn);
   if (!(q.variance > 0)) throw new Error(`${fn}: q.variance must be positive, got ${q.variance}`);
 }
 
@@ -59,9 +65,12 @@ export function robbinsMonro(t: number, options: { tau0?: number; kappa?: number
  * the minibatch's intermediate optimum η̂ uses the likelihood scaled by N/S, then η ← (1 − ρ_t)η + ρ_t η̂.
  */
 export function sviGaussianMean(model: GaussianMeanModel, options: { rng: Rng; batchSize: number; steps: number; tau0?: number; kappa?: number }): { q: GaussianQ; trace: GaussianQ[] } {
+  checkData(model, 'sviGaussianMean');
   const N = model.data.length;
   const S = options.batchSize;
   if (!Number.isInteger(S) || S < 1 || S > N) throw new Error(`sviGaussianMean: batchSize must be an integer in [1, ${N}], got ${S}`);
+  // no step leaves no q to return
+  positiveInteger(options.steps, 'sviGaussianMean', 'steps');
   const prec0 = 1 / model.priorSd ** 2, precLik = 1 / model.noiseSd ** 2;
   let eta1 = 0, eta2 = -0.5 * prec0;
   const trace: GaussianQ[] = [];

@@ -7,12 +7,26 @@ export { Matrix };
 
 export type MatrixLike = Matrix | number[][];
 
+/**
+ * A Matrix from number[][] (or a Matrix); `name` (e.g. 'PPCA: W') prefixes the errors. Non-finite entries
+ * are errors: ml-matrix would otherwise report a NaN as "Matrix is not symmetric" or return NaN results.
+ */
 export function toMatrix(a: MatrixLike, name: string): Matrix {
-  if (a instanceof Matrix) return a;
-  if (!Array.isArray(a) || a.length === 0 || !Array.isArray(a[0])) throw new Error(`${name} must be a matrix (number[][])`);
-  const cols = a[0].length;
-  if (a.some((r) => r.length !== cols)) throw new Error(`${name} has rows of different lengths`);
-  return new Matrix(a);
+  let m: Matrix;
+  if (a instanceof Matrix) m = a;
+  else {
+    if (!Array.isArray(a) || a.length === 0 || !Array.isArray(a[0]) || a[0].length === 0) throw new Error(`${name} must be a non-empty matrix (number[][])`);
+    const cols = a[0].length;
+    if (a.some((r) => !Array.isArray(r) || r.length !== cols)) throw new Error(`${name} has rows of different lengths`);
+    m = new Matrix(a);
+  }
+  for (let i = 0; i < m.rows; i++) {
+    for (let j = 0; j < m.columns; j++) {
+      const v = m.get(i, j);
+      if (!Number.isFinite(v)) throw new Error(`${name} must have finite entries, got ${v} at [${i}][${j}]`);
+    }
+  }
+  return m;
 }
 
 function requireSquare(m: Matrix, name: string): void {
@@ -20,7 +34,7 @@ function requireSquare(m: Matrix, name: string): void {
 }
 
 /** Lower-triangular L with A = LLᵀ; throws, naming the argument, unless A is symmetric positive definite. */
-export function cholesky(a: MatrixLike, name = 'matrix'): Matrix {
+export function cholesky(a: MatrixLike, name = 'cholesky: matrix'): Matrix {
   const m = toMatrix(a, name);
   requireSquare(m, name);
   for (let i = 0; i < m.rows; i++) {
@@ -36,21 +50,21 @@ export function cholesky(a: MatrixLike, name = 'matrix'): Matrix {
 }
 
 /** log|A| of a symmetric positive-definite A = 2 Σ_i log L_ii. */
-export function logDetSPD(a: MatrixLike, name = 'matrix'): number {
+export function logDetSPD(a: MatrixLike, name = 'logDetSPD: matrix'): number {
   const l = cholesky(a, name);
   let s = 0;
   for (let i = 0; i < l.rows; i++) s += Math.log(l.get(i, i));
   return 2 * s;
 }
 
-export function inv(a: MatrixLike, name = 'matrix'): Matrix {
+export function inv(a: MatrixLike, name = 'inv: matrix'): Matrix {
   const m = toMatrix(a, name);
   requireSquare(m, name);
   return inverse(m);
 }
 
 /** Eigenvalues in decreasing order and the matching eigenvectors (columns) of a symmetric matrix. */
-export function symmetricEigen(a: MatrixLike, name = 'matrix'): { values: number[]; vectors: Matrix } {
+export function symmetricEigen(a: MatrixLike, name = 'symmetricEigen: matrix'): { values: number[]; vectors: Matrix } {
   const m = toMatrix(a, name);
   requireSquare(m, name);
   const e = new EigenvalueDecomposition(m, { assumeSymmetric: true });
@@ -61,7 +75,7 @@ export function symmetricEigen(a: MatrixLike, name = 'matrix'): { values: number
 }
 
 /** Mean vector (length D) and biased sample covariance S = (1/N) Σ (x−x̄)(x−x̄)ᵀ of the rows of X. */
-export function meanAndCovariance(x: MatrixLike, name = 'X'): { mean: number[]; cov: Matrix } {
+export function meanAndCovariance(x: MatrixLike, name = 'meanAndCovariance: X'): { mean: number[]; cov: Matrix } {
   const m = toMatrix(x, name);
   const mean = m.mean('column');
   const c = m.clone().subRowVector(mean);

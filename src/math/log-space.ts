@@ -4,8 +4,24 @@
 // versions read every value and reject NaN.
 import * as tf from '@tensorflow/tfjs-core';
 
-/** log Σ_i exp(x_i) along `axis` = m + log Σ exp(x_i − m), m = max x (0 when m is not finite). */
+/** The axis as a non-negative index; an error naming fn and the axis if x has no such axis. */
+function resolveAxis(x: tf.Tensor, axis: number, fn: string): number {
+  if (!Number.isInteger(axis) || axis < -Math.max(x.rank, 1) || axis >= Math.max(x.rank, 1)) {
+    throw new Error(`${fn}: axis must be an integer in [${-Math.max(x.rank, 1)}, ${Math.max(x.rank, 1)}) for x of shape [${x.shape}], got ${axis}`);
+  }
+  return axis < 0 ? x.rank + axis : axis;
+}
+
+/**
+ * log Σ_i exp(x_i) along `axis` = m + log Σ exp(x_i − m), m = max x (0 when m is not finite).
+ * Along an empty axis the sum is 0 and the answer log 0 = −∞.
+ */
 export function logSumExp(x: tf.Tensor, axis = -1, keepDims = false): tf.Tensor {
+  const a = resolveAxis(x, axis, 'logSumExp');
+  if (x.shape[a] === 0) {
+    const shape = x.shape.map((s, i) => (i === a ? 1 : s));
+    return tf.fill(keepDims ? shape : shape.filter((_, i) => i !== a), -Infinity);
+  }
   return tf.tidy(() => {
     const m = tf.max(x, axis, true);
     const safe = tf.where(tf.isFinite(m), m, tf.zerosLike(m));
@@ -16,8 +32,8 @@ export function logSumExp(x: tf.Tensor, axis = -1, keepDims = false): tf.Tensor 
 
 /** log (1/K) Σ_k exp(x_k) = logSumExp(x) − log K along `axis` (the IWAE / importance-sampling average). */
 export function logMeanExp(x: tf.Tensor, axis = -1, keepDims = false): tf.Tensor {
-  const k = x.shape[axis < 0 ? x.rank + axis : axis];
-  if (!k) throw new Error(`logMeanExp: axis ${axis} of shape [${x.shape}] is empty`);
+  const k = x.shape[resolveAxis(x, axis, 'logMeanExp')];
+  if (!k) throw new Error(`logMeanExp: x is empty along axis ${axis} (shape [${x.shape}]): a mean of nothing`);
   return tf.tidy(() => tf.sub(logSumExp(x, axis, keepDims), Math.log(k)));
 }
 
