@@ -4,8 +4,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../random/rng';
 
-/** x_b ~ Bernoulli(x), elementwise; x in [0, 1]. */
+/** Throws unless every value is in [0, 1]: a NaN would otherwise binarize to 0 and a 2 to 1, silently. */
+function requireProbabilities(values: ArrayLike<number>, fn: string, name: string): void {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!(v >= 0 && v <= 1)) throw new Error(`${fn}: ${name} must be in [0, 1], got ${v} at index ${i}`);
+  }
+}
+
+/** x_b ~ Bernoulli(x), elementwise; x in [0, 1] (anything else is an error: it is not a probability). */
 export function dynamicBinarize(x: tf.Tensor, rng: Rng): tf.Tensor {
+  requireProbabilities(x.dataSync(), 'dynamicBinarize', 'x');
   return tf.tidy(() => tf.cast(tf.less(rng.uniform(x.shape), x), 'float32'));
 }
 
@@ -28,6 +37,7 @@ export function thresholdBinarize(x: tf.Tensor, threshold = 0.5): tf.Tensor {
 
 /** One fixed Bernoulli draw of every pixel of a dataset (static binarization with a seed). */
 export function staticBinarize(pixels: Float32Array, seed: number): Float32Array {
+  requireProbabilities(pixels, 'staticBinarize', 'pixels');
   const r = new Rng(seed);
   return Float32Array.from(pixels, (p) => (r.nextUniform() < p ? 1 : 0));
 }

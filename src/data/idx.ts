@@ -21,7 +21,7 @@ export interface IdxArray {
 }
 
 /** Parses an IDX buffer (gzip-compressed or not); `source` names it in errors. */
-export function parseIdx(input: Buffer, source = 'IDX data'): IdxArray {
+export function parseIdx(input: Buffer, source = 'parseIdx: IDX data'): IdxArray {
   let buf = input;
   if (buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) {
     try {

@@ -14,5 +14,7 @@ export function* minibatches(n: number, batchSize: number, rng: { permutation(n:
 
 /** The number of minibatches an epoch has. */
 export function batchesPerEpoch(n: number, batchSize: number, dropLast = false): number {
+  if (!Number.isInteger(n) || n < 0) throw new Error(`batchesPerEpoch: n must be a non-negative integer, got ${n}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batchesPerEpoch: batchSize must be a positive integer, got ${batchSize}`);
   return dropLast ? Math.floor(n / batchSize) : Math.ceil(n / batchSize);
 }

@@ -5,9 +5,15 @@ function checkN(n: number, fn: string) {
   if (!Number.isInteger(n) || n < 1) throw new Error(`${fn}: n must be a positive integer, got ${n}`);
 }
 
+/** A spread (noise, sd, radius) must be a finite number ≥ 0: NaN would make every point NaN. */
+function checkSpread(v: number, fn: string, name: string) {
+  if (typeof v !== 'number' || !(v >= 0) || !Number.isFinite(v)) throw new Error(`${fn}: ${name} must be a finite number ≥ 0, got ${v}`);
+}
+
 /** Two interleaving half circles (as scikit-learn's make_moons), with Gaussian noise. */
 export function twoMoons(n: number, rng: Rng, noise = 0.05): number[][] {
   checkN(n, 'twoMoons');
+  checkSpread(noise, 'twoMoons', 'noise');
   return Array.from({ length: n }, (_, i) => {
     const t = Math.PI * rng.nextUniform();
     const [x, y] = i % 2 === 0 ? [Math.cos(t), Math.sin(t)] : [1 - Math.cos(t), 0.5 - Math.sin(t)];
@@ -18,6 +24,7 @@ export function twoMoons(n: number, rng: Rng, noise = 0.05): number[][] {
 /** A 2-D swiss roll: (t cos t, t sin t)/5 for t in [1.5π, 4.5π], with noise. */
 export function swissRoll(n: number, rng: Rng, noise = 0.1): number[][] {
   checkN(n, 'swissRoll');
+  checkSpread(noise, 'swissRoll', 'noise');
   return Array.from({ length: n }, () => {
     const t = 1.5 * Math.PI * (1 + 2 * rng.nextUniform());
     return [(t * Math.cos(t)) / 5 + noise * rng.nextNormal(), (t * Math.sin(t)) / 5 + noise * rng.nextNormal()];
@@ -29,6 +36,8 @@ export function gaussianRing(n: number, rng: Rng, options: { components?: number
   checkN(n, 'gaussianRing');
   const k = options.components ?? 8, r = options.radius ?? 2, sd = options.sd ?? 0.1;
   if (!Number.isInteger(k) || k < 1) throw new Error(`gaussianRing: components must be a positive integer, got ${k}`);
+  checkSpread(r, 'gaussianRing', 'radius');
+  checkSpread(sd, 'gaussianRing', 'sd');
   return Array.from({ length: n }, () => {
     const a = (2 * Math.PI * rng.int(k)) / k;
     return [r * Math.cos(a) + sd * rng.nextNormal(), r * Math.sin(a) + sd * rng.nextNormal()];

@@ -3,6 +3,7 @@
 //   p(x) = Σ_k π_k N(x; μ_k, σ_k²);  P(z=k | x) = π_k N(x; μ_k, σ_k²) / p(x)            (D02)
 //   ∇_θ log p(x) = E_{p(z|x)}[∇_θ log p(x, z)]                                          (D03)
 import { logSumExp64 } from '../math/log-space';
+import { positiveInteger } from '../validation/arguments';
 
 export interface Mixture1D {
   weights: number[];
@@ -83,7 +84,8 @@ export function mixtureMeanLogLikelihood64(m: Mixture1D, xs: number[]): number {
 export function mixtureEM(xs: number[], init: Mixture1D, options: { iterations?: number; tolerance?: number; minSd?: number } = {}): { model: Mixture1D; logLikelihoods: number[] } {
   checkMixture1D(init, 'mixtureEM');
   if (xs.length < 2 || xs.some((x) => !Number.isFinite(x))) throw new Error('mixtureEM: xs must hold at least 2 finite numbers');
-  const iterations = options.iterations ?? 200, tol = options.tolerance ?? 1e-10, minSd = options.minSd ?? 1e-6;
+  const iterations = positiveInteger(options.iterations ?? 200, 'mixtureEM', 'iterations');
+  const tol = options.tolerance ?? 1e-10, minSd = options.minSd ?? 1e-6;
   let m: Mixture1D = { weights: [...init.weights], means: [...init.means], sds: [...init.sds] };
   const lls = [mixtureMeanLogLikelihood64(m, xs)];
   const K = m.weights.length;

@@ -14,8 +14,10 @@ import { positiveInteger, tensorRank } from '../validation/arguments';
  * x (and its condition) as [N, ·]: a single point may come as a rank-1 tensor. The returned tensors are
  * new only when reshaped (`owned`), so the caller disposes exactly those.
  */
-function asRows(x: tf.Tensor, condition: tf.Tensor | undefined, fn: string): { x: tf.Tensor2D; condition?: tf.Tensor2D; owned: tf.Tensor[] } {
+function asRows(model: VAE, x: tf.Tensor, condition: tf.Tensor | undefined, fn: string): { x: tf.Tensor2D; condition?: tf.Tensor2D; owned: tf.Tensor[] } {
   tensorRank(x, [1, 2], fn, 'x');
+  const D = model.config.inputDim;
+  if (x.shape[x.rank - 1] !== D) throw new Error(`${fn}: x must have shape [N, ${D}] (or [${D}] for one point), got [${x.shape}]`);
   if (condition) tensorRank(condition, [1, 2], fn, 'condition');
   const owned: tf.Tensor[] = [];
   const rows = (t: tf.Tensor) => { if (t.rank === 2) return t as tf.Tensor2D; const r = tf.reshape(t, [1, -1]) as tf.Tensor2D; owned.push(r); return r; };
@@ -54,7 +56,7 @@ export function importanceSampledLogLikelihood(model: VAE, x: tf.Tensor, options
   const K = positiveInteger(options.samples ?? 100, fn, 'samples');
   const batch = positiveInteger(options.batchSize ?? 100, fn, 'batchSize');
   const chunk = positiveInteger(options.chunk ?? 500, fn, 'chunk');
-  const rows = asRows(x, options.condition, fn);
+  const rows = asRows(model, x, options.condition, fn);
   try {
     const N = rows.x.shape[0];
     const perPoint = new Float64Array(N);
@@ -82,21 +84,24 @@ export function importanceSampledLogLikelihood(model: VAE, x: tf.Tensor, options
 
 /** The average over data of the analytic KL(q(z_j | x) ‖ N(0, 1)) per latent dimension j: [M]. */
 export function klPerDimension(model: VAE, x: tf.Tensor2D, condition?: tf.Tensor2D): Float64Array {
+  const rows = asRows(model, x, condition, 'klPerDimension');
   const kl = tf.tidy(() => {
-    const { mean, logStd } = model.encode(x, condition);
+    const { mean, logStd } = model.encode(rows.x, rows.condition);
     // ½(μ² + σ² − 1) − log σ, per dimension (D17)
     const perDim = tf.sub(tf.mul(tf.sub(tf.add(tf.square(mean), tf.exp(tf.mul(logStd, 2))), 1), 0.5), logStd);
     return tf.mean(perDim, 0);
   });
   const out = Float64Array.from(kl.dataSync());
-  kl.dispose();
+  tf.dispose([kl, ...rows.owned]);
   return out;
 }
 
 /** Active units: Cov_x(E_q[z_j | x]) per dimension, and how many exceed the threshold (0.01). */
 export function activeUnits(model: VAE, x: tf.Tensor2D, options: { threshold?: number; condition?: tf.Tensor2D } = {}): { count: number; variances: Float64Array; active: boolean[] } {
   const threshold = options.threshold ?? 0.01;
-  const v = tf.tidy(() => tf.moments(model.encode(x, options.condition).mean, 0).variance);
+  const rows = asRows(model, x, options.condition, 'activeUnits');
+  const v = tf.tidy(() => tf.moments(model.encode(rows.x, rows.condition).mean, 0).variance);
+  tf.dispose(rows.owned);
   const variances = Float64Array.from(v.dataSync());
   v.dispose();
   const active = Array.from(variances, (s) => s > threshold);
@@ -109,7 +114,7 @@ export function activeUnits(model: VAE, x: tf.Tensor2D, options: { threshold?: n
  */
 export function datasetElbo(model: VAE, x: tf.Tensor, options: { rng: Rng; batchSize?: number; condition?: tf.Tensor }): Estimate {
   const batch = positiveInteger(options.batchSize ?? 500, 'datasetElbo', 'batchSize');
-  const rows = asRows(x, options.condition, 'datasetElbo');
+  const rows = asRows(model, x, options.condition, 'datasetElbo');
   try {
     const N = rows.x.shape[0];
     const values = new Float64Array(N);

@@ -12,6 +12,7 @@ import { readCheckpoint, writeCheckpoint, CHECKPOINT_FILE } from './checkpoint';
 import { datasetElbo } from './vae-evaluation';
 import { VAE, VAEConfig, VAEObjective, oneHotLabels } from './vae';
 import { FusedAdam, adam } from '../native/fused-adam';
+import { integerAtLeast, positiveFinite, positiveInteger } from '../validation/arguments';
 import fs from 'fs';
 import path from 'path';
 
@@ -79,7 +80,11 @@ export async function trainVAE(model: VAE, data: ImageDataset, options: TrainVAE
   const { epochs, seed } = options;
   if (!Number.isInteger(epochs) || epochs < 1) throw new Error(`trainVAE: epochs must be a positive integer, got ${epochs}`);
   if (data.dim !== model.config.inputDim) throw new Error(`trainVAE: the data has ${data.dim} pixels per image, the model expects ${model.config.inputDim}`);
-  const batchSize = options.batchSize ?? 128;
+  // every count and rate here drives the loop or the update: a bad one would hang, or train to NaN quietly
+  const batchSize = positiveInteger(options.batchSize ?? 128, 'trainVAE', 'batchSize');
+  if (options.maxStepsPerEpoch !== undefined) positiveInteger(options.maxStepsPerEpoch, 'trainVAE', 'maxStepsPerEpoch');
+  if (options.learningRate !== undefined) positiveFinite(options.learningRate, 'trainVAE', 'learningRate');
+  integerAtLeast(seed, 0, 'trainVAE', 'seed');
   const objective: VAEObjective = options.objective ?? { type: 'elbo', kl: 'analytic' };
   const binarize = options.binarize ?? (model.config.likelihood === 'bernoulli' ? 'dynamic' : 'none');
   const conditional = model.config.conditionDim > 0;

@@ -19,6 +19,7 @@ import { Dense } from './dense';
 import { BERNOULLI_LOG_LIKELIHOOD, dataGradient } from '../native/bernoulli-kernel';
 import { REPARAMETERIZE_KL } from '../native/reparameterize-kernel';
 import { hasNativeKernel } from '../native/native-kernels';
+import { integerAtLeast, positiveInteger } from '../validation/arguments';
 
 export interface VAEConfig {
   /** D, pixels per image */
@@ -174,6 +175,7 @@ export class VAE {
 
   /** q(z | x, c) = N(mean, diag exp(logStd)²): batch [B], event [M]. */
   posterior(x: tf.Tensor, c?: tf.Tensor): Normal {
+    this.checkX(x, 'posterior');
     // log σ is only a step to σ: the tidy frees it, keeping the two tensors the Normal holds
     const [mean, scale] = tf.tidy(() => {
       const { mean: m, logStd } = this.encode(x, c);
@@ -225,6 +227,17 @@ export class VAE {
    */
   elbo(x: tf.Tensor, options: { rng: Rng; samples?: number; kl?: 'analytic' | 'monte-carlo'; beta?: number; condition?: tf.Tensor }): tf.Tensor {
     this.checkX(x, 'elbo');
+    this.checkFinite(x, 'elbo');
+    return this.elboOf(x, options);
+  }
+
+  /** x must be finite: a NaN pixel would make the bound NaN. Reads x (a sync), so training (loss) skips it. */
+  private checkFinite(x: tf.Tensor, what: string): void {
+    x.dataSync().forEach((v, i) => { if (!Number.isFinite(v)) throw new Error(`VAE.${what}: x must be finite, got ${v} at flat index ${i}`); });
+  }
+
+  private elboOf(x: tf.Tensor, options: { rng: Rng; samples?: number; kl?: 'analytic' | 'monte-carlo'; beta?: number; condition?: tf.Tensor }): tf.Tensor {
+    this.checkX(x, 'elbo');
     const K = options.samples ?? 1, beta = options.beta ?? 1;
     if (!Number.isInteger(K) || K < 1) throw new Error(`VAE.elbo: samples must be a positive integer, got ${K}`);
     if (!(beta >= 0)) throw new Error(`VAE.elbo: beta must be non-negative, got ${beta}`);
@@ -248,6 +261,12 @@ export class VAE {
   /** IWAE_K per data point [B]: log (1/K) Σ_k p(x, z_k)/q(z_k | x), z_k ~ q  (D26, D31 with K large). */
   iwae(x: tf.Tensor, options: { rng: Rng; samples: number; condition?: tf.Tensor }): tf.Tensor {
     this.checkX(x, 'iwae');
+    this.checkFinite(x, 'iwae');
+    return this.iwaeOf(x, options);
+  }
+
+  private iwaeOf(x: tf.Tensor, options: { rng: Rng; samples: number; condition?: tf.Tensor }): tf.Tensor {
+    this.checkX(x, 'iwae');
     if (!Number.isInteger(options.samples) || options.samples < 1) throw new Error(`VAE.iwae: samples must be a positive integer, got ${options.samples}`);
     return tf.tidy(() => {
       const q = this.posterior(x, options.condition);
@@ -258,12 +277,13 @@ export class VAE {
 
   /** The training loss (a scalar to minimize) of an objective, averaged over the batch. */
   loss(x: tf.Tensor, objective: VAEObjective, rng: Rng, condition?: tf.Tensor): tf.Scalar {
+    if (objective?.type === 'iwae') positiveInteger(objective.samples, 'VAE.loss', 'samples');
     return tf.tidy(() => {
-      switch (objective.type) {
+      switch (objective?.type) {
         case 'elbo':
-          return tf.neg(tf.mean(this.elbo(x, { rng, kl: objective.kl, beta: objective.beta, condition }))) as tf.Scalar;
+          return tf.neg(tf.mean(this.elboOf(x, { rng, kl: objective.kl, beta: objective.beta, condition }))) as tf.Scalar;
         case 'iwae':
-          return tf.neg(tf.mean(this.iwae(x, { rng, samples: objective.samples, condition }))) as tf.Scalar;
+          return tf.neg(tf.mean(this.iwaeOf(x, { rng, samples: objective.samples, condition }))) as tf.Scalar;
         case 'wae-mmd': {
           const q = this.posterior(x, condition);
           const z = q.rsample(rng);
@@ -273,7 +293,7 @@ export class VAE {
           return tf.add(tf.neg(rec), tf.mul(mmd, objective.lambda ?? 10 * x.shape[0])) as tf.Scalar;
         }
         default:
-          throw new Error(`VAE.loss: unknown objective ${JSON.stringify(objective)}`);
+          throw new Error(`VAE.loss: objective must be of type 'elbo', 'iwae' or 'wae-mmd', got ${JSON.stringify(objective)}`);
       }
     });
   }
@@ -297,5 +317,11 @@ export class VAE {
 
 /** One-hot labels [n, classes] as the condition of a conditional VAE. */
 export function oneHotLabels(labels: ArrayLike<number>, classes = 10): tf.Tensor2D {
+  // tf.oneHot turns an out-of-range label into a row of zeros, silently
+  integerAtLeast(classes, 2, 'oneHotLabels', 'classes');
+  for (let i = 0; i < labels.length; i++) {
+    const l = labels[i];
+    if (!Number.isInteger(l) || l < 0 || l >= classes) throw new Error(`oneHotLabels: labels must be integers in [0, ${classes}), got ${l} at index ${i}`);
+  }
   return tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from(labels), 'int32'), classes).toFloat() as tf.Tensor2D);
 }

@@ -14,7 +14,9 @@ export class DiffusionSchedule {
   readonly alphaBars: Float64Array;
 
   constructor(betas: number[]) {
-    if (betas.length < 1 || betas.some((b) => !(b > 0 && b < 1))) throw new Error('DiffusionSchedule: every β_t must be in (0, 1)');
+    if (!Array.isArray(betas) || betas.length < 1) throw new Error('DiffusionSchedule: betas must be a non-empty array of β_t in (0, 1)');
+    const bad = betas.findIndex((b) => !(b > 0 && b < 1));
+    if (bad >= 0) throw new Error(`DiffusionSchedule: betas must all be in (0, 1), got ${betas[bad]} at index ${bad}`);
     this.betas = Float64Array.from([0, ...betas]);
     this.alphaBars = new Float64Array(betas.length + 1);
     this.alphaBars[0] = 1;

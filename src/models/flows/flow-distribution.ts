@@ -7,6 +7,7 @@ import { Distribution, SupportKind } from '../../distributions/distribution';
 import { Normal } from '../../distributions/normal';
 import { FitPointsOptions, fitPoints } from '../fit-points';
 import { Bijector, Chain } from './bijector';
+import { positiveInteger } from '../../validation/arguments';
 
 export class FlowDistribution implements Distribution {
   readonly batchShape: number[] = [];
@@ -15,10 +16,16 @@ export class FlowDistribution implements Distribution {
   readonly flow: Chain;
 
   /** base: a distribution with batch [] and event [d] (default N(0, I)); layers map z → x in order. */
-  constructor(readonly dim: number, layers: Bijector[], readonly base: Distribution = new Normal(tf.zeros([dim]), tf.ones([dim]), { eventDims: 1, validate: false })) {
+  constructor(readonly dim: number, layers: Bijector[], readonly base: Distribution = FlowDistribution.standardBase(dim)) {
     if (base.eventShape.join() !== String(dim)) throw new Error(`FlowDistribution: the base distribution must have event shape [${dim}], got [${base.eventShape}]`);
     this.flow = new Chain(layers);
     this.eventShape = [dim];
+  }
+
+  /** N(0, I_dim), the default base; dim is checked first, so a bad dim makes no tensor. */
+  private static standardBase(dim: number): Distribution {
+    positiveInteger(dim, 'FlowDistribution', 'dim');
+    return new Normal(tf.zeros([dim]), tf.ones([dim]), { eventDims: 1, validate: false });
   }
 
   /** log p(x) for x [B, d] → [B]. */

@@ -6,6 +6,7 @@
 //   affine coupling (RealNVP, D38)
 //     y_A = x_A,  y_B = x_B ⊙ exp(s(x_A)) + t(x_A),     log|det| = Σ s(x_A): the Jacobian is triangular
 import * as tf from '@tensorflow/tfjs-core';
+import { allFinite, positiveInteger } from '../../validation/arguments';
 import { Rng } from '../../random/rng';
 import { Matrix, inv } from '../../math/linalg64';
 import { Dense } from '../dense';
@@ -19,6 +20,12 @@ export class ElementwiseAffine implements Bijector {
   readonly logScale: tf.Variable;
   readonly shift: tf.Variable;
   constructor(readonly dim: number, init: { logScale?: number[]; shift?: number[] } = {}) {
+    positiveInteger(dim, 'ElementwiseAffine', 'dim');
+    for (const [name, v] of [['logScale', init.logScale], ['shift', init.shift]] as const) {
+      if (v === undefined) continue;
+      if (v.length !== dim) throw new Error(`ElementwiseAffine: ${name} must have length ${dim}, got ${v.length}`);
+      allFinite(v, 'ElementwiseAffine', name);
+    }
     const s = scope('affine');
     this.logScale = tf.tidy(() => tf.variable(tf.tensor1d(init.logScale ?? new Array(dim).fill(0)), true, `${s}/logScale`));
     this.shift = tf.tidy(() => tf.variable(tf.tensor1d(init.shift ?? new Array(dim).fill(0)), true, `${s}/shift`));
