@@ -10,10 +10,12 @@ export const localJupyterPath = path.join(projectRoot, '.jupyter');
 
 export function kernelSpec() {
   return {
-    argv: [process.execPath, path.join(projectRoot, 'dist', 'kernel', 'main.js'), '{connection_file}'],
+    // --no-force-async-hooks-checks: see kernel/main.ts.
+    argv: [process.execPath, '--no-force-async-hooks-checks', path.join(projectRoot, 'dist', 'kernel', 'main.js'), '{connection_file}'],
     display_name: 'Latent Lab (TypeScript)',
     language: 'typescript',
-    interrupt_mode: 'signal',
+    // Interrupts go to the I/O thread, which can stop a loop on the main thread (a signal cannot reach it).
+    interrupt_mode: 'message',
     metadata: { debugger: false },
   };
 }

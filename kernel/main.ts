@@ -1,4 +1,6 @@
-// Kernel entry point: `node dist/kernel/main.js <connection-file>` (written into kernel.json by the set-up).
+// Kernel entry point: `node --no-force-async-hooks-checks dist/kernel/main.js <connection-file>`
+// (written into kernel.json by the set-up; the flag lets an interrupt stop a timer callback's loop,
+// see io-thread.ts, without Node aborting on the async-context stack it leaves behind).
 import { forwardRuntimeResolution, forwardTypeResolution } from './resolve';
 
 function main(argv: string[]): void {
@@ -11,18 +13,16 @@ function main(argv: string[]): void {
   forwardTypeResolution(process.cwd());
   forwardRuntimeResolution();
   /* eslint-disable @typescript-eslint/no-var-requires */
-  const { Session } = require('./session') as typeof import('./session');
+  const { Executor } = require('./executor') as typeof import('./executor');
   const { KernelServer, readConnectionFile } = require('./server') as typeof import('./server');
-  const session = new Session(process.cwd());
-  const server = new KernelServer(readConnectionFile(connectionFile), session, 'Latent Lab (TypeScript) — tslab kernel');
-  // SIGINT from Jupyter's interrupt: a synchronous loop is stopped by vm's breakOnSigint; a pending await here.
-  process.on('SIGINT', () => session.interrupt());
-  // A stray rejection or exception must not kill the kernel: report it in the current cell's stderr.
-  process.on('unhandledRejection', (reason) => console.error('Unhandled promise rejection:', reason));
-  process.on('uncaughtException', (err) => console.error('Uncaught exception:', err));
+  const executor = new Executor(process.cwd());
+  const server = new KernelServer(readConnectionFile(connectionFile), executor, 'Latent Lab (TypeScript) — tslab kernel');
+  // Ctrl-C in a terminal (Jupyter itself sends interrupt_request: the kernelspec's interrupt_mode is "message").
+  process.on('SIGINT', () => executor.interrupt());
   server.start().catch((e) => {
     process.stderr.write(`kernel failed to start: ${e}\n`);
-    process.exit(1);
+    process.exitCode = 1;
+    setImmediate(() => process.kill(process.pid, 'SIGTERM'));
   });
 }
 

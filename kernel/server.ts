@@ -1,21 +1,16 @@
-// The kernel's sockets and request handling (Jupyter messaging spec 5.3).
-// Shell requests run one at a time; control requests (interrupt, shutdown) never wait behind them.
+// The kernel's main thread (Jupyter messaging spec 5.3): runs shell requests one at a time. The
+// sockets live in the I/O thread (io-thread.ts), so that the heartbeat, interrupts and output go on
+// while a cell holds this thread.
 import fs from 'fs';
-import * as zmq from 'zeromq';
-import { Session, CellError, MimeBundle, cellErrorOf } from './session';
-import { Message, Signer, child, decode, encode, PROTOCOL_VERSION } from './wire';
-
-interface ConnectionInfo {
-  transport: string;
-  ip: string;
-  key: string;
-  signature_scheme: string;
-  shell_port: number;
-  iopub_port: number;
-  control_port: number;
-  stdin_port: number;
-  hb_port: number;
-}
+import path from 'path';
+import util from 'util';
+import { Worker } from 'worker_threads';
+import { Executor, CellOutcome, Interrupted } from './executor';
+import { ConnectionInfo, FromIo, MAIN_TICK_MS, SHARED, ToIo, Channel } from './io-protocol';
+import { installProcessGuards, ProcessFault } from './process-guards';
+import { CellError, cellErrorOf } from './traceback';
+import { mimeBundleOf, isComplete, MimeBundle } from './session';
+import { Message, PROTOCOL_VERSION } from './wire';
 
 /** The display hook the library calls (src/display): the kernel is found through globalThis, never imported. */
 export interface KernelDisplayHook {
@@ -26,84 +21,68 @@ export interface KernelDisplayHook {
 }
 
 type HistoryEntry = [number, number, string];
+type Request = { channel: Channel; msg: Message };
 
 export class KernelServer {
-  private readonly signer: Signer;
-  private readonly iopub = new zmq.Publisher();
-  private readonly shell = new zmq.Router();
-  private readonly control = new zmq.Router();
-  private readonly stdin = new zmq.Router();
-  private readonly hb = new zmq.Reply();
-  private readonly queue: { socket: zmq.Router; msg: Message }[] = [];
+  private readonly io: Worker;
+  private readonly shared = new Int32Array(new SharedArrayBuffer(SHARED.length * 4));
+  private readonly queue: Request[] = [];
   private draining = false;
   private executionCount = 0;
   private readonly history: HistoryEntry[] = [];
   private readonly sessionNumber = 1;
-  /** The request whose cell output is going out now; streams written later still go to it, as in ipykernel. */
+  /** The request whose cell output is going out now; output written later still goes to it, as in ipykernel. */
   private current?: Message;
   /** Displays still rendering for the running cell. */
   private pending: Promise<unknown>[] = [];
+  /** A fault (unhandled rejection, uncaught exception) while a cell runs fails that cell. */
+  private cellFault?: CellError;
+  /** From an execute request's start to its reply. */
+  private cellActive = false;
+  private readonly realExit: (code?: number) => never;
   private readonly stdoutWrite = process.stdout.write.bind(process.stdout);
   private readonly stderrWrite = process.stderr.write.bind(process.stderr);
 
-  constructor(private readonly conn: ConnectionInfo, private readonly session: Session, private readonly banner: string) {
-    this.signer = new Signer(conn.key, conn.signature_scheme);
-  }
-
-  async start(): Promise<void> {
-    const addr = (port: number) => `${this.conn.transport}://${this.conn.ip}:${port}`;
-    await Promise.all([
-      this.iopub.bind(addr(this.conn.iopub_port)),
-      this.shell.bind(addr(this.conn.shell_port)),
-      this.control.bind(addr(this.conn.control_port)),
-      this.stdin.bind(addr(this.conn.stdin_port)),
-      this.hb.bind(addr(this.conn.hb_port)),
-    ]);
-    this.installOutputHooks();
-    void this.loop(this.hb, async (frames) => { await this.hb.send(frames); });
-    void this.loop(this.control, async (frames) => this.handleControl(frames));
-    void this.loop(this.shell, async (frames) => {
-      const msg = this.tryDecode(frames);
-      if (!msg) return;
-      this.queue.push({ socket: this.shell, msg });
-      void this.drain();
+  constructor(conn: ConnectionInfo, private readonly executor: Executor, private readonly banner: string) {
+    this.realExit = installProcessGuards((fault) => this.onFault(fault));
+    this.io = new Worker(path.join(__dirname, 'io-thread.js'), {
+      workerData: { connection: conn, kernelInfo: this.kernelInfo(), shared: this.shared.buffer },
+      stdout: false, stderr: false,
     });
-    this.publish(undefined, 'status', { execution_state: 'starting' });
   }
 
-  private async loop(socket: zmq.Router | zmq.Reply, onMessage: (frames: Buffer[]) => Promise<void>) {
-    try {
-      for await (const frames of socket) await onMessage(frames);
-    } catch (e) {
-      if (!socket.closed) this.log('socket loop ended:', e);
-    }
+  start(): Promise<void> {
+    // The I/O thread reads this tick to tell a waiting main thread from one stuck in JavaScript.
+    setInterval(() => Atomics.add(this.shared, SHARED.tick, 1), MAIN_TICK_MS).unref();
+    this.installOutputHooks();
+    return new Promise((resolve, reject) => {
+      this.io.on('error', (e) => { this.log('I/O thread failed:', e); this.realExit(1); });
+      this.io.on('message', (m: FromIo) => {
+        switch (m.kind) {
+          case 'started': return resolve();
+          case 'failed': return reject(new Error(m.error));
+          case 'request': return this.enqueue(m);
+          case 'interrupt': return this.onInterrupt(m.terminated);
+          case 'shutdown': return this.shutdownNow();
+        }
+      });
+    });
   }
 
-  private tryDecode(frames: Buffer[]): Message | undefined {
-    try {
-      return decode(frames, this.signer);
-    } catch (e) {
-      this.log('dropping message:', (e as Error).message);
-      return undefined;
-    }
+  private send(m: ToIo) {
+    this.io.postMessage(m);
   }
 
   private log(...args: unknown[]) {
-    this.stderrWrite(args.map(String).join(' ') + '\n');
+    this.stderrWrite(args.map((a) => (typeof a === 'string' ? a : util.inspect(a))).join(' ') + '\n');
   }
 
-  private publish(parent: Message | undefined, type: string, content: unknown) {
-    const base: Message = parent ?? {
-      identities: [], header: { msg_id: '', session: '', username: 'kernel', date: '', msg_type: '', version: PROTOCOL_VERSION },
-      parent_header: {}, metadata: {}, content: {}, buffers: [],
-    };
-    const msg = child(base, type, content, [Buffer.from(`kernel.${type}`)]);
-    if (!parent) msg.parent_header = {};
-    void this.iopub.send(encode(msg, this.signer));
+  private publish(parent: Message | undefined, type: string, content: unknown, metadata?: Record<string, unknown>) {
+    this.send({ kind: 'publish', parent, type, content, metadata });
   }
 
-  private reply(socket: zmq.Router, request: Message, type: string, content: unknown) {
-    void socket.send(encode(child(request, type, content), this.signer));
+  private reply(request: Request, type: string, content: unknown) {
+    this.send({ kind: 'reply', channel: request.channel, parent: request.msg, type, content });
   }
 
   /** Streams and displays go to the cell that is running, or to the last one that ran. */
@@ -112,7 +91,7 @@ export class KernelServer {
       ((chunk: string | Uint8Array, ...rest: unknown[]) => {
         if (!this.current) return (fallback as (...a: unknown[]) => boolean)(chunk, ...rest);
         const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-        this.publish(this.current, 'stream', { name, text });
+        this.send({ kind: 'stream', parent: this.current, name, text });
         const cb = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
         cb?.();
         return true;
@@ -141,19 +120,47 @@ export class KernelServer {
     };
   }
 
+  /** An unhandled rejection or uncaught exception: the running cell fails with it; otherwise stderr says it. */
+  private onFault(fault: ProcessFault) {
+    const what = fault.kind === 'unhandledRejection' ? 'Unhandled promise rejection' : 'Uncaught exception';
+    const error = cellErrorOf(fault.error, this.executor.cells);
+    if (this.cellActive) {
+      this.cellFault ??= { ...error, evalue: `${error.evalue} (${what.toLowerCase()}: a promise nobody awaited, or a callback)` };
+      return;
+    }
+    const text = `${what} (outside a running cell):\n${error.traceback.join('\n')}\n`;
+    if (this.current) this.send({ kind: 'stream', parent: this.current, name: 'stderr', text });
+    else this.stderrWrite(text);
+  }
+
+  private onInterrupt(terminated: boolean) {
+    Atomics.store(this.shared, SHARED.interruptPending, 0);
+    if (this.executor.interrupt(new Interrupted(terminated ? 'Interrupted: the running code was stopped' : 'Interrupted while waiting'))) return;
+    if (terminated) {
+      const text = 'Interrupted: stopped code that ran outside a cell (a timer callback or a promise continuation).\n';
+      if (this.current) this.send({ kind: 'stream', parent: this.current, name: 'stderr', text });
+      else this.stderrWrite(text);
+    }
+  }
+
+  private enqueue(request: Request) {
+    this.queue.push(request);
+    void this.drain();
+  }
+
   private async drain() {
     if (this.draining) return;
     this.draining = true;
     try {
       while (this.queue.length > 0) {
-        const { socket, msg } = this.queue.shift()!;
-        this.publish(msg, 'status', { execution_state: 'busy' });
+        const request = this.queue.shift()!;
+        this.publish(request.msg, 'status', { execution_state: 'busy' });
         try {
-          await this.handleShell(socket, msg);
+          await this.handle(request);
         } catch (e) {
-          this.log('error handling', msg.header.msg_type, e);
+          this.log('error handling', request.msg.header.msg_type, e);
         } finally {
-          this.publish(msg, 'status', { execution_state: 'idle' });
+          this.publish(request.msg, 'status', { execution_state: 'idle' });
         }
       }
     } finally {
@@ -161,50 +168,50 @@ export class KernelServer {
     }
   }
 
-  private async handleShell(socket: zmq.Router, msg: Message) {
+  private async handle(request: Request) {
+    const { msg } = request;
     const c = msg.content ?? {};
     switch (msg.header.msg_type) {
       case 'kernel_info_request':
-        return this.reply(socket, msg, 'kernel_info_reply', this.kernelInfo());
+        return this.reply(request, 'kernel_info_reply', this.kernelInfo());
       case 'execute_request':
-        return this.execute(socket, msg);
-      case 'complete_request':
-        return this.reply(socket, msg, 'complete_reply',
-          { status: 'ok', metadata: {}, ...this.session.complete(c.code, c.cursor_pos ?? c.code.length) });
+        return this.execute(request);
+      case 'complete_request': {
+        const cursor = c.cursor_pos ?? c.code.length;
+        const info = this.kernelWork(() => this.executor.complete(c.code, cursor));
+        return this.reply(request, 'complete_reply',
+          { status: 'ok', metadata: {}, matches: info.candidates, cursor_start: info.start, cursor_end: info.end });
+      }
       case 'inspect_request': {
-        const data = this.session.inspect(c.code, c.cursor_pos ?? c.code.length);
-        return this.reply(socket, msg, 'inspect_reply', { status: 'ok', found: !!data, data: data ?? {}, metadata: {} });
+        const text = this.kernelWork(() => this.executor.inspect(c.code, c.cursor_pos ?? c.code.length));
+        return this.reply(request, 'inspect_reply',
+          { status: 'ok', found: !!text, data: text ? { 'text/plain': text } : {}, metadata: {} });
       }
       case 'is_complete_request':
-        return this.reply(socket, msg, 'is_complete_reply', this.session.isComplete(c.code));
+        return this.reply(request, 'is_complete_reply', isComplete(c.code));
       case 'history_request':
-        return this.reply(socket, msg, 'history_reply', { status: 'ok', history: this.queryHistory(c) });
+        return this.reply(request, 'history_reply', { status: 'ok', history: this.queryHistory(c) });
       case 'comm_info_request':
-        return this.reply(socket, msg, 'comm_info_reply', { status: 'ok', comms: {} });
+        return this.reply(request, 'comm_info_reply', { status: 'ok', comms: {} });
       case 'shutdown_request':
-        return this.shutdown(socket, msg);
+        this.reply(request, 'shutdown_reply', { status: 'ok', restart: !!c.restart });
+        return this.shutdownNow();
       default:
         this.log('unsupported request', msg.header.msg_type);
     }
   }
 
-  private async handleControl(frames: Buffer[]) {
-    const msg = this.tryDecode(frames);
-    if (!msg) return;
-    switch (msg.header.msg_type) {
-      case 'interrupt_request':
-        this.session.interrupt();
-        return this.reply(this.control, msg, 'interrupt_reply', { status: 'ok' });
-      case 'shutdown_request':
-        return this.shutdown(this.control, msg);
-      case 'kernel_info_request':
-        return this.reply(this.control, msg, 'kernel_info_reply', this.kernelInfo());
-      default:
-        this.log('unsupported control request', msg.header.msg_type);
+  /** The kernel's own work on this thread: an interrupt waits for it instead of cutting it. */
+  private kernelWork<T>(work: () => T): T {
+    Atomics.store(this.shared, SHARED.kernelBusy, 1);
+    try {
+      return work();
+    } finally {
+      Atomics.store(this.shared, SHARED.kernelBusy, 0);
     }
   }
 
-  private kernelInfo() {
+  kernelInfo() {
     return {
       status: 'ok',
       protocol_version: PROTOCOL_VERSION,
@@ -222,47 +229,78 @@ export class KernelServer {
     };
   }
 
-  private async execute(socket: zmq.Router, msg: Message) {
-    const { code, silent = false, store_history = true, stop_on_error = true } = msg.content;
+  private async execute(request: Request) {
+    const { msg } = request;
+    const { silent = false, store_history = true } = msg.content;
     const count = silent ? this.executionCount : (this.executionCount += store_history ? 1 : 0);
     this.current = msg;
+    this.cellFault = undefined;
+    this.cellActive = true;
+    try {
+      await this.executeCell(request, count);
+    } finally {
+      this.cellActive = false;
+    }
+  }
+
+  private async executeCell(request: Request, count: number) {
+    const { msg } = request;
+    const { code, silent = false, store_history = true, stop_on_error = true } = msg.content;
     if (!silent) this.publish(msg, 'execute_input', { code, execution_count: count });
     if (store_history && !silent) this.history.push([this.sessionNumber, count, code]);
-    let outcome = await this.session.execute(code);
+    let outcome = await this.runCell(code, count);
     // Outputs a cell started but did not await still belong to it: wait for them before replying.
     while (this.pending.length > 0) {
       const settled = await Promise.allSettled(this.pending.splice(0));
       const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (failed && outcome.ok) outcome = { ok: false, error: cellErrorOf(failed.reason) };
+      if (failed && outcome.ok) outcome = this.executor.failure(failed.reason);
+    }
+    // A rejection nobody awaited is only noticed after the microtasks run out: give it that turn.
+    await new Promise((r) => setImmediate(r));
+    if (outcome.ok && this.cellFault) outcome = { ok: false, error: this.cellFault };
+    this.cellFault = undefined;
+    if (outcome.ok) {
+      if (outcome.hasValue && !silent) {
+        let data: MimeBundle | undefined;
+        try {
+          data = await mimeBundleOf(outcome.value);
+        } catch (e) {
+          outcome = this.executor.failure(e);
+        }
+        if (data) this.publish(msg, 'execute_result', { execution_count: count, data, metadata: {} });
+      }
     }
     if (outcome.ok) {
-      if (outcome.result && !silent) {
-        this.publish(msg, 'execute_result', { execution_count: count, data: outcome.result, metadata: {} });
-      }
-      return this.reply(socket, msg, 'execute_reply',
-        { status: 'ok', execution_count: count, payload: [], user_expressions: {} });
+      return this.reply(request, 'execute_reply', { status: 'ok', execution_count: count, payload: [], user_expressions: {} });
     }
-    this.sendError(socket, msg, count, outcome.error);
+    this.publish(msg, 'error', outcome.error);
+    this.reply(request, 'execute_reply', { status: 'error', execution_count: count, ...outcome.error });
     if (stop_on_error) await this.abortQueued();
   }
 
-  private sendError(socket: zmq.Router, msg: Message, count: number, error: CellError) {
-    this.publish(msg, 'error', error);
-    this.reply(socket, msg, 'execute_reply', { status: 'error', execution_count: count, ...error });
+  private async runCell(code: string, count: number): Promise<CellOutcome> {
+    Atomics.store(this.shared, SHARED.kernelBusy, 1);
+    const started = this.executor.execute(code, count);
+    // The executor compiles synchronously, then runs the cell in a macrotask of its own.
+    Atomics.store(this.shared, SHARED.kernelBusy, 0);
+    if (Atomics.load(this.shared, SHARED.interruptPending) === 1) {
+      this.executor.interrupt(new Interrupted('Interrupted before the cell ran'));
+    }
+    return started;
   }
 
   /**
    * After a failed cell, the execute requests that were already sent are aborted, as ipykernel does.
-   * One turn of the event loop lets the socket deliver what arrived while the cell ran; anything sent
-   * later runs normally (tslab instead aborted everything for 200 ms).
+   * One turn of the event loop lets the I/O thread deliver what arrived while the cell ran; anything
+   * sent later runs normally.
    */
   private async abortQueued() {
-    await new Promise((r) => setImmediate(r));
-    const keep = [];
+    await new Promise((r) => setTimeout(r, 5));
+    const keep: Request[] = [];
     for (const item of this.queue.splice(0)) {
       if (item.msg.header.msg_type !== 'execute_request') { keep.push(item); continue; }
       this.publish(item.msg, 'status', { execution_state: 'busy' });
-      this.reply(item.socket, item.msg, 'execute_reply', { status: 'abort' });
+      this.reply(item, 'execute_reply', { status: 'abort' });
       this.publish(item.msg, 'status', { execution_state: 'idle' });
     }
     this.queue.push(...keep);
@@ -284,13 +322,11 @@ export class KernelServer {
     return c.output ? rows.map(([s, l, code]) => [s, l, [code, null]]) : rows;
   }
 
-  private shutdown(socket: zmq.Router, msg: Message) {
-    const restart = !!msg.content?.restart;
-    this.reply(socket, msg, 'shutdown_reply', { status: 'ok', restart });
+  private shutdownNow() {
+    this.send({ kind: 'flush' });
     setTimeout(() => {
-      this.session.close();
-      for (const s of [this.iopub, this.shell, this.control, this.stdin, this.hb]) s.close();
-      process.exit(0);
+      this.executor.close();
+      this.realExit(0);
     }, 50);
   }
 }
@@ -298,4 +334,3 @@ export class KernelServer {
 export function readConnectionFile(file: string): ConnectionInfo {
   return JSON.parse(fs.readFileSync(file, 'utf8'));
 }
-

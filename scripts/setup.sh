@@ -47,9 +47,10 @@ command -v node >/dev/null || { echo "setup: Node.js 20 or newer is required (no
 node_major=$(node -p 'process.versions.node.split(".")[0]')
 [ "$node_major" -ge 20 ] || { echo "setup: Node.js 20 or newer is required (found $(node --version))" >&2; exit 1; }
 
-# --- 2. npm packages (skipped when package-lock.json has not changed since the last install) -------
+# --- 2. npm packages (skipped when package-lock.json and patches/ have not changed since the last install)
 stamp=node_modules/.latent-lab-lock.sha256
-lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
+# patches/ (applied by patch-package after install) counts as part of the lock.
+lock_hash=$(cat package-lock.json patches/*.patch | sha256sum | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_hash" ]; then
   say "npm ci"
   npm ci --no-audit --no-fund --loglevel=error

@@ -1,0 +1,189 @@
+// Runs cells: tslab's converter turns a cell into JavaScript (with source maps, patches/), and this
+// executor runs it so that the student's work survives. Each cell runs in its own macrotask, so
+// that an interrupt which terminates a runaway loop (io-thread.ts) unwinds the cell's code only;
+// declarations made before an error or an interrupt stay defined for the next cell.
+import Module from 'module';
+import path from 'path';
+import vm from 'vm';
+import { createConverter, Converter } from 'tslab/dist/converter';
+import { getCodeMetadata } from 'tslab/dist/metadata';
+import { printQuickInfo } from 'tslab/dist/inspect';
+import { CellSourceMap } from './source-map';
+import { CellError, CellRecord, cellErrorOf, cellFileName, diagnosticsError, Diagnostic } from './traceback';
+
+export type CellOutcome =
+  | { ok: true; hasValue: boolean; value?: unknown }
+  | { ok: false; error: CellError };
+
+/** The error a cell ends with when the user interrupts it. */
+export class Interrupted extends Error {
+  constructor(message = 'Interrupted by the user') {
+    super(message);
+    this.name = 'Interrupted';
+  }
+}
+
+interface Converted {
+  output?: string;
+  outputMap?: string;
+  commonJSMap?: string;
+  declOutput?: string;
+  diagnostics: Diagnostic[];
+  hasToplevelAwait?: boolean;
+  sideOutputs?: { path: string; data: string }[];
+  lastExpressionVar?: string;
+}
+
+const WRAPPER_LINES = 1;
+
+/**
+ * The converter re-exports named imports with getters and marks `__esModule` read-only; as in tslab,
+ * both become plain writable values, so that a later cell may import or assign the same name again.
+ */
+function localsObject(): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  return new Proxy(values, {
+    defineProperty: (_target, prop, attrs) => {
+      if (prop === '__esModule') return true;
+      values[prop as string] = attrs.get ? attrs.get() : attrs.value;
+      return true;
+    },
+  });
+}
+
+export class Executor {
+  private readonly converter: Converter;
+  private prevDecl = '';
+  /** The values of every top-level declaration, shared by all cells (the converter's `exports.x`). */
+  readonly locals: Record<string, unknown> = localsObject();
+  private readonly require: NodeJS.Require;
+  private readonly sideOutputs = new Map<string, string>();
+  private readonly sideModules = new Map<string, Module>();
+  readonly cells = new Map<number, CellRecord>();
+  /** Ends the running cell early (interrupt); undefined when no cell runs. */
+  private finishRunning?: (outcome: CellOutcome) => void;
+
+  constructor(private readonly cwd: string) {
+    this.converter = createConverter({ isJS: false, isBrowser: false });
+    this.require = this.wrapRequire(Module.createRequire(path.join(cwd, 'src.js')), cwd);
+  }
+
+  get running(): boolean {
+    return this.finishRunning !== undefined;
+  }
+
+  async execute(source: string, count: number): Promise<CellOutcome> {
+    const meta = getCodeMetadata(source);
+    if (meta.mode === 'browser') {
+      return this.failure(new Error('"//%browser" cells are not supported by the Latent Lab kernel'));
+    }
+    if (meta.module) {
+      const diagnostics = this.converter.addModule(meta.module, source, meta) as Diagnostic[];
+      return diagnostics.length > 0 ? { ok: false, error: diagnosticsError(count, source, diagnostics) } : { ok: true, hasValue: false };
+    }
+    const converted = this.converter.convert(this.prevDecl, source) as Converted;
+    for (const out of converted.sideOutputs ?? []) {
+      this.sideModules.delete(out.path);
+      this.sideOutputs.set(out.path, out.data);
+    }
+    if (converted.diagnostics.length > 0) {
+      return { ok: false, error: diagnosticsError(count, source, converted.diagnostics) };
+    }
+    if (!converted.output) {
+      this.prevDecl = converted.declOutput ?? '';
+      return { ok: true, hasValue: false };
+    }
+    const record: CellRecord = { source, wrapperLines: WRAPPER_LINES };
+    if (converted.commonJSMap && converted.outputMap) {
+      record.map = new CellSourceMap(converted.commonJSMap, converted.outputMap, 1);
+    }
+    this.cells.set(count, record);
+
+    let run: (exports: object, require: NodeJS.Require) => unknown;
+    try {
+      const wrapped = `(${converted.hasToplevelAwait ? 'async ' : ''}function (exports, require) {\n${converted.output}\n})`;
+      run = new vm.Script(wrapped, { filename: cellFileName(count) }).runInThisContext() as typeof run;
+    } catch (e) {
+      return this.failure(e);
+    }
+    // From here on the cell's declarations exist (the converter sets them all to undefined first), so the
+    // next cell must know their types even if this one stops half way.
+    this.prevDecl = converted.declOutput ?? '';
+    const outcome = await new Promise<CellOutcome>((resolve) => {
+      this.finishRunning = resolve;
+      setImmediate(() => {
+        try {
+          const ret = run(this.locals, this.require);
+          if (converted.hasToplevelAwait) {
+            (ret as Promise<unknown>).then(() => resolve({ ok: true, hasValue: false }), (e) => resolve(this.failure(e)));
+          } else {
+            resolve({ ok: true, hasValue: false });
+          }
+        } catch (e) {
+          resolve(this.failure(e));
+        }
+      });
+    });
+    this.finishRunning = undefined;
+    const name = converted.lastExpressionVar;
+    if (!outcome.ok || !name) return outcome;
+    const value = this.locals[name];
+    delete this.locals[name];
+    return value === undefined || value === null ? outcome : { ok: true, hasValue: true, value };
+  }
+
+  /** Ends the running cell with an Interrupted error; returns false when no cell was running. */
+  interrupt(reason = new Interrupted()): boolean {
+    const finish = this.finishRunning;
+    if (!finish) return false;
+    this.finishRunning = undefined;
+    finish(this.failure(reason));
+    return true;
+  }
+
+  failure(thrown: unknown): CellOutcome {
+    return { ok: false, error: cellErrorOf(thrown, this.cells) };
+  }
+
+  inspect(source: string, position: number): string | undefined {
+    const info = this.converter.inspect(this.prevDecl, source, position);
+    return info ? printQuickInfo(info) : undefined;
+  }
+
+  complete(source: string, position: number) {
+    return this.converter.complete(this.prevDecl, source, position);
+  }
+
+  close(): void {
+    this.converter.close();
+  }
+
+  /** `require` for cells: `tslab` itself, and the cell-defined modules (`//%module`) before Node's. */
+  private wrapRequire(base: NodeJS.Require, dirname: string): NodeJS.Require {
+    const fromSideOutputs = (id: string): unknown => {
+      let filename = path.join(dirname, id);
+      if (path.extname(filename) === '') filename += '.js';
+      const cached = this.sideModules.get(filename);
+      if (cached) return cached.exports;
+      const code = this.sideOutputs.get(filename);
+      if (code === undefined) return undefined;
+      const mod = new Module(filename, module) as Module & { _compile(code: string, file: string): void };
+      mod.filename = filename;
+      mod.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(path.dirname(filename));
+      mod.require = this.wrapRequire(mod.require as NodeJS.Require, path.dirname(filename)) as typeof mod.require;
+      mod._compile(code, filename);
+      this.sideModules.set(filename, mod);
+      return mod.exports;
+    };
+    return new Proxy(base, {
+      apply: (_target, thisArg, args: [string]) => {
+        if (args.length === 1 && args[0] === 'tslab') return require('tslab');
+        if (args.length === 1 && (args[0].startsWith('./') || args[0].startsWith('../'))) {
+          const mod = fromSideOutputs(args[0]);
+          if (mod !== undefined) return mod;
+        }
+        return Reflect.apply(base, thisArg, args);
+      },
+    });
+  }
+}

@@ -1,0 +1,45 @@
+// What the main thread and the I/O thread (io-thread.ts) say to each other.
+import type { Message } from './wire';
+
+export interface ConnectionInfo {
+  transport: string;
+  ip: string;
+  key: string;
+  signature_scheme: string;
+  shell_port: number;
+  iopub_port: number;
+  control_port: number;
+  stdin_port: number;
+  hb_port: number;
+}
+
+/** Slots of the Int32Array both threads share. */
+export const SHARED = {
+  /** Advanced by the main thread every MAIN_TICK_MS while its event loop turns. */
+  tick: 0,
+  /** 1 while the kernel itself (not a cell) holds the main thread, e.g. compiling a cell. */
+  kernelBusy: 1,
+  /** 1 from an interrupt request until the main thread has acted on it. */
+  interruptPending: 2,
+  length: 3,
+} as const;
+
+export const MAIN_TICK_MS = 20;
+
+export type Channel = 'shell' | 'control' | 'stdin';
+
+/** Main thread -> I/O thread. */
+export type ToIo =
+  | { kind: 'stream'; parent?: Message; name: 'stdout' | 'stderr'; text: string }
+  | { kind: 'publish'; parent?: Message; type: string; content: unknown; metadata?: Record<string, unknown> }
+  | { kind: 'reply'; channel: Channel; parent: Message; type: string; content: unknown }
+  | { kind: 'flush' }
+  | { kind: 'interrupt' };
+
+/** I/O thread -> main thread. */
+export type FromIo =
+  | { kind: 'started' }
+  | { kind: 'failed'; error: string }
+  | { kind: 'request'; channel: Channel; msg: Message }
+  | { kind: 'interrupt'; terminated: boolean }
+  | { kind: 'shutdown' };

@@ -1,0 +1,143 @@
+// Errors as a student reads them, the way IPython shows them: "Cell In[5], line 3" with the cell's own
+// lines and an arrow, outermost call first, the error last; frames inside Latent Lab, TensorFlow.js and
+// Node are folded into one line below the student's own frame. TypeScript diagnostics get the line and a caret.
+import util from 'util';
+import { CellSourceMap } from './source-map';
+
+export interface CellError {
+  ename: string;
+  evalue: string;
+  traceback: string[];
+}
+
+/** What the traceback needs to know about a cell that ran: its source and its source map. */
+export interface CellRecord {
+  source: string;
+  map?: CellSourceMap;
+  /** Lines of wrapper code before the converted JavaScript in the script that ran. */
+  wrapperLines: number;
+}
+
+/** The file name a cell's script runs under; stack frames carry it. */
+export const cellFileName = (count: number): string => `In[${count}]`;
+
+const RED = '\u001b[31m';
+const GREEN = '\u001b[32m';
+const BOLD = '\u001b[1m';
+const RESET = '\u001b[0m';
+const DIM = '\u001b[2m';
+
+/** "Cell In[5], line 3" and the lines around it, with an arrow at the line (0-based) and an optional caret. */
+export function cellExcerpt(count: number, source: string, line: number, caret?: { column: number; length: number }, where?: string): string {
+  const lines = source.split('\n');
+  const first = Math.max(0, line - 2);
+  const last = Math.min(lines.length - 1, line + 2);
+  const width = String(last + 1).length;
+  const out = [`${GREEN}Cell In[${count}], line ${line + 1}${where ? `, in ${where}` : ''}${RESET}`];
+  for (let i = first; i <= last; i++) {
+    const number = String(i + 1).padStart(width);
+    if (i === line) {
+      out.push(`${GREEN}----> ${number}${RESET} ${lines[i]}`);
+      if (caret) out.push(`${' '.repeat(6 + width + 1 + caret.column)}${RED}${'^'.repeat(Math.max(1, caret.length))}${RESET}`);
+    } else {
+      out.push(`      ${number} ${lines[i]}`);
+    }
+  }
+  return out.join('\n');
+}
+
+interface Frame {
+  text: string;
+  fn?: string;
+  file?: string;
+  line?: number;
+  column?: number;
+}
+
+const FRAME = /^\s*at (?:(async )?(.*?) \()?(.*?):(\d+):(\d+)\)?$/;
+
+function parseFrame(text: string): Frame {
+  const m = FRAME.exec(text);
+  if (!m) return { text };
+  return { text, fn: m[2] ? (m[1] ?? '') + m[2] : undefined, file: m[3], line: Number(m[4]), column: Number(m[5]) };
+}
+
+const CELL_FILE = /^In\[(\d+)\]$/;
+/** Frames of the kernel itself and of Node's machinery: never the student's business. */
+const MACHINERY = /node:internal|node:vm|[\\/]dist[\\/]kernel[\\/]|[\\/]kernel[\\/][a-z-]+\.ts|tslab[\\/]dist|^processTicksAndRejections/;
+
+/** Where a library frame comes from, in a word a student recognizes. */
+function libraryOf(file: string): string {
+  if (/@tensorflow/.test(file)) return 'TensorFlow.js';
+  if (/[\\/](dist[\\/])?src[\\/]/.test(file) && !/node_modules[\\/](?!latent-lab)/.test(file)) return 'Latent Lab';
+  const m = /node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)/.exec(file);
+  return m ? m[1] : file.startsWith('node:') ? 'Node' : file;
+}
+
+/** ename/evalue/traceback of anything thrown, pointing at the student's own lines. */
+export function cellErrorOf(thrown: unknown, cells: ReadonlyMap<number, CellRecord> = new Map()): CellError {
+  if (!(thrown instanceof Error)) {
+    const evalue = typeof thrown === 'string' ? thrown : util.inspect(thrown);
+    return { ename: 'Thrown', evalue, traceback: [`${RED}${BOLD}Uncaught${RESET} ${evalue}`] };
+  }
+  const code = (thrown as { code?: string }).code;
+  const interrupted = code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED' || thrown.name === 'Interrupted';
+  const ename = interrupted ? 'Interrupted' : thrown.name || 'Error';
+  const evalue = thrown.message;
+  const frames = (thrown.stack ?? '').split('\n').filter((l) => /^\s*at /.test(l)).map(parseFrame);
+
+  // Innermost first, as V8 gives them; find the student's frames.
+  const isCell = (f: Frame) => !!f.file && CELL_FILE.test(f.file);
+  const innermostCell = frames.findIndex(isCell);
+  const blocks: string[] = [];
+  if (innermostCell >= 0) {
+    const below = frames.slice(0, innermostCell).filter((f) => !MACHINERY.test(f.text));
+    const cellFrames = frames.slice(innermostCell).filter(isCell);
+    for (const f of cellFrames.reverse()) {
+      const count = Number(CELL_FILE.exec(f.file!)![1]);
+      const cell = cells.get(count);
+      const position = cell?.map?.cellPosition(f.line! - 1 - cell.wrapperLines, f.column! - 1);
+      const fn = f.fn && f.fn !== 'eval' && !f.fn.startsWith('Object.<anonymous>') ? f.fn.replace(/^Object\./, '') : undefined;
+      blocks.push(cell && position
+        ? cellExcerpt(count, cell.source, position.line, undefined, fn)
+        : `${GREEN}Cell In[${count}]${RESET}${fn ? `, in ${fn}` : ''}`);
+    }
+    if (below.length > 0) {
+      const libraries = [...new Set(below.map((f) => libraryOf(f.file ?? '')))].join(', ');
+      const where = below[below.length - 1].fn ?? '';
+      const innermost = below[0].fn ?? '';
+      blocks.push(`${DIM}  … ${below.length} frame${below.length > 1 ? 's' : ''} inside ${libraries}` +
+        `${where ? ` (called as ${where}${innermost && innermost !== where ? `, raised in ${innermost}` : ''})` : ''}${RESET}`);
+    }
+  } else {
+    const kept = frames.filter((f) => !MACHINERY.test(f.text)).map((f) => f.text);
+    if (kept.length > 0) blocks.push(kept.join('\n'));
+  }
+  return { ename, evalue, traceback: [...blocks, `${RED}${BOLD}${ename}${RESET}: ${evalue}`] };
+}
+
+/** A TypeScript diagnostic as tslab's converter reports it (0-based positions in the cell). */
+export interface Diagnostic {
+  fileName?: string;
+  start: { line: number; character: number; offset: number };
+  end: { line: number; character: number; offset: number };
+  messageText: string;
+  code: number;
+}
+
+/** TypeScript errors: each with its line in the cell and a caret under the offending code. */
+export function diagnosticsError(count: number, source: string, diagnostics: Diagnostic[]): CellError {
+  const blocks = diagnostics.map((d) => {
+    const message = `${RED}${BOLD}error TS${d.code}${RESET}: ${d.messageText}`;
+    if (d.fileName) return `${d.fileName}, line ${d.start.line + 1}:${d.start.character + 1}\n${message}`;
+    const length = d.end.line === d.start.line ? d.end.character - d.start.character : 1;
+    return `${cellExcerpt(count, source, d.start.line, { column: d.start.character, length })}\n${message}`;
+  });
+  const first = diagnostics[0];
+  const where = first.fileName ? `${first.fileName} ` : '';
+  return {
+    ename: 'TypeScriptError',
+    evalue: `${where}line ${first.start.line + 1}: ${first.messageText}`,
+    traceback: blocks,
+  };
+}
