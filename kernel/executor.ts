@@ -112,6 +112,7 @@ export class Executor {
     const outcome = await new Promise<CellOutcome>((resolve) => {
       this.finishRunning = resolve;
       setImmediate(() => {
+        if (this.finishRunning !== resolve) return; // interrupted before it started
         try {
           const ret = run(this.locals, this.require);
           if (converted.hasToplevelAwait) {

@@ -19,8 +19,8 @@ export const SHARED = {
   tick: 0,
   /** 1 while the kernel itself (not a cell) holds the main thread, e.g. compiling a cell. */
   kernelBusy: 1,
-  /** 1 from an interrupt request until the main thread has acted on it. */
-  interruptPending: 2,
+  /** The serial number of the cell running on the main thread, 0 when none runs. */
+  runningCell: 2,
   length: 3,
 } as const;
 
@@ -41,5 +41,6 @@ export type FromIo =
   | { kind: 'started' }
   | { kind: 'failed'; error: string }
   | { kind: 'request'; channel: Channel; msg: Message }
-  | { kind: 'interrupt'; terminated: boolean }
+  /** `cell`: the serial of the cell that was running when the interrupt came (0: none). */
+  | { kind: 'interrupt'; terminated: boolean; cell: number }
   | { kind: 'shutdown' };

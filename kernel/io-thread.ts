@@ -130,13 +130,13 @@ async function mainThreadStuck(): Promise<boolean> {
 }
 
 async function interrupt() {
-  Atomics.store(shared, SHARED.interruptPending, 1);
   // The kernel's own work (compiling a cell) is never cut: the cell then starts as interrupted.
+  const cell = Atomics.load(shared, SHARED.runningCell);
   if (Atomics.load(shared, SHARED.kernelBusy) === 0 && await mainThreadStuck() && Atomics.load(shared, SHARED.kernelBusy) === 0) {
     await terminateMainThread();
-    post({ kind: 'interrupt', terminated: true });
+    post({ kind: 'interrupt', terminated: true, cell });
   } else {
-    post({ kind: 'interrupt', terminated: false });
+    post({ kind: 'interrupt', terminated: false, cell });
   }
 }
 

@@ -62,7 +62,7 @@ export class KernelServer {
           case 'started': return resolve();
           case 'failed': return reject(new Error(m.error));
           case 'request': return this.enqueue(m);
-          case 'interrupt': return this.onInterrupt(m.terminated);
+          case 'interrupt': return this.onInterrupt(m.terminated, m.cell);
           case 'shutdown': return this.shutdownNow();
         }
       });
@@ -133,9 +133,11 @@ export class KernelServer {
     else this.stderrWrite(text);
   }
 
-  private onInterrupt(terminated: boolean) {
-    Atomics.store(this.shared, SHARED.interruptPending, 0);
-    if (this.executor.interrupt(new Interrupted(terminated ? 'Interrupted: the running code was stopped' : 'Interrupted while waiting'))) return;
+  private onInterrupt(terminated: boolean, cell: number) {
+    // A cell that started after the interrupt (it was queued behind a stuck timer callback) runs normally.
+    const running = Atomics.load(this.shared, SHARED.runningCell);
+    if (running !== 0 && running === cell &&
+      this.executor.interrupt(new Interrupted(terminated ? 'Interrupted: the running code was stopped' : 'Interrupted while waiting'))) return;
     if (terminated) {
       const text = 'Interrupted: stopped code that ran outside a cell (a timer callback or a promise continuation).\n';
       if (this.current) this.send({ kind: 'stream', parent: this.current, name: 'stderr', text });
@@ -278,15 +280,21 @@ export class KernelServer {
     if (stop_on_error) await this.abortQueued();
   }
 
+  private cellSerial = 0;
+
   private async runCell(code: string, count: number): Promise<CellOutcome> {
     Atomics.store(this.shared, SHARED.kernelBusy, 1);
-    const started = this.executor.execute(code, count);
-    // The executor compiles synchronously, then runs the cell in a macrotask of its own.
-    Atomics.store(this.shared, SHARED.kernelBusy, 0);
-    if (Atomics.load(this.shared, SHARED.interruptPending) === 1) {
-      this.executor.interrupt(new Interrupted('Interrupted before the cell ran'));
+    Atomics.store(this.shared, SHARED.runningCell, ++this.cellSerial);
+    try {
+      // The executor compiles synchronously (an interrupt then waits, and ends the cell before it runs),
+      // then runs the cell in a macrotask of its own.
+      const started = this.executor.execute(code, count);
+      Atomics.store(this.shared, SHARED.kernelBusy, 0);
+      return await started;
+    } finally {
+      Atomics.store(this.shared, SHARED.kernelBusy, 0);
+      Atomics.store(this.shared, SHARED.runningCell, 0);
     }
-    return started;
   }
 
   /**
