@@ -51,6 +51,25 @@ function localsObject(): Record<string, unknown> {
   });
 }
 
+/** Inside `f(a, g(b), |)`: the position of `f`'s last character; undefined outside any call. */
+export function calleePosition(source: string, position: number): number | undefined {
+  let depth = 0;
+  for (let i = Math.min(position, source.length) - 1; i >= 0; i--) {
+    const c = source[i];
+    if (c === ')' || c === ']' || c === '}') depth++;
+    else if (c === '[' || c === '{') depth--;
+    else if (c === '(') {
+      if (depth > 0) { depth--; continue; }
+      let j = i - 1;
+      while (j >= 0 && /\s/.test(source[j])) j--;
+      if (j >= 0 && /[\w$]/.test(source[j])) return j;
+      return undefined;
+    }
+    if (depth < 0) return undefined;
+  }
+  return undefined;
+}
+
 export class Executor {
   private readonly converter: Converter;
   private prevDecl = '';
@@ -146,9 +165,14 @@ export class Executor {
     return { ok: false, error: cellErrorOf(thrown, this.cells) };
   }
 
+  /** Shift-Tab: the symbol under the cursor or, inside a call's parentheses, the function being called. */
   inspect(source: string, position: number): string | undefined {
-    const info = this.converter.inspect(this.prevDecl, source, position);
-    return info ? printQuickInfo(info) : undefined;
+    for (const at of [position, calleePosition(source, position)]) {
+      if (at === undefined) continue;
+      const info = this.converter.inspect(this.prevDecl, source, at);
+      if (info) return printQuickInfo(info);
+    }
+    return undefined;
   }
 
   complete(source: string, position: number) {

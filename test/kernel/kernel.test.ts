@@ -20,7 +20,14 @@ describe('kernel (Jupyter protocol)', function () {
 
   it('survives exceptions, rejections, type errors, interrupts; restarts; works outside the repository', () => {
     const r = runPython('test/kernel/robustness.py');
-    expect(r.output, r.output).to.match(/Ran 17 tests/);
+    expect(r.output, r.output).to.match(/Ran 19 tests/);
     expect(r.status, r.output).to.equal(0);
+  });
+
+  it('soak: 1,000 cells in a row, a 100,000-line print loop, 100 stray rejections, 20 timer-loop interrupts, a 250-cell notebook', function () {
+    this.timeout(900_000);
+    const r = runPython('test/kernel/soak.py');
+    expect(r.output.slice(-3000), 'soak suite').to.match(/Ran 5 tests/);
+    expect(r.status, r.output.slice(-3000)).to.equal(0);
   });
 });

@@ -157,6 +157,15 @@ class KernelRobustness(unittest.TestCase):
         self.assertIn('----> 2 const s: number = "text";', tb)
         self.assertRegex(tb, r"\n {14}\^\n")  # under the `s`
 
+    def test_shift_tab_inside_a_call_shows_the_function(self):
+        code = "Math.max(1, "
+        msg_id = self.kc.inspect(code, len(code))
+        reply = self.kc.get_shell_msg(timeout=TIMEOUT)
+        while reply["parent_header"].get("msg_id") != msg_id:
+            reply = self.kc.get_shell_msg(timeout=TIMEOUT)
+        self.assertTrue(reply["content"]["found"], reply["content"])
+        self.assertIn("max(...values: number[]): number", reply["content"]["data"]["text/plain"])
+
     def test_double_underscore_names(self):
         reply, out = run(self.kc, "const __hidden = 21;\nfunction twice() { return __hidden * 2; }\n{ const y = __hidden; }\ntwice()")
         self.assertEqual((reply["status"], text_of(out)), ("ok", "42"), reply)
