@@ -1,13 +1,11 @@
-// Runs cells: tslab's converter turns a cell into JavaScript (with source maps, patches/), and this
-// executor runs it so that the student's work survives. Each cell runs in its own macrotask, so
+// Runs cells: tslab's converter (in the compiler thread, compiler.ts) turns a cell into JavaScript
+// with source maps (patches/), and this executor runs it so that the student's work survives. Each cell runs in its own macrotask, so
 // that an interrupt which terminates a runaway loop (io-thread.ts) unwinds the cell's code only;
 // declarations made before an error or an interrupt stay defined for the next cell.
 import Module from 'module';
 import path from 'path';
 import vm from 'vm';
-import { createConverter, Converter } from 'tslab/dist/converter';
-import { getCodeMetadata } from 'tslab/dist/metadata';
-import { printQuickInfo } from 'tslab/dist/inspect';
+import { Compiler } from './compiler';
 import { CellSourceMap } from './source-map';
 import { CellError, CellRecord, cellErrorOf, cellFileName, diagnosticsError, Diagnostic } from './traceback';
 
@@ -35,6 +33,16 @@ interface Converted {
 }
 
 const WRAPPER_LINES = 1;
+
+type CodeMetadata = { mode?: string; module?: string };
+
+/** tslab's "//%module" and "//%browser" markers, read without loading TypeScript for ordinary cells. */
+function codeMetadata(source: string): CodeMetadata {
+  if (!source.includes('//%')) return {};
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { getCodeMetadata } = require('tslab/dist/metadata') as typeof import('tslab/dist/metadata');
+  return getCodeMetadata(source);
+}
 
 /**
  * The converter re-exports named imports with getters and marks `__esModule` read-only; as in tslab,
@@ -71,7 +79,7 @@ export function calleePosition(source: string, position: number): number | undef
 }
 
 export class Executor {
-  private readonly converter: Converter;
+  private readonly compiler = new Compiler();
   private prevDecl = '';
   /** The values of every top-level declaration, shared by all cells (the converter's `exports.x`). */
   readonly locals: Record<string, unknown> = localsObject();
@@ -81,9 +89,12 @@ export class Executor {
   readonly cells = new Map<number, CellRecord>();
   /** Ends the running cell early (interrupt); undefined when no cell runs. */
   private finishRunning?: (outcome: CellOutcome) => void;
+  /** Called once, when a cell first imports tslab (the kernel connects tslab's display API then). */
+  onTslabImport?: () => void;
+  /** While a cell compiles: set by an interrupt, so that the cell does not start. */
+  private compiling?: { interrupted?: Interrupted };
 
   constructor(private readonly cwd: string) {
-    this.converter = createConverter({ isJS: false, isBrowser: false });
     this.require = this.wrapRequire(Module.createRequire(path.join(cwd, 'src.js')), cwd);
   }
 
@@ -92,15 +103,25 @@ export class Executor {
   }
 
   async execute(source: string, count: number): Promise<CellOutcome> {
-    const meta = getCodeMetadata(source);
+    const meta = codeMetadata(source);
     if (meta.mode === 'browser') {
       return this.failure(new Error('"//%browser" cells are not supported by the Latent Lab kernel'));
     }
-    if (meta.module) {
-      const diagnostics = this.converter.addModule(meta.module, source, meta) as Diagnostic[];
-      return diagnostics.length > 0 ? { ok: false, error: diagnosticsError(count, source, diagnostics) } : { ok: true, hasValue: false };
+    const compiling: { interrupted?: Interrupted } = {};
+    this.compiling = compiling;
+    let converted: Converted;
+    try {
+      if (meta.module) {
+        const diagnostics = await this.compiler.call<Diagnostic[]>({ op: 'addModule', name: meta.module, source, meta });
+        return diagnostics.length > 0 ? { ok: false, error: diagnosticsError(count, source, diagnostics) } : { ok: true, hasValue: false };
+      }
+      converted = await this.compiler.call<Converted>({ op: 'convert', prevDecl: this.prevDecl, source });
+    } catch (e) {
+      return this.failure(e);
+    } finally {
+      this.compiling = undefined;
     }
-    const converted = this.converter.convert(this.prevDecl, source) as Converted;
+    if (compiling.interrupted) return this.failure(compiling.interrupted);
     for (const out of converted.sideOutputs ?? []) {
       this.sideModules.delete(out.path);
       this.sideOutputs.set(out.path, out.data);
@@ -154,6 +175,10 @@ export class Executor {
 
   /** Ends the running cell with an Interrupted error; returns false when no cell was running. */
   interrupt(reason = new Interrupted()): boolean {
+    if (this.compiling) {
+      this.compiling.interrupted = reason;
+      return true;
+    }
     const finish = this.finishRunning;
     if (!finish) return false;
     this.finishRunning = undefined;
@@ -166,21 +191,21 @@ export class Executor {
   }
 
   /** Shift-Tab: the symbol under the cursor or, inside a call's parentheses, the function being called. */
-  inspect(source: string, position: number): string | undefined {
+  async inspect(source: string, position: number): Promise<string | undefined> {
     for (const at of [position, calleePosition(source, position)]) {
       if (at === undefined) continue;
-      const info = this.converter.inspect(this.prevDecl, source, at);
-      if (info) return printQuickInfo(info);
+      const text = await this.compiler.call<string | undefined>({ op: 'inspect', prevDecl: this.prevDecl, source, position: at });
+      if (text) return text;
     }
     return undefined;
   }
 
-  complete(source: string, position: number) {
-    return this.converter.complete(this.prevDecl, source, position);
+  complete(source: string, position: number): Promise<{ candidates: string[]; start: number; end: number }> {
+    return this.compiler.call({ op: 'complete', prevDecl: this.prevDecl, source, position });
   }
 
   close(): void {
-    this.converter.close();
+    this.compiler.close();
   }
 
   /** `require` for cells: `tslab` itself, and the cell-defined modules (`//%module`) before Node's. */
@@ -202,7 +227,11 @@ export class Executor {
     };
     return new Proxy(base, {
       apply: (_target, thisArg, args: [string]) => {
-        if (args.length === 1 && args[0] === 'tslab') return require('tslab');
+        if (args.length === 1 && args[0] === 'tslab') {
+          this.onTslabImport?.();
+          this.onTslabImport = undefined;
+          return require('tslab');
+        }
         if (args.length === 1 && (args[0].startsWith('./') || args[0].startsWith('../'))) {
           const mod = fromSideOutputs(args[0]);
           if (mod !== undefined) return mod;

@@ -17,11 +17,9 @@ export interface ConnectionInfo {
 export const SHARED = {
   /** Advanced by the main thread every MAIN_TICK_MS while its event loop turns. */
   tick: 0,
-  /** 1 while the kernel itself (not a cell) holds the main thread, e.g. compiling a cell. */
-  kernelBusy: 1,
   /** The serial number of the cell running on the main thread, 0 when none runs. */
-  runningCell: 2,
-  length: 3,
+  runningCell: 1,
+  length: 2,
 } as const;
 
 export const MAIN_TICK_MS = 20;

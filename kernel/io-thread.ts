@@ -130,9 +130,10 @@ async function mainThreadStuck(): Promise<boolean> {
 }
 
 async function interrupt() {
-  // The kernel's own work (compiling a cell) is never cut: the cell then starts as interrupted.
+  // Cells compile in their own thread (compiler-thread.ts): a stuck main thread is always running JavaScript
+  // of a cell, a callback or a continuation, never the compiler.
   const cell = Atomics.load(shared, SHARED.runningCell);
-  if (Atomics.load(shared, SHARED.kernelBusy) === 0 && await mainThreadStuck() && Atomics.load(shared, SHARED.kernelBusy) === 0) {
+  if (await mainThreadStuck()) {
     await terminateMainThread();
     post({ kind: 'interrupt', terminated: true, cell });
   } else {
@@ -219,7 +220,15 @@ async function start() {
   void loop(control, onControl);
   void loop(shell, (frames) => {
     const msg = tryDecode(frames);
-    if (msg) post({ kind: 'request', channel: 'shell', msg });
+    if (!msg) return;
+    // Answered here, so that a front end sees the kernel ready while the main thread still loads.
+    if (msg.header.msg_type === 'kernel_info_request') {
+      void publishNow(msg, 'status', { execution_state: 'busy' });
+      void reply('shell', msg, 'kernel_info_reply', kernelInfo);
+      void publishNow(msg, 'status', { execution_state: 'idle' });
+      return;
+    }
+    post({ kind: 'request', channel: 'shell', msg });
   });
   void loop(stdin, () => undefined);
   void publishNow(undefined, 'status', { execution_state: 'starting' });

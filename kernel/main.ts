@@ -1,7 +1,8 @@
 // Kernel entry point: `node --no-force-async-hooks-checks dist/kernel/main.js <connection-file>`
 // (written into kernel.json by the set-up; the flag lets an interrupt stop a timer callback's loop,
 // see io-thread.ts, without Node aborting on the async-context stack it leaves behind).
-import { forwardRuntimeResolution, forwardTypeResolution } from './resolve';
+import path from 'path';
+import { forwardRuntimeResolution, projectRoot } from './resolve';
 
 function main(argv: string[]): void {
   const connectionFile = argv[2];
@@ -9,8 +10,7 @@ function main(argv: string[]): void {
     process.stderr.write('usage: node dist/kernel/main.js <connection-file>\n');
     process.exit(2);
   }
-  // Both must happen before tslab loads its compiler and before any user `require`.
-  forwardTypeResolution(process.cwd());
+  // Before any user `require` (the compiler thread forwards type resolution itself).
   forwardRuntimeResolution();
   /* eslint-disable @typescript-eslint/no-var-requires */
   const { Executor } = require('./executor') as typeof import('./executor');
@@ -19,7 +19,19 @@ function main(argv: string[]): void {
   const server = new KernelServer(readConnectionFile(connectionFile), executor, 'Latent Lab (TypeScript) — tslab kernel');
   // Ctrl-C in a terminal (Jupyter itself sends interrupt_request: the kernelspec's interrupt_mode is "message").
   process.on('SIGINT', () => executor.interrupt());
-  server.start().catch((e) => {
+  server.start().then(() => {
+    // Every lecture's first cell imports Latent Lab: load it (TensorFlow.js and all, about a second)
+    // while the compiler thread is still building. LATENT_PRELOAD=0 turns this off.
+    if (process.env.LATENT_PRELOAD !== '0') {
+      setImmediate(() => {
+        try {
+          require(path.join(projectRoot, 'dist', 'src', 'index.js'));
+        } catch {
+          // A broken library shows its error when a cell imports it.
+        }
+      });
+    }
+  }).catch((e) => {
     process.stderr.write(`kernel failed to start: ${e}\n`);
     process.exitCode = 1;
     setImmediate(() => process.kill(process.pid, 'SIGTERM'));

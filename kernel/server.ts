@@ -112,11 +112,14 @@ export class KernelServer {
       track: (work) => { this.pending.push(work); },
     };
     (globalThis as { __latentLabKernel__?: KernelDisplayHook }).__latentLabKernel__ = hook;
-    // tslab's own display API (import * as tslab from "tslab") writes through this variable.
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const tslabJupyter = require('tslab/dist/jupyter');
-    tslabJupyter.lastWriteDisplayData = (data: { data: MimeBundle; metadata?: object; transient?: { display_id?: string } }, update: boolean) => {
-      hook.display(data.data, { displayId: data.transient?.display_id, update, metadata: data.metadata as Record<string, unknown> });
+    // tslab's own display API (import * as tslab from "tslab") writes through a variable of its jupyter
+    // module, which loads TypeScript: connected when a cell first imports tslab, not at start-up.
+    this.executor.onTslabImport = () => {
+      // eslint-disable-next-line @typescript-eslint/no-var-requires
+      const tslabJupyter = require('tslab/dist/jupyter');
+      tslabJupyter.lastWriteDisplayData = (data: { data: MimeBundle; metadata?: object; transient?: { display_id?: string } }, update: boolean) => {
+        hook.display(data.data, { displayId: data.transient?.display_id, update, metadata: data.metadata as Record<string, unknown> });
+      };
     };
   }
 
@@ -180,12 +183,12 @@ export class KernelServer {
         return this.execute(request);
       case 'complete_request': {
         const cursor = c.cursor_pos ?? c.code.length;
-        const info = this.kernelWork(() => this.executor.complete(c.code, cursor));
+        const info = await this.executor.complete(c.code, cursor);
         return this.reply(request, 'complete_reply',
           { status: 'ok', metadata: {}, matches: info.candidates, cursor_start: info.start, cursor_end: info.end });
       }
       case 'inspect_request': {
-        const text = this.kernelWork(() => this.executor.inspect(c.code, c.cursor_pos ?? c.code.length));
+        const text = await this.executor.inspect(c.code, c.cursor_pos ?? c.code.length);
         return this.reply(request, 'inspect_reply',
           { status: 'ok', found: !!text, data: text ? { 'text/plain': text } : {}, metadata: {} });
       }
@@ -203,16 +206,6 @@ export class KernelServer {
     }
   }
 
-  /** The kernel's own work on this thread: an interrupt waits for it instead of cutting it. */
-  private kernelWork<T>(work: () => T): T {
-    Atomics.store(this.shared, SHARED.kernelBusy, 1);
-    try {
-      return work();
-    } finally {
-      Atomics.store(this.shared, SHARED.kernelBusy, 0);
-    }
-  }
-
   kernelInfo() {
     return {
       status: 'ok',
@@ -221,7 +214,8 @@ export class KernelServer {
       implementation_version: '0.1.0',
       language_info: {
         name: 'typescript',
-        version: require('@tslab/typescript-for-tslab').version as string,
+        // Read from the package file: loading TypeScript itself on this thread would cost a third of a second.
+        version: (require('@tslab/typescript-for-tslab/package.json') as { version: string }).version,
         mimetype: 'text/typescript',
         file_extension: '.ts',
         codemirror_mode: { mode: 'typescript', name: 'javascript', typescript: true },
@@ -283,16 +277,10 @@ export class KernelServer {
   private cellSerial = 0;
 
   private async runCell(code: string, count: number): Promise<CellOutcome> {
-    Atomics.store(this.shared, SHARED.kernelBusy, 1);
     Atomics.store(this.shared, SHARED.runningCell, ++this.cellSerial);
     try {
-      // The executor compiles synchronously (an interrupt then waits, and ends the cell before it runs),
-      // then runs the cell in a macrotask of its own.
-      const started = this.executor.execute(code, count);
-      Atomics.store(this.shared, SHARED.kernelBusy, 0);
-      return await started;
+      return await this.executor.execute(code, count);
     } finally {
-      Atomics.store(this.shared, SHARED.kernelBusy, 0);
       Atomics.store(this.shared, SHARED.runningCell, 0);
     }
   }

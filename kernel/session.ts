@@ -1,6 +1,5 @@
 // How a cell's value is shown (its MIME bundle), and whether a cell's code is complete.
 import util from 'util';
-import { isCompleteCode } from 'tslab/dist/converter';
 
 export type MimeBundle = Record<string, unknown>;
 
@@ -20,6 +19,9 @@ export async function mimeBundleOf(value: unknown): Promise<MimeBundle> {
 }
 
 export function isComplete(code: string): { status: 'complete' } | { status: 'incomplete'; indent: string } {
+  // Loaded on first use: it brings in TypeScript, which the main thread otherwise never needs.
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { isCompleteCode } = require('tslab/dist/converter') as typeof import('tslab/dist/converter');
   const r = isCompleteCode(code);
   return r.completed ? { status: 'complete' } : { status: 'incomplete', indent: r.indent ?? '' };
 }
