@@ -68,6 +68,10 @@ export { checkMonteCarlo, estimateMean } from './check/monte-carlo';
 export type { Estimate } from './check/monte-carlo';
 export { integrate1d, integrate2d, gaussLegendre, quadratureRule, checkQuadrature } from './check/quadrature';
 export { finiteDifferenceGradient, checkGradient } from './check/finite-differences';
+export { derivation, Derivation, DerivationResult, finiteDifferenceValue, parseRelation } from './check/derivation';
+export type {
+  Relation, LineValue, LineEstimate, LineFunction, DerivationOptions, LineOptions, PrintedForm, StepDraw, StepResult, PrintedResult, LineResult,
+} from './check/derivation';
 
 // Plots and rich display
 export { VegaLiteFigure, VEGA_LITE_MIME } from './plot/vega-lite-figure';
