@@ -7,6 +7,7 @@ const SYMBOL: Record<Relation, string> = { '=': '=', '≈': '≈', '<=': '≤', 
 /** The relation as printed in messages: =, ≈, ≤, ≥, <, >. */
 export const relationSymbol = (r: Relation): string => SYMBOL[r];
 
+/** A number for messages and the table: integers as they are, others to 6 significant digits. */
 export const fmtNumber = (v: number): string => {
   if (!Number.isFinite(v)) return String(v);
   if (Number.isInteger(v) && Math.abs(v) < 1e9) return String(v);
@@ -18,10 +19,13 @@ export const fmtNumber = (v: number): string => {
 const escapeHTML = (s: string): string =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
+/** A standard error to two significant digits: more would be noise. */
+export const fmtSE = (v: number): string => (Number.isFinite(v) && v !== 0 ? Number(v.toPrecision(2)).toString() : String(v));
+
 /** "−5.12 ± 0.01", or a vector "[1, 2, 3, …]" (first four entries), at draw 1. */
 function fmtValue(value?: number[], se?: number[]): string {
   if (!value) return '';
-  const one = (v: number, s?: number) => (s ? `${fmtNumber(v)} ± ${fmtNumber(s)}` : fmtNumber(v));
+  const one = (v: number, s?: number) => (s ? `${fmtNumber(v)} ± ${fmtSE(s)}` : fmtNumber(v));
   if (value.length === 1) return one(value[0], se?.[0]);
   const shown = value.slice(0, 4).map((v, i) => one(v, se?.[i]));
   return `[${shown.join(', ')}${value.length > 4 ? `, … (${value.length})` : ''}]`;

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Rng, rng as makeRng } from '../random/rng';
 import { Estimate } from './monte-carlo';
 import { finiteDifferenceGradient } from './finite-differences';
-import { renderHTML, renderText, fmtNumber, relationSymbol } from './derivation-display';
+import { renderHTML, renderText, fmtNumber, fmtSE, relationSymbol } from './derivation-display';
 
 /** How a line relates to the line before it: `previous R this`. `≈` is equality in expectation (within z·SE). */
 export type Relation = '=' | '≈' | '<=' | '>=' | '<' | '>';
@@ -36,6 +36,10 @@ export interface LineEstimate {
 /** A line's function: the state drawn by setup, and a generator of its own (reproducible per draw). */
 export type LineFunction<S> = (state: S, rng: Rng) => LineValue;
 
+/**
+ * How a derivation is checked. S is the state one draw shares among its lines (e.g. { x, W, q }).
+ * @example { setup: (g) => ({ mu: g.nextNormal(), sigma: 0.5 + g.nextUniform() }), draws: 5, seed: 0 }
+ */
 export interface DerivationOptions<S> {
   /** Draws the free quantities (x, parameters, …) of one draw from its own seeded generator. */
   setup: (rng: Rng) => S;
@@ -59,6 +63,10 @@ export interface PrintedForm<S> {
   value: LineFunction<S>;
 }
 
+/**
+ * Options of one line.
+ * @example { printed: { source: 'lecture 004', latex: '= \\log\\sigma^2', value: (s) => Math.log(s.sigma ** 2) } }
+ */
 export interface LineOptions<S> {
   /** The relation to the previous line, when the LaTeX does not start with one (or to override it). */
   relation?: Relation | '≤' | '≥';
@@ -86,7 +94,7 @@ export interface StepDraw {
   problem?: string;
 }
 
-/** The check of a printed form against the previous line. */
+/** The check of a printed form against the previous line (fields as in StepResult; pass does not affect the derivation's). */
 export interface PrintedResult {
   source?: string;
   latex: string;
@@ -97,6 +105,10 @@ export interface PrintedResult {
   message: string;
 }
 
+/**
+ * One step, line `from` R line `to` (previous R current), at every draw: perDraw[k] is draw k + 1.
+ * pass is the right form's verdict; a printed form's is in printed.
+ */
 export interface StepResult {
   /** 1-based line numbers. */
   from: number;
@@ -113,7 +125,7 @@ export interface StepResult {
   printed?: PrintedResult;
 }
 
-/** A line's value at the first draw, for the display. */
+/** A line as displayed: its LaTeX, its numbers at draw 1 (value [n], se [n] or absent when exact), and its own failure if any. */
 export interface LineResult {
   /** 1-based line number. */
   index: number;
@@ -282,23 +294,25 @@ function compare(prev: Evaluated, cur: Evaluated, rel: Relation, tol: { rtol: nu
   return worst!;
 }
 
-/** Why a draw fails, in words: "differs by 0.37 ± 0.01" / "≤ is violated by 0.2". */
-function describeFailure(rel: Relation, d: StepDraw): string {
+/** Why a draw fails, in words: "differs by 0.37 ± 0.01 at draw 2 (…)" / "≤ is violated by 0.2 at draw 1 (…)". */
+function describeFailure(rel: Relation, d: StepDraw, draw: number): string {
   if (d.problem) return d.problem;
-  const at = d.entry !== undefined ? ` (entry ${d.entry})` : '';
-  const err = d.se > 0 ? `${fmtNumber(d.error)} ± ${fmtNumber(d.se)}` : `${fmtNumber(d.error)} (tolerance ${fmtNumber(d.tolerance)})`;
-  if (rel === '=' || rel === '≈') return `differs by ${err}${at}: ${fmtNumber(d.lhs)} against ${fmtNumber(d.rhs)}`;
-  if (d.error === 0 || d.error <= d.tolerance) return `${relationSymbol(rel)} is not strict: both sides are ${fmtNumber(d.lhs)}${at}`;
-  return `${relationSymbol(rel)} is violated by ${err}${at}: ${fmtNumber(d.lhs)} ${relationSymbol(rel)} ${fmtNumber(d.rhs)} is false`;
+  const at = `${d.entry !== undefined ? ` (entry ${d.entry})` : ''} at draw ${draw}`;
+  // with a standard error the SE is the natural scale; for exact values the tolerance is
+  const err = d.se > 0 ? `${fmtNumber(d.error)} ± ${fmtSE(d.se)}` : `${fmtNumber(d.error)}`;
+  const tol = `tolerance ${fmtNumber(d.tolerance)}`;
+  if (rel === '=' || rel === '≈') return `differs by ${err}${at} (${fmtNumber(d.lhs)} against ${fmtNumber(d.rhs)}, ${tol})`;
+  if (d.error <= d.tolerance) return `${relationSymbol(rel)} is not strict${at}: both sides are ${fmtNumber(d.lhs)}`;
+  return `${relationSymbol(rel)} is violated by ${err}${at} (${fmtNumber(d.lhs)} ${relationSymbol(rel)} ${fmtNumber(d.rhs)} is false, ${tol})`;
 }
 
 /** Builds the step's verdict, message and tight draws from its per-draw rows. */
-function summarize(rel: Relation, perDraw: StepDraw[], label: string, problemOnly: boolean): { pass: boolean; tight: boolean; tightDraws: number[]; message: string } {
+function summarize(rel: Relation, perDraw: StepDraw[], label: string): { pass: boolean; tight: boolean; tightDraws: number[]; message: string } {
   const tightDraws = perDraw.map((d, k) => (d.tight ? k + 1 : 0)).filter((k) => k > 0);
   const bad = perDraw.findIndex((d) => !d.pass);
   if (bad >= 0) {
     const d = perDraw[bad];
-    const text = d.problem && problemOnly ? d.problem : `${describeFailure(rel, d)}${d.problem ? '' : ` at draw ${bad + 1}`}`;
+    const text = describeFailure(rel, d, bad + 1);
     return { pass: false, tight: tightDraws.length > 0, tightDraws, message: `${label}: ${text}` };
   }
   const message = tightDraws.length
@@ -314,7 +328,10 @@ function cloneRng(g: Rng): Rng {
   return c;
 }
 
-/** The checked derivation: every step's verdict at every draw; displays as the typeset derivation. */
+/**
+ * The checked derivation: every step's verdict at every draw; displays as the typeset derivation.
+ * @example const r = d.check(); if (!r.pass) console.log(r.firstFailure); r  // last value of a cell: the table
+ */
 export class DerivationResult {
   constructor(
     readonly title: string,
@@ -334,10 +351,12 @@ export class DerivationResult {
     return this;
   }
 
+  /** The plain-text form: one row per line (step mark, relation, LaTeX, numbers at draw 1), then notes and the first failure. */
   toString(): string {
     return renderText(this);
   }
 
+  /** text/html (the typeset derivation, LaTeX in $…$ for MathJax/KaTeX) and text/plain. */
   toMimeBundle(): Record<string, string> {
     return { 'text/html': renderHTML(this), 'text/plain': renderText(this) };
   }
@@ -451,13 +470,13 @@ export class Derivation<S> {
       const rel = line.relation!;
       const label = `line ${i} → line ${i + 1}`;
       const perDraw = evaluated.map((row) => compare(row[i - 1], row[i], rel, tol, `line ${i}`, `line ${i + 1}`));
-      const s = summarize(rel, perDraw, label, true);
+      const s = summarize(rel, perDraw, label);
       const step: StepResult = { from: i, to: i + 1, relation: rel, pass: s.pass, tight: s.tight, tightDraws: s.tightDraws, perDraw, message: s.message };
       const p = line.options.printed;
       if (p) {
         const prel = parseRelation(p.latex) ?? rel;
         const pd = evaluated.map((row, k) => compare(row[i - 1], printedEval[k][i]!, prel, tol, `line ${i}`, `printed line ${i + 1}`));
-        const ps = summarize(prel, pd, `line ${i} → printed line ${i + 1}${p.source ? ` (${p.source})` : ''}`, true);
+        const ps = summarize(prel, pd, `line ${i} → printed line ${i + 1}${p.source ? ` (${p.source})` : ''}`);
         step.printed = { source: p.source, latex: p.latex, relation: prel, pass: ps.pass, tight: ps.tight, perDraw: pd, message: ps.message };
       }
       steps.push(step);
