@@ -520,7 +520,11 @@ export class Derivation<S> {
  * Every relation between consecutive lines must hold at each of `draws` draws of the free quantities
  * (setup), entry by entry, within atol + rtol·max(|lhs|, |rhs|) + z·√(SE_lhs² + SE_rhs²). The defaults
  * rtol = 1e-9, atol = 1e-12 suit float64 arithmetic; float32 tensors widen them to 1e-5 / 1e-6, and a
- * line may pass its own { rtol, atol }. An inequality that holds with equality is reported (tight).
+ * line may pass its own { rtol, atol }. `=` and `\approx` check the same tolerance (`\approx` says the
+ * equality holds in expectation). An inequality that holds with equality is reported (tight); a strict
+ * `<` or `>` between exact values that are equal within tolerance fails. Each draw, and each line in
+ * it, gets a generator split from rng(seed): the same seed gives the same numbers. Tensors created
+ * during a draw are disposed at its end.
  *
  * @example
  *   ll.derivation('Jensen for log', { setup: (g) => ({ a: 1 + g.nextUniform(), b: 1 + g.nextUniform() }) })
