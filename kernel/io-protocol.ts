@@ -29,7 +29,7 @@ export type Channel = 'shell' | 'control' | 'stdin';
 /** Main thread -> I/O thread. */
 export type ToIo =
   | { kind: 'stream'; parent?: Message; name: 'stdout' | 'stderr'; text: string }
-  | { kind: 'publish'; parent?: Message; type: string; content: unknown; metadata?: Record<string, unknown> }
+  | { kind: 'publish'; parent?: Message; type: string; content: unknown; metadata?: Record<string, unknown>; buffers?: Uint8Array[] }
   | { kind: 'reply'; channel: Channel; parent: Message; type: string; content: unknown }
   | { kind: 'flush' }
   | { kind: 'interrupt' };

@@ -57,10 +57,11 @@ const orphanParent: Message = {
   parent_header: {}, metadata: {}, content: {}, buffers: [],
 };
 
-function publishNow(parent: Message | undefined, type: string, content: unknown, metadata?: Record<string, unknown>) {
+function publishNow(parent: Message | undefined, type: string, content: unknown, metadata?: Record<string, unknown>, buffers?: Uint8Array[]) {
   const msg = child(parent ? revive(parent) : orphanParent, type, content, [Buffer.from(`kernel.${type}`)]);
   if (!parent) msg.parent_header = {};
   if (metadata) msg.metadata = metadata;
+  if (buffers && buffers.length > 0) msg.buffers = asBuffers(buffers);
   return senders.iopub.send(encode(msg, signer));
 }
 
@@ -196,7 +197,7 @@ port.on('message', (m: ToIo) => {
       return stream(m.parent, m.name, m.text);
     case 'publish':
       flushStreams();
-      return void publishNow(m.parent, m.type, m.content, m.metadata);
+      return void publishNow(m.parent, m.type, m.content, m.metadata, m.buffers);
     case 'reply':
       return void reply(m.channel, revive(m.parent), m.type, m.content);
     case 'flush':

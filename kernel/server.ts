@@ -7,6 +7,7 @@ import util from 'util';
 import { Worker } from 'worker_threads';
 import { Executor, CellOutcome, Interrupted } from './executor';
 import { ConnectionInfo, FromIo, MAIN_TICK_MS, SHARED, ToIo, Channel } from './io-protocol';
+import { CommManager, CommRegistry } from './comms';
 import { installProcessGuards, ProcessFault } from './process-guards';
 import { CellError, cellErrorOf } from './traceback';
 import { mimeBundleOf, isComplete, MimeBundle } from './session';
@@ -18,6 +19,8 @@ export interface KernelDisplayHook {
   clearOutput(wait?: boolean): void;
   /** Output still being rendered (e.g. an SVG): the cell's reply waits for it. */
   track(work: Promise<unknown>): void;
+  /** Jupyter comms (the transport of widgets). */
+  comms: CommRegistry;
 }
 
 type HistoryEntry = [number, number, string];
@@ -40,6 +43,9 @@ export class KernelServer {
   /** From an execute request's start to its reply. */
   private cellActive = false;
   private readonly realExit: (code?: number) => never;
+  /** Comm messages go out under the request being handled (a cell, or a comm message from the front end). */
+  private readonly comms = new CommManager((type, content, metadata, buffers) =>
+    this.publish(this.current, type, content, metadata, buffers));
   private readonly stdoutWrite = process.stdout.write.bind(process.stdout);
   private readonly stderrWrite = process.stderr.write.bind(process.stderr);
 
@@ -77,8 +83,8 @@ export class KernelServer {
     this.stderrWrite(args.map((a) => (typeof a === 'string' ? a : util.inspect(a))).join(' ') + '\n');
   }
 
-  private publish(parent: Message | undefined, type: string, content: unknown, metadata?: Record<string, unknown>) {
-    this.send({ kind: 'publish', parent, type, content, metadata });
+  private publish(parent: Message | undefined, type: string, content: unknown, metadata?: Record<string, unknown>, buffers?: Uint8Array[]) {
+    this.send({ kind: 'publish', parent, type, content, metadata, buffers });
   }
 
   private reply(request: Request, type: string, content: unknown) {
@@ -110,6 +116,7 @@ export class KernelServer {
         if (this.current) this.publish(this.current, 'clear_output', { wait });
       },
       track: (work) => { this.pending.push(work); },
+      comms: this.comms,
     };
     (globalThis as { __latentLabKernel__?: KernelDisplayHook }).__latentLabKernel__ = hook;
     // tslab's own display API (import * as tslab from "tslab") writes through a variable of its jupyter
@@ -197,7 +204,23 @@ export class KernelServer {
       case 'history_request':
         return this.reply(request, 'history_reply', { status: 'ok', history: this.queryHistory(c) });
       case 'comm_info_request':
-        return this.reply(request, 'comm_info_reply', { status: 'ok', comms: {} });
+        return this.reply(request, 'comm_info_reply', { status: 'ok', comms: this.comms.info(c.target_name) });
+      case 'comm_open':
+      case 'comm_msg':
+      case 'comm_close': {
+        // Output and messages from the handlers belong to this request, as in ipykernel.
+        const previous = this.current;
+        this.current = msg;
+        try {
+          await this.comms.handle(msg.header.msg_type, c, msg.metadata ?? {}, msg.buffers ?? []);
+        } catch (e) {
+          const error = cellErrorOf(e, this.executor.cells);
+          this.send({ kind: 'stream', parent: msg, name: 'stderr', text: `Error in a ${msg.header.msg_type} handler:\n${error.traceback.join('\n')}\n` });
+        } finally {
+          this.current = previous;
+        }
+        return;
+      }
       case 'shutdown_request':
         this.reply(request, 'shutdown_reply', { status: 'ok', restart: !!c.restart });
         return this.shutdownNow();

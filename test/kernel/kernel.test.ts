@@ -24,6 +24,12 @@ describe('kernel (Jupyter protocol)', function () {
     expect(r.status, r.output).to.equal(0);
   });
 
+  it('carries comms both ways: kernel- and front-end-opened, buffers, comm_info, close from either side', () => {
+    const r = runPython('test/kernel/comms.py');
+    expect(r.output.slice(-3000), 'comms suite').to.match(/Ran 4 tests/);
+    expect(r.status, r.output.slice(-3000)).to.equal(0);
+  });
+
   it('soak: 1,000 cells in a row, a 100,000-line print loop, 100 stray rejections, 20 timer-loop interrupts, a 250-cell notebook', function () {
     this.timeout(900_000);
     const r = runPython('test/kernel/soak.py');
