@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up Latent Lab on Debian with Node 20: system packages (as root, through apt), npm packages,
-# the build, and the Jupyter kernel in the project's own .jupyter folder. Safe and quick to re-run.
+# the build, the Jupyter kernel in the project's own .jupyter folder, and JupyterLab 4 / Notebook 7 in
+# the project's own virtual environment (.venv/, for `npm start`). Safe and quick to re-run.
 #   bash scripts/setup.sh              # kernel registered for this project only (JUPYTER_PATH=.jupyter)
 #   bash scripts/setup.sh --user-kernel  # also register it in the user's global Jupyter kernels
 set -euo pipefail
@@ -21,7 +22,8 @@ say() { echo "setup: $*"; }
 # dataset-fashion-mnist: real IDX files for the IDX reader (and full-size runs).
 # chromium: the browser check of executed notebooks (driven by playwright-core, never downloaded).
 # libopenblas-dev: the native matmul kernels (native/), built below with node-gyp.
-APT_PACKAGES=(jupyter-client jupyter-nbconvert python3-nbclient jupyter-notebook python3-jupyter-kernel-test chromium dataset-fashion-mnist libopenblas-dev)
+# python3-venv: the project's .venv/ with JupyterLab 4 and Notebook 7 (step 6).
+APT_PACKAGES=(jupyter-client jupyter-nbconvert python3-nbclient jupyter-notebook python3-jupyter-kernel-test chromium dataset-fashion-mnist libopenblas-dev python3-venv)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then missing+=("$p"); fi
@@ -82,4 +84,34 @@ fi
 # --- 5. Jupyter kernel ------------------------------------------------------------------------------
 node dist/kernel/install.js
 if [ "$USER_KERNEL" -eq 1 ]; then node dist/kernel/install.js --user; fi
-say "done. Notebooks: npm run notebooks   Tests: npm test   Jupyter: npm start"
+# --- 6. JupyterLab 4 and Notebook 7 in .venv/ (optional: without them `npm start -- --classic` still works)
+# pip uses the machine's package index (pip's own configuration); skipped when the stamp shows the same
+# requirements already installed into the same Python.
+JUPYTER_REQUIREMENTS=('jupyterlab==4.6.*' 'notebook==7.6.*' 'ipywidgets==8.1.*')
+venv_started=$(date +%s)
+venv_hash=$(printf '%s\n' "${JUPYTER_REQUIREMENTS[@]}" "$(/usr/bin/python3 --version 2>&1)" | sha256sum | cut -d' ' -f1)
+venv_stamp=.venv/.latent-lab-requirements.sha256
+if [ ! -x .venv/bin/jupyter-lab ] || [ "$(cat "$venv_stamp" 2>/dev/null)" != "$venv_hash" ]; then
+  mkdir -p build
+  say "installing ${JUPYTER_REQUIREMENTS[*]} into .venv/ (log: build/pip-install.log)"
+  rm -f "$venv_stamp"
+  if { [ -x .venv/bin/python ] || /usr/bin/python3 -m venv .venv; } > build/pip-install.log 2>&1 &&
+     .venv/bin/python -m pip install --retries 0 --timeout 5 --disable-pip-version-check \
+       "${JUPYTER_REQUIREMENTS[@]}" >> build/pip-install.log 2>&1; then
+    echo "$venv_hash" > "$venv_stamp"
+    say "JupyterLab installed in .venv/ ($(( $(date +%s) - venv_started )) s)"
+  else
+    tail -n 5 build/pip-install.log >&2 || true
+    echo "setup: WARNING: could not install JupyterLab/Notebook 7 into .venv/ (see build/pip-install.log)." >&2
+    echo "setup: WARNING: 'npm start' needs it; 'npm start -- --classic' (Debian's classic notebook) still works." >&2
+  fi
+fi
+if [ -x .venv/bin/jupyter ] && [ -f "$venv_stamp" ]; then
+  # The kernelspec in .jupyter/ is found through JUPYTER_PATH, as start.sh sets it.
+  kernels=$(JUPYTER_PATH="$ROOT/.jupyter" .venv/bin/jupyter kernelspec list 2>/dev/null || true)
+  if ! grep -q '^ *latent-lab ' <<<"$kernels"; then
+    echo "setup: WARNING: .venv/bin/jupyter does not see the latent-lab kernel in $ROOT/.jupyter" >&2
+  fi
+fi
+
+say "done. Notebooks: npm run notebooks   Tests: npm test   Jupyter: npm start (JupyterLab; --classic for the classic notebook)"
