@@ -115,7 +115,11 @@ export class KernelServer {
       clearOutput: (wait = false) => {
         if (this.current) this.publish(this.current, 'clear_output', { wait });
       },
-      track: (work) => { this.pending.push(work); },
+      // Work started by a cell delays its reply; work started later (a widget moved) belongs to no cell.
+      track: (work) => {
+        if (this.cellActive) this.pending.push(work);
+        else work.catch((e) => this.onFault({ kind: 'unhandledRejection', error: e }));
+      },
       comms: this.comms,
     };
     (globalThis as { __latentLabKernel__?: KernelDisplayHook }).__latentLabKernel__ = hook;

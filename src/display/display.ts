@@ -73,3 +73,10 @@ export function displayHTML(html: string): void {
 export function clearOutput(wait = false): void {
   kernelHook()?.clearOutput(wait);
 }
+
+/** Work a cell started (e.g. a first interactive render): the kernel waits for it before the cell ends. */
+export function trackInCell(work: Promise<unknown>): void {
+  const hook = kernelHook();
+  if (hook) hook.track(work);
+  else work.catch((e) => process.stderr.write(`${(e as Error).message}\n`));
+}

@@ -30,6 +30,12 @@ describe('kernel (Jupyter protocol)', function () {
     expect(r.status, r.output.slice(-3000)).to.equal(0);
   });
 
+  it('speaks the widget protocol (ipywidgets 8): sliders, buttons, boxes, ll.interact updating in place', () => {
+    const r = runPython('test/kernel/widgets.py');
+    expect(r.output.slice(-3000), 'widgets suite').to.match(/Ran 3 tests/);
+    expect(r.status, r.output.slice(-3000)).to.equal(0);
+  });
+
   it('soak: 1,000 cells in a row, a 100,000-line print loop, 100 stray rejections, 20 timer-loop interrupts, a 250-cell notebook', function () {
     this.timeout(900_000);
     const r = runPython('test/kernel/soak.py');

@@ -1,0 +1,311 @@
+// Jupyter widgets from the Latent Lab kernel: each control is a model of ipywidgets 8's protocol
+// (version 2: @jupyter-widgets/controls 2.0.0, @jupyter-widgets/base 2.0.0) kept in sync with the front
+// end over a comm (kernel/comms.ts). Outside the kernel a control still holds its value and calls its
+// listeners, so code that uses widgets runs in scripts and tests; it just shows nothing to drag.
+
+/** The comms the kernel offers (kernel/comms.ts), seen from the library. */
+interface CommLike {
+  readonly id: string;
+  send(data: Record<string, unknown>, metadata?: Record<string, unknown>, buffers?: Uint8Array[]): void;
+  close(data?: Record<string, unknown>): void;
+  onMsg(handler: (message: { data: Record<string, unknown> }) => unknown): void;
+}
+interface CommRegistryLike {
+  open(targetName: string, data?: Record<string, unknown>, metadata?: Record<string, unknown>): CommLike;
+}
+
+function kernelComms(): CommRegistryLike | undefined {
+  return (globalThis as { __latentLabKernel__?: { comms?: CommRegistryLike } }).__latentLabKernel__?.comms;
+}
+
+/** The widget protocol this module speaks (ipywidgets 8; JupyterLab 4 and Notebook 7). */
+export const WIDGET_PROTOCOL_VERSION = '2.1.0';
+const CONTROLS = { module: '@jupyter-widgets/controls', version: '2.0.0' };
+const BASE = { module: '@jupyter-widgets/base', version: '2.0.0' };
+const OUTPUT = { module: '@jupyter-widgets/output', version: '1.0.0' };
+export const WIDGET_VIEW_MIME = 'application/vnd.jupyter.widget-view+json';
+
+type State = Record<string, unknown>;
+let localIds = 0;
+
+/** A widget model: its state, mirrored in the front end when a kernel is there. */
+export class WidgetModel {
+  readonly id: string;
+  protected readonly state: State;
+  private readonly comm?: CommLike;
+  private readonly listeners: ((changed: State) => void)[] = [];
+  private readonly customListeners: ((content: Record<string, unknown>) => void)[] = [];
+  private closed = false;
+
+  constructor(modelName: string, viewName: string | null, state: State, module = CONTROLS, viewModule = module) {
+    this.state = {
+      _model_module: module.module, _model_module_version: module.version, _model_name: modelName,
+      _view_module: viewModule.module, _view_module_version: viewModule.version, _view_name: viewName,
+      _view_count: null,
+      ...state,
+    };
+    const comms = kernelComms();
+    if (comms) {
+      this.comm = comms.open('jupyter.widget', { state: this.state, buffer_paths: [] }, { version: WIDGET_PROTOCOL_VERSION });
+      this.id = this.comm.id;
+      this.comm.onMsg((m) => this.onFrontEnd(m.data));
+    } else {
+      this.id = `local-${++localIds}`;
+    }
+  }
+
+  /** The front end moved something: take its state, tell the listeners; or answer a request for state. */
+  private onFrontEnd(data: Record<string, unknown>) {
+    const method = data.method;
+    if (method === 'update' || method === 'echo_update') {
+      const changed = (data.state ?? {}) as State;
+      Object.assign(this.state, changed);
+      for (const l of this.listeners) l(changed);
+    } else if (method === 'request_state') {
+      this.comm?.send({ method: 'update', state: this.state, buffer_paths: [] });
+    } else if (method === 'custom') {
+      for (const l of this.customListeners) l((data.content ?? {}) as Record<string, unknown>);
+    }
+  }
+
+  get(key: string): unknown {
+    return this.state[key];
+  }
+
+  /** Changes state here and in the front end, and tells the listeners (as a change from the front end does). */
+  set(changed: State): void {
+    if (this.closed) throw new Error(`${this.state._model_name}: the widget is closed`);
+    Object.assign(this.state, changed);
+    this.comm?.send({ method: 'update', state: changed, buffer_paths: [] });
+    for (const l of this.listeners) l(changed);
+  }
+
+  onStateChange(listener: (changed: State) => void): void {
+    this.listeners.push(listener);
+  }
+
+  onCustom(listener: (content: Record<string, unknown>) => void): void {
+    this.customListeners.push(listener);
+  }
+
+  /** The reference other models use for this one ("IPY_MODEL_<id>"). */
+  get ref(): string {
+    return `IPY_MODEL_${this.id}`;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.comm?.close();
+  }
+}
+
+/** A widget that can be displayed in a cell: a view of its model. */
+export abstract class Widget {
+  abstract readonly model: WidgetModel;
+  /** What a static export or a terminal shows. */
+  protected abstract describe(): string;
+
+  toMimeBundle(): Record<string, unknown> {
+    return {
+      [WIDGET_VIEW_MIME]: { version_major: 2, version_minor: 0, model_id: this.model.id },
+      'text/plain': this.describe(),
+    };
+  }
+
+  close(): void {
+    this.model.close();
+  }
+}
+
+function layout(): WidgetModel {
+  return new WidgetModel('LayoutModel', 'LayoutView', {}, BASE);
+}
+
+function style(modelName: string): WidgetModel {
+  return new WidgetModel(modelName, 'StyleView', {}, CONTROLS, BASE);
+}
+
+/** A control with a value: `.value` reads and sets it, `.onChange` hears every change. */
+export class Control<T> extends Widget {
+  readonly model: WidgetModel;
+
+  constructor(modelName: string, viewName: string, styleName: string, state: State, private readonly label: string) {
+    super();
+    this.model = new WidgetModel(modelName, viewName, {
+      layout: layout().ref, style: style(styleName).ref, description: '', description_allow_html: false,
+      disabled: false, tabbable: null, tooltip: null, _dom_classes: [], ...state,
+    });
+  }
+
+  get value(): T {
+    return this.model.get('value') as T;
+  }
+
+  set value(v: T) {
+    this.model.set({ value: v });
+  }
+
+  /** Calls `listener(value)` after each change of the value, from the front end or from code. */
+  onChange(listener: (value: T) => void): this {
+    this.model.onStateChange((changed) => { if ('value' in changed) listener(this.value); });
+    return this;
+  }
+
+  protected describe(): string {
+    return `${this.label}(${this.model.get('description') ? `${this.model.get('description')} ` : ''}value=${JSON.stringify(this.value)})`;
+  }
+}
+
+function requireFinite(fn: string, name: string, x: unknown): number {
+  if (typeof x !== 'number' || !Number.isFinite(x)) throw new Error(`${fn}: ${name} must be a finite number, got ${String(x)}`);
+  return x;
+}
+
+function rangeOf(fn: string, o: { min?: number; max?: number; step?: number; value?: number }, defaults: { min: number; max: number; step: number }) {
+  const min = requireFinite(fn, 'min', o.min ?? defaults.min);
+  const max = requireFinite(fn, 'max', o.max ?? defaults.max);
+  const step = requireFinite(fn, 'step', o.step ?? defaults.step);
+  if (!(min < max)) throw new Error(`${fn}: min must be below max, got min=${min}, max=${max}`);
+  if (!(step > 0)) throw new Error(`${fn}: step must be positive, got ${step}`);
+  const value = requireFinite(fn, 'value', o.value ?? min);
+  if (value < min || value > max) throw new Error(`${fn}: value must lie in [min, max] = [${min}, ${max}], got ${value}`);
+  return { min, max, step, value };
+}
+
+export interface SliderOptions { value?: number; min?: number; max?: number; step?: number; description?: string; continuousUpdate?: boolean }
+
+/** An integer slider (IntSlider). Example: `ll.widgets.intSlider({ value: 10, min: 1, max: 100, description: "K" })`. */
+export function intSlider(options: SliderOptions = {}): Control<number> {
+  const r = rangeOf('intSlider', options, { min: 0, max: 100, step: 1 });
+  for (const [k, v] of Object.entries(r)) if (!Number.isInteger(v)) throw new Error(`intSlider: ${k} must be an integer, got ${v}`);
+  return new Control<number>('IntSliderModel', 'IntSliderView', 'SliderStyleModel', {
+    ...r, description: options.description ?? '', continuous_update: options.continuousUpdate ?? true,
+    orientation: 'horizontal', readout: true, readout_format: 'd', behavior: 'drag-tap',
+  }, 'IntSlider');
+}
+
+/** A slider over real numbers (FloatSlider). Example: `ll.widgets.floatSlider({ value: 0.5, min: 0, max: 1, step: 0.01 })`. */
+export function floatSlider(options: SliderOptions = {}): Control<number> {
+  const r = rangeOf('floatSlider', options, { min: 0, max: 1, step: 0.01 });
+  return new Control<number>('FloatSliderModel', 'FloatSliderView', 'SliderStyleModel', {
+    ...r, description: options.description ?? '', continuous_update: options.continuousUpdate ?? true,
+    orientation: 'horizontal', readout: true, readout_format: '.2f', behavior: 'drag-tap',
+  }, 'FloatSlider');
+}
+
+export interface LogSliderOptions { value?: number; minExponent?: number; maxExponent?: number; step?: number; base?: number; description?: string; continuousUpdate?: boolean }
+
+/**
+ * A slider on a log scale (FloatLogSlider): value = base^e for e in [minExponent, maxExponent].
+ * Example: `ll.widgets.logSlider({ value: 0.1, minExponent: -3, maxExponent: 1 })` (a temperature).
+ */
+export function logSlider(options: LogSliderOptions = {}): Control<number> {
+  const base = requireFinite('logSlider', 'base', options.base ?? 10);
+  if (!(base > 1)) throw new Error(`logSlider: base must be above 1, got ${base}`);
+  const { min, max, step } = rangeOf('logSlider', { min: options.minExponent ?? -2, max: options.maxExponent ?? 2, step: options.step ?? 0.1, value: options.minExponent ?? -2 }, { min: -2, max: 2, step: 0.1 });
+  const value = requireFinite('logSlider', 'value', options.value ?? base ** ((min + max) / 2));
+  if (!(value >= base ** min && value <= base ** max)) throw new Error(`logSlider: value must lie in [${base ** min}, ${base ** max}], got ${value}`);
+  return new Control<number>('FloatLogSliderModel', 'FloatLogSliderView', 'SliderStyleModel', {
+    value, min, max, step, base, description: options.description ?? '', continuous_update: options.continuousUpdate ?? true,
+    orientation: 'horizontal', readout: true, readout_format: '.3g', behavior: 'drag-tap',
+  }, 'FloatLogSlider');
+}
+
+/** A checkbox. Example: `ll.widgets.checkbox({ value: true, description: "analytic KL" })`. */
+export function checkbox(options: { value?: boolean; description?: string } = {}): Control<boolean> {
+  return new Control<boolean>('CheckboxModel', 'CheckboxView', 'CheckboxStyleModel',
+    { value: options.value ?? false, description: options.description ?? '', indent: true }, 'Checkbox');
+}
+
+/** A one-line text box. */
+export function text(options: { value?: string; placeholder?: string; description?: string } = {}): Control<string> {
+  return new Control<string>('TextModel', 'TextView', 'TextStyleModel',
+    { value: options.value ?? '', placeholder: options.placeholder ?? '', description: options.description ?? '', continuous_update: true }, 'Text');
+}
+
+/** A drop-down list whose value is one of `options`. Example: `ll.widgets.dropdown({ options: ["linear", "cosine"] })`. */
+export class Dropdown<T extends string | number> extends Widget {
+  readonly model: WidgetModel;
+  constructor(private readonly options: readonly T[], value: T, description: string) {
+    super();
+    this.model = new WidgetModel('DropdownModel', 'DropdownView', {
+      layout: layout().ref, style: style('DescriptionStyleModel').ref, description, description_allow_html: false,
+      disabled: false, tabbable: null, tooltip: null, _dom_classes: [],
+      _options_labels: options.map(String), index: options.indexOf(value),
+    });
+  }
+  get value(): T {
+    return this.options[this.model.get('index') as number];
+  }
+  set value(v: T) {
+    const index = this.options.indexOf(v);
+    if (index < 0) throw new Error(`dropdown: value must be one of ${JSON.stringify(this.options)}, got ${JSON.stringify(v)}`);
+    this.model.set({ index });
+  }
+  onChange(listener: (value: T) => void): this {
+    this.model.onStateChange((changed) => { if ('index' in changed) listener(this.value); });
+    return this;
+  }
+  protected describe(): string {
+    return `Dropdown(value=${JSON.stringify(this.value)}, options=${JSON.stringify(this.options)})`;
+  }
+}
+
+export function dropdown<T extends string | number>(options: { options: readonly T[]; value?: T; description?: string }): Dropdown<T> {
+  if (!Array.isArray(options?.options) || options.options.length === 0) throw new Error('dropdown: options must be a non-empty array');
+  const value = options.value ?? options.options[0];
+  if (!options.options.includes(value)) throw new Error(`dropdown: value must be one of ${JSON.stringify(options.options)}, got ${JSON.stringify(value)}`);
+  return new Dropdown(options.options, value, options.description ?? '');
+}
+
+/** A button; `onClick` runs on each click in the front end. */
+export class Button extends Widget {
+  readonly model: WidgetModel;
+  constructor(description: string) {
+    super();
+    this.model = new WidgetModel('ButtonModel', 'ButtonView', {
+      layout: layout().ref, style: style('ButtonStyleModel').ref, description, button_style: '', icon: '',
+      disabled: false, tabbable: null, tooltip: null, _dom_classes: [],
+    });
+  }
+  onClick(listener: () => void): this {
+    this.model.onCustom((content) => { if (content.event === 'click') listener(); });
+    return this;
+  }
+  protected describe(): string {
+    return `Button(${JSON.stringify(this.model.get('description'))})`;
+  }
+}
+
+export function button(options: { description?: string } = {}): Button {
+  return new Button(options.description ?? '');
+}
+
+/** A row (HBox) or column (VBox) of widgets. */
+export class Box extends Widget {
+  readonly model: WidgetModel;
+  constructor(private readonly direction: 'HBox' | 'VBox', readonly children: Widget[]) {
+    super();
+    if (!Array.isArray(children) || children.some((c) => !(c instanceof Widget))) {
+      throw new Error(`${direction.toLowerCase()}: children must be an array of widgets`);
+    }
+    this.model = new WidgetModel(`${direction}Model`, `${direction}View`, {
+      layout: layout().ref, box_style: '', children: children.map((c) => c.model.ref), tabbable: null, tooltip: null, _dom_classes: [],
+    });
+  }
+  protected describe(): string {
+    return `${this.direction}(${this.children.length} widgets)`;
+  }
+}
+
+export const hbox = (children: Widget[]): Box => new Box('HBox', children);
+export const vbox = (children: Widget[]): Box => new Box('VBox', children);
+
+/** An output area (ipywidgets' Output model); `ll.interact` shows its results through display ids instead. */
+export function output(): Widget {
+  return new (class extends Widget {
+    readonly model = new WidgetModel('OutputModel', 'OutputView', { layout: layout().ref, msg_id: '', outputs: [] }, OUTPUT);
+    protected describe() { return 'Output()'; }
+  })();
+}
