@@ -20,6 +20,7 @@ export interface Interaction<C extends Record<string, ValueControl>> {
   readonly settled: Promise<void>;
   /** The number of runs started so far (the first one included). */
   readonly runs: number;
+  toMimeBundle(): Record<string, unknown>;
 }
 
 let interactions = 0;
@@ -89,5 +90,7 @@ export function interact<C extends Record<string, ValueControl>>(
     controls,
     get settled() { return state.settled; },
     get runs() { return state.runs; },
+    // As a cell's last value it shows one short line, not its internals.
+    toMimeBundle: () => ({ 'text/plain': `interact(${names.join(', ')})` }),
   };
 }
