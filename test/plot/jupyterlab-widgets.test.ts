@@ -1,0 +1,52 @@
+// Widgets in a real front end: JupyterLab 4 (with ipywidgets 8, from .venv/) in Chromium renders the
+// kernel's slider, and moving it (the keyboard, as a person can) makes ll.interact replace its figure.
+// The screenshot is kept in build/screenshots/jupyterlab-widgets.png.
+import { expect } from 'chai';
+import fs from 'fs';
+import path from 'path';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../support/chromium';
+import { root } from '../support/jupyter';
+import { openAndRunNotebook, startJupyterLab, type JupyterLabServer } from '../support/jupyterlab';
+
+describe('JupyterLab 4 in Chromium: widgets from the latent-lab kernel', function () {
+  this.timeout(120_000);
+  let server: JupyterLabServer | undefined;
+  let browser: Browser | undefined;
+
+  before(async () => {
+    server = await startJupyterLab();
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('shows the slider and the figure; moving the slider replaces the figure in place', async () => {
+    const nb = server!.addNotebook(path.join(root, 'test', 'fixtures', 'jupyterlab', 'widgets.ipynb'));
+    const page = await browser!.newPage({ viewport: { width: 1280, height: 800 } });
+    const run = await openAndRunNotebook(page, server!, nb);
+    const slider = page.locator('.jp-OutputArea-output .widget-slider').first();
+    await slider.waitFor({ state: 'visible', timeout: 30_000 }).catch(() => {
+      throw new Error(`no slider rendered; outputs: ${JSON.stringify(run.cells)}; page errors: ${run.consoleErrors.join(' | ')}`);
+    });
+    expect(await page.locator('.widget-readout').first().innerText()).to.equal('3');
+    await page.getByText('K squared is 9').waitFor({ timeout: 30_000 });
+
+    // One step right, twice, from the keyboard on the slider's handle.
+    const handle = page.locator('.widget-slider .noUi-handle').first();
+    await handle.focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    await page.getByText('K squared is 25').waitFor({ timeout: 30_000 });
+    expect(await page.locator('.widget-readout').first().innerText()).to.equal('5');
+    const screenshot = path.join(root, 'build', 'screenshots', 'jupyterlab-widgets.png');
+    fs.mkdirSync(path.dirname(screenshot), { recursive: true });
+    await page.screenshot({ path: screenshot });
+    // Replaced, not appended: the cell's outputs are the controls, the figure and interact's one line.
+    const outputs = await page.locator('.jp-OutputArea-output').allInnerTexts();
+    expect(outputs.filter((t) => t.includes('K squared is')), JSON.stringify(outputs)).to.deep.equal(['K squared is 25']);
+  });
+});
