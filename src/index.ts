@@ -82,6 +82,8 @@ export { histogram } from './plot/histogram';
 export { densityPlot } from './plot/density-plot';
 export { density2d, contourSegments } from './plot/density-2d';
 export { barChart } from './plot/bar-chart';
+export { explorableFigure, ExplorableFigure } from './plot/explorable-figure';
+export type { ExploreParameter } from './plot/explorable-figure';
 export { ImageFigure, imageGrid, latentTraversal } from './plot/image-figure';
 export type { ImageGridOptions } from './plot/image-figure';
 export { PlotlyFigure, PLOTLY_MIME, surface3d, zoomableLines, loadPlotly } from './plot/plotly-figure';

@@ -24,9 +24,11 @@ describe('JupyterLab 4 in Chromium: widgets from the latent-lab kernel', functio
     await server?.stop();
   });
 
+  let page: import('playwright-core').Page;
+
   it('shows the slider and the figure; moving the slider replaces the figure in place', async () => {
     const nb = server!.addNotebook(path.join(root, 'test', 'fixtures', 'jupyterlab', 'widgets.ipynb'));
-    const page = await browser!.newPage({ viewport: { width: 1280, height: 800 } });
+    page = await browser!.newPage({ viewport: { width: 1280, height: 800 } });
     const run = await openAndRunNotebook(page, server!, nb);
     const slider = page.locator('.jp-OutputArea-output .widget-slider').first();
     await slider.waitFor({ state: 'visible', timeout: 30_000 }).catch(() => {
@@ -48,5 +50,19 @@ describe('JupyterLab 4 in Chromium: widgets from the latent-lab kernel', functio
     // Replaced, not appended: the cell's outputs are the controls, the figure and interact's one line.
     const outputs = await page.locator('.jp-OutputArea-output').allInnerTexts();
     expect(outputs.filter((t) => t.includes('K squared is')), JSON.stringify(outputs)).to.deep.equal(['K squared is 25']);
+  });
+
+  it('an explorable figure moves with its own slider, without the kernel', async () => {
+    const figure = page.locator('.jp-OutputArea-output').filter({ has: page.locator('.vega-embed') }).first();
+    const slider = figure.locator('.vega-bindings input[type="range"]');
+    await slider.waitFor({ state: 'visible', timeout: 30_000 });
+    const circles = () => figure.locator('svg [aria-roledescription="circle"], canvas').count();
+    const drawn = async () => figure.locator('.vega-embed').innerHTML();
+    const before = await drawn();
+    expect(await circles()).to.be.greaterThan(0);
+    await slider.fill('3');
+    await page.waitForTimeout(500);
+    expect(await drawn(), 'the figure redraws for t = 3').to.not.equal(before);
+    await page.screenshot({ path: path.join(root, 'build', 'screenshots', 'jupyterlab-explorable.png') });
   });
 });
