@@ -236,4 +236,11 @@ async function start() {
   post({ kind: 'started' });
 }
 
+// A kernel whose launcher died (a killed grader, a crashed notebook server) ends too, even while a loop
+// holds its main thread, as ipykernel's parent poller does: it would otherwise spin on for ever.
+const launcher = process.ppid;
+setInterval(() => {
+  if (process.ppid !== launcher) process.kill(process.pid, 'SIGKILL');
+}, 1000).unref();
+
 start().catch((e) => post({ kind: 'failed', error: String(e) }));
