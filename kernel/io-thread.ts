@@ -238,7 +238,7 @@ async function start() {
 
 // A kernel whose launcher died (a killed grader, a crashed notebook server) ends too, even while a loop
 // holds its main thread, as ipykernel's parent poller does: it would otherwise spin on for ever.
-const launcher = process.ppid;
+const launcher = (workerData as { launcher: number }).launcher;
 setInterval(() => {
   if (process.ppid !== launcher) process.kill(process.pid, 'SIGKILL');
 }, 1000).unref();

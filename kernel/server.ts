@@ -24,6 +24,9 @@ export interface KernelDisplayHook {
 }
 
 type HistoryEntry = [number, number, string];
+
+/** The process that started the kernel, read as early as possible (see io-thread.ts). */
+const LAUNCHER = process.ppid;
 type Request = { channel: Channel; msg: Message };
 
 export class KernelServer {
@@ -52,7 +55,7 @@ export class KernelServer {
   constructor(conn: ConnectionInfo, private readonly executor: Executor, private readonly banner: string) {
     this.realExit = installProcessGuards((fault) => this.onFault(fault));
     this.io = new Worker(path.join(__dirname, 'io-thread.js'), {
-      workerData: { connection: conn, kernelInfo: this.kernelInfo(), shared: this.shared.buffer },
+      workerData: { connection: conn, kernelInfo: this.kernelInfo(), shared: this.shared.buffer, launcher: LAUNCHER },
       stdout: false, stderr: false,
     });
   }

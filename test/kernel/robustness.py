@@ -223,6 +223,32 @@ class KernelRobustness(unittest.TestCase):
     def test_long_await_interrupted(self):
         self.assert_interrupted("await new Promise(r => setTimeout(r, 60000))", "after await")
 
+    def test_kernel_ends_with_its_launcher(self):
+        import json
+        import signal
+        import subprocess
+        import sys
+        spec = json.load(open(os.path.join(os.environ["JUPYTER_PATH"], "kernels", "latent-lab", "kernel.json")))
+        conn = os.path.join(self.cwd, "orphan-connection.json")
+        json.dump({"transport": "tcp", "ip": "127.0.0.1", "key": "k", "signature_scheme": "hmac-sha256",
+                   "shell_port": 0, "iopub_port": 0, "control_port": 0, "stdin_port": 0, "hb_port": 0}, open(conn, "w"))
+        argv = [a.replace("{connection_file}", conn) for a in spec["argv"]]
+        # A launcher that starts the kernel, prints its pid and dies at once.
+        launcher = subprocess.run([sys.executable, "-c",
+                                   "import subprocess, sys, time; p = subprocess.Popen(sys.argv[1:], stdin=subprocess.DEVNULL, "
+                                   "stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); print(p.pid); time.sleep(3)", *argv],
+                                  capture_output=True, text=True, timeout=30)
+        pid = int(launcher.stdout.strip())
+        deadline = time.time() + 15
+        while time.time() < deadline:
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                return
+            time.sleep(0.2)
+        os.kill(pid, signal.SIGKILL)
+        self.fail("the kernel outlived its launcher")
+
     def test_zz_restart(self):
         run(self.kc, "(globalThis as any).beforeRestart = 1")
         self.km.restart_kernel(now=False)
