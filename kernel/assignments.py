@@ -221,6 +221,8 @@ def execute(cells, work, timeout, memory_mb, sandbox):
                     except DeadKernelError:
                         if kind == "graded":
                             outcomes[gid] = {"timeout": True} if stuck.is_set() else {"died": True}
+                        if stuck.is_set() and ran and ran[-1] == i - 1:
+                            ran.pop()  # the cell before a stuck one likely left a runaway timer: not replayed
                         i += 1
                         restarts += 1
                         break

@@ -119,8 +119,9 @@ describe('homework: assignments and grading', function () {
     edit(exit, 'const logJoint = weights.map(', 'process.exit(0);\n  const logJoint = weights.map(');
     save('cheat-exit', exit);
 
-    // A plain average for 1.2, an infinite loop in 1.3.
-    const loops = clone(inst);
+    // A print flood and a loop in a timer (unrelated cells), a plain average for 1.2, an infinite loop in 1.3.
+    const loops = afterImport(clone(inst), code('for (let i = 0; i < 20000; i++) console.log("debug line", i);'),
+      code('setTimeout(() => { while (true) {} }, 0);'), code('console.log("the cell after the timer");'));
     edit(loops, 'return w.reduce((s, wi, i) => s + wi * values[i], 0) / total;', 'return values.reduce((a, b) => a + b, 0) / values.length;');
     edit(loops, 'return w.reduce((a, b) => a + b, 0) ** 2 / w.reduce((a, b) => a + b * b, 0);', 'while (true) {}');
     save('cheat-loops', loops);
@@ -204,7 +205,7 @@ describe('homework: assignments and grading', function () {
     expect([row('cheat-exit', 'ex1.2').points, row('cheat-exit', 'ex1.3').points]).to.deep.equal([2, 1]);
   });
 
-  it('an infinite loop in a solution and a wrong answer: honest work keeps its points, the loop scores 0', () => {
+  it('a print flood, a loop in a timer, an infinite loop in a solution and a wrong answer: honest work keeps its points, the loop scores 0', () => {
     expect(row('cheat-loops', 'ex1.1').points).to.equal(2);
     const partial = row('cheat-loops', 'ex1.2');
     expect(partial.points).to.equal(0);
