@@ -6,6 +6,11 @@ export function scatterPlot(args: ChartOptions & { x: Numbers; y: Numbers; label
   const x = asNumbers(args.x, 'scatterPlot: x');
   const y = asNumbers(args.y, 'scatterPlot: y');
   if (x.length !== y.length) throw new Error(`scatterPlot: x has ${x.length} points, y has ${y.length}`);
+  // A point at infinity has no place on the axes: vega would silently drop or misplace it.
+  for (const [name, v] of [['x', x], ['y', y]] as const) {
+    const i = v.findIndex((u) => !Number.isFinite(u));
+    if (i >= 0) throw new Error(`scatterPlot: ${name}[${i}] is not finite (${v[i]}); a point at infinity cannot be drawn`);
+  }
   if (args.labels && args.labels.length !== x.length) throw new Error(`scatterPlot: labels has ${args.labels.length} entries, x has ${x.length}`);
   const values = x.map((xi, i) => ({ x: xi, y: y[i], ...(args.labels ? { label: String(args.labels[i]) } : {}) }));
   return new VegaLiteFigure({

@@ -5,8 +5,9 @@
 //
 // Covered: the student-facing exports of src/index.ts — distributions and their methods, KL, numerics,
 // inference, estimators, the derivation checks, the tractable models, the VAE and its evaluation and
-// training, flows and diffusion's constructors, and the data helpers. Left out on purpose: display and
-// plotting (display, figures, charts, PNG), the backend and native plumbing (ready, enableNativeKernels,
+// training, flows and diffusion's constructors, the data helpers, the charts that take computed numbers
+// (lineChart, scatterPlot, histogram, barChart, explorableFigure) and the widgets. Left out on purpose:
+// display itself, image grids and PNG/SVG saving, the backend and native plumbing (ready, enableNativeKernels,
 // chooseCoreType, blasThreads, batchLayout, FusedAdam's internals) and file loaders beyond one IDX row:
 // they take no student-computed numbers.
 import * as tf from '@tensorflow/tfjs-core';
@@ -20,6 +21,7 @@ import {
   VAE, oneHotLabels, trainVAE, importanceSampledLogLikelihood, datasetElbo, klPerDimension, ImageDataset, parseIdx,
   dynamicBinarize, staticBinarize, thresholdBinarize, minibatches, batchesPerEpoch, twoMoons, swissRoll, gaussianRing,
   DiffusionSchedule, ElementwiseAffine, FlowDistribution, frechetDistance, logMixture, dequantizedLogDensity1d, rng,
+  lineChart, scatterPlot, histogram, barChart, explorableFigure, widgets, interact,
 } from '../../src';
 import { input, own } from './runner';
 
@@ -66,6 +68,22 @@ const gradArgs = (samples: number) => ({
 });
 
 export const rows: Row[] = [
+  // Charts of computed numbers, widgets, interact
+  err('lineChart', "series['a'][1]", 'NaN', () => lineChart({ series: { a: [1, NaN, 2] } })),
+  err('scatterPlot', ['x', 'y'], 'mismatched lengths', () => scatterPlot({ x: [1, 2], y: [1] })),
+  err('scatterPlot', 'x[1]', '+∞', () => scatterPlot({ x: [1, Infinity], y: [1, 2] })),
+  err('histogram', 'values', 'empty', () => histogram({ values: [] } as never)),
+  err('histogram', 'values[1]', 'NaN', () => histogram({ values: [1, NaN] } as never)),
+  err('barChart', 'values[1]', 'NaN', () => barChart({ values: [1, NaN] } as never)),
+  err('explorableFigure', 'parameter.values', 'empty', () => explorableFigure({ name: 't', values: [] }, () => lineChart({ series: { a: [1] } }))),
+  err('explorableFigure', 'parameter.values', 'NaN', () => explorableFigure({ name: 't', values: [NaN] }, () => lineChart({ series: { a: [1] } }))),
+  err('intSlider', 'min', 'min above max', () => widgets.intSlider({ min: 5, max: 1 })),
+  err('intSlider', 'value', 'not an integer', () => widgets.intSlider({ value: 0.5 })),
+  err('floatSlider', 'value', 'NaN', () => widgets.floatSlider({ value: NaN })),
+  err('floatSlider', 'step', 'zero', () => widgets.floatSlider({ step: 0 })),
+  err('logSlider', 'base', '1', () => widgets.logSlider({ base: 1 })),
+  err('dropdown', 'options', 'empty', () => widgets.dropdown({ options: [] })),
+  err('interact', 'controls', 'none', () => interact(() => 1, {})),
   // Location-scale families: parameters
   err('Normal', 'loc', 'NaN', () => new Normal(NaN, 1)),
   err('Normal', 'loc', '+∞', () => new Normal(Infinity, 1)),
