@@ -98,10 +98,6 @@ export class Executor {
     this.require = this.wrapRequire(Module.createRequire(path.join(cwd, 'src.js')), cwd);
   }
 
-  get running(): boolean {
-    return this.finishRunning !== undefined;
-  }
-
   async execute(source: string, count: number): Promise<CellOutcome> {
     const meta = codeMetadata(source);
     if (meta.mode === 'browser') {

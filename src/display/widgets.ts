@@ -3,6 +3,8 @@
 // end over a comm (kernel/comms.ts). Outside the kernel a control still holds its value and calls its
 // listeners, so code that uses widgets runs in scripts and tests; it just shows nothing to drag.
 
+import { finiteNumber } from '../validation/arguments';
+
 /** The comms the kernel offers (kernel/comms.ts), seen from the library. */
 interface CommLike {
   readonly id: string;
@@ -157,18 +159,13 @@ export class Control<T> extends Widget {
   }
 }
 
-function requireFinite(fn: string, name: string, x: unknown): number {
-  if (typeof x !== 'number' || !Number.isFinite(x)) throw new Error(`${fn}: ${name} must be a finite number, got ${String(x)}`);
-  return x;
-}
-
 function rangeOf(fn: string, o: { min?: number; max?: number; step?: number; value?: number }, defaults: { min: number; max: number; step: number }) {
-  const min = requireFinite(fn, 'min', o.min ?? defaults.min);
-  const max = requireFinite(fn, 'max', o.max ?? defaults.max);
-  const step = requireFinite(fn, 'step', o.step ?? defaults.step);
+  const min = finiteNumber(o.min ?? defaults.min, fn, 'min');
+  const max = finiteNumber(o.max ?? defaults.max, fn, 'max');
+  const step = finiteNumber(o.step ?? defaults.step, fn, 'step');
   if (!(min < max)) throw new Error(`${fn}: min must be below max, got min=${min}, max=${max}`);
   if (!(step > 0)) throw new Error(`${fn}: step must be positive, got ${step}`);
-  const value = requireFinite(fn, 'value', o.value ?? min);
+  const value = finiteNumber(o.value ?? min, fn, 'value');
   if (value < min || value > max) throw new Error(`${fn}: value must lie in [min, max] = [${min}, ${max}], got ${value}`);
   return { min, max, step, value };
 }
@@ -201,10 +198,10 @@ export interface LogSliderOptions { value?: number; minExponent?: number; maxExp
  * Example: `ll.widgets.logSlider({ value: 0.1, minExponent: -3, maxExponent: 1 })` (a temperature).
  */
 export function logSlider(options: LogSliderOptions = {}): Control<number> {
-  const base = requireFinite('logSlider', 'base', options.base ?? 10);
+  const base = finiteNumber(options.base ?? 10, 'logSlider', 'base');
   if (!(base > 1)) throw new Error(`logSlider: base must be above 1, got ${base}`);
   const { min, max, step } = rangeOf('logSlider', { min: options.minExponent ?? -2, max: options.maxExponent ?? 2, step: options.step ?? 0.1, value: options.minExponent ?? -2 }, { min: -2, max: 2, step: 0.1 });
-  const value = requireFinite('logSlider', 'value', options.value ?? base ** ((min + max) / 2));
+  const value = finiteNumber(options.value ?? base ** ((min + max) / 2), 'logSlider', 'value');
   if (!(value >= base ** min && value <= base ** max)) throw new Error(`logSlider: value must lie in [${base ** min}, ${base ** max}], got ${value}`);
   return new Control<number>('FloatLogSliderModel', 'FloatLogSliderView', 'SliderStyleModel', {
     value, min, max, step, base, description: options.description ?? '', continuous_update: options.continuousUpdate ?? true,
