@@ -11,14 +11,11 @@ import { CommManager, CommRegistry } from './comms';
 import { installProcessGuards, ProcessFault } from './process-guards';
 import { CellError, cellErrorOf } from './traceback';
 import { mimeBundleOf, isComplete, MimeBundle } from './session';
+import type { KernelDisplayHook as LibraryDisplayHook } from '../src/display/kernel-hook';
 import { Message, PROTOCOL_VERSION } from './wire';
 
-/** The display hook the library calls (src/display): the kernel is found through globalThis, never imported. */
-export interface KernelDisplayHook {
-  display(bundle: MimeBundle, options?: { displayId?: string; update?: boolean; metadata?: Record<string, unknown> }): void;
-  clearOutput(wait?: boolean): void;
-  /** Output still being rendered (e.g. an SVG): the cell's reply waits for it. */
-  track(work: Promise<unknown>): void;
+/** The display hook the library calls (declared in src/display/kernel-hook.ts), plus the comms: the kernel is found through globalThis, never imported. */
+export interface KernelDisplayHook extends LibraryDisplayHook {
   /** Jupyter comms (the transport of widgets). */
   comms: CommRegistry;
 }

@@ -1,7 +1,8 @@
 // How a cell's value is shown (its MIME bundle), and whether a cell's code is complete.
 import util from 'util';
 
-export type MimeBundle = Record<string, unknown>;
+import type { MimeBundle } from '../src/display/kernel-hook';
+export type { MimeBundle };
 
 /** A value's MIME bundle: its own `toMimeBundle()` (sync or async) when it has one, with text/plain always present. */
 export async function mimeBundleOf(value: unknown): Promise<MimeBundle> {

@@ -108,24 +108,25 @@ export { minibatches, batchesPerEpoch } from './data/minibatches';
 export { twoMoons, swissRoll, gaussianRing } from './data/toy-2d';
 
 // The VAE
-export { Dense, denseRelu, denseLinear } from './models/dense';
-export { VAE, oneHotLabels } from './models/vae';
-export type { VAEConfig, VAEObjective } from './models/vae';
+export { Dense, denseRelu, denseLinear } from './ops/dense';
+export { VAE, oneHotLabels } from './models/vae/vae';
+export type { VAEConfig, VAEObjective } from './models/vae/vae';
 export { mmdUnbiased, kernelMatrix } from './inference/mmd';
 export type { MmdKernel } from './inference/mmd';
-export { trainVAE, loadVAE } from './models/vae-training';
-export type { TrainVAEOptions, EpochRecord, TrainResult } from './models/vae-training';
-export { writeCheckpoint, readCheckpoint, CHECKPOINT_FILE } from './models/checkpoint';
-export { importanceSampledLogLikelihood, klPerDimension, activeUnits, datasetElbo } from './models/vae-evaluation';
-export type { LogLikelihoodEstimate } from './models/vae-evaluation';
-export { reconstructionGrid, priorSampleGrid, interpolationGrid, traversalGrid, latentScatter } from './models/vae-views';
+export { trainVAE, loadVAE } from './models/vae/training';
+export type { TrainVAEOptions, EpochRecord, TrainResult } from './models/vae/training';
+export { writeCheckpoint, readCheckpoint, CHECKPOINT_FILE } from './models/vae/checkpoint';
+export { importanceSampledLogLikelihood, klPerDimension, activeUnits, datasetElbo } from './models/vae/evaluation';
+export type { LogLikelihoodEstimate } from './models/vae/evaluation';
+export { reconstructionGrid, priorSampleGrid, interpolationGrid, traversalGrid, latentScatter } from './models/vae/views';
 
 // Native speed
 export { enableNativeKernels, disableNativeKernels, nativeStatus } from './native/native-kernels';
 export { chooseCoreType, blasThreads } from './native/addon';
 export { batchLayout } from './native/blas';
 export { FusedAdam, adam } from './native/fused-adam';
-export { bernoulliLogLikelihood, reparameterizeWithKL } from './models/vae';
+export { bernoulliLogLikelihood } from './ops/bernoulli-log-likelihood';
+export { reparameterizeWithKL } from './ops/reparameterize';
 export type { NativeStatus } from './native/native-kernels';
 
 // Invertible models and diffusion

@@ -10,7 +10,7 @@ describe('lecture notebooks', function () {
   it('all execute without error through the runner', () => {
     const names = fs.readdirSync(path.join(root, 'notebooks')).filter((f) => f.endsWith('.ipynb'));
     expect(names).to.include('00-getting-started.ipynb');
-    const r = runPython('kernel/run_notebooks.py', [], 20 * 60_000);
+    const r = runPython('tools/run_notebooks.py', [], 20 * 60_000);
     expect(r.status, r.output).to.equal(0);
     for (const name of names) expect(r.output).to.match(new RegExp(`ok\\s+${name.replace('.', '\\.')}`));
   });

@@ -1,22 +1,11 @@
 // Rich output in the Latent Lab kernel. The kernel installs a hook on globalThis; outside a kernel
 // (tests, scripts) display falls back to the text/plain form on stdout, and clearOutput does nothing.
-
-/** A MIME bundle: MIME type → data, e.g. { 'text/html': '<b>hi</b>', 'text/plain': 'hi' }. */
-export type MimeBundle = Record<string, unknown>;
+import { kernelHook, MimeBundle } from './kernel-hook';
+export type { MimeBundle } from './kernel-hook';
 
 /** Anything that can show itself: figures, check tables, tensors, distributions. */
 export interface Displayable {
   toMimeBundle(): MimeBundle | Promise<MimeBundle>;
-}
-
-interface KernelDisplayHook {
-  display(bundle: MimeBundle, options?: { displayId?: string; update?: boolean; metadata?: Record<string, unknown> }): void;
-  clearOutput(wait?: boolean): void;
-  track(work: Promise<unknown>): void;
-}
-
-function kernelHook(): KernelDisplayHook | undefined {
-  return (globalThis as { __latentLabKernel__?: KernelDisplayHook }).__latentLabKernel__;
 }
 
 /** True inside the Latent Lab Jupyter kernel. */

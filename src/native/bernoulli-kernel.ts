@@ -1,7 +1,7 @@
 // The Bernoulli log-likelihood from logits as one native kernel forward and one backward
 // (native/bernoulli.c), instead of about fifteen tfjs kernels:
 //   Σ_d x_d ℓ_d − softplus(ℓ_d),   ∂/∂ℓ_d = x_d − σ(ℓ_d)    (lecture 001, D29)
-// x [B, D], logits [..., B, D] → [..., B]. The op is bernoulliLogLikelihood (models/vae.ts).
+// x [B, D], logits [..., B, D] → [..., B]. The op is bernoulliLogLikelihood (ops/bernoulli-log-likelihood.ts).
 import * as tf from '@tensorflow/tfjs-core';
 import { Addon } from './addon';
 import { NativeBackendName, newOutput, sizeOf, tensorValues } from './tensor-memory';

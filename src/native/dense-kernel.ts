@@ -2,7 +2,7 @@
 // with its gradient registered as thunks, so that the backward pass computes only what is asked for
 // (the first layer's ∂x, a 128×784 product, is never needed in training):
 //   g = dy (⊙ 1[y > 0] for ReLU),  ∂x = g Wᵀ,  ∂W = xᵀ g,  ∂b = Σ_rows g.
-// x [B, in], W [in, out], b [out] → [B, out]. The ops are denseLinear and denseRelu (models/dense.ts).
+// x [B, in], W [in, out], b [out] → [B, out]. The ops are denseLinear and denseRelu (ops/dense.ts).
 import * as tf from '@tensorflow/tfjs-core';
 import { Addon } from './addon';
 import { NativeBackendName, newOutput, tensorValues } from './tensor-memory';

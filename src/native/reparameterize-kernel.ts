@@ -1,7 +1,7 @@
 // The reparameterized sample with its analytic KL as one native kernel forward and one backward
 // (native/reparameterize.c), taking the encoder's output [B, 2M] = (μ, log σ) as it comes:
 //   z = μ + σ ε,  KL = Σ_j ½(μ_j² + σ_j² − 1) − log σ_j  →  z [B, M], KL [B]     (D17, D30)
-// The op is reparameterizeWithKL (models/vae.ts).
+// The op is reparameterizeWithKL (ops/reparameterize.ts).
 import * as tf from '@tensorflow/tfjs-core';
 import { Addon } from './addon';
 import { NativeBackendName, newOutput, tensorValues } from './tensor-memory';

@@ -77,7 +77,7 @@ describe('homework: assignments and grading', function () {
   let victimText = '';
 
   before(() => {
-    const r = runPython('kernel/assignments.py', ['generate', '--out', out]);
+    const r = runPython('tools/assignments.py', ['generate', '--out', out]);
     expect(r.status, r.output).to.equal(0);
     fs.mkdirSync(subs, { recursive: true });
     for (const f of assignments) {
@@ -147,7 +147,7 @@ describe('homework: assignments and grading', function () {
     fs.writeFileSync(path.join(subs, 'notes.txt'), 'my homework is in my other notebook');
 
     const t0 = Date.now();
-    const g = runPython('kernel/assignments.py', ['grade', subs, '--out', grades, '--jobs', '2', '--timeout', '12', '--memory-mb', '512']);
+    const g = runPython('tools/assignments.py', ['grade', subs, '--out', grades, '--jobs', '2', '--timeout', '12', '--memory-mb', '512']);
     seconds = (Date.now() - t0) / 1000;
     expect(g.status, g.output).to.equal(0);
     rows = readCsv(path.join(grades, 'grades.csv'));

@@ -55,7 +55,7 @@ describe('browser check: executed notebooks render in Chromium', function () {
   it('00-getting-started: every vega-lite, plotly and progress output drew its marks', async () => {
     expect(fs.existsSync(CHROMIUM), `${CHROMIUM} is missing: run bash scripts/setup.sh (it installs Debian's chromium)`).to.equal(true);
     const out = path.join(root, 'build', 'browser-check');
-    const r = runPython('kernel/run_notebooks.py', ['notebooks/00-getting-started.ipynb', '--out', out, '--timeout', '120']);
+    const r = runPython('tools/run_notebooks.py', ['notebooks/00-getting-started.ipynb', '--out', out, '--timeout', '120']);
     expect(r.status, r.output).to.equal(0);
     const report = await renderReport(path.join(out, '00-getting-started.html'), path.join(root, 'build', 'screenshots', '00-getting-started.png'));
     expect(report.vega.length, 'vega-lite figures').to.be.at.least(1);

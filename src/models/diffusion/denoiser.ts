@@ -7,7 +7,7 @@
 // Ancestral sampling: x_T ~ N(0, I); x_{t−1} = γ_t x_t + δ_t x̂_0(x_t, t) + σ_t z (z = 0 at t = 1).
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/rng';
-import { Dense } from '../dense';
+import { Dense } from '../../ops/dense';
 import { FitPointsOptions, fitPoints } from '../fit-points';
 import { DiffusionSchedule } from './schedule';
 import { Denoiser } from './elbo';

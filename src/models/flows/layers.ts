@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { allFinite, positiveInteger } from '../../validation/arguments';
 import { Rng } from '../../random/rng';
 import { Matrix, inv } from '../../math/linalg64';
-import { Dense } from '../dense';
+import { Dense } from '../../ops/dense';
 import { Bijector, checkRows } from './bijector';
 
 let layerCount = 0;

@@ -4,11 +4,11 @@
 //   KL per latent dimension, averaged over data: a dimension with KL ≈ 0 everywhere is unused (D32)
 //   active units (Burda et al.): dimension j is active when Cov_x(E_q[z_j | x]) > 0.01
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng } from '../random/rng';
-import { logSumExp } from '../math/log-space';
-import { estimateMean, Estimate } from '../check/monte-carlo';
+import { Rng } from '../../random/rng';
+import { logSumExp } from '../../math/log-space';
+import { estimateMean, Estimate } from '../../check/monte-carlo';
 import { VAE } from './vae';
-import { positiveInteger, tensorRank } from '../validation/arguments';
+import { positiveInteger, tensorRank } from '../../validation/arguments';
 
 /**
  * x (and its condition) as [N, ·]: a single point may come as a rank-1 tensor. The returned tensors are

@@ -2,17 +2,17 @@
 // ELBO per epoch, and checkpoints (weights, Adam's state, the generator and the history) after each
 // epoch, from which training resumes exactly.
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng, RngState } from '../random/rng';
-import { ImageDataset } from '../data/image-dataset';
-import { dynamicBinarizePixels, staticBinarize } from '../data/binarize';
-import { minibatches, batchesPerEpoch } from '../data/minibatches';
-import { progress as startProgress } from '../display/progress';
-import { Estimate } from '../check/monte-carlo';
+import { Rng, RngState } from '../../random/rng';
+import { ImageDataset } from '../../data/image-dataset';
+import { dynamicBinarizePixels, staticBinarize } from '../../data/binarize';
+import { minibatches, batchesPerEpoch } from '../../data/minibatches';
+import { progress as startProgress } from '../../display/progress';
+import { Estimate } from '../../check/monte-carlo';
 import { readCheckpoint, writeCheckpoint, CHECKPOINT_FILE } from './checkpoint';
-import { datasetElbo } from './vae-evaluation';
+import { datasetElbo } from './evaluation';
 import { VAE, VAEConfig, VAEObjective, oneHotLabels } from './vae';
-import { FusedAdam, adam } from '../native/fused-adam';
-import { integerAtLeast, positiveFinite, positiveInteger } from '../validation/arguments';
+import { FusedAdam, adam } from '../../native/fused-adam';
+import { integerAtLeast, positiveFinite, positiveInteger } from '../../validation/arguments';
 import fs from 'fs';
 import path from 'path';
 

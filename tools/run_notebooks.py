@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Executes notebooks through the Latent Lab kernel with nbclient (Debian's python3-nbclient).
 
-    /usr/bin/python3 kernel/run_notebooks.py [NOTEBOOK_OR_FOLDER ...] [--timeout S] [--out DIR]
+    /usr/bin/python3 tools/run_notebooks.py [NOTEBOOK_OR_FOLDER ...] [--timeout S] [--out DIR]
 
 With no paths it runs every notebooks/*.ipynb in name order. Each executed copy and its HTML go to
 build/notebooks/. One line per notebook (ok/failed, cells, seconds); a failure names the notebook,

@@ -2,8 +2,8 @@
 """Homework: one source notebook per assignment makes the student and the instructor versions, and a
 grader scores a folder of submissions (as nbgrader does, for the Latent Lab kernel).
 
-    /usr/bin/python3 kernel/assignments.py generate [--source notebooks/exercises] [--out build/assignments]
-    /usr/bin/python3 kernel/assignments.py grade SUBMISSIONS_DIR [--out REPORT_DIR] [--timeout 30] [--jobs N]
+    /usr/bin/python3 tools/assignments.py generate [--source notebooks/exercises] [--out build/assignments]
+    /usr/bin/python3 tools/assignments.py grade SUBMISSIONS_DIR [--out REPORT_DIR] [--timeout 30] [--jobs N]
         [--source notebooks/exercises] [--assignment NAME] [--memory-mb 2048] [--no-sandbox]
 
 Source notebooks. Code between `// BEGIN SOLUTION` and `// END SOLUTION` is the answer: the student
@@ -51,7 +51,7 @@ SOLUTION = re.compile(r"^([ \t]*)// BEGIN SOLUTION[^\n]*\n.*?^[ \t]*// END SOLUT
 HIDDEN = re.compile(r"^[ \t]*// BEGIN HIDDEN TESTS[^\n]*\n.*?^[ \t]*// END HIDDEN TESTS[^\n]*(\n|$)", re.S | re.M)
 INSTRUCTOR = re.compile(r"<!-- BEGIN INSTRUCTOR -->.*?<!-- END INSTRUCTOR -->\n?", re.S)
 STUB = '{indent}throw new Error("not implemented yet: write your solution here");\n'
-SETUP_TS = ROOT / "kernel" / "grading" / "setup-cell.ts.txt"  # a cell of TypeScript, not part of the build
+SETUP_TS = ROOT / "tools" / "grading" / "setup-cell.ts.txt"  # a cell of TypeScript, not part of the build
 MARK = "@@LLGRADE"
 
 

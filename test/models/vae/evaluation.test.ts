@@ -1,9 +1,9 @@
 // The evaluation helpers on what students pass them: a zero batch size, a single point.
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'chai';
-import { VAE, importanceSampledLogLikelihood, datasetElbo, rng } from '../../src';
+import { VAE, importanceSampledLogLikelihood, datasetElbo, rng } from '../../../src';
 
-describe('models/vae-evaluation: counts and single points', () => {
+describe('models/vae/evaluation: counts and single points', () => {
   let model: VAE;
   let x: tf.Tensor2D;
   before(() => {

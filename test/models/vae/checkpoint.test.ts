@@ -5,8 +5,8 @@ import { spawnSync } from 'child_process';
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
-import { VAE, FusedAdam, ImageDataset, trainVAE, loadVAE, readCheckpoint, writeCheckpoint, CHECKPOINT_FILE, rng } from '../../src';
-import { values } from '../support/tensors';
+import { VAE, FusedAdam, ImageDataset, trainVAE, loadVAE, readCheckpoint, writeCheckpoint, CHECKPOINT_FILE, rng } from '../../../src';
+import { values } from '../../support/tensors';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'latent-checkpoint-'));
 
@@ -17,7 +17,7 @@ function tinyImages(count: number, seed: number): ImageDataset {
   return new ImageDataset(images, new Int32Array(count), [4, 4], 'tiny');
 }
 
-describe('models/checkpoint', () => {
+describe('models/vae/checkpoint', () => {
   it("trainVAE checkpoints over several epochs with tfjs's Adam (whose moments are live variables)", async () => {
     const data = tinyImages(16, 1);
     const dir = path.join(tmp, 'tfjs-adam');

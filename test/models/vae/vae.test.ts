@@ -8,15 +8,15 @@ import {
   VAE, reparameterizeWithKL, loadMnist, trainVAE, loadVAE, readCheckpoint, writeCheckpoint, CHECKPOINT_FILE, importanceSampledLogLikelihood, klPerDimension,
   activeUnits, datasetElbo, mmdUnbiased, oneHotLabels, staticBinarize, checkMonteCarlo, estimateMean, rng, ImageDataset,
   PPCA, reconstructionGrid, priorSampleGrid, interpolationGrid, traversalGrid, latentScatter,
-} from '../../src';
-import { values } from '../support/tensors';
-import { withoutNative } from '../support/native';
+} from '../../../src';
+import { values } from '../../support/tensors';
+import { withoutNative } from '../../support/native';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'latent-vae-'));
 let train: ImageDataset, test: ImageDataset;
 let testX: tf.Tensor2D;
 
-describe('models/vae', function () {
+describe('models/vae/vae', function () {
   this.timeout(120_000);
 
   before(() => {

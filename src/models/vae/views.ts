@@ -1,10 +1,10 @@
 // What a VAE looks like, through the plot helpers: reconstructions, prior samples, interpolations,
 // latent traversals and the 2-D latent scatter coloured by digit.
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng } from '../random/rng';
-import { ImageFigure, imageGrid, latentTraversal } from '../plot/image-figure';
-import { scatterPlot } from '../plot/scatter-plot';
-import { VegaLiteFigure } from '../plot/vega-lite-figure';
+import { Rng } from '../../random/rng';
+import { ImageFigure, imageGrid, latentTraversal } from '../../plot/image-figure';
+import { scatterPlot } from '../../plot/scatter-plot';
+import { VegaLiteFigure } from '../../plot/vega-lite-figure';
 import { VAE } from './vae';
 
 const shapeOf = (model: VAE): [number, number] => {

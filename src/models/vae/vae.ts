@@ -10,16 +10,15 @@
 //   IWAE_K = E log (1/K) Σ_k p(x, z_k)/q(z_k|x)                                              (D26)
 //   WAE-MMD: −E_q[log p(x|z)] + λ · MMD²(q(z) aggregate, p(z))                              (D34)
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng } from '../random/rng';
-import { Normal } from '../distributions/normal';
-import { kl } from '../distributions/kl';
-import { softplus, logMeanExp } from '../math/log-space';
-import { mmdUnbiased } from '../inference/mmd';
-import { Dense } from './dense';
-import { BERNOULLI_LOG_LIKELIHOOD, dataGradient } from '../native/bernoulli-kernel';
-import { REPARAMETERIZE_KL } from '../native/reparameterize-kernel';
-import { hasNativeKernel } from '../native/native-kernels';
-import { integerAtLeast, positiveInteger } from '../validation/arguments';
+import { Rng } from '../../random/rng';
+import { Normal } from '../../distributions/normal';
+import { kl } from '../../distributions/kl';
+import { softplus, logMeanExp } from '../../math/log-space';
+import { mmdUnbiased } from '../../inference/mmd';
+import { Dense } from '../../ops/dense';
+import { bernoulliLogLikelihood } from '../../ops/bernoulli-log-likelihood';
+import { reparameterizeWithKL } from '../../ops/reparameterize';
+import { integerAtLeast, positiveInteger } from '../../validation/arguments';
 
 export interface VAEConfig {
   /** D, pixels per image */
@@ -43,59 +42,6 @@ export type VAEObjective =
 
 const LOG_2PI = Math.log(2 * Math.PI);
 let instances = 0;
-
-/** The same as bernoulliLogLikelihood, composed of tfjs ops, with its gradient written out (no native kernels). */
-const composedBernoulliLogLikelihood = tf.customGrad(((x: tf.Tensor, logits: tf.Tensor, save: (t: tf.Tensor[]) => void) => {
-  save([x, logits]);
-  return {
-    value: tf.sum(tf.sub(tf.mul(x, logits), softplus(logits)), -1),
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [xs, l] = saved;
-      const dl = tf.mul(tf.expandDims(dy, -1), tf.sub(xs, tf.sigmoid(l)));
-      return [dataGradient(dy, l, xs.shape), dl];
-    },
-  };
-}) as unknown as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor, logits: tf.Tensor) => tf.Tensor;
-
-/**
- * log p(x | ℓ) = Σ_d x_d ℓ_d − softplus(ℓ_d) over the last axis, with ∂/∂ℓ = x − σ(ℓ)  (lecture 001, D29).
- * One native kernel forward and one backward when the native kernels are on (native/bernoulli.c);
- * otherwise composed of tfjs ops. x [B, D], logits [..., B, D] → [..., B].
- */
-export function bernoulliLogLikelihood(x: tf.Tensor, logits: tf.Tensor): tf.Tensor {
-  const [B, D] = x.shape;
-  if (x.rank !== 2 || logits.rank < 2 || logits.shape[logits.rank - 1] !== D || logits.shape[logits.rank - 2] !== B) {
-    throw new Error(`bernoulliLogLikelihood: x must be [B, D] and logits [..., B, D]; got x [${x.shape}] and logits [${logits.shape}]`);
-  }
-  if (x.dtype === 'float32' && logits.dtype === 'float32' && hasNativeKernel(BERNOULLI_LOG_LIKELIHOOD)) {
-    return tf.engine().runKernel(BERNOULLI_LOG_LIKELIHOOD, { x, logits }) as tf.Tensor;
-  }
-  return composedBernoulliLogLikelihood(x, logits);
-}
-
-/**
- * The reparameterized sample and the analytic KL from the encoder's output (D17, D30):
- *   z = μ + e^{log σ} ε,   KL(q ‖ N(0, I)) = Σ_j ½(μ_j² + σ_j² − 1) − log σ_j
- * One native kernel forward and one backward when the native kernels are on
- * (∂/∂μ = dz + dKL·μ, ∂/∂log σ = dz ⊙ σε + dKL·(σ² − 1)); otherwise composed of tfjs ops.
- * meanLogStd [B, 2M] (μ, then log σ), eps [B, M] → z [B, M], kl [B].
- */
-export function reparameterizeWithKL(meanLogStd: tf.Tensor2D, eps: tf.Tensor2D): { z: tf.Tensor2D; kl: tf.Tensor1D } {
-  if (meanLogStd.rank !== 2 || eps.rank !== 2 || meanLogStd.shape[0] !== eps.shape[0] || meanLogStd.shape[1] !== 2 * eps.shape[1]) {
-    throw new Error(`reparameterizeWithKL: expected meanLogStd [B, 2M] and eps [B, M]; got [${meanLogStd.shape}] and [${eps.shape}]`);
-  }
-  if (meanLogStd.dtype === 'float32' && eps.dtype === 'float32' && hasNativeKernel(REPARAMETERIZE_KL)) {
-    const [z, divergence] = tf.engine().runKernel(REPARAMETERIZE_KL, { meanLogStd, eps }) as tf.Tensor[];
-    return { z: z as tf.Tensor2D, kl: divergence as tf.Tensor1D };
-  }
-  return tf.tidy(() => {
-    const [mean, logStd] = tf.split(meanLogStd, 2, 1);
-    const sigma = tf.exp(logStd);
-    const z = tf.add(mean, tf.mul(sigma, eps)) as tf.Tensor2D;
-    const divergence = tf.sum(tf.sub(tf.mul(tf.sub(tf.add(tf.square(mean), tf.square(sigma)), 1), 0.5), logStd), 1) as tf.Tensor1D;
-    return { z, kl: divergence };
-  });
-}
 
 export class VAE {
   readonly config: Required<VAEConfig>;

@@ -1,0 +1,35 @@
+// The Bernoulli log-likelihood of binary data under decoder logits, the VAE's reconstruction term
+// (lecture 001, D29). The op the course writes; native/bernoulli-kernel.ts only registers its fast kernel.
+import * as tf from '@tensorflow/tfjs-core';
+import { softplus } from '../math/log-space';
+import { BERNOULLI_LOG_LIKELIHOOD, dataGradient } from '../native/bernoulli-kernel';
+import { hasNativeKernel } from '../native/native-kernels';
+
+/** The same as bernoulliLogLikelihood, composed of tfjs ops, with its gradient written out (no native kernels). */
+const composedBernoulliLogLikelihood = tf.customGrad(((x: tf.Tensor, logits: tf.Tensor, save: (t: tf.Tensor[]) => void) => {
+  save([x, logits]);
+  return {
+    value: tf.sum(tf.sub(tf.mul(x, logits), softplus(logits)), -1),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [xs, l] = saved;
+      const dl = tf.mul(tf.expandDims(dy, -1), tf.sub(xs, tf.sigmoid(l)));
+      return [dataGradient(dy, l, xs.shape), dl];
+    },
+  };
+}) as unknown as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor, logits: tf.Tensor) => tf.Tensor;
+
+/**
+ * log p(x | ℓ) = Σ_d x_d ℓ_d − softplus(ℓ_d) over the last axis, with ∂/∂ℓ = x − σ(ℓ)  (lecture 001, D29).
+ * One native kernel forward and one backward when the native kernels are on (native/bernoulli.c);
+ * otherwise composed of tfjs ops. x [B, D], logits [..., B, D] → [..., B].
+ */
+export function bernoulliLogLikelihood(x: tf.Tensor, logits: tf.Tensor): tf.Tensor {
+  const [B, D] = x.shape;
+  if (x.rank !== 2 || logits.rank < 2 || logits.shape[logits.rank - 1] !== D || logits.shape[logits.rank - 2] !== B) {
+    throw new Error(`bernoulliLogLikelihood: x must be [B, D] and logits [..., B, D]; got x [${x.shape}] and logits [${logits.shape}]`);
+  }
+  if (x.dtype === 'float32' && logits.dtype === 'float32' && hasNativeKernel(BERNOULLI_LOG_LIKELIHOOD)) {
+    return tf.engine().runKernel(BERNOULLI_LOG_LIKELIHOOD, { x, logits }) as tf.Tensor;
+  }
+  return composedBernoulliLogLikelihood(x, logits);
+}

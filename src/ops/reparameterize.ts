@@ -1,0 +1,29 @@
+// The reparameterization trick with the analytic KL to N(0, I) (D17, D30), the VAE's encoder step.
+// The op the course writes; native/reparameterize-kernel.ts only registers its fast kernel.
+import * as tf from '@tensorflow/tfjs-core';
+import { REPARAMETERIZE_KL } from '../native/reparameterize-kernel';
+import { hasNativeKernel } from '../native/native-kernels';
+
+/**
+ * The reparameterized sample and the analytic KL from the encoder's output (D17, D30):
+ *   z = μ + e^{log σ} ε,   KL(q ‖ N(0, I)) = Σ_j ½(μ_j² + σ_j² − 1) − log σ_j
+ * One native kernel forward and one backward when the native kernels are on
+ * (∂/∂μ = dz + dKL·μ, ∂/∂log σ = dz ⊙ σε + dKL·(σ² − 1)); otherwise composed of tfjs ops.
+ * meanLogStd [B, 2M] (μ, then log σ), eps [B, M] → z [B, M], kl [B].
+ */
+export function reparameterizeWithKL(meanLogStd: tf.Tensor2D, eps: tf.Tensor2D): { z: tf.Tensor2D; kl: tf.Tensor1D } {
+  if (meanLogStd.rank !== 2 || eps.rank !== 2 || meanLogStd.shape[0] !== eps.shape[0] || meanLogStd.shape[1] !== 2 * eps.shape[1]) {
+    throw new Error(`reparameterizeWithKL: expected meanLogStd [B, 2M] and eps [B, M]; got [${meanLogStd.shape}] and [${eps.shape}]`);
+  }
+  if (meanLogStd.dtype === 'float32' && eps.dtype === 'float32' && hasNativeKernel(REPARAMETERIZE_KL)) {
+    const [z, divergence] = tf.engine().runKernel(REPARAMETERIZE_KL, { meanLogStd, eps }) as tf.Tensor[];
+    return { z: z as tf.Tensor2D, kl: divergence as tf.Tensor1D };
+  }
+  return tf.tidy(() => {
+    const [mean, logStd] = tf.split(meanLogStd, 2, 1);
+    const sigma = tf.exp(logStd);
+    const z = tf.add(mean, tf.mul(sigma, eps)) as tf.Tensor2D;
+    const divergence = tf.sum(tf.sub(tf.mul(tf.sub(tf.add(tf.square(mean), tf.square(sigma)), 1), 0.5), logStd), 1) as tf.Tensor1D;
+    return { z, kl: divergence };
+  });
+}
