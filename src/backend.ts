@@ -42,11 +42,41 @@ function silenceCpuBanner(): void {
   if (cpu) cpu.firstUse = false;
 }
 
+const BACKEND_NAMES: Record<BackendChoice, string> = {
+  'node-gpu': 'TensorFlow.js on the GPU (tfjs-node-gpu)',
+  node: 'TensorFlow.js on native TensorFlow (tfjs-node)',
+  wasm: 'TensorFlow.js on WebAssembly',
+  cpu: 'TensorFlow.js on plain JavaScript',
+};
+
+/** "Not installed" is the normal state of tfjs-node here; only a package that is there and fails is news. */
+function isNotInstalled(message: string): boolean {
+  return /Cannot find module '@tensorflow\/tfjs-node(-gpu)?'/.test(message);
+}
+
+/** The one line a student sees: what runs their tensors, and whether the native kernels are on. */
+function readyLine(info: BackendInfo, forced: boolean, failures: string[]): string {
+  const native = info.native
+    ? info.native.enabled ? `; native kernels on: ${info.native.detail}` : `; native kernels off: ${info.native.detail}`
+    : '';
+  const news = failures.filter((f) => !isNotInstalled(f));
+  const why = forced ? ' (forced by LATENT_BACKEND)' : news.length ? ` (${news.join('; ')})` : '';
+  return `Latent Lab ready: ${BACKEND_NAMES[info.choice]}${why}${native}.`;
+}
+
 /**
- * Chooses and initializes the backend once per process; later calls return the same answer.
- * Prints the choice once (set LATENT_QUIET=1 to silence).
+ * Chooses and initializes the TensorFlow.js backend once per process, turns on the native kernels where
+ * they apply, and prints one line saying what was chosen (LATENT_QUIET=1 silences it). Later calls wait
+ * for the same choice. It resolves to nothing, so `await ll.ready()` as a cell's last line shows only
+ * that line; `ll.backendInfo()` gives the details (the choice, tfjs's name for it, why, the native status).
+ *
+ * Order: tfjs-node-gpu, tfjs-node (when installed and loadable), wasm, cpu; LATENT_BACKEND forces one.
+ *
+ * @example
+ * await ll.ready();   // Latent Lab ready: TensorFlow.js on WebAssembly; native kernels on: OpenBLAS …, 1 thread.
+ * ll.backendInfo()?.choice  // 'wasm'
  */
-export function ready(): Promise<BackendInfo> {
+export function ready(): Promise<void> {
   chosen ??= (async () => {
     const forced = process.env.LATENT_BACKEND?.trim();
     if (forced && !ORDER.includes(forced as BackendChoice)) {
@@ -61,8 +91,7 @@ export function ready(): Promise<BackendInfo> {
         const reason = forced ? 'forced by LATENT_BACKEND' : failures.length ? failures.join('; ') : 'first choice';
         const native = choice === 'wasm' || choice === 'cpu' ? enableNativeKernels() : undefined;
         info = { choice, tfName, reason, ...(native ? { native } : {}) };
-        const nativeText = native ? `; native kernels ${native.enabled ? 'on: ' : 'off, '}${native.detail}` : '';
-        if (!process.env.LATENT_QUIET) console.log(`latent-lab: TensorFlow.js backend '${choice}' (${reason})${nativeText}`);
+        if (!process.env.LATENT_QUIET) console.log(readyLine(info, Boolean(forced), failures));
         return info;
       } catch (e) {
         failures.push(`${choice} unavailable: ${String((e as Error).message ?? e).split('\n')[0]}`);
@@ -70,7 +99,7 @@ export function ready(): Promise<BackendInfo> {
     }
     throw new Error(`no TensorFlow.js backend could start: ${failures.join('; ')}`);
   })();
-  return chosen;
+  return chosen.then(() => undefined);
 }
 
 /** The backend chosen by ready(), or undefined before it resolved. */

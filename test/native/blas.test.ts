@@ -95,11 +95,12 @@ describe('native BLAS kernels', function () {
   for (const [why, env] of [['the addon is missing', { LATENT_NATIVE_ADDON: '/nonexistent/latent_blas.node' }], ['LATENT_NATIVE=0', { LATENT_NATIVE: '0' }]] as const) {
     it(`falls back to the stock kernels and composite ops when ${why}, says so once, and still computes and trains`, () => {
       const code = `const ll = require('${require.resolve('../../src')}');
-        ll.ready().then(async (i) => {
+        ll.ready().then(async () => {
+          const i = ll.backendInfo();
           const y = ll.tf.matMul(ll.tf.tensor2d([[1, 2]]), ll.tf.tensor2d([[3], [4]]));
           const vae = new ll.VAE({ inputDim: 6, latentDim: 2, hiddenDim: 5 }), x = ll.tf.tensor2d([[1, 0, 1, 1, 0, 0]]);
           const opt = ll.adam(0.05), losses = [];
-          for (let s = 0; s < 20; s++) losses.push((await opt.minimize(() => vae.loss(x, { type: 'elbo' }, ll.rng(s)), true, vae.variables).data())[0]);
+          for (let s = 0; s < 20; s++) losses.push((await opt.minimize(() => vae.loss(ll.rng(s), x, { type: 'elbo' }), true, vae.variables).data())[0]);
           console.log('NATIVE', i.native.enabled, 'Y', (await y.data())[0], 'OPT', opt.constructor.name, 'TRAINS', losses[19] < losses[0] && losses.every(Number.isFinite));
         });`;
       const r = spawnSync(process.execPath, ['--require', 'tsx/cjs', '-e', code], { encoding: 'utf8', env: { ...process.env, LATENT_QUIET: '', ...env } });
