@@ -4,6 +4,7 @@
 // that runs cells, so an interrupt never has to cut the compiler.
 import { parentPort } from 'worker_threads';
 import { forwardTypeResolution } from './resolve';
+import { describeAt, type LanguageContext } from './inspect';
 import type { CompilerRequest, CompilerResponse } from './compiler';
 
 // Before tslab loads its compiler (see resolve.ts).
@@ -12,7 +13,10 @@ forwardTypeResolution(process.cwd());
 const { createConverter } = require('tslab/dist/converter') as typeof import('tslab/dist/converter');
 const { printQuickInfo } = require('tslab/dist/inspect') as typeof import('tslab/dist/inspect');
 
-const converter = createConverter({ isJS: false, isBrowser: false });
+// languageContext comes from our patch of tslab (patches/tslab+1.0.22.patch).
+const converter = createConverter({ isJS: false, isBrowser: false }) as ReturnType<typeof createConverter> & {
+  languageContext(prevDecl: string, src: string): LanguageContext;
+};
 const port = parentPort!;
 
 function handle(request: CompilerRequest): unknown {
@@ -22,6 +26,8 @@ function handle(request: CompilerRequest): unknown {
     case 'addModule':
       return converter.addModule(request.name, request.source, request.meta as Parameters<typeof converter.addModule>[2]);
     case 'inspect': {
+      const described = describeAt(converter.languageContext(request.prevDecl, request.source), request.position);
+      if (described) return described;
       const info = converter.inspect(request.prevDecl, request.source, request.position);
       return info ? printQuickInfo(info) : undefined;
     }

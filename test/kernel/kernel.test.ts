@@ -24,6 +24,12 @@ describe('kernel (Jupyter protocol)', function () {
     expect(r.status, r.output).to.equal(0);
   });
 
+  it('Shift-Tab shows the signature and doc comment: a class with its constructor, a call from inside its parentheses', () => {
+    const r = runPython('test/kernel/inspection.py');
+    expect(r.output.slice(-6000), 'inspect suite').to.match(/Ran 5 tests/);
+    expect(r.status, r.output.slice(-6000)).to.equal(0);
+  });
+
   it('carries comms both ways: kernel- and front-end-opened, buffers, comm_info, close from either side', () => {
     const r = runPython('test/kernel/comms.py');
     expect(r.output.slice(-3000), 'comms suite').to.match(/Ran 4 tests/);

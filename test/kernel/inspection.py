@@ -1,0 +1,104 @@
+"""Shift-Tab (inspect_request) through the kernel, as a front end sends it: a class shows its constructor's
+signature and its doc comment, a function its signature and doc comment (with the equation), and the
+cursor inside a call's parentheses shows the function being called, as IPython does.
+Run with /usr/bin/python3 and JUPYTER_PATH set (test/kernel/kernel.test.ts); it prints what each case shows.
+Needs `npm run build` (the kernel runs dist/ and reads latent-lab's types from dist/src/index.d.ts)."""
+import sys
+import unittest
+
+from jupyter_client.manager import start_new_kernel
+
+TIMEOUT = 60
+
+
+def shell_reply(kc, msg_id):
+    reply = kc.get_shell_msg(timeout=TIMEOUT)
+    while reply["parent_header"].get("msg_id") != msg_id:
+        reply = kc.get_shell_msg(timeout=TIMEOUT)
+    return reply
+
+
+def run(kc, code):
+    reply = shell_reply(kc, kc.execute(code))
+    assert reply["content"]["status"] == "ok", reply["content"]
+    return reply["content"]
+
+
+def inspect(kc, code, cursor=None):
+    """The inspect reply for `code` with the cursor at `cursor` (default: the end), as Shift-Tab sends it."""
+    reply = shell_reply(kc, kc.inspect(code, len(code) if cursor is None else cursor, detail_level=0))
+    assert reply["msg_type"] == "inspect_reply", reply["msg_type"]
+    return reply["content"]
+
+
+def shown(content):
+    return content["data"].get("text/plain", "") if content["found"] else ""
+
+
+class Inspect(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.km, cls.kc = start_new_kernel(kernel_name="latent-lab")
+        run(cls.kc, 'import * as ll from "latent-lab";\nawait ll.ready();\nconst x = 1;')
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.kc.stop_channels()
+        cls.km.shutdown_kernel(now=True)
+
+    def show(self, title, content):
+        print(f"\n===== Shift-Tab: {title} =====\n{shown(content)}\n", file=sys.stderr)
+
+    def test_a_class_shows_its_constructor_signature_and_doc_comments(self):
+        for code in ["ll.VAE", "ll.Normal", "ll.dist.Normal"]:
+            content = inspect(self.kc, code)
+            self.assertEqual(content["status"], "ok")
+            self.assertTrue(content["found"], code)
+            text = shown(content)
+            self.show(code, content)
+            name = code.split(".")[-1]
+            self.assertRegex(text, rf"^Init signature: new {code.replace('.', '[.]')}\(", text)
+            self.assertRegex(text.split("Docstring:")[0], rf"\): (ll[.])?{name}\n", text)
+            self.assertIn("Docstring:", text)
+            self.assertNotIn("<no doc comment>", text)
+            self.assertTrue(text.rstrip().endswith("Type: class"), text)
+
+    def test_the_normal_shows_its_density_and_ledger_link(self):
+        text = shown(inspect(self.kc, "ll.Normal"))
+        # The equation of the density, in the doc comment's plain-text math, and an example.
+        self.assertRegex(text, r"exp|log N|σ", text)
+        self.assertIn("@example", text)
+
+    def test_cursor_in_the_parentheses_of_a_call_shows_the_function(self):
+        for code in ["ll.trainVAE(", "ll.trainVAE(x, "]:
+            content = inspect(self.kc, code)
+            self.assertTrue(content["found"], code)
+            text = shown(content)
+            self.show(repr(code + "|"), content)
+            self.assertRegex(text, r"^Signature: ll[.]trainVAE(<[^>]*>)?\(", text)
+            self.assertIn("Docstring:", text)
+            self.assertNotIn("<no doc comment>", text)
+            self.assertIn("Argument 2:" if code.endswith(", ") else "Argument 1:", text)
+            self.assertTrue(text.rstrip().endswith("Type: function"), text)
+
+    def test_cursor_on_an_argument_variable_shows_the_call_but_a_function_name_shows_itself(self):
+        self.assertRegex(shown(inspect(self.kc, "ll.trainVAE(x")), r"^Signature: ll[.]trainVAE")
+        self.assertRegex(shown(inspect(self.kc, "ll.trainVAE(ll.Normal")), r"^Init signature: new ll[.]Normal\(")
+        # The cursor inside a finished call, before its closing parenthesis.
+        code = "ll.trainVAE(x, )"
+        self.assertRegex(shown(inspect(self.kc, code, len(code) - 1)), r"^Signature: ll[.]trainVAE")
+        # After the closing parenthesis the call is over: nothing is being called there.
+        self.assertNotRegex(shown(inspect(self.kc, "ll.trainVAE(x)")), r"^Signature: ll[.]trainVAE")
+
+    def test_a_method_and_other_names_still_show_quick_info(self):
+        run(self.kc, "const normal = new ll.Normal(0, 1);")
+        text = shown(inspect(self.kc, "normal.logProb("))
+        self.assertRegex(text, r"^Signature: normal[.]logProb\(", text)
+        self.assertTrue(text.rstrip().endswith("Type: method"), text)
+        # A plain variable: TypeScript's quick info, as before.
+        self.assertIn("const x: 1", shown(inspect(self.kc, "x")))
+        self.assertFalse(inspect(self.kc, "   ")["found"])
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
