@@ -13,6 +13,11 @@ static napi_value init(napi_env env, napi_value exports) {
     {"sumLeading", NULL, latent_sum_leading, NULL, NULL, NULL, napi_default, NULL},
     {"setThreads", NULL, latent_set_threads, NULL, NULL, NULL, napi_default, NULL},
     {"info", NULL, latent_blas_info, NULL, NULL, NULL, napi_default, NULL},
+#ifdef LATENT_HAVE_DNNL
+    {"convForward", NULL, latent_conv_forward, NULL, NULL, NULL, napi_default, NULL},
+    {"convBackwardData", NULL, latent_conv_backward_data, NULL, NULL, NULL, napi_default, NULL},
+    {"convBackwardWeights", NULL, latent_conv_backward_weights, NULL, NULL, NULL, napi_default, NULL},
+#endif
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
   return exports;

@@ -80,6 +80,7 @@ napi_value latent_set_threads(napi_env env, napi_callback_info info) {
   CHECK(napi_get_value_int32(env, argv[0], &n));
   if (n < 1) { napi_throw_range_error(env, NULL, "latent_blas.setThreads: n must be at least 1"); return NULL; }
   openblas_set_num_threads(n);
+  latent_conv_set_threads(n);
   return NULL;
 }
 
@@ -93,5 +94,8 @@ napi_value latent_blas_info(napi_env env, napi_callback_info info) {
   CHECK(napi_set_named_property(env, obj, "core", core));
   CHECK(napi_set_named_property(env, obj, "config", config));
   CHECK(napi_set_named_property(env, obj, "threads", threads));
+  napi_value conv;  // "" when built without oneDNN
+  CHECK(napi_create_string_utf8(env, latent_conv_library(), NAPI_AUTO_LENGTH, &conv));
+  CHECK(napi_set_named_property(env, obj, "conv", conv));
   return obj;
 }

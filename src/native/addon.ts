@@ -19,8 +19,16 @@ export interface Addon {
   reparameterizeBackward(B: number, M: number, meanLogStd: Float32Array, eps: Float32Array, dz: Float32Array, dkl: Float32Array, out: Float32Array): void;
   /** out[j] = Σ_i x[i·cols + j] */
   sumLeading(rows: number, cols: number, x: Float32Array, out: Float32Array): void;
+  /** oneDNN convolution (conv-kernel.ts; only when built with oneDNN): y = conv(x, w) (+ bias, ReLU); false when oneDNN declines the shape */
+  convForward?(params: Int32Array, x: Float32Array, w: Float32Array, y: Float32Array, bias: Float32Array | null, relu: boolean): boolean;
+  /** dx from dy and the filter; false when oneDNN declines the shape */
+  convBackwardData?(params: Int32Array, dy: Float32Array, w: Float32Array, dx: Float32Array): boolean;
+  /** dfilter from x and dy (dw written); false when oneDNN declines the shape */
+  convBackwardWeights?(params: Int32Array, x: Float32Array, dw: Float32Array, dy: Float32Array): boolean;
+  /** OpenBLAS's and oneDNN's (and OpenMP's) threads */
   setThreads(n: number): void;
-  info(): { core: string; config: string; threads: number };
+  /** conv: the convolution library ("oneDNN 2.6.3"), "" when built without one */
+  info(): { core: string; config: string; threads: number; conv: string };
 }
 
 /** Where setup builds the addon; LATENT_NATIVE_ADDON points elsewhere (tests use it to simulate a missing build). */

@@ -13,6 +13,7 @@ import { bernoulliKernels } from './bernoulli-kernel';
 import { sumKernel } from './sum-kernel';
 import { denseKernel } from './dense-kernel';
 import { reparameterizeKernels } from './reparameterize-kernel';
+import { convKernels } from './conv-kernel';
 import { NativeBackendName } from './tensor-memory';
 
 export interface NativeStatus {
@@ -29,7 +30,8 @@ const added: { kernelName: string; backendName: string }[] = [];
 
 function kernelsFor(addon: Addon, name: NativeBackendName): tf.KernelConfig[] {
   const stockKernel = (kernelName: string) => stock.get(`${name}/${kernelName}`)!;
-  return [...matMulKernels(addon, name, stockKernel), sumKernel(addon, name, stockKernel), denseKernel(addon, name), ...bernoulliKernels(addon, name), ...reparameterizeKernels(addon, name)];
+  return [...matMulKernels(addon, name, stockKernel), sumKernel(addon, name, stockKernel), denseKernel(addon, name), ...bernoulliKernels(addon, name), ...reparameterizeKernels(addon, name),
+    ...convKernels(addon, name, (kernelName) => stock.get(`${name}/${kernelName}`))];
 }
 
 /** Registers the native kernels on wasm and cpu (once); returns whether they are on and why. */
@@ -61,7 +63,7 @@ export function enableNativeKernels(): NativeStatus {
     if (replaced === 0) throw new Error('no stock matmul kernel was registered to replace');
     active = addon;
     const info = addon.info();
-    status = { enabled: true, detail: `OpenBLAS ${info.core} (${coreTypeSource()}), ${info.threads} thread${info.threads > 1 ? 's' : ''}` };
+    status = { enabled: true, detail: `OpenBLAS ${info.core} (${coreTypeSource()}), ${info.threads} thread${info.threads > 1 ? 's' : ''}${info.conv ? `; convolutions on ${info.conv}` : ''}` };
   } catch (e) {
     status = { enabled: false, detail: `unavailable: ${String((e as Error).message ?? e).split('\n')[0]}` };
   }
