@@ -2,21 +2,15 @@
 // and a vega-lite parameter bound to a slider (or a drop-down) choosing the frame in the browser. It
 // needs no kernel once drawn: JupyterLab and Notebook 7 render the slider from the vega-lite JSON; the
 // static views (SVG/PNG, exports) show the frame at the starting value.
-import type { MimeBundle } from '../display/display';
-import { VEGA_LITE_MIME, VegaLiteFigure, VegaLiteSpec } from './vega-lite-figure';
+import { VegaLiteFigure, VegaLiteSpec } from './vega-lite-figure';
 
 /**
- * Its bundle has no text/html: front ends rank HTML above vega-lite, and the slider lives only in the
- * vega-lite view. The static views get a PNG of the starting frame.
+ * A vega-lite figure whose bundle (vega-lite + a PNG of the starting frame, no text/html, as every
+ * figure's) names its parameters in the text form.
  */
 export class ExplorableFigure extends VegaLiteFigure {
-  override async toMimeBundle(): Promise<MimeBundle> {
-    const png = await this.png();
-    return {
-      [VEGA_LITE_MIME]: this.spec,
-      'image/png': png.toString('base64'),
-      'text/plain': `<ExplorableFigure: ${JSON.stringify((this.spec.params as { name: string }[]).map((p) => p.name))}>`,
-    };
+  override describe(): string {
+    return `<ExplorableFigure: ${JSON.stringify((this.spec.params as { name: string }[]).map((p) => p.name))}>`;
   }
 }
 

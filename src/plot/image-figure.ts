@@ -1,7 +1,10 @@
-// Image grids (digits, reconstructions, samples, latent traversals) as one PNG, with no browser.
+// Image grids (digits, reconstructions, samples, latent traversals) as one PNG, with no browser. The
+// title is drawn into the PNG (by resvg), so the bundle needs no text/html: an untrusted classic
+// notebook, which sanitizes HTML, shows the same picture as JupyterLab.
+import { Resvg } from '@resvg/resvg-js';
 import * as tf from '@tensorflow/tfjs-core';
 import type { MimeBundle } from '../display/display';
-import { encodePNG } from './png';
+import { encodePNG, pngSize } from './png';
 import { extensionOf, writeFileAtomic } from './save-file';
 import { escapeHtml } from './vega-lite-figure';
 
@@ -41,7 +44,23 @@ export class ImageFigure {
     return Math.min(c, this.count);
   }
 
+  /** The grid as a PNG, with the title (if any) in a band above it. */
   png(): Buffer {
+    const grid = this.gridPNG();
+    if (!this.options.title) return grid;
+    const { width, height } = this.size();
+    const band = 22;
+    // resvg measures no text for us: 7.5 px per character of a 13 px sans-serif is a safe upper bound.
+    const fullWidth = Math.max(width, Math.ceil(this.options.title.length * 7.5) + 8);
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${fullWidth}" height="${height + band}">` +
+      `<rect width="100%" height="100%" fill="white"/>` +
+      `<text x="${fullWidth / 2}" y="15" text-anchor="middle" font-family="sans-serif" font-size="13" font-weight="bold" fill="black">${escapeHtml(this.options.title)}</text>` +
+      `<image x="${Math.floor((fullWidth - width) / 2)}" y="${band}" width="${width}" height="${height}" href="data:image/png;base64,${grid.toString('base64')}"/></svg>`;
+    return new Resvg(svg, { fitTo: { mode: 'zoom', value: 1 }, font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' } }).render().asPng();
+  }
+
+  /** The grid alone, pixel for pixel (gray, nearest-neighbour scaling: no blur between pixels). */
+  private gridPNG(): Buffer {
     const [h, w] = this.imageShape;
     const cols = this.columns();
     const s = this.options.scale ?? 3, pad = this.options.padding ?? 2;
@@ -61,21 +80,18 @@ export class ImageFigure {
   }
 
   svg(): string {
-    const { width, height } = this.size();
+    const { width, height } = pngSize(this.png());
     return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><image width="${width}" height="${height}" href="data:image/png;base64,${this.png().toString('base64')}"/></svg>`;
   }
 
   html(): string {
-    const title = this.options.title ? `<div><b>${escapeHtml(this.options.title)}</b></div>` : '';
-    return `${title}<img alt="${escapeHtml(this.options.title ?? 'image grid')}" src="data:image/png;base64,${this.png().toString('base64')}"/>`;
+    return `<img alt="${escapeHtml(this.options.title ?? 'image grid')}" src="data:image/png;base64,${this.png().toString('base64')}"/>`;
   }
 
+  /** The PNG (title included) and a text line; no text/html, which untrusted notebooks sanitize. */
   toMimeBundle(): MimeBundle {
-    const png = this.png().toString('base64');
-    const title = this.options.title ? `<div><b>${escapeHtml(this.options.title)}</b></div>` : '';
     return {
-      'image/png': png,
-      'text/html': `${title}<img alt="${escapeHtml(this.options.title ?? 'image grid')}" src="data:image/png;base64,${png}"/>`,
+      'image/png': this.png().toString('base64'),
       'text/plain': `<ImageFigure: ${this.count} images of ${this.imageShape.join('×')}${this.options.title ? ' — ' + this.options.title : ''}>`,
     };
   }

@@ -1,18 +1,23 @@
-// A plotly.js figure for what is better interactive: 3-D surfaces, zooming long curves.
-// In the kernel plotly.js itself is sent once per running kernel (from the npm package, never a
-// CDN) as its own output, before the first figure; each figure is then a small MIME bundle.
+// A plotly.js figure for what is better interactive: 3-D surfaces, zooming long curves. It shows as
+// one MIME bundle: the plotly JSON (JupyterLab and Notebook 7 with plotly's renderer, the HTML export,
+// the slides) and a PNG drawn by plotly.js in headless Chromium (every other view: the classic
+// notebook, untrusted notebooks, JupyterLab without plotly's renderer). No text/html and no plotly.js in
+// the notebook: untrusted notebooks drop scripts, and plotly.js is 4.8 MB.
 import fs from 'fs';
 import type { MimeBundle } from '../display/display';
-import { display, inKernel } from '../display/display';
+import { positiveFinite } from '../validation/arguments';
+import { renderPlotlyPNG } from './plotly-png';
 import { ChartOptions, Numbers, asNumbers } from './series';
 import { extensionOf, writeFileAtomic } from './save-file';
-import { escapeHtml } from './vega-lite-figure';
+import { escapeHtml, titleText } from './vega-lite-figure';
 
 export const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
 
+const DEFAULT_WIDTH = 720;
+const DEFAULT_HEIGHT = 450;
+
 let plotlySource: string | undefined;
-let sentToKernel = false;
-let figureCount = 0;
+let warnedNoPNG = false;
 
 /** plotly.js from the installed package, safe to inline in a <script>. */
 export function plotlyScript(): string {
@@ -20,52 +25,108 @@ export function plotlyScript(): string {
   return `<script type="text/javascript">${plotlySource}</script>`;
 }
 
-/** Sends plotly.js to the notebook once per running kernel (the first plotly figure does it). */
-function ensurePlotlyInKernel(): void {
-  if (!sentToKernel) loadPlotly();
+type Layout = Record<string, unknown>;
+
+/** plotly.js 4 draws only `{ text }` titles; a plain string is silently ignored. */
+function asTitle(t: unknown): unknown {
+  return typeof t === 'string' ? { text: t } : t;
 }
 
-/** Sends plotly.js to the notebook now, e.g. after its outputs were cleared in a running kernel. */
-export function loadPlotly(): void {
-  if (!inKernel()) return;
-  sentToKernel = true;
-  display({ 'text/html': plotlyScript(), 'text/plain': '(plotly.js loaded for this kernel)' });
+function withAxisTitles(axis: unknown): unknown {
+  if (!axis || typeof axis !== 'object') return axis;
+  const a = axis as Layout;
+  return 'title' in a ? { ...a, title: asTitle(a.title) } : a;
+}
+
+/**
+ * The layout as plotly.js should get it: every title as `{ text }`, and, unless the layout sets them,
+ * margins that leave room for the title and axis titles and no more, and for 3-D scenes a fixed aspect
+ * (x : y : z = 1 : 1 : 0.7) with a camera that keeps the whole box inside the picture.
+ */
+export function normalizeLayout(layout: Layout, data: Record<string, unknown>[] = []): Layout {
+  const out: Layout = { ...layout, title: asTitle(layout.title) };
+  if (out.title === undefined) delete out.title;
+  let hasScene = false;
+  for (const [key, value] of Object.entries(layout)) {
+    if (/^[xy]axis\d*$/.test(key)) out[key] = withAxisTitles(value);
+    if (/^scene\d*$/.test(key) && value && typeof value === 'object') {
+      hasScene = true;
+      const scene: Layout = { ...(value as Layout) };
+      for (const axis of ['xaxis', 'yaxis', 'zaxis']) if (axis in scene) scene[axis] = withAxisTitles(scene[axis]);
+      if (scene.aspectmode === undefined && scene.aspectratio === undefined) {
+        scene.aspectmode = 'manual';
+        scene.aspectratio = { x: 1, y: 1, z: 0.7 };
+      }
+      scene.camera ??= { eye: { x: 1.45, y: 1.45, z: 0.95 } };
+      out[key] = scene;
+    }
+  }
+  if (data.some((t) => ['surface', 'scatter3d', 'mesh3d', 'cone', 'volume', 'isosurface'].includes(String(t.type)))) hasScene = true;
+  const top = out.title ? 56 : 20;
+  out.margin ??= hasScene ? { l: 10, r: 10, b: 10, t: top } : { l: 70, r: 24, b: 56, t: top };
+  return out;
 }
 
 export class PlotlyFigure {
   /** Plotly traces and layout (https://plotly.com/javascript/reference/): edit them freely. */
-  constructor(public data: Record<string, unknown>[], public layout: Record<string, unknown> = {}) {
+  constructor(public data: Record<string, unknown>[], public layout: Layout = {}) {
     if (!Array.isArray(data) || data.length === 0) throw new Error('PlotlyFigure: data must be a non-empty array of traces');
+    if (layout === null || typeof layout !== 'object' || Array.isArray(layout)) throw new Error('PlotlyFigure: layout must be an object');
   }
 
-  private divAndScript(id: string): string {
-    const fig = JSON.stringify({ data: this.data, layout: this.layout }).replace(/</g, '\\u003c');
-    return `<div id="${id}" class="latent-lab-plotly" style="width:100%;height:${Number(this.layout.height ?? 420)}px"></div>` +
-      `<script type="text/javascript">(function(){var f=${fig};if(window.Plotly){window.Plotly.newPlot(${JSON.stringify(id)},f.data,f.layout,{responsive:true});}` +
-      `else{document.getElementById(${JSON.stringify(id)}).textContent='plotly.js is not loaded in this page: run ll.loadPlotly() and show the figure again';}})();</script>`;
+  /** The traces and the layout as plotly.js draws them (see normalizeLayout). */
+  figure(): { data: Record<string, unknown>[]; layout: Layout } {
+    const data = this.data.map((t) => (t.colorbar && typeof t.colorbar === 'object' ? { ...t, colorbar: withAxisTitles(t.colorbar) as Layout } : t));
+    return { data, layout: normalizeLayout(this.layout, this.data) };
   }
 
-  toMimeBundle(): MimeBundle {
-    ensurePlotlyInKernel();
-    const id = `latent-plotly-${process.pid}-${++figureCount}`;
-    const title = typeof this.layout.title === 'string' ? this.layout.title : 'plotly figure';
-    return {
-      [PLOTLY_MIME]: { data: this.data, layout: this.layout },
-      'text/html': this.divAndScript(id),
-      'text/plain': `<PlotlyFigure: ${title}>`,
-    };
+  /** The figure's size in CSS pixels: the layout's width and height, else 720 × 450. */
+  size(): { width: number; height: number } {
+    const w = this.layout.width ?? DEFAULT_WIDTH, h = this.layout.height ?? DEFAULT_HEIGHT;
+    return { width: positiveFinite(w, 'PlotlyFigure', 'layout.width'), height: positiveFinite(h, 'PlotlyFigure', 'layout.height') };
+  }
+
+  /** A PNG drawn by plotly.js in headless Chromium, at `scale` device pixels per CSS pixel (default 2). */
+  async png(options: { scale?: number } = {}): Promise<Buffer> {
+    const scale = options.scale === undefined ? 2 : positiveFinite(options.scale, 'png', 'options.scale');
+    const { width, height } = this.size();
+    return renderPlotlyPNG(this.figure(), width, height, scale);
+  }
+
+  /** The one-line text form of the figure (its text/plain). */
+  describe(): string {
+    return `<PlotlyFigure: ${titleText(this.layout.title) ?? 'plotly figure'}>`;
+  }
+
+  /**
+   * The plotly JSON, a PNG at the figure's size, and a text line. Without Chromium the bundle has no
+   * PNG (one warning on stderr says why), and front ends without a plotly renderer show the text.
+   */
+  async toMimeBundle(): Promise<MimeBundle> {
+    const bundle: MimeBundle = { [PLOTLY_MIME]: this.figure() };
+    try {
+      bundle['image/png'] = (await this.png({ scale: 1 })).toString('base64');
+    } catch (e) {
+      if (!warnedNoPNG) process.stderr.write(`plotly figure: no PNG for views without plotly.js (${(e as Error).message})\n`);
+      warnedNoPNG = true;
+    }
+    bundle['text/plain'] = this.describe();
+    return bundle;
   }
 
   /** A standalone page with plotly.js inlined (no network). */
   html(): string {
-    const title = typeof this.layout.title === 'string' ? this.layout.title : 'Latent Lab figure';
-    return `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>${plotlyScript()}</head><body>${this.divAndScript('figure')}</body></html>`;
+    const fig = JSON.stringify(this.figure()).replace(/</g, '\\u003c');
+    const { height } = this.size();
+    return `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${escapeHtml(titleText(this.layout.title) ?? 'Latent Lab figure')}</title>${plotlyScript()}</head>` +
+      `<body><div id="figure" style="width:100%;height:${height}px"></div>` +
+      `<script type="text/javascript">(function(){var f=${fig};Plotly.newPlot('figure',f.data,f.layout,{responsive:true});})();</script></body></html>`;
   }
 
-  /** Saves to .html; a plotly figure needs a browser to become SVG or PNG (use a vega-lite helper for those). */
+  /** Saves to .html (interactive, plotly.js inlined) or .png (drawn in headless Chromium). */
   async save(file: string): Promise<void> {
-    extensionOf(file, ['html'], 'a plotly figure');
-    writeFileAtomic(file, this.html());
+    const ext = extensionOf(file, ['html', 'png'], 'a plotly figure');
+    writeFileAtomic(file, ext === 'png' ? await this.png() : this.html());
   }
 }
 
@@ -77,9 +138,9 @@ export function surface3d(args: ChartOptions & { z: number[][]; x?: Numbers; y?:
   const y = args.y ? asNumbers(args.y, 'surface3d: y') : undefined;
   if (x && x.length !== args.z[0].length) throw new Error(`surface3d: x has ${x.length} entries, z has ${args.z[0].length} columns`);
   if (y && y.length !== rows) throw new Error(`surface3d: y has ${y.length} entries, z has ${rows} rows`);
-  return new PlotlyFigure([{ type: 'surface', z: args.z, ...(x ? { x } : {}), ...(y ? { y } : {}), colorscale: 'Viridis' }], {
-    ...(args.title ? { title: args.title } : {}), height: args.height ?? 480,
-    scene: { xaxis: { title: args.xTitle ?? 'x' }, yaxis: { title: args.yTitle ?? 'y' }, zaxis: { title: args.zTitle ?? 'z' } },
+  return new PlotlyFigure([{ type: 'surface', z: args.z, ...(x ? { x } : {}), ...(y ? { y } : {}), colorscale: 'Viridis', colorbar: { title: { text: args.zTitle ?? 'z' }, len: 0.75 } }], {
+    ...(args.title ? { title: { text: args.title } } : {}), width: args.width ?? 640, height: args.height ?? 520,
+    scene: { xaxis: { title: { text: args.xTitle ?? 'x' } }, yaxis: { title: { text: args.yTitle ?? 'y' } }, zaxis: { title: { text: args.zTitle ?? 'z' } } },
   });
 }
 
@@ -94,7 +155,7 @@ export function zoomableLines(args: ChartOptions & { series: Record<string, Numb
     return { type: 'scatter', mode: 'lines', name, x: x ?? y.map((_, i) => i), y };
   });
   return new PlotlyFigure(traces, {
-    ...(args.title ? { title: args.title } : {}), height: args.height ?? 380,
-    xaxis: { title: args.xTitle ?? 'step', rangeslider: { visible: true } }, yaxis: { title: args.yTitle ?? 'value' },
+    ...(args.title ? { title: { text: args.title } } : {}), width: args.width ?? 720, height: args.height ?? 400,
+    xaxis: { title: { text: args.xTitle ?? 'step' }, rangeslider: { visible: true } }, yaxis: { title: { text: args.yTitle ?? 'value' } },
   });
 }

@@ -1,9 +1,12 @@
 // A vega-lite figure: the spec stays public and editable; it renders to SVG in Node with vega (no
 // browser), to PNG with resvg, and to a self-contained HTML page. As a cell's value, or through
-// display(), it shows as one MIME bundle: the interactive vega-lite JSON (JupyterLab), and the SVG
-// inline in text/html (the classic notebook and nbconvert, offline).
+// display(), it shows as one MIME bundle: the interactive vega-lite JSON (JupyterLab, Notebook 7) and a
+// PNG rendered here (the classic notebook, untrusted notebooks, nbconvert's fallback). The bundle has no
+// text/html and no SVG: an untrusted classic notebook sanitizes both (a chart became a line of tick
+// labels) and front ends rank HTML above vega-lite.
 import { Resvg } from '@resvg/resvg-js';
 import type { MimeBundle } from '../display/display';
+import { positiveFinite, positiveInteger } from '../validation/arguments';
 import { extensionOf, writeFileAtomic } from './save-file';
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -36,29 +39,42 @@ export class VegaLiteFigure {
     }
   }
 
-  /** A PNG rendered from the SVG by resvg, `width` pixels wide (default: the SVG's own width × 2). */
-  async png(options: { width?: number } = {}): Promise<Buffer> {
+  /**
+   * A PNG rendered from the SVG by resvg: `width` pixels wide, or the SVG's own size times `zoom`
+   * (default 2, sharp on high-density screens and in print).
+   */
+  async png(options: { width?: number; zoom?: number } = {}): Promise<Buffer> {
+    if (options.width !== undefined) positiveInteger(options.width, 'png', 'options.width');
+    if (options.zoom !== undefined) positiveFinite(options.zoom, 'png', 'options.zoom');
     const svg = await this.svg();
-    const fitTo = options.width ? { mode: 'width' as const, value: options.width } : { mode: 'zoom' as const, value: 2 };
+    const fitTo = options.width ? { mode: 'width' as const, value: options.width } : { mode: 'zoom' as const, value: options.zoom ?? 2 };
     return new Resvg(svg, { fitTo, background: 'white', font: { loadSystemFonts: true } }).render().asPng();
   }
 
   /** A standalone page with the SVG and the spec; it needs no network. */
   async html(): Promise<string> {
-    const title = typeof this.spec.title === 'string' ? this.spec.title : 'Latent Lab figure';
+    const title = titleText(this.spec.title) ?? 'Latent Lab figure';
     return `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body>${await this.svg()}` +
       `<script type="application/json" id="vega-lite-spec">${JSON.stringify(this.spec).replace(/</g, '\\u003c')}</script></body></html>`;
   }
 
+  /**
+   * The interactive spec, a PNG at the chart's own size (a front end shows image/png at its pixel size,
+   * so a 2× PNG would show twice as large), and a text line.
+   */
   async toMimeBundle(): Promise<MimeBundle> {
-    const svg = await this.svg();
-    const title = typeof this.spec.title === 'string' ? this.spec.title : String(this.spec.mark ?? 'layered') + ' chart';
+    const png = await this.png({ zoom: 1 });
     return {
       [VEGA_LITE_MIME]: this.spec,
-      'image/svg+xml': svg,
-      'text/html': `<div class="latent-lab-figure">${svg}</div>`,
-      'text/plain': `<VegaLiteFigure: ${title}>`,
+      'image/png': png.toString('base64'),
+      'text/plain': this.describe(),
     };
+  }
+
+  /** The one-line text form of the figure (its text/plain). */
+  describe(): string {
+    const title = titleText(this.spec.title) ?? String(typeof this.spec.mark === 'string' ? this.spec.mark : (this.spec.mark as { type?: string })?.type ?? 'layered') + ' chart';
+    return `<VegaLiteFigure: ${title}>`;
   }
 
   /** Saves to .svg, .png or .html, chosen by the extension; the file is replaced whole or not at all. */
@@ -71,4 +87,12 @@ export class VegaLiteFigure {
 
 export function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/** A title's text, whether given as a string or as vega-lite's / plotly's { text } object. */
+export function titleText(title: unknown): string | undefined {
+  if (typeof title === 'string') return title;
+  if (Array.isArray(title)) return title.join(' ');
+  if (title && typeof title === 'object' && 'text' in title) return titleText((title as { text: unknown }).text);
+  return undefined;
 }

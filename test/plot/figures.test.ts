@@ -6,7 +6,7 @@ import os from 'os';
 import path from 'path';
 import {
   lineChart, scatterPlot, histogram, densityPlot, density2d, barChart, imageGrid, latentTraversal, surface3d, zoomableLines,
-  contourSegments, Normal, MultivariateNormal, VEGA_LITE_MIME, PLOTLY_MIME, pngSize, rng, VegaLiteFigure,
+  contourSegments, Normal, MultivariateNormal, VEGA_LITE_MIME, pngSize, rng, VegaLiteFigure, PlotlyFigure,
 } from '../../src';
 
 const count = (svg: string, re: RegExp) => (svg.match(re) ?? []).length;
@@ -65,12 +65,14 @@ describe('plot: vega-lite helpers', () => {
     expect(count(svg, /aria-roledescription="bar"/g)).to.equal(3);
   });
 
-  it('a figure displays as one MIME bundle under 1 MB with the interactive and offline forms', async () => {
-    const fig = lineChart({ series: { loss: Array.from({ length: 500 }, (_, i) => Math.exp(-i / 100)) } });
+  it('a figure displays as one MIME bundle under 1 MB: vega-lite and a PNG at the chart\'s size, no text/html (untrusted notebooks sanitize it)', async () => {
+    const fig = lineChart({ series: { loss: Array.from({ length: 500 }, (_, i) => Math.exp(-i / 100)) }, title: 'loss' });
     const bundle = await fig.toMimeBundle();
-    expect(Object.keys(bundle)).to.have.members([VEGA_LITE_MIME, 'image/svg+xml', 'text/html', 'text/plain']);
+    expect(Object.keys(bundle)).to.have.members([VEGA_LITE_MIME, 'image/png', 'text/plain']);
     expect(JSON.stringify(bundle).length).to.be.lessThan(1_000_000);
-    expect(bundle['text/html']).to.contain('<svg');
+    const svgWidth = Number(/<svg[^>]*width="(\d+)"/.exec(await fig.svg())![1]);
+    expect(pngSize(Buffer.from(bundle['image/png'] as string, 'base64')).width).to.equal(svgWidth);
+    expect(bundle['text/plain']).to.equal('<VegaLiteFigure: loss>');
   });
 
   it('the spec can be adjusted and the change is rendered', async () => {
@@ -111,7 +113,11 @@ describe('plot: image grids and plotly', () => {
     expect(fig.imageShape).to.deep.equal([28, 28]);
     expect(pngSize(fig.png())).to.deep.equal({ width: 3 * 56 + 4, height: 2 * 56 + 3 });
     const bundle = fig.toMimeBundle();
-    expect(bundle['text/html']).to.contain('data:image/png;base64,');
+    expect(Object.keys(bundle)).to.have.members(['image/png', 'text/plain']);
+    // a title is drawn into the PNG, in a band above the grid, since there is no text/html to carry it
+    fig.options.title = 'six digits';
+    const titled = pngSize(Buffer.from(fig.toMimeBundle()['image/png'] as string, 'base64'));
+    expect(titled).to.deep.equal({ width: 3 * 56 + 4, height: 2 * 56 + 3 + 22 });
   });
 
   it('latentTraversal decodes one row per dimension', () => {
@@ -122,18 +128,28 @@ describe('plot: image grids and plotly', () => {
     expect(() => latentTraversal({ decode, latentDim: 3, dims: [3] })).to.throw('dims must be integers in [0, 3)');
   });
 
-  it('plotly figures: surface and zoomable lines as a plotly MIME bundle, saved as standalone HTML', async () => {
-    const surf = surface3d({ z: [[1, 2], [3, 4]], x: [0, 1], y: [0, 1], title: 'surface' });
-    const bundle = surf.toMimeBundle();
-    expect(bundle[PLOTLY_MIME]).to.deep.include({ layout: surf.layout });
-    expect(bundle['text/html']).to.contain('Plotly.newPlot').and.not.contain('<script src=');
-    expect(JSON.stringify(bundle).length).to.be.lessThan(1_000_000);
+  it('plotly figures: titles as { text } (plotly.js 4 ignores plain strings), fixed 3-D aspect, margins', () => {
+    const surf = surface3d({ z: [[1, 2], [3, 4]], x: [0, 1], y: [0, 1], title: 'surface', zTitle: 'log p' });
+    const { layout } = surf.figure();
+    expect(layout.title).to.deep.equal({ text: 'surface' });
+    const scene = layout.scene as Record<string, Record<string, unknown>>;
+    expect(scene.zaxis.title).to.deep.equal({ text: 'log p' });
+    expect(scene.aspectmode).to.equal('manual');
+    expect(layout.margin).to.deep.equal({ l: 10, r: 10, b: 10, t: 56 });
+    // a user's plain-string titles are converted too
+    const custom = new PlotlyFigure([{ type: 'scatter', y: [1, 2] }], { title: 'mine', xaxis: { title: 'x' }, yaxis2: { title: 'y2' } }).figure().layout;
+    expect([custom.title, (custom.xaxis as { title: unknown }).title, (custom.yaxis2 as { title: unknown }).title]).to.deep.equal([{ text: 'mine' }, { text: 'x' }, { text: 'y2' }]);
     const z = zoomableLines({ series: { loss: [3, 2, 1] } });
     expect((z.layout.xaxis as Record<string, unknown>).rangeslider).to.deep.equal({ visible: true });
+    expect(() => surface3d({ z: [[1], [1, 2]] })).to.throw('rectangular');
+    expect(() => new PlotlyFigure([{ type: 'scatter' }], null as never)).to.throw('PlotlyFigure: layout must be an object');
+  });
+
+  it('plotly figures save as standalone HTML with plotly.js inlined; other extensions are refused', async () => {
+    const z = zoomableLines({ series: { loss: [3, 2, 1] } });
     await z.save(path.join(tmp, 'z.html'));
     expect(fs.statSync(path.join(tmp, 'z.html')).size).to.be.greaterThan(1_000_000); // plotly.js inlined
-    await expectReject(z.save(path.join(tmp, 'z.png')), 'saves to .html');
-    expect(() => surface3d({ z: [[1], [1, 2]] })).to.throw('rectangular');
+    await expectReject(z.save(path.join(tmp, 'z.svg')), 'saves to .html, .png');
   });
 });
 
