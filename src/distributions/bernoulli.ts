@@ -6,6 +6,25 @@ import { logSigmoid, softplus } from '../math/log-space';
 import { Distribution, SupportKind, TensorLike, asTensor, broadcastMask, checkValue, orDispose, requireAll, requireNonEmpty, sampleShape } from './distribution';
 import { checkKLShapes, registerKL } from './kl';
 
+/**
+ * The Bernoulli distribution on {0, 1}, parameterized by logits ℓ (or probabilities p = σ(ℓ)):
+ *
+ *     log p(x) = x·log σ(ℓ) + (1 − x)·log σ(−ℓ) = x·ℓ − softplus(ℓ).
+ *
+ * Written in log space, so it stays finite for |ℓ| up to 1e4 and gives 0 or −∞ (never NaN) at p = 0, 1.
+ * It is the decoder likelihood p(x|z) of the lectures' VAE on binarized MNIST (D29, see
+ * docs/derivations.md#d29). Discrete: `rsample` throws; use a score-function estimator (D23) or a relaxation.
+ *
+ * Shapes: the logits (or probs) give the batch shape B; the event is a scalar. `sample(rng, n)` → [n, ...B]
+ * of 0/1 floats; `logProb(x)`: [...S, ...B] → [...S, ...B].
+ *
+ * @example
+ * ```ts
+ * const p = new ll.Bernoulli({ probs: [0.1, 0.9] });
+ * p.sample(ll.rng(0), 4);            // [4, 2] of 0s and 1s
+ * p.logProb(ll.tf.tensor([1, 1]));   // [log 0.1, log 0.9]
+ * ```
+ */
 export class Bernoulli implements Distribution {
   /** log-odds ℓ = log p − log(1 − p), shape [...batch]. */
   readonly logits: tf.Tensor;
@@ -41,10 +60,16 @@ export class Bernoulli implements Distribution {
     this.batchShape = this.logits.shape;
   }
 
+  /**
+   * p = σ(ℓ), [...batch].
+   */
   probs(): tf.Tensor {
     return tf.sigmoid(this.logits);
   }
 
+  /**
+   * 0/1 samples (float32), [n, ...batch]: 1 where a uniform draw falls below p.
+   */
   sample(rng: Rng, n?: number): tf.Tensor {
     const shape = sampleShape(n, this.batchShape, 'Bernoulli.sample');
     return tf.tidy(() => tf.cast(tf.less(rng.uniform(shape), tf.sigmoid(this.logits)), 'float32'));
@@ -79,10 +104,16 @@ export class Bernoulli implements Distribution {
     });
   }
 
+  /**
+   * E[x] = p = σ(ℓ), [...batch].
+   */
   mean(): tf.Tensor {
     return this.probs();
   }
 
+  /**
+   * Var[x] = p(1 − p), [...batch].
+   */
   variance(): tf.Tensor {
     return tf.tidy(() => { const p = tf.sigmoid(this.logits); return tf.mul(p, tf.sub(1, p)); });
   }
@@ -93,7 +124,15 @@ export class Bernoulli implements Distribution {
   }
 }
 
-/** KL(Bern(a)‖Bern(b)) = σ(a)(log σ(a) − log σ(b)) + σ(−a)(log σ(−a) − log σ(−b)), in log space. */
+/**
+ * KL(Bern(a) ‖ Bern(b)) = σ(a)(log σ(a) − log σ(b)) + σ(−a)(log σ(−a) − log σ(−b)), for logits a and b,
+ * in log space (D16, see docs/derivations.md#d16). Shapes: the two batch shapes must agree; returns [...batch].
+ *
+ * @example
+ * ```ts
+ * ll.klBernoulliBernoulli(new ll.Bernoulli({ probs: 0.5 }), new ll.Bernoulli({ probs: 0.9 }));   // ≈ 0.511
+ * ```
+ */
 export function klBernoulliBernoulli(q: Bernoulli, p: Bernoulli): tf.Tensor {
   checkKLShapes(q, p, 'kl(Bernoulli‖Bernoulli)');
   return tf.tidy(() => {

@@ -6,6 +6,25 @@ import { Rng } from '../random/rng';
 import { Distribution, SupportKind, TensorLike, broadcastMask, broadcastShapes, normalizedLogProbs, requireAll, sampleShape } from './distribution';
 import { checkKLShapes, registerKL } from './kl';
 
+/**
+ * The categorical distribution on {0, …, K − 1}, from probabilities π or logits ℓ:
+ *
+ *     log p(x = k) = log π_k = ℓ_k − logSumExp(ℓ).
+ *
+ * Sampled by Gumbel-max, argmax_k(log π_k + G_k) (D25, see docs/derivations.md#d25); it is the
+ * distribution of a mixture's component z (D02). Discrete: `rsample` throws; `ll.gumbelSoftmax` is
+ * the continuous relaxation.
+ *
+ * Shapes: probs or logits [...B, K] (the last axis holds the categories); `sample(rng, n)` → [n, ...B]
+ * of integer-valued floats; `logProb(x)`: [...S, ...B] → [...S, ...B].
+ *
+ * @example
+ * ```ts
+ * const c = new ll.Categorical({ probs: [0.2, 0.3, 0.5] });
+ * c.sample(ll.rng(0), 10);            // [10], values in {0, 1, 2}
+ * c.logProb(ll.tf.tensor([2]));       // [log 0.5]
+ * ```
+ */
 export class Categorical implements Distribution {
   /** Normalized log-probabilities, shape [...batch, K]. */
   readonly logProbs: tf.Tensor;
@@ -15,6 +34,12 @@ export class Categorical implements Distribution {
   readonly support: SupportKind = 'discrete';
   private readonly validate: boolean;
 
+  /**
+   * A categorical distribution from its probabilities or logits (normalized over the last axis).
+   *
+   * @param params  exactly one of `probs` (non-negative, summing to 1 on the last axis) and `logits`
+   * @param options  `validate`: check the values (default true)
+   */
   constructor(params: { logits: TensorLike; probs?: undefined } | { probs: TensorLike; logits?: undefined }, options: { validate?: boolean } = {}) {
     this.validate = options.validate ?? true;
     this.logProbs = normalizedLogProbs(params.probs, params.logits, 'Categorical', 'probs', this.validate);
@@ -22,6 +47,9 @@ export class Categorical implements Distribution {
     this.batchShape = this.logProbs.shape.slice(0, -1);
   }
 
+  /**
+   * π = exp(log π), [...batch, K].
+   */
   probs(): tf.Tensor {
     return tf.exp(this.logProbs);
   }
@@ -69,6 +97,9 @@ export class Categorical implements Distribution {
     return tf.tidy(() => tf.sum(tf.mul(this.probs(), tf.range(0, this.numCategories)), -1));
   }
 
+  /**
+   * Var[k] = Σ_k k² π_k − (Σ_k k π_k)², [...batch].
+   */
   variance(): tf.Tensor {
     return tf.tidy(() => {
       const k = tf.range(0, this.numCategories);

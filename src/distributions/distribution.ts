@@ -13,6 +13,13 @@ export type TensorLike = tf.Tensor | number | number[] | number[][] | number[][]
  */
 export type SupportKind = 'continuous' | 'discrete';
 
+/**
+ * What every distribution of Latent Lab offers (the distrax / TensorFlow Probability interface).
+ *
+ * Shapes: a distribution has a batch shape B (independent distributions side by side) and an event
+ * shape E (the shape of one draw). `sample(rng, n)` returns [n, ...B, ...E]; `logProb(x)` takes
+ * [...S, ...B, ...E] and returns [...S, ...B], summed over the event axes.
+ */
 export interface Distribution {
   readonly batchShape: number[];
   readonly eventShape: number[];
@@ -26,7 +33,9 @@ export interface Distribution {
   logProb(x: tf.Tensor): tf.Tensor;
   /** H[p], [...batch]; throws where there is no closed form. */
   entropy(): tf.Tensor;
+  /** E[x], [...batch, ...event]; throws where the mean does not exist (Cauchy). */
   mean(): tf.Tensor;
+  /** Var[x] elementwise, [...batch, ...event]; throws where it is not finite. */
   variance(): tf.Tensor;
 }
 

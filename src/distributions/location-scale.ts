@@ -14,6 +14,18 @@ export interface LocationScaleOptions {
   validate?: boolean;
 }
 
+/**
+ * A location-scale family: x = μ + σ·u with u drawn from a fixed standard density f, so
+ *
+ *     log p(x) = log f((x − μ)/σ) − log σ,    H[p] = H[f] + log σ.
+ *
+ * Every such family is reparameterizable (D24, see docs/derivations.md#d24): `rsample` computes
+ * μ + σ·u and gradients reach μ = `loc` and σ = `scale`. Normal, Laplace, Cauchy, StudentT, Logistic
+ * and Gumbel are the families of the course.
+ *
+ * Shapes: `loc` and `scale` broadcast to one shape; the last `eventDims` axes of it form the event
+ * (a factorized, diagonal distribution), the rest the batch shape.
+ */
 export abstract class LocationScale implements Distribution {
   readonly loc: tf.Tensor;
   readonly scale: tf.Tensor;
@@ -24,6 +36,14 @@ export abstract class LocationScale implements Distribution {
   /** Whether parameters were checked; then logProb also rejects NaN values (a sync; hot paths pass validate: false). */
   protected readonly validate: boolean;
 
+  /**
+   * The family member with location μ and scale σ (broadcast together).
+   *
+   * @param loc  μ, a number, array or tensor (broadcast against `scale`)
+   * @param scale  σ > 0, checked unless `validate: false`
+   * @param options  `eventDims`: how many trailing axes form one event (default 0);
+   *   `validate`: check the parameters (default true)
+   */
   constructor(loc: TensorLike, scale: TensorLike, options: LocationScaleOptions = {}) {
     const name = this.constructor.name;
     this.loc = asTensor(loc, `${name}: loc`);
@@ -58,16 +78,25 @@ export abstract class LocationScale implements Distribution {
   /** Mean and variance of f; undefined where they do not exist. */
   protected abstract readonly standardMoments: { mean?: number; variance?: number };
 
+  /**
+   * Reparameterized samples x = μ + σ·u, u ~ f: [n, ...batch, ...event] (D24); gradients flow to loc and scale.
+   */
   rsample(rng: Rng, n?: number): tf.Tensor {
     const shape = sampleShape(n, [...this.batchShape, ...this.eventShape], `${this.constructor.name}.rsample`);
     return tf.tidy(() => tf.add(this.loc, tf.mul(this.scale, this.standardSample(rng, shape))));
   }
 
+  /**
+   * Samples without gradient, [n, ...batch, ...event] (or [...batch, ...event] without n).
+   */
   sample(rng: Rng, n?: number): tf.Tensor {
     sampleShape(n, [], `${this.constructor.name}.sample`);
     return tf.tidy(() => stopGradient(this.rsample(rng, n)));
   }
 
+  /**
+   * log p(x) = log f((x − μ)/σ) − log σ, summed over the event axes: [...S, ...batch, ...event] → [...S, ...batch].
+   */
   logProb(x: tf.Tensor): tf.Tensor {
     checkValue(x, this, `${this.constructor.name}.logProb`, this.validate);
     return tf.tidy(() => {
@@ -76,6 +105,9 @@ export abstract class LocationScale implements Distribution {
     });
   }
 
+  /**
+   * H[p] = H[f] + log σ, summed over the event axes: [...batch].
+   */
   entropy(): tf.Tensor {
     return tf.tidy(() => {
       const full = tf.add(tf.zeros([...this.batchShape, ...this.eventShape]), tf.add(tf.log(this.scale), this.standardEntropy));
@@ -83,12 +115,18 @@ export abstract class LocationScale implements Distribution {
     });
   }
 
+  /**
+   * E[x] = μ + σ·E[u], [...batch, ...event]; throws for the Cauchy (no mean).
+   */
   mean(): tf.Tensor {
     const m = this.standardMoments.mean;
     if (m === undefined) throw new Error(`${this.constructor.name} has no mean`);
     return tf.tidy(() => tf.add(tf.zeros([...this.batchShape, ...this.eventShape]), tf.add(this.loc, tf.mul(this.scale, m))));
   }
 
+  /**
+   * Var[x] = σ²·Var[u], [...batch, ...event]; throws where it is infinite (Cauchy, Student-t with ν ≤ 2).
+   */
   variance(): tf.Tensor {
     const v = this.standardMoments.variance;
     if (v === undefined) throw new Error(`${this.constructor.name} has no finite variance`);

@@ -4,6 +4,19 @@ import { Rng } from '../random/rng';
 import { softplus } from '../math/log-space';
 import { LocationScale } from './location-scale';
 
+/**
+ * The logistic distribution with location μ = `loc` and scale s = `scale`:
+ *
+ *     log p(x) = −u − 2 log(1 + e^(−u)) − log s,  u = (x − μ)/s;    Var[x] = s²π²/3.
+ *
+ * Sampled as μ + s·log(v/(1 − v)), v ~ U(0, 1): reparameterizable (D24). A heavy-tailed ICA prior
+ * (D37, see docs/derivations.md#d37). Shapes as for `Normal`.
+ *
+ * @example
+ * ```ts
+ * new ll.Logistic(0, 1).logProb(ll.tf.scalar(0));   // −2 log 2
+ * ```
+ */
 export class Logistic extends LocationScale {
   protected readonly standardEntropy = 2;
   protected readonly standardMoments = { mean: 0, variance: (Math.PI * Math.PI) / 3 };

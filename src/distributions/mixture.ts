@@ -9,6 +9,24 @@ import { Distribution, SupportKind, TensorLike, asTensor, broadcastShapes, check
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
+/**
+ * A mixture of Gaussians with diagonal components (D02, see docs/derivations.md#d02):
+ *
+ *     p(x) = Σ_k π_k N(x; μ_k, diag σ_k²),    P(z = k | x) = π_k N(x; μ_k, diag σ_k²) / p(x),
+ *
+ * both in log space (a log-sum-exp over k). `sampleWithComponents` draws the pairs (z, x) ancestrally,
+ * z ~ Categorical(π) then x ~ N(μ_z, σ_z²) (D01).
+ *
+ * Shapes: `means` and `scales` [K, ...E] (E = [] for a 1-D mixture), weights or logits [K];
+ * `sample(rng, n)` → [n, ...E]; `logProb(x)`: [...S, ...E] → [...S]; `posterior(x)` → [...S, K].
+ *
+ * @example
+ * ```ts
+ * const m = new ll.MixtureOfGaussians({ weights: [0.3, 0.7], means: [-2, 2], scales: [0.5, 1] });
+ * const { x, z } = m.sampleWithComponents(ll.rng(0), 1000);   // x [1000], z [1000]
+ * m.posterior(x);                                             // [1000, 2], rows sum to 1
+ * ```
+ */
 export class MixtureOfGaussians implements Distribution {
   readonly logWeights: tf.Tensor;
   readonly means: tf.Tensor;
@@ -104,6 +122,9 @@ export class MixtureOfGaussians implements Distribution {
     throw new Error('MixtureOfGaussians.entropy: no closed form; estimate −E[log p(x)] by Monte Carlo');
   }
 
+  /**
+   * E[x] = Σ_k π_k μ_k, [...event].
+   */
   mean(): tf.Tensor {
     return tf.tidy(() => tf.sum(tf.mul(this.weightsFor(), this.means), 0));
   }

@@ -9,6 +9,24 @@ import { Matrix, MatrixLike, cholesky, inv, toMatrix } from '../math/linalg64';
 import { Distribution, SupportKind, TensorLike, asTensor, broadcastMask, checkValue, orDispose, requireAll, sampleShape } from './distribution';
 import { checkKLShapes, registerKL } from './kl';
 
+/**
+ * The multivariate normal N(μ, Σ) with a full covariance, factored once as Σ = LLᵀ in float64:
+ *
+ *     log N(x; μ, Σ) = −½ ‖L⁻¹(x − μ)‖² − Σ_i log L_ii − (d/2) log 2π,    H = ½ log|Σ| + (d/2) log(2πe)
+ *
+ * (D18, see docs/derivations.md#d18). `rsample` computes μ + Lε, ε ~ N(0, I), so gradients reach μ;
+ * `ll.kl` between two of them is the closed form of D17.
+ *
+ * Shapes: `loc` [...B, d] (batch axes allowed), the covariance [d, d] shared by the batch;
+ * `sample(rng, n)` → [n, ...B, d]; `logProb(x)`: [...S, ...B, d] → [...S, ...B].
+ *
+ * @example
+ * ```ts
+ * const p = new ll.MultivariateNormal({ loc: [0, 0], covariance: [[1, 0.8], [0.8, 1]] });
+ * const x = p.sample(ll.rng(0), 500);   // [500, 2]
+ * p.logProb(x);                          // [500]
+ * ```
+ */
 export class MultivariateNormal implements Distribution {
   readonly loc: tf.Tensor;
   readonly batchShape: number[];
@@ -94,6 +112,9 @@ export class MultivariateNormal implements Distribution {
     return tf.fill(this.batchShape, 0.5 * this.logDet + 0.5 * this.dim * Math.log(2 * Math.PI * Math.E));
   }
 
+  /**
+   * E[x] = μ, [...batch, d].
+   */
   mean(): tf.Tensor {
     return this.loc.clone();
   }

@@ -10,12 +10,35 @@ function requireDf(df: number): void {
   if (!(df > 0) || !Number.isFinite(df)) throw new Error(`StudentT: df must be positive and finite, got ${df}`);
 }
 
+/**
+ * Student's t distribution with ν = `df` degrees of freedom, location μ and scale σ:
+ *
+ *     log p(x) = log Γ((ν+1)/2) − log Γ(ν/2) − ½ log(νπ) − log σ − (ν+1)/2 · log(1 + u²/ν),  u = (x − μ)/σ.
+ *
+ * Sampled as μ + σ·z/√(g/ν) with z ~ N(0, 1), g ~ χ²_ν: reparameterizable in μ and σ
+ * (D24, see docs/derivations.md#d24). The mean exists for ν > 1, the variance σ²ν/(ν − 2) for ν > 2.
+ * Shapes as for `Normal`.
+ *
+ * @example
+ * ```ts
+ * const p = new ll.StudentT(3, 0, 1);
+ * p.variance();   // 3
+ * ```
+ */
 export class StudentT extends LocationScale {
   readonly df: number;
   protected readonly standardEntropy: number;
   protected readonly standardMoments: { mean?: number; variance?: number };
   private readonly logNorm: number;
 
+  /**
+   * Student's t with ν degrees of freedom, location μ and scale σ.
+   *
+   * @param df  ν > 0, the degrees of freedom (a number, shared by the batch)
+   * @param loc  μ
+   * @param scale  σ > 0
+   * @param options  `eventDims` and `validate`, as for every location-scale family
+   */
   constructor(df: number, loc: TensorLike, scale: TensorLike, options: LocationScaleOptions = {}) {
     // df is checked before super() makes any tensor, so a bad df leaves none behind
     super((requireDf(df), loc), scale, options);

@@ -5,6 +5,22 @@ import { stopGradient } from '../math/stop-gradient';
 import { Rng } from '../random/rng';
 import { Distribution, SupportKind, TensorLike, asTensor, broadcastShapes, checkValue, orDispose, requireAll, requireNonEmpty, sampleShape } from './distribution';
 
+/**
+ * The continuous uniform distribution on [low, high):
+ *
+ *     log p(x) = −log(high − low) for low ≤ x < high, −∞ outside;    H = log(high − low).
+ *
+ * `rsample` computes low + (high − low)·u, u ~ U(0, 1), so gradients reach both ends.
+ *
+ * Shapes: `low` and `high` broadcast to the batch shape B (the event is a scalar);
+ * `sample(rng, n)` → [n, ...B]; `logProb(x)` → [...S, ...B].
+ *
+ * @example
+ * ```ts
+ * const p = new ll.Uniform(0, 2);
+ * p.logProb(ll.tf.tensor([1, 3]));   // [−log 2, −∞]
+ * ```
+ */
 export class Uniform implements Distribution {
   readonly low: tf.Tensor;
   readonly high: tf.Tensor;
@@ -13,6 +29,13 @@ export class Uniform implements Distribution {
   readonly support: SupportKind = 'continuous';
   private readonly validate: boolean;
 
+  /**
+   * The uniform distribution on [low, high) (broadcast together).
+   *
+   * @param low  the lower end, included
+   * @param high  the upper end, excluded; high − low must be positive and finite
+   * @param options  `validate`: check the parameters (default true)
+   */
   constructor(low: TensorLike, high: TensorLike, options: { validate?: boolean } = {}) {
     this.low = asTensor(low, 'Uniform: low');
     this.high = orDispose([{ tensor: this.low, given: low }], () => asTensor(high, 'Uniform: high'));
@@ -34,6 +57,9 @@ export class Uniform implements Distribution {
     });
   }
 
+  /**
+   * Reparameterized samples low + (high − low)·u, u ~ U(0, 1): [n, ...batch].
+   */
   rsample(rng: Rng, n?: number): tf.Tensor {
     const shape = sampleShape(n, this.batchShape, 'Uniform.rsample');
     return tf.tidy(() => tf.add(this.low, tf.mul(tf.sub(this.high, this.low), rng.uniform(shape))));
