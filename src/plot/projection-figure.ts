@@ -1,0 +1,73 @@
+// The board figure of lecture 001's "projection of 2-D data onto 1-D space" (PPCA, D06, D08): the data,
+// the principal subspace {μ + t·w}, each point's reconstruction x̂_n on it, and a segment x_n → x̂_n.
+// For PPCA the reconstruction is x̂ = W E[z | x] + μ with E[z | x] = M⁻¹Wᵀ(x − μ) (D06).
+import { ChartOptions, frame } from './series';
+import { VegaLiteFigure } from './vega-lite-figure';
+
+export interface ProjectionFigureArgs extends ChartOptions {
+  /** The data x_n, [N][2] (the first two coordinates are drawn). */
+  points: number[][];
+  /** The reconstructions x̂_n, [N][2], one per point. */
+  reconstructions: number[][];
+  /** The subspace: a point on it (μ, [2]) and its direction (a column of W, [2]); drawn across the data. */
+  subspace?: { origin: number[]; direction: number[] };
+}
+
+/**
+ * Data, reconstructions and the principal subspace in one 2-D figure: blue points x_n, orange points
+ * x̂_n, a grey segment from each x_n to its x̂_n, and the subspace line μ + t·w spanning the data.
+ * @example projectionFigure({ points: X, reconstructions: X.map((x) => fit.reconstruct(x)),
+ *   subspace: { origin: fit.mu, direction: fit.W.getColumn(0) } })
+ */
+export function projectionFigure(args: ProjectionFigureArgs): VegaLiteFigure {
+  const { points, reconstructions } = args;
+  if (!Array.isArray(points) || points.length === 0) throw new Error('projectionFigure: points must be a non-empty array of [x, y]');
+  if (!Array.isArray(reconstructions) || reconstructions.length !== points.length) {
+    throw new Error(`projectionFigure: reconstructions must have one row per point (${points.length}), got ${reconstructions?.length}`);
+  }
+  const check = (rows: number[][], name: string) => rows.forEach((r, i) => {
+    if (!Array.isArray(r) || r.length < 2 || !Number.isFinite(r[0]) || !Number.isFinite(r[1])) {
+      throw new Error(`projectionFigure: ${name}[${i}] must hold two finite numbers, got ${JSON.stringify(r)}`);
+    }
+  });
+  check(points, 'points');
+  check(reconstructions, 'reconstructions');
+  const x = (s: string) => ({ field: 'x', type: 'quantitative', title: args.xTitle ?? s, scale: { zero: false } });
+  const y = (s: string) => ({ field: 'y', type: 'quantitative', title: args.yTitle ?? s, scale: { zero: false } });
+  const layer: Record<string, unknown>[] = [];
+  if (args.subspace) {
+    const { origin: o, direction: d } = args.subspace;
+    const norm = Math.hypot(d[0], d[1]);
+    if (!(norm > 0) || !Number.isFinite(o[0]) || !Number.isFinite(o[1])) {
+      throw new Error('projectionFigure: subspace needs a finite origin [2] and a non-zero direction [2]');
+    }
+    // the line spans the data's extent along the direction
+    const ts = points.map((p) => ((p[0] - o[0]) * d[0] + (p[1] - o[1]) * d[1]) / norm);
+    const pad = 0.1 * (Math.max(...ts) - Math.min(...ts));
+    const lo = Math.min(...ts) - pad, hi = Math.max(...ts) + pad;
+    const u = [d[0] / norm, d[1] / norm];
+    layer.push({
+      data: { values: [{ x: o[0] + lo * u[0], y: o[1] + lo * u[1], x2: o[0] + hi * u[0], y2: o[1] + hi * u[1] }] },
+      mark: { type: 'rule', color: 'black', strokeWidth: 2 },
+      encoding: { x: x('x₁'), y: y('x₂'), x2: { field: 'x2' }, y2: { field: 'y2' } },
+    });
+  }
+  layer.push(
+    {
+      data: { values: points.map((p, i) => ({ x: p[0], y: p[1], x2: reconstructions[i][0], y2: reconstructions[i][1] })) },
+      mark: { type: 'rule', color: 'grey', strokeWidth: 0.7, opacity: 0.7 },
+      encoding: { x: x('x₁'), y: y('x₂'), x2: { field: 'x2' }, y2: { field: 'y2' } },
+    },
+    {
+      data: {
+        values: [
+          ...points.map((p) => ({ x: p[0], y: p[1], kind: 'data x' })),
+          ...reconstructions.map((p) => ({ x: p[0], y: p[1], kind: 'reconstruction x̂' })),
+        ],
+      },
+      mark: { type: 'circle', size: 22, opacity: 0.85 },
+      encoding: { x: x('x₁'), y: y('x₂'), color: { field: 'kind', type: 'nominal', title: null } },
+    },
+  );
+  return new VegaLiteFigure({ ...frame({ ...args, height: args.height ?? 320 }), layer });
+}
