@@ -78,6 +78,8 @@ export { VegaLiteFigure, VEGA_LITE_MIME } from './plot/vega-lite-figure';
 export type { VegaLiteSpec } from './plot/vega-lite-figure';
 export { lineChart } from './plot/line-chart';
 export { scatterPlot } from './plot/scatter-plot';
+export { projectionFigure } from './plot/projection-figure';
+export type { ProjectionFigureArgs } from './plot/projection-figure';
 export { histogram } from './plot/histogram';
 export { densityPlot } from './plot/density-plot';
 export { density2d, contourSegments } from './plot/density-2d';
