@@ -12,11 +12,42 @@ import { LogJoint } from '../inference/bounds';
 
 const LOG_2PI = Math.log(2 * Math.PI);
 
+/**
+ * Probabilistic PCA (lecture 001), a linear-Gaussian latent variable model, computed in float64:
+ *
+ *     z ~ N(0, I_M),    x | z ~ N(Wz + μ, σ² I_D)
+ *     p(x) = N(x; μ, C),  C = WWᵀ + σ²I                                  (D05)
+ *     p(z|x) = N(M⁻¹Wᵀ(x − μ), σ²M⁻¹),  M = WᵀW + σ²I                    (D06)
+ *     C⁻¹ = σ⁻²(I − W M⁻¹ Wᵀ),  log|C| = (D − M) log σ² + log|M|         (D07)
+ *     log p(X) = −(ND/2) log 2π − (N/2) log|C| − ½ Σ_n (x_n − μ)ᵀ C⁻¹ (x_n − μ)   (D09)
+ *
+ * Every posterior and marginal is exact, which makes PPCA the test bed of the course's bounds and
+ * estimators (importance sampling D11/D13, the ELBO's gap D15, IWAE D26); see docs/derivations.md#d05.
+ * `PPCA.fitML` is the closed-form maximum likelihood (D08), `PPCA.fitEM` the EM algorithm.
+ *
+ * Shapes: W is D×M (M ≤ D), μ has length D; points are number[] of length D, latents of length M.
+ *
+ * @example
+ * ```ts
+ * const model = new ll.PPCA([[1, 0], [0, 1], [1, 1]], [0, 0, 0], 0.1);   // D = 3, M = 2
+ * const { x } = model.sample(ll.rng(0), 500);                           // x: 500 points in R³
+ * model.logLikelihood(x);                                                // log p(X), D09
+ * model.posterior(x[0]);                                                 // { mean, covariance } of p(z|x), D06
+ * ll.PPCA.fitML(x, 2).sigma2;                                            // ≈ 0.1 (D08)
+ * ```
+ */
 export class PPCA {
   readonly W: Matrix;
   readonly mu: number[];
   readonly sigma2: number;
 
+  /**
+   * The model with loading matrix W (D×M), mean μ (length D) and noise variance σ² > 0.
+   *
+   * @param W  the D×M loadings (rows: observed dimensions), a matrix or number[][]
+   * @param mu  μ, the data mean
+   * @param sigma2  σ², the isotropic noise variance
+   */
   constructor(W: MatrixLike, mu: number[], sigma2: number) {
     this.W = toMatrix(W, 'PPCA: W');
     if (mu.length !== this.W.rows) throw new Error(`PPCA: mu has length ${mu.length}, W has ${this.W.rows} rows (D)`);

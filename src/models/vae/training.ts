@@ -76,6 +76,33 @@ function modelTensors(model: VAE) {
   return model.namedVariables.map(({ name, variable }) => ({ name: `model/${name}`, tensor: variable as tf.Tensor }));
 }
 
+/**
+ * Trains a VAE with Adam on minibatches, minimizing the objective's loss (−ELBO by default, so the
+ * bound rises, D12/D14; see docs/derivations.md#d14):
+ *
+ *     loss(θ, φ) = −(1/B) Σ_b [E_q[log p_θ(x_b|z)] − KL(q_φ(z|x_b) ‖ p(z))],   z = μ_φ(x_b) + σ_φ(x_b) ⊙ ε.
+ *
+ * Seeded end to end (`options.seed`: the batches, the binarization, ε), with live progress, the test
+ * set's ELBO after each epoch (an `Estimate` with its standard error) and, with `checkpointDir`, a
+ * checkpoint after each epoch from which `resume: true` continues exactly.
+ *
+ * Shapes: `data` holds N images of D = `model.config.inputDim` pixels in [0, 1]; with a Bernoulli
+ * likelihood each batch is binarized afresh (dynamic binarization) unless `binarize: 'none'`.
+ *
+ * @param model  the VAE to train (its variables are updated in place)
+ * @param data  the training images
+ * @param options  `epochs` and `seed` (required); `batchSize` (128), `learningRate` (1e-3), `objective`
+ *   (ELBO with analytic KL by default; β-VAE, IWAE_K or WAE-MMD), `test`, `maxStepsPerEpoch`,
+ *   `checkpointDir`, `resume`, `progress`, `onEpoch`, `optimizer`
+ * @returns the per-epoch history (training loss, test ELBO, time) and the epoch training started from
+ * @example
+ * ```ts
+ * const train = ll.loadMnist('train'), test = ll.loadMnist('test');
+ * const vae = new ll.VAE({ inputDim: 784, latentDim: 16 });
+ * const { history } = await ll.trainVAE(vae, train, { epochs: 5, seed: 0, test });
+ * history.at(-1)!.testElbo;   // { value, se, n }: nats per test image
+ * ```
+ */
 export async function trainVAE(model: VAE, data: ImageDataset, options: TrainVAEOptions): Promise<TrainResult> {
   const { epochs, seed } = options;
   if (!Number.isInteger(epochs) || epochs < 1) throw new Error(`trainVAE: epochs must be a positive integer, got ${epochs}`);

@@ -43,6 +43,34 @@ export type VAEObjective =
 const LOG_2PI = Math.log(2 * Math.PI);
 let instances = 0;
 
+/**
+ * The lectures' variational autoencoder (lecture 001, D29, see docs/derivations.md#d29):
+ *
+ *     encoder  q_φ(z|x) = N(z; μ_φ(x), diag σ_φ(x)²),  x → Linear(D, 300) → ReLU → Linear(300, 2M) → (μ, log σ)
+ *     decoder  p_θ(x|z):  z → Linear(M, 300) → ReLU → Linear(300, D) → Bernoulli logits (binary data)
+ *                                                                      or Gaussian means (real data, one learned σ)
+ *     prior    p(z) = N(0, I_M)
+ *
+ * It is trained by maximizing the evidence lower bound (D12, D14; docs/derivations.md#d14)
+ *
+ *     ELBO(x) = E_q[log p_θ(x|z)] − KL(q_φ(z|x) ‖ p(z)) ≤ log p_θ(x),
+ *
+ * with z = μ + σ ⊙ ε, ε ~ N(0, I) (the reparameterization trick, D24) and the Gaussian KL in closed form
+ * (D17). `loss` returns the minimized quantity, −ELBO averaged over the batch (or −IWAE_K, D26, or
+ * the WAE-MMD loss, D34); a `conditionDim` > 0 makes it a conditional VAE q(z|x, c), p(x|z, c) (D33).
+ *
+ * Shapes: x [B, D] (D = `inputDim`, pixels in [0, 1]), z [..., B, M] (M = `latentDim`); per-point
+ * bounds are [B].
+ *
+ * @example
+ * ```ts
+ * const vae = new ll.VAE({ inputDim: 784, latentDim: 16 });
+ * const x = ll.loadMnist('train').batch([0, 1, 2, 3]);        // [4, 784], pixels in [0, 1]
+ * const elbo = vae.elbo(ll.rng(0), x);                         // [4], nats per image
+ * const loss = vae.loss(ll.rng(1), x, { type: 'elbo' });      // scalar −mean ELBO, to minimize
+ * const images = vae.sample(ll.rng(2), 16);                    // [16, 784] pixel means from the prior
+ * ```
+ */
 export class VAE {
   readonly config: Required<VAEConfig>;
   readonly enc1: Dense;
@@ -52,6 +80,12 @@ export class VAE {
   /** log σ of the Gaussian likelihood (unused for Bernoulli) */
   readonly logSigma: tf.Variable;
 
+  /**
+   * Builds the encoder and decoder with weights drawn from `config.seed` (0 by default).
+   *
+   * @param config  `inputDim` D and `latentDim` M (required); `hiddenDim` (300), `likelihood`
+   *   ('bernoulli' or 'gaussian'), `conditionDim` (0: unconditional), `seed`
+   */
   constructor(config: VAEConfig) {
     const c: Required<VAEConfig> = { hiddenDim: 300, likelihood: 'bernoulli', conditionDim: 0, seed: 0, ...config };
     for (const k of ['inputDim', 'latentDim', 'hiddenDim'] as const) {
@@ -130,6 +164,9 @@ export class VAE {
     return new Normal(mean, scale, { eventDims: 1, validate: false });
   }
 
+  /**
+   * The prior p(z) = N(0, I_M): batch [], event [M].
+   */
   prior(): Normal {
     return new Normal(tf.zeros([this.config.latentDim]), tf.ones([this.config.latentDim]), { eventDims: 1, validate: false });
   }
@@ -169,7 +206,17 @@ export class VAE {
 
   /**
    * The ELBO per data point [B] with K samples (D30): analytic KL (default) or the single-sample
-   * Monte Carlo KL log q(z|x) − log p(z), and a weight β on the KL (β = 1: the ELBO; β ≠ 1: β-VAE, D33).
+   * Monte Carlo KL log q(z|x) − log p(z), and a weight β on the KL (β = 1: the ELBO; β ≠ 1: β-VAE, D33):
+   *
+   *     ELBO_β(x) = (1/K) Σ_k log p(x|z_k) − β·KL(q(z|x) ‖ N(0, I)),  z_k = μ(x) + σ(x) ⊙ ε_k
+   *
+   * (D14, D30; see docs/derivations.md#d30). Shapes: x [B, D] → [B]; the loss is −mean of it.
+   *
+   * @example
+   * ```ts
+   * vae.elbo(ll.rng(0), x, { samples: 10 });            // [B]
+   * vae.elbo(ll.rng(0), x, { kl: 'monte-carlo' });      // same mean, larger variance (D30)
+   * ```
    */
   elbo(x: tf.Tensor, options: { rng: Rng; samples?: number; kl?: 'analytic' | 'monte-carlo'; beta?: number; condition?: tf.Tensor }): tf.Tensor {
     this.checkX(x, 'elbo');
@@ -261,13 +308,23 @@ export class VAE {
   }
 }
 
-/** One-hot labels [n, classes] as the condition of a conditional VAE. */
+/**
+ * One-hot labels [n, classes] as the condition c of a conditional VAE (D33): row i is e_{labels[i]}.
+ *
+ * @example
+ * ```ts
+ * ll.oneHotLabels([3, 0], 10);   // [[0,0,0,1,0,0,0,0,0,0], [1,0,0,0,0,0,0,0,0,0]]
+ * ```
+ */
 export function oneHotLabels(labels: ArrayLike<number>, classes = 10): tf.Tensor2D {
   // tf.oneHot turns an out-of-range label into a row of zeros, silently
   integerAtLeast(classes, 2, 'oneHotLabels', 'classes');
   for (let i = 0; i < labels.length; i++) {
     const l = labels[i];
     if (!Number.isInteger(l) || l < 0 || l >= classes) throw new Error(`oneHotLabels: labels must be integers in [0, ${classes}), got ${l} at index ${i}`);
+  /**
+   * Frees the model's weights (its tfjs variables); the model is unusable afterwards.
+   */
   }
   return tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from(labels), 'int32'), classes).toFloat() as tf.Tensor2D);
 }
