@@ -14,10 +14,38 @@ import { Denoiser } from './elbo';
 
 let count = 0;
 
+/**
+ * A small time-conditioned MLP denoiser for low-dimensional data (lecture 003):
+ *
+ *     [x_t, sin(tω), cos(tω)] → Dense(hidden) → ReLU → Dense(hidden) → ReLU → Dense(d)
+ *
+ * predicting the noise ε̂ (default) or x̂_0; either gives the other through the schedule,
+ * x̂_0 = (x_t − √(1 − ᾱ_t) ε̂)/√ᾱ_t (D44, see docs/derivations.md#d44), and either gives a score model
+ * ∇ log q(x_t) ≈ −ε̂/√(1 − ᾱ_t) (Tweedie, D45). Train it with `trainDenoiser`, evaluate it with
+ * `diffusionElbo`, sample with `ancestralSample`.
+ *
+ * Shapes: x_t [B, d] and steps t [B] (numbers 1…T) → [B, d].
+ *
+ * @example
+ * ```ts
+ * const schedule = ll.DiffusionSchedule.linear(100);
+ * const model = new ll.TimeMLP(2, schedule, { hidden: 128 });
+ * ll.trainDenoiser(model, points, { steps: 2000, seed: 0 });                  // points: number[][] of [x, y]
+ * const x = ll.ancestralSample(ll.rng(1), model.denoiser, schedule, { samples: 500, dim: 2 });
+ * ```
+ */
 export class TimeMLP {
   readonly layers: Dense[];
   private readonly freqs: tf.Tensor1D;
 
+  /**
+   * A denoiser for d-dimensional data under `schedule`, with weights drawn from `options.seed`.
+   *
+   * @param dim  d, the data dimension
+   * @param schedule  the β_t schedule it denoises for
+   * @param options  `hidden` width (128), `embedding` size of the time features (16, even),
+   *   `predict` 'eps' (default) or 'x0', `seed` of the initial weights (0)
+   */
   constructor(readonly dim: number, readonly schedule: DiffusionSchedule, options: { hidden?: number; embedding?: number; predict?: 'eps' | 'x0'; seed?: number } = {}) {
     const hidden = options.hidden ?? 128, emb = options.embedding ?? 16;
     if (emb % 2 !== 0) throw new Error(`TimeMLP: embedding must be even, got ${emb}`);
@@ -65,6 +93,9 @@ export class TimeMLP {
     return this.layers.flatMap((l) => l.variables);
   }
 
+  /**
+   * Frees the network's weights; the model is unusable afterwards.
+   */
   dispose(): void {
     this.layers.forEach((l) => l.dispose());
     this.freqs.dispose();

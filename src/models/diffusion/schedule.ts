@@ -8,11 +8,34 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/rng';
 
+/**
+ * A diffusion model's noise schedule β_1…β_T and the coefficients derived from it (lecture 003):
+ *
+ *     q(x_t | x_{t−1}) = N(√(1 − β_t) x_{t−1}, β_t I),    ᾱ_t = Π_{τ≤t} (1 − β_τ)
+ *     q(x_t | x_0) = N(√ᾱ_t x_0, (1 − ᾱ_t) I)                                                (D39)
+ *     q(x_{t−1} | x_t, x_0) = N(γ_t x_t + δ_t x_0, σ_t² I),
+ *       γ_t = √α_t (1 − ᾱ_{t−1})/(1 − ᾱ_t),  δ_t = √ᾱ_{t−1} β_t/(1 − ᾱ_t),  σ_t² = (1 − ᾱ_{t−1}) β_t/(1 − ᾱ_t)   (D40)
+ *
+ * see docs/derivations.md#d39. Arrays are float64 and indexed by t = 1…T (index 0 holds t = 0, ᾱ_0 = 1).
+ * Build one with `DiffusionSchedule.linear(T)` (DDPM), `cosine(T)` or `logSnrLinear(T)`.
+ *
+ * @example
+ * ```ts
+ * const schedule = ll.DiffusionSchedule.linear(100);
+ * schedule.alphaBars[100];      // ᾱ_T, close to 0: x_T is nearly N(0, I)
+ * schedule.posterior(50);       // { gamma, delta, sigma2 } of q(x_49 | x_50, x_0)
+ * ```
+ */
 export class DiffusionSchedule {
   /** β_t for t = 1…T at index t (index 0 unused, 0) */
   readonly betas: Float64Array;
   readonly alphaBars: Float64Array;
 
+  /**
+   * The schedule with the given β_1…β_T, each in (0, 1).
+   *
+   * @param betas  β_t for t = 1…T, in order
+   */
   constructor(betas: number[]) {
     if (!Array.isArray(betas) || betas.length < 1) throw new Error('DiffusionSchedule: betas must be a non-empty array of β_t in (0, 1)');
     const bad = betas.findIndex((b) => !(b > 0 && b < 1));

@@ -21,6 +21,11 @@ export function checkRows(x: tf.Tensor, dim: number, who: string): void {
  */
 export class Chain implements Bijector {
   readonly name = 'chain';
+  /**
+   * The composition of `layers`, applied in order (the first layer sees the input).
+   *
+   * @param layers  at least one bijector, all of the same dimension
+   */
   constructor(readonly layers: Bijector[]) {
     if (!Array.isArray(layers) || layers.length === 0) throw new Error('Chain: needs at least one bijector');
   }

@@ -9,6 +9,24 @@ import { FitPointsOptions, fitPoints } from '../fit-points';
 import { Bijector, Chain } from './bijector';
 import { positiveInteger } from '../../validation/arguments';
 
+/**
+ * A normalizing flow as a distribution (lectures 000, 003): x = f(z), z ~ p_z (N(0, I) by default),
+ * with f a chain of bijectors, so by the change of variables (D35, D36; docs/derivations.md#d35)
+ *
+ *     log p_x(x) = log p_z(f⁻¹(x)) + log|det ∂f⁻¹/∂x|.
+ *
+ * The likelihood is exact, so training maximizes it directly (`trainFlow`, loss = −mean log p(x));
+ * `rsample` passes gradients through f. Shapes: `sample(rng, n)` → [n, d]; `logProb(x)`: [B, d] → [B].
+ *
+ * @example
+ * ```ts
+ * const flow = new ll.FlowDistribution(2, [
+ *   new ll.AffineCoupling([1, 0], ll.rng(0)), new ll.Permutation([1, 0]), new ll.AffineCoupling([1, 0], ll.rng(1)),
+ * ]);
+ * ll.trainFlow(flow, points, { steps: 1000, seed: 0 });   // points: number[][]
+ * flow.logProb(ll.tf.tensor2d(points));                     // [n]
+ * ```
+ */
 export class FlowDistribution implements Distribution {
   readonly batchShape: number[] = [];
   readonly eventShape: number[];

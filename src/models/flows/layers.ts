@@ -15,10 +15,30 @@ import { Bijector, checkRows } from './bijector';
 let layerCount = 0;
 const scope = (kind: string) => `flow${++layerCount}/${kind}`;
 
+/**
+ * An elementwise affine bijector, the simplest flow layer:
+ *
+ *     y = x ⊙ e^s + t,    log|det ∂y/∂x| = Σ_i s_i
+ *
+ * (change of variables, D35, see docs/derivations.md#d35). s (log-scales) and t (shifts) are trainable.
+ * Shapes: x [B, d] → y [B, d], log-det [B].
+ *
+ * @example
+ * ```ts
+ * const layer = new ll.ElementwiseAffine(2, { logScale: [0, Math.log(2)], shift: [1, 0] });
+ * layer.forward(ll.tf.tensor2d([[0, 1]]));   // { y: [[1, 2]], logDet: [log 2] }
+ * ```
+ */
 export class ElementwiseAffine implements Bijector {
   readonly name = 'elementwise-affine';
   readonly logScale: tf.Variable;
   readonly shift: tf.Variable;
+  /**
+   * A d-dimensional elementwise affine layer, the identity unless `init` says otherwise.
+   *
+   * @param dim  d
+   * @param init  initial `logScale` s and `shift` t (length d each; zeros by default)
+   */
   constructor(readonly dim: number, init: { logScale?: number[]; shift?: number[] } = {}) {
     positiveInteger(dim, 'ElementwiseAffine', 'dim');
     for (const [name, v] of [['logScale', init.logScale], ['shift', init.shift]] as const) {
@@ -49,6 +69,13 @@ export class LinearLU implements Bijector {
   private readonly lowerMask: tf.Tensor2D;
   private readonly upperMask: tf.Tensor2D;
   private readonly eye: tf.Tensor2D;
+  /**
+   * A random invertible linear layer W = P L U of dimension d (L, U drawn from `rng`; P fixed).
+   *
+   * @param dim  d
+   * @param rng  the generator of the initial L and U
+   * @param permutation  the fixed permutation P (identity by default)
+   */
   constructor(readonly dim: number, rng: Rng, readonly permutation: number[] = Array.from({ length: dim }, (_, i) => i)) {
     if (permutation.length !== dim || [...permutation].sort((a, b) => a - b).some((v, i) => v !== i)) throw new Error(`LinearLU: permutation must be a permutation of 0…${dim - 1}`);
     const s = scope('linear');
@@ -94,6 +121,12 @@ export class Planar implements Bijector {
   readonly u: tf.Variable;
   readonly w: tf.Variable;
   readonly b: tf.Variable;
+  /**
+   * A d-dimensional planar layer with u, w drawn from `rng` (scaled by 0.5) and b = 0.
+   *
+   * @param dim  d
+   * @param rng  the generator of the initial u and w
+   */
   constructor(readonly dim: number, rng: Rng) {
     const s = scope('planar');
     this.u = tf.tidy(() => tf.variable(tf.mul(rng.normal([dim]), 0.5), true, `${s}/u`));
@@ -142,10 +175,25 @@ export class Planar implements Bijector {
   get variables() { return [this.u, this.w, this.b]; }
 }
 
+/**
+ * Reorders the coordinates, y = x[:, π]; volume-preserving, log|det| = 0. Placed between coupling
+ * layers so every coordinate gets transformed (D38, see docs/derivations.md#d38).
+ * Shapes: x [B, d] → y [B, d].
+ *
+ * @example
+ * ```ts
+ * new ll.Permutation([1, 0]).forward(ll.tf.tensor2d([[1, 2]]));   // { y: [[2, 1]], logDet: [0] }
+ * ```
+ */
 export class Permutation implements Bijector {
   readonly name = 'permutation';
   readonly variables: tf.Variable[] = [];
   private readonly inversePerm: number[];
+  /**
+   * The layer y_j = x_{π(j)} for a permutation π of 0…d − 1.
+   *
+   * @param permutation  π, each of 0…d − 1 exactly once
+   */
   constructor(readonly permutation: number[]) {
     const d = permutation.length;
     if ([...permutation].sort((a, b) => a - b).some((v, i) => v !== i)) throw new Error(`Permutation: must be a permutation of 0…${d - 1}`);
@@ -170,6 +218,13 @@ export class AffineCoupling implements Bijector {
   readonly name = 'affine-coupling';
   private readonly mask: tf.Tensor1D;
   private readonly layers: Dense[];
+  /**
+   * A coupling layer whose s and t networks see the coordinates where the mask is 1.
+   *
+   * @param maskValues  m, 0s and 1s (at least one of each), length d
+   * @param rng  the generator of the initial weights of the s, t network
+   * @param hidden  width of its two hidden layers (64)
+   */
   constructor(readonly maskValues: number[], rng: Rng, hidden = 64) {
     const d = maskValues.length;
     if (maskValues.some((m) => m !== 0 && m !== 1) || !maskValues.includes(0) || !maskValues.includes(1)) throw new Error('AffineCoupling: mask must hold 0s and 1s, at least one of each');
