@@ -315,6 +315,9 @@ export class VAE {
  * ```ts
  * ll.oneHotLabels([3, 0], 10);   // [[0,0,0,1,0,0,0,0,0,0], [1,0,0,0,0,0,0,0,0,0]]
  * ```
+  /**
+   * Frees the model's weights (its tfjs variables); the model is unusable afterwards.
+   */
  */
 export function oneHotLabels(labels: ArrayLike<number>, classes = 10): tf.Tensor2D {
   // tf.oneHot turns an out-of-range label into a row of zeros, silently
