@@ -38,7 +38,7 @@ function vaeStep(optimizer: tf.Optimizer): { step: () => void; dispose: () => vo
   const g = rng(0);
   const x = tf.tidy(() => tf.cast(tf.less(g.uniform([128, 784]), 0.2), 'float32'));
   return {
-    step: () => { const c = optimizer.minimize(() => model.loss(x, { type: 'elbo' }, g), true, model.variables)!; c.dataSync(); c.dispose(); },
+    step: () => { const c = optimizer.minimize(() => model.loss(g, x, { type: 'elbo' }), true, model.variables)!; c.dataSync(); c.dispose(); },
     dispose: () => { model.dispose(); x.dispose(); optimizer.dispose(); },
   };
 }

@@ -26,7 +26,7 @@ async function latentLab(epochs: number, latent: number, K: number, points: numb
   const seconds = history.reduce((s, h) => s + h.seconds, 0);
   const steps = history.reduce((s, h) => s + h.seconds / (h.msPerStep / 1000), 0);
   const x = tf.tensor2d(staticBinarize(test.images, 99), [test.count, 784]);
-  const ll = importanceSampledLogLikelihood(model, x, { rng: rng(1), samples: K, batchSize: 10, chunk: 1000 });
+  const ll = importanceSampledLogLikelihood(rng(1), model, x, { samples: K, batchSize: 10, chunk: 1000 });
   x.dispose();
   model.dispose();
   return { impl: `latent-lab (${info.choice})`, ms_per_step: (1000 * seconds) / steps, seconds_per_epoch: seconds / epochs, test_ll: ll.value, test_ll_se: ll.se };

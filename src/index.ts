@@ -14,6 +14,7 @@ export type { RngState } from './random/rng';
 // Numerics
 export { logSumExp, logMeanExp, softplus, logSigmoid, logSumExp64, logMeanExp64, softplus64 } from './math/log-space';
 export { stopGradient } from './math/stop-gradient';
+export { values, value, rows } from './math/values';
 export { logGamma, digamma } from './math/special';
 export { Matrix, cholesky, logDetSPD, inv, symmetricEigen, meanAndCovariance } from './math/linalg64';
 

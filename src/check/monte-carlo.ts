@@ -1,11 +1,16 @@
 // Monte Carlo sides of an identity: a sample mean with its standard error, and the z-test of two sides.
 import { CheckResult } from './result';
 
+/**
+ * The one shape every estimator returns, so that it goes straight into a check:
+ * the estimate, its standard error, and the number of samples it came from.
+ */
 export interface Estimate {
   value: number;
   /** Standard error of value. 0 for an exact number. */
   se: number;
-  n?: number;
+  /** The number of samples behind value. */
+  n: number;
 }
 
 /** Sample mean and its standard error sd/√n (sd with the n − 1 denominator). */
@@ -22,10 +27,11 @@ export function estimateMean(samples: ArrayLike<number>): Estimate {
   return { value, se: Math.sqrt(ss / (n - 1) / n), n };
 }
 
-type Side = number | Estimate | ArrayLike<number>;
+/** A side of a check: an exact number, an estimate (n optional: a hand-made { value, se } is fine), or raw samples. */
+type Side = number | (Omit<Estimate, 'n'> & { n?: number }) | ArrayLike<number>;
 
-function asEstimate(s: Side): Estimate {
-  if (typeof s === 'number') return { value: s, se: 0 };
+function asEstimate(s: Side): Omit<Estimate, 'n'> & { n?: number } {
+  if (typeof s === 'number') return { value: s, se: 0, n: Infinity };
   if ('value' in (s as Estimate) && 'se' in (s as Estimate)) return s as Estimate;
   return estimateMean(s as ArrayLike<number>);
 }

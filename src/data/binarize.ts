@@ -13,7 +13,7 @@ function requireProbabilities(values: ArrayLike<number>, fn: string, name: strin
 }
 
 /** x_b ~ Bernoulli(x), elementwise; x in [0, 1] (anything else is an error: it is not a probability). */
-export function dynamicBinarize(x: tf.Tensor, rng: Rng): tf.Tensor {
+export function dynamicBinarize(rng: Rng, x: tf.Tensor): tf.Tensor {
   requireProbabilities(x.dataSync(), 'dynamicBinarize', 'x');
   return tf.tidy(() => tf.cast(tf.less(rng.uniform(x.shape), x), 'float32'));
 }
@@ -22,7 +22,7 @@ export function dynamicBinarize(x: tf.Tensor, rng: Rng): tf.Tensor {
  * The same draw on pixels before they become a tensor, in place: one pass and one upload instead of a
  * uniform tensor, a comparison and a cast; the generator is used exactly as dynamicBinarize uses it.
  */
-export function dynamicBinarizePixels(pixels: Float32Array, rng: Rng): Float32Array {
+export function dynamicBinarizePixels(rng: Rng, pixels: Float32Array): Float32Array {
   const u = rng.fillUniform(new Float32Array(pixels.length));
   // ⌈p − u⌉ is 1 when u < p, else 0 (p, u in [0, 1]): no branch to mispredict on random bits
   for (let i = 0; i < pixels.length; i++) pixels[i] = Math.ceil(pixels[i] - u[i]) + 0;

@@ -11,7 +11,8 @@ function checkSpread(v: number, fn: string, name: string) {
 }
 
 /** Two interleaving half circles (as scikit-learn's make_moons), with Gaussian noise. */
-export function twoMoons(n: number, rng: Rng, noise = 0.05): number[][] {
+export function twoMoons(rng: Rng, n: number, options: { noise?: number } = {}): number[][] {
+  const noise = options.noise ?? 0.05;
   checkN(n, 'twoMoons');
   checkSpread(noise, 'twoMoons', 'noise');
   return Array.from({ length: n }, (_, i) => {
@@ -22,7 +23,8 @@ export function twoMoons(n: number, rng: Rng, noise = 0.05): number[][] {
 }
 
 /** A 2-D swiss roll: (t cos t, t sin t)/5 for t in [1.5π, 4.5π], with noise. */
-export function swissRoll(n: number, rng: Rng, noise = 0.1): number[][] {
+export function swissRoll(rng: Rng, n: number, options: { noise?: number } = {}): number[][] {
+  const noise = options.noise ?? 0.1;
   checkN(n, 'swissRoll');
   checkSpread(noise, 'swissRoll', 'noise');
   return Array.from({ length: n }, () => {
@@ -32,7 +34,7 @@ export function swissRoll(n: number, rng: Rng, noise = 0.1): number[][] {
 }
 
 /** k Gaussians of standard deviation sd evenly spaced on a circle of the given radius. */
-export function gaussianRing(n: number, rng: Rng, options: { components?: number; radius?: number; sd?: number } = {}): number[][] {
+export function gaussianRing(rng: Rng, n: number, options: { components?: number; radius?: number; sd?: number } = {}): number[][] {
   checkN(n, 'gaussianRing');
   const k = options.components ?? 8, r = options.radius ?? 2, sd = options.sd ?? 0.1;
   if (!Number.isInteger(k) || k < 1) throw new Error(`gaussianRing: components must be a positive integer, got ${k}`);

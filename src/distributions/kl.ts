@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../random/rng';
 import { Distribution, broadcastShapes } from './distribution';
 import { integerAtLeast } from '../validation/arguments';
+import type { Estimate } from '../check/monte-carlo';
 
 type Ctor<T> = abstract new (...args: never[]) => T;
 type KLFn = (q: Distribution, p: Distribution) => tf.Tensor;
@@ -54,17 +55,17 @@ export function kl(q: Distribution, p: Distribution): tf.Tensor {
   checkKLShapes(q, p, 'kl');
   const fn = findKL(q, p);
   if (!fn) {
-    throw new Error(`kl: no closed form for KL(${q.constructor.name}‖${p.constructor.name}); use klMonteCarlo(q, p, rng, n)`);
+    throw new Error(`kl: no closed form for KL(${q.constructor.name}‖${p.constructor.name}); use klMonteCarlo(rng, q, p, { samples })`);
   }
   return fn(q, p);
 }
 
-export interface KLEstimate {
-  /** The Monte Carlo estimate, one per batch entry. */
-  estimate: Float32Array;
-  /** Its standard error, sd/√n, one per batch entry. */
-  se: Float32Array;
-  samples: number;
+/**
+ * value ± se: KL between the whole batches (independent entries, so the sum of the entries' KLs, with
+ * se = √Σ se²); for a scalar batch simply KL(q‖p). `entries` holds one Estimate per batch entry.
+ */
+export interface KLEstimate extends Estimate {
+  entries: Estimate[];
 }
 
 /**
@@ -73,8 +74,9 @@ export interface KLEstimate {
  * estimate +∞ with se 0: q puts mass where p has none, so KL(q‖p) = +∞. A continuous q against a discrete p
  * (or the reverse) is an error: the supports differ.
  */
-export function klMonteCarlo(q: Distribution, p: Distribution, rng: Rng, n: number): KLEstimate {
-  integerAtLeast(n, 2, 'klMonteCarlo', 'n');
+export function klMonteCarlo(rng: Rng, q: Distribution, p: Distribution, options: { samples: number }): KLEstimate {
+  const n = options?.samples;
+  integerAtLeast(n, 2, 'klMonteCarlo', 'samples');
   checkSupports(q, p, 'klMonteCarlo');
   checkKLShapes(q, p, 'klMonteCarlo');
   const [estimate, se] = tf.tidy(() => {
@@ -86,7 +88,13 @@ export function klMonteCarlo(q: Distribution, p: Distribution, rng: Rng, n: numb
     const seFinite = tf.sqrt(tf.div(tf.mul(variance, n / (n - 1)), n));
     return [mean, tf.where(infinite, tf.zerosLike(seFinite), seFinite)];
   });
-  const out = { estimate: estimate.dataSync() as Float32Array, se: se.dataSync() as Float32Array, samples: n };
+  const values = Array.from(estimate.dataSync()), ses = Array.from(se.dataSync());
   tf.dispose([estimate, se]);
-  return out;
+  const entries = values.map((value, i) => ({ value, se: ses[i], n }));
+  return {
+    value: values.reduce((a, b) => a + b, 0),
+    se: Math.sqrt(ses.reduce((a, b) => a + b * b, 0)),
+    n,
+    entries,
+  };
 }

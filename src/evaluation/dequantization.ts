@@ -15,7 +15,8 @@ export function discreteLogProb1d(logDensity: (y: number) => number, x: number):
 }
 
 /** Per-point E_u log p(x + u) estimated with `samples` uniform draws (the dequantized log-density). */
-export function dequantizedLogDensity1d(logDensity: (y: number) => number, x: number, rng: Rng, samples = 1000): number {
+export function dequantizedLogDensity1d(rng: Rng, logDensity: (y: number) => number, x: number, options: { samples?: number } = {}): number {
+  const samples = options.samples ?? 1000;
   positiveInteger(samples, 'dequantizedLogDensity1d', 'samples');
   let s = 0;
   for (let i = 0; i < samples; i++) s += logDensity(x + rng.nextUniform());

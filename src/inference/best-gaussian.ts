@@ -32,11 +32,10 @@ export function whitenedNoise(rng: Rng, samples: number, dim: number): tf.Tensor
   });
 }
 
-export function fitBestGaussian(args: {
+export function fitBestGaussian(rng: Rng, args: {
   /** log p̃(z) up to a constant: z [S, d] → [S]. */
   logTarget: (z: tf.Tensor) => tf.Tensor;
   dim: number;
-  rng: Rng;
   steps?: number;
   samples?: number;
   learningRate?: number;
@@ -51,12 +50,12 @@ export function fitBestGaussian(args: {
   const eye = tf.eye(d);
   // eye·exp(logDiag) broadcasts to diag(exp(logDiag)); tf.diag has no gradient in tfjs
   const scaleTril = () => tf.add(tf.mul(offDiag, lowerMask), tf.mul(eye, tf.exp(logDiag)));
-  const fixed = args.fixedNoise ? whitenedNoise(args.rng, S, d) : undefined;
+  const fixed = args.fixedNoise ? whitenedNoise(rng, S, d) : undefined;
   const optimizer = tf.train.adam(args.learningRate ?? 0.05);
   const objective: number[] = [];
   try {
     for (let t = 0; t < steps; t++) {
-      const eps = fixed ?? (args.rng.normal([S, d]) as tf.Tensor2D);
+      const eps = fixed ?? (rng.normal([S, d]) as tf.Tensor2D);
       const loss = optimizer.minimize(() => tf.tidy(() => {
         const z = tf.add(mu, tf.matMul(eps, scaleTril(), false, true));
         const lp = args.logTarget(z);

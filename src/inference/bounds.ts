@@ -19,7 +19,6 @@ export interface BoundArgs {
   x: tf.Tensor;
   logJoint: LogJoint;
   proposal: Distribution;
-  rng: Rng;
   /** K, the number of samples per data point (default 1). */
   samples?: number;
 }
@@ -31,11 +30,11 @@ function samplesOf(k: number | undefined, fn: string): number {
 }
 
 /** Draws z ~ q (reparameterized when q allows it) and returns log w = log p(x,z) − log q(z|x): [K, B]. */
-export function logImportanceWeights(args: BoundArgs, fn = 'logImportanceWeights'): tf.Tensor {
+export function logImportanceWeights(rng: Rng, args: BoundArgs, fn = 'logImportanceWeights'): tf.Tensor {
   const K = samplesOf(args.samples, fn);
   return tf.tidy(() => {
     let z: tf.Tensor;
-    try { z = args.proposal.rsample(args.rng, K); } catch { z = args.proposal.sample(args.rng, K); }
+    try { z = args.proposal.rsample(rng, K); } catch { z = args.proposal.sample(rng, K); }
     const lj = args.logJoint(args.x, z);
     const lq = args.proposal.logProb(z);
     if (lj.shape.join() !== lq.shape.join()) {
@@ -46,28 +45,28 @@ export function logImportanceWeights(args: BoundArgs, fn = 'logImportanceWeights
 }
 
 /** Monte Carlo ELBO: (1/K) Σ_k [log p(x, z_k) − log q(z_k | x)], [B]  (D12). */
-export function elbo(args: BoundArgs): tf.Tensor {
-  return tf.tidy(() => tf.mean(logImportanceWeights(args, 'elbo'), 0));
+export function elbo(rng: Rng, args: BoundArgs): tf.Tensor {
+  return tf.tidy(() => tf.mean(logImportanceWeights(rng, args, 'elbo'), 0));
 }
 
 /** ELBO with the KL in closed form: (1/K) Σ_k log p(x | z_k) − KL(q(z|x) ‖ p(z)), [B]  (D14). */
-export function elboAnalyticKL(args: { x: tf.Tensor; logLikelihood: LogJoint; prior: Distribution; proposal: Distribution; rng: Rng; samples?: number }): tf.Tensor {
+export function elboAnalyticKL(rng: Rng, args: { x: tf.Tensor; logLikelihood: LogJoint; prior: Distribution; proposal: Distribution; samples?: number }): tf.Tensor {
   const K = samplesOf(args.samples, 'elboAnalyticKL');
   return tf.tidy(() => {
-    const z = args.proposal.rsample(args.rng, K);
+    const z = args.proposal.rsample(rng, K);
     return tf.sub(tf.mean(args.logLikelihood(args.x, z), 0), kl(args.proposal, args.prior));
   });
 }
 
 /** IWAE bound L_K = log (1/K) Σ_k w_k, [B]  (D26). */
-export function iwae(args: BoundArgs): tf.Tensor {
-  return tf.tidy(() => logMeanExp(logImportanceWeights(args, 'iwae'), 0));
+export function iwae(rng: Rng, args: BoundArgs): tf.Tensor {
+  return tf.tidy(() => logMeanExp(logImportanceWeights(rng, args, 'iwae'), 0));
 }
 
 /** Rényi bound L_α = 1/(1−α) log (1/K) Σ_k w_k^{1−α}, [B]; α = 1 gives the ELBO  (D27). */
-export function renyiBound(args: BoundArgs & { alpha: number }): tf.Tensor {
+export function renyiBound(rng: Rng, args: BoundArgs & { alpha: number }): tf.Tensor {
   const a = args.alpha;
   if (!Number.isFinite(a)) throw new Error(`renyiBound: alpha must be finite, got ${a}`);
-  if (a === 1) return elbo(args);
-  return tf.tidy(() => tf.div(logMeanExp(tf.mul(logImportanceWeights(args, 'renyiBound'), 1 - a), 0), 1 - a));
+  if (a === 1) return elbo(rng, args);
+  return tf.tidy(() => tf.div(logMeanExp(tf.mul(logImportanceWeights(rng, args, 'renyiBound'), 1 - a), 0), 1 - a));
 }

@@ -20,7 +20,6 @@ export interface GradientEstimatorArgs {
   family: (params: tf.Tensor[]) => Distribution;
   /** f(z) per sample: z [n, ...] → [n]. */
   f: (z: tf.Tensor) => tf.Tensor;
-  rng: Rng;
   /** Number of samples n ≥ 2. */
   samples: number;
 }
@@ -32,7 +31,8 @@ export interface GradientEstimate {
   variance: Float64Array[];
   /** Standard error of each gradient entry: √(variance / n). */
   se: Float64Array[];
-  samples: number;
+  /** The number of samples behind the estimate. */
+  n: number;
 }
 
 function tileParams(params: tf.Tensor[], n: number): tf.Tensor[] {
@@ -51,7 +51,7 @@ function summarize(rows: tf.Tensor[], n: number): GradientEstimate {
     tf.dispose([m, v]);
     gradient.push(mv); variance.push(vv); se.push(vv.map((x) => Math.sqrt(x / n)));
   }
-  return { gradient, variance, se, samples: n };
+  return { gradient, variance, se, n };
 }
 
 function checkArgs(args: GradientEstimatorArgs, fn: string): number {
@@ -67,13 +67,13 @@ function perSample(t: tf.Tensor, n: number, what: string, fn: string): tf.Tensor
 }
 
 /** Score-function (REINFORCE) gradient, with baseline 'none' or the leave-one-out 'mean'  (D23). */
-export function scoreFunctionGradient(args: GradientEstimatorArgs & { baseline?: 'none' | 'mean' }): GradientEstimate {
+export function scoreFunctionGradient(rng: Rng, args: GradientEstimatorArgs & { baseline?: 'none' | 'mean' }): GradientEstimate {
   const n = checkArgs(args, 'scoreFunctionGradient');
   const baseline = args.baseline ?? 'none';
   if (baseline !== 'none' && baseline !== 'mean') throw new Error(`scoreFunctionGradient: baseline must be 'none' or 'mean', got '${baseline}'`);
   const rows = tf.tidy(() => {
     const tiled = tileParams(args.params, n);
-    const z = args.family(tiled).sample(args.rng);
+    const z = args.family(tiled).sample(rng);
     const fz = perSample(args.f(z), n, 'f', 'scoreFunctionGradient');
     // leave-one-out: b_s = (Σ f − f_s)/(n − 1) does not depend on z_s, so E[(f_s − b_s)∇log q(z_s)] is unchanged
     const centered = baseline === 'mean' ? tf.sub(fz, tf.div(tf.sub(tf.sum(fz), fz), n - 1)) : fz;
@@ -90,12 +90,12 @@ export function scoreFunctionGradient(args: GradientEstimatorArgs & { baseline?:
 }
 
 /** Reparameterization gradient: q's rsample must be differentiable in its parameters  (D24). */
-export function reparameterizationGradient(args: GradientEstimatorArgs): GradientEstimate {
+export function reparameterizationGradient(rng: Rng, args: GradientEstimatorArgs): GradientEstimate {
   const n = checkArgs(args, 'reparameterizationGradient');
   // The noise is drawn once, outside the gradient, by replaying the same generator state.
   const rows = tf.tidy(() => {
     const tiled = tileParams(args.params, n);
-    const seed = args.rng.split();
+    const seed = rng.split();
     const surrogate = (...ps: tf.Tensor[]) => {
       const z = args.family(ps).rsample(seed);
       return tf.sum(perSample(args.f(z), n, 'f', 'reparameterizationGradient')) as tf.Scalar;

@@ -16,17 +16,19 @@ function checkLogits(logits: tf.Tensor, fn: string): void {
 }
 
 /** n category indices per batch entry: logits [...batch, K] → int32 [n, ...batch]. */
-export function gumbelMax(logits: tf.Tensor, rng: Rng, n: number): tf.Tensor {
+export function gumbelMax(rng: Rng, logits: tf.Tensor, options: { samples: number }): tf.Tensor {
   checkLogits(logits, 'gumbelMax');
-  if (!Number.isInteger(n) || n < 1) throw new Error(`gumbelMax: n must be a positive integer, got ${n}`);
+  const n = options?.samples;
+  if (!Number.isInteger(n) || n < 1) throw new Error(`gumbelMax: samples must be a positive integer, got ${n}`);
   return tf.tidy(() => tf.argMax(tf.add(tf.sub(logits, logSumExp(logits, -1, true)), rng.gumbel([n, ...logits.shape])), -1));
 }
 
 /** Relaxed one-hot samples: logits [...batch, K] → [n, ...batch, K], differentiable in logits. */
-export function gumbelSoftmax(logits: tf.Tensor, temperature: number, rng: Rng, n: number): tf.Tensor {
+export function gumbelSoftmax(rng: Rng, logits: tf.Tensor, options: { temperature: number; samples: number }): tf.Tensor {
   checkLogits(logits, 'gumbelSoftmax');
+  const temperature = options?.temperature, n = options?.samples;
   if (!(temperature > 0) || !Number.isFinite(temperature)) throw new Error(`gumbelSoftmax: temperature must be positive and finite, got ${temperature}`);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`gumbelSoftmax: n must be a positive integer, got ${n}`);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`gumbelSoftmax: samples must be a positive integer, got ${n}`);
   return tf.tidy(() => {
     const y = tf.div(tf.add(logits, rng.gumbel([n, ...logits.shape])), temperature);
     return tf.exp(tf.sub(y, logSumExp(y, -1, true)));

@@ -8,6 +8,8 @@ import { Rng } from '../random/rng';
 import { Distribution } from '../distributions/distribution';
 import { logSumExp64 } from '../math/log-space';
 import { integerAtLeast, noNaNLogValues } from '../validation/arguments';
+import type { Estimate } from '../check/monte-carlo';
+import type { LogJoint } from './bounds';
 
 /** Diagnostics of a set of log-weights. */
 export interface WeightDiagnostics {
@@ -53,11 +55,8 @@ function diagnose(logWeights: ArrayLike<number>, fn: string): WeightDiagnostics 
   return { ess, maxWeight: Math.exp(maxW - lse), logWeightMean: mean, logWeightSd: Math.sqrt(ss / Math.max(1, n - 1)), n };
 }
 
-export interface ImportanceEstimate extends WeightDiagnostics {
-  estimate: number;
-  /** Standard error of the estimate (delta method for the self-normalized form). */
-  se: number;
-}
+/** E_p[f] by importance sampling: value ± se (delta method for the self-normalized form) from n draws. */
+export interface ImportanceEstimate extends Estimate, WeightDiagnostics {}
 
 export interface ImportanceSamplingArgs {
   /** log p(z) for z [n, ...event] → [n]; normalized for the plain estimator, up to a constant for self-normalized. */
@@ -65,13 +64,13 @@ export interface ImportanceSamplingArgs {
   /** f(z) → [n]. */
   f: (z: tf.Tensor) => tf.Tensor;
   proposal: Distribution;
-  rng: Rng;
-  n: number;
+  /** n, the number of draws from the proposal (at least 2). */
+  samples: number;
   selfNormalized?: boolean;
 }
 
 function drawLogWeights(fn: string, logTarget: (z: tf.Tensor) => tf.Tensor, proposal: Distribution, rng: Rng, n: number, f?: (z: tf.Tensor) => tf.Tensor) {
-  integerAtLeast(n, 2, fn, 'n');
+  integerAtLeast(n, 2, fn, 'samples');
   if (typeof logTarget !== 'function') throw new Error(`${fn}: the log target must be a function z → log p(z), got ${typeof logTarget}`);
   if (f !== undefined && typeof f !== 'function') throw new Error(`${fn}: f must be a function z → f(z), got ${typeof f}`);
   if (!proposal || typeof proposal.sample !== 'function') throw new Error(`${fn}: proposal must be a distribution`);
@@ -93,11 +92,11 @@ function drawLogWeights(fn: string, logTarget: (z: tf.Tensor) => tf.Tensor, prop
 }
 
 /** E_p[f] by importance sampling from `proposal`, with standard error and weight diagnostics (D10). */
-export function importanceSampling(args: ImportanceSamplingArgs): ImportanceEstimate {
-  if (!args || typeof args !== 'object') throw new Error('importanceSampling: expected { logTarget, f, proposal, rng, n }');
-  const { logWeights, values } = drawLogWeights('importanceSampling', args.logTarget, args.proposal, args.rng, args.n, args.f);
+export function importanceSampling(rng: Rng, args: ImportanceSamplingArgs): ImportanceEstimate {
+  if (!args || typeof args !== 'object') throw new Error('importanceSampling: expected (rng, { logTarget, f, proposal, samples })');
+  const { logWeights, values } = drawLogWeights('importanceSampling', args.logTarget, args.proposal, rng, args.samples, args.f);
   const diag = diagnose(logWeights, 'importanceSampling');
-  const n = args.n;
+  const n = args.samples;
   if (args.selfNormalized) {
     const lse = logSumExp64(logWeights);
     let est = 0;
@@ -105,31 +104,44 @@ export function importanceSampling(args: ImportanceSamplingArgs): ImportanceEsti
     wbar.forEach((w, i) => { est += w * values[i]; });
     let v = 0;
     wbar.forEach((w, i) => { v += w * w * (values[i] - est) ** 2; });
-    return { ...diag, estimate: est, se: Math.sqrt(v) };
+    return { ...diag, value: est, se: Math.sqrt(v), n };
   }
   const terms = Array.from(logWeights, (l, i) => Math.exp(l) * values[i]);
   const mean = terms.reduce((a, b) => a + b, 0) / n;
   const sd = Math.sqrt(terms.reduce((a, t) => a + (t - mean) ** 2, 0) / (n - 1));
-  return { ...diag, estimate: mean, se: sd / Math.sqrt(n) };
+  return { ...diag, value: mean, se: sd / Math.sqrt(n), n };
 }
 
-export interface LogMarginalEstimate extends WeightDiagnostics {
-  /** log p̂(x) = logMeanExp of the log-weights. */
-  logEstimate: number;
-  /** Standard error of log p̂ by the delta method: sd(w) / (√n · mean(w)). */
-  se: number;
+/**
+ * value = log p̂(x) = logMeanExp of the n log-weights; se = its standard error by the delta method,
+ * sd(w) / (√n · mean(w)).
+ */
+export interface LogMarginalEstimate extends Estimate, WeightDiagnostics {
   logWeights: Float64Array;
 }
 
 /**
- * log p(x) = log E_q[p(x, z)/q(z)] (D11): `logJoint(z)` is log p(x, z) for one fixed x, z [n, ...event] → [n].
+ * log p(x) = log E_q[p(x, z)/q(z)] (D11) for one observation x [1, ...]: `logJoint` is the same
+ * LogJoint(x, z) the bounds take (x [B, ...], z [K, B, ...event] → [K, B]), here with B = 1;
+ * the proposal has batch shape [] (z [n, ...event]); the estimate is from n = `samples` draws.
  * With q the exact posterior every weight equals p(x) (zero variance, D13).
  */
-export function logMarginalIS(logJoint: (z: tf.Tensor) => tf.Tensor, proposal: Distribution, rng: Rng, n: number): LogMarginalEstimate {
-  const { logWeights } = drawLogWeights('logMarginalIS', logJoint, proposal, rng, n);
+export function logMarginalIS(rng: Rng, args: { x: tf.Tensor; logJoint: LogJoint; proposal: Distribution; samples: number }): LogMarginalEstimate {
+  if (!args || typeof args !== 'object') throw new Error('logMarginalIS: expected (rng, { x, logJoint, proposal, samples })');
+  const { x, logJoint, samples: n } = args;
+  if (typeof logJoint !== 'function') throw new Error(`logMarginalIS: logJoint must be a function (x, z) → log p(x, z), got ${typeof logJoint}`);
+  if (!(x instanceof tf.Tensor) || x.rank < 1 || x.shape[0] !== 1) {
+    throw new Error(`logMarginalIS: x must be one observation as a tensor [1, ...], got ${x instanceof tf.Tensor ? `shape [${x.shape}]` : typeof x}`);
+  }
+  const logTarget = (z: tf.Tensor) => tf.tidy(() => {
+    const lj = logJoint(x, tf.expandDims(z, 1));
+    if (lj.shape.join() !== `${z.shape[0]},1`) throw new Error(`logMarginalIS: logJoint returned shape [${lj.shape}], expected [${z.shape[0]}, 1] ([K, B] with B = 1)`);
+    return tf.reshape(lj, [-1]);
+  });
+  const { logWeights } = drawLogWeights('logMarginalIS', logTarget, args.proposal, rng, n);
   const diag = diagnose(logWeights, 'logMarginalIS');
-  const logEstimate = logSumExp64(logWeights) - Math.log(n);
-  const rel = Array.from(logWeights, (l) => Math.exp(l - logEstimate));
+  const value = logSumExp64(logWeights) - Math.log(n);
+  const rel = Array.from(logWeights, (l) => Math.exp(l - value));
   const sd = Math.sqrt(rel.reduce((a, r) => a + (r - 1) ** 2, 0) / (n - 1));
-  return { ...diag, logEstimate, se: sd / Math.sqrt(n), logWeights };
+  return { ...diag, value, se: sd / Math.sqrt(n), n, logWeights };
 }

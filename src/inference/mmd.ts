@@ -4,6 +4,7 @@
 //   (1/n(n−1)) Σ_{i≠j} k(x_i, x_j) + (1/m(m−1)) Σ_{i≠j} k(y_i, y_j) − (2/nm) Σ_{i,j} k(x_i, y_j).
 // Its mean is 0 when both samples come from one distribution.
 import * as tf from '@tensorflow/tfjs-core';
+import { tensorRank } from '../validation/arguments';
 
 export type MmdKernel = 'imq' | 'rbf';
 
@@ -18,17 +19,21 @@ function sqDist(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
  * k(a, b): inverse multiquadratic C/(C + ‖a − b‖²) with C = 2·d·scale² (the WAE paper's choice),
  * or the RBF exp(−‖a − b‖²/(2·d·scale²)).
  */
-export function kernelMatrix(a: tf.Tensor2D, b: tf.Tensor2D, kernel: MmdKernel = 'imq', scale = 1): tf.Tensor2D {
-  const d = a.shape[1];
+export function kernelMatrix(a: tf.Tensor, b: tf.Tensor, kernel: MmdKernel = 'imq', scale = 1): tf.Tensor2D {
+  tensorRank(a, [2], 'kernelMatrix', 'a');
+  tensorRank(b, [2], 'kernelMatrix', 'b');
+  const d = a.shape[1]!;
   const c = 2 * d * scale * scale;
   return tf.tidy(() => {
-    const d2 = sqDist(a, b);
+    const d2 = sqDist(a as tf.Tensor2D, b as tf.Tensor2D);
     return (kernel === 'imq' ? tf.div(c, tf.add(c, d2)) : tf.exp(tf.div(d2, -c))) as tf.Tensor2D;
   });
 }
 
 /** The unbiased MMD² estimate between samples x [n, d] and y [m, d] (n, m ≥ 2). Differentiable. */
-export function mmdUnbiased(x: tf.Tensor2D, y: tf.Tensor2D, options: { kernel?: MmdKernel; scale?: number } = {}): tf.Scalar {
+export function mmdUnbiased(x: tf.Tensor, y: tf.Tensor, options: { kernel?: MmdKernel; scale?: number } = {}): tf.Scalar {
+  tensorRank(x, [2], 'mmdUnbiased', 'x');
+  tensorRank(y, [2], 'mmdUnbiased', 'y');
   const n = x.shape[0], m = y.shape[0];
   if (n < 2 || m < 2) throw new Error(`mmdUnbiased: x and y need at least 2 rows (samples) each, got ${n} and ${m}`);
   if (x.shape[1] !== y.shape[1]) throw new Error(`mmdUnbiased: x has dimension ${x.shape[1]}, y has ${y.shape[1]}`);

@@ -4,16 +4,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 /** Per-sample ½‖s(x)‖² + Tr ∇s(x) for x [n, d]; s maps [n, d] → [n, d] row by row. */
-export function hyvarinenTerms(score: (x: tf.Tensor2D) => tf.Tensor2D, x: tf.Tensor2D): Float64Array {
+export function hyvarinenTerms(score: (x: tf.Tensor2D) => tf.Tensor, x: tf.Tensor): Float64Array {
   if (x.rank !== 2) throw new Error(`hyvarinenTerms: x must have shape [n, d], got [${x.shape}]`);
-  const d = x.shape[1];
+  const d = x.shape[1]!;
   const out = tf.tidy(() => {
-    const s = score(x);
+    const s = score(x as tf.Tensor2D);
     if (s.shape.join() !== x.shape.join()) throw new Error(`hyvarinenTerms: the score returned [${s.shape}] for x [${x.shape}]`);
     let trace = tf.zeros([x.shape[0]]);
     for (let i = 0; i < d; i++) {
       // rows are independent, so the gradient of Σ_n s_i(x_n) w.r.t. x_n is ∇s_i at x_n
-      const g = tf.grad((xx: tf.Tensor) => tf.sum(tf.slice(score(xx as tf.Tensor2D), [0, i], [-1, 1])))(x);
+      const g = tf.grad((xx: tf.Tensor) => tf.sum(tf.slice(score(xx as tf.Tensor2D), [0, i], [-1, 1])))(x as tf.Tensor2D);
       trace = tf.add(trace, tf.squeeze(tf.slice(g, [0, i], [-1, 1]), [1]));
     }
     return tf.add(tf.mul(tf.sum(tf.square(s), 1), 0.5), trace);

@@ -64,7 +64,7 @@ export function robbinsMonro(t: number, options: { tau0?: number; kappa?: number
  * SVI with natural-gradient steps in the natural parameters (η₁ = m/v, η₂ = −1/(2v)):
  * the minibatch's intermediate optimum η̂ uses the likelihood scaled by N/S, then η ← (1 − ρ_t)η + ρ_t η̂.
  */
-export function sviGaussianMean(model: GaussianMeanModel, options: { rng: Rng; batchSize: number; steps: number; tau0?: number; kappa?: number }): { q: GaussianQ; trace: GaussianQ[] } {
+export function sviGaussianMean(rng: Rng, model: GaussianMeanModel, options: { batchSize: number; steps: number; tau0?: number; kappa?: number }): { q: GaussianQ; trace: GaussianQ[] } {
   checkData(model, 'sviGaussianMean');
   const N = model.data.length;
   const S = options.batchSize;
@@ -75,7 +75,7 @@ export function sviGaussianMean(model: GaussianMeanModel, options: { rng: Rng; b
   let eta1 = 0, eta2 = -0.5 * prec0;
   const trace: GaussianQ[] = [];
   for (let t = 0; t < options.steps; t++) {
-    const batch = options.rng.permutation(N).slice(0, S);
+    const batch = rng.permutation(N).slice(0, S);
     const sum = batch.reduce((a, i) => a + model.data[i], 0);
     const hat1 = (N / S) * sum * precLik;
     const hat2 = -0.5 * (prec0 + N * precLik);

@@ -39,7 +39,7 @@ export function fitPoints<T extends tf.TensorContainer>(who: string, title: stri
   const bar = options.progress === false ? undefined : startProgress({ total: options.steps, title });
   try {
     while (losses.length < options.steps) {
-      for (const idx of minibatches(data.length, options.batchSize ?? 256, rng)) {
+      for (const idx of minibatches(rng, data.length, options.batchSize ?? 256)) {
         if (losses.length >= options.steps) break;
         const x = tf.tidy(() => tf.gather(all, tf.tensor1d(idx, 'int32'))) as tf.Tensor2D;
         const batch = typeof loss === 'function' ? undefined : tf.tidy(() => loss.prepare(x, rng));

@@ -186,13 +186,13 @@ export class PPCA {
    * M-step W = [Σ (x_n−μ)E[z_n]ᵀ][Σ E[z_n z_nᵀ]]⁻¹, σ² = (1/ND) Σ [‖x_n−μ‖² − 2E[z_n]ᵀWᵀ(x_n−μ) + tr(E[z_n z_nᵀ]WᵀW)].
    * Returns the model and the log-likelihood before each iteration and at the end (non-decreasing).
    */
-  static fitEM(X: number[][], M: number, options: { rng: Rng; iterations?: number; tolerance?: number }): { model: PPCA; logLikelihoods: number[] } {
+  static fitEM(rng: Rng, X: number[][], M: number, options: { iterations?: number; tolerance?: number } = {}): { model: PPCA; logLikelihoods: number[] } {
     const Xm = toMatrix(X, 'PPCA.fitEM: X');
     const N = Xm.rows, D = Xm.columns;
     if (!Number.isInteger(M) || M < 1 || M >= D) throw new Error(`PPCA.fitEM: M must be an integer in [1, ${D - 1}], got ${M}`);
     const { mean } = meanAndCovariance(Xm, 'X');
     const Xc = Xm.clone().subRowVector(mean);
-    let W = new Matrix([...Array(D)].map(() => Array.from(options.rng.normalArray(M))));
+    let W = new Matrix([...Array(D)].map(() => Array.from(rng.normalArray(M))));
     let sigma2 = 1;
     let model = new PPCA(W, mean, sigma2);
     const lls = [model.logLikelihood(X)];

@@ -63,34 +63,34 @@ describe('data', () => {
 
   it('binarization: dynamic draws have mean p within SE; static is fixed by its seed; threshold is exact', () => {
     const x = tf.fill([20000], 0.3);
-    const b = values(dynamicBinarize(x, rng(1)));
+    const b = values(dynamicBinarize(rng(1), x));
     expect(checkMonteCarlo('P(1)', b, 0.3).pass).to.equal(true);
     expect(Array.from(staticBinarize(Float32Array.from([0.5, 0.5, 0.5, 0.9]), 3))).to.deep.equal(Array.from(staticBinarize(Float32Array.from([0.5, 0.5, 0.5, 0.9]), 3)));
     expect(values(thresholdBinarize(tf.tensor1d([0.2, 0.7])))).to.deep.equal([0, 1]);
     // the in-place draw on pixels uses the generator exactly as the tensor version: the same bits
     const p = Float32Array.from({ length: 5000 }, (_, i) => (i % 97) / 96);
-    const onTensor = tf.tidy(() => values(dynamicBinarize(tf.tensor1d(p), rng(8))));
-    expect(Array.from(dynamicBinarizePixels(p.slice(), rng(8)))).to.deep.equal(onTensor);
+    const onTensor = tf.tidy(() => values(dynamicBinarize(rng(8), tf.tensor1d(p))));
+    expect(Array.from(dynamicBinarizePixels(rng(8), p.slice()))).to.deep.equal(onTensor);
     x.dispose();
   });
 
   it('minibatches: a seeded permutation cut into batches covering every index once', () => {
-    const batches = [...minibatches(10, 4, rng(5))];
+    const batches = [...minibatches(rng(5), 10, 4)];
     expect(batches.map((b) => b.length)).to.deep.equal([4, 4, 2]);
     expect(batches.flat().sort((a, b) => a - b)).to.deep.equal([...Array(10).keys()]);
-    expect([...minibatches(10, 4, rng(5))]).to.deep.equal(batches);
-    expect([...minibatches(10, 4, rng(5), { dropLast: true })]).to.have.length(2);
+    expect([...minibatches(rng(5), 10, 4)]).to.deep.equal(batches);
+    expect([...minibatches(rng(5), 10, 4, { dropLast: true })]).to.have.length(2);
     expect(batchesPerEpoch(10, 4)).to.equal(3);
-    expect(() => [...minibatches(10, 0, rng(0))]).to.throw('batchSize must be a positive integer');
+    expect(() => [...minibatches(rng(0), 10, 0)]).to.throw('batchSize must be a positive integer');
   });
 
   it('toy 2-D sets are seeded and have the expected geometry', () => {
-    const moons = twoMoons(1000, rng(1), 0);
-    expect(moons).to.deep.equal(twoMoons(1000, rng(1), 0));
+    const moons = twoMoons(rng(1), 1000, { noise: 0 });
+    expect(moons).to.deep.equal(twoMoons(rng(1), 1000, { noise: 0 }));
     moons.forEach(([x, y], i) => expect(Math.hypot(x - (i % 2 ? 1 : 0), y - (i % 2 ? 0.5 : 0))).to.be.closeTo(1, 1e-9));
-    const ring = gaussianRing(500, rng(2), { components: 4, radius: 2, sd: 0 });
+    const ring = gaussianRing(rng(2), 500, { components: 4, radius: 2, sd: 0 });
     ring.forEach(([x, y]) => expect(Math.hypot(x, y)).to.be.closeTo(2, 1e-9));
-    const roll = swissRoll(500, rng(3), 0);
+    const roll = swissRoll(rng(3), 500, { noise: 0 });
     roll.forEach(([x, y]) => { const t = 5 * Math.hypot(x, y); expect(t).to.be.within(1.5 * Math.PI - 1e-9, 4.5 * Math.PI + 1e-9); });
   });
 });

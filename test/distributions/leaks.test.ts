@@ -14,11 +14,11 @@ describe('distributions: no tensor outlives a sample', () => {
     for (const d of dists) expectNoLeak(() => d.sample(rng(1), 3));
     for (const d of [dists[2], dists[3], dists[5]]) expectNoLeak(() => d.rsample(rng(1), 3));
     const logits = tf.tensor1d([0, 1, 2]);
-    expectNoLeak(() => gumbelMax(logits, rng(1), 4));
-    expectNoLeak(() => gumbelSoftmax(logits, 0.5, rng(1), 4));
+    expectNoLeak(() => gumbelMax(rng(1), logits, { samples: 4 }));
+    expectNoLeak(() => gumbelSoftmax(rng(1), logits, { temperature: 0.5, samples: 4 }));
     logits.dispose();
     const probs = tf.tensor1d([0, 0.3, 1]);
-    expectNoLeak(() => dynamicBinarize(probs, rng(1)));
+    expectNoLeak(() => dynamicBinarize(rng(1), probs));
     probs.dispose();
   });
 });

@@ -59,21 +59,21 @@ describe('distributions: out-of-support values have log-probability −∞', () 
 
 describe('distributions: KL between mismatched distributions', () => {
   it('klMonteCarlo(Normal ‖ Bernoulli) is an error: the supports differ (it returned a negative KL)', () => {
-    expect(() => klMonteCarlo(new Normal(0, 1), new Bernoulli({ probs: 0.5 }), rng(1), 100)).to.throw('klMonteCarlo: the supports differ');
+    expect(() => klMonteCarlo(rng(1), new Normal(0, 1), new Bernoulli({ probs: 0.5 }), { samples: 100 })).to.throw('klMonteCarlo: the supports differ');
     expect(() => kl(new Bernoulli({ probs: 0.5 }), new Normal(0, 1))).to.throw('kl: the supports differ');
   });
 
   it('klMonteCarlo where q has mass outside p’s support is +∞ with se 0, not NaN', () => {
-    const e = klMonteCarlo(new Normal(0, 1), new Uniform(0, 1), rng(2), 50);
-    expect(Array.from(e.estimate)).to.deep.equal([Infinity]);
-    expect(Array.from(e.se)).to.deep.equal([0]);
+    const e = klMonteCarlo(rng(2), new Normal(0, 1), new Uniform(0, 1), { samples: 50 });
+    expect(e.value).to.equal(Infinity);
+    expect(e.se).to.equal(0);
   });
 
   it('mismatched event shapes are an error naming both shapes (not a raw broadcast error)', () => {
     const q = new Normal([0, 0], [1, 1], { eventDims: 1 });
     const p = new Normal([0, 0, 0], [1, 1, 1], { eventDims: 1 });
     expect(() => kl(q, p)).to.throw('kl: q has event shape [2] and p has event shape [3]');
-    expect(() => klMonteCarlo(q, p, rng(1), 10)).to.throw('klMonteCarlo: q has event shape [2] and p has event shape [3]');
+    expect(() => klMonteCarlo(rng(1), q, p, { samples: 10 })).to.throw('klMonteCarlo: q has event shape [2] and p has event shape [3]');
     const a = new Bernoulli({ logits: [0, 0] }), b = new Bernoulli({ logits: [0, 0, 0] });
     expect(() => kl(a, b)).to.throw('kl: q has batch shape [2] and p has batch shape [3], which do not broadcast');
   });

@@ -10,7 +10,7 @@ describe('evaluation', () => {
     for (const x of [0, 2, 5, 9]) {
       const f = (y: number) => logN(y, 4.3, 2);
       const disc = discreteLogProb1d(f, x);
-      const deq = dequantizedLogDensity1d(f, x, g, 20000);
+      const deq = dequantizedLogDensity1d(g, f, x, { samples: 20000 });
       expect(checkAtMost(`x=${x}`, deq, disc, { id: 'D46' }).pass).to.equal(true);
     }
     expect(() => discreteLogProb1d((y) => y, 0.5)).to.throw('x must be an integer');

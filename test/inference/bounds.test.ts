@@ -20,7 +20,7 @@ let logJoint: ReturnType<PPCA['logJoint']>;
 /** Replicated estimates of a bound with K samples: mean and SE over R independent runs. */
 function replicate(bound: typeof elbo, K: number, R: number, seed: number) {
   const g = rng(seed);
-  const vals = Array.from({ length: R }, () => tf.tidy(() => values(bound({ x: xt, logJoint, proposal: q(), rng: g, samples: K }))[0]));
+  const vals = Array.from({ length: R }, () => tf.tidy(() => values(bound(g, { x: xt, logJoint, proposal: q(), samples: K }))[0]));
   return estimateMean(vals);
 }
 
@@ -33,7 +33,7 @@ function exactElbo(): number {
 describe('inference/bounds', () => {
   before(() => { xt = tf.tensor2d([x]); logJoint = model.logJoint(); });
   it('D12/D15: the Monte Carlo ELBO equals log p(x) − KL(q‖p(z|x)) within SE, and is below log p(x)', () => {
-    const lw = tf.tidy(() => values(logImportanceWeights({ x: xt, logJoint, proposal: q(), rng: rng(40), samples: 20000 })));
+    const lw = tf.tidy(() => values(logImportanceWeights(rng(40), { x: xt, logJoint, proposal: q(), samples: 20000 })));
     const est = estimateMean(lw);
     const target = exactElbo();
     expect(checkMonteCarlo('ELBO = log p(x) − KL(q‖post)', est, target, { id: 'D15' }).pass).to.equal(true);
@@ -47,7 +47,7 @@ describe('inference/bounds', () => {
       return tf.sub(logJoint(xx, z), prior.logProb(z));
     });
     const g = rng(41);
-    const analytic = Array.from({ length: 4000 }, () => tf.tidy(() => values(elboAnalyticKL({ x: xt, logLikelihood: logLik, prior: new Normal([[0, 0]], [[1, 1]], { eventDims: 1 }), proposal: q(), rng: g }))[0]));
+    const analytic = Array.from({ length: 4000 }, () => tf.tidy(() => values(elboAnalyticKL(g, { x: xt, logLikelihood: logLik, prior: new Normal([[0, 0]], [[1, 1]], { eventDims: 1 }), proposal: q() }))[0]));
     expect(checkMonteCarlo('analytic-KL ELBO', analytic, exactElbo(), { id: 'D14' }).pass).to.equal(true);
   });
 
@@ -61,9 +61,9 @@ describe('inference/bounds', () => {
   });
 
   it('D27: Rényi L_α — α=1 is the ELBO, α=0 is IWAE (→ log p(x)), non-increasing in α on the same samples', () => {
-    const at = (alpha: number) => tf.tidy(() => values(renyiBound({ x: xt, logJoint, proposal: q(), rng: rng(46), samples: 200, alpha }))[0]);
-    const e = tf.tidy(() => values(elbo({ x: xt, logJoint, proposal: q(), rng: rng(46), samples: 200 }))[0]);
-    const i = tf.tidy(() => values(iwae({ x: xt, logJoint, proposal: q(), rng: rng(46), samples: 200 }))[0]);
+    const at = (alpha: number) => tf.tidy(() => values(renyiBound(rng(46), { x: xt, logJoint, proposal: q(), samples: 200, alpha }))[0]);
+    const e = tf.tidy(() => values(elbo(rng(46), { x: xt, logJoint, proposal: q(), samples: 200 }))[0]);
+    const i = tf.tidy(() => values(iwae(rng(46), { x: xt, logJoint, proposal: q(), samples: 200 }))[0]);
     expect(at(1)).to.equal(e);
     expect(at(0)).to.be.closeTo(i, 1e-5);
     const alphas = [-0.5, 0, 0.25, 0.5, 0.75, 0.999, 1, 1.5];
@@ -75,10 +75,10 @@ describe('inference/bounds', () => {
   it('returns one value per data point, checks shapes, and does not leak', () => {
     const X = tf.tensor2d([x, mu]);
     const q2 = new Normal([qLoc, qLoc], [qScale, qScale], { eventDims: 1 });
-    expectNoLeak(() => iwae({ x: X, logJoint, proposal: q2, rng: rng(47), samples: 3 }));
-    expect(tf.tidy(() => elbo({ x: X, logJoint, proposal: q2, rng: rng(47), samples: 3 }).shape)).to.deep.equal([2]);
-    expect(() => elbo({ x: X, logJoint: () => tf.zeros([3]), proposal: q2, rng: rng(0) })).to.throw('logJoint returned shape [3], expected [1,2]');
-    expect(() => iwae({ x: X, logJoint, proposal: q2, rng: rng(0), samples: 0 })).to.throw('samples must be a positive integer');
+    expectNoLeak(() => iwae(rng(47), { x: X, logJoint, proposal: q2, samples: 3 }));
+    expect(tf.tidy(() => elbo(rng(47), { x: X, logJoint, proposal: q2, samples: 3 }).shape)).to.deep.equal([2]);
+    expect(() => elbo(rng(0), { x: X, logJoint: () => tf.zeros([3]), proposal: q2 })).to.throw('logJoint returned shape [3], expected [1,2]');
+    expect(() => iwae(rng(0), { x: X, logJoint, proposal: q2, samples: 0 })).to.throw('samples must be a positive integer');
     X.dispose();
   });
 });

@@ -33,7 +33,7 @@ describe('inference: CAVI, SVI and the best Gaussian', () => {
 
   it('D22: SVI with Robbins–Monro steps converges to the exact posterior', () => {
     const exact = exactPosterior(model);
-    const finals = Array.from({ length: 20 }, (_, s) => sviGaussianMean(model, { rng: rng(100 + s), batchSize: 10, steps: 3000 }).q);
+    const finals = Array.from({ length: 20 }, (_, s) => sviGaussianMean(rng(100 + s), model, { batchSize: 10, steps: 3000 }).q);
     finals.forEach((q) => expect(q.variance).to.be.closeTo(exact.variance, 1e-12));
     expect(checkMonteCarlo('mean of final m over 20 seeds', estimateMean(finals.map((q) => q.mean)), exact.mean, { id: 'D22' }).pass).to.equal(true);
     expect(() => robbinsMonro(1, { kappa: 0.5 })).to.throw('kappa must be in (0.5, 1]');
@@ -48,7 +48,7 @@ describe('inference: CAVI, SVI and the best Gaussian', () => {
       return tf.mul(tf.sum(tf.mul(tf.matMul(d, tf.tensor2d(P)), d), -1), -0.5);
     });
     const before = tf.memory().numTensors;
-    const fit = fitBestGaussian({ logTarget, dim: 2, rng: rng(62), steps: 1500, samples: 32, learningRate: 0.05, fixedNoise: true });
+    const fit = fitBestGaussian(rng(62), { logTarget, dim: 2, steps: 1500, samples: 32, learningRate: 0.05, fixedNoise: true });
     expect(tf.memory().numTensors).to.equal(before);
     fit.mean.forEach((v, i) => expect(v).to.be.closeTo(m[i], 2e-3));
     fit.covariance.forEach((row, i) => row.forEach((v, j) => expect(v).to.be.closeTo(S[i][j], 2e-3)));

@@ -15,8 +15,8 @@ const f = (z: tf.Tensor) => tf.square(tf.sub(z, 2));
 
 function run(kind: 'score' | 'score+baseline' | 'reparam', seed: number, samples = 20000) {
   const params = [tf.scalar(m0), tf.scalar(logS0)];
-  const args = { params, family: normalFamily, f, rng: rng(seed), samples };
-  const out = kind === 'reparam' ? reparameterizationGradient(args) : scoreFunctionGradient({ ...args, baseline: kind === 'score' ? 'none' : 'mean' });
+  const args = { params, family: normalFamily, f, samples };
+  const out = kind === 'reparam' ? reparameterizationGradient(rng(seed), args) : scoreFunctionGradient(rng(seed), { ...args, baseline: kind === 'score' ? 'none' : 'mean' });
   tf.dispose(params);
   return out;
 }
@@ -54,7 +54,7 @@ describe('inference/gradient-estimators', () => {
         integrate1d((u) => Math.cos(mu + sigma * u) * sigma * u * density(u), -Infinity, Infinity, { panels: 512 }),
       ];
       const params = [tf.scalar(mu), tf.scalar(Math.log(sigma))];
-      const est = reparameterizationGradient({ params, family: ([l, ls]) => make(l, tf.exp(ls)), f: (z) => tf.sin(z), rng: rng(54), samples: 20000 });
+      const est = reparameterizationGradient(rng(54), { params, family: ([l, ls]) => make(l, tf.exp(ls)), f: (z) => tf.sin(z), samples: 20000 });
       tf.dispose(params);
       exact.forEach((g, i) => expect(checkMonteCarlo(`${name} ∂${i}`, { value: est.gradient[i][0], se: est.se[i][0] }, g, { id: 'D24' }).pass, `${name} ∂${i}: ${est.gradient[i][0]} vs ${g}`).to.equal(true));
     });
@@ -63,16 +63,16 @@ describe('inference/gradient-estimators', () => {
   it('D25: Gumbel-max frequencies match π within SE; Gumbel-softmax on the same noise has the same argmax and tends to one-hot as τ → 0', () => {
     const probs = [0.2, 0.5, 0.3];
     const logits = tf.log(tf.tensor1d(probs));
-    const idx = values(gumbelMax(logits, rng(55), 20000));
+    const idx = values(gumbelMax(rng(55), logits, { samples: 20000 }));
     probs.forEach((p, k) => expect(checkMonteCarlo(`P(${k})`, idx.map((v) => (v === k ? 1 : 0)), p, { id: 'D25' }).pass).to.equal(true));
-    const hard = values(gumbelMax(logits, rng(56), 500));
-    const soft = tf.tidy(() => values(tf.argMax(gumbelSoftmax(logits, 0.5, rng(56), 500), -1)));
+    const hard = values(gumbelMax(rng(56), logits, { samples: 500 }));
+    const soft = tf.tidy(() => values(tf.argMax(gumbelSoftmax(rng(56), logits, { temperature: 0.5, samples: 500 }), -1)));
     expect(soft).to.deep.equal(hard);
-    const maxMass = (tau: number) => tf.tidy(() => values(tf.mean(tf.max(gumbelSoftmax(logits, tau, rng(57), 2000), -1)))[0]);
+    const maxMass = (tau: number) => tf.tidy(() => values(tf.mean(tf.max(gumbelSoftmax(rng(57), logits, { temperature: tau, samples: 2000 }), -1)))[0]);
     expect(maxMass(0.01)).to.be.greaterThan(0.99);
     expect(maxMass(0.01)).to.be.greaterThan(maxMass(1));
     expect(maxMass(1)).to.be.greaterThan(maxMass(10));
-    expect(() => gumbelSoftmax(logits, 0, rng(0), 1)).to.throw('temperature must be positive');
+    expect(() => gumbelSoftmax(rng(0), logits, { temperature: 0, samples: 1 })).to.throw('temperature must be positive');
     logits.dispose();
   });
 

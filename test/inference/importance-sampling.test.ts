@@ -22,20 +22,20 @@ class SquaredNormal implements Distribution {
 
 describe('inference/importance-sampling', () => {
   it('D10: E_p[x²] = 1 under two proposals, within 4 SE; q ∝ p|f| has zero variance', () => {
-    const wide = importanceSampling({ logTarget: logStdNormal, f: square, proposal: new Normal(0, 2), rng: rng(30), n: 20000 });
-    expect(checkMonteCarlo('q = N(0, 2²)', { value: wide.estimate, se: wide.se }, 1, { id: 'D10' }).pass).to.equal(true);
-    const same = importanceSampling({ logTarget: logStdNormal, f: square, proposal: new Normal(0, 1), rng: rng(31), n: 20000 });
-    expect(checkMonteCarlo('q = p', { value: same.estimate, se: same.se }, 1, { id: 'D10' }).pass).to.equal(true);
-    const optimal = importanceSampling({ logTarget: logStdNormal, f: square, proposal: new SquaredNormal(), rng: rng(32), n: 2000 });
-    expect(optimal.estimate).to.be.closeTo(1, 1e-5);
+    const wide = importanceSampling(rng(30), { logTarget: logStdNormal, f: square, proposal: new Normal(0, 2), samples: 20000 });
+    expect(checkMonteCarlo('q = N(0, 2²)', wide, 1, { id: 'D10' }).pass).to.equal(true);
+    const same = importanceSampling(rng(31), { logTarget: logStdNormal, f: square, proposal: new Normal(0, 1), samples: 20000 });
+    expect(checkMonteCarlo('q = p', same, 1, { id: 'D10' }).pass).to.equal(true);
+    const optimal = importanceSampling(rng(32), { logTarget: logStdNormal, f: square, proposal: new SquaredNormal(), samples: 2000 });
+    expect(optimal.value).to.be.closeTo(1, 1e-5);
     expect(optimal.se).to.be.lessThan(1e-5);
     expect(optimal.se).to.be.lessThan(same.se / 100);
   });
 
   it('self-normalized importance sampling needs the target only up to a constant', () => {
     const unnormalized = (z: tf.Tensor) => tf.mul(tf.square(z), -0.5);
-    const r = importanceSampling({ logTarget: unnormalized, f: square, proposal: new Normal(0.5, 1.5), rng: rng(33), n: 20000, selfNormalized: true });
-    expect(checkMonteCarlo('self-normalized', { value: r.estimate, se: r.se }, 1).pass).to.equal(true);
+    const r = importanceSampling(rng(33), { logTarget: unnormalized, f: square, proposal: new Normal(0.5, 1.5), samples: 20000, selfNormalized: true });
+    expect(checkMonteCarlo('self-normalized', r, 1).pass).to.equal(true);
   });
 
   it('weight diagnostics: ESS between 1 and n, one dominant weight is flagged, all −∞ is an error', () => {
@@ -45,6 +45,6 @@ describe('inference/importance-sampling', () => {
     expect(skewed.ess).to.be.closeTo(1, 1e-12);
     expect(skewed.maxWeight).to.be.closeTo(1, 1e-12);
     expect(() => weightDiagnostics([-Infinity, -Infinity])).to.throw('the proposal misses the target');
-    expect(() => importanceSampling({ logTarget: logStdNormal, f: square, proposal: new Normal(0, 1), rng: rng(0), n: 1 })).to.throw('n must be an integer ≥ 2');
+    expect(() => importanceSampling(rng(0), { logTarget: logStdNormal, f: square, proposal: new Normal(0, 1), samples: 1 })).to.throw('importanceSampling: samples must be an integer ≥ 2');
   });
 });

@@ -21,10 +21,11 @@ describe('inference: NaN and infinite log-weights', () => {
   it('logMarginalIS and importanceSampling name themselves when the target returns NaN or +∞', () => {
     const nanTarget = (z: tf.Tensor) => tf.fill([z.shape[0]], NaN);
     const infTarget = (z: tf.Tensor) => tf.fill([z.shape[0]], Infinity);
+    const x1 = tf.zeros([1]);
     const before = tf.memory().numTensors;
-    expect(() => logMarginalIS(nanTarget, new Normal(0, 1), rng(1), 10)).to.throw('logMarginalIS: logWeights (log target − proposal.logProb) must not contain NaN');
-    expect(() => logMarginalIS(infTarget, new Normal(0, 1), rng(1), 10)).to.throw('logMarginalIS: logWeights (log target − proposal.logProb) must not contain +∞');
-    expect(() => importanceSampling({ logTarget: nanTarget, f: (z) => z, proposal: new Normal(0, 1), rng: rng(1), n: 10 }))
+    expect(() => logMarginalIS(rng(1), { x: x1, logJoint: (_x, z) => tf.fill([z.shape[0], 1], NaN), proposal: new Normal(0, 1), samples: 10 })).to.throw('logMarginalIS: logWeights (log target − proposal.logProb) must not contain NaN');
+    expect(() => logMarginalIS(rng(1), { x: x1, logJoint: (_x, z) => tf.fill([z.shape[0], 1], Infinity), proposal: new Normal(0, 1), samples: 10 })).to.throw('logMarginalIS: logWeights (log target − proposal.logProb) must not contain +∞');
+    expect(() => importanceSampling(rng(1), { logTarget: nanTarget, f: (z) => z, proposal: new Normal(0, 1), samples: 10 }))
       .to.throw('importanceSampling: logWeights (log target − proposal.logProb) must not contain NaN');
     // the two Normals' parameters are the only tensors left
     expect(tf.memory().numTensors - before).to.equal(6);

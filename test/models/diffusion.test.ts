@@ -55,13 +55,13 @@ describe('models/diffusion', () => {
     const x0 = tf.tensor2d([[0.4], [1.7]]);
     const g = rng(2);
     const reps = 3000;
-    const diff = Array.from({ length: reps }, () => diffusionElbo(x0, den, S, g).elbo);
+    const diff = Array.from({ length: reps }, () => diffusionElbo(g, x0, den, S).elbo);
     const ab = S.alphaBars[1], b1 = S.betas[1];
     const logJoint = (x: tf.Tensor, z: tf.Tensor) => tf.tidy(() => {
       const zhat = tf.tensor(Float32Array.from(z.dataSync(), (v) => mixturePosteriorMean(gaussian, ab, v)), z.shape);
       return tf.squeeze(tf.add(tf.sub(tf.div(tf.square(tf.sub(x, zhat)), -2 * b1), 0.5 * Math.log(2 * Math.PI * b1)), tf.sub(tf.mul(tf.square(z), -0.5), 0.5 * Math.log(2 * Math.PI))), [2]);
     });
-    const vae = Array.from({ length: reps }, () => tf.tidy(() => values(elbo({ x: x0, logJoint, proposal: new Normal(tf.mul(x0, Math.sqrt(ab)), Math.sqrt(1 - ab), { eventDims: 1 }), rng: g }))));
+    const vae = Array.from({ length: reps }, () => tf.tidy(() => values(elbo(g, { x: x0, logJoint, proposal: new Normal(tf.mul(x0, Math.sqrt(ab)), Math.sqrt(1 - ab), { eventDims: 1 }) }))));
     [0, 1].forEach((i) => expect(checkMonteCarlo(`x0[${i}]`, diff.map((e) => e[i]), vae.map((e) => e[i]), { id: 'D42' }).pass).to.equal(true));
     x0.dispose();
   });
@@ -76,7 +76,7 @@ describe('models/diffusion', () => {
       const S = DiffusionSchedule.logSnrLinear(T);
       const reps = 20;
       const sums = new Float64Array(x0v.length);
-      for (let r = 0; r < reps; r++) diffusionElbo(x0, optimalDenoiser(gaussian, S), S, g).elbo.forEach((e, i) => { sums[i] += e / reps; });
+      for (let r = 0; r < reps; r++) diffusionElbo(g, x0, optimalDenoiser(gaussian, S), S).elbo.forEach((e, i) => { sums[i] += e / reps; });
       return estimateMean(logp.map((l, i) => l - sums[i]));
     };
     const g2 = gap(2), g10 = gap(10), g50 = gap(50);
@@ -102,7 +102,7 @@ describe('models/diffusion', () => {
     });
     const model = new TimeMLP(2, S, { hidden: 16, seed: 5 });
     const x = tf.tensor2d([[0.1, 0.2], [1, -1]]);
-    for (const kind of ['simple', 'x0', 'weighted'] as const) expect(Number.isFinite(tf.tidy(() => values(denoisingLoss(model, x, rng(6), kind))[0]))).to.equal(true);
+    for (const kind of ['simple', 'x0', 'weighted'] as const) expect(Number.isFinite(tf.tidy(() => values(denoisingLoss(rng(6), model, x, kind))[0]))).to.equal(true);
     x.dispose(); model.dispose();
   });
 
@@ -112,7 +112,7 @@ describe('models/diffusion', () => {
     for (const kind of ['simple', 'x0', 'weighted'] as const) {
       const a = new TimeMLP(2, S, { hidden: 16, seed: 3 }), b = new TimeMLP(2, S, { hidden: 16, seed: 3 });
       const prepared = trainDenoiser(a, data, { steps: 6, seed: 4, batchSize: 16, loss: kind, progress: false });
-      const inside = fitPoints('test', 'test', data, b.variables, (x, r) => denoisingLoss(b, x, r, kind), { steps: 6, seed: 4, batchSize: 16, progress: false, defaultLearningRate: 2e-3 });
+      const inside = fitPoints('test', 'test', data, b.variables, (x, r) => denoisingLoss(r, b, x, kind), { steps: 6, seed: 4, batchSize: 16, progress: false, defaultLearningRate: 2e-3 });
       prepared.forEach((v, i) => expect(v, `${kind} step ${i}`).to.be.closeTo(inside[i], 1e-5 * (1 + Math.abs(v))));
       expect(prepared[5]).to.not.equal(prepared[0]);
       a.dispose(); b.dispose();
@@ -151,14 +151,14 @@ describe('models/diffusion', () => {
 
   it('a time-conditioned MLP trained on two moons samples closer (MMD) to held-out points than a fitted Gaussian; no leaks', function () {
     this.timeout(120_000);
-    const train = twoMoons(2000, rng(8), 0.05), held = twoMoons(500, rng(9), 0.05);
+    const train = twoMoons(rng(8), 2000, { noise: 0.05 }), held = twoMoons(rng(9), 500, { noise: 0.05 });
     const S = DiffusionSchedule.cosine(40);
     const model = new TimeMLP(2, S, { hidden: 128, seed: 10 });
     const before = tf.memory().numTensors;
     const losses = trainDenoiser(model, train, { steps: 1500, seed: 11, learningRate: 2e-3, progress: false });
     expect(tf.memory().numTensors).to.equal(before);
     expect(estimateMean(losses.slice(-100)).value).to.be.lessThan(estimateMean(losses.slice(0, 100)).value);
-    const samples = ancestralSample(model.denoiser, S, 2, 500, rng(12));
+    const samples = ancestralSample(rng(12), model.denoiser, S, { samples: 500, dim: 2 });
     const { mean, cov } = meanAndCovariance(train);
     const gauss = new MultivariateNormal({ loc: mean, covariance: cov.to2DArray() });
     const score = (s: tf.Tensor) => tf.tidy(() => values(mmdUnbiased(s as tf.Tensor2D, tf.tensor2d(held), { kernel: 'rbf', scale: 0.2 }))[0]);

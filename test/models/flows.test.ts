@@ -92,7 +92,7 @@ describe('models/flows', () => {
 
   it('RealNVP trained on two moons: its samples are closer (MMD) to held-out points than a fitted Gaussian’s', function () {
     this.timeout(120_000);
-    const train = twoMoons(2000, rng(6), 0.05), held = twoMoons(500, rng(7), 0.05);
+    const train = twoMoons(rng(6), 2000, { noise: 0.05 }), held = twoMoons(rng(7), 500, { noise: 0.05 });
     const g = rng(8);
     const flow = new FlowDistribution(2, [0, 1, 2, 3].flatMap((k) => [new AffineCoupling(k % 2 ? [0, 1] : [1, 0], g, 64)]));
     const before = tf.memory().numTensors;

@@ -82,7 +82,7 @@ describe('models/ppca', () => {
     });
 
     it('EM converges to the same log-likelihood and never decreases', () => {
-      const { model: em, logLikelihoods } = PPCA.fitEM(X, 2, { rng: rng(24), iterations: 2000, tolerance: 1e-13 });
+      const { model: em, logLikelihoods } = PPCA.fitEM(rng(24), X, 2, { iterations: 2000, tolerance: 1e-13 });
       for (let i = 1; i < logLikelihoods.length; i++) expect(logLikelihoods[i]).to.be.at.least(logLikelihoods[i - 1] - 1e-9);
       expect(checkClose('EM = closed form', em.logLikelihood(X), fit.logLikelihood(X), { id: 'D08', rtol: 1e-6 }).pass).to.equal(true);
       expect(em.sigma2).to.be.closeTo(fit.sigma2, 1e-4);
@@ -94,15 +94,14 @@ describe('models/ppca', () => {
     // a point in the tail of p(x): there the prior rarely proposes a z that explains it
     const xFar = [3.5, -3, 2.5, 4];
     const xt = tf.tensor2d([xFar]);
-    const logJointZ = (z: tf.Tensor) => tf.tidy(() => tf.squeeze(lj(xt, tf.expandDims(z, 1)), [1]));
     const exact = model.logMarginal(xFar);
     const prior = new Normal([0, 0], [1, 1], { eventDims: 1 });
     const post = model.posterior(xFar);
     const wide = new Normal(post.mean, post.covariance.map((r, i) => 1.5 * Math.sqrt(r[i])), { eventDims: 1 });
-    const a = logMarginalIS(logJointZ, prior, rng(25), 20000);
-    const b = logMarginalIS(logJointZ, wide, rng(26), 20000);
-    expect(checkMonteCarlo('prior proposal', { value: a.logEstimate, se: a.se }, exact, { id: 'D11' }).pass).to.equal(true);
-    expect(checkMonteCarlo('posterior-like proposal', { value: b.logEstimate, se: b.se }, exact, { id: 'D11' }).pass).to.equal(true);
+    const a = logMarginalIS(rng(25), { x: xt, logJoint: lj, proposal: prior, samples: 20000 });
+    const b = logMarginalIS(rng(26), { x: xt, logJoint: lj, proposal: wide, samples: 20000 });
+    expect(checkMonteCarlo('prior proposal', a, exact, { id: 'D11' }).pass).to.equal(true);
+    expect(checkMonteCarlo('posterior-like proposal', b, exact, { id: 'D11' }).pass).to.equal(true);
     expect((a.se / b.se) ** 2, "variance ratio").to.be.greaterThan(100);
     expect(a.ess).to.be.lessThan(b.ess);
     xt.dispose();
@@ -111,7 +110,7 @@ describe('models/ppca', () => {
   it('D13: with the exact posterior as proposal every log-weight equals log p(x)', () => {
     const lj = model.logJoint();
     const xt = tf.tensor2d([x]);
-    const r = logMarginalIS((z) => tf.tidy(() => tf.squeeze(lj(xt, tf.expandDims(z, 1)), [1])), model.posteriorDistribution(x), rng(27), 1000);
+    const r = logMarginalIS(rng(27), { x: xt, logJoint: lj, proposal: model.posteriorDistribution(x), samples: 1000 });
     const exact = model.logMarginal(x);
     for (const lw of r.logWeights) expect(lw).to.be.closeTo(exact, 2e-4);
     expect(r.ess).to.be.closeTo(1000, 1);

@@ -19,7 +19,7 @@ describe('native kernels together', function () {
         const model = new VAE({ inputDim: 60, latentDim: 4, hiddenDim: 20, seed: 3 });
         const x = tf.tidy(() => tf.cast(tf.less(rng(2).uniform([8, 60]), 0.3), 'float32'));
         const run = () => tf.tidy(() => {
-          const { value, grads } = tf.variableGrads(() => model.loss(x, { type: 'elbo' }, rng(5)), model.variables);
+          const { value, grads } = tf.variableGrads(() => model.loss(rng(5), x, { type: 'elbo' }), model.variables);
           return { loss: values(value)[0], grads: model.variables.map((v) => values(grads[v.name])) };
         });
         const native = run();

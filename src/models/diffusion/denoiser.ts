@@ -107,7 +107,7 @@ export type DenoisingLoss = 'simple' | 'x0' | 'weighted';
 /** A minibatch's data side: a t per point, uniform on 1…T (2…T for 'weighted'), the noise, x_t and the network's input. */
 type DenoisingBatch = { x0: tf.Tensor2D; eps: tf.Tensor2D; xt: tf.Tensor2D; input: tf.Tensor2D; sa: tf.Tensor2D; sb: tf.Tensor2D; w: tf.Tensor1D };
 
-function denoisingBatch(model: TimeMLP, x0: tf.Tensor2D, rng: Rng, kind: DenoisingLoss): DenoisingBatch {
+function denoisingBatch(rng: Rng, model: TimeMLP, x0: tf.Tensor2D, kind: DenoisingLoss): DenoisingBatch {
   const S = model.schedule, B = x0.shape[0];
   const lo = kind === 'weighted' ? 2 : 1;
   if (S.T < lo) throw new Error(`denoisingLoss: '${kind}' needs T ≥ ${lo}`);
@@ -137,8 +137,8 @@ function batchLoss(model: TimeMLP, b: DenoisingBatch, kind: DenoisingLoss): tf.S
  * One minibatch loss, a t per point uniform on 1…T (2…T for 'weighted'):
  *   'simple' ‖ε̂ − ε‖², 'x0' ‖x̂_0 − x_0‖², 'weighted' (T − 1)·δ_t²/(2σ_t²) ‖x̂_0 − x_0‖², averaged over the batch.
  */
-export function denoisingLoss(model: TimeMLP, x0: tf.Tensor2D, rng: Rng, kind: DenoisingLoss = 'simple'): tf.Scalar {
-  const batch = denoisingBatch(model, x0, rng, kind);
+export function denoisingLoss(rng: Rng, model: TimeMLP, x0: tf.Tensor2D, kind: DenoisingLoss = 'simple'): tf.Scalar {
+  const batch = denoisingBatch(rng, model, x0, kind);
   try {
     return batchLoss(model, batch, kind);
   } finally {
@@ -152,13 +152,14 @@ export function trainDenoiser(model: TimeMLP, data: number[][], options: FitPoin
   const kind = options.loss ?? 'simple';
   // the noising and the time embedding are prepared outside the gradient tape (see PreparedLoss)
   return fitPoints('trainDenoiser', 'training the denoiser', data, model.variables, {
-    prepare: (x, rng) => denoisingBatch(model, x, rng, kind),
+    prepare: (x, rng) => denoisingBatch(rng, model, x, kind),
     loss: (b) => batchLoss(model, b, kind),
   }, { ...options, defaultLearningRate: 2e-3 });
 }
 
 /** n samples by ancestral sampling through p_θ(x_{t−1} | x_t): [n, d]. */
-export function ancestralSample(denoise: Denoiser, schedule: DiffusionSchedule, dim: number, n: number, rng: Rng): tf.Tensor2D {
+export function ancestralSample(rng: Rng, denoise: Denoiser, schedule: DiffusionSchedule, options: { samples: number; dim: number }): tf.Tensor2D {
+  const n = options?.samples, dim = options?.dim;
   let x = rng.normal([n, dim]) as tf.Tensor2D;
   for (let t = schedule.T; t >= 1; t--) {
     const { gamma, delta, sigma2 } = schedule.posterior(t);

@@ -22,14 +22,38 @@ export interface DiffusionElboTerms {
   elbo: Float64Array;
 }
 
-export function diffusionElbo(x0: tf.Tensor2D, denoise: Denoiser, schedule: DiffusionSchedule, rng: Rng): DiffusionElboTerms {
+/**
+ * The diffusion ELBO per data point, term by term (D41, see docs/derivations.md#d41):
+ *
+ *     ELBO(x_0) = E_q[log p(x_0|x_1)] − KL(q(x_T|x_0) ‖ N(0, I)) − Σ_{t=2}^T E_q[KL(q(x_{t−1}|x_t, x_0) ‖ p_θ(x_{t−1}|x_t))]
+ *
+ * with p_θ(x_{t−1}|x_t) = N(γ_t x_t + δ_t x̂_θ(x_t, t), σ_t² I), so that each consistency KL is
+ * δ_t²/(2σ_t²) ‖x̂_θ(x_t, t) − x_0‖², and the decoder p(x_0|x_1) = N(x̂_θ(x_1, 1), β_1 I). Each
+ * expectation uses one draw x_t ~ q(x_t|x_0) per point (unbiased); the prior KL is exact. With T = 1 it
+ * is the VAE's ELBO (D42). It is a bound on log p(x_0), in nats: the loss to minimize is its negative.
+ *
+ * Shapes: x0 [B, d]; every term is per point, [B] (`consistency` is [T − 1][B]).
+ *
+ * @param rng  the generator of the x_t draws
+ * @param x0  the data points [B, d]
+ * @param denoise  x̂_θ(x_t [B, d], t) → [B, d], e.g. `model.denoiser` of a `TimeMLP`, or the exact one from `ll.optimalDenoiser(…)`
+ * @param schedule  the β_t schedule
+ * @example
+ * ```ts
+ * const schedule = ll.DiffusionSchedule.linear(50);
+ * const model = new ll.TimeMLP(2, schedule);
+ * const terms = ll.diffusionElbo(ll.rng(0), x0, model.denoiser, schedule);
+ * terms.elbo;   // [B]: reconstruction − priorKL − Σ_t consistency
+ * ```
+ */
+export function diffusionElbo(rng: Rng, x0: tf.Tensor2D, denoise: Denoiser, schedule: DiffusionSchedule): DiffusionElboTerms {
   if (x0.rank !== 2) throw new Error(`diffusionElbo: x0 must have shape [batch, d], got [${x0.shape}]`);
   const [B, d] = x0.shape;
   const T = schedule.T;
   const read = (t: tf.Tensor) => { const v = Float64Array.from(t.dataSync()); t.dispose(); return v; };
   const beta1 = schedule.betas[1];
   const reconstruction = read(tf.tidy(() => {
-    const { xt } = schedule.noised(x0, 1, rng);
+    const { xt } = schedule.noised(rng, x0, 1);
     const err = tf.sum(tf.square(tf.sub(x0, denoise(xt as tf.Tensor2D, 1))), 1);
     return tf.sub(tf.div(err, -2 * beta1), 0.5 * d * Math.log(2 * Math.PI * beta1));
   }));
@@ -40,7 +64,7 @@ export function diffusionElbo(x0: tf.Tensor2D, denoise: Denoiser, schedule: Diff
   for (let t = 2; t <= T; t++) {
     const w = schedule.klWeight(t);
     consistency.push(read(tf.tidy(() => {
-      const { xt } = schedule.noised(x0, t, rng);
+      const { xt } = schedule.noised(rng, x0, t);
       return tf.mul(tf.sum(tf.square(tf.sub(denoise(xt as tf.Tensor2D, t), x0)), 1), w);
     })));
   }

@@ -95,7 +95,7 @@ export class DiffusionSchedule {
   }
 
   /** x_t ~ q(x_t | x_0) with fresh noise; returns both. */
-  noised(x0: tf.Tensor, t: number, rng: Rng): { xt: tf.Tensor; eps: tf.Tensor } {
+  noised(rng: Rng, x0: tf.Tensor, t: number): { xt: tf.Tensor; eps: tf.Tensor } {
     const eps = rng.normal(x0.shape);
     return { xt: this.qSample(x0, t, eps), eps };
   }

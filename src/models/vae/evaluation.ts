@@ -51,7 +51,7 @@ export interface LogLikelihoodEstimate extends Estimate {
  * then the mean over points with its standard error across points. Samples are processed in chunks
  * so K = 5000 fits in memory. x is [N, D], or [D] for a single point (whose se is +∞: one point has no spread).
  */
-export function importanceSampledLogLikelihood(model: VAE, x: tf.Tensor, options: { rng: Rng; samples?: number; batchSize?: number; chunk?: number; condition?: tf.Tensor }): LogLikelihoodEstimate {
+export function importanceSampledLogLikelihood(rng: Rng, model: VAE, x: tf.Tensor, options: { samples?: number; batchSize?: number; chunk?: number; condition?: tf.Tensor } = {}): LogLikelihoodEstimate {
   const fn = 'importanceSampledLogLikelihood';
   const K = positiveInteger(options.samples ?? 100, fn, 'samples');
   const batch = positiveInteger(options.batchSize ?? 100, fn, 'batchSize');
@@ -68,7 +68,7 @@ export function importanceSampledLogLikelihood(model: VAE, x: tf.Tensor, options
         const q = model.posterior(xb, cb);
         const parts: tf.Tensor[] = [];
         for (let k = 0; k < K; k += chunk) {
-          const z = q.sample(options.rng, Math.min(chunk, K - k));
+          const z = q.sample(rng, Math.min(chunk, K - k));
           parts.push(tf.sub(model.logJoint(xb, z, cb), q.logProb(z)));
         }
         return tf.sub(logSumExp(tf.concat(parts, 0), 0), Math.log(K));
@@ -83,7 +83,7 @@ export function importanceSampledLogLikelihood(model: VAE, x: tf.Tensor, options
 }
 
 /** The average over data of the analytic KL(q(z_j | x) ‖ N(0, 1)) per latent dimension j: [M]. */
-export function klPerDimension(model: VAE, x: tf.Tensor2D, condition?: tf.Tensor2D): Float64Array {
+export function klPerDimension(model: VAE, x: tf.Tensor, condition?: tf.Tensor): Float64Array {
   const rows = asRows(model, x, condition, 'klPerDimension');
   const kl = tf.tidy(() => {
     const { mean, logStd } = model.encode(rows.x, rows.condition);
@@ -97,7 +97,7 @@ export function klPerDimension(model: VAE, x: tf.Tensor2D, condition?: tf.Tensor
 }
 
 /** Active units: Cov_x(E_q[z_j | x]) per dimension, and how many exceed the threshold (0.01). */
-export function activeUnits(model: VAE, x: tf.Tensor2D, options: { threshold?: number; condition?: tf.Tensor2D } = {}): { count: number; variances: Float64Array; active: boolean[] } {
+export function activeUnits(model: VAE, x: tf.Tensor, options: { threshold?: number; condition?: tf.Tensor } = {}): { count: number; variances: Float64Array; active: boolean[] } {
   const threshold = options.threshold ?? 0.01;
   const rows = asRows(model, x, options.condition, 'activeUnits');
   const v = tf.tidy(() => tf.moments(model.encode(rows.x, rows.condition).mean, 0).variance);
@@ -112,7 +112,7 @@ export function activeUnits(model: VAE, x: tf.Tensor2D, options: { threshold?: n
  * The mean ELBO over a data set (analytic KL, one sample), with its standard error across points.
  * x is [N, D], or [D] for a single point (whose se is +∞: one point has no spread).
  */
-export function datasetElbo(model: VAE, x: tf.Tensor, options: { rng: Rng; batchSize?: number; condition?: tf.Tensor }): Estimate {
+export function datasetElbo(rng: Rng, model: VAE, x: tf.Tensor, options: { batchSize?: number; condition?: tf.Tensor } = {}): Estimate {
   const batch = positiveInteger(options.batchSize ?? 500, 'datasetElbo', 'batchSize');
   const rows = asRows(model, x, options.condition, 'datasetElbo');
   try {
@@ -120,7 +120,7 @@ export function datasetElbo(model: VAE, x: tf.Tensor, options: { rng: Rng; batch
     const values = new Float64Array(N);
     for (let s = 0; s < N; s += batch) {
       const size = Math.min(batch, N - s);
-      const e = tf.tidy(() => model.elbo(tf.slice(rows.x, [s, 0], [size, -1]), { rng: options.rng, condition: rows.condition ? tf.slice(rows.condition, [s, 0], [size, -1]) : undefined }));
+      const e = tf.tidy(() => model.elbo(rng, tf.slice(rows.x, [s, 0], [size, -1]), { condition: rows.condition ? tf.slice(rows.condition, [s, 0], [size, -1]) : undefined }));
       values.set(e.dataSync(), s);
       e.dispose();
     }

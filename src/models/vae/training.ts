@@ -157,12 +157,12 @@ export async function trainVAE(model: VAE, data: ImageDataset, options: TrainVAE
     for (let epoch = startEpoch + 1; epoch <= epochs; epoch++) {
       const t0 = Date.now();
       let lossSum = 0, count = 0;
-      for (const idx of minibatches(data.count, batchSize, rng)) {
+      for (const idx of minibatches(rng, data.count, batchSize)) {
         if (count >= steps) break;
         const pixels = data.batchPixels(idx);
-        const x = tf.tensor2d(binarize === 'dynamic' ? dynamicBinarizePixels(pixels, rng) : pixels, [idx.length, data.dim]);
+        const x = tf.tensor2d(binarize === 'dynamic' ? dynamicBinarizePixels(rng, pixels) : pixels, [idx.length, data.dim]);
         const c = conditional ? oneHotLabels(data.batchLabels(idx), model.config.conditionDim) : undefined;
-        const cost = optimizer.minimize(() => model.loss(x, objective, rng, c), true, model.variables)!;
+        const cost = optimizer.minimize(() => model.loss(rng, x, objective, c), true, model.variables)!;
         const loss = cost.dataSync()[0];
         tf.dispose([cost, x, ...(c ? [c] : [])]);
         if (!Number.isFinite(loss)) throw new Error(`trainVAE: the loss became ${loss} at epoch ${epoch}, step ${count + 1}; lower the learning rate`);
@@ -172,7 +172,7 @@ export async function trainVAE(model: VAE, data: ImageDataset, options: TrainVAE
       }
       const seconds = (Date.now() - t0) / 1000;
       const record: EpochRecord = { epoch, trainLoss: lossSum / count, seconds, msPerStep: (1000 * seconds) / count };
-      if (testX) record.testElbo = datasetElbo(model, testX, { rng, condition: testC });
+      if (testX) record.testElbo = datasetElbo(rng, model, testX, { condition: testC });
       history.push(record);
       options.onEpoch?.(record);
       if (options.checkpointDir) {

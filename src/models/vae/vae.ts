@@ -218,10 +218,10 @@ export class VAE {
    * vae.elbo(ll.rng(0), x, { kl: 'monte-carlo' });      // same mean, larger variance (D30)
    * ```
    */
-  elbo(x: tf.Tensor, options: { rng: Rng; samples?: number; kl?: 'analytic' | 'monte-carlo'; beta?: number; condition?: tf.Tensor }): tf.Tensor {
+  elbo(rng: Rng, x: tf.Tensor, options: { samples?: number; kl?: 'analytic' | 'monte-carlo'; beta?: number; condition?: tf.Tensor } = {}): tf.Tensor {
     this.checkX(x, 'elbo');
     this.checkFinite(x, 'elbo');
-    return this.elboOf(x, options);
+    return this.elboOf(rng, x, options);
   }
 
   /** x must be finite: a NaN pixel would make the bound NaN. Reads x (a sync), so training (loss) skips it. */
@@ -229,7 +229,7 @@ export class VAE {
     x.dataSync().forEach((v, i) => { if (!Number.isFinite(v)) throw new Error(`VAE.${what}: x must be finite, got ${v} at flat index ${i}`); });
   }
 
-  private elboOf(x: tf.Tensor, options: { rng: Rng; samples?: number; kl?: 'analytic' | 'monte-carlo'; beta?: number; condition?: tf.Tensor }): tf.Tensor {
+  private elboOf(rng: Rng, x: tf.Tensor, options: { samples?: number; kl?: 'analytic' | 'monte-carlo'; beta?: number; condition?: tf.Tensor }): tf.Tensor {
     this.checkX(x, 'elbo');
     const K = options.samples ?? 1, beta = options.beta ?? 1;
     if (!Number.isInteger(K) || K < 1) throw new Error(`VAE.elbo: samples must be a positive integer, got ${K}`);
@@ -238,11 +238,11 @@ export class VAE {
       if ((options.kl ?? 'analytic') === 'analytic' && K === 1) {
         // the common training case: sample and KL in one fused node
         const out = this.encoderOutput(x, options.condition);
-        const { z, kl: klTerm } = reparameterizeWithKL(out, options.rng.normal([out.shape[0], this.config.latentDim]) as tf.Tensor2D);
+        const { z, kl: klTerm } = reparameterizeWithKL(out, rng.normal([out.shape[0], this.config.latentDim]) as tf.Tensor2D);
         return tf.sub(this.logLikelihood(x, z, options.condition), beta === 1 ? klTerm : tf.mul(klTerm, beta));
       }
       const q = this.posterior(x, options.condition);
-      const z = q.rsample(options.rng, K);
+      const z = q.rsample(rng, K);
       const rec = tf.mean(this.logLikelihood(x, z, options.condition), 0);
       const klTerm = (options.kl ?? 'analytic') === 'analytic'
         ? kl(q, this.prior())
@@ -251,32 +251,44 @@ export class VAE {
     });
   }
 
-  /** IWAE_K per data point [B]: log (1/K) Σ_k p(x, z_k)/q(z_k | x), z_k ~ q  (D26, D31 with K large). */
-  iwae(x: tf.Tensor, options: { rng: Rng; samples: number; condition?: tf.Tensor }): tf.Tensor {
+  /**
+   * The importance-weighted bound per data point (D26, see docs/derivations.md#d26):
+   *
+   *     IWAE_K(x) = log (1/K) Σ_k p(x, z_k)/q(z_k|x),  z_1…z_K ~ q(z|x),
+   *
+   * with ELBO = IWAE_1 ≤ IWAE_K ≤ IWAE_{K+1} ≤ log p(x); with K in the thousands it estimates log p(x) (D31).
+   * Shapes: x [B, D] → [B].
+   *
+   * @example
+   * ```ts
+   * vae.iwae(ll.rng(0), x, { samples: 50 });   // [B], above vae.elbo(ll.rng(0), x) on average
+   * ```
+   */
+  iwae(rng: Rng, x: tf.Tensor, options: { samples: number; condition?: tf.Tensor }): tf.Tensor {
     this.checkX(x, 'iwae');
     this.checkFinite(x, 'iwae');
-    return this.iwaeOf(x, options);
+    return this.iwaeOf(rng, x, options);
   }
 
-  private iwaeOf(x: tf.Tensor, options: { rng: Rng; samples: number; condition?: tf.Tensor }): tf.Tensor {
+  private iwaeOf(rng: Rng, x: tf.Tensor, options: { samples: number; condition?: tf.Tensor }): tf.Tensor {
     this.checkX(x, 'iwae');
     if (!Number.isInteger(options.samples) || options.samples < 1) throw new Error(`VAE.iwae: samples must be a positive integer, got ${options.samples}`);
     return tf.tidy(() => {
       const q = this.posterior(x, options.condition);
-      const z = q.rsample(options.rng, options.samples);
+      const z = q.rsample(rng, options.samples);
       return logMeanExp(tf.sub(this.logJoint(x, z, options.condition), q.logProb(z)), 0);
     });
   }
 
   /** The training loss (a scalar to minimize) of an objective, averaged over the batch. */
-  loss(x: tf.Tensor, objective: VAEObjective, rng: Rng, condition?: tf.Tensor): tf.Scalar {
+  loss(rng: Rng, x: tf.Tensor, objective: VAEObjective, condition?: tf.Tensor): tf.Scalar {
     if (objective?.type === 'iwae') positiveInteger(objective.samples, 'VAE.loss', 'samples');
     return tf.tidy(() => {
       switch (objective?.type) {
         case 'elbo':
-          return tf.neg(tf.mean(this.elboOf(x, { rng, kl: objective.kl, beta: objective.beta, condition }))) as tf.Scalar;
+          return tf.neg(tf.mean(this.elboOf(rng, x, { kl: objective.kl, beta: objective.beta, condition }))) as tf.Scalar;
         case 'iwae':
-          return tf.neg(tf.mean(this.iwaeOf(x, { rng, samples: objective.samples, condition }))) as tf.Scalar;
+          return tf.neg(tf.mean(this.iwaeOf(rng, x, { samples: objective.samples, condition }))) as tf.Scalar;
         case 'wae-mmd': {
           const q = this.posterior(x, condition);
           const z = q.rsample(rng);
@@ -292,10 +304,10 @@ export class VAE {
   }
 
   /** n images from the prior: pixel means E[x | z], z ~ N(0, I): [n, D]. */
-  sample(n: number, rng: Rng, condition?: tf.Tensor): tf.Tensor {
+  sample(rng: Rng, n: number, options: { condition?: tf.Tensor } = {}): tf.Tensor2D {
     if (!Number.isInteger(n) || n < 1) throw new Error(`VAE.sample: n must be a positive integer, got ${n}`);
     const z = rng.normal([n, this.config.latentDim]);
-    return tf.tidy(() => { const m = this.decodeMean(z, condition); z.dispose(); return m; });
+    return tf.tidy(() => { const m = this.decodeMean(z, options.condition); z.dispose(); return m as tf.Tensor2D; });
   }
 
   /** Reconstructions E[x | z = mean of q(z|x)]: [B, D]. */
@@ -303,6 +315,9 @@ export class VAE {
     return tf.tidy(() => this.decodeMean(this.encode(x, condition).mean, condition));
   }
 
+  /**
+   * Frees the model's weights (its tfjs variables); the model is unusable afterwards.
+   */
   dispose(): void {
     for (const { variable } of this.namedVariables) variable.dispose();
   }
@@ -315,9 +330,6 @@ export class VAE {
  * ```ts
  * ll.oneHotLabels([3, 0], 10);   // [[0,0,0,1,0,0,0,0,0,0], [1,0,0,0,0,0,0,0,0,0]]
  * ```
-  /**
-   * Frees the model's weights (its tfjs variables); the model is unusable afterwards.
-   */
  */
 export function oneHotLabels(labels: ArrayLike<number>, classes = 10): tf.Tensor2D {
   // tf.oneHot turns an out-of-range label into a row of zeros, silently
@@ -325,9 +337,6 @@ export function oneHotLabels(labels: ArrayLike<number>, classes = 10): tf.Tensor
   for (let i = 0; i < labels.length; i++) {
     const l = labels[i];
     if (!Number.isInteger(l) || l < 0 || l >= classes) throw new Error(`oneHotLabels: labels must be integers in [0, ${classes}), got ${l} at index ${i}`);
-  /**
-   * Frees the model's weights (its tfjs variables); the model is unusable afterwards.
-   */
   }
   return tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from(labels), 'int32'), classes).toFloat() as tf.Tensor2D);
 }

@@ -6,6 +6,7 @@ import { ImageFigure, imageGrid, latentTraversal } from '../../plot/image-figure
 import { scatterPlot } from '../../plot/scatter-plot';
 import { VegaLiteFigure } from '../../plot/vega-lite-figure';
 import { VAE } from './vae';
+import { tensorRank } from '../../validation/arguments';
 
 const shapeOf = (model: VAE): [number, number] => {
   const s = Math.round(Math.sqrt(model.config.inputDim));
@@ -13,7 +14,8 @@ const shapeOf = (model: VAE): [number, number] => {
 };
 
 /** Originals (odd rows) above their reconstructions (even rows). x: [n, D] in [0, 1]. */
-export function reconstructionGrid(model: VAE, x: tf.Tensor2D, options: { columns?: number; condition?: tf.Tensor2D } = {}): ImageFigure {
+export function reconstructionGrid(model: VAE, x: tf.Tensor, options: { columns?: number; condition?: tf.Tensor } = {}): ImageFigure {
+  tensorRank(x, [2], 'reconstructionGrid', 'x');
   const cols = options.columns ?? Math.min(10, x.shape[0]);
   const grid = tf.tidy(() => {
     const rec = model.reconstruct(x, options.condition);
@@ -32,8 +34,9 @@ export function reconstructionGrid(model: VAE, x: tf.Tensor2D, options: { column
 }
 
 /** n images E[x | z], z ~ N(0, I). */
-export function priorSampleGrid(model: VAE, n: number, rng: Rng, condition?: tf.Tensor2D): ImageFigure {
-  const s = model.sample(n, rng, condition);
+export function priorSampleGrid(rng: Rng, model: VAE, options: { samples: number; condition?: tf.Tensor }): ImageFigure {
+  const n = options?.samples;
+  const s = model.sample(rng, n, { condition: options.condition });
   try {
     return imageGrid(s, { imageShape: shapeOf(model), title: `${n} samples from the prior` });
   } finally {
@@ -62,7 +65,8 @@ export function traversalGrid(model: VAE, dims?: number[], steps = 9): ImageFigu
 }
 
 /** The posterior means of x, first two latent coordinates, coloured by label. */
-export function latentScatter(model: VAE, x: tf.Tensor2D, labels: ArrayLike<number>, dims: [number, number] = [0, 1]): VegaLiteFigure {
+export function latentScatter(model: VAE, x: tf.Tensor, labels: ArrayLike<number>, dims: [number, number] = [0, 1]): VegaLiteFigure {
+  tensorRank(x, [2], 'latentScatter', 'x');
   const m = tf.tidy(() => model.encode(x).mean);
   const v = m.arraySync() as number[][];
   m.dispose();

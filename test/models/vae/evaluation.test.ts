@@ -14,31 +14,31 @@ describe('models/vae/evaluation: counts and single points', () => {
 
   for (const bad of [0, -1, 1.5, NaN, Infinity]) {
     it(`batchSize ${bad} is an error naming the function and the argument (no endless loop)`, () => {
-      expect(() => importanceSampledLogLikelihood(model, x, { rng: rng(1), samples: 4, batchSize: bad }))
+      expect(() => importanceSampledLogLikelihood(rng(1), model, x, { samples: 4, batchSize: bad }))
         .to.throw(`importanceSampledLogLikelihood: batchSize must be a positive integer, got ${bad}`);
-      expect(() => datasetElbo(model, x, { rng: rng(1), batchSize: bad })).to.throw(`datasetElbo: batchSize must be a positive integer, got ${bad}`);
+      expect(() => datasetElbo(rng(1), model, x, { batchSize: bad })).to.throw(`datasetElbo: batchSize must be a positive integer, got ${bad}`);
     });
   }
 
   it('chunk 0 is an error too (the sample loop steps by chunk)', () => {
-    expect(() => importanceSampledLogLikelihood(model, x, { rng: rng(1), samples: 4, chunk: 0 }))
+    expect(() => importanceSampledLogLikelihood(rng(1), model, x, { samples: 4, chunk: 0 }))
       .to.throw('importanceSampledLogLikelihood: chunk must be a positive integer, got 0');
   });
 
   it('a single point, as one row or as a rank-1 tensor, gives the same value as within the data set, with se = +∞', () => {
     const before = tf.memory().numTensors;
-    const all = importanceSampledLogLikelihood(model, x, { rng: rng(5), samples: 8, batchSize: 1 });
+    const all = importanceSampledLogLikelihood(rng(5), model, x, { samples: 8, batchSize: 1 });
     const row = tf.slice(x, [0, 0], [1, -1]);
     const flat = tf.reshape(row, [-1]);
     for (const one of [row, flat]) {
-      const e = importanceSampledLogLikelihood(model, one, { rng: rng(5), samples: 8 });
+      const e = importanceSampledLogLikelihood(rng(5), model, one, { samples: 8 });
       expect(e.value).to.equal(all.perPoint[0]);
       expect(e.se).to.equal(Infinity);
       expect(e.n).to.equal(1);
     }
-    const elboAll = tf.tidy(() => model.elbo(row, { rng: rng(6) }).dataSync()[0]);
+    const elboAll = tf.tidy(() => model.elbo(rng(6), row).dataSync()[0]);
     for (const one of [row, flat]) {
-      const e = datasetElbo(model, one, { rng: rng(6) });
+      const e = datasetElbo(rng(6), model, one);
       expect(e.value).to.be.closeTo(elboAll, 1e-6);
       expect(e.se).to.equal(Infinity);
     }
@@ -49,8 +49,8 @@ describe('models/vae/evaluation: counts and single points', () => {
   it('x with no rows, or of rank 3, is an error naming the function and x', () => {
     const empty = tf.zeros([0, 6]);
     const cube = tf.zeros([1, 2, 6]);
-    expect(() => datasetElbo(model, empty, { rng: rng(1) })).to.throw('datasetElbo: x has no data points');
-    expect(() => importanceSampledLogLikelihood(model, cube, { rng: rng(1) })).to.throw('importanceSampledLogLikelihood: x must have rank 1 or 2, got shape [1,2,6]');
+    expect(() => datasetElbo(rng(1), model, empty)).to.throw('datasetElbo: x has no data points');
+    expect(() => importanceSampledLogLikelihood(rng(1), model, cube)).to.throw('importanceSampledLogLikelihood: x must have rank 1 or 2, got shape [1,2,6]');
     tf.dispose([empty, cube]);
   });
 });

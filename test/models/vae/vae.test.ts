@@ -36,15 +36,15 @@ describe('models/vae/vae', function () {
     expect(c.enc1.W.shape).to.deep.equal([794, 50]);
     expect(c.dec1.W.shape).to.deep.equal([12, 50]);
     expect(() => new VAE({ inputDim: 784, latentDim: 0 })).to.throw('latentDim must be a positive integer');
-    expect(() => m.elbo(tf.zeros([2, 10]), { rng: rng(0) })).to.throw('x must have shape [batch, 784]');
+    expect(() => m.elbo(rng(0), tf.zeros([2, 10]))).to.throw('x must have shape [batch, 784]');
     [m, g, c].forEach((v) => v.dispose());
   });
 
   it('D29: gradients of the loss match central differences (float32 tolerances)', () => {
     const m = new VAE({ inputDim: 6, latentDim: 2, hiddenDim: 5, seed: 3 });
     const x = tf.tensor2d([[1, 0, 1, 1, 0, 0], [0, 1, 0, 1, 1, 0]]);
-    const loss = () => tf.tidy(() => values(m.loss(x, { type: 'elbo' }, rng(7)))[0]);
-    const grads = tf.tidy(() => tf.variableGrads(() => m.loss(x, { type: 'elbo' }, rng(7)), m.variables).grads);
+    const loss = () => tf.tidy(() => values(m.loss(rng(7), x, { type: 'elbo' }))[0]);
+    const grads = tf.tidy(() => tf.variableGrads(() => m.loss(rng(7), x, { type: 'elbo' }), m.variables).grads);
     const g = rng(8);
     for (const v of [m.enc1.W, m.enc2.b, m.dec1.W, m.dec2.W]) {
       const analytic = values(grads[v.name]);
@@ -67,8 +67,8 @@ describe('models/vae/vae', function () {
     const m = new VAE({ inputDim: 784, latentDim: 8, seed: 4 });
     const x = tf.slice(testX, [0, 0], [1, -1]);
     const g = rng(9);
-    const analytic = Array.from({ length: 1500 }, () => tf.tidy(() => values(m.elbo(x, { rng: g, kl: 'analytic' }))[0]));
-    const mc = Array.from({ length: 1500 }, () => tf.tidy(() => values(m.elbo(x, { rng: g, kl: 'monte-carlo' }))[0]));
+    const analytic = Array.from({ length: 1500 }, () => tf.tidy(() => values(m.elbo(g, x, { kl: 'analytic' }))[0]));
+    const mc = Array.from({ length: 1500 }, () => tf.tidy(() => values(m.elbo(g, x, { kl: 'monte-carlo' }))[0]));
     expect(checkMonteCarlo('E[MC-KL ELBO] = E[analytic ELBO]', mc, analytic, { id: 'D30' }).pass).to.equal(true);
     const sd = (v: number[]) => estimateMean(v).se;
     expect(sd(mc)).to.be.greaterThan(sd(analytic));
@@ -81,14 +81,14 @@ describe('models/vae/vae', function () {
     const x = tf.slice(testX, [0, 0], [3, -1]);
     const c = oneHotLabels(test.labels.slice(0, 3));
     const [e1, e3, kl] = tf.tidy(() => {
-      const e1 = values(m.elbo(x, { rng: rng(1), beta: 1, condition: c }));
-      const e3 = values(m.elbo(x, { rng: rng(1), beta: 3, condition: c }));
+      const e1 = values(m.elbo(rng(1), x, { beta: 1, condition: c }));
+      const e3 = values(m.elbo(rng(1), x, { beta: 3, condition: c }));
       const { mean, logStd } = m.encode(x, c);
       const kl = values(tf.sum(tf.sub(tf.mul(tf.sub(tf.add(tf.square(mean), tf.exp(tf.mul(logStd, 2))), 1), 0.5), logStd), 1));
       return [e1, e3, kl];
     });
     e1.forEach((v, i) => expect(v - e3[i]).to.be.closeTo(2 * kl[i], 1e-3 * (1 + Math.abs(kl[i]))));
-    expect(() => m.elbo(x, { rng: rng(0) })).to.throw('needs a condition c of shape [batch, 10]');
+    expect(() => m.elbo(rng(0), x)).to.throw('needs a condition c of shape [batch, 10]');
     tf.dispose([x, c]);
     m.dispose();
   });
@@ -108,7 +108,7 @@ describe('models/vae/vae', function () {
 
     it('a short run (under 60 s) clearly improves the test ELBO, and no tensor leaks per step', async () => {
       trained = new VAE({ inputDim: 784, latentDim: 20, seed: 6 });
-      const e0 = datasetElbo(trained, testX, { rng: rng(11) });
+      const e0 = datasetElbo(rng(11), trained, testX);
       before = e0.value;
       const n0 = tf.memory().numTensors;
       await trainVAE(trained, train, { epochs: 1, seed: 12, maxStepsPerEpoch: 1, progress: false });
@@ -119,17 +119,17 @@ describe('models/vae/vae', function () {
       const t0 = Date.now();
       const { history } = await trainVAE(trained, train, { epochs: 3, seed: 14, maxStepsPerEpoch: 60, progress: false });
       expect(Date.now() - t0).to.be.lessThan(60_000);
-      const e1 = datasetElbo(trained, testX, { rng: rng(11) });
+      const e1 = datasetElbo(rng(11), trained, testX);
       expect(e1.value - e0.value).to.be.greaterThan(4 * Math.hypot(e0.se, e1.se));
       expect(history.map((h) => h.epoch)).to.deep.equal([1, 2, 3]);
     });
 
     it('D31: the importance-sampled log-likelihood rises with K and stays above the ELBO', () => {
       const x = tf.slice(testX, [0, 0], [100, -1]) as tf.Tensor2D;
-      const elboPer = tf.tidy(() => values(trained.elbo(x, { rng: rng(15), samples: 1 })));
-      const ll1 = importanceSampledLogLikelihood(trained, x, { rng: rng(16), samples: 1 });
-      const ll10 = importanceSampledLogLikelihood(trained, x, { rng: rng(17), samples: 10 });
-      const ll100 = importanceSampledLogLikelihood(trained, x, { rng: rng(18), samples: 100 });
+      const elboPer = tf.tidy(() => values(trained.elbo(rng(15), x, { samples: 1 })));
+      const ll1 = importanceSampledLogLikelihood(rng(16), trained, x, { samples: 1 });
+      const ll10 = importanceSampledLogLikelihood(rng(17), trained, x, { samples: 10 });
+      const ll100 = importanceSampledLogLikelihood(rng(18), trained, x, { samples: 100 });
       const paired = (a: ArrayLike<number>, b: ArrayLike<number>) => estimateMean(Array.from(a, (v, i) => v - b[i]));
       const d1 = paired(ll10.perPoint, ll1.perPoint), d2 = paired(ll100.perPoint, ll10.perPoint), d3 = paired(ll100.perPoint, elboPer);
       expect(d1.value, 'K=10 over K=1').to.be.greaterThan(4 * d1.se);
@@ -142,7 +142,7 @@ describe('models/vae/vae', function () {
     it('views: reconstructions, prior samples, interpolations, traversals and the latent scatter', async () => {
       const x = tf.slice(testX, [0, 0], [20, -1]) as tf.Tensor2D;
       expect(reconstructionGrid(trained, x).count).to.equal(40);
-      expect(priorSampleGrid(trained, 16, rng(19)).count).to.equal(16);
+      expect(priorSampleGrid(rng(19), trained, { samples: 16 }).count).to.equal(16);
       expect(interpolationGrid(trained, tf.slice(x, [0, 0], [1, -1]), tf.slice(x, [1, 0], [1, -1]), 8).count).to.equal(8);
       expect(traversalGrid(trained, [0, 1], 7).count).to.equal(14);
       const svg = await latentScatter(trained, x, test.labels.slice(0, 20)).svg();
@@ -176,7 +176,7 @@ describe('models/vae/vae', function () {
       const { model: back, meta } = loadVAE(dir);
       expect(meta.epoch).to.equal(1);
       const x = tf.slice(testX, [0, 0], [5, -1]);
-      expect(tf.tidy(() => values(back.elbo(x, { rng: rng(1) })))).to.deep.equal(tf.tidy(() => values(m.elbo(x, { rng: rng(1) }))));
+      expect(tf.tidy(() => values(back.elbo(rng(1), x)))).to.deep.equal(tf.tidy(() => values(m.elbo(rng(1), x))));
       tf.dispose(x);
       back.dispose(); m.dispose();
     });
