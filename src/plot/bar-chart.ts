@@ -2,6 +2,16 @@
 import { ChartOptions, Numbers, asNumbers, frame } from './series';
 import { VegaLiteFigure } from './vega-lite-figure';
 
+/**
+ * A bar chart of one value per label: KL per latent dimension (posterior collapse, D32), effective
+ * sample sizes, scores.
+ *
+ * @param args  `labels` and `values` of the same length, and the chart options
+ * @example
+ * ```ts
+ * ll.barChart({ labels: ['z1', 'z2', 'z3'], values: [2.1, 0.02, 1.4], yTitle: 'KL (nats)' });
+ * ```
+ */
 export function barChart(args: ChartOptions & { labels: ArrayLike<string | number>; values: Numbers }): VegaLiteFigure {
   const v = asNumbers(args.values, 'barChart: values');
   if (args.labels.length !== v.length) throw new Error(`barChart: labels has ${args.labels.length} entries, values has ${v.length}`);

@@ -33,6 +33,20 @@ export function contourSegments(z: number[][], xs: number[], ys: number[], level
   return segs;
 }
 
+/**
+ * A 2-D density p(x, y) as a heatmap or as contour lines at fractions of its maximum, on a grid over
+ * `xRange` × `yRange`, optionally with samples on top: a variational q against the target posterior,
+ * a flow against its data.
+ *
+ * @param args  `logDensity` (a `Distribution` with event [2], or points [[x, y], …] ↦ log p), `xRange`,
+ *   `yRange`, `steps` per axis (60), `kind` ('heatmap' or 'contour'), `levels`, `samples` ([n, 2]),
+ *   and the chart options
+ * @example
+ * ```ts
+ * const p = new ll.MultivariateNormal({ loc: [0, 0], covariance: [[1, 0.8], [0.8, 1]] });
+ * ll.density2d({ logDensity: p, xRange: [-3, 3], yRange: [-3, 3], kind: 'contour' });
+ * ```
+ */
 export function density2d(args: ChartOptions & {
   logDensity: LogDensity2D;
   xRange: [number, number];

@@ -3,6 +3,18 @@
 import { ChartOptions, Numbers, asNumbers, frame } from './series';
 import { VegaLiteFigure } from './vega-lite-figure';
 
+/**
+ * A histogram on the density scale, count / (n · bin width), so it integrates to 1 and can be laid over
+ * the exact density it should follow (`density`): the picture of a sampler being right.
+ *
+ * @param args  `values` (non-finite ones are dropped), `bins` (40), `range` ([min, max] of the values),
+ *   `density` x ↦ p(x) drawn as a curve, `densityLabel`, and the chart options
+ * @example
+ * ```ts
+ * const x = new ll.Normal(0, 1).sample(ll.rng(0), 5000);
+ * ll.histogram({ values: x, density: (v) => Math.exp(-v * v / 2) / Math.sqrt(2 * Math.PI), title: 'N(0, 1)' });
+ * ```
+ */
 export function histogram(args: ChartOptions & { values: Numbers; bins?: number; range?: [number, number]; density?: (x: number) => number; densityLabel?: string }): VegaLiteFigure {
   const xs = asNumbers(args.values, 'histogram: values').filter(Number.isFinite);
   if (xs.length === 0) throw new Error('histogram: values has no finite number');

@@ -22,6 +22,14 @@ export interface ImageGridOptions {
 
 /** A grid of grayscale images in [0, 1]. Its fields can be changed before it is shown or saved. */
 export class ImageFigure {
+  /**
+   * A grid of `count` grayscale images of `imageShape` [h, w], pixel values in [0, 1].
+   *
+   * @param images  the pixels, [count, h, w] row-major
+   * @param count  how many images
+   * @param imageShape  [h, w] of one image
+   * @param options  `columns`, `scale`, `padding`, `title`
+   */
   constructor(
     /** pixel values in [0, 1], [n, h, w] row-major */
     public images: Float32Array,
@@ -79,11 +87,17 @@ export class ImageFigure {
     return encodePNG(px, width, height, 1);
   }
 
+  /**
+   * The grid as an SVG holding the PNG.
+   */
   svg(): string {
     const { width, height } = pngSize(this.png());
     return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><image width="${width}" height="${height}" href="data:image/png;base64,${this.png().toString('base64')}"/></svg>`;
   }
 
+  /**
+   * The grid as an HTML `<img>` holding the PNG.
+   */
   html(): string {
     return `<img alt="${escapeHtml(this.options.title ?? 'image grid')}" src="data:image/png;base64,${this.png().toString('base64')}"/>`;
   }
@@ -96,6 +110,9 @@ export class ImageFigure {
     };
   }
 
+  /**
+   * Writes the grid to `file`: .png, .svg or .html by its extension.
+   */
   async save(file: string): Promise<void> {
     const ext = extensionOf(file, ['png', 'svg', 'html'], 'an image grid');
     writeFileAtomic(file, ext === 'png' ? this.png() : ext === 'svg' ? this.svg() : `<!DOCTYPE html><html><body>${this.html()}</body></html>`);

@@ -67,6 +67,16 @@ export function normalizeLayout(layout: Layout, data: Record<string, unknown>[] 
   return out;
 }
 
+/**
+ * A plotly.js figure (traces and a layout) for what vega-lite does not draw: 3-D surfaces, zoomable
+ * lines. As a cell's value it shows interactively where plotly.js is available, with a PNG drawn in
+ * headless Chromium beside it.
+ *
+ * @example
+ * ```ts
+ * new ll.PlotlyFigure([{ type: 'surface', z: [[0, 1], [1, 2]] }], { title: 'log p(x)' });
+ * ```
+ */
 export class PlotlyFigure {
   /** Plotly traces and layout (https://plotly.com/javascript/reference/): edit them freely. */
   constructor(public data: Record<string, unknown>[], public layout: Layout = {}) {

@@ -2,6 +2,19 @@
 import { ChartOptions, Numbers, asNumbers, frame } from './series';
 import { VegaLiteFigure } from './vega-lite-figure';
 
+/**
+ * A scatter plot of points (x_i, y_i), coloured by label when `labels` is given: latent codes by digit,
+ * samples by mixture component. A `VegaLiteFigure`: interactive in JupyterLab, a PNG elsewhere.
+ *
+ * Shapes: `x` and `y` of the same length n (numbers, arrays or 1-D tensors), `labels` of length n.
+ *
+ * @param args  `x`, `y`, optional `labels`, `pointSize`, and the chart's `title`, `xTitle`, `yTitle`, `width`, `height`
+ * @example
+ * ```ts
+ * const z = ll.rows(q.sample(ll.rng(0), 500));   // [500, 2] as rows of numbers
+ * ll.scatterPlot({ x: z.map((p) => p[0]), y: z.map((p) => p[1]), title: 'z ~ q' });
+ * ```
+ */
 export function scatterPlot(args: ChartOptions & { x: Numbers; y: Numbers; labels?: ArrayLike<string | number>; pointSize?: number }): VegaLiteFigure {
   const x = asNumbers(args.x, 'scatterPlot: x');
   const y = asNumbers(args.y, 'scatterPlot: y');

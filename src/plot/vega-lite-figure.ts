@@ -19,10 +19,28 @@ export const VEGA_LITE_MIME = 'application/vnd.vegalite.v5+json';
 /** A vega-lite v5 specification (https://vega.github.io/vega-lite/docs/). */
 export type VegaLiteSpec = Record<string, unknown>;
 
+/**
+ * A figure given by a vega-lite v5 specification, which stays public and editable. It renders to SVG
+ * in Node with vega (no browser), to PNG with resvg, and to a self-contained HTML page; as a cell's
+ * value it shows as the interactive vega-lite JSON with a PNG beside it for front ends without vega.
+ * Every chart of Latent Lab (`lineChart`, `histogram`, `scatterPlot`, …) returns one.
+ *
+ * @example
+ * ```ts
+ * const fig = ll.lineChart({ series: { elbo: [-120, -105, -99] }, xTitle: 'epoch' });
+ * fig.spec.title = 'Training';   // edit the spec, then show or save it
+ * await fig.save('elbo.png');
+ * ```
+ */
 export class VegaLiteFigure {
   /** The vega-lite spec: change it (title, size, encodings) and the figure renders the change. */
   spec: VegaLiteSpec;
 
+  /**
+   * A figure from a vega-lite spec (the v5 `$schema` is added when missing).
+   *
+   * @param spec  a vega-lite v5 specification object
+   */
   constructor(spec: VegaLiteSpec) {
     if (spec === null || typeof spec !== 'object') throw new Error('VegaLiteFigure: spec must be a vega-lite object');
     this.spec = { $schema: 'https://vega.github.io/schema/vega-lite/v5.json', ...spec };
