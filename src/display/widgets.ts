@@ -39,6 +39,15 @@ export class WidgetModel {
   private readonly customListeners: ((content: Record<string, unknown>) => void)[] = [];
   private closed = false;
 
+  /**
+   * A model of the ipywidgets 8 protocol (version 2), opened as a comm when a kernel is there.
+   *
+   * @param modelName  the front end's model class, e.g. 'IntSliderModel'
+   * @param viewName  its view class, or null for models without a view (layouts)
+   * @param state  the initial state (the model's traits)
+   * @param module  the model's JavaScript module and version (the controls by default)
+   * @param viewModule  the view's module (the model's by default)
+   */
   constructor(modelName: string, viewName: string | null, state: State, module = CONTROLS, viewModule = module) {
     this.state = {
       _model_module: module.module, _model_module_version: module.version, _model_name: modelName,
@@ -70,6 +79,9 @@ export class WidgetModel {
     }
   }
 
+  /**
+   * The current value of one state key (as last set here or moved in the front end).
+   */
   get(key: string): unknown {
     return this.state[key];
   }
@@ -82,10 +94,16 @@ export class WidgetModel {
     for (const l of this.listeners) l(changed);
   }
 
+  /**
+   * Calls `listener` with the changed keys after every change, from the front end or from `set`.
+   */
   onStateChange(listener: (changed: State) => void): void {
     this.listeners.push(listener);
   }
 
+  /**
+   * Calls `listener` with each custom message from the front end (a button's click).
+   */
   onCustom(listener: (content: Record<string, unknown>) => void): void {
     this.customListeners.push(listener);
   }
@@ -95,6 +113,7 @@ export class WidgetModel {
     return `IPY_MODEL_${this.id}`;
   }
 
+  /** Closes the model's comm: the front end removes its views. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
@@ -108,6 +127,7 @@ export abstract class Widget {
   /** What a static export or a terminal shows. */
   protected abstract describe(): string;
 
+  /** The widget-view bundle a front end renders as the live widget, with a text line for static exports. */
   toMimeBundle(): Record<string, unknown> {
     return {
       [WIDGET_VIEW_MIME]: { version_major: 2, version_minor: 0, model_id: this.model.id },
@@ -115,6 +135,7 @@ export abstract class Widget {
     };
   }
 
+  /** Closes the widget: its model and every view of it in the front end. */
   close(): void {
     this.model.close();
   }
@@ -132,6 +153,15 @@ function style(modelName: string): WidgetModel {
 export class Control<T> extends Widget {
   readonly model: WidgetModel;
 
+  /**
+   * A control of the given ipywidgets model and view (use `intSlider`, `floatSlider`, `checkbox`, … instead).
+   *
+   * @param modelName  e.g. 'FloatSliderModel'
+   * @param viewName  e.g. 'FloatSliderView'
+   * @param styleName  its style model, e.g. 'SliderStyleModel'
+   * @param state  the initial state, `value` included
+   * @param label  the name used in the text form and in errors
+   */
   constructor(modelName: string, viewName: string, styleName: string, state: State, private readonly label: string) {
     super();
     this.model = new WidgetModel(modelName, viewName, {
@@ -224,6 +254,13 @@ export function text(options: { value?: string; placeholder?: string; descriptio
 /** A drop-down list whose value is one of `options`. Example: `ll.widgets.dropdown({ options: ["linear", "cosine"] })`. */
 export class Dropdown<T extends string | number> extends Widget {
   readonly model: WidgetModel;
+  /**
+   * A drop-down over `options` showing `value` (use `dropdown`, which checks them).
+   *
+   * @param options  the choices, in order
+   * @param value  the selected choice
+   * @param description  the label beside it
+   */
   constructor(private readonly options: readonly T[], value: T, description: string) {
     super();
     this.model = new WidgetModel('DropdownModel', 'DropdownView', {
@@ -240,6 +277,7 @@ export class Dropdown<T extends string | number> extends Widget {
     if (index < 0) throw new Error(`dropdown: value must be one of ${JSON.stringify(this.options)}, got ${JSON.stringify(v)}`);
     this.model.set({ index });
   }
+  /** Calls `listener` with the new value after every selection; returns the drop-down, for chaining. */
   onChange(listener: (value: T) => void): this {
     this.model.onStateChange((changed) => { if ('index' in changed) listener(this.value); });
     return this;
@@ -249,6 +287,15 @@ export class Dropdown<T extends string | number> extends Widget {
   }
 }
 
+/**
+ * A drop-down list of `options`, showing `value` (the first option by default); `.value` reads the choice.
+ *
+ * @example
+ * ```ts
+ * const schedule = ll.widgets.dropdown({ options: ['linear', 'cosine'], description: 'schedule' });
+ * schedule.onChange((v) => console.log(v));
+ * ```
+ */
 export function dropdown<T extends string | number>(options: { options: readonly T[]; value?: T; description?: string }): Dropdown<T> {
   if (!Array.isArray(options?.options) || options.options.length === 0) throw new Error('dropdown: options must be a non-empty array');
   const value = options.value ?? options.options[0];
@@ -259,6 +306,11 @@ export function dropdown<T extends string | number>(options: { options: readonly
 /** A button; `onClick` runs on each click in the front end. */
 export class Button extends Widget {
   readonly model: WidgetModel;
+  /**
+   * A button labelled `description` (use `button`).
+   *
+   * @param description  the button's label
+   */
   constructor(description: string) {
     super();
     this.model = new WidgetModel('ButtonModel', 'ButtonView', {
@@ -266,6 +318,9 @@ export class Button extends Widget {
       disabled: false, tabbable: null, tooltip: null, _dom_classes: [],
     });
   }
+  /**
+   * Calls `listener` on each click in the front end; returns the button, for chaining.
+   */
   onClick(listener: () => void): this {
     this.model.onCustom((content) => { if (content.event === 'click') listener(); });
     return this;
@@ -275,6 +330,14 @@ export class Button extends Widget {
   }
 }
 
+/**
+ * A button; `onClick` runs a function on each click in the front end.
+ *
+ * @example
+ * ```ts
+ * ll.widgets.button({ description: 'resample' }).onClick(() => redraw());
+ * ```
+ */
 export function button(options: { description?: string } = {}): Button {
   return new Button(options.description ?? '');
 }
@@ -282,6 +345,12 @@ export function button(options: { description?: string } = {}): Button {
 /** A row (HBox) or column (VBox) of widgets. */
 export class Box extends Widget {
   readonly model: WidgetModel;
+  /**
+   * A row ('HBox') or column ('VBox') of `children` (use `hbox` or `vbox`).
+   *
+   * @param direction  'HBox' or 'VBox'
+   * @param children  the widgets inside, in order
+   */
   constructor(private readonly direction: 'HBox' | 'VBox', readonly children: Widget[]) {
     super();
     if (!Array.isArray(children) || children.some((c) => !(c instanceof Widget))) {
@@ -296,7 +365,13 @@ export class Box extends Widget {
   }
 }
 
+/**
+ * A row of widgets, side by side. Example: `ll.widgets.hbox([slider, button])`.
+ */
 export const hbox = (children: Widget[]): Box => new Box('HBox', children);
+/**
+ * A column of widgets, one above the other. Example: `ll.widgets.vbox([slider, ll.widgets.output()])`.
+ */
 export const vbox = (children: Widget[]): Box => new Box('VBox', children);
 
 /** An output area (ipywidgets' Output model); `ll.interact` shows its results through display ids instead. */
