@@ -18,6 +18,7 @@ import { mmdUnbiased } from '../../inference/mmd';
 import { Dense } from '../../ops/dense';
 import { bernoulliLogLikelihood } from '../../ops/bernoulli-log-likelihood';
 import { reparameterizeWithKL } from '../../ops/reparameterize';
+import { vaeRenyiBound } from './log-weights';
 import { integerAtLeast, positiveInteger } from '../../validation/arguments';
 
 export interface VAEConfig {
@@ -38,6 +39,8 @@ export interface VAEConfig {
 export type VAEObjective =
   | { type: 'elbo'; kl?: 'analytic' | 'monte-carlo'; beta?: number }
   | { type: 'iwae'; samples: number }
+  /** the Rényi bound L_α with K samples (D27): α = 0 the IWAE bound, α → 1 the ELBO (models/vae/log-weights.ts) */
+  | { type: 'renyi'; alpha: number; samples: number }
   | { type: 'wae-mmd'; lambda?: number; kernelScale?: number };
 
 const LOG_2PI = Math.log(2 * Math.PI);
@@ -282,13 +285,15 @@ export class VAE {
 
   /** The training loss (a scalar to minimize) of an objective, averaged over the batch. */
   loss(rng: Rng, x: tf.Tensor, objective: VAEObjective, condition?: tf.Tensor): tf.Scalar {
-    if (objective?.type === 'iwae') positiveInteger(objective.samples, 'VAE.loss', 'samples');
+    if (objective?.type === 'iwae' || objective?.type === 'renyi') positiveInteger(objective.samples, 'VAE.loss', 'samples');
     return tf.tidy(() => {
       switch (objective?.type) {
         case 'elbo':
           return tf.neg(tf.mean(this.elboOf(rng, x, { kl: objective.kl, beta: objective.beta, condition }))) as tf.Scalar;
         case 'iwae':
           return tf.neg(tf.mean(this.iwaeOf(rng, x, { samples: objective.samples, condition }))) as tf.Scalar;
+        case 'renyi':
+          return tf.neg(tf.mean(vaeRenyiBound(rng, this, x, { alpha: objective.alpha, samples: objective.samples, condition }))) as tf.Scalar;
         case 'wae-mmd': {
           const q = this.posterior(x, condition);
           const z = q.rsample(rng);
@@ -298,7 +303,7 @@ export class VAE {
           return tf.add(tf.neg(rec), tf.mul(mmd, objective.lambda ?? 10 * x.shape[0])) as tf.Scalar;
         }
         default:
-          throw new Error(`VAE.loss: objective must be of type 'elbo', 'iwae' or 'wae-mmd', got ${JSON.stringify(objective)}`);
+          throw new Error(`VAE.loss: objective must be of type 'elbo', 'iwae', 'renyi' or 'wae-mmd', got ${JSON.stringify(objective)}`);
       }
     });
   }
