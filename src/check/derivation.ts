@@ -333,6 +333,14 @@ function cloneRng(g: Rng): Rng {
  * @example const r = d.check(); if (!r.pass) console.log(r.firstFailure); r  // last value of a cell: the table
  */
 export class DerivationResult {
+  /**
+   * The verdicts of a derivation's check (made by `Derivation.check`, not by hand).
+   *
+   * @param title  the derivation's title
+   * @param pass  whether every step held at every draw
+   * @param steps  the verdict of each step
+   * @param lines  the value of each line at each draw
+   */
   constructor(
     readonly title: string,
     readonly pass: boolean,
@@ -374,6 +382,14 @@ export class Derivation<S> {
   private readonly rtol: number;
   private readonly atol: number;
 
+  /**
+   * An empty derivation titled `title`; add lines with `.line(…)` and relations between them, then `.check()`.
+   * `ll.derivation(title, options)` is the short form.
+   *
+   * @param title  what is derived, e.g. 'ELBO = log p(x) − KL(q ‖ p(z|x))  (D15)'
+   * @param options  `setup(rng)` building the state every line reads, the number of `draws`, `seed`,
+   *   the z-score and tolerances of the checks
+   */
   constructor(readonly title: string, private readonly options: DerivationOptions<S>) {
     const where = `derivation '${title}'`;
     if (typeof title !== 'string') throw new Error(`derivation: title must be a string, got ${typeof title}`);

@@ -2,7 +2,14 @@
 // never the solution. A failed check throws, so the notebook cell fails and the grader gives it 0.
 import * as tf from '@tensorflow/tfjs-core';
 
+/**
+ * The error a failed homework check (`ll.check`) throws: its message says which input, what was
+ * expected and what came out, and gives a hint, never the solution.
+ */
 export class ExerciseCheckError extends Error {
+  /**
+   * A failed check with the feedback `message`.
+   */
   constructor(message: string) {
     super(message);
     this.name = 'CheckFailed';

@@ -46,6 +46,11 @@ const COLUMNS: [string, (r: CheckResult) => string][] = [
 
 /** A list of check results that shows itself as a table in the kernel. */
 export class CheckTable {
+  /**
+   * A table of the given check results, in order.
+   *
+   * @param results  the results of `checkClose`, `checkMonteCarlo`, … (each with lhs, rhs, error, tolerance, pass)
+   */
   constructor(readonly results: CheckResult[]) {}
 
   get allPass(): boolean {
@@ -60,12 +65,18 @@ export class CheckTable {
     }
   }
 
+  /**
+   * The table as aligned plain text (what a terminal or a text/plain front end shows).
+   */
   toString(): string {
     const rows = [COLUMNS.map(([h]) => h), ...this.results.map((r) => COLUMNS.map(([, f]) => f(r)))];
     const widths = COLUMNS.map((_, j) => Math.max(...rows.map((row) => row[j].length)));
     return rows.map((row) => row.map((c, j) => c.padEnd(widths[j])).join('  ').trimEnd()).join('\n');
   }
 
+  /**
+   * The table as HTML (failing rows highlighted) and as plain text, for the kernel's display.
+   */
   toMimeBundle(): Record<string, string> {
     const head = COLUMNS.map(([h]) => `<th>${h}</th>`).join('');
     const body = this.results.map((r) => {

@@ -48,6 +48,15 @@ export function parseIdx(input: Buffer, source = 'parseIdx: IDX data'): IdxArray
   return { dtype: type.name, shape, data };
 }
 
+/**
+ * Reads an IDX file (the format of MNIST's original files) into its dtype, shape and values.
+ *
+ * @param file  a path to an uncompressed .idx file
+ * @example
+ * ```ts
+ * const { shape, data } = ll.readIdx('data/train-images-idx3-ubyte');   // shape [60000, 28, 28]
+ * ```
+ */
 export function readIdx(file: string): IdxArray {
   if (!fs.existsSync(file)) throw new Error(`readIdx: no file at ${file}`);
   return parseIdx(fs.readFileSync(file), file);

@@ -1,7 +1,26 @@
 // A set of grayscale images with labels, kept as flat float32 pixels in [0, 1] (row-major [n, h·w]).
 import * as tf from '@tensorflow/tfjs-core';
 
+/**
+ * A set of grayscale images with labels, kept as flat float32 pixels in [0, 1], image after image
+ * (row-major [n, h·w]); `loadMnist` returns one. `batch(indices)` gives a [k, h·w] tensor for a model.
+ *
+ * @example
+ * ```ts
+ * const train = ll.loadMnist('train');
+ * train.count;               // number of images
+ * const x = train.batch([0, 1, 2]);   // [3, 784]
+ * ```
+ */
 export class ImageDataset {
+  /**
+   * A data set of `labels.length` images of `imageShape`, from their pixels.
+   *
+   * @param images  pixels in [0, 1], image after image
+   * @param labels  one label per image
+   * @param imageShape  [height, width] of one image
+   * @param name  the data set's name, used in errors
+   */
   constructor(
     /** pixels in [0, 1], image after image */
     readonly images: Float32Array,

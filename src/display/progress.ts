@@ -26,6 +26,18 @@ export function sparkline(values: number[], width = 320, height = 80): string {
     `<text x="4" y="12" font-size="10" fill="#555">${hi.toPrecision(4)}</text><text x="4" y="${height - 4}" font-size="10" fill="#555">${lo.toPrecision(4)}</text></svg>`;
 }
 
+/**
+ * A progress display for a loop of `total` steps: in the kernel, a bar with the latest metrics and a
+ * sparkline of one of them, updated in place (one display id); in a terminal, a text bar on stderr.
+ * `ll.progress(options)` is the short form; `trainVAE` and the other training loops use it.
+ *
+ * @example
+ * ```ts
+ * const p = ll.progress({ total: 100, title: 'fit', curve: 'loss' });
+ * for (let t = 1; t <= 100; t++) p.update(t, { loss: 1 / t });
+ * p.done();
+ * ```
+ */
 export class Progress {
   readonly displayId: string;
   readonly history: number[] = [];
@@ -35,6 +47,11 @@ export class Progress {
   private readonly bar?: SingleBar;
   private readonly started = Date.now();
 
+  /**
+   * Shows the display at step 0 of `options.total`.
+   *
+   * @param options  `total` steps (a positive integer), `title`, `curve` (the metric drawn, 'loss'), `throttleMs` (250)
+   */
   constructor(private readonly options: ProgressOptions) {
     if (!Number.isInteger(options.total) || options.total < 1) throw new Error(`progress: total must be a positive integer, got ${options.total}`);
     this.displayId = `latent-progress-${process.pid}-${++displayCounter}`;

@@ -34,6 +34,16 @@ export function tensorImagePNG(t: tf.Tensor, scale = 4): Buffer {
   return encodePNG(px, w * scale, h * scale, 1);
 }
 
+/**
+ * What the kernel shows for a tensor: its dtype, shape and summary statistics (min, max, mean, non-finite
+ * count), the values when they are few, and a small image of a matrix; the text form alone for a
+ * disposed tensor. Installed as the tensor display; call it to get the bundle yourself.
+ *
+ * @example
+ * ```ts
+ * ll.display(ll.tensorBundle(ll.tf.randomNormal([28, 28])));
+ * ```
+ */
 export function tensorBundle(t: tf.Tensor): MimeBundle {
   if (t.isDisposed) return { 'text/plain': `<disposed Tensor ${t.dtype} [${t.shape}]>` };
   const v = t.dataSync();

@@ -32,6 +32,29 @@ export function whitenedNoise(rng: Rng, samples: number, dim: number): tf.Tensor
   });
 }
 
+/**
+ * The best Gaussian approximation q = N(μ, LLᵀ) to an unnormalized target p̃ by the Cholesky
+ * reparameterization z = μ + Lε, ε ~ N(0, I) (lecture 003, D19, see docs/derivations.md#d19):
+ *
+ *     maximize  E_ε[log p̃(μ + Lε)] + Σ_j log L_jj    (= ELBO − const, since H[q] = log|L| + const)
+ *
+ * with Adam on the negative (the loss). With `fixedNoise` the ε are drawn once and whitened to exactly
+ * zero mean and identity covariance, so for a Gaussian target the objective is exact and the fit
+ * recovers the target's mean and covariance.
+ *
+ * Shapes: `logTarget` maps z [S, d] → [S] (S = `samples`, at least d + 1).
+ *
+ * @param rng  the generator of ε
+ * @param args  `logTarget`, `dim` d, `steps` (1000), `samples` S (64), `learningRate` (0.05), `fixedNoise`
+ * @returns the mean, covariance LLᵀ, L, and the objective after each step
+ * @example
+ * ```ts
+ * const target = new ll.MultivariateNormal({ loc: [1, -1], covariance: [[1, 0.5], [0.5, 2]] });
+ * const fit = ll.fitBestGaussian(ll.rng(0), { logTarget: (z) => target.logProb(z), dim: 2, fixedNoise: true });
+ * fit.mean;         // ≈ [1, −1]
+ * fit.covariance;   // ≈ [[1, 0.5], [0.5, 2]]
+ * ```
+ */
 export function fitBestGaussian(rng: Rng, args: {
   /** log p̃(z) up to a constant: z [S, d] → [S]. */
   logTarget: (z: tf.Tensor) => tf.Tensor;

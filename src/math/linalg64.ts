@@ -57,6 +57,16 @@ export function logDetSPD(a: MatrixLike, name = 'logDetSPD: matrix'): number {
   return 2 * s;
 }
 
+/**
+ * A⁻¹ of a square matrix in float64 (LU with pivoting); throws when A is singular.
+ *
+ * @param a  the matrix, an ml-matrix Matrix or number[][]
+ * @param name  how errors name it
+ * @example
+ * ```ts
+ * ll.inv([[2, 0], [0, 4]]).to2DArray();   // [[0.5, 0], [0, 0.25]]
+ * ```
+ */
 export function inv(a: MatrixLike, name = 'inv: matrix'): Matrix {
   const m = toMatrix(a, name);
   requireSquare(m, name);

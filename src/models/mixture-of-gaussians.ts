@@ -46,6 +46,16 @@ export function mixtureToTheta(m: Mixture1D): number[] {
   return [...m.means, ...m.sds.map(Math.log), ...m.weights.map(Math.log)];
 }
 
+/**
+ * The 1-D mixture from θ = [μ_1..μ_K, log σ_1..log σ_K, a_1..a_K] with π = softmax(a): the inverse of
+ * `mixtureToTheta`, for finite-difference checks of Fisher's identity (D03, see docs/derivations.md#d03).
+ *
+ * @param theta  3K numbers
+ * @example
+ * ```ts
+ * ll.mixtureFromTheta([-1, 1, 0, 0, 0, 0]);   // means [−1, 1], sds [1, 1], weights [0.5, 0.5]
+ * ```
+ */
 export function mixtureFromTheta(theta: number[]): Mixture1D {
   const K = theta.length / 3;
   if (!Number.isInteger(K) || K < 1) throw new Error(`mixtureFromTheta: theta must have 3K entries, got ${theta.length}`);

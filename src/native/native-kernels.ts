@@ -82,6 +82,9 @@ export function disableNativeKernels(): void {
   if (status) status = { enabled: false, detail: 'disabled by disableNativeKernels()' };
 }
 
+/**
+ * Whether the native kernels are on and why (undefined before `enableNativeKernels` or `ready` ran).
+ */
 export function nativeStatus(): NativeStatus | undefined {
   return status;
 }

@@ -46,6 +46,17 @@ export const denseLinear = (x: tf.Tensor2D, W: tf.Tensor2D, b: tf.Tensor1D) => d
 /** relu(x W + b): x [B, in], W [in, out], b [out] → [B, out]. */
 export const denseRelu = (x: tf.Tensor2D, W: tf.Tensor2D, b: tf.Tensor1D) => dense(x, W, b, 'relu');
 
+/**
+ * A fully connected layer y = x W + b (optionally followed by a ReLU), the building block of the
+ * lectures' VAE (D29, see docs/derivations.md#d29), with W and b drawn from a generator,
+ * uniform on (−1/√in, 1/√in) (PyTorch's default, as in the lecture's code). Shapes: x [..., in] → [..., out]; W [in, out], b [out].
+ *
+ * @example
+ * ```ts
+ * const layer = new ll.Dense(784, 300, ll.rng(0), 'encoder/1');
+ * layer.applyRelu(x);   // [B, 300]
+ * ```
+ */
 export class Dense {
   readonly W: tf.Variable;
   readonly b: tf.Variable;
@@ -87,6 +98,9 @@ export class Dense {
     return [{ name: `${this.name}/W`, variable: this.W }, { name: `${this.name}/b`, variable: this.b }];
   }
 
+  /**
+   * Frees W and b.
+   */
   dispose(): void {
     this.W.dispose();
     this.b.dispose();

@@ -37,6 +37,12 @@ export class Rng {
   private s3: number;
   private spareNormal: number | undefined;
 
+  /**
+   * A generator seeded by a non-negative integer (xoshiro128** seeded by splitmix32): the same seed
+   * gives the same numbers on every machine. `ll.rng(seed)` is the short form.
+   *
+   * @param seed  an integer in [0, 2⁵³ − 1]
+   */
   constructor(seed: number) {
     if (!Number.isInteger(seed) || seed < 0 || seed > Number.MAX_SAFE_INTEGER) {
       throw new Error(`rng: seed must be a non-negative integer, got ${seed}`);
@@ -108,6 +114,9 @@ export class Rng {
     return new Rng(this.nextUint32() * 2097152 + (this.nextUint32() >>> 11));
   }
 
+  /**
+   * n uniform draws on (0, 1), the same numbers as n calls of `nextUniform()`.
+   */
   uniformArray(n: number): Float64Array {
     return this.fillUniform(new Float64Array(n));
   }
@@ -131,6 +140,9 @@ export class Rng {
     return out;
   }
 
+  /**
+   * n standard normal draws N(0, 1) (Box–Muller), the same numbers as n calls of `nextNormal()`.
+   */
   normalArray(n: number): Float64Array {
     const out = new Float64Array(n);
     for (let i = 0; i < n; i++) out[i] = this.nextNormal();
