@@ -8,7 +8,9 @@
 import { spawnSync } from 'child_process';
 import path from 'path';
 import * as tf from '@tensorflow/tfjs-core';
-import { ready, VAE, Dense, rng, disableNativeKernels, enableNativeKernels, nativeStatus } from '../src';
+import { ready, VAE, rng } from '../src';
+import { Dense } from '../src/ops/dense';
+import { disableNativeKernels, enableNativeKernels, nativeStatus } from '../src/native/native-kernels';
 import { FusedAdam } from '../src/native/fused-adam';
 import { loadAddon } from '../src/native/addon';
 

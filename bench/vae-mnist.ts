@@ -6,7 +6,9 @@
 import { spawnSync } from 'child_process';
 import path from 'path';
 import * as tf from '@tensorflow/tfjs-core';
-import { ready, loadMnist, VAE, trainVAE, importanceSampledLogLikelihood, staticBinarize, rng } from '../src';
+import { ready, loadMnist, VAE, trainVAE, rng } from '../src';
+import { importanceSampledLogLikelihood } from '../src/models/vae/evaluation';
+import { staticBinarize } from '../src/data/binarize';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);

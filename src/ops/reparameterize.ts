@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { REPARAMETERIZE_KL } from '../native/reparameterize-kernel';
 import { hasNativeKernel } from '../native/native-kernels';
+import { klStandardNormal } from './kl-standard-normal';
 
 /**
  * The reparameterized sample and the analytic KL from the encoder's output (D17, D30):
@@ -23,7 +24,7 @@ export function reparameterizeWithKL(meanLogStd: tf.Tensor2D, eps: tf.Tensor2D):
     const [mean, logStd] = tf.split(meanLogStd, 2, 1);
     const sigma = tf.exp(logStd);
     const z = tf.add(mean, tf.mul(sigma, eps)) as tf.Tensor2D;
-    const divergence = tf.sum(tf.sub(tf.mul(tf.sub(tf.add(tf.square(mean), tf.square(sigma)), 1), 0.5), logStd), 1) as tf.Tensor1D;
+    const divergence = tf.sum(klStandardNormal(mean, logStd), 1) as tf.Tensor1D;
     return { z, kl: divergence };
   });
 }

@@ -12,17 +12,44 @@
 // they take no student-computed numbers.
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'chai';
-import {
-  Normal, Laplace, Cauchy, StudentT, Logistic, Gumbel, Uniform, Bernoulli, Categorical, MultivariateNormal, MixtureOfGaussians,
-  kl, klMonteCarlo, logSumExp, logMeanExp, logSumExp64, logMeanExp64, logGamma, digamma, cholesky, meanAndCovariance,
-  importanceSampling, logMarginalIS, weightDiagnostics, elbo, iwae, renyiBound, scoreFunctionGradient, reparameterizationGradient,
-  gumbelMax, gumbelSoftmax, caviGaussian, sviGaussianMean, robbinsMonro, fitBestGaussian, whitenedNoise, mmdUnbiased,
-  mixtureEM, PPCA, checkClose, checkMonteCarlo, estimateMean, integrate1d, gaussLegendre, finiteDifferenceGradient, check,
-  VAE, oneHotLabels, trainVAE, importanceSampledLogLikelihood, datasetElbo, klPerDimension, ImageDataset, parseIdx,
-  dynamicBinarize, staticBinarize, thresholdBinarize, minibatches, batchesPerEpoch, twoMoons, swissRoll, gaussianRing,
-  DiffusionSchedule, ElementwiseAffine, FlowDistribution, frechetDistance, logMixture, dequantizedLogDensity1d, rng,
-  lineChart, scatterPlot, histogram, barChart, explorableFigure, widgets, interact,
-} from '../../src';
+import { Normal, MultivariateNormal, kl, PPCA, checkClose, checkMonteCarlo, estimateMean, integrate1d, check, VAE, trainVAE, rng, lineChart, scatterPlot, histogram, barChart, widgets, interact } from '../../src';
+import { Laplace } from '../../src/distributions/laplace';
+import { Cauchy } from '../../src/distributions/cauchy';
+import { StudentT } from '../../src/distributions/student-t';
+import { Logistic } from '../../src/distributions/logistic';
+import { Gumbel } from '../../src/distributions/gumbel';
+import { Uniform } from '../../src/distributions/uniform';
+import { Bernoulli } from '../../src/distributions/bernoulli';
+import { Categorical } from '../../src/distributions/categorical';
+import { MixtureOfGaussians } from '../../src/distributions/mixture';
+import { klMonteCarlo } from '../../src/distributions/kl';
+import { logSumExp, logMeanExp, logSumExp64, logMeanExp64 } from '../../src/math/log-space';
+import { logGamma, digamma } from '../../src/math/special';
+import { cholesky, meanAndCovariance } from '../../src/math/linalg64';
+import { importanceSampling, logMarginalIS, weightDiagnostics } from '../../src/inference/importance-sampling';
+import { elbo, iwae, renyiBound } from '../../src/inference/bounds';
+import { scoreFunctionGradient, reparameterizationGradient } from '../../src/inference/gradient-estimators';
+import { gumbelMax, gumbelSoftmax } from '../../src/inference/gumbel-softmax';
+import { caviGaussian } from '../../src/inference/cavi';
+import { sviGaussianMean, robbinsMonro } from '../../src/inference/svi';
+import { fitBestGaussian, whitenedNoise } from '../../src/inference/best-gaussian';
+import { mmdUnbiased } from '../../src/inference/mmd';
+import { mixtureEM } from '../../src/models/mixture-of-gaussians';
+import { gaussLegendre } from '../../src/check/quadrature';
+import { finiteDifferenceGradient } from '../../src/check/finite-differences';
+import { oneHotLabels } from '../../src/models/vae/vae';
+import { importanceSampledLogLikelihood, datasetElbo, klPerDimension } from '../../src/models/vae/evaluation';
+import { ImageDataset } from '../../src/data/image-dataset';
+import { parseIdx } from '../../src/data/idx';
+import { dynamicBinarize, staticBinarize, thresholdBinarize } from '../../src/data/binarize';
+import { minibatches, batchesPerEpoch } from '../../src/data/minibatches';
+import { twoMoons, swissRoll, gaussianRing } from '../../src/data/toy-2d';
+import { DiffusionSchedule } from '../../src/models/diffusion/schedule';
+import { ElementwiseAffine } from '../../src/models/flows/layers';
+import { FlowDistribution } from '../../src/models/flows/flow-distribution';
+import { frechetDistance } from '../../src/evaluation/frechet-distance';
+import { logMixture, dequantizedLogDensity1d } from '../../src/evaluation/dequantization';
+import { explorableFigure } from '../../src/plot/explorable-figure';
 import { input, own } from './runner';
 
 export interface Row {

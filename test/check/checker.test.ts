@@ -1,5 +1,7 @@
 import { expect } from 'chai';
-import { checkClose, checkMonteCarlo, checkGradient, checkQuadrature, integrate1d, integrate2d, checks, rng, gaussLegendre } from '../../src';
+import { checkClose, checkMonteCarlo, integrate1d, checks, rng } from '../../src';
+import { checkGradient } from '../../src/check/finite-differences';
+import { checkQuadrature, integrate2d, gaussLegendre } from '../../src/check/quadrature';
 
 describe('check (the derivation checker)', () => {
   it('quadrature integrates known integrals on finite and infinite intervals', () => {

@@ -2,10 +2,11 @@
 // (D06/D07, D12/D14/D15, D17, D41) written as an instructor would write them on the board.
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'chai';
-import {
-  derivation, finiteDifferenceValue, parseRelation, estimateMean, rng, Rng, PPCA, Normal, MultivariateNormal, kl, klMonteCarlo,
-  integrate1d, Matrix, inv, logDetSPD, DiffusionSchedule,
-} from '../../src';
+import { derivation, estimateMean, rng, Rng, PPCA, Normal, MultivariateNormal, kl, integrate1d } from '../../src';
+import { finiteDifferenceValue, parseRelation } from '../../src/check/derivation';
+import { klMonteCarlo } from '../../src/distributions/kl';
+import { Matrix, inv, logDetSPD } from '../../src/math/linalg64';
+import { DiffusionSchedule } from '../../src/models/diffusion/schedule';
 import { values, expectNoLeak } from '../support/tensors';
 
 const uniform = (g: Rng, lo: number, hi: number) => lo + (hi - lo) * g.nextUniform();

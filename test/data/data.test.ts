@@ -4,10 +4,12 @@ import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import zlib from 'zlib';
-import {
-  loadMnist, parseIdx, readIdx, loadIdxImages, minibatches, batchesPerEpoch, dynamicBinarize, dynamicBinarizePixels, staticBinarize, thresholdBinarize,
-  twoMoons, swissRoll, gaussianRing, checkMonteCarlo, rng, MNIST_TRAIN_FRACTION,
-} from '../../src';
+import { loadMnist, checkMonteCarlo, rng } from '../../src';
+import { parseIdx, readIdx, loadIdxImages } from '../../src/data/idx';
+import { minibatches, batchesPerEpoch } from '../../src/data/minibatches';
+import { dynamicBinarize, dynamicBinarizePixels, staticBinarize, thresholdBinarize } from '../../src/data/binarize';
+import { twoMoons, swissRoll, gaussianRing } from '../../src/data/toy-2d';
+import { MNIST_TRAIN_FRACTION } from '../../src/data/mnist';
 import { values } from '../support/tensors';
 
 const FASHION = '/usr/share/datasets/fashion-mnist';

@@ -1,7 +1,7 @@
 // Outside a kernel the progress display is a terminal bar (cli-progress) on stderr.
 import { expect } from 'chai';
 import { spawnSync } from 'child_process';
-import { sparkline, progress } from '../../src';
+import { sparkline, progress } from '../../src/display/progress';
 
 describe('display: progress outside a kernel', () => {
   it('draws a terminal progress bar with the metrics, and a sparkline SVG for the kernel', () => {

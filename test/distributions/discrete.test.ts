@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'chai';
-import { Bernoulli, Categorical, checkMonteCarlo, rng } from '../../src';
+import { checkMonteCarlo, rng } from '../../src';
+import { Bernoulli } from '../../src/distributions/bernoulli';
+import { Categorical } from '../../src/distributions/categorical';
 import { values } from '../support/tensors';
 
 describe('distributions: Bernoulli and Categorical', () => {

@@ -2,10 +2,15 @@
 // quadrature, sample moments within SE, entropy against Monte Carlo, reproducible seeded samples.
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'chai';
-import {
-  Distribution, Normal, Laplace, Cauchy, StudentT, Logistic, Gumbel, Uniform, logGamma,
-  quadratureRule, checkMonteCarlo, checkClose, rng,
-} from '../../src';
+import { Distribution, Normal, checkMonteCarlo, checkClose, rng } from '../../src';
+import { Laplace } from '../../src/distributions/laplace';
+import { Cauchy } from '../../src/distributions/cauchy';
+import { StudentT } from '../../src/distributions/student-t';
+import { Logistic } from '../../src/distributions/logistic';
+import { Gumbel } from '../../src/distributions/gumbel';
+import { Uniform } from '../../src/distributions/uniform';
+import { logGamma } from '../../src/math/special';
+import { quadratureRule } from '../../src/check/quadrature';
 import { values, expectNoLeak } from '../support/tensors';
 
 const LOG_2PI = Math.log(2 * Math.PI);

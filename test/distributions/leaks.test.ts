@@ -1,7 +1,13 @@
 // Sampling creates its noise inside the library; none of it may outlive the call.
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'chai';
-import { Bernoulli, Categorical, MultivariateNormal, Uniform, MixtureOfGaussians, Normal, VAE, gumbelMax, gumbelSoftmax, dynamicBinarize, rng } from '../../src';
+import { MultivariateNormal, Normal, VAE, rng } from '../../src';
+import { Bernoulli } from '../../src/distributions/bernoulli';
+import { Categorical } from '../../src/distributions/categorical';
+import { Uniform } from '../../src/distributions/uniform';
+import { MixtureOfGaussians } from '../../src/distributions/mixture';
+import { gumbelMax, gumbelSoftmax } from '../../src/inference/gumbel-softmax';
+import { dynamicBinarize } from '../../src/data/binarize';
 import { expectNoLeak } from '../support/tensors';
 
 describe('distributions: no tensor outlives a sample', () => {

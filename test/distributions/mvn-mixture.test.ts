@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'chai';
-import {
-  MultivariateNormal, MixtureOfGaussians, Matrix, inv, logDetSPD, checkMonteCarlo, checkClose, rng,
-  mixtureLogMarginal64, mixturePosterior64, integrate2d,
-} from '../../src';
+import { MultivariateNormal, checkMonteCarlo, checkClose, rng } from '../../src';
+import { MixtureOfGaussians } from '../../src/distributions/mixture';
+import { Matrix, inv, logDetSPD } from '../../src/math/linalg64';
+import { mixtureLogMarginal64, mixturePosterior64 } from '../../src/models/mixture-of-gaussians';
+import { integrate2d } from '../../src/check/quadrature';
 import { values } from '../support/tensors';
 
 const mu = [1, -2];

@@ -1,6 +1,8 @@
 // D46–D49.
 import { expect } from 'chai';
-import { frechetDistance, discreteLogProb1d, dequantizedLogDensity1d, logMixture, checkClose, checkAtMost, rng } from '../../src';
+import { checkClose, checkAtMost, rng } from '../../src';
+import { frechetDistance } from '../../src/evaluation/frechet-distance';
+import { discreteLogProb1d, dequantizedLogDensity1d, logMixture } from '../../src/evaluation/dequantization';
 
 const logN = (y: number, m: number, s: number) => -0.5 * Math.log(2 * Math.PI * s * s) - ((y - m) ** 2) / (2 * s * s);
 

@@ -129,9 +129,9 @@ describe('homework: assignments and grading', function () {
     // The library's reference returned as the answer (1.1, 1.3); the sandbox: the source notebook read
     // (1.2), the instructor folder and a classmate's submission written (unrelated cell).
     const lib = clone(inst);
-    edit(lib, 'const logJoint = weights.map(', 'return ll.mixturePosterior64({ weights, means, sds }, x);\n  const logJoint = weights.map(');
+    edit(lib, 'const logJoint = weights.map(', 'return ll.models.mixturePosterior64({ weights, means, sds }, x);\n  const logJoint = weights.map(');
     edit(lib, 'const m = Math.max(...logWeights);\n  const w = logWeights.map((l) => Math.exp(l - m));\n  return w.reduce((a, b) => a + b, 0) ** 2',
-      'return ll.weightDiagnostics(logWeights).ess;\n  const m = Math.max(...logWeights);\n  const w = logWeights.map((l) => Math.exp(l - m));\n  return w.reduce((a, b) => a + b, 0) ** 2');
+      'return ll.infer.weightDiagnostics(logWeights).ess;\n  const m = Math.max(...logWeights);\n  const w = logWeights.map((l) => Math.exp(l - m));\n  return w.reduce((a, b) => a + b, 0) ** 2');
     edit(lib, 'const total = w.reduce((a, b) => a + b, 0);',
       `const stolen = fs.readFileSync(${JSON.stringify(path.join(SOURCES, A1))}, "utf8");\n  const total = w.reduce((a, b) => a + b, 0);`);
     afterImport(lib, code([

@@ -1,10 +1,11 @@
 // D19 (best Gaussian), D20 (mean-field CAVI), D22 (SVI).
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'chai';
-import {
-  caviGaussian, inv, fullElbo, minibatchElbo, exactPosterior, sviGaussianMean, robbinsMonro, fitBestGaussian,
-  checkMonteCarlo, checkClose, estimateMean, rng,
-} from '../../src';
+import { checkMonteCarlo, checkClose, estimateMean, rng } from '../../src';
+import { caviGaussian } from '../../src/inference/cavi';
+import { inv } from '../../src/math/linalg64';
+import { fullElbo, minibatchElbo, exactPosterior, sviGaussianMean, robbinsMonro } from '../../src/inference/svi';
+import { fitBestGaussian } from '../../src/inference/best-gaussian';
 
 describe('inference: CAVI, SVI and the best Gaussian', () => {
   it('D20: CAVI on a bivariate Gaussian finds the exact means, variances 1/Λ_jj (too small), and never lowers the ELBO', () => {

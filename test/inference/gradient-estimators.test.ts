@@ -1,10 +1,15 @@
 // D23, D24, D25: score-function and reparameterization gradients against exact gradients; Gumbel tricks.
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'chai';
-import {
-  Normal, Laplace, Cauchy, StudentT, Logistic, LocationScale, scoreFunctionGradient, reparameterizationGradient,
-  gumbelMax, gumbelSoftmax, checkMonteCarlo, integrate1d, logGamma, rng,
-} from '../../src';
+import { Normal, checkMonteCarlo, integrate1d, rng } from '../../src';
+import { Laplace } from '../../src/distributions/laplace';
+import { Cauchy } from '../../src/distributions/cauchy';
+import { StudentT } from '../../src/distributions/student-t';
+import { Logistic } from '../../src/distributions/logistic';
+import { LocationScale } from '../../src/distributions/location-scale';
+import { scoreFunctionGradient, reparameterizationGradient } from '../../src/inference/gradient-estimators';
+import { gumbelMax, gumbelSoftmax } from '../../src/inference/gumbel-softmax';
+import { logGamma } from '../../src/math/special';
 import { values } from '../support/tensors';
 
 // q = N(μ, σ²) with λ = (μ, log σ); f(z) = (z − 2)²; E_q f = (μ − 2)² + σ²

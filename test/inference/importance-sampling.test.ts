@@ -1,7 +1,8 @@
 // D10: E_p f = E_q[w f]; a proposal q ∝ p|f| has lower (here zero) variance.
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'chai';
-import { Distribution, Normal, Rng, importanceSampling, weightDiagnostics, checkMonteCarlo, rng } from '../../src';
+import { Distribution, Normal, Rng, checkMonteCarlo, rng } from '../../src';
+import { importanceSampling, weightDiagnostics } from '../../src/inference/importance-sampling';
 
 const logStdNormal = (z: tf.Tensor) => tf.sub(tf.mul(tf.square(z), -0.5), 0.5 * Math.log(2 * Math.PI));
 const square = (z: tf.Tensor) => tf.square(z);

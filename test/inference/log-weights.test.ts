@@ -1,7 +1,9 @@
 // NaN and +∞ log-weights: errors naming the function and the argument, not all-NaN summaries.
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'chai';
-import { Normal, weightDiagnostics, logMarginalIS, importanceSampling, logMeanExp64, logSumExp64, logMeanExp, rng } from '../../src';
+import { Normal, rng } from '../../src';
+import { weightDiagnostics, logMarginalIS, importanceSampling } from '../../src/inference/importance-sampling';
+import { logMeanExp64, logSumExp64, logMeanExp } from '../../src/math/log-space';
 import { values } from '../support/tensors';
 
 describe('inference: NaN and infinite log-weights', () => {

@@ -42,8 +42,8 @@ class KernelDisplay(unittest.TestCase):
         self.assertLess(kinds.index("display_data"), kinds.index("execute_result"))
 
     def test_plotly_library_is_sent_once_per_kernel(self):
-        _, first = run(self.kc, "ll.surface3d({ z: [[1, 2], [3, 4]] })")
-        _, second = run(self.kc, "ll.zoomableLines({ series: { loss: [3, 2, 1] } })")
+        _, first = run(self.kc, "ll.plot.surface3d({ z: [[1, 2], [3, 4]] })")
+        _, second = run(self.kc, "ll.plot.zoomableLines({ series: { loss: [3, 2, 1] } })")
         libs = [c for k, c in first + second if k == "display_data" and "plotly.js" in c["data"].get("text/plain", "")]
         self.assertEqual(len(libs), 1)
         self.assertGreater(len(libs[0]["data"]["text/html"]), 1_000_000)
@@ -54,7 +54,7 @@ class KernelDisplay(unittest.TestCase):
             self.assertLess(len(json.dumps(res[0]["data"])), 1_000_000)
 
     def test_progress_updates_in_place(self):
-        code = "const p = ll.progress({ total: 3, title: 'train', throttleMs: 0 });\nfor (let i = 1; i <= 3; i++) p.update(i, { loss: 1 / i });\np.done();"
+        code = "const p = ll.plot.progress({ total: 3, title: 'train', throttleMs: 0 });\nfor (let i = 1; i <= 3; i++) p.update(i, { loss: 1 / i });\np.done();"
         reply, out = run(self.kc, code)
         self.assertEqual(reply["status"], "ok", reply)
         shown = [c for k, c in out if k == "display_data"]

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'chai';
-import { logSumExp, logMeanExp, softplus, logSigmoid, logSumExp64, softplus64 } from '../../src';
+import { logSumExp, logMeanExp, softplus, logSigmoid, logSumExp64, softplus64 } from '../../src/math/log-space';
 import { values, expectNoLeak } from '../support/tensors';
 
 describe('math/log-space', () => {

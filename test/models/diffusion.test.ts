@@ -1,11 +1,18 @@
 // D39–D45 and D50: diffusion as a hierarchical VAE, checked against exact answers.
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'chai';
-import {
-  DiffusionSchedule, diffusionElbo, optimalDenoiser, mixturePosteriorMean, mixtureNoisedScore, noisedMixtureLogDensity, TimeMLP,
-  trainDenoiser, ancestralSample, denoisingLoss, fitPoints, hyvarinenTerms, elbo, Normal, kl, integrate1d, checkMonteCarlo, checkClose, estimateMean,
-  twoMoons, mmdUnbiased, MultivariateNormal, meanAndCovariance, rng, Mixture1D,
-} from '../../src';
+import { Normal, kl, integrate1d, checkMonteCarlo, checkClose, estimateMean, MultivariateNormal, rng } from '../../src';
+import { DiffusionSchedule } from '../../src/models/diffusion/schedule';
+import { diffusionElbo } from '../../src/models/diffusion/elbo';
+import { optimalDenoiser, mixturePosteriorMean, mixtureNoisedScore, noisedMixtureLogDensity } from '../../src/models/diffusion/optimal-denoiser';
+import { TimeMLP, trainDenoiser, ancestralSample, denoisingLoss } from '../../src/models/diffusion/denoiser';
+import { fitPoints } from '../../src/models/fit-points';
+import { hyvarinenTerms } from '../../src/inference/score-matching';
+import { elbo } from '../../src/inference/bounds';
+import { twoMoons } from '../../src/data/toy-2d';
+import { mmdUnbiased } from '../../src/inference/mmd';
+import { meanAndCovariance } from '../../src/math/linalg64';
+import { Mixture1D } from '../../src/models/mixture-of-gaussians';
 import { values } from '../support/tensors';
 
 const mixture: Mixture1D = { weights: [0.3, 0.7], means: [-2, 1.5], sds: [0.4, 0.6] };

@@ -1,10 +1,15 @@
 // D35–D38: invertible layers, the change of variables, ICA, RealNVP.
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'chai';
-import {
-  Bijector, Chain, ElementwiseAffine, LinearLU, Planar, Permutation, AffineCoupling, FlowDistribution, trainFlow, icaLogLikelihood,
-  rotation2d, twoMoons, quadratureRule, mmdUnbiased, MultivariateNormal, meanAndCovariance, checkClose, rng, Matrix, inv,
-} from '../../src';
+import { MultivariateNormal, checkClose, rng } from '../../src';
+import { Bijector, Chain } from '../../src/models/flows/bijector';
+import { ElementwiseAffine, LinearLU, Planar, Permutation, AffineCoupling } from '../../src/models/flows/layers';
+import { FlowDistribution, trainFlow } from '../../src/models/flows/flow-distribution';
+import { icaLogLikelihood, rotation2d } from '../../src/models/flows/ica';
+import { twoMoons } from '../../src/data/toy-2d';
+import { quadratureRule } from '../../src/check/quadrature';
+import { mmdUnbiased } from '../../src/inference/mmd';
+import { meanAndCovariance, Matrix, inv } from '../../src/math/linalg64';
 import { values } from '../support/tensors';
 
 const layersUnderTest = (): [string, Bijector][] => [

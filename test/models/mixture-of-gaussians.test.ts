@@ -1,10 +1,11 @@
 // D01, D02, D03 on the 1-D mixture of Gaussians.
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'chai';
-import {
-  MixtureOfGaussians, Mixture1D, mixtureLogMarginal64, mixturePosterior64, mixtureLogJoint64, mixtureFisherScore64,
-  mixtureToTheta, mixtureFromTheta, mixtureEM, checkMonteCarlo, checkClose, checkGradient, checkQuadrature, rng,
-} from '../../src';
+import { checkMonteCarlo, checkClose, rng } from '../../src';
+import { MixtureOfGaussians } from '../../src/distributions/mixture';
+import { Mixture1D, mixtureLogMarginal64, mixturePosterior64, mixtureLogJoint64, mixtureFisherScore64, mixtureToTheta, mixtureFromTheta, mixtureEM } from '../../src/models/mixture-of-gaussians';
+import { checkGradient } from '../../src/check/finite-differences';
+import { checkQuadrature } from '../../src/check/quadrature';
 import { values } from '../support/tensors';
 
 const model: Mixture1D = { weights: [0.3, 0.5, 0.2], means: [-2, 0.5, 3], sds: [0.6, 1, 0.4] };

@@ -1,10 +1,12 @@
 // D05–D09 on probabilistic PCA, and the linear-Gaussian Bayes rule.
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'chai';
-import {
-  PPCA, Matrix, inv, logDetSPD, linearGaussianPosterior, linearGaussianMarginal, MultivariateNormal, Normal,
-  logMarginalIS, checkClose, checkMonteCarlo, checkGradient, rng, logSumExp64,
-} from '../../src';
+import { PPCA, MultivariateNormal, Normal, checkClose, checkMonteCarlo, rng } from '../../src';
+import { Matrix, inv, logDetSPD } from '../../src/math/linalg64';
+import { linearGaussianPosterior, linearGaussianMarginal } from '../../src/models/linear-gaussian';
+import { logMarginalIS } from '../../src/inference/importance-sampling';
+import { checkGradient } from '../../src/check/finite-differences';
+import { logSumExp64 } from '../../src/math/log-space';
 import { values } from '../support/tensors';
 
 const W = [[1, 0.5], [0.3, -1], [0.8, 0.2], [-0.4, 0.6]];

@@ -2,7 +2,8 @@
 // differences; its exp/log polynomials over the whole range of logits.
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'chai';
-import { bernoulliLogLikelihood, rng } from '../../src';
+import { rng } from '../../src';
+import { bernoulliLogLikelihood } from '../../src/ops/bernoulli-log-likelihood';
 import { values, expectNoLeak } from '../support/tensors';
 import { withoutNative } from '../support/native';
 

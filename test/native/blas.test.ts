@@ -3,7 +3,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'chai';
 import { spawnSync } from 'child_process';
-import { batchLayout, chooseCoreType, nativeStatus, disableNativeKernels, enableNativeKernels, rng } from '../../src';
+import { rng } from '../../src';
+import { batchLayout } from '../../src/native/blas';
+import { chooseCoreType } from '../../src/native/addon';
+import { nativeStatus, disableNativeKernels, enableNativeKernels } from '../../src/native/native-kernels';
 
 function reference(a: tf.Tensor, b: tf.Tensor, ta: boolean, tb: boolean): { shape: number[]; values: Float64Array } {
   const L = batchLayout(a.shape, b.shape, ta, tb);

@@ -2,7 +2,8 @@
 // computes only the gradients asked for; second derivatives (score matching) match the composite ops.
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'chai';
-import { denseLinear, denseRelu, rng } from '../../src';
+import { rng } from '../../src';
+import { denseLinear, denseRelu } from '../../src/ops/dense';
 import { values, expectNoLeak } from '../support/tensors';
 import { withoutNative } from '../support/native';
 

@@ -2,7 +2,7 @@
 // that shares a variable's memory; state round-trips; no tensors leak across a step.
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'chai';
-import { FusedAdam } from '../../src';
+import { FusedAdam } from '../../src/native/fused-adam';
 import { values } from '../support/tensors';
 import { withoutNative } from '../support/native';
 

@@ -4,7 +4,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'chai';
 import { spawnSync } from 'child_process';
 import fs from 'fs';
-import { VAE, chooseCoreType, rng } from '../../src';
+import { VAE, rng } from '../../src';
+import { chooseCoreType } from '../../src/native/addon';
 import { values } from '../support/tensors';
 import { withoutNative } from '../support/native';
 

@@ -4,10 +4,13 @@ import { expect } from 'chai';
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
-import {
-  lineChart, scatterPlot, histogram, densityPlot, density2d, barChart, imageGrid, latentTraversal, surface3d, zoomableLines,
-  contourSegments, Normal, MultivariateNormal, VEGA_LITE_MIME, pngSize, rng, VegaLiteFigure, PlotlyFigure,
-} from '../../src';
+import { lineChart, scatterPlot, histogram, barChart, Normal, MultivariateNormal, rng } from '../../src';
+import { densityPlot } from '../../src/plot/density-plot';
+import { density2d, contourSegments } from '../../src/plot/density-2d';
+import { imageGrid, latentTraversal } from '../../src/plot/image-figure';
+import { surface3d, zoomableLines, PlotlyFigure } from '../../src/plot/plotly-figure';
+import { VEGA_LITE_MIME, VegaLiteFigure } from '../../src/plot/vega-lite-figure';
+import { pngSize } from '../../src/plot/png';
 
 const count = (svg: string, re: RegExp) => (svg.match(re) ?? []).length;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'latent-plot-'));

@@ -5,7 +5,9 @@ import { expect } from 'chai';
 import fs from 'fs';
 import path from 'path';
 import type { Browser, Page } from 'playwright-core';
-import { closePlotlyRenderer, PLOTLY_MIME, PlotlyFigure, pngSize, surface3d, zoomableLines } from '../../src';
+import { closePlotlyRenderer } from '../../src/plot/plotly-png';
+import { PLOTLY_MIME, PlotlyFigure, surface3d, zoomableLines } from '../../src/plot/plotly-figure';
+import { pngSize } from '../../src/plot/png';
 import { launchChromium } from '../support/chromium';
 import { root } from '../support/jupyter';
 

@@ -8,6 +8,7 @@ import { Rng } from '../../random/rng';
 import { logSumExp } from '../../math/log-space';
 import { estimateMean, Estimate } from '../../check/monte-carlo';
 import { VAE } from './vae';
+import { klStandardNormal } from '../../ops/kl-standard-normal';
 import { positiveInteger, tensorRank } from '../../validation/arguments';
 
 /**
@@ -87,8 +88,7 @@ export function klPerDimension(model: VAE, x: tf.Tensor, condition?: tf.Tensor):
   const rows = asRows(model, x, condition, 'klPerDimension');
   const kl = tf.tidy(() => {
     const { mean, logStd } = model.encode(rows.x, rows.condition);
-    // ½(μ² + σ² − 1) − log σ, per dimension (D17)
-    const perDim = tf.sub(tf.mul(tf.sub(tf.add(tf.square(mean), tf.exp(tf.mul(logStd, 2))), 1), 0.5), logStd);
+    const perDim = klStandardNormal(mean, logStd);
     return tf.mean(perDim, 0);
   });
   const out = Float64Array.from(kl.dataSync());

@@ -5,7 +5,11 @@ import { spawnSync } from 'child_process';
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
-import { VAE, FusedAdam, ImageDataset, trainVAE, loadVAE, readCheckpoint, writeCheckpoint, CHECKPOINT_FILE, rng } from '../../../src';
+import { VAE, trainVAE, rng } from '../../../src';
+import { FusedAdam } from '../../../src/native/fused-adam';
+import { ImageDataset } from '../../../src/data/image-dataset';
+import { loadVAE } from '../../../src/models/vae/training';
+import { readCheckpoint, writeCheckpoint, CHECKPOINT_FILE } from '../../../src/models/vae/checkpoint';
 import { values } from '../../support/tensors';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'latent-checkpoint-'));

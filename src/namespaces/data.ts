@@ -1,0 +1,8 @@
+// ll.data — Data: MNIST, IDX files, binarization, minibatches, toy 2-D sets.
+export { ImageDataset } from '../data/image-dataset';
+export { loadMnist, MNIST_TRAIN_FRACTION } from '../data/mnist';
+export { parseIdx, readIdx, loadIdxImages } from '../data/idx';
+export type { IdxArray } from '../data/idx';
+export { dynamicBinarize, dynamicBinarizePixels, staticBinarize, thresholdBinarize } from '../data/binarize';
+export { minibatches, batchesPerEpoch } from '../data/minibatches';
+export { twoMoons, swissRoll, gaussianRing } from '../data/toy-2d';

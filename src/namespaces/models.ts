@@ -1,0 +1,27 @@
+// ll.models — Models: mixture of Gaussians, PPCA, linear-Gaussian, the VAE with its training, evaluation and views, flows, diffusion.
+export { mixtureLogJoint64, mixtureLogMarginal64, mixturePosterior64, mixtureFisherScore64, mixtureEM, mixtureToTheta, mixtureFromTheta, mixtureMeanLogLikelihood64 } from '../models/mixture-of-gaussians';
+export type { Mixture1D } from '../models/mixture-of-gaussians';
+export { PPCA } from '../models/ppca';
+export { linearGaussianMarginal, linearGaussianPosterior } from '../models/linear-gaussian';
+export type { LinearGaussian } from '../models/linear-gaussian';
+export { VAE, oneHotLabels } from '../models/vae/vae';
+export type { VAEConfig, VAEObjective } from '../models/vae/vae';
+export { trainVAE, loadVAE } from '../models/vae/training';
+export type { TrainVAEOptions, EpochRecord, TrainResult } from '../models/vae/training';
+export { importanceSampledLogLikelihood, klPerDimension, activeUnits, datasetElbo } from '../models/vae/evaluation';
+export type { LogLikelihoodEstimate } from '../models/vae/evaluation';
+export { reconstructionGrid, priorSampleGrid, interpolationGrid, traversalGrid, latentScatter } from '../models/vae/views';
+export { Chain } from '../models/flows/bijector';
+export type { Bijector } from '../models/flows/bijector';
+export { ElementwiseAffine, LinearLU, Planar, Permutation, AffineCoupling } from '../models/flows/layers';
+export { FlowDistribution, trainFlow } from '../models/flows/flow-distribution';
+export { icaLogLikelihood, rotation2d } from '../models/flows/ica';
+export type { IcaPrior } from '../models/flows/ica';
+export { DiffusionSchedule } from '../models/diffusion/schedule';
+export { diffusionElbo } from '../models/diffusion/elbo';
+export type { Denoiser, DiffusionElboTerms } from '../models/diffusion/elbo';
+export { optimalDenoiser, mixturePosteriorMean, mixtureNoisedScore, noisedMixtureLogDensity } from '../models/diffusion/optimal-denoiser';
+export { TimeMLP, denoisingLoss, trainDenoiser, ancestralSample } from '../models/diffusion/denoiser';
+export type { DenoisingLoss } from '../models/diffusion/denoiser';
+export { fitPoints } from '../models/fit-points';
+export type { FitPointsOptions, PreparedLoss } from '../models/fit-points';
