@@ -1,0 +1,230 @@
+// One evaluator for the log-likelihood of every model family on the same binary data (lecture 003,
+// "evaluation": log-likelihood, dequantization; 000/001 compare the families). Each family reaches
+// log P(x) its own way, and the report says which:
+//   autoregressive (MADE)  exact:              log P(x) = Σ_d log p(x_d | x_<d)
+//   VAE                    importance-sampled: log (1/K) Σ_k p(x, z_k)/q(z_k | x)  (D31; below log P(x) in
+//                                              expectation by Jensen, the gap shrinking as K grows)
+//   flow                   lower bound:        log P(x) ≥ E_u log p(x + u − 1), u ~ U[0,1)^D   (dequantization, D46)
+//   diffusion              lower bound:        the diffusion ELBO (D41) with a discretized decoder
+//                                              P(x_d | x_1) = Φ(y_d x̂_d(x_1, 1)/√β_1), y = 2x − 1 ∈ {−1, 1}
+//                                              (Ho et al. 2020, §3.3), so it bounds the discrete log P(x)
+// All in nats per image, and in bits per dimension −log P(x)/(D ln 2): the number papers compare across
+// image sizes. And the Fréchet distance (D47) between two sets of feature vectors — FID when the
+// features come from a classifier's hidden layer.
+import * as tf from '@tensorflow/tfjs-core';
+import { Rng } from '../random/rng';
+import { logSumExp } from '../math/log-space';
+import { estimateMean, Estimate } from '../check/monte-carlo';
+import { meanAndCovariance } from '../math/linalg64';
+import { frechetDistance } from './frechet-distance';
+import { positiveInteger, tensorRank } from '../validation/arguments';
+import type { VAE } from '../models/vae/vae';
+import type { RichVAE } from '../models/vae/rich-vae';
+import type { MADE } from '../models/autoregressive/made';
+import type { FlowDistribution } from '../models/flows/flow-distribution';
+import type { DiffusionSchedule } from '../models/diffusion/schedule';
+import type { Denoiser } from '../models/diffusion/elbo';
+import { importanceSampledLogLikelihood } from '../models/vae/evaluation';
+
+/** Bits per dimension from a log-likelihood in nats per image of D dimensions: −log P(x)/(D ln 2). */
+export function bitsPerDim(logLikelihoodNats: number, dims: number): number {
+  positiveInteger(dims, 'bitsPerDim', 'dims');
+  return -logLikelihoodNats / (dims * Math.LN2);
+}
+
+/** How a number relates to log P(x): exactly it, an importance-sampling estimate, or a lower bound. */
+export type LikelihoodKind = 'exact' | 'importance-sampled' | 'lower-bound';
+
+/** A model's way to log P(x): per point, in nats, for binary data x [B, D]. */
+export interface LikelihoodEvaluator {
+  name: string;
+  kind: LikelihoodKind;
+  logLikelihood(rng: Rng, x: tf.Tensor2D): Float64Array;
+}
+
+/** log P(x) of an autoregressive model, exact (no sampling). Example: `ll.madeLikelihood(made)`. */
+export function madeLikelihood(model: MADE, name = 'autoregressive (MADE)'): LikelihoodEvaluator {
+  return {
+    name, kind: 'exact',
+    logLikelihood: (_rng, x) => { const t = model.logProb(x); const v = Float64Array.from(t.dataSync()); t.dispose(); return v; },
+  };
+}
+
+/** The VAE's importance-sampled log p(x) with K samples from the encoder (D31). Example: `ll.vaeLikelihood(vae, { samples: 5000 })`. */
+export function vaeLikelihood(model: VAE, options: { samples?: number; name?: string } = {}): LikelihoodEvaluator {
+  const K = positiveInteger(options.samples ?? 1000, 'vaeLikelihood', 'samples');
+  return {
+    name: options.name ?? `VAE (IS, K = ${K})`, kind: 'importance-sampled',
+    logLikelihood: (rng, x) => importanceSampledLogLikelihood(rng, model, x, { samples: K }).perPoint,
+  };
+}
+
+/**
+ * log (1/K) Σ_k w_k per point from any model's log-weights [K, B] (D11, D31), K drawn in chunks so that
+ * K = 5000 fits in memory. Example: `importanceLogLikelihood(rng, (r, xb, k) => m.logWeights(r, xb, { samples: k }), x, { samples: 1000 })`.
+ */
+export function importanceLogLikelihood(rng: Rng, logWeights: (rng: Rng, x: tf.Tensor2D, samples: number) => tf.Tensor, x: tf.Tensor2D,
+  options: { samples?: number; chunk?: number } = {}): Float64Array {
+  const K = positiveInteger(options.samples ?? 1000, 'importanceLogLikelihood', 'samples');
+  const chunk = positiveInteger(options.chunk ?? 250, 'importanceLogLikelihood', 'chunk');
+  const parts: tf.Tensor[] = [];
+  try {
+    for (let k = 0; k < K; k += chunk) parts.push(tf.tidy(() => logSumExp(logWeights(rng, x, Math.min(chunk, K - k)), 0)));
+    const total = tf.tidy(() => tf.sub(logSumExp(tf.stack(parts), 0), Math.log(K)));
+    const v = Float64Array.from(total.dataSync());
+    total.dispose();
+    return v;
+  } finally {
+    tf.dispose(parts);
+  }
+}
+
+/** The RichVAE's importance-sampled log p(x), its own (flow) posterior as the proposal. */
+export function richVAELikelihood(model: RichVAE, options: { samples?: number; name?: string } = {}): LikelihoodEvaluator {
+  const K = positiveInteger(options.samples ?? 1000, 'richVAELikelihood', 'samples');
+  return {
+    name: options.name ?? `VAE, flow posterior / rich prior (IS, K = ${K})`, kind: 'importance-sampled',
+    logLikelihood: (rng, x) => importanceLogLikelihood(rng, (r, xb, k) => model.logWeights(r, xb, { samples: k }), x, { samples: K }),
+  };
+}
+
+/**
+ * A flow's bound on the discrete log P(x) by uniform dequantization (D46): the flow models y = x + u − 1 ∈ [−1, 1)^D
+ * (a unit shift, Jacobian 1), and log P(x) = log ∫ p(x + u − 1) du ≥ E_u log p(x + u − 1), averaged over `samples` draws of u.
+ */
+export function dequantizedFlowLikelihood(flow: FlowDistribution, options: { samples?: number; name?: string } = {}): LikelihoodEvaluator {
+  const S = positiveInteger(options.samples ?? 1, 'dequantizedFlowLikelihood', 'samples');
+  return {
+    name: options.name ?? 'flow (dequantized, lower bound)', kind: 'lower-bound',
+    logLikelihood: (rng, x) => {
+      const out = new Float64Array(x.shape[0]);
+      for (let s = 0; s < S; s++) {
+        const lp = tf.tidy(() => flow.logProb(tf.sub(tf.add(x, rng.uniform(x.shape)), 1)));
+        lp.dataSync().forEach((v, i) => { out[i] += v / S; });
+        lp.dispose();
+      }
+      return out;
+    },
+  };
+}
+
+// log erfc(z) for z ≥ 0 in log form (Numerical Recipes' erfcc, relative error < 1.2e-7), so it never underflows
+function logErfc(z: number): number {
+  const t = 1 / (1 + 0.5 * z);
+  const poly = -z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807
+    + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
+  return Math.log(t) + poly;
+}
+
+/** log Φ(a), the standard normal log-CDF, accurate in both tails. */
+export function logNormalCdf(a: number): number {
+  const z = Math.abs(a) / Math.SQRT2;
+  const lower = Math.log(0.5) + logErfc(z); // log Φ(−|a|)
+  return a < 0 ? lower : Math.log1p(-Math.exp(lower));
+}
+
+/**
+ * The diffusion model's ELBO on binary data as a bound on the discrete log P(x) (D41): y = 2x − 1, the
+ * forward process on y, the consistency KLs and the prior KL as in diffusionElbo, and the discretized
+ * decoder P(x_d | x_1) = Φ(y_d x̂_d(x_1, 1)/√β_1) in place of the Gaussian density. One draw of the
+ * chain per point and repetition (`samples`).
+ */
+export function diffusionLikelihood(denoise: Denoiser, schedule: DiffusionSchedule, options: { samples?: number; name?: string } = {}): LikelihoodEvaluator {
+  const S = positiveInteger(options.samples ?? 1, 'diffusionLikelihood', 'samples');
+  return {
+    name: options.name ?? `diffusion (ELBO, T = ${schedule.T})`, kind: 'lower-bound',
+    logLikelihood: (rng, x) => {
+      const [B, D] = x.shape;
+      const out = new Float64Array(B);
+      const y = tf.tidy(() => tf.sub(tf.mul(x, 2), 1)) as tf.Tensor2D;
+      const ys = y.dataSync();
+      const sd = Math.sqrt(schedule.betas[1]);
+      const abT = schedule.alphaBars[schedule.T];
+      try {
+        for (let s = 0; s < S; s++) {
+          const xHat = tf.tidy(() => denoise(schedule.noised(rng, y, 1).xt as tf.Tensor2D, 1));
+          const h = xHat.dataSync();
+          xHat.dispose();
+          for (let b = 0; b < B; b++) {
+            let rec = 0;
+            for (let d = 0; d < D; d++) rec += logNormalCdf((ys[b * D + d] * h[b * D + d]) / sd);
+            // KL(N(√ᾱ_T y, (1 − ᾱ_T) I) ‖ N(0, I)) with ‖y‖² = D
+            const priorKL = 0.5 * (abT * D + D * (-abT - Math.log(1 - abT)));
+            out[b] += (rec - priorKL) / S;
+          }
+          for (let t = 2; t <= schedule.T; t++) {
+            const w = schedule.klWeight(t);
+            const kl = tf.tidy(() => tf.mul(tf.sum(tf.square(tf.sub(denoise(schedule.noised(rng, y, t).xt as tf.Tensor2D, t), y)), 1), w));
+            kl.dataSync().forEach((v, b) => { out[b] -= v / S; });
+            kl.dispose();
+          }
+        }
+      } finally {
+        y.dispose();
+      }
+      return out;
+    },
+  };
+}
+
+export interface LikelihoodReport {
+  name: string;
+  kind: LikelihoodKind;
+  /** mean log P(x) in nats per image, with its standard error across points */
+  nats: Estimate;
+  /** −nats/(D ln 2), with its standard error */
+  bitsPerDim: Estimate;
+  perPoint: Float64Array;
+  dims: number;
+  seconds: number;
+}
+
+/**
+ * Every model's log-likelihood on the same binary data x [N, D] (in batches), in nats and bits per dimension.
+ * Example:
+ *   const rows = ll.evaluateLikelihoods(ll.rng(0), [ll.madeLikelihood(made), ll.vaeLikelihood(vae)], x);
+ *   rows.map((r) => [r.name, r.kind, r.nats.value, r.bitsPerDim.value]);
+ */
+export function evaluateLikelihoods(rng: Rng, evaluators: LikelihoodEvaluator[], x: tf.Tensor, options: { batchSize?: number } = {}): LikelihoodReport[] {
+  const fn = 'evaluateLikelihoods';
+  tensorRank(x, [2], fn, 'x');
+  if (!Array.isArray(evaluators) || evaluators.length === 0) throw new Error(`${fn}: evaluators must be a non-empty array (madeLikelihood, vaeLikelihood, …)`);
+  const batch = positiveInteger(options.batchSize ?? 100, fn, 'batchSize');
+  const [N, D] = x.shape;
+  if (N < 2) throw new Error(`${fn}: x needs at least 2 points for a standard error, got ${N}`);
+  const bad = x.dataSync().findIndex((v) => v !== 0 && v !== 1);
+  if (bad >= 0) throw new Error(`${fn}: x must be binary (0 or 1), got ${x.dataSync()[bad]} at flat index ${bad}`);
+  return evaluators.map((ev) => {
+    const t0 = Date.now();
+    const perPoint = new Float64Array(N);
+    for (let s = 0; s < N; s += batch) {
+      const size = Math.min(batch, N - s);
+      const xb = tf.slice(x, [s, 0], [size, -1]) as tf.Tensor2D;
+      try { perPoint.set(ev.logLikelihood(rng, xb), s); } finally { xb.dispose(); }
+    }
+    const nats = estimateMean(perPoint);
+    return {
+      name: ev.name, kind: ev.kind, nats,
+      bitsPerDim: { value: bitsPerDim(nats.value, D), se: nats.se / (D * Math.LN2), n: nats.n },
+      perPoint, dims: D, seconds: (Date.now() - t0) / 1000,
+    };
+  });
+}
+
+/**
+ * The Fréchet distance (D47) between the Gaussians fitted to two sets of feature vectors [n, k] (rows are
+ * points): FID when the features are a classifier's hidden activations on real and generated images.
+ * Example: `ll.featureFrechetDistance(classifier.features(real), classifier.features(fake))`.
+ */
+export function featureFrechetDistance(a: tf.Tensor | number[][], b: tf.Tensor | number[][]): number {
+  const rows = (t: tf.Tensor | number[][], name: string): number[][] => {
+    if (Array.isArray(t)) return t;
+    tensorRank(t, [2], 'featureFrechetDistance', name);
+    return t.arraySync() as number[][];
+  };
+  const A = rows(a, 'a'), B = rows(b, 'b');
+  if (A.length < 2 || B.length < 2) throw new Error(`featureFrechetDistance: each set needs at least 2 feature vectors, got ${A.length} and ${B.length}`);
+  if (A[0].length !== B[0].length) throw new Error(`featureFrechetDistance: the feature sizes differ (${A[0].length} and ${B[0].length})`);
+  const ma = meanAndCovariance(A), mb = meanAndCovariance(B);
+  return frechetDistance(ma.mean, ma.cov, mb.mean, mb.cov);
+}
