@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""PyTorch side of the side-by-side step benchmarks (bench/interleaved.ts drives it): a worker that builds
+the same models as the TypeScript side and times training steps on request, so that the driver can
+interleave rounds (ours, theirs, ours, theirs …). PyTorch runs in its own default configuration: its
+default BLAS and convolution backends, the environment's OPENBLAS_CORETYPE (none forced), threads from
+the command line (torch.set_num_threads, and OMP/OpenBLAS/MKL_NUM_THREADS set by the driver).
+
+Protocol: one request per stdin line, "<model> <steps>"; one JSON line per request on stdout,
+{"model": …, "ms": mean ms per step}. The first request for a model builds it and runs warm-up steps.
+Models (all float32, Adam lr 1e-3):
+  vae       the lectures' VAE, 784-300-2·16 / 16-300-784, batch 128, Bernoulli likelihood
+  denoiser  2-D diffusion MLP [x, 16-dim t-embedding] → 128 → 128 → 2, batch 256
+  unet      the small DDPM U-Net of bench/unet.ts on 28×28×1, batch 128 (ε-prediction, 1000 linear-β steps)
+"""
+import json
+import math
+import sys
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+def vae_step(batch=128, M=16):
+    enc = nn.Sequential(nn.Linear(784, 300), nn.ReLU(), nn.Linear(300, 2 * M))
+    dec = nn.Sequential(nn.Linear(M, 300), nn.ReLU(), nn.Linear(300, 784))
+    opt = torch.optim.Adam(list(enc.parameters()) + list(dec.parameters()), lr=1e-3)
+    x = torch.bernoulli(torch.full((batch, 784), 0.2))
+
+    def step():
+        mean, log_std = enc(x).chunk(2, dim=-1)
+        z = mean + log_std.exp() * torch.randn_like(mean)
+        rec = -F.binary_cross_entropy_with_logits(dec(z), x, reduction="none").sum(-1)
+        kl = (0.5 * (mean ** 2 + (2 * log_std).exp() - 1) - log_std).sum(-1)
+        loss = -(rec - kl).mean()
+        opt.zero_grad(); loss.backward(); opt.step()
+        return loss.item()
+    return step
+
+
+def denoiser_step(batch=256):
+    net = nn.Sequential(nn.Linear(2 + 16, 128), nn.ReLU(), nn.Linear(128, 128), nn.ReLU(), nn.Linear(128, 2))
+    opt = torch.optim.Adam(net.parameters(), lr=1e-3)
+    x0 = torch.randn(batch, 2)
+    freqs = torch.exp(-math.log(1000) * torch.arange(8) / 8)
+
+    def step():
+        t = torch.randint(1, 101, (batch,)).float()
+        abar = torch.exp(-t / 50).unsqueeze(-1)
+        eps = torch.randn_like(x0)
+        xt = abar.sqrt() * x0 + (1 - abar).sqrt() * eps
+        emb = torch.cat([torch.sin(t[:, None] * freqs), torch.cos(t[:, None] * freqs)], -1)
+        loss = ((net(torch.cat([xt, emb], -1)) - eps) ** 2).sum(-1).mean()
+        opt.zero_grad(); loss.backward(); opt.step()
+        return loss.item()
+    return step
+
+
+def sinusoidal(t, dim):
+    half = dim // 2
+    freqs = torch.exp(-math.log(1000) * torch.arange(half) / half)
+    arg = t[:, None] * freqs[None, :]
+    return torch.cat([torch.sin(arg), torch.cos(arg)], -1)
+
+
+class ResBlock(nn.Module):
+    """GN → SiLU → conv3×3, + the time embedding's projection, GN → SiLU → conv3×3, + (1×1 conv of) x."""
+
+    def __init__(self, cin, cout, temb, groups=8):
+        super().__init__()
+        self.gn1, self.conv1 = nn.GroupNorm(groups, cin), nn.Conv2d(cin, cout, 3, padding=1)
+        self.proj = nn.Linear(temb, cout)
+        self.gn2, self.conv2 = nn.GroupNorm(groups, cout), nn.Conv2d(cout, cout, 3, padding=1)
+        self.skip = nn.Conv2d(cin, cout, 1) if cin != cout else None
+
+    def forward(self, x, e):
+        h = self.conv1(F.silu(self.gn1(x)))
+        h = h + self.proj(F.silu(e))[:, :, None, None]
+        h = self.conv2(F.silu(self.gn2(h)))
+        return h + (self.skip(x) if self.skip is not None else x)
+
+
+class UNet(nn.Module):
+    """28×28×1: conv 1→32; Res 32→32 @28; avg-pool; Res 32→64 @14; avg-pool; Res 64→64 @7; nearest ×2,
+    concat; Res 128→64 @14; nearest ×2, concat; Res 96→32 @28; GN, SiLU, conv 32→1. Time: sinusoidal 32 → 128 → SiLU → 128."""
+
+    def __init__(self):
+        super().__init__()
+        self.t1, self.t2 = nn.Linear(32, 128), nn.Linear(128, 128)
+        self.conv_in = nn.Conv2d(1, 32, 3, padding=1)
+        self.d1, self.d2, self.mid = ResBlock(32, 32, 128), ResBlock(32, 64, 128), ResBlock(64, 64, 128)
+        self.u2, self.u1 = ResBlock(128, 64, 128), ResBlock(96, 32, 128)
+        self.gn_out, self.conv_out = nn.GroupNorm(8, 32), nn.Conv2d(32, 1, 3, padding=1)
+
+    def forward(self, x, t):
+        e = self.t2(F.silu(self.t1(sinusoidal(t, 32))))
+        h1 = self.d1(self.conv_in(x), e)
+        h2 = self.d2(F.avg_pool2d(h1, 2), e)
+        m = self.mid(F.avg_pool2d(h2, 2), e)
+        u = self.u2(torch.cat([F.interpolate(m, scale_factor=2, mode="nearest"), h2], 1), e)
+        u = self.u1(torch.cat([F.interpolate(u, scale_factor=2, mode="nearest"), h1], 1), e)
+        return self.conv_out(F.silu(self.gn_out(u)))
+
+
+def unet_step(batch=128, T=1000):
+    net = UNet()
+    opt = torch.optim.Adam(net.parameters(), lr=1e-3)
+    x0 = torch.rand(batch, 1, 28, 28) * 2 - 1
+    abar = torch.cumprod(1 - torch.linspace(1e-4, 0.02, T), 0)
+
+    def step():
+        t = torch.randint(1, T + 1, (batch,))
+        a = abar[t - 1][:, None, None, None]
+        eps = torch.randn_like(x0)
+        loss = ((net(a.sqrt() * x0 + (1 - a).sqrt() * eps, t.float()) - eps) ** 2).mean()
+        opt.zero_grad(); loss.backward(); opt.step()
+        return loss.item()
+    return step
+
+
+MODELS = {"vae": (vae_step, 20), "denoiser": (denoiser_step, 20), "unet": (unet_step, 2)}
+
+if __name__ == "__main__":
+    threads = int(sys.argv[1]) if len(sys.argv) > 1 else 1
+    torch.set_num_threads(threads)
+    torch.manual_seed(0)
+    config = torch.__config__.show()
+    blas = next((l.split("=", 1)[1].strip() for l in config.splitlines() if "BLAS_INFO" in l), "?")
+    print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(), "blas": blas,
+                      "mkldnn": torch.backends.mkldnn.is_available()}), flush=True)
+    steps = {}
+    for line in sys.stdin:
+        name, n = line.split()
+        if name not in steps:
+            make, warm = MODELS[name]
+            steps[name] = make()
+            for _ in range(warm):
+                steps[name]()
+        t0 = time.perf_counter()
+        for _ in range(int(n)):
+            steps[name]()
+        print(json.dumps({"model": name, "ms": 1000 * (time.perf_counter() - t0) / int(n)}), flush=True)
