@@ -10,14 +10,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../random/rng';
 import { logSumExp } from '../math/log-space';
+import type { LogJoint } from './bounds';
 import { estimateMean, Estimate } from '../check/monte-carlo';
 import { positiveFinite, positiveInteger, tensorRank } from '../validation/arguments';
 
 const HALF_LOG_2PI_E = 0.5 * Math.log(2 * Math.PI * Math.E);
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
-/** log p(x, z): x [B, D], z [K, B, M] → [K, B] (a VAE's `logJoint`, or any model's). */
-export type LogJointFn = (x: tf.Tensor, z: tf.Tensor) => tf.Tensor;
+/** log p(x, z): x [B, D], z [K, B, M] → [K, B] (a VAE's `logJoint`, or any model's); the bounds' LogJoint. */
+type LogJointFn = LogJoint;
 
 /** A model with an encoder (amortized q(z | x)) and a joint density: the VAE is one. */
 export interface AmortizedModel {

@@ -1,3 +1,9 @@
 // ll.evaluation — Evaluating generative models: Fréchet distance, dequantization.
 export { frechetDistance, sqrtmPSD } from '../evaluation/frechet-distance';
 export { discreteLogProb1d, dequantizedLogDensity1d, logMixture } from '../evaluation/dequantization';
+// issue 17: one log-likelihood evaluator for every model family (nats, bits/dim), FID on feature vectors
+export {
+  evaluateLikelihoods, bitsPerDim, madeLikelihood, vaeLikelihood, richVAELikelihood, dequantizedFlowLikelihood, diffusionLikelihood,
+  importanceLogLikelihood, logNormalCdf, featureFrechetDistance,
+} from '../evaluation/log-likelihood';
+export type { LikelihoodEvaluator, LikelihoodKind, LikelihoodReport } from '../evaluation/log-likelihood';

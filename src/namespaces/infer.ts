@@ -15,3 +15,6 @@ export type { BestGaussianResult } from '../inference/best-gaussian';
 export { mmdUnbiased, kernelMatrix } from '../inference/mmd';
 export type { MmdKernel } from '../inference/mmd';
 export { hyvarinenTerms } from '../inference/score-matching';
+// issue 17: amortized against per-sample inference
+export { fitLocalGaussians, gaussianElbo, gaussianImportanceLogLikelihood, amortizationGap } from '../inference/amortization-gap';
+export type { AmortizedModel, LocalGaussians, FitLocalOptions, PerPointEstimate, AmortizationGapOptions, AmortizationGapResult } from '../inference/amortization-gap';

@@ -25,3 +25,13 @@ export { TimeMLP, denoisingLoss, trainDenoiser, ancestralSample } from '../model
 export type { DenoisingLoss } from '../models/diffusion/denoiser';
 export { fitPoints } from '../models/fit-points';
 export type { FitPointsOptions, PreparedLoss } from '../models/fit-points';
+// issue 17: tighter-bound training, richer posteriors and priors, an autoregressive model, a training loop for image models
+export { vaeLogWeights, renyiFromLogWeights, vaeRenyiBound } from '../models/vae/log-weights';
+export { compareTrainingObjectives, objectiveLabel, spreadIndices } from '../models/vae/iwae-training';
+export type { ObjectiveComparisonRow, CompareObjectivesOptions } from '../models/vae/iwae-training';
+export { RichVAE, planarStep } from '../models/vae/rich-vae';
+export type { RichVAEConfig, RichPrior, RichVAEObjective } from '../models/vae/rich-vae';
+export { MADE } from '../models/autoregressive/made';
+export type { MADEConfig } from '../models/autoregressive/made';
+export { trainOnImages } from '../models/train-on-images';
+export type { ImageModel, TrainOnImagesOptions, TrainOnImagesResult } from '../models/train-on-images';
