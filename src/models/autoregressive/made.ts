@@ -48,6 +48,11 @@ export class MADE {
   private readonly outputMask: tf.Tensor2D;
   private readonly directMask?: tf.Tensor2D;
 
+  /**
+   * Builds the masked layers: hidden unit k of every layer gets degree m(k) = (k mod (D − 1)) + 1 and sees the
+   * units of the layer below with degree ≤ m(k); output d sees hidden units with m(k) < d (so ℓ_d depends on
+   * x_<d only). Example: `new ll.models.MADE({ inputDim: 784, hiddenDims: [500] })`.
+   */
   constructor(config: MADEConfig) {
     const c: Required<MADEConfig> = { hiddenDims: [500], direct: true, seed: 0, ...config };
     integerAtLeast(c.inputDim, 2, 'MADE', 'inputDim');
@@ -132,6 +137,7 @@ export class MADE {
     return tf.tensor2d(x, [n, D]);
   }
 
+  /** Frees the weights and the masks. */
   dispose(): void {
     tf.dispose([...this.variables, ...this.masks, this.outputMask, ...(this.directMask ? [this.directMask] : [])]);
   }

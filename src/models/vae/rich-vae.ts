@@ -80,6 +80,11 @@ export class RichVAE {
   readonly flowHead?: Dense;
   readonly priorVariables: Record<string, tf.Variable>;
 
+  /**
+   * Builds the encoder and decoder (D29), the flow head when flowLayers > 0, and the prior's parameters:
+   * mixture means ~ N(0, I) with unit scales and equal weights, or VampPrior pseudo-inputs as faint random
+   * images. Example: `new ll.models.RichVAE({ inputDim: 784, latentDim: 16, flowLayers: 4, prior: { type: 'mixture', components: 10 } })`.
+   */
   constructor(config: RichVAEConfig) {
     const c: Required<RichVAEConfig> = { hiddenDim: 300, flowLayers: 0, prior: { type: 'standard' }, seed: 0, ...config };
     positiveInteger(c.inputDim, 'RichVAE', 'inputDim');
@@ -228,6 +233,7 @@ export class RichVAE {
     });
   }
 
+  /** Frees every variable (encoder, decoder, flow head, prior). */
   dispose(): void {
     this.base.dispose();
     this.flowHead?.dispose();
