@@ -1,14 +1,19 @@
 #!/usr/bin/python3
 """Executes notebooks through the Latent Lab kernel with nbclient (Debian's python3-nbclient).
 
-    /usr/bin/python3 tools/run_notebooks.py [NOTEBOOK_OR_FOLDER ...] [--timeout S] [--out DIR]
+    /usr/bin/python3 tools/run_notebooks.py [NOTEBOOK_OR_FOLDER ...] [--timeout S] [--out DIR] [--slides]
 
-With no paths it runs every notebooks/*.ipynb in name order. Each executed copy and its HTML go to
-build/notebooks/. One line per notebook (ok/failed, cells, seconds); a failure names the notebook,
+With no paths it runs the lecture notebooks: the notebooks/*.ipynb that git tracks (a scratch
+notebook made with "New" is not run), or, outside a git checkout, notebooks/NN-*.ipynb. A folder runs
+the tracked notebooks in it (all of its notebooks if git tracks none there); a named file always runs.
+Each executed copy and its HTML (offline: scripts from an assets/ folder copied once beside the pages,
+figures interactive over their PNG) go to build/notebooks/; with --slides also a reveal.js deck
+(NAME.slides.html). One line per notebook (ok/failed, cells, seconds); a failure names the notebook,
 the cell, its source and the error, and the exit status is 1.
 """
 import argparse
 import os
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -16,20 +21,43 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
-from nbconvert import HTMLExporter
+
+from notebook_export import copy_assets, write_html, write_slides
 
 ROOT = Path(__file__).resolve().parent.parent
 KERNEL = "latent-lab"
 
 
+def tracked_notebooks(folder):
+    """The *.ipynb directly in folder that git tracks, sorted; None when git cannot say (no git, or
+    folder outside a checkout)."""
+    try:
+        r = subprocess.run(["git", "-C", str(folder), "ls-files", "-z", "--", "*.ipynb"],
+                           capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if r.returncode != 0:
+        return None
+    names = [n for n in r.stdout.split("\0") if n and "/" not in n]
+    return sorted(folder / n for n in names if (folder / n).exists())
+
+
+def lecture_notebooks():
+    """The lecture notebooks: tracked by git, or named NN-*.ipynb outside a checkout."""
+    folder = ROOT / "notebooks"
+    tracked = tracked_notebooks(folder)
+    return tracked if tracked is not None else sorted(folder.glob("[0-9][0-9]-*.ipynb"))
+
+
 def notebook_paths(args):
     if not args:
-        return sorted((ROOT / "notebooks").glob("*.ipynb"))
+        return lecture_notebooks()
     found = []
     for a in args:
         p = Path(a).resolve()
         if p.is_dir():
-            found.extend(sorted(p.glob("*.ipynb")))
+            tracked = tracked_notebooks(p)
+            found.extend(tracked if tracked else sorted(p.glob("*.ipynb")))
         elif p.suffix == ".ipynb" and p.exists():
             found.append(p)
         else:
@@ -42,7 +70,7 @@ def describe_failure(cell, index, error):
     return f"  cell {index} failed:\n{source}\n  error: {error}"
 
 
-def run_one(path, out_dir, timeout):
+def run_one(path, out_dir, timeout, slides=False):
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(
         nb, timeout=timeout, kernel_name=KERNEL, allow_errors=False,
@@ -69,8 +97,9 @@ def run_one(path, out_dir, timeout):
     seconds = time.time() - start
     out_dir.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, out_dir / path.name)
-    html, _ = HTMLExporter().from_notebook_node(nb)
-    (out_dir / path.with_suffix(".html").name).write_text(html, encoding="utf-8")
+    write_html(nb, out_dir / path.with_suffix(".html").name)
+    if slides:
+        write_slides(nb, out_dir / (path.stem + ".slides.html"))
     return failure, len(code_cells), seconds
 
 
@@ -80,6 +109,7 @@ def main():
     parser.add_argument("--timeout", type=int, default=int(os.environ.get("LATENT_CELL_TIMEOUT", 300)),
                         help="seconds allowed per cell (default 300)")
     parser.add_argument("--out", default=str(ROOT / "build" / "notebooks"))
+    parser.add_argument("--slides", action="store_true", help="also write a reveal.js deck of each notebook")
     args = parser.parse_args()
     if args.timeout <= 0:
         raise SystemExit("run_notebooks: --timeout must be positive")
@@ -87,9 +117,12 @@ def main():
     paths = notebook_paths(args.paths)
     if not paths:
         raise SystemExit("run_notebooks: no notebooks found")
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    copy_assets(out)
     failures = 0
     for path in paths:
-        failure, cells, seconds = run_one(path, Path(args.out), args.timeout)
+        failure, cells, seconds = run_one(path, out, args.timeout, args.slides)
         status = "ok" if failure is None else "FAILED"
         print(f"{status:6} {path.name:45} {cells:3d} cells {seconds:7.1f} s", flush=True)
         if failure:

@@ -62,7 +62,7 @@ export function renderPlotlyPNG(figure: { data: unknown[]; layout: Record<string
     }
     try {
       const url = await p.evaluate(async ({ fig, w, h, s }) => {
-        const Plotly = (window as unknown as { Plotly: { toImage(f: unknown, o: unknown): Promise<string> } }).Plotly;
+        const Plotly = (globalThis as unknown as { Plotly: { toImage(f: unknown, o: unknown): Promise<string> } }).Plotly;
         return Plotly.toImage(fig, { format: 'png', width: w, height: h, scale: s });
       }, { fig: figure, w: width, h: height, s: scale });
       return Buffer.from(url.slice(url.indexOf(',') + 1), 'base64');

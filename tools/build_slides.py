@@ -1,0 +1,59 @@
+#!/usr/bin/python3
+"""Builds reveal.js slide decks of the lecture notebooks, offline (`npm run slides`).
+
+    /usr/bin/python3 tools/build_slides.py [NOTEBOOK_OR_FOLDER ...] [--out DIR] [--timeout S] [--rerun]
+
+Each deck is NAME.slides.html in build/notebooks/, beside the HTML pages of `npm run notebooks`, and
+loads reveal.js, MathJax and the figure libraries from the same assets/ folder (copied from npm
+packages): a folder of decks works with no network. A deck is made from the executed copy in the
+output folder when it is newer than the notebook; otherwise (or with --rerun) the notebook is run first.
+Cells split into slides by their slideshow metadata, or at their headings when they have none
+(tools/slide_metadata.py writes that metadata into the notebooks).
+"""
+import argparse
+import os
+import sys
+from pathlib import Path
+
+import nbformat
+
+from notebook_export import copy_assets, write_slides
+from run_notebooks import ROOT, notebook_paths, run_one
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("paths", nargs="*")
+    parser.add_argument("--out", default=str(ROOT / "build" / "notebooks"))
+    parser.add_argument("--timeout", type=int, default=int(os.environ.get("LATENT_CELL_TIMEOUT", 300)),
+                        help="seconds allowed per cell when a notebook has to run (default 300)")
+    parser.add_argument("--rerun", action="store_true", help="run every notebook again, even with an up-to-date executed copy")
+    args = parser.parse_args()
+    if args.timeout <= 0:
+        raise SystemExit("build_slides: --timeout must be positive")
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(ROOT / ".jupyter"), os.environ.get("JUPYTER_PATH")]))
+    paths = notebook_paths(args.paths)
+    if not paths:
+        raise SystemExit("build_slides: no notebooks found")
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    copy_assets(out)
+    failures = 0
+    for path in paths:
+        executed = out / path.name
+        deck = out / (path.stem + ".slides.html")
+        if not args.rerun and executed.exists() and executed.stat().st_mtime >= path.stat().st_mtime:
+            write_slides(nbformat.read(executed, as_version=4), deck)
+            print(f"ok     {deck.name:52} (from the executed copy)", flush=True)
+            continue
+        failure, cells, seconds = run_one(path, out, args.timeout, slides=True)
+        print(f"{'ok' if failure is None else 'FAILED':6} {deck.name:52} ran {cells} cells in {seconds:.1f} s", flush=True)
+        if failure:
+            failures += 1
+            print(f"  in {path}\n{failure}", flush=True)
+    print(f"{len(paths) - failures} decks in {out}, {failures} notebooks failed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

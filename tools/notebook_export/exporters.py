@@ -1,0 +1,45 @@
+"""HTML pages and reveal.js decks of executed notebooks, with this package's templates (they extend
+nbconvert's own lab and reveal templates, in nbconvert 6.5 as in 7.x) and assets beside them."""
+from pathlib import Path
+
+from nbconvert import HTMLExporter, SlidesExporter
+
+from .assets import ASSETS_DIR
+from .figures import interactive_figures
+from .slides import apply_slide_types
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+def _exporter(cls, template, **traits):
+    # Given to the constructor: nbconvert 6.5 computes its template paths once, at construction.
+    # shared/ holds the macros both templates import (uniquely named, so it shadows nothing)
+    return cls(extra_template_basedirs=[str(TEMPLATES)], extra_template_paths=[str(TEMPLATES / "shared")], template_name=template,
+               # the templates load everything from assets/; this keeps nbconvert from naming a CDN
+               mathjax_url=f"{ASSETS_DIR}/mathjax/tex-svg-full.js", **traits)
+
+
+def _resources(nb_path):
+    return {"latent_lab_assets": ASSETS_DIR, "metadata": {"name": Path(nb_path).stem}}
+
+
+def write_html(nb, dest) -> Path:
+    """Writes nb as an HTML page to dest (a .html path); assets are expected in dest's folder/assets/."""
+    exporter = _exporter(HTMLExporter, "latent_lab")
+    body, _ = exporter.from_notebook_node(interactive_figures(nb), resources=_resources(dest))
+    dest = Path(dest)
+    dest.write_text(body, encoding="utf-8")
+    return dest
+
+
+def write_slides(nb, dest) -> Path:
+    """Writes nb as a reveal.js deck to dest (a .slides.html path). Cells without slide metadata are
+    split at their headings (slides.slide_type); the notebook itself is not changed."""
+    nb = interactive_figures(nb)
+    apply_slide_types(nb)
+    exporter = _exporter(SlidesExporter, "latent_lab_reveal", reveal_url_prefix=f"{ASSETS_DIR}/reveal.js",
+                         reveal_theme="white")  # its fonts are in assets/; "simple" (the default) loads Google Fonts
+    body, _ = exporter.from_notebook_node(nb, resources=_resources(Path(dest).name.split(".")[0]))
+    dest = Path(dest)
+    dest.write_text(body, encoding="utf-8")
+    return dest
