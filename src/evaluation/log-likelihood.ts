@@ -21,6 +21,7 @@ import { positiveInteger, tensorRank } from '../validation/arguments';
 import type { VAE } from '../models/vae/vae';
 import type { RichVAE } from '../models/vae/rich-vae';
 import type { MADE } from '../models/autoregressive/made';
+import type { HierarchicalVAE } from '../models/vae/hierarchical-vae';
 import type { FlowDistribution } from '../models/flows/flow-distribution';
 import type { DiffusionSchedule } from '../models/diffusion/schedule';
 import type { Denoiser } from '../models/diffusion/elbo';
@@ -84,6 +85,15 @@ export function richVAELikelihood(model: RichVAE, options: { samples?: number; n
   const K = positiveInteger(options.samples ?? 1000, 'richVAELikelihood', 'samples');
   return {
     name: options.name ?? `VAE, flow posterior / rich prior (IS, K = ${K})`, kind: 'importance-sampled',
+    logLikelihood: (rng, x) => importanceLogLikelihood(rng, (r, xb, k) => model.logWeights(r, xb, { samples: k }), x, { samples: K }),
+  };
+}
+
+/** The two-layer VAE's importance-sampled log p(x), q(z₁ | x) q(z₂ | z₁) as the proposal. */
+export function hierarchicalVAELikelihood(model: HierarchicalVAE, options: { samples?: number; name?: string } = {}): LikelihoodEvaluator {
+  const K = positiveInteger(options.samples ?? 1000, 'hierarchicalVAELikelihood', 'samples');
+  return {
+    name: options.name ?? `hierarchical VAE (IS, K = ${K})`, kind: 'importance-sampled',
     logLikelihood: (rng, x) => importanceLogLikelihood(rng, (r, xb, k) => model.logWeights(r, xb, { samples: k }), x, { samples: K }),
   };
 }

@@ -6,4 +6,5 @@ export {
   evaluateLikelihoods, bitsPerDim, madeLikelihood, vaeLikelihood, richVAELikelihood, dequantizedFlowLikelihood, diffusionLikelihood,
   importanceLogLikelihood, logNormalCdf, featureFrechetDistance,
 } from '../evaluation/log-likelihood';
+export { hierarchicalVAELikelihood } from '../evaluation/log-likelihood';
 export type { LikelihoodEvaluator, LikelihoodKind, LikelihoodReport } from '../evaluation/log-likelihood';

@@ -35,3 +35,5 @@ export { MADE } from '../models/autoregressive/made';
 export type { MADEConfig } from '../models/autoregressive/made';
 export { trainOnImages } from '../models/train-on-images';
 export type { ImageModel, TrainOnImagesOptions, TrainOnImagesResult } from '../models/train-on-images';
+export { HierarchicalVAE } from '../models/vae/hierarchical-vae';
+export type { HierarchicalVAEConfig, HierarchicalVAEObjective } from '../models/vae/hierarchical-vae';
