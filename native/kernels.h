@@ -24,5 +24,10 @@ napi_value latent_conv_forward(napi_env env, napi_callback_info info);
 napi_value latent_conv_backward_data(napi_env env, napi_callback_info info);
 napi_value latent_conv_backward_weights(napi_env env, napi_callback_info info);
 void latent_conv_set_threads(int n);
+// group-norm.c
+napi_value latent_group_norm_forward(napi_env env, napi_callback_info info);
+napi_value latent_group_norm_backward(napi_env env, napi_callback_info info);
+napi_value latent_silu_forward(napi_env env, napi_callback_info info);
+napi_value latent_silu_backward(napi_env env, napi_callback_info info);
 const char *latent_conv_library(void);
 #endif

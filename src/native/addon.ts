@@ -25,6 +25,14 @@ export interface Addon {
   convBackwardData?(params: Int32Array, dy: Float32Array, w: Float32Array, dx: Float32Array): boolean;
   /** dfilter from x and dy (dw written); false when oneDNN declines the shape */
   convBackwardWeights?(params: Int32Array, x: Float32Array, dw: Float32Array, dy: Float32Array): boolean;
+  /** group norm over NHWC [B, HW, C] in G groups: y = γ (x − μ) / √(σ² + ε) + β */
+  groupNormForward(B: number, HW: number, C: number, G: number, x: Float32Array, gamma: Float32Array, beta: Float32Array, eps: Float32Array, y: Float32Array): void;
+  /** its gradients dx, dγ, dβ from x, γ and dy */
+  groupNormBackward(B: number, HW: number, C: number, G: number, x: Float32Array, gamma: Float32Array, dy: Float32Array, eps: Float32Array, dx: Float32Array, dgamma: Float32Array, dbeta: Float32Array): void;
+  /** y = x σ(x) */
+  siluForward(x: Float32Array, y: Float32Array): void;
+  /** dx = dy (σ(x) + x σ(x)(1 − σ(x))) */
+  siluBackward(x: Float32Array, dy: Float32Array, dx: Float32Array): void;
   /** OpenBLAS's and oneDNN's (and OpenMP's) threads */
   setThreads(n: number): void;
   /** conv: the convolution library ("oneDNN 2.6.3"), "" when built without one */

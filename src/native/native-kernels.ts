@@ -14,6 +14,7 @@ import { sumKernel } from './sum-kernel';
 import { denseKernel } from './dense-kernel';
 import { reparameterizeKernels } from './reparameterize-kernel';
 import { convKernels } from './conv-kernel';
+import { groupNormKernels } from './group-norm-kernel';
 import { NativeBackendName } from './tensor-memory';
 
 export interface NativeStatus {
@@ -31,7 +32,7 @@ const added: { kernelName: string; backendName: string }[] = [];
 function kernelsFor(addon: Addon, name: NativeBackendName): tf.KernelConfig[] {
   const stockKernel = (kernelName: string) => stock.get(`${name}/${kernelName}`)!;
   return [...matMulKernels(addon, name, stockKernel), sumKernel(addon, name, stockKernel), denseKernel(addon, name), ...bernoulliKernels(addon, name), ...reparameterizeKernels(addon, name),
-    ...convKernels(addon, name, (kernelName) => stock.get(`${name}/${kernelName}`))];
+    ...convKernels(addon, name, (kernelName) => stock.get(`${name}/${kernelName}`)), ...groupNormKernels(addon, name)];
 }
 
 /** Registers the native kernels on wasm and cpu (once); returns whether they are on and why. */
