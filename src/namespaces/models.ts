@@ -37,3 +37,5 @@ export { trainOnImages } from '../models/train-on-images';
 export type { ImageModel, TrainOnImagesOptions, TrainOnImagesResult } from '../models/train-on-images';
 export { HierarchicalVAE } from '../models/vae/hierarchical-vae';
 export type { HierarchicalVAEConfig, HierarchicalVAEObjective } from '../models/vae/hierarchical-vae';
+export { ScoreNetwork, noiseLevels, dsmLossTerms, trainScoreNetwork, langevinSample, scoreField } from '../models/score/score-network';
+export type { ScoreFunction } from '../models/score/score-network';

@@ -17,3 +17,4 @@ export { PlotlyFigure, surface3d, zoomableLines } from '../plot/plotly-figure';
 export { closePlotlyRenderer } from '../plot/plotly-png';
 export { Progress, progress, sparkline } from '../display/progress';
 export type { ProgressOptions } from '../display/progress';
+export { vectorFieldPlot } from '../plot/vector-field';

@@ -1,0 +1,176 @@
+// Score matching, trained (lecture 003, "energy-based models, score matching"; D45, D50). A network
+// s_θ(x, σ) ≈ ∇_x log q_σ(x), the score of the data blurred by N(0, σ²I), for a ladder of noise levels
+// σ_1 > … > σ_L (Song & Ermon 2019), fitted by denoising score matching (Vincent 2011):
+//   x̃ = x + σ ε,  ∇_x̃ log q(x̃ | x) = −ε/σ,
+//   J_DSM(θ) = E_{σ, x, ε} σ² ‖s_θ(x̃, σ) + ε/σ‖² = E_σ σ² E‖s_θ(x̃, σ) − ∇ log q_σ(x̃)‖² + const
+// (the denoising form needs no ∇ log p; its minimizer is the blurred data's score, Tweedie: D45). The σ²
+// weight makes every level count alike. The network reads [x, log σ] and divides its output by σ, since
+// the score's size grows like 1/σ.
+import * as tf from '@tensorflow/tfjs-core';
+import { Rng } from '../../random/rng';
+import { Dense } from '../../ops/dense';
+import { fitPoints, FitPointsOptions } from '../fit-points';
+import { positiveFinite, positiveInteger } from '../../validation/arguments';
+
+/** A score function of points x [n, d] at one noise level σ → [n, d]. */
+export type ScoreFunction = (x: tf.Tensor2D, sigma: number) => tf.Tensor2D;
+
+/** σ_1 > … > σ_L spaced geometrically from `max` to `min`. Example: `noiseLevels(1, 0.01, 10)`. */
+export function noiseLevels(max: number, min: number, count: number): number[] {
+  positiveFinite(max, 'noiseLevels', 'max');
+  positiveFinite(min, 'noiseLevels', 'min');
+  positiveInteger(count, 'noiseLevels', 'count');
+  if (!(min < max) && count > 1) throw new Error(`noiseLevels: min must be below max, got min ${min} and max ${max}`);
+  if (count === 1) return [max];
+  return Array.from({ length: count }, (_, i) => max * (min / max) ** (i / (count - 1)));
+}
+
+let instances = 0;
+
+/**
+ * A noise-conditional score network for 2-D (or d-D) points: [x, log σ] → hidden → ReLU → hidden → ReLU → d,
+ * divided by σ. Example:
+ *   const net = new ll.models.ScoreNetwork(2, { sigmas: ll.models.noiseLevels(1, 0.02, 10) });
+ *   ll.models.trainScoreNetwork(ll.rng(0), net, ll.data.swissRoll(ll.rng(1), 2000), { steps: 2000 });
+ *   const s = net.score(x, 0.05);   // [n, 2]
+ */
+export class ScoreNetwork {
+  readonly layers: Dense[];
+  readonly sigmas: number[];
+
+  /**
+   * `dim` coordinates per point; `sigmas` the noise levels trained on (default noiseLevels(2, 0.05, 10), sized
+   * for the 2-D toys: σ_1 about the data's spread, σ_L below its finest detail);
+   * `hidden` width (default 128); `seed` of the initial weights.
+   */
+  constructor(readonly dim: number, options: { sigmas?: number[]; hidden?: number; seed?: number } = {}) {
+    positiveInteger(dim, 'ScoreNetwork', 'dim');
+    const hidden = positiveInteger(options.hidden ?? 128, 'ScoreNetwork', 'hidden');
+    this.sigmas = options.sigmas ?? noiseLevels(2, 0.05, 10);
+    if (!Array.isArray(this.sigmas) || this.sigmas.length === 0) throw new Error('ScoreNetwork: sigmas must be a non-empty array of positive numbers');
+    this.sigmas.forEach((s, i) => positiveFinite(s, 'ScoreNetwork', `sigmas[${i}]`));
+    const r = new Rng(options.seed ?? 0);
+    const scope = `score${++instances}`;
+    this.layers = [new Dense(dim + 1, hidden, r, 'l1', scope), new Dense(hidden, hidden, r, 'l2', scope), new Dense(hidden, dim, r, 'l3', scope)];
+  }
+
+  get variables(): tf.Variable[] {
+    return this.layers.flatMap((l) => l.variables);
+  }
+
+  /** s_θ(x, σ) for x [n, d] and one σ per row (sigma [n]) → [n, d]. */
+  scoreAt(x: tf.Tensor2D, sigma: tf.Tensor1D): tf.Tensor2D {
+    if (x.rank !== 2 || x.shape[1] !== this.dim) throw new Error(`ScoreNetwork: x must have shape [n, ${this.dim}], got [${x.shape}]`);
+    return tf.tidy(() => {
+      const input = tf.concat([x, tf.expandDims(tf.log(sigma), 1)], 1) as tf.Tensor2D;
+      const out = this.layers[2].apply(this.layers[1].applyRelu(this.layers[0].applyRelu(input)));
+      return tf.div(out, tf.expandDims(sigma, 1)) as tf.Tensor2D;
+    });
+  }
+
+  /** s_θ(x, σ) at one noise level for all rows: x [n, d] → [n, d]. */
+  score(x: tf.Tensor2D, sigma: number): tf.Tensor2D {
+    positiveFinite(sigma, 'ScoreNetwork.score', 'sigma');
+    return tf.tidy(() => this.scoreAt(x, tf.fill([x.shape[0]], sigma) as tf.Tensor1D));
+  }
+
+  /** The network as a ScoreFunction, for langevinSample and scoreField. */
+  get scoreFunction(): ScoreFunction {
+    return (x, sigma) => this.score(x, sigma);
+  }
+
+  /** Frees the weights. */
+  dispose(): void {
+    this.layers.forEach((l) => l.dispose());
+  }
+}
+
+/**
+ * The denoising score-matching loss per point [n] for given noise ε [n, d] and levels σ [n]:
+ * σ² ‖s(x + σε, σ) + ε/σ‖² = ‖σ s(x + σε, σ) + ε‖². Its mean over ε is σ² E‖s − ∇ log q_σ‖² plus a constant
+ * that does not depend on s (Vincent 2011). Example: `dsmLossTerms(net.scoreAt.bind(net), x, eps, sigma)`.
+ */
+export function dsmLossTerms(score: (x: tf.Tensor2D, sigma: tf.Tensor1D) => tf.Tensor2D, x: tf.Tensor2D, eps: tf.Tensor2D, sigma: tf.Tensor1D): tf.Tensor1D {
+  if (eps.shape.join() !== x.shape.join()) throw new Error(`dsmLossTerms: eps must have the shape of x [${x.shape}], got [${eps.shape}]`);
+  return tf.tidy(() => {
+    const s = tf.expandDims(sigma, 1);
+    const xt = tf.add(x, tf.mul(s, eps)) as tf.Tensor2D;
+    return tf.sum(tf.square(tf.add(tf.mul(s, score(xt, sigma)), eps)), 1) as tf.Tensor1D;
+  });
+}
+
+/**
+ * Fits the network by denoising score matching on points [n, d]: each step draws a noise level per point
+ * (uniformly from net.sigmas) and ε ~ N(0, I). Returns the loss of every step. Example:
+ *   ll.models.trainScoreNetwork(ll.rng(0), net, ll.data.swissRoll(ll.rng(1), 2000), { steps: 2000 });
+ */
+export function trainScoreNetwork(rng: Rng, net: ScoreNetwork, data: number[][], options: Omit<FitPointsOptions, 'seed'>): number[] {
+  if (!Array.isArray(data) || data.some((p) => !Array.isArray(p) || p.length !== net.dim)) throw new Error(`trainScoreNetwork: every point must have ${net.dim} coordinates`);
+  const L = net.sigmas.length;
+  return fitPoints('trainScoreNetwork', 'training the score network', data, net.variables, {
+    prepare: (x, r) => {
+      const n = x.shape[0];
+      const sigma = tf.tensor1d(Array.from({ length: n }, () => net.sigmas[Math.min(L - 1, Math.floor(r.nextUniform() * L))]));
+      return { x, eps: r.normal([n, net.dim]) as tf.Tensor2D, sigma };
+    },
+    loss: (b) => tf.mean(dsmLossTerms((xx, s) => net.scoreAt(xx, s), b.x, b.eps, b.sigma)) as tf.Scalar,
+  }, { ...options, seed: rng.nextUint32(), defaultLearningRate: 1e-3 });
+}
+
+/**
+ * Annealed Langevin dynamics (Song & Ermon 2019): for each σ_i from large to small, `steps` updates
+ *   x ← x + (α_i/2) s(x, σ_i) + √α_i z,   α_i = stepSize · σ_i²/σ_L²,   z ~ N(0, I),
+ * from x ~ N(0, init² I) (init defaults to σ_1); stepSize defaults to 0.1 σ_L², so α_i = 0.1 σ_i². With one level and the exact score of p this is the unadjusted Langevin algorithm,
+ * whose samples follow p up to a bias of order α. Returns [n, d].
+ * Example: `ll.models.langevinSample(ll.rng(2), net.scoreFunction, 500, { dim: 2, sigmas: net.sigmas })`.
+ */
+export function langevinSample(rng: Rng, score: ScoreFunction, samples: number,
+  options: { dim: number; sigmas: number[]; steps?: number; stepSize?: number; init?: number | tf.Tensor2D }): tf.Tensor2D {
+  const fn = 'langevinSample';
+  const n = positiveInteger(samples, fn, 'samples');
+  const dim = positiveInteger(options?.dim, fn, 'dim');
+  const steps = positiveInteger(options.steps ?? 100, fn, 'steps');
+  const sigmas = options.sigmas;
+  if (!Array.isArray(sigmas) || sigmas.length === 0) throw new Error(`${fn}: sigmas must be a non-empty array of positive numbers`);
+  sigmas.forEach((s, i) => positiveFinite(s, fn, `sigmas[${i}]`));
+  const sigmaL = sigmas[sigmas.length - 1];
+  // default α_i = 0.1 σ_i²: each step moves about a third of the level's σ, so 100 steps settle at every level
+  const stepSize = positiveFinite(options.stepSize ?? 0.1 * sigmaL * sigmaL, fn, 'stepSize');
+  let x: tf.Tensor2D;
+  if (options.init instanceof tf.Tensor) {
+    if (options.init.shape.join() !== [n, dim].join()) throw new Error(`${fn}: init must have shape [${n}, ${dim}], got [${options.init.shape}]`);
+    x = options.init.clone();
+  } else {
+    const s0 = positiveFinite(options.init ?? sigmas[0], fn, 'init');
+    x = tf.tidy(() => tf.mul(rng.normal([n, dim]), s0) as tf.Tensor2D);
+  }
+  for (const sigma of sigmas) {
+    const alpha = (stepSize * sigma * sigma) / (sigmaL * sigmaL);
+    for (let k = 0; k < steps; k++) {
+      const next = tf.tidy(() => tf.add(tf.add(x, tf.mul(score(x, sigma), alpha / 2)), tf.mul(rng.normal([n, dim]), Math.sqrt(alpha))) as tf.Tensor2D);
+      x.dispose();
+      x = next;
+    }
+  }
+  return x;
+}
+
+/**
+ * The score on a grid, for drawing: points (x, y) and vectors (u, v) = s(x, y, σ), on a `size`×`size` grid
+ * over xRange × yRange (default [−3, 3]², the swiss roll's extent). 2-D only. Example: `ll.models.scoreField(net.scoreFunction, 0.1, { size: 20 })`.
+ */
+export function scoreField(score: ScoreFunction, sigma: number, options: { size?: number; xRange?: [number, number]; yRange?: [number, number] } = {}):
+  { x: number[]; y: number[]; u: number[]; v: number[] } {
+  const size = positiveInteger(options.size ?? 20, 'scoreField', 'size');
+  const [x0, x1] = options.xRange ?? [-3, 3], [y0, y1] = options.yRange ?? [-3, 3];
+  const x: number[] = [], y: number[] = [];
+  for (let i = 0; i < size; i++) for (let j = 0; j < size; j++) {
+    x.push(x0 + ((x1 - x0) * (j + 0.5)) / size);
+    y.push(y0 + ((y1 - y0) * (i + 0.5)) / size);
+  }
+  const s = tf.tidy(() => score(tf.tensor2d(x.map((xi, k) => [xi, y[k]])), sigma));
+  if (s.shape[1] !== 2) { s.dispose(); throw new Error(`scoreField: the score must be 2-D, got shape [${s.shape}]`); }
+  const flat = s.dataSync();
+  s.dispose();
+  return { x, y, u: x.map((_, k) => flat[2 * k]), v: x.map((_, k) => flat[2 * k + 1]) };
+}
