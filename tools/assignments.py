@@ -139,6 +139,43 @@ def build_run(source_nb, student_nb, reference):
     return cells
 
 
+def grading_library(dest):
+    """The library as the grading kernels see it, in DEST/node_modules: latent-lab is one bundled file
+    (esbuild; its packages stay external) with its type declarations, so there is no internal module a
+    submission could require to reach an answer the setup cell hides; every other entry is a symlink to
+    the project's node_modules (latent-lab there is a symlink to the repository root, which would expose
+    the source notebooks: it is left out). Returns DEST/node_modules."""
+    nm = Path(dest) / "node_modules"
+    pkg = nm / "latent-lab"
+    (pkg / "types").mkdir(parents=True)
+    for e in sorted((ROOT / "node_modules").iterdir()):
+        if e.name not in ("latent-lab", ".bin", ".cache", ".package-lock.json"):
+            os.symlink(e, nm / e.name)
+    entry = ROOT / "dist" / "src" / "index.js"
+    if not entry.exists():
+        raise SystemExit("grade: dist/src/index.js is missing (run npm run build)")
+    script = ("require('esbuild').buildSync({entryPoints: [process.argv[1]], outfile: process.argv[2], bundle: true, "
+              "platform: 'node', format: 'cjs', packages: 'external', logLevel: 'error'})")
+    r = subprocess.run(["node", "-e", script, str(entry), str(pkg / "index.js")], cwd=ROOT, capture_output=True, text=True)
+    if r.returncode != 0:
+        raise SystemExit(f"grade: bundling the library failed: {r.stderr.strip()[-1500:]}")
+    for d in (ROOT / "dist" / "src").rglob("*.d.ts"):
+        t = pkg / "types" / d.relative_to(ROOT / "dist" / "src")
+        t.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(d, t)
+    (pkg / "package.json").write_text(json.dumps({"name": "latent-lab", "version": "0.0.0-grading", "main": "index.js",
+                                                  "types": "types/index.d.ts"}, indent=1))
+    return nm
+
+
+def library_dir():
+    """The grading library of this run (grade() builds it and names it in LL_GRADING_LIB)."""
+    d = os.environ.get("LL_GRADING_LIB")
+    if not d or not Path(d, "latent-lab", "index.js").exists():
+        raise SystemExit("grade: no grading library (LL_GRADING_LIB); run through 'assignments.py grade'")
+    return Path(d)
+
+
 def kernelspec_dir(tmp, work, memory_mb, sandbox):
     """A grading-only kernelspec in its own JUPYTER_PATH: Node's permission model (reads: the library's
     code; writes: the submission's temporary folder), a heap limit, interrupts by message."""
@@ -147,7 +184,11 @@ def kernelspec_dir(tmp, work, memory_mb, sandbox):
     node, rest = argv[0], argv[1:]
     flags = [f"--max-old-space-size={memory_mb}"]
     if sandbox:
-        reads = [ROOT / "dist", ROOT / "node_modules", ROOT / "native" / "build", Path(work)]
+        # Reads: the kernel's own code (dist/kernel; not dist/src, whose modules hold the answers), the
+        # grading library (its symlinks lead to the packages below), every package except latent-lab (a
+        # symlink to the whole repository), the native addon and the submission's folder.
+        packages = [e for e in sorted((ROOT / "node_modules").iterdir()) if e.name not in ("latent-lab", ".bin", ".cache")]
+        reads = [ROOT / "dist" / "kernel", library_dir().parent, *packages, ROOT / "native" / "build", Path(work)]
         flags += ["--experimental-permission", "--allow-worker", "--allow-addons", "--no-warnings"]
         flags += [f"--allow-fs-read={p}/*" for p in reads]
         flags += [f"--allow-fs-read={ROOT / 'package.json'}", "--allow-fs-read=/etc/alpine-release", "--allow-fs-read=/proc/cpuinfo",
@@ -155,6 +196,10 @@ def kernelspec_dir(tmp, work, memory_mb, sandbox):
                   "--allow-fs-read={connection_file}",
                   f"--allow-fs-write={work}/*"]
     spec["argv"] = [node, *flags, *rest]
+    # The kernel would preload dist/src, not the bundle; the bundle would look for the addon by walking up
+    # from its folder (Node 20's existsSync throws on a path it may not read): it is named instead.
+    spec["env"] = {**spec.get("env", {}), "LATENT_PRELOAD": "0",
+                   "LATENT_NATIVE_ADDON": str(ROOT / "native" / "build" / "Release" / "latent_blas.node")}
     spec["display_name"] = "Latent Lab (grading)"
     d = Path(tmp) / "jupyter" / "kernels" / "latent-lab-grading"
     d.mkdir(parents=True, exist_ok=True)
@@ -361,6 +406,7 @@ def grade_one(sub, source_path, reference_path, timeout, memory_mb, sandbox, out
     work = tempfile.mkdtemp(prefix="ll-grade-")
     try:
         nbformat.write(student_nb, Path(work) / "submission.ipynb")
+        os.symlink(library_dir(), Path(work) / "node_modules")  # "latent-lab" (code and types) is the bundle
         cells = build_run(source_nb, student_nb, reference)
         outcomes = execute(cells, work, timeout, memory_mb, sandbox)
     finally:
@@ -457,6 +503,18 @@ def worker(sub, source, ref_json, out_json, a, budget):
 
 
 def grade(a):
+    (ROOT / "build").mkdir(exist_ok=True)
+    lib = Path(tempfile.mkdtemp(prefix=".grading-lib-", dir=ROOT / "build"))  # inside the project: its packages resolve
+    try:
+        t0 = time.monotonic()
+        os.environ["LL_GRADING_LIB"] = str(grading_library(lib))  # the workers inherit it
+        print(f"grading library: {lib} ({time.monotonic() - t0:.1f} s)", flush=True)
+        grade_class(a)
+    finally:
+        shutil.rmtree(lib, ignore_errors=True)
+
+
+def grade_class(a):
     sources = {p.stem: p for p in sorted(Path(a.source).glob("*.ipynb"))}
     if not sources:
         raise SystemExit(f"grade: no source notebooks in {a.source}")

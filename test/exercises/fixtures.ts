@@ -1,0 +1,136 @@
+// The cheat suite's class: for every assignment the instructor and the student versions, and for assignment 1
+// an honest classmate (victim) and the cheats. Used by assignments.test.ts and, through make-class.ts, by
+// bench/grade_class.py (a class of any size made of these submissions).
+import { expect } from 'chai';
+import fs from 'fs';
+import path from 'path';
+import { root, runPython } from '../support/jupyter';
+
+export const sourceOf = (cell: { source: string | string[] }) => (Array.isArray(cell.source) ? cell.source.join('') : cell.source);
+export interface Cell { cell_type: string; source: string | string[]; metadata: Record<string, any>; outputs?: unknown[]; execution_count?: null }
+export interface Nb { cells: Cell[]; metadata: Record<string, any> }
+export const read = (p: string): Nb => JSON.parse(fs.readFileSync(p, 'utf8'));
+export const A1 = 'a1-exact-inference-and-importance-sampling.ipynb';
+export const SOURCES = path.join(root, 'notebooks', 'exercises');
+export const assignments = fs.readdirSync(SOURCES).filter((f) => f.endsWith('.ipynb')).sort();
+
+export const gradeId = (c: Cell): string | undefined => c.metadata?.latent_lab?.grade;
+export const clone = (nb: Nb): Nb => JSON.parse(JSON.stringify(nb));
+export const code = (source: string): Cell => ({ cell_type: 'code', source, metadata: {}, outputs: [], execution_count: null });
+/** Replaces text in the cell that contains `find` (which must be there). */
+export function edit(nb: Nb, find: string, replace: string): Nb {
+  const cell = nb.cells.find((c) => sourceOf(c).includes(find));
+  if (!cell) throw new Error(`no cell contains ${find}`);
+  cell.source = sourceOf(cell).replace(find, replace);
+  return nb;
+}
+/** Inserts cells after the notebook's import cell. */
+export function afterImport(nb: Nb, ...cells: Cell[]): Nb {
+  const k = nb.cells.findIndex((c) => sourceOf(c).includes('await ll.ready()'));
+  nb.cells.splice(k + 1, 0, ...cells);
+  return nb;
+}
+
+/** The compiled modules that export `name`, as a student would require them: by package path, by file and through node_modules. */
+export function answerModules(name: string): string[] {
+  const dist = path.join(root, 'dist', 'src');
+  const files: string[] = [];
+  const walk = (d: string) => fs.readdirSync(d, { withFileTypes: true }).forEach((e) => {
+    const f = path.join(d, e.name);
+    if (e.isDirectory()) walk(f);
+    else if (e.name.endsWith('.js') && new RegExp(`exports\\.${name} = `).test(fs.readFileSync(f, 'utf8'))) files.push(f);
+  });
+  walk(dist);
+  expect(files.length, `no module of dist/src exports ${name}`).to.be.greaterThan(0);
+  return files.flatMap((f) => {
+    const rel = path.relative(root, f);
+    return [`latent-lab/${rel.replace(/\.js$/, '')}`, f, path.join(root, 'node_modules', 'latent-lab', rel)];
+  });
+}
+/** Generates the student and instructor versions into `out` and writes the class into `subs`. */
+export function writeClass(out: string, subs: string): void {
+  const r = runPython('tools/assignments.py', ['generate', '--out', out]);
+  expect(r.status, r.output).to.equal(0);
+  fs.mkdirSync(subs, { recursive: true });
+  for (const f of assignments) {
+    fs.copyFileSync(path.join(out, 'instructor', f), path.join(subs, `instructor-${f}`));
+    fs.copyFileSync(path.join(out, 'student', f), path.join(subs, `student-${f}`));
+  }
+  const inst = read(path.join(out, 'instructor', A1));
+  const stud = read(path.join(out, 'student', A1));
+  const save = (name: string, nb: Nb) => fs.writeFileSync(path.join(subs, `${name}.ipynb`), JSON.stringify(nb));
+  save('victim', inst); // an honest classmate: full marks, whatever the others try
+
+  // Graded cells edited (body `1`), deleted, moved, re-pointed (100 points) and a new one worth 1000.
+  const cells = clone(stud);
+  const g11 = cells.cells.find((c) => gradeId(c) === 'ex1.1')!;
+  g11.source = '1';
+  cells.cells = cells.cells.filter((c) => gradeId(c) !== 'ex1.2');
+  const k13 = cells.cells.findIndex((c) => gradeId(c) === 'ex1.3');
+  const [g13] = cells.cells.splice(k13, 1);
+  g13.metadata.latent_lab.points = 100;
+  cells.cells.splice(2, 0, g13);
+  cells.cells.push({ ...code('1'), metadata: { latent_lab: { grade: 'ex9', points: 1000 } } });
+  save('cheat-cells', cells);
+
+  // Patched checker and globals, wrong answers.
+  const globals = afterImport(clone(stud), code([
+    '(ll as any).check = () => console.log("✓ all good");',
+    'Math.abs = () => 0; Math.max = () => 0; Number.isFinite = () => true;',
+    '(Array.prototype as any).findIndex = () => -1; (Array.prototype as any).toJSON = function () { return [1.75]; };',
+    'console.log = () => {}; process.exit = (() => {}) as any;',
+  ].join('\n')));
+  edit(globals, 'throw new Error("not implemented yet: write your solution here");', 'return [0.2, 0.6, 0.2];');
+  edit(globals, 'throw new Error("not implemented yet: write your solution here");', 'return 1.75;');
+  edit(globals, 'throw new Error("not implemented yet: write your solution here");', 'return 4;');
+  save('cheat-globals', globals);
+
+  // process.exit in an unrelated cell and in a solution, and a memory blow-up: the kernel survives or is restarted.
+  const exit = afterImport(clone(inst), code('process.exit(0);'), code('const hog: number[][] = []; while (true) hog.push(new Array(1e6).fill(1.5));'));
+  edit(exit, 'const logJoint = weights.map(', 'process.exit(0);\n  const logJoint = weights.map(');
+  save('cheat-exit', exit);
+
+  // A print flood and a loop in a timer (unrelated cells), a plain average for 1.2, an infinite loop in 1.3.
+  const loops = afterImport(clone(inst), code('for (let i = 0; i < 20000; i++) console.log("debug line", i);'),
+    code('setTimeout(() => { while (true) {} }, 0);'), code('console.log("the cell after the timer");'));
+  edit(loops, 'return w.reduce((s, wi, i) => s + wi * values[i], 0) / total;', 'return values.reduce((a, b) => a + b, 0) / values.length;');
+  edit(loops, 'return w.reduce((a, b) => a + b, 0) ** 2 / w.reduce((a, b) => a + b * b, 0);', 'while (true) {}');
+  save('cheat-loops', loops);
+
+  // The library's reference returned as the answer (1.1, 1.3); the sandbox: the source notebook read
+  // (1.2), the instructor folder and a classmate's submission written (unrelated cell).
+  const lib = clone(inst);
+  edit(lib, 'const logJoint = weights.map(', 'return ll.models.mixturePosterior64({ weights, means, sds }, x);\n  const logJoint = weights.map(');
+  edit(lib, 'const m = Math.max(...logWeights);\n  const w = logWeights.map((l) => Math.exp(l - m));\n  return w.reduce((a, b) => a + b, 0) ** 2',
+    'return ll.infer.weightDiagnostics(logWeights).ess;\n  const m = Math.max(...logWeights);\n  const w = logWeights.map((l) => Math.exp(l - m));\n  return w.reduce((a, b) => a + b, 0) ** 2');
+  edit(lib, 'const total = w.reduce((a, b) => a + b, 0);',
+    `const stolen = fs.readFileSync(${JSON.stringify(path.join(SOURCES, A1))}, "utf8");\n  const total = w.reduce((a, b) => a + b, 0);`);
+  afterImport(lib, code([
+    'import fs from "fs";',
+    'for (const [file, text] of [[' + JSON.stringify(path.join(subs, 'victim.ipynb')) + ', "{}"], [' + JSON.stringify(path.join(root, 'build', 'pwned-by-homework.txt')) + ', "x"]]) {',
+    '  try { fs.writeFileSync(file, text); console.log("wrote", file); } catch (e) { console.log("denied", (e as Error).message); }',
+    '}',
+  ].join('\n')));
+  save('cheat-library-and-files', lib);
+
+  // The answer's own module required by path (the library's internal file, through the package name, the
+  // repository path and node_modules/latent-lab, which is a symlink to the repository), and the source
+  // notebook read through that symlink (1.2); 1.3 is honest.
+  const deep = clone(inst);
+  const tries = JSON.stringify(answerModules('mixturePosterior64'));
+  edit(deep, 'const logJoint = weights.map(', [
+    `for (const p of ${tries}) {`,
+    '    try { const f = require(p).mixturePosterior64; if (typeof f === "function") return f({ weights, means, sds }, x); }',
+    '    catch (e) { console.log("denied", p, (e as Error).message); }',
+    '  }',
+    '  throw new Error("no deep import worked");',
+    '  const logJoint = weights.map(',
+  ].join('\n'));
+  edit(deep, 'const total = w.reduce((a, b) => a + b, 0);',
+    `const stolen = require("fs").readFileSync(${JSON.stringify(path.join(root, 'node_modules', 'latent-lab', 'notebooks', 'exercises', A1))}, "utf8");\n  const total = w.reduce((a, b) => a + b, 0);`);
+  save('cheat-deep-import', deep);
+
+  fs.writeFileSync(path.join(subs, 'garbage-a1.ipynb'), 'this is not a notebook');
+  fs.writeFileSync(path.join(subs, 'empty-a1.ipynb'), '');
+  fs.writeFileSync(path.join(subs, 'notes.txt'), 'my homework is in my other notebook');
+}
