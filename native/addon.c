@@ -17,6 +17,12 @@ static napi_value init(napi_env env, napi_value exports) {
     {"groupNormBackward", NULL, latent_group_norm_backward, NULL, NULL, NULL, napi_default, NULL},
     {"siluForward", NULL, latent_silu_forward, NULL, NULL, NULL, napi_default, NULL},
     {"siluBackward", NULL, latent_silu_backward, NULL, NULL, NULL, napi_default, NULL},
+    {"avgPool2", NULL, latent_avg_pool2, NULL, NULL, NULL, napi_default, NULL},
+    {"avgPool2Grad", NULL, latent_avg_pool2_grad, NULL, NULL, NULL, napi_default, NULL},
+    {"upsample2", NULL, latent_upsample2, NULL, NULL, NULL, napi_default, NULL},
+    {"upsample2Grad", NULL, latent_upsample2_grad, NULL, NULL, NULL, napi_default, NULL},
+    {"concatLast", NULL, latent_concat_last, NULL, NULL, NULL, napi_default, NULL},
+    {"splitLast", NULL, latent_split_last, NULL, NULL, NULL, napi_default, NULL},
 #ifdef LATENT_HAVE_DNNL
     {"convForward", NULL, latent_conv_forward, NULL, NULL, NULL, napi_default, NULL},
     {"convBackwardData", NULL, latent_conv_backward_data, NULL, NULL, NULL, napi_default, NULL},

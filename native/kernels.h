@@ -29,5 +29,12 @@ napi_value latent_group_norm_forward(napi_env env, napi_callback_info info);
 napi_value latent_group_norm_backward(napi_env env, napi_callback_info info);
 napi_value latent_silu_forward(napi_env env, napi_callback_info info);
 napi_value latent_silu_backward(napi_env env, napi_callback_info info);
+// resample.c
+napi_value latent_avg_pool2(napi_env env, napi_callback_info info);
+napi_value latent_avg_pool2_grad(napi_env env, napi_callback_info info);
+napi_value latent_upsample2(napi_env env, napi_callback_info info);
+napi_value latent_upsample2_grad(napi_env env, napi_callback_info info);
+napi_value latent_concat_last(napi_env env, napi_callback_info info);
+napi_value latent_split_last(napi_env env, napi_callback_info info);
 const char *latent_conv_library(void);
 #endif

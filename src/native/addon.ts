@@ -33,6 +33,15 @@ export interface Addon {
   siluForward(x: Float32Array, y: Float32Array): void;
   /** dx = dy (σ(x) + x σ(x)(1 − σ(x))) */
   siluBackward(x: Float32Array, dy: Float32Array, dx: Float32Array): void;
+  /** 2×2 average pooling, stride 2, NHWC [B, H, W, C] → [B, H/2, W/2, C] (H, W even), and its gradient */
+  avgPool2(B: number, H: number, W: number, C: number, x: Float32Array, y: Float32Array): void;
+  avgPool2Grad(B: number, H: number, W: number, C: number, dy: Float32Array, dx: Float32Array): void;
+  /** nearest-neighbour upsampling ×2, NHWC [B, H, W, C] → [B, 2H, 2W, C], and its gradient */
+  upsample2(B: number, H: number, W: number, C: number, x: Float32Array, y: Float32Array): void;
+  upsample2Grad(B: number, H: number, W: number, C: number, dy: Float32Array, dx: Float32Array): void;
+  /** parts [rows, w_k] ↔ whole [rows, Σ w_k] along the last axis */
+  concatLast(rows: number, parts: Float32Array[], out: Float32Array): void;
+  splitLast(rows: number, x: Float32Array, parts: Float32Array[]): void;
   /** OpenBLAS's and oneDNN's (and OpenMP's) threads */
   setThreads(n: number): void;
   /** conv: the convolution library ("oneDNN 2.6.3"), "" when built without one */

@@ -15,6 +15,8 @@ import { denseKernel } from './dense-kernel';
 import { reparameterizeKernels } from './reparameterize-kernel';
 import { convKernels } from './conv-kernel';
 import { groupNormKernels } from './group-norm-kernel';
+import { resampleKernels } from './resample-kernel';
+import { identityKernels } from './identity-kernel';
 import { NativeBackendName } from './tensor-memory';
 
 export interface NativeStatus {
@@ -32,7 +34,8 @@ const added: { kernelName: string; backendName: string }[] = [];
 function kernelsFor(addon: Addon, name: NativeBackendName): tf.KernelConfig[] {
   const stockKernel = (kernelName: string) => stock.get(`${name}/${kernelName}`)!;
   return [...matMulKernels(addon, name, stockKernel), sumKernel(addon, name, stockKernel), denseKernel(addon, name), ...bernoulliKernels(addon, name), ...reparameterizeKernels(addon, name),
-    ...convKernels(addon, name, (kernelName) => stock.get(`${name}/${kernelName}`)), ...groupNormKernels(addon, name)];
+    ...convKernels(addon, name, (kernelName) => stock.get(`${name}/${kernelName}`)), ...groupNormKernels(addon, name),
+    ...resampleKernels(addon, name, stockKernel), ...(name === 'wasm' ? identityKernels((kernelName) => stock.get(`${name}/${kernelName}`)) : [])];
 }
 
 /** Registers the native kernels on wasm and cpu (once); returns whether they are on and why. */
