@@ -1,0 +1,80 @@
+// A 2-D convolution layer y = W ⋆ x + b on NHWC images, with PyTorch's default initialization
+// W, b ~ U(−1/√fan_in, 1/√fan_in), fan_in = k·k·C_in, drawn from a seeded generator. It is stock
+// tf.conv2d: native convolution kernels, when registered for the backend, make it fast transparently.
+import * as tf from '@tensorflow/tfjs-core';
+import { Rng } from '../../random/rng';
+import { positiveInteger } from '../../validation/arguments';
+
+/**
+ * A k×k convolution, stride 1, 'same' padding: x [B, H, W, C_in] → [B, H, W, C_out].
+ * @example const c = new Conv2d(1, 16, 3, ll.rng(0), 'in'); const y = c.apply(x); // [B, 28, 28, 16]
+ */
+export class Conv2d {
+  /** [k, k, C_in, C_out] */
+  readonly W: tf.Variable;
+  readonly b: tf.Variable;
+
+  constructor(readonly inChannels: number, readonly outChannels: number, readonly kernel: number, rng: Rng, readonly name: string, scope = 'conv') {
+    positiveInteger(inChannels, `Conv2d ${name}`, 'inChannels');
+    positiveInteger(outChannels, `Conv2d ${name}`, 'outChannels');
+    positiveInteger(kernel, `Conv2d ${name}`, 'kernel');
+    if (kernel % 2 !== 1) throw new Error(`Conv2d ${name}: kernel must be odd (for 'same' padding), got ${kernel}`);
+    const bound = 1 / Math.sqrt(kernel * kernel * inChannels);
+    const draw = (r: Rng) => bound * (2 * r.nextUniform() - 1);
+    this.W = tf.tidy(() => tf.variable(rng.tensor([kernel, kernel, inChannels, outChannels], draw), true, `${scope}/${name}/W`));
+    this.b = tf.tidy(() => tf.variable(rng.tensor([outChannels], draw), true, `${scope}/${name}/b`));
+  }
+
+  apply(x: tf.Tensor4D): tf.Tensor4D {
+    if (x.rank !== 4 || x.shape[3] !== this.inChannels) {
+      throw new Error(`Conv2d ${this.name}: x must have shape [B, H, W, ${this.inChannels}], got [${x.shape}]`);
+    }
+    if (canDifferentiateConv()) return tf.fused.conv2d({ x, filter: this.W as tf.Tensor4D, strides: 1, pad: 'same', bias: this.b });
+    return tf.tidy(() => tf.add(fallbackConv(x, this.W as tf.Tensor4D), this.b) as tf.Tensor4D);
+  }
+
+  get variables(): tf.Variable[] { return [this.W, this.b]; }
+
+  dispose(): void { this.W.dispose(); this.b.dispose(); }
+}
+
+/**
+ * The filter gradient ∂L/∂W[i, j, c, o] = Σ_{b,h,w} x_pad[b, h+i, w+j, c] · dy[b, h, w, o] for a k×k
+ * 'same' convolution, as one matrix product patchesᵀ·dy (im2col): for backends without a
+ * Conv2DBackpropFilter kernel (stock wasm has none).
+ */
+function filterGradient(x: tf.Tensor4D, dy: tf.Tensor4D, k: number): tf.Tensor4D {
+  return tf.tidy(() => {
+    const [B, H, W, C] = x.shape, O = dy.shape[3], p = (k - 1) / 2;
+    const xp = tf.pad(x, [[0, 0], [p, p], [p, p], [0, 0]]);
+    const cols: tf.Tensor[] = [];
+    for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) cols.push(tf.slice(xp, [0, i, j, 0], [B, H, W, C]));
+    const patches = tf.reshape(tf.concat(cols, 3), [B * H * W, k * k * C]);
+    return tf.reshape(tf.matMul(patches, tf.reshape(dy, [B * H * W, O]), true, false), [k, k, C, O]) as tf.Tensor4D;
+  });
+}
+
+const fallbackConv = tf.customGrad(((x: tf.Tensor4D, W: tf.Tensor4D, save: (t: tf.Tensor[]) => void) => {
+  save([x, W]);
+  return {
+    value: tf.conv2d(x, W, 1, 'same'),
+    gradFunc: (dy: tf.Tensor4D, saved: tf.Tensor[]) => {
+      const [xs, Ws] = saved as tf.Tensor4D[];
+      return [tf.conv2dTranspose(dy, Ws, xs.shape, 1, 'same'), filterGradient(xs, dy, Ws.shape[0])];
+    },
+  };
+}) as unknown as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor4D, W: tf.Tensor4D) => tf.Tensor4D;
+
+/** Whether the active backend has tf.conv2d's filter gradient (stock wasm has not; the native kernels add it). */
+function canDifferentiateConv(): boolean {
+  return tf.getKernel('Conv2DBackpropFilter', tf.getBackend()) !== undefined;
+}
+
+/**
+ * W ⋆ x, stride 1, 'same' padding: x [B, H, W, C_in], W [k, k, C_in, C_out] → [B, H, W, C_out].
+ * tf.conv2d when the backend can differentiate it; otherwise the same forward with the filter gradient
+ * by im2col (a matrix product, which the native BLAS kernels make fast).
+ */
+export function conv2dSame(x: tf.Tensor4D, W: tf.Tensor4D): tf.Tensor4D {
+  return canDifferentiateConv() ? tf.conv2d(x, W, 1, 'same') : fallbackConv(x, W);
+}

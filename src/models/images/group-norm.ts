@@ -1,0 +1,40 @@
+// A GroupNorm layer (Wu & He) with its learned scale and shift: the C channels split into G groups,
+// each image's group standardized over its H·W·C/G entries, y = γ_c (x − μ_{b,g})/√(σ²_{b,g} + ε) + β_c.
+// Unlike batch normalization it does not mix images, so a sample does not depend on its batch. The
+// op itself is groupNorm (src/ops/group-norm.ts: native kernels when on, composed tfjs ops otherwise).
+import * as tf from '@tensorflow/tfjs-core';
+import { positiveInteger } from '../../validation/arguments';
+import { groupNorm } from '../../ops/group-norm';
+import { silu } from '../../ops/silu';
+
+/**
+ * GroupNorm over NHWC images, optionally followed by SiLU: x [B, H, W, C] → [B, H, W, C]; γ starts at 1, β at 0.
+ * @example const gn = new GroupNorm(32, 8, 'gn1'); const y = gn.apply(x, 'silu');
+ */
+export class GroupNorm {
+  readonly gamma: tf.Variable;
+  readonly beta: tf.Variable;
+
+  constructor(readonly channels: number, readonly groups: number, readonly name: string, scope = 'gn', readonly epsilon = 1e-5) {
+    positiveInteger(channels, `GroupNorm ${name}`, 'channels');
+    positiveInteger(groups, `GroupNorm ${name}`, 'groups');
+    if (channels % groups !== 0) throw new Error(`GroupNorm ${name}: groups (${groups}) must divide channels (${channels})`);
+    this.gamma = tf.variable(tf.ones([channels]), true, `${scope}/${name}/gamma`);
+    this.beta = tf.variable(tf.zeros([channels]), true, `${scope}/${name}/beta`);
+  }
+
+  apply(x: tf.Tensor4D, activation: 'linear' | 'silu' = 'linear'): tf.Tensor4D {
+    if (x.rank !== 4 || x.shape[3] !== this.channels) throw new Error(`GroupNorm ${this.name}: x must have shape [B, H, W, ${this.channels}], got [${x.shape}]`);
+    return tf.tidy(() => {
+      const y = groupNorm(x, this.gamma as tf.Tensor1D, this.beta as tf.Tensor1D, this.groups, this.epsilon);
+      return activation === 'silu' ? silu(y) : y;
+    });
+  }
+
+  get variables(): tf.Variable[] { return [this.gamma, this.beta]; }
+
+  dispose(): void { this.gamma.dispose(); this.beta.dispose(); }
+}
+
+/** SiLU(x) = x σ(x), re-exported beside the layer it follows in the U-Net. */
+export { silu } from '../../ops/silu';

@@ -1,0 +1,149 @@
+// A small U-Net ε̂_θ(x_t, t) for DDPM on small grayscale images (Ronneberger et al.; Ho et al. 2020),
+// the image counterpart of TimeMLP (src/models/diffusion/denoiser.ts). Lecture 003: diffusion is a
+// hierarchical VAE whose decoder at every step is one network, shared over t and told t by an embedding.
+//   e = W₂ SiLU(W₁ sin/cos(t ω))                                            (time embedding)
+//   h = conv_in(x_t)                                              [B, H, W, c₁]
+//   down level ℓ: h = Res_ℓ(h, e), keep h as skip_ℓ, then 2×2 average pooling (not after the last)
+//   middle: h = Res(h, e)
+//   up level ℓ (last to first): h = Res'_ℓ([h, skip_ℓ], e), then nearest upsampling (not after the first)
+//   ε̂ = conv_out(SiLU(GN(h)))                                     [B, H, W, 1]
+// Res(x, e) = x' + conv(SiLU(GN(conv(SiLU(GN(x))) + W_e SiLU(e)))), x' = x or a 1×1 conv of x.
+import * as tf from '@tensorflow/tfjs-core';
+import { Rng } from '../../random/rng';
+import { Dense } from '../../ops/dense';
+import { positiveInteger } from '../../validation/arguments';
+import { Conv2d } from './conv2d';
+import { GroupNorm } from './group-norm';
+import { silu } from '../../ops/silu';
+import { sinusoidalEmbedding } from './time-embedding';
+import { downsample2, upsample2 } from './resample';
+
+export interface UNetConfig {
+  /** Image height and width; each must be divisible by 2^(levels − 1) (default 28). */
+  size?: number;
+  /** Input (and output) channels (default 1). */
+  imageChannels?: number;
+  /** Channels per level, e.g. [16, 32, 32]: 28×28, 14×14, 7×7 (default [16, 32]). */
+  channels?: number[];
+  /** Groups of the group normalizations; must divide every channel count (default 8). */
+  groups?: number;
+  /** Width of the sinusoidal embedding of t (default 32). */
+  embedding?: number;
+  /** Seed of the initialization (default 0). */
+  seed?: number;
+}
+
+let count = 0;
+
+/** The residual block Res(x, e) with its time projection. */
+class ResBlock {
+  readonly gn1: GroupNorm; readonly conv1: Conv2d; readonly time: Dense;
+  readonly gn2: GroupNorm; readonly conv2: Conv2d; readonly skip?: Conv2d;
+
+  constructor(inC: number, outC: number, embDim: number, groups: number, rng: Rng, name: string, scope: string) {
+    this.gn1 = new GroupNorm(inC, Math.min(groups, inC), `${name}/gn1`, scope);
+    this.conv1 = new Conv2d(inC, outC, 3, rng, `${name}/conv1`, scope);
+    this.time = new Dense(embDim, outC, rng, `${name}/time`, scope);
+    this.gn2 = new GroupNorm(outC, Math.min(groups, outC), `${name}/gn2`, scope);
+    this.conv2 = new Conv2d(outC, outC, 3, rng, `${name}/conv2`, scope);
+    if (inC !== outC) this.skip = new Conv2d(inC, outC, 1, rng, `${name}/skip`, scope);
+  }
+
+  apply(x: tf.Tensor4D, embAct: tf.Tensor2D): tf.Tensor4D {
+    return tf.tidy(() => {
+      const [B] = x.shape;
+      let h = this.conv1.apply(this.gn1.apply(x, 'silu'));
+      h = tf.add(h, tf.reshape(this.time.apply(embAct), [B, 1, 1, -1]));
+      h = this.conv2.apply(this.gn2.apply(h, 'silu'));
+      return tf.add(h, this.skip ? this.skip.apply(x) : x);
+    });
+  }
+
+  get variables(): tf.Variable[] {
+    return [this.gn1, this.conv1, this.time, this.gn2, this.conv2, ...(this.skip ? [this.skip] : [])].flatMap((l) => l.variables);
+  }
+}
+
+/**
+ * ε̂_θ(x_t, t): images x_t [B, H, W, C] and steps t [B] (numbers 1…T) → [B, H, W, C].
+ * @example const net = new UNet({ channels: [16, 32], seed: 0 }); const eps = net.apply(xt, tf.tensor1d([5, 900]));
+ */
+export class UNet {
+  readonly size: number;
+  readonly imageChannels: number;
+  readonly channels: number[];
+  readonly embedding: number;
+  private readonly t1: Dense; private readonly t2: Dense;
+  private readonly inConv: Conv2d; private readonly outNorm: GroupNorm; private readonly outConv: Conv2d;
+  private readonly down: ResBlock[]; private readonly mid: ResBlock; private readonly up: ResBlock[];
+
+  constructor(config: UNetConfig = {}) {
+    this.size = positiveInteger(config.size ?? 28, 'UNet', 'size');
+    this.imageChannels = positiveInteger(config.imageChannels ?? 1, 'UNet', 'imageChannels');
+    this.channels = config.channels ?? [16, 32];
+    if (!Array.isArray(this.channels) || this.channels.length < 1) throw new Error('UNet: channels must be a non-empty array of positive integers');
+    this.channels.forEach((c) => positiveInteger(c, 'UNet', 'channels'));
+    const groups = positiveInteger(config.groups ?? 8, 'UNet', 'groups');
+    const bad = this.channels.find((c) => c % Math.min(groups, c) !== 0);
+    if (bad !== undefined) throw new Error(`UNet: groups (${groups}) must divide every channel count; ${bad} is not divisible`);
+    const L = this.channels.length;
+    if (this.size % 2 ** (L - 1) !== 0) throw new Error(`UNet: size (${this.size}) must be divisible by 2^(levels − 1) = ${2 ** (L - 1)}`);
+    this.embedding = positiveInteger(config.embedding ?? 32, 'UNet', 'embedding');
+    if (this.embedding % 2 !== 0) throw new Error(`UNet: embedding must be even, got ${this.embedding}`);
+    const rng = new Rng(config.seed ?? 0);
+    const scope = `unet${++count}`;
+    const embDim = 4 * this.channels[0];
+    this.t1 = new Dense(this.embedding, embDim, rng, 'time1', scope);
+    this.t2 = new Dense(embDim, embDim, rng, 'time2', scope);
+    this.inConv = new Conv2d(this.imageChannels, this.channels[0], 3, rng, 'in', scope);
+    this.down = this.channels.map((c, l) => new ResBlock(l === 0 ? this.channels[0] : this.channels[l - 1], c, embDim, groups, rng, `down${l}`, scope));
+    this.mid = new ResBlock(this.channels[L - 1], this.channels[L - 1], embDim, groups, rng, 'mid', scope);
+    // up level ℓ takes [h, skip_ℓ]: h has channels[ℓ + 1] after upsampling (channels[L − 1] at the bottom)
+    this.up = this.channels.map((c, l) => new ResBlock((l === L - 1 ? c : this.channels[l + 1]) + c, c, embDim, groups, rng, `up${l}`, scope));
+    this.outNorm = new GroupNorm(this.channels[0], Math.min(groups, this.channels[0]), 'out/gn', scope);
+    this.outConv = new Conv2d(this.channels[0], this.imageChannels, 3, rng, 'out', scope);
+  }
+
+  /** ε̂ for images x [B, H, W, C] at steps t [B]. */
+  apply(x: tf.Tensor4D, t: tf.Tensor1D): tf.Tensor4D {
+    if (x.rank !== 4 || x.shape[1] !== this.size || x.shape[2] !== this.size || x.shape[3] !== this.imageChannels) {
+      throw new Error(`UNet: x must have shape [B, ${this.size}, ${this.size}, ${this.imageChannels}], got [${x.shape}]`);
+    }
+    if (t.rank !== 1 || t.shape[0] !== x.shape[0]) throw new Error(`UNet: t must have shape [${x.shape[0]}], got [${t.shape}]`);
+    return tf.tidy(() => {
+      const e = silu(this.t2.apply(silu(this.t1.apply(sinusoidalEmbedding(t, this.embedding))))) as tf.Tensor2D;
+      let h = this.inConv.apply(x);
+      const skips: tf.Tensor4D[] = [];
+      const L = this.channels.length;
+      for (let l = 0; l < L; l++) {
+        h = this.down[l].apply(h, e);
+        skips.push(h);
+        if (l < L - 1) h = downsample2(h);
+      }
+      h = this.mid.apply(h, e);
+      for (let l = L - 1; l >= 0; l--) {
+        h = this.up[l].apply(tf.concat([h, skips[l]], 3), e);
+        if (l > 0) h = upsample2(h);
+      }
+      return this.outConv.apply(this.outNorm.apply(h, 'silu'));
+    });
+  }
+
+  get variables(): tf.Variable[] {
+    return [this.t1, this.t2, this.inConv, ...this.down, this.mid, ...this.up, this.outNorm, this.outConv].flatMap((l) => l.variables);
+  }
+
+  /** The variables under names local to the model (stable across instances, for checkpoints). */
+  get namedVariables(): { name: string; variable: tf.Variable }[] {
+    return this.variables.map((v) => ({ name: v.name.slice(v.name.indexOf('/') + 1), variable: v }));
+  }
+
+  /** The number of trainable parameters. */
+  get parameterCount(): number {
+    return this.variables.reduce((s, v) => s + v.size, 0);
+  }
+
+  dispose(): void {
+    this.variables.forEach((v) => v.dispose());
+  }
+}
