@@ -87,7 +87,8 @@ if [ "$USER_KERNEL" -eq 1 ]; then node dist/kernel/install.js --user; fi
 # --- 6. JupyterLab 4 and Notebook 7 in .venv/ (optional: without them `npm start -- --classic` still works)
 # pip uses the machine's package index (pip's own configuration); skipped when the stamp shows the same
 # requirements already installed into the same Python.
-JUPYTER_REQUIREMENTS=('jupyterlab==4.6.*' 'notebook==7.6.*' 'ipywidgets==8.1.*')
+# plotly: its JupyterLab/Notebook 7 renderer draws the library's plotly figures interactively (else their PNG shows).
+JUPYTER_REQUIREMENTS=('jupyterlab==4.6.*' 'notebook==7.6.*' 'ipywidgets==8.1.*' 'plotly==7.1.*')
 venv_started=$(date +%s)
 venv_hash=$(printf '%s\n' "${JUPYTER_REQUIREMENTS[@]}" "$(/usr/bin/python3 --version 2>&1)" | sha256sum | cut -d' ' -f1)
 venv_stamp=.venv/.latent-lab-requirements.sha256

@@ -1,10 +1,10 @@
 // Image grids (digits, reconstructions, samples, latent traversals) as one PNG, with no browser. The
 // title is drawn into the PNG (by resvg), so the bundle needs no text/html: an untrusted classic
 // notebook, which sanitizes HTML, shows the same picture as JupyterLab.
-import { Resvg } from '@resvg/resvg-js';
 import * as tf from '@tensorflow/tfjs-core';
 import type { MimeBundle } from '../display/display';
 import { encodePNG, pngSize } from './png';
+import { svgToPNG } from './svg-png';
 import { extensionOf, writeFileAtomic } from './save-file';
 import { escapeHtml } from './vega-lite-figure';
 
@@ -64,7 +64,7 @@ export class ImageFigure {
       `<rect width="100%" height="100%" fill="white"/>` +
       `<text x="${fullWidth / 2}" y="15" text-anchor="middle" font-family="sans-serif" font-size="13" font-weight="bold" fill="black">${escapeHtml(this.options.title)}</text>` +
       `<image x="${Math.floor((fullWidth - width) / 2)}" y="${band}" width="${width}" height="${height}" href="data:image/png;base64,${grid.toString('base64')}"/></svg>`;
-    return new Resvg(svg, { fitTo: { mode: 'zoom', value: 1 }, font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' } }).render().asPng();
+    return svgToPNG(svg, { zoom: 1 });
   }
 
   /** The grid alone, pixel for pixel (gray, nearest-neighbour scaling: no blur between pixels). */

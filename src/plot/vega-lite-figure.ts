@@ -4,10 +4,10 @@
 // PNG rendered here (the classic notebook, untrusted notebooks, nbconvert's fallback). The bundle has no
 // text/html and no SVG: an untrusted classic notebook sanitizes both (a chart became a line of tick
 // labels) and front ends rank HTML above vega-lite.
-import { Resvg } from '@resvg/resvg-js';
 import type { MimeBundle } from '../display/display';
 import { positiveFinite, positiveInteger } from '../validation/arguments';
 import { extensionOf, writeFileAtomic } from './save-file';
+import { svgToPNG } from './svg-png';
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const vega = require('vega');
@@ -65,8 +65,7 @@ export class VegaLiteFigure {
     if (options.width !== undefined) positiveInteger(options.width, 'png', 'options.width');
     if (options.zoom !== undefined) positiveFinite(options.zoom, 'png', 'options.zoom');
     const svg = await this.svg();
-    const fitTo = options.width ? { mode: 'width' as const, value: options.width } : { mode: 'zoom' as const, value: options.zoom ?? 2 };
-    return new Resvg(svg, { fitTo, background: 'white', font: { loadSystemFonts: true } }).render().asPng();
+    return svgToPNG(svg, options.width ? { width: options.width } : { zoom: options.zoom ?? 2 });
   }
 
   /** A standalone page with the SVG and the spec; it needs no network. */

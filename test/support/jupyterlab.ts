@@ -42,6 +42,13 @@ export interface JupyterLabServer {
 export interface StartOptions {
   /** Serve this folder instead of a new temporary one (which stop() removes). */
   rootDir?: string;
+  /**
+   * Debian's classic Notebook 6 (/usr/bin/python3 -m notebook, as `npm start -- --classic`) instead of
+   * JupyterLab; its notebooks open at /notebooks/NAME.
+   */
+  classic?: boolean;
+  /** JupyterLab exposes its application as window.jupyterapp (to read models, e.g. output trust). */
+  exposeApp?: boolean;
   /** How long to wait for the server to answer (ms). */
   timeoutMs?: number;
 }
@@ -75,7 +82,7 @@ function exited(proc: ChildProcess, ms: number): Promise<boolean> {
  */
 export async function startJupyterLab(options: StartOptions = {}): Promise<JupyterLabServer> {
   const timeoutMs = options.timeoutMs ?? 60_000;
-  if (!hasJupyterLab()) {
+  if (!options.classic && !hasJupyterLab()) {
     throw new Error(`JupyterLab is not installed in ${path.join(root, '.venv')}: run 'bash scripts/setup.sh' (its pip log is build/pip-install.log)`);
   }
   const port = await freePort();
@@ -83,20 +90,26 @@ export async function startJupyterLab(options: StartOptions = {}): Promise<Jupyt
   const ownRoot = options.rootDir === undefined;
   const rootDir = options.rootDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'latent-lab-jupyterlab-'));
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'latent-lab-jupyterlab-state-'));
-  const args = ['lab', '--no-browser', '--ip=127.0.0.1', `--port=${port}`, '--ServerApp.port_retries=0',
-    `--IdentityProvider.token=${token}`, `--ServerApp.root_dir=${rootDir}`,
-    // no update check or news (no network here), no announcements popping over the notebook
-    '--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate', '--LabApp.news_url=None'];
+  const args = options.classic
+    ? ['-m', 'notebook', '--no-browser', '--ip=127.0.0.1', `--port=${port}`, '--NotebookApp.port_retries=0',
+      `--NotebookApp.token=${token}`, `--notebook-dir=${rootDir}`]
+    : ['lab', '--no-browser', '--ip=127.0.0.1', `--port=${port}`, '--ServerApp.port_retries=0',
+      `--IdentityProvider.token=${token}`, `--ServerApp.root_dir=${rootDir}`,
+      // no update check or news (no network here), no announcements popping over the notebook
+      '--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate', '--LabApp.news_url=None',
+      ...(options.exposeApp ? ['--LabApp.expose_app_in_browser=True'] : [])];
   if (process.getuid?.() === 0) args.push('--allow-root');
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     JUPYTER_PATH: path.join(root, '.jupyter'),
     JUPYTER_CONFIG_DIR: path.join(stateDir, 'config'),
     JUPYTER_RUNTIME_DIR: path.join(stateDir, 'runtime'),
+    // a data folder of its own: no notebook is trusted from the user's signature database
+    JUPYTER_DATA_DIR: path.join(stateDir, 'data'),
     JUPYTERLAB_SETTINGS_DIR: path.join(stateDir, 'settings'),
     JUPYTERLAB_WORKSPACES_DIR: path.join(stateDir, 'workspaces'),
   };
-  const proc = spawn(JUPYTER, args, { cwd: rootDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(options.classic ? '/usr/bin/python3' : JUPYTER, args, { cwd: rootDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   proc.stdout!.on('data', (d) => { output += d; });
   proc.stderr!.on('data', (d) => { output += d; });
