@@ -16,6 +16,8 @@ export interface ProjectionFigureArgs extends ChartOptions {
 /**
  * Data, reconstructions and the principal subspace in one 2-D figure: blue points x_n, orange points
  * x̂_n, a grey segment from each x_n to its x̂_n, and the subspace line μ + t·w spanning the data.
+ * Both axes have the same units (a square plot, 360 px unless width/height say otherwise), so an
+ * orthogonal projection looks orthogonal.
  * @example projectionFigure({ points: X, reconstructions: X.map((x) => fit.reconstruct(x)),
  *   subspace: { origin: fit.mu, direction: fit.W.getColumn(0) } })
  */
@@ -32,8 +34,14 @@ export function projectionFigure(args: ProjectionFigureArgs): VegaLiteFigure {
   });
   check(points, 'points');
   check(reconstructions, 'reconstructions');
-  const x = (s: string) => ({ field: 'x', type: 'quantitative', title: args.xTitle ?? s, scale: { zero: false } });
-  const y = (s: string) => ({ field: 'y', type: 'quantitative', title: args.yTitle ?? s, scale: { zero: false } });
+  // equal units on both axes (a square plot over a square domain), so that right angles look right
+  const all = [...points, ...reconstructions];
+  const extent = (k: number) => [Math.min(...all.map((p) => p[k])), Math.max(...all.map((p) => p[k]))];
+  const [ex, ey] = [extent(0), extent(1)];
+  const span = 1.1 * Math.max(ex[1] - ex[0], ey[1] - ey[0], 1e-9);
+  const domain = (e: number[]) => [(e[0] + e[1]) / 2 - span / 2, (e[0] + e[1]) / 2 + span / 2];
+  const x = (s: string) => ({ field: 'x', type: 'quantitative', title: args.xTitle ?? s, scale: { domain: domain(ex), nice: false } });
+  const y = (s: string) => ({ field: 'y', type: 'quantitative', title: args.yTitle ?? s, scale: { domain: domain(ey), nice: false } });
   const layer: Record<string, unknown>[] = [];
   if (args.subspace) {
     const { origin: o, direction: d } = args.subspace;
@@ -48,7 +56,7 @@ export function projectionFigure(args: ProjectionFigureArgs): VegaLiteFigure {
     const u = [d[0] / norm, d[1] / norm];
     layer.push({
       data: { values: [{ x: o[0] + lo * u[0], y: o[1] + lo * u[1], x2: o[0] + hi * u[0], y2: o[1] + hi * u[1] }] },
-      mark: { type: 'rule', color: 'black', strokeWidth: 2 },
+      mark: { type: 'rule', color: 'black', strokeWidth: 2, clip: true },
       encoding: { x: x('x₁'), y: y('x₂'), x2: { field: 'x2' }, y2: { field: 'y2' } },
     });
   }
@@ -69,5 +77,6 @@ export function projectionFigure(args: ProjectionFigureArgs): VegaLiteFigure {
       encoding: { x: x('x₁'), y: y('x₂'), color: { field: 'kind', type: 'nominal', title: null } },
     },
   );
-  return new VegaLiteFigure({ ...frame({ ...args, height: args.height ?? 320 }), layer });
+  const size = args.width ?? args.height ?? 360;
+  return new VegaLiteFigure({ ...frame({ ...args, width: args.width ?? size, height: args.height ?? size }), layer });
 }

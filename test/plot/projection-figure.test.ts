@@ -19,6 +19,12 @@ describe('plot: projectionFigure', () => {
     expect(Math.min(line.x, line.x2)).to.be.below(1.5);
     expect(Math.max(line.x, line.x2)).to.be.above(3.25);
     expect(layers[1].data.values[2]).to.deep.equal({ x: 3, y: 3.5, x2: 3.25, y2: 3.25 });
+    // equal units: both domains have the same length and the plot is square
+    const enc = (layers[2] as unknown as { encoding: Record<string, { scale: { domain: number[] } }> }).encoding;
+    const len = (k: string) => enc[k].scale.domain[1] - enc[k].scale.domain[0];
+    expect(len('x')).to.be.closeTo(len('y'), 1e-12);
+    expect(len('y')).to.be.closeTo(1.1 * 2.5, 1e-12);   // the larger extent (y: 1 … 3.5) with 10% margin
+    expect(fig.spec.width).to.equal(fig.spec.height);
     const svg = await fig.svg();
     expect(count(svg, /aria-roledescription="circle"/g)).to.equal(6);
     expect(count(svg, /aria-roledescription="rule mark"/g)).to.equal(4);
