@@ -13,6 +13,21 @@ export type CellOutcome =
   | { ok: true; hasValue: boolean; value?: unknown }
   | { ok: false; error: CellError };
 
+// A cell's synchronous code runs inside a vm script with breakOnSigint: a SIGINT stops it (the I/O thread
+// sends one when the inspector is refused, under Node's permission model; Ctrl-C in a terminal too).
+const RUN_KEY = Symbol.for('latent-lab.run-cell');
+const breakable = new vm.Script('globalThis[Symbol.for("latent-lab.run-cell")]()', { filename: 'latent-lab-run-cell' });
+function runBreakable<T>(f: () => T): T {
+  const g = globalThis as unknown as Record<symbol, unknown>;
+  g[RUN_KEY] = f;
+  try {
+    return breakable.runInThisContext({ breakOnSigint: true }) as T;
+  } finally {
+    delete g[RUN_KEY];
+  }
+}
+const stoppedBySigint = (e: unknown) => (e as { code?: unknown } | null)?.code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED';
+
 /** The error a cell ends with when the user interrupts it. */
 export class Interrupted extends Error {
   constructor(message = 'Interrupted by the user') {
@@ -150,14 +165,14 @@ export class Executor {
       setImmediate(() => {
         if (this.finishRunning !== resolve) return; // interrupted before it started
         try {
-          const ret = run(this.locals, this.require);
+          const ret = runBreakable(() => run(this.locals, this.require));
           if (converted.hasToplevelAwait) {
             (ret as Promise<unknown>).then(() => resolve({ ok: true, hasValue: false }), (e) => resolve(this.failure(e)));
           } else {
             resolve({ ok: true, hasValue: false });
           }
         } catch (e) {
-          resolve(this.failure(e));
+          resolve(this.failure(stoppedBySigint(e) ? new Interrupted('Interrupted: the running code was stopped') : e));
         }
       });
     });

@@ -110,12 +110,29 @@ function stream(parent: Message | undefined, name: string, text: string) {
 
 // --- interrupt ------------------------------------------------------------------------------------
 let inspectorSession: inspector.Session | undefined;
-function terminateMainThread(): Promise<void> {
-  if (!inspectorSession) {
-    inspectorSession = new inspector.Session();
-    inspectorSession.connectToMainThread();
+let inspectorRefused = false;
+/**
+ * Stops the main thread's JavaScript; true when through the inspector (anything: a cell, a timer callback,
+ * a continuation). Under Node's permission model (the grading kernels) the inspector is refused
+ * (ERR_ACCESS_DENIED, and Node 20 has no flag to allow it): a SIGINT then stops the synchronous part of
+ * a running cell, which executor.ts runs with vm's breakOnSigint; a loop in a timer callback or after an
+ * await goes on (false).
+ */
+function terminateMainThread(): Promise<boolean> {
+  if (!inspectorRefused) {
+    try {
+      if (!inspectorSession) {
+        inspectorSession = new inspector.Session();
+        inspectorSession.connectToMainThread();
+      }
+      return new Promise((resolve) => inspectorSession!.post('Runtime.terminateExecution', () => resolve(true)));
+    } catch {
+      inspectorRefused = true;
+      inspectorSession = undefined;
+    }
   }
-  return new Promise((resolve) => inspectorSession!.post('Runtime.terminateExecution', () => resolve()));
+  process.kill(process.pid, 'SIGINT');
+  return Promise.resolve(false);
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -135,8 +152,8 @@ async function interrupt() {
   // of a cell, a callback or a continuation, never the compiler.
   const cell = Atomics.load(shared, SHARED.runningCell);
   if (await mainThreadStuck()) {
-    await terminateMainThread();
-    post({ kind: 'interrupt', terminated: true, cell });
+    const terminated = await terminateMainThread();
+    post({ kind: 'interrupt', terminated, cell });
   } else {
     post({ kind: 'interrupt', terminated: false, cell });
   }
