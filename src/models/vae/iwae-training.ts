@@ -59,6 +59,11 @@ export interface ObjectiveComparisonRow {
   activeUnits: number;
   /** KL(q(z_j|x) ‖ N(0,1)) per latent dimension, averaged over test points */
   klPerDimension: Float64Array;
+  /**
+   * log p̂(x) minus that of the first objective's model, paired over the same test points (so the spread
+   * between digits cancels): the first row's is 0
+   */
+  gainOverFirst: Estimate;
   /** the per-point values behind the means */
   perPoint: { logLikelihood: Float64Array; elbo: Float64Array; trainingBound: Float64Array };
 }
@@ -137,6 +142,8 @@ export async function compareTrainingObjectives(rng: Rng, train: ImageDataset, t
         elbo: estimateMean(elbo), trainingBound: estimateMean(bound), gap: estimateMean(gap),
         activeUnits: activeUnits(model, x).count, klPerDimension: klPerDimension(model, x),
         perPoint: { logLikelihood: ll.perPoint, elbo, trainingBound: bound },
+        gainOverFirst: rows.length === 0 ? { value: 0, se: 0, n: ll.perPoint.length }
+          : (ll.perPoint.length > 1 ? estimateMean(ll.perPoint.map((v, i) => v - rows[0].perPoint.logLikelihood[i])) : { value: ll.perPoint[0] - rows[0].perPoint.logLikelihood[0], se: Infinity, n: 1 }),
       });
     }
   } catch (e) {

@@ -36,6 +36,9 @@ describe('models/vae/iwae-training: IWAE and Rényi objectives against the ELBO'
       expect(d.value, what).to.be.at.least(-4 * d.se);
       return d;
     };
+    expect(rows[0].gainOverFirst.value).to.equal(0);
+    const gain = estimateMean(rows[1].perPoint.logLikelihood.map((v, i) => v - rows[0].perPoint.logLikelihood[i]));
+    expect(rows[1].gainOverFirst.value).to.be.closeTo(gain.value, 1e-9);
     for (const r of rows) {
       atLeast(r.perPoint.trainingBound, r.perPoint.elbo, `${r.label}: training bound ≥ ELBO`);
       atLeast(r.perPoint.logLikelihood, r.perPoint.trainingBound, `${r.label}: log p̂ ≥ training bound`);
