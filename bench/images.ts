@@ -4,7 +4,8 @@
 // convolutions) and FusedAdam, the library's defaults.
 //   node dist/bench/images.js [--rounds 5] [--steps 2]
 import { compare } from './interleaved';
-import { ready, rng } from '../src';
+import { ready } from '../src/backend';
+import { rng } from '../src/random/rng';
 import { FusedAdam } from '../src/native/fused-adam';
 import { loadAddon } from '../src/native/addon';
 import { nativeStatus } from '../src/native/native-kernels';

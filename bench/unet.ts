@@ -8,7 +8,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Dense } from '../src/ops/dense';
 import { Rng } from '../src/random/rng';
 import { Conv2d } from '../src/models/images/conv2d';
-import { GroupNorm, silu } from '../src/models/images/group-norm';
+import { GroupNorm } from '../src/models/images/group-norm';
+import { silu } from '../src/ops/silu';
 import { sinusoidalEmbedding } from '../src/models/images/time-embedding';
 
 class ResBlock {

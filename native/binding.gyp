@@ -2,7 +2,7 @@
   "variables": {
     # oneDNN (Debian's libdnnl-dev) backs the convolution kernels (conv.c); without it they are left out
     # and tfjs's stock convolutions run.
-    "have_dnnl": "<!(test -f /usr/include/oneapi/dnnl/dnnl.h && echo 1 || echo 0)"
+    "have_dnnl%": "<!(test -f /usr/include/oneapi/dnnl/dnnl.h && echo 1 || echo 0)"
   },
   "targets": [
     {

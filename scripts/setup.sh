@@ -22,8 +22,9 @@ say() { echo "setup: $*"; }
 # dataset-fashion-mnist: real IDX files for the IDX reader (and full-size runs).
 # chromium: the browser check of executed notebooks (driven by playwright-core, never downloaded).
 # libopenblas-dev: the native matmul kernels (native/), built below with node-gyp.
+# libdnnl-dev: oneDNN, the native convolution kernels (native/conv.c); without it they are left out of the build.
 # python3-venv: the project's .venv/ with JupyterLab 4 and Notebook 7 (step 6).
-APT_PACKAGES=(jupyter-client jupyter-nbconvert python3-nbclient jupyter-notebook python3-jupyter-kernel-test chromium dataset-fashion-mnist libopenblas-dev python3-venv)
+APT_PACKAGES=(jupyter-client jupyter-nbconvert python3-nbclient jupyter-notebook python3-jupyter-kernel-test chromium dataset-fashion-mnist libopenblas-dev libdnnl-dev python3-venv)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then missing+=("$p"); fi

@@ -5,8 +5,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'chai';
 import { spawnSync } from 'child_process';
-import { rng } from '../../src';
-import { convDeclines, convParams } from '../../src/native/conv-kernel';
+import { rng } from '../../src/random/rng';
+import { convDeclines, convKernels, convParams } from '../../src/native/conv-kernel';
+import { Addon } from '../../src/native/addon';
 import { nativeStatus } from '../../src/native/native-kernels';
 import { expectNoLeak, values } from '../support/tensors';
 import { withoutNative } from '../support/native';
@@ -163,6 +164,10 @@ describe('native convolution kernels (oneDNN)', function () {
 
 describe('convolutions without the native kernels', function () {
   this.timeout(120_000);
+  it('an addon built without oneDNN registers no convolution kernel (the stock ones stay)', () => {
+    expect(convKernels({} as Addon, 'cpu', () => undefined)).to.deep.equal([]);
+  });
+
   it('fall back to the stock kernels when the addon is missing: a conv layer still computes and trains on cpu', () => {
     const code = `const ll = require('${require.resolve('../../src')}');
       ll.ready().then(async () => {

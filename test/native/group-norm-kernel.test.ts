@@ -2,7 +2,7 @@
 // and cpu: values, all gradients, no leaks; the composite form when the native kernels are off.
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'chai';
-import { rng } from '../../src';
+import { rng } from '../../src/random/rng';
 import { groupNorm } from '../../src/ops/group-norm';
 import { silu } from '../../src/ops/silu';
 import { hasNativeKernel } from '../../src/native/native-kernels';

@@ -3,7 +3,7 @@
 // cover go to the stock kernels; Identity and same-dtype Cast share memory on wasm without aliasing bugs.
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'chai';
-import { rng } from '../../src';
+import { rng } from '../../src/random/rng';
 import { isPool2 } from '../../src/native/resample-kernel';
 import { expectNoLeak, values } from '../support/tensors';
 import { withoutNative } from '../support/native';
