@@ -144,6 +144,19 @@ describe('offline exports in Chromium: HTML and slides moved to another folder, 
     expect(onSlide2, 'the chart on the second slide').to.be.greaterThan(0);
     await page.screenshot({ path: path.join(screenshots, 'export-slides-2.png') });
 
+    // the third slide: the explorable figure, whose slider works in the deck too
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction(() => (window as unknown as { Reveal: { getIndices(): { h: number } } }).Reveal.getIndices().h === 2, undefined, { timeout: 5_000 });
+    const explorable = page.locator('section.present .latent-lab-export-figure');
+    const slider = explorable.locator('input[type="range"]');
+    expect(await slider.count(), 'slider on the third slide').to.equal(1);
+    const line = () => explorable.locator('g[class*="role-mark"] path').first().getAttribute('d');
+    const before = await line();
+    await slider.evaluate((el: HTMLInputElement) => { el.value = '2'; el.dispatchEvent(new Event('input', { bubbles: true })); });
+    await page.waitForTimeout(300);
+    expect(await line(), 'the line after moving the slider on the slide').to.not.equal(before);
+    await page.screenshot({ path: path.join(screenshots, 'export-slides-3.png') });
+
     await page.keyboard.press('End'); // the last slide: the plotly surface
     await page.waitForFunction(() => (window as unknown as { Reveal: { isLastSlide(): boolean } }).Reveal.isLastSlide(), undefined, { timeout: 5_000 });
     await page.waitForTimeout(500);
