@@ -30,7 +30,7 @@ export class Conv2d {
       throw new Error(`Conv2d ${this.name}: x must have shape [B, H, W, ${this.inChannels}], got [${x.shape}]`);
     }
     if (canDifferentiateConv()) return tf.fused.conv2d({ x, filter: this.W as tf.Tensor4D, strides: 1, pad: 'same', bias: this.b });
-    return tf.tidy(() => tf.add(fallbackConv(x, this.W as tf.Tensor4D), this.b) as tf.Tensor4D);
+    return tf.tidy(() => tf.add(im2colConv(x, this.W as tf.Tensor4D), this.b) as tf.Tensor4D);
   }
 
   get variables(): tf.Variable[] { return [this.W, this.b]; }
@@ -54,7 +54,7 @@ function filterGradient(x: tf.Tensor4D, dy: tf.Tensor4D, k: number): tf.Tensor4D
   });
 }
 
-const fallbackConv = tf.customGrad(((x: tf.Tensor4D, W: tf.Tensor4D, save: (t: tf.Tensor[]) => void) => {
+const im2colConv = tf.customGrad(((x: tf.Tensor4D, W: tf.Tensor4D, save: (t: tf.Tensor[]) => void) => {
   save([x, W]);
   return {
     value: tf.conv2d(x, W, 1, 'same'),
@@ -64,6 +64,14 @@ const fallbackConv = tf.customGrad(((x: tf.Tensor4D, W: tf.Tensor4D, save: (t: t
     },
   };
 }) as unknown as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor4D, W: tf.Tensor4D) => tf.Tensor4D;
+
+/**
+ * W ⋆ x, stride 1, 'same' padding, with the filter gradient by im2col whatever the backend (the
+ * fallback of conv2dSame, exported to test it against tf.conv2d's gradients).
+ */
+export function conv2dIm2col(x: tf.Tensor4D, W: tf.Tensor4D): tf.Tensor4D {
+  return im2colConv(x, W);
+}
 
 /** Whether the active backend has tf.conv2d's filter gradient (stock wasm has not; the native kernels add it). */
 function canDifferentiateConv(): boolean {
@@ -76,5 +84,5 @@ function canDifferentiateConv(): boolean {
  * by im2col (a matrix product, which the native BLAS kernels make fast).
  */
 export function conv2dSame(x: tf.Tensor4D, W: tf.Tensor4D): tf.Tensor4D {
-  return canDifferentiateConv() ? tf.conv2d(x, W, 1, 'same') : fallbackConv(x, W);
+  return canDifferentiateConv() ? tf.conv2d(x, W, 1, 'same') : im2colConv(x, W);
 }

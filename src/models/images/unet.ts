@@ -73,6 +73,8 @@ export class UNet {
   readonly imageChannels: number;
   readonly channels: number[];
   readonly embedding: number;
+  /** The configuration, every default filled in (for checkpoints). */
+  readonly config: Required<UNetConfig>;
   private readonly t1: Dense; private readonly t2: Dense;
   private readonly inConv: Conv2d; private readonly outNorm: GroupNorm; private readonly outConv: Conv2d;
   private readonly down: ResBlock[]; private readonly mid: ResBlock; private readonly up: ResBlock[];
@@ -90,7 +92,8 @@ export class UNet {
     if (this.size % 2 ** (L - 1) !== 0) throw new Error(`UNet: size (${this.size}) must be divisible by 2^(levels − 1) = ${2 ** (L - 1)}`);
     this.embedding = positiveInteger(config.embedding ?? 32, 'UNet', 'embedding');
     if (this.embedding % 2 !== 0) throw new Error(`UNet: embedding must be even, got ${this.embedding}`);
-    const rng = new Rng(config.seed ?? 0);
+    this.config = { size: this.size, imageChannels: this.imageChannels, channels: [...this.channels], groups, embedding: this.embedding, seed: config.seed ?? 0 };
+    const rng = new Rng(this.config.seed);
     const scope = `unet${++count}`;
     const embDim = 4 * this.channels[0];
     this.t1 = new Dense(this.embedding, embDim, rng, 'time1', scope);

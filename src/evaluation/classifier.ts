@@ -1,0 +1,222 @@
+// A small convolutional classifier, trained by the project on each data set, to score generated
+// images (lecture 003, evaluation): how confidently it recognizes samples, and the Fréchet distance
+// between samples and test images in its penultimate features (FID's recipe with a small network).
+//   conv 3×3 (1→c₁), ReLU, 2×2 avg-pool → conv 3×3 (c₁→c₂), ReLU, 2×2 avg-pool → flatten
+//   → dense (h), ReLU = the features φ(x) → dense (K) = the logits;  p(y | x) = softmax(logits)
+// Trained by Adam on the cross-entropy −log p(y | x) (the minimized loss) over seeded minibatches.
+import * as tf from '@tensorflow/tfjs-core';
+import { Rng } from '../random/rng';
+import { Dense } from '../ops/dense';
+import { Conv2d } from '../models/images/conv2d';
+import { downsample2 } from '../models/images/resample';
+import { ImageDataset } from '../data/image-dataset';
+import { minibatches } from '../data/minibatches';
+import { adam } from '../native/fused-adam';
+import { progress as startProgress } from '../display/progress';
+import { positiveInteger } from '../validation/arguments';
+import { LoadedCheckpoint, readCheckpoint, writeCheckpoint } from '../models/vae/checkpoint';
+
+export interface ClassifierConfig {
+  /** Image height and width, divisible by 4 (default 28). */
+  size?: number;
+  /** Number of classes K (default 10). */
+  classes?: number;
+  /** Channels of the two convolutions (default [16, 32]). */
+  channels?: [number, number];
+  /** Width of the penultimate (feature) layer (default 64). */
+  hidden?: number;
+  /** Seed of the initialization (default 0). */
+  seed?: number;
+}
+
+export interface TrainClassifierOptions {
+  /** Passes over the training set (default 2). */
+  epochs?: number;
+  seed: number;
+  /** Minibatch size (default 64). */
+  batchSize?: number;
+  /** Adam's learning rate (default 2e-3). */
+  learningRate?: number;
+  /** Stop after this many steps (default: all epochs). */
+  maxSteps?: number;
+  progress?: boolean;
+}
+
+let count = 0;
+
+/**
+ * The scoring classifier: pixels [B, H·W] in [0, 1] → logits [B, K], features [B, hidden].
+ * @example const c = new ImageClassifier({ seed: 0 }); c.train(ll.loadMnist('train'), { seed: 1 });
+ *          c.accuracy(ll.loadMnist('test')) // ≈ 0.97
+ */
+export class ImageClassifier {
+  readonly config: Required<ClassifierConfig>;
+  private readonly conv1: Conv2d; private readonly conv2: Conv2d;
+  private readonly fc: Dense; private readonly out: Dense;
+
+  constructor(config: ClassifierConfig = {}) {
+    const size = positiveInteger(config.size ?? 28, 'ImageClassifier', 'size');
+    if (size % 4 !== 0) throw new Error(`ImageClassifier: size must be divisible by 4, got ${size}`);
+    const channels = config.channels ?? [16, 32];
+    if (!Array.isArray(channels) || channels.length !== 2) throw new Error('ImageClassifier: channels must be two positive integers');
+    channels.forEach((c) => positiveInteger(c, 'ImageClassifier', 'channels'));
+    this.config = {
+      size, channels,
+      classes: positiveInteger(config.classes ?? 10, 'ImageClassifier', 'classes'),
+      hidden: positiveInteger(config.hidden ?? 64, 'ImageClassifier', 'hidden'),
+      seed: config.seed ?? 0,
+    };
+    const rng = new Rng(this.config.seed);
+    const scope = `classifier${++count}`;
+    this.conv1 = new Conv2d(1, channels[0], 3, rng, 'conv1', scope);
+    this.conv2 = new Conv2d(channels[0], channels[1], 3, rng, 'conv2', scope);
+    this.fc = new Dense((size / 4) * (size / 4) * channels[1], this.config.hidden, rng, 'fc', scope);
+    this.out = new Dense(this.config.hidden, this.config.classes, rng, 'out', scope);
+  }
+
+  get dim(): number { return this.config.size * this.config.size; }
+
+  private check(pixels: tf.Tensor2D, who: string): void {
+    if (pixels.rank !== 2 || pixels.shape[1] !== this.dim) throw new Error(`ImageClassifier.${who}: pixels must have shape [B, ${this.dim}], got [${pixels.shape}]`);
+  }
+
+  /** φ(x): the penultimate features [B, hidden]. */
+  features(pixels: tf.Tensor2D): tf.Tensor2D {
+    this.check(pixels, 'features');
+    return tf.tidy(() => {
+      const s = this.config.size;
+      const x = tf.reshape(pixels, [pixels.shape[0], s, s, 1]) as tf.Tensor4D;
+      const h1 = downsample2(tf.relu(this.conv1.apply(x)));
+      const h2 = downsample2(tf.relu(this.conv2.apply(h1)));
+      return this.fc.applyRelu(tf.reshape(h2, [pixels.shape[0], -1])) as tf.Tensor2D;
+    });
+  }
+
+  /** The logits [B, K]. */
+  logits(pixels: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => this.out.apply(this.features(pixels)) as tf.Tensor2D);
+  }
+
+  /** p(y | x) [B, K]. */
+  probabilities(pixels: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => tf.softmax(this.logits(pixels)) as tf.Tensor2D);
+  }
+
+  /** The mean cross-entropy −log p(y | x) of a batch (the minimized loss); labels [B] in 0…K−1. */
+  loss(pixels: tf.Tensor2D, labels: ArrayLike<number>): tf.Scalar {
+    this.check(pixels, 'loss');
+    if (labels.length !== pixels.shape[0]) throw new Error(`ImageClassifier.loss: ${labels.length} labels for ${pixels.shape[0]} images`);
+    return tf.tidy(() => {
+      const logp = tf.logSoftmax(this.logits(pixels));
+      const onehot = tf.oneHot(tf.tensor1d(Array.from(labels), 'int32'), this.config.classes);
+      return tf.neg(tf.mean(tf.sum(tf.mul(logp, onehot), 1))) as tf.Scalar;
+    });
+  }
+
+  /** Trains on the labelled images with Adam; returns the loss of every step. */
+  train(data: ImageDataset, options: TrainClassifierOptions): number[] {
+    if (!(data instanceof ImageDataset)) throw new Error('ImageClassifier.train: data must be an ImageDataset');
+    if (data.dim !== this.dim) throw new Error(`ImageClassifier.train: data has images of ${data.dim} pixels, the classifier ${this.dim}`);
+    const epochs = positiveInteger(options.epochs ?? 2, 'ImageClassifier.train', 'epochs');
+    const batchSize = positiveInteger(options.batchSize ?? 64, 'ImageClassifier.train', 'batchSize');
+    const rng = new Rng(options.seed);
+    const opt = adam(options.learningRate ?? 2e-3);
+    const losses: number[] = [];
+    const maxSteps = options.maxSteps === undefined ? Infinity : positiveInteger(options.maxSteps, 'ImageClassifier.train', 'maxSteps');
+    const total = Math.min(maxSteps, epochs * Math.ceil(data.count / batchSize));
+    const bar = options.progress === false ? undefined : startProgress({ total, title: 'training the classifier' });
+    try {
+      for (let e = 0; e < epochs && losses.length < total; e++) {
+        for (const idx of minibatches(rng, data.count, batchSize)) {
+          if (losses.length >= total) break;
+          const x = data.batch(idx), y = data.batchLabels(idx);
+          const cost = opt.minimize(() => this.loss(x, y), true, this.variables)!;
+          losses.push(cost.dataSync()[0]);
+          tf.dispose([x, cost]);
+          bar?.update(losses.length, { loss: losses[losses.length - 1] });
+        }
+      }
+    } finally {
+      bar?.done();
+      opt.dispose();
+    }
+    return losses;
+  }
+
+  /** Applies f to the images of `pixels` in chunks of 500 and collects the rows (bounded memory). */
+  private rows(pixels: tf.Tensor2D, f: (x: tf.Tensor2D) => tf.Tensor2D): number[][] {
+    const out: number[][] = [];
+    for (let i = 0; i < pixels.shape[0]; i += 500) {
+      const part = tf.tidy(() => f(tf.slice(pixels, [i, 0], [Math.min(500, pixels.shape[0] - i), -1])));
+      out.push(...(part.arraySync() as number[][]));
+      part.dispose();
+    }
+    return out;
+  }
+
+  /** Predicted classes and their probabilities, per image. */
+  predict(pixels: tf.Tensor2D): { labels: number[]; confidence: number[] } {
+    this.check(pixels, 'predict');
+    const p = this.rows(pixels, (x) => this.probabilities(x));
+    const labels = p.map((r) => r.indexOf(Math.max(...r)));
+    return { labels, confidence: p.map((r, i) => r[labels[i]]) };
+  }
+
+  /** The penultimate features of every image, as rows (for Fréchet distances). */
+  featureRows(pixels: tf.Tensor2D): number[][] {
+    this.check(pixels, 'featureRows');
+    return this.rows(pixels, (x) => this.features(x));
+  }
+
+  /** The share of the data set's images classified correctly. */
+  accuracy(data: ImageDataset): number {
+    const x = data.toTensor();
+    try {
+      const { labels } = this.predict(x);
+      return labels.filter((l, i) => l === data.labels[i]).length / data.count;
+    } finally {
+      x.dispose();
+    }
+  }
+
+  get variables(): tf.Variable[] {
+    return [this.conv1, this.conv2, this.fc, this.out].flatMap((l) => l.variables);
+  }
+
+  /** The variables under names local to the classifier (stable across instances, for checkpoints). */
+  get namedVariables(): { name: string; variable: tf.Variable }[] {
+    return this.variables.map((v) => ({ name: v.name.slice(v.name.indexOf('/') + 1), variable: v }));
+  }
+
+  /** Writes dir/checkpoint.llck: the config, `meta` and the weights. */
+  save(dir: string, meta: Record<string, unknown> = {}): string {
+    return writeCheckpoint(dir, { meta: { ...meta, kind: 'ImageClassifier', config: this.config }, tensors: this.namedVariables.map(({ name, variable }) => ({ name, tensor: variable })) });
+  }
+
+  /** A classifier from a checkpoint written by save. */
+  static load(dirOrFile: string): ImageClassifier {
+    const ck = readCheckpoint(dirOrFile);
+    try {
+      if (ck.meta.kind !== 'ImageClassifier') throw new Error(`ImageClassifier.load: ${dirOrFile} holds a '${String(ck.meta.kind)}', not an ImageClassifier`);
+      const c = new ImageClassifier(ck.meta.config as ClassifierConfig);
+      assignWeights(c.namedVariables, ck, dirOrFile);
+      return c;
+    } finally {
+      ck.tensors.forEach((t) => t.dispose());
+    }
+  }
+
+  dispose(): void {
+    this.variables.forEach((v) => v.dispose());
+  }
+}
+
+/** Copies a checkpoint's tensors into variables by local name; a missing or misshapen one is an error. */
+export function assignWeights(vars: { name: string; variable: tf.Variable }[], ck: LoadedCheckpoint, source: string): void {
+  for (const { name, variable } of vars) {
+    const t = ck.tensors.get(name);
+    if (!t) throw new Error(`${source}: the checkpoint has no tensor '${name}'`);
+    if (t.shape.join() !== variable.shape.join()) throw new Error(`${source}: tensor '${name}' has shape [${t.shape}], the model expects [${variable.shape}]`);
+    variable.assign(t);
+  }
+}

@@ -1,0 +1,47 @@
+// Scores of generated images by a trained classifier (lecture 003, evaluation):
+//   confident share  s = (1/n) Σ_i 1[max_y p(y | x_i) ≥ τ],  se = √(s(1 − s)/n)   (samples that look like
+//                    some class to it; τ = 0.9 by default)
+//   Fréchet distance d² = ‖μ₁ − μ₂‖² + Tr(Σ₁ + Σ₂ − 2(Σ₁Σ₂)^{1/2}) between Gaussians fitted to the
+//                    classifier's penultimate features φ(x) of two image sets (D47; FID's recipe)
+// and the class histogram of the samples (a collapsed model puts its samples in few classes).
+import * as tf from '@tensorflow/tfjs-core';
+import { Estimate } from '../check/monte-carlo';
+import { meanAndCovariance } from '../math/linalg64';
+import { frechetDistance } from './frechet-distance';
+import { ImageClassifier } from './classifier';
+
+/**
+ * The share of images [n, D] the classifier assigns a class with probability ≥ threshold, with its
+ * binomial standard error.
+ * @example confidentShare(classifier, samples) // { value: 0.74, se: 0.02, n: 500 }
+ */
+export function confidentShare(classifier: ImageClassifier, pixels: tf.Tensor2D, threshold = 0.9): Estimate {
+  if (!(classifier instanceof ImageClassifier)) throw new Error('confidentShare: classifier must be an ImageClassifier');
+  if (!(threshold > 0 && threshold < 1)) throw new Error(`confidentShare: threshold must be in (0, 1), got ${threshold}`);
+  const { confidence } = classifier.predict(pixels);
+  const n = confidence.length;
+  const s = confidence.filter((c) => c >= threshold).length / n;
+  return { value: s, se: Math.sqrt((s * (1 - s)) / n), n };
+}
+
+/** How many of the images [n, D] fall in each predicted class. */
+export function classHistogram(classifier: ImageClassifier, pixels: tf.Tensor2D): number[] {
+  const { labels } = classifier.predict(pixels);
+  const h = new Array(classifier.config.classes).fill(0);
+  labels.forEach((l) => h[l]++);
+  return h;
+}
+
+/**
+ * The Fréchet distance d² between Gaussians fitted to the classifier's features of two image sets
+ * [n₁, D] and [n₂, D] (D47). Both need more images than the feature width for full-rank covariances.
+ */
+export function classifierFrechetDistance(classifier: ImageClassifier, a: tf.Tensor2D, b: tf.Tensor2D): number {
+  if (!(classifier instanceof ImageClassifier)) throw new Error('classifierFrechetDistance: classifier must be an ImageClassifier');
+  for (const [x, name] of [[a, 'a'], [b, 'b']] as const) {
+    if (x.rank !== 2 || x.shape[0] < 2) throw new Error(`classifierFrechetDistance: ${name} must have shape [n ≥ 2, D], got [${x.shape}]`);
+  }
+  const fa = meanAndCovariance(classifier.featureRows(a), 'classifierFrechetDistance: features of a');
+  const fb = meanAndCovariance(classifier.featureRows(b), 'classifierFrechetDistance: features of b');
+  return frechetDistance(fa.mean, fa.cov, fb.mean, fb.cov);
+}

@@ -1,0 +1,32 @@
+// Checkpoints of an ImageDDPM: the U-Net's configuration, the schedule's β_1…β_T and anything the
+// caller adds in the header, the weights as float32 tensors (the library's checkpoint format,
+// src/models/vae/checkpoint.ts: atomic write, sha256 of the weights checked on load).
+import { DiffusionSchedule } from '../diffusion/schedule';
+import { readCheckpoint, writeCheckpoint } from '../vae/checkpoint';
+import { assignWeights } from '../../evaluation/classifier';
+import { UNet, UNetConfig } from './unet';
+import { ImageDDPM } from './ddpm';
+
+/** Writes dir/checkpoint.llck for the model; `meta` (JSON) is kept beside the config. */
+export function saveDDPM(dir: string, model: ImageDDPM, meta: Record<string, unknown> = {}): string {
+  return writeCheckpoint(dir, {
+    meta: { ...meta, kind: 'ImageDDPM', unet: model.net.config, betas: Array.from(model.schedule.betas.slice(1)) },
+    tensors: model.net.namedVariables.map(({ name, variable }) => ({ name, tensor: variable })),
+  });
+}
+
+/**
+ * The model saved in dir (or a checkpoint file) and the header's meta.
+ * @example const { model, meta } = loadDDPM('data/ddpm-mnist'); model.sample(ll.rng(0), 16, { steps: 100 });
+ */
+export function loadDDPM(dirOrFile: string): { model: ImageDDPM; meta: Record<string, unknown> } {
+  const ck = readCheckpoint(dirOrFile);
+  try {
+    if (ck.meta.kind !== 'ImageDDPM') throw new Error(`loadDDPM: ${dirOrFile} holds a '${String(ck.meta.kind)}', not an ImageDDPM`);
+    const net = new UNet(ck.meta.unet as UNetConfig);
+    assignWeights(net.namedVariables, ck, dirOrFile);
+    return { model: new ImageDDPM(net, new DiffusionSchedule(ck.meta.betas as number[])), meta: ck.meta };
+  } finally {
+    ck.tensors.forEach((t) => t.dispose());
+  }
+}
