@@ -1,23 +1,30 @@
 // bench:images — training steps of the image models side by side with PyTorch (bench/interleaved.ts's
 // method: interleaved rounds, both PyTorch versions, one and two threads, median ratio with its spread):
 // the DDPM U-Net of bench/unet.ts (batch 128, 28×28), on wasm with the native kernels (oneDNN
-// convolutions) and FusedAdam, the library's defaults.
+// convolutions) and FusedAdam, the library's defaults; and one DDPM ancestral sampling step of that U-Net
+// for 128 images (no gradients), printed also as images/s for 1000-step sampling.
 //   node dist/bench/images.js [--rounds 5] [--steps 2]
-import { compare } from './interleaved';
+import { compare, median } from './interleaved';
 import { ready } from '../src/backend';
 import { rng } from '../src/random/rng';
 import { FusedAdam } from '../src/native/fused-adam';
 import { loadAddon } from '../src/native/addon';
 import { nativeStatus } from '../src/native/native-kernels';
-import { unetStep } from './unet';
+import { unetSampleStep, unetStep } from './unet';
 
 const arg = (name: string, fallback: number) => Number(process.argv[process.argv.indexOf(`--${name}`) + 1]) || fallback;
 
 async function main() {
   await ready();
   const steps = arg('steps', 2);
-  await compare([{ name: 'unet', steps, make: () => unetStep(rng(0), new FusedAdam(1e-3)) }], arg('rounds', 5),
-    (n) => loadAddon().setThreads(n), nativeStatus()?.detail ?? 'native kernels off');
+  const rows = await compare([
+    { name: 'unet', steps, make: () => unetStep(rng(0), new FusedAdam(1e-3)) },
+    { name: 'unet-sample', steps: 4 * steps, make: () => unetSampleStep(rng(1)) },
+  ], arg('rounds', 5), (n) => loadAddon().setThreads(n), nativeStatus()?.detail ?? 'native kernels off');
+  // DDPM sampling: 1000 ancestral steps per batch of 128 images
+  for (const r of rows.filter((row) => row.model === 'unet-sample')) {
+    console.log(`DDPM sampling, ${r.threads} thread${r.threads > 1 ? 's' : ''}, ${r.side}: ${(128 / (1000 * median(r.ms) / 1000)).toFixed(2)} images/s (1000 steps of ${median(r.ms).toFixed(0)} ms per batch of 128)`);
+  }
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });

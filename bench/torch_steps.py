@@ -11,6 +11,7 @@ Models (all float32, Adam lr 1e-3):
   vae       the lectures' VAE, 784-300-2·16 / 16-300-784, batch 128, Bernoulli likelihood
   denoiser  2-D diffusion MLP [x, 16-dim t-embedding] → 128 → 128 → 2, batch 256
   unet      the small DDPM U-Net of bench/unet.ts on 28×28×1, batch 128 (ε-prediction, 1000 linear-β steps)
+  unet-sample  one ancestral sampling step of that U-Net for 128 images (no gradients)
 """
 import json
 import math
@@ -119,7 +120,24 @@ def unet_step(batch=128, T=1000):
     return step
 
 
-MODELS = {"vae": (vae_step, 20), "denoiser": (denoiser_step, 20), "unet": (unet_step, 2)}
+def unet_sample_step(batch=128, T=1000):
+    """One ancestral sampling step x_t → x_{t−1} of the U-Net for a batch (no gradients), at a step t that cycles."""
+    net = UNet()
+    betas = torch.linspace(1e-4, 0.02, T)
+    abar = torch.cumprod(1 - betas, 0)
+    state = {"x": torch.randn(batch, 1, 28, 28), "t": T}
+
+    @torch.no_grad()
+    def step():
+        t = state["t"]
+        eps = net(state["x"], torch.full((batch,), float(t)))
+        x = (state["x"] - betas[t - 1] / (1 - abar[t - 1]).sqrt() * eps) / (1 - betas[t - 1]).sqrt()
+        state["x"] = x + betas[t - 1].sqrt() * torch.randn_like(x) if t > 1 else x
+        state["t"] = t - 1 if t > 1 else T
+    return step
+
+
+MODELS = {"vae": (vae_step, 20), "denoiser": (denoiser_step, 20), "unet": (unet_step, 2), "unet-sample": (unet_sample_step, 2)}
 
 if __name__ == "__main__":
     threads = int(sys.argv[1]) if len(sys.argv) > 1 else 1

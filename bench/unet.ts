@@ -86,3 +86,27 @@ export function unetStep(rng: Rng, optimizer: tf.Optimizer, batch = 128, T = 100
     dispose: () => { net.dispose(); tf.dispose([x0, abarAll]); optimizer.dispose(); },
   };
 }
+
+/** One ancestral sampling step x_t → x_{t−1} for a batch (no gradients), t cycling from T down, as torch_steps.py's unet_sample_step. */
+export function unetSampleStep(rng: Rng, batch = 128, T = 1000): { step: () => void; dispose: () => void } {
+  const net = new BenchUNet(rng);
+  const betas = tf.linspace(1e-4, 0.02, T).arraySync() as number[];
+  const abar: number[] = [];
+  betas.reduce((p, b, i) => (abar[i] = p * (1 - b)), 1);
+  let x = rng.normal([batch, 28, 28, 1]) as tf.Tensor4D, t = T;
+  return {
+    step: () => {
+      const next = tf.tidy(() => {
+        const b = betas[t - 1];
+        const eps = net.predict(x, tf.fill([batch], t) as tf.Tensor1D);
+        const mean = tf.div(tf.sub(x, tf.mul(eps, b / Math.sqrt(1 - abar[t - 1]))), Math.sqrt(1 - b));
+        return (t > 1 ? tf.add(mean, tf.mul(rng.normal([batch, 28, 28, 1]), Math.sqrt(b))) : mean) as tf.Tensor4D;
+      });
+      next.dataSync();
+      x.dispose();
+      x = next;
+      t = t > 1 ? t - 1 : T;
+    },
+    dispose: () => { net.dispose(); x.dispose(); },
+  };
+}
