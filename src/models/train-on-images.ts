@@ -67,7 +67,8 @@ export function trainOnImages(rng: Rng, model: ImageModel, data: ImageDataset, o
         if (!Number.isFinite(loss)) throw new Error(`${fn}: the loss became ${loss} at epoch ${epoch}, step ${count + 1}; lower the learning rate`);
         sum += loss;
         count++;
-        bar?.update(++done, { epoch, loss });
+        done++;
+        bar?.update(done, { epoch, loss });
       }
       epochLosses.push(sum / count);
     }

@@ -61,6 +61,8 @@ describe('models/autoregressive/made: exact log-likelihood of binary vectors', (
     const after = tf.tidy(() => tf.mean(made.logProb(x)).dataSync()[0]);
     expect(after).to.be.above(before + 100);
     expect(r.epochLosses[1]).to.be.below(r.epochLosses[0]);
+    // 2 epochs of 12 steps: the time per step is the time over 24 steps
+    expect(r.msPerStep).to.be.closeTo((1000 * r.seconds) / 24, 1e-6);
     x.dispose();
     made.dispose();
   });
