@@ -176,8 +176,11 @@ function identifierTouching(sourceFile: TS.SourceFile, pos: number): TS.Identifi
 /** The innermost call or `new` whose argument list (between its parentheses) holds the cursor. */
 function innermostCall(sourceFile: TS.SourceFile, pos: number): Call | undefined {
   let found: Call | undefined;
+  // An unfinished call (`f(x, |`) ends at its last token, before the spaces the cursor sits after.
+  let at = pos;
+  while (at > 0 && /\s/.test(sourceFile.text[at - 1])) at--;
   const visit = (node: TS.Node): void => {
-    if (pos < node.getStart(sourceFile) || pos > node.end) return;
+    if (at < node.getStart(sourceFile) || at > node.end) return;
     if ((ts.isCallExpression(node) || ts.isNewExpression(node)) && node.arguments) {
       const args = node.arguments;
       const text = sourceFile.text;
