@@ -35,6 +35,7 @@ def main():
     a = ap.parse_args()
     work = Path(a.keep) if a.keep else Path(tempfile.mkdtemp(prefix="ll-class-"))
     work.mkdir(parents=True, exist_ok=True)
+    print(f"class, grades and grade.log in {work}", flush=True)
     env = {**os.environ, "JUPYTER_PATH": str(ROOT / ".jupyter")}
     r = subprocess.run([str(ROOT / "node_modules" / ".bin" / "tsx"), str(ROOT / "test" / "exercises" / "make-class.ts"), str(work), str(a.n)],
                        cwd=ROOT, env=env, capture_output=True, text=True)
@@ -49,9 +50,13 @@ def main():
     before = os.getloadavg()
     threading.Thread(target=sample, daemon=True).start()
     t0 = time.monotonic()
-    g = subprocess.run(["/usr/bin/python3", str(ROOT / "tools" / "assignments.py"), "grade", str(work / "class"), "--out", str(work / "grades"),
-                        "--jobs", str(a.jobs), "--timeout", str(a.timeout), "--memory-mb", str(a.memory_mb)],
-                       cwd=ROOT, env=env, capture_output=True, text=True)
+    log = work / "grade.log"  # one line per graded submission, as it finishes: follow it with tail -f
+    with open(log, "w", encoding="utf-8") as out:
+        g = subprocess.run(["/usr/bin/python3", str(ROOT / "tools" / "assignments.py"), "grade", str(work / "class"), "--out", str(work / "grades"),
+                            "--jobs", str(a.jobs), "--timeout", str(a.timeout), "--memory-mb", str(a.memory_mb)],
+                           cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, text=True)
+    g.stdout = log.read_text(encoding="utf-8")
+    g.stderr = ""
     seconds = time.monotonic() - t0
     stop.set()
     after = os.getloadavg()

@@ -187,6 +187,16 @@ describe('homework: assignments and grading', function () {
     expect(row('cheat-deep-import', 'ex1.3').points).to.equal(1);
   });
 
+  it('an interrupt in a grading kernel (permission model, no inspector) stops a cell\'s synchronous loop; a loop after an await is left to the watchdog', () => {
+    const r = runPython('test/exercises/sandbox_interrupt.py', [], 400_000);
+    expect(r.status, r.output).to.equal(0);
+    const got = JSON.parse(r.output.trim().split('\n').pop()!);
+    expect(got.sync.ename, r.output).to.equal('Interrupted');
+    expect(got.sync.seconds).to.be.lessThan(5);
+    expect(got.sync.next_cell).to.equal('ok');
+    expect(got.after_await.seconds).to.equal(null); // documented: README, Homework
+  });
+
   it('every submission has a row for every exercise, even unreadable and non-notebook files; a report per student', () => {
     for (const s of ['garbage-a1', 'empty-a1']) {
       expect(rows.filter((r) => r.student === s).map((r) => r.exercise)).to.deep.equal(['ex1.1', 'ex1.2', 'ex1.3']);
