@@ -1,6 +1,6 @@
 // bench:images — training steps of the image models side by side with PyTorch (bench/interleaved.ts's
 // method: interleaved rounds, both PyTorch versions, one and two threads, median ratio with its spread):
-// the DDPM U-Net of bench/unet.ts (batch 128, 28×28), on wasm with the native kernels (oneDNN
+// the DDPM U-Net of bench/unet.ts (batch 128, 28×28) and the conv VAE of bench/conv-vae.ts, on wasm with the native kernels (oneDNN
 // convolutions) and FusedAdam, the library's defaults; and one DDPM ancestral sampling step of that U-Net
 // for 128 images (no gradients), printed also as images/s for 1000-step sampling.
 //   node dist/bench/images.js [--rounds 5] [--steps 2]
@@ -11,6 +11,7 @@ import { FusedAdam } from '../src/native/fused-adam';
 import { loadAddon } from '../src/native/addon';
 import { nativeStatus } from '../src/native/native-kernels';
 import { unetSampleStep, unetStep } from './unet';
+import { convVaeStep } from './conv-vae';
 
 const arg = (name: string, fallback: number) => Number(process.argv[process.argv.indexOf(`--${name}`) + 1]) || fallback;
 
@@ -20,6 +21,7 @@ async function main() {
   const rows = await compare([
     { name: 'unet', steps, make: () => unetStep(rng(0), new FusedAdam(1e-3)) },
     { name: 'unet-sample', steps: 4 * steps, make: () => unetSampleStep(rng(1)) },
+    { name: 'conv-vae', steps: 10 * steps, make: () => convVaeStep(rng(2), new FusedAdam(1e-3)) },
   ], arg('rounds', 5), (n) => loadAddon().setThreads(n), nativeStatus()?.detail ?? 'native kernels off');
   // DDPM sampling: 1000 ancestral steps per batch of 128 images
   for (const r of rows.filter((row) => row.model === 'unet-sample')) {

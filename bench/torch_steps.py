@@ -11,6 +11,7 @@ Models (all float32, Adam lr 1e-3):
   vae       the lectures' VAE, 784-300-2·16 / 16-300-784, batch 128, Bernoulli likelihood
   denoiser  2-D diffusion MLP [x, 16-dim t-embedding] → 128 → 128 → 2, batch 256
   unet      the small DDPM U-Net of bench/unet.ts on 28×28×1, batch 128 (ε-prediction, 1000 linear-β steps)
+  conv-vae  the convolutional VAE of bench/conv-vae.ts, batch 128, 28×28 binarized
   unet-sample  one ancestral sampling step of that U-Net for 128 images (no gradients)
 """
 import json
@@ -137,7 +138,27 @@ def unet_sample_step(batch=128, T=1000):
     return step
 
 
-MODELS = {"vae": (vae_step, 20), "denoiser": (denoiser_step, 20), "unet": (unet_step, 2), "unet-sample": (unet_sample_step, 2)}
+def conv_vae_step(batch=128, M=16):
+    """bench/conv-vae.ts's network: conv 3×3 s2 1→32, conv 3×3 s2 32→64, dense 3136→2M; dense M→3136,
+    conv-transpose 4×4 s2 64→32, conv-transpose 4×4 s2 32→1 (Bernoulli logits); ELBO, Adam."""
+    enc = nn.Sequential(nn.Conv2d(1, 32, 3, 2, 1), nn.ReLU(), nn.Conv2d(32, 64, 3, 2, 1), nn.ReLU(), nn.Flatten(), nn.Linear(3136, 2 * M))
+    dec = nn.Sequential(nn.Linear(M, 3136), nn.ReLU(), nn.Unflatten(1, (64, 7, 7)), nn.ConvTranspose2d(64, 32, 4, 2, 1), nn.ReLU(),
+                        nn.ConvTranspose2d(32, 1, 4, 2, 1))
+    opt = torch.optim.Adam(list(enc.parameters()) + list(dec.parameters()), lr=1e-3)
+    x = torch.bernoulli(torch.full((batch, 1, 28, 28), 0.2))
+
+    def step():
+        mean, log_std = enc(x).chunk(2, dim=-1)
+        z = mean + log_std.exp() * torch.randn_like(mean)
+        rec = -F.binary_cross_entropy_with_logits(dec(z), x, reduction="none").sum((1, 2, 3))
+        kl = (0.5 * (mean ** 2 + (2 * log_std).exp() - 1) - log_std).sum(-1)
+        loss = -(rec - kl).mean()
+        opt.zero_grad(); loss.backward(); opt.step()
+        return loss.item()
+    return step
+
+
+MODELS = {"conv-vae": (conv_vae_step, 5), "vae": (vae_step, 20), "denoiser": (denoiser_step, 20), "unet": (unet_step, 2), "unet-sample": (unet_sample_step, 2)}
 
 if __name__ == "__main__":
     threads = int(sys.argv[1]) if len(sys.argv) > 1 else 1
