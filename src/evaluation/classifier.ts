@@ -54,6 +54,11 @@ export class ImageClassifier {
   private readonly conv1: Conv2d; private readonly conv2: Conv2d;
   private readonly fc: Dense; private readonly out: Dense;
 
+  /**
+   * An untrained classifier for `config.size`² images, weights drawn from `config.seed`.
+   *
+   * @param config  `size`, the number of classes, hidden width and `seed` (all optional)
+   */
   constructor(config: ClassifierConfig = {}) {
     const size = positiveInteger(config.size ?? 28, 'ImageClassifier', 'size');
     if (size % 4 !== 0) throw new Error(`ImageClassifier: size must be divisible by 4, got ${size}`);
@@ -206,6 +211,9 @@ export class ImageClassifier {
     }
   }
 
+  /**
+   * Frees every weight of the classifier.
+   */
   dispose(): void {
     this.variables.forEach((v) => v.dispose());
   }

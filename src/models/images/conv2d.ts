@@ -14,6 +14,16 @@ export class Conv2d {
   readonly W: tf.Variable;
   readonly b: tf.Variable;
 
+  /**
+   * A k×k convolution from C_in to C_out channels with W, b ~ U(−1/√fan_in, 1/√fan_in) drawn from `rng`.
+   *
+   * @param inChannels  C_in
+   * @param outChannels  C_out
+   * @param kernel  k, odd
+   * @param rng  the generator of the initial weights
+   * @param name  the layer's name in its model
+   * @param scope  the model's scope of tfjs variable names
+   */
   constructor(readonly inChannels: number, readonly outChannels: number, readonly kernel: number, rng: Rng, readonly name: string, scope = 'conv') {
     positiveInteger(inChannels, `Conv2d ${name}`, 'inChannels');
     positiveInteger(outChannels, `Conv2d ${name}`, 'outChannels');
@@ -25,6 +35,9 @@ export class Conv2d {
     this.b = tf.tidy(() => tf.variable(rng.tensor([outChannels], draw), true, `${scope}/${name}/b`));
   }
 
+  /**
+   * y = W ⋆ x + b: [B, H, W, C_in] → [B, H, W, C_out] (stride 1, 'same' padding).
+   */
   apply(x: tf.Tensor4D): tf.Tensor4D {
     if (x.rank !== 4 || x.shape[3] !== this.inChannels) {
       throw new Error(`Conv2d ${this.name}: x must have shape [B, H, W, ${this.inChannels}], got [${x.shape}]`);
@@ -35,6 +48,9 @@ export class Conv2d {
 
   get variables(): tf.Variable[] { return [this.W, this.b]; }
 
+  /**
+   * Frees W and b.
+   */
   dispose(): void { this.W.dispose(); this.b.dispose(); }
 }
 

@@ -15,6 +15,15 @@ export class GroupNorm {
   readonly gamma: tf.Variable;
   readonly beta: tf.Variable;
 
+  /**
+   * GroupNorm over `channels` channels in `groups` groups (groups must divide channels), γ = 1, β = 0.
+   *
+   * @param channels  C
+   * @param groups  G
+   * @param name  the layer's name in its model
+   * @param scope  the model's scope of tfjs variable names
+   * @param epsilon  ε added to the variance
+   */
   constructor(readonly channels: number, readonly groups: number, readonly name: string, scope = 'gn', readonly epsilon = 1e-5) {
     positiveInteger(channels, `GroupNorm ${name}`, 'channels');
     positiveInteger(groups, `GroupNorm ${name}`, 'groups');
@@ -23,6 +32,9 @@ export class GroupNorm {
     this.beta = tf.variable(tf.zeros([channels]), true, `${scope}/${name}/beta`);
   }
 
+  /**
+   * y = γ_c (x − μ_{b,g})/√(σ²_{b,g} + ε) + β_c, then SiLU if asked: [B, H, W, C] → [B, H, W, C].
+   */
   apply(x: tf.Tensor4D, activation: 'linear' | 'silu' = 'linear'): tf.Tensor4D {
     if (x.rank !== 4 || x.shape[3] !== this.channels) throw new Error(`GroupNorm ${this.name}: x must have shape [B, H, W, ${this.channels}], got [${x.shape}]`);
     return tf.tidy(() => {
@@ -33,6 +45,9 @@ export class GroupNorm {
 
   get variables(): tf.Variable[] { return [this.gamma, this.beta]; }
 
+  /**
+   * Frees γ and β.
+   */
   dispose(): void { this.gamma.dispose(); this.beta.dispose(); }
 }
 

@@ -79,6 +79,12 @@ export class UNet {
   private readonly inConv: Conv2d; private readonly outNorm: GroupNorm; private readonly outConv: Conv2d;
   private readonly down: ResBlock[]; private readonly mid: ResBlock; private readonly up: ResBlock[];
 
+  /**
+   * A U-Net for images of `config.size`² pixels with `imageChannels` channels, weights drawn from `config.seed`.
+   *
+   * @param config  `size`, `imageChannels`, `channels` per level, `embedding` size of the time features, `seed`
+   *   (every field optional; `config` records them with the defaults filled in)
+   */
   constructor(config: UNetConfig = {}) {
     this.size = positiveInteger(config.size ?? 28, 'UNet', 'size');
     this.imageChannels = positiveInteger(config.imageChannels ?? 1, 'UNet', 'imageChannels');
@@ -146,6 +152,9 @@ export class UNet {
     return this.variables.reduce((s, v) => s + v.size, 0);
   }
 
+  /**
+   * Frees every weight of the network.
+   */
   dispose(): void {
     this.variables.forEach((v) => v.dispose());
   }
