@@ -54,7 +54,7 @@ export function parseIdx(input: Buffer, source = 'parseIdx: IDX data'): IdxArray
  * @param file  a path to an uncompressed .idx file
  * @example
  * ```ts
- * const { shape, data } = ll.readIdx('data/train-images-idx3-ubyte');   // shape [60000, 28, 28]
+ * const { shape, data } = ll.data.readIdx('data/train-images-idx3-ubyte');   // shape [60000, 28, 28]
  * ```
  */
 export function readIdx(file: string): IdxArray {

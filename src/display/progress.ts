@@ -29,11 +29,11 @@ export function sparkline(values: number[], width = 320, height = 80): string {
 /**
  * A progress display for a loop of `total` steps: in the kernel, a bar with the latest metrics and a
  * sparkline of one of them, updated in place (one display id); in a terminal, a text bar on stderr.
- * `ll.progress(options)` is the short form; `trainVAE` and the other training loops use it.
+ * `ll.plot.progress(options)` is the short form; `trainVAE` and the other training loops use it.
  *
  * @example
  * ```ts
- * const p = ll.progress({ total: 100, title: 'fit', curve: 'loss' });
+ * const p = ll.plot.progress({ total: 100, title: 'fit', curve: 'loss' });
  * for (let t = 1; t <= 100; t++) p.update(t, { loss: 1 / t });
  * p.done();
  * ```

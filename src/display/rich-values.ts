@@ -41,7 +41,7 @@ export function tensorImagePNG(t: tf.Tensor, scale = 4): Buffer {
  *
  * @example
  * ```ts
- * ll.display(ll.tensorBundle(ll.tf.randomNormal([28, 28])));
+ * ll.tf.randomNormal([28, 28])   // as a cell's last value, it shows as this bundle
  * ```
  */
 export function tensorBundle(t: tf.Tensor): MimeBundle {

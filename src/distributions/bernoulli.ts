@@ -20,7 +20,7 @@ import { checkKLShapes, registerKL } from './kl';
  *
  * @example
  * ```ts
- * const p = new ll.Bernoulli({ probs: [0.1, 0.9] });
+ * const p = new ll.dist.Bernoulli({ probs: [0.1, 0.9] });
  * p.sample(ll.rng(0), 4);            // [4, 2] of 0s and 1s
  * p.logProb(ll.tf.tensor([1, 1]));   // [log 0.1, log 0.9]
  * ```
@@ -130,7 +130,7 @@ export class Bernoulli implements Distribution {
  *
  * @example
  * ```ts
- * ll.klBernoulliBernoulli(new ll.Bernoulli({ probs: 0.5 }), new ll.Bernoulli({ probs: 0.9 }));   // ≈ 0.511
+ * ll.dist.klBernoulliBernoulli(new ll.dist.Bernoulli({ probs: 0.5 }), new ll.dist.Bernoulli({ probs: 0.9 }));   // ≈ 0.511
  * ```
  */
 export function klBernoulliBernoulli(q: Bernoulli, p: Bernoulli): tf.Tensor {

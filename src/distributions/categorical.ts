@@ -12,7 +12,7 @@ import { checkKLShapes, registerKL } from './kl';
  *     log p(x = k) = log π_k = ℓ_k − logSumExp(ℓ).
  *
  * Sampled by Gumbel-max, argmax_k(log π_k + G_k) (D25, see docs/derivations.md#d25); it is the
- * distribution of a mixture's component z (D02). Discrete: `rsample` throws; `ll.gumbelSoftmax` is
+ * distribution of a mixture's component z (D02). Discrete: `rsample` throws; `ll.infer.gumbelSoftmax` is
  * the continuous relaxation.
  *
  * Shapes: probs or logits [...B, K] (the last axis holds the categories); `sample(rng, n)` → [n, ...B]
@@ -20,7 +20,7 @@ import { checkKLShapes, registerKL } from './kl';
  *
  * @example
  * ```ts
- * const c = new ll.Categorical({ probs: [0.2, 0.3, 0.5] });
+ * const c = new ll.dist.Categorical({ probs: [0.2, 0.3, 0.5] });
  * c.sample(ll.rng(0), 10);            // [10], values in {0, 1, 2}
  * c.logProb(ll.tf.tensor([2]));       // [log 0.5]
  * ```

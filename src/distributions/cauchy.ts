@@ -14,7 +14,7 @@ import { LocationScale } from './location-scale';
  *
  * @example
  * ```ts
- * const p = new ll.Cauchy(0, 1);
+ * const p = new ll.dist.Cauchy(0, 1);
  * p.sample(ll.rng(0), 5);   // [5], a few of them far from 0
  * ```
  */

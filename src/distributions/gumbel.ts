@@ -16,7 +16,7 @@ const EULER_GAMMA = 0.5772156649015329;
  *
  * @example
  * ```ts
- * new ll.Gumbel(0, 1).sample(ll.rng(0), 3);   // [3]
+ * new ll.dist.Gumbel(0, 1).sample(ll.rng(0), 3);   // [3]
  * ```
  */
 export class Gumbel extends LocationScale {

@@ -13,7 +13,7 @@ import { LocationScale } from './location-scale';
  *
  * @example
  * ```ts
- * const p = new ll.Laplace(0, 1);
+ * const p = new ll.dist.Laplace(0, 1);
  * p.logProb(ll.tf.tensor([0, 1]));   // [−log 2, −1 − log 2]
  * ```
  */

@@ -14,7 +14,7 @@ import { LocationScale } from './location-scale';
  *
  * @example
  * ```ts
- * new ll.Logistic(0, 1).logProb(ll.tf.scalar(0));   // −2 log 2
+ * new ll.dist.Logistic(0, 1).logProb(ll.tf.scalar(0));   // −2 log 2
  * ```
  */
 export class Logistic extends LocationScale {

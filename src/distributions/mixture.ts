@@ -22,7 +22,7 @@ const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
  *
  * @example
  * ```ts
- * const m = new ll.MixtureOfGaussians({ weights: [0.3, 0.7], means: [-2, 2], scales: [0.5, 1] });
+ * const m = new ll.dist.MixtureOfGaussians({ weights: [0.3, 0.7], means: [-2, 2], scales: [0.5, 1] });
  * const { x, z } = m.sampleWithComponents(ll.rng(0), 1000);   // x [1000], z [1000]
  * m.posterior(x);                                             // [1000, 2], rows sum to 1
  * ```

@@ -21,7 +21,7 @@ function requireDf(df: number): void {
  *
  * @example
  * ```ts
- * const p = new ll.StudentT(3, 0, 1);
+ * const p = new ll.dist.StudentT(3, 0, 1);
  * p.variance();   // 3
  * ```
  */

@@ -17,7 +17,7 @@ import { Distribution, SupportKind, TensorLike, asTensor, broadcastShapes, check
  *
  * @example
  * ```ts
- * const p = new ll.Uniform(0, 2);
+ * const p = new ll.dist.Uniform(0, 2);
  * p.logProb(ll.tf.tensor([1, 3]));   // [−log 2, −∞]
  * ```
  */

@@ -43,7 +43,7 @@ export interface LikelihoodEvaluator {
   logLikelihood(rng: Rng, x: tf.Tensor2D): Float64Array;
 }
 
-/** log P(x) of an autoregressive model, exact (no sampling). Example: `ll.madeLikelihood(made)`. */
+/** log P(x) of an autoregressive model, exact (no sampling). Example: `ll.evaluation.madeLikelihood(made)`. */
 export function madeLikelihood(model: MADE, name = 'autoregressive (MADE)'): LikelihoodEvaluator {
   return {
     name, kind: 'exact',
@@ -51,7 +51,7 @@ export function madeLikelihood(model: MADE, name = 'autoregressive (MADE)'): Lik
   };
 }
 
-/** The VAE's importance-sampled log p(x) with K samples from the encoder (D31). Example: `ll.vaeLikelihood(vae, { samples: 5000 })`. */
+/** The VAE's importance-sampled log p(x) with K samples from the encoder (D31). Example: `ll.evaluation.vaeLikelihood(vae, { samples: 5000 })`. */
 export function vaeLikelihood(model: VAE, options: { samples?: number; name?: string } = {}): LikelihoodEvaluator {
   const K = positiveInteger(options.samples ?? 1000, 'vaeLikelihood', 'samples');
   return {
@@ -192,7 +192,7 @@ export interface LikelihoodReport {
 /**
  * Every model's log-likelihood on the same binary data x [N, D] (in batches), in nats and bits per dimension.
  * Example:
- *   const rows = ll.evaluateLikelihoods(ll.rng(0), [ll.madeLikelihood(made), ll.vaeLikelihood(vae)], x);
+ *   const rows = ll.evaluation.evaluateLikelihoods(ll.rng(0), [ll.evaluation.madeLikelihood(made), ll.evaluation.vaeLikelihood(vae)], x);
  *   rows.map((r) => [r.name, r.kind, r.nats.value, r.bitsPerDim.value]);
  */
 export function evaluateLikelihoods(rng: Rng, evaluators: LikelihoodEvaluator[], x: tf.Tensor, options: { batchSize?: number } = {}): LikelihoodReport[] {
@@ -224,7 +224,7 @@ export function evaluateLikelihoods(rng: Rng, evaluators: LikelihoodEvaluator[],
 /**
  * The Fréchet distance (D47) between the Gaussians fitted to two sets of feature vectors [n, k] (rows are
  * points): FID when the features are a classifier's hidden activations on real and generated images.
- * Example: `ll.featureFrechetDistance(classifier.features(real), classifier.features(fake))`.
+ * Example: `ll.evaluation.featureFrechetDistance(classifier.features(real), classifier.features(fake))`.
  */
 export function featureFrechetDistance(a: tf.Tensor | number[][], b: tf.Tensor | number[][]): number {
   const rows = (t: tf.Tensor | number[][], name: string): number[][] => {

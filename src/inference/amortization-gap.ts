@@ -50,7 +50,7 @@ export interface FitLocalOptions {
  * The points do not share parameters, so one summed loss optimizes them all at once, independently.
  * x [B, D] → { mean, logStd } [B, M] (new tensors: dispose them), the batch-mean ELBO per step, seconds.
  * Example:
- *   const fit = ll.fitLocalGaussians(ll.rng(0), (x, z) => vae.logJoint(x, z), x, { init: vae.encode(x), steps: 200 });
+ *   const fit = ll.infer.fitLocalGaussians(ll.rng(0), (x, z) => vae.logJoint(x, z), x, { init: vae.encode(x), steps: 200 });
  */
 export function fitLocalGaussians(rng: Rng, logJoint: LogJointFn, x: tf.Tensor, options: FitLocalOptions): LocalGaussians & { history: number[]; seconds: number } {
   const fn = 'fitLocalGaussians';
@@ -214,7 +214,7 @@ function over(p: PerPointEstimate): Estimate {
  * of a q_i fitted per point (fitLocalGaussians), log p(x) by importance sampling, the two gaps
  * (approximation, amortization) with standard errors across points, and the cost of each kind of inference.
  * Example (a few seconds for 50 digits):
- *   const r = ll.amortizationGap(ll.rng(0), vae, x, { steps: 200 });
+ *   const r = ll.infer.amortizationGap(ll.rng(0), vae, x, { steps: 200 });
  *   [r.amortizationGap.value, r.approximationGap.value, r.cost.optimizationMs / r.cost.encoderMs];
  */
 export function amortizationGap(rng: Rng, model: AmortizedModel, x: tf.Tensor, options: AmortizationGapOptions = {}): AmortizationGapResult {

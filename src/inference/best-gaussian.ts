@@ -50,7 +50,7 @@ export function whitenedNoise(rng: Rng, samples: number, dim: number): tf.Tensor
  * @example
  * ```ts
  * const target = new ll.MultivariateNormal({ loc: [1, -1], covariance: [[1, 0.5], [0.5, 2]] });
- * const fit = ll.fitBestGaussian(ll.rng(0), { logTarget: (z) => target.logProb(z), dim: 2, fixedNoise: true });
+ * const fit = ll.infer.fitBestGaussian(ll.rng(0), { logTarget: (z) => target.logProb(z), dim: 2, fixedNoise: true });
  * fit.mean;         // ≈ [1, −1]
  * fit.covariance;   // ≈ [[1, 0.5], [0.5, 2]]
  * ```

@@ -64,7 +64,7 @@ export function logDetSPD(a: MatrixLike, name = 'logDetSPD: matrix'): number {
  * @param name  how errors name it
  * @example
  * ```ts
- * ll.inv([[2, 0], [0, 4]]).to2DArray();   // [[0.5, 0], [0, 0.25]]
+ * ll.math.inv([[2, 0], [0, 4]]).to2DArray();   // [[0.5, 0], [0, 0.25]]
  * ```
  */
 export function inv(a: MatrixLike, name = 'inv: matrix'): Matrix {

@@ -53,7 +53,7 @@ export function mixtureToTheta(m: Mixture1D): number[] {
  * @param theta  3K numbers
  * @example
  * ```ts
- * ll.mixtureFromTheta([-1, 1, 0, 0, 0, 0]);   // means [−1, 1], sds [1, 1], weights [0.5, 0.5]
+ * ll.models.mixtureFromTheta([-1, 1, 0, 0, 0, 0]);   // means [−1, 1], sds [1, 1], weights [0.5, 0.5]
  * ```
  */
 export function mixtureFromTheta(theta: number[]): Mixture1D {

@@ -38,7 +38,7 @@ export interface TrainOnImagesResult {
 
 /**
  * Minimizes model.loss over minibatches of `data`. Example:
- *   ll.trainOnImages(ll.rng(0), made, ll.loadMnist('train'), { epochs: 5 });
+ *   ll.models.trainOnImages(ll.rng(0), made, ll.loadMnist('train'), { epochs: 5 });
  */
 export function trainOnImages(rng: Rng, model: ImageModel, data: ImageDataset, options: TrainOnImagesOptions): TrainOnImagesResult {
   const fn = 'trainOnImages';

@@ -21,12 +21,12 @@ const fusedAdams = new WeakSet<object>();
  *     m ← β₁m + (1 − β₁)g,  v ← β₂v + (1 − β₂)g²,  w ← w − lr · m̂/(√v̂ + ε),  m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ).
  *
  * The same update and defaults as `tf.train.adam`, in one pass instead of about ten kernel launches per
- * variable; without the native kernels, one JavaScript pass per variable. `ll.adam(lr)` picks it when the
+ * variable; without the native kernels, one JavaScript pass per variable. `adam(lr)` (same module) picks it when the
  * native kernels are on.
  *
  * @example
  * ```ts
- * const opt = new ll.FusedAdam(1e-3);
+ * const opt = new FusedAdam(1e-3);   // not in the public API: import it from src/native/fused-adam
  * opt.minimize(() => vae.loss(ll.rng(0), x, { type: 'elbo' }), false, vae.variables);
  * ```
  */

@@ -53,7 +53,7 @@ export const denseRelu = (x: tf.Tensor2D, W: tf.Tensor2D, b: tf.Tensor1D) => den
  *
  * @example
  * ```ts
- * const layer = new ll.Dense(784, 300, ll.rng(0), 'encoder/1');
+ * const layer = new ll.ops.Dense(784, 300, ll.rng(0), 'encoder/1');
  * layer.applyRelu(x);   // [B, 300]
  * ```
  */

@@ -44,7 +44,7 @@ export function contourSegments(z: number[][], xs: number[], ys: number[], level
  * @example
  * ```ts
  * const p = new ll.MultivariateNormal({ loc: [0, 0], covariance: [[1, 0.8], [0.8, 1]] });
- * ll.density2d({ logDensity: p, xRange: [-3, 3], yRange: [-3, 3], kind: 'contour' });
+ * ll.plot.density2d({ logDensity: p, xRange: [-3, 3], yRange: [-3, 3], kind: 'contour' });
  * ```
  */
 export function density2d(args: ChartOptions & {

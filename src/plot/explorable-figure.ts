@@ -65,7 +65,7 @@ function evenlySpaced(values: number[]): number | undefined {
  * Axes are fixed over all frames.
  *
  * Example (lecture 003, the forward process of diffusion):
- *   ll.explorableFigure({ name: "t", values: [0, 100, 200, ..., 1000] },
+ *   ll.plot.explorableFigure({ name: "t", values: [0, 100, 200, ..., 1000] },
  *                       (t) => ll.scatterPlot({ x: ..., y: ..., title: "samples of q(x_t | x_0)" }))
  */
 export function explorableFigure(parameter: ExploreParameter, frame: (value: number) => VegaLiteFigure): ExplorableFigure {

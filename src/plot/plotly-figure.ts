@@ -74,7 +74,7 @@ export function normalizeLayout(layout: Layout, data: Record<string, unknown>[] 
  *
  * @example
  * ```ts
- * new ll.PlotlyFigure([{ type: 'surface', z: [[0, 1], [1, 2]] }], { title: 'log p(x)' });
+ * new ll.plot.PlotlyFigure([{ type: 'surface', z: [[0, 1], [1, 2]] }], { title: 'log p(x)' });
  * ```
  */
 export class PlotlyFigure {

@@ -34,8 +34,8 @@ function maskTensor(rows: number, cols: number, allowed: (i: number, j: number) 
 /**
  * MADE on binary vectors: exact log p(x), ancestral sampling, and a loss (−mean log p(x)) for training.
  * Example:
- *   const made = new ll.MADE({ inputDim: 784, hiddenDims: [500] });
- *   ll.trainOnImages(ll.rng(0), made, ll.loadMnist('train'), { epochs: 5 });
+ *   const made = new ll.models.MADE({ inputDim: 784, hiddenDims: [500] });
+ *   ll.models.trainOnImages(ll.rng(0), made, ll.loadMnist('train'), { epochs: 5 });
  *   made.logProb(x);                    // [B] nats, exact
  *   made.sample(ll.rng(1), 16);         // [16, 784]
  */

@@ -28,10 +28,10 @@ let count = 0;
  *
  * @example
  * ```ts
- * const schedule = ll.DiffusionSchedule.linear(100);
- * const model = new ll.TimeMLP(2, schedule, { hidden: 128 });
- * ll.trainDenoiser(model, points, { steps: 2000, seed: 0 });                  // points: number[][] of [x, y]
- * const x = ll.ancestralSample(ll.rng(1), model.denoiser, schedule, { samples: 500, dim: 2 });
+ * const schedule = ll.models.DiffusionSchedule.linear(100);
+ * const model = new ll.models.TimeMLP(2, schedule, { hidden: 128 });
+ * ll.models.trainDenoiser(model, points, { steps: 2000, seed: 0 });                  // points: number[][] of [x, y]
+ * const x = ll.models.ancestralSample(ll.rng(1), model.denoiser, schedule, { samples: 500, dim: 2 });
  * ```
  */
 export class TimeMLP {

@@ -36,13 +36,13 @@ export interface DiffusionElboTerms {
  *
  * @param rng  the generator of the x_t draws
  * @param x0  the data points [B, d]
- * @param denoise  x̂_θ(x_t [B, d], t) → [B, d], e.g. `model.denoiser` of a `TimeMLP`, or the exact one from `ll.optimalDenoiser(…)`
+ * @param denoise  x̂_θ(x_t [B, d], t) → [B, d], e.g. `model.denoiser` of a `TimeMLP`, or the exact one from `ll.models.optimalDenoiser(…)`
  * @param schedule  the β_t schedule
  * @example
  * ```ts
- * const schedule = ll.DiffusionSchedule.linear(50);
- * const model = new ll.TimeMLP(2, schedule);
- * const terms = ll.diffusionElbo(ll.rng(0), x0, model.denoiser, schedule);
+ * const schedule = ll.models.DiffusionSchedule.linear(50);
+ * const model = new ll.models.TimeMLP(2, schedule);
+ * const terms = ll.models.diffusionElbo(ll.rng(0), x0, model.denoiser, schedule);
  * terms.elbo;   // [B]: reconstruction − priorKL − Σ_t consistency
  * ```
  */

@@ -21,7 +21,7 @@ import { Rng } from '../../random/rng';
  *
  * @example
  * ```ts
- * const schedule = ll.DiffusionSchedule.linear(100);
+ * const schedule = ll.models.DiffusionSchedule.linear(100);
  * schedule.alphaBars[100];      // ᾱ_T, close to 0: x_T is nearly N(0, I)
  * schedule.posterior(50);       // { gamma, delta, sigma2 } of q(x_49 | x_50, x_0)
  * ```

@@ -20,10 +20,10 @@ import { positiveInteger } from '../../validation/arguments';
  *
  * @example
  * ```ts
- * const flow = new ll.FlowDistribution(2, [
- *   new ll.AffineCoupling([1, 0], ll.rng(0)), new ll.Permutation([1, 0]), new ll.AffineCoupling([1, 0], ll.rng(1)),
+ * const flow = new ll.models.FlowDistribution(2, [
+ *   new ll.models.AffineCoupling([1, 0], ll.rng(0)), new ll.models.Permutation([1, 0]), new ll.models.AffineCoupling([1, 0], ll.rng(1)),
  * ]);
- * ll.trainFlow(flow, points, { steps: 1000, seed: 0 });   // points: number[][]
+ * ll.models.trainFlow(flow, points, { steps: 1000, seed: 0 });   // points: number[][]
  * flow.logProb(ll.tf.tensor2d(points));                     // [n]
  * ```
  */

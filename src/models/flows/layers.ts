@@ -25,7 +25,7 @@ const scope = (kind: string) => `flow${++layerCount}/${kind}`;
  *
  * @example
  * ```ts
- * const layer = new ll.ElementwiseAffine(2, { logScale: [0, Math.log(2)], shift: [1, 0] });
+ * const layer = new ll.models.ElementwiseAffine(2, { logScale: [0, Math.log(2)], shift: [1, 0] });
  * layer.forward(ll.tf.tensor2d([[0, 1]]));   // { y: [[1, 2]], logDet: [log 2] }
  * ```
  */
@@ -182,7 +182,7 @@ export class Planar implements Bijector {
  *
  * @example
  * ```ts
- * new ll.Permutation([1, 0]).forward(ll.tf.tensor2d([[1, 2]]));   // { y: [[2, 1]], logDet: [0] }
+ * new ll.models.Permutation([1, 0]).forward(ll.tf.tensor2d([[1, 2]]));   // { y: [[2, 1]], logDet: [0] }
  * ```
  */
 export class Permutation implements Bijector {

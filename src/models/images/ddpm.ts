@@ -72,6 +72,12 @@ export class ImageDDPM {
    * @param net  the U-Net ε̂_θ(x_t, t)
    * @param schedule  the β_t of the forward process
    */
+  /**
+   * The DDPM whose reverse steps p_θ(x_{t−1}|x_t) use `net` as ε̂_θ under `schedule` (D40, D41).
+   *
+   * @param net  the U-Net ε̂_θ(x_t, t)
+   * @param schedule  the β_t of the forward process
+   */
     return [n, this.net.size, this.net.size, this.net.imageChannels];
   }
 

@@ -101,7 +101,7 @@ export function spreadIndices(count: number, n: number): number[] {
  * order — and scores each on the same statically binarized test digits: test log-likelihood (importance
  * sampling, D31), ELBO, the training bound, the gap log p(x) − ELBO (D15) and active units (D32).
  * Example (about 20 s):
- *   const rows = await ll.compareTrainingObjectives(ll.rng(0), ll.loadMnist('train'), ll.loadMnist('test'),
+ *   const rows = await ll.models.compareTrainingObjectives(ll.rng(0), ll.loadMnist('train'), ll.loadMnist('test'),
  *     { objectives: [{ type: 'elbo' }, { type: 'iwae', samples: 5 }], epochs: 3 });
  *   rows.map((r) => [r.label, r.logLikelihood.value, r.activeUnits]);
  */

@@ -68,8 +68,8 @@ let instances = 0;
 /**
  * The lectures' VAE with an amortized planar-flow posterior and a standard, mixture or VampPrior prior.
  * Example (about 15 s on the embedded MNIST):
- *   const m = new ll.RichVAE({ inputDim: 784, latentDim: 16, flowLayers: 4, prior: { type: 'vampprior', pseudoInputs: 50 } });
- *   ll.trainOnImages(ll.rng(0), m, ll.loadMnist('train'), { epochs: 5 });
+ *   const m = new ll.models.RichVAE({ inputDim: 784, latentDim: 16, flowLayers: 4, prior: { type: 'vampprior', pseudoInputs: 50 } });
+ *   ll.models.trainOnImages(ll.rng(0), m, ll.loadMnist('train'), { epochs: 5 });
  *   m.elbo(ll.rng(1), x, { samples: 10 });   // [B]
  */
 export class RichVAE {

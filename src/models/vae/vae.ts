@@ -333,7 +333,7 @@ export class VAE {
  *
  * @example
  * ```ts
- * ll.oneHotLabels([3, 0], 10);   // [[0,0,0,1,0,0,0,0,0,0], [1,0,0,0,0,0,0,0,0,0]]
+ * ll.models.oneHotLabels([3, 0], 10);   // [[0,0,0,1,0,0,0,0,0,0], [1,0,0,0,0,0,0,0,0,0]]
  * ```
  */
 export function oneHotLabels(labels: ArrayLike<number>, classes = 10): tf.Tensor2D {
