@@ -112,10 +112,10 @@ export interface PerPointEstimate {
 
 /**
  * ELBO(q_i) = E_{q_i}[log p(x_i, z)] + H[q_i] per point by `samples` draws (the entropy exact)  (D14, D18).
- * x [B, D], q: mean and logStd [B, M]. Example: `gaussianElbo(ll.rng(1), vae.logJoint.bind(vae), x, fit, 100)`.
+ * x [B, D], q: mean and logStd [B, M]. Example: `gaussianElbo(ll.rng(1), (x, z) => vae.logJoint(x, z), x, fit, { samples: 100 })`.
  */
-export function gaussianElbo(rng: Rng, logJoint: LogJointFn, x: tf.Tensor, q: { mean: tf.Tensor; logStd: tf.Tensor }, samples = 100): PerPointEstimate {
-  const S = positiveInteger(samples, 'gaussianElbo', 'samples');
+export function gaussianElbo(rng: Rng, logJoint: LogJointFn, x: tf.Tensor, q: { mean: tf.Tensor; logStd: tf.Tensor }, options: { samples?: number } = {}): PerPointEstimate {
+  const S = positiveInteger(options.samples ?? 100, 'gaussianElbo', 'samples');
   if (S < 2) throw new Error('gaussianElbo: samples must be at least 2 (one draw gives no standard error)');
   const [m, v] = tf.tidy(() => {
     const M = q.mean.shape[q.mean.rank - 1];
@@ -135,9 +135,10 @@ export function gaussianElbo(rng: Rng, logJoint: LogJointFn, x: tf.Tensor, q: { 
  * in chunks of at most `chunk` samples. Per point; the standard error is the delta method's
  * sd(w)/(√K · mean w), an approximation (the estimate of log p is biased low by O(1/K)).
  */
-export function gaussianImportanceLogLikelihood(rng: Rng, logJoint: LogJointFn, x: tf.Tensor, q: { mean: tf.Tensor; logStd: tf.Tensor }, samples = 1000, chunk = 250): PerPointEstimate {
-  const K = positiveInteger(samples, 'gaussianImportanceLogLikelihood', 'samples');
-  positiveInteger(chunk, 'gaussianImportanceLogLikelihood', 'chunk');
+export function gaussianImportanceLogLikelihood(rng: Rng, logJoint: LogJointFn, x: tf.Tensor, q: { mean: tf.Tensor; logStd: tf.Tensor },
+  options: { samples?: number; chunk?: number } = {}): PerPointEstimate {
+  const K = positiveInteger(options.samples ?? 1000, 'gaussianImportanceLogLikelihood', 'samples');
+  const chunk = positiveInteger(options.chunk ?? 250, 'gaussianImportanceLogLikelihood', 'chunk');
   const parts: tf.Tensor[] = [];
   for (let k = 0; k < K; k += chunk) {
     parts.push(tf.tidy(() => {
@@ -238,9 +239,9 @@ export function amortizationGap(rng: Rng, model: AmortizedModel, x: tf.Tensor, o
     const fit = fitLocalGaussians(rng, logJoint, x, { init: start, steps: options.steps, samples: options.samples, learningRate: options.learningRate });
     if (start !== enc) tf.dispose([start.mean, start.logStd]);
     const local = { mean: fit.mean, logStd: fit.logStd };
-    const amortized = gaussianElbo(rng, logJoint, x, enc, elboSamples);
-    const optimized = gaussianElbo(rng, logJoint, x, local, elboSamples);
-    const logLik = gaussianImportanceLogLikelihood(rng, logJoint, x, local, isSamples);
+    const amortized = gaussianElbo(rng, logJoint, x, enc, { samples: elboSamples });
+    const optimized = gaussianElbo(rng, logJoint, x, local, { samples: elboSamples });
+    const logLik = gaussianImportanceLogLikelihood(rng, logJoint, x, local, { samples: isSamples });
     return {
       logLikelihood: over(logLik), amortizedElbo: over(amortized), optimizedElbo: over(optimized),
       approximationGap: paired(logLik.values, optimized.values),

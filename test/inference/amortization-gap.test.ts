@@ -98,7 +98,7 @@ describe('inference/amortization-gap: per-sample against amortized inference (ex
 
   it('gaussianElbo estimates the exact ELBO within 4 standard errors', () => {
     const q = { mean: tf.tensor2d(X.map(postMean)), logStd: tf.fill([B, M], Math.log(0.7)) };
-    const e = gaussianElbo(rng(5), logJoint, x, q, 400);
+    const e = gaussianElbo(rng(5), logJoint, x, q, { samples: 400 });
     let diff = 0, var_ = 0;
     X.forEach((row, i) => { diff += e.values[i] - exactElbo(row, postMean(row), [0.7, 0.7]); var_ += e.se[i] ** 2; });
     expect(Math.abs(diff)).to.be.at.most(4 * Math.sqrt(var_));
