@@ -11,7 +11,17 @@ export interface CloseOptions {
   method?: CheckResult['method'];
 }
 
-/** Passes when |lhs − rhs| ≤ atol + rtol·|rhs|. Equal infinities pass; NaN never does. */
+/**
+ * Passes when |lhs − rhs| ≤ atol + rtol·|rhs|. Equal infinities pass; NaN never does.
+ *
+ * The check for an identity computed two ways exactly (closed form against quadrature, a direct
+ * inverse against the small-matrix one, …). `rtol` and `atol` default to 1e-6 and 1e-9.
+ *
+ * @example
+ * ```ts
+ * ll.checkClose('PPCA log p(x): M×M route = D×D route (D07)', model.logMarginal(x), model.logMarginalDirect(x), { id: 'D07' });
+ * ```
+ */
 export function checkClose(name: string, lhs: number, rhs: number, options: CloseOptions = {}): CheckResult {
   const rtol = options.rtol ?? 1e-6;
   const atol = options.atol ?? 1e-9;
@@ -26,7 +36,14 @@ export function checkClose(name: string, lhs: number, rhs: number, options: Clos
   return { id: options.id, name, method: options.method ?? 'exact', lhs, rhs, error, tolerance, pass: error <= tolerance, note: options.note };
 }
 
-/** Passes when lhs ≤ rhs + atol (an inequality such as a bound). error is how far lhs exceeds rhs (0 if not). */
+/**
+ * Passes when lhs ≤ rhs + atol (an inequality such as a bound). error is how far lhs exceeds rhs (0 if not).
+ *
+ * @example
+ * ```ts
+ * ll.checkAtMost('ELBO ≤ log p(x) (D12)', elboValue, logPx, { id: 'D12' });
+ * ```
+ */
 export function checkAtMost(name: string, lhs: number, rhs: number, options: { id?: string; atol?: number; note?: string } = {}): CheckResult {
   const atol = options.atol ?? 0;
   const error = Math.max(0, lhs - rhs);

@@ -39,7 +39,14 @@ function numbers(x: unknown): number[] | undefined {
   return undefined;
 }
 
-/** Compares an answer with the expected value(s); prints ✓ or throws with feedback. */
+/**
+ * Compares an answer with the expected value(s); prints ✓ or throws with feedback.
+ *
+ * @example
+ * ```ts
+ * ll.check('KL(N(1, 1) ‖ N(0, 1))', myKL, 0.5);   // ✓, or an ExerciseCheckError saying what differs
+ * ```
+ */
 export function check(name: string, got: unknown, expected: number | number[] | tf.Tensor, options: ExerciseCheckOptions = {}): void {
   const exp = numbers(expected);
   if (!exp) throw new Error(`check '${name}': the expected value must be numbers`);

@@ -13,7 +13,16 @@ export interface Estimate {
   n: number;
 }
 
-/** Sample mean and its standard error sd/√n (sd with the n − 1 denominator). */
+/**
+ * Sample mean and its standard error sd/√n (sd with the n − 1 denominator).
+ *
+ *     value = (1/n) Σ x_i,   se = sd/√n,   sd² = Σ (x_i − value)²/(n − 1)
+ *
+ * @example
+ * ```ts
+ * ll.estimateMean(ll.values(new ll.Normal(0, 1).sample(ll.rng(0), 10000)));   // { value ≈ 0, se ≈ 0.01, n: 10000 }
+ * ```
+ */
 export function estimateMean(samples: ArrayLike<number>): Estimate {
   const n = samples.length;
   if (n < 2) throw new Error(`estimateMean: need at least 2 samples, got ${n}`);
@@ -39,6 +48,17 @@ function asEstimate(s: Side): Omit<Estimate, 'n'> & { n?: number } {
 /**
  * Compares two sides, each an exact number, an estimate with SE, or raw samples (their mean is used).
  * Passes when |lhs − rhs| ≤ zMax·SE, SE = √(SE_l² + SE_r²). zMax defaults to 4.
+ *
+ *     pass ⇔ |lhs − rhs| ≤ zMax · √(SE_lhs² + SE_rhs²)
+ *
+ * so a right equation passes at the fixed seed with probability ≈ 1 − 6·10⁻⁵ (zMax = 4), and a wrong
+ * one fails once n is large enough to resolve the difference.
+ *
+ * @example
+ * ```ts
+ * const est = ll.estimateMean(ll.values(new ll.Normal(2, 1).sample(ll.rng(0), 5000)));
+ * ll.checkMonteCarlo('E[x] = μ', est, 2);
+ * ```
  */
 export function checkMonteCarlo(name: string, lhs: Side, rhs: Side, options: { id?: string; zMax?: number; note?: string } = {}): CheckResult {
   const l = asEstimate(lhs);

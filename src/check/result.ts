@@ -87,7 +87,17 @@ export class CheckTable {
   }
 }
 
-/** Collects results into a table: the last expression of a notebook cell shows it. */
+/**
+ * Collects results into a table: the last expression of a notebook cell shows it.
+ *
+ * @example
+ * ```ts
+ * ll.checks(
+ *   ll.checkClose('1 + 1 = 2', 1 + 1, 2),
+ *   ll.checkMonteCarlo('E[x] = 0', ll.estimateMean(ll.values(new ll.Normal(0, 1).sample(ll.rng(0), 1000))), 0),
+ * );   // as a cell's last value: a table with a ✓ per row
+ * ```
+ */
 export function checks(...results: (CheckResult | CheckResult[])[]): CheckTable {
   return new CheckTable(results.flat());
 }

@@ -24,7 +24,18 @@ function loadDigits() {
   return cache;
 }
 
-/** MNIST from the `mnist` package: split 'train' (first 80% per class), 'test' (the rest) or 'all'. */
+/**
+ * MNIST from the `mnist` package: split 'train' (first 80% per class), 'test' (the rest) or 'all'.
+ *
+ * Images of 28×28 = 784 pixels in [0, 1] with labels 0–9, as an `ImageDataset`; binarize them
+ * (`ll.data.dynamicBinarize`) for a Bernoulli likelihood. The split is fixed, so 'train' and 'test' never overlap.
+ *
+ * @example
+ * ```ts
+ * const train = ll.loadMnist('train');
+ * const x = train.batch([0, 1, 2, 3]);   // [4, 784]
+ * ```
+ */
 export function loadMnist(split: 'train' | 'test' | 'all' = 'train'): ImageDataset {
   if (!['train', 'test', 'all'].includes(split)) throw new Error(`loadMnist: split must be 'train', 'test' or 'all', got '${split}'`);
   const { images, counts } = loadDigits();

@@ -49,7 +49,21 @@ function checkSupports(q: Distribution, p: Distribution, fn: string): void {
   }
 }
 
-/** KL(q‖p) in closed form, shape [...batch]. Throws, naming both classes, where none is registered. */
+/**
+ * KL(q‖p) in closed form, shape [...batch]. Throws, naming both classes, where none is registered.
+ *
+ *     KL(q ‖ p) = E_q[log q(z) − log p(z)] ≥ 0, with equality only when q = p (D16)
+ *
+ * Closed forms are registered for Normal‖Normal and MultivariateNormal‖MultivariateNormal (D17),
+ * Bernoulli‖Bernoulli and Categorical‖Categorical; summed over the event axes. Shapes: the two
+ * distributions must have the same event shape; returns [...batch]. See docs/derivations.md#d17.
+ *
+ * @example
+ * ```ts
+ * const q = new ll.Normal([0.5, -1], [0.8, 1.2], { eventDims: 1 });
+ * ll.kl(q, new ll.Normal([0, 0], [1, 1], { eventDims: 1 }));   // ½ Σ_j (μ_j² + σ_j² − 1) − Σ_j log σ_j
+ * ```
+ */
 export function kl(q: Distribution, p: Distribution): tf.Tensor {
   checkSupports(q, p, 'kl');
   checkKLShapes(q, p, 'kl');
@@ -73,6 +87,16 @@ export interface KLEstimate extends Estimate {
  * A draw where p has no density (log p = −∞, e.g. q = N(0, 1) against p = Uniform(0, 1)) makes the
  * estimate +∞ with se 0: q puts mass where p has none, so KL(q‖p) = +∞. A continuous q against a discrete p
  * (or the reverse) is an error: the supports differ.
+ *
+ *     KL(q ‖ p) ≈ (1/n) Σ_i [log q(z_i) − log p(z_i)],  z_i ~ q
+ *
+ * An unbiased estimate for pairs without a closed form (or to check one, D16, D17).
+ *
+ * @example
+ * ```ts
+ * const q = new ll.Normal(0, 1), p = new ll.dist.Laplace(0, 1);
+ * ll.dist.klMonteCarlo(ll.rng(0), q, p, { samples: 10000 });   // { value, se, n, … }
+ * ```
  */
 export function klMonteCarlo(rng: Rng, q: Distribution, p: Distribution, options: { samples: number }): KLEstimate {
   const n = options?.samples;

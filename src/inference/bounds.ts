@@ -29,7 +29,17 @@ function samplesOf(k: number | undefined, fn: string): number {
   return K;
 }
 
-/** Draws z ~ q (reparameterized when q allows it) and returns log w = log p(x,z) − log q(z|x): [K, B]. */
+/**
+ * Draws z ~ q (reparameterized when q allows it) and returns log w = log p(x,z) − log q(z|x): [K, B].
+ *
+ * Every bound here is a statistic of these log-weights (D12, D26, D27): the ELBO their mean over k,
+ * IWAE their log-mean-exp. Shapes: as for `elbo`, returns [K, B].
+ *
+ * @example
+ * ```ts
+ * const logW = ll.infer.logImportanceWeights(ll.rng(0), { x, logJoint: model.logJoint(), proposal: q, samples: 100 });   // [100, B]
+ * ```
+ */
 export function logImportanceWeights(rng: Rng, args: BoundArgs, fn = 'logImportanceWeights'): tf.Tensor {
   const K = samplesOf(args.samples, fn);
   return tf.tidy(() => {
@@ -44,12 +54,35 @@ export function logImportanceWeights(rng: Rng, args: BoundArgs, fn = 'logImporta
   });
 }
 
-/** Monte Carlo ELBO: (1/K) Σ_k [log p(x, z_k) − log q(z_k | x)], [B]  (D12). */
+/**
+ * Monte Carlo ELBO: (1/K) Σ_k [log p(x, z_k) − log q(z_k | x)], [B]  (D12).
+ *
+ * Shapes: x [B, ...]; the proposal q(z|x) has batch [B]; z [K, B, ...event]; `logJoint` returns [K, B]; the
+ * result is [B]. A training loss is its negative mean (loss = −ELBO). See docs/derivations.md#d12.
+ *
+ * @example
+ * ```ts
+ * const model = new ll.PPCA([[1], [1]], [0, 0], 0.5);                        // D = 2, M = 1
+ * const x = ll.tf.tensor2d([[1, 0.5]]);                                      // B = 1
+ * const q = new ll.Normal([[0.3]], [[0.8]], { eventDims: 1 });               // q(z|x): batch [1], event [1]
+ * ll.infer.elbo(ll.rng(0), { x, logJoint: model.logJoint(), proposal: q, samples: 1000 });   // [1], ≤ log p(x)
+ * ```
+ */
 export function elbo(rng: Rng, args: BoundArgs): tf.Tensor {
   return tf.tidy(() => tf.mean(logImportanceWeights(rng, args, 'elbo'), 0));
 }
 
-/** ELBO with the KL in closed form: (1/K) Σ_k log p(x | z_k) − KL(q(z|x) ‖ p(z)), [B]  (D14). */
+/**
+ * ELBO with the KL in closed form: (1/K) Σ_k log p(x | z_k) − KL(q(z|x) ‖ p(z)), [B]  (D14).
+ *
+ * Same mean as `elbo`, lower variance: only the reconstruction term is sampled. Shapes as for `elbo`
+ * (`logLikelihood` is log p(x|z): [K, B]). See docs/derivations.md#d14.
+ *
+ * @example
+ * ```ts
+ * ll.infer.elboAnalyticKL(ll.rng(0), { x, logLikelihood: (x, z) => decoder.logProb(x, z), prior: new ll.Normal([[0]], [[1]], { eventDims: 1 }), proposal: q, samples: 10 });
+ * ```
+ */
 export function elboAnalyticKL(rng: Rng, args: { x: tf.Tensor; logLikelihood: LogJoint; prior: Distribution; proposal: Distribution; samples?: number }): tf.Tensor {
   const K = samplesOf(args.samples, 'elboAnalyticKL');
   return tf.tidy(() => {
@@ -58,12 +91,32 @@ export function elboAnalyticKL(rng: Rng, args: { x: tf.Tensor; logLikelihood: Lo
   });
 }
 
-/** IWAE bound L_K = log (1/K) Σ_k w_k, [B]  (D26). */
+/**
+ * IWAE bound L_K = log (1/K) Σ_k w_k, [B]  (D26).
+ *
+ * With w_k = p(x, z_k)/q(z_k|x), z_k ~ q: L_1 = ELBO ≤ L_K ≤ L_{K+1} ≤ log p(x), and L_K → log p(x) as K grows
+ * (computed as a log-mean-exp of the log-weights). Shapes as for `elbo`. See docs/derivations.md#d26.
+ *
+ * @example
+ * ```ts
+ * ll.infer.iwae(ll.rng(0), { x, logJoint: model.logJoint(), proposal: q, samples: 50 });   // [B], above the ELBO
+ * ```
+ */
 export function iwae(rng: Rng, args: BoundArgs): tf.Tensor {
   return tf.tidy(() => logMeanExp(logImportanceWeights(rng, args, 'iwae'), 0));
 }
 
-/** Rényi bound L_α = 1/(1−α) log (1/K) Σ_k w_k^{1−α}, [B]; α = 1 gives the ELBO  (D27). */
+/**
+ * Rényi bound L_α = 1/(1−α) log (1/K) Σ_k w_k^{1−α}, [B]; α = 1 gives the ELBO  (D27).
+ *
+ * α = 0 gives log p(x) (in the limit of many samples), α → 1 the ELBO, and L_α does not increase with α.
+ * Shapes as for `elbo`. See docs/derivations.md#d27.
+ *
+ * @example
+ * ```ts
+ * ll.infer.renyiBound(ll.rng(0), { x, logJoint: model.logJoint(), proposal: q, samples: 100, alpha: 0.5 });   // [B]
+ * ```
+ */
 export function renyiBound(rng: Rng, args: BoundArgs & { alpha: number }): tf.Tensor {
   const a = args.alpha;
   if (!Number.isFinite(a)) throw new Error(`renyiBound: alpha must be finite, got ${a}`);

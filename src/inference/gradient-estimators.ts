@@ -66,7 +66,22 @@ function perSample(t: tf.Tensor, n: number, what: string, fn: string): tf.Tensor
   return t;
 }
 
-/** Score-function (REINFORCE) gradient, with baseline 'none' or the leave-one-out 'mean'  (D23). */
+/**
+ * Score-function (REINFORCE) gradient, with baseline 'none' or the leave-one-out 'mean'  (D23).
+ *
+ *     ∇_λ E_q[f(z)] = E_q[(f(z) − b) ∇_λ log q_λ(z)]   (REINFORCE; D23, see docs/derivations.md#d23)
+ *
+ * with b = 0, or the mean of f over the other samples (`baseline: 'mean'`, which keeps it unbiased and
+ * lowers its variance). Works for discrete q too.
+ *
+ * @example
+ * ```ts
+ * const family = ([loc, logScale]: ll.tf.Tensor[]) => new ll.Normal(loc, ll.tf.exp(logScale), { eventDims: 1 });
+ * ll.infer.scoreFunctionGradient(ll.rng(0), {
+ *   params: [ll.tf.tensor1d([0.5]), ll.tf.tensor1d([0])], family, f: (z) => ll.tf.sum(ll.tf.square(z), -1), samples: 1000, baseline: 'mean',
+ * });   // { gradient, variance, … }: ∇_μ E[z²] = 2μ = 1
+ * ```
+ */
 export function scoreFunctionGradient(rng: Rng, args: GradientEstimatorArgs & { baseline?: 'none' | 'mean' }): GradientEstimate {
   const n = checkArgs(args, 'scoreFunctionGradient');
   const baseline = args.baseline ?? 'none';
@@ -89,7 +104,19 @@ export function scoreFunctionGradient(rng: Rng, args: GradientEstimatorArgs & { 
   return out;
 }
 
-/** Reparameterization gradient: q's rsample must be differentiable in its parameters  (D24). */
+/**
+ * Reparameterization gradient: q's rsample must be differentiable in its parameters  (D24).
+ *
+ *     ∇_φ E_q[f(z)] = E_ε[∇_z f(g(ε, φ)) · ∂g/∂φ],  z = g(ε, φ) (e.g. μ + σε)   (D24, see docs/derivations.md#d24)
+ *
+ * The same gradient as `scoreFunctionGradient`, usually with a much lower variance; q must be
+ * reparameterizable (a location-scale family).
+ *
+ * @example
+ * ```ts
+ * ll.infer.reparameterizationGradient(ll.rng(0), { params, family, f, samples: 1000 });   // as for scoreFunctionGradient
+ * ```
+ */
 export function reparameterizationGradient(rng: Rng, args: GradientEstimatorArgs): GradientEstimate {
   const n = checkArgs(args, 'reparameterizationGradient');
   // The noise is drawn once, outside the gradient, by replaying the same generator state.

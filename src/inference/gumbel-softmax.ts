@@ -15,7 +15,16 @@ function checkLogits(logits: tf.Tensor, fn: string): void {
   });
 }
 
-/** n category indices per batch entry: logits [...batch, K] → int32 [n, ...batch]. */
+/**
+ * n category indices per batch entry: logits [...batch, K] → int32 [n, ...batch].
+ *
+ *     k = argmax_j (log π_j + G_j),  G_j ~ Gumbel(0, 1)  ⇒  k ~ Categorical(π)   (D25, see docs/derivations.md#d25)
+ *
+ * @example
+ * ```ts
+ * ll.infer.gumbelMax(ll.rng(0), ll.tf.log(ll.tf.tensor1d([0.2, 0.3, 0.5])), { samples: 1000 });   // [1000] indices
+ * ```
+ */
 export function gumbelMax(rng: Rng, logits: tf.Tensor, options: { samples: number }): tf.Tensor {
   checkLogits(logits, 'gumbelMax');
   const n = options?.samples;
@@ -23,7 +32,19 @@ export function gumbelMax(rng: Rng, logits: tf.Tensor, options: { samples: numbe
   return tf.tidy(() => tf.argMax(tf.add(tf.sub(logits, logSumExp(logits, -1, true)), rng.gumbel([n, ...logits.shape])), -1));
 }
 
-/** Relaxed one-hot samples: logits [...batch, K] → [n, ...batch, K], differentiable in logits. */
+/**
+ * Relaxed one-hot samples: logits [...batch, K] → [n, ...batch, K], differentiable in logits.
+ *
+ *     y_j = softmax_j((log π_j + G_j)/τ),  G_j ~ Gumbel(0, 1)
+ *
+ * a continuous relaxation of the one-hot Gumbel-max sample: it tends to one-hot as τ → 0, to uniform as
+ * τ → ∞ (D25, see docs/derivations.md#d25).
+ *
+ * @example
+ * ```ts
+ * ll.infer.gumbelSoftmax(ll.rng(0), ll.tf.log(ll.tf.tensor1d([0.2, 0.3, 0.5])), { temperature: 0.5, samples: 4 });   // [4, 3]
+ * ```
+ */
 export function gumbelSoftmax(rng: Rng, logits: tf.Tensor, options: { temperature: number; samples: number }): tf.Tensor {
   checkLogits(logits, 'gumbelSoftmax');
   const temperature = options?.temperature, n = options?.samples;

@@ -27,6 +27,16 @@ export interface WeightDiagnostics {
  * ESS, largest normalized weight and log-weight moments of a set of log-weights. NaN is an error; so is
  * +∞ (an infinite weight: the proposal has no density where the target has some, and every summary would
  * be NaN); −∞ is a weight of 0 and fine, unless every weight is 0.
+ *
+ *     ESS = (Σ_i w_i)² / Σ_i w_i²   (between 1 and n; n when all weights are equal)
+ *
+ * computed from log-weights without overflow. A small ESS or a largest normalized weight near 1 says the
+ * proposal misses where the target has mass (D10, see docs/derivations.md#d10).
+ *
+ * @example
+ * ```ts
+ * ll.infer.weightDiagnostics([0, 0, Math.log(2)]).ess;   // 16/6 ≈ 2.67
+ * ```
  */
 export function weightDiagnostics(logWeights: ArrayLike<number>): WeightDiagnostics {
   return diagnose(logWeights, 'weightDiagnostics');
@@ -91,7 +101,25 @@ function drawLogWeights(fn: string, logTarget: (z: tf.Tensor) => tf.Tensor, prop
   return out;
 }
 
-/** E_p[f] by importance sampling from `proposal`, with standard error and weight diagnostics (D10). */
+/**
+ * E_p[f] by importance sampling from `proposal`, with standard error and weight diagnostics (D10).
+ *
+ *     E_p[f] ≈ (1/n) Σ_i w_i f(z_i),   w_i = p(z_i)/q(z_i),  z_i ~ q   (plain; p normalized)
+ *     E_p[f] ≈ Σ_i w_i f(z_i) / Σ_i w_i                                (self-normalized; p known up to a constant)
+ *
+ * The weights are formed in log space. Returns the estimate as an `Estimate { value, se, n }` (ready for
+ * `ll.checkMonteCarlo`) with the weight diagnostics (effective sample size, largest normalized weight).
+ * See docs/derivations.md#d10.
+ *
+ * @example
+ * ```ts
+ * const target = new ll.Normal(1, 0.5), q = new ll.Normal(0, 2);
+ * const est = ll.infer.importanceSampling(ll.rng(0), {
+ *   logTarget: (z) => target.logProb(z), f: (z) => z, proposal: q, samples: 10000,
+ * });
+ * ll.checkMonteCarlo('E_p[z] = 1 (D10)', est, 1);
+ * ```
+ */
 export function importanceSampling(rng: Rng, args: ImportanceSamplingArgs): ImportanceEstimate {
   if (!args || typeof args !== 'object') throw new Error('importanceSampling: expected (rng, { logTarget, f, proposal, samples })');
   const { logWeights, values } = drawLogWeights('importanceSampling', args.logTarget, args.proposal, rng, args.samples, args.f);
@@ -125,6 +153,18 @@ export interface LogMarginalEstimate extends Estimate, WeightDiagnostics {
  * LogJoint(x, z) the bounds take (x [B, ...], z [K, B, ...event] → [K, B]), here with B = 1;
  * the proposal has batch shape [] (z [n, ...event]); the estimate is from n = `samples` draws.
  * With q the exact posterior every weight equals p(x) (zero variance, D13).
+ *
+ *     log p̂(x) = log (1/n) Σ_i p(x, z_i)/q(z_i),  z_i ~ q   (a log-mean-exp of the log-weights)
+ *
+ * Its `value` is log p̂(x) with a delta-method standard error. See docs/derivations.md#d11.
+ *
+ * @example
+ * ```ts
+ * const model = new ll.PPCA([[1], [1]], [0, 0], 0.5);
+ * const x = ll.tf.tensor2d([[1, 0.5]]);
+ * const est = ll.infer.logMarginalIS(ll.rng(0), { x, logJoint: model.logJoint(), proposal: new ll.Normal([0], [1], { eventDims: 1 }), samples: 5000 });
+ * ll.checkMonteCarlo('log p(x) (D05, D11)', est, model.logMarginal([1, 0.5]));
+ * ```
  */
 export function logMarginalIS(rng: Rng, args: { x: tf.Tensor; logJoint: LogJoint; proposal: Distribution; samples: number }): LogMarginalEstimate {
   if (!args || typeof args !== 'object') throw new Error('logMarginalIS: expected (rng, { x, logJoint, proposal, samples })');

@@ -2,7 +2,16 @@
 import { ChartOptions, Numbers, asNumbers, frame } from './series';
 import { VegaLiteFigure } from './vega-lite-figure';
 
-/** One line per named series; x defaults to 0, 1, 2, … (the step). */
+/**
+ * One line per named series; x defaults to 0, 1, 2, … (the step).
+ *
+ * @param args  `series` (name → values), `x` (shared by every series), `logY`, and the chart's `title`,
+ *   `xTitle`, `yTitle`, `width`, `height`
+ * @example
+ * ```ts
+ * ll.lineChart({ series: { ELBO: elbos, 'IWAE-50': iwaes }, xTitle: 'epoch', yTitle: 'nats' });
+ * ```
+ */
 export function lineChart(args: ChartOptions & { series: Record<string, Numbers>; x?: Numbers; logY?: boolean }): VegaLiteFigure {
   const names = Object.keys(args.series ?? {});
   if (names.length === 0) throw new Error('lineChart: series must name at least one series');
