@@ -8,3 +8,7 @@ export {
 } from '../evaluation/log-likelihood';
 export { hierarchicalVAELikelihood } from '../evaluation/log-likelihood';
 export type { LikelihoodEvaluator, LikelihoodKind, LikelihoodReport } from '../evaluation/log-likelihood';
+// issue 18: a small CNN classifier trained by the project scores generated images
+export { ImageClassifier } from '../evaluation/classifier';
+export type { ClassifierConfig, TrainClassifierOptions } from '../evaluation/classifier';
+export { confidentShare, classHistogram, classifierFrechetDistance } from '../evaluation/sample-scores';

@@ -39,3 +39,13 @@ export { HierarchicalVAE } from '../models/vae/hierarchical-vae';
 export type { HierarchicalVAEConfig, HierarchicalVAEObjective } from '../models/vae/hierarchical-vae';
 export { ScoreNetwork, noiseLevels, dsmLossTerms, trainScoreNetwork, langevinSample, scoreField } from '../models/score/score-network';
 export type { ScoreFunction } from '../models/score/score-network';
+// issue 18: image models — a U-Net DDPM on 28×28 images and its layers
+export { UNet } from '../models/images/unet';
+export type { UNetConfig } from '../models/images/unet';
+export { ImageDDPM } from '../models/images/ddpm';
+export type { TrainDDPMOptions, SampleOptions, SampleResult } from '../models/images/ddpm';
+export { saveDDPM, loadDDPM } from '../models/images/ddpm-checkpoint';
+export { Conv2d } from '../models/images/conv2d';
+export { GroupNorm } from '../models/images/group-norm';
+export { sinusoidalEmbedding } from '../models/images/time-embedding';
+export { denoisingChain } from '../models/images/denoising-chain';

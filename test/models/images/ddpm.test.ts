@@ -14,6 +14,7 @@ import { UNet } from '../../../src/models/images/unet';
 import { ImageDDPM } from '../../../src/models/images/ddpm';
 import { saveDDPM, loadDDPM } from '../../../src/models/images/ddpm-checkpoint';
 import { loadMnist } from '../../../src/data/mnist';
+import { ImageDataset } from '../../../src/data/image-dataset';
 
 // a tiny model on 8×8 images keeps every test fast
 const tiny = (T = 6, seed = 0) => new ImageDDPM(new UNet({ size: 8, channels: [8, 8], groups: 4, embedding: 8, seed }), DiffusionSchedule.linear(T, 0.01, 0.3));
@@ -106,7 +107,9 @@ describe('models/images DDPM', () => {
 
   it('training lowers the denoising loss on MNIST and leaves no tensors behind', () => {
     const m = new ImageDDPM(new UNet({ channels: [8, 16], groups: 4, seed: 17 }), DiffusionSchedule.linear(1000));
-    const data = loadMnist('train').take(256);
+    const all = loadMnist('train');
+    const idx = Array.from({ length: 256 }, (_, i) => Math.floor((i * all.count) / 256));
+    const data = new ImageDataset(all.batchPixels(idx), all.batchLabels(idx), all.imageShape, 'spread');
     const before = tf.memory().numTensors;
     const losses = m.train(data, { steps: 40, seed: 18, batchSize: 32, learningRate: 2e-3, progress: false });
     const s = m.sample(new Rng(19), 2, { steps: 3 });

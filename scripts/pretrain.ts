@@ -1,0 +1,115 @@
+// Makes the checkpoints in data/ that notebook 13 loads, seeded, so `npm run pretrain` reproduces them:
+//   data/checkpoints/classifier-{mnist,fashion-mnist}   the scoring classifiers (src/evaluation/classifier.ts)
+//   data/checkpoints/ddpm-{mnist,fashion-mnist}         U-Net DDPMs (src/models/images/ddpm.ts)
+// Usage: npx tsx scripts/pretrain.ts [all|classifiers|classifier-mnist|classifier-fashion-mnist|ddpm-mnist|ddpm-fashion-mnist]
+//        [--out DIR] [--steps N]    (default: all, into data/checkpoints; --steps: only the first N steps)
+// Each DDPM records the confident share of its samples against training time in its checkpoint's meta.
+import path from 'path';
+import { ready, tf } from '../src/backend';
+import { loadMnist } from '../src/data/mnist';
+import { loadFashionMnist } from '../src/data/fashion-mnist';
+import { ImageDataset } from '../src/data/image-dataset';
+import { ImageClassifier } from '../src/evaluation/classifier';
+import { confidentShare } from '../src/evaluation/sample-scores';
+import { DiffusionSchedule } from '../src/models/diffusion/schedule';
+import { UNet, UNetConfig } from '../src/models/images/unet';
+import { ImageDDPM } from '../src/models/images/ddpm';
+import { saveDDPM } from '../src/models/images/ddpm-checkpoint';
+import { Rng } from '../src/random/rng';
+
+export const DATA_DIR = path.join(__dirname, '..', 'data', 'checkpoints');
+
+/** The recipes, one per checkpoint: everything that decides the numbers is here. */
+export const RECIPES = {
+  classifier: {
+    config: { channels: [16, 32] as [number, number], hidden: 64, seed: 0 },
+    train: { seed: 1, batchSize: 64, learningRate: 2e-3 },
+    /** Passes over each training set (MNIST's is 8,000 images, Fashion-MNIST's 60,000). */
+    epochs: { mnist: 10, 'fashion-mnist': 3 } as Record<string, number>,
+  },
+  ddpm: {
+    unet: { channels: [16, 32, 64], seed: 0 } as UNetConfig,
+    T: 1000,
+    train: { seed: 1, batchSize: 64, learningRate: 1e-3, emaDecay: 0.995 },
+    /**
+     * Training steps. A step count, not a time budget, so that the checkpoint is reproducible on a
+     * machine of any speed or load; the seconds it took are recorded beside it.
+     */
+    steps: 1500,
+    /** Score samples every this many steps. */
+    scoreEvery: 500,
+    scoreSamples: 100,
+    samplingSteps: 50,
+  },
+};
+
+const sets: Record<string, () => { train: ImageDataset; test: ImageDataset }> = {
+  mnist: () => ({ train: loadMnist('train'), test: loadMnist('test') }),
+  'fashion-mnist': () => ({ train: loadFashionMnist('train'), test: loadFashionMnist('test') }),
+};
+
+export function trainClassifier(name: string, out: string | undefined, steps?: number): ImageClassifier {
+  const { train, test } = sets[name]();
+  const c = new ImageClassifier(RECIPES.classifier.config);
+  const t0 = Date.now();
+  const losses = c.train(train, { ...RECIPES.classifier.train, epochs: RECIPES.classifier.epochs[name], maxSteps: steps, progress: false });
+  const accuracy = c.accuracy(test);
+  console.log(`classifier ${name}: test accuracy ${accuracy.toFixed(4)}, ${losses.length} steps, ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  if (out) c.save(path.join(out, `classifier-${name}`), { dataset: name, accuracy, steps: losses.length, firstLosses: losses.slice(0, 5) });
+  return c;
+}
+
+export function trainDDPM(name: string, out: string | undefined, options: { steps?: number; classifier?: ImageClassifier } = {}): ImageDDPM {
+  const R = RECIPES.ddpm;
+  const { train } = sets[name]();
+  const model = new ImageDDPM(new UNet(R.unet), DiffusionSchedule.linear(R.T));
+  const curve: { seconds: number; step: number; share: number; se: number }[] = [];
+  const score = (step: number, seconds: number) => {
+    if (!options.classifier) return;
+    const s = model.sample(new Rng(1000 + step), R.scoreSamples, { steps: R.samplingSteps });
+    const share = confidentShare(options.classifier, s.pixels);
+    s.pixels.dispose();
+    curve.push({ seconds, step, share: share.value, se: share.se });
+    console.log(`ddpm ${name}: ${seconds.toFixed(0)} s, step ${step}: confident share ${share.value.toFixed(3)} ± ${share.se.toFixed(3)}`);
+  };
+  let sampling = 0;
+  const t0 = Date.now();
+  const full = options.steps === undefined;
+  const losses = model.train(train, {
+    ...R.train, steps: options.steps ?? R.steps, progress: false,
+    onStep: (step, loss, seconds, averaged) => {
+      if (step % 100 === 0) console.log(`ddpm ${name}: step ${step}, loss ${loss.toFixed(4)}, ${(seconds - sampling).toFixed(0)} s`);
+      // the scoring time is not training time: it is measured and subtracted
+      if (full && step % R.scoreEvery === 0 && step < R.steps) {
+        const s0 = Date.now();
+        averaged(() => score(step, seconds - sampling));
+        sampling += (Date.now() - s0) / 1000;
+      }
+    },
+  });
+  const trained = (Date.now() - t0) / 1000 - sampling;
+  if (full) score(losses.length, trained);
+  if (out) saveDDPM(path.join(out, `ddpm-${name}`), model, { dataset: name, steps: losses.length, trainingSeconds: trained, curve, firstLosses: losses.slice(0, 5), recipe: R });
+  return model;
+}
+
+async function main() {
+  const args = process.argv.slice(2);
+  const what = args.find((a) => !a.startsWith('--') && !/^\d+$/.test(a) && args[args.indexOf(a) - 1] !== '--out') ?? 'all';
+  const outIdx = args.indexOf('--out'), stepsIdx = args.indexOf('--steps');
+  const out = outIdx >= 0 ? args[outIdx + 1] : DATA_DIR;
+  const steps = stepsIdx >= 0 ? Number(args[stepsIdx + 1]) : undefined;
+  await ready();
+  const classifiers: Record<string, ImageClassifier> = {};
+  for (const n of ['mnist', 'fashion-mnist']) {
+    if (what === 'classifiers' || what === 'all' || what === `classifier-${n}`) classifiers[n] = trainClassifier(n, out, steps);
+  }
+  for (const n of ['mnist', 'fashion-mnist']) {
+    if (what !== `ddpm-${n}` && what !== 'all') continue;
+    classifiers[n] ??= ImageClassifier.load(path.join(out === DATA_DIR ? DATA_DIR : out, `classifier-${n}`));
+    trainDDPM(n, out, { steps, classifier: classifiers[n] });
+  }
+  tf.disposeVariables();
+}
+
+if (require.main === module) main().catch((e) => { console.error(e); process.exit(1); });

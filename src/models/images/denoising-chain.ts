@@ -1,0 +1,21 @@
+// The denoising chain as a picture: each sample's x_t at a few steps t = T … 0, one row per sample,
+// one column per step (a frame-by-frame view of ancestral sampling, lecture 003).
+import * as tf from '@tensorflow/tfjs-core';
+import { SampleResult } from './ddpm';
+
+/**
+ * The frames of `result` at `steps` (each must have been kept by sample's `frames` option), arranged
+ * sample by sample: row i·F + f is sample i at steps[f]; [n·F, D], for imageGrid with F columns.
+ * @example const s = m.sample(ll.rng(0), 4, { steps: 50, frames: [1000, 500, 0] });
+ *          ll.plot.imageGrid(denoisingChain(s, [1000, 500, 0]), { columns: 3 })
+ */
+export function denoisingChain(result: SampleResult, steps: number[]): tf.Tensor2D {
+  if (!Array.isArray(steps) || steps.length === 0) throw new Error('denoisingChain: steps must be a non-empty array of kept steps');
+  const missing = steps.filter((t) => !result.frames.has(t));
+  if (missing.length) throw new Error(`denoisingChain: step(s) ${missing.join(', ')} were not kept; pass them in sample's frames option (kept: ${[...result.frames.keys()].join(', ')})`);
+  return tf.tidy(() => {
+    const stacked = tf.stack(steps.map((t) => result.frames.get(t)!), 1);
+    const [n, F, D] = stacked.shape;
+    return tf.reshape(stacked, [n * F, D]) as tf.Tensor2D;
+  });
+}

@@ -1,0 +1,86 @@
+// The scoring classifier and the sample scores built on it.
+import * as tf from '@tensorflow/tfjs-core';
+import { expect } from 'chai';
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
+import { Rng } from '../../src/random/rng';
+import { loadMnist } from '../../src/data/mnist';
+import { ImageDataset } from '../../src/data/image-dataset';
+
+/** n images spread over a class-ordered data set (its first n would be a few classes only). */
+function spread(ds: ImageDataset, n: number): ImageDataset {
+  const idx = Array.from({ length: n }, (_, i) => Math.floor((i * ds.count) / n));
+  return new ImageDataset(ds.batchPixels(idx), ds.batchLabels(idx), ds.imageShape, `${ds.name}-spread`);
+}
+import { ImageClassifier } from '../../src/evaluation/classifier';
+import { confidentShare, classHistogram, classifierFrechetDistance } from '../../src/evaluation/sample-scores';
+
+describe('evaluation/classifier', function () {
+  this.timeout(300_000);
+  let c: ImageClassifier;
+  let test: tf.Tensor2D;
+  let noise: tf.Tensor2D;
+
+  before(() => {
+    c = new ImageClassifier({ seed: 0 });
+    c.train(spread(loadMnist('train'), 3000), { epochs: 2, seed: 1, progress: false });
+    // the test split is ordered by class: every third image covers all ten
+    const ds = loadMnist('test');
+    test = ds.batch(Array.from({ length: 600 }, (_, i) => Math.floor((i * ds.count) / 600)));
+    noise = new Rng(2).uniform([300, 784]) as tf.Tensor2D;
+  });
+  after(() => { c.dispose(); tf.dispose([test, noise]); });
+
+  it('learns MNIST: accuracy on held-out digits above 0.8 (chance is 0.1)', () => {
+    expect(c.accuracy(loadMnist('test'))).to.be.above(0.8);
+  });
+
+  it('the confident share separates digits from noise, with a binomial standard error', () => {
+    const real = confidentShare(c, test), fake = confidentShare(c, noise);
+    expect(real.n).to.equal(600);
+    expect(real.se).to.be.closeTo(Math.sqrt((real.value * (1 - real.value)) / 600), 1e-12);
+    expect(real.value - fake.value).to.be.above(4 * Math.hypot(real.se, fake.se));
+    expect(() => confidentShare(c, test, 1)).to.throw(/threshold must be in \(0, 1\)/);
+  });
+
+  it('the class histogram counts every image once; held-out digits fill all 10 classes', () => {
+    const h = classHistogram(c, test);
+    expect(h.reduce((s, v) => s + v, 0)).to.equal(600);
+    expect(h.every((v) => v > 0)).to.equal(true);
+  });
+
+  it('Fréchet distance in its features: ≈ 0 for a set against itself, smaller between two halves of the digits than between digits and noise', () => {
+    const a = tf.gather(test, Array.from({ length: 300 }, (_, i) => 2 * i)) as tf.Tensor2D;
+    const b = tf.gather(test, Array.from({ length: 300 }, (_, i) => 2 * i + 1)) as tf.Tensor2D;
+    expect(Math.abs(classifierFrechetDistance(c, a, a))).to.be.below(1e-6 * (1 + classifierFrechetDistance(c, a, noise)));
+    expect(classifierFrechetDistance(c, a, b)).to.be.below(classifierFrechetDistance(c, a, noise) / 4);
+    tf.dispose([a, b]);
+  });
+
+  it('saves and loads: the same logits; bad inputs are named', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'classifier-'));
+    c.save(dir, { note: 'x' });
+    const d = ImageClassifier.load(dir);
+    const x = tf.slice(test, [0, 0], [5, -1]) as tf.Tensor2D;
+    const a = c.logits(x), b = d.logits(x);
+    expect(Array.from(a.dataSync())).to.deep.equal(Array.from(b.dataSync()));
+    expect(() => c.logits(tf.zeros([2, 100]) as tf.Tensor2D)).to.throw(/pixels must have shape \[B, 784\]/);
+    expect(() => new ImageClassifier({ size: 30 })).to.throw(/size must be divisible by 4/);
+    tf.dispose([x, a, b]);
+    d.dispose();
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  it('features and training leave no tensors behind', () => {
+    const before = tf.memory().numTensors;
+    c.featureRows(test);
+    c.predict(test);
+    const d = new ImageClassifier({ seed: 3 });
+    const after = tf.memory().numTensors;
+    d.train(spread(loadMnist('train'), 128), { epochs: 1, seed: 4, progress: false });
+    expect(tf.memory().numTensors).to.equal(after);
+    d.dispose();
+    expect(tf.memory().numTensors).to.equal(before);
+  });
+});

@@ -1,0 +1,54 @@
+// `npm run pretrain` reproduces the shipped checkpoints: re-running its recipes for their first steps
+// gives the losses recorded in data/checkpoints (the same seeds, data order and initialization).
+import * as tf from '@tensorflow/tfjs-core';
+import { expect } from 'chai';
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
+import { readCheckpoint } from '../../src/models/vae/checkpoint';
+import { DATA_DIR, trainClassifier, trainDDPM } from '../../scripts/pretrain';
+
+const recorded = (name: string) => {
+  const ck = readCheckpoint(path.join(DATA_DIR, name));
+  ck.tensors.forEach((t) => t.dispose());
+  return ck.meta;
+};
+const sizeOf = (dir: string): number => fs.readdirSync(dir, { withFileTypes: true })
+  .reduce((s, e) => s + (e.isDirectory() ? sizeOf(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).size), 0);
+
+describe('scripts/pretrain', function () {
+  this.timeout(600_000);
+  let out: string;
+  before(() => { out = fs.mkdtempSync(path.join(os.tmpdir(), 'pretrain-')); });
+  after(() => fs.rmSync(out, { recursive: true, force: true }));
+
+  for (const name of ['mnist', 'fashion-mnist']) {
+    it(`reproduces the first steps of classifier-${name}`, () => {
+      const c = trainClassifier(name, out, 5);
+      c.dispose();
+      const again = readCheckpoint(path.join(out, `classifier-${name}`));
+      again.tensors.forEach((t) => t.dispose());
+      const first = recorded(`classifier-${name}`).firstLosses as number[];
+      const ours = again.meta.firstLosses as number[];
+      expect(ours).to.have.length(5);
+      ours.forEach((l, i) => expect(l).to.be.closeTo(first[i], 1e-4 * Math.abs(first[i])));
+    });
+
+    it(`reproduces the first steps of ddpm-${name}`, () => {
+      const before = tf.memory().numTensors;
+      const m = trainDDPM(name, out, { steps: 3 });
+      m.net.dispose();
+      expect(tf.memory().numTensors).to.equal(before);
+      const again = readCheckpoint(path.join(out, `ddpm-${name}`));
+      again.tensors.forEach((t) => t.dispose());
+      const first = recorded(`ddpm-${name}`).firstLosses as number[];
+      const ours = again.meta.firstLosses as number[];
+      expect(ours).to.have.length(3);
+      ours.forEach((l, i) => expect(l).to.be.closeTo(first[i], 1e-4 * Math.abs(first[i])));
+    });
+  }
+
+  it('the shipped checkpoints stay within 30 MB in all', () => {
+    expect(sizeOf(DATA_DIR)).to.be.below(30 * 1024 * 1024);
+  });
+});
