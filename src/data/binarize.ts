@@ -12,7 +12,17 @@ function requireProbabilities(values: ArrayLike<number>, fn: string, name: strin
   }
 }
 
-/** x_b ~ Bernoulli(x), elementwise; x in [0, 1] (anything else is an error: it is not a probability). */
+/**
+ * x_b ~ Bernoulli(x), elementwise; x in [0, 1] (anything else is an error: it is not a probability).
+ *
+ * A fresh draw at every use, so a model with a Bernoulli likelihood never sees the same binary image twice
+ * (the lectures' MNIST VAE, D29).
+ *
+ * @example
+ * ```ts
+ * const xb = ll.data.dynamicBinarize(ll.rng(0), ll.loadMnist('train').batch([0, 1]));   // [2, 784] of 0/1
+ * ```
+ */
 export function dynamicBinarize(rng: Rng, x: tf.Tensor): tf.Tensor {
   requireProbabilities(x.dataSync(), 'dynamicBinarize', 'x');
   return tf.tidy(() => tf.cast(tf.less(rng.uniform(x.shape), x), 'float32'));

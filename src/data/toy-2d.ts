@@ -10,7 +10,14 @@ function checkSpread(v: number, fn: string, name: string) {
   if (typeof v !== 'number' || !(v >= 0) || !Number.isFinite(v)) throw new Error(`${fn}: ${name} must be a finite number ≥ 0, got ${v}`);
 }
 
-/** Two interleaving half circles (as scikit-learn's make_moons), with Gaussian noise. */
+/**
+ * Two interleaving half circles (as scikit-learn's make_moons), with Gaussian noise.
+ *
+ * @example
+ * ```ts
+ * ll.data.twoMoons(ll.rng(0), 1000, { noise: 0.05 });   // 1000 points [x, y]
+ * ```
+ */
 export function twoMoons(rng: Rng, n: number, options: { noise?: number } = {}): number[][] {
   const noise = options.noise ?? 0.05;
   checkN(n, 'twoMoons');
@@ -22,7 +29,14 @@ export function twoMoons(rng: Rng, n: number, options: { noise?: number } = {}):
   });
 }
 
-/** A 2-D swiss roll: (t cos t, t sin t)/5 for t in [1.5π, 4.5π], with noise. */
+/**
+ * A 2-D swiss roll: (t cos t, t sin t)/5 for t in [1.5π, 4.5π], with noise.
+ *
+ * @example
+ * ```ts
+ * ll.data.swissRoll(ll.rng(0), 1000);
+ * ```
+ */
 export function swissRoll(rng: Rng, n: number, options: { noise?: number } = {}): number[][] {
   const noise = options.noise ?? 0.1;
   checkN(n, 'swissRoll');
@@ -33,7 +47,14 @@ export function swissRoll(rng: Rng, n: number, options: { noise?: number } = {})
   });
 }
 
-/** k Gaussians of standard deviation sd evenly spaced on a circle of the given radius. */
+/**
+ * k Gaussians of standard deviation sd evenly spaced on a circle of the given radius.
+ *
+ * @example
+ * ```ts
+ * ll.data.gaussianRing(ll.rng(0), 1000, { components: 8, radius: 2, sd: 0.1 });
+ * ```
+ */
 export function gaussianRing(rng: Rng, n: number, options: { components?: number; radius?: number; sd?: number } = {}): number[][] {
   checkN(n, 'gaussianRing');
   const k = options.components ?? 8, r = options.radius ?? 2, sd = options.sd ?? 0.1;

@@ -10,7 +10,18 @@ export function sqrtmPSD(a: MatrixLike, name = 'sqrtmPSD: matrix'): Matrix {
   return vectors.mmul(Matrix.diag(values.map((v) => Math.sqrt(Math.max(v, 0))))).mmul(vectors.transpose());
 }
 
-/** The Fréchet distance d² between N(mu1, cov1) and N(mu2, cov2) (D47); all four must share one dimension. */
+/**
+ * The Fréchet distance d² between N(mu1, cov1) and N(mu2, cov2) (D47); all four must share one dimension.
+ *
+ *     d² = ‖μ₁ − μ₂‖² + tr(Σ₁ + Σ₂ − 2(Σ₁Σ₂)^{1/2})   (see docs/derivations.md#d47)
+ *
+ * The FID is this distance between Gaussians fitted to features of real and generated images.
+ *
+ * @example
+ * ```ts
+ * ll.evaluation.frechetDistance([0, 0], [[1, 0], [0, 1]], [1, 0], [[1, 0], [0, 1]]);   // 1
+ * ```
+ */
 export function frechetDistance(mu1: number[], cov1: MatrixLike, mu2: number[], cov2: MatrixLike): number {
   const S1 = toMatrix(cov1, 'frechetDistance: cov1'), S2 = toMatrix(cov2, 'frechetDistance: cov2');
   const d = mu1.length;

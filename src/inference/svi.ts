@@ -32,13 +32,29 @@ const expectedLogPrior = (m: GaussianMeanModel, q: GaussianQ) => -0.5 * Math.log
 const expectedLogLik = (m: GaussianMeanModel, q: GaussianQ, x: number) => -0.5 * Math.log(2 * Math.PI * m.noiseSd ** 2) - ((x - q.mean) ** 2 + q.variance) / (2 * m.noiseSd ** 2);
 const entropy = (q: GaussianQ) => 0.5 * Math.log(2 * Math.PI * Math.E * q.variance);
 
-/** The full-data ELBO. */
+/**
+ * The full-data ELBO.
+ *
+ *     ELBO(q) = E_q[log p(θ)] + Σ_i E_q[log p(x_i | θ)] + H[q],  θ ~ q = N(m, v), x_i | θ ~ N(θ, s²), θ ~ N(0, τ²)
+ *
+ * (D22, see docs/derivations.md#d22).
+ */
 export function fullElbo(model: GaussianMeanModel, q: GaussianQ): number {
   checkModel(model, q, 'fullElbo');
   return expectedLogPrior(model, q) + model.data.reduce((s, x) => s + expectedLogLik(model, q, x), 0) + entropy(q);
 }
 
-/** The minibatch ELBO: E_q log p(θ) + (N/S) Σ_{i ∈ batch} E_q log p(x_i | θ) + H[q]. */
+/**
+ * The minibatch ELBO: E_q log p(θ) + (N/S) Σ_{i ∈ batch} E_q log p(x_i | θ) + H[q].
+ *
+ * An unbiased estimate of `fullElbo` over random batches (D22, see docs/derivations.md#d22).
+ *
+ * @example
+ * ```ts
+ * const model = { data: [0.9, 1.1, 1.4, 0.7], priorSd: 1, noiseSd: 0.5 };
+ * ll.infer.minibatchElbo(model, { mean: 1, variance: 0.1 }, [0, 2]);
+ * ```
+ */
 export function minibatchElbo(model: GaussianMeanModel, q: GaussianQ, batch: number[]): number {
   checkModel(model, q, 'minibatchElbo');
   const N = model.data.length;
@@ -46,13 +62,29 @@ export function minibatchElbo(model: GaussianMeanModel, q: GaussianQ, batch: num
   return expectedLogPrior(model, q) + (N / batch.length) * batch.reduce((s, i) => s + expectedLogLik(model, q, model.data[i]), 0) + entropy(q);
 }
 
-/** The exact posterior N(m*, v*), v* = 1/(1/τ² + N/s²), m* = v* Σx/s². */
+/**
+ * The exact posterior N(m*, v*), v* = 1/(1/τ² + N/s²), m* = v* Σx/s².
+ *
+ * @example
+ * ```ts
+ * ll.infer.exactPosterior({ data: [0.9, 1.1], priorSd: 1, noiseSd: 0.5 });   // { mean, variance }
+ * ```
+ */
 export function exactPosterior(model: GaussianMeanModel): GaussianQ {
   const variance = 1 / (1 / model.priorSd ** 2 + model.data.length / model.noiseSd ** 2);
   return { mean: (variance * model.data.reduce((a, b) => a + b, 0)) / model.noiseSd ** 2, variance };
 }
 
-/** ρ_t = (t + τ₀)^−κ; κ must be in (0.5, 1] for Σρ = ∞ and Σρ² < ∞. */
+/**
+ * ρ_t = (t + τ₀)^−κ; κ must be in (0.5, 1] for Σρ = ∞ and Σρ² < ∞.
+ *
+ * (D22, see docs/derivations.md#d22.)
+ *
+ * @example
+ * ```ts
+ * ll.infer.robbinsMonro(10, { tau0: 1, kappa: 0.7 });   // 11^−0.7
+ * ```
+ */
 export function robbinsMonro(t: number, options: { tau0?: number; kappa?: number } = {}): number {
   const kappa = options.kappa ?? 0.7, tau0 = options.tau0 ?? 1;
   if (!(kappa > 0.5 && kappa <= 1)) throw new Error(`robbinsMonro: kappa must be in (0.5, 1], got ${kappa}`);
@@ -63,6 +95,13 @@ export function robbinsMonro(t: number, options: { tau0?: number; kappa?: number
 /**
  * SVI with natural-gradient steps in the natural parameters (η₁ = m/v, η₂ = −1/(2v)):
  * the minibatch's intermediate optimum η̂ uses the likelihood scaled by N/S, then η ← (1 − ρ_t)η + ρ_t η̂.
+ *
+ * With Robbins–Monro steps ρ_t it converges to the exact posterior (D22, see docs/derivations.md#d22).
+ *
+ * @example
+ * ```ts
+ * const { q } = ll.infer.sviGaussianMean(ll.rng(0), model, { batchSize: 10, steps: 500 });   // ≈ ll.infer.exactPosterior(model)
+ * ```
  */
 export function sviGaussianMean(rng: Rng, model: GaussianMeanModel, options: { batchSize: number; steps: number; tau0?: number; kappa?: number }): { q: GaussianQ; trace: GaussianQ[] } {
   checkData(model, 'sviGaussianMean');

@@ -15,6 +15,11 @@ function resolveAxis(x: tf.Tensor, axis: number, fn: string): number {
 /**
  * log Σ_i exp(x_i) along `axis` = m + log Σ exp(x_i − m), m = max x (0 when m is not finite).
  * Along an empty axis the sum is 0 and the answer log 0 = −∞.
+ *
+ * @example
+ * ```ts
+ * ll.math.logSumExp(ll.tf.tensor1d([1000, 1000]));   // 1000 + log 2, where exp would overflow
+ * ```
  */
 export function logSumExp(x: tf.Tensor, axis = -1, keepDims = false): tf.Tensor {
   const a = resolveAxis(x, axis, 'logSumExp');
@@ -30,14 +35,28 @@ export function logSumExp(x: tf.Tensor, axis = -1, keepDims = false): tf.Tensor 
   });
 }
 
-/** log (1/K) Σ_k exp(x_k) = logSumExp(x) − log K along `axis` (the IWAE / importance-sampling average). */
+/**
+ * log (1/K) Σ_k exp(x_k) = logSumExp(x) − log K along `axis` (the IWAE / importance-sampling average).
+ *
+ * @example
+ * ```ts
+ * ll.math.logMeanExp(logW, 0);   // IWAE_K from log-weights [K, B] (D26)
+ * ```
+ */
 export function logMeanExp(x: tf.Tensor, axis = -1, keepDims = false): tf.Tensor {
   const k = x.shape[resolveAxis(x, axis, 'logMeanExp')];
   if (!k) throw new Error(`logMeanExp: x is empty along axis ${axis} (shape [${x.shape}]): a mean of nothing`);
   return tf.tidy(() => tf.sub(logSumExp(x, axis, keepDims), Math.log(k)));
 }
 
-/** softplus(x) = log(1 + eˣ) = max(x, 0) + log1p(e^−|x|). */
+/**
+ * softplus(x) = log(1 + eˣ) = max(x, 0) + log1p(e^−|x|).
+ *
+ * @example
+ * ```ts
+ * ll.math.softplus(ll.tf.tensor1d([-1000, 0, 1000]));   // [0, log 2, 1000]
+ * ```
+ */
 export function softplus(x: tf.Tensor): tf.Tensor {
   return tf.tidy(() => tf.add(tf.relu(x), tf.log1p(tf.exp(tf.neg(tf.abs(x))))));
 }

@@ -22,13 +22,31 @@ function parts(model: LinearGaussian, fn: string) {
   return { A, S, Sigma, m: Matrix.columnVector(model.priorMean), b: Matrix.columnVector(model.b) };
 }
 
-/** p(x) = N(Am + b, Σ + ASAᵀ). */
+/**
+ * p(x) = N(Am + b, Σ + ASAᵀ).
+ *
+ * For z ~ N(m, S) and x | z ~ N(Az + b, Σ) (Bishop 2.115; PPCA is the case m = 0, S = I, D05).
+ *
+ * @example
+ * ```ts
+ * ll.models.linearGaussianMarginal({ priorMean: [0], priorCovariance: [[1]], A: [[1], [1]], b: [0, 0], noiseCovariance: [[0.5, 0], [0, 0.5]] });
+ * ```
+ */
 export function linearGaussianMarginal(model: LinearGaussian): { mean: number[]; covariance: number[][] } {
   const { A, S, Sigma, m, b } = parts(model, 'linearGaussianMarginal');
   return { mean: A.mmul(m).add(b).getColumn(0), covariance: Sigma.clone().add(A.mmul(S).mmul(A.transpose())).to2DArray() };
 }
 
-/** p(z | x) = N(P(AᵀΣ⁻¹(x − b) + S⁻¹m), P), P = (S⁻¹ + AᵀΣ⁻¹A)⁻¹. */
+/**
+ * p(z | x) = N(P(AᵀΣ⁻¹(x − b) + S⁻¹m), P), P = (S⁻¹ + AᵀΣ⁻¹A)⁻¹.
+ *
+ * (Bishop 2.116–2.117; PPCA's posterior D06 is the case A = W, see docs/derivations.md#d06.)
+ *
+ * @example
+ * ```ts
+ * ll.models.linearGaussianPosterior(model, [1, 0.5]);   // { mean, covariance } of p(z | x)
+ * ```
+ */
 export function linearGaussianPosterior(model: LinearGaussian, x: number[]): { mean: number[]; covariance: number[][] } {
   const { A, S, Sigma, m, b } = parts(model, 'linearGaussianPosterior');
   if (x.length !== A.rows) throw new Error(`linearGaussianPosterior: x has length ${x.length}, A has ${A.rows} rows`);

@@ -136,6 +136,14 @@ function batchLoss(model: TimeMLP, b: DenoisingBatch, kind: DenoisingLoss): tf.S
 /**
  * One minibatch loss, a t per point uniform on 1…T (2…T for 'weighted'):
  *   'simple' ‖ε̂ − ε‖², 'x0' ‖x̂_0 − x_0‖², 'weighted' (T − 1)·δ_t²/(2σ_t²) ‖x̂_0 − x_0‖², averaged over the batch.
+ *
+ * The three are the same model's objective up to per-t weights (D44, see docs/derivations.md#d44); the
+ * 'weighted' loss is the ELBO's consistency terms (D41).
+ *
+ * @example
+ * ```ts
+ * const loss = ll.models.denoisingLoss(ll.rng(0), model, ll.tf.tensor2d(points), 'simple');   // a scalar to minimize
+ * ```
  */
 export function denoisingLoss(rng: Rng, model: TimeMLP, x0: tf.Tensor2D, kind: DenoisingLoss = 'simple'): tf.Scalar {
   const batch = denoisingBatch(rng, model, x0, kind);
@@ -146,7 +154,14 @@ export function denoisingLoss(rng: Rng, model: TimeMLP, x0: tf.Tensor2D, kind: D
   }
 }
 
-/** Trains the denoiser on points [n, d] with one of the losses (default 'simple'); returns the loss per step. */
+/**
+ * Trains the denoiser on points [n, d] with one of the losses (default 'simple'); returns the loss per step.
+ *
+ * @example
+ * ```ts
+ * const losses = ll.models.trainDenoiser(model, ll.data.twoMoons(ll.rng(0), 2000), { steps: 2000, seed: 1 });
+ * ```
+ */
 export function trainDenoiser(model: TimeMLP, data: number[][], options: FitPointsOptions & { loss?: DenoisingLoss }): number[] {
   if (data.some((p) => p.length !== model.dim)) throw new Error(`trainDenoiser: every point must have ${model.dim} coordinates`);
   const kind = options.loss ?? 'simple';
@@ -157,7 +172,18 @@ export function trainDenoiser(model: TimeMLP, data: number[][], options: FitPoin
   }, { ...options, defaultLearningRate: 2e-3 });
 }
 
-/** n samples by ancestral sampling through p_θ(x_{t−1} | x_t): [n, d]. */
+/**
+ * n samples by ancestral sampling through p_θ(x_{t−1} | x_t): [n, d].
+ *
+ *     x_T ~ N(0, I);  x_{t−1} = γ_t x_t + δ_t x̂_θ(x_t, t) + σ_t z,  z ~ N(0, I) (z = 0 at t = 1)   (D40)
+ *
+ * see docs/derivations.md#d40.
+ *
+ * @example
+ * ```ts
+ * const x = ll.models.ancestralSample(ll.rng(0), model.denoiser, schedule, { samples: 1000, dim: 2 });   // [1000, 2]
+ * ```
+ */
 export function ancestralSample(rng: Rng, denoise: Denoiser, schedule: DiffusionSchedule, options: { samples: number; dim: number }): tf.Tensor2D {
   const n = options?.samples, dim = options?.dim;
   let x = rng.normal([n, dim]) as tf.Tensor2D;

@@ -19,13 +19,21 @@ function components(m: Mixture1D, abar: number, x: number) {
   return { logq: lse, r: ls.map((l) => Math.exp(l - lse)) };
 }
 
-/** log q_t(x) for 1-D mixture data at noise level ᾱ. */
+/**
+ * log q_t(x) for 1-D mixture data at noise level ᾱ.
+ *
+ * q_t(x) = Σ_k π_k N(x; √ᾱ μ_k, ᾱ σ_k² + 1 − ᾱ) (D39).
+ */
 export function noisedMixtureLogDensity(m: Mixture1D, abar: number, x: number): number {
   checkMixture1D(m, 'noisedMixtureLogDensity');
   return components(m, abar, x).logq;
 }
 
-/** E[x_0 | x_t = x] for 1-D mixture data. */
+/**
+ * E[x_0 | x_t = x] for 1-D mixture data.
+ *
+ * The best x̂_0 under squared error, so a diffusion ELBO with it is the best one can get (D43).
+ */
 export function mixturePosteriorMean(m: Mixture1D, abar: number, x: number): number {
   const { r } = components(m, abar, x);
   return r.reduce((s, rk, k) => {
@@ -34,13 +42,29 @@ export function mixturePosteriorMean(m: Mixture1D, abar: number, x: number): num
   }, 0);
 }
 
-/** ∇ log q_t(x) for 1-D mixture data, exact. */
+/**
+ * ∇ log q_t(x) for 1-D mixture data, exact.
+ *
+ * Tweedie's formula links it to the posterior mean: ∇ log q_t(x) = (√ᾱ E[x_0|x_t = x] − x)/(1 − ᾱ)
+ * (D45, see docs/derivations.md#d45).
+ */
 export function mixtureNoisedScore(m: Mixture1D, abar: number, x: number): number {
   const { r } = components(m, abar, x);
   return r.reduce((s, rk, k) => s + (rk * (Math.sqrt(abar) * m.means[k] - x)) / (abar * m.sds[k] ** 2 + 1 - abar), 0);
 }
 
-/** The optimal denoiser E[x_0 | x_t] for data whose coordinates are iid draws of a 1-D mixture (or Gaussian). */
+/**
+ * The optimal denoiser E[x_0 | x_t] for data whose coordinates are iid draws of a 1-D mixture (or Gaussian).
+ *
+ * (D43, see docs/derivations.md#d43.)
+ *
+ * @example
+ * ```ts
+ * const schedule = ll.models.DiffusionSchedule.linear(50);
+ * const best = ll.models.optimalDenoiser({ weights: [0.5, 0.5], means: [-1, 1], sds: [0.3, 0.3] }, schedule);
+ * ll.models.diffusionElbo(ll.rng(0), x0, best, schedule);   // the ELBO of the best possible denoiser
+ * ```
+ */
 export function optimalDenoiser(data: Mixture1D, schedule: DiffusionSchedule): Denoiser {
   checkMixture1D(data, 'optimalDenoiser');
   return (xt, t) => {

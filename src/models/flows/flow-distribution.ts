@@ -72,7 +72,16 @@ export class FlowDistribution implements Distribution {
   }
 }
 
-/** Maximum likelihood on points [n, d]: Adam on minibatches; returns the mean negative log-likelihood per step. */
+/**
+ * Maximum likelihood on points [n, d]: Adam on minibatches; returns the mean negative log-likelihood per step.
+ *
+ *     loss = −(1/B) Σ_b log p_x(x_b) = −(1/B) Σ_b [log p_z(f⁻¹(x_b)) + log|det ∂f⁻¹/∂x|]   (D35)
+ *
+ * @example
+ * ```ts
+ * const losses = ll.models.trainFlow(flow, ll.data.twoMoons(ll.rng(0), 2000), { steps: 1000, seed: 1 });
+ * ```
+ */
 export function trainFlow(flow: FlowDistribution, data: number[][], options: FitPointsOptions): number[] {
   if (data.some((p) => p.length !== flow.dim)) throw new Error(`trainFlow: every point must have ${flow.dim} coordinates`);
   return fitPoints('trainFlow', 'training the flow', data, flow.variables, (x) => tf.neg(tf.mean(flow.logProb(x))) as tf.Scalar, { ...options, defaultLearningRate: 1e-3 });

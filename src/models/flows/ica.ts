@@ -31,7 +31,16 @@ function logAbsDet(W: Matrix): number {
   return logDet;
 }
 
-/** Mean log-likelihood (1/N) Σ_n [Σ_i log p((W x_n)_i) + log|det W|] of the rows of X under unmixing W. */
+/**
+ * Mean log-likelihood (1/N) Σ_n [Σ_i log p((W x_n)_i) + log|det W|] of the rows of X under unmixing W.
+ *
+ * (D37, see docs/derivations.md#d37: a Gaussian prior gives the same value for W and RW, any rotation R.)
+ *
+ * @example
+ * ```ts
+ * ll.models.icaLogLikelihood(X, ll.models.rotation2d(0.3), 'logistic');
+ * ```
+ */
 export function icaLogLikelihood(X: number[][], unmixing: MatrixLike, prior: IcaPrior): number {
   const W = toMatrix(unmixing, 'icaLogLikelihood: unmixing');
   if (W.rows !== W.columns) throw new Error('icaLogLikelihood: the unmixing matrix must be square');

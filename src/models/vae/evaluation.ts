@@ -51,6 +51,16 @@ export interface LogLikelihoodEstimate extends Estimate {
  * Importance-sampled test log-likelihood (D31): per point log p̂(x_n) with K samples from the encoder,
  * then the mean over points with its standard error across points. Samples are processed in chunks
  * so K = 5000 fits in memory. x is [N, D], or [D] for a single point (whose se is +∞: one point has no spread).
+ *
+ *     log p̂(x) = log (1/K) Σ_k p(x, z_k)/q(z_k|x),  z_k ~ q(z|x)   (D31, see docs/derivations.md#d31)
+ *
+ * It rises toward log p(x) with K and stays above the ELBO (it is IWAE_K, D26).
+ *
+ * @example
+ * ```ts
+ * const x = ll.tf.tensor2d(ll.data.staticBinarize(test.images, 99), [test.count, 784]);
+ * ll.models.importanceSampledLogLikelihood(ll.rng(0), vae, x, { samples: 5000 });   // { value, se, n }: nats per image
+ * ```
  */
 export function importanceSampledLogLikelihood(rng: Rng, model: VAE, x: tf.Tensor, options: { samples?: number; batchSize?: number; chunk?: number; condition?: tf.Tensor } = {}): LogLikelihoodEstimate {
   const fn = 'importanceSampledLogLikelihood';
@@ -83,7 +93,18 @@ export function importanceSampledLogLikelihood(rng: Rng, model: VAE, x: tf.Tenso
   }
 }
 
-/** The average over data of the analytic KL(q(z_j | x) ‖ N(0, 1)) per latent dimension j: [M]. */
+/**
+ * The average over data of the analytic KL(q(z_j | x) ‖ N(0, 1)) per latent dimension j: [M].
+ *
+ *     KL_j = (1/N) Σ_n KL(N(μ_j(x_n), σ_j(x_n)²) ‖ N(0, 1)) = (1/N) Σ_n [½(μ_j² + σ_j² − 1) − log σ_j]   (D17, D32)
+ *
+ * A dimension with KL_j ≈ 0 is unused: posterior collapse (see docs/derivations.md#d32).
+ *
+ * @example
+ * ```ts
+ * ll.barChart({ labels: [...Array(16).keys()], values: ll.models.klPerDimension(vae, x), yTitle: 'KL (nats)' });
+ * ```
+ */
 export function klPerDimension(model: VAE, x: tf.Tensor, condition?: tf.Tensor): Float64Array {
   const rows = asRows(model, x, condition, 'klPerDimension');
   const kl = tf.tidy(() => {
@@ -96,7 +117,16 @@ export function klPerDimension(model: VAE, x: tf.Tensor, condition?: tf.Tensor):
   return out;
 }
 
-/** Active units: Cov_x(E_q[z_j | x]) per dimension, and how many exceed the threshold (0.01). */
+/**
+ * Active units: Cov_x(E_q[z_j | x]) per dimension, and how many exceed the threshold (0.01).
+ *
+ *     A_j = Cov_x(E_q[z_j | x]) ,  unit j is active when A_j > 0.01   (Burda et al.; D32, see docs/derivations.md#d32)
+ *
+ * @example
+ * ```ts
+ * ll.models.activeUnits(vae, x).count;   // how many latent dimensions the model uses
+ * ```
+ */
 export function activeUnits(model: VAE, x: tf.Tensor, options: { threshold?: number; condition?: tf.Tensor } = {}): { count: number; variances: Float64Array; active: boolean[] } {
   const threshold = options.threshold ?? 0.01;
   const rows = asRows(model, x, options.condition, 'activeUnits');
@@ -111,6 +141,13 @@ export function activeUnits(model: VAE, x: tf.Tensor, options: { threshold?: num
 /**
  * The mean ELBO over a data set (analytic KL, one sample), with its standard error across points.
  * x is [N, D], or [D] for a single point (whose se is +∞: one point has no spread).
+ *
+ *     (1/N) Σ_n [E_q[log p(x_n|z)] − KL(q(z|x_n) ‖ N(0, I))]   (D14, see docs/derivations.md#d14)
+ *
+ * @example
+ * ```ts
+ * ll.models.datasetElbo(ll.rng(0), vae, x);   // { value, se, n }
+ * ```
  */
 export function datasetElbo(rng: Rng, model: VAE, x: tf.Tensor, options: { batchSize?: number; condition?: tf.Tensor } = {}): Estimate {
   const batch = positiveInteger(options.batchSize ?? 500, 'datasetElbo', 'batchSize');
