@@ -109,6 +109,30 @@ describe('plotly figures in Chromium: what plotly.js draws', function () {
     expect((s.right - s.left) * (s.bottom - s.top)).to.be.greaterThan(0.5 * drawn.figure.width * drawn.figure.height);
   });
 
+  it('without Chromium the bundle keeps the plotly JSON and its text, with no PNG, and png() says why', async () => {
+    const saved = process.env.LATENT_LAB_CHROMIUM;
+    await closePlotlyRenderer();
+    process.env.LATENT_LAB_CHROMIUM = '/nonexistent/chromium';
+    try {
+      const fig = zoomableLines({ series: { loss: [3, 2, 1] }, title: 'loss' });
+      const bundle = await fig.toMimeBundle();
+      expect(Object.keys(bundle)).to.have.members([PLOTLY_MIME, 'text/plain']);
+      expect(bundle['text/plain']).to.equal('<PlotlyFigure: loss>');
+      let message = '';
+      await fig.png().catch((e: Error) => { message = e.message; });
+      expect(message).to.contain('Chromium is not at /nonexistent/chromium').and.contain('LATENT_LAB_CHROMIUM');
+    } finally {
+      if (saved === undefined) delete process.env.LATENT_LAB_CHROMIUM;
+      else process.env.LATENT_LAB_CHROMIUM = saved;
+    }
+  });
+
+  it('png() names a bad scale', async () => {
+    let message = '';
+    await zoomableLines({ series: { a: [1, 2] } }).png({ scale: 0 }).catch((e: Error) => { message = e.message; });
+    expect(message).to.equal('png: options.scale must be positive and finite, got 0');
+  });
+
   it('the bundle\'s PNG (plotly.js in headless Chromium): the surface is not cropped, at the figure\'s size', async () => {
     const fig = surface();
     const bundle = await fig.toMimeBundle();
@@ -123,7 +147,11 @@ describe('plotly figures in Chromium: what plotly.js draws', function () {
     expect([ink.width - 1 - ink.right, ink.height - 1 - ink.bottom], 'margin at the bottom right').to.satisfy(([r, b]: number[]) => r >= 2 && b >= 2);
     const out = path.join(root, 'build', 'screenshots', 'plotly-surface.png');
     fs.mkdirSync(path.dirname(out), { recursive: true });
-    await fig.save(out);
-    expect(pngSize(fs.readFileSync(out)).width).to.equal(2 * fig.size().width);
+    fs.writeFileSync(out, png);
+    // save() writes a 2× PNG (a 2-D figure here: software WebGL makes a second surface slow)
+    const lines = zoomableLines({ series: { loss: [3, 2, 1] } });
+    const saved = path.join(root, 'build', 'screenshots', 'plotly-lines.png');
+    await lines.save(saved);
+    expect(pngSize(fs.readFileSync(saved))).to.deep.equal({ width: 2 * lines.size().width, height: 2 * lines.size().height });
   });
 });
