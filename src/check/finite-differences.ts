@@ -2,7 +2,16 @@
 import { CheckResult } from './result';
 import { allFinite } from '../validation/arguments';
 
-/** The gradient of a scalar function of a parameter vector by central differences. */
+/**
+ * The gradient of a scalar function of a parameter vector by central differences.
+ *
+ *     ∂f/∂θ_i ≈ (f(θ + h e_i) − f(θ − h e_i)) / 2h   (error O(h²))
+ *
+ * @example
+ * ```ts
+ * ll.checker.finiteDifferenceGradient(([a, b]) => a * a + 3 * b, [1, 2]);   // ≈ [2, 3]
+ * ```
+ */
 export function finiteDifferenceGradient(f: (theta: number[]) => number, theta: number[], h = 1e-5): number[] {
   if (!(h > 0) || !Number.isFinite(h)) throw new Error(`finiteDifferenceGradient: h must be positive and finite, got ${h}`);
   if (!Array.isArray(theta) || theta.length === 0) throw new Error('finiteDifferenceGradient: theta must be a non-empty array of numbers');
@@ -19,6 +28,15 @@ export function finiteDifferenceGradient(f: (theta: number[]) => number, theta: 
 /**
  * Compares an analytic gradient with central differences entry by entry:
  * passes when every |g_i − fd_i| ≤ atol + rtol·|fd_i|. lhs/rhs in the result are the gradients' norms.
+ *
+ * How the course checks a derived gradient, e.g. Fisher's identity (D03, see docs/derivations.md#d03).
+ *
+ * @example
+ * ```ts
+ * const m = { weights: [0.4, 0.6], means: [-1, 1], sds: [0.5, 0.8] };
+ * ll.checker.checkGradient('Fisher identity (D03)', (th) => ll.models.mixtureLogMarginal64(ll.models.mixtureFromTheta(th), 0.3),
+ *   ll.models.mixtureFisherScore64(m, 0.3), ll.models.mixtureToTheta(m));
+ * ```
  */
 export function checkGradient(name: string, f: (theta: number[]) => number, gradient: number[], theta: number[],
   options: { id?: string; h?: number; rtol?: number; atol?: number } = {}): CheckResult {

@@ -5,7 +5,14 @@ import { checkClose } from './exact';
 
 const cache = new Map<number, { nodes: number[]; weights: number[] }>();
 
-/** Gauss–Legendre nodes and weights on [−1, 1] (Newton's method on P_n). */
+/**
+ * Gauss–Legendre nodes and weights on [−1, 1] (Newton's method on P_n).
+ *
+ * @example
+ * ```ts
+ * ll.checker.gaussLegendre(3);   // nodes 0, ±√(3/5); weights 8/9, 5/9, 5/9
+ * ```
+ */
 export function gaussLegendre(n: number): { nodes: number[]; weights: number[] } {
   if (!Number.isInteger(n) || n < 1) throw new Error(`gaussLegendre: n must be a positive integer, got ${n}`);
   const hit = cache.get(n);
@@ -76,7 +83,17 @@ function rule(a: number, b: number, options: QuadratureOptions, fn: string): { p
   return { points, weights: w };
 }
 
-/** ∫_a^b f(x) dx; a and b may be ±Infinity. Terms where f·dx is ±∞ at a mapped endpoint are dropped; NaN throws. */
+/**
+ * ∫_a^b f(x) dx; a and b may be ±Infinity. Terms where f·dx is ±∞ at a mapped endpoint are dropped; NaN throws.
+ *
+ * Gauss–Legendre on [a, b], with infinite limits mapped to a finite interval; the exact side of many
+ * checks (a density integrates to 1, D35; a marginal equals the integral of the joint, D02).
+ *
+ * @example
+ * ```ts
+ * ll.integrate1d((x) => Math.exp(-x * x / 2), -Infinity, Infinity);   // √(2π) ≈ 2.5066
+ * ```
+ */
 export function integrate1d(f: (x: number) => number, a: number, b: number, options: QuadratureOptions = {}): number {
   return integrate(f, a, b, options, 'integrate1d');
 }
@@ -93,12 +110,26 @@ function integrate(f: (x: number) => number, a: number, b: number, options: Quad
   return sum;
 }
 
-/** ∬ f(x, y) dx dy over [ax, bx] × [ay, by] (limits may be infinite). */
+/**
+ * ∬ f(x, y) dx dy over [ax, bx] × [ay, by] (limits may be infinite).
+ *
+ * @example
+ * ```ts
+ * ll.checker.integrate2d((x, y) => Math.exp(-(x * x + y * y) / 2) / (2 * Math.PI), [-Infinity, Infinity], [-Infinity, Infinity]);   // 1
+ * ```
+ */
 export function integrate2d(f: (x: number, y: number) => number, [ax, bx]: [number, number], [ay, by]: [number, number], options: QuadratureOptions = {}): number {
   return integrate((x) => integrate((y) => f(x, y), ay, by, options, 'integrate2d'), ax, bx, options, 'integrate2d');
 }
 
-/** Compares a quadrature integral with an exact value. */
+/**
+ * Compares a quadrature integral with an exact value.
+ *
+ * @example
+ * ```ts
+ * ll.checker.checkQuadrature('∫ N(x; 0, 1) dx = 1', (x) => Math.exp(-x * x / 2) / Math.sqrt(2 * Math.PI), [-Infinity, Infinity], 1);
+ * ```
+ */
 export function checkQuadrature(name: string, f: (x: number) => number, [a, b]: [number, number], exact: number,
   options: QuadratureOptions & { id?: string; rtol?: number; atol?: number } = {}): CheckResult {
   const value = integrate(f, a, b, options, 'checkQuadrature');

@@ -1,6 +1,13 @@
 // Seeded shuffling minibatches: every epoch a new permutation from the generator.
 
-/** Index arrays of size batchSize covering 0…n−1 in a random order (the last one smaller unless dropLast). */
+/**
+ * Index arrays of size batchSize covering 0…n−1 in a random order (the last one smaller unless dropLast).
+ *
+ * @example
+ * ```ts
+ * for (const idx of ll.data.minibatches(ll.rng(0), train.count, 128)) { const x = train.batch(idx); /* … */ x.dispose(); }
+ * ```
+ */
 export function* minibatches(rng: { permutation(n: number): number[] }, n: number, batchSize: number, options: { dropLast?: boolean } = {}): Generator<number[]> {
   if (!Number.isInteger(n) || n < 1) throw new Error(`minibatches: n must be a positive integer, got ${n}`);
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`minibatches: batchSize must be a positive integer, got ${batchSize}`);

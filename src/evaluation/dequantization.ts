@@ -8,13 +8,22 @@ import { Rng } from '../random/rng';
 import { integrate1d } from '../check/quadrature';
 import { positiveInteger } from '../validation/arguments';
 
-/** The discrete log-probability log ∫_0^1 p(x + u) du of 1-D integer data under a continuous density. */
+/**
+ * The discrete log-probability log ∫_0^1 p(x + u) du of 1-D integer data under a continuous density.
+ *
+ * By Jensen, E_u[log p(x + u)] ≤ log ∫_0^1 p(x + u) du: the dequantized log-density never exceeds it
+ * (D46, see docs/derivations.md#d46).
+ */
 export function discreteLogProb1d(logDensity: (y: number) => number, x: number): number {
   if (!Number.isInteger(x)) throw new Error(`discreteLogProb1d: x must be an integer, got ${x}`);
   return Math.log(integrate1d((u) => Math.exp(logDensity(x + u)), 0, 1, { panels: 16 }));
 }
 
-/** Per-point E_u log p(x + u) estimated with `samples` uniform draws (the dequantized log-density). */
+/**
+ * Per-point E_u log p(x + u) estimated with `samples` uniform draws (the dequantized log-density).
+ *
+ * (D46, see docs/derivations.md#d46: it is at most `discreteLogProb1d`.)
+ */
 export function dequantizedLogDensity1d(rng: Rng, logDensity: (y: number) => number, x: number, options: { samples?: number } = {}): number {
   const samples = options.samples ?? 1000;
   positiveInteger(samples, 'dequantizedLogDensity1d', 'samples');
@@ -23,7 +32,12 @@ export function dequantizedLogDensity1d(rng: Rng, logDensity: (y: number) => num
   return s / samples;
 }
 
-/** log(ε p + (1 − ε) q) from log p and log q, in log space. */
+/**
+ * log(ε p + (1 − ε) q) from log p and log q, in log space.
+ *
+ * With ε = 0.001 it is the broken sampler of D49: log(0.001 p + 0.999 q) ≥ log p − log 1000
+ * (see docs/derivations.md#d49).
+ */
 export function logMixture(logP: number, logQ: number, eps: number): number {
   if (!(eps > 0 && eps < 1)) throw new Error(`logMixture: eps must be in (0, 1), got ${eps}`);
   const a = Math.log(eps) + logP, b = Math.log1p(-eps) + logQ;

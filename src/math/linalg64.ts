@@ -33,7 +33,14 @@ function requireSquare(m: Matrix, name: string): void {
   if (m.rows !== m.columns) throw new Error(`${name} must be square, got ${m.rows}×${m.columns}`);
 }
 
-/** Lower-triangular L with A = LLᵀ; throws, naming the argument, unless A is symmetric positive definite. */
+/**
+ * Lower-triangular L with A = LLᵀ; throws, naming the argument, unless A is symmetric positive definite.
+ *
+ * @example
+ * ```ts
+ * ll.math.cholesky([[4, 2], [2, 3]]).to2DArray();   // [[2, 0], [1, √2]]
+ * ```
+ */
 export function cholesky(a: MatrixLike, name = 'cholesky: matrix'): Matrix {
   const m = toMatrix(a, name);
   requireSquare(m, name);
@@ -49,7 +56,14 @@ export function cholesky(a: MatrixLike, name = 'cholesky: matrix'): Matrix {
   return c.lowerTriangularMatrix;
 }
 
-/** log|A| of a symmetric positive-definite A = 2 Σ_i log L_ii. */
+/**
+ * log|A| of a symmetric positive-definite A = 2 Σ_i log L_ii.
+ *
+ * @example
+ * ```ts
+ * ll.math.logDetSPD([[2, 0], [0, 3]]);   // log 6
+ * ```
+ */
 export function logDetSPD(a: MatrixLike, name = 'logDetSPD: matrix'): number {
   const l = cholesky(a, name);
   let s = 0;
@@ -73,7 +87,11 @@ export function inv(a: MatrixLike, name = 'inv: matrix'): Matrix {
   return inverse(m);
 }
 
-/** Eigenvalues in decreasing order and the matching eigenvectors (columns) of a symmetric matrix. */
+/**
+ * Eigenvalues in decreasing order and the matching eigenvectors (columns) of a symmetric matrix.
+ *
+ * The eigendecomposition behind PPCA's maximum likelihood (D08, see docs/derivations.md#d08).
+ */
 export function symmetricEigen(a: MatrixLike, name = 'symmetricEigen: matrix'): { values: number[]; vectors: Matrix } {
   const m = toMatrix(a, name);
   requireSquare(m, name);
@@ -84,7 +102,14 @@ export function symmetricEigen(a: MatrixLike, name = 'symmetricEigen: matrix'): 
   return { values: order.map(([v]) => v), vectors };
 }
 
-/** Mean vector (length D) and biased sample covariance S = (1/N) Σ (x−x̄)(x−x̄)ᵀ of the rows of X. */
+/**
+ * Mean vector (length D) and biased sample covariance S = (1/N) Σ (x−x̄)(x−x̄)ᵀ of the rows of X.
+ *
+ * @example
+ * ```ts
+ * ll.math.meanAndCovariance([[0, 0], [2, 2]]);   // mean [1, 1], cov [[1, 1], [1, 1]]
+ * ```
+ */
 export function meanAndCovariance(x: MatrixLike, name = 'meanAndCovariance: X'): { mean: number[]; cov: Matrix } {
   const m = toMatrix(x, name);
   const mean = m.mean('column');

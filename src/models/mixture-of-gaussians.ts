@@ -21,17 +21,44 @@ export function checkMixture1D(m: Mixture1D, fn: string): void {
 
 const logNormal64 = (x: number, mu: number, sd: number) => -0.5 * ((x - mu) / sd) ** 2 - Math.log(sd) - 0.5 * Math.log(2 * Math.PI);
 
-/** log π_k + log N(x; μ_k, σ_k²), for every k. */
+/**
+ * log π_k + log N(x; μ_k, σ_k²), for every k.
+ *
+ * (D02, see docs/derivations.md#d02.) In float64, for checks against the tensor code.
+ *
+ * @example
+ * ```ts
+ * ll.models.mixtureLogJoint64({ weights: [0.3, 0.7], means: [-1, 1], sds: [0.5, 0.5] }, 0.2);   // [log p(x, z=0), log p(x, z=1)]
+ * ```
+ */
 export function mixtureLogJoint64(m: Mixture1D, x: number): number[] {
   return m.weights.map((w, k) => Math.log(w) + logNormal64(x, m.means[k], m.sds[k]));
 }
 
-/** log p(x). */
+/**
+ * log p(x).
+ *
+ *     log p(x) = log Σ_k π_k N(x; μ_k, σ_k²)   (D02, see docs/derivations.md#d02)
+ *
+ * @example
+ * ```ts
+ * ll.models.mixtureLogMarginal64({ weights: [0.3, 0.7], means: [-1, 1], sds: [0.5, 0.5] }, 0.2);
+ * ```
+ */
 export function mixtureLogMarginal64(m: Mixture1D, x: number): number {
   return logSumExp64(mixtureLogJoint64(m, x));
 }
 
-/** P(z = k | x), summing to 1. */
+/**
+ * P(z = k | x), summing to 1.
+ *
+ *     P(z = k | x) = π_k N(x; μ_k, σ_k²) / p(x)   (Bayes' rule, D02, see docs/derivations.md#d02)
+ *
+ * @example
+ * ```ts
+ * ll.models.mixturePosterior64({ weights: [0.5, 0.5], means: [-1, 1], sds: [1, 1] }, 0);   // [0.5, 0.5]
+ * ```
+ */
 export function mixturePosterior64(m: Mixture1D, x: number): number[] {
   const lj = mixtureLogJoint64(m, x);
   const lse = logSumExp64(lj);
@@ -67,6 +94,8 @@ export function mixtureFromTheta(theta: number[]): Mixture1D {
 /**
  * ∇_θ log p(x) by Fisher's identity: Σ_k P(z=k|x) ∇_θ log p(x, z=k), where for z = k
  * ∂/∂μ_k = (x − μ_k)/σ_k², ∂/∂log σ_k = (x − μ_k)²/σ_k² − 1, ∂/∂a_j = 1[j=k] − π_j  (D03).
+ *
+ * See docs/derivations.md#d03; `ll.checker.checkGradient` compares it with finite differences.
  */
 export function mixtureFisherScore64(m: Mixture1D, x: number): number[] {
   const K = m.weights.length;
@@ -90,6 +119,12 @@ export function mixtureMeanLogLikelihood64(m: Mixture1D, xs: number[]): number {
  * EM for a 1-D mixture: E-step responsibilities r_nk = P(z=k | x_n); M-step π_k = N_k/N,
  * μ_k = Σ r_nk x_n / N_k, σ_k² = Σ r_nk (x_n − μ_k)² / N_k. The log-likelihood never decreases.
  * Returns the fitted mixture and the mean log-likelihood before each iteration and at the end.
+ *
+ * @example
+ * ```ts
+ * const { model, logLikelihoods } = ll.models.mixtureEM(xs, { weights: [0.5, 0.5], means: [-0.5, 0.5], sds: [1, 1] });
+ * ll.lineChart({ series: { 'mean log-likelihood': logLikelihoods }, xTitle: 'EM iteration' });
+ * ```
  */
 export function mixtureEM(xs: number[], init: Mixture1D, options: { iterations?: number; tolerance?: number; minSd?: number } = {}): { model: Mixture1D; logLikelihoods: number[] } {
   checkMixture1D(init, 'mixtureEM');

@@ -16,7 +16,14 @@ function densityValues(d: Density1D, xs: number[], name: string): number[] {
   return tf.tidy(() => Array.from(tf.exp(d.logProb(tf.tensor1d(xs))).dataSync()));
 }
 
-/** p(x) on [range[0], range[1]] for each named density (a scalar Distribution or a vectorized function). */
+/**
+ * p(x) on [range[0], range[1]] for each named density (a scalar Distribution or a vectorized function).
+ *
+ * @example
+ * ```ts
+ * ll.plot.densityPlot({ densities: { 'N(0, 1)': new ll.Normal(0, 1), 'Laplace(0, 1)': new ll.dist.Laplace(0, 1) }, range: [-5, 5] });
+ * ```
+ */
 export function densityPlot(args: ChartOptions & { densities: Record<string, Density1D>; range: [number, number]; points?: number }): VegaLiteFigure {
   const [lo, hi] = args.range;
   if (!(hi > lo)) throw new Error(`densityPlot: range must have hi > lo, got [${lo}, ${hi}]`);

@@ -119,7 +119,14 @@ export class ImageFigure {
   }
 }
 
-/** A grid from images [n, h, w], [n, h·w] (square unless imageShape says) or [h, w]; values in [0, 1]. */
+/**
+ * A grid from images [n, h, w], [n, h·w] (square unless imageShape says) or [h, w]; values in [0, 1].
+ *
+ * @example
+ * ```ts
+ * ll.plot.imageGrid(vae.sample(ll.rng(0), 16), { columns: 8, title: 'samples' });
+ * ```
+ */
 export function imageGrid(images: tf.Tensor | number[][], options: ImageGridOptions = {}): ImageFigure {
   const t = images instanceof tf.Tensor ? images : tf.tensor2d(images);
   try {
@@ -141,6 +148,11 @@ export function imageGrid(images: tf.Tensor | number[][], options: ImageGridOpti
 /**
  * A latent traversal: for each chosen latent dimension (one row), decode base + v·e_dim for
  * `steps` values v evenly in `range`. decode maps z [k, M] to images [k, h·w] or [k, h, w] in [0, 1].
+ *
+ * @example
+ * ```ts
+ * ll.plot.latentTraversal({ decode: (z) => vae.decodeMean(z), latentDim: 16, dims: [0, 1, 2] });
+ * ```
  */
 export function latentTraversal(args: { decode: (z: tf.Tensor) => tf.Tensor; latentDim: number; dims: number[]; range?: [number, number]; steps?: number; base?: number[] } & ImageGridOptions): ImageFigure {
   const steps = args.steps ?? 9;

@@ -29,7 +29,17 @@ export interface RngState {
   spare: number | null;
 }
 
-/** A random number generator. Create one with `rng(seed)`; derive independent streams with `split()`. */
+/**
+ * A random number generator. Create one with `rng(seed)`; derive independent streams with `split()`.
+ *
+ * @example
+ * ```ts
+ * const g = ll.rng(42);
+ * g.nextUniform();            // a number in (0, 1)
+ * g.normal([2, 3]);           // a [2, 3] tensor of N(0, 1) draws
+ * g.permutation(5);           // e.g. [3, 0, 4, 1, 2]
+ * ```
+ */
 export class Rng {
   private s0: number;
   private s1: number;
@@ -200,7 +210,19 @@ export class Rng {
   }
 }
 
-/** A generator from an integer seed: `rng(0)` always gives the same numbers. */
+/**
+ * A generator from an integer seed: `rng(0)` always gives the same numbers.
+ *
+ * Every random function of Latent Lab takes a generator as its first argument, so a notebook that seeds
+ * its generators reruns to the same numbers; `split()` gives independent streams for parallel parts.
+ *
+ * @example
+ * ```ts
+ * const g = ll.rng(0);
+ * new ll.Normal(0, 1).sample(g, 3);        // the same three numbers every run
+ * g.split();                               // an independent generator
+ * ```
+ */
 export function rng(seed: number): Rng {
   return new Rng(seed);
 }

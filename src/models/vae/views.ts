@@ -13,7 +13,14 @@ const shapeOf = (model: VAE): [number, number] => {
   return s * s === model.config.inputDim ? [s, s] : [1, model.config.inputDim];
 };
 
-/** Originals (odd rows) above their reconstructions (even rows). x: [n, D] in [0, 1]. */
+/**
+ * Originals (odd rows) above their reconstructions (even rows). x: [n, D] in [0, 1].
+ *
+ * @example
+ * ```ts
+ * ll.models.reconstructionGrid(vae, test.batch([0, 1, 2, 3, 4, 5, 6, 7]));
+ * ```
+ */
 export function reconstructionGrid(model: VAE, x: tf.Tensor, options: { columns?: number; condition?: tf.Tensor } = {}): ImageFigure {
   tensorRank(x, [2], 'reconstructionGrid', 'x');
   const cols = options.columns ?? Math.min(10, x.shape[0]);
@@ -33,7 +40,16 @@ export function reconstructionGrid(model: VAE, x: tf.Tensor, options: { columns?
   }
 }
 
-/** n images E[x | z], z ~ N(0, I). */
+/**
+ * n images E[x | z], z ~ N(0, I).
+ *
+ * The decoder's pixel means at prior draws: what the generative model p(x) = ∫ p(x|z) p(z) dz produces (D29).
+ *
+ * @example
+ * ```ts
+ * ll.models.priorSampleGrid(ll.rng(0), vae, { samples: 64 });
+ * ```
+ */
 export function priorSampleGrid(rng: Rng, model: VAE, options: { samples: number; condition?: tf.Tensor }): ImageFigure {
   const n = options?.samples;
   const s = model.sample(rng, n, { condition: options.condition });
@@ -44,7 +60,14 @@ export function priorSampleGrid(rng: Rng, model: VAE, options: { samples: number
   }
 }
 
-/** Decodes the straight line between the posterior means of two images, `steps` points. */
+/**
+ * Decodes the straight line between the posterior means of two images, `steps` points.
+ *
+ * @example
+ * ```ts
+ * ll.models.interpolationGrid(vae, test.batch([0]), test.batch([1]), 12);
+ * ```
+ */
 export function interpolationGrid(model: VAE, a: tf.Tensor, b: tf.Tensor, steps = 10): ImageFigure {
   const imgs = tf.tidy(() => {
     const za = model.encode(tf.reshape(a, [1, -1])).mean, zb = model.encode(tf.reshape(b, [1, -1])).mean;
@@ -58,13 +81,27 @@ export function interpolationGrid(model: VAE, a: tf.Tensor, b: tf.Tensor, steps 
   }
 }
 
-/** One row per latent dimension: decode z with that coordinate swept over [−3, 3], others 0. */
+/**
+ * One row per latent dimension: decode z with that coordinate swept over [−3, 3], others 0.
+ *
+ * @example
+ * ```ts
+ * ll.models.traversalGrid(vae, [0, 1, 2]);   // three rows, one per latent dimension
+ * ```
+ */
 export function traversalGrid(model: VAE, dims?: number[], steps = 9): ImageFigure {
   const M = model.config.latentDim;
   return latentTraversal({ decode: (z) => model.decodeMean(z), latentDim: M, dims: dims ?? Array.from({ length: Math.min(M, 8) }, (_, i) => i), steps, imageShape: shapeOf(model) });
 }
 
-/** The posterior means of x, first two latent coordinates, coloured by label. */
+/**
+ * The posterior means of x, first two latent coordinates, coloured by label.
+ *
+ * @example
+ * ```ts
+ * ll.models.latentScatter(vae, test.batch([...Array(1000).keys()]), test.labels.subarray(0, 1000));
+ * ```
+ */
 export function latentScatter(model: VAE, x: tf.Tensor, labels: ArrayLike<number>, dims: [number, number] = [0, 1]): VegaLiteFigure {
   tensorRank(x, [2], 'latentScatter', 'x');
   const m = tf.tidy(() => model.encode(x).mean);
