@@ -5,7 +5,7 @@
  *
  * @example
  * ```ts
- * for (const idx of ll.data.minibatches(ll.rng(0), train.count, 128)) { const x = train.batch(idx); /* … */ x.dispose(); }
+ * for (const idx of ll.data.minibatches(ll.rng(0), train.count, 128)) { const x = train.batch(idx); step(x); x.dispose(); }
  * ```
  */
 export function* minibatches(rng: { permutation(n: number): number[] }, n: number, batchSize: number, options: { dropLast?: boolean } = {}): Generator<number[]> {
