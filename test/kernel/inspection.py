@@ -66,8 +66,12 @@ class Inspect(unittest.TestCase):
     def test_the_normal_shows_its_density_and_ledger_link(self):
         text = shown(inspect(self.kc, "ll.Normal"))
         # The equation of the density, in the doc comment's plain-text math, and an example.
-        self.assertRegex(text, r"exp|log N|σ", text)
+        self.assertIn("log N(x; μ, σ²) = −½ ((x − μ)/σ)² − log σ − ½ log 2π", text)
+        self.assertIn("docs/derivations.md#d24", text)
         self.assertIn("@example", text)
+        # The VAE's shows the bound it maximizes; trainVAE's the loss it minimizes, from inside the call.
+        self.assertIn("ELBO(x) = E_q[log p_θ(x|z)] − KL(q_φ(z|x) ‖ p(z)) ≤ log p_θ(x)", shown(inspect(self.kc, "ll.VAE")))
+        self.assertIn("loss(θ, φ) = −(1/B) Σ_b", shown(inspect(self.kc, "ll.trainVAE(")))
 
     def test_cursor_in_the_parentheses_of_a_call_shows_the_function(self):
         for code in ["ll.trainVAE(", "ll.trainVAE(x, "]:
