@@ -49,3 +49,4 @@ export { Conv2d } from '../models/images/conv2d';
 export { GroupNorm } from '../models/images/group-norm';
 export { sinusoidalEmbedding } from '../models/images/time-embedding';
 export { denoisingChain } from '../models/images/denoising-chain';
+export { dequantizedFlow } from '../models/flows/dequantized-flow';

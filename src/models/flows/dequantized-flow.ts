@@ -1,0 +1,23 @@
+// Training a flow on binary images by uniform dequantization (lecture 003; D46): the flow models the
+// continuous y = x + u − 1 ∈ [−1, 1)^D with u ~ U[0, 1)^D drawn afresh for every batch, so it cannot
+// memorize one draw of u (with a fixed draw it would put its mass on those exact points and score
+// poorly on fresh ones). The loss −mean log p(x + u − 1) is an unbiased estimate of −E_u log p(x + u − 1),
+// which upper-bounds −log P(x) for the discrete model P(x) = ∫ p(x + u − 1) du.
+import * as tf from '@tensorflow/tfjs-core';
+import { Rng } from '../../random/rng';
+import type { FlowDistribution } from './flow-distribution';
+import type { ImageModel } from '../train-on-images';
+
+/**
+ * The flow as an ImageModel for trainOnImages: loss(rng, x) = −mean_b log p(x_b + u_b − 1), u fresh each call.
+ * Example: `ll.models.trainOnImages(ll.rng(0), ll.models.dequantizedFlow(flow), ll.data.loadMnist('train'), { epochs: 5 })`.
+ */
+export function dequantizedFlow(flow: FlowDistribution): ImageModel {
+  return {
+    get variables() { return flow.variables; },
+    loss: (rng: Rng, x: tf.Tensor2D) => {
+      if (x.rank !== 2 || x.shape[1] !== flow.dim) throw new Error(`dequantizedFlow: x must have shape [batch, ${flow.dim}], got [${x.shape}]`);
+      return tf.tidy(() => tf.neg(tf.mean(flow.logProb(tf.sub(tf.add(x, rng.uniform(x.shape)), 1)))) as tf.Scalar);
+    },
+  };
+}
