@@ -138,15 +138,21 @@ function argumentLine(checker: TS.TypeChecker, at: TS.Node, signature: TS.Signat
 /** The doc comment as written, then its tags: `@param name text`, `@example` with its code below. */
 function docText(checker: TS.TypeChecker, doc: TS.SymbolDisplayPart[], tags: TS.JSDocTagInfo[]): string {
   void checker;
-  const out: string[] = [];
+  // Blocks apart by a blank line; consecutive @param lines together, as in the source.
+  const blocks: string[] = [];
   const body = ts.displayPartsToString(doc).trim();
-  if (body) out.push(body);
+  if (body) blocks.push(body);
+  let previous = '';
   for (const tag of tags) {
     const text = ts.displayPartsToString(tag.text ?? []).replace(/\s+$/, '');
-    if (tag.name === 'example') out.push(`@example${text.includes('\n') || text.startsWith('```') ? '\n' : ' '}${text}`);
-    else out.push(text ? `@${tag.name} ${text}` : `@${tag.name}`);
+    const line = tag.name === 'example'
+      ? `@example${text.includes('\n') || text.startsWith('```') ? '\n' : ' '}${text}`
+      : text ? `@${tag.name} ${text}` : `@${tag.name}`;
+    if (tag.name === 'param' && previous === 'param') blocks[blocks.length - 1] += `\n${line}`;
+    else blocks.push(line);
+    previous = tag.name;
   }
-  return out.join('\n\n').replace(/\n{3,}/g, '\n\n');
+  return blocks.join('\n\n').replace(/\n{3,}/g, '\n\n');
 }
 
 /** The name as the cell wrote it: `ll.dist.Normal` for the `Normal` of `ll.dist.Normal`. */
