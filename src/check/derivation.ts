@@ -373,6 +373,8 @@ export class DerivationResult {
 /**
  * A derivation under construction. Add lines with `.line(latex, f)`; `.check()` evaluates it, and the
  * builder itself displays as its check (so it can be a notebook cell's final value).
+ *
+ * Made by `ll.derivation(title, options)`; see its example.
  */
 export class Derivation<S> {
   private readonly lines: Line<S>[] = [];

@@ -44,7 +44,18 @@ const COLUMNS: [string, (r: CheckResult) => string][] = [
   ['note', (r) => r.note ?? ''],
 ];
 
-/** A list of check results that shows itself as a table in the kernel. */
+/**
+ * A list of check results that shows itself as a table in the kernel.
+ *
+ * `ll.checks(...)` makes one; as a cell's last value it shows as a table with a ✓ or ✗ per row.
+ *
+ * @example
+ * ```ts
+ * const table = ll.checks(ll.checkClose('1 + 1 = 2', 1 + 1, 2));
+ * table.allPass;      // true
+ * table.assertAll();  // throws, listing the failures, if any check failed
+ * ```
+ */
 export class CheckTable {
   /**
    * A table of the given check results, in order.

@@ -6,7 +6,14 @@ const LANCZOS = [
   1.5056327351493116e-7,
 ];
 
-/** log Γ(x) for x > 0 (Lanczos, g = 7; relative error ~1e-15). */
+/**
+ * log Γ(x) for x > 0 (Lanczos, g = 7; relative error ~1e-15).
+ *
+ * @example
+ * ```ts
+ * ll.math.logGamma(5);   // log 4! = log 24
+ * ```
+ */
 export function logGamma(x: number): number {
   if (!(x > 0)) throw new Error(`logGamma: x must be positive, got ${x}`);
   if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);

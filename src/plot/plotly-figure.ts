@@ -140,7 +140,15 @@ export class PlotlyFigure {
   }
 }
 
-/** A 3-D surface z[i][j] over y[i], x[j] (e.g. a 2-D log-density or an ELBO landscape). */
+/**
+ * A 3-D surface z[i][j] over y[i], x[j] (e.g. a 2-D log-density or an ELBO landscape).
+ *
+ * @example
+ * ```ts
+ * const xs = [...Array(41).keys()].map((i) => -2 + i / 10);
+ * ll.plot.surface3d({ x: xs, y: xs, z: xs.map((y) => xs.map((x) => -(x * x + y * y) / 2)), zTitle: 'log p̃' });
+ * ```
+ */
 export function surface3d(args: ChartOptions & { z: number[][]; x?: Numbers; y?: Numbers; zTitle?: string }): PlotlyFigure {
   const rows = args.z?.length ?? 0;
   if (rows === 0 || args.z.some((r) => r.length !== args.z[0].length)) throw new Error('surface3d: z must be a non-empty rectangular number[][]');
@@ -154,7 +162,14 @@ export function surface3d(args: ChartOptions & { z: number[][]; x?: Numbers; y?:
   });
 }
 
-/** Long curves with zoom and a range slider (training losses over many steps). */
+/**
+ * Long curves with zoom and a range slider (training losses over many steps).
+ *
+ * @example
+ * ```ts
+ * ll.plot.zoomableLines({ series: { loss: losses }, xTitle: 'step' });
+ * ```
+ */
 export function zoomableLines(args: ChartOptions & { series: Record<string, Numbers>; x?: Numbers }): PlotlyFigure {
   const names = Object.keys(args.series ?? {});
   if (names.length === 0) throw new Error('zoomableLines: series must name at least one series');

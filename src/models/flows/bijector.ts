@@ -18,6 +18,14 @@ export function checkRows(x: tf.Tensor, dim: number, who: string): void {
 
 /**
  * A chain of bijectors applied in order: y = f_K(…f_1(x)); log-determinants add  (D36).
+ *
+ *     log|det ∂y/∂x| = Σ_k log|det ∂f_k/∂(input of f_k)|   (see docs/derivations.md#d36)
+ *
+ * @example
+ * ```ts
+ * const f = new ll.models.Chain([new ll.models.AffineCoupling([1, 0], ll.rng(0)), new ll.models.Permutation([1, 0])]);
+ * f.forward(ll.tf.tensor2d([[0.5, -1]]));   // { y, logDet }
+ * ```
  */
 export class Chain implements Bijector {
   readonly name = 'chain';

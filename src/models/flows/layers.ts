@@ -61,7 +61,18 @@ export class ElementwiseAffine implements Bijector {
   get variables() { return [this.logScale, this.shift]; }
 }
 
-/** y = x Wᵀ with W = P L U (L unit lower, U upper): log|det W| = Σ log|U_ii|. The inverse uses float64. */
+/**
+ * y = x Wᵀ with W = P L U (L unit lower, U upper): log|det W| = Σ log|U_ii|. The inverse uses float64.
+ *
+ * Parameterizing W by its LU factors makes log|det W| cost O(d) instead of O(d³) (D35, see
+ * docs/derivations.md#d35). Shapes: x [B, d] → y [B, d], log-det [B].
+ *
+ * @example
+ * ```ts
+ * const layer = new ll.models.LinearLU(2, ll.rng(0));
+ * const { y, logDet } = layer.forward(ll.tf.tensor2d([[1, 2]]));   // logDet = Σ log|U_ii|
+ * ```
+ */
 export class LinearLU implements Bijector {
   readonly name = 'linear';
   readonly lower: tf.Variable;
@@ -115,6 +126,15 @@ export class LinearLU implements Bijector {
 /**
  * Planar flow y = x + u tanh(wᵀx + b). Invertible when wᵀu ≥ −1 (enforced here by using
  * û = u + (m(wᵀu) − wᵀu) w/‖w‖², m(a) = −1 + softplus(a)); the inverse solves for wᵀx by bisection.
+ *
+ *     log|det ∂y/∂x| = log|1 + tanh'(wᵀx + b) ûᵀw|   (D35, see docs/derivations.md#d35)
+ *
+ * Shapes: x [B, d] → y [B, d], log-det [B].
+ *
+ * @example
+ * ```ts
+ * const flow = new ll.models.FlowDistribution(2, [new ll.models.Planar(2, ll.rng(0)), new ll.models.Planar(2, ll.rng(1))]);
+ * ```
  */
 export class Planar implements Bijector {
   readonly name = 'planar';
@@ -213,6 +233,15 @@ export class Permutation implements Bijector {
  * RealNVP affine coupling with a binary mask m: the masked part x_A = m ⊙ x passes through and
  * conditions s, t (an MLP d → hidden → hidden → 2d, s squashed by tanh for stability);
  * y = x_A + (1 − m) ⊙ (x e^{s} + t), log|det| = Σ (1 − m) ⊙ s  (D38).
+ *
+ * Shapes: x [B, d] → y [B, d], log-det [B]. See docs/derivations.md#d38.
+ *
+ * @example
+ * ```ts
+ * const layer = new ll.models.AffineCoupling([1, 0], ll.rng(0));   // x₁ passes, x₂ is scaled and shifted given x₁
+ * const { y, logDet } = layer.forward(ll.tf.tensor2d([[0.5, -1]]));
+ * layer.inverse(y).x;                                              // [[0.5, −1]] again, exactly
+ * ```
  */
 export class AffineCoupling implements Bijector {
   readonly name = 'affine-coupling';
