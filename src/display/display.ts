@@ -8,7 +8,14 @@ export interface Displayable {
   toMimeBundle(): MimeBundle | Promise<MimeBundle>;
 }
 
-/** True inside the Latent Lab Jupyter kernel. */
+/**
+ * True inside the Latent Lab Jupyter kernel.
+ *
+ * @example
+ * ```ts
+ * if (!ll.inKernel()) console.log(fig.spec);   // a script outside Jupyter prints instead
+ * ```
+ */
 export function inKernel(): boolean {
   return kernelHook() !== undefined;
 }
@@ -42,23 +49,51 @@ function render(what: MimeBundle | Displayable, options: { displayId?: string; u
  * Shows a MIME bundle, or anything with toMimeBundle(), as a display_data output; with displayId it
  * can be replaced later (updateDisplay). A figure that renders asynchronously still belongs to the
  * cell that displayed it: the kernel waits for it before the cell ends.
+ *
+ * @example
+ * ```ts
+ * for (const K of [1, 10, 100]) ll.display(ll.histogram({ values: estimates[K], title: `K = ${K}` }));   // one figure per K
+ * ll.display({ 'text/markdown': '**done**' });
+ * ```
  */
 export function display(what: MimeBundle | Displayable, options: { displayId?: string; metadata?: Record<string, unknown> } = {}): void {
   render(what, options);
 }
 
-/** Replaces the output shown earlier under displayId (update_display_data). */
+/**
+ * Replaces the output shown earlier under displayId (update_display_data).
+ *
+ * @example
+ * ```ts
+ * ll.display(ll.lineChart({ series: { loss: [] } }), { displayId: 'curve' });
+ * ll.updateDisplay('curve', ll.lineChart({ series: { loss: losses } }));   // replaces it in place
+ * ```
+ */
 export function updateDisplay(displayId: string, what: MimeBundle | Displayable): void {
   if (!displayId) throw new Error('updateDisplay: displayId must be a non-empty string');
   render(what, { displayId, update: true });
 }
 
-/** Shows HTML; text/plain carries the same content with tags stripped. */
+/**
+ * Shows HTML; text/plain carries the same content with tags stripped.
+ *
+ * @example
+ * ```ts
+ * ll.displayHTML('<b>ELBO</b> = −97.3 nats');
+ * ```
+ */
 export function displayHTML(html: string): void {
   show({ 'text/html': html, 'text/plain': html.replace(/<[^>]*>/g, '') }, {});
 }
 
-/** Clears the cell's output (clear_output); with wait=true only when the next output arrives. */
+/**
+ * Clears the cell's output (clear_output); with wait=true only when the next output arrives.
+ *
+ * @example
+ * ```ts
+ * ll.clearOutput(true);   // the next output replaces this cell's, without flicker
+ * ```
+ */
 export function clearOutput(wait = false): void {
   kernelHook()?.clearOutput(wait);
 }
