@@ -149,7 +149,16 @@ function style(modelName: string): WidgetModel {
   return new WidgetModel(modelName, 'StyleView', {}, CONTROLS, BASE);
 }
 
-/** A control with a value: `.value` reads and sets it, `.onChange` hears every change. */
+/**
+ * A control with a value: `.value` reads and sets it, `.onChange` hears every change.
+ *
+ * @example
+ * ```ts
+ * const K = ll.widgets.intSlider({ value: 10, min: 1, max: 100, description: 'K' });
+ * K.onChange((k) => console.log(k));
+ * K.value = 20;   // moves the slider in the front end too
+ * ```
+ */
 export class Control<T> extends Widget {
   readonly model: WidgetModel;
 

@@ -25,6 +25,13 @@ export interface LocationScaleOptions {
  *
  * Shapes: `loc` and `scale` broadcast to one shape; the last `eventDims` axes of it form the event
  * (a factorized, diagonal distribution), the rest the batch shape.
+ *
+ * @example
+ * ```ts
+ * const p = new ll.dist.Laplace(1, 2);          // any location-scale family
+ * const x = p.rsample(ll.rng(0), 3);            // 1 + 2·u, u ~ Laplace(0, 1): gradients reach loc and scale
+ * p.logProb(x);                                 // log f((x − 1)/2) − log 2
+ * ```
  */
 export abstract class LocationScale implements Distribution {
   readonly loc: tf.Tensor;

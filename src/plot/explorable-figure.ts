@@ -7,6 +7,8 @@ import { VegaLiteFigure, VegaLiteSpec } from './vega-lite-figure';
 /**
  * A vega-lite figure whose bundle (vega-lite + a PNG of the starting frame, no text/html, as every
  * figure's) names its parameters in the text form.
+ *
+ * Made by `ll.plot.explorableFigure(parameter, frame)`; see its example.
  */
 export class ExplorableFigure extends VegaLiteFigure {
   override describe(): string {

@@ -20,7 +20,18 @@ export interface ImageGridOptions {
   title?: string;
 }
 
-/** A grid of grayscale images in [0, 1]. Its fields can be changed before it is shown or saved. */
+/**
+ * A grid of grayscale images in [0, 1]. Its fields can be changed before it is shown or saved.
+ *
+ * `ll.plot.imageGrid`, `ll.plot.latentTraversal` and the VAE views return one.
+ *
+ * @example
+ * ```ts
+ * const fig = ll.plot.imageGrid(vae.sample(ll.rng(0), 32), { columns: 8 });
+ * fig.options.title = 'prior samples';
+ * await fig.save('samples.png');
+ * ```
+ */
 export class ImageFigure {
   /**
    * A grid of `count` grayscale images of `imageShape` [h, w], pixel values in [0, 1].
