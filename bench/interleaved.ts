@@ -110,9 +110,9 @@ export async function interleave(model: string, threads: number, ours: () => voi
 }
 
 /** The table: median ms per step (min–max), and the median ratio ours/PyTorch with its spread over rounds. */
-export function printRows(rows: Row[]): void {
+export function printRows(rows: Row[], header = true): void {
   const f = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
-  console.log(`${'step'.padEnd(10)} ${'threads'.padStart(7)}  ${'side'.padEnd(28)} ${'median ms'.padStart(10)} ${'(min–max)'.padEnd(17)} ours/theirs: median (min–max)`);
+  if (header) console.log(`${'step'.padEnd(10)} ${'threads'.padStart(7)}  ${'side'.padEnd(28)} ${'median ms'.padStart(10)} ${'(min–max)'.padEnd(17)} ours/theirs: median (min–max)`);
   for (const r of rows) {
     const ratio = r.ratios.length ? `${median(r.ratios).toFixed(2)}× (${Math.min(...r.ratios).toFixed(2)}–${Math.max(...r.ratios).toFixed(2)})` : '';
     console.log(`${r.model.padEnd(10)} ${String(r.threads).padStart(7)}  ${r.side.padEnd(28)} ${f(median(r.ms)).padStart(10)} ${`(${f(Math.min(...r.ms))}–${f(Math.max(...r.ms))})`.padEnd(17)} ${ratio}`);
@@ -135,7 +135,9 @@ export async function compare(models: BenchModel[], rounds: number, setThreads: 
       for (const m of models) {
         const ours = m.make();
         try {
-          rows.push(...(await interleave(m.name, threads, ours.step, workers, m.steps, rounds)));
+          const done = await interleave(m.name, threads, ours.step, workers, m.steps, rounds);
+          rows.push(...done);
+          printRows(done, rows.length === done.length);  // as it comes: a long run that is stopped still shows its rows
         } finally {
           ours.dispose();
         }
@@ -147,7 +149,7 @@ export async function compare(models: BenchModel[], rounds: number, setThreads: 
   }
   console.log(`Latent Lab: ${oursDetail}`);
   for (const m of missing) console.log(`not run: ${m}`);
-  console.log(`${rounds} interleaved rounds (ours, then each PyTorch) after a warm-up round; ms per training step, float32.`);
+  console.log(`\nAll together: ${rounds} interleaved rounds (ours, then each PyTorch) after a warm-up round; ms per step, float32.`);
   printRows(rows);
   return rows;
 }
