@@ -94,6 +94,11 @@ describe('an executed notebook opened untrusted shows every figure (JupyterLab 4
       const shown = await shownOutputs(page, outputs);
       await page.screenshot({ path: path.join(screenshots, 'untrusted-jupyterlab.png'), fullPage: true });
       expectEveryFigureShown(shown, 'JupyterLab');
+      // jupyterlab-plotly (installed by setup) shows the bundle's PNG, and the interactive plot on hover
+      const plotly = page.locator('.jp-RenderedPlotly');
+      expect(await plotly.count(), 'outputs drawn by jupyterlab-plotly').to.equal(1);
+      await plotly.locator('img.plot-img').dispatchEvent('mouseenter');
+      await plotly.locator('.plot-container .main-svg').first().waitFor({ state: 'attached', timeout: 30_000 });
       await page.close();
     } finally {
       await server?.stop();
