@@ -53,6 +53,13 @@ describe('notebook tools: which notebooks run, and slide metadata', function () 
     expect(r.status, r.output).to.equal(0);
     expect(r.output).to.contain('01-lecture.ipynb').and.not.contain('Untitled');
     expect(fs.readdirSync(out).sort()).to.deep.equal(['01-lecture.html', '01-lecture.ipynb', 'assets']);
+
+    // npm run slides makes the deck from that executed copy, without running the notebook again
+    const slides = runPython('tools/build_slides.py', [repo, '--out', out]);
+    expect(slides.status, slides.output).to.equal(0);
+    expect(slides.output).to.contain('01-lecture.slides.html').and.contain('from the executed copy');
+    const deck = fs.readFileSync(path.join(out, '01-lecture.slides.html'), 'utf8');
+    expect(deck).to.contain('assets/reveal.js/dist/reveal.js').and.contain('Reveal.initialize');
   });
 
   it('a folder outside git runs all its notebooks', () => {
