@@ -3,7 +3,12 @@
 // between samples and test images in its penultimate features (FID's recipe with a small network).
 //   conv 3×3 (1→c₁), ReLU, 2×2 avg-pool → conv 3×3 (c₁→c₂), ReLU, 2×2 avg-pool → flatten
 //   → dense (h), ReLU = the features φ(x) → dense (K) = the logits;  p(y | x) = softmax(logits)
-// Trained by Adam on the cross-entropy −log p(y | x) (the minimized loss) over seeded minibatches.
+// Trained by Adam on the cross-entropy −log p(y | x) (the minimized loss) over seeded minibatches,
+// plus "outlier exposure" (Hendrycks et al. 2019): synthetic non-images — uniform noise, smooth blobs
+// and the average of two training images of different classes — are pushed toward the uniform
+// p(y | x) by the cross-entropy to it, −(1/K) Σ_k log p(k | x̃). Without it a CNN is as confident on
+// noise as on digits (measured: 100% of uniform-noise images at confidence ≥ 0.9), and the confident
+// share of samples would not tell a digit from a blob.
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../random/rng';
 import { Dense } from '../ops/dense';
@@ -39,6 +44,8 @@ export interface TrainClassifierOptions {
   learningRate?: number;
   /** Stop after this many steps (default: all epochs). */
   maxSteps?: number;
+  /** Weight of the outlier term (default 0.5; 0 trains on the labelled images only). */
+  outlierWeight?: number;
   progress?: boolean;
 }
 
@@ -118,12 +125,20 @@ export class ImageClassifier {
     });
   }
 
-  /** Trains on the labelled images with Adam; returns the loss of every step. */
+  /** −(1/K) Σ_k log p(k | x), averaged over the images: the cross-entropy to the uniform distribution. */
+  uniformCrossEntropy(pixels: tf.Tensor2D): tf.Scalar {
+    this.check(pixels, 'uniformCrossEntropy');
+    return tf.tidy(() => tf.neg(tf.mean(tf.logSoftmax(this.logits(pixels)))) as tf.Scalar);
+  }
+
+  /** Trains on the labelled images (and synthetic outliers) with Adam; returns the loss of every step. */
   train(data: ImageDataset, options: TrainClassifierOptions): number[] {
     if (!(data instanceof ImageDataset)) throw new Error('ImageClassifier.train: data must be an ImageDataset');
     if (data.dim !== this.dim) throw new Error(`ImageClassifier.train: data has images of ${data.dim} pixels, the classifier ${this.dim}`);
     const epochs = positiveInteger(options.epochs ?? 2, 'ImageClassifier.train', 'epochs');
     const batchSize = positiveInteger(options.batchSize ?? 64, 'ImageClassifier.train', 'batchSize');
+    const w = options.outlierWeight ?? 0.5;
+    if (!(w >= 0)) throw new Error(`ImageClassifier.train: outlierWeight must be ≥ 0, got ${w}`);
     const rng = new Rng(options.seed);
     const opt = adam(options.learningRate ?? 2e-3);
     const losses: number[] = [];
@@ -135,9 +150,10 @@ export class ImageClassifier {
         for (const idx of minibatches(rng, data.count, batchSize)) {
           if (losses.length >= total) break;
           const x = data.batch(idx), y = data.batchLabels(idx);
-          const cost = opt.minimize(() => this.loss(x, y), true, this.variables)!;
+          const out = w > 0 ? tf.tensor2d(outlierPixels(rng, data, Math.ceil(idx.length / 2)), [Math.ceil(idx.length / 2), this.dim]) : undefined;
+          const cost = opt.minimize(() => (out ? tf.add(this.loss(x, y), tf.mul(this.uniformCrossEntropy(out), w)) : this.loss(x, y)) as tf.Scalar, true, this.variables)!;
           losses.push(cost.dataSync()[0]);
-          tf.dispose([x, cost]);
+          tf.dispose([x, cost, ...(out ? [out] : [])]);
           bar?.update(losses.length, { loss: losses[losses.length - 1] });
         }
       }
@@ -217,6 +233,32 @@ export class ImageClassifier {
   dispose(): void {
     this.variables.forEach((v) => v.dispose());
   }
+}
+
+/**
+ * n synthetic non-images [n·D] for outlier exposure, a third of each kind: uniform noise, smooth blobs
+ * (uniform noise on a grid 4× coarser, repeated to full size) and the average of two training images
+ * of different classes.
+ */
+export function outlierPixels(rng: Rng, data: ImageDataset, n: number): Float32Array {
+  const [h, w] = data.imageShape, D = h * w;
+  const out = new Float32Array(n * D);
+  const ch = Math.ceil(h / 4), cw = Math.ceil(w / 4);
+  for (let i = 0; i < n; i++) {
+    const o = i * D, kind = i % 3;
+    if (kind === 0) {
+      for (let p = 0; p < D; p++) out[o + p] = rng.nextUniform();
+    } else if (kind === 1) {
+      const low = rng.uniformArray(ch * cw);
+      for (let r = 0; r < h; r++) for (let c = 0; c < w; c++) out[o + r * w + c] = low[Math.floor(r / 4) * cw + Math.floor(c / 4)];
+    } else {
+      const a = rng.int(data.count);
+      let b = rng.int(data.count);
+      for (let tries = 0; data.labels[b] === data.labels[a] && tries < 20; tries++) b = rng.int(data.count);
+      for (let p = 0; p < D; p++) out[o + p] = 0.5 * (data.images[a * D + p] + data.images[b * D + p]);
+    }
+  }
+  return out;
 }
 
 /** Copies a checkpoint's tensors into variables by local name; a missing or misshapen one is an error. */

@@ -13,7 +13,7 @@ function spread(ds: ImageDataset, n: number): ImageDataset {
   const idx = Array.from({ length: n }, (_, i) => Math.floor((i * ds.count) / n));
   return new ImageDataset(ds.batchPixels(idx), ds.batchLabels(idx), ds.imageShape, `${ds.name}-spread`);
 }
-import { ImageClassifier } from '../../src/evaluation/classifier';
+import { ImageClassifier, outlierPixels } from '../../src/evaluation/classifier';
 import { confidentShare, classHistogram, classifierFrechetDistance } from '../../src/evaluation/sample-scores';
 
 describe('evaluation/classifier', function () {
@@ -41,6 +41,8 @@ describe('evaluation/classifier', function () {
     expect(real.n).to.equal(600);
     expect(real.se).to.be.closeTo(Math.sqrt((real.value * (1 - real.value)) / 600), 1e-12);
     expect(real.value - fake.value).to.be.above(4 * Math.hypot(real.se, fake.se));
+    // outlier exposure: noise gets no confident class at all
+    expect(fake.value).to.be.below(0.05);
     expect(() => confidentShare(c, test, 1)).to.throw(/threshold must be in \(0, 1\)/);
   });
 
@@ -70,6 +72,26 @@ describe('evaluation/classifier', function () {
     tf.dispose([x, a, b]);
     d.dispose();
     fs.rmSync(dir, { recursive: true });
+  });
+
+  it('without outlier exposure the same classifier is confident on noise (why the outliers are there)', () => {
+    const plain = new ImageClassifier({ seed: 0 });
+    plain.train(spread(loadMnist('train'), 3000), { epochs: 2, seed: 1, progress: false, outlierWeight: 0 });
+    expect(confidentShare(plain, noise).value).to.be.above(confidentShare(c, noise).value + 0.3);
+    plain.dispose();
+  });
+
+  it('outlier images: uniform noise, 4×4-block blobs, and averages of two images of different classes', () => {
+    const ds = spread(loadMnist('train'), 200);
+    const px = outlierPixels(new Rng(5), ds, 6);
+    expect(px.length).to.equal(6 * 784);
+    const img = (i: number) => px.subarray(i * 784, (i + 1) * 784);
+    // a blob is constant on 4×4 blocks
+    const blob = img(1);
+    for (let r = 0; r < 28; r++) for (let q = 0; q < 28; q++) expect(blob[r * 28 + q]).to.equal(blob[(r - (r % 4)) * 28 + (q - (q % 4))]);
+    // the average of two images: every pixel a mean of two pixel values of the data set, in [0, 1]
+    expect(Math.max(...img(2))).to.be.at.most(1);
+    expect(new Set(img(0)).size).to.be.above(700);
   });
 
   it('features and training leave no tensors behind', () => {

@@ -49,7 +49,10 @@ export interface SampleOptions {
   steps?: number;
   /** Clip x̂_0 to [−1, 1] at every step (default true). */
   clip?: boolean;
-  /** Keep x_t at these original steps (e.g. [1000, 500, 100, 0]; 0 is the final sample), as pixels. */
+  /**
+   * Keep x_t at these steps of 0…T (e.g. [1000, 500, 100, 0]; 0 is the final sample), as pixels; with
+   * respacing, a step between sampling steps gets the chain's first state at or below it.
+   */
   frames?: number[];
 }
 
@@ -205,7 +208,7 @@ export class ImageDDPM {
     const frames = new Map<number, tf.Tensor2D>();
     const toPixels = (x: tf.Tensor4D) => tf.tidy(() => tf.clipByValue(tf.reshape(tf.div(tf.add(x, 1), 2), [n, this.dim]), 0, 1) as tf.Tensor2D);
     let x = rng.normal(this.imageShape(n)) as tf.Tensor4D;
-    if (want.has(this.schedule.T)) frames.set(this.schedule.T, toPixels(x));
+    for (const w of want) if (w >= this.schedule.T) frames.set(w, toPixels(x));
     for (let i = taus.length - 1; i >= 0; i--) {
       const t = taus[i], abT = ab[t], abPrev = i > 0 ? ab[taus[i - 1]] : 1;
       // the respaced step: β' = 1 − ᾱ_t/ᾱ_prev, then γ, δ, σ² of q(x_prev | x_t, x_0) (D40)
@@ -222,8 +225,9 @@ export class ImageDDPM {
       });
       x.dispose();
       x = next;
+      // a requested t between sampling steps gets the first state at or below it
       const landed = i > 0 ? taus[i - 1] : 0;
-      if (want.has(landed)) frames.set(landed, toPixels(x));
+      for (const w of want) if (w >= landed && !frames.has(w)) frames.set(w, toPixels(x));
     }
     const pixels = toPixels(x);
     x.dispose();

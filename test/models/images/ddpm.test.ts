@@ -95,6 +95,10 @@ describe('models/images DDPM', () => {
     expect(Array.from(a.pixels.dataSync())).to.deep.equal(Array.from(b.pixels.dataSync()));
     expect(Array.from(a.pixels.dataSync())).to.not.deep.equal(Array.from(c.pixels.dataSync()));
     expect([...a.frames.keys()].sort((x, y) => x - y)).to.deep.equal([0, 11, 20]);
+    // a step between the sampling steps 6 and 11 gets the state at 6
+    const d = m.sample(new Rng(15), 4, { steps: 5, frames: [8, 6] });
+    expect(Array.from(d.frames.get(8)!.dataSync())).to.deep.equal(Array.from(d.frames.get(6)!.dataSync()));
+    tf.dispose([...d.frames.values(), d.pixels]);
     expect(Array.from(a.frames.get(0)!.dataSync())).to.deep.equal(Array.from(a.pixels.dataSync()));
     const px = a.pixels.dataSync();
     expect(Math.min(...px)).to.be.at.least(0);
