@@ -50,3 +50,5 @@ export { GroupNorm } from '../models/images/group-norm';
 export { sinusoidalEmbedding } from '../models/images/time-embedding';
 export { denoisingChain } from '../models/images/denoising-chain';
 export { dequantizedFlow } from '../models/flows/dequantized-flow';
+export { ConvVAE } from '../models/images/conv-vae';
+export type { ConvVAEConfig } from '../models/images/conv-vae';
