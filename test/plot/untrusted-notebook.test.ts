@@ -35,7 +35,7 @@ function shownOutputs(page: Page, selector: string): Promise<Shown[]> {
   }), selector);
 }
 
-async function waitFor(page: Page, fn: () => Promise<boolean>, what: string, ms = 60_000): Promise<void> {
+async function waitFor(page: Page, fn: () => Promise<boolean>, what: string, ms = 90_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!(await fn())) {
     if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
