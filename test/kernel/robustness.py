@@ -170,6 +170,13 @@ class KernelRobustness(unittest.TestCase):
         reply, out = run(self.kc, "const __hidden = 21;\nfunction twice() { return __hidden * 2; }\n{ const y = __hidden; }\ntwice()")
         self.assertEqual((reply["status"], text_of(out)), ("ok", "42"), reply)
 
+    def test_shorthand_property_of_an_earlier_cells_variable(self):
+        # `{ family }` names the property, so tslab left the variable unrewritten: "family is not defined".
+        reply, _ = run(self.kc, "const family = 'gaussian';\nconst samples = 4;")
+        self.assertEqual(reply["status"], "ok", reply)
+        reply, out = run(self.kc, "const options = () => ({ family, samples, extra: 1 });\nJSON.stringify([options(), { family }])")
+        self.assertEqual((reply["status"], text_of(out)), ("ok", "'[{\"family\":\"gaussian\",\"samples\":4,\"extra\":1},{\"family\":\"gaussian\"}]'"), reply)
+
     def test_declarations_survive_an_error(self):
         reply, _ = run(self.kc, 'const model = { trained: true };\nlet steps = 3;\nthrow new Error("late");\nlet never = 1;')
         self.assertEqual(reply["status"], "error")
