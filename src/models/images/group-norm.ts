@@ -28,8 +28,9 @@ export class GroupNorm {
     positiveInteger(channels, `GroupNorm ${name}`, 'channels');
     positiveInteger(groups, `GroupNorm ${name}`, 'groups');
     if (channels % groups !== 0) throw new Error(`GroupNorm ${name}: groups (${groups}) must divide channels (${channels})`);
-    this.gamma = tf.variable(tf.ones([channels]), true, `${scope}/${name}/gamma`);
-    this.beta = tf.variable(tf.zeros([channels]), true, `${scope}/${name}/beta`);
+    // in a tidy: the initial values are tensors of their own, which would outlive the layer
+    this.gamma = tf.tidy(() => tf.variable(tf.ones([channels]), true, `${scope}/${name}/gamma`));
+    this.beta = tf.tidy(() => tf.variable(tf.zeros([channels]), true, `${scope}/${name}/beta`));
   }
 
   /**

@@ -41,6 +41,12 @@ describe('models/images layers', () => {
     c.dispose();
   });
 
+  it('a GroupNorm layer leaves no tensors behind once disposed', () => {
+    const before = tf.memory().numTensors;
+    new GroupNorm(8, 2, 'gn').dispose();
+    expect(tf.memory().numTensors).to.equal(before);
+  });
+
   it('GroupNorm standardizes each image\'s group: mean 0 and variance 1 per (image, group) at γ = 1, β = 0', () => {
     const gn = new GroupNorm(8, 2, 'gn');
     const x = tf.add(tf.mul(new Rng(2).normal([3, 4, 4, 8]), 3), 5) as tf.Tensor4D;
