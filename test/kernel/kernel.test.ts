@@ -20,7 +20,7 @@ describe('kernel (Jupyter protocol)', function () {
 
   it('survives exceptions, rejections, type errors, interrupts; restarts; works outside the repository', () => {
     const r = runPython('test/kernel/robustness.py');
-    expect(r.output, r.output).to.match(/Ran 20 tests/);
+    expect(r.output, r.output).to.match(/Ran 21 tests/);
     expect(r.status, r.output).to.equal(0);
   });
 

@@ -38,6 +38,12 @@ export class ConvVAE {
   private readonly e1: Conv2d; private readonly e2: Conv2d; private readonly eOut: Dense;
   private readonly dIn: Dense; private readonly d1: Conv2d; private readonly d2: Conv2d;
 
+  /**
+   * Builds the encoder (two 3×3 convolutions down to 7×7 → dense (μ, log σ)) and the mirrored decoder, with
+   * weights drawn from `config.seed`.
+   *
+   * @param config `latent` M (16), `channels` of the two convolutions ([16, 32]), `seed` (0)
+   */
   constructor(config: ConvVAEConfig = {}) {
     const channels = config.channels ?? [16, 32];
     if (!Array.isArray(channels) || channels.length !== 2) throw new Error('ConvVAE: channels must be two positive integers');
@@ -149,6 +155,7 @@ export class ConvVAE {
     return this.variables.reduce((s, v) => s + v.size, 0);
   }
 
+  /** Frees the weights' tensors; the model cannot be used afterwards. */
   dispose(): void {
     this.variables.forEach((v) => v.dispose());
   }
