@@ -39,7 +39,8 @@ export function densityPlot(args: ChartOptions & { densities: Record<string, Den
     encoding: {
       x: { field: 'x', type: 'quantitative', title: args.xTitle ?? 'x' },
       y: { field: 'density', type: 'quantitative', title: args.yTitle ?? 'density' },
-      color: { field: 'name', type: 'nominal', title: null },
+      // the legend and the palette follow the caller's order, not vega's alphabetical default
+      color: { field: 'name', type: 'nominal', title: null, scale: { domain: names } },
     },
   });
 }

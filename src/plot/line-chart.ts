@@ -28,7 +28,8 @@ export function lineChart(args: ChartOptions & { series: Record<string, Numbers>
     encoding: {
       x: { field: 'x', type: 'quantitative', title: args.xTitle ?? (x ? 'x' : 'step') },
       y: { field: 'y', type: 'quantitative', title: args.yTitle ?? 'value', scale: args.logY ? { type: 'log' } : { zero: false } },
-      color: { field: 'series', type: 'nominal', title: null },
+      // the legend and the palette follow the caller's order, not vega's alphabetical default
+      color: { field: 'series', type: 'nominal', title: null, scale: { domain: names } },
     },
   });
 }

@@ -24,6 +24,14 @@ describe('plot: vega-lite helpers', () => {
     expect(svg).to.contain('bounds');
   });
 
+  it('lineChart: the legend lists the series in the order given, not alphabetically', async () => {
+    const fig = lineChart({ series: { 'log p(x)': [0, 0], ELBO: [-1, -0.5], 'L_K': [-0.5, -0.2] } });
+    const svg = await fig.svg();
+    const order = ['log p(x)', 'ELBO', 'L_K'].map((name) => svg.indexOf(`>${name}<`));
+    expect(order.every((i) => i >= 0), 'every name in the legend').to.equal(true);
+    expect(order).to.deep.equal([...order].sort((a, b) => a - b));
+  });
+
   it('scatterPlot: one circle per point, coloured by label', async () => {
     const fig = scatterPlot({ x: [0, 1, 2, 3], y: [1, 0, 1, 0], labels: [0, 0, 1, 1] });
     expect((fig.spec.encoding as Record<string, unknown>).color).to.deep.include({ field: 'label' });
