@@ -11,33 +11,20 @@ Cells split into slides by their slideshow metadata, or at their headings when t
 (tools/slide_metadata.py writes that metadata into the notebooks).
 """
 import argparse
-import os
 import sys
-from pathlib import Path
 
 import nbformat
 
-from notebook_export import copy_assets, write_slides
-from run_notebooks import ROOT, notebook_paths, run_one
+from notebook_export import write_slides
+from run_notebooks import add_run_arguments, prepare_run, run_one
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("paths", nargs="*")
-    parser.add_argument("--out", default=str(ROOT / "build" / "notebooks"))
-    parser.add_argument("--timeout", type=int, default=int(os.environ.get("LATENT_CELL_TIMEOUT", 300)),
-                        help="seconds allowed per cell when a notebook has to run (default 300)")
+    add_run_arguments(parser)
     parser.add_argument("--rerun", action="store_true", help="run every notebook again, even with an up-to-date executed copy")
     args = parser.parse_args()
-    if args.timeout <= 0:
-        raise SystemExit("build_slides: --timeout must be positive")
-    os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(ROOT / ".jupyter"), os.environ.get("JUPYTER_PATH")]))
-    paths = notebook_paths(args.paths)
-    if not paths:
-        raise SystemExit("build_slides: no notebooks found")
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    copy_assets(out)
+    paths, out = prepare_run(args, "build_slides")
     failures = 0
     for path in paths:
         executed = out / path.name

@@ -103,23 +103,35 @@ def run_one(path, out_dir, timeout, slides=False):
     return failure, len(code_cells), seconds
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def add_run_arguments(parser):
+    """The arguments every notebook runner takes: the notebooks, --out and --timeout."""
     parser.add_argument("paths", nargs="*")
-    parser.add_argument("--timeout", type=int, default=int(os.environ.get("LATENT_CELL_TIMEOUT", 300)),
-                        help="seconds allowed per cell (default 300)")
     parser.add_argument("--out", default=str(ROOT / "build" / "notebooks"))
-    parser.add_argument("--slides", action="store_true", help="also write a reveal.js deck of each notebook")
-    args = parser.parse_args()
+    parser.add_argument("--timeout", type=int, default=int(os.environ.get("LATENT_CELL_TIMEOUT", 300)),
+                        help="seconds allowed per cell when a notebook runs (default 300)")
+
+
+def prepare_run(args, prog):
+    """Checks the shared arguments, points Jupyter at the project's kernel and makes --out with the
+    offline assets; returns the notebooks to run and the output folder."""
     if args.timeout <= 0:
-        raise SystemExit("run_notebooks: --timeout must be positive")
+        raise SystemExit(f"{prog}: --timeout must be positive")
     os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(ROOT / ".jupyter"), os.environ.get("JUPYTER_PATH")]))
     paths = notebook_paths(args.paths)
     if not paths:
-        raise SystemExit("run_notebooks: no notebooks found")
+        raise SystemExit(f"{prog}: no notebooks found")
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     copy_assets(out)
+    return paths, out
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_run_arguments(parser)
+    parser.add_argument("--slides", action="store_true", help="also write a reveal.js deck of each notebook")
+    args = parser.parse_args()
+    paths, out = prepare_run(args, "run_notebooks")
     failures = 0
     for path in paths:
         failure, cells, seconds = run_one(path, out, args.timeout, args.slides)
