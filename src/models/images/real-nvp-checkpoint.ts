@@ -1,0 +1,32 @@
+// Checkpoints of a RealNVP: its configuration and anything the caller adds in the header, the weights
+// as float32 tensors (the library's checkpoint format, src/models/vae/checkpoint.ts).
+import { readCheckpoint, writeCheckpoint } from '../vae/checkpoint';
+import { assignWeights } from '../../evaluation/classifier';
+import { RealNVP, RealNVPConfig } from './real-nvp';
+
+/**
+ * Writes dir/checkpoint.llck for the model; `meta` (JSON) is kept beside the config.
+ * @example ll.models.saveRealNVP('/tmp/realnvp', flow, { steps: 100 });
+ */
+export function saveRealNVP(dir: string, model: RealNVP, meta: Record<string, unknown> = {}): string {
+  return writeCheckpoint(dir, {
+    meta: { ...meta, kind: 'RealNVP', config: model.config },
+    tensors: model.namedVariables.map(({ name, variable }) => ({ name, tensor: variable })),
+  });
+}
+
+/**
+ * The model saved in dir (or a checkpoint file) and the header's meta.
+ * @example const { model, meta } = ll.models.loadRealNVP(ll.data.checkpointPath('realnvp-mnist')); model.sample(ll.rng(0), 16);
+ */
+export function loadRealNVP(dirOrFile: string): { model: RealNVP; meta: Record<string, unknown> } {
+  const ck = readCheckpoint(dirOrFile);
+  try {
+    if (ck.meta.kind !== 'RealNVP') throw new Error(`loadRealNVP: ${dirOrFile} holds a '${String(ck.meta.kind)}', not a RealNVP`);
+    const model = new RealNVP(ck.meta.config as RealNVPConfig);
+    assignWeights(model.namedVariables, ck, dirOrFile);
+    return { model, meta: ck.meta };
+  } finally {
+    ck.tensors.forEach((t) => t.dispose());
+  }
+}
