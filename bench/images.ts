@@ -1,9 +1,10 @@
 // bench:images — training steps of the image models side by side with PyTorch (bench/interleaved.ts's
 // method: interleaved rounds, both PyTorch versions, one and two threads, median ratio with its spread):
-// the DDPM U-Net of bench/unet.ts (batch 128, 28×28) and the conv VAE of bench/conv-vae.ts, on wasm with the native kernels (oneDNN
+// the DDPM U-Net of bench/unet.ts (batch 128, 28×28), the conv VAE of bench/conv-vae.ts and the RealNVP of
+// bench/real-nvp.ts, on wasm with the native kernels (oneDNN
 // convolutions) and FusedAdam, the library's defaults; and one DDPM ancestral sampling step of that U-Net
 // for 128 images (no gradients), printed also as images/s for 1000-step sampling.
-//   node dist/bench/images.js [--rounds 5] [--steps 2]
+//   node dist/bench/images.js [--rounds 5] [--steps 2] [--only realnvp,conv-vae]   (--only: just those rows)
 import { compare, median } from './interleaved';
 import { ready } from '../src/backend';
 import { rng } from '../src/random/rng';
@@ -12,17 +13,20 @@ import { loadAddon } from '../src/native/addon';
 import { nativeStatus } from '../src/native/native-kernels';
 import { unetSampleStep, unetStep } from './unet';
 import { convVaeStep } from './conv-vae';
+import { realNvpStep } from './real-nvp';
 
 const arg = (name: string, fallback: number) => Number(process.argv[process.argv.indexOf(`--${name}`) + 1]) || fallback;
 
 async function main() {
   await ready();
   const steps = arg('steps', 2);
+  const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1].split(',') : undefined;
   const rows = await compare([
     { name: 'unet', steps, make: () => unetStep(rng(0), new FusedAdam(1e-3)) },
     { name: 'unet-sample', steps: 4 * steps, make: () => unetSampleStep(rng(1)) },
     { name: 'conv-vae', steps: 10 * steps, make: () => convVaeStep(rng(2), new FusedAdam(1e-3)) },
-  ], arg('rounds', 5), (n) => loadAddon().setThreads(n), nativeStatus()?.detail ?? 'native kernels off');
+    { name: 'realnvp', steps: 2 * steps, make: () => realNvpStep(rng(3), new FusedAdam(1e-3)) },
+  ].filter((m) => !only || only.includes(m.name)), arg('rounds', 5), (n) => loadAddon().setThreads(n), nativeStatus()?.detail ?? 'native kernels off');
   // DDPM sampling: 1000 ancestral steps per batch of 128 images
   for (const r of rows.filter((row) => row.model === 'unet-sample')) {
     console.log(`DDPM sampling, ${r.threads} thread${r.threads > 1 ? 's' : ''}, ${r.side}: ${(128 / (1000 * median(r.ms) / 1000)).toFixed(2)} images/s (1000 steps of ${median(r.ms).toFixed(0)} ms per batch of 128)`);

@@ -13,6 +13,7 @@ Models (all float32, Adam lr 1e-3):
   unet      the small DDPM U-Net of bench/unet.ts on 28×28×1, batch 128 (ε-prediction, 1000 linear-β steps)
   conv-vae  the convolutional VAE of bench/conv-vae.ts, batch 128, 28×28 binarized
   unet-sample  one ancestral sampling step of that U-Net for 128 images (no gradients)
+  realnvp   the multi-scale RealNVP of bench/real-nvp.ts on 28×28×1 8-bit pixels, batch 128 (maximum likelihood)
 """
 import json
 import math
@@ -158,7 +159,84 @@ def conv_vae_step(batch=128, M=16):
     return step
 
 
-MODELS = {"conv-vae": (conv_vae_step, 5), "vae": (vae_step, 20), "denoiser": (denoiser_step, 20), "unet": (unet_step, 2), "unet-sample": (unet_sample_step, 2)}
+class Coupling(nn.Module):
+    """Affine coupling y = b⊙x + (1−b)⊙(x⊙exp(s) + t), (s, t) = NN(b⊙x), s = a⊙tanh(raw): a checkerboard mask
+    (the net also sees the mask) or a channel mask; NN = conv 3×3 → ReLU → conv 1×1 → ReLU → conv 3×3."""
+
+    def __init__(self, shape, mask, parity, hidden=32):
+        super().__init__()
+        C, H, W = shape
+        self.mask_kind, self.parity = mask, parity
+        cin, cout = (C + 1, C) if mask == "checkerboard" else (C // 2, C // 2)
+        self.net = nn.Sequential(nn.Conv2d(cin, hidden, 3, padding=1), nn.ReLU(), nn.Conv2d(hidden, hidden, 1), nn.ReLU(),
+                                 nn.Conv2d(hidden, 2 * cout, 3, padding=1))
+        self.scale = nn.Parameter(torch.ones(1, cout, 1, 1))
+        if mask == "checkerboard":
+            self.register_buffer("b", ((torch.arange(H)[:, None] + torch.arange(W)[None, :] + parity) % 2).float()[None, None])
+
+    def forward(self, x):
+        if self.mask_kind == "checkerboard":
+            cond = x * self.b
+            raw, t = self.net(torch.cat([cond, self.b.expand(x.shape[0], 1, -1, -1)], 1)).chunk(2, 1)
+            s = self.scale * torch.tanh(raw) * (1 - self.b)
+            return x * s.exp() + t * (1 - self.b), s.sum((1, 2, 3))
+        a, b = x.chunk(2, 1)
+        cond, free = (a, b) if self.parity == 0 else (b, a)
+        raw, t = self.net(cond).chunk(2, 1)
+        s = self.scale * torch.tanh(raw)
+        moved = free * s.exp() + t
+        return torch.cat([cond, moved] if self.parity == 0 else [moved, cond], 1), s.sum((1, 2, 3))
+
+
+class RealNVP(nn.Module):
+    """3 scales on 1×28×28: [3 checkerboard, squeeze, 3 channel, factor out half] ×2, then 4 checkerboard at 4×7×7."""
+
+    def __init__(self, scales=3, K=3, hidden=32, alpha=0.05):
+        super().__init__()
+        self.alpha, self.scales = alpha, nn.ModuleList()
+        C, H, W = 1, 28, 28
+        for s in range(scales):
+            last = s == scales - 1
+            pre = nn.ModuleList([Coupling((C, H, W), "checkerboard", k % 2, hidden) for k in range(K + 1 if last else K)])
+            post = nn.ModuleList()
+            if not last:
+                C, H, W = 4 * C, H // 2, W // 2
+                post = nn.ModuleList([Coupling((C, H, W), "channel", k % 2, hidden) for k in range(K)])
+                C //= 2
+            self.scales.append(nn.ModuleList([pre, post]))
+
+    def log_prob(self, y):
+        z = self.alpha + (1 - 2 * self.alpha) * y
+        h = torch.log(z) - torch.log1p(-z)
+        log_det = (math.log(1 - 2 * self.alpha) - torch.log(z) - torch.log1p(-z)).sum((1, 2, 3))
+        base = torch.zeros_like(log_det)
+        for i, (pre, post) in enumerate(self.scales):
+            for layer in pre:
+                h, ld = layer(h); log_det = log_det + ld
+            if i < len(self.scales) - 1:
+                B, C, H, W = h.shape
+                h = h.view(B, C, H // 2, 2, W // 2, 2).permute(0, 1, 3, 5, 2, 4).reshape(B, 4 * C, H // 2, W // 2)
+                for layer in post:
+                    h, ld = layer(h); log_det = log_det + ld
+                h, out = h.chunk(2, 1)
+                base = base - 0.5 * (out ** 2).sum((1, 2, 3))
+        base = base - 0.5 * (h ** 2).sum((1, 2, 3)) - 0.5 * y[0].numel() * math.log(2 * math.pi)
+        return base + log_det
+
+
+def realnvp_step(batch=128):
+    model = RealNVP()
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    k = torch.round(torch.rand(batch, 1, 28, 28) * 255)
+
+    def step():
+        loss = -model.log_prob((k + torch.rand_like(k)) / 256).mean()
+        opt.zero_grad(); loss.backward(); opt.step()
+        return loss.item()
+    return step
+
+
+MODELS = {"realnvp": (realnvp_step, 2), "conv-vae": (conv_vae_step, 5), "vae": (vae_step, 20), "denoiser": (denoiser_step, 20), "unet": (unet_step, 2), "unet-sample": (unet_sample_step, 2)}
 
 if __name__ == "__main__":
     threads = int(sys.argv[1]) if len(sys.argv) > 1 else 1

@@ -52,3 +52,12 @@ export { denoisingChain } from '../models/images/denoising-chain';
 export { dequantizedFlow } from '../models/flows/dequantized-flow';
 export { ConvVAE } from '../models/images/conv-vae';
 export type { ConvVAEConfig } from '../models/images/conv-vae';
+// issue 18: RealNVP for images — multi-scale affine couplings with checkerboard and channel masks
+export { RealNVP } from '../models/images/real-nvp';
+export type { RealNVPConfig, TrainRealNVPOptions } from '../models/images/real-nvp';
+export { saveRealNVP, loadRealNVP } from '../models/images/real-nvp-checkpoint';
+export { ImageCoupling, checkerboardMask } from '../models/images/image-coupling';
+export type { ImageCouplingConfig, CouplingMask } from '../models/images/image-coupling';
+export { Squeeze, squeeze, unsqueeze } from '../models/images/squeeze';
+export { LogitTransform } from '../models/images/logit-transform';
+export type { ImageBijector } from '../models/images/image-bijector';

@@ -206,16 +206,24 @@ export class RealNVP {
 
   /**
    * Bits per dimension ≤ E_u[−log p((k + u)/256)]/(D ln 2) + 8 on 8-bit pixels [B, D], one u per image, as an
-   * estimate {value, se, n} over the images (B ≥ 2).
+   * estimate {value, se, n} over the images (B ≥ 2), computed `batchSize` images at a time (default 250).
    */
-  bitsPerDim(rng: Rng, pixels: tf.Tensor2D): Estimate {
+  bitsPerDim(rng: Rng, pixels: tf.Tensor2D, options: { batchSize?: number } = {}): Estimate {
     if (!(rng instanceof Rng)) throw new Error('RealNVP.bitsPerDim: rng must be an Rng (ll.rng(seed)), the first argument');
     this.checkRows(pixels, 'bitsPerDim', 'pixels');
+    const chunk = positiveInteger(options.batchSize ?? 250, 'RealNVP.bitsPerDim', 'batchSize');
     const y = this.dequantize(rng, pixels);
-    const lp = this.logProb(y);
-    const v = lp.dataSync();
-    tf.dispose([y, lp]);
-    return estimateMean(Array.from(v, (l) => -l / (this.dim * Math.LN2) + 8));
+    const values: number[] = [];
+    try {
+      for (let from = 0; from < y.shape[0]; from += chunk) {
+        const lp = tf.tidy(() => this.logProb(tf.slice(y, [from, 0], [Math.min(chunk, y.shape[0] - from), -1])));
+        lp.dataSync().forEach((l) => values.push(-l / (this.dim * Math.LN2) + 8));
+        lp.dispose();
+      }
+    } finally {
+      y.dispose();
+    }
+    return estimateMean(values);
   }
 
   /**
