@@ -21,6 +21,7 @@ import { positiveInteger, tensorRank } from '../validation/arguments';
 import type { VAE } from '../models/vae/vae';
 import type { RichVAE } from '../models/vae/rich-vae';
 import type { MADE } from '../models/autoregressive/made';
+import type { ConvVAE } from '../models/images/conv-vae';
 import type { HierarchicalVAE } from '../models/vae/hierarchical-vae';
 import type { FlowDistribution } from '../models/flows/flow-distribution';
 import type { DiffusionSchedule } from '../models/diffusion/schedule';
@@ -95,6 +96,23 @@ export function hierarchicalVAELikelihood(model: HierarchicalVAE, options: { sam
   return {
     name: options.name ?? `hierarchical VAE (IS, K = ${K})`, kind: 'importance-sampled',
     logLikelihood: (rng, x) => importanceLogLikelihood(rng, (r, xb, k) => model.logWeights(r, xb, { samples: k }), x, { samples: K }),
+  };
+}
+
+/**
+ * The convolutional VAE's importance-sampled log p(x), its encoder as the proposal (D31).
+ *
+ *     log p̂(x) = log (1/K) Σ_k p(x | z_k) N(z_k; 0, I)/q(z_k | x),  z_k ~ q(z | x)
+ *
+ * @example ll.evaluation.evaluateLikelihoods(ll.rng(0), [ll.evaluation.convVAELikelihood(conv, { samples: 200 })], x)
+ */
+export function convVAELikelihood(model: ConvVAE, options: { samples?: number; chunk?: number; name?: string } = {}): LikelihoodEvaluator {
+  const K = positiveInteger(options.samples ?? 1000, 'convVAELikelihood', 'samples');
+  // K·B decoded images per chunk: the convolutions' activations, not the weights, bound the memory
+  const chunk = positiveInteger(options.chunk ?? 20, 'convVAELikelihood', 'chunk');
+  return {
+    name: options.name ?? `conv VAE (IS, K = ${K})`, kind: 'importance-sampled',
+    logLikelihood: (rng, x) => importanceLogLikelihood(rng, (r, xb, k) => model.logWeights(r, xb, { samples: k }), x, { samples: K, chunk }),
   };
 }
 

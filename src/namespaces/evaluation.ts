@@ -6,7 +6,7 @@ export {
   evaluateLikelihoods, bitsPerDim, madeLikelihood, vaeLikelihood, richVAELikelihood, dequantizedFlowLikelihood, diffusionLikelihood,
   importanceLogLikelihood, logNormalCdf, featureFrechetDistance,
 } from '../evaluation/log-likelihood';
-export { hierarchicalVAELikelihood } from '../evaluation/log-likelihood';
+export { hierarchicalVAELikelihood, convVAELikelihood } from '../evaluation/log-likelihood';
 export type { LikelihoodEvaluator, LikelihoodKind, LikelihoodReport } from '../evaluation/log-likelihood';
 // issue 18: a small CNN classifier trained by the project scores generated images
 export { ImageClassifier } from '../evaluation/classifier';

@@ -49,6 +49,14 @@ export { Conv2d } from '../models/images/conv2d';
 export { GroupNorm } from '../models/images/group-norm';
 export { sinusoidalEmbedding } from '../models/images/time-embedding';
 export { denoisingChain } from '../models/images/denoising-chain';
+// issue 18: the VQ-VAE — a codebook, the straight-through estimator, and an autoregressive prior over its codes
+export { VQVAE } from '../models/images/vq-vae';
+export type { VQVAEConfig, TrainVQVAEOptions, TrainVQVAEResult, VQVAETerms } from '../models/images/vq-vae';
+export { VectorQuantizer, straightThrough, codeUsage } from '../models/images/vector-quantizer';
+export type { Quantized, CodeUsage } from '../models/images/vector-quantizer';
+export { CodePrior } from '../models/images/code-prior';
+export type { CodePriorConfig } from '../models/images/code-prior';
+export { saveVQVAE, loadVQVAE } from '../models/images/vq-vae-checkpoint';
 export { dequantizedFlow } from '../models/flows/dequantized-flow';
 export { ConvVAE } from '../models/images/conv-vae';
 export type { ConvVAEConfig } from '../models/images/conv-vae';

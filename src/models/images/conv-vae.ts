@@ -98,6 +98,34 @@ export class ConvVAE {
     }
   }
 
+  /**
+   * Importance log-weights log w_k = log p(x | z_k) + log N(z_k; 0, I) − log q(z_k | x), z_k ~ q(z | x), for
+   * K samples per image: x [B, 784] → [K, B]. log (1/K) Σ_k w_k is the importance-sampled log p(x) (D31), and
+   * E_q log w is the ELBO.
+   */
+  logWeights(rng: Rng, x: tf.Tensor2D, options: { samples: number }): tf.Tensor2D {
+    if (!(rng instanceof Rng)) throw new Error('ConvVAE.logWeights: rng must be an Rng (ll.rng(seed)), the first argument');
+    this.checkX(x, 'logWeights');
+    const K = positiveInteger(options?.samples, 'ConvVAE.logWeights', 'samples');
+    const [B] = x.shape, M = this.config.latent;
+    const eps = rng.normal([K, B, M]);
+    try {
+      return tf.tidy(() => {
+        const h = this.encode(x);
+        const mu = tf.slice(h, [0, 0], [B, M]), logSigma = tf.slice(h, [0, M], [B, M]);
+        const z = tf.add(mu, tf.mul(tf.exp(logSigma), eps));
+        const logits = this.decode(tf.reshape(z, [K * B, M]) as tf.Tensor2D);
+        const ll = tf.reshape(bernoulliLogLikelihood(tf.tile(x, [K, 1]), logits), [K, B]);
+        const c = 0.5 * M * Math.log(2 * Math.PI);
+        const logPrior = tf.sub(tf.mul(tf.sum(tf.square(z), 2), -0.5), c);
+        const logQ = tf.sub(tf.sub(tf.mul(tf.sum(tf.square(eps), 2), -0.5), tf.sum(logSigma, 1)), c);
+        return tf.sub(tf.add(ll, logPrior), logQ) as tf.Tensor2D;
+      });
+    } finally {
+      eps.dispose();
+    }
+  }
+
   /** −ELBO averaged over the batch (the minimized loss). */
   loss(rng: Rng, x: tf.Tensor2D): tf.Scalar {
     return tf.tidy(() => tf.neg(tf.mean(this.elbo(rng, x))) as tf.Scalar);

@@ -43,6 +43,35 @@ describe('models/images conv VAE', () => {
     vae.dispose();
   });
 
+  it('importance log-weights: log p(x | z) + log N(z; 0, I) − log q(z | x) in float64, their mean is the ELBO', () => {
+    const vae = new ConvVAE({ latent: 3, channels: [4, 8], seed: 7 });
+    const x = tf.tidy(() => tf.cast(tf.greater(new Rng(8).uniform([2, 784]), 0.7), 'float32')) as tf.Tensor2D;
+    const before = tf.memory().numTensors;
+    const lw = vae.logWeights(new Rng(9), x, { samples: 2 });
+    expect(lw.shape).to.deep.equal([2, 2]);
+    const w = lw.arraySync() as number[][];
+    lw.dispose();
+    expect(tf.memory().numTensors).to.equal(before);
+    const eps = new Rng(9).normal([2, 2, 3]).arraySync() as number[][][];
+    const h = vae.encode(x).arraySync() as number[][], xs = x.arraySync() as number[][];
+    const logN = (v: number, m: number, s: number) => -0.5 * Math.log(2 * Math.PI) - Math.log(s) - (v - m) ** 2 / (2 * s * s);
+    for (let k = 0; k < 2; k++) for (let b = 0; b < 2; b++) {
+      const z = [0, 1, 2].map((j) => h[b][j] + Math.exp(h[b][3 + j]) * eps[k][b][j]);
+      const logits = (vae.decode(tf.tensor2d([z])).arraySync() as number[][])[0];
+      const ll = xs[b].reduce((s, v, d) => s + v * logits[d] - softplus(logits[d]), 0);
+      const want = ll + z.reduce((s, v, j) => s + logN(v, 0, 1) - logN(v, h[b][j], Math.exp(h[b][3 + j])), 0);
+      expect(w[k][b]).to.be.closeTo(want, 1e-3 * Math.abs(want));
+    }
+    // E_q log w = ELBO: the mean of 400 log-weights against the analytic-KL ELBO averaged over 400 ε
+    const many = (vae.logWeights(new Rng(10), x, { samples: 400 }).arraySync() as number[][]).map((r) => r[0]);
+    const elbos = Array.from({ length: 40 }, (_, i) => vae.elbo(new Rng(100 + i), x).arraySync()[0]);
+    const a = estimateMean(many), e = estimateMean(elbos);
+    expect(Math.abs(a.value - e.value)).to.be.below(4 * Math.hypot(a.se, e.se));
+    expect(() => vae.logWeights(new Rng(0), x, { samples: 0 })).to.throw(/ConvVAE.logWeights: samples must be a positive integer/);
+    x.dispose();
+    vae.dispose();
+  });
+
   it('training raises the ELBO on MNIST and leaves no tensors behind', () => {
     const all = loadMnist('train');
     const idx = Array.from({ length: 512 }, (_, i) => Math.floor((i * all.count) / 512));

@@ -1,0 +1,166 @@
+// Vector quantization (van den Oord et al. 2017, "Neural discrete representation learning"; lecture 003's
+// VQ-VAE: "encoder maps to a single discrete value of the latent; learn a prior on them"). A codebook of K
+// vectors e_1 … e_K ∈ ℝ^D replaces each encoder output z_e by its nearest code:
+//   k(z_e) = argmin_j ‖z_e − e_j‖²,   z_q = e_{k(z_e)}
+// argmin has no gradient, so the decoder's gradient is copied to the encoder (the straight-through estimator):
+//   z_q = z_e + sg(e_k − z_e)         (value e_k; ∂z_q/∂z_e = I; sg = stop-gradient)
+// and two squared distances train the codebook and keep the encoder near it:
+//   codebook loss ‖sg(z_e) − e_k‖²  (moves only e_k),   commitment loss β‖z_e − sg(e_k)‖²  (moves only z_e).
+// Codes no encoder output picks get no gradient at all ("dead" codes); they are restarted at encoder
+// outputs. Usage is summarized by the perplexity exp(H) of the code frequencies: K when all codes are used
+// equally, 1 when one code takes everything.
+import * as tf from '@tensorflow/tfjs-core';
+import { Rng } from '../../random/rng';
+import { stopGradient } from '../../math/stop-gradient';
+import { positiveInteger, tensorRank } from '../../validation/arguments';
+
+/**
+ * z_e + sg(e − z_e): the value of e, the gradient of z_e (the straight-through estimator). Shapes: any, equal.
+ *
+ *     z_q = z_e + sg(e − z_e),   ∂L/∂z_e = ∂L/∂z_q
+ *
+ * @example const zq = straightThrough(ze, e);   // forward: e; backward: dL/dze = dL/dzq, dL/de = 0
+ */
+export function straightThrough<T extends tf.Tensor>(ze: T, e: T): T {
+  if (ze.shape.join() !== e.shape.join()) throw new Error(`straightThrough: ze and e must have the same shape, got [${ze.shape}] and [${e.shape}]`);
+  return tf.tidy(() => tf.add(ze, stopGradient(tf.sub(e, ze))) as T);
+}
+
+/** The quantizer's output for N vectors. */
+export interface Quantized {
+  /** the nearest code's index per vector, [N] int32 */
+  codes: tf.Tensor1D;
+  /** z_e + sg(e_k − z_e), [N, D]: the decoder's input (value e_k, gradient to z_e) */
+  zq: tf.Tensor2D;
+  /** mean over vectors of ‖sg(z_e) − e_k‖² (gradient to the codebook only) */
+  codebookLoss: tf.Scalar;
+  /** mean over vectors of ‖z_e − sg(e_k)‖² (gradient to z_e only; the model multiplies it by β) */
+  commitmentLoss: tf.Scalar;
+}
+
+/** Code usage: counts per code, frequencies, entropy H = −Σ p_k log p_k (nats) and perplexity exp(H). */
+export interface CodeUsage {
+  counts: number[];
+  frequencies: number[];
+  entropy: number;
+  perplexity: number;
+  /** codes used at least once */
+  used: number;
+}
+
+/**
+ * Counts, frequencies and perplexity of codes in 0…K−1 (any array or int tensor of indices).
+ *
+ *     p_k = n_k / N,   H = −Σ_k p_k log p_k,   perplexity = exp(H) ∈ [1, K]
+ *
+ * @example codeUsage([0, 0, 1, 3], 4).perplexity   // exp(1.04) = 2.83
+ */
+export function codeUsage(codes: ArrayLike<number> | tf.Tensor, K: number): CodeUsage {
+  positiveInteger(K, 'codeUsage', 'K');
+  const v = codes instanceof tf.Tensor ? codes.dataSync() : codes;
+  if (v.length === 0) throw new Error('codeUsage: codes is empty');
+  const counts = new Array<number>(K).fill(0);
+  for (let i = 0; i < v.length; i++) {
+    const k = v[i];
+    if (!Number.isInteger(k) || k < 0 || k >= K) throw new Error(`codeUsage: codes must be integers in 0…${K - 1}, got ${k} at index ${i}`);
+    counts[k]++;
+  }
+  const frequencies = counts.map((c) => c / v.length);
+  const entropy = -frequencies.reduce((s, p) => (p > 0 ? s + p * Math.log(p) : s), 0);
+  return { counts, frequencies, entropy, perplexity: Math.exp(entropy), used: counts.filter((c) => c > 0).length };
+}
+
+let count = 0;
+
+/**
+ * A codebook of K vectors in ℝ^D and nearest-code quantization with the straight-through estimator.
+ * @example const vq = new VectorQuantizer(32, 8, ll.rng(0)); const q = vq.quantize(ze);  // ze [N, 8]
+ *          q.codes; q.zq; q.codebookLoss; q.commitmentLoss
+ */
+export class VectorQuantizer {
+  /** e_1 … e_K as rows, [K, D] */
+  readonly codebook: tf.Variable;
+
+  /**
+   * K codes of dimension D, each entry drawn uniform on (−1/K, 1/K) from `rng` (the VQ-VAE reference
+   * implementation's choice: small codes that encoder outputs reach early or that restarts replace).
+   *
+   * @param K  the number of codes
+   * @param D  the dimension of each code (and of the encoder's output vectors)
+   * @param rng  the generator of the initial codes
+   * @param scope  the model's scope of tfjs variable names
+   */
+  constructor(readonly K: number, readonly D: number, rng: Rng, scope = `vq${++count}`) {
+    positiveInteger(K, 'VectorQuantizer', 'K');
+    positiveInteger(D, 'VectorQuantizer', 'D');
+    if (!(rng instanceof Rng)) throw new Error('VectorQuantizer: rng must be an Rng (ll.rng(seed))');
+    this.codebook = tf.tidy(() => tf.variable(rng.tensor([K, D], (r) => (2 * r.nextUniform() - 1) / K), true, `${scope}/codebook`));
+  }
+
+  private checkZ(z: tf.Tensor, fn: string): void {
+    tensorRank(z, [2], `VectorQuantizer.${fn}`, 'z');
+    if (z.shape[1] !== this.D) throw new Error(`VectorQuantizer.${fn}: z must have shape [N, ${this.D}], got [${z.shape}]`);
+  }
+
+  /**
+   * The index of the nearest code per row, argmin_j ‖z − e_j‖² = argmin_j (‖e_j‖² − 2 z·e_j): z [N, D] → [N] int32.
+   */
+  nearest(z: tf.Tensor2D): tf.Tensor1D {
+    this.checkZ(z, 'nearest');
+    return tf.tidy(() => {
+      // ‖z‖² is the same for every j and cannot change the argmin
+      const d = tf.sub(tf.sum(tf.square(this.codebook), 1), tf.mul(tf.matMul(z, this.codebook, false, true), 2));
+      return tf.argMin(d, 1) as tf.Tensor1D;
+    });
+  }
+
+  /** The codes' vectors e_k for indices [N] (int32) → [N, D] (no gradient path to the codebook: for decoding). */
+  lookup(codes: tf.Tensor1D): tf.Tensor2D {
+    tensorRank(codes, [1], 'VectorQuantizer.lookup', 'codes');
+    return tf.gather(this.codebook, tf.cast(codes, 'int32')) as tf.Tensor2D;
+  }
+
+  /**
+   * Quantizes z_e [N, D]: the nearest codes, z_q = z_e + sg(e_k − z_e), and the two losses (means over the N vectors
+   * of ‖sg(z_e) − e_k‖² and ‖z_e − sg(e_k)‖²). e_k is a one-hot product so the codebook loss reaches the codebook.
+   */
+  quantize(ze: tf.Tensor2D): Quantized {
+    this.checkZ(ze, 'quantize');
+    const codes = this.nearest(ze);
+    const rest = tf.tidy(() => {
+      const e = tf.matMul(tf.oneHot(codes, this.K), this.codebook) as tf.Tensor2D;
+      const sumSq = (a: tf.Tensor, b: tf.Tensor) => tf.mean(tf.sum(tf.squaredDifference(a, b), 1)) as tf.Scalar;
+      return {
+        zq: straightThrough(ze, e),
+        codebookLoss: sumSq(stopGradient(ze), e),
+        commitmentLoss: sumSq(ze, stopGradient(e)),
+      };
+    });
+    return { codes, ...rest };
+  }
+
+  /**
+   * Moves every code whose count is 0 to a row of `candidates` [M, D] (encoder outputs) chosen uniformly by
+   * `rng`, so that it starts where the data is; returns the restarted indices.
+   */
+  restart(rng: Rng, counts: ArrayLike<number>, candidates: tf.Tensor2D): number[] {
+    if (!(rng instanceof Rng)) throw new Error('VectorQuantizer.restart: rng must be an Rng (ll.rng(seed)), the first argument');
+    if (counts.length !== this.K) throw new Error(`VectorQuantizer.restart: counts must have K = ${this.K} entries, got ${counts.length}`);
+    this.checkZ(candidates, 'restart');
+    const dead: number[] = [];
+    for (let k = 0; k < this.K; k++) if (counts[k] === 0) dead.push(k);
+    if (dead.length === 0) return dead;
+    const cand = candidates.dataSync(), book = Float32Array.from(this.codebook.dataSync()), M = candidates.shape[0];
+    for (const k of dead) {
+      const m = rng.int(M);
+      book.set(cand.subarray(m * this.D, (m + 1) * this.D), k * this.D);
+    }
+    tf.tidy(() => this.codebook.assign(tf.tensor2d(book, [this.K, this.D])));
+    return dead;
+  }
+
+  get variables(): tf.Variable[] { return [this.codebook]; }
+
+  /** Frees the codebook. */
+  dispose(): void { this.codebook.dispose(); }
+}
