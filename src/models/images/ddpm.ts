@@ -13,12 +13,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/rng';
 import { DiffusionSchedule } from '../diffusion/schedule';
 import { Denoiser, diffusionElbo } from '../diffusion/elbo';
+import { ddimStep } from '../diffusion/ddim';
 import { ImageDataset } from '../../data/image-dataset';
 import { minibatches } from '../../data/minibatches';
 import { adam } from '../../native/fused-adam';
 import { progress as startProgress } from '../../display/progress';
 import { Estimate, estimateMean } from '../../check/monte-carlo';
-import { positiveInteger } from '../../validation/arguments';
+import { positiveFinite, positiveInteger } from '../../validation/arguments';
+import { learningRateAt, LearningRateSchedule } from '../learning-rate';
 import { UNet } from './unet';
 
 export interface TrainDDPMOptions {
@@ -26,8 +28,17 @@ export interface TrainDDPMOptions {
   seed: number;
   /** Minibatch size (default 64). */
   batchSize?: number;
-  /** Adam's learning rate (default 1e-3). */
+  /** Adam's learning rate (default 1e-3), the peak of the schedule below. */
   learningRate?: number;
+  /** Steps of linear warm-up of the learning rate, lr_k = lr · min(1, k/W) (default 0; learningRateAt). */
+  warmupSteps?: number;
+  /**
+   * 'cosine': after the warm-up the rate falls as ½(1 + cos(π(k − 1)/K)) to ≈ 0 at the last of the K =
+   * `steps` steps; 'constant' (default) keeps it. With a time limit the run may stop before the decay ends.
+   */
+  learningRateDecay?: 'constant' | 'cosine';
+  /** K of the learning-rate schedule (default `steps`): a run cut short keeps the rates of the full run. */
+  scheduleSteps?: number;
   /** Stop early after this many seconds of training (default: no limit). */
   timeLimitSeconds?: number;
   /**
@@ -49,6 +60,11 @@ export interface SampleOptions {
   steps?: number;
   /** Clip x̂_0 to [−1, 1] at every step (default true). */
   clip?: boolean;
+  /**
+   * DDIM's η ∈ [0, 1] (ddimStep): σ² = η² × the posterior's variance, the mean moved to keep q(x_t | x_0);
+   * 0 is deterministic DDIM, 1 (the default) ancestral DDPM sampling.
+   */
+  eta?: number;
   /**
    * Keep x_t at these steps of 0…T (e.g. [1000, 500, 100, 0]; 0 is the final sample), as pixels; with
    * respacing, a step between sampling steps gets the chain's first state at or below it.
@@ -146,7 +162,11 @@ export class ImageDDPM {
     const decay = options.emaDecay ?? 0.995;
     if (!(decay >= 0 && decay < 1)) throw new Error(`ImageDDPM.train: emaDecay must be in [0, 1), got ${decay}`);
     const rng = new Rng(options.seed);
-    const opt = adam(options.learningRate ?? 1e-3);
+    const lr: LearningRateSchedule = { peak: positiveFinite(options.learningRate ?? 1e-3, 'ImageDDPM.train', 'learningRate'), steps: options.scheduleSteps ?? options.steps, warmupSteps: options.warmupSteps, decay: options.learningRateDecay };
+    learningRateAt(lr, 1);
+    const opt = adam(lr.peak);
+    // FusedAdam and tfjs's Adam both read their learningRate field at every step
+    const setRate = (k: number) => { (opt as unknown as { learningRate: number }).learningRate = learningRateAt(lr, k); };
     const losses: number[] = [];
     const bar = options.progress === false ? undefined : startProgress({ total: options.steps, title: 'training the DDPM' });
     const vars = this.net.variables;
@@ -163,6 +183,7 @@ export class ImageDDPM {
         for (const idx of minibatches(rng, data.count, batchSize, { dropLast: data.count >= batchSize })) {
           if (losses.length >= options.steps) break outer;
           const batch = tf.tidy(() => this.prepare(rng, this.toModel(data.batch(idx))));
+          setRate(losses.length + 1);
           const cost = opt.minimize(() => this.batchLoss(batch), true, this.net.variables)!;
           losses.push(cost.dataSync()[0]);
           tf.dispose([cost, batch]);
@@ -197,12 +218,14 @@ export class ImageDDPM {
     return taus.filter((t, i) => i === 0 || t !== taus[i - 1]);
   }
 
-  /** n images by ancestral sampling (over S respaced steps); pixels in [0, 1] and the requested frames. */
+  /** n images by ancestral sampling (over S respaced steps), or DDIM's with η < 1; pixels in [0, 1] and the requested frames. */
   sample(rng: Rng, n: number, options: SampleOptions = {}): SampleResult {
     if (!(rng instanceof Rng)) throw new Error('ImageDDPM.sample: rng must be an Rng (ll.rng(seed)), the first argument');
     positiveInteger(n, 'ImageDDPM.sample', 'n');
     const taus = this.samplingSteps(options.steps ?? this.schedule.T);
     const clip = options.clip ?? true;
+    const eta = options.eta ?? 1;
+    if (!(eta >= 0 && eta <= 1)) throw new Error(`ImageDDPM.sample: eta must be in [0, 1], got ${eta}`);
     const want = new Set(options.frames ?? []);
     const ab = this.schedule.alphaBars;
     const frames = new Map<number, tf.Tensor2D>();
@@ -211,17 +234,19 @@ export class ImageDDPM {
     for (const w of want) if (w >= this.schedule.T) frames.set(w, toPixels(x));
     for (let i = taus.length - 1; i >= 0; i--) {
       const t = taus[i], abT = ab[t], abPrev = i > 0 ? ab[taus[i - 1]] : 1;
-      // the respaced step: β' = 1 − ᾱ_t/ᾱ_prev, then γ, δ, σ² of q(x_prev | x_t, x_0) (D40)
+      // the respaced step: β' = 1 − ᾱ_t/ᾱ_prev, then γ, δ, σ² of q(x_prev | x_t, x_0) (D40), or DDIM's
       const beta = 1 - abT / abPrev;
-      const gamma = (Math.sqrt(1 - beta) * (1 - abPrev)) / (1 - abT);
-      const delta = (Math.sqrt(abPrev) * beta) / (1 - abT);
-      const sigma2 = ((1 - abPrev) * beta) / (1 - abT);
+      const { gamma, delta, sigma2 } = eta === 1 ? {
+        gamma: (Math.sqrt(1 - beta) * (1 - abPrev)) / (1 - abT),
+        delta: (Math.sqrt(abPrev) * beta) / (1 - abT),
+        sigma2: ((1 - abPrev) * beta) / (1 - abT),
+      } : ddimStep(abT, abPrev, eta);
       const next = tf.tidy(() => {
         const eps = this.epsHat(x, new Array(n).fill(t));
         let x0 = tf.div(tf.sub(x, tf.mul(eps, Math.sqrt(1 - abT))), Math.sqrt(abT));
         if (clip) x0 = tf.clipByValue(x0, -1, 1);
         const mean = tf.add(tf.mul(x, gamma), tf.mul(x0, delta));
-        return (i > 0 ? tf.add(mean, tf.mul(rng.normal(this.imageShape(n)), Math.sqrt(sigma2))) : mean) as tf.Tensor4D;
+        return (i > 0 && sigma2 > 0 ? tf.add(mean, tf.mul(rng.normal(this.imageShape(n)), Math.sqrt(sigma2))) : mean) as tf.Tensor4D;
       });
       x.dispose();
       x = next;

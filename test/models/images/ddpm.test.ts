@@ -10,6 +10,7 @@ import { estimateMean } from '../../../src/check/monte-carlo';
 import { DiffusionSchedule } from '../../../src/models/diffusion/schedule';
 import { diffusionElbo } from '../../../src/models/diffusion/elbo';
 import { ancestralSample } from '../../../src/models/diffusion/denoiser';
+import { ddimStep } from '../../../src/models/diffusion/ddim';
 import { UNet } from '../../../src/models/images/unet';
 import { ImageDDPM } from '../../../src/models/images/ddpm';
 import { saveDDPM, loadDDPM } from '../../../src/models/images/ddpm-checkpoint';
@@ -107,6 +108,69 @@ describe('models/images DDPM', () => {
     expect(() => m.sample(3 as unknown as Rng, 2)).to.throw(/rng must be an Rng/);
     tf.dispose([a.pixels, b.pixels, c.pixels, ...a.frames.values()]);
     m.net.dispose();
+  });
+
+  it('DDIM\'s step: η = 1 is the posterior of D40, η = 0 maps x_t = √ᾱ_t x_0 + √(1 − ᾱ_t) ε to √ᾱ_s x_0 + √(1 − ᾱ_s) ε', () => {
+    const S = DiffusionSchedule.linear(1000);
+    for (const t of [2, 10, 500, 1000]) {
+      const post = S.posterior(t), d = ddimStep(S.alphaBars[t], S.alphaBars[t - 1], 1);
+      expect(d.gamma).to.be.closeTo(post.gamma, 1e-10);
+      expect(d.delta).to.be.closeTo(post.delta, 1e-10);
+      expect(d.sigma2).to.be.closeTo(post.sigma2, 1e-12);
+    }
+    // the deterministic step keeps x_0 and the noise direction: the marginals of D39 at every step
+    const g = new Rng(30);
+    for (const [t, s] of [[1000, 980], [300, 250], [20, 1]]) {
+      const at = S.alphaBars[t], as = S.alphaBars[s], x0 = g.nextNormal(), eps = g.nextNormal();
+      const { gamma, delta, sigma2 } = ddimStep(at, as, 0);
+      expect(sigma2).to.equal(0);
+      expect(gamma * (Math.sqrt(at) * x0 + Math.sqrt(1 - at) * eps) + delta * x0).to.be.closeTo(Math.sqrt(as) * x0 + Math.sqrt(1 - as) * eps, 1e-12);
+    }
+    expect(() => ddimStep(0.5, 0.4, 0)).to.throw(/ddimStep: alphaBarS must be in \(alphaBarT, 1\]/);
+    expect(() => ddimStep(0.5, 0.6, 2)).to.throw(/ddimStep: eta must be in \[0, 1\]/);
+  });
+
+  it('sampling with η = 1 is the default sampler draw for draw; η = 0 is x_s = γ x_t + δ x̂_0 from x_T with no noise on the way', () => {
+    const m = tiny(20, 31);
+    const a = m.sample(new Rng(32), 3, { steps: 7 }), b = m.sample(new Rng(32), 3, { steps: 7, eta: 1 });
+    expect(Array.from(a.pixels.dataSync())).to.deep.equal(Array.from(b.pixels.dataSync()));
+    const c = m.sample(new Rng(32), 3, { steps: 7, eta: 0 });
+    expect(Array.from(c.pixels.dataSync())).to.not.deep.equal(Array.from(a.pixels.dataSync()));
+    // η = 0 by hand: x_s = γ x_t + δ x̂_0 from x_T ~ N(0, I), no noise on the way
+    const taus = m.samplingSteps(7), ab = m.schedule.alphaBars;
+    const manual = tf.tidy(() => {
+      let x = new Rng(32).normal([3, 8, 8, 1]) as tf.Tensor4D;
+      for (let i = taus.length - 1; i >= 0; i--) {
+        const t = taus[i], { gamma, delta } = ddimStep(ab[t], i > 0 ? ab[taus[i - 1]] : 1, 0);
+        const x0 = tf.clipByValue(tf.div(tf.sub(x, tf.mul(m.epsHat(x, [t, t, t]), Math.sqrt(1 - ab[t]))), Math.sqrt(ab[t])), -1, 1);
+        x = tf.add(tf.mul(x, gamma), tf.mul(x0, delta)) as tf.Tensor4D;
+      }
+      return tf.clipByValue(tf.reshape(tf.div(tf.add(x, 1), 2), [3, 64]), 0, 1);
+    });
+    expect(tf.tidy(() => tf.max(tf.abs(tf.sub(manual, c.pixels))).dataSync()[0])).to.be.below(1e-5);
+    expect(() => m.sample(new Rng(1), 2, { eta: 1.5 })).to.throw(/ImageDDPM.sample: eta must be in \[0, 1\]/);
+    tf.dispose([a.pixels, b.pixels, c.pixels, manual]);
+    m.net.dispose();
+  });
+
+  it('the learning-rate warm-up scales the first Adam step: |Δw| ≤ lr_1 = lr/W', () => {
+    const all = loadMnist('train');
+    const data = new ImageDataset(all.batchPixels([0, 1, 2, 3]), all.batchLabels([0, 1, 2, 3]), all.imageShape, 'four');
+    const maxChange = (warmupSteps: number) => {
+      const m = new ImageDDPM(new UNet({ channels: [8], groups: 4, embedding: 8, seed: 33 }), DiffusionSchedule.linear(100));
+      const before = m.net.variables.map((v) => Float32Array.from(v.dataSync()));
+      m.train(data, { steps: 1, seed: 34, batchSize: 4, learningRate: 1e-3, warmupSteps, emaDecay: 0, progress: false });
+      const change = Math.max(...m.net.variables.map((v, i) => Math.max(...Array.from(v.dataSync(), (w, j) => Math.abs(w - before[i][j])))));
+      m.net.dispose();
+      return change;
+    };
+    // Adam's first step moves every weight by lr·g/(|g| + ε): at most lr, close to it where g ≠ 0
+    const full = maxChange(0), warm = maxChange(10);
+    expect(full).to.be.within(0.9e-3, 1.001e-3);  // float32 weights: the difference carries their rounding
+    expect(warm).to.be.within(0.9e-4, 1.001e-4);
+    const bad = new ImageDDPM(new UNet({ channels: [8], groups: 4, embedding: 8 }), DiffusionSchedule.linear(5));
+    expect(() => bad.train(data, { steps: 1, seed: 1, learningRate: -1 })).to.throw(/ImageDDPM.train: learningRate must be positive/);
+    bad.net.dispose();
   });
 
   it('training lowers the denoising loss on MNIST and leaves no tensors behind', () => {
