@@ -1,7 +1,8 @@
 // Makes the checkpoints in data/ that notebook 13 loads, seeded, so `npm run pretrain` reproduces them:
 //   data/checkpoints/classifier-{mnist,fashion-mnist}   the scoring classifiers (src/evaluation/classifier.ts)
 //   data/checkpoints/ddpm-{mnist,fashion-mnist}         U-Net DDPMs (src/models/images/ddpm.ts)
-// Usage: npx tsx scripts/pretrain.ts [all|classifiers|classifier-mnist|classifier-fashion-mnist|ddpm-mnist|ddpm-fashion-mnist]
+//   data/checkpoints/vqvae-mnist                        a VQ-VAE and the prior over its codes (scripts/pretrain-vqvae.ts)
+// Usage: npx tsx scripts/pretrain.ts [all|classifiers|classifier-mnist|classifier-fashion-mnist|ddpm-mnist|ddpm-fashion-mnist|vqvae-mnist]
 //        [--out DIR] [--steps N]    (default: all, into data/checkpoints; --steps: only the first N steps)
 // Each DDPM records the confident share of its samples against training time in its checkpoint's meta.
 import path from 'path';
@@ -16,6 +17,7 @@ import { UNet, UNetConfig } from '../src/models/images/unet';
 import { ImageDDPM } from '../src/models/images/ddpm';
 import { saveDDPM } from '../src/models/images/ddpm-checkpoint';
 import { Rng } from '../src/random/rng';
+import { trainVQVAE } from './pretrain-vqvae';
 
 export const DATA_DIR = path.join(__dirname, '..', 'data', 'checkpoints');
 
@@ -113,6 +115,11 @@ async function main() {
     if (what !== `ddpm-${n}` && what !== 'all') continue;
     classifiers[n] ??= ImageClassifier.load(path.join(out === DATA_DIR ? DATA_DIR : out, `classifier-${n}`));
     trainDDPM(n, out, { steps, classifier: classifiers[n] });
+  }
+  if (what === 'vqvae-mnist' || what === 'all') {
+    const { model, prior } = trainVQVAE(out, { steps });
+    model.dispose();
+    prior.dispose();
   }
   tf.disposeVariables();
 }

@@ -6,6 +6,8 @@ import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import { readCheckpoint } from '../../src/models/vae/checkpoint';
+import { loadVQVAE } from '../../src/models/images/vq-vae-checkpoint';
+import { fitCodePrior, trainVQVAE } from '../../scripts/pretrain-vqvae';
 import { DATA_DIR, trainClassifier, trainDDPM } from '../../scripts/pretrain';
 
 const recorded = (name: string) => {
@@ -47,6 +49,30 @@ describe('scripts/pretrain', function () {
       ours.forEach((l, i) => expect(l).to.be.closeTo(first[i], 1e-4 * Math.abs(first[i])));
     });
   }
+
+  it('reproduces the first steps of vqvae-mnist, and of its code prior on the shipped VQ-VAE\'s codes', () => {
+    const before = tf.memory().numTensors;
+    const { model, prior } = trainVQVAE(out, { steps: 3 });
+    model.dispose();
+    prior.dispose();
+    expect(tf.memory().numTensors).to.equal(before);
+    const again = readCheckpoint(path.join(out, 'vqvae-mnist'));
+    again.tensors.forEach((t) => t.dispose());
+    const meta = recorded('vqvae-mnist');
+    const first = meta.firstLosses as number[], ours = again.meta.firstLosses as number[];
+    expect(ours).to.have.length(3);
+    ours.forEach((l, i) => expect(l).to.be.closeTo(first[i], 1e-4 * Math.abs(first[i])));
+    // the prior is fit on the trained encoder's codes: its first steps from the shipped VQ-VAE
+    const shipped = loadVQVAE(path.join(DATA_DIR, 'vqvae-mnist'));
+    shipped.prior.dispose();
+    const fit = fitCodePrior(shipped.model, 3);
+    fit.prior.dispose();
+    shipped.model.dispose();
+    const firstPrior = meta.firstPriorLosses as number[];
+    expect(fit.losses).to.have.length(3);
+    fit.losses.forEach((l, i) => expect(l).to.be.closeTo(firstPrior[i], 1e-4 * Math.abs(firstPrior[i])));
+    expect(tf.memory().numTensors).to.equal(before);
+  });
 
   it('the shipped checkpoints stay within 30 MB in all', () => {
     expect(sizeOf(DATA_DIR)).to.be.below(30 * 1024 * 1024);

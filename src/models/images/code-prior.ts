@@ -70,7 +70,7 @@ export class CodePrior {
     const draw = (r: Rng) => r.nextNormal() / Math.sqrt(E);
     this.inputEmbedding = tf.tidy(() => tf.variable(rng.tensor([K, E], draw), true, `${scope}/inputEmbedding`));
     this.outputEmbedding = tf.tidy(() => tf.variable(rng.tensor([K, E], draw), true, `${scope}/outputEmbedding`));
-    this.outputBias = tf.variable(tf.zeros([P, K]), true, `${scope}/outputBias`);
+    this.outputBias = tf.tidy(() => tf.variable(tf.zeros([P, K]), true, `${scope}/outputBias`));
     // degrees: input and output blocks of E units per position d = 1…P; hidden units cycle through 1…P−1
     const block = (i: number) => Math.floor(i / E) + 1;
     const degrees: ((i: number) => number)[] = [block];

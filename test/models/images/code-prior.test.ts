@@ -85,9 +85,10 @@ describe('models/images code prior', () => {
     prior.dispose();
   });
 
-  it('names bad arguments', () => {
+  it('names bad arguments; a prior built and disposed leaves no tensors', () => {
     expect(() => new CodePrior({ positions: 1, codes: 3 })).to.throw(/CodePrior: positions must be an integer ≥ 2/);
     expect(() => new CodePrior({ positions: 3, codes: 3, hiddenDims: [] })).to.throw(/CodePrior: hiddenDims must be a non-empty array/);
+    const tensors = tf.memory().numTensors;
     const prior = new CodePrior({ positions: 3, codes: 3, hiddenDims: [4] });
     const bad = tf.zeros([2, 4], 'int32') as tf.Tensor2D;
     expect(() => prior.logProb(bad)).to.throw(/CodePrior.logProb: codes must have shape \[B, 3\]/);
@@ -95,5 +96,7 @@ describe('models/images code prior', () => {
     expect(() => prior.sample(new Rng(0), 0)).to.throw(/CodePrior.sample: n must be a positive integer/);
     bad.dispose();
     prior.dispose();
+    // construction and dispose leave nothing behind (a variable's initial value is a tensor of its own)
+    expect(tf.memory().numTensors).to.equal(tensors);
   });
 });
