@@ -92,15 +92,31 @@ export class ImageClassifier {
     if (pixels.rank !== 2 || pixels.shape[1] !== this.dim) throw new Error(`ImageClassifier.${who}: pixels must have shape [B, ${this.dim}], got [${pixels.shape}]`);
   }
 
-  /** φ(x): the penultimate features [B, hidden]. */
-  features(pixels: tf.Tensor2D): tf.Tensor2D {
+  /**
+   * φ(x) = max(a(x), 0): the penultimate features [B, hidden]; with `{ beforeRelu: true }` the
+   * pre-activations a(x) = W h(x) + b themselves.
+   *
+   * Outlier exposure trains the network to send a non-digit to the uniform p(y | x), and the cheapest
+   * way is a(x) < 0 in every unit: then φ(x) = 0 exactly, and every set the classifier rejects has the
+   * same features (measured: the blurry means of a small VAE and uniform noise, both 100% all-zero). A
+   * Fréchet distance on φ cannot rank such sets; on a(x) it still can (how far below zero they fall).
+   *
+   * @example
+   * ```ts
+   * const c = ll.evaluation.ImageClassifier.load(ll.data.checkpointPath('classifier-mnist'));
+   * c.features(x);                          // [B, 64], ≥ 0
+   * c.features(x, { beforeRelu: true });    // [B, 64], any sign
+   * ```
+   */
+  features(pixels: tf.Tensor2D, options: { beforeRelu?: boolean } = {}): tf.Tensor2D {
     this.check(pixels, 'features');
     return tf.tidy(() => {
       const s = this.config.size;
       const x = tf.reshape(pixels, [pixels.shape[0], s, s, 1]) as tf.Tensor4D;
       const h1 = downsample2(tf.relu(this.conv1.apply(x)));
       const h2 = downsample2(tf.relu(this.conv2.apply(h1)));
-      return this.fc.applyRelu(tf.reshape(h2, [pixels.shape[0], -1])) as tf.Tensor2D;
+      const h = tf.reshape(h2, [pixels.shape[0], -1]);
+      return (options.beforeRelu ? this.fc.apply(h) : this.fc.applyRelu(h)) as tf.Tensor2D;
     });
   }
 
@@ -183,10 +199,18 @@ export class ImageClassifier {
     return { labels, confidence: p.map((r, i) => r[labels[i]]) };
   }
 
-  /** The penultimate features of every image, as rows (for Fréchet distances). */
-  featureRows(pixels: tf.Tensor2D): number[][] {
+  /**
+   * The penultimate features φ(x) of every image, as rows [B][hidden] (for Fréchet distances); with
+   * `{ beforeRelu: true }` the pre-activations a(x) (see `features`).
+   *
+   * @example
+   * ```ts
+   * ll.evaluation.featureFrechetDistance(c.featureRows(real), c.featureRows(fake));
+   * ```
+   */
+  featureRows(pixels: tf.Tensor2D, options: { beforeRelu?: boolean } = {}): number[][] {
     this.check(pixels, 'featureRows');
-    return this.rows(pixels, (x) => this.features(x));
+    return this.rows(pixels, (x) => this.features(x, options));
   }
 
   /** The share of the data set's images classified correctly. */

@@ -22,7 +22,7 @@ export { diffusionElbo } from '../models/diffusion/elbo';
 export type { Denoiser, DiffusionElboTerms } from '../models/diffusion/elbo';
 export { optimalDenoiser, mixturePosteriorMean, mixtureNoisedScore, noisedMixtureLogDensity } from '../models/diffusion/optimal-denoiser';
 export { TimeMLP, denoisingLoss, trainDenoiser, ancestralSample } from '../models/diffusion/denoiser';
-export type { DenoisingLoss } from '../models/diffusion/denoiser';
+export type { DenoisingLoss, DenoiserOutput } from '../models/diffusion/denoiser';
 export { fitPoints } from '../models/fit-points';
 export type { FitPointsOptions, PreparedLoss } from '../models/fit-points';
 // issue 17: tighter-bound training, richer posteriors and priors, an autoregressive model, a training loop for image models

@@ -15,6 +15,9 @@ function spread(ds: ImageDataset, n: number): ImageDataset {
 }
 import { ImageClassifier, outlierPixels } from '../../src/evaluation/classifier';
 import { confidentShare, classHistogram, classifierFrechetDistance } from '../../src/evaluation/sample-scores';
+import { featureFrechetDistance } from '../../src/evaluation/log-likelihood';
+import { meanAndCovariance } from '../../src/math/linalg64';
+import { checkpointPath } from '../../src/data/checkpoints';
 
 describe('evaluation/classifier', function () {
   this.timeout(300_000);
@@ -58,6 +61,32 @@ describe('evaluation/classifier', function () {
     expect(Math.abs(classifierFrechetDistance(c, a, a))).to.be.below(1e-6 * (1 + classifierFrechetDistance(c, a, noise)));
     expect(classifierFrechetDistance(c, a, b)).to.be.below(classifierFrechetDistance(c, a, noise) / 4);
     tf.dispose([a, b]);
+  });
+
+  it('features before the ReLU: φ = max(a, 0); rejected sets collapse to φ = 0 (one Fréchet distance for all), a still tells them apart', () => {
+    const a = c.features(test, { beforeRelu: true }), phi = c.features(test);
+    expect(Array.from(phi.dataSync())).to.deep.equal(Array.from(tf.relu(a).dataSync()));
+    tf.dispose([a, phi]);
+    // the shipped classifier (npm run pretrain), as notebooks 12 and 13 score with it; two sets it
+    // rejects: uniform noise, and noise at half the contrast
+    const shipped = ImageClassifier.load(checkpointPath('classifier-mnist'));
+    const dim = tf.tidy(() => tf.add(tf.mul(noise, 0.5), 0.25)) as tf.Tensor2D;
+    const zeroShare = (rows: number[][]) => rows.filter((r) => r.every((v) => v === 0)).length / rows.length;
+    expect(zeroShare(shipped.featureRows(noise))).to.equal(1);
+    expect(zeroShare(shipped.featureRows(dim))).to.equal(1);
+    expect(zeroShare(shipped.featureRows(test))).to.be.below(0.01);
+    const ref = shipped.featureRows(test);
+    const fidNoise = featureFrechetDistance(ref, shipped.featureRows(noise)), fidDim = featureFrechetDistance(ref, shipped.featureRows(dim));
+    // both equal the distance to a point mass at 0, ‖μ‖² + tr Σ of the reference
+    const { mean, cov } = meanAndCovariance(ref);
+    expect(fidNoise).to.be.closeTo(mean.reduce((s, v) => s + v * v, 0) + cov.trace(), 1e-6 * fidNoise);
+    expect(fidDim).to.be.closeTo(fidNoise, 1e-9 * fidNoise);
+    const refA = shipped.featureRows(test, { beforeRelu: true });
+    const preNoise = featureFrechetDistance(refA, shipped.featureRows(noise, { beforeRelu: true }));
+    const preDim = featureFrechetDistance(refA, shipped.featureRows(dim, { beforeRelu: true }));
+    expect(Math.abs(preNoise - preDim)).to.be.above(0.05 * Math.min(preNoise, preDim));
+    dim.dispose();
+    shipped.dispose();
   });
 
   it('saves and loads: the same logits; bad inputs are named', () => {

@@ -113,11 +113,32 @@ describe('models/diffusion', () => {
     x.dispose(); model.dispose();
   });
 
+  it("predict 'logit' (binary data in {−1, 1}): with the network's log-odds h constant, x̂_0 is Bayes' E[y | x_t] under the prior p(y = 1) = σ(h)", () => {
+    const S = DiffusionSchedule.logSnrLinear(20, 5, -5);
+    const model = new TimeMLP(3, S, { hidden: 8, seed: 2, predict: 'logit' });
+    const h = 0.7;  // the bias of the last layer; its weights are zero, so the network ignores x_t
+    model.layers[2].variables.forEach((v) => v.assign(v.rank === 1 ? tf.fill(v.shape, h) : tf.zerosLike(v)));
+    const xt = [[-1.3, 0.05, 0.9], [2.1, -0.4, 0.3]];
+    const x = tf.tensor2d(xt);
+    for (const t of [1, 8, 20]) {
+      const a = Math.sqrt(S.alphaBars[t]), v = 1 - S.alphaBars[t], prior = 1 / (1 + Math.exp(-h));
+      const bayes = xt.flat().map((u) => {
+        const up = prior * Math.exp(logN(u, a, v)), down = (1 - prior) * Math.exp(logN(u, -a, v));
+        return (up - down) / (up + down);
+      });
+      values(tf.tidy(() => model.x0Hat(x, t))).forEach((e, i) => expect(e, `t = ${t}, entry ${i}`).to.be.closeTo(bayes[i], 1e-5));
+    }
+    const y = tf.tensor2d([[1, -1, 1], [-1, -1, 1]]);
+    for (const kind of ['simple', 'x0', 'weighted'] as const) expect(Number.isFinite(tf.tidy(() => values(denoisingLoss(rng(6), model, y, kind))[0]))).to.equal(true);
+    expect(() => new TimeMLP(3, S, { predict: 'logits' as 'logit' })).to.throw("TimeMLP: predict must be 'eps', 'x0' or 'logit'");
+    tf.dispose([x, y]); model.dispose();
+  });
+
   it('trainDenoiser prepares each batch outside the gradient tape: the same losses as denoisingLoss inside it, for every loss', () => {
     const S = DiffusionSchedule.cosine(20);
     const data = Array.from({ length: 64 }, (_, i) => [Math.cos(i), Math.sin(2 * i)]);
-    for (const kind of ['simple', 'x0', 'weighted'] as const) {
-      const a = new TimeMLP(2, S, { hidden: 16, seed: 3 }), b = new TimeMLP(2, S, { hidden: 16, seed: 3 });
+    for (const [kind, predict] of [['simple', 'eps'], ['x0', 'eps'], ['weighted', 'eps'], ['weighted', 'logit'], ['simple', 'logit']] as const) {
+      const a = new TimeMLP(2, S, { hidden: 16, seed: 3, predict }), b = new TimeMLP(2, S, { hidden: 16, seed: 3, predict });
       const prepared = trainDenoiser(a, data, { steps: 6, seed: 4, batchSize: 16, loss: kind, progress: false });
       const inside = fitPoints('test', 'test', data, b.variables, (x, r) => denoisingLoss(r, b, x, kind), { steps: 6, seed: 4, batchSize: 16, progress: false, defaultLearningRate: 2e-3 });
       prepared.forEach((v, i) => expect(v, `${kind} step ${i}`).to.be.closeTo(inside[i], 1e-5 * (1 + Math.abs(v))));

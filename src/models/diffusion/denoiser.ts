@@ -1,6 +1,10 @@
 // A small time-conditioned MLP denoiser for 2-D data (lecture 003): input [x_t, sinusoidal embedding
 // of t] → hidden → ReLU → hidden → ReLU → d. It predicts ε (default) or x_0; either gives the other
-// through the schedule (D44). Training losses, all minimized:
+// through the schedule (D44). For binary data y ∈ {−1, 1} it can predict log-odds ('logit'): a pixel's
+// own evidence 2√ᾱ_t x_t/(1 − ᾱ_t) is added outside the network, which only supplies what the other
+// pixels say; E[y_d | x_t] = tanh(½ · total log-odds) exactly when it does. A network narrower than the
+// data (512 < 784 for MNIST) cannot pass x_t through to predict ε ≈ x_t at low SNR, nor sharpen every
+// pixel to ±1 at high SNR; with the pixel's own term outside, it needs neither. Training losses, all minimized:
 //   'simple'   E_{t, x_0, ε} ‖ε̂ − ε‖²                         (DDPM's simplified objective)
 //   'x0'       E ‖x̂_0 − x_0‖²                                 (the same up to per-t weights ᾱ/(1 − ᾱ))
 //   'weighted' E_t (T − 1)·δ_t²/(2σ_t²) ‖x̂_0 − x_0‖², t ≥ 2      (the ELBO's consistency terms)
@@ -44,19 +48,21 @@ export class TimeMLP {
    * @param dim  d, the data dimension
    * @param schedule  the β_t schedule it denoises for
    * @param options  `hidden` width (128), `embedding` size of the time features (16, even),
-   *   `predict` 'eps' (default) or 'x0', `seed` of the initial weights (0)
+   *   `predict` 'eps' (default), 'x0' or 'logit' (binary data in {−1, 1}: x̂_0 = tanh(½(2√ᾱ_t x_t/(1 − ᾱ_t) + out))),
+   *   `seed` of the initial weights (0)
    */
-  constructor(readonly dim: number, readonly schedule: DiffusionSchedule, options: { hidden?: number; embedding?: number; predict?: 'eps' | 'x0'; seed?: number } = {}) {
+  constructor(readonly dim: number, readonly schedule: DiffusionSchedule, options: { hidden?: number; embedding?: number; predict?: DenoiserOutput; seed?: number } = {}) {
     const hidden = options.hidden ?? 128, emb = options.embedding ?? 16;
     if (emb % 2 !== 0) throw new Error(`TimeMLP: embedding must be even, got ${emb}`);
     this.predict = options.predict ?? 'eps';
+    if (!['eps', 'x0', 'logit'].includes(this.predict)) throw new Error(`TimeMLP: predict must be 'eps', 'x0' or 'logit', got ${JSON.stringify(this.predict)}`);
     const rng = new Rng(options.seed ?? 0);
     const scope = `denoiser${++count}`;
     this.layers = [new Dense(dim + emb, hidden, rng, 'l1', scope), new Dense(hidden, hidden, rng, 'l2', scope), new Dense(hidden, dim, rng, 'l3', scope)];
     this.freqs = tf.tensor1d(Array.from({ length: emb / 2 }, (_, i) => Math.exp((-Math.log(1000) * i) / (emb / 2))));
   }
 
-  readonly predict: 'eps' | 'x0';
+  readonly predict: DenoiserOutput;
 
   /** The network's input for x_t [B, d] at steps t [B] (numbers 1…T): [x_t, sin(t ω), cos(t ω)], [B, d + embedding]. */
   input(xt: tf.Tensor2D, t: tf.Tensor1D): tf.Tensor2D {
@@ -76,10 +82,11 @@ export class TimeMLP {
     return tf.tidy(() => this.network(this.input(xt, t)));
   }
 
-  /** x̂_0(x_t, t) for one t (converted from ε̂ when the model predicts ε). */
+  /** x̂_0(x_t, t) for one t (converted from ε̂ or the log-odds when the model predicts those). */
   x0Hat(xt: tf.Tensor2D, t: number): tf.Tensor2D {
     return tf.tidy(() => {
       const out = this.output(xt, tf.fill([xt.shape[0]], t) as tf.Tensor1D);
+      if (this.predict === 'logit') return binaryPosteriorMean(xt, out, Math.sqrt(this.schedule.alphaBars[t]), Math.sqrt(1 - this.schedule.alphaBars[t]));
       return (this.predict === 'x0' ? out : this.schedule.x0FromEps(xt, out, t)) as tf.Tensor2D;
     });
   }
@@ -104,6 +111,18 @@ export class TimeMLP {
 
 export type DenoisingLoss = 'simple' | 'x0' | 'weighted';
 
+/** What the network outputs: the noise ε, the clean x_0, or (binary data in {−1, 1}) the context log-odds of y = 1. */
+export type DenoiserOutput = 'eps' | 'x0' | 'logit';
+
+/**
+ * x̂_0 = tanh(½(2√ᾱ x_t/(1 − ᾱ) + h)) for data y ∈ {−1, 1}: a pixel's own log-odds of y = 1 from
+ * x_t = √ᾱ y + √(1 − ᾱ) ε, plus the log-odds h the network reads from the rest; sa = √ᾱ, sb = √(1 − ᾱ),
+ * numbers or [B, 1].
+ */
+function binaryPosteriorMean(xt: tf.Tensor, h: tf.Tensor, sa: number | tf.Tensor, sb: number | tf.Tensor): tf.Tensor2D {
+  return tf.tidy(() => tf.tanh(tf.mul(tf.add(tf.div(tf.mul(xt, tf.mul(sa, 2)), tf.square(sb)), h), 0.5)) as tf.Tensor2D);
+}
+
 /** A minibatch's data side: a t per point, uniform on 1…T (2…T for 'weighted'), the noise, x_t and the network's input. */
 type DenoisingBatch = { x0: tf.Tensor2D; eps: tf.Tensor2D; xt: tf.Tensor2D; input: tf.Tensor2D; sa: tf.Tensor2D; sb: tf.Tensor2D; w: tf.Tensor1D };
 
@@ -125,8 +144,9 @@ function denoisingBatch(rng: Rng, model: TimeMLP, x0: tf.Tensor2D, kind: Denoisi
 function batchLoss(model: TimeMLP, b: DenoisingBatch, kind: DenoisingLoss): tf.Scalar {
   return tf.tidy(() => {
     const out = model.network(b.input);
-    const epsHat = model.predict === 'eps' ? out : tf.div(tf.sub(b.xt, tf.mul(out, b.sa)), b.sb);
-    const x0Hat = model.predict === 'x0' ? out : tf.div(tf.sub(b.xt, tf.mul(out, b.sb)), b.sa);
+    const x0Hat = model.predict === 'x0' ? out : model.predict === 'logit' ? binaryPosteriorMean(b.xt, out, b.sa, b.sb)
+      : tf.div(tf.sub(b.xt, tf.mul(out, b.sb)), b.sa);
+    const epsHat = model.predict === 'eps' ? out : tf.div(tf.sub(b.xt, tf.mul(x0Hat, b.sa)), b.sb);
     if (kind === 'simple') return tf.mean(tf.sum(tf.square(tf.sub(epsHat, b.eps)), 1)) as tf.Scalar;
     const err = tf.sum(tf.square(tf.sub(x0Hat, b.x0)), 1);
     return tf.mean(kind === 'x0' ? err : tf.mul(err, b.w)) as tf.Scalar;

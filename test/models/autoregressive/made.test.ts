@@ -50,6 +50,26 @@ describe('models/autoregressive/made: exact log-likelihood of binary vectors', (
     made.dispose();
   });
 
+  it('one hidden layer: the running-sum sampler draws exactly what D passes of the network draw (direct weights on)', () => {
+    const D = 12, n = 300;
+    const made = new MADE({ inputDim: D, hiddenDims: [20], seed: 3 });
+    tf.tidy(() => made.variables.forEach((v, i) => v.assign(tf.add(tf.mul(v, 3), rng(20 + i).normal(v.shape)))));
+    const before = tf.memory().numTensors;
+    const fast = made.sample(rng(7), n);
+    const g = rng(7), x = new Float32Array(n * D);
+    for (let d = 0; d < D; d++) {
+      const t = tf.tidy(() => made.logits(tf.tensor2d(x, [n, D])));
+      const l = t.arraySync() as number[][];
+      t.dispose();
+      for (let i = 0; i < n; i++) x[i * D + d] = g.nextUniform() < 1 / (1 + Math.exp(-l[i][d])) ? 1 : 0;
+    }
+    expect(Array.from(fast.dataSync())).to.deep.equal(Array.from(x));
+    expect(x.reduce((s, v) => s + v, 0)).to.be.within(0.1 * n * D, 0.9 * n * D);
+    fast.dispose();
+    expect(tf.memory().numTensors).to.equal(before);
+    made.dispose();
+  });
+
   it('learns digits: the exact test log-likelihood rises with training; nothing leaks', () => {
     const train = loadMnist('train').take(600);
     const made = new MADE({ inputDim: 784, hiddenDims: [100], seed: 1 });
