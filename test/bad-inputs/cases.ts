@@ -50,6 +50,10 @@ import { FlowDistribution } from '../../src/models/flows/flow-distribution';
 import { frechetDistance } from '../../src/evaluation/frechet-distance';
 import { logMixture, dequantizedLogDensity1d } from '../../src/evaluation/dequantization';
 import { explorableFigure } from '../../src/plot/explorable-figure';
+import { VectorQuantizer, straightThrough, codeUsage } from '../../src/models/images/vector-quantizer';
+import { CodePrior } from '../../src/models/images/code-prior';
+import { VQVAE } from '../../src/models/images/vq-vae';
+import { ConvVAE } from '../../src/models/images/conv-vae';
 import { input, own } from './runner';
 
 export interface Row {
@@ -321,6 +325,17 @@ export const rows: Row[] = [
   err('frechetDistance', 'mu1', 'NaN', () => frechetDistance([0, NaN], [[1, 0], [0, 1]], [0, 0], [[1, 0], [0, 1]])),
   err('logMixture', 'eps', '2', () => logMixture(0, 0, 2)),
   err('dequantizedLogDensity1d', 'samples', '0', () => dequantizedLogDensity1d(rng(1), () => 0, 0, { samples: 0 })),
+  // The VQ-VAE and its code prior; the conv VAE's importance weights (issue 18)
+  err('VectorQuantizer', 'K', '0', () => new VectorQuantizer(0, 2, rng(1))),
+  err('straightThrough', ['ze', 'e'], 'shapes [2] and [3]', () => straightThrough(input([0, 0]), input([0, 0, 0]))),
+  err('codeUsage', 'codes', '5 with K = 4', () => codeUsage([0, 5], 4)),
+  err('codeUsage', 'K', '0', () => codeUsage([0], 0)),
+  err('CodePrior', 'positions', '1', () => new CodePrior({ positions: 1, codes: 3 })),
+  err('CodePrior.logProb', 'codes', 'shape [1, 4] for 3 positions', () => own(new CodePrior({ positions: 3, codes: 3, hiddenDims: [4] })).logProb(input([[0, 0, 0, 0]]) as tf.Tensor2D)),
+  err('CodePrior.sample', 'n', '0', () => own(new CodePrior({ positions: 3, codes: 3, hiddenDims: [4] })).sample(rng(1), 0)),
+  err('VQVAE', 'beta', 'NaN', () => new VQVAE({ beta: NaN })),
+  err('VQVAE.encode', 'x', 'shape [1, 3]', () => own(new VQVAE({ channels: [2, 2] })).encode(input([[0, 0, 0]]) as tf.Tensor2D)),
+  err('ConvVAE.logWeights', 'samples', '0', () => own(new ConvVAE({ channels: [2, 2], latent: 2 })).logWeights(rng(1), input(new Array(784).fill(0), [1, 784]) as tf.Tensor2D, { samples: 0 })),
   // Data
   err('minibatches', 'batchSize', '0', () => [...minibatches(rng(1), 10, 0)]),
   err('minibatches', 'n', '0', () => [...minibatches(rng(1), 0, 2)]),
