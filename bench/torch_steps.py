@@ -14,6 +14,7 @@ Models (all float32, Adam lr 1e-3):
   conv-vae  the convolutional VAE of bench/conv-vae.ts, batch 128, 28×28 binarized
   unet-sample  one ancestral sampling step of that U-Net for 128 images (no gradients)
   realnvp   the multi-scale RealNVP of bench/real-nvp.ts on 28×28×1 8-bit pixels, batch 128 (maximum likelihood)
+  vq-vae    the VQ-VAE of bench/vq-vae.ts (32 codes of dimension 8 on a 7×7 grid), batch 128, 28×28 binarized
 """
 import json
 import math
@@ -236,7 +237,35 @@ def realnvp_step(batch=128):
     return step
 
 
-MODELS = {"realnvp": (realnvp_step, 2), "conv-vae": (conv_vae_step, 5), "vae": (vae_step, 20), "denoiser": (denoiser_step, 20), "unet": (unet_step, 2), "unet-sample": (unet_sample_step, 2)}
+def vq_vae_step(batch=128, K=32, D=8):
+    """bench/vq-vae.ts's network: conv 3×3 1→32, ReLU, avg-pool 2, conv 3×3 32→64, ReLU, avg-pool 2, conv 3×3 64→64,
+    ReLU, conv 1×1 64→D; the nearest of K codes with the straight-through estimator; conv 3×3 D→64, ReLU, nearest ×2,
+    conv 3×3 64→32, ReLU, nearest ×2, conv 3×3 32→1 (Bernoulli logits); loss −log p(x | z_q) + Σ‖sg(z_e) − e‖²
+    + 0.25 Σ‖z_e − sg(e)‖² (sums over the 49 positions), Adam."""
+    enc = nn.Sequential(nn.Conv2d(1, 32, 3, 1, 1), nn.ReLU(), nn.AvgPool2d(2), nn.Conv2d(32, 64, 3, 1, 1), nn.ReLU(), nn.AvgPool2d(2),
+                        nn.Conv2d(64, 64, 3, 1, 1), nn.ReLU(), nn.Conv2d(64, D, 1))
+    dec = nn.Sequential(nn.Conv2d(D, 64, 3, 1, 1), nn.ReLU(), nn.Upsample(scale_factor=2, mode="nearest"), nn.Conv2d(64, 32, 3, 1, 1),
+                        nn.ReLU(), nn.Upsample(scale_factor=2, mode="nearest"), nn.Conv2d(32, 1, 3, 1, 1))
+    codebook = nn.Parameter((torch.rand(K, D) * 2 - 1) / K)
+    opt = torch.optim.Adam(list(enc.parameters()) + list(dec.parameters()) + [codebook], lr=1e-3)
+    x = torch.bernoulli(torch.full((batch, 1, 28, 28), 0.2))
+
+    def step():
+        ze = enc(x).permute(0, 2, 3, 1).reshape(-1, D)
+        k = ((codebook ** 2).sum(1) - 2 * ze @ codebook.t()).argmin(1)
+        e = codebook[k]
+        zq = ze + (e - ze).detach()
+        logits = dec(zq.reshape(batch, 7, 7, D).permute(0, 3, 1, 2))
+        rec = F.binary_cross_entropy_with_logits(logits, x, reduction="none").sum((1, 2, 3)).mean()
+        codebook_loss = 49 * ((ze.detach() - e) ** 2).sum(1).mean()
+        commitment = 49 * ((ze - e.detach()) ** 2).sum(1).mean()
+        loss = rec + codebook_loss + 0.25 * commitment
+        opt.zero_grad(); loss.backward(); opt.step()
+        return loss.item()
+    return step
+
+
+MODELS = {"vq-vae": (vq_vae_step, 5), "realnvp": (realnvp_step, 2), "conv-vae": (conv_vae_step, 5), "vae": (vae_step, 20), "denoiser": (denoiser_step, 20), "unet": (unet_step, 2), "unet-sample": (unet_sample_step, 2)}
 
 if __name__ == "__main__":
     threads = int(sys.argv[1]) if len(sys.argv) > 1 else 1
