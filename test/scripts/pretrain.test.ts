@@ -8,7 +8,7 @@ import path from 'path';
 import { readCheckpoint } from '../../src/models/vae/checkpoint';
 import { loadVQVAE } from '../../src/models/images/vq-vae-checkpoint';
 import { fitCodePrior, trainVQVAE } from '../../scripts/pretrain-vqvae';
-import { DATA_DIR, trainClassifier, trainDDPM } from '../../scripts/pretrain';
+import { DATA_DIR, trainClassifier, trainDDPM, trainRealNVP } from '../../scripts/pretrain';
 
 const recorded = (name: string) => {
   const ck = readCheckpoint(path.join(DATA_DIR, name));
@@ -49,6 +49,18 @@ describe('scripts/pretrain', function () {
       ours.forEach((l, i) => expect(l).to.be.closeTo(first[i], 1e-4 * Math.abs(first[i])));
     });
   }
+
+  it('reproduces the first steps of realnvp-mnist', () => {
+    const before = tf.memory().numTensors;
+    trainRealNVP(out, { steps: 3 }).dispose();
+    expect(tf.memory().numTensors).to.equal(before);
+    const again = readCheckpoint(path.join(out, 'realnvp-mnist'));
+    again.tensors.forEach((t) => t.dispose());
+    const first = recorded('realnvp-mnist').firstLosses as number[];
+    const ours = again.meta.firstLosses as number[];
+    expect(ours).to.have.length(3);
+    ours.forEach((l, i) => expect(l).to.be.closeTo(first[i], 1e-4 * Math.abs(first[i])));
+  });
 
   it('reproduces the first steps of vqvae-mnist, and of its code prior on the shipped VQ-VAE\'s codes', () => {
     const before = tf.memory().numTensors;
