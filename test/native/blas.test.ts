@@ -95,6 +95,18 @@ describe('native BLAS kernels', function () {
     expect(r.stderr).to.contain("LATENT_BLAS_THREADS must be a positive integer, got 'two'");
   });
 
+  it('lets OpenMP\'s threads sleep at barriers (OMP_WAIT_POLICY=passive) unless the environment chose a policy', () => {
+    const code = `require('${require.resolve('../../src/native/addon')}').loadAddon(); console.log('POLICY', process.env.OMP_WAIT_POLICY)`;
+    const run = (policy?: string) => {
+      const env: NodeJS.ProcessEnv = { ...process.env };
+      delete env.OMP_WAIT_POLICY;
+      if (policy) env.OMP_WAIT_POLICY = policy;
+      return spawnSync(process.execPath, ['--require', 'tsx/cjs', '-e', code], { encoding: 'utf8', env }).stdout;
+    };
+    expect(run()).to.contain('POLICY passive');
+    expect(run('active')).to.contain('POLICY active');
+  });
+
   for (const [why, env] of [['the addon is missing', { LATENT_NATIVE_ADDON: '/nonexistent/latent_blas.node' }], ['LATENT_NATIVE=0', { LATENT_NATIVE: '0' }]] as const) {
     it(`falls back to the stock kernels and composite ops when ${why}, says so once, and still computes and trains`, () => {
       const code = `const ll = require('${require.resolve('../../src')}');
