@@ -12,6 +12,7 @@ import { Rng } from '../../random/rng';
 import { Dense } from '../../ops/dense';
 import { bernoulliLogLikelihood } from '../../ops/bernoulli-log-likelihood';
 import { integerAtLeast, positiveInteger } from '../../validation/arguments';
+import { autoregressiveMask } from './mask';
 
 export interface MADEConfig {
   /** D, pixels per image (at least 2) */
@@ -24,12 +25,6 @@ export interface MADEConfig {
 }
 
 let instances = 0;
-
-function maskTensor(rows: number, cols: number, allowed: (i: number, j: number) => boolean): tf.Tensor2D {
-  const v = new Float32Array(rows * cols);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) v[i * cols + j] = allowed(i, j) ? 1 : 0;
-  return tf.tensor2d(v, [rows, cols]);
-}
 
 /**
  * MADE on binary vectors: exact log p(x), ancestral sampling, and a loss (−mean log p(x)) for training.
@@ -72,15 +67,15 @@ export class MADE {
     c.hiddenDims.forEach((h, l) => {
       this.layers.push(new Dense(width, h, r, `hidden/${l + 1}`, scope));
       const prev = degrees[l], next = degrees[l + 1];
-      this.masks.push(maskTensor(width, h, (i, j) => next[j] >= prev[i]));
+      this.masks.push(autoregressiveMask(width, h, (i, j) => next[j] >= prev[i]));
       width = h;
     });
     this.output = new Dense(width, D, r, 'output', scope);
     const last = degrees[degrees.length - 1];
-    this.outputMask = c.hiddenDims.length > 0 ? maskTensor(width, D, (i, d) => d + 1 > last[i]) : maskTensor(width, D, (i, d) => i < d);
+    this.outputMask = c.hiddenDims.length > 0 ? autoregressiveMask(width, D, (i, d) => d + 1 > last[i]) : autoregressiveMask(width, D, (i, d) => i < d);
     if (c.direct && c.hiddenDims.length > 0) {
       this.directWeights = tf.variable(tf.zeros([D, D]), true, `${scope}/direct/W`);
-      this.directMask = maskTensor(D, D, (i, d) => i < d);
+      this.directMask = autoregressiveMask(D, D, (i, d) => i < d);
     }
   }
 

@@ -14,6 +14,7 @@ import { minibatches } from '../../data/minibatches';
 import { adam } from '../../native/fused-adam';
 import { progress as startProgress } from '../../display/progress';
 import { integerAtLeast, positiveInteger, tensorRank } from '../../validation/arguments';
+import { autoregressiveMask } from '../autoregressive/mask';
 
 export interface CodePriorConfig {
   /** P, code positions per image (49 for a 7×7 grid; at least 2) */
@@ -28,12 +29,6 @@ export interface CodePriorConfig {
 }
 
 let count = 0;
-
-function maskTensor(rows: number, cols: number, allowed: (i: number, j: number) => boolean): tf.Tensor2D {
-  const v = new Float32Array(rows * cols);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) v[i * cols + j] = allowed(i, j) ? 1 : 0;
-  return tf.tensor2d(v, [rows, cols]);
-}
 
 /**
  * An autoregressive categorical model of code sequences k ∈ {0…K−1}^P (a categorical MADE).
@@ -80,13 +75,13 @@ export class CodePrior {
     c.hiddenDims.forEach((h, l) => {
       this.layers.push(new Dense(width, h, rng, `hidden/${l + 1}`, scope));
       const prev = degrees[l], next = (u: number) => (u % (P - 1)) + 1;
-      this.masks.push(maskTensor(width, h, (i, j) => next(j) >= prev(i)));
+      this.masks.push(autoregressiveMask(width, h, (i, j) => next(j) >= prev(i)));
       degrees.push(next);
       width = h;
     });
     this.output = new Dense(width, P * E, rng, 'output', scope);
     const last = degrees[degrees.length - 1];
-    this.masks.push(maskTensor(width, P * E, (i, j) => Math.floor(j / E) + 1 > last(i)));
+    this.masks.push(autoregressiveMask(width, P * E, (i, j) => Math.floor(j / E) + 1 > last(i)));
   }
 
   get variables(): tf.Variable[] {
