@@ -2,7 +2,7 @@
 // minibatches of points for a number of steps, with live progress; returns the loss of every step.
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../random/rng';
-import { minibatches } from '../data/minibatches';
+import { stepBatches } from '../data/minibatches';
 import { progress as startProgress } from '../display/progress';
 import { adam } from '../native/fused-adam';
 
@@ -38,16 +38,13 @@ export function fitPoints<T extends tf.TensorContainer>(who: string, title: stri
   const losses: number[] = [];
   const bar = options.progress === false ? undefined : startProgress({ total: options.steps, title });
   try {
-    while (losses.length < options.steps) {
-      for (const idx of minibatches(rng, data.length, options.batchSize ?? 256)) {
-        if (losses.length >= options.steps) break;
-        const x = tf.tidy(() => tf.gather(all, tf.tensor1d(idx, 'int32'))) as tf.Tensor2D;
-        const batch = typeof loss === 'function' ? undefined : tf.tidy(() => loss.prepare(x, rng));
-        const cost = opt.minimize(() => (typeof loss === 'function' ? loss(x, rng) : loss.loss(batch!)), true, variables)!;
-        losses.push(cost.dataSync()[0]);
-        tf.dispose([x, cost, ...(batch ? [batch] : [])]);
-        bar?.update(losses.length, { loss: losses[losses.length - 1] });
-      }
+    for (const idx of stepBatches(rng, data.length, options.batchSize ?? 256, options.steps)) {
+      const x = tf.tidy(() => tf.gather(all, tf.tensor1d(idx, 'int32'))) as tf.Tensor2D;
+      const batch = typeof loss === 'function' ? undefined : tf.tidy(() => loss.prepare(x, rng));
+      const cost = opt.minimize(() => (typeof loss === 'function' ? loss(x, rng) : loss.loss(batch!)), true, variables)!;
+      losses.push(cost.dataSync()[0]);
+      tf.dispose([x, cost, ...(batch ? [batch] : [])]);
+      bar?.update(losses.length, { loss: losses[losses.length - 1] });
     }
   } finally {
     bar?.done();

@@ -4,7 +4,7 @@ export { loadMnist, MNIST_TRAIN_FRACTION } from '../data/mnist';
 export { parseIdx, readIdx, loadIdxImages } from '../data/idx';
 export type { IdxArray } from '../data/idx';
 export { dynamicBinarize, dynamicBinarizePixels, staticBinarize, thresholdBinarize } from '../data/binarize';
-export { minibatches, batchesPerEpoch } from '../data/minibatches';
+export { minibatches, stepBatches, batchesPerEpoch } from '../data/minibatches';
 export { twoMoons, swissRoll, gaussianRing } from '../data/toy-2d';
 // issue 18: Fashion-MNIST from Debian's dataset-fashion-mnist
 export { loadFashionMnist, FASHION_MNIST_CLASSES, FASHION_MNIST_DIR } from '../data/fashion-mnist';

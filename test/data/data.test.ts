@@ -6,7 +6,7 @@ import path from 'path';
 import zlib from 'zlib';
 import { loadMnist, checkMonteCarlo, rng } from '../../src';
 import { parseIdx, readIdx, loadIdxImages } from '../../src/data/idx';
-import { minibatches, batchesPerEpoch } from '../../src/data/minibatches';
+import { minibatches, stepBatches, batchesPerEpoch } from '../../src/data/minibatches';
 import { dynamicBinarize, dynamicBinarizePixels, staticBinarize, thresholdBinarize } from '../../src/data/binarize';
 import { twoMoons, swissRoll, gaussianRing } from '../../src/data/toy-2d';
 import { MNIST_TRAIN_FRACTION } from '../../src/data/mnist';
@@ -84,6 +84,23 @@ describe('data', () => {
     expect([...minibatches(rng(5), 10, 4, { dropLast: true })]).to.have.length(2);
     expect(batchesPerEpoch(10, 4)).to.equal(3);
     expect(() => [...minibatches(rng(0), 10, 0)]).to.throw('batchSize must be a positive integer');
+  });
+
+  it('stepBatches: exactly `steps` batches, the epochs minibatches would give in a row, no permutation drawn after the last', () => {
+    // the loop it replaces: epochs of minibatches, stopped after `steps` batches
+    const loop = (g: ReturnType<typeof rng>, steps: number, dropLast: boolean) => {
+      const out: number[][] = [];
+      while (out.length < steps) for (const idx of minibatches(g, 10, 4, { dropLast })) { if (out.length >= steps) break; out.push(idx); }
+      return out;
+    };
+    for (const [steps, dropLast] of [[7, false], [6, false], [5, true], [4, true], [1, false]] as [number, boolean][]) {
+      const a = rng(9), b = rng(9);
+      expect([...stepBatches(a, 10, 4, steps, { dropLast })], `${steps} steps`).to.deep.equal(loop(b, steps, dropLast));
+      expect(a.nextUniform(), 'the generator is left where the loop leaves it').to.equal(b.nextUniform());
+    }
+    expect([...stepBatches(rng(0), 10, 4, 0)]).to.deep.equal([]);
+    expect(() => [...stepBatches(rng(0), 3, 4, 2, { dropLast: true })]).to.throw('gives no batch');
+    expect(() => [...stepBatches(rng(0), 10, 4, 1.5)]).to.throw('steps must be a non-negative integer');
   });
 
   it('toy 2-D sets are seeded and have the expected geometry', () => {

@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/rng';
 import { Dense } from '../../ops/dense';
-import { minibatches } from '../../data/minibatches';
+import { stepBatches } from '../../data/minibatches';
 import { adam } from '../../native/fused-adam';
 import { progress as startProgress } from '../../display/progress';
 import { integerAtLeast, positiveInteger, tensorRank } from '../../validation/arguments';
@@ -172,17 +172,14 @@ export class CodePrior {
     const losses: number[] = [];
     const bar = options.progress === false ? undefined : startProgress({ total: options.steps, title: 'training the code prior' });
     try {
-      outer: while (losses.length < options.steps) {
-        for (const idx of minibatches(rng, N, batchSize)) {
-          if (losses.length >= options.steps) break outer;
-          const k = new Int32Array(idx.length * P);
-          idx.forEach((n, i) => { for (let d = 0; d < P; d++) k[i * P + d] = all[n * P + d]; });
-          const x = tf.tensor2d(k, [idx.length, P], 'int32');
-          const cost = opt.minimize(() => this.loss(x), true, this.variables)!;
-          losses.push(cost.dataSync()[0]);
-          tf.dispose([x, cost]);
-          bar?.update(losses.length, { loss: losses[losses.length - 1] });
-        }
+      for (const idx of stepBatches(rng, N, batchSize, options.steps)) {
+        const k = new Int32Array(idx.length * P);
+        idx.forEach((n, i) => { for (let d = 0; d < P; d++) k[i * P + d] = all[n * P + d]; });
+        const x = tf.tensor2d(k, [idx.length, P], 'int32');
+        const cost = opt.minimize(() => this.loss(x), true, this.variables)!;
+        losses.push(cost.dataSync()[0]);
+        tf.dispose([x, cost]);
+        bar?.update(losses.length, { loss: losses[losses.length - 1] });
       }
     } finally {
       bar?.done();

@@ -10,7 +10,7 @@ import { Dense } from '../../ops/dense';
 import { reparameterizeWithKL } from '../../ops/reparameterize';
 import { bernoulliLogLikelihood } from '../../ops/bernoulli-log-likelihood';
 import { ImageDataset } from '../../data/image-dataset';
-import { minibatches } from '../../data/minibatches';
+import { stepBatches } from '../../data/minibatches';
 import { adam } from '../../native/fused-adam';
 import { progress as startProgress } from '../../display/progress';
 import { positiveInteger } from '../../validation/arguments';
@@ -156,17 +156,14 @@ export class ConvVAE {
     const losses: number[] = [];
     const bar = options.progress === false ? undefined : startProgress({ total: options.steps, title: 'training the conv VAE' });
     try {
-      while (losses.length < options.steps) {
-        for (const idx of minibatches(rng, data.count, batchSize)) {
-          if (losses.length >= options.steps) break;
-          const px = data.batchPixels(idx);
-          for (let i = 0; i < px.length; i++) px[i] = rng.nextUniform() < px[i] ? 1 : 0;
-          const x = tf.tensor2d(px, [idx.length, 784]);
-          const cost = opt.minimize(() => this.loss(rng, x), true, this.variables)!;
-          losses.push(cost.dataSync()[0]);
-          tf.dispose([x, cost]);
-          bar?.update(losses.length, { loss: losses[losses.length - 1] });
-        }
+      for (const idx of stepBatches(rng, data.count, batchSize, options.steps)) {
+        const px = data.batchPixels(idx);
+        for (let i = 0; i < px.length; i++) px[i] = rng.nextUniform() < px[i] ? 1 : 0;
+        const x = tf.tensor2d(px, [idx.length, 784]);
+        const cost = opt.minimize(() => this.loss(rng, x), true, this.variables)!;
+        losses.push(cost.dataSync()[0]);
+        tf.dispose([x, cost]);
+        bar?.update(losses.length, { loss: losses[losses.length - 1] });
       }
     } finally {
       bar?.done();

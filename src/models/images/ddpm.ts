@@ -15,7 +15,7 @@ import { DiffusionSchedule } from '../diffusion/schedule';
 import { Denoiser, diffusionElbo } from '../diffusion/elbo';
 import { ddimStep } from '../diffusion/ddim';
 import { ImageDataset } from '../../data/image-dataset';
-import { minibatches } from '../../data/minibatches';
+import { stepBatches } from '../../data/minibatches';
 import { adam } from '../../native/fused-adam';
 import { progress as startProgress } from '../../display/progress';
 import { Estimate, estimateMean } from '../../check/monte-carlo';
@@ -179,23 +179,20 @@ export class ImageDDPM {
     };
     const start = Date.now();
     try {
-      outer: while (losses.length < options.steps) {
-        for (const idx of minibatches(rng, data.count, batchSize, { dropLast: data.count >= batchSize })) {
-          if (losses.length >= options.steps) break outer;
-          const batch = tf.tidy(() => this.prepare(rng, this.toModel(data.batch(idx))));
-          setRate(losses.length + 1);
-          const cost = opt.minimize(() => this.batchLoss(batch), true, this.net.variables)!;
-          losses.push(cost.dataSync()[0]);
-          tf.dispose([cost, batch]);
-          if (decay > 0) {
-            const d = Math.min(decay, (1 + losses.length) / (10 + losses.length));
-            tf.tidy(() => avg.forEach((a, i) => a.assign(tf.add(tf.mul(a, d), tf.mul(vars[i], 1 - d)))));
-          }
-          const seconds = (Date.now() - start) / 1000;
-          bar?.update(losses.length, { loss: losses[losses.length - 1] });
-          options.onStep?.(losses.length, losses[losses.length - 1], seconds, averaged);
-          if (options.timeLimitSeconds !== undefined && seconds >= options.timeLimitSeconds) break outer;
+      for (const idx of stepBatches(rng, data.count, batchSize, options.steps, { dropLast: data.count >= batchSize })) {
+        const batch = tf.tidy(() => this.prepare(rng, this.toModel(data.batch(idx))));
+        setRate(losses.length + 1);
+        const cost = opt.minimize(() => this.batchLoss(batch), true, this.net.variables)!;
+        losses.push(cost.dataSync()[0]);
+        tf.dispose([cost, batch]);
+        if (decay > 0) {
+          const d = Math.min(decay, (1 + losses.length) / (10 + losses.length));
+          tf.tidy(() => avg.forEach((a, i) => a.assign(tf.add(tf.mul(a, d), tf.mul(vars[i], 1 - d)))));
         }
+        const seconds = (Date.now() - start) / 1000;
+        bar?.update(losses.length, { loss: losses[losses.length - 1] });
+        options.onStep?.(losses.length, losses[losses.length - 1], seconds, averaged);
+        if (options.timeLimitSeconds !== undefined && seconds >= options.timeLimitSeconds) break;
       }
     } finally {
       bar?.done();

@@ -14,7 +14,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/rng';
 import { ImageDataset } from '../../data/image-dataset';
-import { minibatches } from '../../data/minibatches';
+import { stepBatches } from '../../data/minibatches';
 import { adam } from '../../native/fused-adam';
 import { progress as startProgress } from '../../display/progress';
 import { Estimate, estimateMean } from '../../check/monte-carlo';
@@ -257,16 +257,13 @@ export class RealNVP {
     const bar = options.progress === false ? undefined : startProgress({ total: options.steps, title: 'training RealNVP' });
     const start = Date.now();
     try {
-      outer: while (losses.length < options.steps) {
-        for (const idx of minibatches(rng, data.count, batchSize, { dropLast: data.count >= batchSize })) {
-          if (losses.length >= options.steps) break outer;
-          const px = data.batch(idx);
-          const cost = opt.minimize(() => this.loss(rng, px), true, this.variables)!;
-          losses.push(cost.dataSync()[0]);
-          tf.dispose([cost, px]);
-          bar?.update(losses.length, { loss: losses[losses.length - 1] });
-          options.onStep?.(losses.length, losses[losses.length - 1], (Date.now() - start) / 1000);
-        }
+      for (const idx of stepBatches(rng, data.count, batchSize, options.steps, { dropLast: data.count >= batchSize })) {
+        const px = data.batch(idx);
+        const cost = opt.minimize(() => this.loss(rng, px), true, this.variables)!;
+        losses.push(cost.dataSync()[0]);
+        tf.dispose([cost, px]);
+        bar?.update(losses.length, { loss: losses[losses.length - 1] });
+        options.onStep?.(losses.length, losses[losses.length - 1], (Date.now() - start) / 1000);
       }
     } finally {
       bar?.done();

@@ -15,7 +15,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/rng';
 import { bernoulliLogLikelihood } from '../../ops/bernoulli-log-likelihood';
 import { ImageDataset } from '../../data/image-dataset';
-import { minibatches } from '../../data/minibatches';
+import { stepBatches } from '../../data/minibatches';
 import { adam } from '../../native/fused-adam';
 import { progress as startProgress } from '../../display/progress';
 import { finiteNumber, positiveInteger, tensorRank } from '../../validation/arguments';
@@ -200,39 +200,36 @@ export class VQVAE {
     let window = new Array<number>(K).fill(0);
     const bar = options.progress === false ? undefined : startProgress({ total: options.steps, title: 'training the VQ-VAE' });
     try {
-      outer: while (result.losses.length < options.steps) {
-        for (const idx of minibatches(rng, data.count, batchSize)) {
-          if (result.losses.length >= options.steps) break outer;
-          const px = data.batchPixels(idx);
-          for (let i = 0; i < px.length; i++) px[i] = rng.nextUniform() < px[i] ? 1 : 0;
-          const x = tf.tensor2d(px, [idx.length, 784]);
-          let parts: tf.Scalar[] = [];
-          const cost = opt.minimize(() => {
-            const t = this.lossTerms(x);
-            parts = [tf.keep(t.reconstruction), tf.keep(t.codebook), tf.keep(t.commitment)];
-            return t.loss;
-          }, true, this.variables)!;
-          const [loss, reconstruction, codebook, commitment] = [cost, ...parts].map((t) => t.dataSync()[0]);
-          const terms = { loss, reconstruction, codebook, commitment };
-          result.losses.push(loss);
-          result.terms.push(terms);
-          tf.dispose([cost, ...parts]);
-          const step = result.losses.length;
-          if (restartEvery > 0) {
-            // the codes after the step, with the encoder outputs that dead codes restart at
-            const ze = this.encode(x), codes = this.quantizer.nearest(ze);
-            codes.dataSync().forEach((k) => { window[k]++; });
-            if (step % restartEvery === 0) {
-              const dead = this.quantizer.restart(rng, window, ze);
-              if (dead.length > 0) result.restarts.push({ step, codes: dead });
-              window = new Array<number>(K).fill(0);
-            }
-            tf.dispose([ze, codes]);
+      for (const idx of stepBatches(rng, data.count, batchSize, options.steps)) {
+        const px = data.batchPixels(idx);
+        for (let i = 0; i < px.length; i++) px[i] = rng.nextUniform() < px[i] ? 1 : 0;
+        const x = tf.tensor2d(px, [idx.length, 784]);
+        let parts: tf.Scalar[] = [];
+        const cost = opt.minimize(() => {
+          const t = this.lossTerms(x);
+          parts = [tf.keep(t.reconstruction), tf.keep(t.codebook), tf.keep(t.commitment)];
+          return t.loss;
+        }, true, this.variables)!;
+        const [loss, reconstruction, codebook, commitment] = [cost, ...parts].map((t) => t.dataSync()[0]);
+        const terms = { loss, reconstruction, codebook, commitment };
+        result.losses.push(loss);
+        result.terms.push(terms);
+        tf.dispose([cost, ...parts]);
+        const step = result.losses.length;
+        if (restartEvery > 0) {
+          // the codes after the step, with the encoder outputs that dead codes restart at
+          const ze = this.encode(x), codes = this.quantizer.nearest(ze);
+          codes.dataSync().forEach((k) => { window[k]++; });
+          if (step % restartEvery === 0) {
+            const dead = this.quantizer.restart(rng, window, ze);
+            if (dead.length > 0) result.restarts.push({ step, codes: dead });
+            window = new Array<number>(K).fill(0);
           }
-          x.dispose();
-          bar?.update(step, { loss });
-          options.onStep?.(step, terms);
+          tf.dispose([ze, codes]);
         }
+        x.dispose();
+        bar?.update(step, { loss });
+        options.onStep?.(step, terms);
       }
     } finally {
       bar?.done();
