@@ -19,7 +19,7 @@ import { minibatches } from '../data/minibatches';
 import { adam } from '../native/fused-adam';
 import { progress as startProgress } from '../display/progress';
 import { positiveInteger } from '../validation/arguments';
-import { LoadedCheckpoint, readCheckpoint, writeCheckpoint } from '../models/vae/checkpoint';
+import { loadModelCheckpoint, writeCheckpoint } from '../models/vae/checkpoint';
 
 export interface ClassifierConfig {
   /** Image height and width, divisible by 4 (default 28). */
@@ -240,15 +240,11 @@ export class ImageClassifier {
 
   /** A classifier from a checkpoint written by save. */
   static load(dirOrFile: string): ImageClassifier {
-    const ck = readCheckpoint(dirOrFile);
-    try {
-      if (ck.meta.kind !== 'ImageClassifier') throw new Error(`ImageClassifier.load: ${dirOrFile} holds a '${String(ck.meta.kind)}', not an ImageClassifier`);
-      const c = new ImageClassifier(ck.meta.config as ClassifierConfig);
-      assignWeights(c.namedVariables, ck, dirOrFile);
+    return loadModelCheckpoint(dirOrFile, 'ImageClassifier', 'ImageClassifier.load', (meta, assign) => {
+      const c = new ImageClassifier(meta.config as ClassifierConfig);
+      assign(c.namedVariables);
       return c;
-    } finally {
-      ck.tensors.forEach((t) => t.dispose());
-    }
+    });
   }
 
   /**
@@ -285,12 +281,3 @@ export function outlierPixels(rng: Rng, data: ImageDataset, n: number): Float32A
   return out;
 }
 
-/** Copies a checkpoint's tensors into variables by local name; a missing or misshapen one is an error. */
-export function assignWeights(vars: { name: string; variable: tf.Variable }[], ck: LoadedCheckpoint, source: string): void {
-  for (const { name, variable } of vars) {
-    const t = ck.tensors.get(name);
-    if (!t) throw new Error(`${source}: the checkpoint has no tensor '${name}'`);
-    if (t.shape.join() !== variable.shape.join()) throw new Error(`${source}: tensor '${name}' has shape [${t.shape}], the model expects [${variable.shape}]`);
-    variable.assign(t);
-  }
-}

@@ -2,8 +2,7 @@
 // caller adds in the header, the weights as float32 tensors (the library's checkpoint format,
 // src/models/vae/checkpoint.ts: atomic write, sha256 of the weights checked on load).
 import { DiffusionSchedule } from '../diffusion/schedule';
-import { readCheckpoint, writeCheckpoint } from '../vae/checkpoint';
-import { assignWeights } from '../../evaluation/classifier';
+import { loadModelCheckpoint, writeCheckpoint } from '../vae/checkpoint';
 import { UNet, UNetConfig } from './unet';
 import { ImageDDPM } from './ddpm';
 
@@ -20,13 +19,9 @@ export function saveDDPM(dir: string, model: ImageDDPM, meta: Record<string, unk
  * @example const { model, meta } = loadDDPM('data/ddpm-mnist'); model.sample(ll.rng(0), 16, { steps: 100 });
  */
 export function loadDDPM(dirOrFile: string): { model: ImageDDPM; meta: Record<string, unknown> } {
-  const ck = readCheckpoint(dirOrFile);
-  try {
-    if (ck.meta.kind !== 'ImageDDPM') throw new Error(`loadDDPM: ${dirOrFile} holds a '${String(ck.meta.kind)}', not an ImageDDPM`);
-    const net = new UNet(ck.meta.unet as UNetConfig);
-    assignWeights(net.namedVariables, ck, dirOrFile);
-    return { model: new ImageDDPM(net, new DiffusionSchedule(ck.meta.betas as number[])), meta: ck.meta };
-  } finally {
-    ck.tensors.forEach((t) => t.dispose());
-  }
+  return loadModelCheckpoint(dirOrFile, 'ImageDDPM', 'loadDDPM', (meta, assign) => {
+    const net = new UNet(meta.unet as UNetConfig);
+    assign(net.namedVariables);
+    return { model: new ImageDDPM(net, new DiffusionSchedule(meta.betas as number[])), meta };
+  });
 }

@@ -1,7 +1,6 @@
 // Checkpoints of a RealNVP: its configuration and anything the caller adds in the header, the weights
 // as float32 tensors (the library's checkpoint format, src/models/vae/checkpoint.ts).
-import { readCheckpoint, writeCheckpoint } from '../vae/checkpoint';
-import { assignWeights } from '../../evaluation/classifier';
+import { loadModelCheckpoint, writeCheckpoint } from '../vae/checkpoint';
 import { RealNVP, RealNVPConfig } from './real-nvp';
 
 /**
@@ -20,13 +19,9 @@ export function saveRealNVP(dir: string, model: RealNVP, meta: Record<string, un
  * @example const { model, meta } = ll.models.loadRealNVP(ll.data.checkpointPath('realnvp-mnist')); model.sample(ll.rng(0), 16);
  */
 export function loadRealNVP(dirOrFile: string): { model: RealNVP; meta: Record<string, unknown> } {
-  const ck = readCheckpoint(dirOrFile);
-  try {
-    if (ck.meta.kind !== 'RealNVP') throw new Error(`loadRealNVP: ${dirOrFile} holds a '${String(ck.meta.kind)}', not a RealNVP`);
-    const model = new RealNVP(ck.meta.config as RealNVPConfig);
-    assignWeights(model.namedVariables, ck, dirOrFile);
-    return { model, meta: ck.meta };
-  } finally {
-    ck.tensors.forEach((t) => t.dispose());
-  }
+  return loadModelCheckpoint(dirOrFile, 'RealNVP', 'loadRealNVP', (meta, assign) => {
+    const model = new RealNVP(meta.config as RealNVPConfig);
+    assign(model.namedVariables);
+    return { model, meta };
+  });
 }

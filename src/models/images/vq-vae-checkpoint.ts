@@ -1,8 +1,7 @@
 // Checkpoints of a VQ-VAE with the prior fit over its codes, as one file: both configurations and anything
 // the caller adds in the header, the weights as float32 tensors ('vqvae/…' and 'prior/…'; the library's
 // checkpoint format, src/models/vae/checkpoint.ts: atomic write, sha256 of the weights checked on load).
-import { readCheckpoint, writeCheckpoint } from '../vae/checkpoint';
-import { assignWeights } from '../../evaluation/classifier';
+import { loadModelCheckpoint, writeCheckpoint } from '../vae/checkpoint';
 import { VQVAE, VQVAEConfig } from './vq-vae';
 import { CodePrior, CodePriorConfig } from './code-prior';
 
@@ -28,14 +27,10 @@ export function saveVQVAE(dir: string, model: VQVAE, prior: CodePrior, meta: Rec
  *          model.sample(ll.rng(0), 16, prior).pixels   // [16, 784]
  */
 export function loadVQVAE(dirOrFile: string): { model: VQVAE; prior: CodePrior; meta: Record<string, unknown> } {
-  const ck = readCheckpoint(dirOrFile);
-  try {
-    if (ck.meta.kind !== 'VQVAE') throw new Error(`loadVQVAE: ${dirOrFile} holds a '${String(ck.meta.kind)}', not a VQVAE`);
-    const model = new VQVAE(ck.meta.vqvae as VQVAEConfig), prior = new CodePrior(ck.meta.prior as CodePriorConfig);
-    assignWeights(model.namedVariables.map(({ name, variable }) => ({ name: `vqvae/${name}`, variable })), ck, dirOrFile);
-    assignWeights(prior.namedVariables.map(({ name, variable }) => ({ name: `prior/${name}`, variable })), ck, dirOrFile);
-    return { model, prior, meta: ck.meta };
-  } finally {
-    ck.tensors.forEach((t) => t.dispose());
-  }
+  return loadModelCheckpoint(dirOrFile, 'VQVAE', 'loadVQVAE', (meta, assign) => {
+    const model = new VQVAE(meta.vqvae as VQVAEConfig), prior = new CodePrior(meta.prior as CodePriorConfig);
+    assign(model.namedVariables, 'vqvae/');
+    assign(prior.namedVariables, 'prior/');
+    return { model, prior, meta };
+  });
 }

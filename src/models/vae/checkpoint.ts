@@ -89,6 +89,35 @@ function removeStaleTemporaries(dir: string): void {
   }
 }
 
+/** Copies a checkpoint's tensors into variables by local name; a missing or misshapen one is an error. */
+export function assignWeights(vars: { name: string; variable: tf.Variable }[], ck: LoadedCheckpoint, source: string): void {
+  for (const { name, variable } of vars) {
+    const t = ck.tensors.get(name);
+    if (!t) throw new Error(`${source}: the checkpoint has no tensor '${name}'`);
+    if (t.shape.join() !== variable.shape.join()) throw new Error(`${source}: tensor '${name}' has shape [${t.shape}], the model expects [${variable.shape}]`);
+    variable.assign(t);
+  }
+}
+
+/**
+ * Loads a model saved with `meta.kind === kind`: reads the checkpoint, lets `build` construct the model
+ * from the header's meta and copy the weights in with `assign` (by local name, optionally under a prefix),
+ * and frees the read tensors. A checkpoint of another kind is an error naming `who` and the file.
+ * @example const c = loadModelCheckpoint(dir, 'ImageClassifier', 'ImageClassifier.load',
+ *            (meta, assign) => { const m = new ImageClassifier(meta.config); assign(m.namedVariables); return m; });
+ */
+export function loadModelCheckpoint<R>(dirOrFile: string, kind: string, who: string,
+  build: (meta: Record<string, unknown>, assign: (vars: { name: string; variable: tf.Variable }[], prefix?: string) => void) => R): R {
+  const ck = readCheckpoint(dirOrFile);
+  try {
+    if (ck.meta.kind !== kind) throw new Error(`${who}: ${dirOrFile} holds a '${String(ck.meta.kind)}', not ${/^[AEIOU]/.test(kind) ? 'an' : 'a'} ${kind}`);
+    return build(ck.meta, (vars, prefix = '') =>
+      assignWeights(vars.map(({ name, variable }) => ({ name: prefix + name, variable })), ck, dirOrFile));
+  } finally {
+    ck.tensors.forEach((t) => t.dispose());
+  }
+}
+
 /** Reads dir/checkpoint.llck (or a file path); every inconsistency is an error naming the file. */
 export function readCheckpoint(dirOrFile: string): LoadedCheckpoint {
   const file = fs.existsSync(dirOrFile) && fs.statSync(dirOrFile).isDirectory() ? path.join(dirOrFile, CHECKPOINT_FILE) : dirOrFile;

@@ -9,7 +9,7 @@ import { VAE, trainVAE, rng } from '../../../src';
 import { FusedAdam } from '../../../src/native/fused-adam';
 import { ImageDataset } from '../../../src/data/image-dataset';
 import { loadVAE } from '../../../src/models/vae/training';
-import { readCheckpoint, writeCheckpoint, CHECKPOINT_FILE } from '../../../src/models/vae/checkpoint';
+import { readCheckpoint, writeCheckpoint, CHECKPOINT_FILE, loadModelCheckpoint } from '../../../src/models/vae/checkpoint';
 import { values } from '../../support/tensors';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'latent-checkpoint-'));
@@ -105,5 +105,23 @@ describe('models/vae/checkpoint', () => {
     writeCheckpoint(dir, { meta: {}, tensors: [{ name: 'a', tensor: t }] });
     expect(fs.readdirSync(dir)).to.deep.equal([CHECKPOINT_FILE]);
     t.dispose();
+  });
+
+  it('loadModelCheckpoint: builds from the meta, assigns by (prefixed) name, frees what it read, and names the caller on a wrong kind or a missing tensor', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'latent-ck-kind-'));
+    const w = tf.tensor1d([1, 2, 3]);
+    writeCheckpoint(dir, { meta: { kind: 'Toy', size: 3 }, tensors: [{ name: 'toy/w', tensor: w }] });
+    const before = tf.memory().numTensors;
+    const v = loadModelCheckpoint(dir, 'Toy', 'loadToy', (meta, assign) => {
+      const variable = tf.tidy(() => tf.variable(tf.zeros([meta.size as number])));
+      assign([{ name: 'w', variable }], 'toy/');
+      return variable;
+    });
+    expect(Array.from(v.dataSync())).to.deep.equal([1, 2, 3]);
+    expect(tf.memory().numTensors).to.equal(before + 1);   // the variable only
+    expect(() => loadModelCheckpoint(dir, 'ImageDDPM', 'loadDDPM', () => 0)).to.throw(`loadDDPM: ${dir} holds a 'Toy', not an ImageDDPM`);
+    expect(() => loadModelCheckpoint(dir, 'Toy', 'loadToy', (_, assign) => assign([{ name: 'w', variable: v }]))).to.throw("the checkpoint has no tensor 'w'");
+    expect(tf.memory().numTensors).to.equal(before + 1);
+    tf.dispose([w, v]);
   });
 });
