@@ -226,7 +226,8 @@ port.on('message', (m: ToIo) => {
 });
 
 async function start() {
-  const addr = (p: number) => `${connection.transport}://${connection.ip}:${p}`;
+  // ipc (Unix sockets, as jupyter_client names them: <ip>-<port>) lets a grading kernel run with no network.
+  const addr = (p: number) => (connection.transport === 'ipc' ? `ipc://${connection.ip}-${p}` : `${connection.transport}://${connection.ip}:${p}`);
   await Promise.all([
     iopub.bind(addr(connection.iopub_port)),
     shell.bind(addr(connection.shell_port)),

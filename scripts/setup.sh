@@ -25,7 +25,8 @@ say() { echo "setup: $*"; }
 # libdnnl-dev: oneDNN, the native convolution kernels (native/conv.c); without it they are left out of the build.
 # python3-venv: the project's .venv/ with JupyterLab 4 and Notebook 7 (step 6).
 # jupyterhub, node-configurable-http-proxy: a class on one server (scripts/hub.sh; not on PyPI's local index).
-APT_PACKAGES=(jupyter-client jupyter-nbconvert python3-nbclient jupyter-notebook python3-jupyter-kernel-test chromium dataset-fashion-mnist libopenblas-dev libdnnl-dev python3-venv jupyterhub node-configurable-http-proxy)
+# bubblewrap: the box each homework submission's kernel runs in while grading (tools/sandbox.py).
+APT_PACKAGES=(jupyter-client jupyter-nbconvert python3-nbclient jupyter-notebook python3-jupyter-kernel-test chromium dataset-fashion-mnist libopenblas-dev libdnnl-dev python3-venv jupyterhub node-configurable-http-proxy bubblewrap)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then missing+=("$p"); fi

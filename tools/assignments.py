@@ -102,40 +102,113 @@ def generate(source, out):
 
 # --- grading: the notebook that runs ----------------------------------------------------------------
 
-def graded_source(source, grader, nonce, reference):
+CHECK_CALL = re.compile(r"\bll\s*\.\s*check\s*\(")
+CLOSE = {"(": ")", "[": "]", "{": "}"}
+
+
+def call_arguments(src, start):
+    """The top-level arguments of the call whose "(" is at src[start - 1]: [(begin, end)] spans and the index
+    of its ")". A scanner of JavaScript's strings, template literals (with ${...}), comments and brackets:
+    enough for the graded cells an instructor writes (not regular-expression literals holding brackets)."""
+    stack, spans, begin, i, n = [")"], [], start, start, len(src)
+    while i < n:
+        ch = src[i]
+        top = stack[-1]
+        if top == "`":  # inside a template literal
+            if ch == "\\":
+                i += 2
+                continue
+            if ch == "`":
+                stack.pop()
+            elif src.startswith("${", i):
+                stack.append("}")
+                i += 1
+            i += 1
+            continue
+        if src.startswith("//", i):
+            j = src.find("\n", i)
+            i = n if j < 0 else j
+            continue
+        if src.startswith("/*", i):
+            j = src.find("*/", i + 2)
+            i = n if j < 0 else j + 2
+            continue
+        if ch in "'\"":
+            i += 1
+            while i < n and src[i] != ch:
+                i += 2 if src[i] == "\\" else 1
+            i += 1
+            continue
+        if ch == "`":
+            stack.append("`")
+        elif ch in CLOSE:
+            stack.append(CLOSE[ch])
+        elif ch in ")]}":
+            if ch != top:
+                raise ValueError(f"unbalanced '{ch}' at offset {i}")
+            stack.pop()
+            if not stack:
+                spans.append((begin, i))
+                return spans, i
+        elif ch == "," and len(stack) == 1:
+            spans.append((begin, i))
+            begin = i + 1
+        i += 1
+    raise ValueError("a call that does not end")
+
+
+def without_expected(src):
+    """SRC with every ll.check(name, got, expected, options) turned into ll.check(name, got, undefined, options):
+    in a student's run the graded cell computes only the student's values, never an expected one."""
+    out, pos = [], 0
+    for m in CHECK_CALL.finditer(src):
+        if m.start() < pos:
+            continue  # inside a call already rewritten
+        spans, close = call_arguments(src, m.end())
+        if len(spans) >= 3:
+            b, e = spans[2]
+            out.append(src[pos:b] + " undefined")
+            pos = e
+    return "".join(out) + src[pos:]
+
+
+def graded_source(source, grader, reference, seed):
     """A graded cell of the source as it runs at grading: ll.check records into the grader, hidden tests
-    are marked, and the whole cell is one block that always ends by printing its nonce'd record."""
+    are marked, and the whole cell is one block that always ends by printing its record. In a student's
+    run no check computes its expected value (without_expected). `gradingSeed` is this grading run's seed
+    (the same in the reference run and every student's run): hidden tests may draw their inputs from it."""
     src = re.sub(r"^[ \t]*// (BEGIN|END) SOLUTION[^\n]*\n?", "", source, flags=re.M)
+    if not reference:
+        src = without_expected(src)
     src = re.sub(r"^[ \t]*// BEGIN HIDDEN TESTS[^\n]*$", f"{grader}.hidden(true);", src, flags=re.M)
     src = re.sub(r"^[ \t]*// END HIDDEN TESTS[^\n]*$", f"{grader}.hidden(false);", src, flags=re.M)
-    src = re.sub(r"\bll\s*\.\s*check\s*\(", f"{grader}.check(", src)
+    src = CHECK_CALL.sub(f"{grader}.check(", src)
     return (f"declare const {grader}: any;\n"
-            f'{grader}.begin("{nonce}", {"true" if reference else "false"});\n'
-            f'try {{\nconst ll = {grader}.lib("{nonce}");\n{src}\n}} catch (__llg_error) {{ {grader}.fail(__llg_error); }} '
-            f'finally {{ {grader}.end("{nonce}"); }}\n')
+            f'{grader}.begin({"true" if reference else "false"});\n'
+            f"try {{\nconst ll = {grader}.lib();\nconst gradingSeed = {int(seed)};\n{src}\n}} catch (__llg_error) {{ {grader}.fail(__llg_error); }} "
+            f"finally {{ {grader}.end(); }}\n")
 
 
-def build_run(source_nb, student_nb, reference):
+def build_run(source_nb, student_nb, reference, seed):
     """[(kind, grade id or None, source)] for a graded run: setup, the student's non-graded code cells,
-    then the source's graded cells. Also the grader's global name and one nonce per graded cell."""
+    then the source's graded cells. The library answers are hidden in a student's run, not in the reference run."""
     grader = "__GRADER_" + secrets.token_hex(8) + "__"
-    answers = source_nb.metadata.get("latent_lab", {}).get("library_answers", [])
+    answers = [] if reference else source_nb.metadata.get("latent_lab", {}).get("library_answers", [])
     setup = SETUP_TS.read_text(encoding="utf-8").replace("declare const __FORBIDDEN__: unknown;\n", "")
     setup = setup.replace("__GRADER__", grader).replace("__FORBIDDEN__", json.dumps(answers))
     ids = {grade_info(c)["grade"] for c in source_nb.cells if grade_info(c)}
-    cells = [("setup", None, setup, None)]
+    cells = [("setup", None, setup)]
     for c in student_nb.cells:
         if c.cell_type != "code":
             continue
         info = grade_info(c)
         if info and info["grade"] in ids:
             continue  # replaced by the source's cell
-        cells.append(("student", None, c.source, None))
+        cells.append(("student", None, c.source))
     for c in source_nb.cells:
         info = grade_info(c)
         if info:
-            nonce = secrets.token_hex(16)
-            cells.append(("graded", info["grade"], graded_source(c.source, grader, nonce, reference), nonce))
+            cells.append(("graded", info["grade"], graded_source(c.source, grader, reference, seed)))
     return cells
 
 
@@ -176,18 +249,30 @@ def library_dir():
     return Path(d)
 
 
-def kernelspec_dir(tmp, work, memory_mb, sandbox):
-    """A grading-only kernelspec in its own JUPYTER_PATH: Node's permission model (reads: the library's
-    code; writes: the submission's temporary folder), a heap limit, interrupts by message."""
+def box_uid():
+    """The unprivileged uid (and gid) of this worker's boxes: one per worker process, so that one box's
+    processes never count against another's process limit (RLIMIT_NPROC is per uid)."""
+    return 200000 + os.getpid() % 100000
+
+
+def kernelspec_dir(tmp, work, ipc, memory_mb, sandbox):
+    """A grading-only kernelspec in its own JUPYTER_PATH. With the sandbox: the kernel runs in a box
+    (tools/sandbox.py: its own mount, pid, network and user namespaces, an unprivileged uid, resource
+    limits) holding only the kernel's code, the grading library and its packages, read-only, and the
+    submission's folder WORK; it talks to the grader over Unix sockets in IPC. Node's permission model is
+    kept inside the box as a second fence. Interrupts by message; a heap limit."""
     spec = json.loads((ROOT / ".jupyter" / "kernels" / "latent-lab" / "kernel.json").read_text())
     argv = list(spec["argv"])
     node, rest = argv[0], argv[1:]
     flags = [f"--max-old-space-size={memory_mb}"]
+    # The kernel would preload dist/src, not the bundle; the bundle would look for the addon by walking up
+    # from its folder (Node 20's existsSync throws on a path it may not read): it is named instead.
+    env = {"LATENT_PRELOAD": "0", "LATENT_NATIVE_ADDON": str(ROOT / "native" / "build" / "Release" / "latent_blas.node")}
     if sandbox:
         # Reads: the kernel's own code (dist/kernel; not dist/src, whose modules hold the answers), the
         # grading library (its symlinks lead to the packages below), every package except latent-lab (a
         # symlink to the whole repository), the native addon and the submission's folder.
-        packages = [e for e in sorted((ROOT / "node_modules").iterdir()) if e.name not in ("latent-lab", ".bin", ".cache")]
+        packages = [e for e in sorted((ROOT / "node_modules").iterdir()) if e.name not in ("latent-lab", ".bin", ".cache", ".package-lock.json")]
         reads = [ROOT / "dist" / "kernel", library_dir().parent, *packages, ROOT / "native" / "build", Path(work)]
         flags += ["--experimental-permission", "--allow-worker", "--allow-addons", "--no-warnings"]
         flags += [f"--allow-fs-read={p}/*" for p in reads]
@@ -195,11 +280,16 @@ def kernelspec_dir(tmp, work, memory_mb, sandbox):
                   f"--allow-fs-read={ROOT / 'native' / 'binding.gyp'}",
                   "--allow-fs-read={connection_file}",
                   f"--allow-fs-write={work}/*"]
-    spec["argv"] = [node, *flags, *rest]
-    # The kernel would preload dist/src, not the bundle; the bundle would look for the addon by walking up
-    # from its folder (Node 20's existsSync throws on a path it may not read): it is named instead.
-    spec["env"] = {**spec.get("env", {}), "LATENT_PRELOAD": "0",
-                   "LATENT_NATIVE_ADDON": str(ROOT / "native" / "build" / "Release" / "latent_blas.node")}
+        box_reads = [ROOT / "dist" / "kernel", library_dir().parent, *packages, ROOT / "native" / "build",
+                     ROOT / "native" / "build" / "Release" / "latent_blas.node", ROOT / "package.json", ROOT / "native" / "binding.gyp"]
+        box_reads += box_libraries()
+        limits = {"data": (memory_mb + 3072) * 2 ** 20, "nproc": 256, "nofile": 1024, "fsize": 256 * 2 ** 20, "cpu": 3600}
+        box_env = {**env, "HOME": str(work), "TMPDIR": "/tmp", "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
+        spec["argv"] = sandbox_mod().box_command([node, *flags, *rest], work=work, ipc=ipc, reads=[str(r) for r in box_reads],
+                                                 limits=limits, env=box_env, uid=box_uid())
+    else:
+        spec["argv"] = [node, *flags, *rest]
+        spec["env"] = {**spec.get("env", {}), **env}
     spec["display_name"] = "Latent Lab (grading)"
     d = Path(tmp) / "jupyter" / "kernels" / "latent-lab-grading"
     d.mkdir(parents=True, exist_ok=True)
@@ -207,14 +297,45 @@ def kernelspec_dir(tmp, work, memory_mb, sandbox):
     return str(Path(tmp) / "jupyter")
 
 
-def record_of(outputs, nonce):
-    """The grader's record printed with this nonce, or None (exactly one must be there)."""
+def box_libraries():
+    """The shared libraries that Node and the packages' native addons load (ldd), found once per grading run
+    (grade() keeps them in LL_BOX_LIBS for its workers)."""
+    if os.environ.get("LL_BOX_LIBS"):
+        return os.environ["LL_BOX_LIBS"].split(os.pathsep)
+    addons = [str(p) for p in [ROOT / "native" / "build" / "Release" / "latent_blas.node",
+                               *(ROOT / "node_modules").glob("**/*.node")] if "latent-lab" not in p.relative_to(ROOT).parts[:2]]
+    node = json.loads((ROOT / ".jupyter" / "kernels" / "latent-lab" / "kernel.json").read_text())["argv"][0]
+    libs = list(sandbox_mod().shared_libraries(str(Path(node).resolve()), *addons))
+    os.environ["LL_BOX_LIBS"] = os.pathsep.join(libs)
+    return libs
+
+
+def sandbox_mod():
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import sandbox
+    return sandbox
+
+
+def kernel_manager(ipc, sandbox, n):
+    """A kernel manager for the grading kernelspec. In the sandbox its connection file and sockets are in
+    IPC (ZMQ's ipc transport: the box has no network), handed over to the box's user."""
+    from jupyter_client import KernelManager
+    if not sandbox:
+        return KernelManager(kernel_name="latent-lab-grading")
+    km = KernelManager(kernel_name="latent-lab-grading", transport="ipc", connection_file=str(Path(ipc) / f"k{n}.json"))
+    km.write_connection_file()
+    sandbox_mod().hand_over(km.connection_file, box_uid())
+    return km
+
+
+def record_of(outputs):
+    """The grader's record printed by a graded cell, or None (exactly one must be there)."""
     found = []
     for o in outputs:
         if o.get("output_type") == "stream":
             for line in o.get("text", "").splitlines():
-                if line.startswith(f"{MARK} {nonce} "):
-                    found.append(line[len(MARK) + len(nonce) + 2:])
+                if line.startswith(MARK + " "):
+                    found.append(line[len(MARK) + 1:])
     if len(found) != 1:
         return None
     try:
@@ -229,14 +350,19 @@ def execute(cells, work, timeout, memory_mb, sandbox):
     from nbclient import NotebookClient
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
     tmp = tempfile.mkdtemp(prefix="ll-spec-")
-    os.environ["JUPYTER_PATH"] = kernelspec_dir(tmp, work, memory_mb, sandbox)  # this worker process only
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(src) for _, _, src, _ in cells])
+    ipc = Path(tmp) / "ipc"
+    ipc.mkdir()
+    if sandbox:
+        os.chmod(tmp, 0o711)  # the box's user passes through to its sockets' folder
+        sandbox_mod().hand_over(ipc, box_uid())
+    os.environ["JUPYTER_PATH"] = kernelspec_dir(tmp, work, ipc, memory_mb, sandbox)  # this worker process only
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(src) for _, _, src in cells])
     nb.metadata["kernelspec"] = {"name": "latent-lab-grading", "display_name": "Latent Lab (grading)", "language": "typescript"}
     outcomes, ran, i, restarts = {}, [], 1, 0
     try:
         while i < len(cells):
-            client = NotebookClient(nb, timeout=timeout, kernel_name="latent-lab-grading", allow_errors=True,
-                                    interrupt_on_timeout=True, resources={"metadata": {"path": work}})
+            client = NotebookClient(nb, km=kernel_manager(ipc, sandbox, restarts), timeout=timeout, kernel_name="latent-lab-grading",
+                                    allow_errors=True, interrupt_on_timeout=True, resources={"metadata": {"path": work}})
             with client.setup_kernel():
                 client.timeout = max(timeout, 180)  # the library's start-up, on a loaded machine
                 client.execute_cell(nb.cells[0], 0)
@@ -247,7 +373,7 @@ def execute(cells, work, timeout, memory_mb, sandbox):
                 for j in ran:  # after a restart: the student's cells that ran before, again
                     client.execute_cell(copy.deepcopy(nb.cells[j]), j)
                 while i < len(cells):
-                    kind, gid, _, nonce = cells[i]
+                    kind, gid, _ = cells[i]
                     cell = nb.cells[i]
                     t0 = time.monotonic()
                     # A watchdog: when an interrupt does not stop the cell, the kernel is killed (and restarted).
@@ -282,7 +408,7 @@ def execute(cells, work, timeout, memory_mb, sandbox):
                     errs = [o for o in cell.outputs if o.output_type == "error"]
                     if kind == "graded":
                         interrupted = any(e.ename == "Interrupted" for e in errs) or elapsed >= timeout
-                        outcomes[gid] = {"timeout": True} if interrupted else {"record": record_of(cell.outputs, nonce)}
+                        outcomes[gid] = {"timeout": True} if interrupted else {"record": record_of(cell.outputs)}
                     elif not errs or elapsed < timeout:
                         ran.append(i)
                     if os.environ.get("LL_GRADE_DEBUG"):
@@ -299,11 +425,20 @@ def execute(cells, work, timeout, memory_mb, sandbox):
 # --- grading: scoring -----------------------------------------------------------------------------
 
 def fmt(v):
+    """A number as the notebook prints it: NaN, Infinity and -Infinity spelled as JavaScript does."""
     if isinstance(v, str):
         return v
+    if math.isnan(v):
+        return "NaN"
+    if math.isinf(v):
+        return "Infinity" if v > 0 else "-Infinity"
     if float(v).is_integer() and abs(v) < 1e15:
         return str(int(v))
     return f"{v:.2e}" if abs(v) < 1e-3 else f"{v:.6g}"
+
+
+def fmt_all(vs):
+    return fmt(vs[0]) if len(vs) == 1 else "[" + ", ".join(fmt(v) for v in vs[:6]) + (", …" if len(vs) > 6 else "") + "]"
 
 
 def as_float(v):
@@ -311,70 +446,85 @@ def as_float(v):
 
 
 def compare(ref, got_rec, hidden_index):
-    """(passed, feedback) of one check: the student's value against the reference run's expected value."""
+    """(passed, one line of feedback) of one check: the student's value against the reference run's. A visible
+    check's line names its input, the expected and the got values and, when it fails, its hint; a hidden
+    test's line says only passed or failed."""
     name = ref.get("name", "check")
-    if ref.get("hidden"):
-        label = f"hidden test {hidden_index}"
-    else:
-        label = name + (f" for {ref['input']}" if ref.get("input") else "")
-    hint = f" Hint: {ref['hint']}" if ref.get("hint") and not ref.get("hidden") else ""
+    hidden = bool(ref.get("hidden"))
+    label = f"hidden test {hidden_index}" if hidden else name + (f" for {ref['input']}" if ref.get("input") else "")
+    hint = f" Hint: {ref['hint']}" if ref.get("hint") and not hidden else ""
     exp = [as_float(x) for x in ref["expected"]]
+
+    def fail(text):
+        return False, (f"✗ {label}: failed" if hidden else f"✗ {label}: {text}{hint}")
     got = got_rec.get("got") if isinstance(got_rec, dict) else None
     if not isinstance(got, list):
         what = got_rec.get("gotType", "nothing") if isinstance(got_rec, dict) else "nothing"
         if what == "undefined":
             what = "undefined (did the function return a value?)"
-        return False, (f"✗ {label}: failed" if ref.get("hidden") else f"✗ {label}: expected {fmt(exp[0]) if len(exp) == 1 else f'{len(exp)} numbers'}, got {what}.{hint}")
+        return fail(f"expected {fmt_all(exp) if len(exp) <= 6 else f'{len(exp)} numbers'}, got {what}.")
     try:
         g = [as_float(x) for x in got]
-    except (ValueError, AttributeError):
-        return False, f"✗ {label}: got something that is not numbers."
+    except (ValueError, AttributeError, TypeError):
+        return fail("got something that is not numbers.")
     if len(g) != len(exp):
-        return False, f"✗ {label}: failed" if ref.get("hidden") else f"✗ {label}: expected {len(exp)} number(s), got {len(g)}.{hint}"
+        return fail(f"expected {len(exp)} number(s), got {len(g)}.")
     rtol, atol = float(ref.get("rtol", 1e-6)), float(ref.get("atol", 1e-9))
     for k, (v, e) in enumerate(zip(g, exp)):
-        if not (abs(v - e) <= atol + rtol * abs(e) or v == e):
-            if ref.get("hidden"):
-                return False, f"✗ {label}: failed"
+        if not (abs(v - e) <= atol + rtol * abs(e) or v == e or (math.isnan(v) and math.isnan(e))):
             at = f" (entry {k})" if len(exp) > 1 else ""
-            return False, f"✗ {label}{at}: expected {fmt(e)} ± {fmt(atol + rtol * abs(e))}, got {fmt(v)}.{hint}"
-    return True, f"✓ {label}" + (": passed" if ref.get("hidden") else "")
+            return fail(f"expected{at} {fmt(e)} ± {fmt(atol + rtol * abs(e))}, got {fmt(v)}.")
+    return True, (f"✓ {label}: passed" if hidden else f"✓ {label}: expected {fmt_all(exp)}, got {fmt_all(g)}")
 
 
-def score(exercises, reference, outcomes, timeout):
-    """Rows {exercise, points, max, feedback} for every exercise of the assignment."""
+RULES = {
+    False: "all-or-nothing: an exercise earns its points only when every one of its checks passes, hidden tests included.",
+    True: "per check: an exercise's points are shared equally among its checks (hidden tests included); each passing check earns its share.",
+}
+
+
+def score(exercises, reference, outcomes, timeout, partial=False):
+    """Rows {exercise, points, max, lines} for every exercise of the assignment: `lines` holds what went wrong
+    with the cell, if anything, then one line per check of the reference run (✓ or ✗)."""
     rows = []
     for gid, points in exercises:
         ref = reference[gid]
         out = outcomes.get(gid)
-        fb, passed = [], False
+        lines, results = [], []
         if out is None:
-            fb.append("did not run (the kernel died too often)")
+            lines.append("✗ did not run (the kernel died too often)")
         elif out.get("died"):
-            fb.append("the kernel died (crash, exit or memory limit); it was restarted for the next cells")
+            lines.append("✗ the kernel died (crash, exit or memory limit); it was restarted for the next cells")
         elif out.get("timeout"):
-            fb.append(f"stopped after {timeout} s (per-cell timeout)")
+            lines.append(f"✗ stopped after {timeout} s (per-cell timeout)")
         elif not out.get("record"):
-            fb.append("no result came back from the checks (the output was tampered with or lost)")
+            lines.append("✗ no result came back from the checks (the output was tampered with or lost)")
         else:
             rec = out["record"]
             got = rec["records"]
             if rec.get("error"):
-                fb.append(rec["error"])
-            if not rec.get("error") and len(got) != len(ref):
-                fb.append(f"{len(got)} check(s) ran instead of {len(ref)}")
+                lines.append(f"✗ the cell stopped with an error: {rec['error']}")
+            elif len(got) != len(ref):
+                lines.append(f"✗ {len(got)} check(s) ran instead of {len(ref)}")
             hidden = 0
-            results = []
             for k, r in enumerate(ref):
                 if r.get("hidden"):
                     hidden += 1
                 if k < len(got):
                     results.append(compare(r, got[k], hidden))
-                elif r.get("hidden"):
-                    results.append((False, f"✗ hidden test {hidden}: did not run"))
-            fb.extend(t for _, t in results)
-            passed = not rec.get("error") and len(got) == len(ref) and all(ok for ok, _ in results)
-        rows.append({"exercise": gid, "points": points if passed else 0.0, "max": points, "feedback": " ".join(fb)})
+                else:
+                    label = f"hidden test {hidden}" if r.get("hidden") else r.get("name", "check") + (f" for {r['input']}" if r.get("input") else "")
+                    results.append((False, f"✗ {label}: did not run"))
+            if len(got) > len(ref):
+                results.append((False, f"✗ {len(got) - len(ref)} check(s) more than the assignment has"))
+        lines.extend(t for _, t in results)
+        npass = sum(ok for ok, _ in results[:len(ref)])
+        if partial:
+            earned = round(points * npass / len(ref), 4) if ref and results else 0.0
+        else:
+            errored = bool(out and out.get("record") and out["record"].get("error"))
+            earned = points if results and npass == len(ref) and len(results) == len(ref) and not errored else 0.0
+        rows.append({"exercise": gid, "points": float(earned), "max": points, "lines": lines})
     return rows
 
 
@@ -388,7 +538,7 @@ def read_notebook(path):
     return nb, None
 
 
-def grade_one(sub, source_path, reference_path, timeout, memory_mb, sandbox, out_json):
+def grade_one(sub, source_path, reference_path, timeout, memory_mb, sandbox, seed, partial, out_json):
     """Worker (its own process): grades one submission of one assignment into out_json."""
     source_nb = nbformat.read(source_path, as_version=4)
     ref = json.loads(Path(reference_path).read_text()) if reference_path else None
@@ -398,7 +548,7 @@ def grade_one(sub, source_path, reference_path, timeout, memory_mb, sandbox, out
     flags = []
     result = {"flags": flags}
     if problem:
-        result["rows"] = [{"exercise": g, "points": 0.0, "max": p, "feedback": problem} for g, p in exercises]
+        result["rows"] = [{"exercise": g, "points": 0.0, "max": p, "lines": [f"✗ {problem}"]} for g, p in exercises]
         Path(out_json).write_text(json.dumps(result))
         return
     if not reference:
@@ -407,7 +557,9 @@ def grade_one(sub, source_path, reference_path, timeout, memory_mb, sandbox, out
     try:
         nbformat.write(student_nb, Path(work) / "submission.ipynb")
         os.symlink(library_dir(), Path(work) / "node_modules")  # "latent-lab" (code and types) is the bundle
-        cells = build_run(source_nb, student_nb, reference)
+        if sandbox:
+            sandbox_mod().hand_over(work, box_uid())
+        cells = build_run(source_nb, student_nb, reference, seed)
         outcomes = execute(cells, work, timeout, memory_mb, sandbox)
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -427,7 +579,7 @@ def grade_one(sub, source_path, reference_path, timeout, memory_mb, sandbox, out
             recs[gid] = rec["records"]
         result["reference"] = recs
     else:
-        result["rows"] = score(exercises, ref, outcomes, timeout)
+        result["rows"] = score(exercises, ref, outcomes, timeout, partial)
     Path(out_json).write_text(json.dumps(result))
 
 
@@ -490,52 +642,186 @@ def assignment_of(path, sources, forced):
     return sources[next(iter(sources))] if len(sources) == 1 else None
 
 
+def printable(s, newlines=True):
+    """S as text that any file, terminal or CSV reader takes: bytes of a file name that are not UTF-8 as \\xNN,
+    lone surrogates (a JavaScript string can hold them) as \\uXXXX, control characters as \\xNN."""
+    out = []
+    for c in s if isinstance(s, str) else str(s):
+        o = ord(c)
+        if 0xdc80 <= o <= 0xdcff:  # a byte that is not UTF-8, kept by os.fsdecode (surrogateescape)
+            out.append(f"\\x{o - 0xdc00:02x}")
+        elif 0xd800 <= o <= 0xdfff:
+            out.append(f"\\u{o:04x}")
+        elif (o < 0x20 and not (newlines and c in "\n\t")) or o == 0x7f:
+            out.append(f"\\x{o:02x}")
+        else:
+            out.append(c)
+    return "".join(out)
+
+
+def markdown(s):
+    """Text that Markdown shows as written, in a paragraph, a list item or a table cell: on one line, with
+    the characters Markdown or HTML would read escaped (a | stays a |, not a column)."""
+    s = printable(s).replace("\r", " ").replace("\n", " ")
+    s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return re.sub(r"([\\|`*_\[\]#~])", r"\\\1", s)
+
+
+def file_stem(student, taken):
+    """A feedback file's name for STUDENT: the name itself when it is plain, else its plain characters and
+    a short hash; never one already TAKEN, never longer than 120 bytes."""
+    plain = re.sub(r"[^A-Za-z0-9._+@-]", "_", student)[:100]
+    plain = "_" + plain if plain.startswith(".") or not plain else plain
+    stem = plain if plain == student else f"{plain}-{hashlib.sha256(student.encode('utf-8', 'backslashreplace')).hexdigest()[:8]}"
+    k = 2
+    while stem.lower() in taken:
+        stem = f"{plain}-{k}"
+        k += 1
+    taken.add(stem.lower())
+    return stem
+
+
+def submissions(folder):
+    """Every entry of the submissions folder as (path, student, problem): a regular file is graded (problem
+    None); a symbolic link (never followed), a folder or any other kind of file gets its row with the reason.
+    The student's name is the file name without ".ipynb", or the whole name when two entries would share
+    it; names that are not UTF-8 are shown with \\xNN; two entries never share a student name."""
+    entries = sorted(os.scandir(folder), key=lambda e: os.fsencode(e.name))
+    out = []
+    for e in entries:
+        try:
+            st = os.lstat(e.path)
+        except OSError as err:
+            out.append((Path(e.path), f"could not read it ({err.strerror})"))
+            continue
+        import stat as S
+        if S.S_ISLNK(st.st_mode):
+            out.append((Path(e.path), "a symbolic link: not followed (submit the notebook file itself)"))
+        elif S.S_ISDIR(st.st_mode):
+            out.append((Path(e.path), "a folder, not a notebook file"))
+        elif not S.S_ISREG(st.st_mode):
+            out.append((Path(e.path), "not a regular file"))
+        else:
+            out.append((Path(e.path), None))
+    stems = [p.name[:-len(".ipynb")] if p.name.endswith(".ipynb") and len(p.name) > len(".ipynb") else p.name for p, _ in out]
+    result, seen = [], set()
+    for (p, problem), stem in zip(out, stems):
+        name = printable(stem if stems.count(stem) == 1 else p.name, newlines=False)
+        base, k = name, 2
+        while name in seen:
+            name = f"{base} ({k})"
+            k += 1
+        seen.add(name)
+        result.append((p, name, problem))
+    return result
+
+
+def assignment_by_name(path, sources, forced):
+    """The source a file answers, from --assignment or its name only (the file is not opened)."""
+    if forced:
+        return sources[forced]
+    for stem, p in sources.items():
+        if stem in path.name or stem.split("-")[0] == path.stem.split("-")[0] or path.stem.endswith("-" + stem.split("-")[0]):
+            return p
+    return sources[next(iter(sources))] if len(sources) == 1 else None
+
+
+LIVE = set()  # the worker processes running now: ended when the grader stops
+
+
 def worker(sub, source, ref_json, out_json, a, budget):
     cmd = [sys.executable, str(Path(__file__).resolve()), "_grade_one", str(sub), str(source), ref_json or "",
-           str(a.timeout), str(a.memory_mb), "1" if a.sandbox else "0", out_json]
+           str(a.timeout), str(a.memory_mb), "1" if a.sandbox else "0", str(a.seed), "1" if a.partial_credit else "0", out_json]
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="backslashreplace")
+    LIVE.add(p)
     try:
-        r = subprocess.run(cmd, capture_output=True, text=True, timeout=budget)
+        _, err = p.communicate(timeout=budget)
     except subprocess.TimeoutExpired:
+        p.kill()
+        p.communicate()
         return None, f"grading this submission took over {budget} s and was stopped"
-    if r.returncode != 0 or not Path(out_json).exists():
-        return None, (r.stderr.strip().splitlines() or ["grader error"])[-1][:300]
+    finally:
+        LIVE.discard(p)
+    if p.returncode != 0 or not Path(out_json).exists():
+        return None, (err.strip().splitlines() or [f"grader error (exit {p.returncode})"])[-1][:300]
     return json.loads(Path(out_json).read_text()), None
 
 
+def stop(signum, frame):
+    raise SystemExit(128 + signum)
+
+
 def grade(a):
-    (ROOT / "build").mkdir(exist_ok=True)
-    lib = Path(tempfile.mkdtemp(prefix=".grading-lib-", dir=ROOT / "build"))  # inside the project: its packages resolve
+    """Grades a class. Whatever happens (an error, Ctrl-C, SIGTERM), the worker processes are ended and the
+    temporary folders (the grading library, the copies of the submissions, the reference values, the
+    kernels' folders) are removed."""
+    import signal
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, stop)
+    if a.sandbox:
+        why = sandbox_mod().unavailable()
+        if why:
+            raise SystemExit(f"grade: the sandbox is not available: {why}. (--no-sandbox grades without it: only for trusted notebooks.)")
+        box_libraries()  # the workers inherit them
+    a.seed = secrets.randbelow(2 ** 31)  # the hidden tests' inputs: drawn now, the same in every run of this grading
+    scratch = Path(tempfile.mkdtemp(prefix="ll-grades-"))
+    lib = scratch / "grading-lib"  # its node_modules links to the project's packages
+    lib.mkdir()
+    os.chmod(lib, 0o755)  # the boxes' users read the library, and pass through scratch to their own folder only
+    os.chmod(scratch, 0o711)
+    os.environ["TMPDIR"] = str(scratch)  # the workers' temporary folders are inside it: removed with it
     try:
         t0 = time.monotonic()
         os.environ["LL_GRADING_LIB"] = str(grading_library(lib))  # the workers inherit it
         print(f"grading library: {lib} ({time.monotonic() - t0:.1f} s)", flush=True)
-        grade_class(a)
+        grade_class(a, scratch)
     finally:
+        for p in list(LIVE):
+            try:
+                p.terminate()
+                p.wait(timeout=10)
+            except Exception:
+                p.kill()
         shutil.rmtree(lib, ignore_errors=True)
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
-def grade_class(a):
+def grade_class(a, scratch):
     sources = {p.stem: p for p in sorted(Path(a.source).glob("*.ipynb"))}
     if not sources:
         raise SystemExit(f"grade: no source notebooks in {a.source}")
     if a.assignment and a.assignment not in sources:
         raise SystemExit(f"grade: no assignment '{a.assignment}' in {a.source} (have: {', '.join(sources)})")
-    subs = sorted(p for p in Path(a.submissions).iterdir() if p.is_file() and not p.name.startswith("."))
-    if not subs:
+    for s in sources.values():
+        for c in nbformat.read(s, as_version=4).cells:
+            if grade_info(c):
+                try:
+                    without_expected(c.source)
+                except ValueError as e:
+                    raise SystemExit(f"grade: {s.name} {grade_info(c)['grade']}: cannot read its ll.check calls ({e})")
+    entries = submissions(a.submissions)
+    if not entries:
         raise SystemExit(f"grade: no submissions in {a.submissions}")
     out = Path(a.out)
     (out / "feedback").mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(prefix="ll-grades-"))
     # Each submission is graded from its own copy (copied before any runs, so none can change another).
     copies = scratch / "copies"
     copies.mkdir()
     plan = []
-    for k, p in enumerate(subs):
-        c = copies / f"{k:05d}{''.join(p.suffixes)[-20:]}"
-        shutil.copyfile(p, c)
-        plan.append((p, c, assignment_of(p, sources, a.assignment)))
+    for k, (p, student, problem) in enumerate(entries):
+        c = copies / f"{k:05d}.ipynb"
+        if problem is None:
+            try:
+                with open(p, "rb") as src, open(c, "wb") as dst:  # not followed if it became a link meanwhile
+                    if os.fstat(src.fileno()).st_ino != os.lstat(p).st_ino:
+                        raise OSError("changed while reading")
+                    shutil.copyfileobj(src, dst)
+            except OSError as e:
+                problem = f"could not read it ({e})"
+        s = assignment_by_name(p, sources, a.assignment) if problem else assignment_of(p, sources, a.assignment)
+        plan.append((p, student, c, s, problem))
     t0 = time.monotonic()
-    needed = sorted({s for _, _, s in plan if s is not None})
+    needed = sorted({s for _, _, _, s, problem in plan if s is not None and problem is None})
     refs = {}
 
     def reference(s):
@@ -550,64 +836,102 @@ def grade_class(a):
             refs[s] = (rj, res["reference"])
     print(f"reference runs: {len(needed)} assignment(s) in {time.monotonic() - t0:.1f} s", flush=True)
 
-    def one(k):
-        p, c, s = plan[k]
-        if s is None:
-            return p, None, {"flags": [], "rows": [{"exercise": "?", "points": 0.0, "max": 0.0,
-                                                    "feedback": "could not tell which assignment this is (use --assignment)"}]}
-        exercises = [(grade_info(x)["grade"], float(grade_info(x).get("points", 1))) for x in nbformat.read(s, as_version=4).cells if grade_info(x)]
-        ncells = 40
-        try:
-            ncells = len(json.loads(c.read_text(encoding="utf-8")).get("cells", [])) + len(exercises) + 2
-        except Exception:
-            pass
-        res, err = worker(c, s, refs[s][0], str(scratch / f"res-{k:05d}.json"), a, budget=a.timeout * min(ncells, 60) + 120)
-        if err:
-            res = {"flags": [], "rows": [{"exercise": g, "points": 0.0, "max": pts, "feedback": err} for g, pts in exercises]}
-        return p, s, res
+    def exercises_of(s):
+        return [(grade_info(x)["grade"], float(grade_info(x).get("points", 1))) for x in nbformat.read(s, as_version=4).cells if grade_info(x)]
 
-    table = []
+    def zero(s, reason):
+        if s is None:
+            return {"flags": [], "rows": [{"exercise": "?", "points": 0.0, "max": 0.0, "lines": [f"✗ {reason}"]}]}
+        return {"flags": [], "rows": [{"exercise": g, "points": 0.0, "max": pts, "lines": [f"✗ {reason}"]} for g, pts in exercises_of(s)]}
+
+    def one(k):
+        p, student, c, s, problem = plan[k]
+        try:
+            if problem:
+                return k, zero(s, problem)
+            if s is None:
+                return k, zero(None, "could not tell which assignment this is (use --assignment)")
+            ncells = 40
+            try:
+                ncells = len(json.loads(c.read_text(encoding="utf-8")).get("cells", [])) + len(exercises_of(s)) + 2
+            except Exception:
+                pass
+            res, err = worker(c, s, refs[s][0], str(scratch / f"res-{k:05d}.json"), a, budget=a.timeout * min(ncells, 60) + 120)
+            return k, (zero(s, err) if err else res)
+        except Exception as e:  # the grader's own failure on this submission: its 0 and the reason; the class goes on
+            return k, zero(s, f"the grader failed on this submission ({type(e).__name__}: {e})")
+
+    table, taken = [], set()
     with ThreadPoolExecutor(max_workers=max(1, a.jobs)) as pool:
-        for p, s, res in pool.map(one, range(len(plan))):
-            student = p.stem if p.suffix == ".ipynb" else p.name
+        for k, res in pool.map(one, range(len(plan))):
+            p, student, c, s, problem = plan[k]
             rows = res["rows"]
+            flags = [printable(f) for f in res["flags"]]
             for r in rows:
-                table.append({"student": student, "assignment": s.stem if s else "?", **r,
-                              "feedback": r["feedback"].replace("\n", " "), "flags": "; ".join(res["flags"])})
+                r["lines"] = [printable(x) for x in r["lines"]]
+                table.append({"student": student, "assignment": s.stem if s else "?", "exercise": printable(r["exercise"]),
+                              "points": r["points"], "max": r["max"], "feedback": "\n".join(r["lines"]), "flags": "; ".join(flags)})
             total, mx = sum(r["points"] for r in rows), sum(r["max"] for r in rows)
-            print(f"{student:24} {total:5.1f} / {mx:5.1f}" + ("  [graded cells tampered with]" if res["flags"] else ""), flush=True)
-            write_feedback(out / "feedback" / f"{student}.md", student, s, rows, res["flags"])
-    shutil.rmtree(scratch, ignore_errors=True)
+            print(f"{student[:60]:24} {total:5.1f} / {mx:5.1f}" + ("  [graded cells tampered with]" if flags else ""), flush=True)
+            try:
+                write_feedback(out / "feedback" / f"{file_stem(student, taken)}.md", student, s, rows, flags, partial(a, s))
+            except Exception as e:
+                print(f"{student[:60]}: could not write the feedback ({type(e).__name__}: {e})", flush=True)
     with open(out / "grades.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.DictWriter(f, fieldnames=["student", "assignment", "exercise", "points", "max", "feedback", "flags"])
         w.writeheader()
         w.writerows(table)
     lines = ["| student | exercise | points | max | feedback |", "| --- | --- | --- | --- | --- |"]
-    lines += [f"| {r['student']} | {r['exercise']} | {r['points']:g} | {r['max']:g} | {r['feedback'].replace('|', '/')} |" for r in table]
+    lines += [f"| {markdown(r['student'])} | {markdown(r['exercise'])} | {r['points']:g} | {r['max']:g} | "
+              + "<br>".join(markdown(x) for x in r["feedback"].split("\n")) + " |" for r in table]
     lines += ["", "| student | total | max | flags |", "| --- | --- | --- | --- |"]
-    for st in sorted({r["student"] for r in table}):
+    for st in dict.fromkeys(r["student"] for r in table):
         rs = [r for r in table if r["student"] == st]
-        lines.append(f"| {st} | {sum(r['points'] for r in rs):g} | {sum(r['max'] for r in rs):g} | {rs[0]['flags'].replace('|', '/')} |")
+        lines.append(f"| {markdown(st)} | {sum(r['points'] for r in rs):g} | {sum(r['max'] for r in rs):g} | {markdown(rs[0]['flags'])} |")
     (out / "grades.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"graded {len(plan)} submission(s) in {time.monotonic() - t0:.1f} s with --jobs {a.jobs}")
     print(f"report: {out / 'grades.csv'}, {out / 'grades.md'} and {out / 'feedback'}/")
 
 
-def write_feedback(path, student, source, rows, flags):
-    lines = [f"# Feedback for {student}", "", f"Assignment: {source.stem if source else 'unknown'}", "",
-             f"Total: **{sum(r['points'] for r in rows):g} / {sum(r['max'] for r in rows):g}**", ""]
+def partial(a, source):
+    """Whether SOURCE's exercises give points per check: --partial-credit, or the source's metadata
+    {"latent_lab": {"partial_credit": true}}."""
+    if a.partial_credit:
+        return True
+    try:
+        return source is not None and nbformat.read(source, as_version=4).metadata.get("latent_lab", {}).get("partial_credit") is True
+    except Exception:
+        return False
+
+
+def feedback_text(student, source, rows, flags, partial_credit):
+    """A student's report (Markdown): the total, the scoring rule, then for each exercise its points and one
+    line per check: ✓ or ✗, the input, expected against got and, when it fails, the hint (visible checks);
+    passed or failed (hidden tests). Every piece of text is escaped for Markdown."""
+    total, mx = sum(r["points"] for r in rows), sum(r["max"] for r in rows)
+    lines = [f"# Feedback for {markdown(student)}", "", f"Assignment: {markdown(source.stem) if source else 'unknown'}", "",
+             f"Total: **{total:g} / {mx:g}**", "", f"Scoring: {RULES[bool(partial_credit)]}", ""]
     if flags:
-        lines += ["Graded cells: " + "; ".join(flags) + ".", ""]
-    lines += ["| exercise | points | feedback |", "| --- | --- | --- |"]
-    lines += [f"| {r['exercise']} | {r['points']:g} / {r['max']:g} | {r['feedback'].replace('|', '/') or 'ok'} |" for r in rows]
-    lines += ["", "Hidden tests report only passed or failed."]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        lines += ["Graded cells: " + markdown("; ".join(flags)) + ".", ""]
+    for r in rows:
+        lines += [f"## {markdown(r['exercise'])}: {r['points']:g} / {r['max']:g}", ""]
+        lines += [f"- {markdown(x)}" for x in r["lines"]] or ["- no checks ran"]
+        lines.append("")
+    lines += ["Hidden tests report only passed or failed."]
+    return "\n".join(lines) + "\n"
+
+
+def write_feedback(path, student, source, rows, flags, partial_credit):
+    path.write_text(feedback_text(student, source, rows, flags, partial_credit), encoding="utf-8")
 
 
 def main():
     if len(sys.argv) > 1 and sys.argv[1] == "_grade_one":
-        sub, source, ref, timeout, mem, sandbox, out_json = sys.argv[2:9]
-        grade_one(sub, source, ref or None, int(timeout), int(mem), sandbox == "1", out_json)
+        import signal
+        for sig in (signal.SIGTERM, signal.SIGHUP):
+            signal.signal(sig, stop)  # so that its temporary folders are removed (finally) and its kernel ended
+        sub, source, ref, timeout, mem, sandbox, seed, partial_credit, out_json = sys.argv[2:11]
+        grade_one(sub, source, ref or None, int(timeout), int(mem), sandbox == "1", int(seed), partial_credit == "1", out_json)
         return 0
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -622,7 +946,10 @@ def main():
     r.add_argument("--timeout", type=int, default=30, help="seconds per cell (default 30)")
     r.add_argument("--jobs", type=int, default=1, help="submissions graded in parallel (default 1)")
     r.add_argument("--memory-mb", type=int, default=2048, help="the kernel's heap limit in MB (default 2048)")
-    r.add_argument("--no-sandbox", dest="sandbox", action="store_false", help="run without Node's permission model")
+    r.add_argument("--partial-credit", action="store_true",
+                   help="points per check (an exercise's points shared among its checks); default: all-or-nothing per exercise")
+    r.add_argument("--no-sandbox", dest="sandbox", action="store_false",
+                   help="run the kernels without the operating-system box (bubblewrap): only for trusted notebooks")
     a = ap.parse_args()
     if a.cmd == "generate":
         generate(a.source, a.out)

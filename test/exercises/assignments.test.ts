@@ -208,7 +208,7 @@ describe('homework: assignments and grading', function () {
     const students = new Set(rows.map((r) => r.student));
     expect(students.size).to.equal(fs.readdirSync(subs).length);
     const report = fs.readFileSync(path.join(grades, 'feedback', 'cheat-loops.md'), 'utf8');
-    expect(report).to.contain('Total: **2 / 5**').and.contain('| ex1.2 | 0 / 2 |');
+    expect(report).to.contain('Total: **2 / 5**').and.contain('## ex1.2: 0 / 2').and.contain('Scoring: all-or-nothing');
     expect(fs.readFileSync(path.join(grades, 'grades.md'), 'utf8')).to.contain('| student | total | max | flags |');
     expect(seconds).to.be.lessThan(540); // 2 shared cores: 139-165 s when idle, 369 s at a load of 14-18
   });

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Interrupts in a grading kernel (Node's permission model, where the inspector is refused): a loop in a
+"""Interrupts in a grading kernel (in its box, under Node's permission model, where the inspector is refused): a loop in a
 cell's synchronous code stops within seconds and the kernel goes on (SIGINT + breakOnSigint); a loop after
 an await or in a timer callback is not stopped by an interrupt (the grader's watchdog ends it).
 Prints one JSON line. Run with /usr/bin/python3 (test/exercises/assignments.test.ts)."""
@@ -13,7 +13,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
 import assignments as A  # noqa: E402
-from jupyter_client import KernelManager  # noqa: E402
 
 
 def interrupt(km, kc, code, wait=20):
@@ -34,17 +33,23 @@ def interrupt(km, kc, code, wait=20):
 
 
 def main():
-    lib = tempfile.mkdtemp(prefix=".grading-lib-", dir=A.ROOT / "build")
+    lib = tempfile.mkdtemp(prefix="ll-grading-lib-")
     work, tmp = tempfile.mkdtemp(prefix="ll-interrupt-"), tempfile.mkdtemp(prefix="ll-spec-")
+    ipc = Path(tmp) / "ipc"
     result = {}
     try:
+        os.chmod(lib, 0o755)
+        os.chmod(tmp, 0o711)
+        ipc.mkdir()
         os.environ["LL_GRADING_LIB"] = str(A.grading_library(lib))
         os.symlink(os.environ["LL_GRADING_LIB"], Path(work) / "node_modules")
-        os.environ["JUPYTER_PATH"] = A.kernelspec_dir(tmp, work, 512, True)
-        for case, code in [("sync", "let spins = 0;\nwhile (true) { spins++; }"),
-                           ("after_await", "await null;\nlet spins2 = 0;\nwhile (true) { spins2++; }")]:
-            km = KernelManager(kernel_name="latent-lab-grading")
-            km.start_kernel(cwd=work, stderr=open(os.devnull, "w"))
+        for d in (work, ipc):
+            A.sandbox_mod().hand_over(d, A.box_uid())
+        os.environ["JUPYTER_PATH"] = A.kernelspec_dir(tmp, work, ipc, 512, True)
+        for n, (case, code) in enumerate([("sync", "let spins = 0;\nwhile (true) { spins++; }"),
+                                          ("after_await", "await null;\nlet spins2 = 0;\nwhile (true) { spins2++; }")]):
+            km = A.kernel_manager(ipc, True, n)
+            km.start_kernel(cwd=work, stderr=None if os.environ.get("LL_GRADE_DEBUG") else open(os.devnull, "w"))
             kc = km.client()
             kc.start_channels()
             try:
