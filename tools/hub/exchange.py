@@ -7,6 +7,8 @@
 
 A submission is attributed to the Unix account that owns the file, never to the name it carries,
 so a student cannot submit as someone else; it is created mode 0600, so no other student can read it.
+On Kubernetes (deploy/z2jh-values.yaml) every pod runs as the same uid, so each student's pod mounts
+only inbound/<student>/ as its inbound folder: there the folder, not the uid, is the identity.
 
     exchange.py release  EXCHANGE NOTEBOOK...          (instructor) hand out student versions
     exchange.py fetch    EXCHANGE                      (student) copy released work into ~/assignments
@@ -74,7 +76,8 @@ def fetch(exchange, user, home, uid=None, gid=None):
 
 def submit(exchange, notebook):
     assignment = assignment_name(notebook)
-    user = pwd.getpwuid(os.getuid()).pw_name
+    # On Kubernetes every pod's account is "jovyan"; the hub tells the server whose it is.
+    user = os.environ.get("JUPYTERHUB_USER") or pwd.getpwuid(os.getuid()).pw_name
     stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
     dst = os.path.join(exchange, "inbound", f"{user}+{assignment}+{stamp}+{secrets.token_hex(4)}.ipynb")
     # O_EXCL: never write through a name someone else prepared; 0600: only its owner (and root) reads it.
@@ -90,15 +93,22 @@ def collect(exchange, out):
     name claims another account is skipped with a message (it cannot be that student's work)."""
     inbound = os.path.join(exchange, "inbound")
     newest = {}
+    entries = []
     for name in sorted(os.listdir(inbound)):
         path = os.path.join(inbound, name)
+        if os.path.isdir(path) and not os.path.islink(path) and NAME.match(name):
+            # Kubernetes layout: inbound/<student>/ is mounted into that student's pod only.
+            entries += [(f, os.path.join(path, f), name) for f in sorted(os.listdir(path))]
+        else:
+            entries.append((name, path, None))
+    for name, path, folder_owner in entries:
         st = os.lstat(path)
         parts = name[:-6].split("+") if name.endswith(".ipynb") else []
         if len(parts) != 4 or not os.path.isfile(path) or os.path.islink(path):
             print(f"collect: skipped '{name}': not a submission", file=sys.stderr)
             continue
         try:
-            owner = pwd.getpwuid(st.st_uid).pw_name
+            owner = folder_owner or pwd.getpwuid(st.st_uid).pw_name
         except KeyError:
             owner = str(st.st_uid)
         claimed, assignment, stamp = parts[0], parts[1], parts[2]
