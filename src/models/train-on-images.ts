@@ -50,7 +50,7 @@ export function trainOnImages(rng: Rng, model: ImageModel, data: ImageDataset, o
   if (binarize !== 'dynamic' && binarize !== 'none') throw new Error(`${fn}: binarize must be 'dynamic' or 'none', got ${JSON.stringify(binarize)}`);
   const steps = Math.min(batchesPerEpoch(data.count, batchSize), options.maxStepsPerEpoch ?? Infinity);
   const optimizer = adam(lr);
-  const bar = options.progress !== false ? startProgress({ total: epochs * steps, title: options.title ?? 'training' }) : undefined;
+  const bar = options.progress !== false ? startProgress({ total: epochs * steps, title: options.title ?? 'training', epochs }) : undefined;
   const epochLosses: number[] = [];
   const t0 = Date.now();
   let done = 0;

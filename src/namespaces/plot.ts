@@ -15,6 +15,6 @@ export { ImageFigure, imageGrid, latentTraversal } from '../plot/image-figure';
 export type { ImageGridOptions } from '../plot/image-figure';
 export { PlotlyFigure, surface3d, zoomableLines } from '../plot/plotly-figure';
 export { closePlotlyRenderer } from '../plot/plotly-png';
-export { Progress, progress, sparkline } from '../display/progress';
+export { Progress, progress, sparkline, textSparkline } from '../display/progress';
 export type { ProgressOptions } from '../display/progress';
 export { vectorFieldPlot } from '../plot/vector-field';

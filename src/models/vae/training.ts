@@ -15,6 +15,7 @@ import { FusedAdam, adam } from '../../native/fused-adam';
 import { integerAtLeast, positiveFinite, positiveInteger } from '../../validation/arguments';
 import fs from 'fs';
 import path from 'path';
+import { throwIfInterrupted } from '../../display/interruption';
 
 export interface TrainVAEOptions {
   epochs: number;
@@ -151,7 +152,7 @@ export async function trainVAE(model: VAE, data: ImageDataset, options: TrainVAE
   }
 
   const steps = Math.min(batchesPerEpoch(data.count, batchSize), options.maxStepsPerEpoch ?? Infinity);
-  const bar = options.progress === false ? undefined : startProgress({ total: (epochs - startEpoch) * steps, title: 'training the VAE' });
+  const bar = options.progress === false ? undefined : startProgress({ total: (epochs - startEpoch) * steps, title: 'training the VAE', epochs });
   let done = 0;
   try {
     for (let epoch = startEpoch + 1; epoch <= epochs; epoch++) {
@@ -159,6 +160,7 @@ export async function trainVAE(model: VAE, data: ImageDataset, options: TrainVAE
       let lossSum = 0, count = 0;
       for (const idx of minibatches(rng, data.count, batchSize)) {
         if (count >= steps) break;
+        throwIfInterrupted();
         const pixels = data.batchPixels(idx);
         const x = tf.tensor2d(binarize === 'dynamic' ? dynamicBinarizePixels(rng, pixels) : pixels, [idx.length, data.dim]);
         const c = conditional ? oneHotLabels(data.batchLabels(idx), model.config.conditionDim) : undefined;
