@@ -1,0 +1,100 @@
+// Prose that carries the run's numbers. A lecture's markdown cells hold what does not depend on the run;
+// a sentence that states a measured value is written with `md` in a code cell, so the value in the text is
+// the value the cell computed — it cannot go stale with a seed, a checkpoint, LATENT_FULL=1 or another BLAS.
+import type { MimeBundle } from './kernel-hook';
+
+/** A value `md` can put in prose: a number, a string, or an estimate with its standard error. */
+export type MarkdownValue = number | string | { value: number; se: number };
+
+/**
+ * Markdown text (MathJax between `$…$` included) that shows itself as `text/markdown`, with a
+ * `text/plain` fallback for front ends that do not render markdown. Made by `ll.md`.
+ */
+export class Markdown {
+  /**
+   * Wraps finished markdown text.
+   *
+   * @param text  the markdown, already with its values in place
+   */
+  constructor(readonly text: string) {
+    if (typeof text !== 'string') throw new Error('Markdown: text must be a string');
+  }
+
+  /** The markdown for the kernel: `text/markdown`, and as `text/plain` the same text without `**`, `$` or backticks. */
+  toMimeBundle(): MimeBundle {
+    const plain = this.text.replace(/\*\*|`|\$/g, '');
+    return { 'text/markdown': this.text, 'text/plain': plain };
+  }
+
+  /** The markdown source. */
+  toString(): string {
+    return this.text;
+  }
+}
+
+/** A number as prose shows it: integers whole, others to 3 significant digits (trailing zeros dropped). */
+function formatNumber(x: number): string {
+  if (Number.isInteger(x) && Math.abs(x) < 1e15) return String(x);
+  const a = Math.abs(x);
+  if (a !== 0 && (a < 1e-3 || a >= 1e6)) return x.toExponential(2);
+  return String(Number(x.toPrecision(3)));
+}
+
+/** value ± se with as many decimals as the standard error's first significant digit needs. */
+function formatEstimate(e: { value: number; se: number }): string {
+  const decimals = e.se > 0 ? Math.min(8, Math.max(0, -Math.floor(Math.log10(e.se)))) : 2;
+  return `${e.value.toFixed(decimals)} ± ${e.se.toFixed(decimals)}`;
+}
+
+function formatValue(v: unknown, index: number): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) throw new Error(`md: value ${index + 1} in the text is ${v}; a sentence cannot state it`);
+    return formatNumber(v);
+  }
+  if (v !== null && typeof v === 'object' && typeof (v as { value?: unknown }).value === 'number' && typeof (v as { se?: unknown }).se === 'number') {
+    const e = v as { value: number; se: number };
+    if (!Number.isFinite(e.value) || !Number.isFinite(e.se) || e.se < 0) {
+      throw new Error(`md: value ${index + 1} in the text is an estimate ${e.value} ± ${e.se}; a sentence cannot state it`);
+    }
+    return formatEstimate(e);
+  }
+  throw new Error(`md: value ${index + 1} in the text is ${v === null ? 'null' : typeof v}; give a number, a string or an estimate { value, se }`);
+}
+
+/** Removes the indentation the lines share (a template literal written inside indented code). */
+function dedent(text: string): string {
+  const lines = text.replace(/^\n/, '').replace(/\n[ \t]*$/, '').split('\n');
+  const indents = lines.filter((l) => l.trim() !== '').map((l) => /^[ \t]*/.exec(l)![0].length);
+  const cut = indents.length ? Math.min(...indents) : 0;
+  return lines.map((l) => l.slice(cut)).join('\n');
+}
+
+/**
+ * Markdown with computed values: a tagged template whose `${…}` are the run's numbers. As a cell's
+ * last value (or through `ll.display`) it renders as markdown with MathJax; plain text elsewhere.
+ *
+ * Numbers print whole if integer, else to 3 significant digits (format them yourself, e.g.
+ * `x.toFixed(2)`, for another precision); an estimate `{ value, se }` (what `ll.estimateMean`
+ * returns) prints as `value ± se` to the standard error's first digit. A NaN, an infinity or
+ * `undefined` throws, so a sentence never states a number the run did not produce. Indentation
+ * shared by all lines is removed.
+ *
+ * @example
+ * ```ts
+ * const share = ll.evaluation.confidentShare(classifier, samples);   // { value: 0.65, se: 0.03 }
+ * ll.md`The classifier is confident about ${share} of the samples,
+ *   $${(100 * share.value).toFixed(0)}\%$ of them.`
+ * // → text/markdown "The classifier is confident about 0.65 ± 0.03 of the samples,\n$65\%$ of them."
+ * ```
+ */
+export function md(strings: TemplateStringsArray, ...values: MarkdownValue[]): Markdown {
+  if (!strings || !Array.isArray(strings.raw)) throw new Error('md: use it as a tagged template, ll.md`text ${value}`');
+  // the raw text keeps LaTeX's backslashes; only a template's own escapes (\` and \${) are undone
+  const raw = (i: number) => strings.raw[i].replace(/\\`/g, '`').replace(/\\\$\{/g, '${');
+  let text = raw(0);
+  values.forEach((v, i) => {
+    text += formatValue(v, i) + raw(i + 1);
+  });
+  return new Markdown(dedent(text));
+}
