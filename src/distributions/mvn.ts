@@ -98,13 +98,15 @@ export class MultivariateNormal implements Distribution {
   logProb(x: tf.Tensor): tf.Tensor {
     checkValue(x, this, 'MultivariateNormal.logProb', true);
     return tf.tidy(() => {
-      // an infinite coordinate has density 0 (log p = −∞); computed directly, ∞ · 0 in the product gives NaN
-      const infinite = tf.logicalNot(tf.isFinite(x));
-      const xs = tf.where(infinite, tf.zerosLike(x), x);
+      // an infinite coordinate has density 0 (log p = −∞); computed directly, ∞ · 0 in the product gives NaN.
+      // The mask uses only ops with gradients (isFinite, cast, min, greaterEqual): tf.any and tf.logicalNot have
+      // none, and an op without one anywhere on the path stops training through this density.
+      const finite = tf.isFinite(x);
+      const xs = tf.where(finite, x, tf.zerosLike(x));
       const y = matmulLast(tf.sub(xs, this.loc), this.precisionTrilT);
       const lp = tf.sub(tf.mul(tf.sum(tf.square(y), -1), -0.5), 0.5 * this.logDet + 0.5 * this.dim * Math.log(2 * Math.PI));
-      const anyInfinite = broadcastMask(tf.any(infinite, -1), lp.shape);
-      return tf.where(anyInfinite, tf.fill(lp.shape, -Infinity), lp);
+      const allFinite = broadcastMask(tf.greaterEqual(tf.min(tf.cast(finite, 'float32'), -1), 0.5), lp.shape);
+      return tf.where(allFinite, lp, tf.fill(lp.shape, -Infinity));
     });
   }
 

@@ -129,10 +129,12 @@ export class PPCA {
 
   /** log p(x, z) as a tensor function for the bounds: x [B, D], z [K, B, M] → [K, B]. */
   logJoint(): LogJoint {
-    const Wt = tf.tensor2d(this.W.transpose().to2DArray());
-    const mu = tf.tensor1d(this.mu);
+    // W and μ stay float64 arrays and become tensors inside each call's tidy: a closure that held tensors
+    // could never free them (the caller has no handle), so every logJoint() call would leak two.
+    const W = this.W.transpose().to2DArray(), muValues = this.mu;
     const { D, M, sigma2 } = this;
     return (x, z) => tf.tidy(() => {
+      const Wt = tf.tensor2d(W), mu = tf.tensor1d(muValues);
       const lead = z.shape.slice(0, -1);
       const mean = tf.add(tf.reshape(tf.matMul(tf.reshape(z, [-1, M]), Wt), [...lead, D]), mu);
       const lx = tf.sub(tf.mul(tf.sum(tf.square(tf.sub(x, mean)), -1), -0.5 / sigma2), 0.5 * D * Math.log(2 * Math.PI * sigma2));

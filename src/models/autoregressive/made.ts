@@ -74,7 +74,7 @@ export class MADE {
     const last = degrees[degrees.length - 1];
     this.outputMask = c.hiddenDims.length > 0 ? autoregressiveMask(width, D, (i, d) => d + 1 > last[i]) : autoregressiveMask(width, D, (i, d) => i < d);
     if (c.direct && c.hiddenDims.length > 0) {
-      this.directWeights = tf.variable(tf.zeros([D, D]), true, `${scope}/direct/W`);
+      this.directWeights = tf.tidy(() => tf.variable(tf.zeros([D, D]), true, `${scope}/direct/W`));   // tidy frees the zeros the variable copied
       this.directMask = autoregressiveMask(D, D, (i, d) => i < d);
     }
   }
