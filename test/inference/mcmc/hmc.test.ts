@@ -43,7 +43,7 @@ describe('inference/mcmc: Hamiltonian Monte Carlo', () => {
     ];
     for (const [name, draws, exact] of moments) {
       const c = checkMonteCarlo(name, mcmcMean(draws), exact, { id: 'D52' });
-      expect(c.pass, c.message).to.equal(true);
+      expect(c.pass, `${c.name}: ${c.lhs} vs ${c.rhs} ± ${c.tolerance}`).to.equal(true);
     }
     expect(rHat(x1)).to.be.lessThan(1.05);
     const meanAccept = r.acceptanceRate.reduce((s, v) => s + v, 0) / 4;

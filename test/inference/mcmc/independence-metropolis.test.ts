@@ -25,7 +25,7 @@ describe('inference/mcmc: independence Metropolis–Hastings (variational MCMC)'
     const x = coordinate(narrow.samples, 0);
     for (const [name, draws, exact] of [['E x', x, 1], ['Var x', x.map((c) => c.map((v) => (v - 1) ** 2)), 4]] as const) {
       const c = checkMonteCarlo(name, mcmcMean(draws as number[][]), exact, { id: 'D51' });
-      expect(c.pass, c.message).to.equal(true);
+      expect(c.pass, `${c.name}: ${c.lhs} vs ${c.rhs} ± ${c.tolerance}`).to.equal(true);
     }
     const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
     expect(mean(good.acceptanceRate)).to.be.greaterThan(0.85);

@@ -54,7 +54,7 @@ describe('inference/mcmc: random-walk Metropolis–Hastings', () => {
       const e = mcmcMean(draws);
       expect(e.n, `${name}: ESS below the draws`).to.be.lessThan(4 * 5000);
       const c = checkMonteCarlo(name, e, exact, { id: 'D51' });
-      expect(c.pass, c.message).to.equal(true);
+      expect(c.pass, `${c.name}: ${c.lhs} vs ${c.rhs} ± ${c.tolerance}`).to.equal(true);
     }
     expect(rHat(x1)).to.be.lessThan(1.01);
     r.acceptanceRate.forEach((a) => expect(a).to.be.within(0.2, 0.7));
