@@ -1,4 +1,4 @@
-// ll.infer — Inference: importance sampling, the ELBO/IWAE/Rényi bounds, gradient estimators, Gumbel tricks, CAVI, SVI, MMD, score matching.
+// ll.infer — Inference: importance sampling, the ELBO/IWAE/Rényi bounds, gradient estimators, Gumbel tricks, CAVI, SVI, MMD, score matching; MCMC (MH, HMC, ESS, R-hat), Laplace, Stein discrepancy and SVGD.
 export { importanceSampling, logMarginalIS, weightDiagnostics } from '../inference/importance-sampling';
 export type { ImportanceEstimate, LogMarginalEstimate, WeightDiagnostics } from '../inference/importance-sampling';
 export { elbo, elboAnalyticKL, iwae, renyiBound, logImportanceWeights } from '../inference/bounds';
@@ -18,3 +18,22 @@ export { hyvarinenTerms } from '../inference/score-matching';
 // issue 17: amortized against per-sample inference
 export { fitLocalGaussians, gaussianElbo, gaussianImportanceLogLikelihood, amortizationGap } from '../inference/amortization-gap';
 export type { AmortizedModel, LocalGaussians, FitLocalOptions, PerPointEstimate, AmortizationGapOptions, AmortizationGapResult } from '../inference/amortization-gap';
+// issue 29: the inference VI is compared with — MCMC (D51, D52), Laplace (D53), Stein and SVGD (D54, D55)
+export { randomWalkMetropolis, randomWalkMetropolisTensor } from '../inference/mcmc/metropolis-hastings';
+export type { MetropolisResult, RandomWalkOptions } from '../inference/mcmc/metropolis-hastings';
+export { independenceMetropolis } from '../inference/mcmc/independence-metropolis';
+export type { Proposal64 } from '../inference/mcmc/independence-metropolis';
+export { leapfrog, leapfrog64 } from '../inference/mcmc/leapfrog';
+export { DualAveraging } from '../inference/mcmc/dual-averaging';
+export { hmc, hmc64 } from '../inference/mcmc/hmc';
+export type { HmcOptions, HmcResult } from '../inference/mcmc/hmc';
+export { coordinate } from '../inference/mcmc/chains';
+export type { Chains } from '../inference/mcmc/chains';
+export { effectiveSampleSize, mcmcMean } from '../inference/mcmc/effective-sample-size';
+export { rHat } from '../inference/mcmc/r-hat';
+export { laplaceApproximation, laplaceApproximation64, hessian } from '../inference/laplace-approximation';
+export type { LaplaceResult } from '../inference/laplace-approximation';
+export { ksd64, kernelizedSteinDiscrepancy } from '../inference/stein-discrepancy';
+export { medianHeuristic } from '../inference/median-heuristic';
+export { svgd, svgdDirection, svgdDirection64 } from '../inference/svgd';
+export type { SvgdResult } from '../inference/svgd';

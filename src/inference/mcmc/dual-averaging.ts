@@ -27,6 +27,8 @@ export class DualAveraging {
   private logEps: number;
 
   /**
+   * A fresh adaptation starting at ε₀, pulled toward μ = log 10ε₀, with Stan's γ, t₀, κ.
+   *
    * @param initialStepSize  ε₀ (μ = log 10ε₀ is where the iterates are pulled toward)
    * @param targetAccept  δ in (0, 1), e.g. 0.8
    */
