@@ -15,6 +15,7 @@ export { checks } from './check/result';
 export { checkClose, checkAtMost } from './check/exact';
 export { checkMonteCarlo, estimateMean } from './check/monte-carlo';
 export { derivation } from './check/derivation';
+export { replicate } from './check/replicate';
 export { check } from './check/exercise';
 export { Normal } from './distributions/normal';
 export { MultivariateNormal } from './distributions/mvn';

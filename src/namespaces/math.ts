@@ -3,3 +3,4 @@ export { logSumExp, logMeanExp, softplus, logSigmoid, logSumExp64, logMeanExp64,
 export { stopGradient } from '../math/stop-gradient';
 export { logGamma, digamma } from '../math/special';
 export { Matrix, cholesky, logDetSPD, inv, symmetricEigen, meanAndCovariance } from '../math/linalg64';
+export { logGaussian, logGaussianDiagonal, logGaussianIsotropic, logGaussianMultivariate } from '../math/gaussian-log-density';

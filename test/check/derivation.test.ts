@@ -4,6 +4,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'chai';
 import { derivation, estimateMean, rng, Rng, PPCA, Normal, MultivariateNormal, kl, integrate1d } from '../../src';
 import { finiteDifferenceValue, parseRelation } from '../../src/check/derivation';
+import { replicate } from '../../src/check/replicate';
+import { logGaussian, logGaussianDiagonal, logGaussianIsotropic, logGaussianMultivariate } from '../../src/math/gaussian-log-density';
 import { klMonteCarlo } from '../../src/distributions/kl';
 import { Matrix, inv, logDetSPD } from '../../src/math/linalg64';
 import { DiffusionSchedule } from '../../src/models/diffusion/schedule';
@@ -170,8 +172,10 @@ describe('check/derivation (worked derivations)', () => {
     expect(r.steps[0].printed!.pass).to.equal(false);
     expect(r.steps[0].printed!.message).to.match(/^line 1 → printed line 2 \(lecture 004 \(a made-up misprint\)\): differs by/);
     const html = r.toMimeBundle()['text/html'];
-    expect(html).to.contain('<s>$= \\tfrac12(\\mu^2 + \\sigma^2 - 1) - \\log\\sigma^2$</s>');
-    expect(r.toString()).to.contain('✗ =  printed (lecture 004 (a made-up misprint)): = \\tfrac12');
+    // the relation sits in its own (aligned) column; the rest is set in display style
+    expect(html).to.contain('<s>$\\displaystyle \\tfrac12(\\mu^2 + \\sigma^2 - 1) - \\log\\sigma^2$</s>');
+    // the plain text reads the LaTeX as Unicode
+    expect(r.toString()).to.contain('✗  =  printed (lecture 004 (a made-up misprint)): ½(μ² + σ² − 1) − log σ²');
   });
 
   it('displays as HTML (typeset lines, ✓/✗, numbers at draw 1) and text, escaping HTML', () => {
@@ -186,7 +190,7 @@ describe('check/derivation (worked derivations)', () => {
     const html = bundle['text/html'];
     expect(html).to.not.contain('<script>').and.not.contain('\\text{<b>}');
     expect(html).to.contain('&lt;script&gt;alert(1)&lt;/script&gt; &amp; more');
-    expect(html).to.contain('$&lt; a + 1 &amp; \\text{&lt;b&gt;}$');
+    expect(html).to.contain('$&lt;$</td><td style="text-align:left;padding:0.3em 0.5em">$\\displaystyle a + 1 &amp; \\text{&lt;b&gt;}$');
     expect(html).to.contain('✓').and.contain('✗').and.contain(' ± 0.001');
     expect(html).to.contain(`${r.lines[0].value![0].toPrecision(6).replace(/0+$/, '')} ± 0.001`);
     const text = bundle['text/plain'];
@@ -316,6 +320,198 @@ describe('check/derivation (worked derivations)', () => {
         })
         .line('= \\frac{\\delta_t^2}{2\\sigma_t^2}\\|\\hat x - x_0\\|^2', ({ t, x0, xhat }) => S.klWeight(t) * ((xhat[0] - x0[0]) ** 2 + (xhat[1] - x0[1]) ** 2))
         .assert();
+    });
+  });
+
+  describe('as an instructor writes them (issue 34)', () => {
+    // PPCA: W [4, 2], μ [4], σ²; x drawn from the model; z a free point of the latent space
+    const ppcaSetup = (g: Rng) => {
+      const W = Array.from({ length: 4 }, () => [g.nextNormal(), g.nextNormal()]);
+      const model = new PPCA(W, Array.from({ length: 4 }, () => g.nextNormal()), uniform(g, 0.2, 1));
+      return { model, x: model.sample(g, 1).x[0], z: [g.nextNormal(), g.nextNormal()] };
+    };
+    type PPCAState = ReturnType<typeof ppcaSetup>;
+    const mean = (model: PPCA, z: number[]) => model.W.mmul(Matrix.columnVector(z)).to1DArray().map((v, i) => v + model.mu[i]);
+    const redrawZ = { z: (g: Rng) => [2 * g.nextNormal(), 2 * g.nextNormal()] };
+    const logPosterior = ({ model, x, z }: PPCAState) => { const p = model.posterior(x); return logGaussianMultivariate(z, p.mean, p.covariance); };
+    const logJoint = ({ model, x, z }: PPCAState) => logGaussianIsotropic(x, mean(model, z), Math.sqrt(model.sigma2)) + logGaussianDiagonal(z, [0, 0], [1, 1]);
+    const quadratic = ({ model, x, z }: PPCAState) => -mean(model, z).reduce((s, m, i) => s + (x[i] - m) ** 2, 0) / (2 * model.sigma2) - 0.5 * (z[0] ** 2 + z[1] ** 2);
+
+    it('= … + const: the PPCA posterior from Bayes\' rule without its normalizing constant, and a non-constant error caught', () => {
+      const r = derivation('PPCA posterior', { setup: ppcaSetup, constantIn: redrawZ })
+        .line('\\log p(z \\mid x)', logPosterior)
+        .line('= \\log p(x \\mid z) + \\log p(z) + \\text{const}', logJoint)
+        .line('= -\\tfrac{1}{2\\sigma^2}\\|x - Wz - \\mu\\|^2 - \\tfrac12\\|z\\|^2 + \\text{const}', quadratic)
+        // lecture 001's printed posterior: N(M⁻¹Wᵀ(x − μ), σ²M⁻¹)
+        .line('= -\\tfrac{1}{2\\sigma^2}(z - M^{-1}W^\\top(x-\\mu))^\\top M (z - M^{-1}W^\\top(x-\\mu)) + \\mathrm{const}', ({ model, x, z }) => {
+          const M = model.mMatrix();
+          const m = inv(M).mmul(model.W.transpose()).mmul(Matrix.columnVector(x.map((v, i) => v - model.mu[i]))).to1DArray();
+          const d = Matrix.columnVector(z.map((v, i) => v - m[i]));
+          return -d.transpose().mmul(M).mmul(d).get(0, 0) / (2 * model.sigma2);
+        })
+        .check();
+      expect(r.pass, r.firstFailure).to.equal(true);
+      expect(r.steps.map((s) => s.relation)).to.deep.equal(['+const', '+const', '+const']);
+      // the constant is reported: log p(z|x) − log p(x, z) = −log p(x) at every z
+      const { model, x } = ppcaSetup(rng(0).split().split());
+      expect(r.steps[0].perDraw[0].lhs).to.be.closeTo(-model.logMarginal(x), 1e-8);
+      // forgetting the prior is wrong by −½‖z‖², which is not a constant in z
+      const wrong = derivation('PPCA posterior, prior forgotten', { setup: ppcaSetup, constantIn: redrawZ })
+        .line('\\log p(z \\mid x)', logPosterior)
+        .line('= -\\tfrac{1}{2\\sigma^2}\\|x - Wz - \\mu\\|^2 + \\text{const}', (s) => quadratic(s) + 0.5 * (s.z[0] ** 2 + s.z[1] ** 2))
+        .check();
+      expect(wrong.pass).to.equal(false);
+      expect(wrong.firstFailure).to.match(/^line 1 → line 2: not constant in z: the difference previous − this is \S+ at the draw's z and \S+ at another at draw 1/);
+      // without a stated variable the line is refused, naming the fix
+      expect(() => derivation('x', { setup: ppcaSetup }).line('a', () => 1).line('= b + \\text{const}', () => 2)).to.throw('needs the variable it is constant in');
+      expect(() => derivation('x', { setup: ppcaSetup }).line('a', () => 1).line('= b + \\text{const}', () => 2, { constantIn: { w: (g: Rng) => g.nextNormal() } as never }).check().assert())
+        .to.throw("constantIn names 'w', which the state does not have");
+      expect(['\\propto x', '∝ x', '= x + \\text{const}', '= x +\\, \\mathrm{const}', '= x + \\text{const.}', '= x + c'].map(parseRelation))
+        .to.deep.equal(['∝', '∝', '+const', '+const', '+const', '=']);
+    });
+
+    it('∝: densities equal up to a factor; a missing non-constant factor fails; log-densities are pointed to + const', () => {
+      // densities underflow far from the data: the redraws stay near z
+      const near = { z: (g: Rng, st: PPCAState) => st.z.map((v) => v + 0.3 * g.nextNormal()) };
+      const ok = derivation('p(z|x) ∝ p(x|z) p(z)', { setup: ppcaSetup, constantIn: near, variations: 3 })
+        .line('p(z \\mid x)', (s) => Math.exp(logPosterior(s)))
+        .line('\\propto p(x \\mid z)\\, p(z)', (s) => Math.exp(logJoint(s)))
+        .check();
+      expect(ok.pass, ok.firstFailure).to.equal(true);
+      expect(ok.steps[0].relation).to.equal('∝');
+      const wrong = derivation('p(z|x) ∝ p(x|z)?', { setup: ppcaSetup, constantIn: near })
+        .line('p(z \\mid x)', (s) => Math.exp(logPosterior(s)))
+        .line('\\propto p(x \\mid z)', (s) => Math.exp(logGaussianIsotropic(s.x, mean(s.model, s.z), Math.sqrt(s.model.sigma2))))
+        .check();
+      expect(wrong.pass).to.equal(false);
+      expect(wrong.firstFailure).to.contain('not constant in z: the log ratio');
+      const logs = derivation('log p(z|x) ∝ …', { setup: ppcaSetup, constantIn: redrawZ })
+        .line('\\log p(z \\mid x)', logPosterior)
+        .line('\\propto \\log p(x \\mid z) + \\log p(z)', logJoint)
+        .check();
+      expect(logs.pass).to.equal(false);
+      expect(logs.firstFailure).to.contain('write "= … + \\text{const}"');
+    });
+
+    it('compares matrices (number[][], ll.math.Matrix, 2-D tensors) entry by entry and names the failing entry', () => {
+      const make = (wrongEntry?: [number, number]) => derivation('posterior covariance', { setup: ppcaSetup })
+        .line('\\Sigma_{z \\mid x}', ({ model, x }) => model.posterior(x).covariance)
+        .line('= \\sigma^2 M^{-1}', ({ model }) => inv(model.mMatrix()).mul(model.sigma2))
+        .line('= (I + W^\\top W / \\sigma^2)^{-1}', ({ model }) => {
+          const c = inv(Matrix.eye(2).add(model.W.transpose().mmul(model.W).div(model.sigma2))).to2DArray();
+          if (wrongEntry) c[wrongEntry[0]][wrongEntry[1]] += 1e-3;
+          return c;
+        })
+        .line('= \\text{(float32)}', ({ model }) => tf.tidy(() => {
+          const W = tf.tensor2d(model.W.to2DArray());
+          return tf.linalg.bandPart(tf.eye(2), 0, 0).mul(0).add(tf.tensor2d(inv(Matrix.eye(2).add(new Matrix(W.transpose().matMul(W).arraySync() as number[][]).div(model.sigma2))).to2DArray()));
+        }));
+      const r = make().check();
+      expect(r.pass, r.firstFailure).to.equal(true);
+      expect(r.lines[0].shape).to.deep.equal([2, 2]);
+      expect(r.toString()).to.match(/\[\[\S+, \S+\], \[\S+, \S+\]\]/);
+      const wrong = make([1, 0]).check();
+      expect(wrong.pass).to.equal(false);
+      expect(wrong.steps[1].perDraw[0].index).to.deep.equal([1, 0]);
+      expect(wrong.firstFailure).to.match(/^line 2 → line 3: differs by 0\.001 \(entry \[1\]\[0\]\) at draw 1/);
+      const shapes = derivation('shapes', { setup: () => 0 }).line('A', () => [[1, 2], [3, 4]]).line('= B', () => [[1, 2, 3, 4]]).check();
+      expect(shapes.firstFailure).to.equal('line 1 → line 2: line 1 is 2×2, line 2 is 1×4');
+      const ragged = derivation('ragged', { setup: () => 0 }).line('A', () => [[1, 2], [3]]).check();
+      expect(ragged.firstFailure).to.contain('row 1 has 1 entries, row 0 has 2');
+    });
+
+    it('a random realization used as an exact line fails with a hint to replicate it; replicated it passes with its SE', () => {
+      const setup = (g: Rng) => ({ m: uniform(g, 0.5, 1.5), s: uniform(g, 0.5, 2) });
+      const oneDraw = ({ m, s }: { m: number; s: number }, g: Rng) => (m + s * g.nextNormal()) ** 2;
+      const exact = derivation('E x² from one draw', { setup })
+        .line('\\mathbb E[x^2]', oneDraw)
+        .line('= m^2 + s^2', ({ m, s }) => m * m + s * s)
+        .check();
+      expect(exact.pass).to.equal(false);
+      expect(exact.firstFailure).to.contain('line 1 is not exact: with other random numbers it is').and.contain('ll.replicate(n, f) or { replicates: n }');
+      // a wrong exact line gets no such hint
+      const wrongExact = derivation('wrong', { setup }).line('m^2', ({ m }) => m * m).line('= m^3', ({ m }) => m ** 3).check();
+      expect(wrongExact.firstFailure).to.not.contain('replicate');
+      const byOption = derivation('E x², replicated', { setup })
+        .line('\\mathbb E[x^2]', oneDraw, { replicates: 3000 })
+        .line('= m^2 + s^2', ({ m, s }) => m * m + s * s)
+        .check();
+      expect(byOption.pass, byOption.firstFailure).to.equal(true);
+      expect(byOption.lines[0].se![0]).to.be.greaterThan(0);
+      const byHelper = derivation('E x², replicated', { setup })
+        .line('\\mathbb E[x^2]', replicate(3000, oneDraw))
+        .line('= m^2 + s^2', ({ m, s }) => m * m + s * s)
+        .check();
+      expect(byHelper.steps).to.deep.equal(byOption.steps);
+    });
+
+    it('common random numbers catch a reversed L_K ≤ ELBO that independent draws miss at the same seed', () => {
+      // z ~ N(0, 1), x | z ~ N(z, 1): the posterior is N(x/2, 1/2); q is close to it, so L_8 − ELBO is small
+      const K = 8, SEED = 2;
+      const logW = (x: number, z: number, m: number, s: number) => logGaussian(z, 0, 1) + logGaussian(x, z, 1) - logGaussian(z, m, s);
+      const make = (commonRandomNumbers: boolean, seed = SEED) => derivation('L_8 ≤ ELBO (reversed)', {
+        seed, draws: 2, commonRandomNumbers,
+        setup: (g) => { const x = 1.4 * g.nextNormal(); return { x, m: x / 2 + 0.2, s: 0.65 }; },
+      })
+        .line('\\mathcal L_8 = \\mathbb E\\log\\tfrac18\\sum_k w_k', replicate(200, ({ x, m, s }, g) => {
+          const lw = Array.from({ length: K }, () => logW(x, m + s * g.nextNormal(), m, s));
+          const top = Math.max(...lw);
+          return top + Math.log(lw.reduce((t, v) => t + Math.exp(v - top), 0) / K);
+        }))
+        .line('\\le \\mathbb E\\,\\tfrac18\\sum_k \\log w_k = \\mathrm{ELBO}', replicate(200, ({ x, m, s }, g) =>
+          Array.from({ length: K }, () => logW(x, m + s * g.nextNormal(), m, s)).reduce((t, v) => t + v, 0) / K))
+        .check();
+      // seeds 0–29: common random numbers catch it at all 30; independent draws miss it at 16 (seed 2 is one)
+      const independent = make(false), common = make(true);
+      expect(independent.pass, 'independent draws miss the reversed inequality at this seed').to.equal(true);
+      expect(common.pass).to.equal(false);
+      expect(common.firstFailure).to.match(/≤ is violated by \S+ ± \S+/);
+      // the paired SE is what makes the difference: far below the independent one
+      expect(common.steps[0].perDraw[0].se).to.be.lessThan(independent.steps[0].perDraw[0].se / 3);
+    });
+
+    it('shows the numbers of the failing draw (or every draw on demand), aligned relations, readable text', () => {
+      // wrong only where a > 1.5: with a ~ U(1, 2) the first draws may hold
+      const r = derivation('fails at some draw', { setup: (g) => ({ a: uniform(g, 1, 2) }), draws: 6 })
+        .line('\\min(a, \\tfrac32)', ({ a }) => Math.min(a, 1.5))
+        .line('= a', ({ a }) => a)
+        .check();
+      expect(r.pass).to.equal(false);
+      const bad = r.steps[0].perDraw.findIndex((d) => !d.pass) + 1;
+      expect(r.shownDraw).to.equal(bad);
+      const html = r.toMimeBundle()['text/html'];
+      expect(html).to.contain(`<th>at draw ${bad}</th>`).and.contain(String(Number(r.lines[1].draws[bad - 1].value![0].toPrecision(6))));
+      const all = r.show({ draws: 'all' }).toMimeBundle();
+      for (let k = 1; k <= 6; k++) expect(all['text/html']).to.contain(`<th>at draw ${k}</th>`);
+      expect(all['text/plain'].split('\n')[1]).to.contain('at draw 1').and.contain('at draw 6');
+      expect(() => r.show({ draws: 7 })).to.throw('draws must be');
+      expect(r.toString()).to.contain('min(a, 3/2)').and.not.contain('\\tfrac');
+      expect(html).to.contain('$\\displaystyle \\min(a, \\tfrac32)$');
+    });
+
+    it('toLatex: an align environment with ✓/✗ marks that MathJax typesets without an error', async () => {
+      const r = derivation('AM–GM', { setup: (g) => ({ a: uniform(g, 0.5, 2), b: uniform(g, 2.5, 4) }) })
+        .line('\\tfrac{a+b}{2}', ({ a, b }) => (a + b) / 2)
+        .line('&\\geq \\sqrt{ab}', ({ a, b }) => Math.sqrt(a * b))
+        .line('= \\exp\\tfrac12(\\log a + \\log b)', ({ a, b }) => Math.exp(0.5 * (Math.log(a) + Math.log(b))))
+        .line('> \\sqrt{ab} + 1', ({ a, b }) => Math.sqrt(a * b) + 1)
+        .check();
+      const tex = r.toLatex();
+      expect(tex).to.equal([
+        '% AM–GM — ✗ 1 failing at 5 draws (seed 0, z = 4)',
+        '\\begin{align}',
+        '\\tfrac{a+b}{2} &\\geq \\sqrt{ab} && \\checkmark \\\\',
+        '&= \\exp\\tfrac12(\\log a + \\log b) && \\checkmark \\\\',
+        '&> \\sqrt{ab} + 1 && \\times',
+        '\\end{align}',
+      ].join('\n'));
+      expect(r.toLatex({ marks: false, environment: 'align*' })).to.contain('\\begin{align*}').and.not.contain('checkmark');
+      const mathjax = require('mathjax') as { init(o: object): Promise<{ tex2svg(t: string, o: object): unknown; startup: { adaptor: { outerHTML(n: unknown): string } } }> };
+      const MathJax = await mathjax.init({ loader: { load: ['input/tex-full', 'output/svg'] } });
+      const typeset = (t: string) => MathJax.startup.adaptor.outerHTML(MathJax.tex2svg(t.split('\n').filter((l) => !l.startsWith('%')).join('\n'), { display: true }));
+      expect(typeset(tex)).to.not.contain('merror');
+      // the check itself can fail: a broken brace is an error
+      expect(typeset(tex.replace('\\sqrt{ab} &&', '\\sqrt{ab &&'))).to.contain('merror');
     });
   });
 });

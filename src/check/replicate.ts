@@ -1,0 +1,66 @@
+// A random realization as a derivation line: `ll.infer.iwae(...)` at one draw of ε is one number,
+// not E[L_K]; replicated n times it is an estimate of the expectation with its standard error, and
+// the per-replicate values let a derivation with common random numbers compare two such lines pairwise.
+import * as tf from '@tensorflow/tfjs-core';
+import { Rng } from '../random/rng';
+import type { LineEstimate } from './derivation';
+
+/** A replicated line's value: the mean over replicates with its SE, and the replicates themselves ([n][entries]). */
+export interface ReplicatedEstimate extends LineEstimate {
+  value: number[];
+  se: number[];
+  /** replicates[r] is replicate r's value (one entry per entry of value). */
+  replicates: number[][];
+}
+
+function readNumbers(v: unknown, where: string): number[] {
+  if (typeof v === 'number') return [v];
+  if (v instanceof tf.Tensor) return Array.from(v.dataSync() as ArrayLike<number>);
+  if (v !== null && typeof v === 'object' && typeof (v as ArrayLike<number>).length === 'number') {
+    const a = Array.from(v as ArrayLike<unknown>);
+    if (a.every((x) => typeof x === 'number')) return a as number[];
+  }
+  throw new Error(`${where} must return a number, a vector or a tensor, got ${v === null ? 'null' : typeof v}`);
+}
+
+/**
+ * A line function that calls f n times, each replicate with a generator of its own (split from the
+ * line's, in order, so that with `commonRandomNumbers` replicate r of every line starts from the same
+ * state), and returns the mean with its standard error sd/√n per entry:
+ *
+ *     value = (1/n) Σ_r f_r,   se = sd_r(f_r)/√n
+ *
+ * Tensors f returns are read and disposed. n ≥ 2. The result is a LineEstimate with `replicates`.
+ *
+ * @example
+ *   // E[L_K] instead of one realization of the IWAE bound:
+ *   .line('\\ge \\mathcal L_{64}', ll.replicate(200, ({ model, x }, g) => ll.value(ll.infer.iwae(model, x, g, 64))))
+ */
+export function replicate<S>(n: number, f: (state: S, rng: Rng) => unknown): (state: S, rng: Rng) => ReplicatedEstimate {
+  if (!Number.isInteger(n) || n < 2) throw new Error(`replicate: n must be an integer ≥ 2 (an SE needs two replicates), got ${n}`);
+  if (typeof f !== 'function') throw new Error('replicate: f must be a function (state, rng) => number | vector | tensor');
+  return (state: S, g: Rng) => {
+    const reps: number[][] = [];
+    for (let r = 0; r < n; r++) {
+      const gr = g.split();
+      reps.push(tf.tidy(() => {
+        const v = f(state, gr);
+        const nums = readNumbers(v, `replicate: replicate ${r + 1}`);
+        return nums;
+      }));
+      if (reps[r].length !== reps[0].length) throw new Error(`replicate: replicate ${r + 1} has ${reps[r].length} entries, replicate 1 has ${reps[0].length}`);
+    }
+    const d = reps[0].length;
+    const value = new Array<number>(d).fill(0), se = new Array<number>(d).fill(0);
+    for (let j = 0; j < d; j++) {
+      let m = 0;
+      for (const rep of reps) m += rep[j];
+      m /= n;
+      let ss = 0;
+      for (const rep of reps) ss += (rep[j] - m) ** 2;
+      value[j] = m;
+      se[j] = Math.sqrt(ss / (n - 1) / n);
+    }
+    return { value, se, replicates: reps };
+  };
+}
