@@ -3,12 +3,16 @@ nbconvert's own lab and reveal templates, in nbconvert 6.5 as in 7.x) and assets
 from pathlib import Path
 
 from nbconvert import HTMLExporter, SlidesExporter
+from traitlets.config import Config
 
 from .assets import ASSETS_DIR
 from .figures import interactive_figures
 from .slides import apply_slide_types
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+# A cell tagged hide-input (e.g. the code above a worked derivation) shows only its output in the
+# HTML pages and the decks, so the derivation's table fits its slide.
+HIDE_INPUT_TAG = "hide-input"
 
 
 def _exporter(cls, template, **traits):
@@ -16,7 +20,8 @@ def _exporter(cls, template, **traits):
     # shared/ holds the macros both templates import (uniquely named, so it shadows nothing)
     return cls(extra_template_basedirs=[str(TEMPLATES)], extra_template_paths=[str(TEMPLATES / "shared")], template_name=template,
                # the templates load everything from assets/; this keeps nbconvert from naming a CDN
-               mathjax_url=f"{ASSETS_DIR}/mathjax/tex-svg-full.js", **traits)
+               mathjax_url=f"{ASSETS_DIR}/mathjax/tex-svg-full.js",
+               config=Config({"TagRemovePreprocessor": {"enabled": True, "remove_input_tags": [HIDE_INPUT_TAG]}}), **traits)
 
 
 def _resources(nb_path):
