@@ -3,7 +3,10 @@
 the instructor and student versions of every assignment, an honest classmate, the cheats, unreadable files),
 in turn, with `assignments.py grade --jobs J`, and reports the wall time and the machine's load.
 
-    npm run bench:grade -- [N] [--jobs 2] [--timeout 12] [--memory-mb 512] [--keep DIR]
+    npm run bench:grade -- [N] [--jobs 2] [--timeout 12] [--memory-mb 512] [--no-sandbox] [--keep DIR]
+
+With the sandbox (the default, as graders run it) every kernel runs in its bubblewrap box; --no-sandbox
+measures the same class without it, for the box's overhead per submission.
 
 Checks, as the cheat suite does, that every submission has its rows and that the copies of one fixture all
 scored the same (an honest notebook full marks, a cheat what the suite expects), so a class run that is fast
@@ -32,6 +35,7 @@ def main():
     ap.add_argument("--timeout", type=int, default=12, help="seconds per cell, as in the cheat suite")
     ap.add_argument("--memory-mb", type=int, default=512)
     ap.add_argument("--keep", help="keep the class and the grades in this folder")
+    ap.add_argument("--no-sandbox", dest="sandbox", action="store_false", help="grade without the box (to measure its overhead)")
     a = ap.parse_args()
     work = Path(a.keep) if a.keep else Path(tempfile.mkdtemp(prefix="ll-class-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -53,7 +57,8 @@ def main():
     log = work / "grade.log"  # one line per graded submission, as it finishes: follow it with tail -f
     with open(log, "w", encoding="utf-8") as out:
         g = subprocess.run(["/usr/bin/python3", str(ROOT / "tools" / "assignments.py"), "grade", str(work / "class"), "--out", str(work / "grades"),
-                            "--jobs", str(a.jobs), "--timeout", str(a.timeout), "--memory-mb", str(a.memory_mb)],
+                            "--jobs", str(a.jobs), "--timeout", str(a.timeout), "--memory-mb", str(a.memory_mb)]
+                           + ([] if a.sandbox else ["--no-sandbox"]),
                            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, text=True)
     g.stdout = log.read_text(encoding="utf-8")
     g.stderr = ""
@@ -74,7 +79,7 @@ def main():
         by_fixture[s.split("-", 1)[1]].add(t)
     uneven = {k: sorted(v) for k, v in by_fixture.items() if len(v) > 1}
     report = {
-        "submissions": a.n, "graded": len(totals), "missing": missing, "jobs": a.jobs, "timeout": a.timeout,
+        "submissions": a.n, "graded": len(totals), "missing": missing, "jobs": a.jobs, "timeout": a.timeout, "sandbox": a.sandbox,
         "seconds": round(seconds, 1), "seconds_per_submission": round(seconds / a.n, 2),
         "load_before": [round(x, 2) for x in before], "load_after": [round(x, 2) for x in after],
         "load_1min_during": {"mean": round(sum(loads) / len(loads), 2), "max": round(max(loads), 2)} if loads else None,

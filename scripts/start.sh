@@ -7,6 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export JUPYTER_PATH="$(pwd)/.jupyter${JUPYTER_PATH:+:$JUPYTER_PATH}"
+# the project's server settings (scripts/jupyter-config/jupyter_server_config.py: Notebook 7's MathJax fonts)
+export JUPYTER_CONFIG_PATH="$(pwd)/scripts/jupyter-config${JUPYTER_CONFIG_PATH:+:$JUPYTER_CONFIG_PATH}"
 [ -f .jupyter/kernels/latent-lab/kernel.json ] || { echo "start: run 'bash scripts/setup.sh' first" >&2; exit 1; }
 classic=0
 args=()

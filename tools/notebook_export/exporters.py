@@ -7,6 +7,7 @@ from traitlets.config import Config
 
 from .assets import ASSETS_DIR
 from .figures import interactive_figures
+from .ledger import ledger_links, write_ledger
 from .slides import apply_slide_types
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -29,10 +30,12 @@ def _resources(nb_path):
 
 
 def write_html(nb, dest) -> Path:
-    """Writes nb as an HTML page to dest (a .html path); assets are expected in dest's folder/assets/."""
+    """Writes nb as an HTML page to dest (a .html path); assets are expected in dest's folder/assets/.
+    The ledger's page (derivations.html) is written beside it and the notebook's ledger links point there."""
     exporter = _exporter(HTMLExporter, "latent_lab")
-    body, _ = exporter.from_notebook_node(interactive_figures(nb), resources=_resources(dest))
+    body, _ = exporter.from_notebook_node(ledger_links(interactive_figures(nb)), resources=_resources(dest))
     dest = Path(dest)
+    write_ledger(dest.parent)
     dest.write_text(body, encoding="utf-8")
     return dest
 
@@ -40,11 +43,12 @@ def write_html(nb, dest) -> Path:
 def write_slides(nb, dest) -> Path:
     """Writes nb as a reveal.js deck to dest (a .slides.html path). Cells without slide metadata are
     split at their headings (slides.slide_type); the notebook itself is not changed."""
-    nb = interactive_figures(nb)
+    nb = ledger_links(interactive_figures(nb))
     apply_slide_types(nb)
     exporter = _exporter(SlidesExporter, "latent_lab_reveal", reveal_url_prefix=f"{ASSETS_DIR}/reveal.js",
                          reveal_theme="white")  # its fonts are in assets/; "simple" (the default) loads Google Fonts
     body, _ = exporter.from_notebook_node(nb, resources=_resources(Path(dest).name.split(".")[0]))
     dest = Path(dest)
+    write_ledger(dest.parent)
     dest.write_text(body, encoding="utf-8")
     return dest
