@@ -145,7 +145,9 @@ describe('what a student sees in JupyterLab, Notebook 7, the classic Notebook an
       await waitFor(page, () => page.evaluate(() => document.querySelectorAll('mjx-container').length >= 2), 'MathJax typeset the math');
       const loaded = await page.evaluate(async () => {
         await document.fonts.ready;
-        return Array.from(document.fonts).filter((f) => /^MJX/.test(f.family.replace(/"/g, '')) && f.status === 'loaded').length;
+        const faces: FontFace[] = [];
+        document.fonts.forEach((f) => faces.push(f));
+        return faces.filter((f) => /^MJX/.test(f.family.replace(/"/g, '')) && f.status === 'loaded').length;
       });
       await page.screenshot({ path: path.join(screenshots, 'progress-notebook7.png') });
       expect(failed, `failed requests; server log:\n${lab!.log().split('\n').filter((l) => /40[34]/.test(l)).slice(0, 8).join('\n')}`).to.deep.equal([]);
