@@ -25,6 +25,10 @@ export interface Interaction<C extends Record<string, ValueControl>> {
 
 let interactions = 0;
 
+function formatValue(v: unknown): string {
+  return typeof v === 'number' ? String(Number(v.toPrecision(4))) : typeof v === 'string' ? v : JSON.stringify(v);
+}
+
 function asDisplayable(x: Exclude<Shown, void | undefined>): Displayable | MimeBundle {
   if (typeof x === 'string' || typeof x === 'number') return { 'text/plain': String(x) };
   return x;
@@ -51,7 +55,10 @@ export function interact<C extends Record<string, ValueControl>>(
     if (!(c instanceof Widget) || typeof c.onChange !== 'function') throw new Error(`interact: controls.${name} is not a control with a value`);
   }
   const displayId = `latent-lab-interact-${++interactions}-${Date.now().toString(36)}`;
-  display(vbox(names.map((n) => controls[n] as Widget)));
+  // Where the widgets cannot be live (a saved notebook opened without its kernel, an export), the
+  // controls show as this one line instead of "VBox(1 widgets)"; the figure below is the frame for these values.
+  const note = `${names.map((n) => `${n} = ${formatValue((controls[n] as ValueControl).value)}`).join(', ')} · the controls move in a running notebook (run the cell)`;
+  display({ ...vbox(names.map((n) => controls[n] as Widget)).toMimeBundle(), 'text/plain': note });
 
   let generation = 0;
   let shown = false;
