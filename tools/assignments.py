@@ -895,7 +895,13 @@ def grade(a):
 
 
 def grade_class(a, scratch):
-    sources = {p.stem: p for p in sorted(Path(a.source).glob("*.ipynb"))}
+    # The sources as they are now, for the reference runs and every student's run alike (an edit during
+    # grading changes nothing).
+    (scratch / "sources").mkdir()
+    sources = {}
+    for p in sorted(Path(a.source).glob("*.ipynb")):
+        sources[p.stem] = scratch / "sources" / p.name
+        shutil.copyfile(p, sources[p.stem])
     if not sources:
         raise SystemExit(f"grade: no source notebooks in {a.source}")
     if a.assignment and a.assignment not in sources:
