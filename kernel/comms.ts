@@ -45,6 +45,7 @@ class KernelComm implements Comm {
 
   send(data: CommData, metadata: Record<string, unknown> = {}, buffers: CommBuffers = []): void {
     if (this.closed) throw new Error(`comm ${this.id} (${this.targetName}) is closed: it cannot send`);
+    this.manager.noteWidgetState(this, data);
     this.manager.publish('comm_msg', { comm_id: this.id, data }, metadata, buffers);
   }
 
@@ -73,16 +74,43 @@ class KernelComm implements Comm {
   }
 }
 
+const WIDGET_TARGET = 'jupyter.widget';
+/** ipywidgets 8's control comm: a reloaded page asks it for the state of every live widget. */
+const WIDGET_CONTROL_TARGET = 'jupyter.widget.control';
+
 export class CommManager implements CommRegistry {
   private readonly comms = new Map<string, KernelComm>();
   private readonly targets = new Map<string, (comm: Comm, message: CommMessage) => unknown>();
+  /** The last state of each open widget model (kernel- or front-end-set), for the control comm. */
+  private readonly widgetStates = new Map<string, Record<string, unknown>>();
 
-  constructor(readonly publish: Publish) {}
+  constructor(readonly publish: Publish) {
+    this.registerTarget(WIDGET_CONTROL_TARGET, (comm) => comm.onMsg(({ data }) => {
+      if (data.method !== 'request_states') return;
+      const states: Record<string, unknown> = {};
+      for (const [id, state] of this.widgetStates) {
+        states[id] = {
+          model_name: state._model_name, model_module: state._model_module, model_module_version: state._model_module_version, state,
+        };
+      }
+      comm.send({ method: 'update_states', states, buffer_paths: {} });
+    }));
+  }
+
+  /** Keeps a widget model's state current from the messages of its comm (`{ method: 'update', state }`). */
+  noteWidgetState(comm: Comm, data: CommData, opening = false): void {
+    if (comm.targetName !== WIDGET_TARGET) return;
+    const state = data.state;
+    if (state === null || typeof state !== 'object') return;
+    if (opening) this.widgetStates.set(comm.id, { ...(state as Record<string, unknown>) });
+    else if (data.method === 'update') Object.assign(this.widgetStates.get(comm.id) ?? {}, state);
+  }
 
   open(targetName: string, data: CommData = {}, metadata: Record<string, unknown> = {}, buffers: CommBuffers = []): Comm {
     if (typeof targetName !== 'string' || targetName === '') throw new Error('comms.open: targetName must be a non-empty string');
     const comm = new KernelComm(randomUUID().replace(/-/g, ''), targetName, this);
     this.comms.set(comm.id, comm);
+    this.noteWidgetState(comm, data, true);
     this.publish('comm_open', { comm_id: comm.id, target_name: targetName, data }, metadata, buffers);
     return comm;
   }
@@ -97,6 +125,7 @@ export class CommManager implements CommRegistry {
 
   forget(id: string): void {
     this.comms.delete(id);
+    this.widgetStates.delete(id);
   }
 
   /** comm_info_reply's `comms`: every open comm, or those of one target. */
@@ -128,9 +157,11 @@ export class CommManager implements CommRegistry {
     }
     const comm = this.comms.get(id);
     if (!comm) return;
-    if (type === 'comm_msg') await comm.deliver(message);
-    else if (type === 'comm_close') {
-      this.comms.delete(id);
+    if (type === 'comm_msg') {
+      this.noteWidgetState(comm, message.data);
+      await comm.deliver(message);
+    } else if (type === 'comm_close') {
+      this.forget(id);
       await comm.closedByFrontEnd(message);
     }
   }

@@ -10,7 +10,7 @@ import type { CompilerRequest, CompilerResponse } from './compiler';
 // Before tslab loads its compiler (see resolve.ts).
 forwardTypeResolution(process.cwd());
 /* eslint-disable @typescript-eslint/no-var-requires */
-const { createConverter } = require('tslab/dist/converter') as typeof import('tslab/dist/converter');
+const { createConverter, isCompleteCode } = require('tslab/dist/converter') as typeof import('tslab/dist/converter');
 const { printQuickInfo } = require('tslab/dist/inspect') as typeof import('tslab/dist/inspect');
 
 // languageContext comes from our patch of tslab (patches/tslab+1.0.22.patch).
@@ -33,6 +33,10 @@ function handle(request: CompilerRequest): unknown {
     }
     case 'complete':
       return converter.complete(request.prevDecl, request.source, request.position);
+    case 'isComplete': {
+      const r = isCompleteCode(request.source);
+      return r.completed ? { status: 'complete' } : { status: 'incomplete', indent: r.indent ?? '' };
+    }
   }
 }
 

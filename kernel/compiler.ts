@@ -5,7 +5,8 @@ import { Worker } from 'worker_threads';
 export type CompilerRequest =
   | { id: number; op: 'convert'; prevDecl: string; source: string }
   | { id: number; op: 'addModule'; name: string; source: string; meta: unknown }
-  | { id: number; op: 'inspect' | 'complete'; prevDecl: string; source: string; position: number };
+  | { id: number; op: 'inspect' | 'complete'; prevDecl: string; source: string; position: number }
+  | { id: number; op: 'isComplete'; source: string };
 
 export type CompilerResponse = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };
 

@@ -6,6 +6,7 @@ import Module from 'module';
 import path from 'path';
 import vm from 'vm';
 import { Compiler } from './compiler';
+import { CellScope, cancel, newCellScope, realTimers, runInScope } from './cell-scope';
 import { CellSourceMap } from './source-map';
 import { CellError, CellRecord, cellErrorOf, cellFileName, diagnosticsError, Diagnostic } from './traceback';
 
@@ -112,6 +113,8 @@ export class Executor {
   onTslabImport?: () => void;
   /** While a cell compiles: set by an interrupt, so that the cell does not start. */
   private compiling?: { interrupted?: Interrupted };
+  /** The running cell's scope: cancelled by an interrupt, with everything it scheduled (cell-scope.ts). */
+  private scope?: CellScope;
 
   constructor(private readonly cwd: string) {
     this.require = this.wrapRequire(Module.createRequire(path.join(cwd, 'src.js')), cwd);
@@ -155,8 +158,11 @@ export class Executor {
     this.cells.set(count, record);
 
     let run: (exports: object, require: NodeJS.Require) => unknown;
+    // The converter flags a top-level `await` but not a top-level `for await` (TypeScript reports no error
+    // for it): a cell containing one runs as an async function too, harmless if the loop was in one already.
+    const isAsync = converted.hasToplevelAwait || /\bfor\s+await\s*\(/.test(converted.output);
     try {
-      const wrapped = `(${converted.hasToplevelAwait ? 'async ' : ''}function (exports, require) {\n${converted.output}\n})`;
+      const wrapped = `(${isAsync ? 'async ' : ''}function (exports, require) {\n${converted.output}\n})`;
       run = new vm.Script(wrapped, { filename: cellFileName(count) }).runInThisContext() as typeof run;
     } catch (e) {
       return this.failure(e);
@@ -166,21 +172,23 @@ export class Executor {
     this.prevDecl = converted.declOutput ?? '';
     const outcome = await new Promise<CellOutcome>((resolve) => {
       this.finishRunning = resolve;
-      setImmediate(() => {
+      realTimers.setImmediate(() => {
         if (this.finishRunning !== resolve) return; // interrupted before it started
         try {
-          const ret = runBreakable(() => run(this.locals, this.require));
-          if (converted.hasToplevelAwait) {
+          const scope = this.scope = newCellScope(count);
+          const ret = runInScope(scope, () => runBreakable(() => run(this.locals, this.require)));
+          if (isAsync) {
             (ret as Promise<unknown>).then(() => resolve({ ok: true, hasValue: false }), (e) => resolve(this.failure(e)));
           } else {
             resolve({ ok: true, hasValue: false });
           }
         } catch (e) {
-          resolve(this.failure(stoppedBySigint(e) ? new Interrupted('Interrupted: the running code was stopped') : e));
+          resolve(this.failure(stoppedBySigint(e) ? new Interrupted('the running code was stopped') : e));
         }
       });
     });
     this.finishRunning = undefined;
+    this.scope = undefined;
     const name = converted.lastExpressionVar;
     if (!outcome.ok || !name) return outcome;
     const value = this.locals[name];
@@ -197,6 +205,7 @@ export class Executor {
     const finish = this.finishRunning;
     if (!finish) return false;
     this.finishRunning = undefined;
+    if (this.scope) cancel(this.scope);
     finish(this.failure(reason));
     return true;
   }
@@ -213,6 +222,11 @@ export class Executor {
       if (text) return text;
     }
     return undefined;
+  }
+
+  /** is_complete_request: asked of the compiler thread, which has TypeScript loaded. */
+  isComplete(source: string): Promise<{ status: 'complete' } | { status: 'incomplete'; indent: string }> {
+    return this.compiler.call({ op: 'isComplete', source });
   }
 
   complete(source: string, position: number): Promise<{ candidates: string[]; start: number; end: number }> {

@@ -8,10 +8,22 @@ import { projectRoot } from './resolve';
 export const KERNEL_NAME = 'latent-lab';
 export const localJupyterPath = path.join(projectRoot, '.jupyter');
 
+/**
+ * The main thread's heap limit in MB: half the machine's memory, at most 2 GB (tensors live outside this
+ * heap, in wasm memory and typed arrays). Node's default (4 GB on 64-bit) can exceed a small machine's memory,
+ * and a kernel over its limit dies by SIGABRT; the memory watchdog (io-thread.ts) stops a cell before that.
+ */
+export function heapLimitMB(totalBytes = os.totalmem()): number {
+  return Math.max(512, Math.min(2048, Math.floor(totalBytes / 2 ** 20 / 2)));
+}
+
 export function kernelSpec() {
   return {
     // --no-force-async-hooks-checks: see kernel/main.ts.
     argv: [process.execPath, '--no-force-async-hooks-checks', path.join(projectRoot, 'dist', 'kernel', 'main.js'), '{connection_file}'],
+    // Through the environment, not argv: a launcher that adds its own --max-old-space-size (the grader's
+    // kernelspec, tools/assignments.py) keeps it, since command-line flags come after NODE_OPTIONS.
+    env: { NODE_OPTIONS: `--max-old-space-size=${heapLimitMB()}` },
     display_name: 'Latent Lab (TypeScript)',
     language: 'typescript',
     // Interrupts go to the I/O thread, which can stop a loop on the main thread (a signal cannot reach it).

@@ -26,6 +26,9 @@ export const MAIN_TICK_MS = 20;
 
 export type Channel = 'shell' | 'control' | 'stdin';
 
+/** Why the memory watchdog (io-thread.ts) stopped a cell: its heap use and the heap limit. */
+export interface MemoryReport { usedMB: number; limitMB: number }
+
 /** Main thread -> I/O thread. */
 export type ToIo =
   | { kind: 'stream'; parent?: Message; name: 'stdout' | 'stderr'; text: string }
@@ -38,7 +41,10 @@ export type ToIo =
 export type FromIo =
   | { kind: 'started' }
   | { kind: 'failed'; error: string }
-  | { kind: 'request'; channel: Channel; msg: Message }
+  /** `seq`: the number of shell requests received, this one included (0 on other channels). */
+  | { kind: 'request'; channel: Channel; msg: Message; seq: number }
+  /** An execute_reply went out; shell requests up to `seq` had arrived before it. */
+  | { kind: 'replied'; seq: number }
   /** `cell`: the serial of the cell that was running when the interrupt came (0: none). */
-  | { kind: 'interrupt'; terminated: boolean; cell: number }
+  | { kind: 'interrupt'; terminated: boolean; cell: number; memory?: MemoryReport }
   | { kind: 'shutdown' };

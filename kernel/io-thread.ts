@@ -6,12 +6,18 @@
 // - Interrupt: a main thread that answers (an await in a cell) is told to end the cell; a main thread
 //   stuck in JavaScript (a loop in a cell, a called function, a timer callback, a promise continuation)
 //   has its execution terminated through the inspector, then is told.
+// - Nothing on iopub is ever dropped: ZMQ's PUB socket silently drops what exceeds its send high-water
+//   mark (1,000 messages by default), which a loop of 10,000 displays reached within milliseconds; the
+//   mark is lifted here, so a burst waits in memory until the front end reads it.
+// - Dispatch: the requests this thread answers itself are in IO_HANDLERS (one table per channel); every
+//   other request goes to the main thread, whose table is server.ts's `handlers`.
 import inspector from 'inspector';
 import { parentPort, workerData } from 'worker_threads';
 import * as zmq from 'zeromq';
 import { Message, Signer, child, decode, encode } from './wire';
-import type { ConnectionInfo, FromIo, ToIo } from './io-protocol';
+import type { Channel, ConnectionInfo, FromIo, ToIo } from './io-protocol';
 import { SHARED, MAIN_TICK_MS } from './io-protocol';
+import type { MemoryReport } from './io-protocol';
 
 const FLUSH_MS = 50;
 /** Characters of stream output per second before output is dropped (the notebook server's default is 1e6 bytes/s). */
@@ -38,12 +44,18 @@ class SerialSender {
     this.chain = next;
     return next;
   }
+  /** Resolves when everything sent so far has gone out. */
+  drained(): Promise<void> {
+    return this.chain.then(() => undefined, () => undefined);
+  }
 }
 
-const iopub = new zmq.Publisher();
-const shell = new zmq.Router();
-const control = new zmq.Router();
-const stdin = new zmq.Router();
+// sendHighWaterMark 0: no limit (see the top); handover: a client reconnecting with the same identity
+// (a reloaded page, a restarted front end) takes its routing over, as ipykernel sets ROUTER_HANDOVER.
+const iopub = new zmq.Publisher({ sendHighWaterMark: 0 });
+const shell = new zmq.Router({ handover: true, sendHighWaterMark: 0 });
+const control = new zmq.Router({ handover: true, sendHighWaterMark: 0 });
+const stdin = new zmq.Router({ handover: true, sendHighWaterMark: 0 });
 const hb = new zmq.Reply();
 const senders = { iopub: new SerialSender(iopub), shell: new SerialSender(shell), control: new SerialSender(control), stdin: new SerialSender(stdin), hb: new SerialSender(hb) };
 
@@ -147,17 +159,77 @@ async function mainThreadStuck(): Promise<boolean> {
   return true;
 }
 
-async function interrupt() {
+async function interrupt(memory?: MemoryReport) {
   // Cells compile in their own thread (compiler-thread.ts): a stuck main thread is always running JavaScript
   // of a cell, a callback or a continuation, never the compiler.
   const cell = Atomics.load(shared, SHARED.runningCell);
   if (await mainThreadStuck()) {
     const terminated = await terminateMainThread();
-    post({ kind: 'interrupt', terminated, cell });
+    post({ kind: 'interrupt', terminated, cell, memory });
   } else {
-    post({ kind: 'interrupt', terminated: false, cell });
+    post({ kind: 'interrupt', terminated: false, cell, memory });
   }
 }
+
+// --- memory watchdog ----------------------------------------------------------------------------------
+// V8 ends the whole process (SIGABRT, nothing on iopub) when the main thread's heap reaches its limit.
+// While a cell runs, its heap use is read through the inspector (which answers even while a loop holds the
+// main thread); past WARN_AT of the limit the cell's output says so once (the reason is then on record if
+// the kernel dies after all), past STOP_AT the cell is stopped like an interrupt, with a MemoryError.
+// Fractions of heap_size_limit, which includes the young generation (about 48 MB above --max-old-space-size):
+// a loop filling arrays can add a few tens of MB between two readings.
+const WARN_AT = 0.6;
+const STOP_AT = 0.75;
+const WATCH_MS = 25;
+const heapLimit = (workerData as { heapLimit: number }).heapLimit;
+let warnedCell = 0;
+/** The execute request whose cell runs (from its execute_input): the watchdog's note goes to its output. */
+let currentCell: Message | undefined;
+let stopping = false;
+
+function heapUsed(): Promise<number | undefined> {
+  if (inspectorRefused) return Promise.resolve(undefined);
+  try {
+    if (!inspectorSession) {
+      inspectorSession = new inspector.Session();
+      inspectorSession.connectToMainThread();
+    }
+  } catch {
+    inspectorRefused = true;
+    inspectorSession = undefined;
+    return Promise.resolve(undefined);
+  }
+  return new Promise((resolve) => inspectorSession!.post('Runtime.getHeapUsage', (error, result) =>
+    resolve(error ? undefined : (result as { usedSize: number }).usedSize)));
+}
+
+/** The heap in use after a full collection (what the cell holds, not garbage waiting for the collector). */
+async function liveHeapAfterGc(): Promise<number> {
+  await new Promise((resolve) => inspectorSession!.post('HeapProfiler.collectGarbage', resolve));
+  return (await heapUsed()) ?? 0;
+}
+
+async function watchMemory() {
+  const cell = Atomics.load(shared, SHARED.runningCell);
+  if (cell === 0 || stopping || !heapLimit) return;
+  const used = await heapUsed();
+  if (used === undefined) return;
+  const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
+  if (used > STOP_AT * heapLimit) {
+    stopping = true;
+    try {
+      const live = await liveHeapAfterGc();
+      if (live > STOP_AT * heapLimit) await interrupt({ usedMB: mb(live), limitMB: mb(heapLimit) });
+    } finally {
+      stopping = false;
+    }
+  } else if (used > WARN_AT * heapLimit && warnedCell !== cell) {
+    warnedCell = cell;
+    stream(currentCell, 'stderr', `[Latent Lab kernel: this cell holds ${mb(used).toLocaleString('en')} MB of the kernel's ` +
+      `${mb(heapLimit).toLocaleString('en')} MB heap; it will be stopped at ${Math.round(STOP_AT * 100)}%.]\n`);
+  }
+}
+setInterval(() => void watchMemory(), WATCH_MS).unref();
 
 // --- requests ---------------------------------------------------------------------------------------
 function tryDecode(frames: Buffer[]): Message | undefined {
@@ -179,25 +251,51 @@ async function shutdown(request: Message) {
   await reply('control', request, 'shutdown_reply', { status: 'ok', restart });
   flushStreams();
   if (await mainThreadStuck()) await terminateMainThread();
+  // Everything queued goes out, then the sockets close here, in the thread that made them: a process that
+  // exits with zeromq sockets open in a worker aborts in zeromq's finalizers (SIGABRT, "Napi::Error").
+  await Promise.all(Object.values(senders).map((sender) => sender.drained()));
+  for (const socket of [iopub, shell, control, stdin, hb]) socket.close();
   post({ kind: 'shutdown' });
   // The main thread exits the process; if it cannot, the process ends here.
   setTimeout(() => process.kill(process.pid, 'SIGKILL'), 3000).unref();
 }
 
-async function onControl(frames: Buffer[]) {
-  const msg = tryDecode(frames);
-  if (!msg) return;
-  switch (msg.header.msg_type) {
-    case 'interrupt_request':
+/** Shell requests received so far; each forwarded request carries its number (server.ts abortQueued reads it). */
+let received = 0;
+
+function answerKernelInfo(channel: Channel, msg: Message) {
+  // Answered here, so that a front end sees the kernel ready while the main thread still loads.
+  void publishNow(msg, 'status', { execution_state: 'busy' });
+  void reply(channel, msg, 'kernel_info_reply', kernelInfo);
+  void publishNow(msg, 'status', { execution_state: 'idle' });
+}
+
+type Handler = (msg: Message, channel: Channel) => unknown;
+/** The requests this thread answers itself, per channel; anything else goes to the main thread (server.ts). */
+const IO_HANDLERS: Record<Channel, Record<string, Handler>> = {
+  shell: {
+    kernel_info_request: (msg) => answerKernelInfo('shell', msg),
+  },
+  control: {
+    kernel_info_request: (msg) => answerKernelInfo('control', msg),
+    interrupt_request: async (msg) => {
       await reply('control', msg, 'interrupt_reply', { status: 'ok' });
       return interrupt();
-    case 'shutdown_request':
-      return shutdown(msg);
-    case 'kernel_info_request':
-      return reply('control', msg, 'kernel_info_reply', kernelInfo);
-    default:
-      post({ kind: 'request', channel: 'control', msg });
+    },
+    shutdown_request: (msg) => shutdown(msg),
+  },
+  stdin: {},
+};
+
+async function dispatch(channel: Channel, frames: Buffer[]): Promise<void> {
+  const msg = tryDecode(frames);
+  if (!msg) return;
+  const handler = IO_HANDLERS[channel][msg.header.msg_type];
+  if (handler) {
+    await handler(msg, channel);
+    return;
   }
+  post({ kind: 'request', channel, msg, seq: channel === 'shell' ? ++received : 0 });
 }
 
 async function loop(socket: zmq.Router | zmq.Reply, onMessage: (frames: Buffer[]) => Promise<void> | void) {
@@ -213,10 +311,14 @@ port.on('message', (m: ToIo) => {
     case 'stream':
       return stream(m.parent, m.name, m.text);
     case 'publish':
+      if (m.type === 'execute_input') currentCell = m.parent;
       flushStreams();
       return void publishNow(m.parent, m.type, m.content, m.metadata, m.buffers);
     case 'reply':
-      return void reply(m.channel, revive(m.parent), m.type, m.content);
+      void reply(m.channel, revive(m.parent), m.type, m.content);
+      // Every shell request received until now arrived before this reply went out (see server.ts abortQueued).
+      if (m.channel === 'shell' && m.type === 'execute_reply') post({ kind: 'replied', seq: received });
+      return;
     case 'flush':
       flushStreams();
       return;
@@ -236,20 +338,10 @@ async function start() {
     hb.bind(addr(connection.hb_port)),
   ]);
   void loop(hb, (frames) => senders.hb.send(frames));
-  void loop(control, onControl);
-  void loop(shell, (frames) => {
-    const msg = tryDecode(frames);
-    if (!msg) return;
-    // Answered here, so that a front end sees the kernel ready while the main thread still loads.
-    if (msg.header.msg_type === 'kernel_info_request') {
-      void publishNow(msg, 'status', { execution_state: 'busy' });
-      void reply('shell', msg, 'kernel_info_reply', kernelInfo);
-      void publishNow(msg, 'status', { execution_state: 'idle' });
-      return;
-    }
-    post({ kind: 'request', channel: 'shell', msg });
-  });
-  void loop(stdin, () => undefined);
+  void loop(control, (frames) => dispatch('control', frames));
+  // Not awaited: a shell request is queued on the main thread, and control must not wait behind it.
+  void loop(shell, (frames) => { void dispatch('shell', frames); });
+  void loop(stdin, (frames) => dispatch('stdin', frames));
   void publishNow(undefined, 'status', { execution_state: 'starting' });
   post({ kind: 'started' });
 }

@@ -3,6 +3,10 @@
 // see io-thread.ts, without Node aborting on the async-context stack it leaves behind).
 import path from 'path';
 import { forwardRuntimeResolution, projectRoot } from './resolve';
+import { installTimerCancellation } from './cell-scope';
+
+/** Frames kept in an error's stack: enough for a stack overflow's whole recursion (about 11,000 frames). */
+const STACK_TRACE_LIMIT = 20_000;
 
 function main(argv: string[]): void {
   const connectionFile = argv[2];
@@ -12,6 +16,11 @@ function main(argv: string[]): void {
   }
   // Before any user `require` (the compiler thread forwards type resolution itself).
   forwardRuntimeResolution();
+  // V8 keeps 10 frames by default: an error raised deep inside TensorFlow.js would lose the cell's frame
+  // (traceback.ts shows the student's line and folds the rest, recursion included).
+  Error.stackTraceLimit = STACK_TRACE_LIMIT;
+  // Before the library loads: TensorFlow.js keeps the setImmediate it finds then (tf.nextFrame).
+  installTimerCancellation();
   /* eslint-disable @typescript-eslint/no-var-requires */
   const { Executor } = require('./executor') as typeof import('./executor');
   const { KernelServer, readConnectionFile } = require('./server') as typeof import('./server');

@@ -48,8 +48,14 @@ export function installProcessGuards(report: (fault: ProcessFault) => void): (co
   }
   process.exit = ((code?: number) => { throw new ExitIntercepted(code); }) as typeof process.exit;
   const withReallyExit = process as unknown as { reallyExit?: (code?: number) => void };
-  if (typeof withReallyExit.reallyExit === 'function') {
+  const reallyExit = withReallyExit.reallyExit;
+  if (typeof reallyExit === 'function') {
     withReallyExit.reallyExit = (code?: number) => { throw new ExitIntercepted(code); };
   }
-  return realExit;
+  // process.exit ends by calling process.reallyExit: the kernel's own exit (shutdown, restart) puts the
+  // real one back first, or its shutdown would be intercepted like a student's call (and killed 3 s later).
+  return ((code?: number) => {
+    if (reallyExit) withReallyExit.reallyExit = reallyExit;
+    return realExit(code);
+  }) as (code?: number) => never;
 }

@@ -1,18 +1,22 @@
 // The kernel's main thread (Jupyter messaging spec 5.3): runs shell requests one at a time. The
 // sockets live in the I/O thread (io-thread.ts), so that the heartbeat, interrupts and output go on
-// while a cell holds this thread.
+// while a cell holds this thread. Dispatch: kernel_info, interrupt and shutdown are answered by the I/O
+// thread (its IO_HANDLERS); every other request type is handled in this file's `handlers`, once.
 import fs from 'fs';
 import path from 'path';
 import util from 'util';
+import v8 from 'v8';
 import { Worker } from 'worker_threads';
 import { Executor, CellOutcome, Interrupted } from './executor';
-import { ConnectionInfo, FromIo, MAIN_TICK_MS, SHARED, ToIo, Channel } from './io-protocol';
+import { ConnectionInfo, FromIo, MAIN_TICK_MS, SHARED, ToIo, Channel, MemoryReport } from './io-protocol';
 import { CommManager, CommRegistry } from './comms';
 import { installProcessGuards, ProcessFault } from './process-guards';
 import { CellError, cellErrorOf } from './traceback';
-import { mimeBundleOf, isComplete, MimeBundle } from './session';
+import { mimeBundleOf, MimeBundle } from './session';
+import { cancel, inCancelledScope, realTimers, resetScope } from './cell-scope';
+import { kernelInfo } from './kernel-info';
 import type { KernelDisplayHook as LibraryDisplayHook } from '../src/display/kernel-hook';
-import { Message, PROTOCOL_VERSION } from './wire';
+import { Message } from './wire';
 
 /** The display hook the library calls (declared in src/display/kernel-hook.ts), plus the comms: the kernel is found through globalThis, never imported. */
 export interface KernelDisplayHook extends LibraryDisplayHook {
@@ -24,7 +28,8 @@ type HistoryEntry = [number, number, string];
 
 /** The process that started the kernel, read as early as possible (see io-thread.ts). */
 const LAUNCHER = process.ppid;
-type Request = { channel: Channel; msg: Message };
+type Request = { channel: Channel; msg: Message; seq: number };
+type Handler = (request: Request) => Promise<void> | void;
 
 export class KernelServer {
   private readonly io: Worker;
@@ -48,11 +53,20 @@ export class KernelServer {
     this.publish(this.current, type, content, metadata, buffers));
   private readonly stdoutWrite = process.stdout.write.bind(process.stdout);
   private readonly stderrWrite = process.stderr.write.bind(process.stderr);
+  /** execute_replies sent, and those the I/O thread has confirmed sending (with the requests that had arrived by then). */
+  private executeReplies = 0;
+  private executeRepliesSent = 0;
+  private readonly replyWaiters = new Map<number, (arrived: number) => void>();
+  /** A cell waiting for the front end's input_reply (ll.input). */
+  private awaitingInput?: { resolve: (value: string) => void; reject: (e: Error) => void };
 
   constructor(conn: ConnectionInfo, private readonly executor: Executor, private readonly banner: string) {
     this.realExit = installProcessGuards((fault) => this.onFault(fault));
     this.io = new Worker(path.join(__dirname, 'io-thread.js'), {
-      workerData: { connection: conn, kernelInfo: this.kernelInfo(), shared: this.shared.buffer, launcher: LAUNCHER },
+      workerData: {
+        connection: conn, kernelInfo: kernelInfo(banner), shared: this.shared.buffer, launcher: LAUNCHER,
+        heapLimit: v8.getHeapStatistics().heap_size_limit,
+      },
       stdout: false, stderr: false,
     });
   }
@@ -68,7 +82,13 @@ export class KernelServer {
           case 'started': return resolve();
           case 'failed': return reject(new Error(m.error));
           case 'request': return this.enqueue(m);
-          case 'interrupt': return this.onInterrupt(m.terminated, m.cell);
+          case 'replied': {
+            const n = ++this.executeRepliesSent;
+            this.replyWaiters.get(n)?.(m.seq);
+            this.replyWaiters.delete(n);
+            return;
+          }
+          case 'interrupt': return this.onInterrupt(m.terminated, m.cell, m.memory);
           case 'shutdown': return this.shutdownNow();
         }
       });
@@ -88,6 +108,7 @@ export class KernelServer {
   }
 
   private reply(request: Request, type: string, content: unknown) {
+    if (request.channel === 'shell' && type === 'execute_reply') this.executeReplies++;
     this.send({ kind: 'reply', channel: request.channel, parent: request.msg, type, content });
   }
 
@@ -96,9 +117,11 @@ export class KernelServer {
     const toStream = (name: 'stdout' | 'stderr', fallback: typeof process.stdout.write) =>
       ((chunk: string | Uint8Array, ...rest: unknown[]) => {
         if (!this.current) return (fallback as (...a: unknown[]) => boolean)(chunk, ...rest);
+        const cb = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
+        // An interrupted cell's left-over work prints nothing into later cells.
+        if (inCancelledScope()) { cb?.(); return true; }
         const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
         this.send({ kind: 'stream', parent: this.current, name, text });
-        const cb = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
         cb?.();
         return true;
       }) as typeof process.stdout.write;
@@ -107,14 +130,18 @@ export class KernelServer {
 
     const hook: KernelDisplayHook = {
       display: (bundle, options = {}) => {
-        if (!this.current) return;
+        if (!this.current || inCancelledScope()) return;
         const transient = options.displayId ? { display_id: options.displayId } : {};
         this.publish(this.current, options.update ? 'update_display_data' : 'display_data',
           { data: bundle, metadata: options.metadata ?? {}, transient });
       },
       clearOutput: (wait = false) => {
-        if (this.current) this.publish(this.current, 'clear_output', { wait });
+        if (this.current && !inCancelledScope()) this.publish(this.current, 'clear_output', { wait });
       },
+      throwIfCancelled: () => {
+        if (inCancelledScope()) throw new Interrupted(INTERRUPTED_WAITING);
+      },
+      input: (prompt, password) => this.input(prompt, password),
       // Work started by a cell delays its reply; work started later (a widget moved) belongs to no cell.
       track: (work) => {
         if (this.cellActive) this.pending.push(work);
@@ -136,6 +163,8 @@ export class KernelServer {
 
   /** An unhandled rejection or uncaught exception: the running cell fails with it; otherwise stderr says it. */
   private onFault(fault: ProcessFault) {
+    // A cancelled cell's left-over work ending with Interrupted (throwIfInterrupted) is what was asked for.
+    if (fault.error instanceof Error && fault.error.name === 'Interrupted') return;
     const what = fault.kind === 'unhandledRejection' ? 'Unhandled promise rejection' : 'Uncaught exception';
     const error = cellErrorOf(fault.error, this.executor.cells);
     if (this.cellActive) {
@@ -147,11 +176,14 @@ export class KernelServer {
     else this.stderrWrite(text);
   }
 
-  private onInterrupt(terminated: boolean, cell: number) {
+  private onInterrupt(terminated: boolean, cell: number, memory?: MemoryReport) {
+    if (terminated) resetScope();
     // A cell that started after the interrupt (it was queued behind a stuck timer callback) runs normally.
     const running = Atomics.load(this.shared, SHARED.runningCell);
-    if (running !== 0 && running === cell &&
-      this.executor.interrupt(new Interrupted(terminated ? 'Interrupted: the running code was stopped' : 'Interrupted while waiting'))) return;
+    const reason = memory ? new OutOfMemory(memory) : new Interrupted(terminated ? INTERRUPTED_RUNNING : INTERRUPTED_WAITING);
+    if (running !== 0 && running === cell && this.executor.interrupt(reason)) return;
+    // No cell runs: what earlier cells left running (intervals, await loops) stops.
+    cancel();
     if (terminated) {
       const text = 'Interrupted: stopped code that ran outside a cell (a timer callback or a promise continuation).\n';
       if (this.current) this.send({ kind: 'stream', parent: this.current, name: 'stderr', text });
@@ -160,6 +192,11 @@ export class KernelServer {
   }
 
   private enqueue(request: Request) {
+    // An input_reply answers the running cell: it cannot wait in the queue behind it.
+    if (request.channel !== 'shell') {
+      void Promise.resolve(this.handle(request)).catch((e) => this.log('error handling', request.msg.header.msg_type, e));
+      return;
+    }
     this.queue.push(request);
     void this.drain();
   }
@@ -184,72 +221,74 @@ export class KernelServer {
     }
   }
 
-  private async handle(request: Request) {
-    const { msg } = request;
-    const c = msg.content ?? {};
-    switch (msg.header.msg_type) {
-      case 'kernel_info_request':
-        return this.reply(request, 'kernel_info_reply', this.kernelInfo());
-      case 'execute_request':
-        return this.execute(request);
-      case 'complete_request': {
-        const cursor = c.cursor_pos ?? c.code.length;
-        const info = await this.executor.complete(c.code, cursor);
-        return this.reply(request, 'complete_reply',
+  /** The main thread's requests, one handler per message type (the I/O thread answers the rest). */
+  private readonly handlers: Record<Channel, Record<string, Handler>> = {
+    shell: {
+      execute_request: (r) => this.execute(r),
+      complete_request: async (r) => {
+        const c = r.msg.content;
+        const info = await this.executor.complete(c.code, c.cursor_pos ?? c.code.length);
+        this.reply(r, 'complete_reply',
           { status: 'ok', metadata: {}, matches: info.candidates, cursor_start: info.start, cursor_end: info.end });
-      }
-      case 'inspect_request': {
+      },
+      inspect_request: async (r) => {
+        const c = r.msg.content;
         const text = await this.executor.inspect(c.code, c.cursor_pos ?? c.code.length);
-        return this.reply(request, 'inspect_reply',
-          { status: 'ok', found: !!text, data: text ? { 'text/plain': text } : {}, metadata: {} });
-      }
-      case 'is_complete_request':
-        return this.reply(request, 'is_complete_reply', isComplete(c.code));
-      case 'history_request':
-        return this.reply(request, 'history_reply', { status: 'ok', history: this.queryHistory(c) });
-      case 'comm_info_request':
-        return this.reply(request, 'comm_info_reply', { status: 'ok', comms: this.comms.info(c.target_name) });
-      case 'comm_open':
-      case 'comm_msg':
-      case 'comm_close': {
-        // Output and messages from the handlers belong to this request, as in ipykernel.
-        const previous = this.current;
-        this.current = msg;
-        try {
-          await this.comms.handle(msg.header.msg_type, c, msg.metadata ?? {}, msg.buffers ?? []);
-        } catch (e) {
-          const error = cellErrorOf(e, this.executor.cells);
-          this.send({ kind: 'stream', parent: msg, name: 'stderr', text: `Error in a ${msg.header.msg_type} handler:\n${error.traceback.join('\n')}\n` });
-        } finally {
-          this.current = previous;
-        }
-        return;
-      }
-      case 'shutdown_request':
-        this.reply(request, 'shutdown_reply', { status: 'ok', restart: !!c.restart });
-        return this.shutdownNow();
-      default:
-        this.log('unsupported request', msg.header.msg_type);
+        this.reply(r, 'inspect_reply', { status: 'ok', found: !!text, data: text ? { 'text/plain': text } : {}, metadata: {} });
+      },
+      is_complete_request: async (r) => this.reply(r, 'is_complete_reply', await this.executor.isComplete(r.msg.content.code)),
+      history_request: (r) => this.reply(r, 'history_reply', { status: 'ok', history: this.queryHistory(r.msg.content) }),
+      comm_info_request: (r) => this.reply(r, 'comm_info_reply', { status: 'ok', comms: this.comms.info(r.msg.content.target_name) }),
+      comm_open: (r) => this.comm(r),
+      comm_msg: (r) => this.comm(r),
+      comm_close: (r) => this.comm(r),
+    },
+    control: {},
+    stdin: {
+      input_reply: (r) => {
+        const waiting = this.awaitingInput;
+        this.awaitingInput = undefined;
+        waiting?.resolve(String(r.msg.content?.value ?? ''));
+      },
+    },
+  };
+
+  private async handle(request: Request) {
+    const handler = this.handlers[request.channel][request.msg.header.msg_type];
+    if (handler) return handler(request);
+    this.log('unsupported request', request.channel, request.msg.header.msg_type);
+  }
+
+  private async comm(request: Request) {
+    const { msg } = request;
+    // Output and messages from the handlers belong to this request, as in ipykernel.
+    const previous = this.current;
+    this.current = msg;
+    try {
+      await this.comms.handle(msg.header.msg_type, msg.content ?? {}, msg.metadata ?? {}, msg.buffers ?? []);
+    } catch (e) {
+      const error = cellErrorOf(e, this.executor.cells);
+      this.send({ kind: 'stream', parent: msg, name: 'stderr', text: `Error in a ${msg.header.msg_type} handler:\n${error.traceback.join('\n')}\n` });
+    } finally {
+      this.current = previous;
     }
   }
 
-  kernelInfo() {
-    return {
-      status: 'ok',
-      protocol_version: PROTOCOL_VERSION,
-      implementation: 'latent-lab',
-      implementation_version: '0.1.0',
-      language_info: {
-        name: 'typescript',
-        // Read from the package file: loading TypeScript itself on this thread would cost a third of a second.
-        version: (require('@tslab/typescript-for-tslab/package.json') as { version: string }).version,
-        mimetype: 'text/typescript',
-        file_extension: '.ts',
-        codemirror_mode: { mode: 'typescript', name: 'javascript', typescript: true },
-      },
-      banner: this.banner,
-      help_links: [],
-    };
+  /** `await ll.input(prompt)`: an input_request on stdin to the front end that sent the running cell. */
+  private input(prompt: string, password: boolean): Promise<string> {
+    const request = this.current;
+    if (!this.cellActive || !request || request.header.msg_type !== 'execute_request') {
+      return Promise.reject(new Error('ll.input: no cell is running; input can only be asked for while a cell runs'));
+    }
+    if (!request.content?.allow_stdin) {
+      return Promise.reject(new Error('ll.input: this front end does not accept input (its execute request says allow_stdin: false); ' +
+        'put the value in the cell instead'));
+    }
+    if (this.awaitingInput) return Promise.reject(new Error('ll.input: the cell is already waiting for an input'));
+    return new Promise<string>((resolve, reject) => {
+      this.awaitingInput = { resolve, reject };
+      this.send({ kind: 'reply', channel: 'stdin', parent: request, type: 'input_request', content: { prompt, password } });
+    });
   }
 
   private async execute(request: Request) {
@@ -263,6 +302,8 @@ export class KernelServer {
       await this.executeCell(request, count);
     } finally {
       this.cellActive = false;
+      this.awaitingInput?.reject(new Interrupted(INTERRUPTED_WAITING));
+      this.awaitingInput = undefined;
     }
   }
 
@@ -279,7 +320,7 @@ export class KernelServer {
       if (failed && outcome.ok) outcome = this.executor.failure(failed.reason);
     }
     // A rejection nobody awaited is only noticed after the microtasks run out: give it that turn.
-    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => realTimers.setImmediate(r));
     if (outcome.ok && this.cellFault) outcome = { ok: false, error: this.cellFault };
     this.cellFault = undefined;
     if (outcome.ok) {
@@ -313,15 +354,17 @@ export class KernelServer {
   }
 
   /**
-   * After a failed cell, the execute requests that were already sent are aborted, as ipykernel does.
-   * One turn of the event loop lets the I/O thread deliver what arrived while the cell ran; anything
-   * sent later runs normally.
+   * After a failed cell, the execute requests that had arrived before its error reply went out are
+   * aborted, as ipykernel does (they were sent expecting the failed cell's success); a request sent after
+   * the front end had the error runs normally. The I/O thread says how many requests had arrived when
+   * it sent the reply.
    */
   private async abortQueued() {
-    await new Promise((r) => setTimeout(r, 5));
+    const n = this.executeReplies;
+    const upTo = this.executeRepliesSent >= n ? 0 : await new Promise<number>((r) => this.replyWaiters.set(n, r));
     const keep: Request[] = [];
     for (const item of this.queue.splice(0)) {
-      if (item.msg.header.msg_type !== 'execute_request') { keep.push(item); continue; }
+      if (item.msg.header.msg_type !== 'execute_request' || item.seq > upTo) { keep.push(item); continue; }
       this.publish(item.msg, 'status', { execution_state: 'busy' });
       this.reply(item, 'execute_reply', { status: 'abort' });
       this.publish(item.msg, 'status', { execution_state: 'idle' });
@@ -345,14 +388,25 @@ export class KernelServer {
     return c.output ? rows.map(([s, l, code]) => [s, l, [code, null]]) : rows;
   }
 
+  /** The I/O thread has sent everything and closed the sockets (io-thread.ts shutdown). */
   private shutdownNow() {
-    this.send({ kind: 'flush' });
-    setTimeout(() => {
-      this.executor.close();
-      this.realExit(0);
-    }, 50);
+    this.executor.close();
+    this.realExit(0);
   }
 }
+
+/** A cell stopped by the memory watchdog (io-thread.ts) before V8 ran out of heap and ended the kernel. */
+class OutOfMemory extends Error {
+  constructor({ usedMB, limitMB }: MemoryReport) {
+    super(`the cell was stopped: it held ${usedMB.toLocaleString('en')} MB of the kernel's ${limitMB.toLocaleString('en')} MB heap ` +
+      '(at the limit the kernel would die). Keep fewer or smaller values, dispose tensors (tf.tidy), or restart the kernel.');
+    this.name = 'MemoryError';
+  }
+}
+
+/** The one line an interrupted cell shows ("Interrupted: …"): no frames, they would be the kernel's own. */
+const INTERRUPTED_RUNNING = 'the running code was stopped';
+const INTERRUPTED_WAITING = 'the cell was stopped while it waited; the timers and loops it started are cancelled';
 
 export function readConnectionFile(file: string): ConnectionInfo {
   return JSON.parse(fs.readFileSync(file, 'utf8'));

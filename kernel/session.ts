@@ -1,4 +1,4 @@
-// How a cell's value is shown (its MIME bundle), and whether a cell's code is complete.
+// How a cell's value is shown (its MIME bundle).
 import util from 'util';
 
 import type { MimeBundle } from '../src/display/kernel-hook';
@@ -17,12 +17,4 @@ export async function mimeBundleOf(value: unknown): Promise<MimeBundle> {
     bundle['text/plain'] = isTensor ? v.toString() : util.inspect(value, { depth: 4, maxArrayLength: 50 });
   }
   return bundle;
-}
-
-export function isComplete(code: string): { status: 'complete' } | { status: 'incomplete'; indent: string } {
-  // Loaded on first use: it brings in TypeScript, which the main thread otherwise never needs.
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const { isCompleteCode } = require('tslab/dist/converter') as typeof import('tslab/dist/converter');
-  const r = isCompleteCode(code);
-  return r.completed ? { status: 'complete' } : { status: 'incomplete', indent: r.indent ?? '' };
 }

@@ -74,6 +74,20 @@ function libraryOf(file: string): string {
   return m ? m[1] : file.startsWith('node:') ? 'Node' : file;
 }
 
+/** Runs of the same frame (a recursion) as one frame and the number of further repeats. */
+function foldRecursion(frames: Frame[]): { frame: Frame; repeats: number }[] {
+  const out: { frame: Frame; repeats: number }[] = [];
+  for (const frame of frames) {
+    const last = out[out.length - 1];
+    if (last && last.frame.file === frame.file && last.frame.line === frame.line && last.frame.column === frame.column && last.frame.fn === frame.fn) {
+      last.repeats++;
+    } else {
+      out.push({ frame, repeats: 0 });
+    }
+  }
+  return out;
+}
+
 /** ename/evalue/traceback of anything thrown, pointing at the student's own lines. */
 export function cellErrorOf(thrown: unknown, cells: ReadonlyMap<number, CellRecord> = new Map()): CellError {
   if (!(thrown instanceof Error)) {
@@ -81,9 +95,11 @@ export function cellErrorOf(thrown: unknown, cells: ReadonlyMap<number, CellReco
     return { ename: 'Thrown', evalue, traceback: [`${RED}${BOLD}Uncaught${RESET} ${evalue}`] };
   }
   const code = (thrown as { code?: string }).code;
-  const interrupted = code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED' || thrown.name === 'Interrupted';
-  const ename = interrupted ? 'Interrupted' : thrown.name || 'Error';
+  const interrupted = code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED' || thrown.name === 'Interrupted' || thrown.name === 'MemoryError';
+  const ename = interrupted && thrown.name !== 'MemoryError' ? 'Interrupted' : thrown.name || 'Error';
   const evalue = thrown.message;
+  // An interrupt (or the memory watchdog's stop) is one line: its stack is the kernel's own.
+  if (interrupted) return { ename, evalue, traceback: [`${RED}${BOLD}${ename}${RESET}: ${evalue}`] };
   const frames = (thrown.stack ?? '').split('\n').filter((l) => /^\s*at /.test(l)).map(parseFrame);
 
   // Innermost first, as V8 gives them; find the student's frames.
@@ -92,8 +108,8 @@ export function cellErrorOf(thrown: unknown, cells: ReadonlyMap<number, CellReco
   const blocks: string[] = [];
   if (innermostCell >= 0) {
     const below = frames.slice(0, innermostCell).filter((f) => !MACHINERY.test(f.text));
-    const cellFrames = frames.slice(innermostCell).filter(isCell);
-    for (const f of cellFrames.reverse()) {
+    const cellFrames = foldRecursion(frames.slice(innermostCell).filter(isCell).reverse());
+    for (const { frame: f, repeats } of cellFrames) {
       const count = Number(CELL_FILE.exec(f.file!)![1]);
       const cell = cells.get(count);
       const position = cell?.map?.cellPosition(f.line! - 1 - cell.wrapperLines, f.column! - 1);
@@ -101,6 +117,7 @@ export function cellErrorOf(thrown: unknown, cells: ReadonlyMap<number, CellReco
       blocks.push(cell && position
         ? cellExcerpt(count, cell.source, position.line, undefined, fn)
         : `${GREEN}Cell In[${count}]${RESET}${fn ? `, in ${fn}` : ''}`);
+      if (repeats > 0) blocks.push(`${DIM}  … ${repeats.toLocaleString('en')} more call${repeats > 1 ? 's' : ''} of ${fn ?? 'the same line'}${RESET}`);
     }
     if (below.length > 0) {
       const libraries = [...new Set(below.map((f) => libraryOf(f.file ?? '')))].join(', ');

@@ -10,6 +10,8 @@ export { tf, ready, backendInfo } from './backend';
 export { rng, Rng } from './random/rng';
 export { display, displayHTML, updateDisplay, clearOutput, inKernel } from './display/display';
 export { md, Markdown } from './display/markdown';
+export { input } from './display/input';
+export { throwIfInterrupted } from './display/interruption';
 export { values, value, rows } from './math/values';
 export { checks } from './check/result';
 export { checkClose, checkAtMost } from './check/exact';

@@ -1,4 +1,5 @@
 // Seeded shuffling minibatches: every epoch a new permutation from the generator.
+import { throwIfInterrupted } from '../display/interruption';
 
 /**
  * Index arrays of size batchSize covering 0…n−1 in a random order (the last one smaller unless dropLast).
@@ -35,6 +36,8 @@ export function* stepBatches(rng: { permutation(n: number): number[] }, n: numbe
   while (done < steps) {
     const before = done;
     for (const idx of minibatches(rng, n, batchSize, options)) {
+      // A training loop the student interrupted in the kernel stops here (no-op elsewhere).
+      throwIfInterrupted();
       yield idx;
       if (++done >= steps) return;
     }

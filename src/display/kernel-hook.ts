@@ -18,6 +18,10 @@ export interface KernelDisplayHook {
   clearOutput(wait?: boolean): void;
   /** Output still being rendered (e.g. an SVG): the cell's reply waits for it. */
   track(work: Promise<unknown>): void;
+  /** Throws the kernel's Interrupted error when the running code belongs to an interrupted cell (long loops call it between steps). */
+  throwIfCancelled?(): void;
+  /** Asks the front end for a line of text (an input_request on stdin); rejects when the front end does not allow input. */
+  input?(prompt: string, password: boolean): Promise<string>;
 }
 
 /** The kernel's hook, or undefined outside the kernel. */
