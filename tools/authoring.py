@@ -151,15 +151,18 @@ def _arguments(src, start):
 
 def _calls(expr, name):
     """Whether expr calls the banned `name` through ll (ll.kl(…), ll.infer.kl(…); a dotted name exactly)."""
+    # a call, a constructor or a static method: ll.kl(…), new ll.models.X(…), ll.models.X.cosine(…)
+    tail = r"(?![\w$])(?:\s*\.\s*[A-Za-z_$][\w$]*)*\s*\("
     if "." in name:
-        pat = r"\bll\s*\.\s*" + r"\s*\.\s*".join(map(re.escape, name.split("."))) + r"\s*\("
+        pat = r"\bll\s*\.\s*" + r"\s*\.\s*".join(map(re.escape, name.split("."))) + tail
     else:
-        pat = r"\bll\s*\.\s*(?:[A-Za-z_$][\w$]*\s*\.\s*)*" + re.escape(name) + r"\s*\("
+        pat = r"\bll\s*\.\s*(?:[A-Za-z_$][\w$]*\s*\.\s*)*" + re.escape(name) + tail
     return re.search(pat, expr) is not None
 
 
 def banned_in_visible_checks(nb, where):
-    """Problems: a visible ll.check whose expected value (its third argument) calls a banned function."""
+    """Problems: a visible ll.check whose expected value (its third argument) calls a banned function, or
+    other visible code of a graded cell that does (a variable the expected value is computed from)."""
     banned = nb.metadata.get("latent_lab", {}).get("library_answers", []) or []
     problems = []
     for i, c in enumerate(nb.cells):
@@ -177,6 +180,14 @@ def banned_in_visible_checks(nb, where):
                     problems.append(f"{where} {gid}: the visible check {label} computes its expected value with ll.{name}, which this assignment bans "
                                     "while grading: a student who copies it gets ✓ here and 0 at grading. Compute it another way (a closed form, "
                                     "numbers), or move the check into the hidden tests")
+        # the rest of the visible cell: what the expected values are computed from
+        rest = CHECK_CALL.sub("ll.check(", visible)
+        for m in reversed(list(CHECK_CALL.finditer(rest))):
+            rest = rest[:m.start()] + rest[m.end() + sum(len(a) + 1 for a in _arguments(rest, m.end())):]
+        for name in banned:
+            if _calls(rest, name) and not any(name in p and gid in p for p in problems):
+                problems.append(f"{where} {gid}: the visible part of the graded cell calls ll.{name}, which this assignment bans while grading: "
+                                "a student who copies it gets ✓ here and 0 at grading. Use numbers, or move it into the hidden tests")
     return problems
 
 

@@ -40,6 +40,11 @@ describe('tools/authoring.py (checks before students see an assignment)', () => 
     const hidden = notebook([IMPORT, SOLUTION, code('ll.check("KL", klStd(0.5, 2), 0.9318528194400547);\n// BEGIN HIDDEN TESTS\nll.check("KL", klStd(1, 1), ll.value(ll.kl(new ll.Normal(1, 1), new ll.Normal(0, 1))));\n// END HIDDEN TESTS', ['ex1', 1])], ['kl']);
     const [ok, okOut] = checkNotebook(hidden);
     expect(ok, okOut).to.equal(0);
+    // the expected value computed beforehand from a banned class (a static method) is caught too
+    const beforehand = notebook([IMPORT, SOLUTION, code('const S = ll.models.DiffusionSchedule.cosine(20);\nll.check("β", klStd(0, 1), S.betas[3]);', ['ex1', 1])], ['DiffusionSchedule']);
+    const [st, stOut] = checkNotebook(beforehand);
+    expect(st, stOut).to.equal(1);
+    expect(stOut).to.contain('x.ipynb ex1: the visible part of the graded cell calls ll.DiffusionSchedule');
   });
 
   it('rejects exercise text naming an export the library lacks, and says where it is', () => {
@@ -80,13 +85,15 @@ describe('tools/authoring.py (checks before students see an assignment)', () => 
     const src = fs.mkdtempSync(path.join(os.tmpdir(), 'authoring-src-'));
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'authoring-out-'));
     try {
-      const wrong = code('function klStd(m: number, s: number): number {\n  // BEGIN SOLUTION\n  return 0.5 * (m * m + s * s - 1) - Math.log(s * s);\n  // END SOLUTION\n}');
-      fs.writeFileSync(path.join(src, 'broken.ipynb'), JSON.stringify(notebook([IMPORT, wrong, code('ll.check("KL", klStd(0.5, 2), 0.9318528194400547, { rtol: 1e-9 });', ['ex1', 2])])));
-      fs.writeFileSync(path.join(src, 'right.ipynb'), JSON.stringify(notebook([IMPORT, SOLUTION, code('ll.check("KL", klStd(0.5, 2), 0.9318528194400547, { rtol: 1e-9 });', ['ex1', 2])])));
+      // one notebook, one reference run: ex1's solution is right, ex2's is wrong (log σ² for log σ)
+      const wrong = code('function klWrong(m: number, s: number): number {\n  // BEGIN SOLUTION\n  return 0.5 * (m * m + s * s - 1) - Math.log(s * s);\n  // END SOLUTION\n}');
+      fs.writeFileSync(path.join(src, 'kl.ipynb'), JSON.stringify(notebook([IMPORT, SOLUTION, wrong,
+        code('ll.check("KL", klStd(0.5, 2), 0.9318528194400547, { rtol: 1e-9 });', ['ex1', 1]),
+        code('ll.check("KL", klWrong(0.5, 2), 0.9318528194400547, { rtol: 1e-9 });', ['ex2', 2])])));
       const r = runPython('tools/assignments.py', ['generate', '--source', src, '--out', out, '--run-solutions'], 580_000);
       expect(r.status, r.output).to.equal(1);
-      expect(r.output).to.contain('the instructor versions do not score full marks').and.contain('broken ex1: the instructor version scores 0 of 2');
-      expect(r.output).to.not.contain('right ex1');
+      expect(r.output).to.contain('the instructor versions do not score full marks').and.contain('kl ex2: the instructor version scores 0 of 2');
+      expect(r.output).to.not.contain('kl ex1');
     } finally {
       fs.rmSync(src, { recursive: true, force: true });
       fs.rmSync(out, { recursive: true, force: true });
