@@ -122,14 +122,16 @@ export function formulaLines(): LineManifest {
   return out;
 }
 
-/** Per text: rows by status, formula lines and how many of them some row covers, and the uncovered ones. */
+/** Per text: distinct rows by status, formula lines and how many of them some row covers, and the uncovered ones. */
 export function counts(rows = auditRows(), manifest = formulaLines()) {
   return TEXTS.map((text) => {
     const mine = rows.filter((r) => r.text === text);
-    const by = (s: Status) => mine.filter((r) => r.status === s).length;
+    // A form audited in two notebooks (same lines, same verdict) counts once.
+    const distinct = [...new Map(mine.map((r) => [`${r.lines.join(',')}|${r.status}`, r])).values()];
+    const by = (s: Status) => distinct.filter((r) => r.status === s).length;
     const covered = new Set(mine.flatMap((r) => r.lines));
     const formula = manifest[text]?.formulaLines ?? [];
-    return { text, rows: mine.length, ok: by('✓'), fail: by('✗'), artifact: by('artifact'),
+    return { text, rows: distinct.length, ok: by('✓'), fail: by('✗'), artifact: by('artifact'),
       notCheckable: by('not checkable'), formulaLines: formula.length,
       uncovered: formula.filter((l) => !covered.has(l)) };
   });
@@ -156,7 +158,8 @@ export function auditMarkdown(rows = auditRows(), manifest = formulaLines()): st
     'verdict: **✓** checked numerically (in the notebook cell or the `test/docs/audit-*.test.ts` test named), **✗** shown',
     'failing numerically beside the right form, **artifact** where the text extraction mangled it, **not checkable**',
     'with the reason. A "formula line" is a line of a text with a `$`, a LaTeX command or one of = ≥ ≤ ≈ ∝ ∇ ∑ ∫ ‖ ∼',
-    '(`isFormulaLine` in scripts/audit.ts); every row names the lines it covers.',
+    '(`isFormulaLine` in scripts/audit.ts); every row names the lines it covers. In the counts a form audited in two',
+    'notebooks (same lines, same verdict) counts once.',
     '',
     countsTable(rows, manifest),
     '',
