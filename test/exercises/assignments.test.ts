@@ -124,12 +124,12 @@ describe('homework: assignments and grading', function () {
       expect(stud.map((r) => r.exercise)).to.deep.equal(inst.map((r) => r.exercise));
       stud.forEach((r) => { expect(r.points).to.equal(0); expect(r.feedback).to.contain('not implemented yet'); });
     }
-    expect(rows.filter((r) => r.student.startsWith('instructor-')).reduce((a, b) => a + b.points, 0)).to.equal(21);
+    expect(rows.filter((r) => r.student.startsWith('instructor-')).reduce((a, b) => a + b.points, 0)).to.equal(36); // a1 8, a2 9, a3 10, a4 9
   });
 
   it('graded cells come from the source: edited, deleted, moved, re-pointed or added cells earn nothing and are flagged', () => {
     const r = rows.filter((x) => x.student === 'cheat-cells');
-    expect(r.map((x) => [x.exercise, x.points, x.max])).to.deep.equal([['ex1.1', 0, 2], ['ex1.2', 0, 2], ['ex1.3', 0, 1]]);
+    expect(r.map((x) => [x.exercise, x.points, x.max])).to.deep.equal([['ex1.1', 0, 2], ['ex1.2', 0, 2], ['ex1.3', 0, 1], ['ex1.4', 0, 3]]);
     const flags = r[0].flags;
     expect(flags).to.contain("'ex1.1' was changed").and.contain("'ex1.2' was deleted").and.contain('moved')
       .and.contain("'ex1.3' has changed points").and.contain("'ex9' is not in the assignment");
@@ -164,7 +164,7 @@ describe('homework: assignments and grading', function () {
     expect(row('cheat-library-and-files', 'ex1.2').feedback).to.match(/ERR_ACCESS_DENIED|Access to this API has been restricted/);
     expect(victimBefore()).to.equal(victimText);
     expect(fs.existsSync(path.join(root, 'build', 'pwned-by-homework.txt'))).to.equal(false);
-    expect(total('victim')).to.equal(5);
+    expect(total('victim')).to.equal(8);
   });
 
   it('no library export answers an exercise: each one named like a solution is listed and hidden while grading', () => {
