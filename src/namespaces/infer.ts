@@ -37,3 +37,7 @@ export { ksd64, kernelizedSteinDiscrepancy } from '../inference/stein-discrepanc
 export { medianHeuristic } from '../inference/median-heuristic';
 export { svgd, svgdDirection, svgdDirection64 } from '../inference/svgd';
 export type { SvgdResult } from '../inference/svgd';
+export { isingGrid, exactMarginals } from '../inference/discrete-mrf/pairwise-mrf';
+export type { PairwiseMRF, MrfEdge } from '../inference/discrete-mrf/pairwise-mrf';
+export { meanFieldMarginals } from '../inference/discrete-mrf/mean-field-mrf';
+export { loopyBeliefPropagation } from '../inference/discrete-mrf/loopy-belief-propagation';
