@@ -22,7 +22,7 @@ FILES = [
     ("reveal.js/dist/theme", "reveal.js/dist/theme"),
     ("reveal.js/plugin/notes/notes.js", "reveal.js/plugin/notes/notes.js"),
 ]
-OWN = [("figures.js", "latent-lab/figures.js"), ("latent-lab.css", "latent-lab/latent-lab.css")]
+OWN = [("figures.js", "latent-lab/figures.js"), ("fit-slides.js", "latent-lab/fit-slides.js"), ("latent-lab.css", "latent-lab/latent-lab.css")]
 
 
 def _copy(src: Path, dest: Path) -> int:

@@ -8,7 +8,7 @@ from traitlets.config import Config
 from .assets import ASSETS_DIR
 from .figures import interactive_figures
 from .ledger import ledger_links, write_ledger
-from .slides import apply_slide_types
+from .slides import apply_slide_types, long_markdown_to_notes, split_tall_slides
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 # A cell tagged hide-input (e.g. the code above a worked derivation) shows only its output in the
@@ -42,9 +42,13 @@ def write_html(nb, dest) -> Path:
 
 def write_slides(nb, dest) -> Path:
     """Writes nb as a reveal.js deck to dest (a .slides.html path). Cells without slide metadata are
-    split at their headings (slides.slide_type); the notebook itself is not changed."""
+    split at their headings (slides.slide_type), long markdown continues in the speaker notes, a slide
+    too tall continues on the next one, and the deck zooms out what still does not fit 1280×720
+    (static/fit-slides.js); the notebook itself is not changed."""
     nb = ledger_links(interactive_figures(nb))
     apply_slide_types(nb)
+    long_markdown_to_notes(nb)
+    split_tall_slides(nb)
     exporter = _exporter(SlidesExporter, "latent_lab_reveal", reveal_url_prefix=f"{ASSETS_DIR}/reveal.js",
                          reveal_theme="white")  # its fonts are in assets/; "simple" (the default) loads Google Fonts
     body, _ = exporter.from_notebook_node(nb, resources=_resources(Path(dest).name.split(".")[0]))

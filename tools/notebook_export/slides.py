@@ -1,5 +1,8 @@
 """Where a lecture splits into slides: the cell's own slideshow metadata, else a rule on headings."""
+import base64
+import copy
 import re
+import struct
 
 HEADING = re.compile(r"^\s*#{1,3}\s+\S")
 
@@ -40,3 +43,99 @@ def apply_slide_types(nb, overwrite=False) -> int:
                 changed += 1
         previous = cell
     return changed
+
+
+# A deck's slides are 1280×720 (fit-slides.js zooms out what is taller). Before zooming, a deck is made
+# easier to read: a long markdown cell keeps its heading and opening on the slide and moves the rest to
+# the speaker notes (S in the deck), and a slide whose cells would need more than SPLIT_HEIGHT pixels
+# continues on a new slide at a cell boundary.
+LONG_MARKDOWN = 900   # characters of markdown above which the rest goes to the notes
+KEEP_MARKDOWN = 500   # characters kept on the slide after the opening paragraph
+SPLIT_HEIGHT = 1000   # estimated pixels of a slide's cells (zoom ≥ 0.72) before a continuation slide
+NOTES_HINT = "*(continued in the speaker notes: press S)*"
+
+
+def _paragraphs(text):
+    return [p for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
+
+
+def long_markdown_to_notes(nb) -> int:
+    """Splits each long markdown cell (over LONG_MARKDOWN characters) of nb in two: its heading, opening
+    paragraph and what fits in KEEP_MARKDOWN more characters stay; the rest becomes a following cell of
+    slide type "notes". Returns how many cells were split."""
+    out, split = [], 0
+    for cell in nb.cells:
+        out.append(cell)
+        kind = cell.get("metadata", {}).get("slideshow", {}).get("slide_type")
+        text = _source(cell)
+        if cell.get("cell_type") != "markdown" or kind in ("notes", "skip") or len(text) <= LONG_MARKDOWN:
+            continue
+        paragraphs = _paragraphs(text)
+        keep = 1 + (1 if HEADING.match(paragraphs[0]) and len(paragraphs) > 1 else 0)
+        budget = KEEP_MARKDOWN
+        while keep < len(paragraphs) and len(paragraphs[keep]) <= budget:
+            budget -= len(paragraphs[keep])
+            keep += 1
+        if keep >= len(paragraphs):
+            continue
+        cell.source = "\n\n".join(paragraphs[:keep] + [NOTES_HINT])
+        notes = copy.deepcopy(cell)
+        if "id" in notes:
+            notes["id"] = f"{notes['id']}-notes"[:64]
+        notes.source = "\n\n".join(paragraphs[keep:])
+        notes.metadata["slideshow"] = {"slide_type": "notes"}
+        out.append(notes)
+        split += 1
+    nb.cells = out
+    return split
+
+
+def _png_height(data):
+    try:
+        raw = base64.b64decode("".join(data) if isinstance(data, list) else data)[:32]
+        return struct.unpack(">I", raw[20:24])[0] if raw[1:4] == b"PNG" else 300
+    except (ValueError, struct.error):
+        return 300
+
+
+def estimated_height(cell) -> int:
+    """A rough height in pixels of a cell on a 1280-pixel-wide slide (wrapped text, code, outputs)."""
+    text = _source(cell)
+    if cell.get("cell_type") == "markdown":
+        return sum(60 if HEADING.match(p) else 80 if p.strip().startswith("$$") else 16 + 30 * (1 + len(p) // 110)
+                   for p in _paragraphs(text))
+    if cell.get("cell_type") != "code":
+        return 0
+    height = 30 + 24 * sum(1 + len(line) // 100 for line in text.splitlines())
+    for output in cell.get("outputs", []):
+        data = output.get("data", {})
+        if "image/png" in data:
+            height += 10 + min(_png_height(data["image/png"]), 700)
+        elif any(k.startswith("application/vnd.vegalite") for k in data) or "application/vnd.plotly.v1+json" in data:
+            height += 400
+        else:
+            body = output.get("text") or data.get("text/plain") or ""
+            body = "".join(body) if isinstance(body, list) else body
+            height += 10 + 20 * min(sum(1 + len(line) // 110 for line in body.splitlines()), 40)
+    return height
+
+
+def split_tall_slides(nb) -> int:
+    """Starts a continuation slide at a cell where the current slide's cells would pass SPLIT_HEIGHT
+    estimated pixels. Returns how many slides were added."""
+    added, height = 0, 0
+    for cell in nb.cells:
+        slideshow = cell.metadata.get("slideshow", {})
+        kind = slideshow.get("slide_type", "-")
+        if kind in ("notes", "skip"):
+            continue
+        h = estimated_height(cell)
+        if kind in ("slide", "subslide"):
+            height = h
+        elif kind in ("-", "fragment") and height > 0 and height + h > SPLIT_HEIGHT:
+            cell.metadata["slideshow"] = {**slideshow, "slide_type": "slide"}
+            added += 1
+            height = h
+        else:
+            height += h
+    return added
