@@ -254,9 +254,10 @@ def student_declarations(src, answers, given):
     def one(m):
         indent, name = m.group(1), m.group(2)
         rest = src[:m.start()] + src[m.end():]
-        if not re.search(rf"(?<![\w$.]){re.escape(name)}(?![\w$])", rest):
+        names = re.findall(r"(?:\b(?:const|let|var)|,)\s*([A-Za-z_$][\w$]*)\s*(?::[^=,\n]+)?=(?![=>])", m.group(0))
+        if not any(re.search(rf"(?<![\w$.]){re.escape(n)}(?![\w$])", rest) for n in names):
             return ""
-        if not indent and any(re.search(rf"(?<![\w$]){re.escape(h)}(?![\w$])", m.group(0)) for h in hidden):
+        if not indent and len(names) == 1 and any(re.search(rf"(?<![\w$]){re.escape(h)}(?![\w$])", m.group(0)) for h in hidden):
             needs.append(name)
             if given is not None and name in given:
                 return f"const {name}: any = {json.dumps(given[name])};"

@@ -103,6 +103,8 @@ def test_without_expected():
     check('const S = ll.models.Hidden.make(20); __G__.given("S", S);' in ref_src and "const c = S.solve(7);" in ref_src, ref_src)
     stud = A.graded_source(cell, "__G__", False, 41, ["answer", "Hidden"], {"S": {"a": [1, 2]}})
     check('const S: any = {"a": [1, 2]};' in stud and "answer" not in stud and "solve" not in stud and "Hidden" not in stud, stud)
+    two = A.graded_source('const a = 2, b = 3;\nconst u = 1, v = 4;\nll.check("x", mine(b), a + u + v);\n', "__G__", False, 1)
+    check("const a = 2, b = 3;" in two and "const u" not in two, two)  # a line goes only when none of its names is used
 
 
 def test_submission_names():
