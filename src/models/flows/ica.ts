@@ -6,13 +6,15 @@ import { Matrix, MatrixLike, toMatrix } from '../../math/linalg64';
 
 export type IcaPrior = 'gaussian' | 'logistic' | 'cauchy';
 
-const LOG_PRIORS: Record<IcaPrior, (z: number) => number> = {
+/** log p(z) of each source prior (shared with fitICA). */
+export const LOG_PRIORS: Record<IcaPrior, (z: number) => number> = {
   gaussian: (z) => -0.5 * z * z - 0.5 * Math.log(2 * Math.PI),
   logistic: (z) => -Math.abs(z) - 2 * Math.log1p(Math.exp(-Math.abs(z))),
   cauchy: (z) => -Math.log(Math.PI) - Math.log1p(z * z),
 };
 
-function logAbsDet(W: Matrix): number {
+/** log|det W| from the LU decomposition with partial pivoting, in float64 (−∞ for a singular W). */
+export function logAbsDet(W: Matrix): number {
   // |det W| from the LU decomposition, in float64
   const n = W.rows;
   const a = W.to2DArray();
