@@ -1,5 +1,6 @@
 // ll.evaluation — Evaluating generative models: Fréchet distance, dequantization.
 export { frechetDistance, sqrtmPSD } from '../evaluation/frechet-distance';
+export { amariDistance } from '../evaluation/amari-distance';
 export { discreteLogProb1d, dequantizedLogDensity1d, logMixture } from '../evaluation/dequantization';
 // issue 17: one log-likelihood evaluator for every model family (nats, bits/dim), FID on feature vectors
 export {

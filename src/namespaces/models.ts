@@ -16,6 +16,8 @@ export type { Bijector } from '../models/flows/bijector';
 export { ElementwiseAffine, LinearLU, Planar, Permutation, AffineCoupling } from '../models/flows/layers';
 export { FlowDistribution, trainFlow } from '../models/flows/flow-distribution';
 export { icaLogLikelihood, rotation2d } from '../models/flows/ica';
+export { fitICA } from '../models/flows/ica-fit';
+export type { IcaFit } from '../models/flows/ica-fit';
 export type { IcaPrior } from '../models/flows/ica';
 export { DiffusionSchedule } from '../models/diffusion/schedule';
 export { diffusionElbo } from '../models/diffusion/elbo';
