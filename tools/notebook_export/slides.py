@@ -120,10 +120,32 @@ def estimated_height(cell) -> int:
     return height
 
 
+def _outputs_apart(nb) -> int:
+    """A code cell taller than SPLIT_HEIGHT on its own shows its code on one slide and its outputs on
+    the next (a copy of the cell without its source, as nbconvert's remove_source does)."""
+    out, moved = [], 0
+    for cell in nb.cells:
+        out.append(cell)
+        kind = cell.metadata.get("slideshow", {}).get("slide_type", "-")
+        if cell.get("cell_type") != "code" or not cell.get("outputs") or kind in ("notes", "skip") or estimated_height(cell) <= SPLIT_HEIGHT:
+            continue
+        outputs = copy.deepcopy(cell)
+        if "id" in outputs:
+            outputs["id"] = f"{outputs['id']}-out"[:64]
+        outputs.transient = {"remove_source": True}
+        outputs.metadata["slideshow"] = {"slide_type": "slide"}
+        cell.outputs = []
+        out.append(outputs)
+        moved += 1
+    nb.cells = out
+    return moved
+
+
 def split_tall_slides(nb) -> int:
     """Starts a continuation slide at a cell where the current slide's cells would pass SPLIT_HEIGHT
-    estimated pixels. Returns how many slides were added."""
-    added, height = 0, 0
+    estimated pixels (a code cell taller than that on its own: its outputs on the next slide). Returns
+    how many slides were added."""
+    added, height = _outputs_apart(nb), 0
     for cell in nb.cells:
         slideshow = cell.metadata.get("slideshow", {})
         kind = slideshow.get("slide_type", "-")
