@@ -4,7 +4,7 @@
 // so the chain is exact for any q that covers p, and it accepts everything when q = p. Its
 // acceptance rate is a measure of how good q is.
 import { Rng } from '../../random/rng';
-import { positiveInteger } from '../../validation/arguments';
+import { describeValue, positiveInteger } from '../../validation/arguments';
 import { Chains, checkStarts } from './chains';
 import { MetropolisResult } from './metropolis-hastings';
 
@@ -45,6 +45,7 @@ export function independenceMetropolis(rng: Rng, options: {
   const x = checkStarts(options.init, fn);
   const steps = positiveInteger(options.steps, fn, 'steps');
   const { logDensity, proposal } = options;
+  if (typeof logDensity !== 'function') throw new Error(`${fn}: logDensity must be a function of a point [d], got ${describeValue(logDensity)}`);
   if (!proposal || typeof proposal.sample !== 'function' || typeof proposal.logDensity !== 'function') {
     throw new Error(`${fn}: proposal must have sample(rng) and logDensity(x)`);
   }

@@ -5,7 +5,7 @@
 // generator, makes the same draws in the same order (normals then one uniform, chain by chain).
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/rng';
-import { positiveFinite, positiveInteger } from '../../validation/arguments';
+import { describeValue, positiveFinite, positiveInteger } from '../../validation/arguments';
 import { Chains, checkStarts } from './chains';
 
 /** What a Metropolis–Hastings run returns. */
@@ -63,6 +63,7 @@ function finiteOrMinusInf(v: number, fn: string): number {
  */
 export function randomWalkMetropolis(rng: Rng, options: RandomWalkOptions<(x: number[]) => number>): MetropolisResult {
   const fn = 'randomWalkMetropolis';
+  if (typeof options?.logDensity !== 'function') throw new Error(`${fn}: logDensity must be a function of a point [d], got ${describeValue(options?.logDensity)}`);
   const x = checkStarts(options.init, fn);
   const steps = positiveInteger(options.steps, fn, 'steps');
   const scale = positiveFinite(options.scale ?? 0.5, fn, 'scale');
@@ -105,6 +106,7 @@ export function randomWalkMetropolis(rng: Rng, options: RandomWalkOptions<(x: nu
  */
 export function randomWalkMetropolisTensor(rng: Rng, options: RandomWalkOptions<(x: tf.Tensor2D) => tf.Tensor>): MetropolisResult {
   const fn = 'randomWalkMetropolisTensor';
+  if (typeof options?.logDensity !== 'function') throw new Error(`${fn}: logDensity must be a function [chains, d] → [chains], got ${describeValue(options?.logDensity)}`);
   const x = checkStarts(options.init, fn);
   const steps = positiveInteger(options.steps, fn, 'steps');
   const scale = positiveFinite(options.scale ?? 0.5, fn, 'scale');

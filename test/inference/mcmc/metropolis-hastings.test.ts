@@ -62,6 +62,7 @@ describe('inference/mcmc: random-walk Metropolis–Hastings', () => {
 
   it('rejects bad input by name', () => {
     expect(() => randomWalkMetropolis(rng(0), { logDensity, init: [], steps: 10 })).to.throw(/randomWalkMetropolis: init/);
+    expect(() => randomWalkMetropolis(rng(0), { logDensity: 'p' as never, init: [[0, 0]], steps: 10 })).to.throw(/randomWalkMetropolis: logDensity must be a function/);
     expect(() => randomWalkMetropolis(rng(0), { logDensity, init: [[0, 0]], steps: 0 })).to.throw(/randomWalkMetropolis: steps/);
     expect(() => randomWalkMetropolis(rng(0), { logDensity, init: [[0, 0]], steps: 5, scale: -1 })).to.throw(/randomWalkMetropolis: scale/);
     expect(() => randomWalkMetropolis(rng(0), { logDensity: () => NaN, init: [[0, 0]], steps: 5 })).to.throw(/randomWalkMetropolis: logDensity returned NaN/);
