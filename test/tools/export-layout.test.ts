@@ -54,7 +54,7 @@ print(json.dumps([n, json.loads(text)["cells"][0]["source"], json.loads(text)["c
 import json, nbformat
 from notebook_export.slides import apply_slide_types, long_markdown_to_notes, split_tall_slides, NOTES_HINT
 long = "## A long idea\\n\\n" + "Opening paragraph. " * 20 + "\\n\\n" + "\\n\\n".join(["More detail. " * 30] * 4)
-code = "\\n".join(f"const x{i} = {i};" for i in range(30))
+code = "\\n".join(f"const x{i} = {i};" for i in range(15))
 nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(long), nbformat.v4.new_code_cell(code), nbformat.v4.new_code_cell(code)])
 apply_slide_types(nb)
 notes = long_markdown_to_notes(nb)
@@ -67,7 +67,7 @@ print(json.dumps([notes, added, [c.metadata["slideshow"]["slide_type"] for c in 
     // the heading and opening always stay, then paragraphs while they fit 500 characters: one detail paragraph (390)
     expect(onSlide, 'detail paragraphs left on the slide').to.equal(30);
     expect(detail, 'the other three detail paragraphs in the notes').to.equal(90);
-    expect(added, 'the second 30-line code cell starts a continuation slide').to.equal(1);
+    expect(added, 'the second 15-line code cell starts a continuation slide').to.equal(1);
     expect(kinds.slice(2)).to.deep.equal(['-', 'slide']);
   });
 });
