@@ -1,9 +1,21 @@
 // Numerical integration in float64: composite Gauss–Legendre in 1-D and 2-D. Infinite limits are mapped
 // to (−1, 1) by x = t/(1 − t²), dx = (1 + t²)/(1 − t²)² dt.
+import { arrayOf, contract, count, func, num, optional, options } from '../validation/contract';
 import { CheckResult } from './result';
 import { checkClose } from './exact';
 
 const cache = new Map<number, { nodes: number[]; weights: number[] }>();
+
+/** The largest Gauss–Legendre order, points per axis and 2-D grid the checks build (time and memory bounds). */
+const MAX_ORDER = 10_000, MAX_POINTS = 10_000_000, MAX_POINTS_2D = 100_000_000;
+
+// the boundary: limits are numbers (±∞ allowed: the interval is mapped), panels and order counts
+const QUAD_OPTIONS = optional(options({ panels: count({ max: MAX_POINTS }), order: count({ max: MAX_ORDER }) }));
+const LIMIT = num({ allowInfinity: true });
+const RANGE = arrayOf(LIMIT, { minLength: 2, maxLength: 2 });
+const RULE = contract('quadratureRule', { a: LIMIT, b: LIMIT, options: QUAD_OPTIONS });
+const INTEGRATE_1D = contract('integrate1d', { f: func('a function x → number'), a: LIMIT, b: LIMIT, options: QUAD_OPTIONS });
+const INTEGRATE_2D = contract('integrate2d', { f: func('a function (x, y) → number'), xRange: RANGE, yRange: RANGE, options: QUAD_OPTIONS });
 
 /**
  * Gauss–Legendre nodes and weights on [−1, 1] (Newton's method on P_n).
@@ -15,6 +27,8 @@ const cache = new Map<number, { nodes: number[]; weights: number[] }>();
  */
 export function gaussLegendre(n: number): { nodes: number[]; weights: number[] } {
   if (!Number.isInteger(n) || n < 1) throw new Error(`gaussLegendre: n must be a positive integer, got ${n}`);
+  // Newton on P_n costs ~n² steps per node: n = 1e308 would never return, and beyond 10⁴ nodes the rule is no more accurate
+  if (n > MAX_ORDER) throw new Error(`gaussLegendre: n must be at most ${MAX_ORDER} (it costs about n² steps), got ${n}`);
   const hit = cache.get(n);
   if (hit) return hit;
   const nodes: number[] = [], weights: number[] = [];
@@ -59,6 +73,7 @@ function mapInterval(a: number, b: number, fn: string): [number, number, (t: num
 
 /** Points and weights with ∫_a^b f ≈ Σ_i w_i f(x_i): for evaluating f on all points at once (e.g. one tensor call). */
 export function quadratureRule(a: number, b: number, options: QuadratureOptions = {}): { points: number[]; weights: number[] } {
+  RULE.check(arguments);
   return rule(a, b, options, 'quadratureRule');
 }
 
@@ -68,6 +83,8 @@ function rule(a: number, b: number, options: QuadratureOptions, fn: string): { p
   if (!Number.isInteger(panels) || panels < 1) throw new Error(`${fn}: panels must be a positive integer, got ${panels}`);
   const order = options.order ?? 16;
   if (!Number.isInteger(order) || order < 1) throw new Error(`${fn}: order must be a positive integer, got ${order}`);
+  if (order > MAX_ORDER) throw new Error(`${fn}: order must be at most ${MAX_ORDER}, got ${order}`);
+  if (panels * order > MAX_POINTS) throw new Error(`${fn}: panels × order must be at most ${MAX_POINTS} points (it is ${panels} × ${order}); fewer panels give the same accuracy for a smooth f`);
   const { nodes, weights } = gaussLegendre(order);
   const [t0, t1, x, dx] = mapInterval(a, b, fn);
   const h = (t1 - t0) / panels;
@@ -95,6 +112,7 @@ function rule(a: number, b: number, options: QuadratureOptions, fn: string): { p
  * ```
  */
 export function integrate1d(f: (x: number) => number, a: number, b: number, options: QuadratureOptions = {}): number {
+  INTEGRATE_1D.check(arguments);
   return integrate(f, a, b, options, 'integrate1d');
 }
 
@@ -118,7 +136,12 @@ function integrate(f: (x: number) => number, a: number, b: number, options: Quad
  * ll.checker.integrate2d((x, y) => Math.exp(-(x * x + y * y) / 2) / (2 * Math.PI), [-Infinity, Infinity], [-Infinity, Infinity]);   // 1
  * ```
  */
-export function integrate2d(f: (x: number, y: number) => number, [ax, bx]: [number, number], [ay, by]: [number, number], options: QuadratureOptions = {}): number {
+export function integrate2d(f: (x: number, y: number) => number, xRange: [number, number], yRange: [number, number], options: QuadratureOptions = {}): number {
+  INTEGRATE_2D.check(arguments);
+  const [ax, bx] = xRange, [ay, by] = yRange;
+  // the grid has (panels·order)² points: bounded so that the call returns in minutes, not years
+  const side = (options?.panels ?? 64) * (options?.order ?? 16);
+  if (side * side > MAX_POINTS_2D) throw new Error(`integrate2d: panels × order must be at most ${Math.floor(Math.sqrt(MAX_POINTS_2D))} per axis (${MAX_POINTS_2D} points in all), got ${options.panels ?? 64} panels × ${options.order ?? 16}`);
   return integrate((x) => integrate((y) => f(x, y), ay, by, options, 'integrate2d'), ax, bx, options, 'integrate2d');
 }
 

@@ -3,6 +3,11 @@
 //   static: one draw with a fixed seed, or a threshold, used for every epoch.
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../random/rng';
+import { contract, num, optional, probability, rngKind, tensor } from '../validation/contract';
+
+const DYNAMIC = contract('dynamicBinarize', { rng: rngKind(), x: tensor() });
+const THRESHOLD = contract('thresholdBinarize', { x: tensor(), threshold: optional(probability()) });
+const STATIC = contract('staticBinarize', { pixels: { expected: 'a Float32Array of probabilities', test: (v: unknown) => (v instanceof Float32Array ? undefined : `got ${typeof v}`) }, seed: num({ integer: true, min: 0 }) });
 
 /** Throws unless every value is in [0, 1]: a NaN would otherwise binarize to 0 and a 2 to 1, silently. */
 function requireProbabilities(values: ArrayLike<number>, fn: string, name: string): void {
@@ -24,6 +29,7 @@ function requireProbabilities(values: ArrayLike<number>, fn: string, name: strin
  * ```
  */
 export function dynamicBinarize(rng: Rng, x: tf.Tensor): tf.Tensor {
+  DYNAMIC.check(arguments);
   requireProbabilities(x.dataSync(), 'dynamicBinarize', 'x');
   return tf.tidy(() => tf.cast(tf.less(rng.uniform(x.shape), x), 'float32'));
 }
@@ -41,12 +47,14 @@ export function dynamicBinarizePixels(rng: Rng, pixels: Float32Array): Float32Ar
 
 /** 1 where x > threshold, else 0. */
 export function thresholdBinarize(x: tf.Tensor, threshold = 0.5): tf.Tensor {
+  THRESHOLD.check(arguments);
   if (!(threshold >= 0 && threshold <= 1)) throw new Error(`thresholdBinarize: threshold must be in [0, 1], got ${threshold}`);
   return tf.tidy(() => tf.cast(tf.greater(x, threshold), 'float32'));
 }
 
 /** One fixed Bernoulli draw of every pixel of a dataset (static binarization with a seed). */
 export function staticBinarize(pixels: Float32Array, seed: number): Float32Array {
+  STATIC.check(arguments);
   requireProbabilities(pixels, 'staticBinarize', 'pixels');
   const r = new Rng(seed);
   return Float32Array.from(pixels, (p) => (r.nextUniform() < p ? 1 : 0));

@@ -1,5 +1,12 @@
 // Toy 2-D data sets for flows and diffusion, seeded. Each returns n points as number[][] ([n, 2]).
 import { Rng } from '../random/rng';
+import { contract, count, num, optional, options as optionsKind, positive, rngKind } from '../validation/contract';
+
+// the boundary: a generator, a point count that fits in memory, known option keys
+const N = count({ entriesEach: 2 });
+const TWO_MOONS = contract('twoMoons', { rng: rngKind(), n: N, options: optional(optionsKind({ noise: num({ min: 0 }) })) });
+const SWISS_ROLL = contract('swissRoll', { rng: rngKind(), n: N, options: optional(optionsKind({ noise: num({ min: 0 }) })) });
+const RING = contract('gaussianRing', { rng: rngKind(), n: N, options: optional(optionsKind({ components: count({ max: 1e6 }), radius: num({ min: 0 }), sd: num({ min: 0 }) })) });
 
 function checkN(n: number, fn: string) {
   if (!Number.isInteger(n) || n < 1) throw new Error(`${fn}: n must be a positive integer, got ${n}`);
@@ -19,6 +26,7 @@ function checkSpread(v: number, fn: string, name: string) {
  * ```
  */
 export function twoMoons(rng: Rng, n: number, options: { noise?: number } = {}): number[][] {
+  TWO_MOONS.check(arguments);
   const noise = options.noise ?? 0.05;
   checkN(n, 'twoMoons');
   checkSpread(noise, 'twoMoons', 'noise');
@@ -38,6 +46,7 @@ export function twoMoons(rng: Rng, n: number, options: { noise?: number } = {}):
  * ```
  */
 export function swissRoll(rng: Rng, n: number, options: { noise?: number } = {}): number[][] {
+  SWISS_ROLL.check(arguments);
   const noise = options.noise ?? 0.1;
   checkN(n, 'swissRoll');
   checkSpread(noise, 'swissRoll', 'noise');
@@ -56,6 +65,7 @@ export function swissRoll(rng: Rng, n: number, options: { noise?: number } = {})
  * ```
  */
 export function gaussianRing(rng: Rng, n: number, options: { components?: number; radius?: number; sd?: number } = {}): number[][] {
+  RING.check(arguments);
   checkN(n, 'gaussianRing');
   const k = options.components ?? 8, r = options.radius ?? 2, sd = options.sd ?? 0.1;
   if (!Number.isInteger(k) || k < 1) throw new Error(`gaussianRing: components must be a positive integer, got ${k}`);

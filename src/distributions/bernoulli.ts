@@ -1,4 +1,7 @@
 // Bernoulli from logits ℓ (or probabilities p = σ(ℓ)): log p(x) = x·ℓ − softplus(ℓ), stable for |ℓ| up to 1e4.
+import { bool, contract, optional, options as optionsKind, tensorLike } from '../validation/contract';
+
+const BERNOULLI = contract('Bernoulli', { params: optionsKind({ logits: tensorLike(), probs: tensorLike() }), options: optional(optionsKind({ validate: bool() })) });
 import * as tf from '@tensorflow/tfjs-core';
 import { distributionBundle } from '../display/rich-values';
 import { Rng } from '../random/rng';
@@ -35,6 +38,7 @@ export class Bernoulli implements Distribution {
 
   /** Exactly one of logits and probs. */
   constructor(params: { logits: TensorLike; probs?: undefined } | { probs: TensorLike; logits?: undefined }, options: { validate?: boolean } = {}) {
+    BERNOULLI.check(arguments);
     if ((params.logits === undefined) === (params.probs === undefined)) {
       throw new Error('Bernoulli: give exactly one of logits and probs');
     }
@@ -71,7 +75,7 @@ export class Bernoulli implements Distribution {
    * 0/1 samples (float32), [n, ...batch]: 1 where a uniform draw falls below p.
    */
   sample(rng: Rng, n?: number): tf.Tensor {
-    const shape = sampleShape(n, this.batchShape, 'Bernoulli.sample');
+    const shape = sampleShape(n, this.batchShape, 'Bernoulli.sample', rng);
     return tf.tidy(() => tf.cast(tf.less(rng.uniform(shape), tf.sigmoid(this.logits)), 'float32'));
   }
 

@@ -1,5 +1,8 @@
 // Categorical over {0, …, K−1} from logits (or probabilities) on the last axis:
 // log p(k) = ℓ_k − logSumExp(ℓ). Sampled by Gumbel-max: argmax_k(ℓ_k + G_k) (D25).
+import { bool, contract, optional, options as optionsKind, tensorLike } from '../validation/contract';
+
+const CATEGORICAL = contract('Categorical', { params: optionsKind({ logits: tensorLike(), probs: tensorLike() }), options: optional(optionsKind({ validate: bool() })) });
 import * as tf from '@tensorflow/tfjs-core';
 import { distributionBundle } from '../display/rich-values';
 import { Rng } from '../random/rng';
@@ -41,6 +44,7 @@ export class Categorical implements Distribution {
    * @param options  `validate`: check the values (default true)
    */
   constructor(params: { logits: TensorLike; probs?: undefined } | { probs: TensorLike; logits?: undefined }, options: { validate?: boolean } = {}) {
+    CATEGORICAL.check(arguments);
     this.validate = options.validate ?? true;
     this.logProbs = normalizedLogProbs(params.probs, params.logits, 'Categorical', 'probs', this.validate);
     this.numCategories = this.logProbs.shape[this.logProbs.rank - 1];
@@ -56,7 +60,7 @@ export class Categorical implements Distribution {
 
   /** Integer-valued float32 samples [n, ...batch] by Gumbel-max. */
   sample(rng: Rng, n?: number): tf.Tensor {
-    const shape = sampleShape(n, [...this.batchShape, this.numCategories], 'Categorical.sample');
+    const shape = sampleShape(n, [...this.batchShape, this.numCategories], 'Categorical.sample', rng);
     return tf.tidy(() => tf.cast(tf.argMax(tf.add(this.logProbs, rng.gumbel(shape)), -1), 'float32'));
   }
 
@@ -69,7 +73,7 @@ export class Categorical implements Distribution {
    * ≥ K, not an integer, ±∞) is outside the support: −∞, not an error. NaN is an error (with validate, the default).
    */
   logProb(x: tf.Tensor): tf.Tensor {
-    if (!(x instanceof tf.Tensor)) throw new Error('Categorical.logProb: x must be a tensor of category indices');
+    if (!(x instanceof tf.Tensor) || x.isDisposed) throw new Error('Categorical.logProb: x must be a live tensor of category indices');
     broadcastShapes(x.shape, this.batchShape, ['Categorical.logProb: x', 'the batch shape']);
     if (this.validate) requireAll(x, (v) => !Number.isNaN(v), 'Categorical.logProb: x must not contain NaN');
     return tf.tidy(() => {

@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../random/rng';
 import { logSumExp } from '../math/log-space';
+import { checkKind, count, describeAny, rngKind } from '../validation/contract';
 
 export type TensorLike = tf.Tensor | number | number[] | number[][] | number[][][];
 
@@ -103,11 +104,16 @@ export function requireAll(t: tf.Tensor, ok: (v: number) => boolean, message: st
 }
 
 /** [n, ...shape], or shape without n; `fn` (e.g. 'Normal.sample') names the method in the error. */
-export function sampleShape(n: number | undefined, shape: number[], fn = 'sample'): number[] {
+export function sampleShape(n: number | undefined, shape: number[], fn = 'sample', rng?: unknown): number[] {
+  // the generator and a count whose samples fit in memory (1e9 draws of anything would kill the process)
+  checkKind(RNG, rng, 'rng', fn);
   if (n === undefined) return shape;
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${fn}: n must be a positive integer, got ${n}`);
+  const each = shape.reduce((a, b) => a * b, 1);
+  checkKind(count({ entriesEach: Math.max(1, each), bytesEach: 4 }), n, 'n', fn);
   return [n, ...shape];
 }
+
+const RNG = rngKind();
 
 /** Throws, naming the argument, when a parameter tensor has no entries (a distribution over nothing). */
 export function requireNonEmpty(t: tf.Tensor, name: string): void {
@@ -133,7 +139,7 @@ export function orDispose<T>(made: { tensor: tf.Tensor; given: unknown }[], body
  * has no answer, and a NaN would silently spread through every sum it enters.
  */
 export function checkValue(x: tf.Tensor, d: Distribution, fn: string, rejectNaN = false): tf.Tensor {
-  if (!(x instanceof tf.Tensor)) throw new Error(`${fn}: x must be a tensor, got ${typeof x === 'object' ? 'an array or object' : String(x)}`);
+  if (!(x instanceof tf.Tensor) || x.isDisposed) throw new Error(`${fn}: x must be a live tensor, got ${describeAny(x)}`);
   if (rejectNaN) requireAll(x, (v) => !Number.isNaN(v), `${fn}: x must not contain NaN`);
   const tail = [...d.batchShape, ...d.eventShape];
   const ev = d.eventShape.length;

@@ -1,11 +1,17 @@
 // The KL registry: closed forms are registered next to their distributions (normal.ts, mvn.ts,
 // bernoulli.ts, categorical.ts); every other pair falls back to Monte Carlo with a standard error.
 // KL(q‖p) = E_q[log q(z) − log p(z)] ≥ 0, = 0 iff q = p, and KL(q‖p) ≠ KL(p‖q) in general (D16).
+import { contract, count, distribution, options, rngKind } from '../validation/contract';
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../random/rng';
 import { Distribution, broadcastShapes } from './distribution';
 import { integerAtLeast } from '../validation/arguments';
 import type { Estimate } from '../check/monte-carlo';
+
+// the boundary: two distributions (and for the Monte Carlo estimate a generator and a sample count that fits in memory)
+const KL = contract('kl', { q: distribution(), p: distribution() });
+const HAS_KL = contract('hasClosedFormKL', { q: distribution(), p: distribution() });
+const KL_MC = contract('klMonteCarlo', { rng: rngKind(), q: distribution(), p: distribution(), options: options({ samples: count({ min: 2, entriesEach: 4 }) }, { required: ['samples'] }) });
 
 type Ctor<T> = abstract new (...args: never[]) => T;
 type KLFn = (q: Distribution, p: Distribution) => tf.Tensor;
@@ -24,6 +30,7 @@ function findKL(q: Distribution, p: Distribution): KLFn | undefined {
 
 /** True when KL(q‖p) has a registered closed form. */
 export function hasClosedFormKL(q: Distribution, p: Distribution): boolean {
+  HAS_KL.check(arguments);
   return findKL(q, p) !== undefined;
 }
 
@@ -65,6 +72,7 @@ function checkSupports(q: Distribution, p: Distribution, fn: string): void {
  * ```
  */
 export function kl(q: Distribution, p: Distribution): tf.Tensor {
+  KL.check(arguments);
   checkSupports(q, p, 'kl');
   checkKLShapes(q, p, 'kl');
   const fn = findKL(q, p);
@@ -99,6 +107,7 @@ export interface KLEstimate extends Estimate {
  * ```
  */
 export function klMonteCarlo(rng: Rng, q: Distribution, p: Distribution, options: { samples: number }): KLEstimate {
+  KL_MC.check(arguments);
   const n = options?.samples;
   integerAtLeast(n, 2, 'klMonteCarlo', 'samples');
   checkSupports(q, p, 'klMonteCarlo');

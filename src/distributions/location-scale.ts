@@ -1,6 +1,10 @@
 // Location-scale families x = loc + scale·u, u from a fixed standard density f (D24: each is
 // reparameterizable). log p(x) = log f((x − loc)/scale) − log scale; H = H[f] + log scale.
 // With eventDims = k the last k batch axes form the event (a diagonal, factorized distribution).
+import { bool, contract, num, optional, options as optionsKind, tensorLike } from '../validation/contract';
+
+// every location-scale family's constructor (Normal, Laplace, …; messages name the subclass)
+const LOCATION_SCALE = contract('LocationScale', { loc: tensorLike(), scale: tensorLike(), options: optional(optionsKind({ eventDims: num({ integer: true, min: 0 }), validate: bool() })) });
 import * as tf from '@tensorflow/tfjs-core';
 import { distributionBundle } from '../display/rich-values';
 import { stopGradient } from '../math/stop-gradient';
@@ -53,6 +57,7 @@ export abstract class LocationScale implements Distribution {
    */
   constructor(loc: TensorLike, scale: TensorLike, options: LocationScaleOptions = {}) {
     const name = this.constructor.name;
+    LOCATION_SCALE.check(arguments, name);
     this.loc = asTensor(loc, `${name}: loc`);
     this.scale = orDispose([{ tensor: this.loc, given: loc }], () => asTensor(scale, `${name}: scale`));
     this.validate = options.validate ?? true;
@@ -89,7 +94,7 @@ export abstract class LocationScale implements Distribution {
    * Reparameterized samples x = μ + σ·u, u ~ f: [n, ...batch, ...event] (D24); gradients flow to loc and scale.
    */
   rsample(rng: Rng, n?: number): tf.Tensor {
-    const shape = sampleShape(n, [...this.batchShape, ...this.eventShape], `${this.constructor.name}.rsample`);
+    const shape = sampleShape(n, [...this.batchShape, ...this.eventShape], `${this.constructor.name}.rsample`, rng);
     return tf.tidy(() => tf.add(this.loc, tf.mul(this.scale, this.standardSample(rng, shape))));
   }
 
@@ -97,7 +102,7 @@ export abstract class LocationScale implements Distribution {
    * Samples without gradient, [n, ...batch, ...event] (or [...batch, ...event] without n).
    */
   sample(rng: Rng, n?: number): tf.Tensor {
-    sampleShape(n, [], `${this.constructor.name}.sample`);
+    sampleShape(n, [], `${this.constructor.name}.sample`, rng);
     return tf.tidy(() => stopGradient(this.rsample(rng, n)));
   }
 

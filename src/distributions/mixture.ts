@@ -1,6 +1,9 @@
 // Mixture of Gaussians with diagonal components (D02):
 // p(x) = Σ_k π_k N(x; μ_k, diag σ_k²);  P(z=k | x) = π_k N(x; μ_k, σ_k²) / p(x), all in log space.
 // means and scales have shape [K, ...event] (event [] for a 1-D mixture); weights are [K].
+import { bool, contract, optional, options as optionsKind, tensorLike } from '../validation/contract';
+
+const MIXTURE = contract('MixtureOfGaussians', { params: optionsKind({ weights: tensorLike(), logits: tensorLike(), means: tensorLike(), scales: tensorLike() }, { required: ['means', 'scales'] }), options: optional(optionsKind({ validate: bool() })) });
 import * as tf from '@tensorflow/tfjs-core';
 import { distributionBundle } from '../display/rich-values';
 import { Rng } from '../random/rng';
@@ -39,6 +42,7 @@ export class MixtureOfGaussians implements Distribution {
 
   /** Give exactly one of weights (probabilities, summing to 1) and logits. */
   constructor(params: { weights?: TensorLike; logits?: TensorLike; means: TensorLike; scales: TensorLike }, options: { validate?: boolean } = {}) {
+    MIXTURE.check(arguments);
     this.means = asTensor(params.means, 'MixtureOfGaussians: means');
     const validate = options.validate ?? true;
     this.validate = validate;
@@ -87,7 +91,7 @@ export class MixtureOfGaussians implements Distribution {
 
   /** Ancestral sampling: z ~ Categorical(π), then x ~ N(μ_z, σ_z²). Returns x; see sampleWithComponents for z. */
   sample(rng: Rng, n?: number): tf.Tensor {
-    sampleShape(n, [], 'MixtureOfGaussians.sample');
+    sampleShape(n, [], 'MixtureOfGaussians.sample', rng);
     const { x, z } = this.sampleWithComponents(rng, n ?? 1);
     z.dispose();
     if (n === undefined) { const squeezed = tf.squeeze(x, [0]); x.dispose(); return squeezed; }
@@ -96,7 +100,7 @@ export class MixtureOfGaussians implements Distribution {
 
   /** Pairs (z, x) from z ~ p(z), x ~ p(x | z) (D01): z [n], x [n, ...event]. */
   sampleWithComponents(rng: Rng, n: number): { x: tf.Tensor; z: tf.Tensor } {
-    sampleShape(n, [], 'MixtureOfGaussians.sample');
+    sampleShape(n, [], 'MixtureOfGaussians.sample', rng);
     const logW = this.logWeights.dataSync();
     const z = Array.from({ length: n }, () => {
       let best = -Infinity, arg = 0;

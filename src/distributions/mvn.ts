@@ -1,6 +1,9 @@
 // MultivariateNormal N(μ, Σ) with full covariance. Σ = LLᵀ is factored in float64 (tfjs has no Cholesky).
 // log p(x) = −½‖L⁻¹(x−μ)‖² − Σ_i log L_ii − (d/2) log 2π;  H = ½ log|Σ| + (d/2) log(2πe)  (D18).
 // loc may carry batch axes [...batch, d]; the covariance is shared. Gradients flow to loc.
+import { anything, contract, options as optionsKind, tensorLike } from '../validation/contract';
+
+const MVN = contract('MultivariateNormal', { params: optionsKind({ loc: tensorLike(), covariance: anything('a d × d matrix'), scaleTril: anything('a d × d lower-triangular matrix') }, { required: ['loc'] }) });
 import * as tf from '@tensorflow/tfjs-core';
 import { distributionBundle } from '../display/rich-values';
 import { stopGradient } from '../math/stop-gradient';
@@ -42,6 +45,7 @@ export class MultivariateNormal implements Distribution {
 
   /** Give exactly one of covariance Σ and scaleTril L (lower triangular, positive diagonal). */
   constructor(params: { loc: TensorLike; covariance?: MatrixLike; scaleTril?: MatrixLike }) {
+    MVN.check(arguments);
     this.loc = asTensor(params.loc, 'MultivariateNormal: loc');
     // the checks (and the float64 factorization) run before any other tensor is made
     orDispose([{ tensor: this.loc, given: params.loc }], () => this.factor(params));
@@ -86,12 +90,12 @@ export class MultivariateNormal implements Distribution {
 
   /** μ + εLᵀ, ε ~ N(0, I): reparameterized in loc. */
   rsample(rng: Rng, n?: number): tf.Tensor {
-    const shape = sampleShape(n, [...this.batchShape, this.dim], 'MultivariateNormal.rsample');
+    const shape = sampleShape(n, [...this.batchShape, this.dim], 'MultivariateNormal.rsample', rng);
     return tf.tidy(() => tf.add(this.loc, matmulLast(rng.normal(shape), this.scaleTrilT)));
   }
 
   sample(rng: Rng, n?: number): tf.Tensor {
-    sampleShape(n, [], 'MultivariateNormal.sample');
+    sampleShape(n, [], 'MultivariateNormal.sample', rng);
     return tf.tidy(() => stopGradient(this.rsample(rng, n)));
   }
 

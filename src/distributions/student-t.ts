@@ -7,7 +7,8 @@ import { TensorLike } from './distribution';
 import { LocationScale, LocationScaleOptions } from './location-scale';
 
 function requireDf(df: number): void {
-  if (!(df > 0) || !Number.isFinite(df)) throw new Error(`StudentT: df must be positive and finite, got ${df}`);
+  // beyond 1e10 the family is a normal to float precision, and log Γ(df/2) overflows on the way to NaN
+  if (!(df > 0) || !(df <= 1e10)) throw new Error(`StudentT: df must be positive and at most 1e10, got ${df}`);
 }
 
 /**

@@ -61,12 +61,12 @@ export class Uniform implements Distribution {
    * Reparameterized samples low + (high − low)·u, u ~ U(0, 1): [n, ...batch].
    */
   rsample(rng: Rng, n?: number): tf.Tensor {
-    const shape = sampleShape(n, this.batchShape, 'Uniform.rsample');
+    const shape = sampleShape(n, this.batchShape, 'Uniform.rsample', rng);
     return tf.tidy(() => tf.add(this.low, tf.mul(tf.sub(this.high, this.low), rng.uniform(shape))));
   }
 
   sample(rng: Rng, n?: number): tf.Tensor {
-    sampleShape(n, [], 'Uniform.sample');
+    sampleShape(n, [], 'Uniform.sample', rng);
     return tf.tidy(() => stopGradient(this.rsample(rng, n)));
   }
 

@@ -7,6 +7,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../random/rng';
 import { integerAtLeast, positiveInteger } from '../validation/arguments';
 import { cholesky, inv } from '../math/linalg64';
+import { bool, contract, count, func, options as optionsKind, positive, rngKind } from '../validation/contract';
+
+const WHITENED = contract('whitenedNoise', { rng: rngKind(), samples: count({ max: 1e7 }), dim: count({ max: 1e4 }) });
+const BEST_GAUSSIAN = contract('fitBestGaussian', { rng: rngKind(), args: optionsKind({ logTarget: func('a function z [S, d] → [S]'), dim: count({ max: 1e4 }), steps: count({ max: 1e7 }), samples: count({ max: 1e7 }), learningRate: positive(), fixedNoise: bool() }, { required: ['logTarget', 'dim'] }) });
 
 export interface BestGaussianResult {
   mean: number[];
@@ -19,6 +23,7 @@ export interface BestGaussianResult {
 
 /** ε [S, d] with exactly zero mean and identity covariance (S ≥ d + 1). */
 export function whitenedNoise(rng: Rng, samples: number, dim: number): tf.Tensor2D {
+  WHITENED.check(arguments);
   positiveInteger(dim, 'whitenedNoise', 'dim');
   // the sample covariance is only invertible with more samples than dimensions
   integerAtLeast(samples, dim + 1, 'whitenedNoise', 'samples');
@@ -64,6 +69,7 @@ export function fitBestGaussian(rng: Rng, args: {
   learningRate?: number;
   fixedNoise?: boolean;
 }): BestGaussianResult {
+  BEST_GAUSSIAN.check(arguments);
   const d = args.dim, S = args.samples ?? 64, steps = args.steps ?? 1000;
   if (!Number.isInteger(d) || d < 1) throw new Error(`fitBestGaussian: dim must be a positive integer, got ${d}`);
   if (!Number.isInteger(S) || S < d + 1) throw new Error(`fitBestGaussian: samples must be an integer ≥ dim + 1, got ${S}`);

@@ -12,6 +12,22 @@ import { Rng } from '../random/rng';
 import { Distribution } from '../distributions/distribution';
 import { kl } from '../distributions/kl';
 import { logMeanExp } from '../math/log-space';
+import { contract, count, distribution, func, num, optional, options, rngKind, str, tensor } from '../validation/contract';
+
+// The boundary of every bound: a generator and an args object with known keys (a misspelled key is an error,
+// not a silently 1-sample bound). `samples` is bounded by memory: K draws for each data point.
+const SAMPLES = count({ entriesEach: 64, bytesEach: 4 });
+const boundFields = { x: tensor({ minRank: 1 }), logJoint: func('a function (x, z) → [K, B]'), proposal: distribution(), samples: SAMPLES };
+const boundArgs = (extra: Record<string, ReturnType<typeof num>> = {}) => options({ ...boundFields, ...extra }, { required: ['x', 'logJoint', 'proposal', ...Object.keys(extra)] });
+const LIW = contract('logImportanceWeights', { rng: rngKind(), args: boundArgs(), fn: optional(str()) });
+const ELBO = contract('elbo', { rng: rngKind(), args: boundArgs() });
+const IWAE = contract('iwae', { rng: rngKind(), args: boundArgs() });
+// |α| beyond 1e6 overflows w^{1−α} to NaN; the bound is then the max or min weight to float precision anyway
+const RENYI = contract('renyiBound', { rng: rngKind(), args: boundArgs({ alpha: num({ min: -1e6, max: 1e6 }) }) });
+const ELBO_KL = contract('elboAnalyticKL', {
+  rng: rngKind(),
+  args: options({ x: tensor({ minRank: 1 }), logLikelihood: func('a function (x, z) → [K, B]'), prior: distribution(), proposal: distribution(), samples: SAMPLES }, { required: ['x', 'logLikelihood', 'prior', 'proposal'] }),
+});
 
 export type LogJoint = (x: tf.Tensor, z: tf.Tensor) => tf.Tensor;
 
@@ -41,6 +57,7 @@ function samplesOf(k: number | undefined, fn: string): number {
  * ```
  */
 export function logImportanceWeights(rng: Rng, args: BoundArgs, fn = 'logImportanceWeights'): tf.Tensor {
+  LIW.check(arguments, fn);
   const K = samplesOf(args.samples, fn);
   return tf.tidy(() => {
     let z: tf.Tensor;
@@ -69,6 +86,7 @@ export function logImportanceWeights(rng: Rng, args: BoundArgs, fn = 'logImporta
  * ```
  */
 export function elbo(rng: Rng, args: BoundArgs): tf.Tensor {
+  ELBO.check(arguments);
   return tf.tidy(() => tf.mean(logImportanceWeights(rng, args, 'elbo'), 0));
 }
 
@@ -84,6 +102,7 @@ export function elbo(rng: Rng, args: BoundArgs): tf.Tensor {
  * ```
  */
 export function elboAnalyticKL(rng: Rng, args: { x: tf.Tensor; logLikelihood: LogJoint; prior: Distribution; proposal: Distribution; samples?: number }): tf.Tensor {
+  ELBO_KL.check(arguments);
   const K = samplesOf(args.samples, 'elboAnalyticKL');
   return tf.tidy(() => {
     const z = args.proposal.rsample(rng, K);
@@ -103,6 +122,7 @@ export function elboAnalyticKL(rng: Rng, args: { x: tf.Tensor; logLikelihood: Lo
  * ```
  */
 export function iwae(rng: Rng, args: BoundArgs): tf.Tensor {
+  IWAE.check(arguments);
   return tf.tidy(() => logMeanExp(logImportanceWeights(rng, args, 'iwae'), 0));
 }
 
@@ -118,8 +138,10 @@ export function iwae(rng: Rng, args: BoundArgs): tf.Tensor {
  * ```
  */
 export function renyiBound(rng: Rng, args: BoundArgs & { alpha: number }): tf.Tensor {
+  RENYI.check(arguments);
   const a = args.alpha;
   if (!Number.isFinite(a)) throw new Error(`renyiBound: alpha must be finite, got ${a}`);
-  if (a === 1) return elbo(rng, args);
-  return tf.tidy(() => tf.div(logMeanExp(tf.mul(logImportanceWeights(rng, args, 'renyiBound'), 1 - a), 0), 1 - a));
+  if (a === 1) return tf.tidy(() => tf.mean(logImportanceWeights(rng, { x: args.x, logJoint: args.logJoint, proposal: args.proposal, samples: args.samples }, 'renyiBound'), 0));
+  const { alpha: _alpha, ...bound } = args;
+  return tf.tidy(() => tf.div(logMeanExp(tf.mul(logImportanceWeights(rng, bound, 'renyiBound'), 1 - a), 0), 1 - a));
 }

@@ -4,6 +4,12 @@
 // The means converge to μ exactly; the variances 1/Λ_jj are smaller than the true marginals (Λ⁻¹)_jj.
 import { Matrix, MatrixLike, logDetSPD, toMatrix } from '../math/linalg64';
 import { allFinite, positiveInteger } from '../validation/arguments';
+import { anything, arrayOf, contract, count, num, optional, options as optionsKind } from '../validation/contract';
+
+// the boundary: a mean vector, a precision matrix (judged by the float64 linear algebra), sweep counts bounded
+const MU = arrayOf(num(), { minLength: 1 });
+const CAVI = contract('caviGaussian', { mu: MU, precision: anything('a d × d symmetric positive-definite matrix'), options: optional(optionsKind({ init: MU, sweeps: count({ max: 1e6 }) })) });
+const MEAN_FIELD_ELBO = contract('meanFieldElbo', { q: optionsKind({ means: MU, variances: MU }, { required: ['means', 'variances'] }), mu: MU, precision: anything('a d × d symmetric positive-definite matrix') });
 
 export interface MeanFieldGaussian {
   means: number[];
@@ -22,6 +28,7 @@ export interface MeanFieldGaussian {
  * ```
  */
 export function meanFieldElbo(q: MeanFieldGaussian, mu: number[], precision: MatrixLike): number {
+  MEAN_FIELD_ELBO.check(arguments);
   const L = toMatrix(precision, 'meanFieldElbo: precision');
   const d = mu.length;
   const diff = Matrix.columnVector(q.means.map((m, i) => m - mu[i]));
@@ -45,6 +52,7 @@ export function meanFieldElbo(q: MeanFieldGaussian, mu: number[], precision: Mat
  * ```
  */
 export function caviGaussian(mu: number[], precision: MatrixLike, options: { init?: number[]; sweeps?: number } = {}): { q: MeanFieldGaussian; elbos: number[] } {
+  CAVI.check(arguments);
   const L = toMatrix(precision, 'caviGaussian: precision');
   const d = mu.length;
   allFinite(mu, 'caviGaussian', 'mu');

@@ -9,6 +9,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../random/rng';
 import { Distribution } from '../distributions/distribution';
 import { stopGradient } from '../math/stop-gradient';
+import { arrayOf, contract, count, func, options as optionsKind, rngKind, str, tensor } from '../validation/contract';
+
+const estimatorFields = { params: arrayOf(tensor(), { minLength: 1 }), family: func('a function params → distribution'), f: func('a function z → f(z)'), samples: count({ entriesEach: 64, bytesEach: 4 }) };
+const SCORE_FUNCTION = contract('scoreFunctionGradient', { rng: rngKind(), args: optionsKind({ ...estimatorFields, baseline: str(['none', 'mean']) }, { required: ['params', 'family', 'f', 'samples'] }) });
+const REPARAMETERIZATION = contract('reparameterizationGradient', { rng: rngKind(), args: optionsKind(estimatorFields, { required: ['params', 'family', 'f', 'samples'] }) });
 
 export interface GradientEstimatorArgs {
   /** The parameters λ, e.g. [loc, logScale]. Not modified. */
@@ -83,6 +88,7 @@ function perSample(t: tf.Tensor, n: number, what: string, fn: string): tf.Tensor
  * ```
  */
 export function scoreFunctionGradient(rng: Rng, args: GradientEstimatorArgs & { baseline?: 'none' | 'mean' }): GradientEstimate {
+  SCORE_FUNCTION.check(arguments);
   const n = checkArgs(args, 'scoreFunctionGradient');
   const baseline = args.baseline ?? 'none';
   if (baseline !== 'none' && baseline !== 'mean') throw new Error(`scoreFunctionGradient: baseline must be 'none' or 'mean', got '${baseline}'`);
@@ -118,6 +124,7 @@ export function scoreFunctionGradient(rng: Rng, args: GradientEstimatorArgs & { 
  * ```
  */
 export function reparameterizationGradient(rng: Rng, args: GradientEstimatorArgs): GradientEstimate {
+  REPARAMETERIZATION.check(arguments);
   const n = checkArgs(args, 'reparameterizationGradient');
   // The noise is drawn once, outside the gradient, by replaying the same generator state.
   const rows = tf.tidy(() => {

@@ -4,6 +4,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../random/rng';
 import { logSumExp } from '../math/log-space';
+import { contract, count, options as optionsKind, positive, rngKind, tensor } from '../validation/contract';
+
+const GUMBEL_MAX = contract('gumbelMax', { rng: rngKind(), logits: tensor({ minRank: 1 }), options: optionsKind({ samples: count({ entriesEach: 64, bytesEach: 4 }) }, { required: ['samples'] }) });
+const GUMBEL_SOFTMAX = contract('gumbelSoftmax', { rng: rngKind(), logits: tensor({ minRank: 1 }), options: optionsKind({ temperature: positive(), samples: count({ entriesEach: 64, bytesEach: 4 }) }, { required: ['temperature', 'samples'] }) });
 
 function checkLogits(logits: tf.Tensor, fn: string): void {
   if (logits.rank < 1 || logits.shape[logits.rank - 1] < 2) {
@@ -26,6 +30,7 @@ function checkLogits(logits: tf.Tensor, fn: string): void {
  * ```
  */
 export function gumbelMax(rng: Rng, logits: tf.Tensor, options: { samples: number }): tf.Tensor {
+  GUMBEL_MAX.check(arguments);
   checkLogits(logits, 'gumbelMax');
   const n = options?.samples;
   if (!Number.isInteger(n) || n < 1) throw new Error(`gumbelMax: samples must be a positive integer, got ${n}`);
@@ -46,6 +51,7 @@ export function gumbelMax(rng: Rng, logits: tf.Tensor, options: { samples: numbe
  * ```
  */
 export function gumbelSoftmax(rng: Rng, logits: tf.Tensor, options: { temperature: number; samples: number }): tf.Tensor {
+  GUMBEL_SOFTMAX.check(arguments);
   checkLogits(logits, 'gumbelSoftmax');
   const temperature = options?.temperature, n = options?.samples;
   if (!(temperature > 0) || !Number.isFinite(temperature)) throw new Error(`gumbelSoftmax: temperature must be positive and finite, got ${temperature}`);

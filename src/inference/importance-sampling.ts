@@ -10,6 +10,13 @@ import { logSumExp64 } from '../math/log-space';
 import { integerAtLeast, noNaNLogValues } from '../validation/arguments';
 import type { Estimate } from '../check/monte-carlo';
 import type { LogJoint } from './bounds';
+import { contract, count, distribution, func, options as optionsKind, rngKind, tensor, bool, arrayOf, num } from '../validation/contract';
+
+// the boundary: a generator and an args object with known keys; the sample count bounded by memory
+const IS_SAMPLES = count({ entriesEach: 64, bytesEach: 4 });
+const IMPORTANCE = contract('importanceSampling', { rng: rngKind(), args: optionsKind({ logTarget: func('a function z → log p̃(z)'), f: func('a function z → f(z)'), proposal: distribution(), samples: IS_SAMPLES, selfNormalized: bool() }, { required: ['logTarget', 'f', 'proposal', 'samples'] }) });
+const LOG_MARGINAL = contract('logMarginalIS', { rng: rngKind(), args: optionsKind({ x: tensor({ minRank: 1 }), logJoint: func('a function (x, z) → log p(x, z)'), proposal: distribution(), samples: IS_SAMPLES }, { required: ['x', 'logJoint', 'proposal', 'samples'] }) });
+const DIAGNOSTICS = contract('weightDiagnostics', { logWeights: { expected: 'an array of numbers or a Float64Array', test: (v) => (Array.isArray(v) || v instanceof Float64Array || v instanceof Float32Array ? undefined : `got ${typeof v}`) } });
 
 /** Diagnostics of a set of log-weights. */
 export interface WeightDiagnostics {
@@ -39,6 +46,7 @@ export interface WeightDiagnostics {
  * ```
  */
 export function weightDiagnostics(logWeights: ArrayLike<number>): WeightDiagnostics {
+  DIAGNOSTICS.check(arguments);
   return diagnose(logWeights, 'weightDiagnostics');
 }
 
@@ -121,6 +129,7 @@ function drawLogWeights(fn: string, logTarget: (z: tf.Tensor) => tf.Tensor, prop
  * ```
  */
 export function importanceSampling(rng: Rng, args: ImportanceSamplingArgs): ImportanceEstimate {
+  IMPORTANCE.check(arguments);
   if (!args || typeof args !== 'object') throw new Error('importanceSampling: expected (rng, { logTarget, f, proposal, samples })');
   const { logWeights, values } = drawLogWeights('importanceSampling', args.logTarget, args.proposal, rng, args.samples, args.f);
   const diag = diagnose(logWeights, 'importanceSampling');
@@ -167,6 +176,7 @@ export interface LogMarginalEstimate extends Estimate, WeightDiagnostics {
  * ```
  */
 export function logMarginalIS(rng: Rng, args: { x: tf.Tensor; logJoint: LogJoint; proposal: Distribution; samples: number }): LogMarginalEstimate {
+  LOG_MARGINAL.check(arguments);
   if (!args || typeof args !== 'object') throw new Error('logMarginalIS: expected (rng, { x, logJoint, proposal, samples })');
   const { x, logJoint, samples: n } = args;
   if (typeof logJoint !== 'function') throw new Error(`logMarginalIS: logJoint must be a function (x, z) → log p(x, z), got ${typeof logJoint}`);

@@ -5,6 +5,11 @@
 // Its mean is 0 when both samples come from one distribution.
 import * as tf from '@tensorflow/tfjs-core';
 import { tensorRank } from '../validation/arguments';
+import { contract, options as optionsKind, optional, positive, str, tensor } from '../validation/contract';
+
+const KERNELS = ['imq', 'rbf'];
+const KERNEL_MATRIX = contract('kernelMatrix', { a: tensor({ rank: 2 }), b: tensor({ rank: 2 }), kernel: optional(str(KERNELS)), scale: optional(positive()) });
+const MMD = contract('mmdUnbiased', { x: tensor({ rank: 2 }), y: tensor({ rank: 2 }), options: optional(optionsKind({ kernel: str(KERNELS), scale: positive() })) });
 
 export type MmdKernel = 'imq' | 'rbf';
 
@@ -20,6 +25,7 @@ function sqDist(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
  * or the RBF exp(−‖a − b‖²/(2·d·scale²)).
  */
 export function kernelMatrix(a: tf.Tensor, b: tf.Tensor, kernel: MmdKernel = 'imq', scale = 1): tf.Tensor2D {
+  KERNEL_MATRIX.check(arguments);
   tensorRank(a, [2], 'kernelMatrix', 'a');
   tensorRank(b, [2], 'kernelMatrix', 'b');
   const d = a.shape[1]!;
@@ -32,6 +38,7 @@ export function kernelMatrix(a: tf.Tensor, b: tf.Tensor, kernel: MmdKernel = 'im
 
 /** The unbiased MMD² estimate between samples x [n, d] and y [m, d] (n, m ≥ 2). Differentiable. */
 export function mmdUnbiased(x: tf.Tensor, y: tf.Tensor, options: { kernel?: MmdKernel; scale?: number } = {}): tf.Scalar {
+  MMD.check(arguments);
   tensorRank(x, [2], 'mmdUnbiased', 'x');
   tensorRank(y, [2], 'mmdUnbiased', 'y');
   const n = x.shape[0], m = y.shape[0];

@@ -6,6 +6,17 @@
 // Robbins–Monro steps ρ_t = (t + τ₀)^−κ with κ ∈ (0.5, 1] satisfy Σρ = ∞, Σρ² < ∞.
 import { Rng } from '../random/rng';
 import { allFinite, positiveInteger } from '../validation/arguments';
+import { arrayOf, contract, count, num, optional, options as optionsKind, positive, rngKind } from '../validation/contract';
+
+// the boundary: the conjugate model { data, priorSd, noiseSd } and a Gaussian q { mean, variance }
+const MODEL = optionsKind({ data: arrayOf(num(), { minLength: 1 }), priorSd: positive(), noiseSd: positive() }, { required: ['data', 'priorSd', 'noiseSd'] });
+const Q = optionsKind({ mean: num(), variance: positive() }, { required: ['mean', 'variance'] });
+const KAPPA = { ...num({ above: 0.5, max: 1 }), expected: 'in (0.5, 1]' };
+const FULL_ELBO = contract('fullElbo', { model: MODEL, q: Q });
+const MINIBATCH_ELBO = contract('minibatchElbo', { model: MODEL, q: Q, batch: arrayOf(num({ integer: true, min: 0 }), { minLength: 1 }) });
+const EXACT = contract('exactPosterior', { model: MODEL });
+const ROBBINS_MONRO = contract('robbinsMonro', { t: num({ min: 0 }), options: optional(optionsKind({ tau0: num({ min: 0 }), kappa: KAPPA })) });
+const SVI = contract('sviGaussianMean', { rng: rngKind(), model: MODEL, options: optionsKind({ batchSize: count(), steps: count({ max: 1e7 }), tau0: num({ min: 0 }), kappa: KAPPA }, { required: ['batchSize', 'steps'] }) });
 
 export interface GaussianMeanModel {
   data: number[];
@@ -40,6 +51,7 @@ const entropy = (q: GaussianQ) => 0.5 * Math.log(2 * Math.PI * Math.E * q.varian
  * (D22, see docs/derivations.md#d22).
  */
 export function fullElbo(model: GaussianMeanModel, q: GaussianQ): number {
+  FULL_ELBO.check(arguments);
   checkModel(model, q, 'fullElbo');
   return expectedLogPrior(model, q) + model.data.reduce((s, x) => s + expectedLogLik(model, q, x), 0) + entropy(q);
 }
@@ -56,6 +68,7 @@ export function fullElbo(model: GaussianMeanModel, q: GaussianQ): number {
  * ```
  */
 export function minibatchElbo(model: GaussianMeanModel, q: GaussianQ, batch: number[]): number {
+  MINIBATCH_ELBO.check(arguments);
   checkModel(model, q, 'minibatchElbo');
   const N = model.data.length;
   if (batch.length === 0 || batch.some((i) => !Number.isInteger(i) || i < 0 || i >= N)) throw new Error(`minibatchElbo: batch must hold indices in [0, ${N})`);
@@ -71,6 +84,7 @@ export function minibatchElbo(model: GaussianMeanModel, q: GaussianQ, batch: num
  * ```
  */
 export function exactPosterior(model: GaussianMeanModel): GaussianQ {
+  EXACT.check(arguments);
   const variance = 1 / (1 / model.priorSd ** 2 + model.data.length / model.noiseSd ** 2);
   return { mean: (variance * model.data.reduce((a, b) => a + b, 0)) / model.noiseSd ** 2, variance };
 }
@@ -86,6 +100,7 @@ export function exactPosterior(model: GaussianMeanModel): GaussianQ {
  * ```
  */
 export function robbinsMonro(t: number, options: { tau0?: number; kappa?: number } = {}): number {
+  ROBBINS_MONRO.check(arguments);
   const kappa = options.kappa ?? 0.7, tau0 = options.tau0 ?? 1;
   if (!(kappa > 0.5 && kappa <= 1)) throw new Error(`robbinsMonro: kappa must be in (0.5, 1], got ${kappa}`);
   if (!(tau0 >= 0) || !(t >= 0)) throw new Error('robbinsMonro: t and tau0 must be non-negative');
@@ -104,6 +119,7 @@ export function robbinsMonro(t: number, options: { tau0?: number; kappa?: number
  * ```
  */
 export function sviGaussianMean(rng: Rng, model: GaussianMeanModel, options: { batchSize: number; steps: number; tau0?: number; kappa?: number }): { q: GaussianQ; trace: GaussianQ[] } {
+  SVI.check(arguments);
   checkData(model, 'sviGaussianMean');
   const N = model.data.length;
   const S = options.batchSize;
@@ -118,7 +134,7 @@ export function sviGaussianMean(rng: Rng, model: GaussianMeanModel, options: { b
     const sum = batch.reduce((a, i) => a + model.data[i], 0);
     const hat1 = (N / S) * sum * precLik;
     const hat2 = -0.5 * (prec0 + N * precLik);
-    const rho = robbinsMonro(t, options);
+    const rho = robbinsMonro(t, { tau0: options.tau0, kappa: options.kappa });
     eta1 = (1 - rho) * eta1 + rho * hat1;
     eta2 = (1 - rho) * eta2 + rho * hat2;
     trace.push({ mean: -eta1 / (2 * eta2), variance: -1 / (2 * eta2) });

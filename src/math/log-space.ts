@@ -3,6 +3,18 @@
 // read their input (no sync in training loops): a NaN entry makes only its own slice NaN. The float64
 // versions read every value and reject NaN.
 import * as tf from '@tensorflow/tfjs-core';
+import { bool, contract, describeAny, num, optional, tensor } from '../validation/contract';
+
+// the boundary: live tensors and integer axes; the float64 versions take arrays of numbers (−∞ allowed: a weight of 0)
+const T = tensor(), AXIS = optional(num({ integer: true })), KEEP = optional(bool());
+const NUMBERS = { expected: 'an array of numbers', test: (v: unknown) => ((Array.isArray(v) || ArrayBuffer.isView(v)) && Array.prototype.every.call(v, (x: unknown) => typeof x === 'number') ? undefined : `got ${describeAny(v)}`) };
+const C_LSE = contract('logSumExp', { x: T, axis: AXIS, keepDims: KEEP });
+const C_LME = contract('logMeanExp', { x: T, axis: AXIS, keepDims: KEEP });
+const C_SOFTPLUS = contract('softplus', { x: T });
+const C_LOG_SIGMOID = contract('logSigmoid', { x: T });
+const C_LSE64 = contract('logSumExp64', { xs: NUMBERS });
+const C_LME64 = contract('logMeanExp64', { xs: NUMBERS });
+const C_SOFTPLUS64 = contract('softplus64', { x: num({ allowInfinity: true }) });
 
 /** The axis as a non-negative index; an error naming fn and the axis if x has no such axis. */
 function resolveAxis(x: tf.Tensor, axis: number, fn: string): number {
@@ -22,6 +34,7 @@ function resolveAxis(x: tf.Tensor, axis: number, fn: string): number {
  * ```
  */
 export function logSumExp(x: tf.Tensor, axis = -1, keepDims = false): tf.Tensor {
+  C_LSE.check(arguments);
   const a = resolveAxis(x, axis, 'logSumExp');
   if (x.shape[a] === 0) {
     const shape = x.shape.map((s, i) => (i === a ? 1 : s));
@@ -44,6 +57,7 @@ export function logSumExp(x: tf.Tensor, axis = -1, keepDims = false): tf.Tensor 
  * ```
  */
 export function logMeanExp(x: tf.Tensor, axis = -1, keepDims = false): tf.Tensor {
+  C_LME.check(arguments);
   const k = x.shape[resolveAxis(x, axis, 'logMeanExp')];
   if (!k) throw new Error(`logMeanExp: x is empty along axis ${axis} (shape [${x.shape}]): a mean of nothing`);
   return tf.tidy(() => tf.sub(logSumExp(x, axis, keepDims), Math.log(k)));
@@ -58,16 +72,19 @@ export function logMeanExp(x: tf.Tensor, axis = -1, keepDims = false): tf.Tensor
  * ```
  */
 export function softplus(x: tf.Tensor): tf.Tensor {
+  C_SOFTPLUS.check(arguments);
   return tf.tidy(() => tf.add(tf.relu(x), tf.log1p(tf.exp(tf.neg(tf.abs(x))))));
 }
 
 /** log σ(x) = −softplus(−x). */
 export function logSigmoid(x: tf.Tensor): tf.Tensor {
+  C_LOG_SIGMOID.check(arguments);
   return tf.tidy(() => tf.neg(softplus(tf.neg(x))));
 }
 
 /** float64 reference of logSumExp over an array. NaN is an error; +∞ gives +∞ and an empty array −∞ (log 0). */
 export function logSumExp64(xs: ArrayLike<number>): number {
+  C_LSE64.check(arguments);
   return logSumExp64Checked(xs, 'logSumExp64');
 }
 
@@ -83,11 +100,13 @@ function logSumExp64Checked(xs: ArrayLike<number>, fn: string): number {
 
 /** float64 reference of logMeanExp over an array. NaN and an empty array are errors; +∞ gives +∞. */
 export function logMeanExp64(xs: ArrayLike<number>): number {
+  C_LME64.check(arguments);
   if (xs.length === 0) throw new Error('logMeanExp64: xs must not be empty');
   return logSumExp64Checked(xs, 'logMeanExp64') - Math.log(xs.length);
 }
 
 /** float64 reference of softplus. */
 export function softplus64(x: number): number {
+  C_SOFTPLUS64.check(arguments);
   return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
 }

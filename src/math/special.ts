@@ -15,7 +15,7 @@ const LANCZOS = [
  * ```
  */
 export function logGamma(x: number): number {
-  if (!(x > 0)) throw new Error(`logGamma: x must be positive, got ${x}`);
+  if (!(x > 0) || x === Infinity) throw new Error(`logGamma: x must be positive and finite, got ${x}`);
   if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
   const z = x - 1;
   let a = LANCZOS[0];
@@ -26,7 +26,7 @@ export function logGamma(x: number): number {
 
 /** ψ(x) = d/dx log Γ(x) for x > 0: recurrence up to x ≥ 6, then the asymptotic series. */
 export function digamma(x: number): number {
-  if (!(x > 0)) throw new Error(`digamma: x must be positive, got ${x}`);
+  if (!(x > 0) || x === Infinity) throw new Error(`digamma: x must be positive and finite, got ${x}`);
   let r = 0;
   while (x < 6) { r -= 1 / x; x += 1; }
   const f = 1 / (x * x);

@@ -4,6 +4,19 @@
 //   ∇_θ log p(x) = E_{p(z|x)}[∇_θ log p(x, z)]                                          (D03)
 import { logSumExp64 } from '../math/log-space';
 import { positiveInteger } from '../validation/arguments';
+import { arrayOf, contract, count, num, optional, options as optionsKind, positive } from '../validation/contract';
+
+// the boundary: a 1-D mixture is { weights, means, sds } of finite numbers (checkMixture1D then checks lengths and sums)
+const MIXTURE_1D = optionsKind({ weights: arrayOf(num({ min: 0 }), { minLength: 1 }), means: arrayOf(num(), { minLength: 1 }), sds: arrayOf(positive(), { minLength: 1 }) }, { required: ['weights', 'means', 'sds'] });
+const X = num();
+const C_JOINT = contract('mixtureLogJoint64', { m: MIXTURE_1D, x: X });
+const C_MARGINAL = contract('mixtureLogMarginal64', { m: MIXTURE_1D, x: X });
+const C_POSTERIOR = contract('mixturePosterior64', { m: MIXTURE_1D, x: X });
+const C_TO_THETA = contract('mixtureToTheta', { m: MIXTURE_1D });
+const C_FROM_THETA = contract('mixtureFromTheta', { theta: arrayOf(num(), { minLength: 2 }) });
+const C_FISHER = contract('mixtureFisherScore64', { m: MIXTURE_1D, x: X });
+const C_MEAN_LL = contract('mixtureMeanLogLikelihood64', { m: MIXTURE_1D, xs: arrayOf(num(), { minLength: 1 }) });
+const C_EM = contract('mixtureEM', { xs: arrayOf(num(), { minLength: 1 }), init: MIXTURE_1D, options: optional(optionsKind({ iterations: count({ max: 1e7 }), tolerance: num({ min: 0 }), minSd: positive() })) });
 
 export interface Mixture1D {
   weights: number[];
@@ -32,8 +45,14 @@ const logNormal64 = (x: number, mu: number, sd: number) => -0.5 * ((x - mu) / sd
  * ```
  */
 export function mixtureLogJoint64(m: Mixture1D, x: number): number[] {
-  return m.weights.map((w, k) => Math.log(w) + logNormal64(x, m.means[k], m.sds[k]));
+  C_JOINT.check(arguments);
+  return logJointRaw(m, x);
 }
+
+// Unchecked forms for the loops inside this file (EM calls them N times per iteration; the public ones check once)
+const logJointRaw = (m: Mixture1D, x: number) => m.weights.map((w, k) => Math.log(w) + logNormal64(x, m.means[k], m.sds[k]));
+const posteriorRaw = (m: Mixture1D, x: number) => { const lj = logJointRaw(m, x); const lse = logSumExp64(lj); return lj.map((l) => Math.exp(l - lse)); };
+const meanLogLikelihoodRaw = (m: Mixture1D, xs: number[]) => xs.reduce((s, x) => s + logSumExp64(logJointRaw(m, x)), 0) / xs.length;
 
 /**
  * log p(x).
@@ -46,6 +65,7 @@ export function mixtureLogJoint64(m: Mixture1D, x: number): number[] {
  * ```
  */
 export function mixtureLogMarginal64(m: Mixture1D, x: number): number {
+  C_MARGINAL.check(arguments);
   return logSumExp64(mixtureLogJoint64(m, x));
 }
 
@@ -60,9 +80,8 @@ export function mixtureLogMarginal64(m: Mixture1D, x: number): number {
  * ```
  */
 export function mixturePosterior64(m: Mixture1D, x: number): number[] {
-  const lj = mixtureLogJoint64(m, x);
-  const lse = logSumExp64(lj);
-  return lj.map((l) => Math.exp(l - lse));
+  C_POSTERIOR.check(arguments);
+  return posteriorRaw(m, x);
 }
 
 /**
@@ -70,6 +89,7 @@ export function mixturePosterior64(m: Mixture1D, x: number): number[] {
  * and back. Used for the gradient checks of Fisher's identity.
  */
 export function mixtureToTheta(m: Mixture1D): number[] {
+  C_TO_THETA.check(arguments);
   return [...m.means, ...m.sds.map(Math.log), ...m.weights.map(Math.log)];
 }
 
@@ -84,6 +104,7 @@ export function mixtureToTheta(m: Mixture1D): number[] {
  * ```
  */
 export function mixtureFromTheta(theta: number[]): Mixture1D {
+  C_FROM_THETA.check(arguments);
   const K = theta.length / 3;
   if (!Number.isInteger(K) || K < 1) throw new Error(`mixtureFromTheta: theta must have 3K entries, got ${theta.length}`);
   const a = theta.slice(2 * K);
@@ -98,8 +119,9 @@ export function mixtureFromTheta(theta: number[]): Mixture1D {
  * See docs/derivations.md#d03; `ll.checker.checkGradient` compares it with finite differences.
  */
 export function mixtureFisherScore64(m: Mixture1D, x: number): number[] {
+  C_FISHER.check(arguments);
   const K = m.weights.length;
-  const r = mixturePosterior64(m, x);
+  const r = posteriorRaw(m, x);
   const g = new Array(3 * K).fill(0);
   for (let k = 0; k < K; k++) {
     const u = (x - m.means[k]) / m.sds[k];
@@ -112,7 +134,8 @@ export function mixtureFisherScore64(m: Mixture1D, x: number): number[] {
 
 /** Average log-likelihood (1/N) Σ_n log p(x_n). */
 export function mixtureMeanLogLikelihood64(m: Mixture1D, xs: number[]): number {
-  return xs.reduce((s, x) => s + mixtureLogMarginal64(m, x), 0) / xs.length;
+  C_MEAN_LL.check(arguments);
+  return meanLogLikelihoodRaw(m, xs);
 }
 
 /**
@@ -127,22 +150,23 @@ export function mixtureMeanLogLikelihood64(m: Mixture1D, xs: number[]): number {
  * ```
  */
 export function mixtureEM(xs: number[], init: Mixture1D, options: { iterations?: number; tolerance?: number; minSd?: number } = {}): { model: Mixture1D; logLikelihoods: number[] } {
+  C_EM.check(arguments);
   checkMixture1D(init, 'mixtureEM');
   if (xs.length < 2 || xs.some((x) => !Number.isFinite(x))) throw new Error('mixtureEM: xs must hold at least 2 finite numbers');
   const iterations = positiveInteger(options.iterations ?? 200, 'mixtureEM', 'iterations');
   const tol = options.tolerance ?? 1e-10, minSd = options.minSd ?? 1e-6;
   let m: Mixture1D = { weights: [...init.weights], means: [...init.means], sds: [...init.sds] };
-  const lls = [mixtureMeanLogLikelihood64(m, xs)];
+  const lls = [meanLogLikelihoodRaw(m, xs)];
   const K = m.weights.length;
   for (let it = 0; it < iterations; it++) {
     const nk = new Array(K).fill(0), sx = new Array(K).fill(0);
-    const r = xs.map((x) => mixturePosterior64(m, x));
+    const r = xs.map((x) => posteriorRaw(m, x));
     r.forEach((rn, n) => rn.forEach((v, k) => { nk[k] += v; sx[k] += v * xs[n]; }));
     const means = sx.map((s, k) => s / nk[k]);
     const vars = new Array(K).fill(0);
     r.forEach((rn, n) => rn.forEach((v, k) => { vars[k] += v * (xs[n] - means[k]) ** 2; }));
     m = { weights: nk.map((v) => v / xs.length), means, sds: vars.map((v, k) => Math.max(minSd, Math.sqrt(v / nk[k]))) };
-    lls.push(mixtureMeanLogLikelihood64(m, xs));
+    lls.push(meanLogLikelihoodRaw(m, xs));
     if (Math.abs(lls[lls.length - 1] - lls[lls.length - 2]) < tol) break;
   }
   return { model: m, logLikelihoods: lls };

@@ -9,6 +9,23 @@ import { Rng } from '../random/rng';
 import { Matrix, MatrixLike, inv, logDetSPD, meanAndCovariance, symmetricEigen, toMatrix } from '../math/linalg64';
 import { MultivariateNormal } from '../distributions/mvn';
 import { LogJoint } from '../inference/bounds';
+import { anything, arrayOf, contract, count, num, optional, options as optionsKind, positive, rngKind } from '../validation/contract';
+
+// the boundary of PPCA's public methods: points are arrays of finite numbers (checkPoint then checks the length)
+const POINT = arrayOf(num(), { minLength: 1 });
+const POINTS = arrayOf(POINT, { minLength: 1 });
+const PC = {
+  ctor: contract('PPCA', { W: anything('a D × M matrix'), mu: POINT, sigma2: positive() }),
+  logMarginal: contract('PPCA.logMarginal', { x: POINT }),
+  logMarginalDirect: contract('PPCA.logMarginalDirect', { x: POINT }),
+  logLikelihood: contract('PPCA.logLikelihood', { X: POINTS }),
+  posterior: contract('PPCA.posterior', { x: POINT }),
+  logJoint64: contract('PPCA.logJoint64', { x: POINT, z: POINT }),
+  posteriorDistribution: contract('PPCA.posteriorDistribution', { x: POINT }),
+  sample: contract('PPCA.sample', { rng: rngKind(), n: count({ entriesEach: 64 }) }),
+  fitML: contract('PPCA.fitML', { X: POINTS, M: count({ max: 1e4 }), R: optional(anything('an M × M rotation')) }),
+  fitEM: contract('PPCA.fitEM', { rng: rngKind(), X: POINTS, M: count({ max: 1e4 }), options: optional(optionsKind({ iterations: count({ max: 1e7 }), tolerance: num({ min: 0 }) })) }),
+};
 
 const LOG_2PI = Math.log(2 * Math.PI);
 
@@ -49,6 +66,7 @@ export class PPCA {
    * @param sigma2  σ², the isotropic noise variance
    */
   constructor(W: MatrixLike, mu: number[], sigma2: number) {
+    PC.ctor.check(arguments);
     this.W = toMatrix(W, 'PPCA: W');
     if (mu.length !== this.W.rows) throw new Error(`PPCA: mu has length ${mu.length}, W has ${this.W.rows} rows (D)`);
     if (!(sigma2 > 0) || !Number.isFinite(sigma2)) throw new Error(`PPCA: sigma2 must be positive and finite, got ${sigma2}`);
@@ -83,11 +101,13 @@ export class PPCA {
 
   /** log p(x) with C⁻¹ and log|C| from the M×M matrix (D05, D07). */
   logMarginal(x: number[]): number {
+    PC.logMarginal.check(arguments);
     return this.logLikelihood([x]);
   }
 
   /** log p(x) with a direct D×D inverse and determinant: the reference for logMarginal. */
   logMarginalDirect(x: number[]): number {
+    PC.logMarginalDirect.check(arguments);
     this.checkPoint(x, 'logMarginalDirect');
     const C = this.marginalCovariance();
     const d = Matrix.columnVector(x.map((v, i) => v - this.mu[i]));
@@ -97,6 +117,7 @@ export class PPCA {
 
   /** log p(X) = Σ_n log p(x_n) in the closed form of D09. */
   logLikelihood(X: number[][]): number {
+    PC.logLikelihood.check(arguments);
     if (X.length === 0) throw new Error('PPCA.logLikelihood: X has no rows');
     X.forEach((x) => this.checkPoint(x, 'logLikelihood'));
     const P = this.precisionViaM();
@@ -112,6 +133,7 @@ export class PPCA {
 
   /** p(z | x) = N(M⁻¹Wᵀ(x − μ), σ²M⁻¹) (D06). */
   posterior(x: number[]): { mean: number[]; covariance: number[][] } {
+    PC.posterior.check(arguments);
     this.checkPoint(x, 'posterior');
     const Minv = inv(this.mMatrix());
     const d = Matrix.columnVector(x.map((v, i) => v - this.mu[i]));
@@ -120,6 +142,7 @@ export class PPCA {
 
   /** log p(x, z) = log N(z; 0, I) + log N(x; Wz + μ, σ²I), float64. */
   logJoint64(x: number[], z: number[]): number {
+    PC.logJoint64.check(arguments);
     const wz = this.W.mmul(Matrix.columnVector(z)).getColumn(0);
     let sx = 0;
     for (let i = 0; i < this.D; i++) sx += (x[i] - wz[i] - this.mu[i]) ** 2;
@@ -145,12 +168,14 @@ export class PPCA {
 
   /** The exact posterior p(z | x) as a distribution (batch [], event [M]). */
   posteriorDistribution(x: number[]): MultivariateNormal {
+    PC.posteriorDistribution.check(arguments);
     const p = this.posterior(x);
     return new MultivariateNormal({ loc: p.mean, covariance: p.covariance });
   }
 
   /** Ancestral samples: z [n, M] from N(0, I), x [n, D] from N(Wz + μ, σ²I). float64 arrays. */
   sample(rng: Rng, n: number): { z: number[][]; x: number[][] } {
+    PC.sample.check(arguments);
     if (!Number.isInteger(n) || n < 1) throw new Error(`PPCA.sample: n must be a positive integer, got ${n}`);
     const sd = Math.sqrt(this.sigma2);
     const z = Array.from({ length: n }, () => Array.from(rng.normalArray(this.M)));
@@ -170,6 +195,7 @@ export class PPCA {
    * W = U_M (L_M − σ²I)^{1/2} R for any rotation R (identity by default).
    */
   static fitML(X: number[][], M: number, R?: MatrixLike): PPCA {
+    PC.fitML.check(arguments);
     const Xm = toMatrix(X, 'PPCA.fitML: X');
     const D = Xm.columns;
     if (!Number.isInteger(M) || M < 1 || M >= D) throw new Error(`PPCA.fitML: M must be an integer in [1, ${D - 1}], got ${M}`);
@@ -189,6 +215,7 @@ export class PPCA {
    * Returns the model and the log-likelihood before each iteration and at the end (non-decreasing).
    */
   static fitEM(rng: Rng, X: number[][], M: number, options: { iterations?: number; tolerance?: number } = {}): { model: PPCA; logLikelihoods: number[] } {
+    PC.fitEM.check(arguments);
     const Xm = toMatrix(X, 'PPCA.fitEM: X');
     const N = Xm.rows, D = Xm.columns;
     if (!Number.isInteger(M) || M < 1 || M >= D) throw new Error(`PPCA.fitEM: M must be an integer in [1, ${D - 1}], got ${M}`);

@@ -4,6 +4,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { softplus } from '../math/log-space';
 import { BERNOULLI_LOG_LIKELIHOOD, dataGradient } from '../native/bernoulli-kernel';
 import { hasNativeKernel } from '../native/native-kernels';
+import { contract, tensor } from '../validation/contract';
+
+const BERNOULLI_LL = contract('bernoulliLogLikelihood', { x: tensor({ rank: 2 }), logits: tensor({ minRank: 2 }) });
 
 /** The same as bernoulliLogLikelihood, composed of tfjs ops, with its gradient written out (no native kernels). */
 const composedBernoulliLogLikelihood = tf.customGrad(((x: tf.Tensor, logits: tf.Tensor, save: (t: tf.Tensor[]) => void) => {
@@ -24,6 +27,7 @@ const composedBernoulliLogLikelihood = tf.customGrad(((x: tf.Tensor, logits: tf.
  * otherwise composed of tfjs ops. x [B, D], logits [..., B, D] → [..., B].
  */
 export function bernoulliLogLikelihood(x: tf.Tensor, logits: tf.Tensor): tf.Tensor {
+  BERNOULLI_LL.check(arguments);
   const [B, D] = x.shape;
   if (x.rank !== 2 || logits.rank < 2 || logits.shape[logits.rank - 1] !== D || logits.shape[logits.rank - 2] !== B) {
     throw new Error(`bernoulliLogLikelihood: x must be [B, D] and logits [..., B, D]; got x [${x.shape}] and logits [${logits.shape}]`);

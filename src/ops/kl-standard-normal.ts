@@ -2,6 +2,9 @@
 // course's closed form is written (D17, D30); the VAE's fused kernel (native/reparameterize.c) computes
 // the same sum and is tested against this.
 import * as tf from '@tensorflow/tfjs-core';
+import { contract, tensor } from '../validation/contract';
+
+const KL_STD = contract('klStandardNormal', { mean: tensor({ minRank: 1 }), logStd: tensor({ minRank: 1 }) });
 
 /**
  * KL(N(μ, σ²) ‖ N(0, 1)) = ½(μ² + σ² − 1) − log σ, entry by entry (D17): mean and logStd of the same
@@ -12,6 +15,7 @@ import * as tf from '@tensorflow/tfjs-core';
  *   const kl = ll.tf.sum(perDim, -1);                          // [B]
  */
 export function klStandardNormal(mean: tf.Tensor, logStd: tf.Tensor): tf.Tensor {
+  KL_STD.check(arguments);
   if (mean.shape.join() !== logStd.shape.join()) {
     throw new Error(`klStandardNormal: mean and logStd must have the same shape, got [${mean.shape}] and [${logStd.shape}]`);
   }

@@ -4,6 +4,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { REPARAMETERIZE_KL } from '../native/reparameterize-kernel';
 import { hasNativeKernel } from '../native/native-kernels';
 import { klStandardNormal } from './kl-standard-normal';
+import { contract, tensor } from '../validation/contract';
+
+const REPARAM = contract('reparameterizeWithKL', { meanLogStd: tensor({ rank: 2 }), eps: tensor({ rank: 2 }) });
 
 /**
  * The reparameterized sample and the analytic KL from the encoder's output (D17, D30):
@@ -13,6 +16,7 @@ import { klStandardNormal } from './kl-standard-normal';
  * meanLogStd [B, 2M] (μ, then log σ), eps [B, M] → z [B, M], kl [B].
  */
 export function reparameterizeWithKL(meanLogStd: tf.Tensor2D, eps: tf.Tensor2D): { z: tf.Tensor2D; kl: tf.Tensor1D } {
+  REPARAM.check(arguments);
   if (meanLogStd.rank !== 2 || eps.rank !== 2 || meanLogStd.shape[0] !== eps.shape[0] || meanLogStd.shape[1] !== 2 * eps.shape[1]) {
     throw new Error(`reparameterizeWithKL: expected meanLogStd [B, 2M] and eps [B, M]; got [${meanLogStd.shape}] and [${eps.shape}]`);
   }

@@ -2,6 +2,7 @@
 // xoshiro128** seeded by splitmix32: the numbers are computed in JavaScript, so the same seed gives
 // the same numbers on every TensorFlow.js backend.
 import * as tf from '@tensorflow/tfjs-core';
+import { describeAny, memoryBudgetBytes } from '../validation/contract';
 
 const TWO32 = 4294967296;
 
@@ -18,9 +19,18 @@ function splitmix32(state: number): () => number {
 
 function checkShape(shape: number[], fn: string): number {
   if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) {
-    throw new Error(`${fn}: shape must be an array of non-negative integers, got ${JSON.stringify(shape)}`);
+    throw new Error(`Rng.${fn}: shape must be an array of non-negative integers, got ${JSON.stringify(shape)}`);
   }
-  return shape.reduce((a, b) => a * b, 1);
+  const n = shape.reduce((a, b) => a * b, 1);
+  checkLength(n, fn, 'shape');
+  return n;
+}
+
+/** Refuses a draw count that is not a non-negative integer or whose array would not fit in memory (a loop of 1e308 never ends). */
+function checkLength(n: unknown, fn: string, arg: string): number {
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw new Error(`Rng.${fn}: ${arg} must be a non-negative integer, got ${describeAny(n)}`);
+  if (n * 8 > memoryBudgetBytes()) throw new Error(`Rng.${fn}: ${arg} asks for ${n} draws, about ${(n * 8 / 1e9).toPrecision(3)} GB; this process has ${(memoryBudgetBytes() / 1e9).toPrecision(3)} GB`);
+  return n;
 }
 
 /** The state of an Rng: its four xoshiro words and a pending Box–Muller normal. */
@@ -91,7 +101,8 @@ export class Rng {
 
   /** Gamma(shape, 1) by Marsaglia–Tsang (shape < 1 through the boost u^{1/shape}). */
   nextGamma(shape: number): number {
-    if (!(shape > 0)) throw new Error(`gamma: shape must be positive, got ${shape}`);
+    // +∞ would loop forever (the acceptance test is never true), NaN never enter it
+    if (!(shape > 0) || shape === Infinity) throw new Error(`Rng.nextGamma: shape must be positive and finite, got ${describeAny(shape)}`);
     if (shape < 1) return this.nextGamma(shape + 1) * Math.pow(this.nextUniform(), 1 / shape);
     const d = shape - 1 / 3;
     const c = 1 / Math.sqrt(9 * d);
@@ -128,6 +139,7 @@ export class Rng {
    * n uniform draws on (0, 1), the same numbers as n calls of `nextUniform()`.
    */
   uniformArray(n: number): Float64Array {
+    checkLength(n, 'uniformArray', 'n');
     return this.fillUniform(new Float64Array(n));
   }
 
@@ -136,6 +148,7 @@ export class Rng {
    * local variables (faster over a batch of pixels than calling nextUniform in a loop).
    */
   fillUniform<T extends Float32Array | Float64Array>(out: T): T {
+    if (!(out instanceof Float32Array || out instanceof Float64Array)) throw new Error(`Rng.fillUniform: out must be a Float32Array or Float64Array, got ${describeAny(out)}`);
     let { s0, s1, s2, s3 } = this;
     for (let i = 0; i < out.length; i++) {
       const m = Math.imul(s1, 5);
@@ -154,6 +167,7 @@ export class Rng {
    * n standard normal draws N(0, 1) (Box–Muller), the same numbers as n calls of `nextNormal()`.
    */
   normalArray(n: number): Float64Array {
+    checkLength(n, 'normalArray', 'n');
     const out = new Float64Array(n);
     for (let i = 0; i < n; i++) out[i] = this.nextNormal();
     return out;
@@ -162,6 +176,7 @@ export class Rng {
   /** A float32 tensor whose entries are draw(this), in row-major order. */
   tensor(shape: number[], draw: (r: Rng) => number): tf.Tensor {
     const n = checkShape(shape, 'tensor');
+    if (typeof draw !== 'function') throw new Error(`Rng.tensor: draw must be a function (r) => number, got ${describeAny(draw)}`);
     const v = new Float32Array(n);
     for (let i = 0; i < n; i++) v[i] = draw(this);
     return tf.tensor(v, shape, 'float32');
@@ -170,7 +185,9 @@ export class Rng {
   /** Uniform(low, high) float32 tensor of the given shape. */
   uniform(shape: number[], low = 0, high = 1): tf.Tensor {
     const n = checkShape(shape, 'uniform');
-    if (!(high > low)) throw new Error(`uniform: high (${high}) must exceed low (${low})`);
+    if (!Number.isFinite(low)) throw new Error(`Rng.uniform: low must be a finite number, got ${describeAny(low)}`);
+    if (!Number.isFinite(high)) throw new Error(`Rng.uniform: high must be a finite number, got ${describeAny(high)}`);
+    if (!(high > low)) throw new Error(`Rng.uniform: high (${high}) must exceed low (${low})`);
     if (low === 0 && high === 1) return tf.tensor(this.fillUniform(new Float32Array(n)), shape, 'float32');
     const u = this.fillUniform(new Float64Array(n));
     return tf.tensor(Float32Array.from(u, (x) => low + (high - low) * x), shape, 'float32');
@@ -194,13 +211,13 @@ export class Rng {
 
   /** An integer uniform on {0, …, n−1}. */
   int(n: number): number {
-    if (!Number.isInteger(n) || n <= 0) throw new Error(`int: n must be a positive integer, got ${n}`);
+    if (!Number.isInteger(n) || n <= 0) throw new Error(`Rng.int: n must be a positive integer, got ${describeAny(n)}`);
     return Math.floor(this.nextUniform() * n);
   }
 
   /** A uniformly random permutation of 0…n−1 (Fisher–Yates). */
   permutation(n: number): number[] {
-    if (!Number.isInteger(n) || n < 0) throw new Error(`permutation: n must be a non-negative integer, got ${n}`);
+    checkLength(n, 'permutation', 'n');
     const p = Array.from({ length: n }, (_, i) => i);
     for (let i = n - 1; i > 0; i--) {
       const j = this.int(i + 1);

@@ -11,6 +11,12 @@ import { Rng } from '../../random/rng';
 import { Dense } from '../../ops/dense';
 import { fitPoints, FitPointsOptions } from '../fit-points';
 import { positiveFinite, positiveInteger } from '../../validation/arguments';
+import { arrayOf, contract, count, func, memoryBudgetBytes, oneOf, options as optionsKind, positive, rngKind, tensor } from '../../validation/contract';
+
+const LANGEVIN = contract('langevinSample', {
+  rng: rngKind(), score: func('a score function (x, σ) → [n, d]'), samples: count(),
+  options: optionsKind({ dim: count(), sigmas: { ...arrayOf(positive(), { minLength: 1 }), expected: 'a non-empty array of positive numbers' }, steps: count({ max: 1e6 }), stepSize: positive(), init: oneOf(positive(), tensor({ rank: 2 })) }, { required: ['dim', 'sigmas'] }),
+});
 
 /** A score function of points x [n, d] at one noise level σ → [n, d]. */
 export type ScoreFunction = (x: tf.Tensor2D, sigma: number) => tf.Tensor2D;
@@ -127,8 +133,10 @@ export function trainScoreNetwork(rng: Rng, net: ScoreNetwork, data: number[][],
 export function langevinSample(rng: Rng, score: ScoreFunction, samples: number,
   options: { dim: number; sigmas: number[]; steps?: number; stepSize?: number; init?: number | tf.Tensor2D }): tf.Tensor2D {
   const fn = 'langevinSample';
+  LANGEVIN.check(arguments);
   const n = positiveInteger(samples, fn, 'samples');
   const dim = positiveInteger(options?.dim, fn, 'dim');
+  if (n * dim * 4 > memoryBudgetBytes()) throw new Error(`${fn}: samples × dim = ${n} × ${dim} float32 entries need ${(n * dim * 4 / 1e9).toPrecision(3)} GB; this process has ${(memoryBudgetBytes() / 1e9).toPrecision(3)} GB`);
   const steps = positiveInteger(options.steps ?? 100, fn, 'steps');
   const sigmas = options.sigmas;
   if (!Array.isArray(sigmas) || sigmas.length === 0) throw new Error(`${fn}: sigmas must be a non-empty array of positive numbers`);
@@ -144,13 +152,18 @@ export function langevinSample(rng: Rng, score: ScoreFunction, samples: number,
     const s0 = positiveFinite(options.init ?? sigmas[0], fn, 'init');
     x = tf.tidy(() => tf.mul(rng.normal([n, dim]), s0) as tf.Tensor2D);
   }
-  for (const sigma of sigmas) {
-    const alpha = (stepSize * sigma * sigma) / (sigmaL * sigmaL);
-    for (let k = 0; k < steps; k++) {
-      const next = tf.tidy(() => tf.add(tf.add(x, tf.mul(score(x, sigma), alpha / 2)), tf.mul(rng.normal([n, dim]), Math.sqrt(alpha))) as tf.Tensor2D);
-      x.dispose();
-      x = next;
+  try {
+    for (const sigma of sigmas) {
+      const alpha = (stepSize * sigma * sigma) / (sigmaL * sigmaL);
+      for (let k = 0; k < steps; k++) {
+        const next = tf.tidy(() => tf.add(tf.add(x, tf.mul(score(x, sigma), alpha / 2)), tf.mul(rng.normal([n, dim]), Math.sqrt(alpha))) as tf.Tensor2D);
+        x.dispose();
+        x = next;
+      }
     }
+  } catch (e) {
+    x.dispose();   // the chain so far, on a score that throws
+    throw e;
   }
   return x;
 }
@@ -162,6 +175,8 @@ export function langevinSample(rng: Rng, score: ScoreFunction, samples: number,
 export function scoreField(score: ScoreFunction, sigma: number, options: { size?: number; xRange?: [number, number]; yRange?: [number, number] } = {}):
   { x: number[]; y: number[]; u: number[]; v: number[] } {
   const size = positiveInteger(options.size ?? 20, 'scoreField', 'size');
+  // a size × size grid of arrows: 1e9 would ask V8 for arrays it cannot make (the process dies)
+  if (size > 1000) throw new Error(`scoreField: size must be at most 1000 (a size × size grid of arrows), got ${size}`);
   const [x0, x1] = options.xRange ?? [-3, 3], [y0, y1] = options.yRange ?? [-3, 3];
   const x: number[] = [], y: number[] = [];
   for (let i = 0; i < size; i++) for (let j = 0; j < size; j++) {

@@ -20,6 +20,7 @@ import { bernoulliLogLikelihood } from '../../ops/bernoulli-log-likelihood';
 import { reparameterizeWithKL } from '../../ops/reparameterize';
 import { vaeRenyiBound } from './log-weights';
 import { integerAtLeast, positiveInteger } from '../../validation/arguments';
+import { contract, count, num, optional, options, positive, rngKind, str, tensor } from '../../validation/contract';
 
 export interface VAEConfig {
   /** D, pixels per image */
@@ -42,6 +43,30 @@ export type VAEObjective =
   /** the Rényi bound L_α with K samples (D27): α = 0 the IWAE bound, α → 1 the ELBO (models/vae/log-weights.ts) */
   | { type: 'renyi'; alpha: number; samples: number }
   | { type: 'wae-mmd'; lambda?: number; kernelScale?: number };
+
+// The boundary of every public VAE method: tensors live and of the right rank, a generator, options bags with
+// known keys (vae.elbo(rng, x, 10) is an error, not a 1-sample ELBO), counts bounded by memory.
+const X = tensor({ rank: 2 }), Z = tensor({ minRank: 1 }), COND = optional(tensor({ minRank: 1 }));
+const SAMPLES = count({ entriesEach: 4096, bytesEach: 4 });
+const V = {
+  ctor: contract('VAE', { config: options({ inputDim: count(), latentDim: count(), hiddenDim: count(), likelihood: str(['bernoulli', 'gaussian']), conditionDim: count({ min: 0 }), seed: num({ integer: true, min: 0 }) }, { required: ['inputDim', 'latentDim'] }) }),
+  encoderOutput: contract('VAE.encoderOutput', { x: X, c: COND }),
+  encode: contract('VAE.encode', { x: X, c: COND }),
+  posterior: contract('VAE.posterior', { x: X, c: COND }),
+  decode: contract('VAE.decode', { z: Z, c: COND }),
+  decodeMean: contract('VAE.decodeMean', { z: Z, c: COND }),
+  logLikelihood: contract('VAE.logLikelihood', { x: X, z: tensor({ rank: [2, 3] }), c: COND }),
+  logJoint: contract('VAE.logJoint', { x: X, z: tensor({ rank: [2, 3] }), c: COND }),
+  elbo: contract('VAE.elbo', { rng: rngKind(), x: X, options: optional(options({ samples: SAMPLES, kl: str(['analytic', 'monte-carlo']), beta: num({ min: 0 }), condition: tensor() })) }),
+  iwae: contract('VAE.iwae', { rng: rngKind(), x: X, options: options({ samples: SAMPLES, condition: tensor() }, { required: ['samples'] }) }),
+  loss: contract('VAE.loss', {
+    rng: rngKind(), x: X,
+    objective: options({ type: str(['elbo', 'iwae', 'renyi', 'wae-mmd']), kl: str(['analytic', 'monte-carlo']), beta: num({ min: 0 }), samples: SAMPLES, alpha: num(), lambda: num({ min: 0 }), kernelScale: positive() }, { required: ['type'] }),
+    condition: COND,
+  }),
+  sample: contract('VAE.sample', { rng: rngKind(), n: count({ entriesEach: 4096, bytesEach: 4 }), options: optional(options({ condition: tensor() })) }),
+  reconstruct: contract('VAE.reconstruct', { x: X, condition: COND }),
+};
 
 const LOG_2PI = Math.log(2 * Math.PI);
 let instances = 0;
@@ -90,6 +115,7 @@ export class VAE {
    *   ('bernoulli' or 'gaussian'), `conditionDim` (0: unconditional), `seed`
    */
   constructor(config: VAEConfig) {
+    V.ctor.check(arguments);
     const c: Required<VAEConfig> = { hiddenDim: 300, likelihood: 'bernoulli', conditionDim: 0, seed: 0, ...config };
     for (const k of ['inputDim', 'latentDim', 'hiddenDim'] as const) {
       if (!Number.isInteger(c[k]) || c[k] < 1) throw new Error(`VAE: ${k} must be a positive integer, got ${c[k]}`);
@@ -144,12 +170,14 @@ export class VAE {
 
   /** The encoder network's output [B, 2M]: the mean, then the log-std, of q(z | x, c). */
   encoderOutput(x: tf.Tensor, c?: tf.Tensor): tf.Tensor2D {
+    V.encoderOutput.check(arguments);
     this.checkX(x, 'encode');
     return tf.tidy(() => this.enc2.apply(this.enc1.applyRelu(this.withCondition(x, c, 'encode'))) as tf.Tensor2D);
   }
 
   /** Encoder: mean and log-std of q(z | x, c), each [B, M]. */
   encode(x: tf.Tensor, c?: tf.Tensor): { mean: tf.Tensor; logStd: tf.Tensor } {
+    V.encode.check(arguments);
     return tf.tidy(() => {
       const [mean, logStd] = tf.split(this.encoderOutput(x, c), 2, -1);
       return { mean, logStd };
@@ -158,6 +186,7 @@ export class VAE {
 
   /** q(z | x, c) = N(mean, diag exp(logStd)²): batch [B], event [M]. */
   posterior(x: tf.Tensor, c?: tf.Tensor): Normal {
+    V.posterior.check(arguments);
     this.checkX(x, 'posterior');
     // log σ is only a step to σ: the tidy frees it, keeping the two tensors the Normal holds
     const [mean, scale] = tf.tidy(() => {
@@ -176,12 +205,14 @@ export class VAE {
 
   /** Decoder: z [..., M] → logits (Bernoulli) or means (Gaussian), [..., D]. */
   decode(z: tf.Tensor, c?: tf.Tensor): tf.Tensor {
+    V.decode.check(arguments);
     if (z.shape[z.rank - 1] !== this.config.latentDim) throw new Error(`VAE.decode: z has last dimension ${z.shape[z.rank - 1]}, expected ${this.config.latentDim}`);
     return tf.tidy(() => this.dec2.apply(this.dec1.applyRelu(this.withCondition(z, c, 'decode'))));
   }
 
   /** Pixel means E[x | z]: σ(logits) or the Gaussian means. */
   decodeMean(z: tf.Tensor, c?: tf.Tensor): tf.Tensor {
+    V.decodeMean.check(arguments);
     return tf.tidy(() => (this.config.likelihood === 'bernoulli' ? tf.sigmoid(this.decode(z, c)) : this.decode(z, c)));
   }
 
@@ -190,6 +221,7 @@ export class VAE {
    * Bernoulli: Σ_d x_d ℓ_d − softplus(ℓ_d); Gaussian: Σ_d log N(x_d; μ_d, σ²).
    */
   logLikelihood(x: tf.Tensor, z: tf.Tensor, c?: tf.Tensor): tf.Tensor {
+    V.logLikelihood.check(arguments);
     return tf.tidy(() => {
       const out = this.decode(z, c);
       if (this.config.likelihood === 'bernoulli') return bernoulliLogLikelihood(x, out);
@@ -201,6 +233,7 @@ export class VAE {
 
   /** log p(x, z | c) = log p(x | z, c) + log N(z; 0, I): x [B, D], z [K, B, M] → [K, B]. */
   logJoint(x: tf.Tensor, z: tf.Tensor, c?: tf.Tensor): tf.Tensor {
+    V.logJoint.check(arguments);
     return tf.tidy(() => {
       const lz = tf.sub(tf.mul(tf.sum(tf.square(z), -1), -0.5), 0.5 * this.config.latentDim * LOG_2PI);
       return tf.add(this.logLikelihood(x, z, c), lz);
@@ -222,6 +255,7 @@ export class VAE {
    * ```
    */
   elbo(rng: Rng, x: tf.Tensor, options: { samples?: number; kl?: 'analytic' | 'monte-carlo'; beta?: number; condition?: tf.Tensor } = {}): tf.Tensor {
+    V.elbo.check(arguments);
     this.checkX(x, 'elbo');
     this.checkFinite(x, 'elbo');
     return this.elboOf(rng, x, options);
@@ -268,6 +302,7 @@ export class VAE {
    * ```
    */
   iwae(rng: Rng, x: tf.Tensor, options: { samples: number; condition?: tf.Tensor }): tf.Tensor {
+    V.iwae.check(arguments);
     this.checkX(x, 'iwae');
     this.checkFinite(x, 'iwae');
     return this.iwaeOf(rng, x, options);
@@ -285,6 +320,7 @@ export class VAE {
 
   /** The training loss (a scalar to minimize) of an objective, averaged over the batch. */
   loss(rng: Rng, x: tf.Tensor, objective: VAEObjective, condition?: tf.Tensor): tf.Scalar {
+    V.loss.check(arguments);
     if (objective?.type === 'iwae' || objective?.type === 'renyi') positiveInteger(objective.samples, 'VAE.loss', 'samples');
     return tf.tidy(() => {
       switch (objective?.type) {
@@ -310,6 +346,7 @@ export class VAE {
 
   /** n images from the prior: pixel means E[x | z], z ~ N(0, I): [n, D]. */
   sample(rng: Rng, n: number, options: { condition?: tf.Tensor } = {}): tf.Tensor2D {
+    V.sample.check(arguments);
     if (!Number.isInteger(n) || n < 1) throw new Error(`VAE.sample: n must be a positive integer, got ${n}`);
     const z = rng.normal([n, this.config.latentDim]);
     return tf.tidy(() => { const m = this.decodeMean(z, options.condition); z.dispose(); return m as tf.Tensor2D; });
@@ -317,6 +354,7 @@ export class VAE {
 
   /** Reconstructions E[x | z = mean of q(z|x)]: [B, D]. */
   reconstruct(x: tf.Tensor, condition?: tf.Tensor): tf.Tensor {
+    V.reconstruct.check(arguments);
     return tf.tidy(() => this.decodeMean(this.encode(x, condition).mean, condition));
   }
 

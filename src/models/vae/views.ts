@@ -6,7 +6,7 @@ import { ImageFigure, imageGrid, latentTraversal } from '../../plot/image-figure
 import { scatterPlot } from '../../plot/scatter-plot';
 import { VegaLiteFigure } from '../../plot/vega-lite-figure';
 import { VAE } from './vae';
-import { tensorRank } from '../../validation/arguments';
+import { positiveInteger, tensorRank } from '../../validation/arguments';
 
 const shapeOf = (model: VAE): [number, number] => {
   const s = Math.round(Math.sqrt(model.config.inputDim));
@@ -23,7 +23,8 @@ const shapeOf = (model: VAE): [number, number] => {
  */
 export function reconstructionGrid(model: VAE, x: tf.Tensor, options: { columns?: number; condition?: tf.Tensor } = {}): ImageFigure {
   tensorRank(x, [2], 'reconstructionGrid', 'x');
-  const cols = options.columns ?? Math.min(10, x.shape[0]);
+  // columns 0 would step through the batch by 0: a loop that never ends
+  const cols = positiveInteger(options.columns ?? Math.min(10, x.shape[0]), 'reconstructionGrid', 'columns');
   const grid = tf.tidy(() => {
     const rec = model.reconstruct(x, options.condition);
     const rows: tf.Tensor[] = [];

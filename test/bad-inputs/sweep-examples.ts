@@ -1,0 +1,211 @@
+// The sweep's valid calls: one small declaration per public callable (or per method name across classes,
+// `*.sample`), and one instance per class whose methods are swept. The sweep replaces the arguments of these
+// calls one at a time; the calls themselves must run, return no NaN and leave no tensor behind.
+import * as tf from '@tensorflow/tfjs-core';
+import * as ll from '../../src';
+import type { Callable } from './sweep-api';
+import type { Outcome } from './sweep-probe';
+
+const r = () => ll.rng(1);
+const t1 = (n = 3) => tf.tensor1d(Array.from({ length: n }, (_, i) => 0.25 * (i + 1)));
+const normal = () => new ll.Normal(0, 1);
+const vae = () => new ll.VAE({ inputDim: 4, latentDim: 2, hiddenDim: 3, seed: 1 });
+const x2 = () => tf.tensor2d([[0, 1, 1, 0], [1, 0, 0, 1]]);
+/** A bound's args for a 2-D latent and a batch of 2 (logJoint: a standard normal prior and nothing else). */
+const boundArgs = () => ({
+  x: x2(), proposal: new ll.Normal(tf.zeros([2, 2]), tf.ones([2, 2]), { eventDims: 1 }), samples: 3,
+  logJoint: (_x: tf.Tensor, z: tf.Tensor) => tf.tidy(() => tf.mul(tf.sum(tf.square(z), -1), -0.5)),
+});
+const gaussScore = (x: tf.Tensor2D, sigma: number) => tf.tidy(() => tf.div(tf.neg(x), 1 + sigma * sigma)) as tf.Tensor2D;
+const ppca = () => new ll.PPCA([[1, 0.5], [0.3, -1], [0.8, 0.2]], [0.5, -1, 0], 0.3);
+const gaussModel = () => ({ data: [0.5, 1.5, -0.2, 0.8], priorSd: 1, noiseSd: 0.5 });
+const mix1d = () => ({ weights: [0.3, 0.7], means: [-1, 2], sds: [0.5, 1] });
+const mvn = () => new ll.MultivariateNormal({ loc: [0, 1], covariance: [[1, 0.3], [0.3, 2]] });
+
+/** One object per class whose methods are swept (a fresh one per probe; freed after it). */
+const INSTANCES: Record<string, () => any> = {
+  Rng: r,
+  Normal: normal,
+  Laplace: () => new ll.dist.Laplace(0, 1),
+  Cauchy: () => new ll.dist.Cauchy(0, 1),
+  StudentT: () => new ll.dist.StudentT(3, 0, 1),
+  Logistic: () => new ll.dist.Logistic(0, 1),
+  Gumbel: () => new ll.dist.Gumbel(0, 1),
+  Uniform: () => new ll.dist.Uniform(0, 2),
+  Bernoulli: () => new ll.dist.Bernoulli({ probs: [0.3, 0.6] }),
+  Categorical: () => new ll.dist.Categorical({ probs: [0.2, 0.3, 0.5] }),
+  MultivariateNormal: mvn,
+  MixtureOfGaussians: () => new ll.dist.MixtureOfGaussians({ weights: [0.4, 0.6], means: [-1, 1], scales: [0.5, 1] }),
+  VAE: () => vae(),
+  PPCA: () => ppca(),
+};
+
+/** A value in the support of d (for logProb). */
+const inSupport = (d: any) => [d.sample(ll.rng(2), 2)];
+
+/** Valid calls: by the name errors use ('kl', 'Normal', 'Normal.sample') or by method name for every swept class ('*.sample'). */
+const EXAMPLES: Record<string, (self?: any) => unknown[]> = {
+  // distributions
+  Normal: () => [0, 1],
+  Laplace: () => [0, 1],
+  Cauchy: () => [0, 1],
+  Logistic: () => [0, 1],
+  Gumbel: () => [0, 1],
+  StudentT: () => [3, 0, 1],
+  Uniform: () => [0, 1],
+  Bernoulli: () => [{ probs: [0.3, 0.6] }],
+  Categorical: () => [{ probs: [0.2, 0.8] }],
+  MultivariateNormal: () => [{ loc: [0, 1], covariance: [[1, 0.3], [0.3, 2]] }],
+  MixtureOfGaussians: () => [{ weights: [0.4, 0.6], means: [-1, 1], scales: [0.5, 1] }],
+  '*.sample': () => [r(), 3],
+  '*.rsample': () => [r(), 3],
+  '*.logProb': inSupport,
+  '*.prob': inSupport,
+  '*.cdf': inSupport,
+  kl: () => [normal(), new ll.Normal(1, 2)],
+  klMonteCarlo: () => [r(), normal(), new ll.Normal(1, 2), { samples: 50 }],
+  hasClosedFormKL: () => [normal(), new ll.Normal(1, 2)],
+  // the generator
+  rng: () => [3],
+  'Rng.nextGamma': () => [2.5],
+  'Rng.uniformArray': () => [4],
+  'Rng.normalArray': () => [4],
+  'Rng.normal': () => [[2, 3]],
+  'Rng.uniform': () => [[2, 3], 0, 1],
+  'Rng.gumbel': () => [[2, 3]],
+  'Rng.int': () => [5],
+  'Rng.permutation': () => [5],
+  // bounds
+  elbo: () => [r(), boundArgs()],
+  iwae: () => [r(), boundArgs()],
+  logImportanceWeights: () => [r(), boundArgs()],
+  renyiBound: () => [r(), { ...boundArgs(), alpha: 0.5 }],
+  elboAnalyticKL: () => { const { logJoint, ...rest } = boundArgs(); return [r(), { ...rest, logLikelihood: logJoint, prior: new ll.Normal(tf.zeros([2]), tf.ones([2]), { eventDims: 1 }) }]; },
+  // the VAE
+  VAE: () => [{ inputDim: 4, latentDim: 2, hiddenDim: 3, seed: 1 }],
+  'VAE.encoderOutput': () => [x2()],
+  'VAE.encode': () => [x2()],
+  'VAE.posterior': () => [x2()],
+  'VAE.decode': () => [tf.zeros([2, 2])],
+  'VAE.decodeMean': () => [tf.zeros([2, 2])],
+  'VAE.logLikelihood': () => [x2(), tf.zeros([3, 2, 2])],
+  'VAE.logJoint': () => [x2(), tf.zeros([3, 2, 2])],
+  'VAE.elbo': () => [r(), x2(), { samples: 2, kl: 'analytic', beta: 1 }],
+  'VAE.iwae': () => [r(), x2(), { samples: 2 }],
+  'VAE.loss': () => [r(), x2(), { type: 'iwae', samples: 2 }],
+  'VAE.sample': () => [r(), 3],
+  'VAE.reconstruct': () => [x2()],
+  reconstructionGrid: () => [vae(), x2(), { columns: 2 }],
+  // numerics
+  logSumExp: () => [t1(), 0, false],
+  logMeanExp: () => [t1(), 0, false],
+  softplus: () => [t1()],
+  logSigmoid: () => [t1()],
+  logSumExp64: () => [[0.5, 1, 2]],
+  logMeanExp64: () => [[0.5, 1, 2]],
+  softplus64: () => [0.5],
+  logGamma: () => [2.5],
+  digamma: () => [2.5],
+  // the 1-D mixture functions
+  mixtureLogJoint64: () => [mix1d(), 0.5],
+  mixtureLogMarginal64: () => [mix1d(), 0.5],
+  mixturePosterior64: () => [mix1d(), 0.5],
+  mixtureToTheta: () => [mix1d()],
+  mixtureFisherScore64: () => [mix1d(), 0.5],
+  mixtureMeanLogLikelihood64: () => [mix1d(), [0.5, 1, -1]],
+  mixtureEM: () => [[0.5, 1, -1, 2, 2.5, -0.5], mix1d(), { iterations: 3 }],
+  // score models
+  scoreField: () => [gaussScore, 0.5, { size: 4 }],
+  langevinSample: () => [r(), gaussScore, 4, { dim: 2, sigmas: [1, 0.5], steps: 3 }],
+  // inference
+  importanceSampling: () => [r(), { logTarget: (z: tf.Tensor) => tf.tidy(() => tf.mul(tf.square(z), -0.5)), f: (z: tf.Tensor) => tf.clone(z), proposal: new ll.Normal(0, 2), samples: 20 }],
+  logMarginalIS: () => [r(), { x: tf.tensor2d([[0, 1]]), proposal: new ll.Normal(tf.zeros([2]), tf.ones([2]), { eventDims: 1 }), logJoint: (_x: tf.Tensor, z: tf.Tensor) => tf.tidy(() => tf.mul(tf.sum(tf.square(z), -1), -0.5)), samples: 20 }],
+  weightDiagnostics: () => [[0, -1, -0.5, 0.2]],
+  scoreFunctionGradient: () => [r(), { params: [tf.tensor1d([0.5])], family: (p: tf.Tensor[]) => new ll.Normal(p[0], 1, { eventDims: 1, validate: false }), f: (z: tf.Tensor) => tf.sum(z, -1), samples: 10, baseline: 'mean' }],
+  reparameterizationGradient: () => [r(), { params: [tf.tensor1d([0.5])], family: (p: tf.Tensor[]) => new ll.Normal(p[0], 1, { eventDims: 1, validate: false }), f: (z: tf.Tensor) => tf.sum(z, -1), samples: 10 }],
+  gumbelMax: () => [r(), tf.tensor1d([0, 1, -1]), { samples: 5 }],
+  gumbelSoftmax: () => [r(), tf.tensor1d([0, 1, -1]), { temperature: 0.5, samples: 5 }],
+  whitenedNoise: () => [r(), 6, 2],
+  fitBestGaussian: () => [r(), { logTarget: (z: tf.Tensor) => tf.mul(tf.sum(tf.square(z), -1), -0.5), dim: 2, steps: 3, samples: 8, learningRate: 0.05, fixedNoise: true }],
+  kernelMatrix: () => [tf.tensor2d([[0, 1], [1, 0]]), tf.tensor2d([[0, 0], [1, 1], [2, 2]]), 'rbf', 1],
+  mmdUnbiased: () => [tf.tensor2d([[0, 1], [1, 0], [1, 1]]), tf.tensor2d([[0, 0], [1, 1], [2, 2]]), { kernel: 'imq', scale: 1 }],
+  hyvarinenTerms: () => [(x: tf.Tensor2D) => tf.neg(x), tf.tensor2d([[0, 1], [1, 0], [1, 1]])],
+  caviGaussian: () => [[1, -1], [[2, 0.5], [0.5, 1]], { sweeps: 5 }],
+  meanFieldElbo: () => [{ means: [0.5, -0.5], variances: [0.5, 1] }, [1, -1], [[2, 0.5], [0.5, 1]]],
+  fullElbo: () => [gaussModel(), { mean: 0.5, variance: 0.3 }],
+  minibatchElbo: () => [gaussModel(), { mean: 0.5, variance: 0.3 }, [0, 2]],
+  exactPosterior: () => [gaussModel()],
+  robbinsMonro: () => [3, { tau0: 1, kappa: 0.7 }],
+  sviGaussianMean: () => [r(), gaussModel(), { batchSize: 2, steps: 5, tau0: 1, kappa: 0.7 }],
+  // PPCA
+  PPCA: () => [[[1, 0.5], [0.3, -1], [0.8, 0.2]], [0.5, -1, 0], 0.3],
+  'PPCA.logMarginal': () => [[1, 0, 0.5]],
+  'PPCA.logMarginalDirect': () => [[1, 0, 0.5]],
+  'PPCA.logLikelihood': () => [[[1, 0, 0.5], [0, 1, -1]]],
+  'PPCA.posterior': () => [[1, 0, 0.5]],
+  'PPCA.logJoint64': () => [[1, 0, 0.5], [0.2, -0.3]],
+  'PPCA.posteriorDistribution': () => [[1, 0, 0.5]],
+  'PPCA.sample': () => [r(), 4],
+  'PPCA.fitML': () => [[[1, 0, 0.5], [0, 1, -1], [2, 0.5, 0], [-1, 0, 1]], 1],
+  'PPCA.fitEM': () => [r(), [[1, 0, 0.5], [0, 1, -1], [2, 0.5, 0], [-1, 0, 1]], 1, { iterations: 3 }],
+  // data and ops
+  twoMoons: () => [r(), 10, { noise: 0.1 }],
+  swissRoll: () => [r(), 10, { noise: 0.1 }],
+  gaussianRing: () => [r(), 10, { components: 4, radius: 2, sd: 0.1 }],
+  dynamicBinarize: () => [r(), tf.tensor2d([[0.2, 0.9], [0.5, 0.1]])],
+  thresholdBinarize: () => [tf.tensor2d([[0.2, 0.9], [0.5, 0.1]]), 0.5],
+  staticBinarize: () => [Float32Array.from([0.2, 0.9, 0.5]), 3],
+  bernoulliLogLikelihood: () => [x2(), tf.zeros([2, 4])],
+  klStandardNormal: () => [tf.tensor2d([[0.5, -0.5]]), tf.tensor2d([[0.1, -0.2]])],
+  reparameterizeWithKL: () => [tf.tensor2d([[0.5, -0.5, 0.1, -0.2]]), tf.tensor2d([[0.3, -1]])],
+  // quadrature and the loops issue 35 found unbounded
+  gaussLegendre: () => [8],
+  quadratureRule: () => [0, 1, { order: 8, panels: 2 }],
+  integrate1d: () => [(x: number) => x * x, 0, 1, { order: 8, panels: 2 }],
+  integrate2d: () => [(x: number, y: number) => x * y, [0, 1], [0, 1], { order: 4, panels: 2 }],
+};
+
+/** The valid-call builder for a callable, or undefined if it has none (then it is not swept). */
+export function exampleFor(c: Callable): ((self?: any) => unknown[]) | undefined {
+  if (c.kind === 'method') {
+    if (!INSTANCES[c.cls!.name]) return undefined;
+    return EXAMPLES[c.name] ?? EXAMPLES[`*.${c.method}`] ?? (c.target.length === 0 ? () => [] : undefined);
+  }
+  return EXAMPLES[c.name];
+}
+
+/** A fresh instance for a method probe. */
+export function instanceFor(c: Callable): any {
+  return INSTANCES[c.cls!.name]();
+}
+
+/** Callables left out of the sweep on purpose, with the reason. */
+export const NOT_SWEPT: Record<string, string> = {
+  'Bernoulli.rsample': 'always throws, naming itself: a discrete distribution has no reparameterized samples',
+  'Categorical.rsample': 'always throws, naming itself: a discrete distribution has no reparameterized samples',
+  'MixtureOfGaussians.rsample': 'always throws, naming itself: the component choice is discrete',
+  'Cauchy.mean': 'always throws: the Cauchy has no mean',
+  'Cauchy.variance': 'always throws: the Cauchy has no finite variance',
+  'MixtureOfGaussians.entropy': 'always throws: no closed form',
+  'MixtureOfGaussians.weightsFor': 'private (TypeScript private; JavaScript still lists it)',
+  'PPCA.checkPoint': 'private',
+  'VAE.withCondition': 'private', 'VAE.checkX': 'private', 'VAE.checkFinite': 'private', 'VAE.elboOf': 'private', 'VAE.iwaeOf': 'private',
+};
+
+/**
+ * Outcomes accepted for a callable, each with its reason (the sweep's allow-list).
+ * Keyed by callable name, then outcome.
+ */
+const HOT_PATH = 'a forward pass used in every training step: NaN propagates (IEEE) rather than costing a sync per call to check; vae.elbo and vae.iwae check x';
+const ALLOWED: Record<string, Partial<Record<Outcome, string>>> = {
+  'VAE.encode': { 'nan-passed': HOT_PATH }, 'VAE.encoderOutput': { 'nan-passed': HOT_PATH }, 'VAE.posterior': { 'nan-passed': HOT_PATH },
+  'VAE.decode': { 'nan-passed': HOT_PATH }, 'VAE.decodeMean': { 'nan-passed': HOT_PATH }, 'VAE.logLikelihood': { 'nan-passed': HOT_PATH },
+  'VAE.logJoint': { 'nan-passed': HOT_PATH }, 'VAE.reconstruct': { 'nan-passed': HOT_PATH },
+  softplus: { 'nan-passed': 'elementwise: softplus(NaN) = NaN is the IEEE answer, and the op sits inside every training step' },
+  logSigmoid: { 'nan-passed': 'elementwise, as softplus' },
+};
+
+/** The reason an outcome is accepted for a callable, if it is. */
+export function allowance(c: Callable, outcome: Outcome): string | undefined {
+  return ALLOWED[c.name]?.[outcome];
+}

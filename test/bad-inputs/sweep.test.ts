@@ -1,0 +1,147 @@
+// Issue 35: the automatic bad-input sweep over the public API. Every public callable (sweep-api.ts enumerates
+// them from src/index.ts) with a valid example (sweep-examples.ts) is called with each argument, and each field
+// of an options argument, replaced in turn by bad values (sweep-probe.ts: NaN, ±∞, 0, −1, 1e308, 1e9, [], a
+// wrong-rank tensor, a NaN tensor, a string, undefined, null, {}, a disposed tensor, a non-Rng generator — the
+// kinds that fit the argument's type). Probes run in a pool of child processes with a capped heap; a probe
+// past PROBE_MS is a hang (the worker is killed and replaced), a worker that dies is a crash. The sweep fails
+// on a hang, a crash, a leaked tensor, NaN from finite input, a valid example that does not run, or fewer than
+// 98% of the answered bad inputs being an Error naming the function and the argument.
+import { expect } from 'chai';
+import { fork, type ChildProcess } from 'child_process';
+import os from 'os';
+import path from 'path';
+import * as tf from '@tensorflow/tfjs-core';
+import { publicCallables, parameterNames, type Callable } from './sweep-api';
+import { exampleFor, instanceFor, allowance, NOT_SWEPT } from './sweep-examples';
+import { kindsFor, type Probe, type Verdict, type Outcome } from './sweep-probe';
+import { disposeResult } from './runner';
+
+const PROBE_MS = 8000;
+const STARTUP_MS = 60000;
+const WORKERS = Math.max(1, Math.min(2, os.cpus().length));
+/** the most bad kinds tried per argument or field; which ones rotates deterministically with the argument's position */
+const KINDS_PER_ARGUMENT = 6;
+
+const isPlainObject = (v: unknown) => !!v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype;
+
+/** A deterministic choice of k of the kinds: a rotation by a hash of the probe's place, so every kind is tried across the API. */
+function sample<T>(xs: T[], k: number, key: string): T[] {
+  if (xs.length <= k) return xs;
+  let h = 2166136261;
+  for (const ch of key) h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0;
+  return Array.from({ length: k }, (_, i) => xs[(h + i) % xs.length]);
+}
+
+/** The probes of one callable: its valid call, then each argument and options field with the bad kinds of its type. */
+function plan(c: Callable): Probe[] {
+  const self = c.kind === 'method' ? instanceFor(c) : undefined;
+  const args = exampleFor(c)!(self);
+  const probes: Probe[] = [{ id: c.id, arg: -1 }];
+  args.forEach((a, i) => {
+    for (const bad of sample(kindsFor(a), KINDS_PER_ARGUMENT, `${c.id}/${i}`)) probes.push({ id: c.id, arg: i, bad });
+    if (isPlainObject(a)) {
+      for (const [field, v] of Object.entries(a as object)) {
+        for (const bad of sample(kindsFor(v), Math.ceil(KINDS_PER_ARGUMENT / 2), `${c.id}/${i}/${field}`)) probes.push({ id: c.id, arg: i, field, bad });
+      }
+    }
+  });
+  disposeResult(args);
+  if (self && typeof self.dispose === 'function') self.dispose(); else disposeResult(self);
+  return probes;
+}
+
+function runPool(probes: Probe[]): Promise<Verdict[]> {
+  const verdicts: Verdict[] = new Array(probes.length);
+  let next = 0, done = 0;
+  return new Promise((resolve) => {
+    const startWorker = () => {
+      const child: ChildProcess = fork(path.join(__dirname, 'sweep-worker.ts'), [], {
+        execArgv: ['--require', 'tsx/cjs', '--max-old-space-size=1024'],
+        env: { ...process.env, LATENT_QUIET: '1' }, stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+      });
+      let current = -1, timer: NodeJS.Timeout | undefined, over = false;
+      const finish = (i: number, v: Verdict) => {
+        if (verdicts[i]) return;
+        verdicts[i] = v;
+        if (++done === probes.length) resolve(verdicts);
+      };
+      const replace = (outcome: Outcome, detail: string) => {
+        if (over) return;
+        over = true;
+        clearTimeout(timer);
+        child.kill('SIGKILL');
+        if (current >= 0) finish(current, { outcome, detail, ms: PROBE_MS });
+        if (next < probes.length) startWorker();
+      };
+      const send = () => {
+        if (next >= probes.length) { over = true; clearTimeout(timer); child.kill(); return; }
+        current = next++;
+        clearTimeout(timer);
+        timer = setTimeout(() => replace('hang', `still running after ${PROBE_MS} ms`), PROBE_MS);
+        child.send(probes[current]);
+      };
+      timer = setTimeout(() => replace('crash', 'the worker did not start'), STARTUP_MS);
+      child.on('message', (m: { type: string; verdict?: Verdict }) => {
+        if (m.type === 'ready') send();
+        else if (m.type === 'verdict') { finish(current, m.verdict!); send(); }
+      });
+      child.on('exit', (code, signal) => replace('crash', `the worker died (code ${code}, signal ${signal})`));
+    };
+    for (let w = 0; w < WORKERS; w++) startWorker();
+  });
+}
+
+describe('bad inputs: the automatic sweep over every public callable (issue 35)', function () {
+  this.timeout(600_000);
+  const callables = publicCallables();
+  const swept = callables.filter((c) => exampleFor(c) && !NOT_SWEPT[c.name]);
+  let probes: Probe[] = [];
+  let verdicts: Verdict[] = [];
+  let seconds = 0;
+
+  before(async () => {
+    const t0 = Date.now();
+    const before = tf.memory().numTensors;
+    probes = swept.flatMap(plan);
+    expect(tf.memory().numTensors, 'planning the probes left tensors').to.equal(before);
+    verdicts = await runPool(probes);
+    seconds = (Date.now() - t0) / 1000;
+    const count = (o: Outcome) => verdicts.filter((v) => v.outcome === o).length;
+    const argsProbed = new Set(probes.filter((p) => p.arg >= 0).map((p) => `${p.id}/${p.arg}/${p.field ?? ''}`)).size;
+    // the numbers the README quotes
+    console.log(`      sweep: ${callables.length} public callables, ${swept.length} swept (${argsProbed} arguments and options fields), ${probes.length} probes in ${seconds.toFixed(0)} s on ${WORKERS} workers; ` +
+      (['named', 'returned', 'unnamed', 'nan-passed', 'nan-from-finite', 'leak', 'hang', 'crash', 'example-broken'] as Outcome[]).map((o) => `${o} ${count(o)}`).join(', ') +
+      `; ${probes.filter((p, i) => allowance(callables.find((x) => x.id === p.id)!, verdicts[i].outcome)).length} allow-listed; not swept: ${callables.length - swept.length} (no valid example yet, or listed in NOT_SWEPT)`);
+    const named = count('named'), answered = named + verdicts.filter((v, i) => (v.outcome === 'unnamed' || v.outcome === 'nan-passed') && !allowance(callables.find((x) => x.id === probes[i].id)!, v.outcome)).length;
+    console.log(`      sweep: ${(100 * named / answered).toFixed(1)}% of ${answered} refused or passed-through bad inputs named the function and the argument`);
+  });
+
+  const describeProbe = (p: Probe) => {
+    const c = callables.find((x) => x.id === p.id)!;
+    const name = p.arg < 0 ? 'the valid call' : `${p.field ?? parameterNames(c)[p.arg] ?? `argument ${p.arg + 1}`} = ${p.bad}`;
+    return `${c.name}(${name})`;
+  };
+  const failures = (outcomes: Outcome[]) => probes
+    .map((p, i) => ({ p, v: verdicts[i] }))
+    .filter(({ p, v }) => outcomes.includes(v.outcome) && !allowance(callables.find((x) => x.id === p.id)!, v.outcome))
+    .map(({ p, v }) => `${describeProbe(p)}: ${v.outcome}: ${v.detail}`);
+
+  it('every swept callable has a valid example that runs without NaN or leak', () => {
+    expect(failures(['example-broken']), 'broken examples').to.deep.equal([]);
+  });
+  it('no probe hangs or kills its process', () => {
+    expect(failures(['hang', 'crash'])).to.deep.equal([]);
+  });
+  it('no probe leaves a tensor behind, the error path included', () => {
+    expect(failures(['leak'])).to.deep.equal([]);
+  });
+  it('no NaN comes out of finite input', () => {
+    expect(failures(['nan-from-finite'])).to.deep.equal([]);
+  });
+  it('at least 98% of the bad inputs that are refused or passed through get an Error naming the function and the argument', () => {
+    const named = verdicts.filter((v) => v.outcome === 'named').length;
+    const rest = failures(['unnamed', 'nan-passed']);
+    const share = named / (named + rest.length);
+    expect(share, `${(100 * share).toFixed(1)}% named; the others:\n${rest.join('\n')}`).to.be.at.least(0.98);
+  });
+});
