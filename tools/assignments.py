@@ -462,6 +462,7 @@ def execute(cells, work, timeout, memory_mb, sandbox):
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(src) for _, _, src in cells])
     nb.metadata["kernelspec"] = {"name": "latent-lab-grading", "display_name": "Latent Lab (grading)", "language": "typescript"}
     outcomes, ran, i, restarts = {}, [], 1, 0
+    first_compile_error = None
     try:
         while i < len(cells):
             client = NotebookClient(nb, km=kernel_manager(ipc, sandbox, restarts), timeout=timeout, kernel_name="latent-lab-grading",
@@ -512,8 +513,15 @@ def execute(cells, work, timeout, memory_mb, sandbox):
                     if kind == "graded":
                         interrupted = any(e.ename == "Interrupted" for e in errs) or elapsed >= timeout
                         outcomes[gid] = {"timeout": True} if interrupted else {"record": record_of(cell.outputs)}
+                        # a cell that did not compile has no record: say so, and name the student's cell that did not compile first
+                        compiled = [e for e in errs if e.ename == "TypeScriptError"]
+                        if compiled and not interrupted:
+                            outcomes[gid]["compile"] = (f"{first_compile_error}; then this cell: " if first_compile_error else "") + compiled[0].evalue
                     elif not errs or elapsed < timeout:
                         ran.append(i)
+                    if kind == "student" and first_compile_error is None and any(e.ename == "TypeScriptError" for e in errs):
+                        first_compile_error = f"your code cell {sum(1 for c in cells[:i + 1] if c[0] == 'student')} did not compile: " + next(
+                            e.evalue for e in errs if e.ename == "TypeScriptError")
                     if os.environ.get("LL_GRADE_DEBUG"):
                         print(kind, gid, json.dumps(cell.outputs)[:3000], file=sys.stderr)
                     cell.outputs = []  # a print flood is not kept
@@ -601,6 +609,8 @@ def score(exercises, reference, outcomes, timeout, partial=False):
             lines.append("✗ the kernel died (crash, exit or memory limit); it was restarted for the next cells")
         elif out.get("timeout"):
             lines.append(f"✗ stopped after {timeout} s (per-cell timeout)")
+        elif not out.get("record") and out.get("compile"):
+            lines.append(f"✗ compile error: {out['compile']}")
         elif not out.get("record"):
             lines.append("✗ no result came back from the checks (the output was tampered with or lost)")
         else:
