@@ -21,11 +21,11 @@ describe('notebook exports: ledger links, speaker notes and slide splits', funct
     const out = JSON.parse(python(`
 import json, nbformat
 from notebook_export.ledger import ledger_links, ledger_page_html
-nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("see [D29](derivations.md#d29) and [D31](../docs/derivations.md#d31)"),
+nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("see [the VAE](derivations.md#d29) and [IS](../docs/derivations.md#d31)"),
                                      nbformat.v4.new_code_cell("// derivations.md#d29 stays in code")])
-page = ledger_page_html('<a id="d29"></a>**D29** x\\n\\n| [D29](#d29) | [vae.test.ts](../test/models/vae/vae.test.ts) | [07-vae-on-mnist.ipynb](../notebooks/07-vae-on-mnist.ipynb) |\\n| --- | --- | --- |\\n')
+page = ledger_page_html('<a id="d29"></a>**the VAE** x\\n\\n| [the VAE](#d29) | [vae.test.ts](../test/models/vae/vae.test.ts) | [07-vae-on-mnist.ipynb](../notebooks/07-vae-on-mnist.ipynb) |\\n| --- | --- | --- |\\n')
 print(json.dumps([c.source for c in ledger_links(nb).cells] + [page]))`));
-    expect(out[0]).to.equal('see [D29](derivations.html#d29) and [D31](derivations.html#d31)');
+    expect(out[0]).to.equal('see [the VAE](derivations.html#d29) and [IS](derivations.html#d31)');
     expect(out[1]).to.equal('// derivations.md#d29 stays in code');
     expect(out[2]).to.contain('<a id="d29"></a>').and.contain('href="07-vae-on-mnist.html"').and.contain('<code>vae.test.ts</code>');
     expect(out[2]).to.not.contain('../test/');
@@ -36,17 +36,17 @@ print(json.dumps([c.source for c in ledger_links(nb).cells] + [page]))`));
 import json
 from pathlib import Path
 from ledger_links import rewrite_notebook_text
-nb = {"cells": [{"cell_type": "markdown", "metadata": {}, "source": ["([D29](../docs/derivations.md#d29))\\n", "[ledger](../docs/derivations.md)"]},
+nb = {"cells": [{"cell_type": "markdown", "metadata": {}, "source": ["([the VAE](../docs/derivations.md#d29))\\n", "[ledger](../docs/derivations.md)"]},
                 {"cell_type": "code", "metadata": {}, "source": ["// ../docs/derivations.md#d29"], "outputs": [], "execution_count": None}],
       "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
 text, n = rewrite_notebook_text(json.dumps(nb), Path("notebooks/07-x.ipynb"))
 ex, m = rewrite_notebook_text(json.dumps(nb), Path("notebooks/exercises/a1.ipynb"))
 print(json.dumps([n, json.loads(text)["cells"][0]["source"], json.loads(text)["cells"][1]["source"], m, json.loads(ex)["cells"][0]["source"][0]]))`));
     expect(out[0]).to.equal(2);
-    expect(out[1]).to.deep.equal(['([D29](derivations.md#d29))\n', '[ledger](derivations.md)']);
+    expect(out[1]).to.deep.equal(['([the VAE](derivations.md#d29))\n', '[ledger](derivations.md)']);
     expect(out[2]).to.deep.equal(['// ../docs/derivations.md#d29']);
     expect(out[3]).to.equal(2);
-    expect(out[4]).to.equal('([D29](../derivations.md#d29))\n');
+    expect(out[4]).to.equal('([the VAE](../derivations.md#d29))\n');
   });
 
   it('a long markdown cell keeps its heading and opening and continues in the notes; a tall slide continues on the next', () => {

@@ -52,7 +52,8 @@ describe('notebook tools: which notebooks run, and slide metadata', function () 
     const r = runPython('tools/run_notebooks.py', [repo, '--out', out, '--timeout', '60']);
     expect(r.status, r.output).to.equal(0);
     expect(r.output).to.contain('01-lecture.ipynb').and.not.contain('Untitled');
-    expect(fs.readdirSync(out).sort()).to.deep.equal(['01-lecture.html', '01-lecture.ipynb', 'assets']);
+    // derivations.html: the ledger beside the pages, for their ledger links
+    expect(fs.readdirSync(out).sort()).to.deep.equal(['01-lecture.html', '01-lecture.ipynb', 'assets', 'derivations.html']);
 
     // npm run slides makes the deck from that executed copy, without running the notebook again
     const slides = runPython('tools/build_slides.py', [repo, '--out', out]);

