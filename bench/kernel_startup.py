@@ -1,7 +1,9 @@
-"""Kernel start-up, Latent Lab against ipykernel, rounds interleaved in one command (this VM is noisy).
+"""Kernel start-up, restart and memory, Latent Lab against ipykernel, rounds interleaved in one command (this VM is noisy).
 
 For each kernel: launch -> kernel_info reply ("ready"), launch -> the result of a first cell (`1 + 1`), and for
-Latent Lab also launch -> `import * as ll from "latent-lab"; await ll.ready()` done. Medians over rounds.
+Latent Lab also launch -> `import * as ll from "latent-lab"; await ll.ready()` done; then restart -> the result
+of `1 + 1` in the new kernel, and the kernel's resident memory (RSS, all threads) when idle after start and
+after the library cell (ipykernel: after `import numpy`). Medians over rounds.
 Run: npm run bench:kernel  (JUPYTER_PATH is set by the npm script to the project's kernels).
 """
 import statistics
@@ -23,7 +25,17 @@ def run_cell(kc, code, timeout=120):
             return
 
 
-def measure(kernel_name, extra_cell=None):
+def rss_mb(km):
+    """Resident memory of the kernel process (every thread), from /proc."""
+    pid = km.provisioner.process.pid
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def measure(kernel_name, extra_cell):
     t0 = time.perf_counter()
     km = KernelManager(kernel_name=kernel_name)
     km.start_kernel()
@@ -34,11 +46,19 @@ def measure(kernel_name, extra_cell=None):
         ready = time.perf_counter() - t0
         run_cell(kc, "1 + 1")
         first = time.perf_counter() - t0
-        library = None
-        if extra_cell:
-            run_cell(kc, extra_cell)
-            library = time.perf_counter() - t0
-        return ready, first, library
+        time.sleep(1.0)
+        idle_mb = rss_mb(km)
+        t1 = time.perf_counter()
+        run_cell(kc, extra_cell)
+        library = time.perf_counter() - t1
+        time.sleep(1.0)
+        library_mb = rss_mb(km)
+        t2 = time.perf_counter()
+        km.restart_kernel(now=False)
+        kc.wait_for_ready(timeout=120)
+        run_cell(kc, "1 + 1")
+        restart = time.perf_counter() - t2
+        return ready, first, library, restart, idle_mb, library_mb
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
@@ -46,19 +66,21 @@ def measure(kernel_name, extra_cell=None):
 
 def main():
     rows = {"latent-lab": [], "python3": []}
-    library_cell = 'import * as ll from "latent-lab";\nawait ll.ready();'
+    cells = {"latent-lab": 'import * as ll from "latent-lab";\nawait ll.ready();', "python3": "import numpy"}
     for r in range(ROUNDS):
-        rows["latent-lab"].append(measure("latent-lab", library_cell))
-        rows["python3"].append(measure("python3"))
+        for name in rows:
+            rows[name].append(measure(name, cells[name]))
         print(f"round {r + 1}/{ROUNDS}: latent-lab ready {rows['latent-lab'][-1][0]:.2f} s, "
               f"ipykernel ready {rows['python3'][-1][0]:.2f} s", file=sys.stderr)
-    med = {k: [statistics.median(x[i] for x in v) if v[0][i] is not None else None for i in range(3)] for k, v in rows.items()}
+    med = {k: [statistics.median(x[i] for x in v) for i in range(6)] for k, v in rows.items()}
     ll, py = med["latent-lab"], med["python3"]
-    print(f"kernel start-up, median of {ROUNDS} interleaved rounds")
-    print(f"{'':34}{'Latent Lab':>12}{'ipykernel':>12}{'ratio':>8}")
-    print(f"{'launch -> kernel_info reply':34}{ll[0]:>10.2f} s{py[0]:>10.2f} s{ll[0] / py[0]:>7.2f}x")
-    print(f"{'launch -> first cell result':34}{ll[1]:>10.2f} s{py[1]:>10.2f} s{ll[1] / py[1]:>7.2f}x")
-    print(f"{'launch -> import + ll.ready()':34}{ll[2]:>10.2f} s")
+    print(f"kernel start-up, restart and memory, median of {ROUNDS} interleaved rounds")
+    print(f"{'':40}{'Latent Lab':>12}{'ipykernel':>12}{'ratio':>8}")
+    for label, i, unit in [("launch -> kernel_info reply", 0, "s"), ("launch -> first cell result", 1, "s"),
+                           ("library cell (ll.ready / import numpy)", 2, "s"), ("restart -> first cell result", 3, "s"),
+                           ("RSS idle after start", 4, "MB"), ("RSS after the library cell", 5, "MB")]:
+        fmt = ".2f" if unit == "s" else ".0f"
+        print(f"{label:40}{ll[i]:>10{fmt}} {unit:<2}{py[i]:>9{fmt}} {unit:<2}{ll[i] / py[i]:>6.2f}x")
 
 
 if __name__ == "__main__":

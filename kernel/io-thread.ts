@@ -159,11 +159,11 @@ async function mainThreadStuck(): Promise<boolean> {
   return true;
 }
 
-async function interrupt(memory?: MemoryReport) {
+async function interrupt(memory?: MemoryReport, knownStuck = false) {
   // Cells compile in their own thread (compiler-thread.ts): a stuck main thread is always running JavaScript
   // of a cell, a callback or a continuation, never the compiler.
   const cell = Atomics.load(shared, SHARED.runningCell);
-  if (await mainThreadStuck()) {
+  if (knownStuck || await mainThreadStuck()) {
     const terminated = await terminateMainThread();
     post({ kind: 'interrupt', terminated, cell, memory });
   } else {
@@ -181,6 +181,8 @@ async function interrupt(memory?: MemoryReport) {
 const WARN_AT = 0.6;
 const STOP_AT = 0.75;
 const WATCH_MS = 25;
+/** Heap growth past what a stopped cell left live before another cell is stopped. */
+const GROWTH = 16 * 2 ** 20;
 const heapLimit = (workerData as { heapLimit: number }).heapLimit;
 let warnedCell = 0;
 /** The execute request whose cell runs (from its execute_input): the watchdog's note goes to its output. */
@@ -203,13 +205,24 @@ function heapUsed(): Promise<number | undefined> {
     resolve(error ? undefined : (result as { usedSize: number }).usedSize)));
 }
 
-/** The heap in use after a full collection (what the cell holds, not garbage waiting for the collector). */
+/**
+ * The heap in use after a full collection (what is live, not garbage waiting for the collector). The
+ * inspector runs the collection when the main thread is free: only asked while it is.
+ */
 async function liveHeapAfterGc(): Promise<number> {
   await new Promise((resolve) => inspectorSession!.post('HeapProfiler.collectGarbage', resolve));
   return (await heapUsed()) ?? 0;
 }
 
+let lastTick = -1;
+let stuckReadings = 0;
+/** The live heap at the last check while the main thread was free: a cell whose heap does not grow is left alone. */
+let lastLive = 0;
+
 async function watchMemory() {
+  const tick = Atomics.load(shared, SHARED.tick);
+  stuckReadings = tick === lastTick ? stuckReadings + 1 : 0;
+  lastTick = tick;
   const cell = Atomics.load(shared, SHARED.runningCell);
   if (cell === 0 || stopping || !heapLimit) return;
   const used = await heapUsed();
@@ -218,12 +231,26 @@ async function watchMemory() {
   if (used > STOP_AT * heapLimit) {
     stopping = true;
     try {
-      const live = await liveHeapAfterGc();
-      if (live > STOP_AT * heapLimit) await interrupt({ usedMB: mb(live), limitMB: mb(heapLimit) });
+      // A loop holding the main thread (MAIN_TICK_MS × 2 without a tick) and filling the heap: stopped now,
+      // there is no time for a collection. Otherwise only a heap that is live and still growing is stopped.
+      if (stuckReadings * WATCH_MS >= 2 * MAIN_TICK_MS) {
+        if (used <= lastLive + GROWTH) return;
+        await interrupt({ usedMB: mb(used), limitMB: mb(heapLimit) }, true);
+        // What the stopped cell kept (a top-level array) stays live until the student frees it: the next
+        // cell is stopped only if the heap grows beyond it.
+        lastLive = used;
+      } else {
+        const live = await liveHeapAfterGc();
+        if (live > STOP_AT * heapLimit && live > lastLive + GROWTH) await interrupt({ usedMB: mb(live), limitMB: mb(heapLimit) });
+        lastLive = live;
+      }
     } finally {
       stopping = false;
     }
-  } else if (used > WARN_AT * heapLimit && warnedCell !== cell) {
+  } else {
+    lastLive = 0;
+  }
+  if (used <= STOP_AT * heapLimit && used > WARN_AT * heapLimit && warnedCell !== cell) {
     warnedCell = cell;
     stream(currentCell, 'stderr', `[Latent Lab kernel: this cell holds ${mb(used).toLocaleString('en')} MB of the kernel's ` +
       `${mb(heapLimit).toLocaleString('en')} MB heap; it will be stopped at ${Math.round(STOP_AT * 100)}%.]\n`);
@@ -255,6 +282,7 @@ async function shutdown(request: Message) {
   // exits with zeromq sockets open in a worker aborts in zeromq's finalizers (SIGABRT, "Napi::Error").
   await Promise.all(Object.values(senders).map((sender) => sender.drained()));
   for (const socket of [iopub, shell, control, stdin, hb]) socket.close();
+  inspectorSession?.disconnect(); // or Node prints "Waiting for the debugger to disconnect..." at exit
   post({ kind: 'shutdown' });
   // The main thread exits the process; if it cannot, the process ends here.
   setTimeout(() => process.kill(process.pid, 'SIGKILL'), 3000).unref();
@@ -343,6 +371,9 @@ async function start() {
   void loop(shell, (frames) => { void dispatch('shell', frames); });
   void loop(stdin, (frames) => dispatch('stdin', frames));
   void publishNow(undefined, 'status', { execution_state: 'starting' });
+  // Connected now, while the main thread is free: a connection made later waits for a busy main thread,
+  // and the memory watchdog's readings would never come.
+  void heapUsed();
   post({ kind: 'started' });
 }
 

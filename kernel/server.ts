@@ -233,8 +233,14 @@ export class KernelServer {
       },
       inspect_request: async (r) => {
         const c = r.msg.content;
-        const text = await this.executor.inspect(c.code, c.cursor_pos ?? c.code.length);
-        this.reply(r, 'inspect_reply', { status: 'ok', found: !!text, data: text ? { 'text/plain': text } : {}, metadata: {} });
+        const cursor = c.cursor_pos ?? c.code.length;
+        const text = await this.executor.inspect(c.code, cursor);
+        // A bare `any` is what the compiler says of a name it does not know.
+        if (text && text.trim() !== 'any') return this.reply(r, 'inspect_reply', { status: 'ok', found: true, data: { 'text/plain': text }, metadata: {} });
+        // Shift-Tab on a name TypeScript does not know: say so, rather than show nothing.
+        const name = /[\w$.]*[\w$]$/.exec(c.code.slice(0, cursor))?.[0] + (/^[\w$]*/.exec(c.code.slice(cursor))?.[0] ?? '');
+        const data = name && name !== 'undefined' ? { 'text/plain': `${name}: no such name here (not declared in this notebook, nor a member of what precedes the dot)` } : {};
+        this.reply(r, 'inspect_reply', { status: 'ok', found: false, data, metadata: {} });
       },
       is_complete_request: async (r) => this.reply(r, 'is_complete_reply', await this.executor.isComplete(r.msg.content.code)),
       history_request: (r) => this.reply(r, 'history_reply', { status: 'ok', history: this.queryHistory(r.msg.content) }),
@@ -366,7 +372,7 @@ export class KernelServer {
     for (const item of this.queue.splice(0)) {
       if (item.msg.header.msg_type !== 'execute_request' || item.seq > upTo) { keep.push(item); continue; }
       this.publish(item.msg, 'status', { execution_state: 'busy' });
-      this.reply(item, 'execute_reply', { status: 'abort' });
+      this.reply(item, 'execute_reply', { status: 'aborted' });
       this.publish(item.msg, 'status', { execution_state: 'idle' });
     }
     this.queue.push(...keep);

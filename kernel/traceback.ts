@@ -143,7 +143,11 @@ export interface Diagnostic {
 }
 
 /** TypeScript errors: each with its line in the cell and a caret under the offending code. */
+/** `import("/…/dist/src/index")`, as TypeScript names Latent Lab's module in a message: notebooks call it `ll`. */
+const LIBRARY_MODULE = /import\("[^"]*?[\\/]dist[\\/]src[\\/]index(?:\.js)?"\)/g;
+
 export function diagnosticsError(count: number, source: string, diagnostics: Diagnostic[]): CellError {
+  diagnostics = diagnostics.map((d) => ({ ...d, messageText: d.messageText.replace(LIBRARY_MODULE, 'll') }));
   const blocks = diagnostics.map((d) => {
     const message = `${RED}${BOLD}error TS${d.code}${RESET}: ${d.messageText}`;
     if (d.fileName) return `${d.fileName}, line ${d.start.line + 1}:${d.start.character + 1}\n${message}`;

@@ -42,6 +42,27 @@ describe('kernel (Jupyter protocol)', function () {
     expect(r.status, r.output.slice(-3000)).to.equal(0);
   });
 
+  it('loses no iopub message in a burst: 10,000 displays, 10,000 updates, a mixed flood, queued bursts', function () {
+    this.timeout(600_000);
+    const r = runPython('test/kernel/bursts.py');
+    expect(r.output.slice(-3000), 'bursts suite').to.match(/Ran 4 tests/);
+    expect(r.status, r.output.slice(-3000)).to.equal(0);
+  });
+
+  it('interrupt stops what the cell started; tracebacks at the student line; heap blow-up is an error; restart is not intercepted', function () {
+    this.timeout(600_000);
+    const r = runPython('test/kernel/lifecycle.py');
+    expect(r.output.slice(-3000), 'lifecycle suite').to.match(/Ran 8 tests/);
+    expect(r.status, r.output.slice(-3000)).to.equal(0);
+  });
+
+  it('protocol: language_info as saved, ROUTER_HANDOVER, widget control comm, stdin, abort after error, unknown names, ll in type messages', function () {
+    this.timeout(600_000);
+    const r = runPython('test/kernel/protocol.py');
+    expect(r.output.slice(-3000), 'protocol suite').to.match(/Ran 9 tests/);
+    expect(r.status, r.output.slice(-3000)).to.equal(0);
+  });
+
   it('soak: 1,000 cells in a row, a 100,000-line print loop, 100 stray rejections, 20 timer-loop interrupts, a 250-cell notebook', function () {
     this.timeout(900_000);
     const r = runPython('test/kernel/soak.py');
