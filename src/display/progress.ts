@@ -44,7 +44,7 @@ const BLOCKS = '▁▂▃▄▅▆▇█';
  * ll.plot.textSparkline([5, 4, 3, 2, 1], 5)   // '█▆▅▃▁'
  * ```
  */
-export function textSparkline(values: number[], width = 24): string {
+export function textSparkline(values: number[], width = 16): string {
   const finite = values.filter(Number.isFinite);
   if (finite.length === 0) return '';
   const n = Math.min(width, finite.length);
@@ -65,8 +65,8 @@ function formatNumber(v: number): string {
   return String(Number(v.toPrecision(4)));
 }
 
-/** A bar of `width` cells, ━ done and ─ to go. */
-function textBar(fraction: number, width = 20): string {
+/** A bar of `width` cells, ━ done and ─ to go (short: the status line fits a notebook's width). */
+function textBar(fraction: number, width = 12): string {
   const full = Math.round(Math.max(0, Math.min(1, fraction)) * width);
   return '━'.repeat(full) + '─'.repeat(width - full);
 }
@@ -81,7 +81,7 @@ function textBar(fraction: number, width = 20): string {
  * ```ts
  * const p = ll.plot.progress({ total: 100, title: 'fit', curve: 'loss' });
  * for (let t = 1; t <= 100; t++) p.update(t, { loss: 1 / t });
- * p.done();   // "fit  ━━━━━━━━━━━━━━━━━━━━ 100%  100/100 · 0.1 s · loss 0.01  █▃▂▁…"
+ * p.done();   // "fit  ━━━━━━━━━━━━ 100%  100/100 · 0.1 s · loss 0.01  █▃▂▁…"
  * ```
  */
 export class Progress {
@@ -148,7 +148,7 @@ export class Progress {
     }
   }
 
-  /** The status line as text/plain shows it, e.g. "training the VAE  ━━━━━━━━━───────────  45%  epoch 9/20 · 12.3 s · loss 108.3  █▅▃▂▂▁". */
+  /** The status line as text/plain shows it, e.g. "training the VAE  ━━━━━───────  45%  epoch 9/20 · 12.3 s · loss 108.3  █▅▃▂▂▁". */
   statusLine(): string {
     const { total, title } = this.options;
     const secs = ((Date.now() - this.started) / 1000).toFixed(1);
