@@ -127,3 +127,29 @@ describe('lecture 003, evaluation slides', () => {
   });
 });
 
+
+describe('lecture 003, energy-based models', () => {
+  it('003:466-469 a product of experts adds energies, and ∇θ log(1/Z_θ) = E_pθ ∇θ E_θ(x)', () => {
+    // x ∈ {0, …, 5}, E_θ(x) = θ₁ x + θ₂ x² (so ∇θ E = (x, x²)); a second expert with energy E₂(x) = |x − 2|.
+    const xs = [0, 1, 2, 3, 4, 5];
+    const E = (th: number[], x: number) => th[0] * x + th[1] * x * x;
+    const E2 = (x: number) => Math.abs(x - 2);
+    const logZ = (th: number[]) => Math.log(xs.reduce((s, x) => s + Math.exp(-E(th, x)), 0));
+    const th = [0.3, -0.1];
+    // product of experts: normalizing p1 p2 gives exp(−(E₁ + E₂))/Z
+    const p1 = xs.map((x) => Math.exp(-E(th, x) - logZ(th)));
+    const p2 = xs.map((x) => Math.exp(-E2(x)));
+    const prod = p1.map((v, i) => v * p2[i]);
+    const zProd = prod.reduce((a, b) => a + b, 0);
+    const zSum = xs.reduce((s, x) => s + Math.exp(-(E(th, x) + E2(x))), 0);
+    xs.forEach((x, i) => expect(prod[i] / zProd).to.be.closeTo(Math.exp(-(E(th, x) + E2(x))) / zSum, 1e-14));
+    // ∇θ log(1/Z) by central differences against E_pθ[(x, x²)]
+    const h = 1e-6;
+    const grad = [0, 1].map((j) => {
+      const up = th.map((v, k) => v + (k === j ? h : 0)), dn = th.map((v, k) => v - (k === j ? h : 0));
+      return -(logZ(up) - logZ(dn)) / (2 * h);
+    });
+    const expected = [0, 1].map((j) => xs.reduce((s, x, i) => s + p1[i] * (j === 0 ? x : x * x), 0));
+    grad.forEach((gj, j) => expect(gj).to.be.closeTo(expected[j], 1e-6));
+  });
+});
