@@ -158,7 +158,7 @@ describe('homework: assignments and grading', function () {
   });
 
   it('the library reference as the answer, reading the source, writing a classmate\'s submission or the project: nothing gained', () => {
-    expect(total('cheat-library-and-files')).to.equal(0);
+    expect(total('cheat-library-and-files')).to.equal(3); // ex1.4 is the instructor's honest work (3 points); 1.1–1.3 earn nothing
     expect(row('cheat-library-and-files', 'ex1.1').feedback).to.contain('not available while grading');
     expect(row('cheat-library-and-files', 'ex1.3').feedback).to.contain('not available while grading');
     expect(row('cheat-library-and-files', 'ex1.2').feedback).to.match(/ERR_ACCESS_DENIED|Access to this API has been restricted/);
@@ -257,12 +257,12 @@ describe('homework: assignments and grading', function () {
 
   it('odd entries: a dot-file, a 250-byte name, a name that is not UTF-8 and two names differing by .ipynb each get their rows; a folder and a symlink are rejected with a row', () => {
     const rowsOf = (s: string) => rows.filter((r) => r.student === s);
-    expect(rowsOf(LONG.replace(/\.ipynb$/, '')).map((r) => r.points)).to.deep.equal([2, 2, 1]); // honest work, graded
-    expect(rowsOf('.dot-a1')).to.have.length(3);
-    expect(rowsOf('bad-\\xff\\xfe-a1')).to.have.length(3);
-    expect(rowsOf('twin-a1.ipynb')).to.have.length(3);
-    expect(rowsOf('twin-a1')).to.have.length(3);
-    expect(rowsOf('folder-a1').map((r) => r.feedback)).to.deep.equal(Array(3).fill('✗ a folder, not a notebook file'));
+    expect(rowsOf(LONG.replace(/\.ipynb$/, '')).map((r) => r.points)).to.deep.equal([2, 2, 1, 3]); // honest work, graded
+    expect(rowsOf('.dot-a1')).to.have.length(4);
+    expect(rowsOf('bad-\\xff\\xfe-a1')).to.have.length(4);
+    expect(rowsOf('twin-a1.ipynb')).to.have.length(4);
+    expect(rowsOf('twin-a1')).to.have.length(4);
+    expect(rowsOf('folder-a1').map((r) => r.feedback)).to.deep.equal(Array(4).fill('✗ a folder, not a notebook file'));
     expect(rowsOf('link-a1').every((r) => r.points === 0 && r.feedback.includes('symbolic link'))).to.equal(true);
     const reports = fs.readdirSync(path.join(grades, 'feedback'));
     expect(reports).to.have.length(new Set(rows.map((r) => r.student)).size);
@@ -287,7 +287,7 @@ describe('homework: assignments and grading', function () {
 
   it('every submission has a row for every exercise, even unreadable and non-notebook files; a report per student', () => {
     for (const s of ['garbage-a1', 'empty-a1']) {
-      expect(rows.filter((r) => r.student === s).map((r) => r.exercise)).to.deep.equal(['ex1.1', 'ex1.2', 'ex1.3']);
+      expect(rows.filter((r) => r.student === s).map((r) => r.exercise)).to.deep.equal(['ex1.1', 'ex1.2', 'ex1.3', 'ex1.4']);
       rows.filter((r) => r.student === s).forEach((r) => { expect(r.points).to.equal(0); expect(r.feedback).to.contain('not a readable notebook'); });
     }
     const notes = rows.filter((r) => r.student === 'notes.txt');
@@ -296,7 +296,7 @@ describe('homework: assignments and grading', function () {
     const students = new Set(rows.map((r) => r.student));
     expect(students.size).to.equal(fs.readdirSync(subs).length);
     const report = fs.readFileSync(path.join(grades, 'feedback', 'cheat-loops.md'), 'utf8');
-    expect(report).to.contain('Total: **2 / 5**').and.contain('## ex1.2: 0 / 2').and.contain('Scoring: all-or-nothing');
+    expect(report).to.contain('Total: **5 / 8**').and.contain('## ex1.2: 0 / 2').and.contain('Scoring: all-or-nothing');
     expect(fs.readFileSync(path.join(grades, 'grades.md'), 'utf8')).to.contain('| student | total | max | flags |');
     // Timing is measured by npm run bench:grade, not asserted here (a loaded CI machine).
   });
