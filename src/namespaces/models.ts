@@ -48,6 +48,8 @@ export { ImageDDPM } from '../models/images/ddpm';
 export type { TrainDDPMOptions, SampleOptions, SampleResult } from '../models/images/ddpm';
 export { saveDDPM, loadDDPM } from '../models/images/ddpm-checkpoint';
 export { ddimStep } from '../models/diffusion/ddim';
+export { VelocityNetwork, trainFlowMatching, flowMatchingSample, gaussianFlowVelocity } from '../models/diffusion/flow-matching';
+export type { VelocityFunction } from '../models/diffusion/flow-matching';
 export { learningRateAt } from '../models/learning-rate';
 export type { LearningRateSchedule } from '../models/learning-rate';
 export { Conv2d } from '../models/images/conv2d';
