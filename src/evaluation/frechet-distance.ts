@@ -3,6 +3,10 @@
 // computed in float64 as Tr(Σ₁ + Σ₂) − 2 Tr((Σ₁^{1/2} Σ₂ Σ₁^{1/2})^{1/2}) (the same trace, symmetric form).
 import { Matrix, MatrixLike, symmetricEigen, toMatrix } from '../math/linalg64';
 import { allFinite } from '../validation/arguments';
+import { anything, arrayOf, contract, num } from '../validation/contract';
+
+const MEAN = arrayOf(num(), { minLength: 1 }), COV = anything('a d × d covariance matrix');
+const FRECHET = contract('frechetDistance', { mu1: MEAN, cov1: COV, mu2: MEAN, cov2: COV });
 
 /** The symmetric square root of a positive semi-definite matrix (eigenvalues clipped at 0). */
 export function sqrtmPSD(a: MatrixLike, name = 'sqrtmPSD: matrix'): Matrix {
@@ -23,6 +27,7 @@ export function sqrtmPSD(a: MatrixLike, name = 'sqrtmPSD: matrix'): Matrix {
  * ```
  */
 export function frechetDistance(mu1: number[], cov1: MatrixLike, mu2: number[], cov2: MatrixLike): number {
+  FRECHET.check(arguments);
   const S1 = toMatrix(cov1, 'frechetDistance: cov1'), S2 = toMatrix(cov2, 'frechetDistance: cov2');
   const d = mu1.length;
   if (d === 0) throw new Error('frechetDistance: mu1 must not be empty');

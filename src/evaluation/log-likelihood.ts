@@ -27,9 +27,16 @@ import type { FlowDistribution } from '../models/flows/flow-distribution';
 import type { DiffusionSchedule } from '../models/diffusion/schedule';
 import type { Denoiser } from '../models/diffusion/elbo';
 import { importanceSampledLogLikelihood } from '../models/vae/evaluation';
+import { arrayOf, contract, count, num, oneOf, tensor } from '../validation/contract';
+
+const BITS = contract('bitsPerDim', { logLikelihoodNats: num(), dims: count() });
+const NORMAL_CDF = contract('logNormalCdf', { a: num({ allowInfinity: true }) });
+const FEATURES = oneOf(tensor({ rank: 2 }), arrayOf(arrayOf(num(), { minLength: 1 }), { minLength: 2 }));
+const FEATURE_FRECHET = contract('featureFrechetDistance', { a: FEATURES, b: FEATURES });
 
 /** Bits per dimension from a log-likelihood in nats per image of D dimensions: −log P(x)/(D ln 2). */
 export function bitsPerDim(logLikelihoodNats: number, dims: number): number {
+  BITS.check(arguments);
   positiveInteger(dims, 'bitsPerDim', 'dims');
   return -logLikelihoodNats / (dims * Math.LN2);
 }
@@ -146,6 +153,7 @@ function logErfc(z: number): number {
 
 /** log Φ(a), the standard normal log-CDF, accurate in both tails. */
 export function logNormalCdf(a: number): number {
+  NORMAL_CDF.check(arguments);
   const z = Math.abs(a) / Math.SQRT2;
   const lower = Math.log(0.5) + logErfc(z); // log Φ(−|a|)
   return a < 0 ? lower : Math.log1p(-Math.exp(lower));
@@ -245,6 +253,7 @@ export function evaluateLikelihoods(rng: Rng, evaluators: LikelihoodEvaluator[],
  * Example: `ll.evaluation.featureFrechetDistance(classifier.features(real), classifier.features(fake))`.
  */
 export function featureFrechetDistance(a: tf.Tensor | number[][], b: tf.Tensor | number[][]): number {
+  FEATURE_FRECHET.check(arguments);
   const rows = (t: tf.Tensor | number[][], name: string): number[][] => {
     if (Array.isArray(t)) return t;
     tensorRank(t, [2], 'featureFrechetDistance', name);

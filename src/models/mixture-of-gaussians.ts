@@ -6,9 +6,11 @@ import { logSumExp64 } from '../math/log-space';
 import { positiveInteger } from '../validation/arguments';
 import { arrayOf, contract, count, num, optional, options as optionsKind, positive } from '../validation/contract';
 
+/** A 1-D mixture argument { weights, means, sds } (the contract kind other mixture functions reuse). */
 // the boundary: a 1-D mixture is { weights, means, sds } of finite numbers (checkMixture1D then checks lengths and sums)
-const MIXTURE_1D = optionsKind({ weights: arrayOf(num({ min: 0 }), { minLength: 1 }), means: arrayOf(num(), { minLength: 1 }), sds: arrayOf(positive(), { minLength: 1 }) }, { required: ['weights', 'means', 'sds'] });
-const X = num();
+export const MIXTURE_1D = optionsKind({ weights: arrayOf(num({ min: 0 }), { minLength: 1 }), means: arrayOf(num(), { minLength: 1 }), sds: arrayOf(positive(), { minLength: 1 }) }, { required: ['weights', 'means', 'sds'] });
+// |x| ≤ 1e150: (x − μ)²/σ² would overflow to ∞ and the scores to NaN beyond
+const X = num({ min: -1e150, max: 1e150 });
 const C_JOINT = contract('mixtureLogJoint64', { m: MIXTURE_1D, x: X });
 const C_MARGINAL = contract('mixtureLogMarginal64', { m: MIXTURE_1D, x: X });
 const C_POSTERIOR = contract('mixturePosterior64', { m: MIXTURE_1D, x: X });

@@ -9,6 +9,14 @@ import { logSumExp64 } from '../../math/log-space';
 import { Mixture1D, checkMixture1D } from '../mixture-of-gaussians';
 import { DiffusionSchedule } from './schedule';
 import { Denoiser } from './elbo';
+import { contract, num } from '../../validation/contract';
+import { MIXTURE_1D } from '../mixture-of-gaussians';
+
+// the boundary: a 1-D mixture, ᾱ in (0, 1], a point x of moderate size
+const ABAR = num({ above: 0, max: 1 }), X = num({ min: -1e150, max: 1e150 });
+const NOISED_DENSITY = contract('noisedMixtureLogDensity', { m: MIXTURE_1D, abar: ABAR, x: X });
+const POSTERIOR_MEAN = contract('mixturePosteriorMean', { m: MIXTURE_1D, abar: ABAR, x: X });
+const NOISED_SCORE = contract('mixtureNoisedScore', { m: MIXTURE_1D, abar: ABAR, x: X });
 
 function components(m: Mixture1D, abar: number, x: number) {
   const ls = m.weights.map((w, k) => {
@@ -25,6 +33,7 @@ function components(m: Mixture1D, abar: number, x: number) {
  * q_t(x) = Σ_k π_k N(x; √ᾱ μ_k, ᾱ σ_k² + 1 − ᾱ) (D39).
  */
 export function noisedMixtureLogDensity(m: Mixture1D, abar: number, x: number): number {
+  NOISED_DENSITY.check(arguments);
   checkMixture1D(m, 'noisedMixtureLogDensity');
   return components(m, abar, x).logq;
 }
@@ -35,6 +44,7 @@ export function noisedMixtureLogDensity(m: Mixture1D, abar: number, x: number): 
  * The best x̂_0 under squared error, so a diffusion ELBO with it is the best one can get (D43).
  */
 export function mixturePosteriorMean(m: Mixture1D, abar: number, x: number): number {
+  POSTERIOR_MEAN.check(arguments);
   const { r } = components(m, abar, x);
   return r.reduce((s, rk, k) => {
     const v = abar * m.sds[k] ** 2 + 1 - abar;
@@ -49,6 +59,7 @@ export function mixturePosteriorMean(m: Mixture1D, abar: number, x: number): num
  * (D45, see docs/derivations.md#d45).
  */
 export function mixtureNoisedScore(m: Mixture1D, abar: number, x: number): number {
+  NOISED_SCORE.check(arguments);
   const { r } = components(m, abar, x);
   return r.reduce((s, rk, k) => s + (rk * (Math.sqrt(abar) * m.means[k] - x)) / (abar * m.sds[k] ** 2 + 1 - abar), 0);
 }

@@ -14,6 +14,10 @@ import { Rng } from '../../random/rng';
 import { positiveInteger } from '../../validation/arguments';
 import { Conv2d } from './conv2d';
 import { ImageBijector, checkImage } from './image-bijector';
+import { contract, count as countKind, memoryBudgetBytes, num } from '../../validation/contract';
+
+// sides and channels bounded: the mask is height × width × channels floats
+const CHECKERBOARD = contract('checkerboardMask', { height: countKind({ max: 4096 }), width: countKind({ max: 4096 }), channels: countKind({ max: 4096 }), parity: num({ integer: true, min: 0, max: 1 }) });
 
 export type CouplingMask = 'checkerboard' | 'channel';
 
@@ -35,6 +39,8 @@ export interface ImageCouplingConfig {
  * @example ll.models.checkerboardMask(2, 2, 1, 0).arraySync()   // [[[[0], [1]], [[1], [0]]]]
  */
 export function checkerboardMask(height: number, width: number, channels: number, parity: 0 | 1): tf.Tensor4D {
+  CHECKERBOARD.check(arguments);
+  if (height * width * channels * 4 > memoryBudgetBytes()) throw new Error(`checkerboardMask: height × width × channels = ${height * width * channels} floats do not fit in this process's memory`);
   positiveInteger(height, 'checkerboardMask', 'height');
   positiveInteger(width, 'checkerboardMask', 'width');
   positiveInteger(channels, 'checkerboardMask', 'channels');

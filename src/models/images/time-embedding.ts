@@ -4,12 +4,16 @@
 // The same embedding as TimeMLP's input (src/models/diffusion/denoiser.ts), as a [B, D] tensor.
 import * as tf from '@tensorflow/tfjs-core';
 import { positiveInteger } from '../../validation/arguments';
+import { contract, count, tensor } from '../../validation/contract';
+
+const EMBEDDING = contract('sinusoidalEmbedding', { t: tensor({ rank: 1 }), dim: count({ max: 1e5 }) });
 
 /**
  * e(t) for steps t [B] (numbers 1…T) → [B, dim]; dim even.
  * @example sinusoidalEmbedding(tf.tensor1d([1, 500]), 32) // [2, 32]
  */
 export function sinusoidalEmbedding(t: tf.Tensor1D, dim: number): tf.Tensor2D {
+  EMBEDDING.check(arguments);
   positiveInteger(dim, 'sinusoidalEmbedding', 'dim');
   if (dim % 2 !== 0) throw new Error(`sinusoidalEmbedding: dim must be even, got ${dim}`);
   if (t.rank !== 1) throw new Error(`sinusoidalEmbedding: t must have shape [B], got [${t.shape}]`);

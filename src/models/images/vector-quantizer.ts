@@ -13,6 +13,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/rng';
 import { stopGradient } from '../../math/stop-gradient';
 import { positiveInteger, tensorRank } from '../../validation/arguments';
+import { contract, count as countKind, oneOf, tensor } from '../../validation/contract';
+
+const INDICES = { expected: 'an array of code indices', test: (v: unknown) => ((Array.isArray(v) || ArrayBuffer.isView(v)) && Array.prototype.every.call(v, (c: unknown) => typeof c === 'number' && Number.isInteger(c) && c >= 0) ? undefined : 'got something else') };
+const CODE_USAGE = contract('codeUsage', { codes: oneOf(tensor(), INDICES), K: countKind({ max: 1e7 }) });
 
 /**
  * z_e + sg(e − z_e): the value of e, the gradient of z_e (the straight-through estimator). Shapes: any, equal.
@@ -56,6 +60,7 @@ export interface CodeUsage {
  * @example codeUsage([0, 0, 1, 3], 4).perplexity   // exp(1.04) = 2.83
  */
 export function codeUsage(codes: ArrayLike<number> | tf.Tensor, K: number): CodeUsage {
+  CODE_USAGE.check(arguments);
   positiveInteger(K, 'codeUsage', 'K');
   const v = codes instanceof tf.Tensor ? codes.dataSync() : codes;
   if (v.length === 0) throw new Error('codeUsage: codes is empty');

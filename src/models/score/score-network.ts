@@ -11,11 +11,13 @@ import { Rng } from '../../random/rng';
 import { Dense } from '../../ops/dense';
 import { fitPoints, FitPointsOptions } from '../fit-points';
 import { positiveFinite, positiveInteger } from '../../validation/arguments';
-import { arrayOf, contract, count, func, memoryBudgetBytes, oneOf, options as optionsKind, positive, rngKind, tensor } from '../../validation/contract';
+import { arrayOf, contract, count as countKind, func, memoryBudgetBytes, num, oneOf, optional, options as optionsKind, positive, rngKind, tensor } from '../../validation/contract';
 
+const RANGE = arrayOf(num(), { minLength: 2, maxLength: 2 });
+const SCORE_FIELD = contract('scoreField', { score: func('a score function (x, σ) → [n, 2]'), sigma: positive(), options: optional(optionsKind({ size: countKind({ max: 1000 }), xRange: RANGE, yRange: RANGE })) });
 const LANGEVIN = contract('langevinSample', {
-  rng: rngKind(), score: func('a score function (x, σ) → [n, d]'), samples: count(),
-  options: optionsKind({ dim: count(), sigmas: { ...arrayOf(positive(), { minLength: 1 }), expected: 'a non-empty array of positive numbers' }, steps: count({ max: 1e6 }), stepSize: positive(), init: oneOf(positive(), tensor({ rank: 2 })) }, { required: ['dim', 'sigmas'] }),
+  rng: rngKind(), score: func('a score function (x, σ) → [n, d]'), samples: countKind(),
+  options: optionsKind({ dim: countKind(), sigmas: { ...arrayOf(positive(), { minLength: 1 }), expected: 'a non-empty array of positive numbers' }, steps: countKind({ max: 1e6 }), stepSize: positive(), init: oneOf(positive(), tensor({ rank: 2 })) }, { required: ['dim', 'sigmas'] }),
 });
 
 /** A score function of points x [n, d] at one noise level σ → [n, d]. */
@@ -174,6 +176,7 @@ export function langevinSample(rng: Rng, score: ScoreFunction, samples: number,
  */
 export function scoreField(score: ScoreFunction, sigma: number, options: { size?: number; xRange?: [number, number]; yRange?: [number, number] } = {}):
   { x: number[]; y: number[]; u: number[]; v: number[] } {
+  SCORE_FIELD.check(arguments);
   const size = positiveInteger(options.size ?? 20, 'scoreField', 'size');
   // a size × size grid of arrows: 1e9 would ask V8 for arrays it cannot make (the process dies)
   if (size > 1000) throw new Error(`scoreField: size must be at most 1000 (a size × size grid of arrows), got ${size}`);

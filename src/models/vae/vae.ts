@@ -68,6 +68,9 @@ const V = {
   reconstruct: contract('VAE.reconstruct', { x: X, condition: COND }),
 };
 
+const LABELS = { expected: 'an array of class labels', test: (v: unknown) => (Array.isArray(v) || ArrayBuffer.isView(v) ? undefined : `got ${v === null ? 'null' : typeof v}`) };
+const ONE_HOT = contract('oneHotLabels', { labels: LABELS, classes: optional(count({ min: 2, max: 1e6 })) });
+
 const LOG_2PI = Math.log(2 * Math.PI);
 let instances = 0;
 
@@ -375,6 +378,7 @@ export class VAE {
  * ```
  */
 export function oneHotLabels(labels: ArrayLike<number>, classes = 10): tf.Tensor2D {
+  ONE_HOT.check(arguments);
   // tf.oneHot turns an out-of-range label into a row of zeros, silently
   integerAtLeast(classes, 2, 'oneHotLabels', 'classes');
   for (let i = 0; i < labels.length; i++) {

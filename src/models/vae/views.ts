@@ -7,6 +7,9 @@ import { scatterPlot } from '../../plot/scatter-plot';
 import { VegaLiteFigure } from '../../plot/vega-lite-figure';
 import { VAE } from './vae';
 import { positiveInteger, tensorRank } from '../../validation/arguments';
+import { contract, count, instance, optional, options as optionsKind, tensor } from '../../validation/contract';
+
+const RECONSTRUCTION_GRID = contract('reconstructionGrid', { model: instance(VAE), x: tensor({ rank: 2, noNaN: true }), options: optional(optionsKind({ columns: count(), condition: tensor() })) });
 
 const shapeOf = (model: VAE): [number, number] => {
   const s = Math.round(Math.sqrt(model.config.inputDim));
@@ -22,6 +25,7 @@ const shapeOf = (model: VAE): [number, number] => {
  * ```
  */
 export function reconstructionGrid(model: VAE, x: tf.Tensor, options: { columns?: number; condition?: tf.Tensor } = {}): ImageFigure {
+  RECONSTRUCTION_GRID.check(arguments);
   tensorRank(x, [2], 'reconstructionGrid', 'x');
   // columns 0 would step through the batch by 0: a loop that never ends
   const cols = positiveInteger(options.columns ?? Math.min(10, x.shape[0]), 'reconstructionGrid', 'columns');
