@@ -65,7 +65,7 @@ export class Rng {
    */
   constructor(seed: number) {
     if (!Number.isInteger(seed) || seed < 0 || seed > Number.MAX_SAFE_INTEGER) {
-      throw new Error(`rng: seed must be a non-negative integer, got ${seed}`);
+      throw new Error(`rng(seed) / new Rng(seed): seed must be a non-negative integer, got ${describeAny(seed)}`);
     }
     const mix = splitmix32((seed % TWO32) ^ Math.floor(seed / TWO32));
     this.s0 = mix(); this.s1 = mix(); this.s2 = mix(); this.s3 = mix();

@@ -75,6 +75,9 @@ const EXAMPLES: Record<string, (self?: any) => unknown[]> = {
   'Rng.gumbel': () => [[2, 3]],
   'Rng.int': () => [5],
   'Rng.permutation': () => [5],
+  Rng: () => [3],
+  'Rng.fillUniform': () => [new Float64Array(4)],
+  'Rng.tensor': () => [[2, 2], (g: ll.Rng) => g.nextUniform()],
   // bounds
   elbo: () => [r(), boundArgs()],
   iwae: () => [r(), boundArgs()],
