@@ -58,14 +58,18 @@ class KernelDisplay(unittest.TestCase):
         code = "const p = ll.plot.progress({ total: 3, title: 'train', throttleMs: 0 });\nfor (let i = 1; i <= 3; i++) p.update(i, { loss: 1 / i });\np.done();"
         reply, out = run(self.kc, code)
         self.assertEqual(reply["status"], "ok", reply)
+        # Two outputs updated in place (src/display/progress.ts): the status line and the loss curve's PNG.
         shown = [c for k, c in out if k == "display_data"]
         updates = [c for k, c in out if k == "update_display_data"]
-        self.assertEqual(len(shown), 1)
-        display_id = shown[0]["transient"]["display_id"]
-        self.assertGreaterEqual(len(updates), 3)
-        self.assertTrue(all(u["transient"]["display_id"] == display_id for u in updates))
-        self.assertIn("3/3", updates[-1]["data"]["text/plain"])
-        self.assertIn("<polyline", updates[-1]["data"]["text/html"])
+        self.assertEqual(len(shown), 2)
+        status_id, curve_id = (c["transient"]["display_id"] for c in shown)
+        self.assertEqual(curve_id, f"{status_id}-curve")
+        status = [u for u in updates if u["transient"]["display_id"] == status_id]
+        curve = [u for u in updates if u["transient"]["display_id"] == curve_id]
+        self.assertEqual(len(status) + len(curve), len(updates))
+        self.assertGreaterEqual(len(status), 3)
+        self.assertIn("3/3", status[-1]["data"]["text/plain"])
+        self.assertEqual(base64.b64decode(curve[-1]["data"]["image/png"])[:8], b"\x89PNG\r\n\x1a\n")
 
     def test_tensor_28x28_shows_as_an_image_and_distributions_as_tables(self):
         reply, out = run(self.kc, "ll.tf.linspace(0, 1, 784).reshape([28, 28])")
