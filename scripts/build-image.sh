@@ -8,6 +8,10 @@
 #        and a uid-1000 user "node", the layout of the node image
 # Storage is vfs and isolation chroot, so it also works inside an unprivileged container (no overlay
 # mounts, no user namespaces). Log: build/image/build.log. Image: localhost/latent-lab:latest.
+# Tried in the project's sandbox (2026-12-06): Docker Hub unreachable (no DNS), so --local-base; buildah
+# run --isolation chroot works there; the build ran STEP 1-8 and setup.sh's apt-get, then npm ci stopped
+# with SELF_SIGNED_CERT_IN_CHAIN: that network reaches registry.npmjs.org through a TLS-intercepting
+# proxy whose CA the host trusts and the image does not. Elsewhere no step needs it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ "$(id -u)" -eq 0 ] || { echo "build-image: run as root (rootful buildah)" >&2; exit 1; }

@@ -6,7 +6,7 @@
 Each deck is NAME.slides.html in build/notebooks/, beside the HTML pages of `npm run notebooks`, and
 loads reveal.js, MathJax and the figure libraries from the same assets/ folder (copied from npm
 packages): a folder of decks works with no network. A deck is made from the executed copy in the
-output folder when it is newer than the notebook; otherwise (or with --rerun) the notebook is run first.
+output folder when it is newer than the notebook and every code cell ran; otherwise (or with --rerun) the notebook is run first.
 Cells split into slides by their slideshow metadata, or at their headings when they have none
 (tools/slide_metadata.py writes that metadata into the notebooks).
 """
@@ -30,9 +30,12 @@ def main():
         executed = out / path.name
         deck = out / (path.stem + ".slides.html")
         if not args.rerun and executed.exists() and executed.stat().st_mtime >= path.stat().st_mtime:
-            write_slides(nbformat.read(executed, as_version=4), deck)
-            print(f"ok     {deck.name:52} (from the executed copy)", flush=True)
-            continue
+            copy = nbformat.read(executed, as_version=4)
+            # a run that failed half way leaves a copy too: only a complete one makes the deck
+            if all(c.get("execution_count") is not None for c in copy.cells if c.cell_type == "code"):
+                write_slides(copy, deck)
+                print(f"ok     {deck.name:52} (from the executed copy)", flush=True)
+                continue
         failure, cells, seconds = run_one(path, out, args.timeout, slides=True)
         print(f"{'ok' if failure is None else 'FAILED':6} {deck.name:52} ran {cells} cells in {seconds:.1f} s", flush=True)
         if failure:
