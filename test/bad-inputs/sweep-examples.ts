@@ -38,6 +38,7 @@ const INSTANCES: Record<string, () => any> = {
   MixtureOfGaussians: () => new ll.dist.MixtureOfGaussians({ weights: [0.4, 0.6], means: [-1, 1], scales: [0.5, 1] }),
   VAE: () => vae(),
   PPCA: () => ppca(),
+  DiffusionSchedule: () => ll.models.DiffusionSchedule.linear(5),
 };
 
 /** A value in the support of d (for logProb). */
@@ -180,6 +181,15 @@ const EXAMPLES: Record<string, (self?: any) => unknown[]> = {
   checkerboardMask: () => [4, 4, 1, 0],
   codeUsage: () => [[0, 1, 1, 3], 4],
   batchesPerEpoch: () => [10, 3, false],
+  // diffusion schedules
+  DiffusionSchedule: () => [[0.1, 0.2, 0.3]],
+  'DiffusionSchedule.linear': () => [10, 1e-4, 0.02],
+  'DiffusionSchedule.cosine': () => [10],
+  'DiffusionSchedule.logSnrLinear': () => [10],
+  'DiffusionSchedule.posterior': () => [2],
+  'DiffusionSchedule.qSample': () => [tf.tensor2d([[0.5, -0.5]]), 2, tf.tensor2d([[0.1, 0.2]])],
+  'DiffusionSchedule.noised': () => [r(), tf.tensor2d([[0.5, -0.5]]), 2],
+  'DiffusionSchedule.klWeight': () => [2],
   // quadrature and the loops issue 35 found unbounded
   gaussLegendre: () => [8],
   quadratureRule: () => [0, 1, { order: 8, panels: 2 }],
@@ -230,6 +240,8 @@ const ALLOWED: Record<string, Partial<Record<Outcome, string>>> = {
   bernoulliLogLikelihood: { 'nan-passed': 'a fused op of every VAE training step: NaN propagates rather than costing a sync' },
   klStandardNormal: { 'nan-passed': 'a fused op of every VAE training step, as bernoulliLogLikelihood' },
   reparameterizeWithKL: { 'nan-passed': 'a fused op of every VAE training step, as bernoulliLogLikelihood' },
+  'DiffusionSchedule.qSample': { 'nan-passed': 'the forward noising of every diffusion training step: NaN propagates rather than costing a sync' },
+  'DiffusionSchedule.noised': { 'nan-passed': 'as qSample' },
 };
 
 /** The reason an outcome is accepted for a callable, if it is. */

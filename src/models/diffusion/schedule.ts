@@ -7,6 +7,17 @@
 // Schedules and coefficients are float64 arrays indexed by t = 1…T (index 0 holds t = 0: ᾱ_0 = 1).
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/rng';
+import { contract, count, num, optional, rngKind, tensor } from '../../validation/contract';
+
+// the boundary: step counts bounded (a schedule holds T floats and its constructors loop over them), live tensors
+const T_COUNT = count({ max: 1e6 });
+const SCHEDULE = {
+  linear: contract('DiffusionSchedule.linear', { T: T_COUNT, beta1: optional(num({ above: 0, below: 1 })), betaT: optional(num({ above: 0, below: 1 })) }),
+  cosine: contract('DiffusionSchedule.cosine', { T: T_COUNT, s: optional(num({ min: 0 })), maxBeta: optional(num({ above: 0, below: 1 })) }),
+  logSnrLinear: contract('DiffusionSchedule.logSnrLinear', { T: T_COUNT, logSnrMax: optional(num()), logSnrMin: optional(num()) }),
+  qSample: contract('DiffusionSchedule.qSample', { x0: tensor(), t: num({ integer: true, min: 0 }), eps: tensor() }),
+  noised: contract('DiffusionSchedule.noised', { rng: rngKind(), x0: tensor(), t: num({ integer: true, min: 0 }) }),
+};
 
 /**
  * A diffusion model's noise schedule β_1…β_T and the coefficients derived from it (lecture 003):
@@ -50,13 +61,13 @@ export class DiffusionSchedule {
 
   /** β_t linear from beta1 to betaT (DDPM: 1e-4 to 0.02 for T = 1000). */
   static linear(T: number, beta1 = 1e-4, betaT = 0.02): DiffusionSchedule {
-    if (!Number.isInteger(T) || T < 1) throw new Error(`DiffusionSchedule.linear: T must be a positive integer, got ${T}`);
+    SCHEDULE.linear.check(arguments);
     return new DiffusionSchedule(Array.from({ length: T }, (_, i) => (T === 1 ? betaT : beta1 + ((betaT - beta1) * i) / (T - 1))));
   }
 
   /** The cosine schedule (Nichol & Dhariwal): ᾱ_t = f(t)/f(0), f(t) = cos²(((t/T) + s)/(1 + s) · π/2), β_t ≤ maxBeta. */
   static cosine(T: number, s = 0.008, maxBeta = 0.999): DiffusionSchedule {
-    if (!Number.isInteger(T) || T < 1) throw new Error(`DiffusionSchedule.cosine: T must be a positive integer, got ${T}`);
+    SCHEDULE.cosine.check(arguments);
     const f = (t: number) => Math.cos((((t / T) + s) / (1 + s)) * (Math.PI / 2)) ** 2;
     return new DiffusionSchedule(Array.from({ length: T }, (_, i) => Math.min(maxBeta, 1 - f(i + 1) / f(i))));
   }
@@ -67,19 +78,19 @@ export class DiffusionSchedule {
    * the grid (the comparisons of D43 use it).
    */
   static logSnrLinear(T: number, logSnrMax = 6, logSnrMin = -6): DiffusionSchedule {
-    if (!Number.isInteger(T) || T < 1) throw new Error(`DiffusionSchedule.logSnrLinear: T must be a positive integer, got ${T}`);
+    SCHEDULE.logSnrLinear.check(arguments);
     if (!(logSnrMax > logSnrMin)) throw new Error('DiffusionSchedule.logSnrLinear: logSnrMax must exceed logSnrMin');
     const ab = Array.from({ length: T }, (_, i) => 1 / (1 + Math.exp(-(T === 1 ? logSnrMin : logSnrMax + ((logSnrMin - logSnrMax) * i) / (T - 1)))));
     return new DiffusionSchedule(ab.map((a, i) => 1 - a / (i === 0 ? 1 : ab[i - 1])));
   }
 
-  private check(t: number, from = 1): void {
-    if (!Number.isInteger(t) || t < from || t > this.T) throw new Error(`DiffusionSchedule: t must be an integer in [${from}, ${this.T}], got ${t}`);
+  private check(t: number, from = 1, fn = 'DiffusionSchedule'): void {
+    if (!Number.isInteger(t) || t < from || t > this.T) throw new Error(`${fn}: t must be an integer in [${from}, ${this.T}], got ${t}`);
   }
 
   /** γ_t, δ_t, σ_t² of q(x_{t−1} | x_t, x_0)  (D40). */
   posterior(t: number): { gamma: number; delta: number; sigma2: number } {
-    this.check(t);
+    this.check(t, 1, 'DiffusionSchedule.posterior');
     const ab = this.alphaBars[t], abPrev = this.alphaBars[t - 1], beta = this.betas[t];
     return {
       gamma: (Math.sqrt(1 - beta) * (1 - abPrev)) / (1 - ab),
@@ -90,37 +101,40 @@ export class DiffusionSchedule {
 
   /** x_t = √ᾱ_t x_0 + √(1 − ᾱ_t) ε  (D39). */
   qSample(x0: tf.Tensor, t: number, eps: tf.Tensor): tf.Tensor {
-    this.check(t, 0);
+    SCHEDULE.qSample.check(arguments);
+    this.check(t, 0, 'DiffusionSchedule.qSample');
     return tf.tidy(() => tf.add(tf.mul(x0, Math.sqrt(this.alphaBars[t])), tf.mul(eps, Math.sqrt(1 - this.alphaBars[t]))));
   }
 
   /** x_t ~ q(x_t | x_0) with fresh noise; returns both. */
   noised(rng: Rng, x0: tf.Tensor, t: number): { xt: tf.Tensor; eps: tf.Tensor } {
+    SCHEDULE.noised.check(arguments);
+    this.check(t, 0, 'DiffusionSchedule.noised');
     const eps = rng.normal(x0.shape);
     return { xt: this.qSample(x0, t, eps), eps };
   }
 
   /** ε̂ from x̂_0: (x_t − √ᾱ_t x̂_0)/√(1 − ᾱ_t)  (D44). */
   epsFromX0(xt: tf.Tensor, x0Hat: tf.Tensor, t: number): tf.Tensor {
-    this.check(t);
+    this.check(t, 1, 'DiffusionSchedule.epsFromX0');
     return tf.tidy(() => tf.div(tf.sub(xt, tf.mul(x0Hat, Math.sqrt(this.alphaBars[t]))), Math.sqrt(1 - this.alphaBars[t])));
   }
 
   /** x̂_0 from ε̂: (x_t − √(1 − ᾱ_t) ε̂)/√ᾱ_t. */
   x0FromEps(xt: tf.Tensor, epsHat: tf.Tensor, t: number): tf.Tensor {
-    this.check(t);
+    this.check(t, 1, 'DiffusionSchedule.x0FromEps');
     return tf.tidy(() => tf.div(tf.sub(xt, tf.mul(epsHat, Math.sqrt(1 - this.alphaBars[t]))), Math.sqrt(this.alphaBars[t])));
   }
 
   /** The score ∇ log q(x_t) from x̂_0: (√ᾱ_t x̂_0 − x_t)/(1 − ᾱ_t)  (Tweedie, D45). */
   scoreFromX0(xt: tf.Tensor, x0Hat: tf.Tensor, t: number): tf.Tensor {
-    this.check(t);
+    this.check(t, 1, 'DiffusionSchedule.scoreFromX0');
     return tf.tidy(() => tf.div(tf.sub(tf.mul(x0Hat, Math.sqrt(this.alphaBars[t])), xt), 1 - this.alphaBars[t]));
   }
 
   /** The weight δ_t²/(2σ_t²) that turns ‖x̂_0 − x_0‖² into the t-th KL of the ELBO (D41, D44); t ≥ 2. */
   klWeight(t: number): number {
-    if (t < 2) throw new Error(`klWeight: defined for t ≥ 2, got ${t}`);
+    if (!(t >= 2)) throw new Error(`DiffusionSchedule.klWeight: t must be ≥ 2 (the KL terms start at t = 2), got ${t}`);
     const { delta, sigma2 } = this.posterior(t);
     return (delta * delta) / (2 * sigma2);
   }
