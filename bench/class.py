@@ -12,17 +12,13 @@ import argparse
 import asyncio
 import json
 import os
-import pwd
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tools", "hub"))
@@ -30,12 +26,6 @@ import client  # noqa: E402
 
 FIXTURES = os.path.join(ROOT, "test", "hub", "fixtures")
 ASSIGNMENT = "h1-hub-check"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def rss_by_user(users):
@@ -64,17 +54,13 @@ def one_round(n, notebook, tmp):
     with open(os.path.join(tmp, f"class{n}.txt"), "w") as f:
         for u in users:
             f.write(f"{u}:pw-{u}\n")
-    port = free_port()
-    env = dict(os.environ, LATENT_HUB_API_PORT=str(free_port()))
     load = os.getloadavg()[0]
     r = subprocess.run(["bash", "scripts/hub.sh", "release", ASSIGNMENT, "--root", hub_root, "--source", FIXTURES],
                        cwd=ROOT, capture_output=True, text=True)
     if r.returncode != 0:
         raise RuntimeError(r.stdout + r.stderr)
     log = open(os.path.join(tmp, f"hub{n}.log"), "w")
-    hub = subprocess.Popen(["bash", "scripts/hub.sh", "--class", os.path.join(tmp, f"class{n}.txt"), "--root", hub_root,
-                            "--port", str(port)], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env,
-                           start_new_session=True)
+    hub, url = client.start_class(ROOT, hub_root, os.path.join(tmp, f"class{n}.txt"), log)
     peak = {u: 0.0 for u in users}
     stop = threading.Event()
 
@@ -87,13 +73,6 @@ def one_round(n, notebook, tmp):
     sampler = threading.Thread(target=sample, daemon=True)
     row = {"N": n, "load_before": round(load, 1)}
     try:
-        url = f"http://127.0.0.1:{port}"
-        for _ in range(240):
-            try:
-                urllib.request.urlopen(url + "/hub/api", timeout=5).read()
-                break
-            except Exception:
-                time.sleep(0.5)
         h = client.Hub(url, open(os.path.join(hub_root, "api_token")).read().strip())
         sampler.start()
         t0 = time.perf_counter()
@@ -145,17 +124,7 @@ def one_round(n, notebook, tmp):
         row["graded_ok"] = g.returncode == 0
     finally:
         stop.set()
-        if hub.poll() is None:
-            os.killpg(hub.pid, signal.SIGTERM)
-            try:
-                hub.wait(60)
-            except subprocess.TimeoutExpired:
-                os.killpg(hub.pid, signal.SIGKILL)
-        for u in users:
-            subprocess.run(["pkill", "-KILL", "-u", u], capture_output=True)
-        time.sleep(1)
-        for u in users:
-            subprocess.run(["userdel", "-r", u], capture_output=True)
+        client.stop_class(hub, users)
         log.close()
     return row
 

@@ -13,12 +13,9 @@ import json
 import os
 import pwd
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.parse
 import urllib.request
 import http.cookiejar
@@ -30,12 +27,6 @@ import client  # noqa: E402
 STUDENTS = {"llhub-ada": "pw-ada-7", "llhub-bo": "pw-bo-7"}
 ASSIGNMENT = "h1-hub-check"
 FIXTURES = os.path.join(ROOT, "test", "hub", "fixtures")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def as_user(user, *cmd):
@@ -60,11 +51,10 @@ def main():
     tmp = tempfile.mkdtemp(prefix="ll-hub-test-")
     os.chmod(tmp, 0o755)
     hub_root = os.path.join(tmp, "hub")
-    port, api_port = free_port(), free_port()
     with open(os.path.join(tmp, "class.txt"), "w") as f:
         for name, pw in STUDENTS.items():
             f.write(f"{name}:{pw}\n")
-    env = dict(os.environ, LATENT_HUB_API_PORT=str(api_port), LATENT_HUB_CULL_SECONDS="600")
+    env = dict(os.environ, LATENT_HUB_CULL_SECONDS="600")
     log = open(os.path.join(tmp, "hub.log"), "w")
     hub = None
     try:
@@ -74,19 +64,7 @@ def main():
         saw["release"] = r.returncode == 0 and "released" in r.stdout
         if not saw["release"]:
             saw["release_output"] = r.stdout[-2000:] + r.stderr[-2000:]
-        hub = subprocess.Popen(["bash", "scripts/hub.sh", "--class", os.path.join(tmp, "class.txt"), "--root", hub_root,
-                                "--port", str(port)], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env,
-                               start_new_session=True)
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.time() + 120
-        while time.time() < deadline:
-            try:
-                urllib.request.urlopen(url + "/hub/api", timeout=5).read()
-                break
-            except Exception:
-                if hub.poll() is not None:
-                    raise RuntimeError("the hub exited; see " + log.name)
-                time.sleep(0.5)
+        hub, url = client.start_class(ROOT, hub_root, os.path.join(tmp, "class.txt"), log, env=env)
         h = client.Hub(url, open(os.path.join(hub_root, "api_token")).read().strip())
         saw["wrong_password_refused"] = "/hub/login" in browser_login(url, "llhub-ada", "not-the-password")
         saw["login_redirects"] = {n: browser_login(url, n, pw) for n, pw in STUDENTS.items()}
@@ -163,17 +141,7 @@ def main():
         ps = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
         saw["culling_configured"] = "cull_idle_timeout=600" in ps and "shutdown_no_activity_timeout" in ps
     finally:
-        if hub is not None and hub.poll() is None:
-            os.killpg(hub.pid, signal.SIGTERM)
-            try:
-                hub.wait(30)
-            except subprocess.TimeoutExpired:
-                os.killpg(hub.pid, signal.SIGKILL)
-        for n in STUDENTS:
-            subprocess.run(["pkill", "-KILL", "-u", n], capture_output=True)
-        time.sleep(0.5)
-        for n in STUDENTS:
-            subprocess.run(["userdel", "-r", n], capture_output=True)
+        client.stop_class(hub, STUDENTS)
         log.close()
         saw["hub_log_tail"] = open(log.name).read()[-1500:]
         shutil.rmtree(tmp, ignore_errors=True)

@@ -4,6 +4,10 @@ token, then each server's REST API and kernel websocket to run a notebook's code
 Used by the hub test (test/hub/) and the class load test (bench/class.py)."""
 import asyncio
 import json
+import os
+import signal
+import socket
+import subprocess
 import time
 import urllib.error
 import urllib.request
@@ -147,3 +151,45 @@ def code_cells(path):
         nb = json.load(f)
     return ["".join(c["source"]) if isinstance(c["source"], list) else c["source"]
             for c in nb["cells"] if c["cell_type"] == "code"]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_class(repo, hub_root, class_file, log, env=None, timeout=240):
+    """Starts `scripts/hub.sh --class class_file` on a free loopback port in its own process group (the
+    hub's API port is another free port); waits until the hub answers. Returns (process, url)."""
+    port = free_port()
+    env = dict(env or os.environ, LATENT_HUB_API_PORT=str(free_port()))
+    proc = subprocess.Popen(["bash", "scripts/hub.sh", "--class", class_file, "--root", hub_root, "--port", str(port)],
+                            cwd=repo, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(url + "/hub/api", timeout=5).read()
+            return proc, url
+        except Exception:
+            if proc.poll() is not None:
+                raise RuntimeError(f"the hub exited with {proc.returncode}; see {getattr(log, 'name', 'its log')}")
+            time.sleep(0.5)
+    raise TimeoutError(f"the hub did not answer in {timeout} s")
+
+
+def stop_class(proc, users, wait=60):
+    """Stops a hub from start_class (SIGTERM to its process group: the hub stops the students' servers and
+    the proxy), then ends what the students still run and removes their accounts and homes."""
+    if proc is not None and proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(wait)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+    for u in users:
+        subprocess.run(["pkill", "-KILL", "-u", u], capture_output=True)
+    time.sleep(0.5)
+    for u in users:
+        subprocess.run(["userdel", "-r", u], capture_output=True)
