@@ -196,6 +196,11 @@ export class Executor {
     return value === undefined || value === null ? outcome : { ok: true, hasValue: true, value };
   }
 
+  /** Is the cell still compiling (its own code has not started)? */
+  get compilingNow(): boolean {
+    return this.compiling !== undefined;
+  }
+
   /** Ends the running cell with an Interrupted error; returns false when no cell was running. */
   interrupt(reason = new Interrupted()): boolean {
     if (this.compiling) {
