@@ -48,6 +48,7 @@ def browser_login(url, name, password):
 
 def main():
     saw = {}
+    modes = client.folder_modes(ROOT)
     tmp = tempfile.mkdtemp(prefix="ll-hub-test-")
     os.chmod(tmp, 0o755)
     hub_root = os.path.join(tmp, "hub")
@@ -146,7 +147,7 @@ def main():
         saw["hub_log_tail"] = open(log.name).read()[-1500:]
         shutil.rmtree(tmp, ignore_errors=True)
         # hub.sh keeps students out of the instructor's folders; the test leaves the checkout as it was.
-        os.chmod(os.path.join(ROOT, "notebooks", "exercises"), 0o755)
+        client.restore_modes(modes)
         print(json.dumps(saw))
 
 

@@ -193,3 +193,20 @@ def stop_class(proc, users, wait=60):
     time.sleep(0.5)
     for u in users:
         subprocess.run(["userdel", "-r", u], capture_output=True)
+
+
+# scripts/hub.sh closes these checkout folders to students while a class runs; tests and benchmarks put
+# their modes back afterwards (a sandboxed grading kernel reads build/ as an unprivileged user).
+CLOSED_WHILE_TEACHING = ("notebooks/exercises", "build")
+
+
+def folder_modes(repo):
+    """The modes of the folders hub.sh closes, to give restore_modes."""
+    return {os.path.join(repo, f): os.stat(os.path.join(repo, f)).st_mode & 0o7777
+            for f in CLOSED_WHILE_TEACHING if os.path.isdir(os.path.join(repo, f))}
+
+
+def restore_modes(modes):
+    for path, mode in modes.items():
+        if os.path.isdir(path):
+            os.chmod(path, mode)
