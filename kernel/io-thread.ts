@@ -283,6 +283,9 @@ async function shutdown(request: Message) {
   await Promise.all(Object.values(senders).map((sender) => sender.drained()));
   for (const socket of [iopub, shell, control, stdin, hb]) socket.close();
   inspectorSession?.disconnect(); // or Node prints "Waiting for the debugger to disconnect..." at exit
+  // The closed sockets' pending receives settle on later turns of this thread's loop; exiting before they
+  // have still aborted in zeromq's finalizers now and then (seen once in a CI run's restart test).
+  await new Promise((resolve) => setTimeout(resolve, 100));
   post({ kind: 'shutdown' });
   // The main thread exits the process; if it cannot, the process ends here.
   setTimeout(() => process.kill(process.pid, 'SIGKILL'), 3000).unref();
