@@ -9,6 +9,8 @@ import threading
 import time
 import unittest
 
+import harness  # test/kernel/harness.py (the script's folder is on sys.path)
+
 from jupyter_client.manager import KernelManager
 
 TIMEOUT = 120
@@ -17,19 +19,7 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 def run(kc, code, timeout=TIMEOUT):
     """Executes code; returns (reply content, [(msg_type, content)] of iopub up to its idle status)."""
-    msg_id = kc.execute(code)
-    reply = kc.get_shell_msg(timeout=timeout)
-    while reply["parent_header"].get("msg_id") != msg_id:
-        reply = kc.get_shell_msg(timeout=timeout)
-    out = []
-    while True:
-        msg = kc.get_iopub_msg(timeout=timeout)
-        if msg["parent_header"].get("msg_id") != msg_id:
-            continue
-        if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
-            return reply["content"], out
-        out.append((msg["msg_type"], msg["content"]))
-
+    return harness.run(kc, code, timeout)
 
 def text_of(out):
     return "".join(c["text"] if k == "stream" else c["data"]["text/plain"] if k == "execute_result" else "" for k, c in out)

@@ -11,26 +11,16 @@ import threading
 import time
 import unittest
 
+import harness  # test/kernel/harness.py (the script's folder is on sys.path)
+
 from jupyter_client.manager import start_new_kernel
 
 TIMEOUT = 60
 
 
 def run(kc, code, timeout=TIMEOUT):
-    """Executes code; returns (reply content, list of iopub (msg_type, content)) for that request."""
-    msg_id = kc.execute(code)
-    reply = kc.get_shell_msg(timeout=timeout)
-    while reply["parent_header"].get("msg_id") != msg_id:
-        reply = kc.get_shell_msg(timeout=timeout)
-    outputs = []
-    while True:
-        msg = kc.get_iopub_msg(timeout=timeout)
-        if msg["parent_header"].get("msg_id") != msg_id:
-            continue
-        if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
-            break
-        outputs.append((msg["msg_type"], msg["content"]))
-    return reply["content"], outputs
+    """Executes code; returns (reply content, [(msg_type, content)] of iopub up to its idle status)."""
+    return harness.run(kc, code, timeout)
 
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
