@@ -240,29 +240,65 @@ def without_expected(src):
     return "".join(out) + src[pos:]
 
 
-DECLARATION = re.compile(r"^([ \t]*)(?:const|let|var)[ \t]+([A-Za-z_$][\w$]*)[ \t]*(?::[^=\n]+)?=[^\n]*;[ \t]*$", re.M)
+DECLARATION_START = re.compile(r"^([ \t]*)(?:const|let|var)[ \t]+[A-Za-z_$]", re.M)
+
+
+def declarations(src):
+    """SRC's declarations that start a line, one line or many: [(start, end, indent, depth-0 text)], END just past
+    the `;` that ends the statement at bracket depth 0 (and the rest of its line when only blanks follow). A
+    declaration without that `;` is left out: it stays as written."""
+    text, out = in_text(src), []
+    for m in DECLARATION_START.finditer(src):
+        if text[m.start(1) + len(m.group(1))]:
+            continue
+        depth, flat, i, n = 0, [], m.start(), len(src)
+        while i < n:
+            ch = src[i]
+            if text[i]:
+                flat.append(" ")
+            elif ch in "([{":
+                depth += 1
+                flat.append(" ")
+            elif ch in ")]}":
+                depth -= 1
+                flat.append(" ")
+            elif ch == ";" and depth == 0:
+                end = i + 1
+                rest = re.match(r"[ \t]*(?=\n|$)", src[end:])
+                out.append((m.start(), end + (rest.end() if rest else 0), m.group(1), "".join(flat) + ";"))
+                break
+            else:
+                flat.append(ch if depth == 0 else " ")
+            if depth < 0:
+                break
+            i += 1
+    return out
 
 
 def student_declarations(src, answers, given):
-    """A graded cell's one-line declarations, as a student's run needs them once expected values are gone:
-    a name no longer used (it only served an expected value) is not computed at all; a top-level name
-    computed with a library answer (inputs built with a hidden class) is replaced by its value from the
-    reference run (GIVEN: plain data); the others stay. Returns (source, names the reference run must give)."""
+    """A graded cell's declarations (one line or many), as a student's run needs them once expected values are
+    gone: a name no longer used (it only served an expected value, such as a literal table of expected values)
+    is not computed at all; a top-level name computed with a library answer (inputs built with a hidden class)
+    is replaced by its value from the reference run (GIVEN: plain data); the others stay. Returns (source,
+    names the reference run must give)."""
     hidden = {a.rsplit(".", 1)[-1] for a in answers}
-    needs = []
-
-    def one(m):
-        indent, name = m.group(1), m.group(2)
-        rest = src[:m.start()] + src[m.end():]
-        names = re.findall(r"(?:\b(?:const|let|var)|,)\s*([A-Za-z_$][\w$]*)\s*(?::[^=,\n]+)?=(?![=>])", m.group(0))
+    needs, out, pos = [], [], 0
+    for start, end, indent, flat in declarations(src):
+        if start < pos:
+            continue
+        statement = src[start:end]
+        rest = src[:start] + src[end:]
+        names = re.findall(r"(?:\b(?:const|let|var)|,)\s*([A-Za-z_$][\w$]*)\s*(?::[^=,]+)?=(?![=>])", flat)
+        keep = statement
         if not any(re.search(rf"(?<![\w$.]){re.escape(n)}(?![\w$])", rest) for n in names):
-            return ""
-        if not indent and len(names) == 1 and any(re.search(rf"(?<![\w$]){re.escape(h)}(?![\w$])", m.group(0)) for h in hidden):
-            needs.append(name)
-            if given is not None and name in given:
-                return f"const {name}: any = {json.dumps(given[name])};"
-        return m.group(0)
-    return DECLARATION.sub(one, src), needs
+            keep = ""
+        elif not indent and len(names) == 1 and any(re.search(rf"(?<![\w$]){re.escape(h)}(?![\w$])", statement) for h in hidden):
+            needs.append(names[0])
+            if given is not None and names[0] in given:
+                keep = f"const {names[0]}: any = {json.dumps(given[names[0]])};"
+        out.append(src[pos:start] + keep)
+        pos = end
+    return "".join(out) + src[pos:], needs
 
 
 def given_names(source, answers):
@@ -279,8 +315,13 @@ def graded_source(source, grader, reference, seed, answers=(), given=None):
     and every student's run): hidden tests may draw their inputs from it."""
     src = re.sub(r"^[ \t]*// (BEGIN|END) SOLUTION[^\n]*\n?", "", source, flags=re.M)
     if reference:
-        for name in given_names(src, answers):
-            src = re.sub(rf"^((?:const|let|var)[ \t]+{re.escape(name)}\b[^\n]*)$", rf"\1 {grader}.given({json.dumps(name)}, {name});", src, count=1, flags=re.M)
+        wanted = set(given_names(src, answers))
+        for start, end, _, flat in reversed(declarations(src)):
+            name = re.match(r"\s*(?:const|let|var)\s+([A-Za-z_$][\w$]*)", flat).group(1)
+            if name in wanted:
+                statement = src[start:end].rstrip()
+                src = src[:start] + statement + f" {grader}.given({json.dumps(name)}, {name});" + src[start + len(statement):]
+                wanted.discard(name)
     else:
         src, _ = student_declarations(without_expected(src), answers, given or {})
     src = re.sub(r"^[ \t]*// BEGIN HIDDEN TESTS[^\n]*$", f"{grader}.hidden(true);", src, flags=re.M)

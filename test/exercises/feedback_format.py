@@ -6,6 +6,7 @@ folders, dot-files, long and non-UTF-8 names, names that would merge). Prints "o
 Run with /usr/bin/python3 (test/exercises/assignments.test.ts)."""
 import math
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -105,6 +106,46 @@ def test_without_expected():
     check('const S: any = {"a": [1, 2]};' in stud and "answer" not in stud and "solve" not in stud and "Hidden" not in stud, stud)
     two = A.graded_source('const a = 2, b = 3;\nconst u = 1, v = 4;\nll.check("x", mine(b), a + u + v);\n', "__G__", False, 1)
     check("const a = 2, b = 3;" in two and "const u" not in two, two)  # a line goes only when none of its names is used
+    # A declaration over several lines (a table of expected values) goes too; one the checks still read stays whole.
+    many = A.graded_source('const table = [[0.1234567, 2],\n  [3, 4]];\nconst xs = [1,\n  2];\n'
+                           'for (const [i, x] of xs.entries()) ll.check("t", mine(x), table[i]);\n', "__G__", False, 1)
+    check("0.1234567" not in many and "const xs = [1,\n  2];" in many, many)
+    ref = A.graded_source('const S = ll.models.Hidden.make(\n  20);\nll.check("x", mine(S.a), S.b);\n', "__G__", True, 1, ["Hidden"])
+    check('const S = ll.models.Hidden.make(\n  20); __G__.given("S", S);' in ref, ref)
+    stud = A.graded_source('const S = ll.models.Hidden.make(\n  20);\nll.check("x", mine(S.a), S.b);\n', "__G__", False, 1, ["Hidden"], {"S": {"a": 1}})
+    check('const S: any = {"a": 1};' in stud and "Hidden" not in stud, stud)
+
+
+def test_no_expected_value_in_a_students_run():
+    """Every assignment's graded cells, as a student's run executes them: no number written or computed for an
+    expected value (a literal of five or more digits in a check's expected argument, or in a declaration that
+    argument reads) is left in the student's world."""
+    import json, glob
+    digits = re.compile(r"(?<![\w.])\d[\d_]*\.\d{4,}(?:e-?\d+)?|(?<![\w.])\d{5,}")
+    for path in sorted(glob.glob(str(A.ROOT / "notebooks" / "exercises" / "*.ipynb"))):
+        nb = json.load(open(path, encoding="utf-8"))
+        answers = nb["metadata"].get("latent_lab", {}).get("library_answers", [])
+        for c in nb["cells"]:
+            src = "".join(c["source"])
+            if c["cell_type"] != "code" or "@grade" not in src:
+                continue
+            secret = set()
+            decls = {re.match(r"\s*(?:const|let|var)\s+([\w$]+)", flat).group(1): src[a:b] for a, b, _, flat in A.declarations(src)}
+            for m in A.CHECK_CALL.finditer(src):
+                spans, _ = A.call_arguments(src, m.end())
+                if len(spans) >= 3:
+                    exp = src[spans[2][0]:spans[2][1]]
+                    secret |= set(digits.findall(exp))
+                    names = set(re.findall(r"[A-Za-z_$][\w$]*", exp))
+                    # a loop variable bound from a table (for (const [x, expected] of table)) reads that table
+                    for binding, table in re.findall(r"for\s*\(\s*(?:const|let|var)\s+(.*?)\s+of\s+([A-Za-z_$][\w$]*)", src):
+                        if names & set(re.findall(r"[A-Za-z_$][\w$]*", binding)):
+                            names.add(table)
+                    for name in names & decls.keys():
+                        secret |= set(digits.findall(decls[name]))
+            student = A.graded_source(src, "__G__", False, 1, answers, {})
+            left = [d for d in secret if d in student]
+            check(not left, f"{Path(path).name}: expected values {left} left in a student's run of\n{src}")
 
 
 def test_submission_names():
@@ -139,5 +180,6 @@ if __name__ == "__main__":
     test_lines()
     test_scoring_and_report()
     test_without_expected()
+    test_no_expected_value_in_a_students_run()
     test_submission_names()
     print("ok")
