@@ -6,11 +6,11 @@
 // for 128 images (no gradients), printed also as images/s for 1000-step sampling.
 //   node dist/bench/images.js [--rounds 5] [--steps 2] [--only realnvp,conv-vae,vq-vae]   (--only: just those rows)
 import { compare, median } from './interleaved';
-import { ready } from '../src/backend';
+import { ready } from '../src/backend/backend';
 import { rng } from '../src/random/rng';
-import { FusedAdam } from '../src/native/fused-adam';
-import { loadAddon } from '../src/native/addon';
-import { nativeStatus } from '../src/native/native-kernels';
+import { FusedAdam } from '../src/backend/fused-adam';
+import { loadAddon } from '../src/backend/addon';
+import { nativeStatus } from '../src/backend/native-kernels';
 import { unetSampleStep, unetStep } from './unet';
 import { convVaeStep } from './conv-vae';
 import { realNvpStep } from './real-nvp';

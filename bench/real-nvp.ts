@@ -5,7 +5,7 @@
 // logit preprocessing, −mean log p of uniformly dequantized 8-bit pixels, batch 128, Adam.
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../src/random/rng';
-import { RealNVP } from '../src/models/images/real-nvp';
+import { RealNVP } from '../src/models/flows/real-nvp';
 
 /** One maximum-likelihood training step of RealNVP on a fixed batch of 8-bit pixels (fresh dequantization noise). */
 export function realNvpStep(rng: Rng, optimizer: tf.Optimizer, batch = 128): { step: () => void; dispose: () => void } {

@@ -8,13 +8,13 @@
 //   node dist/bench/step.js [--steps 50] [--rounds 7] [--stock]
 import { compare, median, timeSteps } from './interleaved';
 import * as tf from '@tensorflow/tfjs-core';
-import { ready } from '../src/backend';
+import { ready } from '../src/backend/backend';
 import { VAE } from '../src/models/vae/vae';
 import { Dense } from '../src/ops/dense';
 import { rng } from '../src/random/rng';
-import { disableNativeKernels, enableNativeKernels, nativeStatus } from '../src/native/native-kernels';
-import { FusedAdam } from '../src/native/fused-adam';
-import { loadAddon } from '../src/native/addon';
+import { disableNativeKernels, enableNativeKernels, nativeStatus } from '../src/backend/native-kernels';
+import { FusedAdam } from '../src/backend/fused-adam';
+import { loadAddon } from '../src/backend/addon';
 
 const arg = (name: string, fallback: number) => Number(process.argv[process.argv.indexOf(`--${name}`) + 1]) || fallback;
 const steps = arg('steps', 50);

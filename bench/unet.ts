@@ -1,5 +1,5 @@
 // The small DDPM U-Net the image benchmarks train, built from the library's layers exactly as
-// src/models/images builds its models (tf.conv2d + bias, group norm by moments, SiLU as x·σ(x), tf.avgPool,
+// src/models (layers/, diffusion/, flows/, vae/) builds its image models (tf.conv2d + bias, group norm by moments, SiLU as x·σ(x), tf.avgPool,
 // nearest-neighbour upsampling): the native kernels must make these stock ops fast. bench/torch_steps.py
 // defines the same network in PyTorch.
 //   28×28×1: conv 1→32; Res 32→32 @28; avg-pool; Res 32→64 @14; avg-pool; Res 64→64 @7; nearest ×2, concat;
@@ -7,10 +7,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Dense } from '../src/ops/dense';
 import { Rng } from '../src/random/rng';
-import { Conv2d } from '../src/models/images/conv2d';
-import { GroupNorm } from '../src/models/images/group-norm';
+import { Conv2d } from '../src/models/layers/conv2d';
+import { GroupNorm } from '../src/models/layers/group-norm';
 import { silu } from '../src/ops/silu';
-import { sinusoidalEmbedding } from '../src/models/images/time-embedding';
+import { sinusoidalEmbedding } from '../src/models/layers/time-embedding';
 
 class ResBlock {
   readonly gn1: GroupNorm; readonly conv1: Conv2d; readonly proj: Dense; readonly gn2: GroupNorm; readonly conv2: Conv2d; readonly skip?: Conv2d;

@@ -5,7 +5,7 @@
 // loss −log p(x | z_q) + codebook + 0.25·commitment, batch 128, Adam.
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../src/random/rng';
-import { VQVAE } from '../src/models/images/vq-vae';
+import { VQVAE } from '../src/models/vae/vq-vae';
 
 /** One training step of the VQ-VAE on a fixed binarized batch (no dead-code restarts: they are not per step). */
 export function vqVaeStep(rng: Rng, optimizer: tf.Optimizer, batch = 128): { step: () => void; dispose: () => void } {

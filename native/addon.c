@@ -1,4 +1,4 @@
-// latent_blas: a small N-API addon behind TensorFlow.js kernels (src/native/). JavaScript hands over
+// latent_blas: a small N-API addon behind TensorFlow.js kernels (src/backend/). JavaScript hands over
 // Float32Array views over the tensors' own memory (the wasm heap, or tfjs-cpu's arrays): nothing is copied.
 #include "kernels.h"
 

@@ -1,6 +1,6 @@
 // exp and log in float32 written so that the compiler vectorizes loops that call them (glibc's expf
 // and logf are scalar calls). Cephes's range reductions and polynomials: within 2 ulp of the
-// float64 result on their ranges (test/native/bernoulli.test.ts checks the functions built on them).
+// float64 result on their ranges (test/backend/bernoulli.test.ts checks the functions built on them).
 #ifndef LATENT_FAST_MATH_H
 #define LATENT_FAST_MATH_H
 #include <stdint.h>

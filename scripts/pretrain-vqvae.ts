@@ -1,15 +1,15 @@
 // The vqvae-mnist recipe of scripts/pretrain.ts (`npx tsx scripts/pretrain.ts vqvae-mnist`): a VQ-VAE
-// (src/models/images/vq-vae.ts) trained on dynamically binarized MNIST digits, then the autoregressive prior
-// over its 7×7 code grids (src/models/images/code-prior.ts) fit by maximum likelihood on the frozen
+// (src/models/vae/vq-vae.ts) trained on dynamically binarized MNIST digits, then the autoregressive prior
+// over its 7×7 code grids (src/models/autoregressive/code-prior.ts) fit by maximum likelihood on the frozen
 // encoder's codes of several binarizations of the training digits. Seeded; step counts, not time budgets.
 import path from 'path';
-import { tf } from '../src/backend';
+import { tf } from '../src/backend/backend';
 import { loadMnist } from '../src/data/mnist';
 import { dynamicBinarize } from '../src/data/binarize';
-import { VQVAE, VQVAEConfig } from '../src/models/images/vq-vae';
-import { CodePrior } from '../src/models/images/code-prior';
-import { saveVQVAE } from '../src/models/images/vq-vae-checkpoint';
-import { codeUsage } from '../src/models/images/vector-quantizer';
+import { VQVAE, VQVAEConfig } from '../src/models/vae/vq-vae';
+import { CodePrior } from '../src/models/autoregressive/code-prior';
+import { saveVQVAE } from '../src/checkpoints/vq-vae';
+import { codeUsage } from '../src/models/vae/vector-quantizer';
 import { bernoulliLogLikelihood } from '../src/ops/bernoulli-log-likelihood';
 import { estimateMean } from '../src/check/monte-carlo';
 import { Rng } from '../src/random/rng';

@@ -1,24 +1,24 @@
 // Makes the checkpoints in data/ that notebook 13 loads, seeded, so `npm run pretrain` reproduces them:
 //   data/checkpoints/classifier-{mnist,fashion-mnist}   the scoring classifiers (src/evaluation/classifier.ts)
-//   data/checkpoints/ddpm-{mnist,fashion-mnist}         U-Net DDPMs (src/models/images/ddpm.ts)
-//   data/checkpoints/realnvp-mnist                      a multi-scale RealNVP (src/models/images/real-nvp.ts)
+//   data/checkpoints/ddpm-{mnist,fashion-mnist}         U-Net DDPMs (src/models/diffusion/ddpm.ts)
+//   data/checkpoints/realnvp-mnist                      a multi-scale RealNVP (src/models/flows/real-nvp.ts)
 //   data/checkpoints/vqvae-mnist                        a VQ-VAE and the prior over its codes (scripts/pretrain-vqvae.ts)
 // Usage: npx tsx scripts/pretrain.ts [all|classifiers|classifier-mnist|classifier-fashion-mnist|ddpm-mnist|ddpm-fashion-mnist|realnvp-mnist|vqvae-mnist]
 //        [--out DIR] [--steps N]    (default: all, into data/checkpoints; --steps: only the first N steps)
 // Each DDPM records the confident share of its samples against training time in its checkpoint's meta.
 import path from 'path';
-import { ready, tf } from '../src/backend';
+import { ready, tf } from '../src/backend/backend';
 import { loadMnist } from '../src/data/mnist';
 import { loadFashionMnist } from '../src/data/fashion-mnist';
 import { ImageDataset } from '../src/data/image-dataset';
 import { ImageClassifier } from '../src/evaluation/classifier';
 import { confidentShare } from '../src/evaluation/sample-scores';
 import { DiffusionSchedule } from '../src/models/diffusion/schedule';
-import { UNet, UNetConfig } from '../src/models/images/unet';
-import { ImageDDPM } from '../src/models/images/ddpm';
-import { saveDDPM } from '../src/models/images/ddpm-checkpoint';
-import { RealNVP, RealNVPConfig } from '../src/models/images/real-nvp';
-import { saveRealNVP } from '../src/models/images/real-nvp-checkpoint';
+import { UNet, UNetConfig } from '../src/models/layers/unet';
+import { ImageDDPM } from '../src/models/diffusion/ddpm';
+import { saveDDPM } from '../src/checkpoints/ddpm';
+import { RealNVP, RealNVPConfig } from '../src/models/flows/real-nvp';
+import { saveRealNVP } from '../src/checkpoints/real-nvp';
 import { Rng } from '../src/random/rng';
 import { trainVQVAE } from './pretrain-vqvae';
 

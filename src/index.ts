@@ -6,7 +6,7 @@
  * ll.native, ll.widgets. Plumbing (PNG encoding, BLAS threads, the fused optimizer, kernel internals) is not
  * exported here: tests and benchmarks import it from its module.
  */
-export { tf, ready, backendInfo } from './backend';
+export { tf, ready, backendInfo } from './backend/backend';
 export { rng, Rng } from './random/rng';
 export { display, displayHTML, updateDisplay, clearOutput, inKernel } from './display/display';
 export { md, Markdown } from './display/markdown';
@@ -27,14 +27,14 @@ export { barChart } from './plot/bar-chart';
 export { histogram } from './plot/histogram';
 export { scatterPlot } from './plot/scatter-plot';
 export { interact } from './display/interact';
-export { PPCA } from './models/ppca';
+export { PPCA } from './models/linear-gaussian/ppca';
 export { VAE } from './models/vae/vae';
 export { trainVAE } from './models/vae/training';
 export { loadMnist } from './data/mnist';
 export { integrate1d } from './check/quadrature';
 export type { MimeBundle, Displayable } from './display/display';
 export type { MarkdownValue } from './display/markdown';
-export type { BackendInfo, BackendChoice } from './backend';
+export type { BackendInfo, BackendChoice } from './backend/backend';
 export type { RngState } from './random/rng';
 export type { Distribution } from './distributions/distribution';
 export type { Estimate } from './check/monte-carlo';

@@ -12,14 +12,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../random/rng';
 import { Dense } from '../ops/dense';
-import { Conv2d } from '../models/images/conv2d';
-import { downsample2 } from '../models/images/resample';
+import { Conv2d } from '../models/layers/conv2d';
+import { downsample2 } from '../models/layers/resample';
 import { ImageDataset } from '../data/image-dataset';
 import { minibatches } from '../data/minibatches';
-import { adam } from '../native/fused-adam';
+import { adam } from '../backend/fused-adam';
 import { progress as startProgress } from '../display/progress';
 import { positiveInteger } from '../validation/arguments';
-import { loadModelCheckpoint, writeCheckpoint } from '../models/vae/checkpoint';
+import { loadModelCheckpoint, writeCheckpoint } from '../checkpoints/checkpoint';
 
 export interface ClassifierConfig {
   /** Image height and width, divisible by 4 (default 28). */

@@ -21,7 +21,7 @@ import { positiveInteger, tensorRank } from '../validation/arguments';
 import type { VAE } from '../models/vae/vae';
 import type { RichVAE } from '../models/vae/rich-vae';
 import type { MADE } from '../models/autoregressive/made';
-import type { ConvVAE } from '../models/images/conv-vae';
+import type { ConvVAE } from '../models/vae/conv-vae';
 import type { HierarchicalVAE } from '../models/vae/hierarchical-vae';
 import type { FlowDistribution } from '../models/flows/flow-distribution';
 import type { DiffusionSchedule } from '../models/diffusion/schedule';

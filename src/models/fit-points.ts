@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../random/rng';
 import { stepBatches } from '../data/minibatches';
 import { progress as startProgress } from '../display/progress';
-import { adam } from '../native/fused-adam';
+import { adam } from '../backend/fused-adam';
 
 export interface FitPointsOptions {
   steps: number;

@@ -7,7 +7,7 @@ import { ImageDataset } from '../data/image-dataset';
 import { dynamicBinarizePixels } from '../data/binarize';
 import { minibatches, batchesPerEpoch } from '../data/minibatches';
 import { progress as startProgress } from '../display/progress';
-import { adam } from '../native/fused-adam';
+import { adam } from '../backend/fused-adam';
 import { positiveFinite, positiveInteger } from '../validation/arguments';
 
 /** A model trained on images: its variables and a loss to minimize on a batch x [B, D]. */

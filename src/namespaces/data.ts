@@ -8,4 +8,4 @@ export { minibatches, stepBatches, batchesPerEpoch } from '../data/minibatches';
 export { twoMoons, swissRoll, gaussianRing } from '../data/toy-2d';
 // issue 18: Fashion-MNIST from Debian's dataset-fashion-mnist
 export { loadFashionMnist, FASHION_MNIST_CLASSES, FASHION_MNIST_DIR } from '../data/fashion-mnist';
-export { checkpointPath } from '../data/checkpoints';
+export { checkpointPath } from '../checkpoints/shipped';

@@ -1,9 +1,9 @@
 // The Bernoulli log-likelihood of binary data under decoder logits, the VAE's reconstruction term
-// (lecture 001, D29). The op the course writes; native/bernoulli-kernel.ts only registers its fast kernel.
+// (lecture 001, D29). The op the course writes; backend/bernoulli-kernel.ts only registers its fast kernel.
 import * as tf from '@tensorflow/tfjs-core';
 import { softplus } from '../math/log-space';
-import { BERNOULLI_LOG_LIKELIHOOD, dataGradient } from '../native/bernoulli-kernel';
-import { hasNativeKernel } from '../native/native-kernels';
+import { BERNOULLI_LOG_LIKELIHOOD, dataGradient } from '../backend/bernoulli-kernel';
+import { hasNativeKernel } from '../backend/native-kernels';
 import { contract, tensor } from '../validation/contract';
 
 const BERNOULLI_LL = contract('bernoulliLogLikelihood', { x: tensor({ rank: 2 }), logits: tensor({ minRank: 2 }) });

@@ -2,8 +2,8 @@
 // W, b ~ U(−1/√fan_in, 1/√fan_in) from a seeded generator (so a run can be compared with PyTorch's).
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../random/rng';
-import { DENSE, DenseActivation } from '../native/dense-kernel';
-import { hasNativeKernel } from '../native/native-kernels';
+import { DENSE, DenseActivation } from '../backend/dense-kernel';
+import { hasNativeKernel } from '../backend/native-kernels';
 
 /**
  * act(x W + b) composed of tfjs ops, for backends without the native kernels: one fused kernel forward
@@ -27,7 +27,7 @@ function composedDense(activation: DenseActivation) {
 const composed = { linear: composedDense('linear'), relu: composedDense('relu') };
 
 /**
- * act(x W + b) as one recorded node: the native dense kernel when it is on (native/dense-kernel.ts),
+ * act(x W + b) as one recorded node: the native dense kernel when it is on (backend/dense-kernel.ts),
  * otherwise composed of tfjs ops. x [B, in], W [in, out], b [out] → [B, out].
  */
 export function dense(x: tf.Tensor2D, W: tf.Tensor2D, b: tf.Tensor1D, activation: DenseActivation): tf.Tensor2D {

@@ -1,8 +1,8 @@
 // Group normalization (Wu & He) over NHWC images as one recorded op: the native kernel when it is on
-// (native/group-norm-kernel.ts), otherwise composed of tfjs ops (moments over each image's group).
+// (backend/group-norm-kernel.ts), otherwise composed of tfjs ops (moments over each image's group).
 import * as tf from '@tensorflow/tfjs-core';
-import { GROUP_NORM } from '../native/group-norm-kernel';
-import { hasNativeKernel } from '../native/native-kernels';
+import { GROUP_NORM } from '../backend/group-norm-kernel';
+import { hasNativeKernel } from '../backend/native-kernels';
 
 /** The composite form: each image's group of C/G channels standardized over H·W·C/G entries, then γ, β per channel. */
 function composedGroupNorm(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, groups: number, epsilon: number): tf.Tensor4D {

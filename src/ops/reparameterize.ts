@@ -1,8 +1,8 @@
 // The reparameterization trick with the analytic KL to N(0, I) (D17, D30), the VAE's encoder step.
-// The op the course writes; native/reparameterize-kernel.ts only registers its fast kernel.
+// The op the course writes; backend/reparameterize-kernel.ts only registers its fast kernel.
 import * as tf from '@tensorflow/tfjs-core';
-import { REPARAMETERIZE_KL } from '../native/reparameterize-kernel';
-import { hasNativeKernel } from '../native/native-kernels';
+import { REPARAMETERIZE_KL } from '../backend/reparameterize-kernel';
+import { hasNativeKernel } from '../backend/native-kernels';
 import { klStandardNormal } from './kl-standard-normal';
 import { contract, tensor } from '../validation/contract';
 

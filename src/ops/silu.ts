@@ -1,8 +1,8 @@
-// SiLU (swish) as one recorded op: the native kernel when it is on (native/group-norm-kernel.ts),
+// SiLU (swish) as one recorded op: the native kernel when it is on (backend/group-norm-kernel.ts),
 // otherwise x·σ(x) composed of tfjs ops.
 import * as tf from '@tensorflow/tfjs-core';
-import { SILU } from '../native/group-norm-kernel';
-import { hasNativeKernel } from '../native/native-kernels';
+import { SILU } from '../backend/group-norm-kernel';
+import { hasNativeKernel } from '../backend/native-kernels';
 
 /**
  * SiLU(x) = x σ(x), elementwise, any shape.

@@ -34,7 +34,7 @@ import { caviGaussian } from '../../src/inference/cavi';
 import { sviGaussianMean, robbinsMonro } from '../../src/inference/svi';
 import { fitBestGaussian, whitenedNoise } from '../../src/inference/best-gaussian';
 import { mmdUnbiased } from '../../src/inference/mmd';
-import { mixtureEM } from '../../src/models/mixture-of-gaussians';
+import { mixtureEM } from '../../src/models/mixtures/mixture-of-gaussians';
 import { gaussLegendre } from '../../src/check/quadrature';
 import { finiteDifferenceGradient } from '../../src/check/finite-differences';
 import { oneHotLabels } from '../../src/models/vae/vae';
@@ -50,10 +50,10 @@ import { FlowDistribution } from '../../src/models/flows/flow-distribution';
 import { frechetDistance } from '../../src/evaluation/frechet-distance';
 import { logMixture, dequantizedLogDensity1d } from '../../src/evaluation/dequantization';
 import { explorableFigure } from '../../src/plot/explorable-figure';
-import { VectorQuantizer, straightThrough, codeUsage } from '../../src/models/images/vector-quantizer';
-import { CodePrior } from '../../src/models/images/code-prior';
-import { VQVAE } from '../../src/models/images/vq-vae';
-import { ConvVAE } from '../../src/models/images/conv-vae';
+import { VectorQuantizer, straightThrough, codeUsage } from '../../src/models/vae/vector-quantizer';
+import { CodePrior } from '../../src/models/autoregressive/code-prior';
+import { VQVAE } from '../../src/models/vae/vq-vae';
+import { ConvVAE } from '../../src/models/vae/conv-vae';
 import { input, own } from './runner';
 
 export interface Row {

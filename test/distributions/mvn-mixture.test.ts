@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { MultivariateNormal, checkMonteCarlo, checkClose, rng } from '../../src';
 import { MixtureOfGaussians } from '../../src/distributions/mixture';
 import { Matrix, inv, logDetSPD } from '../../src/math/linalg64';
-import { mixtureLogMarginal64, mixturePosterior64 } from '../../src/models/mixture-of-gaussians';
+import { mixtureLogMarginal64, mixturePosterior64 } from '../../src/models/mixtures/mixture-of-gaussians';
 import { integrate2d } from '../../src/check/quadrature';
 import { values } from '../support/tensors';
 

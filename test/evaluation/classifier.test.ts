@@ -17,7 +17,7 @@ import { ImageClassifier, outlierPixels } from '../../src/evaluation/classifier'
 import { confidentShare, classHistogram, classifierFrechetDistance } from '../../src/evaluation/sample-scores';
 import { featureFrechetDistance } from '../../src/evaluation/log-likelihood';
 import { meanAndCovariance } from '../../src/math/linalg64';
-import { checkpointPath } from '../../src/data/checkpoints';
+import { checkpointPath } from '../../src/checkpoints/shipped';
 
 describe('evaluation/classifier', function () {
   this.timeout(300_000);

@@ -14,7 +14,7 @@ import {
   bitsPerDim, logNormalCdf, evaluateLikelihoods, madeLikelihood, richVAELikelihood, vaeLikelihood, dequantizedFlowLikelihood,
   diffusionLikelihood, featureFrechetDistance, convVAELikelihood,
 } from '../../src/evaluation/log-likelihood';
-import { ConvVAE } from '../../src/models/images/conv-vae';
+import { ConvVAE } from '../../src/models/vae/conv-vae';
 
 const allBinary = (D: number) => Array.from({ length: 2 ** D }, (_, i) => Array.from({ length: D }, (__, d) => (i >> d) & 1));
 const PHI = (a: number) => 0.5 * (1 + erf(a / Math.SQRT2));

@@ -5,8 +5,8 @@ import { expect } from 'chai';
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
-import { readCheckpoint } from '../../src/models/vae/checkpoint';
-import { loadVQVAE } from '../../src/models/images/vq-vae-checkpoint';
+import { readCheckpoint } from '../../src/checkpoints/checkpoint';
+import { loadVQVAE } from '../../src/checkpoints/vq-vae';
 import { fitCodePrior, trainVQVAE } from '../../scripts/pretrain-vqvae';
 import { DATA_DIR, trainClassifier, trainDDPM, trainRealNVP } from '../../scripts/pretrain';
 

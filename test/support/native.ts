@@ -1,5 +1,5 @@
 // Running a piece of a test with the native kernels off, to compare against the composite ops.
-import { disableNativeKernels, enableNativeKernels } from '../../src/native/native-kernels';
+import { disableNativeKernels, enableNativeKernels } from '../../src/backend/native-kernels';
 import { expect } from 'chai';
 
 export function withoutNative<T>(fn: () => T): T {

@@ -6,11 +6,11 @@
 // (Gaussian data is the one-component case, applied to each coordinate.)
 import * as tf from '@tensorflow/tfjs-core';
 import { logSumExp64 } from '../../math/log-space';
-import { Mixture1D, checkMixture1D } from '../mixture-of-gaussians';
+import { Mixture1D, checkMixture1D } from '../mixtures/mixture-of-gaussians';
 import { DiffusionSchedule } from './schedule';
 import { Denoiser } from './elbo';
 import { contract, num } from '../../validation/contract';
-import { MIXTURE_1D } from '../mixture-of-gaussians';
+import { MIXTURE_1D } from '../mixtures/mixture-of-gaussians';
 
 // the boundary: a 1-D mixture, ᾱ in (0, 1], a point x of moderate size
 const ABAR = num({ above: 0, max: 1 }), X = num({ min: -1e150, max: 1e150 });

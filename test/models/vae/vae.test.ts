@@ -8,7 +8,7 @@ import { VAE, loadMnist, trainVAE, checkMonteCarlo, estimateMean, rng, PPCA } fr
 import { reparameterizeWithKL } from '../../../src/ops/reparameterize';
 import { klStandardNormal } from '../../../src/ops/kl-standard-normal';
 import { loadVAE } from '../../../src/models/vae/training';
-import { readCheckpoint, writeCheckpoint, CHECKPOINT_FILE } from '../../../src/models/vae/checkpoint';
+import { readCheckpoint, writeCheckpoint, CHECKPOINT_FILE } from '../../../src/checkpoints/checkpoint';
 import { importanceSampledLogLikelihood, klPerDimension, activeUnits, datasetElbo } from '../../../src/models/vae/evaluation';
 import { mmdUnbiased } from '../../../src/inference/mmd';
 import { oneHotLabels } from '../../../src/models/vae/vae';

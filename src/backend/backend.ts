@@ -1,0 +1,110 @@
+// The TensorFlow.js backend, chosen in one place. Order: tfjs-node-gpu, tfjs-node (when installed and
+// loadable), then wasm (the default here: float32, one thread), then cpu. LATENT_BACKEND forces one.
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+// tfjs-core's CommonJS build registers neither gradients nor the chained tensor methods (x.add(y));
+// the union package's Node bundle registers both into the same tfjs-core.
+import '@tensorflow/tfjs';
+import { enableNativeKernels, NativeStatus } from './native-kernels';
+
+export type BackendChoice = 'node-gpu' | 'node' | 'wasm' | 'cpu';
+const ORDER: BackendChoice[] = ['node-gpu', 'node', 'wasm', 'cpu'];
+
+export interface BackendInfo {
+  /** What was chosen, in LATENT_BACKEND's vocabulary. */
+  choice: BackendChoice;
+  /** tfjs's own name of the active backend (tensorflow, wasm, cpu). */
+  tfName: string;
+  /** Why: forced by LATENT_BACKEND, or which earlier choices failed. */
+  reason: string;
+  /** The native kernels (wasm and cpu only): on, or why not. */
+  native?: NativeStatus;
+}
+
+let chosen: Promise<BackendInfo> | undefined;
+let info: BackendInfo | undefined;
+
+async function tryChoice(choice: BackendChoice): Promise<string> {
+  if (choice === 'node-gpu' || choice === 'node') {
+    // tfjs-node registers the 'tensorflow' backend on load; it is absent unless the user installed it.
+    require(choice === 'node-gpu' ? '@tensorflow/tfjs-node-gpu' : '@tensorflow/tfjs-node');
+    if (!(await tf.setBackend('tensorflow'))) throw new Error('the tensorflow backend did not initialize');
+    return 'tensorflow';
+  }
+  if (!(await tf.setBackend(choice))) throw new Error(`the ${choice} backend did not initialize`);
+  return choice;
+}
+
+/** The cpu backend prints an "install tfjs-node" banner on first use; that install cannot work here. */
+function silenceCpuBanner(): void {
+  const cpu = tf.findBackend('cpu') as unknown as { firstUse?: boolean } | null;
+  if (cpu) cpu.firstUse = false;
+}
+
+const BACKEND_NAMES: Record<BackendChoice, string> = {
+  'node-gpu': 'TensorFlow.js on the GPU (tfjs-node-gpu)',
+  node: 'TensorFlow.js on native TensorFlow (tfjs-node)',
+  wasm: 'TensorFlow.js on WebAssembly',
+  cpu: 'TensorFlow.js on plain JavaScript',
+};
+
+/** "Not installed" is the normal state of tfjs-node here; only a package that is there and fails is news. */
+function isNotInstalled(message: string): boolean {
+  return /Cannot find module '@tensorflow\/tfjs-node(-gpu)?'/.test(message);
+}
+
+/** The one line a student sees: what runs their tensors, and whether the native kernels are on. */
+function readyLine(info: BackendInfo, forced: boolean, failures: string[]): string {
+  const native = info.native
+    ? info.native.enabled ? `; native kernels on: ${info.native.detail}` : `; native kernels off: ${info.native.detail}`
+    : '';
+  const news = failures.filter((f) => !isNotInstalled(f));
+  const why = forced ? ' (forced by LATENT_BACKEND)' : news.length ? ` (${news.join('; ')})` : '';
+  return `Latent Lab ready: ${BACKEND_NAMES[info.choice]}${why}${native}.`;
+}
+
+/**
+ * Chooses and initializes the TensorFlow.js backend once per process, turns on the native kernels where
+ * they apply, and prints one line saying what was chosen (LATENT_QUIET=1 silences it). Later calls wait
+ * for the same choice. It resolves to nothing, so `await ll.ready()` as a cell's last line shows only
+ * that line; `ll.backendInfo()` gives the details (the choice, tfjs's name for it, why, the native status).
+ *
+ * Order: tfjs-node-gpu, tfjs-node (when installed and loadable), wasm, cpu; LATENT_BACKEND forces one.
+ *
+ * @example
+ * await ll.ready();   // Latent Lab ready: TensorFlow.js on WebAssembly; native kernels on: OpenBLAS …, 1 thread.
+ * ll.backendInfo()?.choice  // 'wasm'
+ */
+export function ready(): Promise<void> {
+  chosen ??= (async () => {
+    const forced = process.env.LATENT_BACKEND?.trim();
+    if (forced && !ORDER.includes(forced as BackendChoice)) {
+      throw new Error(`LATENT_BACKEND must be one of ${ORDER.join(', ')}; got '${forced}'`);
+    }
+    const candidates = forced ? [forced as BackendChoice] : ORDER;
+    const failures: string[] = [];
+    for (const choice of candidates) {
+      try {
+        const tfName = await tryChoice(choice);
+        silenceCpuBanner();
+        const reason = forced ? 'forced by LATENT_BACKEND' : failures.length ? failures.join('; ') : 'first choice';
+        const native = choice === 'wasm' || choice === 'cpu' ? enableNativeKernels() : undefined;
+        info = { choice, tfName, reason, ...(native ? { native } : {}) };
+        if (!process.env.LATENT_QUIET) console.log(readyLine(info, Boolean(forced), failures));
+        return info;
+      } catch (e) {
+        failures.push(`${choice} unavailable: ${String((e as Error).message ?? e).split('\n')[0]}`);
+      }
+    }
+    throw new Error(`no TensorFlow.js backend could start: ${failures.join('; ')}`);
+  })();
+  return chosen.then(() => undefined);
+}
+
+/** The backend chosen by ready(), or undefined before it resolved. */
+export function backendInfo(): BackendInfo | undefined {
+  return info;
+}
+
+export { tf };

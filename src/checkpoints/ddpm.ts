@@ -1,0 +1,27 @@
+// Checkpoints of an ImageDDPM: the U-Net's configuration, the schedule's β_1…β_T and anything the
+// caller adds in the header, the weights as float32 tensors (the library's checkpoint format,
+// src/checkpoints/checkpoint.ts: atomic write, sha256 of the weights checked on load).
+import { DiffusionSchedule } from '../models/diffusion/schedule';
+import { loadModelCheckpoint, writeCheckpoint } from './checkpoint';
+import { UNet, UNetConfig } from '../models/layers/unet';
+import { ImageDDPM } from '../models/diffusion/ddpm';
+
+/** Writes dir/checkpoint.llck for the model; `meta` (JSON) is kept beside the config. */
+export function saveDDPM(dir: string, model: ImageDDPM, meta: Record<string, unknown> = {}): string {
+  return writeCheckpoint(dir, {
+    meta: { ...meta, kind: 'ImageDDPM', unet: model.net.config, betas: Array.from(model.schedule.betas.slice(1)) },
+    tensors: model.net.namedVariables.map(({ name, variable }) => ({ name, tensor: variable })),
+  });
+}
+
+/**
+ * The model saved in dir (or a checkpoint file) and the header's meta.
+ * @example const { model, meta } = loadDDPM('data/ddpm-mnist'); model.sample(ll.rng(0), 16, { steps: 100 });
+ */
+export function loadDDPM(dirOrFile: string): { model: ImageDDPM; meta: Record<string, unknown> } {
+  return loadModelCheckpoint(dirOrFile, 'ImageDDPM', 'loadDDPM', (meta, assign) => {
+    const net = new UNet(meta.unet as UNetConfig);
+    assign(net.namedVariables);
+    return { model: new ImageDDPM(net, new DiffusionSchedule(meta.betas as number[])), meta };
+  });
+}

@@ -1,0 +1,36 @@
+// Checkpoints of a VQ-VAE with the prior fit over its codes, as one file: both configurations and anything
+// the caller adds in the header, the weights as float32 tensors ('vqvae/…' and 'prior/…'; the library's
+// checkpoint format, src/checkpoints/checkpoint.ts: atomic write, sha256 of the weights checked on load).
+import { loadModelCheckpoint, writeCheckpoint } from './checkpoint';
+import { VQVAE, VQVAEConfig } from '../models/vae/vq-vae';
+import { CodePrior, CodePriorConfig } from '../models/autoregressive/code-prior';
+
+/**
+ * Writes dir/checkpoint.llck for the VQ-VAE and its code prior; `meta` (JSON) is kept beside the configs.
+ * @example saveVQVAE('data/checkpoints/vqvae-mnist', model, prior, { steps: 3000 });
+ */
+export function saveVQVAE(dir: string, model: VQVAE, prior: CodePrior, meta: Record<string, unknown> = {}): string {
+  if (!(model instanceof VQVAE)) throw new Error('saveVQVAE: model must be a VQVAE');
+  if (!(prior instanceof CodePrior)) throw new Error('saveVQVAE: prior must be a CodePrior');
+  return writeCheckpoint(dir, {
+    meta: { ...meta, kind: 'VQVAE', vqvae: model.config, prior: prior.config },
+    tensors: [
+      ...model.namedVariables.map(({ name, variable }) => ({ name: `vqvae/${name}`, tensor: variable })),
+      ...prior.namedVariables.map(({ name, variable }) => ({ name: `prior/${name}`, tensor: variable })),
+    ],
+  });
+}
+
+/**
+ * The VQ-VAE and code prior saved in dir (or a checkpoint file) and the header's meta.
+ * @example const { model, prior, meta } = loadVQVAE(ll.data.checkpointPath('vqvae-mnist'));
+ *          model.sample(ll.rng(0), 16, prior).pixels   // [16, 784]
+ */
+export function loadVQVAE(dirOrFile: string): { model: VQVAE; prior: CodePrior; meta: Record<string, unknown> } {
+  return loadModelCheckpoint(dirOrFile, 'VQVAE', 'loadVQVAE', (meta, assign) => {
+    const model = new VQVAE(meta.vqvae as VQVAEConfig), prior = new CodePrior(meta.prior as CodePriorConfig);
+    assign(model.namedVariables, 'vqvae/');
+    assign(prior.namedVariables, 'prior/');
+    return { model, prior, meta };
+  });
+}

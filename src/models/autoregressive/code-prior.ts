@@ -1,0 +1,195 @@
+// The prior over a VQ-VAE's codes, fit after the VQ-VAE on its frozen encoder's codes (lecture 003: "learn a
+// prior on them"). The P code positions of the grid, in raster order, are modelled autoregressively:
+//   π(k) = Π_d π(k_d | k_<d),   π(k_d = j | k_<d) = softmax_j(ℓ_d(k_<d)),   log π(k) = Σ_d log softmax(ℓ_d)_{k_d}
+// with all P conditionals in one pass of a categorical MADE (made.ts for binary pixels; Germain et al. 2015):
+//   input: each code k_d embedded as a row of A [K, E], concatenated to [P·E]; unit (d, ·) has degree d
+//   hidden: masked ReLU layers, unit u of degree m(u) = (u mod (P − 1)) + 1, seeing units below of degree ≤ m(u)
+//   output: position d's E-vector h_d sees hidden units with m < d; ℓ_{d,j} = h_d · C_j + b_{d,j}, C [K, E]
+// The two K×E tables replace one-hot weights of size P·K per hidden unit: the checkpoint stays small.
+// Trained by maximum likelihood (loss = −mean log π(k), in nats); sampling is ancestral, P passes.
+import * as tf from '@tensorflow/tfjs-core';
+import { Rng } from '../../random/rng';
+import { Dense } from '../../ops/dense';
+import { stepBatches } from '../../data/minibatches';
+import { adam } from '../../backend/fused-adam';
+import { progress as startProgress } from '../../display/progress';
+import { integerAtLeast, positiveInteger, tensorRank } from '../../validation/arguments';
+import { autoregressiveMask } from './mask';
+
+export interface CodePriorConfig {
+  /** P, code positions per image (49 for a 7×7 grid; at least 2) */
+  positions: number;
+  /** K, codes in the codebook (at least 2) */
+  codes: number;
+  /** E, the width of the code embeddings in and out (default 16) */
+  embedding?: number;
+  /** widths of the masked hidden layers (default [256]) */
+  hiddenDims?: number[];
+  seed?: number;
+}
+
+let count = 0;
+
+/**
+ * An autoregressive categorical model of code sequences k ∈ {0…K−1}^P (a categorical MADE).
+ * @example const prior = new CodePrior({ positions: 49, codes: 32 }); prior.train(codes, { steps: 1000, seed: 1 });
+ *          prior.logProb(codes)   // [B] nats;  prior.sample(ll.rng(2), 16)  // [16, 49] int32
+ */
+export class CodePrior {
+  readonly config: Required<CodePriorConfig>;
+  /** A [K, E]: input embeddings of the codes */
+  readonly inputEmbedding: tf.Variable;
+  /** C [K, E]: output embeddings of the codes */
+  readonly outputEmbedding: tf.Variable;
+  /** b [P, K]: per-position biases of the logits */
+  readonly outputBias: tf.Variable;
+  readonly layers: Dense[];
+  readonly output: Dense;
+  private readonly masks: tf.Tensor2D[];
+
+  /**
+   * Builds the masked layers (degrees as in MADE, one degree per position block), weights drawn from `config.seed`.
+   *
+   * @param config  `positions` P and `codes` K (required), `embedding` E (16), `hiddenDims` ([256]), `seed` (0)
+   */
+  constructor(config: CodePriorConfig) {
+    const c: Required<CodePriorConfig> = { embedding: 16, hiddenDims: [256], seed: 0, ...config };
+    integerAtLeast(c.positions, 2, 'CodePrior', 'positions');
+    integerAtLeast(c.codes, 2, 'CodePrior', 'codes');
+    positiveInteger(c.embedding, 'CodePrior', 'embedding');
+    if (!Array.isArray(c.hiddenDims) || c.hiddenDims.length === 0) throw new Error(`CodePrior: hiddenDims must be a non-empty array of positive integers, got ${JSON.stringify(c.hiddenDims)}`);
+    c.hiddenDims.forEach((h, i) => positiveInteger(h, 'CodePrior', `hiddenDims[${i}]`));
+    this.config = c;
+    const { positions: P, codes: K, embedding: E } = c;
+    const rng = new Rng(c.seed), scope = `codeprior${++count}`;
+    const draw = (r: Rng) => r.nextNormal() / Math.sqrt(E);
+    this.inputEmbedding = tf.tidy(() => tf.variable(rng.tensor([K, E], draw), true, `${scope}/inputEmbedding`));
+    this.outputEmbedding = tf.tidy(() => tf.variable(rng.tensor([K, E], draw), true, `${scope}/outputEmbedding`));
+    this.outputBias = tf.tidy(() => tf.variable(tf.zeros([P, K]), true, `${scope}/outputBias`));
+    // degrees: input and output blocks of E units per position d = 1…P; hidden units cycle through 1…P−1
+    const block = (i: number) => Math.floor(i / E) + 1;
+    const degrees: ((i: number) => number)[] = [block];
+    this.layers = [];
+    this.masks = [];
+    let width = P * E;
+    c.hiddenDims.forEach((h, l) => {
+      this.layers.push(new Dense(width, h, rng, `hidden/${l + 1}`, scope));
+      const prev = degrees[l], next = (u: number) => (u % (P - 1)) + 1;
+      this.masks.push(autoregressiveMask(width, h, (i, j) => next(j) >= prev(i)));
+      degrees.push(next);
+      width = h;
+    });
+    this.output = new Dense(width, P * E, rng, 'output', scope);
+    const last = degrees[degrees.length - 1];
+    this.masks.push(autoregressiveMask(width, P * E, (i, j) => Math.floor(j / E) + 1 > last(i)));
+  }
+
+  get variables(): tf.Variable[] {
+    return [this.inputEmbedding, this.outputEmbedding, this.outputBias, ...this.layers.flatMap((l) => l.variables), ...this.output.variables];
+  }
+
+  /** The variables under names local to the model (for checkpoints). */
+  get namedVariables(): { name: string; variable: tf.Variable }[] {
+    return [
+      { name: 'inputEmbedding', variable: this.inputEmbedding }, { name: 'outputEmbedding', variable: this.outputEmbedding },
+      { name: 'outputBias', variable: this.outputBias }, ...this.layers.flatMap((l) => l.namedVariables), ...this.output.namedVariables,
+    ];
+  }
+
+  /** Number of trainable parameters (masked-out weights included). */
+  get parameterCount(): number {
+    return this.variables.reduce((s, v) => s + v.size, 0);
+  }
+
+  private checkCodes(codes: tf.Tensor, fn: string): void {
+    tensorRank(codes, [2], `CodePrior.${fn}`, 'codes');
+    if (codes.shape[1] !== this.config.positions) throw new Error(`CodePrior.${fn}: codes must have shape [B, ${this.config.positions}], got [${codes.shape}]`);
+  }
+
+  /** The logits ℓ_{d,j}(k_<d) of all P conditionals in one pass: codes [B, P] (int) → [B, P, K]. */
+  logits(codes: tf.Tensor2D): tf.Tensor3D {
+    this.checkCodes(codes, 'logits');
+    const { positions: P, codes: K, embedding: E } = this.config, B = codes.shape[0];
+    return tf.tidy(() => {
+      // a one-hot product rather than gather: its gradient is a matrix product on every backend
+      const emb = tf.matMul(tf.reshape(tf.oneHot(tf.cast(codes, 'int32'), K), [B * P, K]), this.inputEmbedding);
+      let h = tf.reshape(emb, [B, P * E]) as tf.Tensor2D;
+      this.layers.forEach((l, i) => { h = tf.relu(tf.add(tf.matMul(h, tf.mul(l.W, this.masks[i])), l.b)) as tf.Tensor2D; });
+      const out = tf.add(tf.matMul(h, tf.mul(this.output.W, this.masks[this.layers.length])), this.output.b);
+      const l = tf.matMul(tf.reshape(out, [B * P, E]), this.outputEmbedding, false, true);
+      return tf.add(tf.reshape(l, [B, P, K]), this.outputBias) as tf.Tensor3D;
+    });
+  }
+
+  /** The exact log π(k) = Σ_d log softmax(ℓ_d)_{k_d} in nats: codes [B, P] (int) → [B]. */
+  logProb(codes: tf.Tensor2D): tf.Tensor1D {
+    this.checkCodes(codes, 'logProb');
+    return tf.tidy(() => {
+      const lp = tf.logSoftmax(this.logits(codes));
+      return tf.sum(tf.mul(lp, tf.oneHot(tf.cast(codes, 'int32'), this.config.codes)), [1, 2]) as tf.Tensor1D;
+    });
+  }
+
+  /** −mean log π(k) over the batch: the maximum-likelihood loss, in nats per sequence. */
+  loss(codes: tf.Tensor2D): tf.Scalar {
+    return tf.tidy(() => tf.neg(tf.mean(this.logProb(codes))) as tf.Scalar);
+  }
+
+  /**
+   * n sequences by ancestral sampling, k_d ~ π(k_d | k_<d) for d = 1…P (P passes; the draw of each code by
+   * inverting the cumulative probabilities with one uniform from `rng`). Returns [n, P] int32.
+   */
+  sample(rng: Rng, n: number): tf.Tensor2D {
+    if (!(rng instanceof Rng)) throw new Error('CodePrior.sample: rng must be an Rng (ll.rng(seed)), the first argument');
+    positiveInteger(n, 'CodePrior.sample', 'n');
+    const { positions: P, codes: K } = this.config;
+    const k = new Int32Array(n * P);
+    for (let d = 0; d < P; d++) {
+      const p = tf.tidy(() => tf.softmax(tf.reshape(tf.slice(this.logits(tf.tensor2d(k, [n, P], 'int32')), [0, d, 0], [n, 1, K]), [n, K])));
+      const probs = p.dataSync();
+      p.dispose();
+      for (let i = 0; i < n; i++) {
+        const u = rng.nextUniform();
+        let j = 0, c = probs[i * K];
+        while (j < K - 1 && u >= c) c += probs[i * K + ++j];
+        k[i * P + d] = j;
+      }
+    }
+    return tf.tensor2d(k, [n, P], 'int32');
+  }
+
+  /**
+   * Maximum likelihood on code sequences [N, P] (int) with Adam on seeded minibatches; returns the loss
+   * (nats per sequence) of every step.
+   */
+  train(codes: tf.Tensor2D, options: { steps: number; seed: number; batchSize?: number; learningRate?: number; progress?: boolean }): number[] {
+    this.checkCodes(codes, 'train');
+    positiveInteger(options.steps, 'CodePrior.train', 'steps');
+    const batchSize = positiveInteger(options.batchSize ?? 128, 'CodePrior.train', 'batchSize');
+    const rng = new Rng(options.seed);
+    const opt = adam(options.learningRate ?? 1e-3);
+    const N = codes.shape[0], all = codes.dataSync(), P = this.config.positions;
+    const losses: number[] = [];
+    const bar = options.progress === false ? undefined : startProgress({ total: options.steps, title: 'training the code prior' });
+    try {
+      for (const idx of stepBatches(rng, N, batchSize, options.steps)) {
+        const k = new Int32Array(idx.length * P);
+        idx.forEach((n, i) => { for (let d = 0; d < P; d++) k[i * P + d] = all[n * P + d]; });
+        const x = tf.tensor2d(k, [idx.length, P], 'int32');
+        const cost = opt.minimize(() => this.loss(x), true, this.variables)!;
+        losses.push(cost.dataSync()[0]);
+        tf.dispose([x, cost]);
+        bar?.update(losses.length, { loss: losses[losses.length - 1] });
+      }
+    } finally {
+      bar?.done();
+      opt.dispose();
+    }
+    return losses;
+  }
+
+  /** Frees the weights and the masks. */
+  dispose(): void {
+    tf.dispose([...this.variables, ...this.masks]);
+  }
+}

@@ -1,0 +1,157 @@
+// RealNVP's affine coupling on images (Dinh et al. 2017; lecture 003): a binary mask b splits the
+// entries of x [B, H, W, C] into a conditioning half (b = 1), copied, and a transformed half (b = 0):
+//   y = b ⊙ x + (1 − b) ⊙ (x ⊙ exp(s(b ⊙ x)) + t(b ⊙ x)),     log|det ∂y/∂x| = Σ (1 − b) ⊙ s(b ⊙ x)
+// The Jacobian is triangular (after ordering the conditioning entries first): ∂y_B/∂x_A is whatever it is,
+// ∂y_A/∂x_B = 0 and ∂y_B/∂x_B = diag(exp s), so its determinant is the product of exp s (D38).
+//   checkerboard mask: b[h, w] = (h + w + parity) mod 2, the same for every channel
+//   channel mask: the first C/2 channels condition (parity 0) or the last C/2 (parity 1)
+// s and t come from one small conv net on the conditioning half: conv 3×3 → ReLU → conv 1×1 → ReLU →
+// conv 3×3 to 2C' outputs; s = a ⊙ tanh(raw s) with a learned per-channel bound a (starting at 1), so
+// exp(s) cannot blow up early in training. The last convolution starts at zero: each coupling starts as
+// the identity and the untrained flow is just its preprocessing.
+import * as tf from '@tensorflow/tfjs-core';
+import { Rng } from '../../random/rng';
+import { positiveInteger } from '../../validation/arguments';
+import { Conv2d } from '../layers/conv2d';
+import { ImageBijector, checkImage } from './image-bijector';
+import { contract, count as countKind, memoryBudgetBytes, num } from '../../validation/contract';
+
+// sides and channels bounded: the mask is height × width × channels floats
+const CHECKERBOARD = contract('checkerboardMask', { height: countKind({ max: 4096 }), width: countKind({ max: 4096 }), channels: countKind({ max: 4096 }), parity: num({ integer: true, min: 0, max: 1 }) });
+
+export type CouplingMask = 'checkerboard' | 'channel';
+
+export interface ImageCouplingConfig {
+  /** The image's [H, W, C]. */
+  shape: [number, number, number];
+  /** 'checkerboard' (spatial) or 'channel' (C must be even). */
+  mask: CouplingMask;
+  /** 0 or 1: which half conditions (alternate it between layers so every entry gets transformed). */
+  parity: 0 | 1;
+  /** Hidden channels of the s, t network (default 32). */
+  hidden?: number;
+  /** Start the last convolution at zero, making the layer the identity (default true). */
+  identityInit?: boolean;
+}
+
+/**
+ * The checkerboard mask b[h, w, c] = (h + w + parity) mod 2 as a [1, H, W, C] tensor.
+ * @example ll.models.checkerboardMask(2, 2, 1, 0).arraySync()   // [[[[0], [1]], [[1], [0]]]]
+ */
+export function checkerboardMask(height: number, width: number, channels: number, parity: 0 | 1): tf.Tensor4D {
+  CHECKERBOARD.check(arguments);
+  if (height * width * channels * 4 > memoryBudgetBytes()) throw new Error(`checkerboardMask: height × width × channels = ${height * width * channels} floats do not fit in this process's memory`);
+  positiveInteger(height, 'checkerboardMask', 'height');
+  positiveInteger(width, 'checkerboardMask', 'width');
+  positiveInteger(channels, 'checkerboardMask', 'channels');
+  if (parity !== 0 && parity !== 1) throw new Error(`checkerboardMask: parity must be 0 or 1, got ${parity}`);
+  const v = new Float32Array(height * width * channels);
+  for (let h = 0; h < height; h++) for (let w = 0; w < width; w++) for (let c = 0; c < channels; c++) v[(h * width + w) * channels + c] = (h + w + parity) % 2;
+  return tf.tensor4d(v, [1, height, width, channels]);
+}
+
+let count = 0;
+
+/**
+ * An affine coupling layer on images with a checkerboard or channel mask:
+ *
+ *     y = b ⊙ x + (1 − b) ⊙ (x ⊙ exp(s) + t),  (s, t) = NN(b ⊙ x),   log|det ∂y/∂x| = Σ (1 − b) ⊙ s
+ *
+ * Shapes: x [B, H, W, C] → y [B, H, W, C], log-det [B]. See docs/derivations.md#d38.
+ * @example
+ * ```ts
+ * const layer = new ll.models.ImageCoupling({ shape: [28, 28, 1], mask: 'checkerboard', parity: 0 }, ll.rng(0));
+ * const { y, logDet } = layer.forward(x);   // x [B, 28, 28, 1]; the identity until trained
+ * ```
+ */
+export class ImageCoupling implements ImageBijector {
+  readonly name: string;
+  readonly config: Required<ImageCouplingConfig>;
+  /** a, the bound of |s| per transformed channel. */
+  readonly scale: tf.Variable;
+  private readonly c1: Conv2d; private readonly c2: Conv2d; private readonly c3: Conv2d;
+  private readonly mask?: tf.Tensor4D;
+  /** Channels the net sees and channels it transforms. */
+  private readonly cIn: number; private readonly cOut: number;
+
+  /**
+   * A coupling layer with its s, t network drawn from `rng` (PyTorch's default init; the last convolution
+   * zeroed if `identityInit`).
+   *
+   * @param config  `shape` [H, W, C], `mask`, `parity`, `hidden` (32), `identityInit` (true)
+   * @param rng  the generator of the initial weights
+   * @param scope  the model's scope of tfjs variable names
+   * @param name  the layer's name in its model
+   */
+  constructor(config: ImageCouplingConfig, rng: Rng, scope = `coupling${++count}`, name = 'coupling') {
+    const { shape, mask, parity } = config;
+    if (!Array.isArray(shape) || shape.length !== 3) throw new Error('ImageCoupling: shape must be [H, W, C]');
+    shape.forEach((d) => positiveInteger(d, 'ImageCoupling', 'shape'));
+    if (mask !== 'checkerboard' && mask !== 'channel') throw new Error(`ImageCoupling: mask must be 'checkerboard' or 'channel', got '${mask}'`);
+    if (parity !== 0 && parity !== 1) throw new Error(`ImageCoupling: parity must be 0 or 1, got ${parity}`);
+    const C = shape[2];
+    if (mask === 'channel' && C % 2 !== 0) throw new Error(`ImageCoupling: a channel mask needs an even number of channels, shape has ${C}`);
+    this.config = { shape, mask, parity, hidden: positiveInteger(config.hidden ?? 32, 'ImageCoupling', 'hidden'), identityInit: config.identityInit ?? true };
+    this.name = `${mask}-coupling`;
+    // the checkerboard net also sees the mask, so it can tell a masked-out zero from a zero pixel
+    this.cIn = mask === 'checkerboard' ? C + 1 : C / 2;
+    this.cOut = mask === 'checkerboard' ? C : C / 2;
+    const h = this.config.hidden;
+    this.c1 = new Conv2d(this.cIn, h, 3, rng, `${name}/c1`, scope);
+    this.c2 = new Conv2d(h, h, 1, rng, `${name}/c2`, scope);
+    this.c3 = new Conv2d(h, 2 * this.cOut, 3, rng, `${name}/c3`, scope);
+    if (this.config.identityInit) tf.tidy(() => { this.c3.W.assign(tf.zerosLike(this.c3.W)); this.c3.b.assign(tf.zerosLike(this.c3.b)); });
+    this.scale = tf.tidy(() => tf.variable(tf.ones([this.cOut]), true, `${scope}/${name}/scale`));
+    if (mask === 'checkerboard') this.mask = checkerboardMask(shape[0], shape[1], C, parity);
+  }
+
+  /** (s, t) from the conditioning entries, each [B, H, W, C'] (zero on conditioning entries for the checkerboard). */
+  private st(cond: tf.Tensor4D): { s: tf.Tensor4D; t: tf.Tensor4D } {
+    const [B, H, W] = cond.shape;
+    const input = this.mask ? tf.concat([cond, tf.tile(tf.slice(this.mask, [0, 0, 0, 0], [1, H, W, 1]), [B, 1, 1, 1])], 3) as tf.Tensor4D : cond;
+    const out = this.c3.apply(tf.relu(this.c2.apply(tf.relu(this.c1.apply(input)))));
+    const [raw, t] = tf.split(out, 2, 3) as tf.Tensor4D[];
+    let s = tf.mul(tf.tanh(raw), this.scale) as tf.Tensor4D;
+    if (!this.mask) return { s, t };
+    const free = tf.sub(1, this.mask);
+    s = tf.mul(s, free) as tf.Tensor4D;
+    return { s, t: tf.mul(t, free) as tf.Tensor4D };
+  }
+
+  /** y = b ⊙ x + (1 − b) ⊙ (x ⊙ eˢ + t), log|det| = Σ (1 − b) ⊙ s: [B, H, W, C] → [B, H, W, C], [B]. */
+  forward(x: tf.Tensor4D) {
+    checkImage(x, this.config.shape, 'ImageCoupling.forward', 'x');
+    return tf.tidy(() => {
+      if (this.mask) {
+        const { s, t } = this.st(tf.mul(x, this.mask) as tf.Tensor4D);
+        return { y: tf.add(tf.mul(x, tf.exp(s)), t) as tf.Tensor4D, logDet: tf.sum(s, [1, 2, 3]) as tf.Tensor1D };
+      }
+      const [a, b] = tf.split(x, 2, 3) as tf.Tensor4D[];
+      const [cond, free] = this.config.parity === 0 ? [a, b] : [b, a];
+      const { s, t } = this.st(cond);
+      const moved = tf.add(tf.mul(free, tf.exp(s)), t);
+      return { y: tf.concat(this.config.parity === 0 ? [cond, moved] : [moved, cond], 3) as tf.Tensor4D, logDet: tf.sum(s, [1, 2, 3]) as tf.Tensor1D };
+    });
+  }
+
+  /** x = b ⊙ y + (1 − b) ⊙ (y − t) ⊙ e⁻ˢ (s, t from b ⊙ y = b ⊙ x), log|det| = −Σ (1 − b) ⊙ s. */
+  inverse(y: tf.Tensor4D) {
+    checkImage(y, this.config.shape, 'ImageCoupling.inverse', 'y');
+    return tf.tidy(() => {
+      if (this.mask) {
+        const { s, t } = this.st(tf.mul(y, this.mask) as tf.Tensor4D);
+        return { x: tf.mul(tf.sub(y, t), tf.exp(tf.neg(s))) as tf.Tensor4D, logDet: tf.neg(tf.sum(s, [1, 2, 3])) as tf.Tensor1D };
+      }
+      const [a, b] = tf.split(y, 2, 3) as tf.Tensor4D[];
+      const [cond, moved] = this.config.parity === 0 ? [a, b] : [b, a];
+      const { s, t } = this.st(cond);
+      const free = tf.mul(tf.sub(moved, t), tf.exp(tf.neg(s)));
+      return { x: tf.concat(this.config.parity === 0 ? [cond, free] : [free, cond], 3) as tf.Tensor4D, logDet: tf.neg(tf.sum(s, [1, 2, 3])) as tf.Tensor1D };
+    });
+  }
+
+  get variables(): tf.Variable[] { return [...this.c1.variables, ...this.c2.variables, ...this.c3.variables, this.scale]; }
+
+  /** Frees the weights and the mask; the layer cannot be used afterwards. */
+  dispose(): void { this.variables.forEach((v) => v.dispose()); this.mask?.dispose(); }
+}

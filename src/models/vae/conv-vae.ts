@@ -1,0 +1,187 @@
+// A convolutional VAE on 28×28 binary images (lecture 001's VAE with convolutions in place of the
+// MLP encoder and decoder; lecture 003). With a Bernoulli decoder and q(z | x) = N(μ(x), diag σ(x)²):
+//   ELBO(x) = E_q log p(x | z) − KL(q(z | x) ‖ N(0, I)),   z = μ + σ ⊙ ε (reparameterization, D17)
+//   encoder: conv 3×3 (1→c₁), ReLU, 2×2 avg-pool → conv 3×3 (c₁→c₂), ReLU, avg-pool → dense → [μ, log σ]
+//   decoder: dense → 7×7×c₂, ReLU → nearest ×2, conv (c₂→c₁), ReLU → nearest ×2, conv (c₁→1) = logits
+// The loss is −ELBO averaged over the batch (one ε per image), the KL analytic (reparameterizeWithKL).
+import * as tf from '@tensorflow/tfjs-core';
+import { Rng } from '../../random/rng';
+import { Dense } from '../../ops/dense';
+import { reparameterizeWithKL } from '../../ops/reparameterize';
+import { bernoulliLogLikelihood } from '../../ops/bernoulli-log-likelihood';
+import { ImageDataset } from '../../data/image-dataset';
+import { stepBatches } from '../../data/minibatches';
+import { adam } from '../../backend/fused-adam';
+import { progress as startProgress } from '../../display/progress';
+import { positiveInteger } from '../../validation/arguments';
+import { Conv2d } from '../layers/conv2d';
+import { downsample2, upsample2 } from '../layers/resample';
+
+export interface ConvVAEConfig {
+  /** Latent dimension M (default 16). */
+  latent?: number;
+  /** Channels of the two convolution levels (default [16, 32]). */
+  channels?: [number, number];
+  /** Seed of the initialization (default 0). */
+  seed?: number;
+}
+
+let count = 0;
+
+/**
+ * The convolutional VAE on 28×28 images given as [B, 784] in {0, 1} (binarized).
+ * @example const vae = new ConvVAE({ latent: 16 }); vae.train(ll.loadMnist('train'), { steps: 500, seed: 1 });
+ *          vae.elbo(ll.rng(2), x) // [B] nats
+ */
+export class ConvVAE {
+  readonly config: Required<ConvVAEConfig>;
+  private readonly e1: Conv2d; private readonly e2: Conv2d; private readonly eOut: Dense;
+  private readonly dIn: Dense; private readonly d1: Conv2d; private readonly d2: Conv2d;
+
+  /**
+   * Builds the encoder (two 3×3 convolutions down to 7×7 → dense (μ, log σ)) and the mirrored decoder, with
+   * weights drawn from `config.seed`.
+   *
+   * @param config `latent` M (16), `channels` of the two convolutions ([16, 32]), `seed` (0)
+   */
+  constructor(config: ConvVAEConfig = {}) {
+    const channels = config.channels ?? [16, 32];
+    if (!Array.isArray(channels) || channels.length !== 2) throw new Error('ConvVAE: channels must be two positive integers');
+    channels.forEach((c) => positiveInteger(c, 'ConvVAE', 'channels'));
+    this.config = { latent: positiveInteger(config.latent ?? 16, 'ConvVAE', 'latent'), channels, seed: config.seed ?? 0 };
+    const rng = new Rng(this.config.seed), scope = `convvae${++count}`, [c1, c2] = channels, M = this.config.latent;
+    this.e1 = new Conv2d(1, c1, 3, rng, 'enc1', scope);
+    this.e2 = new Conv2d(c1, c2, 3, rng, 'enc2', scope);
+    this.eOut = new Dense(7 * 7 * c2, 2 * M, rng, 'encOut', scope);
+    this.dIn = new Dense(M, 7 * 7 * c2, rng, 'decIn', scope);
+    this.d1 = new Conv2d(c2, c1, 3, rng, 'dec1', scope);
+    this.d2 = new Conv2d(c1, 1, 3, rng, 'dec2', scope);
+  }
+
+  private checkX(x: tf.Tensor, who: string): void {
+    if (x.rank !== 2 || x.shape[1] !== 784) throw new Error(`ConvVAE.${who}: x must have shape [B, 784], got [${x.shape}]`);
+  }
+
+  /** [μ, log σ] of q(z | x): x [B, 784] → [B, 2M]. */
+  encode(x: tf.Tensor2D): tf.Tensor2D {
+    this.checkX(x, 'encode');
+    return tf.tidy(() => {
+      const img = tf.reshape(x, [x.shape[0], 28, 28, 1]) as tf.Tensor4D;
+      const h = downsample2(tf.relu(this.e2.apply(downsample2(tf.relu(this.e1.apply(img))))));
+      return this.eOut.apply(tf.reshape(h, [x.shape[0], -1])) as tf.Tensor2D;
+    });
+  }
+
+  /** The decoder's Bernoulli logits: z [B, M] → [B, 784]. */
+  decode(z: tf.Tensor2D): tf.Tensor2D {
+    if (z.rank !== 2 || z.shape[1] !== this.config.latent) throw new Error(`ConvVAE.decode: z must have shape [B, ${this.config.latent}], got [${z.shape}]`);
+    return tf.tidy(() => {
+      const B = z.shape[0];
+      const h = tf.reshape(this.dIn.applyRelu(z), [B, 7, 7, this.config.channels[1]]) as tf.Tensor4D;
+      const h1 = tf.relu(this.d1.apply(upsample2(h)));
+      return tf.reshape(this.d2.apply(upsample2(h1)), [B, 784]) as tf.Tensor2D;
+    });
+  }
+
+  /** The single-sample ELBO per image [B] (nats): log p(x | z) − KL(q(z | x) ‖ N(0, I)), z = μ + σε. */
+  elbo(rng: Rng, x: tf.Tensor2D): tf.Tensor1D {
+    if (!(rng instanceof Rng)) throw new Error('ConvVAE.elbo: rng must be an Rng (ll.rng(seed)), the first argument');
+    this.checkX(x, 'elbo');
+    const eps = rng.normal([x.shape[0], this.config.latent]) as tf.Tensor2D;
+    try {
+      return tf.tidy(() => {
+        const { z, kl } = reparameterizeWithKL(this.encode(x), eps);
+        return tf.sub(bernoulliLogLikelihood(x, this.decode(z)), kl) as tf.Tensor1D;
+      });
+    } finally {
+      eps.dispose();
+    }
+  }
+
+  /**
+   * Importance log-weights log w_k = log p(x | z_k) + log N(z_k; 0, I) − log q(z_k | x), z_k ~ q(z | x), for
+   * K samples per image: x [B, 784] → [K, B]. log (1/K) Σ_k w_k is the importance-sampled log p(x) (D31), and
+   * E_q log w is the ELBO.
+   */
+  logWeights(rng: Rng, x: tf.Tensor2D, options: { samples: number }): tf.Tensor2D {
+    if (!(rng instanceof Rng)) throw new Error('ConvVAE.logWeights: rng must be an Rng (ll.rng(seed)), the first argument');
+    this.checkX(x, 'logWeights');
+    const K = positiveInteger(options?.samples, 'ConvVAE.logWeights', 'samples');
+    const [B] = x.shape, M = this.config.latent;
+    const eps = rng.normal([K, B, M]);
+    try {
+      return tf.tidy(() => {
+        const h = this.encode(x);
+        const mu = tf.slice(h, [0, 0], [B, M]), logSigma = tf.slice(h, [0, M], [B, M]);
+        const z = tf.add(mu, tf.mul(tf.exp(logSigma), eps));
+        const logits = this.decode(tf.reshape(z, [K * B, M]) as tf.Tensor2D);
+        const ll = tf.reshape(bernoulliLogLikelihood(tf.tile(x, [K, 1]), logits), [K, B]);
+        const c = 0.5 * M * Math.log(2 * Math.PI);
+        const logPrior = tf.sub(tf.mul(tf.sum(tf.square(z), 2), -0.5), c);
+        const logQ = tf.sub(tf.sub(tf.mul(tf.sum(tf.square(eps), 2), -0.5), tf.sum(logSigma, 1)), c);
+        return tf.sub(tf.add(ll, logPrior), logQ) as tf.Tensor2D;
+      });
+    } finally {
+      eps.dispose();
+    }
+  }
+
+  /** −ELBO averaged over the batch (the minimized loss). */
+  loss(rng: Rng, x: tf.Tensor2D): tf.Scalar {
+    return tf.tidy(() => tf.neg(tf.mean(this.elbo(rng, x))) as tf.Scalar);
+  }
+
+  /** n images from the prior: z ~ N(0, I), pixel probabilities σ(logits) [n, 784]. */
+  sample(rng: Rng, n: number): tf.Tensor2D {
+    if (!(rng instanceof Rng)) throw new Error('ConvVAE.sample: rng must be an Rng (ll.rng(seed)), the first argument');
+    positiveInteger(n, 'ConvVAE.sample', 'n');
+    const z = rng.normal([n, this.config.latent]) as tf.Tensor2D;
+    try {
+      return tf.tidy(() => tf.sigmoid(this.decode(z)) as tf.Tensor2D);
+    } finally {
+      z.dispose();
+    }
+  }
+
+  /**
+   * Trains on dynamically binarized images (a fresh Bernoulli draw of each pixel every time it is seen)
+   * with Adam; returns −ELBO per step.
+   */
+  train(data: ImageDataset, options: { steps: number; seed: number; batchSize?: number; learningRate?: number; progress?: boolean }): number[] {
+    if (!(data instanceof ImageDataset) || data.dim !== 784) throw new Error('ConvVAE.train: data must be an ImageDataset of 28×28 images');
+    positiveInteger(options.steps, 'ConvVAE.train', 'steps');
+    const batchSize = positiveInteger(options.batchSize ?? 64, 'ConvVAE.train', 'batchSize');
+    const rng = new Rng(options.seed);
+    const opt = adam(options.learningRate ?? 1e-3);
+    const losses: number[] = [];
+    const bar = options.progress === false ? undefined : startProgress({ total: options.steps, title: 'training the conv VAE' });
+    try {
+      for (const idx of stepBatches(rng, data.count, batchSize, options.steps)) {
+        const px = data.batchPixels(idx);
+        for (let i = 0; i < px.length; i++) px[i] = rng.nextUniform() < px[i] ? 1 : 0;
+        const x = tf.tensor2d(px, [idx.length, 784]);
+        const cost = opt.minimize(() => this.loss(rng, x), true, this.variables)!;
+        losses.push(cost.dataSync()[0]);
+        tf.dispose([x, cost]);
+        bar?.update(losses.length, { loss: losses[losses.length - 1] });
+      }
+    } finally {
+      bar?.done();
+      opt.dispose();
+    }
+    return losses;
+  }
+
+  get variables(): tf.Variable[] {
+    return [this.e1, this.e2, this.eOut, this.dIn, this.d1, this.d2].flatMap((l) => l.variables);
+  }
+
+  get parameterCount(): number {
+    return this.variables.reduce((s, v) => s + v.size, 0);
+  }
+
+  /** Frees the weights' tensors; the model cannot be used afterwards. */
+  dispose(): void {
+    this.variables.forEach((v) => v.dispose());
+  }
+}

@@ -1,0 +1,308 @@
+// The VQ-VAE (van den Oord et al. 2017; lecture 003) on 28×28 binary images: a convolutional encoder maps x
+// to a 7×7 grid of vectors z_e ∈ ℝ^D, each replaced by its nearest of K codes (vector-quantizer.ts), and a
+// convolutional decoder gives Bernoulli logits from the quantized grid z_q. Per image, the minimized loss is
+//   L = −log p(x | z_q) + Σ_{positions} ‖sg(z_e) − e_k‖² + β Σ_{positions} ‖z_e − sg(e_k)‖²,   β = 0.25
+// (reconstruction in nats, Bernoulli on dynamically binarized digits — the likelihood of the conv VAE and of
+// the MLP VAE, so the three are scored on the same data; codebook and commitment terms summed over the 49
+// positions, as the reconstruction is summed over the 784 pixels). z_q = z_e + sg(e_k − z_e): the decoder's
+// gradient reaches the encoder unchanged (straight-through).
+//   encoder: conv 3×3 (1→c₁), ReLU, avg-pool → conv 3×3 (c₁→c₂), ReLU, avg-pool → conv 3×3 (c₂→c₂), ReLU → conv 1×1 (c₂→D)
+//   decoder: conv 3×3 (D→c₂), ReLU → nearest ×2, conv (c₂→c₁), ReLU → nearest ×2, conv (c₁→1) = logits
+// The encoder is deterministic, q(k | x) = 1 at k(x), so with a prior π over code grids (code-prior.ts)
+//   log p(x) = log Σ_k π(k) p(x | k) ≥ log π(k(x)) + log p(x | k(x))
+// (one term of a sum of positive terms; it is the ELBO with q a point mass, whose entropy is 0).
+import * as tf from '@tensorflow/tfjs-core';
+import { Rng } from '../../random/rng';
+import { bernoulliLogLikelihood } from '../../ops/bernoulli-log-likelihood';
+import { ImageDataset } from '../../data/image-dataset';
+import { stepBatches } from '../../data/minibatches';
+import { adam } from '../../backend/fused-adam';
+import { progress as startProgress } from '../../display/progress';
+import { finiteNumber, positiveInteger, tensorRank } from '../../validation/arguments';
+import { Conv2d } from '../layers/conv2d';
+import { downsample2, upsample2 } from '../layers/resample';
+import { CodeUsage, VectorQuantizer, codeUsage } from './vector-quantizer';
+import { CodePrior } from '../autoregressive/code-prior';
+
+export interface VQVAEConfig {
+  /** K, codes in the codebook (default 32) */
+  codes?: number;
+  /** D, the dimension of each code (default 8) */
+  codeDim?: number;
+  /** channels of the two convolution levels (default [16, 32]) */
+  channels?: [number, number];
+  /** β, the weight of the commitment loss (default 0.25) */
+  beta?: number;
+  /** seed of the initialization (default 0) */
+  seed?: number;
+}
+
+export interface TrainVQVAEOptions {
+  steps: number;
+  seed: number;
+  /** minibatch size (default 64) */
+  batchSize?: number;
+  /** Adam's learning rate (default 1e-3) */
+  learningRate?: number;
+  /**
+   * Every this many steps, codes no image of those steps picked are restarted at encoder outputs of the
+   * current batch (default 50; 0: never).
+   */
+  restartEvery?: number;
+  /** called after every step with the step (1-based) and its loss terms */
+  onStep?: (step: number, terms: VQVAETerms) => void;
+  progress?: boolean;
+}
+
+/** The loss and its three terms, per image (nats for the reconstruction). */
+export interface VQVAETerms {
+  loss: number;
+  reconstruction: number;
+  codebook: number;
+  commitment: number;
+}
+
+export interface TrainVQVAEResult {
+  /** the minimized loss of every step */
+  losses: number[];
+  /** every step's terms */
+  terms: VQVAETerms[];
+  /** the dead codes restarted, by step */
+  restarts: { step: number; codes: number[] }[];
+}
+
+/** The side of the code grid (28 / 4) and its positions. */
+const GRID = 7, POSITIONS = GRID * GRID;
+let count = 0;
+
+/**
+ * The VQ-VAE on 28×28 images given as [B, 784] in {0, 1}: 49 discrete codes per image.
+ * @example const vq = new VQVAE({ codes: 32, codeDim: 8 }); vq.train(ll.loadMnist('train'), { steps: 2000, seed: 1 });
+ *          const k = vq.encodeCodes(x);  // [B, 49] int32;  vq.decodeCodes(k)  // [B, 784] logits
+ */
+export class VQVAE {
+  readonly config: Required<VQVAEConfig>;
+  readonly quantizer: VectorQuantizer;
+  private readonly e1: Conv2d; private readonly e2: Conv2d; private readonly e3: Conv2d; private readonly eOut: Conv2d;
+  private readonly d0: Conv2d; private readonly d1: Conv2d; private readonly d2: Conv2d;
+
+  /**
+   * Builds the encoder, the codebook and the decoder with weights drawn from `config.seed`.
+   *
+   * @param config  `codes` K (32), `codeDim` D (8), `channels` ([16, 32]), `beta` (0.25), `seed` (0)
+   */
+  constructor(config: VQVAEConfig = {}) {
+    const channels = config.channels ?? [16, 32];
+    if (!Array.isArray(channels) || channels.length !== 2) throw new Error('VQVAE: channels must be two positive integers');
+    channels.forEach((c) => positiveInteger(c, 'VQVAE', 'channels'));
+    const beta = finiteNumber(config.beta ?? 0.25, 'VQVAE', 'beta');
+    if (beta < 0) throw new Error(`VQVAE: beta must be non-negative, got ${beta}`);
+    this.config = {
+      codes: positiveInteger(config.codes ?? 32, 'VQVAE', 'codes'), codeDim: positiveInteger(config.codeDim ?? 8, 'VQVAE', 'codeDim'),
+      channels, beta, seed: config.seed ?? 0,
+    };
+    const rng = new Rng(this.config.seed), scope = `vqvae${++count}`, [c1, c2] = channels, D = this.config.codeDim;
+    this.e1 = new Conv2d(1, c1, 3, rng, 'enc1', scope);
+    this.e2 = new Conv2d(c1, c2, 3, rng, 'enc2', scope);
+    this.e3 = new Conv2d(c2, c2, 3, rng, 'enc3', scope);
+    this.eOut = new Conv2d(c2, D, 1, rng, 'encOut', scope);
+    this.quantizer = new VectorQuantizer(this.config.codes, D, rng, `${scope}/vq`);
+    this.d0 = new Conv2d(D, c2, 3, rng, 'dec0', scope);
+    this.d1 = new Conv2d(c2, c1, 3, rng, 'dec1', scope);
+    this.d2 = new Conv2d(c1, 1, 3, rng, 'dec2', scope);
+  }
+
+  /** P = 49, the code positions per image (a 7×7 grid, raster order). */
+  get positions(): number { return POSITIONS; }
+
+  private checkX(x: tf.Tensor, who: string): void {
+    if (x.rank !== 2 || x.shape[1] !== 784) throw new Error(`VQVAE.${who}: x must have shape [B, 784], got [${x.shape}]`);
+  }
+
+  /** The encoder's output z_e(x): x [B, 784] → [B·49, D] (rows image after image, positions in raster order). */
+  encode(x: tf.Tensor2D): tf.Tensor2D {
+    this.checkX(x, 'encode');
+    return tf.tidy(() => {
+      const img = tf.reshape(x, [x.shape[0], 28, 28, 1]) as tf.Tensor4D;
+      const h = downsample2(tf.relu(this.e2.apply(downsample2(tf.relu(this.e1.apply(img))))));
+      return tf.reshape(this.eOut.apply(tf.relu(this.e3.apply(h))), [-1, this.config.codeDim]) as tf.Tensor2D;
+    });
+  }
+
+  /** The decoder's Bernoulli logits from quantized vectors z_q [B·49, D] → [B, 784]. */
+  decode(zq: tf.Tensor2D): tf.Tensor2D {
+    tensorRank(zq, [2], 'VQVAE.decode', 'zq');
+    if (zq.shape[1] !== this.config.codeDim || zq.shape[0] % POSITIONS !== 0) {
+      throw new Error(`VQVAE.decode: zq must have shape [B·49, ${this.config.codeDim}], got [${zq.shape}]`);
+    }
+    return tf.tidy(() => {
+      const B = zq.shape[0] / POSITIONS;
+      const h = tf.relu(this.d0.apply(tf.reshape(zq, [B, GRID, GRID, this.config.codeDim]) as tf.Tensor4D));
+      const h1 = tf.relu(this.d1.apply(upsample2(h)));
+      return tf.reshape(this.d2.apply(upsample2(h1)), [B, 784]) as tf.Tensor2D;
+    });
+  }
+
+  /** The nearest codes of each image's grid: x [B, 784] → [B, 49] int32. */
+  encodeCodes(x: tf.Tensor2D): tf.Tensor2D {
+    this.checkX(x, 'encodeCodes');
+    return tf.tidy(() => tf.reshape(this.quantizer.nearest(this.encode(x)), [x.shape[0], POSITIONS]) as tf.Tensor2D);
+  }
+
+  /** The decoder's logits for code grids [B, 49] (int) → [B, 784]. */
+  decodeCodes(codes: tf.Tensor2D): tf.Tensor2D {
+    tensorRank(codes, [2], 'VQVAE.decodeCodes', 'codes');
+    if (codes.shape[1] !== POSITIONS) throw new Error(`VQVAE.decodeCodes: codes must have shape [B, 49], got [${codes.shape}]`);
+    return tf.tidy(() => this.decode(this.quantizer.lookup(tf.reshape(codes, [-1]) as tf.Tensor1D)));
+  }
+
+  /** Pixel probabilities σ(decoder(z_q(x))) of the reconstructions: x [B, 784] → [B, 784]. */
+  reconstruct(x: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => tf.sigmoid(this.decodeCodes(this.encodeCodes(x))) as tf.Tensor2D);
+  }
+
+  /**
+   * The loss L (mean over the batch) and its terms as scalars: −log p(x | z_q) (nats per image),
+   * Σ_positions ‖sg(z_e) − e_k‖² and Σ_positions ‖z_e − sg(e_k)‖² (unweighted; L adds β times it).
+   */
+  lossTerms(x: tf.Tensor2D): { loss: tf.Scalar; reconstruction: tf.Scalar; codebook: tf.Scalar; commitment: tf.Scalar } {
+    this.checkX(x, 'lossTerms');
+    return tf.tidy(() => {
+      const q = this.quantizer.quantize(this.encode(x));
+      const reconstruction = tf.neg(tf.mean(bernoulliLogLikelihood(x, this.decode(q.zq)))) as tf.Scalar;
+      const codebook = tf.mul(q.codebookLoss, POSITIONS) as tf.Scalar, commitment = tf.mul(q.commitmentLoss, POSITIONS) as tf.Scalar;
+      const loss = tf.addN([reconstruction, codebook, tf.mul(commitment, this.config.beta)]) as tf.Scalar;
+      return { loss, reconstruction, codebook, commitment };
+    });
+  }
+
+  /** The minimized loss (mean over the batch): −log p(x | z_q) + codebook + β·commitment. */
+  loss(x: tf.Tensor2D): tf.Scalar {
+    const t = this.lossTerms(x);
+    tf.dispose([t.reconstruction, t.codebook, t.commitment]);
+    return t.loss;
+  }
+
+  /**
+   * Trains on dynamically binarized images (a fresh Bernoulli draw of each pixel every time it is seen)
+   * with Adam, restarting dead codes every `restartEvery` steps; returns the losses, their terms and the restarts.
+   */
+  train(data: ImageDataset, options: TrainVQVAEOptions): TrainVQVAEResult {
+    if (!(data instanceof ImageDataset) || data.dim !== 784) throw new Error('VQVAE.train: data must be an ImageDataset of 28×28 images');
+    positiveInteger(options.steps, 'VQVAE.train', 'steps');
+    const batchSize = positiveInteger(options.batchSize ?? 64, 'VQVAE.train', 'batchSize');
+    const restartEvery = options.restartEvery ?? 50;
+    if (!Number.isInteger(restartEvery) || restartEvery < 0) throw new Error(`VQVAE.train: restartEvery must be a non-negative integer, got ${restartEvery}`);
+    const rng = new Rng(options.seed);
+    const opt = adam(options.learningRate ?? 1e-3);
+    const result: TrainVQVAEResult = { losses: [], terms: [], restarts: [] };
+    const K = this.config.codes;
+    let window = new Array<number>(K).fill(0);
+    const bar = options.progress === false ? undefined : startProgress({ total: options.steps, title: 'training the VQ-VAE' });
+    try {
+      for (const idx of stepBatches(rng, data.count, batchSize, options.steps)) {
+        const px = data.batchPixels(idx);
+        for (let i = 0; i < px.length; i++) px[i] = rng.nextUniform() < px[i] ? 1 : 0;
+        const x = tf.tensor2d(px, [idx.length, 784]);
+        let parts: tf.Scalar[] = [];
+        const cost = opt.minimize(() => {
+          const t = this.lossTerms(x);
+          parts = [tf.keep(t.reconstruction), tf.keep(t.codebook), tf.keep(t.commitment)];
+          return t.loss;
+        }, true, this.variables)!;
+        const [loss, reconstruction, codebook, commitment] = [cost, ...parts].map((t) => t.dataSync()[0]);
+        const terms = { loss, reconstruction, codebook, commitment };
+        result.losses.push(loss);
+        result.terms.push(terms);
+        tf.dispose([cost, ...parts]);
+        const step = result.losses.length;
+        if (restartEvery > 0) {
+          // the codes after the step, with the encoder outputs that dead codes restart at
+          const ze = this.encode(x), codes = this.quantizer.nearest(ze);
+          codes.dataSync().forEach((k) => { window[k]++; });
+          if (step % restartEvery === 0) {
+            const dead = this.quantizer.restart(rng, window, ze);
+            if (dead.length > 0) result.restarts.push({ step, codes: dead });
+            window = new Array<number>(K).fill(0);
+          }
+          tf.dispose([ze, codes]);
+        }
+        x.dispose();
+        bar?.update(step, { loss });
+        options.onStep?.(step, terms);
+      }
+    } finally {
+      bar?.done();
+      opt.dispose();
+    }
+    return result;
+  }
+
+  /** How often each code is used on images x [B, 784]: counts, frequencies, perplexity exp(H). */
+  codeUsage(x: tf.Tensor2D): CodeUsage {
+    const codes = this.encodeCodes(x);
+    try {
+      return codeUsage(codes, this.config.codes);
+    } finally {
+      codes.dispose();
+    }
+  }
+
+  /**
+   * n images from the prior: code grids k ~ π (drawn first, with `rng`), decoded to pixel probabilities
+   * σ(logits) [n, 784]; the codes [n, 49] come along.
+   */
+  sample(rng: Rng, n: number, prior: CodePrior): { pixels: tf.Tensor2D; codes: tf.Tensor2D } {
+    if (!(rng instanceof Rng)) throw new Error('VQVAE.sample: rng must be an Rng (ll.rng(seed)), the first argument');
+    positiveInteger(n, 'VQVAE.sample', 'n');
+    this.checkPrior(prior, 'sample');
+    const codes = prior.sample(rng, n);
+    return { pixels: tf.tidy(() => tf.sigmoid(this.decodeCodes(codes)) as tf.Tensor2D), codes };
+  }
+
+  /**
+   * log π(k(x)) + log p(x | e_{k(x)}) per image [B] (nats): a lower bound on log p(x) under the prior π
+   * (one term of Σ_k π(k) p(x | k)). x [B, 784] binary.
+   */
+  logLikelihoodBound(x: tf.Tensor2D, prior: CodePrior): Float64Array {
+    this.checkX(x, 'logLikelihoodBound');
+    this.checkPrior(prior, 'logLikelihoodBound');
+    const t = tf.tidy(() => {
+      const codes = this.encodeCodes(x);
+      return tf.add(prior.logProb(codes), bernoulliLogLikelihood(x, this.decodeCodes(codes)));
+    });
+    const v = Float64Array.from(t.dataSync());
+    t.dispose();
+    return v;
+  }
+
+  private checkPrior(prior: CodePrior, fn: string): void {
+    if (!(prior instanceof CodePrior)) throw new Error(`VQVAE.${fn}: prior must be a CodePrior`);
+    if (prior.config.positions !== POSITIONS || prior.config.codes !== this.config.codes) {
+      throw new Error(`VQVAE.${fn}: prior must model ${POSITIONS} positions of ${this.config.codes} codes, got ${prior.config.positions} of ${prior.config.codes}`);
+    }
+  }
+
+  private get layers(): Conv2d[] { return [this.e1, this.e2, this.e3, this.eOut, this.d0, this.d1, this.d2]; }
+
+  get variables(): tf.Variable[] {
+    return [...this.layers.flatMap((l) => l.variables), ...this.quantizer.variables];
+  }
+
+  /** The variables under names local to the model (for checkpoints). */
+  get namedVariables(): { name: string; variable: tf.Variable }[] {
+    return [
+      ...this.layers.flatMap((l) => [{ name: `${l.name}/W`, variable: l.W }, { name: `${l.name}/b`, variable: l.b }]),
+      { name: 'codebook', variable: this.quantizer.codebook },
+    ];
+  }
+
+  get parameterCount(): number {
+    return this.variables.reduce((s, v) => s + v.size, 0);
+  }
+
+  /** Frees the weights and the codebook; the model cannot be used afterwards. */
+  dispose(): void {
+    this.variables.forEach((v) => v.dispose());
+  }
+}
