@@ -50,8 +50,6 @@ export { saveDDPM, loadDDPM } from '../checkpoints/ddpm';
 export { ddimStep } from '../models/diffusion/ddim';
 export { VelocityNetwork, trainFlowMatching, flowMatchingSample, gaussianFlowVelocity } from '../models/diffusion/flow-matching';
 export type { VelocityFunction } from '../models/diffusion/flow-matching';
-export { learningRateAt } from '../models/learning-rate';
-export type { LearningRateSchedule } from '../models/learning-rate';
 export { Conv2d } from '../models/layers/conv2d';
 export { GroupNorm } from '../models/layers/group-norm';
 export { sinusoidalEmbedding } from '../models/layers/time-embedding';

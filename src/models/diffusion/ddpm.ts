@@ -20,7 +20,7 @@ import { adam } from '../../backend/fused-adam';
 import { progress as startProgress } from '../../display/progress';
 import { Estimate, estimateMean } from '../../check/monte-carlo';
 import { positiveFinite, positiveInteger } from '../../validation/arguments';
-import { learningRateAt, LearningRateSchedule } from '../learning-rate';
+import { learningRateAt, LearningRateSchedule } from '../../training/learning-rate';
 import { UNet } from '../layers/unet';
 
 export interface TrainDDPMOptions {
