@@ -37,19 +37,63 @@ function dataValues(spec: VegaLiteSpec, fn: string): Record<string, unknown>[] {
   return data.values as Record<string, unknown>[];
 }
 
-/** Fixed axes over every frame, so that moving the slider moves the marks, not the axes. */
-function fixDomains(spec: VegaLiteSpec, rows: Record<string, unknown>[]): void {
-  const encoding = spec.encoding as Record<string, { field?: string; type?: string; scale?: Record<string, unknown> }> | undefined;
-  if (!encoding) return;
-  for (const channel of ['x', 'y']) {
-    const enc = encoding[channel];
-    if (!enc?.field || enc.type !== 'quantitative' || enc.scale?.domain !== undefined) continue;
-    const values = rows.map((r) => r[enc.field!]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+type Encoding = Record<string, { field?: string; type?: string; scale?: Record<string, unknown>; stack?: unknown }>;
+interface Unit { encoding?: unknown; mark?: unknown; rows: Record<string, unknown>[] }
+
+/** The numbers a unit draws along a channel: its field's (and the second field's, x2/y2) values; for
+ * bars, the stacked totals per frame and category as well, and zero (a bar starts at zero). */
+function extent(u: Unit, channel: string, second: string): number[] {
+  const enc = u.encoding as Encoding;
+  const nums = (f: string | undefined) => (f ? u.rows.map((r) => r[f]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v)) : []);
+  const out = [...nums(enc[channel].field), ...nums(enc[second]?.field)];
+  const mark = typeof u.mark === 'string' ? u.mark : (u.mark as { type?: string } | undefined)?.type;
+  const across = enc[channel === 'x' ? 'y' : 'x']?.field;
+  if ((mark === 'bar' || mark === 'area') && enc[channel].stack !== null && across) {
+    const sums = new Map<string, [number, number]>();
+    for (const r of u.rows) {
+      const v = r[enc[channel].field!];
+      if (typeof v !== 'number' || !Number.isFinite(v)) continue;
+      const key = JSON.stringify([r[FRAME_FIELD], r[across]]);
+      const [neg, pos] = sums.get(key) ?? [0, 0];
+      sums.set(key, v < 0 ? [neg + v, pos] : [neg, pos + v]);
+    }
+    for (const [neg, pos] of sums.values()) out.push(neg, pos);
+    out.push(0);
+  }
+  return out;
+}
+
+/** Fixed axes over every frame, so that moving the slider moves the marks, not the axes. A layered
+ * figure's layers share their x and y scales: one domain over every layer's values. */
+function fixDomains(units: Unit[]): void {
+  for (const [channel, second] of [['x', 'x2'], ['y', 'y2']]) {
+    const encs = units.map((u) => u.encoding as Encoding | undefined);
+    if (encs.some((e) => e?.[channel]?.scale?.domain !== undefined)) continue;
+    const drawn = units.filter((u, i) => encs[i]?.[channel]?.field && encs[i]![channel].type === 'quantitative');
+    const values = drawn.flatMap((u) => extent(u, channel, second));
     if (values.length === 0) continue;
     const lo = Math.min(...values);
     const hi = Math.max(...values);
-    enc.scale = { ...(enc.scale ?? {}), domain: lo === hi ? [lo - 1, hi + 1] : [lo, hi] };
+    for (const u of drawn) {
+      const enc = (u.encoding as Encoding)[channel];
+      enc.scale = { ...(enc.scale ?? {}), domain: lo === hi ? [lo - 1, hi + 1] : [lo, hi] };
+    }
   }
+}
+
+/** A title that differs between frames (e.g. one naming the frame's estimate) follows the slider: a
+ * vega expression choosing the chosen frame's text. */
+function frameTitle(titles: unknown[], name: string, values: number[]): unknown {
+  const text = (t: unknown) => (t && typeof t === 'object' ? (t as { text?: unknown }).text : t);
+  if (titles.every((t) => JSON.stringify(text(t)) === JSON.stringify(text(titles[0])))) return titles[0];
+  const texts = titles.map((t) => {
+    const x = text(t);
+    return Array.isArray(x) ? x.join(' ') : String(x ?? '');
+  });
+  let expr = JSON.stringify(texts[texts.length - 1]);
+  for (let i = texts.length - 2; i >= 0; i--) expr = `${name} == ${values[i]} ? ${JSON.stringify(texts[i])} : ${expr}`;
+  const first = titles[0];
+  return { ...(first && typeof first === 'object' ? first : {}), text: { expr } };
 }
 
 /** Evenly spaced values can use a range slider; others get a drop-down of exactly those values. */
@@ -64,7 +108,9 @@ function evenlySpaced(values: number[]): number | undefined {
 /**
  * Precomputes `frame(v)` for each value of a parameter and joins the frames into one figure whose
  * slider (a vega-lite parameter bound to an input) picks the frame in the browser, without the kernel.
- * Axes are fixed over all frames.
+ * Axes are fixed over all frames. A frame may be a layered chart (a histogram, contours with samples):
+ * each layer that changes between frames follows the slider, one that does not is drawn once. A title
+ * that changes between frames (one naming the frame's estimate) follows the slider too.
  *
  * Example (lecture 003, the forward process of diffusion):
  *   ll.plot.explorableFigure({ name: "t", values: [0, 100, 200, ..., 1000] },
@@ -89,17 +135,39 @@ export function explorableFigure(parameter: ExploreParameter, frame: (value: num
     if (!(figure instanceof VegaLiteFigure)) throw new Error(`${fn}: frame(${v}) must return a vega-lite figure`);
     return figure;
   });
-  const rows = frames.flatMap((f, i) => dataValues(f.spec, fn).map((r) => ({ ...r, [FRAME_FIELD]: values[i] })));
   const base = JSON.parse(JSON.stringify(frames[0].spec)) as VegaLiteSpec;
-  if (base.layer !== undefined) throw new Error(`${fn}: layered figures are not supported; give a single-mark chart`);
+  const filter = { filter: `datum.${FRAME_FIELD} == ${name}` };
+  // Each frame's rows, tagged with its value; the filter shows the chosen frame's. A layered figure
+  // (a histogram with its density, contours with samples) does this per layer; a layer whose data is
+  // the same in every frame (the contours) stays as it is, once.
+  const units: Unit[] = [];
+  const animate = (target: VegaLiteSpec, of: (spec: VegaLiteSpec) => VegaLiteSpec) => {
+    const each = frames.map((f) => dataValues(of(f.spec), fn));
+    if (target !== base && each.every((r) => JSON.stringify(r) === JSON.stringify(each[0]))) {
+      units.push({ encoding: target.encoding, mark: target.mark, rows: each[0] });
+      return;
+    }
+    const rows = each.flatMap((r, i) => r.map((row) => ({ ...row, [FRAME_FIELD]: values[i] })));
+    target.data = { values: rows };
+    target.transform = [filter, ...((target.transform as unknown[]) ?? [])];
+    units.push({ encoding: target.encoding, mark: target.mark, rows });
+  };
+  if (base.layer !== undefined) {
+    const layers = base.layer as VegaLiteSpec[];
+    if (base.data !== undefined || frames.some((f) => !Array.isArray(f.spec.layer) || (f.spec.layer as unknown[]).length !== layers.length)) {
+      throw new Error(`${fn}: a layered frame must give each layer its own inline data, with the same layers in every frame`);
+    }
+    layers.forEach((layer, j) => animate(layer, (spec) => (spec.layer as VegaLiteSpec[])[j]));
+  } else {
+    animate(base, (spec) => spec);
+  }
   const step = evenlySpaced(values);
   const label = `${parameter.label ?? name} `;
   const bind = step !== undefined
     ? { input: 'range', min: values[0], max: values[values.length - 1], step, name: label }
     : { input: 'select', options: values, name: label };
-  base.data = { values: rows };
   base.params = [...((base.params as unknown[]) ?? []), { name, value: start, bind }];
-  base.transform = [{ filter: `datum.${FRAME_FIELD} == ${name}` }, ...((base.transform as unknown[]) ?? [])];
-  fixDomains(base, rows);
+  if (base.title !== undefined) base.title = frameTitle(frames.map((f) => f.spec.title), name, values);
+  fixDomains(units);
   return new ExplorableFigure(base);
 }

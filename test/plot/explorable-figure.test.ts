@@ -28,6 +28,48 @@ describe('plot: explorable figures (a slider inside the figure, no kernel needed
     }
   });
 
+  it('animates a layered frame per layer (a histogram), and a title that names the frame follows the slider', async () => {
+    // frame v: 2 + v draws, all in bin v of four bins on [0, 4]; the title names the frame
+    const hist = (v: number) => ll.histogram({ values: Array.from({ length: 2 + v }, () => v + 0.5), bins: 4, range: [0, 4], title: `all ${2 + v} draws in bin ${v}` });
+    const f = ll.plot.explorableFigure({ name: 'v', values: [0, 1, 2, 3], value: 2 }, hist);
+    const layer = (f.spec.layer as { transform?: unknown[]; data: { values: unknown[] } }[])[0];
+    expect(layer.transform).to.deep.equal([{ filter: 'datum.__frame == v' }]);
+    expect(layer.data.values).to.have.length(4 * 4);
+    const svg = await f.svg();
+    expect(svg).to.contain('all 4 draws in bin 2');
+    expect(svg).not.to.contain('all 2 draws in bin 0');
+    // one frame's four bars, not sixteen, with its draws in bin 2
+    expect((svg.match(/aria-roledescription="rect mark"/g) ?? []).length).to.equal(4);
+    expect(svg).to.contain('aria-label="x: 2; density: 1; x1: 3"');
+  });
+
+  it('keeps a layer that is the same in every frame (contours) once, and animates the one that changes (samples)', async () => {
+    const logDensity = (p: number[][]) => p.map(([x, y]) => -(x * x + y * y) / 2);
+    const snap = (k: number) => ll.plot.density2d({ logDensity, xRange: [-3, 3], yRange: [-3, 3], kind: 'contour', steps: 20,
+      samples: Array.from({ length: k + 1 }, (_, i) => [i / 4 - 1, 0]), title: 'fixed title' });
+    const f = ll.plot.explorableFigure({ name: 'k', values: [0, 1, 2] }, snap);
+    const [contours, samples] = f.spec.layer as { transform?: unknown[]; data: { values: Record<string, unknown>[] } }[];
+    expect(contours.transform, 'contours: no filter').to.equal(undefined);
+    expect(contours.data.values.every((r) => !('__frame' in r)), 'contours: no frame field').to.equal(true);
+    expect(samples.transform).to.deep.equal([{ filter: 'datum.__frame == k' }]);
+    expect(samples.data.values).to.have.length(1 + 2 + 3);
+    expect(f.spec.title).to.equal('fixed title');
+    expect(pointsIn(await f.svg())).to.equal(1);
+  });
+
+  it('fixes a bar chart\'s value axis from zero, and to the stacked totals when bars stack', () => {
+    const bars = (v: number) => ll.barChart({ labels: ['a', 'b'], values: [1 + v, 2 + v] });
+    const f = ll.plot.explorableFigure({ name: 'v', values: [0, 1] }, bars);
+    expect((f.spec.encoding as { y: { scale: { domain: number[] } } }).y.scale.domain).to.deep.equal([0, 3]);
+    // two categories stacked in one bar per sample (as notebook 06's Gumbel-softmax samples): totals 1
+    const stacked = (v: number) => new ll.plot.VegaLiteFigure({ data: { values: [{ s: 1, k: 'a', y: 0.2 + v / 10 }, { s: 1, k: 'b', y: 0.8 - v / 10 }] },
+      mark: 'bar', encoding: { x: { field: 's', type: 'ordinal' }, y: { field: 'y', type: 'quantitative' }, color: { field: 'k', type: 'nominal' } } });
+    const g = ll.plot.explorableFigure({ name: 'v', values: [0, 1, 2] }, stacked);
+    const [lo, hi] = (g.spec.encoding as { y: { scale: { domain: number[] } } }).y.scale.domain;
+    expect(lo).to.equal(0);
+    expect(hi).to.be.closeTo(1, 1e-12);
+  });
+
   it('rejects bad parameters, naming the argument', () => {
     expect(() => ll.plot.explorableFigure({ name: 'not a name', values: [1] }, frame)).to.throw(/explorableFigure: parameter.name/);
     expect(() => ll.plot.explorableFigure({ name: 't', values: [] }, frame)).to.throw(/explorableFigure: parameter.values/);

@@ -31,6 +31,15 @@ print(json.dumps([c.source for c in ledger_links(nb).cells] + [page]))`));
     expect(out[2]).to.not.contain('../test/');
   });
 
+  it('the ledger page keeps plain-text subscripts (ᾱ_t = Π_{τ≤t}(1 − β_τ)) instead of reading underscore pairs as emphasis', () => {
+    const page = python(`
+from notebook_export.ledger import ledger_page_html
+print(ledger_page_html('<a id="d39"></a>**D39** (003) — *One jump.* q(x_t|x_0) with ᾱ_t = Π_{τ≤t}(1 − β_τ); \`run_notebooks.py\` and [D40](#d40_x)'))`);
+    expect(page).to.contain('q(x_t|x_0) with ᾱ_t = Π_{τ≤t}(1 − β_τ);');
+    expect(page).to.contain('<em>One jump.</em>').and.contain('<code>run_notebooks.py</code>').and.contain('href="#d40_x"');
+    expect(page.match(/<em>/g)).to.have.length(1);
+  });
+
   it('tools/ledger_links.py rewrites ../docs/derivations.md links in markdown cells only', () => {
     const out = JSON.parse(python(`
 import json

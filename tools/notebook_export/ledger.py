@@ -28,11 +28,21 @@ def ledger_links(nb):
     return nb
 
 
+# what keeps its underscores: code spans, link targets and HTML tags
+LITERAL = re.compile(r"(`[^`]*`|\]\([^)]*\)|<[^>]+>)")
+
+
+def _plain_underscores(markdown: str) -> str:
+    """The ledger writes subscripts as plain text (ᾱ_t, Π_{τ≤t}(1 − β_τ)); nbconvert's markdown reads a
+    pair of them as emphasis and drops both. Escaped outside code, link targets and tags, they stay."""
+    return "".join(part if LITERAL.fullmatch(part) else part.replace("_", "\\_") for part in LITERAL.split(markdown))
+
+
 def ledger_page_html(markdown: str) -> str:
     """The ledger as a standalone HTML page using the exports' stylesheet from assets/."""
     markdown = LEDGER_NOTEBOOK_LINK.sub(lambda m: f"]({m.group(1)}.html)", markdown)
     markdown = LEDGER_FILE_LINK.sub(lambda m: f"`{m.group(1)}`" if not m.group(1).startswith("`") else m.group(1), markdown)
-    body = markdown2html(markdown)
+    body = markdown2html(_plain_underscores(markdown))
     title = next((line[2:].strip() for line in markdown.splitlines() if line.startswith("# ")), "Derivations")
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -43,6 +53,8 @@ body {{ font-family: system-ui, sans-serif; line-height: 1.5; max-width: 60em; m
 table {{ border-collapse: collapse; font-size: 0.85em; }} td, th {{ border: 1px solid #ccc; padding: 0.2em 0.4em; vertical-align: top; }}
 a[id]:target + strong, :target {{ background: #fff3b0; }}
 code {{ font-size: 0.9em; }}
+.anchor-link {{ visibility: hidden; text-decoration: none; margin-left: 0.3em; }}
+h1:hover .anchor-link, h2:hover .anchor-link, h3:hover .anchor-link {{ visibility: visible; }}
 </style></head>
 <body class="latent-lab-ledger">
 {body}
