@@ -1,10 +1,12 @@
-// ll.infer — Inference: importance sampling, the ELBO/IWAE/Rényi bounds, gradient estimators, Gumbel tricks, CAVI, SVI, MMD, score matching; MCMC (MH, HMC, ESS, R-hat), Laplace, Stein discrepancy and SVGD.
+// ll.infer — Inference: importance sampling, the ELBO/IWAE/Rényi bounds, gradient estimators, Gumbel tricks, CAVI, SVI, black-box VI, MMD, score matching; MCMC (MH, HMC, ESS, R-hat), Laplace, Stein discrepancy and SVGD.
 export { importanceSampling, logMarginalIS, weightDiagnostics } from '../inference/importance-sampling';
 export type { ImportanceEstimate, LogMarginalEstimate, WeightDiagnostics } from '../inference/importance-sampling';
 export { elbo, elboAnalyticKL, iwae, renyiBound, logImportanceWeights } from '../inference/bounds';
 export type { LogJoint, BoundArgs } from '../inference/bounds';
 export { scoreFunctionGradient, reparameterizationGradient } from '../inference/gradient-estimators';
 export type { GradientEstimate, GradientEstimatorArgs } from '../inference/gradient-estimators';
+export { elboGradient, blackBoxVI } from '../inference/black-box-vi';
+export type { ElboEstimator, LogJointOfLatents, BlackBoxVIRecord, BlackBoxVIResult } from '../inference/black-box-vi';
 export { gumbelMax, gumbelSoftmax } from '../inference/gumbel-softmax';
 export { caviGaussian, meanFieldElbo } from '../inference/cavi';
 export type { MeanFieldGaussian } from '../inference/cavi';
