@@ -1,8 +1,8 @@
 // The learning-rate schedule: linear warm-up, then constant or cosine decay, at its defining points.
 import { expect } from 'chai';
-import { learningRateAt } from '../../src/models/learning-rate';
+import { learningRateAt } from '../../src/training/learning-rate';
 
-describe('models/learning-rate', () => {
+describe('training/learning-rate', () => {
   it('warms up linearly to the peak over W steps, then stays there (constant)', () => {
     const s = { peak: 2e-3, steps: 100, warmupSteps: 10 };
     expect(learningRateAt(s, 1)).to.be.closeTo(2e-4, 1e-15);
