@@ -8,7 +8,10 @@
 //    notebooks/derivations.md (a link to docs/derivations.md inside the folder Jupyter serves), in the
 //    export as derivations.html beside the page;
 //  - Notebook 7 renders the math with MathJax's own fonts (every font request answered 200).
-// Screenshots: build/screenshots/{progress-jupyterlab,ledger-jupyterlab,progress-notebook7,progress-classic,ledger-export}.png.
+//  - a homework feedback report (the grader's Markdown) opens in JupyterLab rendered, one line per check;
+//  - the classic Notebook typesets the math (its screenshot shows it done), and JupyterLab asks nothing
+//    about Jupyter news over the notebook.
+// Screenshots: build/screenshots/{progress-jupyterlab,ledger-jupyterlab,feedback-jupyterlab,progress-notebook7,progress-classic,ledger-export}.png.
 import { expect } from 'chai';
 import { spawnSync } from 'child_process';
 import fs from 'fs';
@@ -106,6 +109,9 @@ describe('what a student sees in JupyterLab, Notebook 7, the classic Notebook an
       const sel = '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output';
       await waitFor(page, async () => (await outputs(page, sel)).some((o) => o.img > 0), 'JupyterLab showed the outputs');
       expectProgressShown(await outputs(page, sel), views.progressText, 'JupyterLab');
+      // no toast asking about Jupyter news over the notebook (lab-settings: fetchNews "false")
+      await page.waitForTimeout(2000);
+      expect(await page.locator('.Toastify__toast').allInnerTexts(), 'toasts').to.deep.equal([]);
       await page.screenshot({ path: path.join(screenshots, 'progress-jupyterlab.png') });
 
       await page.locator('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-RenderedMarkdown a', { hasText: "the VAE's entry" }).click();
@@ -124,6 +130,47 @@ describe('what a student sees in JupyterLab, Notebook 7, the classic Notebook an
       const shown = await anchor.evaluate((a) => (a.parentElement as HTMLElement).innerText);
       expect(shown).to.match(/^D(29) .*The lectures' VAE/);  // (the id in parentheses: this test checks no ledger entry)
       await page.screenshot({ path: path.join(screenshots, 'ledger-jupyterlab.png') });
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('JupyterLab 4: a homework feedback report opens rendered, one line per check, with the scoring rule', async () => {
+    // a report as the grader writes it (tools/assignments.py's score and feedback_text), for an a1 hand-in
+    // with one exercise right, one NaN and one wrong normalization
+    const r = spawnSync('/usr/bin/python3', ['-c', `
+import sys; sys.path.insert(0, "tools")
+from pathlib import Path
+import assignments as A
+def ref(name, expected, hidden=False, **kw): return {"name": name, "hidden": hidden, "expected": expected, "rtol": 1e-6, "atol": 1e-9, **kw}
+def got(*v): return {"got": list(v), "gotType": "number"}
+reference = {"ex1.1": [ref("posterior of component 1", [0.25], input="x = 0.3", hint="normalize in log space (logSumExp)"),
+                       ref("posterior of component 1", [0.75], input="x = 2", hint="normalize in log space (logSumExp)"),
+                       ref("posterior", [0.5], hidden=True)],
+             "ex1.2": [ref("self-normalized estimate", [1.75], input="log w = [0, log 3], f = [1, 2]", hint="divide by the sum of the weights, not by the number of samples")]}
+outcomes = {"ex1.1": {"record": {"records": [got(0.25), got("NaN"), got(0.5)], "error": None}},
+            "ex1.2": {"record": {"records": [got(1.5)], "error": None}}}
+rows = A.score([("ex1.1", 2.0), ("ex1.2", 2.0)], reference, outcomes, 30)
+sys.stdout.write(A.feedback_text("student-a", Path("a1-exact-inference-and-importance-sampling.ipynb"), rows, [], False))
+`], { cwd: root, encoding: 'utf8' });
+    expect(r.status, r.stderr).to.equal(0);
+    const checks = r.stdout.split('\n').filter((l) => /^- [✓✗]/.test(l));
+    expect(checks, 'check lines').to.have.length(4);
+    fs.mkdirSync(path.join(tmp, 'notebooks', 'feedback'), { recursive: true });
+    fs.writeFileSync(path.join(tmp, 'notebooks', 'feedback', 'student-a.md'), r.stdout);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    try {
+      await page.goto(`${lab!.url}/lab/tree/feedback/student-a.md?token=${lab!.token}`, { waitUntil: 'domcontentloaded' });
+      // (the ledger opened by the test above may be open in another tab of the same workspace)
+      const report = page.locator('.jp-MarkdownViewer .jp-RenderedMarkdown', { hasText: 'Feedback for student-a' });
+      const items = report.locator('li');
+      await items.first().waitFor({ timeout: 60_000 });
+      const shown = await items.allInnerTexts();
+      // each check its own list item, reading as the grader wrote it (no Markdown eaten: | _ * stay)
+      expect(shown.map((t) => t.trim())).to.deep.equal(checks.map((l) => l.slice(2).replace(/\\(.)/g, '$1')));
+      const text = await report.innerText();
+      expect(text).to.contain('Scoring: all-or-nothing').and.contain('got NaN').and.not.contain('got nan');
+      await page.screenshot({ path: path.join(screenshots, 'feedback-jupyterlab.png') });
     } finally {
       await page.close();
     }
@@ -171,6 +218,12 @@ describe('what a student sees in JupyterLab, Notebook 7, the classic Notebook an
       const trusted = await page.evaluate(() => (window as unknown as { IPython: { notebook: { trusted: boolean } } }).IPython.notebook.trusted);
       expect(trusted, 'notebook trusted').to.equal(false);
       expectProgressShown(await outputs(page, sel), views.progressText, 'classic Notebook');
+      // MathJax 2 typesets both formulas (inline and displayed) and hides its "Processing math" message
+      await waitFor(page, () => page.evaluate(() => {
+        const message = document.getElementById('MathJax_Message');
+        return document.querySelectorAll('.rendered_html .MathJax_Display, .rendered_html .MathJax_CHTML_Display, .rendered_html .MathJax_SVG_Display').length >= 1
+          && (!message || message.style.display === 'none' || message.innerText.trim() === '');
+      }), 'the classic notebook typeset the math');
       await page.screenshot({ path: path.join(screenshots, 'progress-classic.png') });
     } finally {
       await page.close();
