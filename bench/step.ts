@@ -37,7 +37,7 @@ function denoiserStep(optimizer: tf.Optimizer): { step: () => void; dispose: () 
   const vars = layers.flatMap((l) => l.variables);
   return {
     step: () => {
-      // the data side outside the gradient tape, as trainDenoiser does (PreparedLoss)
+      // the data side outside the gradient tape, as TimeMLP.prepareBatch does for ll.fit
       const [input, eps] = tf.tidy(() => {
         const t = tf.add(tf.floor(tf.mul(g.uniform([256, 1]), 100)), 1);
         const abar = tf.exp(tf.div(t, -50));

@@ -14,7 +14,7 @@ export { reconstructionGrid, priorSampleGrid, interpolationGrid, traversalGrid, 
 export { Chain } from '../models/flows/bijector';
 export type { Bijector } from '../models/flows/bijector';
 export { ElementwiseAffine, LinearLU, Planar, Permutation, AffineCoupling } from '../models/flows/layers';
-export { FlowDistribution, trainFlow } from '../models/flows/flow-distribution';
+export { FlowDistribution } from '../models/flows/flow-distribution';
 export { icaLogLikelihood, rotation2d } from '../models/flows/ica';
 export { fitICA } from '../models/flows/ica-fit';
 export type { IcaFit } from '../models/flows/ica-fit';
@@ -23,10 +23,8 @@ export { DiffusionSchedule } from '../models/diffusion/schedule';
 export { diffusionElbo } from '../models/diffusion/elbo';
 export type { Denoiser, DiffusionElboTerms } from '../models/diffusion/elbo';
 export { optimalDenoiser, mixturePosteriorMean, mixtureNoisedScore, noisedMixtureLogDensity } from '../models/diffusion/optimal-denoiser';
-export { TimeMLP, denoisingLoss, trainDenoiser, ancestralSample } from '../models/diffusion/denoiser';
+export { TimeMLP, denoisingLoss, ancestralSample } from '../models/diffusion/denoiser';
 export type { DenoisingLoss, DenoiserOutput } from '../models/diffusion/denoiser';
-export { fitPoints } from '../models/fit-points';
-export type { FitPointsOptions, PreparedLoss } from '../models/fit-points';
 // issue 17: tighter-bound training, richer posteriors and priors, an autoregressive model, a training loop for image models
 export { vaeLogWeights, renyiFromLogWeights, vaeRenyiBound } from '../models/vae/log-weights';
 export { compareTrainingObjectives, objectiveLabel, spreadIndices } from '../models/vae/iwae-training';
@@ -39,7 +37,7 @@ export { trainOnImages } from '../models/train-on-images';
 export type { ImageModel, TrainOnImagesOptions, TrainOnImagesResult } from '../models/train-on-images';
 export { HierarchicalVAE } from '../models/vae/hierarchical-vae';
 export type { HierarchicalVAEConfig, HierarchicalVAEObjective } from '../models/vae/hierarchical-vae';
-export { ScoreNetwork, noiseLevels, dsmLossTerms, trainScoreNetwork, langevinSample, scoreField } from '../models/diffusion/score-network';
+export { ScoreNetwork, noiseLevels, dsmLossTerms, langevinSample, scoreField } from '../models/diffusion/score-network';
 export type { ScoreFunction } from '../models/diffusion/score-network';
 // issue 18: image models — a U-Net DDPM on 28×28 images and its layers
 export { UNet } from '../models/layers/unet';
@@ -48,7 +46,7 @@ export { ImageDDPM } from '../models/diffusion/ddpm';
 export type { TrainDDPMOptions, SampleOptions, SampleResult } from '../models/diffusion/ddpm';
 export { saveDDPM, loadDDPM } from '../checkpoints/ddpm';
 export { ddimStep } from '../models/diffusion/ddim';
-export { VelocityNetwork, trainFlowMatching, flowMatchingSample, gaussianFlowVelocity } from '../models/diffusion/flow-matching';
+export { VelocityNetwork, flowMatchingSample, gaussianFlowVelocity } from '../models/diffusion/flow-matching';
 export type { VelocityFunction } from '../models/diffusion/flow-matching';
 export { Conv2d } from '../models/layers/conv2d';
 export { GroupNorm } from '../models/layers/group-norm';

@@ -12,7 +12,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/rng';
 import { Dense } from '../../ops/dense';
-import { FitPointsOptions, fitPoints } from '../fit-points';
+import type { Batch } from '../../training/trainable';
 import { DiffusionSchedule } from './schedule';
 import { Denoiser } from './elbo';
 
@@ -25,7 +25,7 @@ let count = 0;
  *
  * predicting the noise ε̂ (default) or x̂_0; either gives the other through the schedule,
  * x̂_0 = (x_t − √(1 − ᾱ_t) ε̂)/√ᾱ_t (D44, see docs/derivations.md#d44), and either gives a score model
- * ∇ log q(x_t) ≈ −ε̂/√(1 − ᾱ_t) (Tweedie, D45). Train it with `trainDenoiser`, evaluate it with
+ * ∇ log q(x_t) ≈ −ε̂/√(1 − ᾱ_t) (Tweedie, D45). Train it with `ll.fit` (objective: the DenoisingLoss), evaluate it with
  * `diffusionElbo`, sample with `ancestralSample`.
  *
  * Shapes: x_t [B, d] and steps t [B] (numbers 1…T) → [B, d].
@@ -34,7 +34,7 @@ let count = 0;
  * ```ts
  * const schedule = ll.models.DiffusionSchedule.linear(100);
  * const model = new ll.models.TimeMLP(2, schedule, { hidden: 128 });
- * ll.models.trainDenoiser(model, points, { steps: 2000, seed: 0 });                  // points: number[][] of [x, y]
+ * await ll.fit(model, points, { steps: 2000, seed: 0, learningRate: 2e-3 });        // points: number[][] of [x, y]
  * const x = ll.models.ancestralSample(ll.rng(1), model.denoiser, schedule, { samples: 500, dim: 2 });
  * ```
  */
@@ -101,6 +101,33 @@ export class TimeMLP {
   }
 
   /**
+   * The data side of a training batch for `ll.fit`, outside the gradient tape: a t per point uniform on 1…T
+   * (2…T for 'weighted'), ε ~ N(0, I), x_t = √ᾱ_t x_0 + √(1 − ᾱ_t) ε and the network's input; `objective` is
+   * the DenoisingLoss (default 'simple').
+   *
+   * @example
+   * ```ts
+   * await ll.fit(model, points, { steps: 2000, seed: 0, objective: 'weighted' });   // prepareBatch, then trainingLoss
+   * ```
+   */
+  prepareBatch(rng: Rng, batch: Batch, objective: DenoisingLoss = 'simple'): DenoisingBatch {
+    return denoisingBatch(rng, this, batch.x, objective);
+  }
+
+  /**
+   * The loss `ll.fit` minimizes on a prepared batch (see denoisingLoss, D44): 'simple' ‖ε̂ − ε‖²,
+   * 'x0' ‖x̂_0 − x_0‖², 'weighted' (T − 1)·δ_t²/(2σ_t²) ‖x̂_0 − x_0‖², averaged over the batch.
+   *
+   * @example
+   * ```ts
+   * const run = await ll.fit(model, points, { steps: 2000, seed: 1, learningRate: 2e-3 });   // 'simple'
+   * ```
+   */
+  trainingLoss(_rng: Rng, batch: DenoisingBatch, objective: DenoisingLoss = 'simple'): tf.Scalar {
+    return batchLoss(this, batch, objective);
+  }
+
+  /**
    * Frees the network's weights; the model is unusable afterwards.
    */
   dispose(): void {
@@ -124,7 +151,7 @@ function binaryPosteriorMean(xt: tf.Tensor, h: tf.Tensor, sa: number | tf.Tensor
 }
 
 /** A minibatch's data side: a t per point, uniform on 1…T (2…T for 'weighted'), the noise, x_t and the network's input. */
-type DenoisingBatch = { x0: tf.Tensor2D; eps: tf.Tensor2D; xt: tf.Tensor2D; input: tf.Tensor2D; sa: tf.Tensor2D; sb: tf.Tensor2D; w: tf.Tensor1D };
+export type DenoisingBatch = { x0: tf.Tensor2D; eps: tf.Tensor2D; xt: tf.Tensor2D; input: tf.Tensor2D; sa: tf.Tensor2D; sb: tf.Tensor2D; w: tf.Tensor1D };
 
 function denoisingBatch(rng: Rng, model: TimeMLP, x0: tf.Tensor2D, kind: DenoisingLoss): DenoisingBatch {
   const S = model.schedule, B = x0.shape[0];
@@ -172,24 +199,6 @@ export function denoisingLoss(rng: Rng, model: TimeMLP, x0: tf.Tensor2D, kind: D
   } finally {
     tf.dispose(batch);
   }
-}
-
-/**
- * Trains the denoiser on points [n, d] with one of the losses (default 'simple'); returns the loss per step.
- *
- * @example
- * ```ts
- * const losses = ll.models.trainDenoiser(model, ll.data.twoMoons(ll.rng(0), 2000), { steps: 2000, seed: 1 });
- * ```
- */
-export function trainDenoiser(model: TimeMLP, data: number[][], options: FitPointsOptions & { loss?: DenoisingLoss }): number[] {
-  if (data.some((p) => p.length !== model.dim)) throw new Error(`trainDenoiser: every point must have ${model.dim} coordinates`);
-  const kind = options.loss ?? 'simple';
-  // the noising and the time embedding are prepared outside the gradient tape (see PreparedLoss)
-  return fitPoints('trainDenoiser', 'training the denoiser', data, model.variables, {
-    prepare: (x, rng) => denoisingBatch(rng, model, x, kind),
-    loss: (b) => batchLoss(model, b, kind),
-  }, { ...options, defaultLearningRate: 2e-3 });
 }
 
 /**

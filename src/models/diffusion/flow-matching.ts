@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/rng';
 import { Dense } from '../../ops/dense';
-import { fitPoints } from '../fit-points';
+import type { Batch } from '../../training/trainable';
 import { arrayOf, contract, count, func, num, optional, options as optionsKind, rngKind, str } from '../../validation/contract';
 
 let instances = 0;
@@ -24,14 +24,14 @@ const VNET = contract('VelocityNetwork', {
 
 /**
  * A time-conditional velocity network v_θ(x, t) for d-D points: [x, t] → hidden → ReLU → hidden → ReLU → d.
- * Trained by `trainFlowMatching` (D56), sampled by `flowMatchingSample`.
+ * Trained by `ll.fit` (conditional flow matching, D56), sampled by `flowMatchingSample`.
  *
  * Shapes: x [n, d], t [n] → [n, d].
  *
  * @example
  * ```ts
  * const net = new ll.models.VelocityNetwork(2, { hidden: 128 });
- * ll.models.trainFlowMatching(ll.rng(0), net, ll.data.twoMoons(ll.rng(1), 2000), { steps: 1500 });
+ * await ll.fit(net, ll.data.twoMoons(ll.rng(1), 2000), { steps: 1500, seed: 0 });
  * const x = ll.models.flowMatchingSample(ll.rng(2), net.velocityFunction, 500, { dim: 2, steps: 20 });
  * ```
  */
@@ -61,6 +61,38 @@ export class VelocityNetwork {
     });
   }
 
+  /**
+   * The data side of a training batch for `ll.fit`, outside the gradient tape: per point t ~ U(0, 1) and
+   * x₀ ~ N(0, I), the point x_t = (1 − t) x₀ + t x₁ on the line to the data x₁ and the target x₁ − x₀.
+   *
+   * @example
+   * ```ts
+   * await ll.fit(net, points, { steps: 1500, seed: 0 });   // prepareBatch, then trainingLoss
+   * ```
+   */
+  prepareBatch(rng: Rng, batch: Batch): { xt: tf.Tensor2D; t: tf.Tensor1D; target: tf.Tensor2D } {
+    const x1 = batch.x, n = x1.shape[0];
+    if (x1.rank !== 2 || x1.shape[1] !== this.dim) throw new Error(`VelocityNetwork.prepareBatch: every point must have ${this.dim} coordinates (the network's dim), got [${x1.shape}]`);
+    const t = tf.tensor1d(Array.from({ length: n }, () => rng.nextUniform()));
+    const x0 = rng.normal([n, this.dim]) as tf.Tensor2D;
+    const tc = tf.expandDims(t, 1);
+    return { xt: tf.add(tf.mul(tf.sub(1, tc), x0), tf.mul(tc, x1)) as tf.Tensor2D, t, target: tf.sub(x1, x0) as tf.Tensor2D };
+  }
+
+  /**
+   * The loss `ll.fit` minimizes: conditional flow matching averaged over the batch (D56),
+   *
+   *     L = (1/B) Σ_b ‖v_θ(x_t, t) − (x₁ − x₀)‖²,   x_t = (1 − t) x₀ + t x₁
+   *
+   * @example
+   * ```ts
+   * const run = await ll.fit(net, ll.data.swissRoll(ll.rng(1), 3000), { steps: 2000, seed: 14, learningRate: 2e-3 });
+   * ```
+   */
+  trainingLoss(_rng: Rng, b: { xt: tf.Tensor2D; t: tf.Tensor1D; target: tf.Tensor2D }): tf.Scalar {
+    return tf.tidy(() => tf.mean(tf.sum(tf.square(tf.sub(this.velocityAt(b.xt, b.t), b.target)), 1)) as tf.Scalar);
+  }
+
   /** The network as a VelocityFunction (one t for all rows), for flowMatchingSample. */
   get velocityFunction(): VelocityFunction {
     return (x, t) => tf.tidy(() => this.velocityAt(x, tf.fill([x.shape[0]], t) as tf.Tensor1D));
@@ -70,40 +102,6 @@ export class VelocityNetwork {
   dispose(): void {
     this.layers.forEach((l) => l.dispose());
   }
-}
-
-const TRAIN = contract('trainFlowMatching', {
-  rng: rngKind(),
-  net: { expected: 'a VelocityNetwork', test: (v) => (v instanceof VelocityNetwork ? undefined : 'got something else') },
-  data: arrayOf(arrayOf(num(), { minLength: 1 }), { minLength: 2 }),
-  options: optionsKind({ steps: count({ min: 1, max: 1e7 }), batchSize: count({ min: 1, max: 1e6 }), learningRate: num({ above: 0, max: 1 }), progress: { expected: 'true or false', test: (v) => (typeof v === 'boolean' ? undefined : `got ${typeof v}`) } }, { required: ['steps'] }),
-});
-
-/**
- * Fits v_θ by conditional flow matching on points [n, d] (D56): each step draws t ~ U(0, 1) and x₀ ~ N(0, I)
- * per point and minimizes the mean of ‖v_θ((1 − t) x₀ + t x₁, t) − (x₁ − x₀)‖². Adam (learning rate 1e-3
- * unless given) on seeded minibatches; returns the loss of every step.
- *
- * @example
- * ```ts
- * const losses = ll.models.trainFlowMatching(ll.rng(0), net, points, { steps: 1500 });
- * ```
- */
-export function trainFlowMatching(rng: Rng, net: VelocityNetwork, data: number[][],
-  options: { steps: number; batchSize?: number; learningRate?: number; progress?: boolean }): number[] {
-  TRAIN.check(arguments);
-  if (data.some((p) => p.length !== net.dim)) throw new Error(`trainFlowMatching: every point must have ${net.dim} coordinates (the network's dim)`);
-  return fitPoints('trainFlowMatching', 'flow matching', data, net.variables, {
-    prepare: (x1, r) => {
-      const n = x1.shape[0];
-      const t = tf.tensor1d(Array.from({ length: n }, () => r.nextUniform()));
-      const x0 = r.normal([n, net.dim]) as tf.Tensor2D;
-      const tc = tf.expandDims(t, 1);
-      const xt = tf.add(tf.mul(tf.sub(1, tc), x0), tf.mul(tc, x1)) as tf.Tensor2D;
-      return { xt, t, target: tf.sub(x1, x0) as tf.Tensor2D };
-    },
-    loss: (b) => tf.mean(tf.sum(tf.square(tf.sub(net.velocityAt(b.xt, b.t), b.target)), 1)) as tf.Scalar,
-  }, { ...options, seed: rng.nextUint32(), defaultLearningRate: 1e-3 });
 }
 
 const SAMPLE = contract('flowMatchingSample', {

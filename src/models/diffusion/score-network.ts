@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/rng';
 import { Dense } from '../../ops/dense';
-import { fitPoints, FitPointsOptions } from '../fit-points';
+import type { Batch } from '../../training/trainable';
 import { positiveFinite, positiveInteger } from '../../validation/arguments';
 import { arrayOf, contract, count as countKind, func, memoryBudgetBytes, num, oneOf, optional, options as optionsKind, positive, rngKind, tensor } from '../../validation/contract';
 
@@ -39,7 +39,7 @@ let instances = 0;
  * A noise-conditional score network for 2-D (or d-D) points: [x, log σ] → hidden → ReLU → hidden → ReLU → d,
  * divided by σ. Example:
  *   const net = new ll.models.ScoreNetwork(2, { sigmas: ll.models.noiseLevels(1, 0.02, 10) });
- *   ll.models.trainScoreNetwork(ll.rng(0), net, ll.data.swissRoll(ll.rng(1), 2000), { steps: 2000 });
+ *   await ll.fit(net, ll.data.swissRoll(ll.rng(1), 2000), { steps: 2000, seed: 0, batchSize: 256 });
  *   const s = net.score(x, 0.05);   // [n, 2]
  */
 export class ScoreNetwork {
@@ -82,6 +82,35 @@ export class ScoreNetwork {
     return tf.tidy(() => this.scoreAt(x, tf.fill([x.shape[0]], sigma) as tf.Tensor1D));
   }
 
+  /**
+   * The data side of a training batch for `ll.fit`, outside the gradient tape: a noise level per point drawn
+   * uniformly from `sigmas`, and ε ~ N(0, I) [B, d].
+   *
+   * @example
+   * ```ts
+   * await ll.fit(net, points, { steps: 2000, seed: 0 });   // prepareBatch, then trainingLoss
+   * ```
+   */
+  prepareBatch(rng: Rng, batch: Batch): { x: tf.Tensor2D; eps: tf.Tensor2D; sigma: tf.Tensor1D } {
+    const n = batch.x.shape[0], L = this.sigmas.length;
+    const sigma = tf.tensor1d(Array.from({ length: n }, () => this.sigmas[Math.min(L - 1, Math.floor(rng.nextUniform() * L))]));
+    return { x: batch.x, eps: rng.normal([n, this.dim]) as tf.Tensor2D, sigma };
+  }
+
+  /**
+   * The loss `ll.fit` minimizes: denoising score matching averaged over the batch (Vincent 2011, D45),
+   *
+   *     L = (1/B) Σ_b ‖σ_b s_θ(x_b + σ_b ε_b, σ_b) + ε_b‖²   (dsmLossTerms)
+   *
+   * @example
+   * ```ts
+   * const run = await ll.fit(net, ll.data.swissRoll(ll.rng(1), 2000), { steps: 2000, seed: 0, batchSize: 256 });
+   * ```
+   */
+  trainingLoss(_rng: Rng, b: { x: tf.Tensor2D; eps: tf.Tensor2D; sigma: tf.Tensor1D }): tf.Scalar {
+    return tf.tidy(() => tf.mean(dsmLossTerms((xx, s) => this.scoreAt(xx, s), b.x, b.eps, b.sigma)) as tf.Scalar);
+  }
+
   /** The network as a ScoreFunction, for langevinSample and scoreField. */
   get scoreFunction(): ScoreFunction {
     return (x, sigma) => this.score(x, sigma);
@@ -105,24 +134,6 @@ export function dsmLossTerms(score: (x: tf.Tensor2D, sigma: tf.Tensor1D) => tf.T
     const xt = tf.add(x, tf.mul(s, eps)) as tf.Tensor2D;
     return tf.sum(tf.square(tf.add(tf.mul(s, score(xt, sigma)), eps)), 1) as tf.Tensor1D;
   });
-}
-
-/**
- * Fits the network by denoising score matching on points [n, d]: each step draws a noise level per point
- * (uniformly from net.sigmas) and ε ~ N(0, I). Returns the loss of every step. Example:
- *   ll.models.trainScoreNetwork(ll.rng(0), net, ll.data.swissRoll(ll.rng(1), 2000), { steps: 2000 });
- */
-export function trainScoreNetwork(rng: Rng, net: ScoreNetwork, data: number[][], options: Omit<FitPointsOptions, 'seed'>): number[] {
-  if (!Array.isArray(data) || data.some((p) => !Array.isArray(p) || p.length !== net.dim)) throw new Error(`trainScoreNetwork: every point must have ${net.dim} coordinates`);
-  const L = net.sigmas.length;
-  return fitPoints('trainScoreNetwork', 'training the score network', data, net.variables, {
-    prepare: (x, r) => {
-      const n = x.shape[0];
-      const sigma = tf.tensor1d(Array.from({ length: n }, () => net.sigmas[Math.min(L - 1, Math.floor(r.nextUniform() * L))]));
-      return { x, eps: r.normal([n, net.dim]) as tf.Tensor2D, sigma };
-    },
-    loss: (b) => tf.mean(dsmLossTerms((xx, s) => net.scoreAt(xx, s), b.x, b.eps, b.sigma)) as tf.Scalar,
-  }, { ...options, seed: rng.nextUint32(), defaultLearningRate: 1e-3 });
 }
 
 /**

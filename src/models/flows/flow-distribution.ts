@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/rng';
 import { Distribution, SupportKind } from '../../distributions/distribution';
 import { Normal } from '../../distributions/normal';
-import { FitPointsOptions, fitPoints } from '../fit-points';
+import type { Batch } from '../../training/trainable';
 import { Bijector, Chain } from './bijector';
 import { positiveInteger } from '../../validation/arguments';
 
@@ -15,7 +15,7 @@ import { positiveInteger } from '../../validation/arguments';
  *
  *     log p_x(x) = log p_z(f⁻¹(x)) + log|det ∂f⁻¹/∂x|.
  *
- * The likelihood is exact, so training maximizes it directly (`trainFlow`, loss = −mean log p(x));
+ * The likelihood is exact, so training maximizes it directly (`ll.fit`, loss = −mean log p(x));
  * `rsample` passes gradients through f. Shapes: `sample(rng, n)` → [n, d]; `logProb(x)`: [B, d] → [B].
  *
  * @example
@@ -23,7 +23,7 @@ import { positiveInteger } from '../../validation/arguments';
  * const flow = new ll.models.FlowDistribution(2, [
  *   new ll.models.AffineCoupling([1, 0], ll.rng(0)), new ll.models.Permutation([1, 0]), new ll.models.AffineCoupling([1, 0], ll.rng(1)),
  * ]);
- * ll.models.trainFlow(flow, points, { steps: 1000, seed: 0 });   // points: number[][]
+ * await ll.fit(flow, points, { steps: 1000, seed: 0 });   // points: number[][]
  * flow.logProb(ll.tf.tensor2d(points));                     // [n]
  * ```
  */
@@ -70,19 +70,19 @@ export class FlowDistribution implements Distribution {
   get variables(): tf.Variable[] {
     return this.flow.variables;
   }
-}
 
-/**
- * Maximum likelihood on points [n, d]: Adam on minibatches; returns the mean negative log-likelihood per step.
- *
- *     loss = −(1/B) Σ_b log p_x(x_b) = −(1/B) Σ_b [log p_z(f⁻¹(x_b)) + log|det ∂f⁻¹/∂x|]   (D35)
- *
- * @example
- * ```ts
- * const losses = ll.models.trainFlow(flow, ll.data.twoMoons(ll.rng(0), 2000), { steps: 1000, seed: 1 });
- * ```
- */
-export function trainFlow(flow: FlowDistribution, data: number[][], options: FitPointsOptions): number[] {
-  if (data.some((p) => p.length !== flow.dim)) throw new Error(`trainFlow: every point must have ${flow.dim} coordinates`);
-  return fitPoints('trainFlow', 'training the flow', data, flow.variables, (x) => tf.neg(tf.mean(flow.logProb(x))) as tf.Scalar, { ...options, defaultLearningRate: 1e-3 });
+  /**
+   * The loss `ll.fit` minimizes on a batch of points x [B, d]: the mean negative log-likelihood in nats,
+   *
+   *     L = −(1/B) Σ_b log p_x(x_b) = −(1/B) Σ_b [log p_z(f⁻¹(x_b)) + log|det ∂f⁻¹/∂x|]   (D35)
+   *
+   * @example
+   * ```ts
+   * const run = await ll.fit(flow, ll.data.twoMoons(ll.rng(0), 2000), { steps: 1000, seed: 1 });
+   * run.losses;   // −mean log p(x) per step
+   * ```
+   */
+  trainingLoss(_rng: Rng, batch: Batch): tf.Scalar {
+    return tf.tidy(() => tf.neg(tf.mean(this.logProb(batch.x))) as tf.Scalar);
+  }
 }

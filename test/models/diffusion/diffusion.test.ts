@@ -5,8 +5,8 @@ import { Normal, kl, integrate1d, checkMonteCarlo, checkClose, estimateMean, Mul
 import { DiffusionSchedule } from '../../../src/models/diffusion/schedule';
 import { diffusionElbo } from '../../../src/models/diffusion/elbo';
 import { optimalDenoiser, mixturePosteriorMean, mixtureNoisedScore, noisedMixtureLogDensity } from '../../../src/models/diffusion/optimal-denoiser';
-import { TimeMLP, trainDenoiser, ancestralSample, denoisingLoss } from '../../../src/models/diffusion/denoiser';
-import { fitPoints } from '../../../src/models/fit-points';
+import { TimeMLP, ancestralSample, denoisingLoss } from '../../../src/models/diffusion/denoiser';
+import { fit } from '../../../src/training/fit';
 import { hyvarinenTerms } from '../../../src/inference/score-matching';
 import { elbo } from '../../../src/inference/bounds';
 import { twoMoons } from '../../../src/data/toy-2d';
@@ -134,13 +134,14 @@ describe('models/diffusion', () => {
     tf.dispose([x, y]); model.dispose();
   });
 
-  it('trainDenoiser prepares each batch outside the gradient tape: the same losses as denoisingLoss inside it, for every loss', () => {
+  it('fit prepares each batch outside the gradient tape (TimeMLP.prepareBatch): the same losses as denoisingLoss inside it, for every loss', async () => {
     const S = DiffusionSchedule.cosine(20);
     const data = Array.from({ length: 64 }, (_, i) => [Math.cos(i), Math.sin(2 * i)]);
     for (const [kind, predict] of [['simple', 'eps'], ['x0', 'eps'], ['weighted', 'eps'], ['weighted', 'logit'], ['simple', 'logit']] as const) {
       const a = new TimeMLP(2, S, { hidden: 16, seed: 3, predict }), b = new TimeMLP(2, S, { hidden: 16, seed: 3, predict });
-      const prepared = trainDenoiser(a, data, { steps: 6, seed: 4, batchSize: 16, loss: kind, progress: false });
-      const inside = fitPoints('test', 'test', data, b.variables, (x, r) => denoisingLoss(r, b, x, kind), { steps: 6, seed: 4, batchSize: 16, progress: false, defaultLearningRate: 2e-3 });
+      const opts = { steps: 6, seed: 4, batchSize: 16, learningRate: 2e-3, progress: false };
+      const prepared = (await fit(a, data, { ...opts, objective: kind })).losses;
+      const inside = (await fit({ variables: b.variables, trainingLoss: (r, batch) => denoisingLoss(r, b, batch.x, kind) }, data, opts)).losses;
       prepared.forEach((v, i) => expect(v, `${kind} step ${i}`).to.be.closeTo(inside[i], 1e-5 * (1 + Math.abs(v))));
       expect(prepared[5]).to.not.equal(prepared[0]);
       a.dispose(); b.dispose();
@@ -177,13 +178,13 @@ describe('models/diffusion', () => {
     xs.dispose();
   });
 
-  it('a time-conditioned MLP trained on two moons samples closer (MMD) to held-out points than a fitted Gaussian; no leaks', function () {
+  it('a time-conditioned MLP trained on two moons samples closer (MMD) to held-out points than a fitted Gaussian; no leaks', async function () {
     this.timeout(120_000);
     const train = twoMoons(rng(8), 2000, { noise: 0.05 }), held = twoMoons(rng(9), 500, { noise: 0.05 });
     const S = DiffusionSchedule.cosine(40);
     const model = new TimeMLP(2, S, { hidden: 128, seed: 10 });
     const before = tf.memory().numTensors;
-    const losses = trainDenoiser(model, train, { steps: 1500, seed: 11, learningRate: 2e-3, progress: false });
+    const { losses } = await fit(model, train, { steps: 1500, seed: 11, batchSize: 256, learningRate: 2e-3, progress: false });
     expect(tf.memory().numTensors).to.equal(before);
     expect(estimateMean(losses.slice(-100)).value).to.be.lessThan(estimateMean(losses.slice(0, 100)).value);
     const samples = ancestralSample(rng(12), model.denoiser, S, { samples: 500, dim: 2 });

@@ -3,7 +3,8 @@
 // network's samples move toward the data.
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs-core';
-import { flowMatchingSample, gaussianFlowVelocity, trainFlowMatching, VelocityNetwork } from '../../../src/models/diffusion/flow-matching';
+import { flowMatchingSample, gaussianFlowVelocity, VelocityNetwork } from '../../../src/models/diffusion/flow-matching';
+import { fit } from '../../../src/training/fit';
 import { mmdUnbiased } from '../../../src/inference/mmd';
 import { twoMoons } from '../../../src/data/toy-2d';
 import { rng } from '../../../src/random/rng';
@@ -59,12 +60,12 @@ describe('flow matching (D56)', function () {
     start.dispose();
   });
 
-  it('a trained velocity network moves N(0, I) toward two moons (MMD² to held-out points falls), with no tensor growth', () => {
+  it('a trained velocity network moves N(0, I) toward two moons (MMD² to held-out points falls), with no tensor growth', async () => {
     const before = tf.memory().numTensors;
     const train = twoMoons(rng(1), 2000, { noise: 0.05 });
     const held = tf.tensor2d(twoMoons(rng(2), 500, { noise: 0.05 }));
     const net = new VelocityNetwork(2, { hidden: 64, seed: 3 });
-    const losses = trainFlowMatching(rng(4), net, train, { steps: 600, progress: false });
+    const { losses } = await fit(net, train, { steps: 600, seed: 4, batchSize: 256, progress: false });
     expect(losses.slice(-50).reduce((a, b) => a + b, 0) / 50).to.be.lessThan(losses.slice(0, 50).reduce((a, b) => a + b, 0) / 50);
     const mmd = (x: tf.Tensor2D) => tf.tidy(() => mmdUnbiased(x, held).dataSync()[0]);
     const noise = rng(6).normal([500, 2]) as tf.Tensor2D;
@@ -82,8 +83,8 @@ describe('flow matching (D56)', function () {
     const b = flowMatchingSample(rng(1), net.velocityFunction, 3, { dim: 2, steps: 2 });
     expect(Array.from(a.dataSync())).to.deep.equal(Array.from(b.dataSync()));
     tf.dispose([a, b]);
-    expect(() => trainFlowMatching(rng(0), net, [[0, 0, 0], [1, 1, 1]], { steps: 1 })).to.throw(/trainFlowMatching: every point must have 2/);
-    expect(() => trainFlowMatching(rng(0), net, [[0, 0], [1, 1]], { steps: 0 })).to.throw(/trainFlowMatching: steps/);
+    expect(() => fit(net, [[0, 0, 0], [1, 1, 1]], { steps: 1, seed: 0 })).to.throw(/fit: data has rows of 3 values, the model \(VelocityNetwork\) takes 2/);
+    expect(() => fit(net, [[0, 0], [1, 1]], { steps: 0, seed: 0 })).to.throw(/fit: steps must be a positive integer/);
     expect(() => flowMatchingSample(rng(0), net.velocityFunction, 3, { dim: 2, method: 'rk4' as never })).to.throw(/flowMatchingSample: method/);
     expect(() => flowMatchingSample(rng(0), net.velocityFunction, 1e12, { dim: 2 })).to.throw(/flowMatchingSample: samples/);
     expect(() => new VelocityNetwork(0)).to.throw(/VelocityNetwork: dim/);

@@ -5,7 +5,8 @@ import { expect } from 'chai';
 import { rng } from '../../../src';
 import { swissRoll } from '../../../src/data/toy-2d';
 import { estimateMean } from '../../../src/check/monte-carlo';
-import { ScoreNetwork, dsmLossTerms, langevinSample, noiseLevels, scoreField, trainScoreNetwork } from '../../../src/models/diffusion/score-network';
+import { ScoreNetwork, dsmLossTerms, langevinSample, noiseLevels, scoreField } from '../../../src/models/diffusion/score-network';
+import { fit } from '../../../src/training/fit';
 
 const M = [0.5, -1], S2 = 0.25; // data N(M, S2 I) in 2-D
 const exactScore = (sigma: number) => (x: tf.Tensor2D) => tf.tidy(() => tf.div(tf.sub(tf.tensor1d(M), x), S2 + sigma * sigma) as tf.Tensor2D);
@@ -51,11 +52,11 @@ describe('models/diffusion/score-network: score matching, trained', () => {
     }
   });
 
-  it('trained on Gaussian data, the network\'s score is close to the exact blurred score (D45)', () => {
+  it('trained on Gaussian data, the network\'s score is close to the exact blurred score (D45)', async () => {
     const r = rng(5);
     const data = Array.from({ length: 3000 }, () => M.map((m) => m + Math.sqrt(S2) * r.nextNormal()));
     const net = new ScoreNetwork(2, { sigmas: noiseLevels(1, 0.2, 5), hidden: 64, seed: 1 });
-    const losses = trainScoreNetwork(rng(6), net, data, { steps: 1500, batchSize: 256, learningRate: 3e-3 });
+    const { losses } = await fit(net, data, { steps: 1500, seed: 6, batchSize: 256, learningRate: 3e-3, progress: false });
     expect(losses[losses.length - 1]).to.be.below(losses[0]);
     for (const sigma of [1, 0.2]) {
       const v = S2 + sigma * sigma;
@@ -68,11 +69,11 @@ describe('models/diffusion/score-network: score matching, trained', () => {
     net.dispose();
   });
 
-  it('on the swiss roll: annealed Langevin samples from the trained network lie near the roll; the field points inward', function () {
+  it('on the swiss roll: annealed Langevin samples from the trained network lie near the roll; the field points inward', async function () {
     this.timeout(120000);
     const data = swissRoll(rng(8), 2000, { noise: 0.05 });
     const net = new ScoreNetwork(2, { seed: 2 });
-    trainScoreNetwork(rng(9), net, data, { steps: 2000, batchSize: 256, learningRate: 2e-3 });
+    await fit(net, data, { steps: 2000, seed: 9, batchSize: 256, learningRate: 2e-3, progress: false });
     const samples = langevinSample(rng(10), net.scoreFunction, 300, { dim: 2, sigmas: net.sigmas, steps: 60 });
     const pts = samples.arraySync() as number[][];
     samples.dispose();
