@@ -3,8 +3,9 @@
 // src/checkpoints/checkpoint.ts: atomic write, sha256 of the weights checked on load).
 import { DiffusionSchedule } from '../models/diffusion/schedule';
 import { loadModelCheckpoint, writeCheckpoint } from './checkpoint';
-import { UNet, UNetConfig } from '../models/layers/unet';
+import { UNet } from '../models/layers/unet';
 import { ImageDDPM } from '../models/diffusion/ddpm';
+import { checkedMeta, type DDPMMeta } from './training-record';
 
 /** Writes dir/checkpoint.llck for the model; `meta` (JSON) is kept beside the config. */
 export function saveDDPM(dir: string, model: ImageDDPM, meta: Record<string, unknown> = {}): string {
@@ -15,13 +16,15 @@ export function saveDDPM(dir: string, model: ImageDDPM, meta: Record<string, unk
 }
 
 /**
- * The model saved in dir (or a checkpoint file) and the header's meta.
- * @example const { model, meta } = loadDDPM('data/ddpm-mnist'); model.sample(ll.rng(0), 16, { steps: 100 });
+ * The model saved in dir (or a checkpoint file) and the header's meta, typed (DDPMMeta: the U-Net, the β's, the
+ * training record and its sample-quality curve; a field of the wrong type is an error naming it).
+ * @example const { model, meta } = loadDDPM('data/ddpm-mnist'); model.sample(ll.rng(0), 16, { steps: 100 }); meta.trainingSeconds / 60;
  */
-export function loadDDPM(dirOrFile: string): { model: ImageDDPM; meta: Record<string, unknown> } {
-  return loadModelCheckpoint(dirOrFile, 'ImageDDPM', 'loadDDPM', (meta, assign) => {
-    const net = new UNet(meta.unet as UNetConfig);
+export function loadDDPM(dirOrFile: string): { model: ImageDDPM; meta: DDPMMeta } {
+  return loadModelCheckpoint(dirOrFile, 'ImageDDPM', 'loadDDPM', (raw, assign) => {
+    const meta = checkedMeta<DDPMMeta>(raw, 'loadDDPM', dirOrFile, { unet: 'object', betas: 'numbers', curve: 'objects' }, ['unet', 'betas']);
+    const net = new UNet(meta.unet);
     assign(net.namedVariables);
-    return { model: new ImageDDPM(net, new DiffusionSchedule(meta.betas as number[])), meta };
+    return { model: new ImageDDPM(net, new DiffusionSchedule(meta.betas)), meta };
   });
 }

@@ -1,7 +1,8 @@
 // Checkpoints of a RealNVP: its configuration and anything the caller adds in the header, the weights
 // as float32 tensors (the library's checkpoint format, src/checkpoints/checkpoint.ts).
 import { loadModelCheckpoint, writeCheckpoint } from './checkpoint';
-import { RealNVP, RealNVPConfig } from '../models/flows/real-nvp';
+import { RealNVP } from '../models/flows/real-nvp';
+import { checkedMeta, type RealNVPMeta } from './training-record';
 
 /**
  * Writes dir/checkpoint.llck for the model; `meta` (JSON) is kept beside the config.
@@ -15,12 +16,14 @@ export function saveRealNVP(dir: string, model: RealNVP, meta: Record<string, un
 }
 
 /**
- * The model saved in dir (or a checkpoint file) and the header's meta.
- * @example const { model, meta } = ll.models.loadRealNVP(ll.data.checkpointPath('realnvp-mnist')); model.sample(ll.rng(0), 16);
+ * The model saved in dir (or a checkpoint file) and the header's meta, typed (RealNVPMeta: the configuration,
+ * the training record, the test bits/dim; a field of the wrong type is an error naming it).
+ * @example const { model, meta } = ll.models.loadRealNVP(ll.data.checkpointPath('realnvp-mnist')); model.sample(ll.rng(0), 16); meta.testBitsPerDim?.value;
  */
-export function loadRealNVP(dirOrFile: string): { model: RealNVP; meta: Record<string, unknown> } {
-  return loadModelCheckpoint(dirOrFile, 'RealNVP', 'loadRealNVP', (meta, assign) => {
-    const model = new RealNVP(meta.config as RealNVPConfig);
+export function loadRealNVP(dirOrFile: string): { model: RealNVP; meta: RealNVPMeta } {
+  return loadModelCheckpoint(dirOrFile, 'RealNVP', 'loadRealNVP', (raw, assign) => {
+    const meta = checkedMeta<RealNVPMeta>(raw, 'loadRealNVP', dirOrFile, { config: 'object', testBitsPerDim: 'object', confidentShare: 'objects' }, ['config']);
+    const model = new RealNVP(meta.config);
     assign(model.namedVariables);
     return { model, meta };
   });

@@ -2,8 +2,9 @@
 // the caller adds in the header, the weights as float32 tensors ('vqvae/…' and 'prior/…'; the library's
 // checkpoint format, src/checkpoints/checkpoint.ts: atomic write, sha256 of the weights checked on load).
 import { loadModelCheckpoint, writeCheckpoint } from './checkpoint';
-import { VQVAE, VQVAEConfig } from '../models/vae/vq-vae';
-import { CodePrior, CodePriorConfig } from '../models/autoregressive/code-prior';
+import { VQVAE } from '../models/vae/vq-vae';
+import { CodePrior } from '../models/autoregressive/code-prior';
+import { checkedMeta, type VQVAEMeta } from './training-record';
 
 /**
  * Writes dir/checkpoint.llck for the VQ-VAE and its code prior; `meta` (JSON) is kept beside the configs.
@@ -22,13 +23,17 @@ export function saveVQVAE(dir: string, model: VQVAE, prior: CodePrior, meta: Rec
 }
 
 /**
- * The VQ-VAE and code prior saved in dir (or a checkpoint file) and the header's meta.
+ * The VQ-VAE and code prior saved in dir (or a checkpoint file) and the header's meta, typed (VQVAEMeta: both
+ * configurations, the two training runs, the codebook restarts, the test numbers; a wrong type is an error naming it).
  * @example const { model, prior, meta } = loadVQVAE(ll.data.checkpointPath('vqvae-mnist'));
  *          model.sample(ll.rng(0), 16, prior).pixels   // [16, 784]
  */
-export function loadVQVAE(dirOrFile: string): { model: VQVAE; prior: CodePrior; meta: Record<string, unknown> } {
-  return loadModelCheckpoint(dirOrFile, 'VQVAE', 'loadVQVAE', (meta, assign) => {
-    const model = new VQVAE(meta.vqvae as VQVAEConfig), prior = new CodePrior(meta.prior as CodePriorConfig);
+export function loadVQVAE(dirOrFile: string): { model: VQVAE; prior: CodePrior; meta: VQVAEMeta } {
+  return loadModelCheckpoint(dirOrFile, 'VQVAE', 'loadVQVAE', (raw, assign) => {
+    const meta = checkedMeta<VQVAEMeta>(raw, 'loadVQVAE', dirOrFile, {
+      vqvae: 'object', prior: 'object', priorSteps: 'number', priorSeconds: 'number', firstPriorLosses: 'numbers', restarts: 'objects', test: 'object',
+    }, ['vqvae', 'prior']);
+    const model = new VQVAE(meta.vqvae), prior = new CodePrior(meta.prior);
     assign(model.namedVariables, 'vqvae/');
     assign(prior.namedVariables, 'prior/');
     return { model, prior, meta };

@@ -18,7 +18,8 @@ function requireProbabilities(values: ArrayLike<number>, fn: string, name: strin
 }
 
 /**
- * x_b ~ Bernoulli(x), elementwise; x in [0, 1] (anything else is an error: it is not a probability).
+ * x_b ~ Bernoulli(x), elementwise; x in [0, 1] (anything else is an error: it is not a probability). Shapes:
+ * the result has x's shape (and rank).
  *
  * A fresh draw at every use, so a model with a Bernoulli likelihood never sees the same binary image twice
  * (the lectures' MNIST VAE, D29).
@@ -28,10 +29,11 @@ function requireProbabilities(values: ArrayLike<number>, fn: string, name: strin
  * const xb = ll.data.dynamicBinarize(ll.rng(0), ll.loadMnist('train').batch([0, 1]));   // [2, 784] of 0/1
  * ```
  */
-export function dynamicBinarize(rng: Rng, x: tf.Tensor): tf.Tensor {
+export function dynamicBinarize<T extends tf.Tensor>(rng: Rng, x: T): T {
   DYNAMIC.check(arguments);
   requireProbabilities(x.dataSync(), 'dynamicBinarize', 'x');
-  return tf.tidy(() => tf.cast(tf.less(rng.uniform(x.shape), x), 'float32'));
+  // the shape of x, so of its rank: a [B, D] batch stays a Tensor2D
+  return tf.tidy(() => tf.cast(tf.less(rng.uniform(x.shape), x), 'float32') as T);
 }
 
 /**

@@ -13,7 +13,7 @@
 // features come from a classifier's hidden layer.
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../random/rng';
-import { logSumExp } from '../math/log-space';
+import { iwaeInChunks } from '../inference/bounds';
 import { estimateMean, Estimate } from '../check/monte-carlo';
 import { meanAndCovariance } from '../math/linalg64';
 import { frechetDistance } from './frechet-distance';
@@ -70,22 +70,16 @@ export function vaeLikelihood(model: VAE, options: { samples?: number; name?: st
 
 /**
  * log (1/K) Σ_k w_k per point from any model's log-weights [K, B] (D11, D31), K drawn in chunks so that
- * K = 5000 fits in memory. Example: `importanceLogLikelihood(rng, (r, xb, k) => m.logWeights(r, xb, { samples: k }), x, { samples: 1000 })`.
+ * K = 5000 fits in memory (ll.infer.iwaeInChunks). Example: `importanceLogLikelihood(rng, (r, xb, k) => m.logWeights(r, xb, { samples: k }), x, { samples: 1000 })`.
  */
 export function importanceLogLikelihood(rng: Rng, logWeights: (rng: Rng, x: tf.Tensor2D, samples: number) => tf.Tensor, x: tf.Tensor2D,
   options: { samples?: number; chunk?: number } = {}): Float64Array {
   const K = positiveInteger(options.samples ?? 1000, 'importanceLogLikelihood', 'samples');
   const chunk = positiveInteger(options.chunk ?? 250, 'importanceLogLikelihood', 'chunk');
-  const parts: tf.Tensor[] = [];
-  try {
-    for (let k = 0; k < K; k += chunk) parts.push(tf.tidy(() => logSumExp(logWeights(rng, x, Math.min(chunk, K - k)), 0)));
-    const total = tf.tidy(() => tf.sub(logSumExp(tf.stack(parts), 0), Math.log(K)));
-    const v = Float64Array.from(total.dataSync());
-    total.dispose();
-    return v;
-  } finally {
-    tf.dispose(parts);
-  }
+  const total = iwaeInChunks(rng, (r, n) => logWeights(r, x, n), { samples: K, chunk });
+  const v = Float64Array.from(total.dataSync());
+  total.dispose();
+  return v;
 }
 
 /** The RichVAE's importance-sampled log p(x), its own (flow) posterior as the proposal. */

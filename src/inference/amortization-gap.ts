@@ -9,7 +9,7 @@
 // encoder gives up for answering in one forward pass instead of an optimization per point.
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../random/rng';
-import { logSumExp } from '../math/log-space';
+import { logMeanExp } from '../math/log-space';
 import type { LogJoint } from './bounds';
 import { estimateMean, Estimate } from '../check/monte-carlo';
 import { positiveFinite, positiveInteger, tensorRank } from '../validation/arguments';
@@ -149,18 +149,19 @@ export function gaussianImportanceLogLikelihood(rng: Rng, logJoint: LogJointFn, 
       return tf.sub(logJoint(x, z), logQ);
     }));
   }
-  const [lse, lse2] = tf.tidy(() => {
+  // log p̂ = log mean w (IWAE_K, D26) and log mean w², both per point
+  const [lme, lme2] = tf.tidy(() => {
     const logW = tf.concat(parts, 0);
-    return [logSumExp(logW, 0), logSumExp(tf.mul(logW, 2), 0)];
+    return [logMeanExp(logW, 0), logMeanExp(tf.mul(logW, 2), 0)];
   });
   tf.dispose(parts);
-  const a = lse.dataSync(), b = lse2.dataSync();
-  tf.dispose([lse, lse2]);
+  const a = lme.dataSync(), b = lme2.dataSync();
+  tf.dispose([lme, lme2]);
   const values = new Float64Array(a.length), se = new Float64Array(a.length);
   for (let i = 0; i < a.length; i++) {
-    values[i] = a[i] - Math.log(K);
-    // relative variance of the mean weight: (K Σw² / (Σw)² − 1) / K, so sd(log p̂) ≈ √that
-    const rel = Math.max(Math.exp(b[i] - 2 * a[i] + Math.log(K)) - 1, 0) / K;
+    values[i] = a[i];
+    // relative variance of the mean weight: (mean w² / (mean w)² − 1) / K, so sd(log p̂) ≈ √that
+    const rel = Math.max(Math.exp(b[i] - 2 * a[i]) - 1, 0) / K;
     se[i] = Math.sqrt(rel);
   }
   return { values, se };

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../random/rng';
 import { Distribution } from '../distributions/distribution';
-import { logSumExp64 } from '../math/log-space';
+import { logMeanExp64, logSumExp64 } from '../math/log-space';
 import { integerAtLeast, noNaNLogValues } from '../validation/arguments';
 import type { Estimate } from '../check/monte-carlo';
 import type { LogJoint } from './bounds';
@@ -190,7 +190,7 @@ export function logMarginalIS(rng: Rng, args: { x: tf.Tensor; logJoint: LogJoint
   });
   const { logWeights } = drawLogWeights('logMarginalIS', logTarget, args.proposal, rng, n);
   const diag = diagnose(logWeights, 'logMarginalIS');
-  const value = logSumExp64(logWeights) - Math.log(n);
+  const value = logMeanExp64(logWeights);
   const rel = Array.from(logWeights, (l) => Math.exp(l - value));
   const sd = Math.sqrt(rel.reduce((a, r) => a + (r - 1) ** 2, 0) / (n - 1));
   return { ...diag, value, se: sd / Math.sqrt(n), n, logWeights };

@@ -1,8 +1,8 @@
 // ll.infer — Inference: importance sampling, the ELBO/IWAE/Rényi bounds, gradient estimators, Gumbel tricks, CAVI, SVI, black-box VI, MMD, score matching; MCMC (MH, HMC, ESS, R-hat), Laplace, Stein discrepancy and SVGD.
 export { importanceSampling, logMarginalIS, weightDiagnostics } from '../inference/importance-sampling';
 export type { ImportanceEstimate, LogMarginalEstimate, WeightDiagnostics } from '../inference/importance-sampling';
-export { elbo, elboAnalyticKL, iwae, renyiBound, logImportanceWeights } from '../inference/bounds';
-export type { LogJoint, BoundArgs } from '../inference/bounds';
+export { elbo, elboAnalyticKL, elboTerms, gaussianEncoderElboTerms, iwae, iwaeInChunks, renyiBound, renyiFromLogWeights, logImportanceWeights } from '../inference/bounds';
+export type { LogJoint, BoundArgs, Posterior, Proposal } from '../inference/bounds';
 export { scoreFunctionGradient, reparameterizationGradient } from '../inference/gradient-estimators';
 export type { GradientEstimate, GradientEstimatorArgs } from '../inference/gradient-estimators';
 export { elboGradient, blackBoxVI } from '../inference/black-box-vi';

@@ -26,7 +26,6 @@ export { optimalDenoiser, mixturePosteriorMean, mixtureNoisedScore, noisedMixtur
 export { TimeMLP, denoisingLoss, ancestralSample } from '../models/diffusion/denoiser';
 export type { DenoisingLoss, DenoiserOutput } from '../models/diffusion/denoiser';
 // issue 17: tighter-bound training, richer posteriors and priors, an autoregressive model, a training loop for image models
-export { vaeLogWeights, renyiFromLogWeights, vaeRenyiBound } from '../models/vae/log-weights';
 export { compareTrainingObjectives, objectiveLabel, spreadIndices } from '../models/vae/iwae-training';
 export type { ObjectiveComparisonRow, CompareObjectivesOptions } from '../models/vae/iwae-training';
 export { RichVAE, planarStep } from '../models/vae/rich-vae';
@@ -45,6 +44,7 @@ export type { UNetConfig } from '../models/layers/unet';
 export { ImageDDPM } from '../models/diffusion/ddpm';
 export type { TrainDDPMOptions, SampleOptions, SampleResult } from '../models/diffusion/ddpm';
 export { saveDDPM, loadDDPM } from '../checkpoints/ddpm';
+export type { TrainingRecord, QualityPoint, DDPMMeta, RealNVPMeta, VQVAEMeta } from '../checkpoints/training-record';
 export { ddimStep } from '../models/diffusion/ddim';
 export { VelocityNetwork, flowMatchingSample, gaussianFlowVelocity } from '../models/diffusion/flow-matching';
 export type { VelocityFunction } from '../models/diffusion/flow-matching';

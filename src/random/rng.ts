@@ -34,6 +34,15 @@ function checkLength(n: unknown, fn: string, arg: string): number {
 }
 
 /** The state of an Rng: its four xoshiro words and a pending Box–Muller normal. */
+/**
+ * The tensor a shape gives: [n] → Tensor1D, [n, d] → Tensor2D, [a, b, c] → Tensor3D, [a, b, c, d] → Tensor4D,
+ * and a shape of unknown length (a number[] variable) → Tensor. So `ll.rng(0).normal([16, 2])` is a Tensor2D
+ * wherever a [B, M] tensor is expected, with no cast.
+ */
+export type TensorOfShape<S extends readonly number[]> = number extends S['length'] ? tf.Tensor
+  : S['length'] extends 1 ? tf.Tensor1D : S['length'] extends 2 ? tf.Tensor2D : S['length'] extends 3 ? tf.Tensor3D
+  : S['length'] extends 4 ? tf.Tensor4D : tf.Tensor;
+
 export interface RngState {
   words: number[];
   spare: number | null;
@@ -174,39 +183,39 @@ export class Rng {
   }
 
   /** A float32 tensor whose entries are draw(this), in row-major order. */
-  tensor(shape: number[], draw: (r: Rng) => number): tf.Tensor {
+  tensor<S extends number[]>(shape: [...S], draw: (r: Rng) => number): TensorOfShape<S> {
     const n = checkShape(shape, 'tensor');
     if (typeof draw !== 'function') throw new Error(`Rng.tensor: draw must be a function (r) => number, got ${describeAny(draw)}`);
     const v = new Float32Array(n);
     for (let i = 0; i < n; i++) v[i] = draw(this);
-    return tf.tensor(v, shape, 'float32');
+    return tf.tensor(v, shape, 'float32') as TensorOfShape<S>;
   }
 
-  /** Uniform(low, high) float32 tensor of the given shape. */
-  uniform(shape: number[], low = 0, high = 1): tf.Tensor {
+  /** Uniform(low, high) float32 tensor of the given shape (a Tensor2D for [n, d], …). */
+  uniform<S extends number[]>(shape: [...S], low = 0, high = 1): TensorOfShape<S> {
     const n = checkShape(shape, 'uniform');
     if (!Number.isFinite(low)) throw new Error(`Rng.uniform: low must be a finite number, got ${describeAny(low)}`);
     if (!Number.isFinite(high)) throw new Error(`Rng.uniform: high must be a finite number, got ${describeAny(high)}`);
     if (!(high > low)) throw new Error(`Rng.uniform: high (${high}) must exceed low (${low})`);
-    if (low === 0 && high === 1) return tf.tensor(this.fillUniform(new Float32Array(n)), shape, 'float32');
+    if (low === 0 && high === 1) return tf.tensor(this.fillUniform(new Float32Array(n)), shape, 'float32') as TensorOfShape<S>;
     const u = this.fillUniform(new Float64Array(n));
-    return tf.tensor(Float32Array.from(u, (x) => low + (high - low) * x), shape, 'float32');
+    return tf.tensor(Float32Array.from(u, (x) => low + (high - low) * x), shape, 'float32') as TensorOfShape<S>;
   }
 
-  /** N(0, 1) float32 tensor of the given shape. */
-  normal(shape: number[]): tf.Tensor {
+  /** N(0, 1) float32 tensor of the given shape (a Tensor2D for [n, d], …). */
+  normal<S extends number[]>(shape: [...S]): TensorOfShape<S> {
     const n = checkShape(shape, 'normal');
     const v = new Float32Array(n);
     for (let i = 0; i < n; i++) v[i] = this.nextNormal();
-    return tf.tensor(v, shape, 'float32');
+    return tf.tensor(v, shape, 'float32') as TensorOfShape<S>;
   }
 
-  /** Standard Gumbel: −log(−log u). */
-  gumbel(shape: number[]): tf.Tensor {
+  /** Standard Gumbel: −log(−log u), a float32 tensor of the given shape. */
+  gumbel<S extends number[]>(shape: [...S]): TensorOfShape<S> {
     const n = checkShape(shape, 'gumbel');
     const v = new Float32Array(n);
     for (let i = 0; i < n; i++) v[i] = -Math.log(-Math.log(this.nextUniform()));
-    return tf.tensor(v, shape, 'float32');
+    return tf.tensor(v, shape, 'float32') as TensorOfShape<S>;
   }
 
   /** An integer uniform on {0, …, n−1}. */

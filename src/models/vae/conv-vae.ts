@@ -3,11 +3,13 @@
 //   ELBO(x) = E_q log p(x | z) − KL(q(z | x) ‖ N(0, I)),   z = μ + σ ⊙ ε (reparameterization, D17)
 //   encoder: conv 3×3 (1→c₁), ReLU, 2×2 avg-pool → conv 3×3 (c₁→c₂), ReLU, avg-pool → dense → [μ, log σ]
 //   decoder: dense → 7×7×c₂, ReLU → nearest ×2, conv (c₂→c₁), ReLU → nearest ×2, conv (c₁→1) = logits
-// The loss is −ELBO averaged over the batch (one ε per image), the KL analytic (reparameterizeWithKL).
+// The loss is −ELBO averaged over the batch (one ε per image), the KL analytic: ll.infer.gaussianEncoderElboTerms;
+// the log-weights for log p̂(x) are ll.infer.logImportanceWeights over logJoint(x, z) and posterior(x).
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/rng';
 import { Dense } from '../../ops/dense';
-import { reparameterizeWithKL } from '../../ops/reparameterize';
+import { Normal } from '../../distributions/normal';
+import { gaussianEncoderElboTerms, logImportanceWeights } from '../../inference/bounds';
 import { bernoulliLogLikelihood } from '../../ops/bernoulli-log-likelihood';
 import { ImageDataset } from '../../data/image-dataset';
 import { stepBatches } from '../../data/minibatches';
@@ -83,47 +85,66 @@ export class ConvVAE {
     });
   }
 
-  /** The single-sample ELBO per image [B] (nats): log p(x | z) − KL(q(z | x) ‖ N(0, I)), z = μ + σε. */
+  /** The single-sample ELBO per image [B] (nats): log p(x | z) − KL(q(z | x) ‖ N(0, I)), z = μ + σε (D14, D30). */
   elbo(rng: Rng, x: tf.Tensor2D): tf.Tensor1D {
     if (!(rng instanceof Rng)) throw new Error('ConvVAE.elbo: rng must be an Rng (ll.rng(seed)), the first argument');
     this.checkX(x, 'elbo');
-    const eps = rng.normal([x.shape[0], this.config.latent]) as tf.Tensor2D;
-    try {
-      return tf.tidy(() => {
-        const { z, kl } = reparameterizeWithKL(this.encode(x), eps);
-        return tf.sub(bernoulliLogLikelihood(x, this.decode(z)), kl) as tf.Tensor1D;
-      });
-    } finally {
-      eps.dispose();
-    }
+    return tf.tidy(() => {
+      const { reconstruction, kl } = gaussianEncoderElboTerms(rng, { x, meanLogStd: this.encode(x), logLikelihood: (xx, z) => bernoulliLogLikelihood(xx, this.decode(z as tf.Tensor2D)) });
+      return tf.sub(reconstruction, kl) as tf.Tensor1D;
+    });
+  }
+
+  /**
+   * q(z | x) = N(μ(x), diag σ(x)²): batch [B], event [M] (from `encode`).
+   *
+   * @example
+   * ```ts
+   * conv.posterior(x).sample(ll.rng(0), 5);   // [5, B, M]
+   * ```
+   */
+  posterior(x: tf.Tensor): Normal {
+    this.checkX(x, 'posterior');
+    const M = this.config.latent;
+    const [mean, scale] = tf.tidy(() => {
+      const h = this.encode(x as tf.Tensor2D);
+      return [tf.slice(h, [0, 0], [-1, M]), tf.exp(tf.slice(h, [0, M], [-1, M]))];
+    });
+    return new Normal(mean, scale, { eventDims: 1, validate: false });
+  }
+
+  /**
+   * log p(x, z) = log p(x | z) + log N(z; 0, I): x [B, 784], z [K, B, M] (or [B, M]) → [K, B] (or [B]).
+   *
+   * @example
+   * ```ts
+   * conv.logJoint(x, conv.posterior(x).sample(ll.rng(0), 5));   // [5, B]
+   * ```
+   */
+  logJoint(x: tf.Tensor, z: tf.Tensor): tf.Tensor {
+    this.checkX(x, 'logJoint');
+    const M = this.config.latent;
+    if (z.shape[z.rank - 1] !== M || z.rank < 2 || z.rank > 3) throw new Error(`ConvVAE.logJoint: z must have shape [K, B, ${M}] or [B, ${M}], got [${z.shape}]`);
+    return tf.tidy(() => {
+      const lead = z.shape.slice(0, -1);
+      const K = z.rank === 3 ? z.shape[0] : 1;
+      const logits = this.decode(tf.reshape(z, [-1, M]) as tf.Tensor2D);
+      const ll = tf.reshape(bernoulliLogLikelihood(K === 1 ? x : tf.tile(x, [K, 1]), logits), lead);
+      const logPrior = tf.sub(tf.mul(tf.sum(tf.square(z), -1), -0.5), 0.5 * M * Math.log(2 * Math.PI));
+      return tf.add(ll, logPrior);
+    });
   }
 
   /**
    * Importance log-weights log w_k = log p(x | z_k) + log N(z_k; 0, I) − log q(z_k | x), z_k ~ q(z | x), for
    * K samples per image: x [B, 784] → [K, B]. log (1/K) Σ_k w_k is the importance-sampled log p(x) (D31), and
-   * E_q log w is the ELBO.
+   * E_q log w is the ELBO (ll.infer.logImportanceWeights over logJoint and posterior).
    */
   logWeights(rng: Rng, x: tf.Tensor2D, options: { samples: number }): tf.Tensor2D {
     if (!(rng instanceof Rng)) throw new Error('ConvVAE.logWeights: rng must be an Rng (ll.rng(seed)), the first argument');
     this.checkX(x, 'logWeights');
     const K = positiveInteger(options?.samples, 'ConvVAE.logWeights', 'samples');
-    const [B] = x.shape, M = this.config.latent;
-    const eps = rng.normal([K, B, M]);
-    try {
-      return tf.tidy(() => {
-        const h = this.encode(x);
-        const mu = tf.slice(h, [0, 0], [B, M]), logSigma = tf.slice(h, [0, M], [B, M]);
-        const z = tf.add(mu, tf.mul(tf.exp(logSigma), eps));
-        const logits = this.decode(tf.reshape(z, [K * B, M]) as tf.Tensor2D);
-        const ll = tf.reshape(bernoulliLogLikelihood(tf.tile(x, [K, 1]), logits), [K, B]);
-        const c = 0.5 * M * Math.log(2 * Math.PI);
-        const logPrior = tf.sub(tf.mul(tf.sum(tf.square(z), 2), -0.5), c);
-        const logQ = tf.sub(tf.sub(tf.mul(tf.sum(tf.square(eps), 2), -0.5), tf.sum(logSigma, 1)), c);
-        return tf.sub(tf.add(ll, logPrior), logQ) as tf.Tensor2D;
-      });
-    } finally {
-      eps.dispose();
-    }
+    return tf.tidy(() => logImportanceWeights(rng, { x, logJoint: (xx, z) => this.logJoint(xx, z), proposal: this.posterior(x), samples: K }, 'ConvVAE.logWeights') as tf.Tensor2D);
   }
 
   /** −ELBO averaged over the batch (the minimized loss). */

@@ -5,7 +5,7 @@
 //   active units (Burda et al.): dimension j is active when Cov_x(E_q[z_j | x]) > 0.01
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/rng';
-import { logSumExp } from '../../math/log-space';
+import { iwaeInChunks, logImportanceWeights } from '../../inference/bounds';
 import { estimateMean, Estimate } from '../../check/monte-carlo';
 import { VAE } from './vae';
 import { klStandardNormal } from '../../ops/kl-standard-normal';
@@ -77,12 +77,8 @@ export function importanceSampledLogLikelihood(rng: Rng, model: VAE, x: tf.Tenso
         const xb = tf.slice(rows.x, [start, 0], [size, -1]);
         const cb = rows.condition ? tf.slice(rows.condition, [start, 0], [size, -1]) : undefined;
         const q = model.posterior(xb, cb);
-        const parts: tf.Tensor[] = [];
-        for (let k = 0; k < K; k += chunk) {
-          const z = q.sample(rng, Math.min(chunk, K - k));
-          parts.push(tf.sub(model.logJoint(xb, z, cb), q.logProb(z)));
-        }
-        return tf.sub(logSumExp(tf.concat(parts, 0), 0), Math.log(K));
+        const logJoint = (xx: tf.Tensor, z: tf.Tensor) => model.logJoint(xx, z, cb);
+        return iwaeInChunks(rng, (r, n) => logImportanceWeights(r, { x: xb, logJoint, proposal: q, samples: n }), { samples: K, chunk });
       });
       perPoint.set(values.dataSync(), start);
       values.dispose();

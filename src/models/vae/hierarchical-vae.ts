@@ -6,10 +6,11 @@
 //   ELBO = E_q[log p(x | z₁)] − E_q[log q(z₁ | x) − log p(z₁ | z₂)] − E_{q(z₁|x)}[KL(q(z₂ | z₁) ‖ N(0, I))]
 // the last KL in closed form (D17), the middle one by sampling (p(z₁ | z₂) depends on the sampled z₂).
 // log w = log p(x | z₁) + log p(z₁ | z₂) + log p(z₂) − log q(z₁ | x) − log q(z₂ | z₁) gives the IWAE bound
-// (D26) and the importance-sampled log p(x) (D31).
+// (D26) and the importance-sampled log p(x) (D31), through ll.infer over logJoint(x, z) and posterior(x) with
+// z = [z₁, z₂] side by side on the last axis.
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/rng';
-import { logMeanExp } from '../../math/log-space';
+import { iwae as iwaeBound, logImportanceWeights, type BoundArgs, type Posterior } from '../../inference/bounds';
 import { Dense } from '../../ops/dense';
 import { bernoulliLogLikelihood } from '../../ops/bernoulli-log-likelihood';
 import { positiveInteger } from '../../validation/arguments';
@@ -126,29 +127,79 @@ export class HierarchicalVAE {
     return tf.tidy(() => this.elboTerms(rng, x, options).elbo);
   }
 
-  /** log w = log p(x, z₁, z₂) − log q(z₁, z₂ | x) for K draws of (z₁, z₂) ~ q: x [B, D] → [K, B]. */
-  logWeights(rng: Rng, x: tf.Tensor, options: { samples?: number } = {}): tf.Tensor {
-    const K = positiveInteger(options.samples ?? 1, 'HierarchicalVAE.logWeights', 'samples');
+  /** z = [z₁, z₂] [..., M₁ + M₂] split into z₁ [..., M₁] and z₂ [..., M₂]. */
+  private split(z: tf.Tensor, fn: string): [tf.Tensor, tf.Tensor] {
+    const [M1, M2] = this.config.latentDims;
+    if (z.shape[z.rank - 1] !== M1 + M2) throw new Error(`HierarchicalVAE.${fn}: z must be [z₁, z₂] with last dimension ${M1 + M2}, got shape [${z.shape}]`);
+    return tf.split(z, [M1, M2], -1) as [tf.Tensor, tf.Tensor];
+  }
+
+  /**
+   * log p(x, z₁, z₂) = log p(x | z₁) + log p(z₁ | z₂) + log N(z₂; 0, I), with z = [z₁, z₂] on the last axis:
+   * x [B, D], z [K, B, M₁ + M₂] → [K, B].
+   *
+   * @example
+   * ```ts
+   * h.logJoint(x, h.posterior(x).sample(ll.rng(0), 5));   // [5, B]
+   * ```
+   */
+  logJoint(x: tf.Tensor, z: tf.Tensor): tf.Tensor {
     return tf.tidy(() => {
-      const q1 = this.encode1(x);
-      const e1 = rng.normal([K, ...q1.mean.shape]);
-      const z1 = tf.add(q1.mean, tf.mul(tf.exp(q1.logStd), e1));
-      const q2 = this.encode2(z1);
-      const e2 = rng.normal(q2.mean.shape);
-      const z2 = tf.add(q2.mean, tf.mul(tf.exp(q2.logStd), e2));
+      const [z1, z2] = this.split(z, 'logJoint');
       const p1 = this.prior1(z2);
       const M2 = this.config.latentDims[1];
       const logPz2 = tf.sub(tf.mul(tf.sum(tf.square(z2), -1), -0.5), M2 * HALF_LOG_2PI);
-      const logP = tf.add(tf.add(bernoulliLogLikelihood(x, this.decode(z1)), gaussianLogProb(z1, p1.mean, p1.logStd)), logPz2);
-      const logQ = tf.add(gaussianLogProb(z1, q1.mean, q1.logStd), gaussianLogProb(z2, q2.mean, q2.logStd));
-      return tf.sub(logP, logQ);
+      return tf.add(tf.add(bernoulliLogLikelihood(x, this.decode(z1)), gaussianLogProb(z1, p1.mean, p1.logStd)), logPz2);
     });
   }
 
-  /** The IWAE bound per point [B] (D26). */
+  /**
+   * q(z₁, z₂ | x) = q(z₁ | x) q(z₂ | z₁), both Gaussian, drawn top-down from x by reparameterization: the
+   * posterior the bounds of ll.infer use. Shapes: x [B, D]; draws z = [z₁, z₂] [K, B, M₁ + M₂]; logProb → [K, B].
+   *
+   * @example
+   * ```ts
+   * ll.infer.iwae(ll.rng(0), { x, logJoint: (x, z) => h.logJoint(x, z), proposal: h.posterior(x), samples: 50 });   // [B]
+   * ```
+   */
+  posterior(x: tf.Tensor): Posterior & { sample(rng: Rng, n: number): tf.Tensor; logProb(z: tf.Tensor): tf.Tensor } {
+    const draw = (rng: Rng, n: number) => {
+      const K = positiveInteger(n, 'HierarchicalVAE.posterior', 'samples');
+      return tf.tidy(() => {
+        const q1 = this.encode1(x);
+        const z1 = tf.add(q1.mean, tf.mul(tf.exp(q1.logStd), rng.normal([K, ...q1.mean.shape])));
+        const q2 = this.encode2(z1);
+        const z2 = tf.add(q2.mean, tf.mul(tf.exp(q2.logStd), rng.normal(q2.mean.shape)));
+        const logProb = tf.add(gaussianLogProb(z1, q1.mean, q1.logStd), gaussianLogProb(z2, q2.mean, q2.logStd));
+        return { z: tf.concat([z1, z2], -1), logProb };
+      });
+    };
+    return {
+      sampleAndLogProb: draw,
+      sample: (rng: Rng, n: number) => { const { z, logProb } = draw(rng, n); logProb.dispose(); return z; },
+      logProb: (z: tf.Tensor) => tf.tidy(() => {
+        const [z1, z2] = this.split(z, 'posterior.logProb');
+        const q1 = this.encode1(x), q2 = this.encode2(z1);
+        return tf.add(gaussianLogProb(z1, q1.mean, q1.logStd), gaussianLogProb(z2, q2.mean, q2.logStd));
+      }),
+    };
+  }
+
+  /** The model as ll.infer's bounds take it: x, logJoint, q(z₁, z₂ | x), K. */
+  private boundArgs(x: tf.Tensor, samples: number): BoundArgs {
+    return { x, logJoint: (xx, z) => this.logJoint(xx, z), proposal: this.posterior(x), samples };
+  }
+
+  /** log w = log p(x, z₁, z₂) − log q(z₁, z₂ | x) for K draws of (z₁, z₂) ~ q: x [B, D] → [K, B] (ll.infer.logImportanceWeights). */
+  logWeights(rng: Rng, x: tf.Tensor, options: { samples?: number } = {}): tf.Tensor {
+    const K = positiveInteger(options.samples ?? 1, 'HierarchicalVAE.logWeights', 'samples');
+    return logImportanceWeights(rng, this.boundArgs(x, K), 'HierarchicalVAE.logWeights');
+  }
+
+  /** The IWAE bound per point [B] (D26, ll.infer.iwae). */
   iwae(rng: Rng, x: tf.Tensor, options: { samples: number }): tf.Tensor {
     positiveInteger(options?.samples, 'HierarchicalVAE.iwae', 'samples');
-    return tf.tidy(() => logMeanExp(this.logWeights(rng, x, options), 0));
+    return iwaeBound(rng, this.boundArgs(x, options.samples));
   }
 
   /** The training loss, −bound averaged over the batch (the one-sample ELBO by default). */

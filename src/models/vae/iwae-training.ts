@@ -16,7 +16,6 @@ import { positiveInteger } from '../../validation/arguments';
 import { VAE, VAEObjective } from './vae';
 import { trainVAE } from './training';
 import { activeUnits, importanceSampledLogLikelihood, klPerDimension } from './evaluation';
-import { renyiFromLogWeights, vaeLogWeights } from './log-weights';
 
 /** A readable name for an objective: 'ELBO', 'β-VAE (β = 4)', 'IWAE (K = 5)', 'Rényi (α = 0.5, K = 5)', 'WAE-MMD'. */
 export function objectiveLabel(objective: VAEObjective): string {
@@ -32,8 +31,8 @@ export function objectiveLabel(objective: VAEObjective): string {
 /** The objective's own bound on test data, per point [B] (what training maximized). */
 function trainingBound(rng: Rng, model: VAE, x: tf.Tensor, objective: VAEObjective): tf.Tensor {
   switch (objective.type) {
-    case 'iwae': return renyiFromLogWeights(vaeLogWeights(rng, model, x, { samples: objective.samples }), 0);
-    case 'renyi': return renyiFromLogWeights(vaeLogWeights(rng, model, x, { samples: objective.samples }), objective.alpha);
+    case 'iwae': return model.iwae(rng, x, { samples: objective.samples });
+    case 'renyi': return model.renyiBound(rng, x, { alpha: objective.alpha, samples: objective.samples });
     default: return model.elbo(rng, x, { samples: 1 });
   }
 }

@@ -9,10 +9,13 @@
 //              'vampprior' (1/C) Σ_c q(z | u_c), the encoder's Gaussian at C learned pseudo-inputs u_c
 //              (Tomczak & Welling 2018), u_c = sigmoid(p_c) so they stay pixel probabilities.
 // Bounds from the log-weights log w = log p(x | z_L) + log p(z_L) − log q(z_L | x): the ELBO (D12) and the
-// IWAE bound (D26); the KL has no closed form any more, so the ELBO is estimated by sampling.
+// IWAE bound (D26) of ll.infer, over logJoint(x, z) and posterior(x), whose sampleAndLogProb returns z_L with
+// log q(z_L | x) (the planar steps have no closed-form inverse, so log q is known only at its own draws); the KL
+// has no closed form any more, so the ELBO is estimated by sampling.
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/rng';
-import { logMeanExp, logSumExp, softplus } from '../../math/log-space';
+import { logSumExp, softplus } from '../../math/log-space';
+import { elbo as elboBound, iwae as iwaeBound, logImportanceWeights, type BoundArgs, type Posterior } from '../../inference/bounds';
 import { Dense } from '../../ops/dense';
 import { integerAtLeast, positiveInteger } from '../../validation/arguments';
 import { VAE } from './vae';
@@ -183,23 +186,57 @@ export class RichVAE {
     });
   }
 
-  /** log w = log p(x | z) + log p(z) − log q(z | x), z ~ q(z | x): x [B, D] → [K, B]. */
+  /**
+   * log p(x, z) = log p(x | z) + log p(z) (the prior standard, mixture or VampPrior): x [B, D], z [K, B, M] → [K, B].
+   *
+   * @example
+   * ```ts
+   * m.logJoint(x, m.posterior(x).sampleAndLogProb(ll.rng(0), 5).z);   // [5, B]
+   * ```
+   */
+  logJoint(x: tf.Tensor, z: tf.Tensor): tf.Tensor {
+    return tf.tidy(() => tf.add(this.base.logLikelihood(x, z), this.logPrior(z)));
+  }
+
+  /**
+   * q(z | x): z_0 ~ N(μ(x), diag σ(x)²) through the planar steps, with log q(z_L | x) by the change of variables
+   * (D35, D36), for the bounds of ll.infer. Shapes: x [B, D]; sampleAndLogProb(rng, K) → z [K, B, M], logProb [K, B].
+   *
+   * @example
+   * ```ts
+   * ll.infer.iwae(ll.rng(0), { x, logJoint: (x, z) => m.logJoint(x, z), proposal: m.posterior(x), samples: 50 });   // [B]
+   * ```
+   */
+  posterior(x: tf.Tensor): Posterior {
+    return {
+      sampleAndLogProb: (rng: Rng, n: number) => {
+        const { z, logQ } = this.samplePosterior(rng, x, n);
+        return { z, logProb: logQ };
+      },
+    };
+  }
+
+  /** The model as ll.infer's bounds take it: x, logJoint, q(z | x), K. */
+  private boundArgs(x: tf.Tensor, samples: number): BoundArgs {
+    return { x, logJoint: (xx, z) => this.logJoint(xx, z), proposal: this.posterior(x), samples };
+  }
+
+  /** log w = log p(x | z) + log p(z) − log q(z | x), z ~ q(z | x): x [B, D] → [K, B] (ll.infer.logImportanceWeights). */
   logWeights(rng: Rng, x: tf.Tensor, options: { samples?: number } = {}): tf.Tensor {
-    return tf.tidy(() => {
-      const { z, logQ } = this.samplePosterior(rng, x, options.samples ?? 1);
-      return tf.sub(tf.add(this.base.logLikelihood(x, z), this.logPrior(z)), logQ);
-    });
+    const K = positiveInteger(options.samples ?? 1, 'RichVAE.logWeights', 'samples');
+    return logImportanceWeights(rng, this.boundArgs(x, K), 'RichVAE.logWeights');
   }
 
-  /** The ELBO per point [B], a K-sample Monte Carlo average of log w (D12). */
+  /** The ELBO per point [B], a K-sample Monte Carlo average of log w (D12, ll.infer.elbo). */
   elbo(rng: Rng, x: tf.Tensor, options: { samples?: number } = {}): tf.Tensor {
-    return tf.tidy(() => tf.mean(this.logWeights(rng, x, options), 0));
+    const K = positiveInteger(options.samples ?? 1, 'RichVAE.elbo', 'samples');
+    return elboBound(rng, this.boundArgs(x, K));
   }
 
-  /** The IWAE bound per point [B], log (1/K) Σ_k w_k (D26). */
+  /** The IWAE bound per point [B], log (1/K) Σ_k w_k (D26, ll.infer.iwae). */
   iwae(rng: Rng, x: tf.Tensor, options: { samples: number }): tf.Tensor {
     positiveInteger(options?.samples, 'RichVAE.iwae', 'samples');
-    return tf.tidy(() => logMeanExp(this.logWeights(rng, x, options), 0));
+    return iwaeBound(rng, this.boundArgs(x, options.samples));
   }
 
   /** The training loss (−bound, averaged over the batch); the ELBO with one sample by default. */

@@ -12,13 +12,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/rng';
 import { Normal } from '../../distributions/normal';
-import { kl } from '../../distributions/kl';
-import { softplus, logMeanExp } from '../../math/log-space';
 import { mmdUnbiased } from '../../inference/mmd';
 import { Dense } from '../../ops/dense';
 import { bernoulliLogLikelihood } from '../../ops/bernoulli-log-likelihood';
-import { reparameterizeWithKL } from '../../ops/reparameterize';
-import { vaeRenyiBound } from './log-weights';
+import { elboTerms, gaussianEncoderElboTerms, iwae as iwaeBound, logImportanceWeights, renyiBound as renyiOfArgs, type BoundArgs } from '../../inference/bounds';
 import { integerAtLeast, positiveInteger } from '../../validation/arguments';
 import { contract, count, num, optional, options, positive, rngKind, str, tensor } from '../../validation/contract';
 
@@ -40,7 +37,7 @@ export interface VAEConfig {
 export type VAEObjective =
   | { type: 'elbo'; kl?: 'analytic' | 'monte-carlo'; beta?: number }
   | { type: 'iwae'; samples: number }
-  /** the Rényi bound L_α with K samples (D27): α = 0 the IWAE bound, α → 1 the ELBO (models/vae/log-weights.ts) */
+  /** the Rényi bound L_α with K samples (D27): α = 0 the IWAE bound, α → 1 the ELBO (ll.infer.renyiBound) */
   | { type: 'renyi'; alpha: number; samples: number }
   | { type: 'wae-mmd'; lambda?: number; kernelScale?: number };
 
@@ -59,6 +56,8 @@ const V = {
   logJoint: contract('VAE.logJoint', { x: X, z: tensor({ rank: [2, 3] }), c: COND }),
   elbo: contract('VAE.elbo', { rng: rngKind(), x: X, options: optional(options({ samples: SAMPLES, kl: str(['analytic', 'monte-carlo']), beta: num({ min: 0 }), condition: tensor() })) }),
   iwae: contract('VAE.iwae', { rng: rngKind(), x: X, options: options({ samples: SAMPLES, condition: tensor() }, { required: ['samples'] }) }),
+  renyiBound: contract('VAE.renyiBound', { rng: rngKind(), x: X, options: options({ alpha: num({ min: -1e6, max: 1e6 }), samples: SAMPLES, condition: tensor() }, { required: ['alpha', 'samples'] }) }),
+  logWeights: contract('VAE.logWeights', { rng: rngKind(), x: X, options: options({ samples: SAMPLES, condition: tensor() }, { required: ['samples'] }) }),
   loss: contract('VAE.loss', {
     rng: rngKind(), x: X,
     objective: options({ type: str(['elbo', 'iwae', 'renyi', 'wae-mmd']), kl: str(['analytic', 'monte-carlo']), beta: num({ min: 0 }), samples: SAMPLES, alpha: num(), lambda: num({ min: 0 }), kernelScale: positive() }, { required: ['type'] }),
@@ -275,19 +274,12 @@ export class VAE {
     if (!Number.isInteger(K) || K < 1) throw new Error(`VAE.elbo: samples must be a positive integer, got ${K}`);
     if (!(beta >= 0)) throw new Error(`VAE.elbo: beta must be non-negative, got ${beta}`);
     return tf.tidy(() => {
-      if ((options.kl ?? 'analytic') === 'analytic' && K === 1) {
-        // the common training case: sample and KL in one fused node
-        const out = this.encoderOutput(x, options.condition);
-        const { z, kl: klTerm } = reparameterizeWithKL(out, rng.normal([out.shape[0], this.config.latentDim]) as tf.Tensor2D);
-        return tf.sub(this.logLikelihood(x, z, options.condition), beta === 1 ? klTerm : tf.mul(klTerm, beta));
-      }
-      const q = this.posterior(x, options.condition);
-      const z = q.rsample(rng, K);
-      const rec = tf.mean(this.logLikelihood(x, z, options.condition), 0);
-      const klTerm = (options.kl ?? 'analytic') === 'analytic'
-        ? kl(q, this.prior())
-        : tf.mean(tf.sub(q.logProb(z), this.prior().logProb(z)), 0);
-      return tf.sub(rec, tf.mul(klTerm, beta));
+      const logLikelihood = (xx: tf.Tensor, z: tf.Tensor) => this.logLikelihood(xx, z, options.condition);
+      // K = 1 with the KL in closed form is the training step: z and the KL in one fused node
+      const { reconstruction, kl: klTerm } = (options.kl ?? 'analytic') === 'analytic' && K === 1
+        ? gaussianEncoderElboTerms(rng, { x, meanLogStd: this.encoderOutput(x, options.condition), logLikelihood })
+        : elboTerms(rng, { x, logLikelihood, prior: this.prior(), proposal: this.posterior(x, options.condition), samples: K, kl: options.kl ?? 'analytic' });
+      return tf.sub(reconstruction, beta === 1 ? klTerm : tf.mul(klTerm, beta));
     });
   }
 
@@ -314,11 +306,49 @@ export class VAE {
   private iwaeOf(rng: Rng, x: tf.Tensor, options: { samples: number; condition?: tf.Tensor }): tf.Tensor {
     this.checkX(x, 'iwae');
     if (!Number.isInteger(options.samples) || options.samples < 1) throw new Error(`VAE.iwae: samples must be a positive integer, got ${options.samples}`);
-    return tf.tidy(() => {
-      const q = this.posterior(x, options.condition);
-      const z = q.rsample(rng, options.samples);
-      return logMeanExp(tf.sub(this.logJoint(x, z, options.condition), q.logProb(z)), 0);
-    });
+    return tf.tidy(() => iwaeBound(rng, this.boundArgs(x, options)));
+  }
+
+  /**
+   * The Rényi bound per data point (D27, see docs/derivations.md#d27), a training objective through
+   * `{ type: 'renyi', alpha, samples }`:
+   *
+   *     L_α(x) = 1/(1−α) log (1/K) Σ_k (p(x, z_k)/q(z_k|x))^{1−α},  z_1…z_K ~ q(z|x),
+   *
+   * α = 0 the IWAE bound, α → 1 the ELBO; L_α does not increase with α. Shapes: x [B, D] → [B].
+   *
+   * @example
+   * ```ts
+   * vae.renyiBound(ll.rng(0), x, { alpha: 0.5, samples: 5 });   // [B], between the ELBO and IWAE_5
+   * ```
+   */
+  renyiBound(rng: Rng, x: tf.Tensor, options: { alpha: number; samples: number; condition?: tf.Tensor }): tf.Tensor {
+    V.renyiBound.check(arguments);
+    this.checkX(x, 'renyiBound');
+    positiveInteger(options.samples, 'VAE.renyiBound', 'samples');
+    return tf.tidy(() => renyiOfArgs(rng, { ...this.boundArgs(x, options), alpha: options.alpha }));
+  }
+
+  /**
+   * The log importance weights log w_k = log p(x, z_k | c) − log q(z_k | x, c), z_k ~ q(z | x, c)
+   * reparameterized (D26): every bound of the VAE is a statistic of these. Shapes: x [B, D] → [K, B].
+   *
+   * @example
+   * ```ts
+   * vae.logWeights(ll.rng(0), x, { samples: 5 });   // [5, B]; ll.infer.renyiFromLogWeights(logW, 0) is IWAE_5
+   * ```
+   */
+  logWeights(rng: Rng, x: tf.Tensor, options: { samples: number; condition?: tf.Tensor }): tf.Tensor2D {
+    V.logWeights.check(arguments);
+    this.checkX(x, 'logWeights');
+    positiveInteger(options.samples, 'VAE.logWeights', 'samples');
+    return tf.tidy(() => logImportanceWeights(rng, this.boundArgs(x, options), 'VAE.logWeights') as tf.Tensor2D);
+  }
+
+  /** The VAE as the bounds of ll.infer see it: x, logJoint(x, z | c), q(z | x, c) and K (call inside a tidy: q holds two tensors). */
+  private boundArgs(x: tf.Tensor, options: { samples: number; condition?: tf.Tensor }): BoundArgs {
+    const c = options.condition;
+    return { x, logJoint: (xx, z) => this.logJoint(xx, z, c), proposal: this.posterior(x, c), samples: options.samples };
   }
 
   /** The training loss (a scalar to minimize) of an objective, averaged over the batch. */
@@ -332,7 +362,7 @@ export class VAE {
         case 'iwae':
           return tf.neg(tf.mean(this.iwaeOf(rng, x, { samples: objective.samples, condition }))) as tf.Scalar;
         case 'renyi':
-          return tf.neg(tf.mean(vaeRenyiBound(rng, this, x, { alpha: objective.alpha, samples: objective.samples, condition }))) as tf.Scalar;
+          return tf.neg(tf.mean(renyiOfArgs(rng, { ...this.boundArgs(x, { samples: objective.samples, condition }), alpha: objective.alpha }))) as tf.Scalar;
         case 'wae-mmd': {
           const q = this.posterior(x, condition);
           const z = q.rsample(rng);

@@ -1,14 +1,14 @@
-// The VAE's log-weights and the Rényi family built from them (D26, D27).
+// The VAE's log-weights and the Rényi family built from them (D26, D27), computed by ll.infer's bounds.
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'chai';
 import { VAE, rng } from '../../../src';
 import { logMeanExp } from '../../../src/math/log-space';
 import { estimateMean } from '../../../src/check/monte-carlo';
-import { renyiFromLogWeights, vaeLogWeights, vaeRenyiBound } from '../../../src/models/vae/log-weights';
+import { renyiFromLogWeights } from '../../../src/inference/bounds';
 
 const read = (t: tf.Tensor) => { const v = Array.from(t.dataSync()); t.dispose(); return v; };
 
-describe('models/vae/log-weights: log w = log p(x, z) − log q(z | x) and the Rényi bounds', () => {
+describe('models/vae: log w = log p(x, z) − log q(z | x) and the Rényi bounds', () => {
   let vae: VAE;
   let x: tf.Tensor2D;
   before(() => {
@@ -32,7 +32,7 @@ describe('models/vae/log-weights: log w = log p(x, z) − log q(z | x) and the R
   });
 
   it('E[log w] is the analytic-KL ELBO, within 4 standard errors (D14, D26)', () => {
-    const logW = vaeLogWeights(rng(4), vae, x, { samples: 4000 });
+    const logW = vae.logWeights(rng(4), x, { samples: 4000 });
     const w = logW.arraySync() as number[][];
     // single-sample analytic-KL ELBOs of 4000 copies of x: their mean and its standard error per point
     const single = tf.tidy(() => tf.reshape(vae.elbo(rng(5), tf.tile(x, [4000, 1])), [4000, 4])).arraySync() as number[][];
@@ -44,16 +44,17 @@ describe('models/vae/log-weights: log w = log p(x, z) − log q(z | x) and the R
     logW.dispose();
   });
 
-  it('vaeRenyiBound: α = 0 with K samples equals the VAE\'s IWAE bound on the same draws; no tensor leaks', () => {
+  it('VAE.renyiBound: α = 0 with K samples equals the VAE\'s IWAE bound on the same draws; no tensor leaks', () => {
     const before = tf.memory().numTensors;
-    const r0 = read(vaeRenyiBound(rng(6), vae, x, { alpha: 0, samples: 7 }));
+    const r0 = read(vae.renyiBound(rng(6), x, { alpha: 0, samples: 7 }));
     const iw = read(vae.iwae(rng(6), x, { samples: 7 }));
     r0.forEach((v, i) => expect(v).to.be.closeTo(iw[i], 1e-4));
     expect(tf.memory().numTensors).to.equal(before);
   });
 
   it('bad arguments name the function and the argument', () => {
-    expect(() => vaeRenyiBound(rng(1), vae, x, { alpha: NaN, samples: 2 })).to.throw('vaeRenyiBound: alpha must be a finite number, got NaN');
-    expect(() => vaeLogWeights(rng(1), vae, x, { samples: 0 })).to.throw('vaeLogWeights: samples must be a positive integer, got 0');
+    expect(() => vae.renyiBound(rng(1), x, { alpha: NaN, samples: 2 })).to.throw('VAE.renyiBound: alpha must be a finite number');
+    expect(() => vae.logWeights(rng(1), x, { samples: 0 })).to.throw('VAE.logWeights: samples must be');
+    expect(() => renyiFromLogWeights(tf.zeros([0, 2]), 0.5)).to.throw('renyiFromLogWeights: logWeights must be');
   });
 });
