@@ -13,10 +13,11 @@ import { codeUsage } from '../src/models/vae/vector-quantizer';
 import { bernoulliLogLikelihood } from '../src/ops/bernoulli-log-likelihood';
 import { estimateMean } from '../src/check/monte-carlo';
 import { Rng } from '../src/random/rng';
+import { fit } from '../src/training/fit';
 
 export const VQVAE_RECIPE = {
-  config: { codes: 32, codeDim: 8, channels: [32, 64], beta: 0.25, seed: 0 } as VQVAEConfig,
-  train: { seed: 1, batchSize: 64, learningRate: 2e-3, restartEvery: 50 },
+  config: { codes: 32, codeDim: 8, channels: [32, 64], beta: 0.25, restartEvery: 50, seed: 0 } as VQVAEConfig,
+  train: { seed: 1, batchSize: 64, learningRate: 2e-3 },
   steps: 4000,
   prior: {
     config: { embedding: 16, hiddenDims: [256], seed: 0 },
@@ -44,37 +45,37 @@ export function codesOf(model: VQVAE, rng: Rng, pixels: tf.Tensor2D, draws: numb
 }
 
 /** Fits the code prior of the recipe on the (frozen) model's training codes; returns it and its step losses. */
-export function fitCodePrior(model: VQVAE, steps?: number): { prior: CodePrior; losses: number[]; seconds: number } {
+export async function fitCodePrior(model: VQVAE, steps?: number): Promise<{ prior: CodePrior; losses: number[]; seconds: number }> {
   const R = VQVAE_RECIPE;
   const train = loadMnist('train').toTensor();
   const codes = codesOf(model, new Rng(R.prior.codeSeed), train, R.prior.binarizations);
   train.dispose();
   const prior = new CodePrior({ positions: model.positions, codes: model.config.codes, ...R.prior.config });
   const t0 = Date.now();
-  const losses = prior.train(codes, { ...R.prior.train, steps: steps ?? R.prior.steps, progress: false });
+  const { losses } = await fit(prior, codes, { ...R.prior.train, steps: steps ?? R.prior.steps, progress: false });
   codes.dispose();
   return { prior, losses, seconds: (Date.now() - t0) / 1000 };
 }
 
-export function trainVQVAE(out: string | undefined, options: { steps?: number } = {}): { model: VQVAE; prior: CodePrior } {
+export async function trainVQVAE(out: string | undefined, options: { steps?: number } = {}): Promise<{ model: VQVAE; prior: CodePrior }> {
   const R = VQVAE_RECIPE;
   const model = new VQVAE(R.config);
   const t0 = Date.now();
-  const result = model.train(loadMnist('train'), {
+  const result = await fit(model, loadMnist('train'), {
     ...R.train, steps: options.steps ?? R.steps, progress: false,
-    onStep: (step, t) => {
+    onStep: ({ step, loss, terms: t }) => {
       if (step % 250 === 0) {
-        console.log(`vqvae mnist: step ${step}, loss ${t.loss.toFixed(2)} (reconstruction ${t.reconstruction.toFixed(2)} nats, ` +
+        console.log(`vqvae mnist: step ${step}, loss ${loss.toFixed(2)} (reconstruction ${t.reconstruction.toFixed(2)} nats, ` +
           `codebook ${t.codebook.toFixed(3)}, commitment ${t.commitment.toFixed(3)}), ${((Date.now() - t0) / 1000).toFixed(0)} s`);
       }
     },
   });
   const trainingSeconds = (Date.now() - t0) / 1000;
-  const fit = fitCodePrior(model, options.steps);
+  const fitted = await fitCodePrior(model, options.steps);
   const meta: Record<string, unknown> = {
-    dataset: 'mnist', steps: result.losses.length, trainingSeconds, priorSteps: fit.losses.length, priorSeconds: fit.seconds,
-    firstLosses: result.losses.slice(0, 5), firstPriorLosses: fit.losses.slice(0, 5),
-    restarts: result.restarts.map((r) => ({ step: r.step, count: r.codes.length })), recipe: R,
+    dataset: 'mnist', steps: result.losses.length, trainingSeconds, priorSteps: fitted.losses.length, priorSeconds: fitted.seconds,
+    firstLosses: result.losses.slice(0, 5), firstPriorLosses: fitted.losses.slice(0, 5),
+    restarts: (result.terms.restarted ?? []).flatMap((count, i) => (count > 0 ? [{ step: i + 1, count }] : [])), recipe: R,
   };
   if (options.steps === undefined) {
     const test = loadMnist('test').toTensor();
@@ -82,14 +83,14 @@ export function trainVQVAE(out: string | undefined, options: { steps?: number } 
     test.dispose();
     const codes = model.encodeCodes(x);
     const usage = codeUsage(codes, model.config.codes);
-    const lp = fit.prior.logProb(codes), rec = tf.tidy(() => tf.neg(tf.mean(bernoulliLogLikelihood(x, model.decodeCodes(codes)))));
+    const lp = fitted.prior.logProb(codes), rec = tf.tidy(() => tf.neg(tf.mean(bernoulliLogLikelihood(x, model.decodeCodes(codes)))));
     const nll = estimateMean(Array.from(lp.dataSync(), (v) => -v));
     meta.test = { reconstructionNats: rec.dataSync()[0], priorNats: nll, priorBits: nll.value / Math.LN2, perplexity: usage.perplexity, used: usage.used, unigramNats: model.positions * usage.entropy };
-    console.log(`vqvae mnist: ${trainingSeconds.toFixed(0)} s of VQ-VAE training, ${fit.seconds.toFixed(0)} s of prior; test codes: ` +
+    console.log(`vqvae mnist: ${trainingSeconds.toFixed(0)} s of VQ-VAE training, ${fitted.seconds.toFixed(0)} s of prior; test codes: ` +
       `${usage.used} of ${model.config.codes} used, perplexity ${usage.perplexity.toFixed(1)}; prior NLL ${nll.value.toFixed(2)} ± ${nll.se.toFixed(2)} nats ` +
       `(${(nll.value / Math.LN2).toFixed(1)} bits) per image; unigram ${(model.positions * usage.entropy).toFixed(1)} nats; reconstruction −log p(x | z_q) ${rec.dataSync()[0].toFixed(1)} nats`);
     tf.dispose([x, codes, lp, rec]);
   }
-  if (out) saveVQVAE(path.join(out, 'vqvae-mnist'), model, fit.prior, meta);
-  return { model, prior: fit.prior };
+  if (out) saveVQVAE(path.join(out, 'vqvae-mnist'), model, fitted.prior, meta);
+  return { model, prior: fitted.prior };
 }

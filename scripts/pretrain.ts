@@ -20,6 +20,7 @@ import { saveDDPM } from '../src/checkpoints/ddpm';
 import { RealNVP, RealNVPConfig } from '../src/models/flows/real-nvp';
 import { saveRealNVP } from '../src/checkpoints/real-nvp';
 import { Rng } from '../src/random/rng';
+import { fit } from '../src/training/fit';
 import { trainVQVAE } from './pretrain-vqvae';
 
 export const DATA_DIR = path.join(__dirname, '..', 'data', 'checkpoints');
@@ -78,11 +79,14 @@ const sets: Record<string, () => { train: ImageDataset; test: ImageDataset }> = 
   'fashion-mnist': () => ({ train: loadFashionMnist('train'), test: loadFashionMnist('test') }),
 };
 
-export function trainClassifier(name: string, out: string | undefined, steps?: number): ImageClassifier {
+export async function trainClassifier(name: string, out: string | undefined, steps?: number): Promise<ImageClassifier> {
   const { train, test } = sets[name]();
   const c = new ImageClassifier(RECIPES.classifier.config);
   const t0 = Date.now();
-  const losses = c.train(train.take(RECIPES.classifier.images[name]), { ...RECIPES.classifier.train, epochs: RECIPES.classifier.epochs[name], maxSteps: steps, progress: false });
+  const { outlierWeight, ...options } = RECIPES.classifier.train;
+  const { losses } = await fit(c, train.take(RECIPES.classifier.images[name]), {
+    ...options, ...(steps === undefined ? { epochs: RECIPES.classifier.epochs[name] } : { steps }), objective: { outlierWeight }, progress: false,
+  });
   const accuracy = c.accuracy(test);
   const testPixels = test.toTensor(), noise = new Rng(2).uniform([500, test.dim]) as tf.Tensor2D;
   const testShare = confidentShare(c, testPixels).value, noiseShare = confidentShare(c, noise).value;
@@ -93,7 +97,7 @@ export function trainClassifier(name: string, out: string | undefined, steps?: n
   return c;
 }
 
-export function trainDDPM(name: string, out: string | undefined, options: { steps?: number; classifier?: ImageClassifier } = {}): ImageDDPM {
+export async function trainDDPM(name: string, out: string | undefined, options: { steps?: number; classifier?: ImageClassifier } = {}): Promise<ImageDDPM> {
   const R = RECIPES.ddpm;
   const { train } = sets[name]();
   const model = new ImageDDPM(new UNet(R.unet), R.noise === 'cosine' ? DiffusionSchedule.cosine(R.T) : DiffusionSchedule.linear(R.T));
@@ -111,9 +115,12 @@ export function trainDDPM(name: string, out: string | undefined, options: { step
   let sampling = 0, samplingCpu = 0;
   const t0 = Date.now(), c0 = cpu();
   const full = options.steps === undefined;
-  const losses = model.train(train, {
-    ...R.train, ...R.rate[name], steps: options.steps ?? R.steps[name], scheduleSteps: R.steps[name], progress: false,
-    onStep: (step, loss, seconds, averaged) => {
+  const rate = R.rate[name];
+  const { losses } = await fit(model, train, {
+    seed: R.train.seed, batchSize: R.train.batchSize, ema: R.train.emaDecay, steps: options.steps ?? R.steps[name], progress: false,
+    // K of the schedule is the full run's steps: a run cut short keeps the rates of the full run
+    learningRate: { peak: rate.learningRate, steps: R.steps[name], warmupSteps: rate.warmupSteps, decay: rate.learningRateDecay },
+    onStep: ({ step, loss, seconds, averaged }) => {
       if (step % 100 === 0) console.log(`ddpm ${name}: step ${step}, loss ${loss.toFixed(4)}, ${(seconds - sampling).toFixed(0)} s`);
       // the scoring time is not training time: it is measured and subtracted
       if (full && step % R.scoreEvery === 0 && step < R.steps[name]) {
@@ -130,15 +137,15 @@ export function trainDDPM(name: string, out: string | undefined, options: { step
   return model;
 }
 
-export function trainRealNVP(out: string | undefined, options: { steps?: number; classifier?: ImageClassifier } = {}): RealNVP {
+export async function trainRealNVP(out: string | undefined, options: { steps?: number; classifier?: ImageClassifier } = {}): Promise<RealNVP> {
   const R = RECIPES.realnvp;
   const { train, test } = sets.mnist();
   const model = new RealNVP(R.config);
   const full = options.steps === undefined;
   const t0 = Date.now();
-  const losses = model.train(train, {
+  const { losses } = await fit(model, train, {
     ...R.train, steps: options.steps ?? R.steps, progress: false,
-    onStep: (step, loss, seconds) => {
+    onStep: ({ step, loss, seconds }) => {
       if (step % 100 === 0) console.log(`realnvp mnist: step ${step}, loss ${loss.toFixed(1)} nats (${(loss / (784 * Math.LN2) + 8).toFixed(3)} bits/dim), ${seconds.toFixed(0)} s`);
     },
   });
@@ -173,19 +180,19 @@ async function main() {
   await ready();
   const classifiers: Record<string, ImageClassifier> = {};
   for (const n of ['mnist', 'fashion-mnist']) {
-    if (what === 'classifiers' || what === 'all' || what === `classifier-${n}`) classifiers[n] = trainClassifier(n, out, steps);
+    if (what === 'classifiers' || what === 'all' || what === `classifier-${n}`) classifiers[n] = await trainClassifier(n, out, steps);
   }
   for (const n of ['mnist', 'fashion-mnist']) {
     if (what !== `ddpm-${n}` && what !== 'all') continue;
     classifiers[n] ??= ImageClassifier.load(path.join(out === DATA_DIR ? DATA_DIR : out, `classifier-${n}`));
-    trainDDPM(n, out, { steps, classifier: classifiers[n] });
+    await trainDDPM(n, out, { steps, classifier: classifiers[n] });
   }
   if (what === 'realnvp-mnist' || what === 'all') {
     classifiers.mnist ??= ImageClassifier.load(path.join(out === DATA_DIR ? DATA_DIR : out, 'classifier-mnist'));
-    trainRealNVP(out, { steps, classifier: classifiers.mnist }).dispose();
+    (await trainRealNVP(out, { steps, classifier: classifiers.mnist })).dispose();
   }
   if (what === 'vqvae-mnist' || what === 'all') {
-    const { model, prior } = trainVQVAE(out, { steps });
+    const { model, prior } = await trainVQVAE(out, { steps });
     model.dispose();
     prior.dispose();
   }

@@ -15,9 +15,7 @@ import { Dense } from '../ops/dense';
 import { Conv2d } from '../models/layers/conv2d';
 import { downsample2 } from '../models/layers/resample';
 import { ImageDataset } from '../data/image-dataset';
-import { minibatches } from '../data/minibatches';
-import { adam } from '../backend/fused-adam';
-import { progress as startProgress } from '../display/progress';
+import type { Batch } from '../training/trainable';
 import { positiveInteger } from '../validation/arguments';
 import { loadModelCheckpoint, writeCheckpoint } from '../checkpoints/checkpoint';
 
@@ -34,26 +32,17 @@ export interface ClassifierConfig {
   seed?: number;
 }
 
-export interface TrainClassifierOptions {
-  /** Passes over the training set (default 2). */
-  epochs?: number;
-  seed: number;
-  /** Minibatch size (default 64). */
-  batchSize?: number;
-  /** Adam's learning rate (default 2e-3). */
-  learningRate?: number;
-  /** Stop after this many steps (default: all epochs). */
-  maxSteps?: number;
+/** The classifier's training objective for `ll.fit`. */
+export interface ClassifierObjective {
   /** Weight of the outlier term (default 0.5; 0 trains on the labelled images only). */
   outlierWeight?: number;
-  progress?: boolean;
 }
 
 let count = 0;
 
 /**
  * The scoring classifier: pixels [B, H·W] in [0, 1] → logits [B, K], features [B, hidden].
- * @example const c = new ImageClassifier({ seed: 0 }); c.train(ll.loadMnist('train'), { seed: 1 });
+ * @example const c = new ImageClassifier({ seed: 0 }); await ll.fit(c, ll.loadMnist('train'), { epochs: 2, seed: 1, batchSize: 64, learningRate: 2e-3 });
  *          c.accuracy(ll.loadMnist('test')) // ≈ 0.97
  */
 export class ImageClassifier {
@@ -147,37 +136,38 @@ export class ImageClassifier {
     return tf.tidy(() => tf.neg(tf.mean(tf.logSoftmax(this.logits(pixels)))) as tf.Scalar);
   }
 
-  /** Trains on the labelled images (and synthetic outliers) with Adam; returns the loss of every step. */
-  train(data: ImageDataset, options: TrainClassifierOptions): number[] {
-    if (!(data instanceof ImageDataset)) throw new Error('ImageClassifier.train: data must be an ImageDataset');
-    if (data.dim !== this.dim) throw new Error(`ImageClassifier.train: data has images of ${data.dim} pixels, the classifier ${this.dim}`);
-    const epochs = positiveInteger(options.epochs ?? 2, 'ImageClassifier.train', 'epochs');
-    const batchSize = positiveInteger(options.batchSize ?? 64, 'ImageClassifier.train', 'batchSize');
-    const w = options.outlierWeight ?? 0.5;
-    if (!(w >= 0)) throw new Error(`ImageClassifier.train: outlierWeight must be ≥ 0, got ${w}`);
-    const rng = new Rng(options.seed);
-    const opt = adam(options.learningRate ?? 2e-3);
-    const losses: number[] = [];
-    const maxSteps = options.maxSteps === undefined ? Infinity : positiveInteger(options.maxSteps, 'ImageClassifier.train', 'maxSteps');
-    const total = Math.min(maxSteps, epochs * Math.ceil(data.count / batchSize));
-    const bar = options.progress === false ? undefined : startProgress({ total, title: 'training the classifier' });
-    try {
-      for (let e = 0; e < epochs && losses.length < total; e++) {
-        for (const idx of minibatches(rng, data.count, batchSize)) {
-          if (losses.length >= total) break;
-          const x = data.batch(idx), y = data.batchLabels(idx);
-          const out = w > 0 ? tf.tensor2d(outlierPixels(rng, data, Math.ceil(idx.length / 2)), [Math.ceil(idx.length / 2), this.dim]) : undefined;
-          const cost = opt.minimize(() => (out ? tf.add(this.loss(x, y), tf.mul(this.uniformCrossEntropy(out), w)) : this.loss(x, y)) as tf.Scalar, true, this.variables)!;
-          losses.push(cost.dataSync()[0]);
-          tf.dispose([x, cost, ...(out ? [out] : [])]);
-          bar?.update(losses.length, { loss: losses[losses.length - 1] });
-        }
-      }
-    } finally {
-      bar?.done();
-      opt.dispose();
-    }
-    return losses;
+  /**
+   * The data side of a training batch for `ll.fit`: the labelled images and, unless `outlierWeight` is 0,
+   * ⌈B/2⌉ synthetic non-images drawn with `rng` (noise, blobs, averages of two images of the data set).
+   *
+   * @example
+   * ```ts
+   * await ll.fit(c, train, { epochs: 2, seed: 1, objective: { outlierWeight: 0 } });   // labelled images only
+   * ```
+   */
+  prepareBatch(rng: Rng, batch: Batch, objective: ClassifierObjective = {}): { x: tf.Tensor2D; labels: Int32Array; outliers?: tf.Tensor2D } {
+    const w = objective.outlierWeight ?? 0.5;
+    if (!(w >= 0 && Number.isFinite(w))) throw new Error(`ImageClassifier: outlierWeight must be a finite number ≥ 0, got ${w}`);
+    if (!batch.dataset || !batch.labels) throw new Error('ImageClassifier: trains on labelled images (an ImageDataset)');
+    const n = Math.ceil(batch.x.shape[0] / 2);
+    const outliers = w > 0 ? tf.tensor2d(outlierPixels(rng, batch.dataset, n), [n, this.dim]) : undefined;
+    return { x: batch.x, labels: batch.labels, ...(outliers ? { outliers } : {}) };
+  }
+
+  /**
+   * The loss `ll.fit` minimizes: the cross-entropy of the labels plus w times the cross-entropy of the outliers
+   * to the uniform distribution (outlier exposure),
+   *
+   *     L = −(1/B) Σ_b log p(y_b | x_b) − w (1/B') Σ_o (1/K) Σ_k log p(k | x_o)
+   *
+   * @example
+   * ```ts
+   * const run = await ll.fit(c, ll.loadMnist('train'), { epochs: 10, seed: 1, batchSize: 64, learningRate: 2e-3 });
+   * ```
+   */
+  trainingLoss(_rng: Rng, p: { x: tf.Tensor2D; labels: Int32Array; outliers?: tf.Tensor2D }, objective: ClassifierObjective = {}): tf.Scalar {
+    const w = objective.outlierWeight ?? 0.5;
+    return p.outliers ? tf.tidy(() => tf.add(this.loss(p.x, p.labels), tf.mul(this.uniformCrossEntropy(p.outliers!), w)) as tf.Scalar) : this.loss(p.x, p.labels);
   }
 
   /** Applies f to the images of `pixels` in chunks of 500 and collects the rows (bounded memory). */

@@ -11,5 +11,5 @@ export { hierarchicalVAELikelihood, convVAELikelihood } from '../evaluation/log-
 export type { LikelihoodEvaluator, LikelihoodKind, LikelihoodReport } from '../evaluation/log-likelihood';
 // issue 18: a small CNN classifier trained by the project scores generated images
 export { ImageClassifier } from '../evaluation/classifier';
-export type { ClassifierConfig, TrainClassifierOptions } from '../evaluation/classifier';
+export type { ClassifierConfig, ClassifierObjective } from '../evaluation/classifier';
 export { confidentShare, classHistogram, classifierFrechetDistance } from '../evaluation/sample-scores';

@@ -42,7 +42,7 @@ export type { ScoreFunction } from '../models/diffusion/score-network';
 export { UNet } from '../models/layers/unet';
 export type { UNetConfig } from '../models/layers/unet';
 export { ImageDDPM } from '../models/diffusion/ddpm';
-export type { TrainDDPMOptions, SampleOptions, SampleResult } from '../models/diffusion/ddpm';
+export type { SampleOptions, SampleResult } from '../models/diffusion/ddpm';
 export { saveDDPM, loadDDPM } from '../checkpoints/ddpm';
 export type { TrainingRecord, QualityPoint, DDPMMeta, RealNVPMeta, VQVAEMeta } from '../checkpoints/training-record';
 export { ddimStep } from '../models/diffusion/ddim';
@@ -54,7 +54,7 @@ export { sinusoidalEmbedding } from '../models/layers/time-embedding';
 export { denoisingChain } from '../models/diffusion/denoising-chain';
 // issue 18: the VQ-VAE — a codebook, the straight-through estimator, and an autoregressive prior over its codes
 export { VQVAE } from '../models/vae/vq-vae';
-export type { VQVAEConfig, TrainVQVAEOptions, TrainVQVAEResult, VQVAETerms } from '../models/vae/vq-vae';
+export type { VQVAEConfig, VQVAETerms } from '../models/vae/vq-vae';
 export { VectorQuantizer, straightThrough, codeUsage } from '../models/vae/vector-quantizer';
 export type { Quantized, CodeUsage } from '../models/vae/vector-quantizer';
 export { CodePrior } from '../models/autoregressive/code-prior';
@@ -65,7 +65,7 @@ export { ConvVAE } from '../models/vae/conv-vae';
 export type { ConvVAEConfig } from '../models/vae/conv-vae';
 // issue 18: RealNVP for images — multi-scale affine couplings with checkerboard and channel masks
 export { RealNVP } from '../models/flows/real-nvp';
-export type { RealNVPConfig, TrainRealNVPOptions } from '../models/flows/real-nvp';
+export type { RealNVPConfig } from '../models/flows/real-nvp';
 export { saveRealNVP, loadRealNVP } from '../checkpoints/real-nvp';
 export { ImageCoupling, checkerboardMask } from '../models/flows/image-coupling';
 export type { ImageCouplingConfig, CouplingMask } from '../models/flows/image-coupling';

@@ -14,6 +14,7 @@ function spread(ds: ImageDataset, n: number): ImageDataset {
   return new ImageDataset(ds.batchPixels(idx), ds.batchLabels(idx), ds.imageShape, `${ds.name}-spread`);
 }
 import { ImageClassifier, outlierPixels } from '../../src/evaluation/classifier';
+import { fit } from '../../src/training/fit';
 import { confidentShare, classHistogram, classifierFrechetDistance } from '../../src/evaluation/sample-scores';
 import { featureFrechetDistance } from '../../src/evaluation/log-likelihood';
 import { meanAndCovariance } from '../../src/math/linalg64';
@@ -25,9 +26,9 @@ describe('evaluation/classifier', function () {
   let test: tf.Tensor2D;
   let noise: tf.Tensor2D;
 
-  before(() => {
+  before(async () => {
     c = new ImageClassifier({ seed: 0 });
-    c.train(spread(loadMnist('train'), 3000), { epochs: 2, seed: 1, progress: false });
+    await fit(c, spread(loadMnist('train'), 3000), { epochs: 2, seed: 1, batchSize: 64, learningRate: 2e-3, progress: false });
     // the test split is ordered by class: every third image covers all ten
     const ds = loadMnist('test');
     test = ds.batch(Array.from({ length: 600 }, (_, i) => Math.floor((i * ds.count) / 600)));
@@ -103,9 +104,9 @@ describe('evaluation/classifier', function () {
     fs.rmSync(dir, { recursive: true });
   });
 
-  it('without outlier exposure the same classifier is confident on noise (why the outliers are there)', () => {
+  it('without outlier exposure the same classifier is confident on noise (why the outliers are there)', async () => {
     const plain = new ImageClassifier({ seed: 0 });
-    plain.train(spread(loadMnist('train'), 3000), { epochs: 2, seed: 1, progress: false, outlierWeight: 0 });
+    await fit(plain, spread(loadMnist('train'), 3000), { epochs: 2, seed: 1, batchSize: 64, learningRate: 2e-3, progress: false, objective: { outlierWeight: 0 } });
     expect(confidentShare(plain, noise).value).to.be.above(confidentShare(c, noise).value + 0.3);
     plain.dispose();
   });
@@ -123,13 +124,13 @@ describe('evaluation/classifier', function () {
     expect(new Set(img(0)).size).to.be.above(700);
   });
 
-  it('features and training leave no tensors behind', () => {
+  it('features and training leave no tensors behind', async () => {
     const before = tf.memory().numTensors;
     c.featureRows(test);
     c.predict(test);
     const d = new ImageClassifier({ seed: 3 });
     const after = tf.memory().numTensors;
-    d.train(spread(loadMnist('train'), 128), { epochs: 1, seed: 4, progress: false });
+    await fit(d, spread(loadMnist('train'), 128), { epochs: 1, seed: 4, batchSize: 64, learningRate: 2e-3, progress: false });
     expect(tf.memory().numTensors).to.equal(after);
     d.dispose();
     expect(tf.memory().numTensors).to.equal(before);

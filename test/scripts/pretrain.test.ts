@@ -25,8 +25,8 @@ describe('scripts/pretrain', function () {
   after(() => fs.rmSync(out, { recursive: true, force: true }));
 
   for (const name of ['mnist', 'fashion-mnist']) {
-    it(`reproduces the first steps of classifier-${name}`, () => {
-      const c = trainClassifier(name, out, 5);
+    it(`reproduces the first steps of classifier-${name}`, async () => {
+      const c = await trainClassifier(name, out, 5);
       c.dispose();
       const again = readCheckpoint(path.join(out, `classifier-${name}`));
       again.tensors.forEach((t) => t.dispose());
@@ -36,9 +36,9 @@ describe('scripts/pretrain', function () {
       ours.forEach((l, i) => expect(l).to.be.closeTo(first[i], 1e-4 * Math.abs(first[i])));
     });
 
-    it(`reproduces the first steps of ddpm-${name}`, () => {
+    it(`reproduces the first steps of ddpm-${name}`, async () => {
       const before = tf.memory().numTensors;
-      const m = trainDDPM(name, out, { steps: 3 });
+      const m = await trainDDPM(name, out, { steps: 3 });
       m.net.dispose();
       expect(tf.memory().numTensors).to.equal(before);
       const again = readCheckpoint(path.join(out, `ddpm-${name}`));
@@ -50,9 +50,9 @@ describe('scripts/pretrain', function () {
     });
   }
 
-  it('reproduces the first steps of realnvp-mnist', () => {
+  it('reproduces the first steps of realnvp-mnist', async () => {
     const before = tf.memory().numTensors;
-    trainRealNVP(out, { steps: 3 }).dispose();
+    (await trainRealNVP(out, { steps: 3 })).dispose();
     expect(tf.memory().numTensors).to.equal(before);
     const again = readCheckpoint(path.join(out, 'realnvp-mnist'));
     again.tensors.forEach((t) => t.dispose());
@@ -62,9 +62,9 @@ describe('scripts/pretrain', function () {
     ours.forEach((l, i) => expect(l).to.be.closeTo(first[i], 1e-4 * Math.abs(first[i])));
   });
 
-  it('reproduces the first steps of vqvae-mnist, and of its code prior on the shipped VQ-VAE\'s codes', () => {
+  it('reproduces the first steps of vqvae-mnist, and of its code prior on the shipped VQ-VAE\'s codes', async () => {
     const before = tf.memory().numTensors;
-    const { model, prior } = trainVQVAE(out, { steps: 3 });
+    const { model, prior } = await trainVQVAE(out, { steps: 3 });
     model.dispose();
     prior.dispose();
     expect(tf.memory().numTensors).to.equal(before);
@@ -77,7 +77,7 @@ describe('scripts/pretrain', function () {
     // the prior is fit on the trained encoder's codes: its first steps from the shipped VQ-VAE
     const shipped = loadVQVAE(path.join(DATA_DIR, 'vqvae-mnist'));
     shipped.prior.dispose();
-    const fit = fitCodePrior(shipped.model, 3);
+    const fit = await fitCodePrior(shipped.model, 3);
     fit.prior.dispose();
     shipped.model.dispose();
     const firstPrior = meta.firstPriorLosses as number[];

@@ -10,9 +10,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/rng';
 import { Dense } from '../../ops/dense';
-import { stepBatches } from '../../data/minibatches';
-import { adam } from '../../backend/fused-adam';
-import { progress as startProgress } from '../../display/progress';
+import type { Batch } from '../../training/trainable';
 import { integerAtLeast, positiveInteger, tensorRank } from '../../validation/arguments';
 import { autoregressiveMask } from './mask';
 
@@ -32,7 +30,7 @@ let count = 0;
 
 /**
  * An autoregressive categorical model of code sequences k ∈ {0…K−1}^P (a categorical MADE).
- * @example const prior = new CodePrior({ positions: 49, codes: 32 }); prior.train(codes, { steps: 1000, seed: 1 });
+ * @example const prior = new CodePrior({ positions: 49, codes: 32 }); await ll.fit(prior, codes, { steps: 1000, seed: 1 });
  *          prior.logProb(codes)   // [B] nats;  prior.sample(ll.rng(2), 16)  // [16, 49] int32
  */
 export class CodePrior {
@@ -159,33 +157,16 @@ export class CodePrior {
   }
 
   /**
-   * Maximum likelihood on code sequences [N, P] (int) with Adam on seeded minibatches; returns the loss
-   * (nats per sequence) of every step.
+   * The loss `ll.fit` minimizes on a batch of code sequences [B, P] (the rows of the codes tensor):
+   * −(1/B) Σ_b log π(k_b), in nats per sequence.
+   *
+   * @example
+   * ```ts
+   * const run = await ll.fit(prior, codes, { steps: 3000, seed: 2, batchSize: 128, learningRate: 2e-3 });   // codes: [N, 49] int32
+   * ```
    */
-  train(codes: tf.Tensor2D, options: { steps: number; seed: number; batchSize?: number; learningRate?: number; progress?: boolean }): number[] {
-    this.checkCodes(codes, 'train');
-    positiveInteger(options.steps, 'CodePrior.train', 'steps');
-    const batchSize = positiveInteger(options.batchSize ?? 128, 'CodePrior.train', 'batchSize');
-    const rng = new Rng(options.seed);
-    const opt = adam(options.learningRate ?? 1e-3);
-    const N = codes.shape[0], all = codes.dataSync(), P = this.config.positions;
-    const losses: number[] = [];
-    const bar = options.progress === false ? undefined : startProgress({ total: options.steps, title: 'training the code prior' });
-    try {
-      for (const idx of stepBatches(rng, N, batchSize, options.steps)) {
-        const k = new Int32Array(idx.length * P);
-        idx.forEach((n, i) => { for (let d = 0; d < P; d++) k[i * P + d] = all[n * P + d]; });
-        const x = tf.tensor2d(k, [idx.length, P], 'int32');
-        const cost = opt.minimize(() => this.loss(x), true, this.variables)!;
-        losses.push(cost.dataSync()[0]);
-        tf.dispose([x, cost]);
-        bar?.update(losses.length, { loss: losses[losses.length - 1] });
-      }
-    } finally {
-      bar?.done();
-      opt.dispose();
-    }
-    return losses;
+  trainingLoss(_rng: Rng, batch: Batch): tf.Scalar {
+    return this.loss(batch.x);
   }
 
   /** Frees the weights and the masks. */

@@ -15,45 +15,10 @@ import { DiffusionSchedule } from './schedule';
 import { Denoiser, diffusionElbo } from './elbo';
 import { ddimStep } from './ddim';
 import { ImageDataset } from '../../data/image-dataset';
-import { stepBatches } from '../../data/minibatches';
-import { adam } from '../../backend/fused-adam';
-import { progress as startProgress } from '../../display/progress';
+import type { Batch } from '../../training/trainable';
 import { Estimate, estimateMean } from '../../check/monte-carlo';
 import { positiveFinite, positiveInteger } from '../../validation/arguments';
-import { learningRateAt, LearningRateSchedule } from '../../training/learning-rate';
 import { UNet } from '../layers/unet';
-
-export interface TrainDDPMOptions {
-  steps: number;
-  seed: number;
-  /** Minibatch size (default 64). */
-  batchSize?: number;
-  /** Adam's learning rate (default 1e-3), the peak of the schedule below. */
-  learningRate?: number;
-  /** Steps of linear warm-up of the learning rate, lr_k = lr · min(1, k/W) (default 0; learningRateAt). */
-  warmupSteps?: number;
-  /**
-   * 'cosine': after the warm-up the rate falls as ½(1 + cos(π(k − 1)/K)) to ≈ 0 at the last of the K =
-   * `steps` steps; 'constant' (default) keeps it. With a time limit the run may stop before the decay ends.
-   */
-  learningRateDecay?: 'constant' | 'cosine';
-  /** K of the learning-rate schedule (default `steps`): a run cut short keeps the rates of the full run. */
-  scheduleSteps?: number;
-  /** Stop early after this many seconds of training (default: no limit). */
-  timeLimitSeconds?: number;
-  /**
-   * Decay d of the weight average θ̄ ← d_k θ̄ + (1 − d_k) θ, d_k = min(d, (1 + k)/(10 + k)) at step k;
-   * the network ends training with θ̄ (default 0.995; 0 keeps the last weights). Averaged weights give
-   * better samples than the last iterate early in training.
-   */
-  emaDecay?: number;
-  /**
-   * Called after every step with the step number (1-based), its loss, the seconds trained so far, and
-   * `averaged(f)`, which runs f with the averaged weights in the network (and puts the others back).
-   */
-  onStep?: (step: number, loss: number, seconds: number, averaged: <R>(f: () => R) => R) => void;
-  progress?: boolean;
-}
 
 export interface SampleOptions {
   /** Sampling steps S ≤ T, evenly spaced over 1…T (default T). */
@@ -82,7 +47,7 @@ export interface SampleResult {
 /**
  * A DDPM on H×W×C images: the U-Net ε̂_θ and a schedule of T steps.
  * @example const m = new ImageDDPM(new UNet({ channels: [16, 32] }), DiffusionSchedule.linear(1000));
- *          m.train(loadMnist('train'), { steps: 2000, seed: 1 }); const s = m.sample(ll.rng(2), 64, { steps: 100 });
+ *          await ll.fit(m, ll.loadMnist('train'), { steps: 2000, seed: 1, batchSize: 64, ema: 0.995 }); const s = m.sample(ll.rng(2), 64, { steps: 100 });
  */
 export class ImageDDPM {
   /**
@@ -136,7 +101,7 @@ export class ImageDDPM {
     }
   }
 
-  // the noising is done outside the gradient tape (see PreparedLoss in src/models/fit-points.ts)
+  // the noising is done outside the gradient tape (see Trainable.prepareBatch in src/training/trainable.ts)
   private prepare(rng: Rng, x0: tf.Tensor4D) {
     const S = this.schedule, B = x0.shape[0];
     const ts = Array.from({ length: B }, () => 1 + rng.int(S.T));
@@ -153,56 +118,34 @@ export class ImageDDPM {
     return tf.tidy(() => tf.mean(tf.squaredDifference(this.net.apply(b.xt, b.t), b.eps)) as tf.Scalar);
   }
 
-  /** Trains ε̂_θ on the images of `data` with Adam; returns the loss of every step (fewer if the time limit hit). */
-  train(data: ImageDataset, options: TrainDDPMOptions): number[] {
-    if (!(data instanceof ImageDataset)) throw new Error('ImageDDPM.train: data must be an ImageDataset');
-    if (data.dim !== this.dim) throw new Error(`ImageDDPM.train: data has images of ${data.dim} pixels, the model ${this.dim}`);
-    positiveInteger(options.steps, 'ImageDDPM.train', 'steps');
-    const batchSize = positiveInteger(options.batchSize ?? 64, 'ImageDDPM.train', 'batchSize');
-    const decay = options.emaDecay ?? 0.995;
-    if (!(decay >= 0 && decay < 1)) throw new Error(`ImageDDPM.train: emaDecay must be in [0, 1), got ${decay}`);
-    const rng = new Rng(options.seed);
-    const lr: LearningRateSchedule = { peak: positiveFinite(options.learningRate ?? 1e-3, 'ImageDDPM.train', 'learningRate'), steps: options.scheduleSteps ?? options.steps, warmupSteps: options.warmupSteps, decay: options.learningRateDecay };
-    learningRateAt(lr, 1);
-    const opt = adam(lr.peak);
-    // FusedAdam and tfjs's Adam both read their learningRate field at every step
-    const setRate = (k: number) => { (opt as unknown as { learningRate: number }).learningRate = learningRateAt(lr, k); };
-    const losses: number[] = [];
-    const bar = options.progress === false ? undefined : startProgress({ total: options.steps, title: 'training the DDPM' });
-    const vars = this.net.variables;
-    const avg = decay > 0 ? vars.map((v) => tf.variable(v, false)) : [];
-    const swap = () => tf.tidy(() => vars.forEach((v, i) => { const keep = tf.clone(v); v.assign(avg[i]); avg[i].assign(keep); }));
-    const averaged = <R>(f: () => R): R => {
-      if (decay === 0) return f();
-      swap();
-      try { return f(); } finally { swap(); }
-    };
-    const start = Date.now();
-    try {
-      for (const idx of stepBatches(rng, data.count, batchSize, options.steps, { dropLast: data.count >= batchSize })) {
-        const batch = tf.tidy(() => this.prepare(rng, this.toModel(data.batch(idx))));
-        setRate(losses.length + 1);
-        const cost = opt.minimize(() => this.batchLoss(batch), true, this.net.variables)!;
-        losses.push(cost.dataSync()[0]);
-        tf.dispose([cost, batch]);
-        if (decay > 0) {
-          const d = Math.min(decay, (1 + losses.length) / (10 + losses.length));
-          tf.tidy(() => avg.forEach((a, i) => a.assign(tf.add(tf.mul(a, d), tf.mul(vars[i], 1 - d)))));
-        }
-        const seconds = (Date.now() - start) / 1000;
-        bar?.update(losses.length, { loss: losses[losses.length - 1] });
-        options.onStep?.(losses.length, losses[losses.length - 1], seconds, averaged);
-        if (options.timeLimitSeconds !== undefined && seconds >= options.timeLimitSeconds) break;
-      }
-    } finally {
-      bar?.done();
-      opt.dispose();
-      if (decay > 0) {
-        vars.forEach((v, i) => v.assign(avg[i]));
-        avg.forEach((a) => a.dispose());
-      }
-    }
-    return losses;
+  /** The U-Net's weights: what `ll.fit` trains. */
+  get variables(): tf.Variable[] { return this.net.variables; }
+
+  /**
+   * The data side of a training batch for `ll.fit`, outside the gradient tape: x_0 = 2p − 1 from the pixels
+   * [B, D], t uniform on 1…T per image, ε ~ N(0, I) and x_t = √ᾱ_t x_0 + √(1 − ᾱ_t) ε (D39).
+   *
+   * @example
+   * ```ts
+   * await ll.fit(ddpm, ll.loadMnist('train'), { steps: 40, seed: 1, batchSize: 16 });   // prepareBatch, then trainingLoss
+   * ```
+   */
+  prepareBatch(rng: Rng, batch: Batch): { xt: tf.Tensor4D; eps: tf.Tensor4D; t: tf.Tensor1D } {
+    return tf.tidy(() => this.prepare(rng, this.toModel(batch.x)));
+  }
+
+  /**
+   * The loss `ll.fit` minimizes: the simplified objective (D44) averaged over the batch,
+   *
+   *     L = (1/B) Σ_b ‖ε̂_θ(x_t, t) − ε‖² / D
+   *
+   * @example
+   * ```ts
+   * const run = await ll.fit(ddpm, ll.loadMnist('train'), { steps: 2000, seed: 1, batchSize: 64, learningRate: 2e-3, ema: 0.995 });
+   * ```
+   */
+  trainingLoss(_rng: Rng, b: { xt: tf.Tensor4D; eps: tf.Tensor4D; t: tf.Tensor1D }): tf.Scalar {
+    return this.batchLoss(b);
   }
 
   /** The sampling steps τ_1 < … < τ_S: S evenly spaced steps of 1…T, always including 1 and T. */

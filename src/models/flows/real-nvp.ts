@@ -13,10 +13,7 @@
 // levels scores 8 bits/dim. The loss is −mean log p(y) over a batch (nats per image), u fresh per batch.
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/rng';
-import { ImageDataset } from '../../data/image-dataset';
-import { stepBatches } from '../../data/minibatches';
-import { adam } from '../../backend/fused-adam';
-import { progress as startProgress } from '../../display/progress';
+import type { Batch } from '../../training/trainable';
 import { Estimate, estimateMean } from '../../check/monte-carlo';
 import { positiveInteger } from '../../validation/arguments';
 import { ImageBijector } from './image-bijector';
@@ -41,19 +38,6 @@ export interface RealNVPConfig {
   seed?: number;
 }
 
-export interface TrainRealNVPOptions {
-  steps: number;
-  seed: number;
-  /** Minibatch size (default 64). */
-  batchSize?: number;
-  /** Adam's learning rate (default 1e-3). */
-  learningRate?: number;
-  /** Show a progress bar (default true). */
-  progress?: boolean;
-  /** Called after every step with the loss (nats per image) and the seconds since training began. */
-  onStep?: (step: number, loss: number, seconds: number) => void;
-}
-
 interface Scale { layers: ImageBijector[]; factorOut: boolean; shape: [number, number, number] }
 
 let count = 0;
@@ -66,7 +50,7 @@ let count = 0;
  * @example
  * ```ts
  * const flow = new ll.models.RealNVP({ shape: [28, 28, 1], hidden: 32 });
- * flow.train(ll.loadMnist('train'), { steps: 100, seed: 1 });
+ * await ll.fit(flow, ll.loadMnist('train'), { steps: 100, seed: 1, batchSize: 64 });
  * flow.sample(ll.rng(0), 16);                    // [16, 784] pixels
  * flow.bitsPerDim(ll.rng(1), ll.loadMnist('test').batch([0, 1, 2]));   // { value, se, n }
  * ```
@@ -244,32 +228,17 @@ export class RealNVP {
   }
 
   /**
-   * Trains on `data` (pixels in [0, 1], 8-bit) with Adam, dequantizing afresh every batch; returns the loss
-   * (−mean log p(y), nats per image) of every step.
+   * The loss `ll.fit` minimizes: −(1/B) Σ_b log p(y_b), y dequantized from the batch's 8-bit pixels with fresh u
+   * (D46; nats per image; `loss`).
+   *
+   * @example
+   * ```ts
+   * const run = await ll.fit(flow, ll.loadMnist('train'), { steps: 2000, seed: 1, batchSize: 64 });
+   * run.losses.map((l) => l / (784 * Math.LN2) + 8);   // bits/dim
+   * ```
    */
-  train(data: ImageDataset, options: TrainRealNVPOptions): number[] {
-    if (!(data instanceof ImageDataset) || data.dim !== this.dim) throw new Error(`RealNVP.train: data must be an ImageDataset of ${this.dim}-pixel images`);
-    positiveInteger(options.steps, 'RealNVP.train', 'steps');
-    const batchSize = positiveInteger(options.batchSize ?? 64, 'RealNVP.train', 'batchSize');
-    const rng = new Rng(options.seed);
-    const opt = adam(options.learningRate ?? 1e-3);
-    const losses: number[] = [];
-    const bar = options.progress === false ? undefined : startProgress({ total: options.steps, title: 'training RealNVP' });
-    const start = Date.now();
-    try {
-      for (const idx of stepBatches(rng, data.count, batchSize, options.steps, { dropLast: data.count >= batchSize })) {
-        const px = data.batch(idx);
-        const cost = opt.minimize(() => this.loss(rng, px), true, this.variables)!;
-        losses.push(cost.dataSync()[0]);
-        tf.dispose([cost, px]);
-        bar?.update(losses.length, { loss: losses[losses.length - 1] });
-        options.onStep?.(losses.length, losses[losses.length - 1], (Date.now() - start) / 1000);
-      }
-    } finally {
-      bar?.done();
-      opt.dispose();
-    }
-    return losses;
+  trainingLoss(rng: Rng, batch: Batch): tf.Scalar {
+    return this.loss(rng, batch.x);
   }
 
   /** The coupling layers in order (squeezes left out). */

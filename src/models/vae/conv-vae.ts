@@ -11,10 +11,7 @@ import { Dense } from '../../ops/dense';
 import { Normal } from '../../distributions/normal';
 import { gaussianEncoderElboTerms, logImportanceWeights } from '../../inference/bounds';
 import { bernoulliLogLikelihood } from '../../ops/bernoulli-log-likelihood';
-import { ImageDataset } from '../../data/image-dataset';
-import { stepBatches } from '../../data/minibatches';
-import { adam } from '../../backend/fused-adam';
-import { progress as startProgress } from '../../display/progress';
+import type { Batch } from '../../training/trainable';
 import { positiveInteger } from '../../validation/arguments';
 import { Conv2d } from '../layers/conv2d';
 import { downsample2, upsample2 } from '../layers/resample';
@@ -32,7 +29,7 @@ let count = 0;
 
 /**
  * The convolutional VAE on 28×28 images given as [B, 784] in {0, 1} (binarized).
- * @example const vae = new ConvVAE({ latent: 16 }); vae.train(ll.loadMnist('train'), { steps: 500, seed: 1 });
+ * @example const vae = new ConvVAE({ latent: 16 }); await ll.fit(vae, ll.loadMnist('train'), { steps: 500, seed: 1, batchSize: 64 });
  *          vae.elbo(ll.rng(2), x) // [B] nats
  */
 export class ConvVAE {
@@ -164,33 +161,22 @@ export class ConvVAE {
     }
   }
 
+  /** Binary pixels: `ll.fit` binarizes each image batch afresh (dynamic binarization). */
+  get binaryPixels(): boolean { return true; }
+
+  /** 784 pixels per image. */
+  get dim(): number { return 784; }
+
   /**
-   * Trains on dynamically binarized images (a fresh Bernoulli draw of each pixel every time it is seen)
-   * with Adam; returns −ELBO per step.
+   * The loss `ll.fit` minimizes: −(1/B) Σ_b ELBO(x_b), one ε per image (D14, D30), on dynamically binarized digits.
+   *
+   * @example
+   * ```ts
+   * const run = await ll.fit(vae, ll.loadMnist('train'), { steps: 600, seed: 41, batchSize: 64, learningRate: 2e-3 });
+   * ```
    */
-  train(data: ImageDataset, options: { steps: number; seed: number; batchSize?: number; learningRate?: number; progress?: boolean }): number[] {
-    if (!(data instanceof ImageDataset) || data.dim !== 784) throw new Error('ConvVAE.train: data must be an ImageDataset of 28×28 images');
-    positiveInteger(options.steps, 'ConvVAE.train', 'steps');
-    const batchSize = positiveInteger(options.batchSize ?? 64, 'ConvVAE.train', 'batchSize');
-    const rng = new Rng(options.seed);
-    const opt = adam(options.learningRate ?? 1e-3);
-    const losses: number[] = [];
-    const bar = options.progress === false ? undefined : startProgress({ total: options.steps, title: 'training the conv VAE' });
-    try {
-      for (const idx of stepBatches(rng, data.count, batchSize, options.steps)) {
-        const px = data.batchPixels(idx);
-        for (let i = 0; i < px.length; i++) px[i] = rng.nextUniform() < px[i] ? 1 : 0;
-        const x = tf.tensor2d(px, [idx.length, 784]);
-        const cost = opt.minimize(() => this.loss(rng, x), true, this.variables)!;
-        losses.push(cost.dataSync()[0]);
-        tf.dispose([x, cost]);
-        bar?.update(losses.length, { loss: losses[losses.length - 1] });
-      }
-    } finally {
-      bar?.done();
-      opt.dispose();
-    }
-    return losses;
+  trainingLoss(rng: Rng, batch: Batch): tf.Scalar {
+    return this.loss(rng, batch.x);
   }
 
   get variables(): tf.Variable[] {

@@ -14,11 +14,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/rng';
 import { bernoulliLogLikelihood } from '../../ops/bernoulli-log-likelihood';
-import { ImageDataset } from '../../data/image-dataset';
-import { stepBatches } from '../../data/minibatches';
-import { adam } from '../../backend/fused-adam';
-import { progress as startProgress } from '../../display/progress';
-import { finiteNumber, positiveInteger, tensorRank } from '../../validation/arguments';
+import type { Batch, LossWithTerms } from '../../training/trainable';
+import { finiteNumber, integerAtLeast, positiveInteger, tensorRank } from '../../validation/arguments';
 import { Conv2d } from '../layers/conv2d';
 import { downsample2, upsample2 } from '../layers/resample';
 import { CodeUsage, VectorQuantizer, codeUsage } from './vector-quantizer';
@@ -33,25 +30,13 @@ export interface VQVAEConfig {
   channels?: [number, number];
   /** β, the weight of the commitment loss (default 0.25) */
   beta?: number;
-  /** seed of the initialization (default 0) */
-  seed?: number;
-}
-
-export interface TrainVQVAEOptions {
-  steps: number;
-  seed: number;
-  /** minibatch size (default 64) */
-  batchSize?: number;
-  /** Adam's learning rate (default 1e-3) */
-  learningRate?: number;
   /**
-   * Every this many steps, codes no image of those steps picked are restarted at encoder outputs of the
-   * current batch (default 50; 0: never).
+   * In training (`ll.fit`), every this many steps the codes no image of those steps picked are restarted at
+   * encoder outputs of the current batch (default 50; 0: never).
    */
   restartEvery?: number;
-  /** called after every step with the step (1-based) and its loss terms */
-  onStep?: (step: number, terms: VQVAETerms) => void;
-  progress?: boolean;
+  /** seed of the initialization (default 0) */
+  seed?: number;
 }
 
 /** The loss and its three terms, per image (nats for the reconstruction). */
@@ -62,22 +47,13 @@ export interface VQVAETerms {
   commitment: number;
 }
 
-export interface TrainVQVAEResult {
-  /** the minimized loss of every step */
-  losses: number[];
-  /** every step's terms */
-  terms: VQVAETerms[];
-  /** the dead codes restarted, by step */
-  restarts: { step: number; codes: number[] }[];
-}
-
 /** The side of the code grid (28 / 4) and its positions. */
 const GRID = 7, POSITIONS = GRID * GRID;
 let count = 0;
 
 /**
  * The VQ-VAE on 28×28 images given as [B, 784] in {0, 1}: 49 discrete codes per image.
- * @example const vq = new VQVAE({ codes: 32, codeDim: 8 }); vq.train(ll.loadMnist('train'), { steps: 2000, seed: 1 });
+ * @example const vq = new VQVAE({ codes: 32, codeDim: 8 }); await ll.fit(vq, ll.loadMnist('train'), { steps: 2000, seed: 1, batchSize: 64 });
  *          const k = vq.encodeCodes(x);  // [B, 49] int32;  vq.decodeCodes(k)  // [B, 784] logits
  */
 export class VQVAE {
@@ -85,11 +61,13 @@ export class VQVAE {
   readonly quantizer: VectorQuantizer;
   private readonly e1: Conv2d; private readonly e2: Conv2d; private readonly e3: Conv2d; private readonly eOut: Conv2d;
   private readonly d0: Conv2d; private readonly d1: Conv2d; private readonly d2: Conv2d;
+  /** How often each code was picked since the last restart (training only). */
+  private usage?: number[];
 
   /**
    * Builds the encoder, the codebook and the decoder with weights drawn from `config.seed`.
    *
-   * @param config  `codes` K (32), `codeDim` D (8), `channels` ([16, 32]), `beta` (0.25), `seed` (0)
+   * @param config  `codes` K (32), `codeDim` D (8), `channels` ([16, 32]), `beta` (0.25), `restartEvery` (50), `seed` (0)
    */
   constructor(config: VQVAEConfig = {}) {
     const channels = config.channels ?? [16, 32];
@@ -100,6 +78,7 @@ export class VQVAE {
     this.config = {
       codes: positiveInteger(config.codes ?? 32, 'VQVAE', 'codes'), codeDim: positiveInteger(config.codeDim ?? 8, 'VQVAE', 'codeDim'),
       channels, beta, seed: config.seed ?? 0,
+      restartEvery: integerAtLeast(config.restartEvery ?? 50, 0, 'VQVAE', 'restartEvery'),
     };
     const rng = new Rng(this.config.seed), scope = `vqvae${++count}`, [c1, c2] = channels, D = this.config.codeDim;
     this.e1 = new Conv2d(1, c1, 3, rng, 'enc1', scope);
@@ -183,59 +162,55 @@ export class VQVAE {
     return t.loss;
   }
 
+  /** Binary pixels: `ll.fit` binarizes each image batch afresh (dynamic binarization). */
+  get binaryPixels(): boolean { return true; }
+
+  /** 784 pixels per image. */
+  get dim(): number { return 784; }
+
   /**
-   * Trains on dynamically binarized images (a fresh Bernoulli draw of each pixel every time it is seen)
-   * with Adam, restarting dead codes every `restartEvery` steps; returns the losses, their terms and the restarts.
+   * The loss `ll.fit` minimizes, with its three terms recorded per step (`lossTerms`):
+   *
+   *     L = −log p(x | z_q) + Σ ‖sg(z_e) − e_k‖² + β Σ ‖z_e − sg(e_k)‖²   (mean over the batch)
+   *
+   * @example
+   * ```ts
+   * const run = await ll.fit(vq, ll.loadMnist('train'), { steps: 4000, seed: 1, batchSize: 64, learningRate: 2e-3 });
+   * run.terms.reconstruction;   // nats per image, per step
+   * ```
    */
-  train(data: ImageDataset, options: TrainVQVAEOptions): TrainVQVAEResult {
-    if (!(data instanceof ImageDataset) || data.dim !== 784) throw new Error('VQVAE.train: data must be an ImageDataset of 28×28 images');
-    positiveInteger(options.steps, 'VQVAE.train', 'steps');
-    const batchSize = positiveInteger(options.batchSize ?? 64, 'VQVAE.train', 'batchSize');
-    const restartEvery = options.restartEvery ?? 50;
-    if (!Number.isInteger(restartEvery) || restartEvery < 0) throw new Error(`VQVAE.train: restartEvery must be a non-negative integer, got ${restartEvery}`);
-    const rng = new Rng(options.seed);
-    const opt = adam(options.learningRate ?? 1e-3);
-    const result: TrainVQVAEResult = { losses: [], terms: [], restarts: [] };
-    const K = this.config.codes;
-    let window = new Array<number>(K).fill(0);
-    const bar = options.progress === false ? undefined : startProgress({ total: options.steps, title: 'training the VQ-VAE' });
+  trainingLoss(_rng: Rng, batch: Batch): LossWithTerms {
+    const t = this.lossTerms(batch.x);
+    return { loss: t.loss, terms: { reconstruction: t.reconstruction, codebook: t.codebook, commitment: t.commitment } };
+  }
+
+  /**
+   * After each training step: counts which codes the step's images pick (the encoder after the update) and, every
+   * `config.restartEvery` steps, restarts the codes none of those steps picked at encoder outputs of the batch
+   * (VectorQuantizer.restart, drawing from `rng`); returns the number restarted, recorded by `ll.fit` as the term
+   * `restarted`.
+   *
+   * @example
+   * ```ts
+   * const run = await ll.fit(vq, train, { steps: 100, seed: 1 });
+   * run.terms.restarted[49];   // codes restarted at step 50
+   * ```
+   */
+  afterStep(rng: Rng, batch: Batch, step: number): { restarted: number } | undefined {
+    const every = this.config.restartEvery;
+    if (every === 0) return undefined;
+    // a new run starts counting afresh
+    if (step === 1 || this.usage === undefined) this.usage = new Array<number>(this.config.codes).fill(0);
+    const ze = this.encode(batch.x), codes = this.quantizer.nearest(ze);
     try {
-      for (const idx of stepBatches(rng, data.count, batchSize, options.steps)) {
-        const px = data.batchPixels(idx);
-        for (let i = 0; i < px.length; i++) px[i] = rng.nextUniform() < px[i] ? 1 : 0;
-        const x = tf.tensor2d(px, [idx.length, 784]);
-        let parts: tf.Scalar[] = [];
-        const cost = opt.minimize(() => {
-          const t = this.lossTerms(x);
-          parts = [tf.keep(t.reconstruction), tf.keep(t.codebook), tf.keep(t.commitment)];
-          return t.loss;
-        }, true, this.variables)!;
-        const [loss, reconstruction, codebook, commitment] = [cost, ...parts].map((t) => t.dataSync()[0]);
-        const terms = { loss, reconstruction, codebook, commitment };
-        result.losses.push(loss);
-        result.terms.push(terms);
-        tf.dispose([cost, ...parts]);
-        const step = result.losses.length;
-        if (restartEvery > 0) {
-          // the codes after the step, with the encoder outputs that dead codes restart at
-          const ze = this.encode(x), codes = this.quantizer.nearest(ze);
-          codes.dataSync().forEach((k) => { window[k]++; });
-          if (step % restartEvery === 0) {
-            const dead = this.quantizer.restart(rng, window, ze);
-            if (dead.length > 0) result.restarts.push({ step, codes: dead });
-            window = new Array<number>(K).fill(0);
-          }
-          tf.dispose([ze, codes]);
-        }
-        x.dispose();
-        bar?.update(step, { loss });
-        options.onStep?.(step, terms);
-      }
+      codes.dataSync().forEach((k) => { this.usage![k]++; });
+      if (step % every !== 0) return { restarted: 0 };
+      const dead = this.quantizer.restart(rng, this.usage, ze);
+      this.usage = new Array<number>(this.config.codes).fill(0);
+      return { restarted: dead.length };
     } finally {
-      bar?.done();
-      opt.dispose();
+      tf.dispose([ze, codes]);
     }
-    return result;
   }
 
   /** How often each code is used on images x [B, 784]: counts, frequencies, perplexity exp(H). */

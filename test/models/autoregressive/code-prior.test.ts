@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import { Rng } from '../../../src/random/rng';
 import { estimateMean } from '../../../src/check/monte-carlo';
 import { CodePrior } from '../../../src/models/autoregressive/code-prior';
+import { fit } from '../../../src/training/fit';
 
 /** Every sequence of P codes in 0…K−1, as rows. */
 const allSequences = (P: number, K: number): number[][] =>
@@ -64,7 +65,7 @@ describe('models/autoregressive code prior', () => {
     prior.dispose();
   });
 
-  it('maximum likelihood lowers the loss on structured sequences and leaves no tensors behind', () => {
+  it('maximum likelihood lowers the loss on structured sequences and leaves no tensors behind', async () => {
     const P = 5, K = 4, N = 256, r = new Rng(6);
     // k_d = k_{d−1} + 1 mod K with probability 0.9: an autoregressive model can learn it, an independent one cannot
     const rowsK = Array.from({ length: N }, () => {
@@ -75,7 +76,7 @@ describe('models/autoregressive code prior', () => {
     const codes = tf.tensor2d(rowsK, undefined, 'int32');
     const prior = new CodePrior({ positions: P, codes: K, embedding: 4, hiddenDims: [32], seed: 7 });
     const before = tf.memory().numTensors;
-    const losses = prior.train(codes, { steps: 150, seed: 8, batchSize: 64, learningRate: 1e-2, progress: false });
+    const { losses } = await fit(prior, codes, { steps: 150, seed: 8, batchSize: 64, learningRate: 1e-2, progress: false });
     expect(tf.memory().numTensors).to.equal(before);
     const head = estimateMean(losses.slice(0, 10)), tail = estimateMean(losses.slice(-10));
     expect(head.value - tail.value).to.be.above(4 * Math.hypot(head.se, tail.se));

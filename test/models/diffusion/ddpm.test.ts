@@ -16,6 +16,7 @@ import { ImageDDPM } from '../../../src/models/diffusion/ddpm';
 import { saveDDPM, loadDDPM } from '../../../src/checkpoints/ddpm';
 import { loadMnist } from '../../../src/data/mnist';
 import { ImageDataset } from '../../../src/data/image-dataset';
+import { fit } from '../../../src/training/fit';
 
 // a tiny model on 8×8 images keeps every test fast
 const tiny = (T = 6, seed = 0) => new ImageDDPM(new UNet({ size: 8, channels: [8, 8], groups: 4, embedding: 8, seed }), DiffusionSchedule.linear(T, 0.01, 0.3));
@@ -153,33 +154,34 @@ describe('models/diffusion DDPM', () => {
     m.net.dispose();
   });
 
-  it('the learning-rate warm-up scales the first Adam step: |Δw| ≤ lr_1 = lr/W', () => {
+  it('the learning-rate warm-up scales the first Adam step: |Δw| ≤ lr_1 = lr/W', async () => {
     const all = loadMnist('train');
     const data = new ImageDataset(all.batchPixels([0, 1, 2, 3]), all.batchLabels([0, 1, 2, 3]), all.imageShape, 'four');
-    const maxChange = (warmupSteps: number) => {
+    const maxChange = async (warmupSteps: number) => {
       const m = new ImageDDPM(new UNet({ channels: [8], groups: 4, embedding: 8, seed: 33 }), DiffusionSchedule.linear(100));
       const before = m.net.variables.map((v) => Float32Array.from(v.dataSync()));
-      m.train(data, { steps: 1, seed: 34, batchSize: 4, learningRate: 1e-3, warmupSteps, emaDecay: 0, progress: false });
+      await fit(m, data, { steps: 1, seed: 34, batchSize: 4, learningRate: { peak: 1e-3, steps: 1, warmupSteps }, progress: false });
       const change = Math.max(...m.net.variables.map((v, i) => Math.max(...Array.from(v.dataSync(), (w, j) => Math.abs(w - before[i][j])))));
       m.net.dispose();
       return change;
     };
     // Adam's first step moves every weight by lr·g/(|g| + ε): at most lr, close to it where g ≠ 0
-    const full = maxChange(0), warm = maxChange(10);
+    const full = await maxChange(0), warm = await maxChange(10);
     expect(full).to.be.within(0.9e-3, 1.001e-3);  // float32 weights: the difference carries their rounding
     expect(warm).to.be.within(0.9e-4, 1.001e-4);
     const bad = new ImageDDPM(new UNet({ channels: [8], groups: 4, embedding: 8 }), DiffusionSchedule.linear(5));
-    expect(() => bad.train(data, { steps: 1, seed: 1, learningRate: -1 })).to.throw(/ImageDDPM.train: learningRate must be positive/);
+    expect(() => fit(bad, data, { steps: 1, seed: 1, learningRate: -1 })).to.throw(/fit: learningRate must be/);
+    expect(() => fit(bad, new ImageDataset(new Float32Array(16), new Int32Array(1), [4, 4], 'tiny'), { steps: 1, seed: 1 })).to.throw(/fit: data has rows of 16 values, the model \(ImageDDPM\) takes 784/);
     bad.net.dispose();
   });
 
-  it('training lowers the denoising loss on MNIST and leaves no tensors behind', () => {
+  it('training lowers the denoising loss on MNIST and leaves no tensors behind', async () => {
     const m = new ImageDDPM(new UNet({ channels: [8, 16], groups: 4, seed: 17 }), DiffusionSchedule.linear(1000));
     const all = loadMnist('train');
     const idx = Array.from({ length: 256 }, (_, i) => Math.floor((i * all.count) / 256));
     const data = new ImageDataset(all.batchPixels(idx), all.batchLabels(idx), all.imageShape, 'spread');
     const before = tf.memory().numTensors;
-    const losses = m.train(data, { steps: 40, seed: 18, batchSize: 32, learningRate: 2e-3, progress: false });
+    const { losses } = await fit(m, data, { steps: 40, seed: 18, batchSize: 32, learningRate: 2e-3, ema: 0.995, progress: false });
     const s = m.sample(new Rng(19), 2, { steps: 3 });
     s.pixels.dispose();
     const three = data.batch([0, 1, 2]);

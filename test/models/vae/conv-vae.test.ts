@@ -6,6 +6,7 @@ import { estimateMean } from '../../../src/check/monte-carlo';
 import { ConvVAE } from '../../../src/models/vae/conv-vae';
 import { loadMnist } from '../../../src/data/mnist';
 import { ImageDataset } from '../../../src/data/image-dataset';
+import { fit } from '../../../src/training/fit';
 
 const softplus = (v: number) => (v > 0 ? v + Math.log1p(Math.exp(-v)) : Math.log1p(Math.exp(v)));
 
@@ -72,13 +73,13 @@ describe('models/vae conv VAE', () => {
     vae.dispose();
   });
 
-  it('training raises the ELBO on MNIST and leaves no tensors behind', () => {
+  it('training raises the ELBO on MNIST and leaves no tensors behind', async () => {
     const all = loadMnist('train');
     const idx = Array.from({ length: 512 }, (_, i) => Math.floor((i * all.count) / 512));
     const data = new ImageDataset(all.batchPixels(idx), all.batchLabels(idx), all.imageShape, 'spread');
     const vae = new ConvVAE({ latent: 8, channels: [8, 16], seed: 5 });
     const before = tf.memory().numTensors;
-    const losses = vae.train(data, { steps: 40, seed: 6, batchSize: 32, learningRate: 2e-3, progress: false });
+    const { losses } = await fit(vae, data, { steps: 40, seed: 6, batchSize: 32, learningRate: 2e-3, progress: false });
     expect(tf.memory().numTensors).to.equal(before);
     const head = estimateMean(losses.slice(0, 10)), tail = estimateMean(losses.slice(-10));
     expect(head.value - tail.value).to.be.above(4 * Math.hypot(head.se, tail.se));

@@ -12,6 +12,7 @@ import { CodePrior } from '../../../src/models/autoregressive/code-prior';
 import { loadVQVAE, saveVQVAE } from '../../../src/checkpoints/vq-vae';
 import { loadMnist } from '../../../src/data/mnist';
 import { ImageDataset } from '../../../src/data/image-dataset';
+import { fit } from '../../../src/training/fit';
 
 const softplus = (v: number) => (v > 0 ? v + Math.log1p(Math.exp(-v)) : Math.log1p(Math.exp(v)));
 const binary = (seed: number, n: number) => tf.tidy(() => tf.cast(tf.greater(new Rng(seed).uniform([n, 784]), 0.7), 'float32')) as tf.Tensor2D;
@@ -41,7 +42,8 @@ describe('models/vae VQ-VAE', () => {
     const wrong = new CodePrior({ positions: 49, codes: 5, hiddenDims: [4] });
     expect(() => vq.sample(new Rng(0), 2, wrong)).to.throw(/VQVAE.sample: prior must model 49 positions of 8 codes/);
     expect(() => vq.sample(0 as unknown as Rng, 2, wrong)).to.throw(/VQVAE.sample: rng must be an Rng/);
-    expect(() => vq.train({} as ImageDataset, { steps: 1, seed: 0 })).to.throw(/VQVAE.train: data must be an ImageDataset/);
+    expect(() => fit(vq, {} as ImageDataset, { steps: 1, seed: 0 })).to.throw(/fit: data must be an ImageDataset/);
+    expect(() => new VQVAE({ restartEvery: -1 })).to.throw(/VQVAE: restartEvery must be an integer ≥ 0/);
     wrong.dispose();
     tf.dispose([x, ze, k, l, r]);
     vq.dispose();
@@ -79,42 +81,44 @@ describe('models/vae VQ-VAE', () => {
     vq.dispose();
   });
 
-  it('a few training steps lower the loss (seeded: the same seed gives the same losses), with no tensor growth', () => {
+  it('a few training steps lower the loss (seeded: the same seed gives the same losses), with no tensor growth', async () => {
     const data = smallMnist(256);
-    const run = () => {
-      const vq = new VQVAE({ codes: 16, codeDim: 4, channels: [8, 16], seed: 5 });
+    const run = async () => {
+      const vq = new VQVAE({ codes: 16, codeDim: 4, channels: [8, 16], restartEvery: 10, seed: 5 });
       const before = tf.memory().numTensors;
-      const r = vq.train(data, { steps: 40, seed: 6, batchSize: 32, learningRate: 3e-3, restartEvery: 10, progress: false });
+      const r = await fit(vq, data, { steps: 40, seed: 6, batchSize: 32, learningRate: 3e-3, progress: false });
       expect(tf.memory().numTensors).to.equal(before);
       vq.dispose();
       return r;
     };
-    const r = run();
+    const r = await run();
     const head = estimateMean(r.losses.slice(0, 10)), tail = estimateMean(r.losses.slice(-10));
     expect(head.value - tail.value).to.be.above(4 * Math.hypot(head.se, tail.se));
-    expect(r.terms).to.have.length(40);
-    r.terms.forEach((t) => expect(t.loss).to.be.closeTo(t.reconstruction + t.codebook + 0.25 * t.commitment, 1e-3 * t.loss));
-    expect(run().losses).to.deep.equal(r.losses);
+    const { reconstruction, codebook, commitment } = r.terms;
+    [reconstruction, codebook, commitment].forEach((t) => expect(t).to.have.length(40));
+    r.losses.forEach((l, i) => expect(l).to.be.closeTo(reconstruction[i] + codebook[i] + 0.25 * commitment[i], 1e-3 * l));
+    expect((await run()).losses).to.deep.equal(r.losses);
   });
 
-  it('restarts dead codes during training (seeded), so that more codes are in use afterwards', () => {
+  it('restarts dead codes during training (seeded), so that more codes are in use afterwards', async () => {
     const data = smallMnist(128);
     const x = tf.tidy(() => tf.round(data.batch(Array.from({ length: 128 }, (_, i) => i)))) as tf.Tensor2D;
-    const run = () => {
-      const vq = new VQVAE({ codes: 16, codeDim: 4, channels: [4, 8], seed: 7 });
+    const run = async () => {
+      const vq = new VQVAE({ codes: 16, codeDim: 4, channels: [4, 8], restartEvery: 5, seed: 7 });
       const usedBefore = vq.codeUsage(x).used;
-      const r = vq.train(data, { steps: 10, seed: 8, batchSize: 128, restartEvery: 5, progress: false });
+      const r = await fit(vq, data, { steps: 10, seed: 8, batchSize: 128, progress: false });
       const usedAfter = vq.codeUsage(x).used;
       vq.dispose();
-      return { usedBefore, usedAfter, restarts: r.restarts };
+      return { usedBefore, usedAfter, restarted: r.terms.restarted };
     };
-    const a = run();
+    const a = await run();
     // the initial codes are tiny next to the encoder's outputs: most are dead until restarted at those outputs
     expect(a.usedBefore).to.be.below(8);
-    expect(a.restarts.map((r) => r.step)).to.include(5);
-    expect(a.restarts[0].codes.length).to.be.at.least(16 - 8);
+    expect(a.restarted).to.have.length(10);
+    a.restarted.forEach((n, i) => { if ((i + 1) % 5 !== 0) expect(n, `step ${i + 1}`).to.equal(0); });
+    expect(a.restarted[4]).to.be.at.least(16 - 8);   // step 5
     expect(a.usedAfter).to.be.at.least(a.usedBefore + 4);
-    expect(run().restarts).to.deep.equal(a.restarts);
+    expect((await run()).restarted).to.deep.equal(a.restarted);
     x.dispose();
   });
 
