@@ -71,4 +71,3 @@ export { ImageCoupling, checkerboardMask } from '../models/flows/image-coupling'
 export type { ImageCouplingConfig, CouplingMask } from '../models/flows/image-coupling';
 export { Squeeze, squeeze, unsqueeze } from '../models/flows/squeeze';
 export { LogitTransform } from '../models/flows/logit-transform';
-export type { ImageBijector } from '../models/flows/image-bijector';

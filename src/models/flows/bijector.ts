@@ -1,19 +1,49 @@
-// Invertible layers for normalizing flows (lectures 000, 003). Each maps x [B, d] to y [B, d] and
-// reports log|det ∂y/∂x| [B]; the inverse reports log|det ∂x/∂y| = −(forward log-det at x)  (D35, D36).
+// Invertible layers for normalizing flows (lectures 000, 003), one interface for every flow of the library
+// as distrax and TFP have it: a bijector acts on events of `eventNdims` trailing axes (1 for points
+// x [B, d], 3 for images x [B, H, W, C]) and reports log|det ∂y/∂x| once per event [B], the Jacobian taken
+// over the event's flattened entries; the inverse reports log|det ∂x/∂y| = −(forward log-det at x)  (D35, D36).
 import * as tf from '@tensorflow/tfjs-core';
 
-export interface Bijector {
+/**
+ * An invertible map y = f(x) on events of `eventNdims` trailing axes, with its log-determinant:
+ *
+ *     log p_Y(y) = log p_X(f⁻¹(y)) + log|det ∂f⁻¹/∂y|   (D35, see docs/derivations.md#d35)
+ *
+ * `forward` returns y and log|det ∂f/∂x| together (distrax's forward_and_log_det: every caller needs both,
+ * and the log-det reuses the forward's intermediates). Shapes: x [B, …event] → y [B, …event'] with as many
+ * entries per event; log-det [B]. `T` is the tensor type: `Bijector` alone (points [B, d], eventNdims 1),
+ * `Bijector<tf.Tensor4D>` for images (eventNdims 3).
+ *
+ * @example
+ * ```ts
+ * const layer: ll.models.Bijector = new ll.models.Permutation([1, 0]);
+ * layer.eventNdims;                                   // 1
+ * layer.forward(ll.tf.tensor2d([[1, 2]]));            // { y: [[2, 1]], logDet: [0] }
+ * ```
+ */
+export interface Bijector<T extends tf.Tensor = tf.Tensor2D> {
   readonly name: string;
-  /** y = f(x) and log|det ∂f/∂x| per row. */
-  forward(x: tf.Tensor2D): { y: tf.Tensor2D; logDet: tf.Tensor1D };
-  /** x = f⁻¹(y) and log|det ∂f⁻¹/∂y| per row. */
-  inverse(y: tf.Tensor2D): { x: tf.Tensor2D; logDet: tf.Tensor1D };
+  /** How many trailing axes make one event (1: a point [B, d]; 3: an image [B, H, W, C]); log-dets are per event. */
+  readonly eventNdims: number;
+  /** y = f(x) and log|det ∂f/∂x| per event. */
+  forward(x: T): { y: T; logDet: tf.Tensor1D };
+  /** x = f⁻¹(y) and log|det ∂f⁻¹/∂y| per event. */
+  inverse(y: T): { x: T; logDet: tf.Tensor1D };
   /** Trainable variables (none for fixed layers). */
   readonly variables: tf.Variable[];
 }
 
+/** Throws, naming the caller, unless x is a batch of points [B, dim] (eventNdims 1). */
 export function checkRows(x: tf.Tensor, dim: number, who: string): void {
   if (x.rank !== 2 || x.shape[1] !== dim) throw new Error(`${who}: input must have shape [batch, ${dim}], got [${x.shape}]`);
+}
+
+/** Throws, naming the argument, unless x is a batch of images [B, H, W, C] with the given H, W, C (eventNdims 3). */
+export function checkImage(x: tf.Tensor, shape: [number, number, number], who: string, arg: string): void {
+  if (!(x instanceof tf.Tensor) || x.rank !== 4 || x.shape[1] !== shape[0] || x.shape[2] !== shape[1] || x.shape[3] !== shape[2]) {
+    const got = x instanceof tf.Tensor ? `[${x.shape}]` : String(x);
+    throw new Error(`${who}: ${arg} must have shape [B, ${shape.join(', ')}], got ${got}`);
+  }
 }
 
 /**
@@ -21,24 +51,33 @@ export function checkRows(x: tf.Tensor, dim: number, who: string): void {
  *
  *     log|det ∂y/∂x| = Σ_k log|det ∂f_k/∂(input of f_k)|   (see docs/derivations.md#d36)
  *
+ * All layers act on events of the same rank (their `eventNdims`), points or images alike.
+ * Shapes: x [B, …event] → y [B, …event'], log-det [B].
+ *
+ * Shapes: x [B, d] → y [B, d], logDet [B] (each bijector acts on the last axis).
+ *
  * @example
  * ```ts
  * const f = new ll.models.Chain([new ll.models.AffineCoupling([1, 0], ll.rng(0)), new ll.models.Permutation([1, 0])]);
  * f.forward(ll.tf.tensor2d([[0.5, -1]]));   // { y, logDet }
  * ```
  */
-export class Chain implements Bijector {
+export class Chain<T extends tf.Tensor = tf.Tensor2D> implements Bijector<T> {
   readonly name = 'chain';
+  readonly eventNdims: number;
   /**
    * The composition of `layers`, applied in order (the first layer sees the input).
    *
-   * @param layers  at least one bijector, all of the same dimension
+   * @param layers  at least one bijector, all with the same `eventNdims`
    */
-  constructor(readonly layers: Bijector[]) {
+  constructor(readonly layers: Bijector<T>[]) {
     if (!Array.isArray(layers) || layers.length === 0) throw new Error('Chain: needs at least one bijector');
+    this.eventNdims = layers[0].eventNdims;
+    const other = layers.find((l) => l.eventNdims !== this.eventNdims);
+    if (other) throw new Error(`Chain: layers must act on events of one rank; '${layers[0].name}' has eventNdims ${this.eventNdims}, '${other.name}' has ${other.eventNdims}`);
   }
 
-  forward(x: tf.Tensor2D) {
+  forward(x: T) {
     return tf.tidy(() => {
       let y = x, logDet = tf.zeros([x.shape[0]]) as tf.Tensor1D;
       for (const l of this.layers) { const r = l.forward(y); y = r.y; logDet = tf.add(logDet, r.logDet) as tf.Tensor1D; }
@@ -46,7 +85,7 @@ export class Chain implements Bijector {
     });
   }
 
-  inverse(y: tf.Tensor2D) {
+  inverse(y: T) {
     return tf.tidy(() => {
       let x = y, logDet = tf.zeros([y.shape[0]]) as tf.Tensor1D;
       for (const l of [...this.layers].reverse()) { const r = l.inverse(x); x = r.x; logDet = tf.add(logDet, r.logDet) as tf.Tensor1D; }

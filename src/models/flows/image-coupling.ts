@@ -13,7 +13,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/rng';
 import { positiveInteger } from '../../validation/arguments';
 import { Conv2d } from '../layers/conv2d';
-import { ImageBijector, checkImage } from './image-bijector';
+import { Bijector, checkImage } from './bijector';
 import { contract, count as countKind, memoryBudgetBytes, num } from '../../validation/contract';
 
 // sides and channels bounded: the mask is height × width × channels floats
@@ -58,14 +58,16 @@ let count = 0;
  *     y = b ⊙ x + (1 − b) ⊙ (x ⊙ exp(s) + t),  (s, t) = NN(b ⊙ x),   log|det ∂y/∂x| = Σ (1 − b) ⊙ s
  *
  * Shapes: x [B, H, W, C] → y [B, H, W, C], log-det [B]. See docs/derivations.md#d38.
+ * The Jacobian is triangular, so the log-determinant is the sum of the scales and the inverse exact (D38).
  * @example
  * ```ts
  * const layer = new ll.models.ImageCoupling({ shape: [28, 28, 1], mask: 'checkerboard', parity: 0 }, ll.rng(0));
  * const { y, logDet } = layer.forward(x);   // x [B, 28, 28, 1]; the identity until trained
  * ```
  */
-export class ImageCoupling implements ImageBijector {
+export class ImageCoupling implements Bijector<tf.Tensor4D> {
   readonly name: string;
+  readonly eventNdims = 3;
   readonly config: Required<ImageCouplingConfig>;
   /** a, the bound of |s| per transformed channel. */
   readonly scale: tf.Variable;

@@ -31,6 +31,7 @@ const scope = (kind: string) => `flow${++layerCount}/${kind}`;
  */
 export class ElementwiseAffine implements Bijector {
   readonly name = 'elementwise-affine';
+  readonly eventNdims = 1;
   readonly logScale: tf.Variable;
   readonly shift: tf.Variable;
   /**
@@ -75,6 +76,7 @@ export class ElementwiseAffine implements Bijector {
  */
 export class LinearLU implements Bijector {
   readonly name = 'linear';
+  readonly eventNdims = 1;
   readonly lower: tf.Variable;
   readonly upper: tf.Variable;
   private readonly lowerMask: tf.Tensor2D;
@@ -138,6 +140,7 @@ export class LinearLU implements Bijector {
  */
 export class Planar implements Bijector {
   readonly name = 'planar';
+  readonly eventNdims = 1;
   readonly u: tf.Variable;
   readonly w: tf.Variable;
   readonly b: tf.Variable;
@@ -207,6 +210,7 @@ export class Planar implements Bijector {
  */
 export class Permutation implements Bijector {
   readonly name = 'permutation';
+  readonly eventNdims = 1;
   readonly variables: tf.Variable[] = [];
   private readonly inversePerm: number[];
   /**
@@ -245,6 +249,7 @@ export class Permutation implements Bijector {
  */
 export class AffineCoupling implements Bijector {
   readonly name = 'affine-coupling';
+  readonly eventNdims = 1;
   private readonly mask: tf.Tensor1D;
   private readonly layers: Dense[];
   /**

@@ -3,18 +3,20 @@
 //   x = logit(z),  z = α + (1 − 2α) y,     log|det ∂x/∂y| = Σ_i [log(1 − 2α) − log z_i − log(1 − z_i)],
 // α keeping z away from 0 and 1 (the logit's infinities); the log-det is part of the density of y.
 import * as tf from '@tensorflow/tfjs-core';
-import { ImageBijector } from './image-bijector';
+import { Bijector } from './bijector';
 
 /**
  * x = logit(α + (1 − 2α) y) elementwise on [B, H, W, C], log|det| = Σ [log(1 − 2α) − log z − log(1 − z)].
+ * Its log-determinant enters the change of variables (D35); on dequantized pixels the bound of D46 holds.
  * @example
  * ```ts
  * const f = new ll.models.LogitTransform(0.05);
  * f.forward(ll.tf.fill([1, 2, 2, 1], 0.5));   // y = 0, logDet = 4·(log 0.9 − 2 log 0.5)
  * ```
  */
-export class LogitTransform implements ImageBijector {
+export class LogitTransform implements Bijector<tf.Tensor4D> {
   readonly name = 'logit';
+  readonly eventNdims = 3;
   readonly variables: tf.Variable[] = [];
   /**
    * The logit preprocessing with margin α.

@@ -16,7 +16,7 @@ import { Rng } from '../../random/rng';
 import type { Batch } from '../../training/trainable';
 import { Estimate, estimateMean } from '../../check/monte-carlo';
 import { positiveInteger } from '../../validation/arguments';
-import { ImageBijector } from './image-bijector';
+import { Bijector, Chain } from './bijector';
 import { ImageCoupling } from './image-coupling';
 import { LogitTransform } from './logit-transform';
 import { Squeeze } from './squeeze';
@@ -38,7 +38,7 @@ export interface RealNVPConfig {
   seed?: number;
 }
 
-interface Scale { layers: ImageBijector[]; factorOut: boolean; shape: [number, number, number] }
+interface Scale { flow: Chain<tf.Tensor4D>; factorOut: boolean; shape: [number, number, number] }
 
 let count = 0;
 
@@ -89,7 +89,7 @@ export class RealNVP {
     this.latentShapes = [];
     let [H, W, C] = shape;
     for (let s = 0; s < scales; s++) {
-      const layers: ImageBijector[] = [], last = s === scales - 1;
+      const layers: Bijector<tf.Tensor4D>[] = [], last = s === scales - 1;
       const n = last ? K + 1 : K;
       for (let k = 0; k < n; k++) layers.push(new ImageCoupling({ shape: [H, W, C], mask: 'checkerboard', parity: (k % 2) as 0 | 1, ...common }, rng, scope, `s${s}/checker${k}`));
       const inShape: [number, number, number] = [H, W, C];
@@ -102,7 +102,7 @@ export class RealNVP {
       } else {
         this.latentShapes.push([H, W, C]);
       }
-      this.scaleList.push({ layers, factorOut: !last, shape: inShape });
+      this.scaleList.push({ flow: new Chain(layers), factorOut: !last, shape: inShape });
     }
   }
 
@@ -124,7 +124,8 @@ export class RealNVP {
       let h = pre.y, logDet = pre.logDet;
       const zs: tf.Tensor2D[] = [];
       for (const sc of this.scaleList) {
-        for (const l of sc.layers) { const r = l.forward(h); h = r.y; logDet = tf.add(logDet, r.logDet) as tf.Tensor1D; }
+        const r = sc.flow.forward(h);
+        h = r.y; logDet = tf.add(logDet, r.logDet) as tf.Tensor1D;
         if (sc.factorOut) {
           const [keep, out] = tf.split(h, 2, 3) as tf.Tensor4D[];
           zs.push(tf.reshape(out, [B, -1]) as tf.Tensor2D);
@@ -147,7 +148,8 @@ export class RealNVP {
       for (let s = this.scaleList.length - 1; s >= 0; s--) {
         const sc = this.scaleList[s];
         if (sc.factorOut) h = tf.concat([h, parts[s]], 3) as tf.Tensor4D;
-        for (const l of [...sc.layers].reverse()) { const r = l.inverse(h); h = r.x; logDet = tf.add(logDet, r.logDet) as tf.Tensor1D; }
+        const r = sc.flow.inverse(h);
+        h = r.x; logDet = tf.add(logDet, r.logDet) as tf.Tensor1D;
       }
       const pre = this.preprocess.inverse(h);
       return { y: tf.reshape(pre.x, [B, this.dim]) as tf.Tensor2D, logDet: tf.add(logDet, pre.logDet) as tf.Tensor1D };
@@ -243,7 +245,7 @@ export class RealNVP {
 
   /** The coupling layers in order (squeezes left out). */
   get couplings(): ImageCoupling[] {
-    return this.scaleList.flatMap((s) => s.layers.filter((l): l is ImageCoupling => l instanceof ImageCoupling));
+    return this.scaleList.flatMap((s) => s.flow.layers.filter((l): l is ImageCoupling => l instanceof ImageCoupling));
   }
 
   get variables(): tf.Variable[] { return this.couplings.flatMap((l) => l.variables); }

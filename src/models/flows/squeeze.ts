@@ -3,7 +3,7 @@
 // log|det| = 0; it trades resolution for channels, which lets a channel-masked coupling mix
 // neighbouring pixels and lets the multi-scale flow factor out half of the channels at each scale.
 import * as tf from '@tensorflow/tfjs-core';
-import { ImageBijector } from './image-bijector';
+import { Bijector } from './bijector';
 
 function checkEven(x: tf.Tensor, who: string, arg: string): void {
   if (!(x instanceof tf.Tensor) || x.rank !== 4 || x.shape[1]! % 2 !== 0 || x.shape[2]! % 2 !== 0) {
@@ -34,13 +34,15 @@ export function unsqueeze(y: tf.Tensor4D): tf.Tensor4D {
 
 /**
  * Squeeze as a bijector: [B, H, W, C] → [B, H/2, W/2, 4C], log|det| = 0 (a permutation of entries).
+ * A permutation of entries, y = P x with |det P| = 1: the change of variables (D35) adds log|det| = 0.
  * @example
  * ```ts
  * const { y, logDet } = new ll.models.Squeeze().forward(ll.tf.zeros([2, 4, 4, 1]));   // y [2, 2, 2, 4], logDet [0, 0]
  * ```
  */
-export class Squeeze implements ImageBijector {
+export class Squeeze implements Bijector<tf.Tensor4D> {
   readonly name = 'squeeze';
+  readonly eventNdims = 3;
   readonly variables: tf.Variable[] = [];
   /** y = squeeze(x), log|det| = 0: [B, H, W, C] → [B, H/2, W/2, 4C]. */
   forward(x: tf.Tensor4D) {

@@ -4,6 +4,9 @@ import { expect } from 'chai';
 import { MultivariateNormal, checkClose, rng } from '../../../src';
 import { Bijector, Chain } from '../../../src/models/flows/bijector';
 import { ElementwiseAffine, LinearLU, Planar, Permutation, AffineCoupling } from '../../../src/models/flows/layers';
+import { ImageCoupling } from '../../../src/models/flows/image-coupling';
+import { Squeeze } from '../../../src/models/flows/squeeze';
+import { LogitTransform } from '../../../src/models/flows/logit-transform';
 import { FlowDistribution } from '../../../src/models/flows/flow-distribution';
 import { fit } from '../../../src/training/fit';
 import { icaLogLikelihood, rotation2d } from '../../../src/models/flows/ica';
@@ -60,6 +63,39 @@ describe('models/flows', () => {
     let h = x, sum = tf.zeros([2]);
     for (const l of layers) { const r = l.forward(h as tf.Tensor2D); h = r.y; sum = tf.add(sum, r.logDet); }
     expect(values(chain.forward(x).logDet).map((v) => +v.toFixed(4))).to.deep.equal(values(sum).map((v) => +v.toFixed(4)));
+  });
+
+  it('one Bijector with event dimensions: points have eventNdims 1, images 3, and a Chain of image layers sums their log-dets and inverts (D36)', () => {
+    expect(layersUnderTest().map(([, l]) => l.eventNdims)).to.deep.equal([1, 1, 1, 1, 1]);
+    const g = rng(5);
+    const c1 = new ImageCoupling({ shape: [4, 4, 1], mask: 'checkerboard', parity: 0, hidden: 4, identityInit: false }, g);
+    const c2 = new ImageCoupling({ shape: [2, 2, 4], mask: 'channel', parity: 1, hidden: 4, identityInit: false }, g);
+    const layers = [new LogitTransform(0.05), c1, new Squeeze(), c2];
+    expect(layers.map((l) => l.eventNdims)).to.deep.equal([3, 3, 3, 3]);
+    const chain = new Chain<tf.Tensor4D>(layers);
+    expect(chain.eventNdims).to.equal(3);
+    const x = tf.tidy(() => tf.add(tf.mul(g.uniform([3, 4, 4, 1]), 0.9), 0.05)) as tf.Tensor4D;
+    const before = tf.memory().numTensors;
+    const { y, logDet } = chain.forward(x);
+    expect(y.shape).to.deep.equal([3, 2, 2, 4]);
+    expect(logDet.shape).to.deep.equal([3]);
+    const sum = tf.tidy(() => {
+      let h = x, s = tf.zeros([3]);
+      for (const l of layers) { const r = l.forward(h); h = r.y; s = tf.add(s, r.logDet); }
+      return s;
+    });
+    values(logDet).forEach((v, i) => expect(v).to.be.closeTo(sum.dataSync()[i], 1e-4 * (1 + Math.abs(v))));
+    const back = chain.inverse(y);
+    values(back.x).forEach((v, i) => expect(v).to.be.closeTo(x.dataSync()[i], 1e-4));
+    values(back.logDet).forEach((v, i) => expect(v).to.be.closeTo(-logDet.dataSync()[i], 1e-3 * (1 + Math.abs(v))));
+    tf.dispose([y, logDet, sum, back.x, back.logDet]);
+    expect(tf.memory().numTensors).to.equal(before);
+    x.dispose(); c1.dispose(); c2.dispose();
+  });
+
+  it('a Chain refuses layers of two event ranks, naming both', () => {
+    const mixed = [new Permutation([1, 0]), new Squeeze()] as unknown as Bijector[];
+    expect(() => new Chain(mixed)).to.throw("Chain: layers must act on events of one rank; 'permutation' has eventNdims 1, 'squeeze' has 3");
   });
 
   it('D38: the coupling Jacobian is triangular: the passed-through half does not depend on the other', () => {
