@@ -55,7 +55,7 @@ const mark = (pass: boolean) => (pass ? '✓' : '✗');
 function summaryLine(r: DerivationResult): string {
   const n = r.steps.length;
   const verdict = r.pass ? `✓ all ${n} step${n === 1 ? '' : 's'} hold` : `✗ ${r.steps.filter((s) => !s.pass).length || 'a'} failing`;
-  return `${verdict} at ${r.draws} draw${r.draws === 1 ? '' : 's'} (seed ${r.seed}, z = ${r.z})`;
+  return `${verdict} at ${r.draws} draw${r.draws === 1 ? '' : 's'} (z = ${r.z})`;
 }
 
 /** The 0-based draws whose numbers are shown. */

@@ -8,7 +8,8 @@
 // replicated random lines, common random numbers, and a LaTeX form for slides.
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng, RngState, rng as makeRng } from '../random/rng';
-import { Estimate } from './monte-carlo';
+import type { Estimate } from '../inference/estimate';
+import { anything, bool, contract, count, func, num, optional, options as optionsKind, positive, rngKind, str } from '../validation/contract';
 import { finiteDifferenceGradient } from './finite-differences';
 import { replicate } from './replicate';
 import { renderHTML, renderText, renderLatex, fmtNumber, fmtSE, relationSymbol } from './derivation-display';
@@ -36,7 +37,7 @@ export type ConstantIn<S> = { [K in keyof S]?: (rng: Rng, state: S) => S[K] };
  * - a vector (number[], Float64Array, …), compared entry by entry;
  * - a matrix (number[][], ll.math.Matrix, a 2-D tensor), compared entry by entry, a failure naming [i][j];
  * - a tf.Tensor, read and then disposed (float32 tensors widen the tolerance to rtol ≥ 1e-5, atol ≥ 1e-6);
- * - a LineEstimate with its own tolerance, e.g. from finiteDifferenceValue, or from ll.replicate.
+ * - a LineEstimate with its own tolerance, e.g. from finiteDifferenceValue, or from ll.verify.replicate.
  */
 export type LineValue = number | Estimate | LineEstimate | ArrayLike<number> | number[][] | { to2DArray(): number[][] } | tf.Tensor;
 
@@ -49,7 +50,7 @@ export interface LineEstimate {
   rtol?: number;
   /** Absolute tolerance of the method that produced value. */
   atol?: number;
-  /** The values behind an estimate, replicates[r][entry] (ll.replicate): with common random numbers two such lines are compared pairwise. */
+  /** The values behind an estimate, replicates[r][entry] (ll.verify.replicate): with common random numbers two such lines are compared pairwise. */
   replicates?: number[][];
 }
 
@@ -58,15 +59,19 @@ export type LineFunction<S> = (state: S, rng: Rng) => LineValue;
 
 /**
  * How a derivation is checked. S is the state one draw shares among its lines (e.g. { x, W, q }).
- * @example { setup: (g) => ({ mu: g.nextNormal(), sigma: 0.5 + g.nextUniform() }), draws: 5, seed: 0 }
+ * @example { setup: (g) => ({ mu: g.nextNormal(), sigma: 0.5 + g.nextUniform() }), draws: 5, rng: ll.rng(0) }
  */
 export interface DerivationOptions<S> {
   /** Draws the free quantities (x, parameters, …) of one draw from its own seeded generator. */
   setup: (rng: Rng) => S;
   /** Number of draws at which every step must hold (default 5). */
   draws?: number;
-  /** Seed of the generator the draws are split from (default 0): same seed, same numbers. */
-  seed?: number;
+  /**
+   * The generator the draws are split from (default `ll.rng(0)`): the derivation starts from a copy of its
+   * state, so the generator is not advanced and every `.check()` gives the same numbers; the same generator
+   * state, the same numbers.
+   */
+  rng?: Rng;
   /** Steps with a standard error pass within z·SE (default 4). */
   z?: number;
   /** Relative tolerance for exact values (default 1e-9: float64 arithmetic along different routes). */
@@ -75,7 +80,7 @@ export interface DerivationOptions<S> {
   atol?: number;
   /**
    * Common random numbers: every line of a draw gets the same generator (default false: each its own).
-   * Two lines replicated with ll.replicate are then compared pairwise, with the SE of their difference,
+   * Two lines replicated with ll.verify.replicate are then compared pairwise, with the SE of their difference,
    * which is far smaller when they share their randomness: a reversed inequality between close bounds is caught.
    */
   commonRandomNumbers?: boolean;
@@ -84,6 +89,25 @@ export interface DerivationOptions<S> {
   /** How many redraws of that variable a `∝` / `+ const` step compares (default 4). */
   variations?: number;
 }
+
+// The boundary of derivation(title, options) and of .line(latex, f, options): each option's kind (an unknown key is
+// an error listing the valid ones); relations and constantIn are judged where they are read
+const TOLERANCE = num({ min: 0 });
+const DERIVATION = contract('derivation', {
+  title: str(),
+  options: optionsKind({
+    setup: func('a function (rng) => state'), draws: count({ max: 100_000 }), rng: rngKind(), z: positive(), rtol: TOLERANCE, atol: TOLERANCE,
+    commonRandomNumbers: bool(), constantIn: anything('a map from a state key to its redraw'), variations: count({ max: 10_000 }),
+  }, { required: ['setup'] }),
+});
+const LINE = contract('Derivation.line', {
+  latex: str(), f: func('a function (state, rng) => number | { value, se } | vector'),
+  options: optional(optionsKind({
+    relation: str(), constantIn: anything('a map from a state key to its redraw'), replicates: count({ min: 2, max: 100_000 }),
+    printed: optionsKind({ source: str(), latex: str(), value: func('a function (state, rng) => number | { value, se } | vector') }, { required: ['latex', 'value'] }),
+    rtol: TOLERANCE, atol: TOLERANCE,
+  })),
+});
 
 /** A lecture's printed form of a line, checked beside the right one. */
 export interface PrintedForm<S> {
@@ -102,7 +126,7 @@ export interface LineOptions<S> {
   relation?: Relation | '≤' | '≥' | 'propto';
   /** For `∝` / `+ const`: the variable the step is constant in (overrides the derivation's constantIn). */
   constantIn?: ConstantIn<S>;
-  /** Replicate the line's function this many times (it is a random realization): ll.replicate(n, f). */
+  /** Replicate the line's function this many times (it is a random realization): ll.verify.replicate(n, f). */
   replicates?: number;
   /** The form printed in a lecture, when it differs from this (right) one. */
   printed?: PrintedForm<S>;
@@ -512,7 +536,6 @@ export class DerivationResult {
     readonly steps: StepResult[],
     readonly lines: LineResult[],
     readonly draws: number,
-    readonly seed: number,
     readonly z: number,
     /** The first failing step (or line, or setup), e.g. "line 3 → line 4: differs by 0.37 ± 0.01 at draw 2". */
     readonly firstFailure?: string,
@@ -573,7 +596,8 @@ export class DerivationResult {
 export class Derivation<S> {
   private readonly lines: Line<S>[] = [];
   private readonly draws: number;
-  private readonly seed: number;
+  /** the state the draws are split from (a copy: the caller's generator is left where it was) */
+  private readonly start: RngState;
   private readonly z: number;
   private readonly rtol: number;
   private readonly atol: number;
@@ -584,24 +608,18 @@ export class Derivation<S> {
    * `ll.derivation(title, options)` is the short form.
    *
    * @param title  what is derived, e.g. 'ELBO = log p(x) − KL(q ‖ p(z|x))  (D15)'
-   * @param options  `setup(rng)` building the state every line reads, the number of `draws`, `seed`,
+   * @param options  `setup(rng)` building the state every line reads, the number of `draws`, the generator `rng`,
    *   the z-score and tolerances of the checks, `commonRandomNumbers`, `constantIn`
    */
   constructor(readonly title: string, private readonly options: DerivationOptions<S>) {
     const where = `derivation '${title}'`;
-    if (typeof title !== 'string') throw new Error(`derivation: title must be a string, got ${typeof title}`);
-    if (!options || typeof options.setup !== 'function') throw new Error(`${where}: options.setup must be a function (rng) => state`);
+    DERIVATION.check(arguments, typeof title === 'string' ? where : 'derivation');
     this.draws = options.draws ?? 5;
-    if (!Number.isInteger(this.draws) || this.draws < 1) throw new Error(`${where}: draws must be a positive integer, got ${options.draws}`);
-    this.seed = options.seed ?? 0;
-    if (!Number.isInteger(this.seed) || this.seed < 0) throw new Error(`${where}: seed must be a non-negative integer, got ${options.seed}`);
+    this.start = (options.rng ?? makeRng(0)).getState();
     this.z = options.z ?? 4;
-    if (!(this.z > 0) || !Number.isFinite(this.z)) throw new Error(`${where}: z must be positive and finite, got ${options.z}`);
     this.rtol = options.rtol ?? 1e-9;
     this.atol = options.atol ?? 1e-12;
-    if (!(this.rtol >= 0) || !(this.atol >= 0)) throw new Error(`${where}: rtol and atol must be non-negative`);
     this.variations = options.variations ?? 4;
-    if (!Number.isInteger(this.variations) || this.variations < 1) throw new Error(`${where}: variations must be a positive integer, got ${options.variations}`);
     if (options.constantIn !== undefined) checkConstantIn(options.constantIn, `${where}: constantIn`);
   }
 
@@ -614,8 +632,7 @@ export class Derivation<S> {
   line(latex: string, f: LineFunction<S>, options: LineOptions<S> = {}): this {
     const n = this.lines.length + 1;
     const where = `derivation '${this.title}', line ${n}`;
-    if (typeof latex !== 'string') throw new Error(`${where}: latex must be a string`);
-    if (typeof f !== 'function') throw new Error(`${where} (${latex}): the value must be a function (state, rng) => number | { value, se } | vector`);
+    LINE.check(arguments, where);
     let relation: Relation | undefined;
     if (options.relation !== undefined) {
       if (n === 1) throw new Error(`${where}: the first line has no relation to a previous line`);
@@ -624,16 +641,7 @@ export class Derivation<S> {
       relation = parseRelation(latex);
       if (!relation) throw new Error(`${where} (${latex}): start the LaTeX with a relation (=, \\le, \\ge, <, >, \\approx, \\propto) or pass { relation }`);
     }
-    if (options.printed) {
-      if (n === 1) throw new Error(`${where}: a printed form needs a previous line to be checked against`);
-      if (typeof options.printed.latex !== 'string' || typeof options.printed.value !== 'function') {
-        throw new Error(`${where}: printed needs { latex: string, value: (state, rng) => … }`);
-      }
-    }
-    for (const k of ['rtol', 'atol'] as const) {
-      const v = options[k];
-      if (v !== undefined && !(v >= 0)) throw new Error(`${where}: ${k} must be non-negative, got ${v}`);
-    }
+    if (options.printed && n === 1) throw new Error(`${where}: a printed form needs a previous line to be checked against`);
     let constantIn: ConstantIn<S> | undefined;
     if (relation === '+const' || relation === '∝') {
       constantIn = options.constantIn ?? this.options.constantIn;
@@ -643,10 +651,7 @@ export class Derivation<S> {
       checkConstantIn(constantIn, where);
     }
     let fn = f;
-    if (options.replicates !== undefined) {
-      if (!Number.isInteger(options.replicates) || options.replicates < 2) throw new Error(`${where}: replicates must be an integer ≥ 2, got ${options.replicates}`);
-      fn = replicate(options.replicates, f) as LineFunction<S>;
-    }
+    if (options.replicates !== undefined) fn = replicate(options.replicates, f) as LineFunction<S>;
     this.lines.push({ latex, relation, f: fn, options, constantIn });
     return this;
   }
@@ -663,7 +668,7 @@ export class Derivation<S> {
     const printedEval: (Evaluated | undefined)[][] = [];
     const constEval: ([Evaluated, Evaluated][] | undefined)[][] = [];
     const seeds: DrawSeeds[] = [];
-    const master = makeRng(this.seed);
+    const master = rngFrom(this.start);
     let setupProblem: string | undefined;
     for (let k = 0; k < this.draws; k++) {
       // each draw, and within it each line, has a generator of its own, so a line's numbers do not
@@ -775,7 +780,7 @@ export class Derivation<S> {
     const firstFailure = setupProblem ?? firstStep ?? firstLineProblem;
     const failingDraw = steps.find((s) => !s.pass)?.perDraw.findIndex((d) => !d.pass);
     const shownDraw = failingDraw !== undefined && failingDraw >= 0 ? failingDraw + 1 : 1;
-    return new DerivationResult(this.title, firstFailure === undefined, steps, lineResults, this.draws, this.seed, this.z, firstFailure, shownDraw);
+    return new DerivationResult(this.title, firstFailure === undefined, steps, lineResults, this.draws, this.z, firstFailure, shownDraw);
   }
 
   /**
@@ -801,7 +806,7 @@ export class Derivation<S> {
       });
       if (varies) {
         return `line ${i + 1} is not exact: with other random numbers it is ${fmtNumber(varies[1])} instead of ${fmtNumber(varies[0])} — `
-          + `it is one random realization; estimate its expectation with its SE: ll.replicate(n, f) or { replicates: n }`;
+          + `it is one random realization; estimate its expectation with its SE: ll.verify.replicate(n, f) or { replicates: n }`;
       }
     }
     return undefined;
@@ -852,7 +857,8 @@ function redraw<S>(state: S, c: ConstantIn<S>, g: Rng): S {
  * line may pass its own { rtol, atol }. `=` and `\approx` check the same tolerance (`\approx` says the
  * equality holds in expectation). An inequality that holds with equality is reported (tight); a strict
  * `<` or `>` between exact values that are equal within tolerance fails. Each draw, and each line in
- * it, gets a generator split from rng(seed): the same seed gives the same numbers. Tensors created
+ * it, gets a generator split from options.rng (default ll.rng(0)), which is not advanced: the same generator
+ * state gives the same numbers. Tensors created
  * during a draw are disposed at its end.
  *
  * @example

@@ -1,5 +1,15 @@
 // Comparing two exactly computed numbers (closed form against closed form, float32 against float64).
 import { CheckResult } from './result';
+import { contract, describeAny, num, optional, options, str, type Kind } from '../validation/contract';
+
+/** A side of a comparison: any number; NaN is accepted and makes the check fail (a row, not an exception). */
+const SIDE: Kind = { expected: 'a number', test: (v) => (typeof v === 'number' ? undefined : `got ${describeAny(v)}`) };
+const TOLERANCE = num({ min: 0 });
+const CLOSE = contract('checkClose', {
+  name: str(), lhs: SIDE, rhs: SIDE,
+  options: optional(options({ id: str(), rtol: TOLERANCE, atol: TOLERANCE, note: str(), method: str(['monte-carlo', 'quadrature', 'finite-differences', 'exact']) })),
+});
+const AT_MOST = contract('checkAtMost', { name: str(), lhs: SIDE, rhs: SIDE, options: optional(options({ id: str(), atol: TOLERANCE, note: str() })) });
 
 export interface CloseOptions {
   id?: string;
@@ -23,9 +33,9 @@ export interface CloseOptions {
  * ```
  */
 export function checkClose(name: string, lhs: number, rhs: number, options: CloseOptions = {}): CheckResult {
+  CLOSE.check(arguments);
   const rtol = options.rtol ?? 1e-6;
   const atol = options.atol ?? 1e-9;
-  if (!(rtol >= 0) || !(atol >= 0)) throw new Error('checkClose: rtol and atol must be non-negative');
   const tolerance = atol + rtol * Math.abs(rhs);
   const error = lhs === rhs ? 0 : Math.abs(lhs - rhs);
   // a NaN side fails with an infinite error (a NaN error would read as "no number" in the table)
@@ -45,6 +55,7 @@ export function checkClose(name: string, lhs: number, rhs: number, options: Clos
  * ```
  */
 export function checkAtMost(name: string, lhs: number, rhs: number, options: { id?: string; atol?: number; note?: string } = {}): CheckResult {
+  AT_MOST.check(arguments);
   const atol = options.atol ?? 0;
   const error = Math.max(0, lhs - rhs);
   return { id: options.id, name, method: 'exact', lhs, rhs, error, tolerance: atol, pass: !Number.isNaN(lhs) && !Number.isNaN(rhs) && error <= atol, note: options.note ?? 'lhs ≤ rhs' };

@@ -1,6 +1,7 @@
 // Automatic checks for homework: specific feedback (which input, expected against got, a hint) and
 // never the solution. A failed check throws, so the notebook cell fails and the grader gives it 0.
 import * as tf from '@tensorflow/tfjs-core';
+import { anything, contract, describeAny, num, optional, options, str, type Kind } from '../validation/contract';
 
 /**
  * The error a failed homework check (`ll.check`) throws: its message says which input, what was
@@ -39,6 +40,13 @@ function numbers(x: unknown): number[] | undefined {
   return undefined;
 }
 
+/** The expected value: numbers (a number, an array or matrix of numbers, a live tensor). */
+const EXPECTED: Kind = { expected: 'numbers (a number, an array of numbers or a live tensor)', test: (v) => (numbers(v) ? undefined : `got ${describeAny(v)}`) };
+const CHECK = contract('check', {
+  name: str(), got: anything('the answer'), expected: EXPECTED,
+  options: optional(options({ rtol: num({ min: 0 }), atol: num({ min: 0 }), input: str(), hint: str() })),
+});
+
 /**
  * Compares an answer with the expected value(s); prints ✓ or throws with feedback.
  *
@@ -48,8 +56,8 @@ function numbers(x: unknown): number[] | undefined {
  * ```
  */
 export function check(name: string, got: unknown, expected: number | number[] | tf.Tensor, options: ExerciseCheckOptions = {}): void {
-  const exp = numbers(expected);
-  if (!exp) throw new Error(`check '${name}': the expected value must be numbers`);
+  CHECK.check(arguments);
+  const exp = numbers(expected)!;
   const where = options.input ? ` for ${options.input}` : '';
   const hint = options.hint ? ` Hint: ${options.hint}` : '';
   const g = numbers(got);

@@ -1,6 +1,15 @@
 // Central differences: ∂f/∂θ_i ≈ (f(θ + h e_i) − f(θ − h e_i)) / 2h, error O(h²).
 import { CheckResult } from './result';
-import { allFinite } from '../validation/arguments';
+import { arrayOf, contract, describeAny, func, num, optional, options, positive, str, type Kind } from '../validation/contract';
+
+const THETA = arrayOf(num(), { minLength: 1 });
+const FINITE_DIFFERENCE = contract('finiteDifferenceGradient', { f: func('a function θ → number'), theta: THETA, h: optional(positive()) });
+/** An analytic gradient: numbers (NaN allowed: it fails the check, as a row). */
+const GRADIENT: Kind = { expected: 'an array of numbers', test: (v) => ((Array.isArray(v) || ArrayBuffer.isView(v)) && Array.from(v as ArrayLike<unknown>).every((x) => typeof x === 'number') ? undefined : `got ${describeAny(v)}`) };
+const CHECK_GRADIENT = contract('checkGradient', {
+  name: str(), f: func('a function θ → number'), gradient: GRADIENT, theta: THETA,
+  options: optional(options({ id: str(), h: positive(), rtol: num({ min: 0 }), atol: num({ min: 0 }) })),
+});
 
 /**
  * The gradient of a scalar function of a parameter vector by central differences.
@@ -9,13 +18,11 @@ import { allFinite } from '../validation/arguments';
  *
  * @example
  * ```ts
- * ll.checker.finiteDifferenceGradient(([a, b]) => a * a + 3 * b, [1, 2]);   // ≈ [2, 3]
+ * ll.verify.finiteDifferenceGradient(([a, b]) => a * a + 3 * b, [1, 2]);   // ≈ [2, 3]
  * ```
  */
 export function finiteDifferenceGradient(f: (theta: number[]) => number, theta: number[], h = 1e-5): number[] {
-  if (!(h > 0) || !Number.isFinite(h)) throw new Error(`finiteDifferenceGradient: h must be positive and finite, got ${h}`);
-  if (!Array.isArray(theta) || theta.length === 0) throw new Error('finiteDifferenceGradient: theta must be a non-empty array of numbers');
-  allFinite(theta, 'finiteDifferenceGradient', 'theta');
+  FINITE_DIFFERENCE.check(arguments);
   return theta.map((_, i) => {
     const plus = theta.slice(); plus[i] += h;
     const minus = theta.slice(); minus[i] -= h;
@@ -34,13 +41,14 @@ export function finiteDifferenceGradient(f: (theta: number[]) => number, theta: 
  * @example
  * ```ts
  * const m = { weights: [0.4, 0.6], means: [-1, 1], sds: [0.5, 0.8] };
- * ll.checker.checkGradient('Fisher identity (D03)', (th) => ll.models.mixtureLogMarginal64(ll.models.mixtureFromTheta(th), 0.3),
+ * ll.verify.checkGradient('Fisher identity (D03)', (th) => ll.models.mixtureLogMarginal64(ll.models.mixtureFromTheta(th), 0.3),
  *   ll.models.mixtureFisherScore64(m, 0.3), ll.models.mixtureToTheta(m));
  * ```
  */
 export function checkGradient(name: string, f: (theta: number[]) => number, gradient: number[], theta: number[],
   options: { id?: string; h?: number; rtol?: number; atol?: number } = {}): CheckResult {
-  if (gradient.length !== theta.length) throw new Error(`checkGradient: gradient has ${gradient.length} entries, theta ${theta.length}`);
+  CHECK_GRADIENT.check(arguments);
+  if (gradient.length !== theta.length) throw new Error(`checkGradient: gradient must have one entry per entry of theta (${theta.length}), got ${gradient.length}`);
   const fd = finiteDifferenceGradient(f, theta, options.h);
   const rtol = options.rtol ?? 1e-5, atol = options.atol ?? 1e-7;
   // The entry closest to failing decides: its error and tolerance are reported.

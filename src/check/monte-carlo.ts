@@ -1,17 +1,21 @@
 // Monte Carlo sides of an identity: a sample mean with its standard error, and the z-test of two sides.
 import { CheckResult } from './result';
+import type { Estimate } from '../inference/estimate';
+import { contract, describeAny, optional, options, positive, str, type Kind } from '../validation/contract';
 
-/**
- * The one shape every estimator returns, so that it goes straight into a check:
- * the estimate, its standard error, and the number of samples it came from.
- */
-export interface Estimate {
-  value: number;
-  /** Standard error of value. 0 for an exact number. */
-  se: number;
-  /** The number of samples behind value. */
-  n: number;
-}
+/** Samples: an array or typed array of at least two numbers (one sample has no standard error). */
+const SAMPLES: Kind = {
+  expected: 'an array of at least 2 numbers',
+  test: (v) => (v !== null && typeof v === 'object' && typeof (v as ArrayLike<number>).length === 'number' && (v as ArrayLike<number>).length >= 2
+    && typeof (v as ArrayLike<unknown>)[0] === 'number' ? undefined : `got ${describeAny(v)}`),
+};
+/** A side of a Monte Carlo check: a number, an estimate { value, se } or samples. */
+const SIDE: Kind = {
+  expected: 'a number, an estimate { value, se } or an array of samples',
+  test: (v) => (typeof v === 'number' || (v !== null && typeof v === 'object' && (('value' in v && 'se' in v) || typeof (v as ArrayLike<number>).length === 'number')) ? undefined : `got ${describeAny(v)}`),
+};
+const ESTIMATE_MEAN = contract('estimateMean', { samples: SAMPLES });
+const MONTE_CARLO = contract('checkMonteCarlo', { name: str(), lhs: SIDE, rhs: SIDE, options: optional(options({ id: str(), zMax: positive(), note: str() })) });
 
 /**
  * Sample mean and its standard error sd/√n (sd with the n − 1 denominator).
@@ -24,8 +28,8 @@ export interface Estimate {
  * ```
  */
 export function estimateMean(samples: ArrayLike<number>): Estimate {
+  ESTIMATE_MEAN.check(arguments);
   const n = samples.length;
-  if (n < 2) throw new Error(`estimateMean: need at least 2 samples, got ${n}`);
   let mean = 0;
   for (let i = 0; i < n; i++) mean += samples[i];
   mean /= n;
@@ -61,10 +65,10 @@ function asEstimate(s: Side): Omit<Estimate, 'n'> & { n?: number } {
  * ```
  */
 export function checkMonteCarlo(name: string, lhs: Side, rhs: Side, options: { id?: string; zMax?: number; note?: string } = {}): CheckResult {
+  MONTE_CARLO.check(arguments);
   const l = asEstimate(lhs);
   const r = asEstimate(rhs);
   const zMax = options.zMax ?? 4;
-  if (!(zMax > 0)) throw new Error(`checkMonteCarlo: zMax must be positive, got ${zMax}`);
   const se = Math.sqrt(l.se ** 2 + r.se ** 2);
   if (!(se > 0)) throw new Error(`checkMonteCarlo: '${name}' has zero standard error on both sides; use checkClose for exact values`);
   const error = Math.abs(l.value - r.value);

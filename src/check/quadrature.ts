@@ -15,6 +15,7 @@ const LIMIT = num({ allowInfinity: true });
 const RANGE = arrayOf(LIMIT, { minLength: 2, maxLength: 2 });
 const RULE = contract('quadratureRule', { a: LIMIT, b: LIMIT, options: QUAD_OPTIONS });
 const INTEGRATE_1D = contract('integrate1d', { f: func('a function x → number'), a: LIMIT, b: LIMIT, options: QUAD_OPTIONS });
+const GAUSS_LEGENDRE = contract('gaussLegendre', { n: count({ max: MAX_ORDER }) });
 const INTEGRATE_2D = contract('integrate2d', { f: func('a function (x, y) → number'), xRange: RANGE, yRange: RANGE, options: QUAD_OPTIONS });
 
 /**
@@ -22,13 +23,12 @@ const INTEGRATE_2D = contract('integrate2d', { f: func('a function (x, y) → nu
  *
  * @example
  * ```ts
- * ll.checker.gaussLegendre(3);   // nodes 0, ±√(3/5); weights 8/9, 5/9, 5/9
+ * ll.verify.gaussLegendre(3);   // nodes 0, ±√(3/5); weights 8/9, 5/9, 5/9
  * ```
  */
 export function gaussLegendre(n: number): { nodes: number[]; weights: number[] } {
-  if (!Number.isInteger(n) || n < 1) throw new Error(`gaussLegendre: n must be a positive integer, got ${n}`);
   // Newton on P_n costs ~n² steps per node: n = 1e308 would never return, and beyond 10⁴ nodes the rule is no more accurate
-  if (n > MAX_ORDER) throw new Error(`gaussLegendre: n must be at most ${MAX_ORDER} (it costs about n² steps), got ${n}`);
+  GAUSS_LEGENDRE.check(arguments);
   const hit = cache.get(n);
   if (hit) return hit;
   const nodes: number[] = [], weights: number[] = [];
@@ -133,7 +133,7 @@ function integrate(f: (x: number) => number, a: number, b: number, options: Quad
  *
  * @example
  * ```ts
- * ll.checker.integrate2d((x, y) => Math.exp(-(x * x + y * y) / 2) / (2 * Math.PI), [-Infinity, Infinity], [-Infinity, Infinity]);   // 1
+ * ll.verify.integrate2d((x, y) => Math.exp(-(x * x + y * y) / 2) / (2 * Math.PI), [-Infinity, Infinity], [-Infinity, Infinity]);   // 1
  * ```
  */
 export function integrate2d(f: (x: number, y: number) => number, xRange: [number, number], yRange: [number, number], options: QuadratureOptions = {}): number {
@@ -150,7 +150,7 @@ export function integrate2d(f: (x: number, y: number) => number, xRange: [number
  *
  * @example
  * ```ts
- * ll.checker.checkQuadrature('∫ N(x; 0, 1) dx = 1', (x) => Math.exp(-x * x / 2) / Math.sqrt(2 * Math.PI), [-Infinity, Infinity], 1);
+ * ll.verify.checkQuadrature('∫ N(x; 0, 1) dx = 1', (x) => Math.exp(-x * x / 2) / Math.sqrt(2 * Math.PI), [-Infinity, Infinity], 1);
  * ```
  */
 export function checkQuadrature(name: string, f: (x: number) => number, [a, b]: [number, number], exact: number,

@@ -4,6 +4,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../random/rng';
 import type { LineEstimate } from './derivation';
+import { contract, count, func } from '../validation/contract';
+
+// n ≥ 2: a standard error needs two replicates; each replicate keeps its numbers (n × entries)
+const REPLICATE = contract('replicate', { n: count({ min: 2, entriesEach: 64 }), f: func('a function (state, rng) => number | vector | tensor') });
 
 /** A replicated line's value: the mean over replicates with its SE, and the replicates themselves ([n][entries]). */
 export interface ReplicatedEstimate extends LineEstimate {
@@ -33,12 +37,11 @@ function readNumbers(v: unknown, where: string): number[] {
  * Tensors f returns are read and disposed. n ≥ 2. The result is a LineEstimate with `replicates`.
  *
  * @example
- *   // E[L_K] instead of one realization of the IWAE bound:
- *   .line('\\ge \\mathcal L_{64}', ll.replicate(200, ({ model, x }, g) => ll.value(ll.infer.iwae(model, x, g, 64))))
+ *   // E[max(μ + ε, 0)] with its SE, instead of one draw of it:
+ *   .line('= \\mathbb E \\max(\\mu + \\epsilon, 0)', ll.verify.replicate(200, ({ mu }, g) => Math.max(mu + g.nextNormal(), 0)))
  */
 export function replicate<S>(n: number, f: (state: S, rng: Rng) => unknown): (state: S, rng: Rng) => ReplicatedEstimate {
-  if (!Number.isInteger(n) || n < 2) throw new Error(`replicate: n must be an integer ≥ 2 (an SE needs two replicates), got ${n}`);
-  if (typeof f !== 'function') throw new Error('replicate: f must be a function (state, rng) => number | vector | tensor');
+  REPLICATE.check(arguments);
   return (state: S, g: Rng) => {
     const reps: number[][] = [];
     for (let r = 0; r < n; r++) {

@@ -47,11 +47,11 @@ const COLUMNS: [string, (r: CheckResult) => string][] = [
 /**
  * A list of check results that shows itself as a table in the kernel.
  *
- * `ll.checks(...)` makes one; as a cell's last value it shows as a table with a ✓ or ✗ per row.
+ * `ll.checkTable(...)` makes one; as a cell's last value it shows as a table with a ✓ or ✗ per row.
  *
  * @example
  * ```ts
- * const table = ll.checks(ll.checkClose('1 + 1 = 2', 1 + 1, 2));
+ * const table = ll.checkTable(ll.checkClose('1 + 1 = 2', 1 + 1, 2));
  * table.allPass;      // true
  * table.assertAll();  // throws, listing the failures, if any check failed
  * ```
@@ -103,12 +103,12 @@ export class CheckTable {
  *
  * @example
  * ```ts
- * ll.checks(
+ * ll.checkTable(
  *   ll.checkClose('1 + 1 = 2', 1 + 1, 2),
  *   ll.checkMonteCarlo('E[x] = 0', ll.estimateMean(ll.values(new ll.Normal(0, 1).sample(ll.rng(0), 1000))), 0),
  * );   // as a cell's last value: a table with a ✓ per row
  * ```
  */
-export function checks(...results: (CheckResult | CheckResult[])[]): CheckTable {
+export function checkTable(...results: (CheckResult | CheckResult[])[]): CheckTable {
   return new CheckTable(results.flat());
 }

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../random/rng';
 import { Distribution, broadcastShapes } from './distribution';
 import { integerAtLeast } from '../validation/arguments';
-import type { Estimate } from '../check/monte-carlo';
+import type { Estimate } from '../inference/estimate';
 
 // the boundary: two distributions (and for the Monte Carlo estimate a generator and a sample count that fits in memory)
 const KL = contract('kl', { q: distribution(), p: distribution() });

@@ -14,7 +14,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../random/rng';
 import { iwaeInChunks } from '../inference/bounds';
-import { estimateMean, Estimate } from '../check/monte-carlo';
+import { estimateMean } from '../check/monte-carlo';
+import type { Estimate } from '../inference/estimate';
 import { meanAndCovariance } from '../math/linalg64';
 import { frechetDistance } from './frechet-distance';
 import { positiveInteger, tensorRank } from '../validation/arguments';

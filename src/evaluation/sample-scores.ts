@@ -5,7 +5,7 @@
 //                    classifier's penultimate features φ(x) of two image sets (D47; FID's recipe)
 // and the class histogram of the samples (a collapsed model puts its samples in few classes).
 import * as tf from '@tensorflow/tfjs-core';
-import { Estimate } from '../check/monte-carlo';
+import type { Estimate } from '../inference/estimate';
 import { meanAndCovariance } from '../math/linalg64';
 import { frechetDistance } from './frechet-distance';
 import { ImageClassifier } from './classifier';

@@ -11,11 +11,45 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../random/rng';
 import { logMeanExp } from '../math/log-space';
 import type { LogJoint } from './bounds';
-import { estimateMean, Estimate } from '../check/monte-carlo';
-import { positiveFinite, positiveInteger, tensorRank } from '../validation/arguments';
+import { estimateMean } from '../check/monte-carlo';
+import type { Estimate } from './estimate';
+import { contract, count, describeAny, func, optional, options as optionsKind, positive, rngKind, str, tensor, type Kind } from '../validation/contract';
 
 const HALF_LOG_2PI_E = 0.5 * Math.log(2 * Math.PI * Math.E);
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
+
+// The boundary of each function. A Gaussian per point is { mean, logStd }, two live tensors (other keys, such as
+// an encoder's extras, are allowed); that both are [B, M] for x's B is checked in the body.
+const GAUSSIANS: Kind = {
+  expected: 'Gaussians { mean, logStd }, each a live tensor [B, M]',
+  test: (v) => {
+    const q = v as { mean?: unknown; logStd?: unknown } | null;
+    const live = (t: unknown) => t instanceof tf.Tensor && !t.isDisposed && t.rank === 2;
+    return q && typeof q === 'object' && live(q.mean) && live(q.logStd) ? undefined : `got ${describeAny(v)}`;
+  },
+};
+const LOG_JOINT = func('a function (x, z) → log p(x, z)');
+const X = tensor({ rank: 2, nonEmpty: true });
+const FIT_LOCAL = contract('fitLocalGaussians', {
+  rng: rngKind(), logJoint: LOG_JOINT, x: X,
+  options: optionsKind({ init: GAUSSIANS, steps: count({ max: 1e6 }), samples: count({ entriesEach: 1024, bytesEach: 4 }), learningRate: positive() }, { required: ['init'] }),
+});
+// one draw gives no standard error
+const GAUSSIAN_ELBO = contract('gaussianElbo', { rng: rngKind(), logJoint: LOG_JOINT, x: X, q: GAUSSIANS, options: optional(optionsKind({ samples: count({ min: 2, entriesEach: 1024, bytesEach: 4 }) })) });
+const GAUSSIAN_IS = contract('gaussianImportanceLogLikelihood', {
+  rng: rngKind(), logJoint: LOG_JOINT, x: X, q: GAUSSIANS, options: optional(optionsKind({ samples: count({ min: 2, max: 1e8 }), chunk: count({ entriesEach: 1024, bytesEach: 4 }) })),
+});
+const AMORTIZED_MODEL: Kind = {
+  expected: 'a model with encode(x) and logJoint(x, z) (a VAE)',
+  test: (v) => (v && typeof v === 'object' && typeof (v as AmortizedModel).encode === 'function' && typeof (v as AmortizedModel).logJoint === 'function' ? undefined : `got ${describeAny(v)}`),
+};
+const AMORTIZATION_GAP = contract('amortizationGap', {
+  rng: rngKind(), model: AMORTIZED_MODEL, x: X,
+  options: optional(optionsKind({
+    steps: count({ max: 1e6 }), learningRate: positive(), samples: count({ entriesEach: 1024, bytesEach: 4 }),
+    elboSamples: count({ min: 2, entriesEach: 1024, bytesEach: 4 }), logLikelihoodSamples: count({ min: 2, max: 1e8 }), init: str(['encoder', 'prior']),
+  })),
+});
 
 /** log p(x, z): x [B, D], z [K, B, M] → [K, B] (a VAE's `logJoint`, or any model's); the bounds' LogJoint. */
 type LogJointFn = LogJoint;
@@ -54,14 +88,13 @@ export interface FitLocalOptions {
  */
 export function fitLocalGaussians(rng: Rng, logJoint: LogJointFn, x: tf.Tensor, options: FitLocalOptions): LocalGaussians & { history: number[]; seconds: number } {
   const fn = 'fitLocalGaussians';
-  tensorRank(x, [2], fn, 'x');
-  const steps = positiveInteger(options.steps ?? 200, fn, 'steps');
-  const K = positiveInteger(options.samples ?? 1, fn, 'samples');
-  const lr = positiveFinite(options.learningRate ?? 0.05, fn, 'learningRate');
+  FIT_LOCAL.check(arguments);
+  const steps = options.steps ?? 200;
+  const K = options.samples ?? 1;
+  const lr = options.learningRate ?? 0.05;
   const { init } = options;
-  if (!init || !init.mean || !init.logStd) throw new Error(`${fn}: init must be { mean, logStd }, each [B, M]`);
   const B = x.shape[0];
-  if (init.mean.rank !== 2 || init.mean.shape[0] !== B || init.logStd.shape.join() !== init.mean.shape.join()) {
+  if (init.mean.shape[0] !== B || init.logStd.shape.join() !== init.mean.shape.join()) {
     throw new Error(`${fn}: init.mean and init.logStd must both have shape [${B}, M], got [${init.mean.shape}] and [${init.logStd.shape}]`);
   }
   const M = init.mean.shape[1] as number;
@@ -102,21 +135,19 @@ export function fitLocalGaussians(rng: Rng, logJoint: LogJointFn, x: tf.Tensor, 
   }
 }
 
-/** Per-point Monte Carlo ELBO of Gaussians and each point's standard error. */
-export interface PerPointEstimate {
-  /** the estimate for each point */
-  values: Float64Array;
-  /** the Monte Carlo standard error of each point's estimate */
-  se: Float64Array;
-}
+/**
+ * A Monte Carlo estimate per data point: `value[i]` for point i with its standard error `se[i]`, each from `n`
+ * samples (an Estimate with one entry per point).
+ */
+export type PerPointEstimate = Estimate<Float64Array>;
 
 /**
  * ELBO(q_i) = E_{q_i}[log p(x_i, z)] + H[q_i] per point by `samples` draws (the entropy exact)  (D14, D18).
  * x [B, D], q: mean and logStd [B, M]. Example: `gaussianElbo(ll.rng(1), (x, z) => vae.logJoint(x, z), x, fit, { samples: 100 })`.
  */
 export function gaussianElbo(rng: Rng, logJoint: LogJointFn, x: tf.Tensor, q: { mean: tf.Tensor; logStd: tf.Tensor }, options: { samples?: number } = {}): PerPointEstimate {
-  const S = positiveInteger(options.samples ?? 100, 'gaussianElbo', 'samples');
-  if (S < 2) throw new Error('gaussianElbo: samples must be at least 2 (one draw gives no standard error)');
+  GAUSSIAN_ELBO.check(arguments);
+  const S = options.samples ?? 100;
   const [m, v] = tf.tidy(() => {
     const M = q.mean.shape[q.mean.rank - 1];
     const z = tf.add(q.mean, tf.mul(tf.exp(q.logStd), rng.normal([S, ...q.mean.shape])));
@@ -124,10 +155,10 @@ export function gaussianElbo(rng: Rng, logJoint: LogJointFn, x: tf.Tensor, q: { 
     const { mean, variance } = tf.moments(lj, 0);
     return [tf.add(mean, tf.add(tf.sum(q.logStd, -1), M * HALF_LOG_2PI_E)), variance];
   });
-  const values = Float64Array.from(m.dataSync());
+  const value = Float64Array.from(m.dataSync());
   const se = Float64Array.from(v.dataSync(), (s) => Math.sqrt((s * S) / (S - 1) / S));
   tf.dispose([m, v]);
-  return { values, se };
+  return { value, se, n: S };
 }
 
 /**
@@ -137,8 +168,9 @@ export function gaussianElbo(rng: Rng, logJoint: LogJointFn, x: tf.Tensor, q: { 
  */
 export function gaussianImportanceLogLikelihood(rng: Rng, logJoint: LogJointFn, x: tf.Tensor, q: { mean: tf.Tensor; logStd: tf.Tensor },
   options: { samples?: number; chunk?: number } = {}): PerPointEstimate {
-  const K = positiveInteger(options.samples ?? 1000, 'gaussianImportanceLogLikelihood', 'samples');
-  const chunk = positiveInteger(options.chunk ?? 250, 'gaussianImportanceLogLikelihood', 'chunk');
+  GAUSSIAN_IS.check(arguments);
+  const K = options.samples ?? 1000;
+  const chunk = options.chunk ?? 250;
   const parts: tf.Tensor[] = [];
   for (let k = 0; k < K; k += chunk) {
     parts.push(tf.tidy(() => {
@@ -157,14 +189,14 @@ export function gaussianImportanceLogLikelihood(rng: Rng, logJoint: LogJointFn, 
   tf.dispose(parts);
   const a = lme.dataSync(), b = lme2.dataSync();
   tf.dispose([lme, lme2]);
-  const values = new Float64Array(a.length), se = new Float64Array(a.length);
+  const value = new Float64Array(a.length), se = new Float64Array(a.length);
   for (let i = 0; i < a.length; i++) {
-    values[i] = a[i];
+    value[i] = a[i];
     // relative variance of the mean weight: (mean w² / (mean w)² − 1) / K, so sd(log p̂) ≈ √that
     const rel = Math.max(Math.exp(b[i] - 2 * a[i]) - 1, 0) / K;
     se[i] = Math.sqrt(rel);
   }
-  return { values, se };
+  return { value, se, n: K };
 }
 
 export interface AmortizationGapOptions {
@@ -208,7 +240,7 @@ function paired(a: Float64Array, b: Float64Array): Estimate {
 }
 
 function over(p: PerPointEstimate): Estimate {
-  return p.values.length > 1 ? estimateMean(p.values) : { value: p.values[0], se: p.se[0], n: 1 };
+  return p.value.length > 1 ? estimateMean(p.value) : { value: p.value[0], se: p.se[0], n: p.n };
 }
 
 /**
@@ -220,12 +252,10 @@ function over(p: PerPointEstimate): Estimate {
  *   [r.amortizationGap.value, r.approximationGap.value, r.cost.optimizationMs / r.cost.encoderMs];
  */
 export function amortizationGap(rng: Rng, model: AmortizedModel, x: tf.Tensor, options: AmortizationGapOptions = {}): AmortizationGapResult {
-  const fn = 'amortizationGap';
-  tensorRank(x, [2], fn, 'x');
-  const elboSamples = positiveInteger(options.elboSamples ?? 200, fn, 'elboSamples');
-  const isSamples = positiveInteger(options.logLikelihoodSamples ?? 1000, fn, 'logLikelihoodSamples');
+  AMORTIZATION_GAP.check(arguments);
+  const elboSamples = options.elboSamples ?? 200;
+  const isSamples = options.logLikelihoodSamples ?? 1000;
   const init = options.init ?? 'encoder';
-  if (init !== 'encoder' && init !== 'prior') throw new Error(`${fn}: init must be 'encoder' or 'prior', got ${JSON.stringify(init)}`);
   const logJoint: LogJointFn = (xx, z) => model.logJoint(xx, z);
   // a first pass warms the kernels up, so the timed pass measures the encoder and not the set-up
   const warm = model.encode(x);
@@ -245,9 +275,9 @@ export function amortizationGap(rng: Rng, model: AmortizedModel, x: tf.Tensor, o
     const logLik = gaussianImportanceLogLikelihood(rng, logJoint, x, local, { samples: isSamples });
     return {
       logLikelihood: over(logLik), amortizedElbo: over(amortized), optimizedElbo: over(optimized),
-      approximationGap: paired(logLik.values, optimized.values),
-      amortizationGap: paired(optimized.values, amortized.values),
-      inferenceGap: paired(logLik.values, amortized.values),
+      approximationGap: paired(logLik.value, optimized.value),
+      amortizationGap: paired(optimized.value, amortized.value),
+      inferenceGap: paired(logLik.value, amortized.value),
       perPoint: { logLikelihood: logLik, amortizedElbo: amortized, optimizedElbo: optimized },
       local, history: fit.history,
       cost: { encoderMs, optimizationMs: fit.seconds * 1000, steps: fit.history.length, points: x.shape[0] },

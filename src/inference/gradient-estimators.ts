@@ -4,14 +4,17 @@
 //   reparameterization: z = g(ε, λ),  ∇_λ E_q f = E_ε[∇_z f · ∂g/∂λ]           (D24)
 // Per-sample gradients come from one backward pass: each parameter is tiled to [n, ...shape], row s
 // drives sample s only, so the gradient's row s is sample s's gradient. Each estimator returns the
-// mean of those rows and their sample variance, so estimators can be compared.
+// mean of those rows (value) with its standard error and the rows' sample variance, an Estimate like every
+// other estimator's, so estimators can be compared and checked.
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../random/rng';
 import { Distribution } from '../distributions/distribution';
+import type { Estimate } from './estimate';
 import { stopGradient } from '../math/stop-gradient';
 import { arrayOf, contract, count, func, options as optionsKind, rngKind, str, tensor } from '../validation/contract';
 
-const estimatorFields = { params: arrayOf(tensor(), { minLength: 1 }), family: func('a function params → distribution'), f: func('a function z → f(z)'), samples: count({ entriesEach: 64, bytesEach: 4 }) };
+// samples ≥ 2: one sample has no variance
+const estimatorFields = { params: arrayOf(tensor(), { minLength: 1 }), family: func('a function params → distribution'), f: func('a function z → f(z)'), samples: count({ min: 2, entriesEach: 64, bytesEach: 4 }) };
 const SCORE_FUNCTION = contract('scoreFunctionGradient', { rng: rngKind(), args: optionsKind({ ...estimatorFields, baseline: str(['none', 'mean']) }, { required: ['params', 'family', 'f', 'samples'] }) });
 const REPARAMETERIZATION = contract('reparameterizationGradient', { rng: rngKind(), args: optionsKind(estimatorFields, { required: ['params', 'family', 'f', 'samples'] }) });
 
@@ -29,15 +32,13 @@ export interface GradientEstimatorArgs {
   samples: number;
 }
 
-export interface GradientEstimate {
-  /** The gradient estimate, one array per parameter (flattened, row-major). */
-  gradient: Float64Array[];
+/**
+ * A gradient estimate: `value` is the gradient, one array per parameter (flattened, row-major), `se` the
+ * standard error of each entry, √(variance / n), and `n` the number of samples behind it.
+ */
+export interface GradientEstimate extends Estimate<Float64Array[]> {
   /** Sample variance of the per-sample gradients, per parameter entry. */
   variance: Float64Array[];
-  /** Standard error of each gradient entry: √(variance / n). */
-  se: Float64Array[];
-  /** The number of samples behind the estimate. */
-  n: number;
 }
 
 function tileParams(params: tf.Tensor[], n: number): tf.Tensor[] {
@@ -45,7 +46,7 @@ function tileParams(params: tf.Tensor[], n: number): tf.Tensor[] {
 }
 
 function summarize(rows: tf.Tensor[], n: number): GradientEstimate {
-  const gradient: Float64Array[] = [], variance: Float64Array[] = [], se: Float64Array[] = [];
+  const value: Float64Array[] = [], variance: Float64Array[] = [], se: Float64Array[] = [];
   for (const r of rows) {
     const [m, v] = tf.tidy(() => {
       const flat = tf.reshape(r, [n, -1]);
@@ -54,16 +55,9 @@ function summarize(rows: tf.Tensor[], n: number): GradientEstimate {
     });
     const mv = Float64Array.from(m.dataSync()), vv = Float64Array.from(v.dataSync());
     tf.dispose([m, v]);
-    gradient.push(mv); variance.push(vv); se.push(vv.map((x) => Math.sqrt(x / n)));
+    value.push(mv); variance.push(vv); se.push(vv.map((x) => Math.sqrt(x / n)));
   }
-  return { gradient, variance, se, n };
-}
-
-function checkArgs(args: GradientEstimatorArgs, fn: string): number {
-  const n = args.samples;
-  if (!Number.isInteger(n) || n < 2) throw new Error(`${fn}: samples must be an integer ≥ 2, got ${n}`);
-  if (!Array.isArray(args.params) || args.params.length === 0) throw new Error(`${fn}: params must be a non-empty array of tensors`);
-  return n;
+  return { value, se, n, variance };
 }
 
 function perSample(t: tf.Tensor, n: number, what: string, fn: string): tf.Tensor {
@@ -84,14 +78,13 @@ function perSample(t: tf.Tensor, n: number, what: string, fn: string): tf.Tensor
  * const family = ([loc, logScale]: ll.tf.Tensor[]) => new ll.Normal(loc, ll.tf.exp(logScale), { eventDims: 1 });
  * ll.infer.scoreFunctionGradient(ll.rng(0), {
  *   params: [ll.tf.tensor1d([0.5]), ll.tf.tensor1d([0])], family, f: (z) => ll.tf.sum(ll.tf.square(z), -1), samples: 1000, baseline: 'mean',
- * });   // { gradient, variance, … }: ∇_μ E[z²] = 2μ = 1
+ * });   // { value, se, n, variance }: value[0] ≈ ∇_μ E[z²] = 2μ = 1
  * ```
  */
 export function scoreFunctionGradient(rng: Rng, args: GradientEstimatorArgs & { baseline?: 'none' | 'mean' }): GradientEstimate {
   SCORE_FUNCTION.check(arguments);
-  const n = checkArgs(args, 'scoreFunctionGradient');
+  const n = args.samples;
   const baseline = args.baseline ?? 'none';
-  if (baseline !== 'none' && baseline !== 'mean') throw new Error(`scoreFunctionGradient: baseline must be 'none' or 'mean', got '${baseline}'`);
   const rows = tf.tidy(() => {
     const tiled = tileParams(args.params, n);
     const z = args.family(tiled).sample(rng);
@@ -125,7 +118,7 @@ export function scoreFunctionGradient(rng: Rng, args: GradientEstimatorArgs & { 
  */
 export function reparameterizationGradient(rng: Rng, args: GradientEstimatorArgs): GradientEstimate {
   REPARAMETERIZATION.check(arguments);
-  const n = checkArgs(args, 'reparameterizationGradient');
+  const n = args.samples;
   // The noise is drawn once, outside the gradient, by replaying the same generator state.
   const rows = tf.tidy(() => {
     const tiled = tileParams(args.params, n);

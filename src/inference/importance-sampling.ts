@@ -8,7 +8,7 @@ import { Rng } from '../random/rng';
 import { Distribution } from '../distributions/distribution';
 import { logMeanExp64, logSumExp64 } from '../math/log-space';
 import { integerAtLeast, noNaNLogValues } from '../validation/arguments';
-import type { Estimate } from '../check/monte-carlo';
+import type { Estimate } from './estimate';
 import type { LogJoint } from './bounds';
 import { contract, count, distribution, func, options as optionsKind, rngKind, tensor, bool, arrayOf, num } from '../validation/contract';
 

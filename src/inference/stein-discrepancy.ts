@@ -9,7 +9,7 @@
 // With the RBF kernel k = exp(−‖r‖²/h), r = x − y:
 //   u_p = k · [ s(x)·s(y) + (2/h) s(x)·r − (2/h) s(y)·r + 2d/h − 4‖r‖²/h² ].
 import * as tf from '@tensorflow/tfjs-core';
-import { Estimate } from '../check/monte-carlo';
+import type { Estimate } from './estimate';
 import { positiveFinite } from '../validation/arguments';
 import { medianHeuristic } from './median-heuristic';
 

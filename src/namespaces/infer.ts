@@ -1,4 +1,5 @@
 // ll.infer — Inference: importance sampling, the ELBO/IWAE/Rényi bounds, gradient estimators, Gumbel tricks, CAVI, SVI, black-box VI, MMD, score matching; MCMC (MH, HMC, ESS, R-hat), Laplace, Stein discrepancy and SVGD.
+export type { Estimate } from '../inference/estimate';
 export { importanceSampling, logMarginalIS, weightDiagnostics } from '../inference/importance-sampling';
 export type { ImportanceEstimate, LogMarginalEstimate, WeightDiagnostics } from '../inference/importance-sampling';
 export { elbo, elboAnalyticKL, elboTerms, gaussianEncoderElboTerms, iwae, iwaeInChunks, renyiBound, renyiFromLogWeights, logImportanceWeights } from '../inference/bounds';

@@ -20,6 +20,10 @@ const gaussScore = (x: tf.Tensor2D, sigma: number) => tf.tidy(() => tf.div(tf.ne
 const ppca = () => new ll.PPCA([[1, 0.5], [0.3, -1], [0.8, 0.2]], [0.5, -1, 0], 0.3);
 const gaussModel = () => ({ data: [0.5, 1.5, -0.2, 0.8], priorSd: 1, noiseSd: 0.5 });
 const mix1d = () => ({ weights: [0.3, 0.7], means: [-1, 2], sds: [0.5, 1] });
+/** log p(x, z) of a standard normal prior alone: z [S, B, M] → [S, B]. */
+const stdNormalLogJoint = (_x: tf.Tensor, z: tf.Tensor) => tf.tidy(() => tf.mul(tf.sum(tf.square(z), -1), -0.5));
+/** One Gaussian per row of x2(): mean and log-std [2, 2]. */
+const gaussians = () => ({ mean: tf.tensor2d([[0, 0.5], [0.1, -0.2]]), logStd: tf.tensor2d([[0, -0.5], [0.2, 0]]) });
 const mvn = () => new ll.MultivariateNormal({ loc: [0, 1], covariance: [[1, 0.3], [0.3, 2]] });
 
 /** One object per class whose methods are swept (a fresh one per probe; freed after it). */
@@ -190,6 +194,13 @@ const EXAMPLES: Record<string, (self?: any) => unknown[]> = {
   'DiffusionSchedule.qSample': () => [tf.tensor2d([[0.5, -0.5]]), 2, tf.tensor2d([[0.1, 0.2]])],
   'DiffusionSchedule.noised': () => [r(), tf.tensor2d([[0.5, -0.5]]), 2],
   'DiffusionSchedule.klWeight': () => [2],
+  // the derivation checks and the per-point estimates (issue 28: through the shared validator)
+  estimateMean: () => [[0.5, 1.5, 1]],
+  replicate: () => [3, (_s: unknown, g: any) => g.nextUniform()],
+  finiteDifferenceGradient: () => [(t: number[]) => t[0] * t[0] + t[1], [1, 2], 1e-5],
+  derivation: () => ['x = x', { setup: (g: any) => ({ a: g.nextNormal() }), draws: 2, rng: r(), z: 4, rtol: 1e-9 }],
+  gaussianElbo: () => [r(), stdNormalLogJoint, x2(), gaussians(), { samples: 3 }],
+  gaussianImportanceLogLikelihood: () => [r(), stdNormalLogJoint, x2(), gaussians(), { samples: 4, chunk: 2 }],
   // quadrature and the loops issue 35 found unbounded
   gaussLegendre: () => [8],
   quadratureRule: () => [0, 1, { order: 8, panels: 2 }],

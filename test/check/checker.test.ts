@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { checkClose, checkMonteCarlo, integrate1d, checks, rng } from '../../src';
+import { checkClose, checkMonteCarlo, integrate1d, checkTable, rng } from '../../src';
 import { checkGradient } from '../../src/check/finite-differences';
 import { checkQuadrature, integrate2d, gaussLegendre } from '../../src/check/quadrature';
 
@@ -33,7 +33,7 @@ describe('check (the derivation checker)', () => {
   });
 
   it('a table of results displays as HTML and text and reports failures by name', () => {
-    const table = checks(checkClose('1 = 1', 1, 1, { id: 'D00' }), checkClose('1 ≈ 2', 1, 2));
+    const table = checkTable(checkClose('1 = 1', 1, 1, { id: 'D00' }), checkClose('1 ≈ 2', 1, 2));
     const bundle = table.toMimeBundle();
     expect(bundle['text/html']).to.contain('<table').and.contain('D00');
     expect(bundle['text/plain']).to.match(/^id\s+check/);

@@ -145,8 +145,8 @@ describe('check/derivation (worked derivations)', () => {
     expect(threw.toMimeBundle()['text/html']).to.contain('no such function');
   });
 
-  it('gives identical numbers for the same seed and different numbers for another seed', () => {
-    const make = (seed: number) => derivation('seeded', { seed, draws: 4, setup: (g) => ({ m: g.nextNormal(), s: uniform(g, 0.5, 1) }) })
+  it('gives identical numbers for the same generator state and different numbers for another; the generator is not advanced', () => {
+    const make = (seed: number) => derivation('seeded', { rng: rng(seed), draws: 4, setup: (g) => ({ m: g.nextNormal(), s: uniform(g, 0.5, 1) }) })
       .line('\\tfrac1n\\sum x_i^2', ({ m, s }, g) => secondMoment(g, m, s, 500))
       .line('\\approx m^2 + s^2', ({ m, s }) => m * m + s * s)
       .check();
@@ -155,6 +155,16 @@ describe('check/derivation (worked derivations)', () => {
     expect(a.lines).to.deep.equal(b.lines);
     expect(a.toMimeBundle()).to.deep.equal(b.toMimeBundle());
     expect(c.steps[0].perDraw[0].lhs).to.not.equal(a.steps[0].perDraw[0].lhs);
+    // the derivation copies the generator's state: the caller's generator is where it was, and a rerun repeats
+    const g = rng(7), before = g.getState();
+    const d = derivation('seeded', { rng: g, draws: 2, setup: (h) => ({ m: h.nextNormal() }) }).line('m', ({ m }) => m).line('= m', ({ m }) => m);
+    const first = d.check(), second = d.check();
+    expect(g.getState()).to.deep.equal(before);
+    expect(second.lines).to.deep.equal(first.lines);
+    // without a generator: ll.rng(0)'s numbers
+    const byDefault = derivation('default', { setup: (h) => ({ m: h.nextNormal() }) }).line('m', ({ m }) => m).line('= m', ({ m }) => m).check();
+    const byZero = derivation('default', { rng: rng(0), setup: (h) => ({ m: h.nextNormal() }) }).line('m', ({ m }) => m).line('= m', ({ m }) => m).check();
+    expect(byDefault.lines).to.deep.equal(byZero.lines);
     // every draw has its own point
     const lhs = a.steps[0].perDraw.map((d) => d.rhs);
     expect(new Set(lhs).size).to.equal(4);
@@ -194,7 +204,7 @@ describe('check/derivation (worked derivations)', () => {
     expect(html).to.contain('✓').and.contain('✗').and.contain(' ± 0.001');
     expect(html).to.contain(`${r.lines[0].value![0].toPrecision(6).replace(/0+$/, '')} ± 0.001`);
     const text = bundle['text/plain'];
-    expect(text.split('\n')[0]).to.equal('<script>alert(1)</script> & more — ✗ 1 failing at 5 draws (seed 0, z = 4)');
+    expect(text.split('\n')[0]).to.equal('<script>alert(1)</script> & more — ✗ 1 failing at 5 draws (z = 4)');
     expect(text).to.contain('first failure: line 3 → line 4: differs by 1');
     // the builder is displayable too: a cell can end with it
     expect(derivation('d', { setup: () => 1 }).line('1', (s) => s).line('= 1', () => 1).toMimeBundle()['text/plain']).to.contain('✓ all 1 step hold');
@@ -428,7 +438,7 @@ describe('check/derivation (worked derivations)', () => {
         .line('= m^2 + s^2', ({ m, s }) => m * m + s * s)
         .check();
       expect(exact.pass).to.equal(false);
-      expect(exact.firstFailure).to.contain('line 1 is not exact: with other random numbers it is').and.contain('ll.replicate(n, f) or { replicates: n }');
+      expect(exact.firstFailure).to.contain('line 1 is not exact: with other random numbers it is').and.contain('ll.verify.replicate(n, f) or { replicates: n }');
       // a wrong exact line gets no such hint
       const wrongExact = derivation('wrong', { setup }).line('m^2', ({ m }) => m * m).line('= m^3', ({ m }) => m ** 3).check();
       expect(wrongExact.firstFailure).to.not.contain('replicate');
@@ -450,7 +460,7 @@ describe('check/derivation (worked derivations)', () => {
       const K = 8, SEED = 2;
       const logW = (x: number, z: number, m: number, s: number) => logGaussian(z, 0, 1) + logGaussian(x, z, 1) - logGaussian(z, m, s);
       const make = (commonRandomNumbers: boolean, seed = SEED) => derivation('L_8 ≤ ELBO (reversed)', {
-        seed, draws: 2, commonRandomNumbers,
+        rng: rng(seed), draws: 2, commonRandomNumbers,
         setup: (g) => { const x = 1.4 * g.nextNormal(); return { x, m: x / 2 + 0.2, s: 0.65 }; },
       })
         .line('\\mathcal L_8 = \\mathbb E\\log\\tfrac18\\sum_k w_k', replicate(200, ({ x, m, s }, g) => {
@@ -498,7 +508,7 @@ describe('check/derivation (worked derivations)', () => {
         .check();
       const tex = r.toLatex();
       expect(tex).to.equal([
-        '% AM–GM — ✗ 1 failing at 5 draws (seed 0, z = 4)',
+        '% AM–GM — ✗ 1 failing at 5 draws (z = 4)',
         '\\begin{align}',
         '\\tfrac{a+b}{2} &\\geq \\sqrt{ab} && \\checkmark \\\\',
         '&= \\exp\\tfrac12(\\log a + \\log b) && \\checkmark \\\\',

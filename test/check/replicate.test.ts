@@ -1,4 +1,4 @@
-// ll.replicate: n replicates of a random line, each with its own generator, mean and SE per entry.
+// ll.verify.replicate: n replicates of a random line, each with its own generator, mean and SE per entry.
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'chai';
 import { rng } from '../../src';

@@ -100,7 +100,7 @@ describe('inference/amortization-gap: per-sample against amortized inference (ex
     const q = { mean: tf.tensor2d(X.map(postMean)), logStd: tf.fill([B, M], Math.log(0.7)) };
     const e = gaussianElbo(rng(5), logJoint, x, q, { samples: 400 });
     let diff = 0, var_ = 0;
-    X.forEach((row, i) => { diff += e.values[i] - exactElbo(row, postMean(row), [0.7, 0.7]); var_ += e.se[i] ** 2; });
+    X.forEach((row, i) => { diff += e.value[i] - exactElbo(row, postMean(row), [0.7, 0.7]); var_ += e.se[i] ** 2; });
     expect(Math.abs(diff)).to.be.at.most(4 * Math.sqrt(var_));
     tf.dispose([q.mean, q.logStd]);
   });
@@ -141,11 +141,14 @@ describe('inference/amortization-gap: per-sample against amortized inference (ex
 
   it('bad arguments are errors naming the function and the argument', () => {
     const init = { mean: tf.zeros([B, M]), logStd: tf.zeros([B, M]) };
-    expect(() => fitLocalGaussians(rng(1), logJoint, x, { init, steps: 0 })).to.throw('fitLocalGaussians: steps must be a positive integer, got 0');
+    expect(() => fitLocalGaussians(rng(1), logJoint, x, { init, steps: 0 })).to.throw('fitLocalGaussians: steps must be a positive integer ≤ 1000000, got 0 (in options)');
     expect(() => fitLocalGaussians(rng(1), logJoint, x, { init, learningRate: -1 })).to.throw('fitLocalGaussians: learningRate must be positive and finite');
     const wrong = { mean: tf.zeros([B + 1, M]), logStd: tf.zeros([B + 1, M]) };
     expect(() => fitLocalGaussians(rng(1), logJoint, x, { init: wrong })).to.throw('fitLocalGaussians: init.mean and init.logStd must both have shape [6, M]');
-    expect(() => amortizationGap(rng(1), poorEncoder, x, { init: 'zero' as never })).to.throw("amortizationGap: init must be 'encoder' or 'prior'");
+    expect(() => amortizationGap(rng(1), poorEncoder, x, { init: 'zero' as never })).to.throw("amortizationGap: init must be one of 'encoder', 'prior', got 'zero' (in options)");
+    // the per-point estimates take at least 2 samples (one gives no standard error); q is live [B, M] tensors
+    expect(() => gaussianElbo(rng(1), logJoint, x, init, { samples: 1 })).to.throw('gaussianElbo: samples must be an integer ≥ 2');
+    expect(() => gaussianElbo(rng(1), logJoint, x, { mean: init.mean } as never)).to.throw('gaussianElbo: q must be Gaussians { mean, logStd }');
     tf.dispose([init.mean, init.logStd, wrong.mean, wrong.logStd]);
   });
 });

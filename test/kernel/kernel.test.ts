@@ -30,6 +30,12 @@ describe('kernel (Jupyter protocol)', function () {
     expect(r.status, r.output.slice(-6000)).to.equal(0);
   });
 
+  it('Tab completes each name on its one path: ll.check, ll.checkTable and ll.verify apart, ll.infer.iwae typed (not ll.iwae)', () => {
+    const r = runPython('test/kernel/completion.py');
+    expect(r.output.slice(-6000), 'completion suite').to.match(/Ran 4 tests/);
+    expect(r.status, r.output.slice(-6000)).to.equal(0);
+  });
+
   it('carries comms both ways: kernel- and front-end-opened, buffers, comm_info, close from either side', () => {
     const r = runPython('test/kernel/comms.py');
     expect(r.output.slice(-3000), 'comms suite').to.match(/Ran 4 tests/);

@@ -6,7 +6,7 @@
 // the sum truncated by Geyer's initial positive sequence (pairs ρ_{2k} + ρ_{2k+1} while positive) and
 // made monotone. The Monte Carlo standard error of a posterior mean is then sd/√ESS — the SE to hold
 // an MCMC estimate to, not sd/√(M·N).
-import { Estimate } from '../../check/monte-carlo';
+import type { Estimate } from '../estimate';
 import { checkDraws, rankNormalize, splitChains } from './rank-normalization';
 
 const mean = (v: number[]) => v.reduce((s, x) => s + x, 0) / v.length;

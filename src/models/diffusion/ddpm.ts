@@ -16,7 +16,8 @@ import { Denoiser, diffusionElbo } from './elbo';
 import { ddimStep } from './ddim';
 import { ImageDataset } from '../../data/image-dataset';
 import type { Batch } from '../../training/trainable';
-import { Estimate, estimateMean } from '../../check/monte-carlo';
+import { estimateMean } from '../../check/monte-carlo';
+import type { Estimate } from '../../inference/estimate';
 import { positiveFinite, positiveInteger } from '../../validation/arguments';
 import { UNet } from '../layers/unet';
 

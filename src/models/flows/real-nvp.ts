@@ -14,7 +14,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/rng';
 import type { Batch } from '../../training/trainable';
-import { Estimate, estimateMean } from '../../check/monte-carlo';
+import { estimateMean } from '../../check/monte-carlo';
+import type { Estimate } from '../../inference/estimate';
 import { positiveInteger } from '../../validation/arguments';
 import { Bijector, Chain } from './bijector';
 import { ImageCoupling } from './image-coupling';

@@ -118,7 +118,7 @@ export function mixtureFromTheta(theta: number[]): Mixture1D {
  * ∇_θ log p(x) by Fisher's identity: Σ_k P(z=k|x) ∇_θ log p(x, z=k), where for z = k
  * ∂/∂μ_k = (x − μ_k)/σ_k², ∂/∂log σ_k = (x − μ_k)²/σ_k² − 1, ∂/∂a_j = 1[j=k] − π_j  (D03).
  *
- * See docs/derivations.md#d03; `ll.checker.checkGradient` compares it with finite differences.
+ * See docs/derivations.md#d03; `ll.verify.checkGradient` compares it with finite differences.
  */
 export function mixtureFisherScore64(m: Mixture1D, x: number): number[] {
   C_FISHER.check(arguments);

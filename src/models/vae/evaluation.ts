@@ -6,7 +6,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/rng';
 import { iwaeInChunks, logImportanceWeights } from '../../inference/bounds';
-import { estimateMean, Estimate } from '../../check/monte-carlo';
+import { estimateMean } from '../../check/monte-carlo';
+import type { Estimate } from '../../inference/estimate';
 import { VAE } from './vae';
 import { klStandardNormal } from '../../ops/kl-standard-normal';
 import { positiveInteger, tensorRank } from '../../validation/arguments';

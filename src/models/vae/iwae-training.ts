@@ -9,7 +9,8 @@
 // to the exact posterior, D15) and the active units (D32).
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/rng';
-import { estimateMean, Estimate } from '../../check/monte-carlo';
+import { estimateMean } from '../../check/monte-carlo';
+import type { Estimate } from '../../inference/estimate';
 import { ImageDataset } from '../../data/image-dataset';
 import { staticBinarize } from '../../data/binarize';
 import { positiveInteger } from '../../validation/arguments';

@@ -7,7 +7,7 @@ import { ImageDataset } from '../../data/image-dataset';
 import { dynamicBinarizePixels, staticBinarize } from '../../data/binarize';
 import { minibatches, batchesPerEpoch } from '../../data/minibatches';
 import { progress as startProgress } from '../../display/progress';
-import { Estimate } from '../../check/monte-carlo';
+import type { Estimate } from '../../inference/estimate';
 import { readCheckpoint, writeCheckpoint, CHECKPOINT_FILE } from '../../checkpoints/checkpoint';
 import { datasetElbo } from './evaluation';
 import { VAE, VAEConfig, VAEObjective, oneHotLabels } from './vae';
