@@ -198,9 +198,10 @@ export class ImageClassifier {
    * ll.evaluation.featureFrechetDistance(c.featureRows(real), c.featureRows(fake));
    * ```
    */
-  featureRows(pixels: tf.Tensor2D, options: { beforeRelu?: boolean } = {}): number[][] {
-    this.check(pixels, 'featureRows');
-    return this.rows(pixels, (x) => this.features(x, options));
+  featureRows(pixels: tf.Tensor, options: { beforeRelu?: boolean } = {}): number[][] {
+    // any [B, D] tensor (a sum or a slice is typed Tensor): the rank is checked here, not asserted by the caller
+    this.check(pixels as tf.Tensor2D, 'featureRows');
+    return this.rows(pixels as tf.Tensor2D, (x) => this.features(x, options));
   }
 
   /** The share of the data set's images classified correctly. */

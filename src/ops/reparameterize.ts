@@ -13,11 +13,12 @@ const REPARAM = contract('reparameterizeWithKL', { meanLogStd: tensor({ rank: 2 
  *   z = μ + e^{log σ} ε,   KL(q ‖ N(0, I)) = Σ_j ½(μ_j² + σ_j² − 1) − log σ_j
  * One native kernel forward and one backward when the native kernels are on
  * (∂/∂μ = dz + dKL·μ, ∂/∂log σ = dz ⊙ σε + dKL·(σ² − 1)); otherwise composed of tfjs ops.
- * meanLogStd [B, 2M] (μ, then log σ), eps [B, M] → z [B, M], kl [B].
+ * meanLogStd [B, 2M] (μ, then log σ), eps [B, M] → z [B, M], kl [B] (any rank-2 tensors; another rank is an error).
  */
-export function reparameterizeWithKL(meanLogStd: tf.Tensor2D, eps: tf.Tensor2D): { z: tf.Tensor2D; kl: tf.Tensor1D } {
+export function reparameterizeWithKL(meanLogStd: tf.Tensor, eps: tf.Tensor): { z: tf.Tensor2D; kl: tf.Tensor1D } {
   REPARAM.check(arguments);
-  if (meanLogStd.rank !== 2 || eps.rank !== 2 || meanLogStd.shape[0] !== eps.shape[0] || meanLogStd.shape[1] !== 2 * eps.shape[1]) {
+  const ms: number[] = meanLogStd.shape, es: number[] = eps.shape;
+  if (ms.length !== 2 || es.length !== 2 || ms[0] !== es[0] || ms[1] !== 2 * es[1]) {
     throw new Error(`reparameterizeWithKL: expected meanLogStd [B, 2M] and eps [B, M]; got [${meanLogStd.shape}] and [${eps.shape}]`);
   }
   if (meanLogStd.dtype === 'float32' && eps.dtype === 'float32' && hasNativeKernel(REPARAMETERIZE_KL)) {

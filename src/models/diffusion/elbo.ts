@@ -46,7 +46,7 @@ export interface DiffusionElboTerms {
  * terms.elbo;   // [B]: reconstruction − priorKL − Σ_t consistency
  * ```
  */
-export function diffusionElbo(rng: Rng, x0: tf.Tensor2D, denoise: Denoiser, schedule: DiffusionSchedule): DiffusionElboTerms {
+export function diffusionElbo(rng: Rng, x0: tf.Tensor, denoise: Denoiser, schedule: DiffusionSchedule): DiffusionElboTerms {
   if (x0.rank !== 2) throw new Error(`diffusionElbo: x0 must have shape [batch, d], got [${x0.shape}]`);
   const [B, d] = x0.shape;
   const T = schedule.T;

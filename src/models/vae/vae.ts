@@ -178,10 +178,10 @@ export class VAE {
   }
 
   /** Encoder: mean and log-std of q(z | x, c), each [B, M]. */
-  encode(x: tf.Tensor, c?: tf.Tensor): { mean: tf.Tensor; logStd: tf.Tensor } {
+  encode(x: tf.Tensor, c?: tf.Tensor): { mean: tf.Tensor2D; logStd: tf.Tensor2D } {
     V.encode.check(arguments);
     return tf.tidy(() => {
-      const [mean, logStd] = tf.split(this.encoderOutput(x, c), 2, -1);
+      const [mean, logStd] = tf.split(this.encoderOutput(x, c), 2, -1) as tf.Tensor2D[];
       return { mean, logStd };
     });
   }
@@ -386,9 +386,9 @@ export class VAE {
   }
 
   /** Reconstructions E[x | z = mean of q(z|x)]: [B, D]. */
-  reconstruct(x: tf.Tensor, condition?: tf.Tensor): tf.Tensor {
+  reconstruct(x: tf.Tensor, condition?: tf.Tensor): tf.Tensor2D {
     V.reconstruct.check(arguments);
-    return tf.tidy(() => this.decodeMean(this.encode(x, condition).mean, condition));
+    return tf.tidy(() => this.decodeMean(this.encode(x, condition).mean, condition) as tf.Tensor2D);
   }
 
   /**

@@ -129,14 +129,14 @@ export class VectorQuantizer {
    * Quantizes z_e [N, D]: the nearest codes, z_q = z_e + sg(e_k − z_e), and the two losses (means over the N vectors
    * of ‖sg(z_e) − e_k‖² and ‖z_e − sg(e_k)‖²). e_k is a one-hot product so the codebook loss reaches the codebook.
    */
-  quantize(ze: tf.Tensor2D): Quantized {
+  quantize(ze: tf.Tensor): Quantized {
     this.checkZ(ze, 'quantize');
-    const codes = this.nearest(ze);
+    const codes = this.nearest(ze as tf.Tensor2D);
     const rest = tf.tidy(() => {
       const e = tf.matMul(tf.oneHot(codes, this.K), this.codebook) as tf.Tensor2D;
       const sumSq = (a: tf.Tensor, b: tf.Tensor) => tf.mean(tf.sum(tf.squaredDifference(a, b), 1)) as tf.Scalar;
       return {
-        zq: straightThrough(ze, e),
+        zq: straightThrough(ze as tf.Tensor2D, e),
         codebookLoss: sumSq(stopGradient(ze), e),
         commitmentLoss: sumSq(ze, stopGradient(e)),
       };
