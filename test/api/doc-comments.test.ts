@@ -116,6 +116,64 @@ export function undocumentedExports(): { missing: string[]; checked: number } {
   return { missing, checked };
 }
 
+/** Model classes with no derivation in docs/derivations.md, each with the reason (their doc still has equation, shapes and example). */
+export const NO_LEDGER_ID: Record<string, string> = {
+  Conv2d: 'a layer of the image models: no lecture derives a convolution',
+  GroupNorm: 'a layer of the image models: no lecture derives a normalization',
+  VQVAE: "the ledger has no VQ-VAE entry (no lecture prints its loss); the doc gives van den Oord et al.'s",
+  VectorQuantizer: "the VQ-VAE's quantizer and straight-through estimator: no ledger entry, as VQVAE",
+};
+
+/** Every exported class declared under src/models/: its `ll.` name, its doc comment (tags included) and where it is. */
+export function modelClassDocs(): { name: string; doc: string; example: string; where: string }[] {
+  const prog = program();
+  const checker = prog.getTypeChecker();
+  const index = prog.getSourceFile(path.join(root, 'src', 'index.ts'))!;
+  const modelsDir = path.join(srcDir, 'models') + path.sep;
+  const out = new Map<ts.Symbol, { name: string; doc: string; example: string; where: string }>();
+  const seen = new Set<ts.Symbol>();
+  const visit = (moduleSym: ts.Symbol, prefix: string) => {
+    for (const exported of checker.getExportsOfModule(moduleSym)) {
+      const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
+      if (symbol.flags & ts.SymbolFlags.Class) {
+        const decl = symbol.declarations?.find(ts.isClassDeclaration);
+        if (!decl || !path.resolve(decl.getSourceFile().fileName).startsWith(modelsDir) || out.has(symbol)) continue;
+        const tags = symbol.getJsDocTags(checker);
+        const tagText = (t: ts.JSDocTagInfo) => ts.displayPartsToString(t.text ?? []);
+        out.set(symbol, {
+          name: `${prefix}${exported.name}`,
+          doc: [ts.displayPartsToString(symbol.getDocumentationComment(checker)), ...tags.filter((t) => t.name !== 'example').map(tagText)].join('\n'),
+          example: tags.filter((t) => t.name === 'example').map(tagText).join('\n'),
+          where: where(decl),
+        });
+      } else if (symbol.flags & (ts.SymbolFlags.ValueModule | ts.SymbolFlags.NamespaceModule) && !seen.has(symbol)) {
+        seen.add(symbol);
+        visit(symbol, `${prefix}${exported.name}.`);
+      }
+    }
+  };
+  visit(checker.getSymbolAtLocation(index)!, 'll.');
+  return [...out.values()];
+}
+
+// An equation: a line of the comment (outside its example) with a relation between symbols: =, ≤, ≥, ∝, ~ or ↦/→
+// between terms, as the lectures print them ("p(x) = N(x; μ, C)", "z ~ N(0, I)", "log w = log p(x, z) − log q(z|x)").
+const EQUATION = /[\p{L}\p{N}_)\]|²ᵀ]\s*(=|≤|≥|∝|~|≈)\s*[\p{L}\p{N}_(\[√Σ∏−‖-]/u;
+const LEDGER_ID = /\bD\d\d\b/;
+// shapes: a bracketed shape with a letter or number for each axis ("[B, D]", "[K, B]", "[n, 784]")
+const SHAPE = /\[(?:[A-Za-z]\w*|\d+|…|\.\.\.)(?:\s*[,×]\s*(?:[A-Za-z]\w*|\d+|…|\.\.\.\w*|[A-Za-z]·[A-Za-z]))*\]/;
+
+/** What a model class's doc comment lacks: 'equation', 'ledger id', 'shapes', 'example'. */
+export function docLacks(doc: { name: string; doc: string; example: string }): string[] {
+  const lacks: string[] = [];
+  if (!doc.doc.split('\n').some((line) => EQUATION.test(line))) lacks.push('equation');
+  const bare = doc.name.split('.').pop()!;
+  if (!LEDGER_ID.test(doc.doc) && !(bare in NO_LEDGER_ID)) lacks.push('ledger id');
+  if (!SHAPE.test(doc.doc)) lacks.push('shapes');
+  if (doc.example.trim().length === 0) lacks.push('example');
+  return lacks;
+}
+
 describe('API doc comments (issue 13: the math on every symbol)', function () {
   this.timeout(120_000);
 
@@ -123,5 +181,40 @@ describe('API doc comments (issue 13: the math on every symbol)', function () {
     const { missing, checked } = undocumentedExports();
     expect(checked, 'symbols checked').to.be.greaterThan(200);
     expect(missing, `${missing.length} of ${checked} without a doc comment:\n  ${missing.join('\n  ')}\n`).to.deep.equal([]);
+  });
+
+  // issue 28: a model's Shift-Tab shows the math, as Normal's, kl's and VAE's do
+  it('every model class (ll.models, ll.PPCA, ll.VAE) has an equation, its ledger id, shapes and an example in its doc comment', () => {
+    const docs = modelClassDocs();
+    expect(docs.map((d) => d.name), 'model classes found').to.include.members(['ll.VAE', 'll.PPCA', 'll.models.ImageDDPM', 'll.models.RealNVP', 'll.models.ConvVAE']);
+    const lacking = docs.map((d) => ({ d, lacks: docLacks(d) })).filter((r) => r.lacks.length > 0)
+      .map((r) => `${r.d.name} (${r.d.where}): no ${r.lacks.join(', no ')}`);
+    expect(lacking, `${lacking.length} of ${docs.length} model classes:\n  ${lacking.join('\n  ')}\n`).to.deep.equal([]);
+    const exempt = Object.keys(NO_LEDGER_ID).filter((n) => !docs.some((d) => d.name.endsWith(`.${n}`)));
+    expect(exempt, 'NO_LEDGER_ID names a class that is not exported from src/models').to.deep.equal([]);
+  });
+
+  it('the doc checks see what they require: a bare comment lacks all four, a full one none', () => {
+    expect(docLacks({ name: 'll.models.X', doc: 'A model.', example: '' })).to.deep.equal(['equation', 'ledger id', 'shapes', 'example']);
+    expect(docLacks({ name: 'll.models.X', doc: 'p(x) = N(x; μ, C) (D05). Shapes: x [B, D].', example: 'new X()' })).to.deep.equal([]);
+    expect(docLacks({ name: 'll.models.X', doc: 'z ~ N(0, I), x [n, 784] (D29)', example: 'x' })).to.deep.equal([]);
+  });
+
+  it('the bounds show their ledger ids on Shift-Tab (ll.infer.elbo D12, iwae D26, renyiBound D27)', () => {
+    const prog = program();
+    const checker = prog.getTypeChecker();
+    const infer = checker.getExportsOfModule(checker.getSymbolAtLocation(prog.getSourceFile(path.join(root, 'src', 'index.ts'))!)!)
+      .find((s) => s.name === 'infer')!;
+    const exports = checker.getExportsOfModule(checker.getAliasedSymbol(infer));
+    const docOf = (name: string) => {
+      const s = exports.find((e) => e.name === name);
+      expect(s, `ll.infer.${name}`).to.not.equal(undefined);
+      const target = s!.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(s!) : s!;
+      return ts.displayPartsToString(target.getDocumentationComment(checker));
+    };
+    expect(docOf('elbo')).to.match(/\bD12\b/);
+    expect(docOf('iwae')).to.match(/\bD26\b/);
+    expect(docOf('renyiBound')).to.match(/\bD27\b/);
+    expect(docOf('renyiFromLogWeights')).to.match(/\bD27\b/);
   });
 });

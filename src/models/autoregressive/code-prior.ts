@@ -30,6 +30,11 @@ let count = 0;
 
 /**
  * An autoregressive categorical model of code sequences k ∈ {0…K−1}^P (a categorical MADE).
+ *
+ *     log p(k) = Σ_{i=1}^{P} log Categorical(k_i; softmax(ℓ_i(k_<i)))   (exact; trained by maximum likelihood, D48)
+ *
+ * Shapes: codes [B, P] (int32) → logProb [B]; sample(rng, n) → [n, P].
+ *
  * @example const prior = new CodePrior({ positions: 49, codes: 32 }); await ll.fit(prior, codes, { steps: 1000, seed: 1 });
  *          prior.logProb(codes)   // [B] nats;  prior.sample(ll.rng(2), 16)  // [16, 49] int32
  */

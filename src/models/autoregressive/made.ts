@@ -27,12 +27,20 @@ export interface MADEConfig {
 let instances = 0;
 
 /**
- * MADE on binary vectors: exact log p(x), ancestral sampling, and a loss (−mean log p(x)) for training.
- * Example:
- *   const made = new ll.models.MADE({ inputDim: 784, hiddenDims: [500] });
- *   ll.models.trainOnImages(ll.rng(0), made, ll.loadMnist('train'), { epochs: 5 });
- *   made.logProb(x);                    // [B] nats, exact
- *   made.sample(ll.rng(1), 16);         // [16, 784]
+ * MADE (Germain et al. 2015) on binary vectors: one network with masked weights gives every conditional,
+ *
+ *     log p(x) = Σ_d log Bernoulli(x_d; σ(ℓ_d(x_<d))),   d = 1 … D   (exact; sampled ancestrally)
+ *
+ * trained by maximum likelihood, which minimizes KL(p_data ‖ p_θ) (D48; docs/derivations.md#d48): the loss is
+ * −mean log p(x). Shapes: x [B, D] → logProb [B]; sample(rng, n) → [n, D].
+ *
+ * @example
+ * ```ts
+ * const made = new ll.models.MADE({ inputDim: 784, hiddenDims: [500] });
+ * const x = ll.data.dynamicBinarize(ll.rng(0), ll.loadMnist('test').batch([0, 1]));   // [2, 784]
+ * made.logProb(x);             // [2] nats, exact
+ * made.sample(ll.rng(1), 16);  // [16, 784]
+ * ```
  */
 export class MADE {
   readonly config: Required<MADEConfig>;

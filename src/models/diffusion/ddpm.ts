@@ -47,6 +47,16 @@ export interface SampleResult {
 
 /**
  * A DDPM on H×W×C images: the U-Net ε̂_θ and a schedule of T steps.
+ *
+ * The forward process and the reverse model (lecture 003; docs/derivations.md#d39):
+ *
+ *     q(x_t | x_0) = N(√ᾱ_t x_0, (1 − ᾱ_t) I)                                                      (D39)
+ *     p_θ(x_{t−1} | x_t) = N(γ_t x_t + δ_t x̂_0, σ_t² I),  x̂_0 = (x_t − √(1 − ᾱ_t) ε̂_θ(x_t, t))/√ᾱ_t   (D40, D41)
+ *     loss = E_{t, x_0, ε} ‖ε − ε̂_θ(√ᾱ_t x_0 + √(1 − ᾱ_t) ε, t)‖²   (the simple objective, D44)
+ *
+ * Shapes: pixels as rows [B, D] (D = H·W·C, in [0, 1]; the model works on x_0 = 2p − 1 as images [B, H, W, C]);
+ * sample(rng, n).pixels [n, D].
+ *
  * @example const m = new ImageDDPM(new UNet({ channels: [16, 32] }), DiffusionSchedule.linear(1000));
  *          await ll.fit(m, ll.loadMnist('train'), { steps: 2000, seed: 1, batchSize: 64, ema: 0.995 }); const s = m.sample(ll.rng(2), 64, { steps: 100 });
  */

@@ -28,6 +28,8 @@ const VNET = contract('VelocityNetwork', {
  *
  * Shapes: x [n, d], t [n] → [n, d].
  *
+ *     loss = E ‖v_θ(x_t, t) − (x₁ − x₀)‖²,   x_t = (1 − t) x₀ + t x₁,  x₀ ~ N(0, I),  x₁ ~ data   (D56)
+ *
  * @example
  * ```ts
  * const net = new ll.models.VelocityNetwork(2, { hidden: 128 });

@@ -30,6 +30,8 @@ const SCHEDULE = {
  * see docs/derivations.md#d39. Arrays are float64 and indexed by t = 1…T (index 0 holds t = 0, ᾱ_0 = 1).
  * Build one with `DiffusionSchedule.linear(T)` (DDPM), `cosine(T)` or `logSnrLinear(T)`.
  *
+ * Shapes: betas, alphas and alphaBars are float64 arrays of T + 1 entries; qSample and noised take x_0 [B, d].
+ *
  * @example
  * ```ts
  * const schedule = ll.models.DiffusionSchedule.linear(100);

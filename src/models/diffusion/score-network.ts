@@ -36,11 +36,19 @@ export function noiseLevels(max: number, min: number, count: number): number[] {
 let instances = 0;
 
 /**
- * A noise-conditional score network for 2-D (or d-D) points: [x, log σ] → hidden → ReLU → hidden → ReLU → d,
- * divided by σ. Example:
- *   const net = new ll.models.ScoreNetwork(2, { sigmas: ll.models.noiseLevels(1, 0.02, 10) });
- *   await ll.fit(net, ll.data.swissRoll(ll.rng(1), 2000), { steps: 2000, seed: 0, batchSize: 256 });
- *   const s = net.score(x, 0.05);   // [n, 2]
+ * A noise-conditional score network s_θ(x, σ) ≈ ∇_x log q_σ(x) for d-D points: [x, log σ] → hidden → ReLU →
+ * hidden → ReLU → d, divided by σ. Trained by denoising score matching,
+ *
+ *     E ‖s_θ(x + σε, σ) + ε/σ‖² = E ‖s_θ(x̃, σ) − ∇ log q_σ(x̃)‖² + const   (Hyvärinen, D50; Tweedie's score, D45)
+ *
+ * and sampled by annealed Langevin dynamics (`langevinSample`). Shapes: x [n, d] → score [n, d].
+ *
+ * @example
+ * ```ts
+ * const net = new ll.models.ScoreNetwork(2, { sigmas: ll.models.noiseLevels(1, 0.02, 10) });
+ * await ll.fit(net, ll.data.swissRoll(ll.rng(1), 2000), { steps: 2000, seed: 0, batchSize: 256 });
+ * const s = net.score(x, 0.05);   // [n, 2]
+ * ```
  */
 export class ScoreNetwork {
   readonly layers: Dense[];

@@ -56,6 +56,8 @@ export function checkImage(x: tf.Tensor, shape: [number, number, number], who: s
  *
  * Shapes: x [B, d] → y [B, d], logDet [B] (each bijector acts on the last axis).
  *
+ * Shapes: x [B, d] → y [B, d], logDet [B] (each bijector acts on the last axis).
+ *
  * @example
  * ```ts
  * const f = new ll.models.Chain([new ll.models.AffineCoupling([1, 0], ll.rng(0)), new ll.models.Permutation([1, 0])]);

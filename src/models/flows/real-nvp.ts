@@ -48,6 +48,9 @@ let count = 0;
  *
  *     log p(y) = Σ_s log N(z_s; 0, I) + log|det ∂z/∂y|,   bits/dim ≤ E_u[−log p((k + u)/256)]/(D ln 2) + 8
  *
+ * The change of variables (D35) through affine couplings (D38) and squeezes; bits/dim on 8-bit pixels is a
+ * dequantization bound (D46; docs/derivations.md#d38).
+ *
  * @example
  * ```ts
  * const flow = new ll.models.RealNVP({ shape: [28, 28, 1], hidden: 32 });

@@ -7,6 +7,9 @@ import { positiveInteger } from '../../validation/arguments';
 
 /**
  * A k×k convolution, stride 1, 'same' padding: x [B, H, W, C_in] → [B, H, W, C_out].
+ *
+ *     y[b, i, j, o] = β_o + Σ_{u, v, c} W[u, v, c, o] · x[b, i + u − ⌊k/2⌋, j + v − ⌊k/2⌋, c]   (zero outside the image)
+ *
  * @example const c = new Conv2d(1, 16, 3, ll.rng(0), 'in'); const y = c.apply(x); // [B, 28, 28, 16]
  */
 export class Conv2d {

@@ -9,6 +9,9 @@ import { silu } from '../../ops/silu';
 
 /**
  * GroupNorm over NHWC images, optionally followed by SiLU: x [B, H, W, C] → [B, H, W, C]; γ starts at 1, β at 0.
+ *
+ *     y = γ ⊙ (x − μ_g)/√(σ_g² + ε) + β,   μ_g, σ_g²: mean and variance over the H·W·(C/G) entries of channel group g
+ *
  * @example const gn = new GroupNorm(32, 8, 'gn1'); const y = gn.apply(x, 'silu');
  */
 export class GroupNorm {

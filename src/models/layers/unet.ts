@@ -66,6 +66,12 @@ class ResBlock {
 
 /**
  * ε̂_θ(x_t, t): images x_t [B, H, W, C] and steps t [B] (numbers 1…T) → [B, H, W, C].
+ * The DDPM's noise predictor (lecture 003): trained on the simple objective, the ELBO's consistency terms up to
+ * their weights (D41, D44; docs/derivations.md#d44),
+ *
+ *     x_t = √ᾱ_t x_0 + √(1 − ᾱ_t) ε,   loss = ‖ε − ε̂_θ(x_t, t)‖²   (D39, D44)
+ *
+ * An encoder–decoder with skip connections, group norm and a sinusoidal embedding of t in every residual block.
  * @example const net = new UNet({ channels: [16, 32], seed: 0 }); const eps = net.apply(xt, tf.tensor1d([5, 900]));
  */
 export class UNet {

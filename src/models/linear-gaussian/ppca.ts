@@ -44,6 +44,8 @@ const LOG_2PI = Math.log(2 * Math.PI);
  *
  * Shapes: W is D×M (M ≤ D), μ has length D; points are number[] of length D, latents of length M.
  *
+ * As tensors, for the bounds of ll.infer: x [B, D], z [K, B, M] → logJoint() gives [K, B].
+ *
  * @example
  * ```ts
  * const model = new ll.PPCA([[1, 0], [0, 1], [1, 1]], [0, 0, 0], 0.1);   // D = 3, M = 2

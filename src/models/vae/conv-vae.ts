@@ -29,6 +29,12 @@ let count = 0;
 
 /**
  * The convolutional VAE on 28×28 images given as [B, 784] in {0, 1} (binarized).
+ *
+ *     ELBO(x) = E_q[log p(x | z)] − KL(q(z | x) ‖ N(0, I)),  z = μ(x) + σ(x) ⊙ ε   (D14, D17; one sample, D30)
+ *     log p̂(x) = log (1/K) Σ_k p(x, z_k)/q(z_k | x),  z_k ~ q(z | x)   (D31, from logWeights)
+ *
+ * The bounds are ll.infer's (gaussianEncoderElboTerms, logImportanceWeights) over `logJoint` and `posterior`.
+ * Shapes: x [B, 784]; z [K, B, M]; elbo [B].
  * @example const vae = new ConvVAE({ latent: 16 }); await ll.fit(vae, ll.loadMnist('train'), { steps: 500, seed: 1, batchSize: 64 });
  *          vae.elbo(ll.rng(2), x) // [B] nats
  */

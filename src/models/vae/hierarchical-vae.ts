@@ -41,10 +41,21 @@ function gaussianLogProb(z: tf.Tensor, mean: tf.Tensor, logStd: tf.Tensor): tf.T
 let instances = 0;
 
 /**
- * A VAE with two stochastic layers z₂ → z₁ → x. Example (about 20 s for 5 epochs on the embedded MNIST):
- *   const h = new ll.models.HierarchicalVAE({ inputDim: 784, latentDims: [32, 16] });
- *   ll.models.trainOnImages(ll.rng(0), h, ll.data.loadMnist('train'), { epochs: 5 });
- *   h.elboTerms(ll.rng(1), x);   // reconstruction, KL of layer 1, KL of layer 2, ELBO, per point
+ * A VAE with two stochastic layers z₂ → z₁ → x (lecture 001; the two-layer model of Burda et al.):
+ *
+ *     p(x, z₁, z₂) = p(x | z₁) p(z₁ | z₂) N(z₂; 0, I),    q(z₁, z₂ | x) = q(z₁ | x) q(z₂ | z₁)
+ *     ELBO = E_q[log p(x | z₁)] − E_q[log q(z₁ | x) − log p(z₁ | z₂)] − E_q[KL(q(z₂ | z₁) ‖ N(0, I))]   (D12, D14, D17)
+ *
+ * and the IWAE bound and importance-sampled log p(x) over the same log-weights (D26, D31; docs/derivations.md#d26).
+ * Shapes: x [B, D]; z = [z₁, z₂] on the last axis, [K, B, M₁ + M₂]; elbo, iwae and each term [B].
+ *
+ * @example
+ * ```ts
+ * const h = new ll.models.HierarchicalVAE({ inputDim: 784, latentDims: [32, 16] });
+ * const x = ll.data.dynamicBinarize(ll.rng(0), ll.loadMnist('test').batch([0, 1]));   // [2, 784]
+ * h.elboTerms(ll.rng(1), x);              // reconstruction, kl1, kl2, elbo: each [2]
+ * h.iwae(ll.rng(2), x, { samples: 50 });  // [2]
+ * ```
  */
 export class HierarchicalVAE {
   readonly config: Required<HierarchicalVAEConfig>;

@@ -69,11 +69,23 @@ function diagonalGaussianLogProb(z: tf.Tensor, mean: tf.Tensor, logStd: tf.Tenso
 let instances = 0;
 
 /**
- * The lectures' VAE with an amortized planar-flow posterior and a standard, mixture or VampPrior prior.
- * Example (about 15 s on the embedded MNIST):
- *   const m = new ll.models.RichVAE({ inputDim: 784, latentDim: 16, flowLayers: 4, prior: { type: 'vampprior', pseudoInputs: 50 } });
- *   ll.models.trainOnImages(ll.rng(0), m, ll.loadMnist('train'), { epochs: 5 });
- *   m.elbo(ll.rng(1), x, { samples: 10 });   // [B]
+ * The lectures' VAE (D29) with an amortized planar-flow posterior and a standard, mixture or VampPrior prior:
+ *
+ *     q(z_L | x): z_0 ~ N(μ(x), diag σ(x)²),  z_l = z_{l−1} + û_l tanh(w_lᵀ z_{l−1} + b_l),  l = 1 … L
+ *     log q(z_L | x) = log N(z_0; μ, σ²) − Σ_l log|1 + (1 − tanh²(w_lᵀ z_{l−1} + b_l)) û_lᵀ w_l|   (D35, D36)
+ *     p(z) = N(0, I),  Σ_c π_c N(z; m_c, diag s_c²),  or (1/C) Σ_c q(z | u_c) (the VampPrior)
+ *     ELBO = E_q[log p(x, z_L) − log q(z_L | x)]  (D12),   IWAE_K = E log (1/K) Σ_k w_k  (D26)
+ *
+ * The bounds are ll.infer's over `logJoint` and `posterior` (docs/derivations.md#d26). Shapes: x [B, D],
+ * z [K, B, M]; elbo and iwae [B].
+ *
+ * @example
+ * ```ts
+ * const m = new ll.models.RichVAE({ inputDim: 784, latentDim: 16, flowLayers: 4, prior: { type: 'vampprior', pseudoInputs: 50 } });
+ * const x = ll.data.dynamicBinarize(ll.rng(0), ll.loadMnist('test').batch([0, 1, 2]));   // [3, 784]
+ * m.elbo(ll.rng(1), x, { samples: 10 });   // [3]
+ * m.iwae(ll.rng(2), x, { samples: 50 });   // [3], above the ELBO on average
+ * ```
  */
 export class RichVAE {
   readonly config: Required<RichVAEConfig>;

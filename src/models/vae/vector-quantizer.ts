@@ -79,6 +79,11 @@ let count = 0;
 
 /**
  * A codebook of K vectors in ℝ^D and nearest-code quantization with the straight-through estimator.
+ *
+ *     k = argmin_j ‖z − e_j‖²,   z_q = z + sg(e_k − z)   (straight-through: ∂L/∂z = ∂L/∂z_q)
+ *
+ * Shapes: z [N, D] → codes [N] (int32), z_q [N, D]; the codebook is [K, D].
+ *
  * @example const vq = new VectorQuantizer(32, 8, ll.rng(0)); const q = vq.quantize(ze);  // ze [N, 8]
  *          q.codes; q.zq; q.codebookLoss; q.commitmentLoss
  */

@@ -53,6 +53,12 @@ let count = 0;
 
 /**
  * The VQ-VAE on 28×28 images given as [B, 784] in {0, 1}: 49 discrete codes per image.
+ *
+ *     z_e = enc(x) [B, 7, 7, D],  k = argmin_j ‖z_e − e_j‖²,  z_q = z_e + sg(e_k − z_e),  p(x | z_q) = Bernoulli(σ(dec(z_q)))
+ *     loss = −log p(x | z_q) + ‖sg(z_e) − e_k‖² + β ‖z_e − sg(e_k)‖²   (van den Oord et al. 2017)
+ *
+ * and a prior over the codes k (CodePrior) makes it a generative model: log p(x) ≥ log p(x | z_q(k)) + log p(k).
+ *
  * @example const vq = new VQVAE({ codes: 32, codeDim: 8 }); await ll.fit(vq, ll.loadMnist('train'), { steps: 2000, seed: 1, batchSize: 64 });
  *          const k = vq.encodeCodes(x);  // [B, 49] int32;  vq.decodeCodes(k)  // [B, 784] logits
  */
