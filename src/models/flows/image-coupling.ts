@@ -59,7 +59,6 @@ let count = 0;
  *
  * Shapes: x [B, H, W, C] → y [B, H, W, C], log-det [B]. See docs/derivations.md#d38.
  * The Jacobian is triangular, so the log-determinant is the sum of the scales and the inverse exact (D38).
- * The Jacobian is triangular, so the log-determinant is the sum of the scales and the inverse exact (D38).
  * @example
  * ```ts
  * const layer = new ll.models.ImageCoupling({ shape: [28, 28, 1], mask: 'checkerboard', parity: 0 }, ll.rng(0));

@@ -8,7 +8,6 @@ import { Bijector } from './bijector';
 /**
  * x = logit(α + (1 − 2α) y) elementwise on [B, H, W, C], log|det| = Σ [log(1 − 2α) − log z − log(1 − z)].
  * Its log-determinant enters the change of variables (D35); on dequantized pixels the bound of D46 holds.
- * Its log-determinant enters the change of variables (D35); on dequantized pixels the bound of D46 holds.
  * @example
  * ```ts
  * const f = new ll.models.LogitTransform(0.05);

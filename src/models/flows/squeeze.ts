@@ -35,7 +35,6 @@ export function unsqueeze(y: tf.Tensor4D): tf.Tensor4D {
 /**
  * Squeeze as a bijector: [B, H, W, C] → [B, H/2, W/2, 4C], log|det| = 0 (a permutation of entries).
  * A permutation of entries, y = P x with |det P| = 1: the change of variables (D35) adds log|det| = 0.
- * A permutation of entries, y = P x with |det P| = 1: the change of variables (D35) adds log|det| = 0.
  * @example
  * ```ts
  * const { y, logDet } = new ll.models.Squeeze().forward(ll.tf.zeros([2, 4, 4, 1]));   // y [2, 2, 2, 4], logDet [0, 0]
