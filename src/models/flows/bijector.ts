@@ -54,10 +54,6 @@ export function checkImage(x: tf.Tensor, shape: [number, number, number], who: s
  * All layers act on events of the same rank (their `eventNdims`), points or images alike.
  * Shapes: x [B, …event] → y [B, …event'], log-det [B].
  *
- * Shapes: x [B, d] → y [B, d], logDet [B] (each bijector acts on the last axis).
- *
- * Shapes: x [B, d] → y [B, d], logDet [B] (each bijector acts on the last axis).
- *
  * @example
  * ```ts
  * const f = new ll.models.Chain([new ll.models.AffineCoupling([1, 0], ll.rng(0)), new ll.models.Permutation([1, 0])]);
