@@ -6,7 +6,7 @@
 import { spawnSync } from 'child_process';
 import path from 'path';
 import * as tf from '@tensorflow/tfjs-core';
-import { ready, backendInfo, loadMnist, VAE, trainVAE, rng } from '../src';
+import { ready, backendInfo, loadMnist, VAE, fit, rng } from '../src';
 import { importanceSampledLogLikelihood } from '../src/models/vae/evaluation';
 import { staticBinarize } from '../src/data/binarize';
 
@@ -24,9 +24,8 @@ async function latentLab(epochs: number, latent: number, K: number, points: numb
   await ready();
   const train = loadMnist('train'), test = loadMnist('test').take(points);
   const model = new VAE({ inputDim: 784, latentDim: latent, seed: 0 });
-  const { history } = await trainVAE(model, train, { epochs, seed: 0, batchSize: 128, learningRate: 1e-3, progress: false });
-  const seconds = history.reduce((s, h) => s + h.seconds, 0);
-  const steps = history.reduce((s, h) => s + h.seconds / (h.msPerStep / 1000), 0);
+  const run = await fit(model, train, { epochs, seed: 0, batchSize: 128, learningRate: 1e-3, progress: false });
+  const seconds = run.seconds, steps = run.steps;
   const x = tf.tensor2d(staticBinarize(test.images, 99), [test.count, 784]);
   const ll = importanceSampledLogLikelihood(rng(1), model, x, { samples: K, batchSize: 10, chunk: 1000 });
   x.dispose();

@@ -31,7 +31,6 @@ export { interact } from './display/interact';
 export { PPCA } from './models/linear-gaussian/ppca';
 export { VAE } from './models/vae/vae';
 export { fit } from './training/fit';
-export { trainVAE } from './models/vae/training';
 export { loadMnist } from './data/mnist';
 export { integrate1d } from './check/quadrature';
 export type { MimeBundle, Displayable } from './display/display';

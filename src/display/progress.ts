@@ -75,7 +75,7 @@ function textBar(fraction: number, width = 12): string {
  * A progress display for a loop of `total` steps: in the kernel, a status line in text/plain (bar,
  * steps, epoch, seconds, the latest metrics, a text sparkline) and a PNG of one metric's curve, both
  * updated in place; in a terminal, a text bar on stderr. `ll.plot.progress(options)` is the short
- * form; `trainVAE` and the other training loops use it.
+ * form; `ll.fit` uses it.
  *
  * @example
  * ```ts

@@ -6,8 +6,7 @@ export { linearGaussianMarginal, linearGaussianPosterior } from '../models/linea
 export type { LinearGaussian } from '../models/linear-gaussian/linear-gaussian';
 export { VAE, oneHotLabels } from '../models/vae/vae';
 export type { VAEConfig, VAEObjective } from '../models/vae/vae';
-export { trainVAE, loadVAE } from '../models/vae/training';
-export type { TrainVAEOptions, EpochRecord, TrainResult } from '../models/vae/training';
+export { loadVAE } from '../checkpoints/vae';
 export { importanceSampledLogLikelihood, klPerDimension, activeUnits, datasetElbo } from '../models/vae/evaluation';
 export type { LogLikelihoodEstimate } from '../models/vae/evaluation';
 export { reconstructionGrid, priorSampleGrid, interpolationGrid, traversalGrid, latentScatter } from '../models/vae/views';
@@ -32,8 +31,6 @@ export { RichVAE, planarStep } from '../models/vae/rich-vae';
 export type { RichVAEConfig, RichPrior, RichVAEObjective } from '../models/vae/rich-vae';
 export { MADE } from '../models/autoregressive/made';
 export type { MADEConfig } from '../models/autoregressive/made';
-export { trainOnImages } from '../models/train-on-images';
-export type { ImageModel, TrainOnImagesOptions, TrainOnImagesResult } from '../models/train-on-images';
 export { HierarchicalVAE } from '../models/vae/hierarchical-vae';
 export type { HierarchicalVAEConfig, HierarchicalVAEObjective } from '../models/vae/hierarchical-vae';
 export { ScoreNetwork, noiseLevels, dsmLossTerms, langevinSample, scoreField } from '../models/diffusion/score-network';

@@ -83,8 +83,11 @@ export interface FitOptions<O = never> {
   batchSize?: number;
   /** a constant rate (default 1e-3) or a schedule { peak, steps, warmupSteps, decay } (learningRateAt) */
   learningRate?: number | LearningRateSchedule;
-  /** 'adam' (default: FusedAdam where the native kernels run, tf.train.adam otherwise) or 'sgd' */
-  optimizer?: OptimizerName;
+  /**
+   * 'adam' (default: FusedAdam where the native kernels run, tf.train.adam otherwise), 'sgd', or a tfjs optimizer
+   * of your own (e.g. tf.train.rmsprop(1e-3): its own rate unless learningRate is given; it stays yours to dispose)
+   */
+  optimizer?: OptimizerName | tf.Optimizer;
   /** the model's objective options, passed to its prepareBatch and trainingLoss */
   objective?: O;
   /** decay d of the weight average θ̄ ← d_k θ̄ + (1 − d_k) θ, d_k = min(d, (1 + k)/(10 + k)); the model ends with θ̄ */
@@ -126,6 +129,12 @@ const dataKind: Kind = {
   },
 };
 
+const optimizerKind: Kind = {
+  expected: 'a tfjs optimizer (tf.train.adam(…), …)',
+  // tf.Optimizer's Symbol.hasInstance accepts any object with minimize and applyGradients
+  test: (v) => (typeof v === 'object' && v !== null && v instanceof tf.Optimizer ? undefined : `got ${describeAny(v)}`),
+};
+
 const scheduleKind = optionsKind({
   peak: num({ above: 0, max: 10 }), steps: count({ max: 1e9 }), warmupSteps: count({ min: 0, max: 1e9 }), decay: str(['constant', 'cosine']),
 }, { required: ['peak', 'steps'] });
@@ -135,7 +144,7 @@ const FIT = contract('fit', {
   data: dataKind,
   options: optionsKind({
     steps: count({ max: 1e9 }), epochs: count({ max: 1e6 }), seed: num({ integer: true, min: 0 }), batchSize: count({ max: 1e6 }),
-    learningRate: oneOf(num({ above: 0, max: 10 }), scheduleKind), optimizer: str(['adam', 'sgd']), objective: anything('the model\'s objective options'),
+    learningRate: oneOf(num({ above: 0, max: 10 }), scheduleKind), optimizer: oneOf(str(['adam', 'sgd']), optimizerKind), objective: anything('the model\'s objective options'),
     ema: num({ min: 0, below: 1 }), onStep: func(), onEpoch: func(), progress: oneOf(bool(), str()),
     checkpoint: optionsKind({ dir: str(), every: count({ max: 1e9 }), resume: bool() }, { required: ['dir'] }),
   }, { required: ['seed'] }),
@@ -205,7 +214,10 @@ async function run<P, O>(model: Trainable<P, O>, data: TrainingData, options: Fi
   const perEpoch = order.batchesPerEpoch;
   const total = options.steps ?? options.epochs! * perEpoch;
   const schedule = typeof options.learningRate === 'object' ? options.learningRate : undefined;
-  const optimizer = makeOptimizer(options.optimizer ?? 'adam', schedule ? learningRateAt(schedule, 1) : (options.learningRate as number | undefined) ?? 1e-3);
+  const own = options.optimizer === undefined || typeof options.optimizer === 'string';
+  const optimizer = own ? makeOptimizer((options.optimizer as OptimizerName | undefined) ?? 'adam', schedule ? learningRateAt(schedule, 1) : (options.learningRate as number | undefined) ?? 1e-3)
+    : options.optimizer as tf.Optimizer;
+  if (!own && typeof options.learningRate === 'number') setLearningRate(optimizer, options.learningRate);
   const variables = model.variables;
   const average = options.ema ? new WeightAverage(variables, options.ema) : undefined;
   const averaged = <R>(f: () => R): R => (average ? average.averaged(f) : f());
@@ -306,7 +318,7 @@ async function run<P, O>(model: Trainable<P, O>, data: TrainingData, options: Fi
     return { losses, terms, epochs, steps: step, startStep, seconds, msPerStep: taken > 0 ? (1000 * seconds) / taken : 0 };
   } finally {
     bar?.done();
-    optimizer.dispose();
+    if (own) optimizer.dispose();
     source.dispose();
     average?.finish();
   }

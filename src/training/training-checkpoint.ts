@@ -35,10 +35,14 @@ export interface TrainingTensors {
   average: tf.Tensor[];
 }
 
-/** The variables under stable names: the model's own namedVariables when it has them, else their positions. */
+/**
+ * The trained variables under stable names, in the order of `variables`: the model's own namedVariables when they
+ * name every one of them (a model may name more, such as a VAE's unused Gaussian log σ), else their positions.
+ */
 export function weightNames(model: { variables: tf.Variable[]; namedVariables?: { name: string; variable: tf.Variable }[] }): { name: string; variable: tf.Variable }[] {
-  const named = model.namedVariables;
-  return named && named.length === model.variables.length ? named : model.variables.map((variable, i) => ({ name: String(i), variable }));
+  const vars = model.variables;
+  const byVariable = new Map((model.namedVariables ?? []).map((n) => [n.variable, n.name] as const));
+  return vars.every((v) => byVariable.has(v)) ? vars.map((variable) => ({ name: byVariable.get(variable)!, variable })) : vars.map((variable, i) => ({ name: String(i), variable }));
 }
 
 /** Whether dir holds a checkpoint. */

@@ -12,7 +12,7 @@
 // they take no student-computed numbers.
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'chai';
-import { Normal, MultivariateNormal, kl, PPCA, checkClose, checkMonteCarlo, estimateMean, integrate1d, check, VAE, trainVAE, rng, lineChart, scatterPlot, histogram, barChart, widgets, interact } from '../../src';
+import { Normal, MultivariateNormal, kl, PPCA, checkClose, checkMonteCarlo, estimateMean, integrate1d, check, VAE, fit, rng, lineChart, scatterPlot, histogram, barChart, widgets, interact } from '../../src';
 import { Laplace } from '../../src/distributions/laplace';
 import { Cauchy } from '../../src/distributions/cauchy';
 import { StudentT } from '../../src/distributions/student-t';
@@ -307,12 +307,12 @@ export const rows: Row[] = [
   err('datasetElbo', 'batchSize', '−5', () => datasetElbo(rng(1), fx().vae, fx().x, { batchSize: -5 })),
   val('datasetElbo', 'a single row', () => datasetElbo(rng(1), fx().vae, input([[0, 1, 1, 0]])), (r) => expect(r.n).to.equal(1)),
   err('klPerDimension', 'x', 'a wrong width', () => klPerDimension(fx().vae, input([[0, 1]]) as tf.Tensor2D)),
-  err('trainVAE', 'epochs', '0', () => trainVAE(fx().vae, fx().images, { epochs: 0, seed: 1, progress: false })),
-  err('trainVAE', 'batchSize', '0', () => trainVAE(fx().vae, fx().images, { epochs: 1, seed: 1, batchSize: 0, progress: false })),
-  err('trainVAE', 'maxStepsPerEpoch', '0', () => trainVAE(fx().vae, fx().images, { epochs: 1, seed: 1, maxStepsPerEpoch: 0, progress: false })),
-  err('trainVAE', 'learningRate', '−1', () => trainVAE(fx().vae, fx().images, { epochs: 1, seed: 1, learningRate: -1, progress: false, optimizer: 'adam' })),
-  err('trainVAE', 'learningRate', 'NaN', () => trainVAE(fx().vae, fx().images, { epochs: 1, seed: 1, learningRate: NaN, progress: false })),
-  err('trainVAE', 'seed', 'NaN', () => trainVAE(fx().vae, fx().images, { epochs: 1, seed: NaN, progress: false })),
+  err('fit', 'epochs', '0', () => fit(fx().vae, fx().images, { epochs: 0, seed: 1, progress: false })),
+  err('fit', 'batchSize', '0', () => fit(fx().vae, fx().images, { epochs: 1, seed: 1, batchSize: 0, progress: false })),
+  err('fit', 'steps', '0', () => fit(fx().vae, fx().images, { steps: 0, seed: 1, progress: false })),
+  err('fit', 'learningRate', '−1', () => fit(fx().vae, fx().images, { epochs: 1, seed: 1, learningRate: -1, progress: false, optimizer: 'adam' })),
+  err('fit', 'learningRate', 'NaN', () => fit(fx().vae, fx().images, { epochs: 1, seed: 1, learningRate: NaN, progress: false })),
+  err('fit', 'seed', 'NaN', () => fit(fx().vae, fx().images, { epochs: 1, seed: NaN, progress: false })),
   err('oneHotLabels', 'labels', 'a label ≥ classes', () => oneHotLabels([0, 12], 10)),
   err('oneHotLabels', 'labels', '−1', () => oneHotLabels([-1], 10)),
   err('oneHotLabels', 'labels', '1.5', () => oneHotLabels([1.5], 10)),

@@ -13,6 +13,29 @@ import { Rng } from '../../src/random/rng';
 import { stepBatches } from '../../src/data/minibatches';
 import { dynamicBinarizePixels } from '../../src/data/binarize';
 import { adam } from '../../src/backend/fused-adam';
+import { loadMnist } from '../../src/data/mnist';
+import { twoMoons } from '../../src/data/toy-2d';
+import { estimateMean } from '../../src/check/monte-carlo';
+import type { FitOptions } from '../../src/training/fit';
+import type { TrainingData } from '../../src/training/trainable';
+import { VAE } from '../../src/models/vae/vae';
+import { RichVAE } from '../../src/models/vae/rich-vae';
+import { HierarchicalVAE } from '../../src/models/vae/hierarchical-vae';
+import { ConvVAE } from '../../src/models/vae/conv-vae';
+import { VQVAE } from '../../src/models/vae/vq-vae';
+import { MADE } from '../../src/models/autoregressive/made';
+import { CodePrior } from '../../src/models/autoregressive/code-prior';
+import { FlowDistribution } from '../../src/models/flows/flow-distribution';
+import { AffineCoupling } from '../../src/models/flows/layers';
+import { dequantizedFlow } from '../../src/models/flows/dequantized-flow';
+import { RealNVP } from '../../src/models/flows/real-nvp';
+import { TimeMLP } from '../../src/models/diffusion/denoiser';
+import { DiffusionSchedule } from '../../src/models/diffusion/schedule';
+import { ScoreNetwork } from '../../src/models/diffusion/score-network';
+import { VelocityNetwork } from '../../src/models/diffusion/flow-matching';
+import { ImageDDPM } from '../../src/models/diffusion/ddpm';
+import { UNet } from '../../src/models/layers/unet';
+import { ImageClassifier } from '../../src/evaluation/classifier';
 
 /** A Gaussian N(μ, diag e^{2s}) fit to points by maximum likelihood: loss = −mean log N(x; μ, e^{2s}) + noise-free. */
 function gaussian(dim: number): Trainable & { mu: tf.Variable; logS: tf.Variable; dispose(): void } {
@@ -250,6 +273,18 @@ describe('training/fit', function () {
     w.dispose();
   });
 
+  it('takes a tfjs optimizer of the caller\'s (and leaves it to the caller): tf.train.sgd(0.5) moves w by 0.5 · g', async () => {
+    const w = tf.tidy(() => tf.variable(tf.zeros([1])));
+    const model: Trainable = { get variables() { return [w]; }, trainingLoss: (_r, b) => tf.tidy(() => tf.mean(tf.mul(tf.sub(w, tf.squeeze(b.x, [1])), -1)) as tf.Scalar) };
+    const sgd = tf.train.sgd(0.5);
+    await fit(model, [[0], [0]], { steps: 2, seed: 0, optimizer: sgd, progress: false });
+    expect(w.dataSync()[0]).to.be.closeTo(1, 1e-6);
+    await fit(model, [[0], [0]], { steps: 1, seed: 0, optimizer: sgd, learningRate: 0.25, progress: false });   // still usable: not disposed
+    expect(w.dataSync()[0]).to.be.closeTo(1.25, 1e-6);
+    sgd.dispose();
+    w.dispose();
+  });
+
   it('a loss that becomes NaN stops the run with the step and advice, and frees everything', async () => {
     const w = tf.variable(tf.zeros([1]));
     const model: Trainable = { get variables() { return [w]; }, trainingLoss: () => tf.tidy(() => tf.div(tf.sum(w), tf.scalar(0)) as tf.Scalar) };
@@ -281,7 +316,7 @@ describe('training/fit', function () {
       ['learningRate NaN', () => fit(ok(), [[0, 1]], { steps: 1, seed: 0, learningRate: NaN }), /fit: learningRate must be/],
       ['learningRate −1', () => fit(ok(), [[0, 1]], { steps: 1, seed: 0, learningRate: -1 }), /fit: learningRate must be/],
       ['schedule', () => fit(ok(), [[0, 1]], { steps: 1, seed: 0, learningRate: { peak: 1e-3 } as never }), /fit: learningRate must be/],
-      ['optimizer', () => fit(ok(), [[0, 1]], { steps: 1, seed: 0, optimizer: 'rmsprop' as never }), /fit: optimizer must be one of 'adam', 'sgd'/],
+      ['optimizer', () => fit(ok(), [[0, 1]], { steps: 1, seed: 0, optimizer: 'rmsprop' as never }), /fit: optimizer must be one of 'adam', 'sgd', or a tfjs optimizer/],
       ['ema 1', () => fit(ok(), [[0, 1]], { steps: 1, seed: 0, ema: 1 }), /fit: ema must be a finite number ≥ 0 < 1/],
       ['misspelt option', () => fit(ok(), [[0, 1]], { steps: 1, seed: 0, learningrate: 1 } as never), /fit: options has no option 'learningrate'/],
       ['data of another size', () => fit({ ...ok(), dim: 3 }, [[0, 1]], { steps: 1, seed: 0 }), /fit: data has rows of 2 values, the model takes 3/],
@@ -298,3 +333,68 @@ describe('training/fit', function () {
   });
 });
 
+
+// Every model class of the library trains through the one trainer: a few seeded steps each, finite losses, the
+// same seed the same losses, no tensor left behind by the run; the loss falls where a short run must lower it.
+describe('training/fit: every model of the library', function () {
+  this.timeout(300_000);
+  const mnist = loadMnist('train');
+  const digits = mnist.take(96);
+  const small8 = (() => {   // 8×8 images with 8-bit grey levels, for the image flow
+    const g = new Rng(3);
+    return new ImageDataset(Float32Array.from({ length: 48 * 64 }, (_, i) => (i % 3 === 0 ? Math.round(255 * g.nextUniform()) / 255 : 0)), new Int32Array(48), [8, 8], 'grey8');
+  })();
+  const moons = twoMoons(new Rng(5), 400, { noise: 0.05 });
+  let codes: tf.Tensor2D;
+  before(() => { codes = tf.tensor2d(Array.from({ length: 64 }, (_, i) => [i % 4, (i + 1) % 4, (i + 2) % 4, i % 2]), [64, 4], 'int32'); });
+  after(() => codes.dispose());
+
+  interface Case { model: Trainable<any, any> & { dispose?(): void }; data: TrainingData; options: Partial<FitOptions<any>>; falls?: boolean }
+  const cases: Record<string, () => Case> = {
+    'VAE (ELBO)': () => ({ model: new VAE({ inputDim: 784, latentDim: 4, hiddenDim: 32, seed: 1 }), data: digits, options: { steps: 30, batchSize: 32, learningRate: 3e-3 }, falls: true }),
+    'VAE (IWAE, K = 5)': () => ({ model: new VAE({ inputDim: 784, latentDim: 4, hiddenDim: 32, seed: 1 }), data: digits, options: { steps: 4, batchSize: 16, objective: { type: 'iwae', samples: 5 } } }),
+    'VAE (Rényi α = 0.5)': () => ({ model: new VAE({ inputDim: 784, latentDim: 4, hiddenDim: 32, seed: 1 }), data: digits, options: { steps: 4, batchSize: 16, objective: { type: 'renyi', alpha: 0.5, samples: 5 } } }),
+    'VAE (conditional)': () => ({ model: new VAE({ inputDim: 784, latentDim: 2, hiddenDim: 32, conditionDim: 10, seed: 1 }), data: digits, options: { steps: 4, batchSize: 16 } }),
+    RichVAE: () => ({ model: new RichVAE({ inputDim: 784, latentDim: 4, hiddenDim: 32, flowLayers: 2, prior: { type: 'vampprior', pseudoInputs: 5 }, seed: 1 }), data: digits, options: { steps: 4, batchSize: 16 } }),
+    HierarchicalVAE: () => ({ model: new HierarchicalVAE({ inputDim: 784, latentDims: [4, 2], hiddenDim: 32, topHiddenDim: 16, seed: 1 }), data: digits, options: { steps: 4, batchSize: 16 } }),
+    MADE: () => ({ model: new MADE({ inputDim: 784, hiddenDims: [32], seed: 1 }), data: digits, options: { steps: 30, batchSize: 32, learningRate: 3e-3 }, falls: true }),
+    'FlowDistribution (2-D)': () => ({ model: new FlowDistribution(2, [0, 1].map((k) => new AffineCoupling(k ? [0, 1] : [1, 0], new Rng(7 + k), 16))), data: moons, options: { steps: 40, batchSize: 100, learningRate: 3e-3 }, falls: true }),
+    'dequantizedFlow (images)': () => {
+      const checker = Array.from({ length: 784 }, (_, i) => ((i % 28) + Math.floor(i / 28)) % 2);
+      const flow = new FlowDistribution(784, [0, 1].map((k) => new AffineCoupling(checker.map((m) => (k ? 1 - m : m)), new Rng(9 + k), 16)));
+      return { model: dequantizedFlow(flow), data: digits, options: { steps: 3, batchSize: 16 } };
+    },
+    'TimeMLP (denoiser, weighted)': () => ({ model: new TimeMLP(2, DiffusionSchedule.cosine(20), { hidden: 16, seed: 1 }), data: moons, options: { steps: 4, batchSize: 64, objective: 'weighted' } }),
+    ScoreNetwork: () => ({ model: new ScoreNetwork(2, { hidden: 16, seed: 1 }), data: moons, options: { steps: 4, batchSize: 64 } }),
+    VelocityNetwork: () => ({ model: new VelocityNetwork(2, { hidden: 16, seed: 1 }), data: moons, options: { steps: 4, batchSize: 64 } }),
+    ConvVAE: () => ({ model: new ConvVAE({ latent: 4, channels: [4, 8], seed: 1 }), data: digits, options: { steps: 3, batchSize: 16 } }),
+    VQVAE: () => ({ model: new VQVAE({ codes: 8, codeDim: 4, channels: [4, 8], restartEvery: 2, seed: 1 }), data: digits, options: { steps: 4, batchSize: 16 } }),
+    CodePrior: () => ({ model: new CodePrior({ positions: 4, codes: 4, embedding: 4, hiddenDims: [16], seed: 1 }), data: codes, options: { steps: 30, batchSize: 16, learningRate: 1e-2 }, falls: true }),
+    ImageDDPM: () => ({ model: new ImageDDPM(new UNet({ channels: [8], groups: 4, embedding: 8, seed: 1 }), DiffusionSchedule.linear(50)), data: digits, options: { steps: 2, batchSize: 4, ema: 0.9 } }),
+    RealNVP: () => ({ model: new RealNVP({ shape: [8, 8, 1], scales: 2, couplings: 2, hidden: 8, seed: 1 }), data: small8, options: { steps: 3, batchSize: 16 } }),
+    ImageClassifier: () => ({ model: new ImageClassifier({ channels: [4, 8], hidden: 16, seed: 1 }), data: digits, options: { steps: 30, batchSize: 32, learningRate: 3e-3 }, falls: true }),
+  };
+  const free = (m: Case['model']) => {
+    if (typeof m.dispose === 'function') m.dispose();
+    else if (m instanceof ImageDDPM) m.net.dispose();
+    else tf.dispose(m.variables);
+  };
+  for (const [name, make] of Object.entries(cases)) {
+    it(name, async () => {
+      const a = make();
+      const ra = await fit(a.model, a.data, { seed: 11, ...a.options, progress: false } as FitOptions<any>);
+      const b = make();
+      const before = tf.memory().numTensors;
+      const rb = await fit(b.model, b.data, { seed: 11, ...b.options, progress: false } as FitOptions<any>);
+      expect(tf.memory().numTensors, 'tensors left by the run').to.equal(before);
+      expect(rb.losses, 'the same seed, the same losses').to.deep.equal(ra.losses);
+      expect(ra.losses).to.have.length(a.options.steps!);
+      ra.losses.forEach((l, i) => expect(Number.isFinite(l), `loss ${l} at step ${i + 1}`).to.equal(true));
+      if (a.falls) {
+        const head = estimateMean(ra.losses.slice(0, 5)), tail = estimateMean(ra.losses.slice(-5));
+        expect(head.value - tail.value, `first 5 steps ${head.value}, last 5 ${tail.value}`).to.be.above(4 * Math.hypot(head.se, tail.se));
+      }
+      free(a.model); free(b.model);
+    });
+  }
+});

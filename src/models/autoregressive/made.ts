@@ -9,6 +9,7 @@
 // model is exactly FVSBN.
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/rng';
+import type { Batch } from '../../training/trainable';
 import { Dense } from '../../ops/dense';
 import { bernoulliLogLikelihood } from '../../ops/bernoulli-log-likelihood';
 import { integerAtLeast, positiveInteger } from '../../validation/arguments';
@@ -118,7 +119,22 @@ export class MADE {
     return tf.tidy(() => bernoulliLogLikelihood(x, this.logits(x)) as tf.Tensor1D);
   }
 
-  /** −mean log p(x) over the batch (the rng is unused: the objective is exact; it keeps the ImageModel shape). */
+  /** Binary pixels: `ll.fit` binarizes each image batch afresh (dynamic binarization). */
+  get binaryPixels(): boolean { return true; }
+
+  /**
+   * The loss `ll.fit` minimizes: the exact −(1/B) Σ_b log p(x_b), in nats per image.
+   *
+   * @example
+   * ```ts
+   * const run = await ll.fit(made, ll.loadMnist('train'), { epochs: 5, seed: 1, batchSize: 100, learningRate: 2e-3 });
+   * ```
+   */
+  trainingLoss(_rng: Rng, batch: Batch): tf.Scalar {
+    return this.loss(_rng, batch.x);
+  }
+
+  /** −mean log p(x) over the batch (the rng is unused: the objective is exact). */
   loss(_rng: Rng, x: tf.Tensor2D): tf.Scalar {
     return tf.tidy(() => tf.neg(tf.mean(this.logProb(x))) as tf.Scalar);
   }

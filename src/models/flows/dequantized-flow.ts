@@ -6,16 +6,20 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/rng';
 import type { FlowDistribution } from './flow-distribution';
-import type { ImageModel } from '../train-on-images';
+import type { Batch, Trainable } from '../../training/trainable';
 
 /**
- * The flow as an ImageModel for trainOnImages: loss(rng, x) = −mean_b log p(x_b + u_b − 1), u fresh each call.
- * Example: `ll.models.trainOnImages(ll.rng(0), ll.models.dequantizedFlow(flow), ll.data.loadMnist('train'), { epochs: 5 })`.
+ * The flow as a model `ll.fit` trains on binary images (binarized afresh each batch), with the loss
+ * −(1/B) Σ_b log p(x_b + u_b − 1), u ~ U[0, 1)^D fresh each batch (D46).
+ * Example: `await ll.fit(ll.models.dequantizedFlow(flow), ll.data.loadMnist('train'), { epochs: 5, seed: 0 })`.
  */
-export function dequantizedFlow(flow: FlowDistribution): ImageModel {
+export function dequantizedFlow(flow: FlowDistribution): Trainable {
   return {
     get variables() { return flow.variables; },
-    loss: (rng: Rng, x: tf.Tensor2D) => {
+    binaryPixels: true,
+    dim: flow.dim,
+    trainingLoss: (rng: Rng, batch: Batch) => {
+      const x = batch.x;
       if (x.rank !== 2 || x.shape[1] !== flow.dim) throw new Error(`dequantizedFlow: x must have shape [batch, ${flow.dim}], got [${x.shape}]`);
       return tf.tidy(() => tf.neg(tf.mean(flow.logProb(tf.sub(tf.add(x, rng.uniform(x.shape)), 1)))) as tf.Scalar);
     },

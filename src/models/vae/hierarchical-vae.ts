@@ -10,6 +10,7 @@
 // z = [z₁, z₂] side by side on the last axis.
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/rng';
+import type { Batch } from '../../training/trainable';
 import { iwae as iwaeBound, logImportanceWeights, type BoundArgs, type Posterior } from '../../inference/bounds';
 import { Dense } from '../../ops/dense';
 import { bernoulliLogLikelihood } from '../../ops/bernoulli-log-likelihood';
@@ -211,6 +212,22 @@ export class HierarchicalVAE {
   iwae(rng: Rng, x: tf.Tensor, options: { samples: number }): tf.Tensor {
     positiveInteger(options?.samples, 'HierarchicalVAE.iwae', 'samples');
     return iwaeBound(rng, this.boundArgs(x, options.samples));
+  }
+
+  /** Binary pixels: `ll.fit` binarizes each image batch afresh (dynamic binarization). */
+  get binaryPixels(): boolean { return true; }
+
+  /**
+   * The loss `ll.fit` minimizes: −bound averaged over the batch (`loss`; the one-sample ELBO by default, or
+   * `{ type: 'iwae', samples }`).
+   *
+   * @example
+   * ```ts
+   * const run = await ll.fit(h, ll.loadMnist('train'), { epochs: 10, seed: 13, batchSize: 100 });
+   * ```
+   */
+  trainingLoss(rng: Rng, batch: Batch, objective?: HierarchicalVAEObjective): tf.Scalar {
+    return this.loss(rng, batch.x, objective);
   }
 
   /** The training loss, −bound averaged over the batch (the one-sample ELBO by default). */

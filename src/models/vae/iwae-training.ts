@@ -15,7 +15,7 @@ import { ImageDataset } from '../../data/image-dataset';
 import { staticBinarize } from '../../data/binarize';
 import { positiveInteger } from '../../validation/arguments';
 import { VAE, VAEObjective } from './vae';
-import { trainVAE } from './training';
+import { fit } from '../../training/fit';
 import { activeUnits, importanceSampledLogLikelihood, klPerDimension } from './evaluation';
 
 /** A readable name for an objective: 'ELBO', 'β-VAE (β = 4)', 'IWAE (K = 5)', 'Rényi (α = 0.5, K = 5)', 'WAE-MMD'. */
@@ -76,7 +76,8 @@ export interface CompareObjectivesOptions {
   hiddenDim?: number;
   batchSize?: number;
   learningRate?: number;
-  maxStepsPerEpoch?: number;
+  /** train for this many steps instead of `epochs` passes (quick runs) */
+  steps?: number;
   /** test points used for every number (default 100, spread over the classes) */
   testPoints?: number;
   /** K of the importance-sampled log-likelihood (default 1000; papers use 5000) */
@@ -123,9 +124,9 @@ export async function compareTrainingObjectives(rng: Rng, train: ImageDataset, t
     for (const objective of objectives) {
       const model = new VAE({ inputDim: D, latentDim: options.latentDim ?? 16, hiddenDim: options.hiddenDim ?? 300, seed: modelSeed });
       const t0 = Date.now();
-      const { history } = await trainVAE(model, train, {
-        epochs, seed: trainSeed, objective, batchSize: options.batchSize ?? 100, learningRate: options.learningRate,
-        maxStepsPerEpoch: options.maxStepsPerEpoch, progress: options.progress ?? false,
+      const run = await fit(model, train, {
+        ...(options.steps !== undefined ? { steps: positiveInteger(options.steps, fn, 'steps') } : { epochs }), seed: trainSeed, objective,
+        batchSize: options.batchSize ?? 100, ...(options.learningRate !== undefined ? { learningRate: options.learningRate } : {}), progress: options.progress ?? false,
       });
       const trainSeconds = (Date.now() - t0) / 1000;
       const evalRng = rng.split();
@@ -137,7 +138,7 @@ export async function compareTrainingObjectives(rng: Rng, train: ImageDataset, t
       const bits = ll.perPoint.map((v) => -v / (D * Math.LN2));
       rows.push({
         objective, label: objectiveLabel(objective), model, trainSeconds,
-        msPerStep: history.reduce((s, h) => s + h.msPerStep, 0) / history.length,
+        msPerStep: run.msPerStep,
         logLikelihood: { value: ll.value, se: ll.se, n: ll.n }, bitsPerDim: estimateMean(bits),
         elbo: estimateMean(elbo), trainingBound: estimateMean(bound), gap: estimateMean(gap),
         activeUnits: activeUnits(model, x).count, klPerDimension: klPerDimension(model, x),

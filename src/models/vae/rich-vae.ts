@@ -14,6 +14,7 @@
 // has no closed form any more, so the ELBO is estimated by sampling.
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/rng';
+import type { Batch } from '../../training/trainable';
 import { logSumExp, softplus } from '../../math/log-space';
 import { elbo as elboBound, iwae as iwaeBound, logImportanceWeights, type BoundArgs, type Posterior } from '../../inference/bounds';
 import { Dense } from '../../ops/dense';
@@ -130,6 +131,22 @@ export class RichVAE {
 
   get variables(): tf.Variable[] {
     return [...this.base.variables, ...(this.flowHead?.variables ?? []), ...Object.values(this.priorVariables)];
+  }
+
+  /** Binary pixels: `ll.fit` binarizes each image batch afresh (dynamic binarization). */
+  get binaryPixels(): boolean { return true; }
+
+  /**
+   * The loss `ll.fit` minimizes: −bound averaged over the batch (`loss`; the one-sample ELBO by default, or
+   * `{ type: 'iwae', samples }`).
+   *
+   * @example
+   * ```ts
+   * const run = await ll.fit(rich, ll.loadMnist('train'), { epochs: 10, seed: 4, batchSize: 100 });
+   * ```
+   */
+  trainingLoss(rng: Rng, batch: Batch, objective?: RichVAEObjective): tf.Scalar {
+    return this.loss(rng, batch.x, objective);
   }
 
   /** The pseudo-inputs u_c = sigmoid(p_c), [C, D] (VampPrior only). */

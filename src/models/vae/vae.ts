@@ -11,6 +11,7 @@
 //   WAE-MMD: −E_q[log p(x|z)] + λ · MMD²(q(z) aggregate, p(z))                              (D34)
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/rng';
+import type { Batch } from '../../training/trainable';
 import { Normal } from '../../distributions/normal';
 import { mmdUnbiased } from '../../inference/mmd';
 import { Dense } from '../../ops/dense';
@@ -133,6 +134,40 @@ export class VAE {
     this.dec1 = new Dense(c.latentDim + c.conditionDim, c.hiddenDim, r, 'decoder/1', scope);
     this.dec2 = new Dense(c.hiddenDim, c.inputDim, r, 'decoder/2', scope);
     this.logSigma = tf.tidy(() => tf.variable(tf.scalar(Math.log(0.1)), c.likelihood === 'gaussian', `${scope}/likelihood/logSigma`));
+  }
+
+  /** Binary pixels for a Bernoulli likelihood: `ll.fit` then binarizes each image batch afresh (dynamic binarization, D29). */
+  get binaryPixels(): boolean { return this.config.likelihood === 'bernoulli'; }
+
+  /** D, the values per data row. */
+  get dim(): number { return this.config.inputDim; }
+
+  /**
+   * The data side of a training batch for `ll.fit`: for a conditional VAE the batch's labels as one-hot rows c [B, C].
+   *
+   * @example
+   * ```ts
+   * await ll.fit(cvae, ll.loadMnist('train'), { epochs: 10, seed: 5 });   // conditionDim 10: the digits' labels
+   * ```
+   */
+  prepareBatch(_rng: Rng, batch: Batch): { x: tf.Tensor2D; condition?: tf.Tensor2D } {
+    if (this.config.conditionDim === 0) return { x: batch.x };
+    if (!batch.labels) throw new Error('VAE: a conditional VAE trains on labelled images (an ImageDataset)');
+    return { x: batch.x, condition: oneHotLabels(batch.labels, this.config.conditionDim) };
+  }
+
+  /**
+   * The loss `ll.fit` minimizes: the objective's loss averaged over the batch (`loss`) — by default −ELBO with the
+   * analytic KL (D14), so the bound rises; `{ type: 'iwae', samples: K }` trains L_K (D26), `'renyi'` L_α (D27),
+   * `{ type: 'elbo', beta }` the β-VAE (D33), `'wae-mmd'` the WAE (D34).
+   *
+   * @example
+   * ```ts
+   * const run = await ll.fit(vae, ll.loadMnist('train'), { epochs: 10, seed: 0, objective: { type: 'iwae', samples: 5 } });
+   * ```
+   */
+  trainingLoss(rng: Rng, b: { x: tf.Tensor2D; condition?: tf.Tensor2D }, objective: VAEObjective = { type: 'elbo', kl: 'analytic' }): tf.Scalar {
+    return this.loss(rng, b.x, objective, b.condition);
   }
 
   /** Every trainable variable (the Gaussian log σ only for a Gaussian likelihood). */

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'chai';
 import { rng, loadMnist } from '../../../src';
 import { MADE } from '../../../src/models/autoregressive/made';
-import { trainOnImages } from '../../../src/models/train-on-images';
+import { fit } from '../../../src/training/fit';
 
 const allBinary = (D: number) => Array.from({ length: 2 ** D }, (_, i) => Array.from({ length: D }, (__, d) => (i >> d) & 1));
 
@@ -70,17 +70,17 @@ describe('models/autoregressive/made: exact log-likelihood of binary vectors', (
     made.dispose();
   });
 
-  it('learns digits: the exact test log-likelihood rises with training; nothing leaks', () => {
+  it('learns digits: the exact test log-likelihood rises with training; nothing leaks', async () => {
     const train = loadMnist('train').take(600);
     const made = new MADE({ inputDim: 784, hiddenDims: [100], seed: 1 });
     const x = tf.tidy(() => tf.cast(tf.greater(loadMnist('test').take(50).toTensor(), 0.5), 'float32')) as tf.Tensor2D;
     const before = tf.tidy(() => tf.mean(made.logProb(x)).dataSync()[0]);
     const count = tf.memory().numTensors;
-    const r = trainOnImages(rng(2), made, train, { epochs: 2, batchSize: 50 });
+    const r = await fit(made, train, { epochs: 2, seed: 2, batchSize: 50, progress: false });
     expect(tf.memory().numTensors, 'tensors leaked').to.equal(count);
     const after = tf.tidy(() => tf.mean(made.logProb(x)).dataSync()[0]);
     expect(after).to.be.above(before + 100);
-    expect(r.epochLosses[1]).to.be.below(r.epochLosses[0]);
+    expect(r.epochs[1].loss).to.be.below(r.epochs[0].loss);
     // 2 epochs of 12 steps: the time per step is the time over 24 steps
     expect(r.msPerStep).to.be.closeTo((1000 * r.seconds) / 24, 1e-6);
     x.dispose();

@@ -27,7 +27,7 @@ describe('models/vae/iwae-training: IWAE and Rényi objectives against the ELBO'
     this.timeout(120000);
     const rows = await compareTrainingObjectives(rng(0), loadMnist('train').take(2000), loadMnist('test'), {
       objectives: [{ type: 'elbo' }, { type: 'iwae', samples: 5 }, { type: 'renyi', alpha: 0.5, samples: 5 }],
-      epochs: 1, maxStepsPerEpoch: 15, latentDim: 8, hiddenDim: 100, testPoints: 40, evalSamples: 300, elboSamples: 20,
+      steps: 15, latentDim: 8, hiddenDim: 100, testPoints: 40, evalSamples: 300, elboSamples: 20,
     });
     expect(rows.map((r) => r.label)).to.deep.equal(['ELBO', 'IWAE (K = 5)', 'Rényi (α = 0.5, K = 5)']);
     // paired over the same points: mean(a − b) ≥ −4 SE

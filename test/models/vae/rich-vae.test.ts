@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { rng, loadMnist } from '../../../src';
 import { estimateMean } from '../../../src/check/monte-carlo';
 import { RichVAE, planarStep } from '../../../src/models/vae/rich-vae';
-import { trainOnImages } from '../../../src/models/train-on-images';
+import { fit } from '../../../src/training/fit';
 
 const read = (t: tf.Tensor) => { const v = Array.from(t.dataSync()); t.dispose(); return v; };
 const binary = (seed: number, b: number, d: number) => tf.tidy(() => tf.cast(tf.greater(rng(seed).uniform([b, d]), 0.5), 'float32')) as tf.Tensor2D;
@@ -114,11 +114,11 @@ describe('models/vae/rich-vae: flow posteriors and richer priors', () => {
     x.dispose(); m.dispose();
   });
 
-  it('trains on digits with trainOnImages: the loss falls', () => {
+  it('trains on digits with ll.fit: the loss falls', async () => {
     const data = loadMnist('train').take(400);
     const m = new RichVAE({ inputDim: 784, latentDim: 8, hiddenDim: 64, flowLayers: 2, prior: { type: 'mixture', components: 10 }, seed: 1 });
-    const r = trainOnImages(rng(2), m, data, { epochs: 3, batchSize: 50 });
-    expect(r.epochLosses[2]).to.be.below(r.epochLosses[0] - 10);
+    const r = await fit(m, data, { epochs: 3, seed: 2, batchSize: 50, progress: false });
+    expect(r.epochs[2].loss).to.be.below(r.epochs[0].loss - 10);
     m.dispose();
   });
 

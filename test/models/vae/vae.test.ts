@@ -4,10 +4,10 @@ import { expect } from 'chai';
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
-import { VAE, loadMnist, trainVAE, checkMonteCarlo, estimateMean, rng, PPCA } from '../../../src';
+import { VAE, loadMnist, fit, checkMonteCarlo, estimateMean, rng, PPCA } from '../../../src';
 import { reparameterizeWithKL } from '../../../src/ops/reparameterize';
 import { klStandardNormal } from '../../../src/ops/kl-standard-normal';
-import { loadVAE } from '../../../src/models/vae/training';
+import { loadVAE } from '../../../src/checkpoints/vae';
 import { readCheckpoint, writeCheckpoint, CHECKPOINT_FILE } from '../../../src/checkpoints/checkpoint';
 import { importanceSampledLogLikelihood, klPerDimension, activeUnits, datasetElbo } from '../../../src/models/vae/evaluation';
 import { mmdUnbiased } from '../../../src/inference/mmd';
@@ -117,17 +117,19 @@ describe('models/vae/vae', function () {
       const e0 = datasetElbo(rng(11), trained, testX);
       before = e0.value;
       const n0 = tf.memory().numTensors;
-      await trainVAE(trained, train, { epochs: 1, seed: 12, maxStepsPerEpoch: 1, progress: false });
+      await fit(trained, train, { steps: 1, seed: 12, progress: false });
       const n1 = tf.memory().numTensors;
-      await trainVAE(trained, train, { epochs: 1, seed: 13, maxStepsPerEpoch: 5, progress: false });
+      await fit(trained, train, { steps: 5, seed: 13, progress: false });
       expect(tf.memory().numTensors, 'tensors after 5 steps vs after 1').to.equal(n1);
       expect(n1).to.equal(n0);
       const t0 = Date.now();
-      const { history } = await trainVAE(trained, train, { epochs: 3, seed: 14, maxStepsPerEpoch: 60, progress: false });
+      const run = await fit(trained, train, { steps: 180, seed: 14, progress: false });
       expect(Date.now() - t0).to.be.lessThan(60_000);
       const e1 = datasetElbo(rng(11), trained, testX);
       expect(e1.value - e0.value).to.be.greaterThan(4 * Math.hypot(e0.se, e1.se));
-      expect(history.map((h) => h.epoch)).to.deep.equal([1, 2, 3]);
+      // 8000 digits in batches of 128: 63 steps an epoch, so 180 steps finish two of them
+      expect(run.epochs.map((h) => h.epoch)).to.deep.equal([1, 2]);
+      expect(run.losses).to.have.length(180);
     });
 
     it('D31: the importance-sampled log-likelihood rises with K and stays above the ELBO', () => {
@@ -164,7 +166,7 @@ describe('models/vae/vae', function () {
     const { x } = new PPCA(W, new Array(20).fill(0), 0.01).sample(rng(31), 2000);
     const data = new ImageDataset(Float32Array.from(x.flat()), new Int32Array(2000), [1, 20], 'ppca-2d');
     const m = new VAE({ inputDim: 20, latentDim: 6, hiddenDim: 50, likelihood: 'gaussian', seed: 32 });
-    await trainVAE(m, data, { epochs: 200, seed: 33, batchSize: 100, learningRate: 3e-3, progress: false });
+    await fit(m, data, { epochs: 200, seed: 33, batchSize: 100, learningRate: 3e-3, progress: false });
     const xt = tf.tensor2d(x.slice(0, 500));
     const au = activeUnits(m, xt);
     const kl = klPerDimension(m, xt);
@@ -178,9 +180,9 @@ describe('models/vae/vae', function () {
     it('a round trip gives identical outputs', async () => {
       const dir = path.join(tmp, 'roundtrip');
       const m = new VAE({ inputDim: 784, latentDim: 4, seed: 20 });
-      await trainVAE(m, train, { epochs: 1, seed: 21, maxStepsPerEpoch: 3, progress: false, checkpointDir: dir });
+      await fit(m, train, { steps: 3, seed: 21, progress: false, checkpoint: { dir } });
       const { model: back, meta } = loadVAE(dir);
-      expect(meta.epoch).to.equal(1);
+      expect(meta.step).to.equal(3);
       const x = tf.slice(testX, [0, 0], [5, -1]);
       expect(tf.tidy(() => values(back.elbo(rng(1), x)))).to.deep.equal(tf.tidy(() => values(m.elbo(rng(1), x))));
       tf.dispose(x);
@@ -189,14 +191,14 @@ describe('models/vae/vae', function () {
 
     it('resuming from a checkpoint continues exactly as an uninterrupted run', async () => {
       const straight = new VAE({ inputDim: 784, latentDim: 4, seed: 22 });
-      await trainVAE(straight, train, { epochs: 2, seed: 23, maxStepsPerEpoch: 4, progress: false });
+      const s = await fit(straight, train, { steps: 8, seed: 23, progress: false });
       const dir = path.join(tmp, 'resume');
       const first = new VAE({ inputDim: 784, latentDim: 4, seed: 22 });
-      await trainVAE(first, train, { epochs: 1, seed: 23, maxStepsPerEpoch: 4, progress: false, checkpointDir: dir });
+      await fit(first, train, { steps: 4, seed: 23, progress: false, checkpoint: { dir, every: 4 } });
       const resumed = new VAE({ inputDim: 784, latentDim: 4, seed: 22 });
-      const r = await trainVAE(resumed, train, { epochs: 2, seed: 23, maxStepsPerEpoch: 4, progress: false, checkpointDir: dir, resume: true });
-      expect(r.startEpoch).to.equal(1);
-      expect(r.history).to.have.length(2);
+      const r = await fit(resumed, train, { steps: 8, seed: 23, progress: false, checkpoint: { dir, resume: true } });
+      expect(r.startStep).to.equal(4);
+      expect(r.losses).to.deep.equal(s.losses);
       resumed.variables.forEach((v, i) => expect(values(v), v.name).to.deep.equal(values(straight.variables[i])));
       [straight, first, resumed].forEach((m) => m.dispose());
     });
