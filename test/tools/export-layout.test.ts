@@ -40,6 +40,26 @@ print(ledger_page_html('<a id="d39"></a>**D39** (003) — *One jump.* q(x_t|x_0)
     expect(page.match(/<em>/g)).to.have.length(1);
   });
 
+  it('a code cell whose outputs are taller than a slide shows its code, then its outputs on as many slides as they need', () => {
+    const out = JSON.parse(python(`
+import json, base64, struct, zlib, nbformat
+from notebook_export.slides import split_tall_slides, estimated_height
+def png(h):  # a 1-pixel-wide PNG header of height h (only the header is read)
+    return base64.b64encode(b"\\x89PNG\\r\\n\\x1a\\n" + struct.pack(">I", 13) + b"IHDR" + struct.pack(">II", 1, h) + b"\\x08\\x02\\x00\\x00\\x00").decode()
+cell = nbformat.v4.new_code_cell("show()", outputs=[nbformat.v4.new_output("display_data", data={"image/png": png(600), "text/plain": "<figure %d>" % i}) for i in range(3)])
+cell.metadata["slideshow"] = {"slide_type": "slide"}
+table = nbformat.v4.new_code_cell("check()", outputs=[nbformat.v4.new_output("execute_result", data={"text/html": "<table>" + "<tr><td>$x$</td></tr>" * 20 + "</table>", "text/plain": "table"})])
+nb = nbformat.v4.new_notebook(cells=[cell])
+added = split_tall_slides(nb)
+print(json.dumps([added, [[o["data"]["text/plain"] for o in c.outputs] for c in nb.cells], [bool(c.get("transient", {}).get("remove_source")) for c in nb.cells], estimated_height(table)]))`));
+    const [added, outputs, sourceRemoved, tableHeight] = out;
+    expect(added, 'slides added').to.equal(3);
+    expect(outputs).to.deep.equal([[], ['<figure 0>'], ['<figure 1>'], ['<figure 2>']]);
+    expect(sourceRemoved).to.deep.equal([false, true, true, true]);
+    // a table of 20 rows with formulas is estimated by its rows, not by its one-line text form
+    expect(tableHeight).to.be.greaterThan(800);
+  });
+
   it('tools/ledger_links.py rewrites ../docs/derivations.md links in markdown cells only', () => {
     const out = JSON.parse(python(`
 import json

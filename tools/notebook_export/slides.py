@@ -98,45 +98,75 @@ def _png_height(data):
         return 300
 
 
+DISPLAY_MATH = re.compile(r"\$\$.*?\$\$", re.S)
+
+
+def _markdown_height(paragraph) -> int:
+    if HEADING.match(paragraph):
+        return 60
+    # a displayed formula inside a paragraph takes its own lines (≈ 70 px with a fraction or a sum)
+    displays = len(DISPLAY_MATH.findall(paragraph))
+    prose = DISPLAY_MATH.sub("", paragraph).strip()
+    return 16 + 70 * displays + (30 * (1 + len(prose) // 110) if prose else 0)
+
+
+def output_height(output) -> int:
+    """A rough height in pixels of one output on a 1280-pixel-wide slide."""
+    data = output.get("data", {})
+    if "image/png" in data:
+        return 10 + min(_png_height(data["image/png"]), 700)
+    if any(k.startswith("application/vnd.vegalite") for k in data) or "application/vnd.plotly.v1+json" in data:
+        return 400
+    html = data.get("text/html", "")
+    html = "".join(html) if isinstance(html, list) else html
+    if "<tr" in html:
+        # a derivation's or a check's table: its rows (a formula makes a row taller than text)
+        rows = html.count("<tr")
+        return 50 + rows * (45 if "$" in html else 32)
+    body = output.get("text") or data.get("text/plain") or ""
+    body = "".join(body) if isinstance(body, list) else body
+    return 10 + 20 * min(sum(1 + len(line) // 110 for line in body.splitlines()), 40)
+
+
 def estimated_height(cell) -> int:
     """A rough height in pixels of a cell on a 1280-pixel-wide slide (wrapped text, code, outputs)."""
     text = _source(cell)
     if cell.get("cell_type") == "markdown":
-        return sum(60 if HEADING.match(p) else 80 if p.strip().startswith("$$") else 16 + 30 * (1 + len(p) // 110)
-                   for p in _paragraphs(text))
+        return sum(_markdown_height(p) for p in _paragraphs(text))
     if cell.get("cell_type") != "code":
         return 0
-    height = 30 + 24 * sum(1 + len(line) // 100 for line in text.splitlines())
-    for output in cell.get("outputs", []):
-        data = output.get("data", {})
-        if "image/png" in data:
-            height += 10 + min(_png_height(data["image/png"]), 700)
-        elif any(k.startswith("application/vnd.vegalite") for k in data) or "application/vnd.plotly.v1+json" in data:
-            height += 400
-        else:
-            body = output.get("text") or data.get("text/plain") or ""
-            body = "".join(body) if isinstance(body, list) else body
-            height += 10 + 20 * min(sum(1 + len(line) // 110 for line in body.splitlines()), 40)
-    return height
+    height = 0 if cell.get("transient", {}).get("remove_source") else 30 + 24 * sum(1 + len(line) // 100 for line in text.splitlines())
+    return height + sum(output_height(o) for o in cell.get("outputs", []))
 
 
 def _outputs_apart(nb) -> int:
     """A code cell taller than SPLIT_HEIGHT on its own shows its code on one slide and its outputs on
-    the next (a copy of the cell without its source, as nbconvert's remove_source does)."""
+    the next (a copy of the cell without its source, as nbconvert's remove_source does); outputs that
+    together are taller than SPLIT_HEIGHT go on as many slides as they need, in order."""
     out, moved = [], 0
     for cell in nb.cells:
         out.append(cell)
         kind = cell.metadata.get("slideshow", {}).get("slide_type", "-")
         if cell.get("cell_type") != "code" or not cell.get("outputs") or kind in ("notes", "skip") or estimated_height(cell) <= SPLIT_HEIGHT:
             continue
-        outputs = copy.deepcopy(cell)
-        if "id" in outputs:
-            outputs["id"] = f"{outputs['id']}-out"[:64]
-        outputs.transient = {"remove_source": True}
-        outputs.metadata["slideshow"] = {"slide_type": "slide"}
+        groups, height = [[]], 0
+        for o in cell.outputs:
+            h = output_height(o)
+            if groups[-1] and height + h > SPLIT_HEIGHT:
+                groups.append([])
+                height = 0
+            groups[-1].append(o)
+            height += h
+        for n, group in enumerate(groups):
+            outputs = copy.deepcopy(cell)
+            outputs.outputs = group
+            if "id" in outputs:
+                outputs["id"] = f"{outputs['id']}-out{n or ''}"[:64]
+            outputs.transient = {"remove_source": True}
+            outputs.metadata["slideshow"] = {"slide_type": "slide"}
+            out.append(outputs)
+            moved += 1
         cell.outputs = []
-        out.append(outputs)
-        moved += 1
     nb.cells = out
     return moved
 

@@ -19,18 +19,50 @@
   function fit(section) {
     if (!section || section.offsetParent === null && section.getClientRects().length === 0) return 1;
     var box = size();
-    var zoom = 1;
-    var extent = natural(section, box.width);
     // at zoom z the slide is laid out box.width / z wide: it fits when its content is no wider than
-    // that and no taller than box.height / z
-    for (var i = 0; i < 15 && (extent.height * zoom > box.height + 0.5 || extent.width > box.width / zoom + 0.5); i++) {
-      zoom = Math.min(zoom * 0.97, box.height / extent.height, box.width / extent.width);
-      extent = natural(section, box.width / zoom);
+    // that and no taller than box.height / z. Laid out wider, text and tables take fewer lines, so the
+    // largest zoom that fits is searched for (bisection), not the first one found by shrinking.
+    function fits(z) {
+      var extent = natural(section, box.width / z);
+      return extent.height * z <= box.height + 0.5 && extent.width <= box.width / z + 0.5;
+    }
+    var zoom = 1;
+    if (!fits(1)) {
+      var lo = 0.05, hi = 1;
+      for (var i = 0; i < 12; i++) {
+        var mid = (lo + hi) / 2;
+        if (fits(mid)) lo = mid; else hi = mid;
+      }
+      zoom = lo;
     }
     section.style.zoom = String(zoom);
     section.style.width = (box.width / zoom) + 'px';
+    // Laid out at the chosen zoom, text can take a few pixels more than at zoom 1 (rounding), and a
+    // descendant can reach past the slide without widening it (inside a box that clips): measured as
+    // drawn, the slide shrinks by what still reaches out.
+    for (var j = 0; j < 6; j++) {
+      var over = reach(section);
+      if (over.height <= 1.0 && over.width <= 1.0) break;
+      zoom = zoom * Math.min(1 / over.height, 1 / over.width) * 0.995;
+      section.style.zoom = String(zoom);
+      section.style.width = (box.width / zoom) + 'px';
+    }
     section.setAttribute('data-fit-zoom', zoom.toFixed(3));
     return zoom;
+  }
+
+  // How far the slide's content reaches as drawn, as a fraction of the slide's frame (1: to its edge).
+  function reach(section) {
+    var frame = section.closest('.slides').getBoundingClientRect();
+    var bottom = frame.top, right = frame.left;
+    var all = section.querySelectorAll('*');
+    for (var k = 0; k < all.length; k++) {
+      var r = all[k].getBoundingClientRect();
+      if ((r.width === 0 && r.height === 0) || all[k].closest('aside.notes')) continue;
+      if (r.bottom > bottom) bottom = r.bottom;
+      if (r.right > right) right = r.right;
+    }
+    return { height: (bottom - frame.top) / frame.height, width: (right - frame.left) / frame.width };
   }
 
   function slides() {
