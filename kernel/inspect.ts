@@ -25,7 +25,7 @@ export function describeAt(context: LanguageContext, position: number): string |
   const pos = position + context.offset;
 
   // A function or class name under the cursor wins (`f(ll.Normal|`); a plain variable inside a call's
-  // parentheses does not (`ll.trainVAE(x|` shows trainVAE, as IPython does).
+  // parentheses does not (`ll.fit(x|` shows fit, as IPython does).
   const name = identifierTouching(sourceFile, pos);
   if (name) {
     const target = describeName(checker, sourceFile, name, undefined);

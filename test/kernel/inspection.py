@@ -69,30 +69,30 @@ class Inspect(unittest.TestCase):
         self.assertIn("log N(x; μ, σ²) = −½ ((x − μ)/σ)² − log σ − ½ log 2π", text)
         self.assertIn("docs/derivations.md#d24", text)
         self.assertIn("@example", text)
-        # The VAE's shows the bound it maximizes; trainVAE's the loss it minimizes, from inside the call.
+        # The VAE's shows the bound it maximizes; fit's the update it makes, from inside the call.
         self.assertIn("ELBO(x) = E_q[log p_θ(x|z)] − KL(q_φ(z|x) ‖ p(z)) ≤ log p_θ(x)", shown(inspect(self.kc, "ll.VAE")))
-        self.assertIn("loss(θ, φ) = −(1/B) Σ_b", shown(inspect(self.kc, "ll.trainVAE(")))
+        self.assertIn("θ_k = θ_{k−1} − lr_k · Adam_k", shown(inspect(self.kc, "ll.fit(")))
 
     def test_cursor_in_the_parentheses_of_a_call_shows_the_function(self):
-        for code in ["ll.trainVAE(", "ll.trainVAE(x, "]:
+        for code in ["ll.fit(", "ll.fit(x, "]:
             content = inspect(self.kc, code)
             self.assertTrue(content["found"], code)
             text = shown(content)
             self.show(repr(code + "|"), content)
-            self.assertRegex(text, r"^Signature: ll[.]trainVAE(<[^>]*>)?\(", text)
+            self.assertRegex(text, r"^Signature: ll[.]fit(<[^>]*>)?\(", text)
             self.assertIn("Docstring:", text)
             self.assertNotIn("<no doc comment>", text)
             self.assertIn("Argument 2:" if code.endswith(", ") else "Argument 1:", text)
             self.assertTrue(text.rstrip().endswith("Type: function"), text)
 
     def test_cursor_on_an_argument_variable_shows_the_call_but_a_function_name_shows_itself(self):
-        self.assertRegex(shown(inspect(self.kc, "ll.trainVAE(x")), r"^Signature: ll[.]trainVAE")
-        self.assertRegex(shown(inspect(self.kc, "ll.trainVAE(ll.Normal")), r"^Init signature: new ll[.]Normal\(")
+        self.assertRegex(shown(inspect(self.kc, "ll.fit(x")), r"^Signature: ll[.]fit")
+        self.assertRegex(shown(inspect(self.kc, "ll.fit(ll.Normal")), r"^Init signature: new ll[.]Normal\(")
         # The cursor inside a finished call, before its closing parenthesis.
-        code = "ll.trainVAE(x, )"
-        self.assertRegex(shown(inspect(self.kc, code, len(code) - 1)), r"^Signature: ll[.]trainVAE")
+        code = "ll.fit(x, )"
+        self.assertRegex(shown(inspect(self.kc, code, len(code) - 1)), r"^Signature: ll[.]fit")
         # After the closing parenthesis the call is over: nothing is being called there.
-        self.assertNotRegex(shown(inspect(self.kc, "ll.trainVAE(x)")), r"^Signature: ll[.]trainVAE")
+        self.assertNotRegex(shown(inspect(self.kc, "ll.fit(x)")), r"^Signature: ll[.]fit")
 
     def test_a_method_and_other_names_still_show_quick_info(self):
         run(self.kc, "const normal = new ll.Normal(0, 1);")

@@ -87,14 +87,14 @@ class Lifecycle(unittest.TestCase):
 
     def test_3_training_loop_stops(self):
         # The step loop every trainer shares (ll.data.stepBatches), awaited between steps as ll.fit's
-        # progress does, and trainVAE itself.
+        # progress does, and ll.fit itself.
         run(self.kc, "let trained = 0;")
         self.interrupted('const r = ll.rng(0);\n'
                          'for (const idx of ll.data.stepBatches(r, 1000, 10, 1_000_000)) { trained += idx.length; await ll.tf.nextFrame(); }')
         self.assert_stays("trained")
         reply, _ = run(self.kc, "const digits = ll.loadMnist('test');\nconst vae = new ll.VAE({ inputDim: 784, latentDim: 2, hiddenDim: 32 });")
         self.assertEqual(reply["status"], "ok", reply)
-        reply, out = self.interrupted("await ll.trainVAE(vae, digits, { epochs: 1000, seed: 0, progress: false });", after=3.0)
+        reply, out = self.interrupted("await ll.fit(vae, digits, { epochs: 1000, seed: 0, progress: false });", after=3.0)
         reply, out = run(self.kc, "await new Promise((r) => setTimeout(r, 300));\nll.tf.memory().numTensors")
         self.assertEqual(reply["status"], "ok", reply)
         n = int(out[-1][1]["data"]["text/plain"])
