@@ -3,12 +3,16 @@
 // main thread starts the sockets and loads Latent Lab, and compiling a cell never blocks the thread
 // that runs cells, so an interrupt never has to cut the compiler.
 import { parentPort } from 'worker_threads';
+import { requireWithCodeCache } from './code-cache';
 import { forwardTypeResolution } from './resolve';
 import { describeAt, type LanguageContext } from './inspect';
 import type { CompilerRequest, CompilerResponse } from './compiler';
 
+// TypeScript through V8's code cache (code-cache.ts), before anything requires it.
+const typescript = requireWithCodeCache('@tslab/typescript-for-tslab');
 // Before tslab loads its compiler (see resolve.ts).
 forwardTypeResolution(process.cwd());
+onlyNodeTypes(typescript.exports as { sys: Record<string, unknown> });
 /* eslint-disable @typescript-eslint/no-var-requires */
 const { createConverter, isCompleteCode } = require('tslab/dist/converter') as typeof import('tslab/dist/converter');
 const { printQuickInfo } = require('tslab/dist/inspect') as typeof import('tslab/dist/inspect');
@@ -19,20 +23,41 @@ const converter = createConverter({ isJS: false, isBrowser: false }) as ReturnTy
 };
 const port = parentPort!;
 
+/**
+ * Of the packages under node_modules/@types, only Node's are a cell's globals. TypeScript includes every
+ * one of them otherwise (the project's test tools: mocha's describe/it, chai...), names that do not exist
+ * at run time, and parsing them cost a tenth of the program's build. A package's own imports still resolve.
+ */
+function onlyNodeTypes(ts: { sys: Record<string, unknown> }): void {
+  const getDirectories = ts.sys.getDirectories as (p: string) => string[];
+  ts.sys.getDirectories = (p: string) => {
+    const found = getDirectories.call(ts.sys, p);
+    return /[\\/]node_modules[\\/]@types[\\/]?$/.test(p) ? found.filter((d) => d === 'node') : found;
+  };
+}
+
+/**
+ * Globals the kernel adds (server.ts): the browser's prompt(). Appended to the previous cells' declarations
+ * on every call; the converter's declaration output drops a global augmentation, so it never doubles.
+ */
+const KERNEL_GLOBALS = '\ndeclare global {\n  /** A line of text from the front end (an input_request on stdin); blocks the cell until it is answered. */\n' +
+  '  function prompt(message?: string, _default?: string): string;\n}\n';
+const withGlobals = (prevDecl: string) => prevDecl + KERNEL_GLOBALS;
+
 function handle(request: CompilerRequest): unknown {
   switch (request.op) {
     case 'convert':
-      return converter.convert(request.prevDecl, request.source);
+      return converter.convert(withGlobals(request.prevDecl), request.source);
     case 'addModule':
       return converter.addModule(request.name, request.source, request.meta as Parameters<typeof converter.addModule>[2]);
     case 'inspect': {
-      const described = describeAt(converter.languageContext(request.prevDecl, request.source), request.position);
+      const described = describeAt(converter.languageContext(withGlobals(request.prevDecl), request.source), request.position);
       if (described) return described;
-      const info = converter.inspect(request.prevDecl, request.source, request.position);
+      const info = converter.inspect(withGlobals(request.prevDecl), request.source, request.position);
       return info ? printQuickInfo(info) : undefined;
     }
     case 'complete':
-      return converter.complete(request.prevDecl, request.source, request.position);
+      return converter.complete(withGlobals(request.prevDecl), request.source, request.position);
     case 'isComplete': {
       const r = isCompleteCode(request.source);
       return r.completed ? { status: 'complete' } : { status: 'incomplete', indent: r.indent ?? '' };
@@ -40,6 +65,7 @@ function handle(request: CompilerRequest): unknown {
   }
 }
 
+let cacheSaved = false;
 port.on('message', (request: CompilerRequest) => {
   let response: CompilerResponse;
   try {
@@ -48,5 +74,10 @@ port.on('message', (request: CompilerRequest) => {
     response = { id: request.id, ok: false, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) };
   }
   port.postMessage(response);
+  // After the first cell: the cache then holds the functions a compile needs, not just the top level.
+  if (!cacheSaved && request.op === 'convert') {
+    cacheSaved = true;
+    typescript.save();
+  }
 });
 port.postMessage({ id: 0, ok: true, result: 'ready' } satisfies CompilerResponse);

@@ -99,7 +99,7 @@ export function calleePosition(source: string, position: number): number | undef
 }
 
 export class Executor {
-  private readonly compiler = new Compiler();
+  private compiler = new Compiler();
   private prevDecl = '';
   /** The values of every top-level declaration, shared by all cells (the converter's `exports.x`). */
   readonly locals: Record<string, unknown> = localsObject();
@@ -111,8 +111,8 @@ export class Executor {
   private finishRunning?: (outcome: CellOutcome) => void;
   /** Called once, when a cell first imports tslab (the kernel connects tslab's display API then). */
   onTslabImport?: () => void;
-  /** While a cell compiles: set by an interrupt, so that the cell does not start. */
-  private compiling?: { interrupted?: Interrupted };
+  /** While a cell compiles: an interrupt ends it at once (stop), and the cell does not start. */
+  private compiling?: { interrupted?: Interrupted; stop?: (reason: Interrupted) => void };
   /** The running cell's scope: cancelled by an interrupt, with everything it scheduled (cell-scope.ts). */
   private scope?: CellScope;
 
@@ -125,15 +125,21 @@ export class Executor {
     if (meta.mode === 'browser') {
       return this.failure(new Error('"//%browser" cells are not supported by the Latent Lab kernel'));
     }
-    const compiling: { interrupted?: Interrupted } = {};
+    const compiling: { interrupted?: Interrupted; stop?: (reason: Interrupted) => void } = {};
+    const stopped = new Promise<never>((_, reject) => { compiling.stop = reject; });
     this.compiling = compiling;
+    // An interrupt does not wait for the compiler (a 30,000-line cell takes a minute): see interrupt().
+    const compile = <T>(call: Promise<T>) => {
+      call.catch(() => undefined); // the losing side of the race is nobody's rejection
+      return Promise.race([call, stopped]);
+    };
     let converted: Converted;
     try {
       if (meta.module) {
-        const diagnostics = await this.compiler.call<Diagnostic[]>({ op: 'addModule', name: meta.module, source, meta });
+        const diagnostics = await compile(this.compiler.call<Diagnostic[]>({ op: 'addModule', name: meta.module, source, meta }));
         return diagnostics.length > 0 ? { ok: false, error: diagnosticsError(count, source, diagnostics) } : { ok: true, hasValue: false };
       }
-      converted = await this.compiler.call<Converted>({ op: 'convert', prevDecl: this.prevDecl, source });
+      converted = await compile(this.compiler.call<Converted>({ op: 'convert', prevDecl: this.prevDecl, source }));
     } catch (e) {
       return this.failure(e);
     } finally {
@@ -196,6 +202,11 @@ export class Executor {
     return value === undefined || value === null ? outcome : { ok: true, hasValue: true, value };
   }
 
+  /** Resolves when the compiler thread has built its program (the first cell can compile). */
+  get compilerReady(): Promise<void> {
+    return this.compiler.ready.catch(() => undefined);
+  }
+
   /** Is the cell still compiling (its own code has not started)? */
   get compilingNow(): boolean {
     return this.compiling !== undefined;
@@ -204,7 +215,13 @@ export class Executor {
   /** Ends the running cell with an Interrupted error; returns false when no cell was running. */
   interrupt(reason = new Interrupted()): boolean {
     if (this.compiling) {
+      // The compiler thread is busy with this cell and cannot be told to stop: it is replaced by a new one,
+      // which builds its program again (a second or two before the next cell compiles). The notebook's
+      // declarations live here (prevDecl), so nothing of the student's is lost; "//%module" files are.
       this.compiling.interrupted = reason;
+      this.compiling.stop?.(reason);
+      this.compiler.close();
+      this.compiler = new Compiler();
       return true;
     }
     const finish = this.finishRunning;

@@ -23,7 +23,9 @@ export function kernelSpec() {
     argv: [process.execPath, '--no-force-async-hooks-checks', path.join(projectRoot, 'dist', 'kernel', 'main.js'), '{connection_file}'],
     // Through the environment, not argv: a launcher that adds its own --max-old-space-size (the grader's
     // kernelspec, tools/assignments.py) keeps it, since command-line flags come after NODE_OPTIONS.
-    env: { NODE_OPTIONS: `--max-old-space-size=${heapLimitMB()}` },
+    // MALLOC_ARENA_MAX: glibc gives each thread (main, I/O, compiler, libuv's pool) its own malloc arena;
+    // two arenas cut the idle kernel's resident memory by ~15 MB at no measured cost.
+    env: { NODE_OPTIONS: `--max-old-space-size=${heapLimitMB()}`, MALLOC_ARENA_MAX: '2' },
     display_name: 'Latent Lab (TypeScript)',
     language: 'typescript',
     // Interrupts go to the I/O thread, which can stop a loop on the main thread (a signal cannot reach it).

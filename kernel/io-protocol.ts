@@ -19,8 +19,16 @@ export const SHARED = {
   tick: 0,
   /** The serial number of the cell running on the main thread, 0 when none runs. */
   runningCell: 1,
-  length: 2,
+  /** The standard prompt() waiting for the front end's input_reply (a PROMPT state). */
+  prompt: 2,
+  length: 3,
 } as const;
+
+/**
+ * States of SHARED.prompt. prompt() is synchronous, as a browser's: the main thread blocks in Atomics.wait
+ * while the I/O thread waits for the input_reply, which it passes over `inputPort` before it wakes it.
+ */
+export const PROMPT = { idle: 0, waiting: 1, answered: 2, interrupted: 3 } as const;
 
 export const MAIN_TICK_MS = 20;
 

@@ -12,11 +12,11 @@
 // - Dispatch: the requests this thread answers itself are in IO_HANDLERS (one table per channel); every
 //   other request goes to the main thread, whose table is server.ts's `handlers`.
 import inspector from 'inspector';
-import { parentPort, workerData } from 'worker_threads';
+import { MessagePort, parentPort, workerData } from 'worker_threads';
 import * as zmq from 'zeromq';
 import { Message, Signer, child, decode, encode } from './wire';
 import type { Channel, ConnectionInfo, FromIo, ToIo } from './io-protocol';
-import { SHARED, MAIN_TICK_MS } from './io-protocol';
+import { SHARED, MAIN_TICK_MS, PROMPT } from './io-protocol';
 import type { MemoryReport } from './io-protocol';
 
 const FLUSH_MS = 50;
@@ -159,7 +159,19 @@ async function mainThreadStuck(): Promise<boolean> {
   return true;
 }
 
+/** The standard prompt() blocks the main thread (server.ts promptSync): the answer, or an interrupt, wakes it. */
+const inputPort = (workerData as { inputPort: MessagePort }).inputPort;
+function wakePrompt(state: typeof PROMPT.answered | typeof PROMPT.interrupted, value?: string): boolean {
+  if (Atomics.load(shared, SHARED.prompt) !== PROMPT.waiting) return false;
+  if (state === PROMPT.answered) inputPort.postMessage(value ?? '');
+  Atomics.store(shared, SHARED.prompt, state);
+  Atomics.notify(shared, SHARED.prompt);
+  return true;
+}
+
 async function interrupt(memory?: MemoryReport, knownStuck = false) {
+  // A cell blocked in prompt() is not stuck in JavaScript: woken, it ends Interrupted.
+  if (!memory && wakePrompt(PROMPT.interrupted)) return;
   // Cells compile in their own thread (compiler-thread.ts): a stuck main thread is always running JavaScript
   // of a cell, a callback or a continuation, never the compiler.
   const cell = Atomics.load(shared, SHARED.runningCell);
@@ -277,6 +289,7 @@ async function shutdown(request: Message) {
   const restart = !!request.content?.restart;
   await reply('control', request, 'shutdown_reply', { status: 'ok', restart });
   flushStreams();
+  wakePrompt(PROMPT.interrupted);
   if (await mainThreadStuck()) await terminateMainThread();
   // Everything queued goes out, then the sockets close here, in the thread that made them: a process that
   // exits with zeromq sockets open in a worker aborts in zeromq's finalizers (SIGABRT, "Napi::Error").
@@ -315,7 +328,13 @@ const IO_HANDLERS: Record<Channel, Record<string, Handler>> = {
     },
     shutdown_request: (msg) => shutdown(msg),
   },
-  stdin: {},
+  stdin: {
+    // The answer to prompt() is handed over here: the main thread is blocked and reads no messages.
+    // The answer to ll.input (main thread not blocked) goes on to server.ts.
+    input_reply: (msg) => {
+      if (!wakePrompt(PROMPT.answered, String(msg.content?.value ?? ''))) post({ kind: 'request', channel: 'stdin', msg, seq: 0 });
+    },
+  },
 };
 
 async function dispatch(channel: Channel, frames: Buffer[]): Promise<void> {

@@ -28,10 +28,12 @@ function main(argv: string[]): void {
   const server = new KernelServer(readConnectionFile(connectionFile), executor, 'Latent Lab (TypeScript) — tslab kernel');
   // Ctrl-C in a terminal (Jupyter itself sends interrupt_request: the kernelspec's interrupt_mode is "message").
   process.on('SIGINT', () => executor.interrupt());
-  server.start().then(() => {
-    // Every lecture's first cell imports Latent Lab: load it (TensorFlow.js and all, about a second)
-    // while the compiler thread is still building. LATENT_PRELOAD=0 turns this off.
+  server.start().then(async () => {
+    // Every lecture's first cell imports Latent Lab: load it (TensorFlow.js and all, about a second of CPU)
+    // once the compiler thread has built its program (1.5-2 s of CPU): started together, on a machine whose
+    // cores are busy, the two shared them and the first cell's result came later. LATENT_PRELOAD=0 turns this off.
     if (process.env.LATENT_PRELOAD !== '0') {
+      await executor.compilerReady;
       setImmediate(() => {
         try {
           require(path.join(projectRoot, 'dist', 'src', 'index.js'));

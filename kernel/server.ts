@@ -6,9 +6,9 @@ import fs from 'fs';
 import path from 'path';
 import util from 'util';
 import v8 from 'v8';
-import { Worker } from 'worker_threads';
+import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
 import { Executor, CellOutcome, Interrupted } from './executor';
-import { ConnectionInfo, FromIo, MAIN_TICK_MS, SHARED, ToIo, Channel, MemoryReport } from './io-protocol';
+import { ConnectionInfo, FromIo, MAIN_TICK_MS, PROMPT, SHARED, ToIo, Channel, MemoryReport } from './io-protocol';
 import { CommManager, CommRegistry } from './comms';
 import { installProcessGuards, ProcessFault } from './process-guards';
 import { CellError, cellErrorOf } from './traceback';
@@ -59,14 +59,21 @@ export class KernelServer {
   private readonly replyWaiters = new Map<number, (arrived: number) => void>();
   /** A cell waiting for the front end's input_reply (ll.input). */
   private awaitingInput?: { resolve: (value: string) => void; reject: (e: Error) => void };
+  /** The I/O thread hands the standard prompt()'s answer over this port while the main thread is blocked. */
+  private readonly inputPort: MessagePort;
 
   constructor(conn: ConnectionInfo, private readonly executor: Executor, private readonly banner: string) {
     this.realExit = installProcessGuards((fault) => this.onFault(fault));
+    const input = new MessageChannel();
+    this.inputPort = input.port1;
     this.io = new Worker(path.join(__dirname, 'io-thread.js'), {
       workerData: {
         connection: conn, kernelInfo: kernelInfo(banner), shared: this.shared.buffer, launcher: LAUNCHER,
-        heapLimit: v8.getHeapStatistics().heap_size_limit,
+        heapLimit: v8.getHeapStatistics().heap_size_limit, inputPort: input.port2,
       },
+      transferList: [input.port2],
+      // The I/O thread's objects are short-lived messages: a small young generation (see compiler.ts).
+      resourceLimits: { maxYoungGenerationSizeMb: 12 },
       stdout: false, stderr: false,
     });
   }
@@ -141,7 +148,9 @@ export class KernelServer {
       throwIfCancelled: () => {
         if (inCancelledScope()) throw new Interrupted(INTERRUPTED_WAITING);
       },
-      input: (prompt, password) => this.input(prompt, password),
+      input: (prompt, password) => this.input(prompt, password).catch((e: Error) => {
+        throw Object.assign(e, { message: `ll.input: ${e.message}` });
+      }),
       // Work started by a cell delays its reply; work started later (a widget moved) belongs to no cell.
       track: (work) => {
         if (this.cellActive) this.pending.push(work);
@@ -150,6 +159,13 @@ export class KernelServer {
       comms: this.comms,
     };
     (globalThis as { __latentLabKernel__?: KernelDisplayHook }).__latentLabKernel__ = hook;
+    // The browser's prompt(), which Node lacks: synchronous, a line from the front end (or null, as a
+    // browser's Cancel, never: Jupyter has no cancel). Declared for the type checker in compiler-thread.ts.
+    const prompt = (message: unknown = '') => this.promptSync(String(message));
+    (globalThis as { prompt?: typeof prompt }).prompt = prompt;
+    // The converter reads every name declared beside the previous cells' declarations from the cells'
+    // shared exports (`exports.prompt(...)`): the declaration is there, so is the value.
+    this.executor.locals.prompt = prompt;
     // tslab's own display API (import * as tslab from "tslab") writes through a variable of its jupyter
     // module, which loads TypeScript: connected when a cell first imports tslab, not at start-up.
     this.executor.onTslabImport = () => {
@@ -283,21 +299,44 @@ export class KernelServer {
     }
   }
 
-  /** `await ll.input(prompt)`: an input_request on stdin to the front end that sent the running cell. */
-  private input(prompt: string, password: boolean): Promise<string> {
+  /** Why input cannot be asked for now (ll.input, prompt), or the execute request to ask through. */
+  private inputRequestOrError(): Message | Error {
     const request = this.current;
     if (!this.cellActive || !request || request.header.msg_type !== 'execute_request') {
-      return Promise.reject(new Error('ll.input: no cell is running; input can only be asked for while a cell runs'));
+      return new Error('no cell is running; input can only be asked for while a cell runs');
     }
     if (!request.content?.allow_stdin) {
-      return Promise.reject(new Error('ll.input: this front end does not accept input (its execute request says allow_stdin: false); ' +
-        'put the value in the cell instead'));
+      return new Error('this front end does not accept input (its execute request says allow_stdin: false); ' +
+        'put the value in the cell instead');
     }
-    if (this.awaitingInput) return Promise.reject(new Error('ll.input: the cell is already waiting for an input'));
+    if (this.awaitingInput || Atomics.load(this.shared, SHARED.prompt) !== PROMPT.idle) return new Error('the cell is already waiting for an input');
+    return request;
+  }
+
+  /** `await ll.input(prompt)`: an input_request on stdin to the front end that sent the running cell. */
+  private input(prompt: string, password: boolean): Promise<string> {
+    const request = this.inputRequestOrError();
+    if (request instanceof Error) return Promise.reject(request);
     return new Promise<string>((resolve, reject) => {
       this.awaitingInput = { resolve, reject };
       this.send({ kind: 'reply', channel: 'stdin', parent: request, type: 'input_request', content: { prompt, password } });
     });
+  }
+
+  /**
+   * The standard prompt(): blocks the main thread until the I/O thread has the front end's input_reply
+   * (as ipykernel's input() does); an interrupt wakes it with Interrupted.
+   */
+  private promptSync(prompt: string): string {
+    const request = this.inputRequestOrError();
+    if (request instanceof Error) throw Object.assign(request, { message: `prompt: ${request.message}` });
+    Atomics.store(this.shared, SHARED.prompt, PROMPT.waiting);
+    this.send({ kind: 'reply', channel: 'stdin', parent: request, type: 'input_request', content: { prompt, password: false } });
+    Atomics.wait(this.shared, SHARED.prompt, PROMPT.waiting);
+    const state = Atomics.exchange(this.shared, SHARED.prompt, PROMPT.idle);
+    const answer = receiveMessageOnPort(this.inputPort);
+    if (state !== PROMPT.answered) throw new Interrupted(INTERRUPTED_WAITING);
+    return String(answer?.message ?? '');
   }
 
   private async execute(request: Request) {

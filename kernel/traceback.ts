@@ -1,7 +1,9 @@
 // Errors as a student reads them, the way IPython shows them: "Cell In[5], line 3" with the cell's own
 // lines and an arrow, outermost call first, the error last; frames inside Latent Lab, TensorFlow.js and
 // Node are folded into one line below the student's own frame. TypeScript diagnostics get the line and a caret.
+import os from 'os';
 import util from 'util';
+import v8 from 'v8';
 import { CellSourceMap } from './source-map';
 
 export interface CellError {
@@ -88,6 +90,27 @@ function foldRecursion(frames: Frame[]): { frame: Frame; repeats: number }[] {
   return out;
 }
 
+/**
+ * One allocation larger than the machine or V8 can give (`new Float64Array(4e9)`, a 1e5 × 1e5 tensor, a
+ * string past V8's limit): V8 throws a RangeError and the kernel lives; the student reads it as Python's
+ * MemoryError, with the sizes that matter. A negative length is a plain RangeError.
+ */
+function isAllocationFailure(e: Error): boolean {
+  if (e.name !== 'RangeError' && e.name !== 'RuntimeError') return false;
+  const m = e.message;
+  if (/^Array buffer allocation failed|^Invalid string length|^Aborted\(OOM\)|Cannot enlarge memory|^WebAssembly\.Memory\(\): could not allocate/.test(m)) return true;
+  const length = /^(?:Invalid typed array length|Start offset .* is outside the bounds of the buffer|Invalid array buffer length): (\d[\d.e+]*)/.exec(m);
+  return length !== null && Number(length[1]) > 2 ** 20;
+}
+
+const gb = (bytes: number) => `${(bytes / 2 ** 30).toFixed(1)} GB`;
+
+function allocationMessage(original: string): string {
+  const heap = v8.getHeapStatistics().heap_size_limit;
+  return `${original}: one value larger than the kernel can hold (this machine has ${gb(os.totalmem())}, the kernel's ` +
+    `JavaScript heap ${Math.round(heap / 2 ** 20).toLocaleString('en')} MB). Make it smaller or work in batches; the kernel goes on.`;
+}
+
 /** ename/evalue/traceback of anything thrown, pointing at the student's own lines. */
 export function cellErrorOf(thrown: unknown, cells: ReadonlyMap<number, CellRecord> = new Map()): CellError {
   if (!(thrown instanceof Error)) {
@@ -96,8 +119,9 @@ export function cellErrorOf(thrown: unknown, cells: ReadonlyMap<number, CellReco
   }
   const code = (thrown as { code?: string }).code;
   const interrupted = code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED' || thrown.name === 'Interrupted' || thrown.name === 'MemoryError';
-  const ename = interrupted && thrown.name !== 'MemoryError' ? 'Interrupted' : thrown.name || 'Error';
-  const evalue = thrown.message;
+  const tooBig = !interrupted && isAllocationFailure(thrown);
+  const ename = tooBig ? 'MemoryError' : interrupted && thrown.name !== 'MemoryError' ? 'Interrupted' : thrown.name || 'Error';
+  const evalue = tooBig ? allocationMessage(thrown.message) : thrown.message;
   // An interrupt (or the memory watchdog's stop) is one line: its stack is the kernel's own.
   if (interrupted) return { ename, evalue, traceback: [`${RED}${BOLD}${ename}${RESET}: ${evalue}`] };
   const frames = (thrown.stack ?? '').split('\n').filter((l) => /^\s*at /.test(l)).map(parseFrame);

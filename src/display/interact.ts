@@ -97,7 +97,8 @@ export function interact<C extends Record<string, ValueControl>>(
     controls,
     get settled() { return state.settled; },
     get runs() { return state.runs; },
-    // As a cell's last value it shows one short line, not its internals.
-    toMimeBundle: () => ({ 'text/plain': `interact(${names.join(', ')})` }),
+    // The controls and the figure are shown already: as a cell's last value it adds nothing (an empty
+    // bundle, which the kernel does not publish), so no stray `Out: interact(...)` in saved notebooks.
+    toMimeBundle: () => ({}),
   };
 }

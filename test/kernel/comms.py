@@ -1,59 +1,27 @@
 """Jupyter comms at the protocol level (the transport of widgets): opened by the kernel and by the front end,
 messages both ways with binary buffers, comm_info_request listing the open comms, closing from either side,
 an unknown target closed at once. Run with /usr/bin/python3 and JUPYTER_PATH set (test/kernel/kernel.test.ts)."""
-import time
 import unittest
 
-from jupyter_client.manager import start_new_kernel
+from harness import KernelSuite, iopub_until_idle, reply_to, send_shell
+import harness  # test/kernel/harness.py (the script's folder is on sys.path)
 
 TIMEOUT = 60
 HOOK = "(globalThis as any).__latentLabKernel__.comms"
 
 
 def run(kc, code):
-    msg_id = kc.execute(code)
-    reply = kc.get_shell_msg(timeout=TIMEOUT)
-    while reply["parent_header"].get("msg_id") != msg_id:
-        reply = kc.get_shell_msg(timeout=TIMEOUT)
-    return reply["content"], iopub_until_idle(kc, msg_id)
-
-
-def iopub_until_idle(kc, msg_id):
-    out = []
-    while True:
-        msg = kc.get_iopub_msg(timeout=TIMEOUT)
-        if msg["parent_header"].get("msg_id") != msg_id:
-            continue
-        if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
-            return out
-        out.append(msg)
-
-
-def send_shell(kc, msg_type, content, buffers=None):
-    msg = kc.session.msg(msg_type, content)
-    kc.session.send(kc.shell_channel.socket, msg, buffers=buffers or [])
-    return msg["header"]["msg_id"]
+    return harness.execute(kc, code, TIMEOUT)
 
 
 def comm_info(kc, target=None):
     content = {"target_name": target} if target else {}
-    msg_id = send_shell(kc, "comm_info_request", content)
-    reply = kc.get_shell_msg(timeout=TIMEOUT)
-    while reply["parent_header"].get("msg_id") != msg_id:
-        reply = kc.get_shell_msg(timeout=TIMEOUT)
+    reply = reply_to(kc, send_shell(kc, "comm_info_request", content), timeout=TIMEOUT)
     assert reply["msg_type"] == "comm_info_reply", reply["msg_type"]
     return reply["content"]
 
 
-class Comms(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.km, cls.kc = start_new_kernel(kernel_name="latent-lab")
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.kc.stop_channels()
-        cls.km.shutdown_kernel(now=True)
+class Comms(KernelSuite):
 
     def test_kernel_opens_a_comm_and_echoes_messages_with_buffers(self):
         reply, out = run(self.kc, f"""const echo = {HOOK}.open("test.echo", {{ hello: 1 }});

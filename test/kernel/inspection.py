@@ -6,27 +6,21 @@ Needs `npm run build` (the kernel runs dist/ and reads latent-lab's types from d
 import sys
 import unittest
 
-from jupyter_client.manager import start_new_kernel
+from harness import KernelSuite, reply_to
+import harness  # test/kernel/harness.py (the script's folder is on sys.path)
 
 TIMEOUT = 60
 
 
-def shell_reply(kc, msg_id):
-    reply = kc.get_shell_msg(timeout=TIMEOUT)
-    while reply["parent_header"].get("msg_id") != msg_id:
-        reply = kc.get_shell_msg(timeout=TIMEOUT)
-    return reply
-
-
 def run(kc, code):
-    reply = shell_reply(kc, kc.execute(code))
-    assert reply["content"]["status"] == "ok", reply["content"]
-    return reply["content"]
+    reply, _ = harness.run(kc, code, TIMEOUT)
+    assert reply["status"] == "ok", reply
+    return reply
 
 
 def inspect(kc, code, cursor=None):
     """The inspect reply for `code` with the cursor at `cursor` (default: the end), as Shift-Tab sends it."""
-    reply = shell_reply(kc, kc.inspect(code, len(code) if cursor is None else cursor, detail_level=0))
+    reply = reply_to(kc, kc.inspect(code, len(code) if cursor is None else cursor, detail_level=0), timeout=TIMEOUT)
     assert reply["msg_type"] == "inspect_reply", reply["msg_type"]
     return reply["content"]
 
@@ -35,16 +29,8 @@ def shown(content):
     return content["data"].get("text/plain", "") if content["found"] else ""
 
 
-class Inspect(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.km, cls.kc = start_new_kernel(kernel_name="latent-lab")
-        run(cls.kc, 'import * as ll from "latent-lab";\nawait ll.ready();\nconst x = 1;')
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.kc.stop_channels()
-        cls.km.shutdown_kernel(now=True)
+class Inspect(KernelSuite):
+    PRELUDE = 'import * as ll from "latent-lab";\nawait ll.ready();\nconst x = 1;'
 
     def show(self, title, content):
         print(f"\n===== Shift-Tab: {title} =====\n{shown(content)}\n", file=sys.stderr)

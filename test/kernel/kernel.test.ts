@@ -42,9 +42,9 @@ describe('kernel (Jupyter protocol)', function () {
     expect(r.status, r.output.slice(-3000)).to.equal(0);
   });
 
-  it('speaks the widget protocol (ipywidgets 8): sliders, buttons, boxes, ll.interact updating in place', () => {
+  it('speaks the widget protocol (ipywidgets 8): sliders, buttons, boxes, ll.interact updating in place and adding no Out line', () => {
     const r = runPython('test/kernel/widgets.py');
-    expect(r.output.slice(-3000), 'widgets suite').to.match(/Ran 3 tests/);
+    expect(r.output.slice(-3000), 'widgets suite').to.match(/Ran 4 tests/);
     expect(r.status, r.output.slice(-3000)).to.equal(0);
   });
 
@@ -55,17 +55,17 @@ describe('kernel (Jupyter protocol)', function () {
     expect(r.status, r.output.slice(-3000)).to.equal(0);
   });
 
-  it('interrupt stops what the cell started; tracebacks at the student line; heap blow-up is an error; restart is not intercepted', function () {
+  it('interrupt stops what the cell started; tracebacks at the student line; heap blow-up and huge allocations are errors; restart is not intercepted', function () {
     this.timeout(600_000);
     const r = runPython('test/kernel/lifecycle.py');
-    expect(r.output.slice(-3000), 'lifecycle suite').to.match(/Ran 8 tests/);
+    expect(r.output.slice(-3000), 'lifecycle suite').to.match(/Ran 9 tests/);
     expect(r.status, r.output.slice(-3000)).to.equal(0);
   });
 
-  it('protocol: language_info as saved, ROUTER_HANDOVER, widget control comm, stdin, abort after error, unknown names, ll in type messages', function () {
+  it('protocol: language_info as saved, ROUTER_HANDOVER, widget control comm, stdin (ll.input and prompt), interruptible compiling, abort after error, unknown names, ll in type messages', function () {
     this.timeout(600_000);
     const r = runPython('test/kernel/protocol.py');
-    expect(r.output.slice(-3000), 'protocol suite').to.match(/Ran 9 tests/);
+    expect(r.output.slice(-3000), 'protocol suite').to.match(/Ran 12 tests/);
     expect(r.status, r.output.slice(-3000)).to.equal(0);
   });
 

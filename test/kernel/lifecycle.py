@@ -4,54 +4,19 @@ traceback names the student's line however deep TensorFlow.js is, and folds a 10
 top-level `for await` runs; a cell that fills the heap ends with a MemoryError and the kernel lives on; a
 restart is not intercepted by the kernel's own process.exit guard. Timings are printed, never asserted.
 Run with /usr/bin/python3 and JUPYTER_PATH set (test/kernel/kernel.test.ts)."""
-import re
 import threading
 import time
 import unittest
 
+from harness import READY_LL, KernelSuite, plain, run, start, stop, text_of
 import harness  # test/kernel/harness.py (the script's folder is on sys.path)
 
-from jupyter_client.manager import KernelManager
-
-TIMEOUT = 120
-ANSI = re.compile(r"\x1b\[[0-9;]*m")
+TIMEOUT = harness.TIMEOUT
 
 
-def run(kc, code, timeout=TIMEOUT):
-    """Executes code; returns (reply content, [(msg_type, content)] of iopub up to its idle status)."""
-    return harness.run(kc, code, timeout)
-
-def text_of(out):
-    return "".join(c["text"] if k == "stream" else c["data"]["text/plain"] if k == "execute_result" else "" for k, c in out)
-
-
-def plain(reply):
-    return ANSI.sub("", "\n".join(reply.get("traceback", [])))
-
-
-def start(heap_mb=None):
-    km = KernelManager(kernel_name="latent-lab")
-    if heap_mb:
-        # After NODE_OPTIONS (the kernelspec's default limit): the command line wins.
-        km.kernel_spec.argv.insert(1, f"--max-old-space-size={heap_mb}")
-    km.start_kernel()
-    kc = km.client()
-    kc.start_channels()
-    kc.wait_for_ready(timeout=TIMEOUT)
-    return km, kc
-
-
-class Lifecycle(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.km, cls.kc = start(heap_mb=384)
-        reply, _ = run(cls.kc, 'import * as ll from "latent-lab";\nawait ll.ready();')
-        assert reply["status"] == "ok", reply
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.kc.stop_channels()
-        cls.km.shutdown_kernel(now=True)
+class Lifecycle(KernelSuite):
+    PRELUDE = READY_LL
+    HEAP_MB = 384
 
     def interrupted(self, code, after=1.0):
         threading.Timer(after, self.km.interrupt_kernel).start()
@@ -128,6 +93,22 @@ class Lifecycle(unittest.TestCase):
         reply, out = run(self.kc, "hog.length = 0;\n6 * 7")
         self.assertEqual((reply["status"], text_of(out)), ("ok", "42"), reply)
 
+    def test_7b_a_single_huge_allocation_is_an_error_and_the_kernel_lives(self):
+        # One allocation far beyond the machine's memory (32 GB of doubles, 40 GB of float32 in a tensor, a
+        # string past V8's limit): the cell fails with a clear error, the same kernel answers the next cell.
+        reply, out = run(self.kc, "process.pid")
+        pid = text_of(out)
+        for code, expected in [("const huge = new Float64Array(4e9);", "MemoryError"),
+                               ("const hugeTensor = ll.tf.zeros([1e5, 1e5]);", "MemoryError"),
+                               ("const longText = 'x'.repeat(2 ** 30);", "MemoryError")]:
+            reply, out = run(self.kc, code)
+            self.assertEqual((reply["status"], reply.get("ename")), ("error", expected), (code, reply))
+            self.assertRegex(reply["evalue"], r"(GB|MB)", (code, reply["evalue"]))
+            reply, out = run(self.kc, "process.pid")
+            self.assertEqual((reply["status"], text_of(out)), ("ok", pid), code)
+        reply, out = run(self.kc, "ll.tf.ones([2, 2]).sum().dataSync()[0]")
+        self.assertEqual((reply["status"], text_of(out)), ("ok", "4"), reply)
+
     def test_8_restart_is_not_intercepted(self):
         km, kc = start()
         try:
@@ -143,8 +124,7 @@ class Lifecycle(unittest.TestCase):
             self.assertEqual(process.returncode, 0)
             print(f"\nrestart -> first result: {seconds:.2f} s", flush=True)
         finally:
-            kc.stop_channels()
-            km.shutdown_kernel(now=True)
+            stop(km, kc)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,9 @@
 """Protocol details a front end relies on: language_info (with pygments_lexer) equal to what the lecture
 notebooks save, so opening one does not mark it modified; ROUTER_HANDOVER (a client reconnecting with the
 same identity gets the replies); ipywidgets 8's control comm answering request_states with every live
-widget's state; stdin (`await ll.input(prompt)` sends input_request, a clear error when stdin is not
-allowed); cells queued before an error reply are aborted; Shift-Tab on an unknown name says so; TypeScript
+widget's state; stdin (`await ll.input(prompt)` and the standard, synchronous `prompt()` send input_request, a clear error
+when stdin is not allowed, an interrupt ends a waiting prompt()); a cell interrupted while it compiles ends
+at once; cells queued before an error reply are aborted; Shift-Tab on an unknown name says so; TypeScript
 messages name the library `ll`. The trivial-cell round trip is printed, not asserted.
 Run with /usr/bin/python3 and JUPYTER_PATH set (test/kernel/kernel.test.ts)."""
 import glob
@@ -12,53 +13,19 @@ import re
 import time
 import unittest
 
-from jupyter_client.manager import start_new_kernel
+from harness import IMPORT_LL, KernelSuite, iopub_until_idle, reply_to, send_shell
+import harness  # test/kernel/harness.py (the script's folder is on sys.path)
 
-TIMEOUT = 120
+TIMEOUT = harness.TIMEOUT
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
-def reply_to(kc, msg_id, channel="shell", timeout=TIMEOUT):
-    get = kc.get_shell_msg if channel == "shell" else kc.get_control_msg
-    while True:
-        msg = get(timeout=timeout)
-        if msg["parent_header"].get("msg_id") == msg_id:
-            return msg
-
-
-def iopub_until_idle(kc, msg_id, timeout=TIMEOUT):
-    out = []
-    while True:
-        msg = kc.get_iopub_msg(timeout=timeout)
-        if msg["parent_header"].get("msg_id") != msg_id:
-            continue
-        if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
-            return out
-        out.append(msg)
-
-
 def run(kc, code, **kw):
-    msg_id = kc.execute(code, **kw)
-    return reply_to(kc, msg_id)["content"], iopub_until_idle(kc, msg_id)
+    return harness.execute(kc, code, TIMEOUT, **kw)
 
 
-def send_shell(kc, msg_type, content):
-    msg = kc.session.msg(msg_type, content)
-    kc.session.send(kc.shell_channel.socket, msg)
-    return msg["header"]["msg_id"]
-
-
-class Protocol(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.km, cls.kc = start_new_kernel(kernel_name="latent-lab", startup_timeout=TIMEOUT)
-        reply, _ = run(cls.kc, 'import * as ll from "latent-lab";')
-        assert reply["status"] == "ok", reply
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.kc.stop_channels()
-        cls.km.shutdown_kernel(now=True)
+class Protocol(KernelSuite):
+    PRELUDE = IMPORT_LL
 
     def test_language_info_matches_the_notebooks(self):
         info = reply_to(self.kc, self.kc.kernel_info())["content"]["language_info"]
@@ -98,6 +65,48 @@ class Protocol(unittest.TestCase):
         self.assertEqual(reply_to(self.kc, msg_id)["content"]["status"], "ok")
         out = iopub_until_idle(self.kc, msg_id)
         self.assertEqual([m["content"]["data"]["text/plain"] for m in out if m["msg_type"] == "execute_result"], ["'hello Ada'"])
+
+    def test_standard_prompt_round_trip(self):
+        # The browser's prompt(), synchronous: the cell's code goes on with the answer, no await.
+        msg_id = self.kc.execute('console.log("before");\nconst who = prompt("who? ");\nconsole.log("after");\n`hi ${who.toUpperCase()}`', allow_stdin=True)
+        request = self.kc.get_stdin_msg(timeout=TIMEOUT)
+        self.assertEqual((request["msg_type"], request["content"]["prompt"], request["content"]["password"]), ("input_request", "who? ", False))
+        self.kc.input("grace")
+        out = iopub_until_idle(self.kc, msg_id)
+        self.assertEqual(reply_to(self.kc, msg_id)["content"]["status"], "ok")
+        self.assertEqual("".join(m["content"]["text"] for m in out if m["msg_type"] == "stream"), "before\nafter\n")
+        self.assertEqual([m["content"]["data"]["text/plain"] for m in out if m["msg_type"] == "execute_result"], ["'hi GRACE'"])
+
+    def test_standard_prompt_is_interruptible_and_refused_without_stdin(self):
+        msg_id = self.kc.execute('let asked = 1;\nconst never = prompt("waiting: ");', allow_stdin=True)
+        self.assertEqual(self.kc.get_stdin_msg(timeout=TIMEOUT)["msg_type"], "input_request")
+        self.km.interrupt_kernel()
+        iopub_until_idle(self.kc, msg_id)
+        content = reply_to(self.kc, msg_id)["content"]
+        self.assertEqual((content["status"], content["ename"]), ("error", "Interrupted"), content)
+        reply, _ = run(self.kc, 'prompt("x? ")', allow_stdin=False)
+        self.assertEqual(reply["status"], "error")
+        self.assertIn("prompt: this front end does not accept input", reply["evalue"])
+        reply, out = run(self.kc, "asked + 1")
+        self.assertEqual((reply["status"], [m["content"]["data"]["text/plain"] for m in out if m["msg_type"] == "execute_result"]), ("ok", ["2"]))
+
+    def test_compiling_is_interruptible(self):
+        # 30,000 lines took about a minute to compile; an interrupt ends the cell at once, the notebook's
+        # declarations survive, and the next cell compiles (in a new compiler thread).
+        run(self.kc, "const keptAcrossCompile = 41;")
+        code = "\n".join(f"const big{i}: number = {i} * 2;" for i in range(30000))
+        msg_id = self.kc.execute(code)
+        time.sleep(2)
+        t = time.perf_counter()
+        self.km.interrupt_kernel()
+        content = reply_to(self.kc, msg_id)["content"]
+        seconds = time.perf_counter() - t
+        iopub_until_idle(self.kc, msg_id)
+        self.assertEqual((content["status"], content.get("ename")), ("error", "Interrupted"), content)
+        self.assertLess(seconds, 10, "the interrupt waited for the compiler")
+        reply, out = run(self.kc, "keptAcrossCompile + 1")
+        self.assertEqual((reply["status"], [m["content"]["data"]["text/plain"] for m in out if m["msg_type"] == "execute_result"]), ("ok", ["42"]))
+        print(f"\ninterrupt while compiling 30,000 lines answered in {seconds:.2f} s", flush=True)
 
     def test_stdin_not_allowed_is_a_clear_error(self):
         reply, _ = run(self.kc, 'await ll.input("x? ")', allow_stdin=False)

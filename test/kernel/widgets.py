@@ -5,23 +5,13 @@ is answered, a button's click arrives, and ll.interact replaces its figure in pl
 Run with /usr/bin/python3 and JUPYTER_PATH set (test/kernel/kernel.test.ts)."""
 import unittest
 
-from comms import iopub_until_idle, run, send_shell
-from jupyter_client.manager import start_new_kernel
+from harness import IMPORT_LL, KernelSuite, execute as run, iopub_until_idle, send_shell
 
 VIEW = "application/vnd.jupyter.widget-view+json"
 
 
-class Widgets(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.km, cls.kc = start_new_kernel(kernel_name="latent-lab")
-        reply, _ = run(cls.kc, 'import * as ll from "latent-lab";')
-        assert reply["status"] == "ok", reply
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.kc.stop_channels()
-        cls.km.shutdown_kernel(now=True)
+class Widgets(KernelSuite):
+    PRELUDE = IMPORT_LL
 
     def front_end(self, comm_id, data):
         return iopub_until_idle(self.kc, send_shell(self.kc, "comm_msg", {"comm_id": comm_id, "data": data}))
@@ -88,6 +78,16 @@ class Widgets(unittest.TestCase):
         out = self.front_end(dropdown_id, {"method": "update", "state": {"index": 1}, "buffer_paths": []})
         updates = [m["content"] for m in out if m["msg_type"] == "update_display_data"]
         self.assertEqual([u["data"]["text/plain"] for u in updates], ["β = 2.5, cosine"])
+
+    def test_interact_as_the_last_value_adds_no_out_line(self):
+        # Its controls and figure are displays: a cell ending in ll.interact(...) has no execute_result, so a
+        # saved notebook shows no stray "Out: interact(...)".
+        reply, out = run(self.kc, 'const tau = ll.widgets.floatSlider({ value: 0.5, min: 0.1, max: 2 });\n'
+                                  'll.interact(({ tau }) => `τ = ${tau}`, { tau })')
+        self.assertEqual(reply["status"], "ok", reply)
+        self.assertEqual([m["msg_type"] for m in out if m["msg_type"] in ("display_data", "execute_result")], ["display_data", "display_data"])
+        reply, out = run(self.kc, "tau.value")  # other values are still results
+        self.assertEqual([m["content"]["data"]["text/plain"] for m in out if m["msg_type"] == "execute_result"], ["0.5"])
 
 
 if __name__ == "__main__":
