@@ -6,50 +6,18 @@ Run with /usr/bin/python3 and JUPYTER_PATH set (test/kernel/kernel.test.ts)."""
 import time
 import unittest
 
-from jupyter_client.manager import start_new_kernel
+from harness import READY_LL, KernelSuite
+import harness  # test/kernel/harness.py (the script's folder is on sys.path)
 
 TIMEOUT = 240
 
 
 def run(kc, code, timeout=TIMEOUT):
-    """Executes `code`; returns (reply content, [(msg_type, content)] of iopub up to its idle status)."""
-    msg_id = kc.execute(code)
-    out, deadline = [], time.time() + timeout
-    while True:
-        left = deadline - time.time()
-        if left <= 0:
-            kinds = {}
-            for k, _ in out:
-                kinds[k] = kinds.get(k, 0) + 1
-            raise AssertionError(f"no idle status after {timeout} s; received {kinds}")
-        try:
-            msg = kc.get_iopub_msg(timeout=min(left, 10))
-        except Exception:
-            continue
-        if msg["parent_header"].get("msg_id") != msg_id:
-            continue
-        if msg["msg_type"] == "status":
-            if msg["content"]["execution_state"] == "idle":
-                break
-            continue
-        out.append((msg["msg_type"], msg["content"]))
-    while True:
-        reply = kc.get_shell_msg(timeout=60)
-        if reply["parent_header"].get("msg_id") == msg_id:
-            return reply["content"], out
+    return harness.run(kc, code, timeout)
 
 
-class IopubBursts(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.km, cls.kc = start_new_kernel(kernel_name="latent-lab", startup_timeout=120)
-        reply, _ = run(cls.kc, 'import * as ll from "latent-lab";\nawait ll.ready();')
-        assert reply["status"] == "ok", reply
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.kc.stop_channels()
-        cls.km.shutdown_kernel(now=True)
+class IopubBursts(KernelSuite):
+    PRELUDE = READY_LL
 
     def assert_result(self, reply, out, text):
         self.assertEqual(reply["status"], "ok", reply)

@@ -6,25 +6,14 @@ import base64
 import json
 import unittest
 
-from jupyter_client.manager import start_new_kernel
-
-from robustness import run
+from harness import READY_LL, KernelSuite, run
 
 VEGA = "application/vnd.vegalite.v5+json"
 PLOTLY = "application/vnd.plotly.v1+json"
 
 
-class KernelDisplay(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.km, cls.kc = start_new_kernel(kernel_name="latent-lab")
-        reply, _ = run(cls.kc, 'import * as ll from "latent-lab";\nawait ll.ready();')
-        assert reply["status"] == "ok", reply
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.kc.stop_channels()
-        cls.km.shutdown_kernel(now=True)
+class KernelDisplay(KernelSuite):
+    PRELUDE = READY_LL
 
     def test_vega_lite_figure_is_one_bundle_under_1mb(self):
         reply, out = run(self.kc, "ll.lineChart({ series: { a: [1, 2, 3], b: [3, 1, 2] }, title: 'two lines' })")

@@ -5,52 +5,23 @@ declarations made before an error or an interrupt survive; errors point at the s
 restart works; a notebook outside the repository still has Node's types, top-level await and `latent-lab`.
 Run with /usr/bin/python3 and JUPYTER_PATH set (test/kernel.test.ts)."""
 import os
-import re
 import tempfile
 import threading
 import time
 import unittest
 
+from harness import KernelSuite, plain, reply_to, text_of
 import harness  # test/kernel/harness.py (the script's folder is on sys.path)
-
-from jupyter_client.manager import start_new_kernel
 
 TIMEOUT = 60
 
 
 def run(kc, code, timeout=TIMEOUT):
-    """Executes code; returns (reply content, [(msg_type, content)] of iopub up to its idle status)."""
     return harness.run(kc, code, timeout)
 
 
-ANSI = re.compile(r"\x1b\[[0-9;]*m")
-
-
-def plain(lines):
-    """A traceback as the student reads it, without colours."""
-    return ANSI.sub("", "\n".join(lines))
-
-
-def text_of(outputs):
-    parts = []
-    for kind, content in outputs:
-        if kind == "stream":
-            parts.append(content["text"])
-        elif kind == "execute_result":
-            parts.append(content["data"]["text/plain"])
-    return "".join(parts)
-
-
-class KernelRobustness(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.cwd = tempfile.mkdtemp(prefix="latent-lab-outside-")
-        cls.km, cls.kc = start_new_kernel(kernel_name="latent-lab", cwd=cls.cwd)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.kc.stop_channels()
-        cls.km.shutdown_kernel(now=True)
+class KernelRobustness(KernelSuite):
+    CWD = tempfile.mkdtemp(prefix="latent-lab-outside-")
 
     def assert_alive(self, marker):
         reply, out = run(self.kc, f'console.log("alive {marker}", process.pid)')
@@ -65,7 +36,7 @@ class KernelRobustness(unittest.TestCase):
     def test_outside_repository_has_node_types_await_and_library(self):
         reply, out = run(self.kc, 'import * as ll from "latent-lab";\nconst n: number = await Promise.resolve(41);\nconsole.log(process.cwd(), typeof ll.display, n + 1)')
         self.assertEqual(reply["status"], "ok", reply)
-        self.assertIn(f"{os.path.realpath(self.cwd)} function 42", text_of(out))
+        self.assertIn(f"{os.path.realpath(self.CWD)} function 42", text_of(out))
 
     def test_exception_then_state_survives(self):
         run(self.kc, "let kept = 7")
@@ -149,10 +120,7 @@ class KernelRobustness(unittest.TestCase):
 
     def test_shift_tab_inside_a_call_shows_the_function(self):
         code = "Math.max(1, "
-        msg_id = self.kc.inspect(code, len(code))
-        reply = self.kc.get_shell_msg(timeout=TIMEOUT)
-        while reply["parent_header"].get("msg_id") != msg_id:
-            reply = self.kc.get_shell_msg(timeout=TIMEOUT)
+        reply = reply_to(self.kc, self.kc.inspect(code, len(code)), timeout=TIMEOUT)
         self.assertTrue(reply["content"]["found"], reply["content"])
         self.assertIn("max(...values: number[]): number", reply["content"]["data"]["text/plain"])
 
@@ -226,7 +194,7 @@ class KernelRobustness(unittest.TestCase):
         import subprocess
         import sys
         spec = json.load(open(os.path.join(os.environ["JUPYTER_PATH"], "kernels", "latent-lab", "kernel.json")))
-        conn = os.path.join(self.cwd, "orphan-connection.json")
+        conn = os.path.join(self.CWD, "orphan-connection.json")
         json.dump({"transport": "tcp", "ip": "127.0.0.1", "key": "k", "signature_scheme": "hmac-sha256",
                    "shell_port": 0, "iopub_port": 0, "control_port": 0, "stdin_port": 0, "hb_port": 0}, open(conn, "w"))
         argv = [a.replace("{connection_file}", conn) for a in spec["argv"]]
