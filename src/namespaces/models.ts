@@ -28,6 +28,7 @@ export type { DenoisingLoss, DenoiserOutput } from '../models/diffusion/denoiser
 export { compareTrainingObjectives, objectiveLabel, spreadIndices } from '../models/vae/iwae-training';
 export type { ObjectiveComparisonRow, CompareObjectivesOptions } from '../models/vae/iwae-training';
 export { RichVAE, planarStep } from '../models/vae/rich-vae';
+export { IAFStep } from '../models/flows/iaf-step';
 export type { RichVAEConfig, RichPrior, RichVAEObjective } from '../models/vae/rich-vae';
 export { MADE } from '../models/autoregressive/made';
 export type { MADEConfig } from '../models/autoregressive/made';

@@ -20,6 +20,7 @@ import { elbo as elboBound, iwae as iwaeBound, logImportanceWeights, type BoundA
 import { Dense } from '../../ops/dense';
 import { integerAtLeast, positiveInteger } from '../../validation/arguments';
 import { VAE } from './vae';
+import { IAFStep } from '../flows/iaf-step';
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
@@ -32,8 +33,13 @@ export interface RichVAEConfig {
   latentDim: number;
   /** width of the hidden layers (300 in the lecture) */
   hiddenDim?: number;
-  /** planar flow steps after the encoder's Gaussian (0: the plain Gaussian posterior) */
+  /** flow steps after the encoder's Gaussian (0: the plain Gaussian posterior) */
   flowLayers?: number;
+  /** the kind of those steps: 'planar' (amortized planar steps; the default) or 'iaf' (inverse autoregressive steps
+   *  conditioned on the encoder's hidden layer; latentDim ≥ 2) */
+  flow?: 'planar' | 'iaf';
+  /** width of each IAF step's MADE hidden layer (default 4·latentDim) */
+  iafHidden?: number;
   prior?: RichPrior;
   seed?: number;
 }
@@ -70,10 +76,13 @@ function diagonalGaussianLogProb(z: tf.Tensor, mean: tf.Tensor, logStd: tf.Tenso
 let instances = 0;
 
 /**
- * The lectures' VAE (D29) with an amortized planar-flow posterior and a standard, mixture or VampPrior prior:
+ * The lectures' VAE (D29) with an amortized planar-flow or inverse-autoregressive-flow posterior and a standard,
+ * mixture or VampPrior prior:
  *
  *     q(z_L | x): z_0 ~ N(μ(x), diag σ(x)²),  z_l = z_{l−1} + û_l tanh(w_lᵀ z_{l−1} + b_l),  l = 1 … L
  *     log q(z_L | x) = log N(z_0; μ, σ²) − Σ_l log|1 + (1 − tanh²(w_lᵀ z_{l−1} + b_l)) û_lᵀ w_l|   (D35, D36)
+ *     or (flow: 'iaf')  z_l = σ_l ⊙ z_{l−1} + (1 − σ_l) ⊙ μ_l,  (μ_l, σ_l) autoregressive in z_{l−1} given h(x),
+ *     log q(z_L | x) = log N(z_0; μ, σ²) − Σ_l Σ_d log σ_{l,d}   (D35; IAFStep)
  *     p(z) = N(0, I),  Σ_c π_c N(z; m_c, diag s_c²),  or (1/C) Σ_c q(z | u_c) (the VampPrior)
  *     ELBO = E_q[log p(x, z_L) − log q(z_L | x)]  (D12),   IWAE_K = E log (1/K) Σ_k w_k  (D26)
  *
@@ -94,6 +103,8 @@ export class RichVAE {
   readonly base: VAE;
   /** hidden → L·(2M + 1): (u_l, w_l, b_l) of every planar step */
   readonly flowHead?: Dense;
+  /** the IAF steps (flow: 'iaf'), each conditioned on the encoder's hidden layer */
+  readonly iafSteps: IAFStep[] = [];
   readonly priorVariables: Record<string, tf.Variable>;
 
   /**
@@ -102,11 +113,14 @@ export class RichVAE {
    * images. Example: `new ll.models.RichVAE({ inputDim: 784, latentDim: 16, flowLayers: 4, prior: { type: 'mixture', components: 10 } })`.
    */
   constructor(config: RichVAEConfig) {
-    const c: Required<RichVAEConfig> = { hiddenDim: 300, flowLayers: 0, prior: { type: 'standard' }, seed: 0, ...config };
+    const c: Required<RichVAEConfig> = { hiddenDim: 300, flowLayers: 0, flow: 'planar', iafHidden: 4 * (config?.latentDim ?? 1), prior: { type: 'standard' }, seed: 0, ...config };
     positiveInteger(c.inputDim, 'RichVAE', 'inputDim');
     positiveInteger(c.latentDim, 'RichVAE', 'latentDim');
     positiveInteger(c.hiddenDim, 'RichVAE', 'hiddenDim');
     integerAtLeast(c.flowLayers, 0, 'RichVAE', 'flowLayers');
+    if (c.flow !== 'planar' && c.flow !== 'iaf') throw new Error(`RichVAE: flow must be 'planar' or 'iaf', got ${JSON.stringify(c.flow)}`);
+    positiveInteger(c.iafHidden, 'RichVAE', 'iafHidden');
+    if (c.flow === 'iaf' && c.flowLayers > 0) integerAtLeast(c.latentDim, 2, 'RichVAE', 'latentDim (an IAF posterior needs 2 or more)');
     const p = c.prior;
     if (!p || !['standard', 'mixture', 'vampprior'].includes(p.type)) throw new Error(`RichVAE: prior must be { type: 'standard' | 'mixture' | 'vampprior', … }, got ${JSON.stringify(p)}`);
     if (p.type === 'mixture') positiveInteger(p.components, 'RichVAE', 'prior.components');
@@ -116,7 +130,8 @@ export class RichVAE {
     const r = new Rng(c.seed + 1);
     const scope = `richvae${++instances}`;
     const M = c.latentDim;
-    if (c.flowLayers > 0) this.flowHead = new Dense(c.hiddenDim, c.flowLayers * (2 * M + 1), r, 'flow', scope);
+    if (c.flowLayers > 0 && c.flow === 'planar') this.flowHead = new Dense(c.hiddenDim, c.flowLayers * (2 * M + 1), r, 'flow', scope);
+    if (c.flow === 'iaf') for (let l = 0; l < c.flowLayers; l++) this.iafSteps.push(new IAFStep(M, c.hiddenDim, c.iafHidden, r, `iaf/${l}`, scope));
     this.priorVariables = {};
     if (p.type === 'mixture') {
       // means spread like draws from N(0, I), unit scales, equal weights
@@ -130,7 +145,7 @@ export class RichVAE {
   }
 
   get variables(): tf.Variable[] {
-    return [...this.base.variables, ...(this.flowHead?.variables ?? []), ...Object.values(this.priorVariables)];
+    return [...this.base.variables, ...(this.flowHead?.variables ?? []), ...this.iafSteps.flatMap((s) => s.variables), ...Object.values(this.priorVariables)];
   }
 
   /** Binary pixels: `ll.fit` binarizes each image batch afresh (dynamic binarization). */
@@ -210,6 +225,16 @@ export class RichVAE {
         const step = planarStep(z, u, w, b);
         z = step.z;
         logQ = tf.sub(logQ, step.logDet);
+      }
+      if (this.iafSteps.length > 0) {
+        const h = this.base.enc1.applyRelu(x);
+        this.iafSteps.forEach((iaf, l) => {
+          // reverse the order between steps (|det| = 1) so each dimension is transformed given the others
+          if (l > 0) z = tf.reverse(z, -1);
+          const step = iaf.forward(z, h);
+          z = step.z;
+          logQ = tf.sub(logQ, step.logDet);
+        });
       }
       return { z, logQ };
     });
@@ -303,6 +328,7 @@ export class RichVAE {
   dispose(): void {
     this.base.dispose();
     this.flowHead?.dispose();
+    this.iafSteps.forEach((s) => s.dispose());
     Object.values(this.priorVariables).forEach((v) => v.dispose());
   }
 }
