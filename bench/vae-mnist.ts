@@ -26,7 +26,7 @@ async function latentLab(epochs: number, latent: number, K: number, points: numb
   const model = new VAE({ inputDim: 784, latentDim: latent, seed: 0 });
   const run = await fit(model, train, { epochs, seed: 0, batchSize: 128, learningRate: 1e-3, progress: false });
   const seconds = run.seconds, steps = run.steps;
-  const x = tf.tensor2d(staticBinarize(test.images, 99), [test.count, 784]);
+  const x = tf.tensor2d(staticBinarize(rng(99), test.images), [test.count, 784]);
   const ll = importanceSampledLogLikelihood(rng(1), model, x, { samples: K, batchSize: 10, chunk: 1000 });
   x.dispose();
   model.dispose();

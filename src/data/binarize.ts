@@ -3,11 +3,11 @@
 //   static: one draw with a fixed seed, or a threshold, used for every epoch.
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../random/rng';
-import { contract, num, optional, probability, rngKind, tensor } from '../validation/contract';
+import { contract, optional, probability, rngKind, tensor } from '../validation/contract';
 
 const DYNAMIC = contract('dynamicBinarize', { rng: rngKind(), x: tensor() });
 const THRESHOLD = contract('thresholdBinarize', { x: tensor(), threshold: optional(probability()) });
-const STATIC = contract('staticBinarize', { pixels: { expected: 'a Float32Array of probabilities', test: (v: unknown) => (v instanceof Float32Array ? undefined : `got ${typeof v}`) }, seed: num({ integer: true, min: 0 }) });
+const STATIC = contract('staticBinarize', { rng: rngKind(), pixels: { expected: 'a Float32Array of probabilities', test: (v: unknown) => (v instanceof Float32Array ? undefined : `got ${typeof v}`) } });
 
 /** Throws unless every value is in [0, 1]: a NaN would otherwise binarize to 0 and a 2 to 1, silently. */
 function requireProbabilities(values: ArrayLike<number>, fn: string, name: string): void {
@@ -54,10 +54,17 @@ export function thresholdBinarize(x: tf.Tensor, threshold = 0.5): tf.Tensor {
   return tf.tidy(() => tf.cast(tf.greater(x, threshold), 'float32'));
 }
 
-/** One fixed Bernoulli draw of every pixel of a dataset (static binarization with a seed). */
-export function staticBinarize(pixels: Float32Array, seed: number): Float32Array {
+/**
+ * One Bernoulli draw of every pixel of a dataset, x_b ~ Bernoulli(x), made once and kept (static binarization):
+ * the same generator state gives the same binary images. pixels [N·D] in [0, 1] → [N·D] of 0 and 1.
+ *
+ * @example
+ * ```ts
+ * const x = ll.tf.tensor2d(ll.data.staticBinarize(ll.rng(99), test.images), [test.count, 784]);
+ * ```
+ */
+export function staticBinarize(rng: Rng, pixels: Float32Array): Float32Array {
   STATIC.check(arguments);
   requireProbabilities(pixels, 'staticBinarize', 'pixels');
-  const r = new Rng(seed);
-  return Float32Array.from(pixels, (p) => (r.nextUniform() < p ? 1 : 0));
+  return Float32Array.from(pixels, (p) => (rng.nextUniform() < p ? 1 : 0));
 }

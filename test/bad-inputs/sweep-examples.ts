@@ -162,7 +162,7 @@ const EXAMPLES: Record<string, (self?: any) => unknown[]> = {
   gaussianRing: () => [r(), 10, { components: 4, radius: 2, sd: 0.1 }],
   dynamicBinarize: () => [r(), tf.tensor2d([[0.2, 0.9], [0.5, 0.1]])],
   thresholdBinarize: () => [tf.tensor2d([[0.2, 0.9], [0.5, 0.1]]), 0.5],
-  staticBinarize: () => [Float32Array.from([0.2, 0.9, 0.5]), 3],
+  staticBinarize: () => [r(), Float32Array.from([0.2, 0.9, 0.5])],
   bernoulliLogLikelihood: () => [x2(), tf.zeros([2, 4])],
   klStandardNormal: () => [tf.tensor2d([[0.5, -0.5]]), tf.tensor2d([[0.1, -0.2]])],
   reparameterizeWithKL: () => [tf.tensor2d([[0.5, -0.5, 0.1, -0.2]]), tf.tensor2d([[0.3, -1]])],

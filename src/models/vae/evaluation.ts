@@ -59,7 +59,7 @@ export interface LogLikelihoodEstimate extends Estimate {
  *
  * @example
  * ```ts
- * const x = ll.tf.tensor2d(ll.data.staticBinarize(test.images, 99), [test.count, 784]);
+ * const x = ll.tf.tensor2d(ll.data.staticBinarize(ll.rng(99), test.images), [test.count, 784]);
  * ll.models.importanceSampledLogLikelihood(ll.rng(0), vae, x, { samples: 5000 });   // { value, se, n }: nats per image
  * ```
  */

@@ -117,7 +117,7 @@ export async function compareTrainingObjectives(rng: Rng, train: ImageDataset, t
   if (train.dim !== test.dim) throw new Error(`${fn}: train and test images differ in size (${train.dim} and ${test.dim} pixels)`);
   const modelSeed = rng.nextUint32(), trainSeed = rng.nextUint32(), dataSeed = rng.nextUint32();
   const idx = spreadIndices(test.count, testPoints);
-  const x = tf.tensor2d(staticBinarize(test.batchPixels(idx), dataSeed), [idx.length, test.dim]);
+  const x = tf.tensor2d(staticBinarize(new Rng(dataSeed), test.batchPixels(idx)), [idx.length, test.dim]);
   const D = test.dim;
   const rows: ObjectiveComparisonRow[] = [];
   try {

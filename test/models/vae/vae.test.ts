@@ -28,7 +28,7 @@ describe('models/vae/vae', function () {
   before(() => {
     train = loadMnist('train');
     test = loadMnist('test').take(500);
-    testX = tf.tensor2d(staticBinarize(test.images, 99), [test.count, 784]);
+    testX = tf.tensor2d(staticBinarize(rng(99), test.images), [test.count, 784]);
   });
   after(() => testX.dispose());
 
