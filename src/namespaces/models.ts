@@ -29,6 +29,8 @@ export { compareTrainingObjectives, objectiveLabel, spreadIndices } from '../mod
 export type { ObjectiveComparisonRow, CompareObjectivesOptions } from '../models/vae/iwae-training';
 export { RichVAE, planarStep } from '../models/vae/rich-vae';
 export { IAFStep } from '../models/flows/iaf-step';
+export { CategoricalVAE } from '../models/vae/categorical-vae';
+export type { CategoricalVAEConfig, CategoricalVAEObjective } from '../models/vae/categorical-vae';
 export type { RichVAEConfig, RichPrior, RichVAEObjective } from '../models/vae/rich-vae';
 export { MADE } from '../models/autoregressive/made';
 export type { MADEConfig } from '../models/autoregressive/made';

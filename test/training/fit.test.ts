@@ -20,6 +20,7 @@ import type { FitOptions } from '../../src/training/fit';
 import type { TrainingData } from '../../src/training/trainable';
 import { VAE } from '../../src/models/vae/vae';
 import { RichVAE } from '../../src/models/vae/rich-vae';
+import { CategoricalVAE } from '../../src/models/vae/categorical-vae';
 import { HierarchicalVAE } from '../../src/models/vae/hierarchical-vae';
 import { ConvVAE } from '../../src/models/vae/conv-vae';
 import { VQVAE } from '../../src/models/vae/vq-vae';
@@ -356,6 +357,9 @@ describe('training/fit: every model of the library', function () {
     'VAE (Rényi α = 0.5)': () => ({ model: new VAE({ inputDim: 784, latentDim: 4, hiddenDim: 32, seed: 1 }), data: digits, options: { steps: 4, batchSize: 16, objective: { type: 'renyi', alpha: 0.5, samples: 5 } } }),
     'VAE (conditional)': () => ({ model: new VAE({ inputDim: 784, latentDim: 2, hiddenDim: 32, conditionDim: 10, seed: 1 }), data: digits, options: { steps: 4, batchSize: 16 } }),
     RichVAE: () => ({ model: new RichVAE({ inputDim: 784, latentDim: 4, hiddenDim: 32, flowLayers: 2, prior: { type: 'vampprior', pseudoInputs: 5 }, seed: 1 }), data: digits, options: { steps: 4, batchSize: 16 } }),
+    'RichVAE (IAF posterior)': () => ({ model: new RichVAE({ inputDim: 784, latentDim: 4, hiddenDim: 32, flowLayers: 2, flow: 'iaf', seed: 1 }), data: digits, options: { steps: 4, batchSize: 16 } }),
+    'CategoricalVAE (Gumbel-softmax)': () => ({ model: new CategoricalVAE({ inputDim: 784, latents: 4, categories: 3, hiddenDim: 32, seed: 1 }), data: digits, options: { steps: 4, batchSize: 16 } }),
+    'CategoricalVAE (score function)': () => ({ model: new CategoricalVAE({ inputDim: 784, latents: 4, categories: 3, hiddenDim: 32, seed: 1 }), data: digits, options: { steps: 4, batchSize: 16, objective: { estimator: 'score-function' } } }),
     HierarchicalVAE: () => ({ model: new HierarchicalVAE({ inputDim: 784, latentDims: [4, 2], hiddenDim: 32, topHiddenDim: 16, seed: 1 }), data: digits, options: { steps: 4, batchSize: 16 } }),
     MADE: () => ({ model: new MADE({ inputDim: 784, hiddenDims: [32], seed: 1 }), data: digits, options: { steps: 30, batchSize: 32, learningRate: 3e-3 }, falls: true }),
     'FlowDistribution (2-D)': () => ({ model: new FlowDistribution(2, [0, 1].map((k) => new AffineCoupling(k ? [0, 1] : [1, 0], new Rng(7 + k), 16))), data: moons, options: { steps: 40, batchSize: 100, learningRate: 3e-3 }, falls: true }),
