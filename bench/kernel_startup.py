@@ -1,38 +1,61 @@
-"""Kernel start-up, restart and memory, Latent Lab against ipykernel, rounds interleaved in one command (this VM is noisy).
+"""Kernel start-up, restart, round trip and memory, Latent Lab against ipykernel, rounds interleaved in one command
+(this VM is noisy; the load average is printed with the figures).
 
-For each kernel: launch -> kernel_info reply ("ready"), launch -> the result of a first cell (`1 + 1`), and for
-Latent Lab also launch -> `import * as ll from "latent-lab"; await ll.ready()` done; then restart -> the result
-of `1 + 1` in the new kernel, and the kernel's resident memory (RSS, all threads) when idle after start and
-after the library cell (ipykernel: after a few standard-library imports; numpy is not installed for Debian's ipykernel). Medians over rounds.
-Run: npm run bench:kernel  (JUPYTER_PATH is set by the npm script to the project's kernels).
+For each kernel: launch -> kernel_info reply ("ready"), launch -> the result of a first cell (`1 + 1`), the
+library cell (Latent Lab: `import * as ll from "latent-lab"; await ll.ready()`; ipykernel: a few standard-library
+imports, numpy is not installed for Debian's ipykernel), then the trivial-cell round trip (execute -> idle of
+`1 + i`, twenty distinct cells, median), restart -> the result of `1 + 1` in the new kernel, and the kernel's
+resident memory (RSS, all threads) when idle after start and after the library cell. Medians over rounds.
+Once, at the end: Latent Lab's RSS after running lecture notebook 07 (the VAE on MNIST) through nbclient
+(`--no-notebook` skips it; ipykernel has no such notebook).
+Run: npm run bench:kernel [rounds] [--no-notebook]  (JUPYTER_PATH is set by the npm script to the project's kernels).
 """
+import os
 import statistics
 import sys
 import time
 
 from jupyter_client.manager import KernelManager
 
-ROUNDS = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+ARGS = [a for a in sys.argv[1:] if not a.startswith("--")]
+ROUNDS = int(ARGS[0]) if ARGS else 5
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+NOTEBOOK_07 = os.path.join(ROOT, "notebooks", "07-vae-on-mnist.ipynb")
 
 
 def run_cell(kc, code, timeout=120):
+    """Executes code and waits for its idle status; raises when it fails."""
     msg_id = kc.execute(code)
     while True:
         msg = kc.get_shell_msg(timeout=timeout)
         if msg["parent_header"].get("msg_id") == msg_id:
             if msg["content"]["status"] != "ok":
                 raise RuntimeError(f"{code!r} failed: {msg['content']}")
+            break
+    while True:
+        msg = kc.get_iopub_msg(timeout=timeout)
+        if (msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "status"
+                and msg["content"]["execution_state"] == "idle"):
             return
 
 
-def rss_mb(km):
-    """Resident memory of the kernel process (every thread), from /proc."""
-    pid = km.provisioner.process.pid
+def rss_mb(pid):
+    """Resident memory of a process (every thread), from /proc."""
     with open(f"/proc/{pid}/status") as f:
         for line in f:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def round_trip(kc, n=20):
+    """Median seconds from execute to idle of n distinct trivial cells (distinct: no cell is compiled twice)."""
+    times = []
+    for i in range(n):
+        t = time.perf_counter()
+        run_cell(kc, f"1 + {i}")
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
 
 
 def measure(kernel_name, extra_cell):
@@ -47,40 +70,69 @@ def measure(kernel_name, extra_cell):
         run_cell(kc, "1 + 1")
         first = time.perf_counter() - t0
         time.sleep(1.0)
-        idle_mb = rss_mb(km)
+        idle_mb = rss_mb(km.provisioner.process.pid)
         t1 = time.perf_counter()
         run_cell(kc, extra_cell)
         library = time.perf_counter() - t1
+        trip = round_trip(kc)
         time.sleep(1.0)
-        library_mb = rss_mb(km)
+        library_mb = rss_mb(km.provisioner.process.pid)
         t2 = time.perf_counter()
         km.restart_kernel(now=False)
         kc.wait_for_ready(timeout=120)
         run_cell(kc, "1 + 1")
         restart = time.perf_counter() - t2
-        return ready, first, library, restart, idle_mb, library_mb
+        return ready, first, library, restart, trip, idle_mb, library_mb
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
 
 
+def after_notebook_07():
+    """Latent Lab's RSS (MB) one second after notebook 07 has run, and the seconds it took."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(NOTEBOOK_07, as_version=4)
+    client = NotebookClient(nb, timeout=600, kernel_name="latent-lab", resources={"metadata": {"path": os.path.dirname(NOTEBOOK_07)}})
+    t = time.perf_counter()
+    with client.setup_kernel():
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type == "code":
+                client.execute_cell(cell, index)
+        seconds = time.perf_counter() - t
+        time.sleep(1.0)
+        return rss_mb(client.km.provisioner.process.pid), seconds
+
+
 def main():
     rows = {"latent-lab": [], "python3": []}
     cells = {"latent-lab": 'import * as ll from "latent-lab";\nawait ll.ready();', "python3": "import json, decimal, fractions"}
+    loads = [os.getloadavg()[0]]
     for r in range(ROUNDS):
         for name in rows:
             rows[name].append(measure(name, cells[name]))
-        print(f"round {r + 1}/{ROUNDS}: latent-lab ready {rows['latent-lab'][-1][0]:.2f} s, "
-              f"ipykernel ready {rows['python3'][-1][0]:.2f} s", file=sys.stderr)
-    med = {k: [statistics.median(x[i] for x in v) for i in range(6)] for k, v in rows.items()}
+        loads.append(os.getloadavg()[0])
+        print(f"round {r + 1}/{ROUNDS}: latent-lab first result {rows['latent-lab'][-1][1]:.2f} s, restart {rows['latent-lab'][-1][3]:.2f} s; "
+              f"ipykernel {rows['python3'][-1][1]:.2f} s, {rows['python3'][-1][3]:.2f} s (load {loads[-1]:.1f})", file=sys.stderr)
+    med = {k: [statistics.median(x[i] for x in v) for i in range(7)] for k, v in rows.items()}
     ll, py = med["latent-lab"], med["python3"]
-    print(f"kernel start-up, restart and memory, median of {ROUNDS} interleaved rounds")
-    print(f"{'':40}{'Latent Lab':>12}{'ipykernel':>12}{'ratio':>8}")
+    print(f"kernel start-up, restart, round trip and memory, median of {ROUNDS} interleaved rounds "
+          f"(1-minute load average {min(loads):.1f}-{max(loads):.1f} on {os.cpu_count()} cores)")
+    print(f"{'':44}{'Latent Lab':>12}{'ipykernel':>12}{'ratio':>8}")
     for label, i, unit in [("launch -> kernel_info reply", 0, "s"), ("launch -> first cell result", 1, "s"),
                            ("library cell (ll.ready / stdlib imports)", 2, "s"), ("restart -> first cell result", 3, "s"),
-                           ("RSS idle after start", 4, "MB"), ("RSS after the library cell", 5, "MB")]:
-        fmt = ".2f" if unit == "s" else ".0f"
-        print(f"{label:40}{ll[i]:>10{fmt}} {unit:<2}{py[i]:>9{fmt}} {unit:<2}{ll[i] / py[i]:>6.2f}x")
+                           ("trivial cell round trip after the library", 4, "ms"),
+                           ("RSS idle after start", 5, "MB"), ("RSS after the library cell", 6, "MB")]:
+        scale = 1000 if unit == "ms" else 1
+        fmt = ".2f" if unit == "s" else ".1f" if unit == "ms" else ".0f"
+        print(f"{label:44}{ll[i] * scale:>10{fmt}} {unit:<2}{py[i] * scale:>9{fmt}} {unit:<2}{ll[i] / py[i]:>6.2f}x")
+    if "--no-notebook" not in sys.argv:
+        try:
+            mb, seconds = after_notebook_07()
+            print(f"{'RSS after notebook 07 (ran in ' + f'{seconds:.0f} s)':44}{mb:>10.0f} MB{'—':>10}     (load {os.getloadavg()[0]:.1f})")
+        except Exception as e:  # a notebook that fails is reported, the table above stands
+            print(f"RSS after notebook 07: not measured, the notebook failed: {type(e).__name__}: {str(e).splitlines()[-1] if str(e) else ''}")
 
 
 if __name__ == "__main__":

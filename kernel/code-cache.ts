@@ -2,21 +2,21 @@
 // all): compiling them and their functions on first use is a large part of a kernel's start and restart.
 // Node 20 has no module compile cache (22 has), so a module is loaded here as Node would load it, through
 // a vm.Script given the bytes V8 produced after a previous kernel had used it (functions compiled lazily
-// on the way included). The cache is private: in the build (dist/.kernel-cache, written by whoever built
-// it, `npm run setup` fills it) or in the user's own cache folder, never a shared /tmp (V8 checks only a
-// cached file's length against the source, so a file another user could write would run their code).
+// on the way included). The cache is private: beside this file in the build (dist/kernel/.cache, written by
+// the first kernel of whoever built it, and readable by the grader's sandboxed kernels, which may read
+// dist/kernel/) or in the user's own cache folder, never a shared /tmp (V8 checks only a cached file's
+// length against the source, so a file another user could write would run their code).
 import crypto from 'crypto';
 import fs from 'fs';
 import Module from 'module';
 import os from 'os';
 import path from 'path';
 import vm from 'vm';
-import { projectRoot } from './resolve';
 
 /** Folders tried in order: the first holding a valid cache is read; the first writable one is written. */
 function cacheDirs(): string[] {
   const home = process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache');
-  return [path.join(projectRoot, 'dist', '.kernel-cache'), path.join(home, 'latent-lab', 'kernel-cache')];
+  return [path.join(__dirname, '.cache'), path.join(home, 'latent-lab', 'kernel-cache')];
 }
 
 type Loaded = { exports: unknown; save(): void };
@@ -32,7 +32,8 @@ export function requireWithCodeCache(id: string, from: NodeJS.Require = require)
   const source = fs.readFileSync(filename, 'utf8');
   const stat = fs.statSync(filename);
   const key = crypto.createHash('sha256')
-    .update(`${process.version}\0${process.arch}\0${filename}\0${stat.size}\0${stat.mtimeMs}\0${process.execArgv.join(' ')}`)
+    // V8 itself rejects a cache made under other flags (then it is written again).
+    .update(`${process.version}\0${process.arch}\0${filename}\0${stat.size}\0${stat.mtimeMs}`)
     .digest('hex').slice(0, 24);
   const name = `${path.basename(filename, '.js')}-${key}.v8`;
   let cachedData: Buffer | undefined;
@@ -69,6 +70,11 @@ export function requireWithCodeCache(id: string, from: NodeJS.Require = require)
           const tmp = path.join(dir, `${name}.${process.pid}.tmp`);
           fs.writeFileSync(tmp, data, { mode: 0o600 });
           fs.renameSync(tmp, path.join(dir, name));
+          // Caches of earlier versions of the module (an upgrade) go.
+          const stem = `${path.basename(filename, '.js')}-`;
+          for (const old of fs.readdirSync(dir)) {
+            if (old.startsWith(stem) && old.endsWith('.v8') && old !== name) fs.rmSync(path.join(dir, old), { force: true });
+          }
           return;
         } catch {
           // read-only (a class's shared build): the next folder

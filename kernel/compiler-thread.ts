@@ -1,11 +1,11 @@
 // The compiler thread: tslab's TypeScript converter in a worker of its own. Building its program
-// (the standard library's and Node's type declarations) takes about a second; here it runs while the
-// main thread starts the sockets and loads Latent Lab, and compiling a cell never blocks the thread
-// that runs cells, so an interrupt never has to cut the compiler.
+// (the standard library's and Node's type declarations) takes 1.5-2 s of CPU; here it runs while the
+// main thread starts the sockets (Latent Lab is loaded once it is built, main.ts), and compiling a cell
+// never blocks the thread that runs cells, so an interrupt never has to cut the compiler.
 import { parentPort } from 'worker_threads';
 import { requireWithCodeCache } from './code-cache';
 import { forwardTypeResolution } from './resolve';
-import { describeAt, type LanguageContext } from './inspect';
+import type { LanguageContext } from './inspect';
 import type { CompilerRequest, CompilerResponse } from './compiler';
 
 // TypeScript through V8's code cache (code-cache.ts), before anything requires it.
@@ -14,6 +14,8 @@ const typescript = requireWithCodeCache('@tslab/typescript-for-tslab');
 forwardTypeResolution(process.cwd());
 onlyNodeTypes(typescript.exports as { sys: Record<string, unknown> });
 /* eslint-disable @typescript-eslint/no-var-requires */
+// After the cached load above: inspect.ts requires TypeScript when it loads.
+const { describeAt } = require('./inspect') as typeof import('./inspect');
 const { createConverter, isCompleteCode } = require('tslab/dist/converter') as typeof import('tslab/dist/converter');
 const { printQuickInfo } = require('tslab/dist/inspect') as typeof import('tslab/dist/inspect');
 
