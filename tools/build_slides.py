@@ -6,7 +6,8 @@
 Each deck is NAME.slides.html in build/notebooks/, beside the HTML pages of `npm run notebooks`, and
 loads reveal.js, MathJax and the figure libraries from the same assets/ folder (copied from npm
 packages): a folder of decks works with no network. A deck is made from the executed copy in the
-output folder when it is newer than the notebook and every code cell ran; otherwise (or with --rerun) the notebook is run first.
+output folder when it is newer than the notebook and every code cell ran (its HTML page too, when that
+is missing or older); otherwise (or with --rerun) the notebook is run first.
 Cells split into slides by their slideshow metadata, or at their headings when they have none
 (tools/slide_metadata.py writes that metadata into the notebooks).
 """
@@ -15,7 +16,7 @@ import sys
 
 import nbformat
 
-from notebook_export import write_slides
+from notebook_export import write_html, write_slides
 from run_notebooks import add_run_arguments, prepare_run, run_one
 
 
@@ -34,6 +35,10 @@ def main():
             # a run that failed half way leaves a copy too: only a complete one makes the deck
             if all(c.get("execution_count") is not None for c in copy.cells if c.cell_type == "code"):
                 write_slides(copy, deck)
+                page = out / (path.stem + ".html")
+                # the deck's page beside it, as a run would have written it
+                if not page.exists() or page.stat().st_mtime < executed.stat().st_mtime:
+                    write_html(copy, page)
                 print(f"ok     {deck.name:52} (from the executed copy)", flush=True)
                 continue
         failure, cells, seconds = run_one(path, out, args.timeout, slides=True)

@@ -1,21 +1,30 @@
-// Slides a lecturer can present: every slide of a deck fits the deck's 1280×720 at the deck's scale, in
-// Chromium with the network aborted. Decks checked: lecture 07 (the VAE on MNIST: long code cells,
-// training output, many figures; built by `npm run slides` from the executed copy in build/notebooks/,
-// run first when there is none) and the figures fixture's deck (vega-lite, an explorable figure, an
-// image grid, a plotly surface). The other lectures' decks are built the same way but not all opened
-// here (each lecture would have to run first). For each slide: the content's extent against the slide
-// box (no overflow), no code line cut at the right edge, and the zoom the fitting chose.
-// Screenshots: build/screenshots/deck-07-first.png, deck-07-smallest-zoom.png.
+// Slides a lecturer can present: every slide of every lecture's deck (00–14) fits the deck's 1280×720 at
+// the deck's scale, in Chromium with the network aborted. The decks are built by `npm run slides` from the
+// executed copies in build/notebooks/ (npm test's lecture-notebook test leaves them there; a lecture
+// without one runs first), plus the figures fixture's deck (vega-lite, an explorable figure, an image
+// grid, a plotly surface). For each slide: the content's extent against the slide box (no overflow), no
+// code line cut at the right edge, and the zoom the fitting chose, which must leave text readable
+// (MIN_ZOOM). The explorable figures of the lectures (a slider inside the vega-lite figure: notebooks 06,
+// 08, 09, 11, 14) redraw when their slider moves, on the slide and in the lecture's HTML page, offline.
+// Screenshots: build/screenshots/deck-07-first.png, deck-NN-smallest-zoom.png, deck-NN-explorable.png.
 import { expect } from 'chai';
 import { spawnSync } from 'child_process';
 import fs from 'fs';
 import path from 'path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { launchChromium } from '../support/chromium';
 import { executedFigures } from '../support/executed-figures';
 import { root } from '../support/jupyter';
 
 const screenshots = path.join(root, 'build', 'screenshots');
+const out = path.join(root, 'build', 'notebooks');
+// below this a slide's body text (18 px in the deck) is under 11 px on a 1280×720 screen
+const MIN_ZOOM = 0.6;
+// the lectures whose figures have a slider of their own (ll.plot.explorableFigure)
+const EXPLORABLE = ['06', '08', '09', '11', '14'];
+
+const lectures = spawnSync('git', ['ls-files', '--', 'notebooks/*.ipynb'], { cwd: root, encoding: 'utf8' }).stdout
+  .split('\n').filter((f) => /^notebooks\/\d\d-[^/]+\.ipynb$/.test(f)).map((f) => path.basename(f, '.ipynb')).sort();
 
 interface SlideFit { index: string; zoom: number; overflowBottom: number; overflowRight: number; cutCode: number; notes: number }
 
@@ -66,44 +75,134 @@ function measureSlides(page: Page): Promise<SlideFit[]> {
 }
 
 function expectAllFit(fits: SlideFit[], deck: string) {
-  const bad = fits.filter((f) => f.overflowBottom > 2 || f.overflowRight > 2 || f.cutCode > 0);
-  expect(bad, `${deck}: slides that do not fit 1280×720 (of ${fits.length})`).to.deep.equal([]);
+  const bad = fits.filter((f) => f.overflowBottom > 2 || f.overflowRight > 2 || f.cutCode > 0 || f.zoom < MIN_ZOOM);
+  expect(bad, `${deck}: slides that do not fit 1280×720 at zoom ≥ ${MIN_ZOOM} (of ${fits.length})`).to.deep.equal([]);
+}
+
+async function showSlide(page: Page, index: string) {
+  const [h, v] = index.split('/').map(Number);
+  await page.evaluate(([h, v]) => (window as unknown as { Reveal: { slide(h: number, v: number): void } }).Reveal.slide(h, v), [h, v]);
+  await page.waitForTimeout(500);
+}
+
+/** The drawn marks of a vega figure (its SVG's mark groups), to tell one frame from another. */
+const marks = (figure: Locator) => figure.evaluate((el) =>
+  Array.from(el.querySelectorAll('g[class*="role-mark"]')).map((g) => g.innerHTML).join('|'));
+
+/** Moves each slider (range or select) of the explorable figures in `scope` to another value and checks
+ * that the figure redraws; returns how many it moved. */
+async function moveSliders(scope: Locator, where: string): Promise<number> {
+  const figures = scope.locator('.latent-lab-export-figure:has(input[type="range"], select)');
+  const n = await figures.count();
+  for (let i = 0; i < n; i++) {
+    const figure = figures.nth(i);
+    await figure.scrollIntoViewIfNeeded();
+    const before = await marks(figure);
+    expect(before.length, `${where}: figure ${i} drawn`).to.be.greaterThan(0);
+    const input = figure.locator('input[type="range"], select').first();
+    await input.evaluate((el: HTMLInputElement | HTMLSelectElement) => {
+      if (el instanceof HTMLSelectElement) {
+        el.selectedIndex = el.selectedIndex === 0 ? el.options.length - 1 : 0;
+      } else {
+        el.value = String(Number(el.value) === Number(el.min) ? el.max : el.min);
+      }
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+      el.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    let after = before;
+    for (let t = 0; t < 20 && after === before; t++) {
+      await figure.page().waitForTimeout(100);
+      after = await marks(figure);
+    }
+    expect(after, `${where}: figure ${i} after moving its slider`).to.not.equal(before);
+  }
+  return n;
 }
 
 describe('slide decks fit 1280×720 (Chromium, offline)', function () {
-  this.timeout(900_000);
+  this.timeout(3_600_000);
   let browser: Browser;
-  let deck07: string;
+  let built = '';
 
   before(async function () {
-    this.timeout(900_000);
-    const out = path.join(root, 'build', 'notebooks');
-    const r = spawnSync('/usr/bin/python3', [path.join(root, 'tools', 'build_slides.py'), path.join(root, 'notebooks', '07-vae-on-mnist.ipynb'), '--out', out],
-      { cwd: root, encoding: 'utf8', env: { ...process.env, JUPYTER_PATH: path.join(root, '.jupyter') }, timeout: 840_000 });
-    expect(r.status, `build_slides.py: ${r.stdout}${r.stderr}`).to.equal(0);
-    deck07 = path.join(out, '07-vae-on-mnist.slides.html');
+    this.timeout(3_600_000);
+    const r = spawnSync('/usr/bin/python3', [path.join(root, 'tools', 'build_slides.py'), ...lectures.map((l) => path.join(root, 'notebooks', `${l}.ipynb`)), '--out', out],
+      { cwd: root, encoding: 'utf8', env: { ...process.env, JUPYTER_PATH: path.join(root, '.jupyter') }, timeout: 3_500_000 });
+    built = `${r.stdout}${r.stderr}`;
+    expect(r.status, `build_slides.py: ${built}`).to.equal(0);
     browser = await launchChromium();
     fs.mkdirSync(screenshots, { recursive: true });
   });
 
   after(async () => { await browser?.close(); });
 
-  it('lecture 07: every slide fits (zoomed out where needed, code wrapped), long markdown in the speaker notes', async () => {
-    const blocked: string[] = [];
-    const page = await openDeck(browser, deck07, blocked);
-    await page.screenshot({ path: path.join(screenshots, 'deck-07-first.png') });
-    const fits = await measureSlides(page);
-    expect(fits.length, 'slides').to.be.greaterThan(10);
-    expectAllFit(fits, 'lecture 07');
-    expect(fits.reduce((n, f) => n + f.notes, 0), 'speaker notes from long markdown').to.be.greaterThan(0);
-    const smallest = fits.reduce((a, b) => (b.zoom < a.zoom ? b : a));
-    const [h, v] = smallest.index.split('/').map(Number);
-    await page.evaluate(([h, v]) => (window as unknown as { Reveal: { slide(h: number, v: number): void } }).Reveal.slide(h, v), [h, v]);
-    await page.waitForTimeout(500);
-    await page.screenshot({ path: path.join(screenshots, 'deck-07-smallest-zoom.png') });
-    console.log(`      lecture 07: ${fits.length} slides, zooms ${fits.map((f) => f.zoom.toFixed(2)).join(' ')}`);
-    expect(blocked, 'network requests').to.deep.equal([]);
-    await page.context().close();
+  it('the decks are the 15 lectures 00–14', () => {
+    expect(lectures.map((l) => l.slice(0, 2))).to.deep.equal(Array.from({ length: 15 }, (_, i) => String(i).padStart(2, '0')));
+  });
+
+  for (const lecture of lectures) {
+    const nn = lecture.slice(0, 2);
+    it(`lecture ${nn}: every slide fits (zoomed out no further than ${MIN_ZOOM}, code wrapped)${EXPLORABLE.includes(nn) ? ', its sliders work' : ''}`, async () => {
+      const blocked: string[] = [];
+      const page = await openDeck(browser, path.join(out, `${lecture}.slides.html`), blocked);
+      try {
+        if (nn === '07') await page.screenshot({ path: path.join(screenshots, 'deck-07-first.png') });
+        const fits = await measureSlides(page);
+        expect(fits.length, 'slides').to.be.greaterThan(3);
+        const smallest = fits.reduce((a, b) => (b.zoom < a.zoom ? b : a));
+        await showSlide(page, smallest.index);
+        await page.screenshot({ path: path.join(screenshots, `deck-${nn}-smallest-zoom.png`) });
+        console.log(`      lecture ${nn}: ${fits.length} slides, ${fits.filter((f) => f.zoom < 0.999).length} zoomed (smallest ${smallest.zoom.toFixed(2)} at ${smallest.index}), ${fits.reduce((n, f) => n + f.notes, 0)} with speaker notes`);
+        expectAllFit(fits, `lecture ${nn}`);
+        if (EXPLORABLE.includes(nn)) {
+          // the slide holding the explorable figure, then its slider
+          const index = await page.evaluate(() => {
+            const fig = document.querySelector('.reveal .slides section .latent-lab-export-figure input[type="range"], .reveal .slides section .latent-lab-export-figure select');
+            const slide = fig?.closest('section') as HTMLElement | null;
+            const r = (window as unknown as { Reveal: { getIndices(s: HTMLElement): { h: number; v: number } } }).Reveal;
+            return slide ? `${r.getIndices(slide).h}/${r.getIndices(slide).v ?? 0}` : '';
+          });
+          expect(index, 'a slide with an explorable figure').to.not.equal('');
+          await showSlide(page, index);
+          const moved = await moveSliders(page.locator('section.present'), `lecture ${nn}'s deck`);
+          expect(moved, 'explorable figures moved on the slide').to.be.greaterThan(0);
+          await page.screenshot({ path: path.join(screenshots, `deck-${nn}-explorable.png`) });
+        }
+        expect(blocked, 'network requests').to.deep.equal([]);
+      } finally {
+        await page.context().close();
+      }
+    });
+  }
+
+  it('long markdown continues in the speaker notes (lecture 07)', async () => {
+    const deck = fs.readFileSync(path.join(out, '07-vae-on-mnist.slides.html'), 'utf8');
+    expect((deck.match(/<aside class="notes"/g) ?? []).length, 'speaker notes in lecture 07').to.be.greaterThan(0);
+    expect(deck).to.contain('continued in the speaker notes');
+  });
+
+  it('the explorable lectures\' HTML pages: every slider works offline', async () => {
+    for (const nn of EXPLORABLE) {
+      const lecture = lectures.find((l) => l.startsWith(nn))!;
+      const blocked: string[] = [];
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      await context.route('**/*', (route) => {
+        const url = route.request().url();
+        if (url.startsWith('file:') || url.startsWith('data:')) return route.continue();
+        blocked.push(url);
+        return route.abort();
+      });
+      try {
+        const page = await context.newPage();
+        await page.goto(`file://${path.join(out, `${lecture}.html`)}`, { waitUntil: 'load', timeout: 120_000 });
+        await page.waitForFunction(() => document.querySelectorAll('.latent-lab-export-figure.latent-lab-drawn').length > 0, undefined, { timeout: 60_000 });
+        const moved = await moveSliders(page.locator('body'), `lecture ${nn}'s page`);
+        expect(moved, `lecture ${nn}'s page: explorable figures`).to.be.greaterThan(0);
+        expect(blocked, 'network requests').to.deep.equal([]);
+      } finally {
+        await context.close();
+      }
+    }
   });
 
   it('the figures fixture: every slide fits', async () => {
