@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Distribution } from '../distributions/distribution';
 import { ChartOptions, frame } from './series';
 import { VegaLiteFigure } from './vega-lite-figure';
+import { checkKind, count } from '../validation/contract';
 
 type LogDensity2D = Distribution | ((points: number[][]) => number[]);
 
@@ -59,7 +60,7 @@ export function density2d(args: ChartOptions & {
   samples?: number[][] | tf.Tensor;
 }): VegaLiteFigure {
   const steps = args.steps ?? 60;
-  if (!Number.isInteger(steps) || steps < 2) throw new Error(`density2d: steps must be an integer ≥ 2, got ${steps}`);
+  checkKind(count({ min: 2, entries: (n) => n * n }), steps, 'steps', 'density2d');
   for (const [name, r] of [['xRange', args.xRange], ['yRange', args.yRange]] as const) {
     if (!(r[1] > r[0])) throw new Error(`density2d: ${name} must have hi > lo, got [${r}]`);
   }

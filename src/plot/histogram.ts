@@ -2,6 +2,7 @@
 // e.g. samples against the exact density they should follow.
 import { ChartOptions, Numbers, asNumbers, frame } from './series';
 import { VegaLiteFigure } from './vega-lite-figure';
+import { checkKind, count } from '../validation/contract';
 
 /**
  * A histogram on the density scale, count / (n · bin width), so it integrates to 1 and can be laid over
@@ -19,7 +20,7 @@ export function histogram(args: ChartOptions & { values: Numbers; bins?: number;
   const xs = asNumbers(args.values, 'histogram: values').filter(Number.isFinite);
   if (xs.length === 0) throw new Error('histogram: values has no finite number');
   const bins = args.bins ?? 40;
-  if (!Number.isInteger(bins) || bins < 1) throw new Error(`histogram: bins must be a positive integer, got ${bins}`);
+  checkKind(count(), bins, 'bins', 'histogram');
   const [lo, hi] = args.range ?? [Math.min(...xs), Math.max(...xs)];
   if (!(hi > lo)) throw new Error(`histogram: range must have hi > lo, got [${lo}, ${hi}]`);
   const width = (hi - lo) / bins;

@@ -7,6 +7,15 @@ import { encodePNG, pngSize } from './png';
 import { svgToPNG } from './svg-png';
 import { extensionOf, writeFileAtomic } from './save-file';
 import { escapeHtml } from './vega-lite-figure';
+import { checkKind, describeAny, num, type Kind } from '../validation/contract';
+
+// no memory bound: more columns than images is clamped to the image count
+const POSITIVE_INTEGER: Kind = { ...num({ integer: true, min: 1 }), expected: 'a positive integer' };
+/** An array of latent dimensions in [0, M): which rows a traversal draws. */
+const latentIndices = (M: number): Kind => ({
+  expected: `integers in [0, ${M})`,
+  test: (v) => (Array.isArray(v) && v.every((d) => Number.isInteger(d) && d >= 0 && d < M) ? undefined : `got ${describeAny(v)}`),
+});
 
 export interface ImageGridOptions {
   /** images per row (default: √n rounded up) */
@@ -59,7 +68,7 @@ export class ImageFigure {
 
   private columns(): number {
     const c = this.options.columns ?? Math.ceil(Math.sqrt(this.count));
-    if (!Number.isInteger(c) || c < 1) throw new Error(`imageGrid: columns must be a positive integer, got ${c}`);
+    checkKind(POSITIVE_INTEGER, c, 'columns', 'imageGrid');
     return Math.min(c, this.count);
   }
 
@@ -169,8 +178,8 @@ export function latentTraversal(args: { decode: (z: tf.Tensor) => tf.Tensor; lat
   const steps = args.steps ?? 9;
   const [lo, hi] = args.range ?? [-3, 3];
   const M = args.latentDim;
-  if (!Number.isInteger(M) || M < 1) throw new Error(`latentTraversal: latentDim must be a positive integer, got ${M}`);
-  if (args.dims.some((d) => !Number.isInteger(d) || d < 0 || d >= M)) throw new Error(`latentTraversal: dims must be integers in [0, ${M})`);
+  checkKind(POSITIVE_INTEGER, M, 'latentDim', 'latentTraversal');
+  checkKind(latentIndices(M), args.dims, 'dims', 'latentTraversal');
   const base = args.base ?? new Array(M).fill(0);
   if (base.length !== M) throw new Error(`latentTraversal: base has length ${base.length}, latentDim is ${M}`);
   const z = args.dims.flatMap((d) => Array.from({ length: steps }, (_, i) => { const v = base.slice(); v[d] = lo + ((hi - lo) * i) / (steps - 1); return v; }));

@@ -6,6 +6,7 @@
 import fs from 'fs';
 import type { MimeBundle } from '../display/display';
 import { positiveFinite } from '../validation/arguments';
+import { contract, describeAny, optional } from '../validation/contract';
 import { renderPlotlyPNG } from './plotly-png';
 import { ChartOptions, Numbers, asNumbers } from './series';
 import { extensionOf, writeFileAtomic } from './save-file';
@@ -15,6 +16,11 @@ export const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
 
 const DEFAULT_WIDTH = 720;
 const DEFAULT_HEIGHT = 450;
+
+const PLOTLY_FIGURE = contract('PlotlyFigure', {
+  data: { expected: 'a non-empty array of traces', test: (v) => (Array.isArray(v) && v.length > 0 ? undefined : `got ${describeAny(v)}`) },
+  layout: optional({ expected: 'an object', test: (v) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? undefined : `got ${describeAny(v)}`) }),
+});
 
 let plotlySource: string | undefined;
 let warnedNoPNG = false;
@@ -80,8 +86,7 @@ export function normalizeLayout(layout: Layout, data: Record<string, unknown>[] 
 export class PlotlyFigure {
   /** Plotly traces and layout (https://plotly.com/javascript/reference/): edit them freely. */
   constructor(public data: Record<string, unknown>[], public layout: Layout = {}) {
-    if (!Array.isArray(data) || data.length === 0) throw new Error('PlotlyFigure: data must be a non-empty array of traces');
-    if (layout === null || typeof layout !== 'object' || Array.isArray(layout)) throw new Error('PlotlyFigure: layout must be an object');
+    PLOTLY_FIGURE.check(arguments);
   }
 
   /** The traces and the layout as plotly.js draws them (see normalizeLayout). */

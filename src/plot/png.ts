@@ -1,6 +1,10 @@
 // A minimal PNG encoder (8-bit grayscale or RGB, no interlace) on Node's zlib: enough for digit grids
 // and image-like tensors without a browser or a canvas library.
 import zlib from 'zlib';
+import { checkKind, num, type Kind } from '../validation/contract';
+
+// the pixel count is then bounded by pixels.length, checked against width·height·channels below
+const SIDE: Kind = { ...num({ integer: true, min: 1 }), expected: 'a positive integer' };
 
 const CRC_TABLE = (() => {
   const t = new Uint32Array(256);
@@ -29,9 +33,8 @@ function chunk(type: string, data: Uint8Array): Buffer {
 
 /** Encodes pixels (row-major, `channels` bytes per pixel: 1 gray, 3 RGB) as a PNG file. */
 export function encodePNG(pixels: Uint8Array, width: number, height: number, channels: 1 | 3 = 1): Buffer {
-  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
-    throw new Error(`encodePNG: width and height must be positive integers, got ${width}×${height}`);
-  }
+  checkKind(SIDE, width, 'width', 'encodePNG');
+  checkKind(SIDE, height, 'height', 'encodePNG');
   if (pixels.length !== width * height * channels) {
     throw new Error(`encodePNG: expected ${width * height * channels} bytes for ${width}×${height}×${channels}, got ${pixels.length}`);
   }

@@ -6,6 +6,7 @@
 // labels) and front ends rank HTML above vega-lite.
 import type { MimeBundle } from '../display/display';
 import { positiveFinite, positiveInteger } from '../validation/arguments';
+import { contract, describeAny } from '../validation/contract';
 import { extensionOf, writeFileAtomic } from './save-file';
 import { svgToPNG } from './svg-png';
 
@@ -13,6 +14,10 @@ import { svgToPNG } from './svg-png';
 const vega = require('vega');
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const vegaLite = require('vega-lite');
+
+const VEGA_LITE_FIGURE = contract('VegaLiteFigure', {
+  spec: { expected: 'a vega-lite object', test: (v) => (v !== null && typeof v === 'object' ? undefined : `got ${describeAny(v)}`) },
+});
 
 export const VEGA_LITE_MIME = 'application/vnd.vegalite.v5+json';
 
@@ -42,7 +47,7 @@ export class VegaLiteFigure {
    * @param spec  a vega-lite v5 specification object
    */
   constructor(spec: VegaLiteSpec) {
-    if (spec === null || typeof spec !== 'object') throw new Error('VegaLiteFigure: spec must be a vega-lite object');
+    VEGA_LITE_FIGURE.check(arguments);
     this.spec = { $schema: 'https://vega.github.io/schema/vega-lite/v5.json', ...spec };
   }
 
