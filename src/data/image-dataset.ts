@@ -1,5 +1,9 @@
 // A set of grayscale images with labels, kept as flat float32 pixels in [0, 1] (row-major [n, h·w]).
 import * as tf from '@tensorflow/tfjs-core';
+import { contract, num } from '../validation/contract';
+
+// more than count is clamped to count, so n needs no memory bound
+const TAKE = contract('ImageDataset.take', { n: { ...num({ integer: true, min: 1 }), expected: 'a positive integer' } });
 
 /**
  * A set of grayscale images with labels, kept as flat float32 pixels in [0, 1], image after image
@@ -67,7 +71,7 @@ export class ImageDataset {
 
   /** The first n images (a smaller set for quick runs). */
   take(n: number): ImageDataset {
-    if (!Number.isInteger(n) || n < 1) throw new Error(`ImageDataset.take: n must be a positive integer, got ${n}`);
+    TAKE.check(arguments);
     const k = Math.min(n, this.count);
     return new ImageDataset(this.images.slice(0, k * this.dim), this.labels.slice(0, k), this.imageShape, `${this.name}[:${k}]`);
   }

@@ -8,15 +8,6 @@ const TWO_MOONS = contract('twoMoons', { rng: rngKind(), n: N, options: optional
 const SWISS_ROLL = contract('swissRoll', { rng: rngKind(), n: N, options: optional(optionsKind({ noise: num({ min: 0 }) })) });
 const RING = contract('gaussianRing', { rng: rngKind(), n: N, options: optional(optionsKind({ components: count({ max: 1e6 }), radius: num({ min: 0 }), sd: num({ min: 0 }) })) });
 
-function checkN(n: number, fn: string) {
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${fn}: n must be a positive integer, got ${n}`);
-}
-
-/** A spread (noise, sd, radius) must be a finite number ≥ 0: NaN would make every point NaN. */
-function checkSpread(v: number, fn: string, name: string) {
-  if (typeof v !== 'number' || !(v >= 0) || !Number.isFinite(v)) throw new Error(`${fn}: ${name} must be a finite number ≥ 0, got ${v}`);
-}
-
 /**
  * Two interleaving half circles (as scikit-learn's make_moons), with Gaussian noise.
  *
@@ -28,8 +19,6 @@ function checkSpread(v: number, fn: string, name: string) {
 export function twoMoons(rng: Rng, n: number, options: { noise?: number } = {}): number[][] {
   TWO_MOONS.check(arguments);
   const noise = options.noise ?? 0.05;
-  checkN(n, 'twoMoons');
-  checkSpread(noise, 'twoMoons', 'noise');
   return Array.from({ length: n }, (_, i) => {
     const t = Math.PI * rng.nextUniform();
     const [x, y] = i % 2 === 0 ? [Math.cos(t), Math.sin(t)] : [1 - Math.cos(t), 0.5 - Math.sin(t)];
@@ -48,8 +37,6 @@ export function twoMoons(rng: Rng, n: number, options: { noise?: number } = {}):
 export function swissRoll(rng: Rng, n: number, options: { noise?: number } = {}): number[][] {
   SWISS_ROLL.check(arguments);
   const noise = options.noise ?? 0.1;
-  checkN(n, 'swissRoll');
-  checkSpread(noise, 'swissRoll', 'noise');
   return Array.from({ length: n }, () => {
     const t = 1.5 * Math.PI * (1 + 2 * rng.nextUniform());
     return [(t * Math.cos(t)) / 5 + noise * rng.nextNormal(), (t * Math.sin(t)) / 5 + noise * rng.nextNormal()];
@@ -66,11 +53,7 @@ export function swissRoll(rng: Rng, n: number, options: { noise?: number } = {})
  */
 export function gaussianRing(rng: Rng, n: number, options: { components?: number; radius?: number; sd?: number } = {}): number[][] {
   RING.check(arguments);
-  checkN(n, 'gaussianRing');
   const k = options.components ?? 8, r = options.radius ?? 2, sd = options.sd ?? 0.1;
-  if (!Number.isInteger(k) || k < 1) throw new Error(`gaussianRing: components must be a positive integer, got ${k}`);
-  checkSpread(r, 'gaussianRing', 'radius');
-  checkSpread(sd, 'gaussianRing', 'sd');
   return Array.from({ length: n }, () => {
     const a = (2 * Math.PI * rng.int(k)) / k;
     return [r * Math.cos(a) + sd * rng.nextNormal(), r * Math.sin(a) + sd * rng.nextNormal()];
