@@ -13,6 +13,10 @@ import { Dense } from '../../ops/dense';
 import type { Batch } from '../../training/trainable';
 import { integerAtLeast, positiveInteger, tensorRank } from '../../validation/arguments';
 import { autoregressiveMask } from './mask';
+import { checkKind, instance } from '../../validation/contract';
+
+// the generator's class itself (not a look-alike): these models call more of its methods than the duck-typed rngKind checks
+const RNG = instance(Rng, 'an Rng (ll.rng(seed))');
 
 export interface CodePriorConfig {
   /** P, code positions per image (49 for a 7×7 grid; at least 2) */
@@ -143,7 +147,7 @@ export class CodePrior {
    * inverting the cumulative probabilities with one uniform from `rng`). Returns [n, P] int32.
    */
   sample(rng: Rng, n: number): tf.Tensor2D {
-    if (!(rng instanceof Rng)) throw new Error('CodePrior.sample: rng must be an Rng (ll.rng(seed)), the first argument');
+    checkKind(RNG, rng, 'rng', 'CodePrior.sample');
     positiveInteger(n, 'CodePrior.sample', 'n');
     const { positions: P, codes: K } = this.config;
     const k = new Int32Array(n * P);

@@ -20,6 +20,13 @@ import { estimateMean } from '../../check/monte-carlo';
 import type { Estimate } from '../../inference/estimate';
 import { positiveFinite, positiveInteger } from '../../validation/arguments';
 import { UNet } from '../layers/unet';
+import { checkKind, instance, contract, num } from '../../validation/contract';
+
+const IMAGE_DDPM = contract('ImageDDPM', { net: instance(UNet), schedule: instance(DiffusionSchedule) });
+const ETA = { ...num({ min: 0, max: 1 }), expected: 'in [0, 1]' };
+
+// the generator's class itself (not a look-alike): these models call more of its methods than the duck-typed rngKind checks
+const RNG = instance(Rng, 'an Rng (ll.rng(seed))');
 
 export interface SampleOptions {
   /** Sampling steps S ≤ T, evenly spaced over 1…T (default T). */
@@ -68,8 +75,7 @@ export class ImageDDPM {
    * @param schedule  the β_t of the forward process
    */
   constructor(readonly net: UNet, readonly schedule: DiffusionSchedule) {
-    if (!(net instanceof UNet)) throw new Error('ImageDDPM: net must be a UNet');
-    if (!(schedule instanceof DiffusionSchedule)) throw new Error('ImageDDPM: schedule must be a DiffusionSchedule');
+    IMAGE_DDPM.check(arguments);
   }
 
   /** D = H·W·C */
@@ -171,12 +177,12 @@ export class ImageDDPM {
 
   /** n images by ancestral sampling (over S respaced steps), or DDIM's with η < 1; pixels in [0, 1] and the requested frames. */
   sample(rng: Rng, n: number, options: SampleOptions = {}): SampleResult {
-    if (!(rng instanceof Rng)) throw new Error('ImageDDPM.sample: rng must be an Rng (ll.rng(seed)), the first argument');
+    checkKind(RNG, rng, 'rng', 'ImageDDPM.sample');
     positiveInteger(n, 'ImageDDPM.sample', 'n');
     const taus = this.samplingSteps(options.steps ?? this.schedule.T);
     const clip = options.clip ?? true;
     const eta = options.eta ?? 1;
-    if (!(eta >= 0 && eta <= 1)) throw new Error(`ImageDDPM.sample: eta must be in [0, 1], got ${eta}`);
+    checkKind(ETA, eta, 'eta', 'ImageDDPM.sample');
     const want = new Set(options.frames ?? []);
     const ab = this.schedule.alphaBars;
     const frames = new Map<number, tf.Tensor2D>();

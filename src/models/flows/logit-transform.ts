@@ -4,6 +4,9 @@
 // α keeping z away from 0 and 1 (the logit's infinities); the log-det is part of the density of y.
 import * as tf from '@tensorflow/tfjs-core';
 import { Bijector } from './bijector';
+import { checkKind, num } from '../../validation/contract';
+
+const ALPHA = { ...num({ min: 0, below: 0.5 }), expected: 'in [0, 0.5)' };
 
 /**
  * x = logit(α + (1 − 2α) y) elementwise on [B, H, W, C], log|det| = Σ [log(1 − 2α) − log z − log(1 − z)].
@@ -24,7 +27,7 @@ export class LogitTransform implements Bijector<tf.Tensor4D> {
    * @param alpha  α ∈ [0, 0.5): z = α + (1 − 2α) y stays in [α, 1 − α]
    */
   constructor(readonly alpha = 0.05) {
-    if (!(typeof alpha === 'number' && alpha >= 0 && alpha < 0.5)) throw new Error(`LogitTransform: alpha must be in [0, 0.5), got ${alpha}`);
+    checkKind(ALPHA, alpha, 'alpha', 'LogitTransform');
   }
   /** x = logit(z), z = α + (1 − 2α) y: y [B, H, W, C] in (0, 1) → x, log|det| [B]. */
   forward(y: tf.Tensor4D) {

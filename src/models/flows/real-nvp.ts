@@ -21,6 +21,13 @@ import { Bijector, Chain } from './bijector';
 import { ImageCoupling } from './image-coupling';
 import { LogitTransform } from './logit-transform';
 import { Squeeze } from './squeeze';
+import { checkKind, instance, num } from '../../validation/contract';
+
+// τ = ∞ is accepted as before: the clipped samples are then 0 or 1
+const TEMPERATURE = { ...num({ above: 0, allowInfinity: true }), expected: 'positive' };
+
+// the generator's class itself (not a look-alike): these models call more of its methods than the duck-typed rngKind checks
+const RNG = instance(Rng, 'an Rng (ll.rng(seed))');
 
 export interface RealNVPConfig {
   /** The image's [H, W, C] (default [28, 28, 1]); H and W divisible by 2^(scales − 1). */
@@ -172,7 +179,7 @@ export class RealNVP {
 
   /** Dequantized y = (k + u)/256 with k = round(255 p), u ~ U[0, 1)^D: pixels [B, D] in [0, 1] → [B, D] (D46). */
   dequantize(rng: Rng, pixels: tf.Tensor2D): tf.Tensor2D {
-    if (!(rng instanceof Rng)) throw new Error('RealNVP.dequantize: rng must be an Rng (ll.rng(seed)), the first argument');
+    checkKind(RNG, rng, 'rng', 'RealNVP.dequantize');
     this.checkRows(pixels, 'dequantize', 'pixels');
     const u = rng.uniform(pixels.shape);
     try {
@@ -184,7 +191,7 @@ export class RealNVP {
 
   /** −mean_b log p(y_b), y dequantized from `pixels` with fresh u (the minimized loss, nats per image). */
   loss(rng: Rng, pixels: tf.Tensor2D): tf.Scalar {
-    if (!(rng instanceof Rng)) throw new Error('RealNVP.loss: rng must be an Rng (ll.rng(seed)), the first argument');
+    checkKind(RNG, rng, 'rng', 'RealNVP.loss');
     this.checkRows(pixels, 'loss', 'pixels');
     const y = this.dequantize(rng, pixels);
     try {
@@ -199,7 +206,7 @@ export class RealNVP {
    * estimate {value, se, n} over the images (B ≥ 2), computed `batchSize` images at a time (default 250).
    */
   bitsPerDim(rng: Rng, pixels: tf.Tensor2D, options: { batchSize?: number } = {}): Estimate {
-    if (!(rng instanceof Rng)) throw new Error('RealNVP.bitsPerDim: rng must be an Rng (ll.rng(seed)), the first argument');
+    checkKind(RNG, rng, 'rng', 'RealNVP.bitsPerDim');
     this.checkRows(pixels, 'bitsPerDim', 'pixels');
     const chunk = positiveInteger(options.batchSize ?? 250, 'RealNVP.bitsPerDim', 'batchSize');
     const y = this.dequantize(rng, pixels);
@@ -221,10 +228,10 @@ export class RealNVP {
    * draws from a sharper distribution than the model (Glow's trick), not from the model.
    */
   sample(rng: Rng, n: number, options: { temperature?: number } = {}): tf.Tensor2D {
-    if (!(rng instanceof Rng)) throw new Error('RealNVP.sample: rng must be an Rng (ll.rng(seed)), the first argument');
+    checkKind(RNG, rng, 'rng', 'RealNVP.sample');
     positiveInteger(n, 'RealNVP.sample', 'n');
     const tau = options.temperature ?? 1;
-    if (!(tau > 0)) throw new Error(`RealNVP.sample: temperature must be positive, got ${tau}`);
+    checkKind(TEMPERATURE, tau, 'temperature', 'RealNVP.sample');
     const z = rng.normal([n, this.dim]);
     try {
       return tf.tidy(() => tf.clipByValue(this.inverse(tf.mul(z, tau) as tf.Tensor2D).y, 0, 1) as tf.Tensor2D);

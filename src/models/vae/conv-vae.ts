@@ -15,6 +15,10 @@ import type { Batch } from '../../training/trainable';
 import { positiveInteger } from '../../validation/arguments';
 import { Conv2d } from '../layers/conv2d';
 import { downsample2, upsample2 } from '../layers/resample';
+import { checkKind, instance } from '../../validation/contract';
+
+// the generator's class itself (not a look-alike): these models call more of its methods than the duck-typed rngKind checks
+const RNG = instance(Rng, 'an Rng (ll.rng(seed))');
 
 export interface ConvVAEConfig {
   /** Latent dimension M (default 16). */
@@ -90,7 +94,7 @@ export class ConvVAE {
 
   /** The single-sample ELBO per image [B] (nats): log p(x | z) − KL(q(z | x) ‖ N(0, I)), z = μ + σε (D14, D30). */
   elbo(rng: Rng, x: tf.Tensor2D): tf.Tensor1D {
-    if (!(rng instanceof Rng)) throw new Error('ConvVAE.elbo: rng must be an Rng (ll.rng(seed)), the first argument');
+    checkKind(RNG, rng, 'rng', 'ConvVAE.elbo');
     this.checkX(x, 'elbo');
     return tf.tidy(() => {
       const { reconstruction, kl } = gaussianEncoderElboTerms(rng, { x, meanLogStd: this.encode(x), logLikelihood: (xx, z) => bernoulliLogLikelihood(xx, this.decode(z as tf.Tensor2D)) });
@@ -144,7 +148,7 @@ export class ConvVAE {
    * E_q log w is the ELBO (ll.infer.logImportanceWeights over logJoint and posterior).
    */
   logWeights(rng: Rng, x: tf.Tensor2D, options: { samples: number }): tf.Tensor2D {
-    if (!(rng instanceof Rng)) throw new Error('ConvVAE.logWeights: rng must be an Rng (ll.rng(seed)), the first argument');
+    checkKind(RNG, rng, 'rng', 'ConvVAE.logWeights');
     this.checkX(x, 'logWeights');
     const K = positiveInteger(options?.samples, 'ConvVAE.logWeights', 'samples');
     return tf.tidy(() => logImportanceWeights(rng, { x, logJoint: (xx, z) => this.logJoint(xx, z), proposal: this.posterior(x), samples: K }, 'ConvVAE.logWeights') as tf.Tensor2D);
@@ -157,7 +161,7 @@ export class ConvVAE {
 
   /** n images from the prior: z ~ N(0, I), pixel probabilities σ(logits) [n, 784]. */
   sample(rng: Rng, n: number): tf.Tensor2D {
-    if (!(rng instanceof Rng)) throw new Error('ConvVAE.sample: rng must be an Rng (ll.rng(seed)), the first argument');
+    checkKind(RNG, rng, 'rng', 'ConvVAE.sample');
     positiveInteger(n, 'ConvVAE.sample', 'n');
     const z = rng.normal([n, this.config.latent]) as tf.Tensor2D;
     try {

@@ -13,7 +13,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/rng';
 import { stopGradient } from '../../math/stop-gradient';
 import { positiveInteger, tensorRank } from '../../validation/arguments';
-import { contract, count as countKind, oneOf, tensor } from '../../validation/contract';
+import { contract, count as countKind, oneOf, tensor, checkKind, instance } from '../../validation/contract';
+
+// the generator's class itself (not a look-alike): these models call more of its methods than the duck-typed rngKind checks
+const RNG = instance(Rng, 'an Rng (ll.rng(seed))');
 
 const INDICES = { expected: 'an array of code indices', test: (v: unknown) => ((Array.isArray(v) || ArrayBuffer.isView(v)) && Array.prototype.every.call(v, (c: unknown) => typeof c === 'number' && Number.isInteger(c) && c >= 0) ? undefined : 'got something else') };
 const CODE_USAGE = contract('codeUsage', { codes: oneOf(tensor(), INDICES), K: countKind({ max: 1e7 }) });
@@ -103,7 +106,7 @@ export class VectorQuantizer {
   constructor(readonly K: number, readonly D: number, rng: Rng, scope = `vq${++count}`) {
     positiveInteger(K, 'VectorQuantizer', 'K');
     positiveInteger(D, 'VectorQuantizer', 'D');
-    if (!(rng instanceof Rng)) throw new Error('VectorQuantizer: rng must be an Rng (ll.rng(seed))');
+    checkKind(RNG, rng, 'rng', 'VectorQuantizer');
     this.codebook = tf.tidy(() => tf.variable(rng.tensor([K, D], (r) => (2 * r.nextUniform() - 1) / K), true, `${scope}/codebook`));
   }
 
@@ -154,7 +157,7 @@ export class VectorQuantizer {
    * `rng`, so that it starts where the data is; returns the restarted indices.
    */
   restart(rng: Rng, counts: ArrayLike<number>, candidates: tf.Tensor2D): number[] {
-    if (!(rng instanceof Rng)) throw new Error('VectorQuantizer.restart: rng must be an Rng (ll.rng(seed)), the first argument');
+    checkKind(RNG, rng, 'rng', 'VectorQuantizer.restart');
     if (counts.length !== this.K) throw new Error(`VectorQuantizer.restart: counts must have K = ${this.K} entries, got ${counts.length}`);
     this.checkZ(candidates, 'restart');
     const dead: number[] = [];

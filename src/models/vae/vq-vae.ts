@@ -15,11 +15,17 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/rng';
 import { bernoulliLogLikelihood } from '../../ops/bernoulli-log-likelihood';
 import type { Batch, LossWithTerms } from '../../training/trainable';
-import { finiteNumber, integerAtLeast, positiveInteger, tensorRank } from '../../validation/arguments';
+import { integerAtLeast, positiveInteger, tensorRank } from '../../validation/arguments';
 import { Conv2d } from '../layers/conv2d';
 import { downsample2, upsample2 } from '../layers/resample';
 import { CodeUsage, VectorQuantizer, codeUsage } from './vector-quantizer';
 import { CodePrior } from '../autoregressive/code-prior';
+import { checkKind, instance, num } from '../../validation/contract';
+
+const BETA = { ...num({ min: 0 }), expected: 'non-negative (and finite)' };
+
+// the generator's class itself (not a look-alike): these models call more of its methods than the duck-typed rngKind checks
+const RNG = instance(Rng, 'an Rng (ll.rng(seed))');
 
 export interface VQVAEConfig {
   /** K, codes in the codebook (default 32) */
@@ -79,8 +85,8 @@ export class VQVAE {
     const channels = config.channels ?? [16, 32];
     if (!Array.isArray(channels) || channels.length !== 2) throw new Error('VQVAE: channels must be two positive integers');
     channels.forEach((c) => positiveInteger(c, 'VQVAE', 'channels'));
-    const beta = finiteNumber(config.beta ?? 0.25, 'VQVAE', 'beta');
-    if (beta < 0) throw new Error(`VQVAE: beta must be non-negative, got ${beta}`);
+    const beta = config.beta ?? 0.25;
+    checkKind(BETA, beta, 'beta', 'VQVAE');
     this.config = {
       codes: positiveInteger(config.codes ?? 32, 'VQVAE', 'codes'), codeDim: positiveInteger(config.codeDim ?? 8, 'VQVAE', 'codeDim'),
       channels, beta, seed: config.seed ?? 0,
@@ -234,7 +240,7 @@ export class VQVAE {
    * σ(logits) [n, 784]; the codes [n, 49] come along.
    */
   sample(rng: Rng, n: number, prior: CodePrior): { pixels: tf.Tensor2D; codes: tf.Tensor2D } {
-    if (!(rng instanceof Rng)) throw new Error('VQVAE.sample: rng must be an Rng (ll.rng(seed)), the first argument');
+    checkKind(RNG, rng, 'rng', 'VQVAE.sample');
     positiveInteger(n, 'VQVAE.sample', 'n');
     this.checkPrior(prior, 'sample');
     const codes = prior.sample(rng, n);
