@@ -115,6 +115,8 @@ export class Executor {
   private compiling?: { interrupted?: Interrupted; stop?: (reason: Interrupted) => void };
   /** The running cell's scope: cancelled by an interrupt, with everything it scheduled (cell-scope.ts). */
   private scope?: CellScope;
+  /** From the end of a cell's compile to its first turn (a setImmediate): a timer that fires in between is not the cell's. */
+  private awaitingStart = false;
 
   constructor(private readonly cwd: string) {
     this.require = this.wrapRequire(Module.createRequire(path.join(cwd, 'src.js')), cwd);
@@ -176,9 +178,11 @@ export class Executor {
     // From here on the cell's declarations exist (the converter sets them all to undefined first), so the
     // next cell must know their types even if this one stops half way.
     this.prevDecl = converted.declOutput ?? '';
+    this.awaitingStart = true;
     const outcome = await new Promise<CellOutcome>((resolve) => {
       this.finishRunning = resolve;
       realTimers.setImmediate(() => {
+        this.awaitingStart = false;
         if (this.finishRunning !== resolve) return; // interrupted before it started
         try {
           const scope = this.scope = newCellScope(count);
@@ -207,9 +211,9 @@ export class Executor {
     return this.compiler.ready.catch(() => undefined);
   }
 
-  /** Is the cell still compiling (its own code has not started)? */
-  get compilingNow(): boolean {
-    return this.compiling !== undefined;
+  /** Is a cell waiting to start: compiling, or compiled with its first turn not yet come? */
+  get codeNotStarted(): boolean {
+    return this.compiling !== undefined || this.awaitingStart;
   }
 
   /** Ends the running cell with an Interrupted error; returns false when no cell was running. */

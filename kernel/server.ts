@@ -197,9 +197,9 @@ export class KernelServer {
     // A cell that started after the interrupt (it was queued behind a stuck timer callback) runs normally.
     const running = Atomics.load(this.shared, SHARED.runningCell);
     const reason = memory ? new OutOfMemory(memory) : new Interrupted(terminated ? INTERRUPTED_RUNNING : INTERRUPTED_WAITING);
-    // Code stopped while the cell was still compiling was not the cell's: a timer callback or continuation
-    // of an earlier cell (the cell queued behind it then runs normally).
-    const cellCodeStopped = !(terminated && this.executor.compilingNow);
+    // Code stopped before the cell's own first turn (while it compiled, or between its compile and that
+    // turn) was not the cell's: a timer callback or continuation of an earlier cell (the cell then runs).
+    const cellCodeStopped = !(terminated && this.executor.codeNotStarted);
     if (running !== 0 && running === cell && cellCodeStopped && this.executor.interrupt(reason)) return;
     // No cell runs: what earlier cells left running (intervals, await loops) stops.
     cancel();

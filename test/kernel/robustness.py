@@ -161,7 +161,7 @@ class KernelRobustness(KernelSuite):
     def test_infinite_loop_interrupted_keeps_earlier_declarations(self):
         self.assert_interrupted("const trainedModel = { epochs: 3 };\nwhile (true) {}\nconst after = 1;", "after loop")
         reply, out = run(self.kc, "trainedModel.epochs")
-        self.assertEqual((reply["status"], text_of(out)), ("ok", "3"))
+        self.assertEqual((reply["status"], text_of(out)), ("ok", "3"), reply)
 
     def test_loop_in_called_function_interrupted(self):
         run(self.kc, "function spinForever() { let i = 0; while (true) { i++; } }")
