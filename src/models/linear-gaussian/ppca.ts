@@ -71,7 +71,6 @@ export class PPCA {
     PC.ctor.check(arguments);
     this.W = toMatrix(W, 'PPCA: W');
     if (mu.length !== this.W.rows) throw new Error(`PPCA: mu has length ${mu.length}, W has ${this.W.rows} rows (D)`);
-    if (!(sigma2 > 0) || !Number.isFinite(sigma2)) throw new Error(`PPCA: sigma2 must be positive and finite, got ${sigma2}`);
     if (this.W.columns > this.W.rows) throw new Error(`PPCA: W is ${this.W.rows}×${this.W.columns}; needs M ≤ D`);
     this.mu = mu;
     this.sigma2 = sigma2;
@@ -178,7 +177,6 @@ export class PPCA {
   /** Ancestral samples: z [n, M] from N(0, I), x [n, D] from N(Wz + μ, σ²I). float64 arrays. */
   sample(rng: Rng, n: number): { z: number[][]; x: number[][] } {
     PC.sample.check(arguments);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`PPCA.sample: n must be a positive integer, got ${n}`);
     const sd = Math.sqrt(this.sigma2);
     const z = Array.from({ length: n }, () => Array.from(rng.normalArray(this.M)));
     const x = z.map((zi) => {

@@ -306,8 +306,6 @@ export class VAE {
   private elboOf(rng: Rng, x: tf.Tensor, options: { samples?: number; kl?: 'analytic' | 'monte-carlo'; beta?: number; condition?: tf.Tensor }): tf.Tensor {
     this.checkX(x, 'elbo');
     const K = options.samples ?? 1, beta = options.beta ?? 1;
-    if (!Number.isInteger(K) || K < 1) throw new Error(`VAE.elbo: samples must be a positive integer, got ${K}`);
-    if (!(beta >= 0)) throw new Error(`VAE.elbo: beta must be non-negative, got ${beta}`);
     return tf.tidy(() => {
       const logLikelihood = (xx: tf.Tensor, z: tf.Tensor) => this.logLikelihood(xx, z, options.condition);
       // K = 1 with the KL in closed form is the training step: z and the KL in one fused node
@@ -415,7 +413,6 @@ export class VAE {
   /** n images from the prior: pixel means E[x | z], z ~ N(0, I): [n, D]. */
   sample(rng: Rng, n: number, options: { condition?: tf.Tensor } = {}): tf.Tensor2D {
     V.sample.check(arguments);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`VAE.sample: n must be a positive integer, got ${n}`);
     const z = rng.normal([n, this.config.latentDim]);
     return tf.tidy(() => { const m = this.decodeMean(z, options.condition); z.dispose(); return m as tf.Tensor2D; });
   }
