@@ -25,7 +25,9 @@ in Python with the expected value that the same check computed in a reference ru
 version, with the check's tolerances. An exercise earns its points when every check passes (or, with
 --partial-credit, per passing check); a throw, a timeout, a dead kernel or a missing record earns nothing.
 A dead kernel is restarted and the student's cells that ran before are replayed. Every submission gets a
-row per exercise in grades.csv, and a feedback report (feedback/<student>.md).
+row per exercise in grades.csv, a feedback report (feedback/<student>.md: hidden tests only passed or
+failed) and an instructor's report (instructor/<student>.md: every check, hidden tests named with the
+input they state, the expected and the got values, and the run's gradingSeed).
 """
 import argparse
 import copy
@@ -275,12 +277,17 @@ def declarations(src):
     return out
 
 
+# `const testImages = draw(...); // @given` at the top level of a graded cell: computed in the reference run only,
+# and given to every student's run as its plain value (data no student cell can have changed).
+GIVEN_MARK = re.compile(r"[ \t]*//[ \t]*@given\b")
+
+
 def student_declarations(src, answers, given):
     """A graded cell's declarations (one line or many), as a student's run needs them once expected values are
     gone: a name no longer used (it only served an expected value, such as a literal table of expected values)
-    is not computed at all; a top-level name computed with a library answer (inputs built with a hidden class)
-    is replaced by its value from the reference run (GIVEN: plain data); the others stay. Returns (source,
-    names the reference run must give)."""
+    is not computed at all; a top-level name computed with a library answer (inputs built with a hidden class),
+    or marked `// @given` after its `;`, is replaced by its value from the reference run (GIVEN: plain data);
+    the others stay. Returns (source, names the reference run must give)."""
     hidden = {a.rsplit(".", 1)[-1] for a in answers}
     needs, out, pos = [], [], 0
     for start, end, indent, flat in declarations(src):
@@ -292,7 +299,7 @@ def student_declarations(src, answers, given):
         keep = statement
         if not any(re.search(rf"(?<![\w$.]){re.escape(n)}(?![\w$])", rest) for n in names):
             keep = ""
-        elif not indent and len(names) == 1 and any(re.search(rf"(?<![\w$]){re.escape(h)}(?![\w$])", statement) for h in hidden):
+        elif not indent and len(names) == 1 and (GIVEN_MARK.match(src, end) or any(re.search(rf"(?<![\w$]){re.escape(h)}(?![\w$])", statement) for h in hidden)):
             needs.append(names[0])
             if given is not None and names[0] in given:
                 keep = f"const {names[0]}: any = {json.dumps(given[names[0]])};"
@@ -333,8 +340,12 @@ def graded_source(source, grader, reference, seed, answers=(), given=None):
             f"finally {{ {grader}.end(); }}\n")
 
 
+SKIP_TAG = "skip-grading"
+
+
 def build_run(source_nb, student_nb, reference, seed, given=None):
-    """[(kind, grade id or None, source)] for a graded run: setup, the student's non-graded code cells,
+    """[(kind, grade id or None, source)] for a graded run: setup, the student's non-graded code cells (but those
+    tagged skip-grading: a long run such as a minute of training, which the graded cells redo on their own terms),
     then the source's graded cells. The library answers are hidden in a student's run, not in the reference run."""
     grader = "__GRADER_" + secrets.token_hex(8) + "__"
     answers = source_nb.metadata.get("latent_lab", {}).get("library_answers", [])
@@ -348,6 +359,9 @@ def build_run(source_nb, student_nb, reference, seed, given=None):
         info = grade_info(c)
         if info and info["grade"] in ids:
             continue  # replaced by the source's cell
+        tags = c.get("metadata", {}).get("tags")
+        if isinstance(tags, list) and SKIP_TAG in tags:
+            continue  # the student's own long run (a minute of training): graded cells do their own
         cells.append(("student", None, c.source))
     for c in source_nb.cells:
         info = grade_info(c)
@@ -489,8 +503,10 @@ def record_of(outputs):
     return rec if isinstance(rec, dict) and isinstance(rec.get("records"), list) else None
 
 
-def execute(cells, work, timeout, memory_mb, sandbox):
-    """Runs the cells in fresh kernels (restarted when one dies); returns {grade id: outcome}."""
+def execute(cells, work, timeout, memory_mb, sandbox, longer=None):
+    """Runs the cells in fresh kernels (restarted when one dies); returns {grade id: outcome}. LONGER: {grade id:
+    seconds} for graded cells the source gives more time than --timeout (a3's training: `// @timeout 120`)."""
+    longer = longer or {}
     from nbclient import NotebookClient
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
     tmp = tempfile.mkdtemp(prefix="ll-spec-")
@@ -520,6 +536,8 @@ def execute(cells, work, timeout, memory_mb, sandbox):
                 while i < len(cells):
                     kind, gid, _ = cells[i]
                     cell = nb.cells[i]
+                    limit = max(timeout, longer.get(gid, 0)) if kind == "graded" else timeout
+                    client.timeout = limit
                     t0 = time.monotonic()
                     # A watchdog: when an interrupt does not stop the cell, the kernel is killed (and restarted).
                     stuck = threading.Event()
@@ -530,7 +548,7 @@ def execute(cells, work, timeout, memory_mb, sandbox):
                             client.km.provisioner.process.kill()
                         except Exception:
                             pass
-                    watchdog = threading.Timer(timeout + 15, kill)
+                    watchdog = threading.Timer(limit + 15, kill)
                     watchdog.start()
                     try:
                         client.execute_cell(cell, i)
@@ -552,7 +570,7 @@ def execute(cells, work, timeout, memory_mb, sandbox):
                     elapsed = time.monotonic() - t0
                     errs = [o for o in cell.outputs if o.output_type == "error"]
                     if kind == "graded":
-                        interrupted = any(e.ename == "Interrupted" for e in errs) or elapsed >= timeout
+                        interrupted = any(e.ename == "Interrupted" for e in errs) or elapsed >= limit
                         outcomes[gid] = {"timeout": True} if interrupted else {"record": record_of(cell.outputs)}
                         # a cell that did not compile has no record: say so, and name the student's cell that did not compile first
                         compiled = [e for e in errs if e.ename == "TypeScriptError"]
@@ -630,6 +648,31 @@ def compare(ref, got_rec, hidden_index):
     return True, (f"✓ {label}: passed" if hidden else f"✓ {label}: expected {fmt_all(exp)}, got {fmt_all(g)}")
 
 
+def detail(ref, got_rec, hidden_index, passed):
+    """The instructor's line for one check: hidden tests named (their index, the check's name and the input
+    it states) with every value, the expected ones with the tolerance and the got ones; the student's report
+    never holds this line."""
+    name = ref.get("name", "check")
+    label = (f"hidden test {hidden_index}: " if ref.get("hidden") else "") + name + (f" for {ref['input']}" if ref.get("input") else "")
+    exp = [as_float(x) for x in ref["expected"]]
+    rtol, atol = float(ref.get("rtol", 1e-6)), float(ref.get("atol", 1e-9))
+    got = got_rec.get("got") if isinstance(got_rec, dict) else None
+    if isinstance(got, list):
+        try:
+            shown = fmt_values([as_float(x) for x in got])
+        except (ValueError, AttributeError, TypeError):
+            shown = "something that is not numbers"
+    else:
+        shown = got_rec.get("gotType", "nothing") if isinstance(got_rec, dict) else "nothing"
+    return f"{'✓' if passed else '✗'} {label}: expected {fmt_values(exp)} (± {fmt(atol)} + {fmt(rtol)}·|expected|), got {shown}"
+
+
+def fmt_values(vs, most=24):
+    """Every value (up to MOST, then how many more), for the instructor."""
+    text = ", ".join(fmt(v) for v in vs[:most]) + (f", … ({len(vs) - most} more)" if len(vs) > most else "")
+    return text if len(vs) == 1 else f"[{text}]"
+
+
 RULES = {
     False: "all-or-nothing: an exercise earns its points only when every one of its checks passes, hidden tests included.",
     True: "per check: an exercise's points are shared equally among its checks (hidden tests included); each passing check earns its share.",
@@ -643,7 +686,7 @@ def score(exercises, reference, outcomes, timeout, partial=False):
     for gid, points in exercises:
         ref = reference[gid]
         out = outcomes.get(gid)
-        lines, results = [], []
+        lines, results, details = [], [], []
         if out is None:
             lines.append("✗ did not run (the kernel died too often)")
         elif out.get("died"):
@@ -667,11 +710,14 @@ def score(exercises, reference, outcomes, timeout, partial=False):
                     hidden += 1
                 if k < len(got):
                     results.append(compare(r, got[k], hidden))
+                    details.append(detail(r, got[k], hidden, results[-1][0]))
                 else:
                     label = f"hidden test {hidden}" if r.get("hidden") else r.get("name", "check") + (f" for {r['input']}" if r.get("input") else "")
                     results.append((False, f"✗ {label}: did not run"))
+                    details.append(detail(r, {"gotType": "nothing (did not run)"}, hidden, False))
             if len(got) > len(ref):
                 results.append((False, f"✗ {len(got) - len(ref)} check(s) more than the assignment has"))
+        cell_lines = list(lines)
         lines.extend(t for _, t in results)
         npass = sum(ok for ok, _ in results[:len(ref)])
         if partial:
@@ -679,8 +725,19 @@ def score(exercises, reference, outcomes, timeout, partial=False):
         else:
             errored = bool(out and out.get("record") and out["record"].get("error"))
             earned = points if results and npass == len(ref) and len(results) == len(ref) and not errored else 0.0
-        rows.append({"exercise": gid, "points": float(earned), "max": points, "lines": lines})
+        rows.append({"exercise": gid, "points": float(earned), "max": points, "lines": lines,
+                     "details": cell_lines + details})
     return rows
+
+
+def cell_timeouts(nb):
+    """{grade id: seconds} of the graded cells whose metadata asks for more than --timeout ("timeout": 120)."""
+    out = {}
+    for c in nb.cells:
+        info = grade_info(c)
+        if info and isinstance(info.get("timeout"), (int, float)) and info["timeout"] > 0:
+            out[info["grade"]] = int(math.ceil(info["timeout"]))
+    return out
 
 
 def read_notebook(path):
@@ -716,7 +773,7 @@ def grade_one(sub, source_path, reference_path, timeout, memory_mb, sandbox, see
         if sandbox:
             sandbox_mod().hand_over(work, box_uid())
         cells = build_run(source_nb, student_nb, reference, seed, given)
-        outcomes = execute(cells, work, timeout, memory_mb, sandbox)
+        outcomes = execute(cells, work, timeout, memory_mb, sandbox, cell_timeouts(source_nb))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     if reference:
@@ -970,6 +1027,7 @@ def grade_class(a, scratch):
         raise SystemExit(f"grade: no submissions in {a.submissions}")
     out = Path(a.out)
     (out / "feedback").mkdir(parents=True, exist_ok=True)
+    (out / "instructor").mkdir(parents=True, exist_ok=True)
     # Each submission is graded from its own copy (copied before any runs, so none can change another).
     copies = scratch / "copies"
     copies.mkdir()
@@ -990,9 +1048,12 @@ def grade_class(a, scratch):
     needed = sorted({s for _, _, _, s, problem in plan if s is not None and problem is None})
     refs = {}
 
+    def extra(s):
+        return sum(t + 15 for t in cell_timeouts(nbformat.read(s, as_version=4)).values())
+
     def reference(s):
         rj = str(scratch / f"ref-{s.stem}.json")
-        return s, rj, worker(s, s, None, rj, a, budget=a.timeout * 40 + 120)
+        return s, rj, worker(s, s, None, rj, a, budget=a.timeout * 40 + 120 + extra(s))
 
     with ThreadPoolExecutor(max_workers=max(1, a.jobs)) as pool:
         for s, rj, (res, err) in pool.map(reference, needed):
@@ -1022,7 +1083,7 @@ def grade_class(a, scratch):
                 ncells = len(json.loads(c.read_text(encoding="utf-8")).get("cells", [])) + len(exercises_of(s)) + 2
             except Exception:
                 pass
-            res, err = worker(c, s, refs[s][0], str(scratch / f"res-{k:05d}.json"), a, budget=a.timeout * min(ncells, 60) + 120)
+            res, err = worker(c, s, refs[s][0], str(scratch / f"res-{k:05d}.json"), a, budget=a.timeout * min(ncells, 60) + 120 + extra(s))
             return k, (zero(s, err) if err else res)
         except Exception as e:  # the grader's own failure on this submission: its 0 and the reason; the class goes on
             return k, zero(s, f"the grader failed on this submission ({type(e).__name__}: {e})")
@@ -1035,12 +1096,15 @@ def grade_class(a, scratch):
             flags = [printable(f) for f in res["flags"]]
             for r in rows:
                 r["lines"] = [printable(x) for x in r["lines"]]
+                r["details"] = [printable(x) for x in r.get("details", r["lines"])]
                 table.append({"student": student, "assignment": s.stem if s else "?", "exercise": printable(r["exercise"]),
                               "points": r["points"], "max": r["max"], "feedback": "\n".join(r["lines"]), "flags": "; ".join(flags)})
             total, mx = sum(r["points"] for r in rows), sum(r["max"] for r in rows)
             print(f"{student[:60]:24} {total:5.1f} / {mx:5.1f}" + ("  [graded cells tampered with]" if flags else ""), flush=True)
+            stem = file_stem(student, taken)
             try:
-                write_feedback(out / "feedback" / f"{file_stem(student, taken)}.md", student, s, rows, flags, partial(a, s))
+                write_feedback(out / "feedback" / f"{stem}.md", student, s, rows, flags, partial(a, s))
+                (out / "instructor" / f"{stem}.md").write_text(instructor_text(student, s, rows, flags, a.seed), encoding="utf-8")
             except Exception as e:
                 print(f"{student[:60]}: could not write the feedback ({type(e).__name__}: {e})", flush=True)
     with open(out / "grades.csv", "w", newline="", encoding="utf-8") as f:
@@ -1056,7 +1120,7 @@ def grade_class(a, scratch):
         lines.append(f"| {markdown(st)} | {sum(r['points'] for r in rs):g} | {sum(r['max'] for r in rs):g} | {markdown(rs[0]['flags'])} |")
     (out / "grades.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"graded {len(plan)} submission(s) in {time.monotonic() - t0:.1f} s with --jobs {a.jobs}")
-    print(f"report: {out / 'grades.csv'}, {out / 'grades.md'} and {out / 'feedback'}/")
+    print(f"report: {out / 'grades.csv'}, {out / 'grades.md'}, {out / 'feedback'}/ (the students') and {out / 'instructor'}/ (every check's values)")
 
 
 def partial(a, source):
@@ -1084,6 +1148,22 @@ def feedback_text(student, source, rows, flags, partial_credit):
         lines += [f"- {markdown(x)}" for x in r["lines"]] or ["- no checks ran"]
         lines.append("")
     lines += ["Hidden tests report only passed or failed."]
+    return "\n".join(lines) + "\n"
+
+
+def instructor_text(student, source, rows, flags, seed):
+    """The instructor's report on one submission (Markdown, escaped): every check with its values, hidden tests
+    named (index, name, the input they state) with their expected and got values, and the grading seed from
+    which hidden tests drew their inputs (gradingSeed: rerun the instructor version with it to see them)."""
+    total, mx = sum(r["points"] for r in rows), sum(r["max"] for r in rows)
+    lines = [f"# Instructor's report: {markdown(student)}", "", f"Assignment: {markdown(source.stem) if source else 'unknown'}", "",
+             f"Total: **{total:g} / {mx:g}**", "", f"gradingSeed of this run: {int(seed)} (hidden tests draw their inputs from it)", ""]
+    if flags:
+        lines += ["Graded cells: " + markdown("; ".join(flags)) + ".", ""]
+    for r in rows:
+        lines += [f"## {markdown(r['exercise'])}: {r['points']:g} / {r['max']:g}", ""]
+        lines += [f"- {markdown(x)}" for x in r.get("details", r["lines"])] or ["- no checks ran"]
+        lines.append("")
     return "\n".join(lines) + "\n"
 
 

@@ -8,7 +8,8 @@ Declaring grades in the source (instead of editing cell metadata by hand). A gra
 
     // @grade ex3.1 2          (grade id, points)
 
-and any code cell (usually the import cell) may list the library functions the assignment bans while
+(a graded cell that needs more than the grader's per-cell --timeout, such as a3's training, adds a line
+`// @timeout 120`: seconds, a minimum for that cell), and any code cell (usually the import cell) may list the library functions the assignment bans while
 grading, i.e. the exports that answer one of its exercises:
 
     // @banned kl, klMonteCarlo, models.mixturePosterior64   (anything after the names is a comment)
@@ -21,6 +22,8 @@ declaration that disagrees with hand-edited metadata is an error, not a silent c
 The checks (each an error that stops `generate`):
 - a visible check whose expected value calls a banned function: the student who copies it gets ✓ locally
   and 0 at grading (hidden tests may use anything: the grader runs them with the whole library);
+- a visible check without a hint (`{ hint: "…" }` in its options): its ✗ would tell the student what was
+  expected and nothing about what to look at (hidden tests never show a hint, so they need none);
 - an exercise text or code naming `ll.something` that the library does not export;
 - with --run (what `npm run assignments` does): the instructor version, graded in the grading kernel, must
   score full marks: a check that does not pass, or a solution that throws, is reported with its exercise.
@@ -38,6 +41,7 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
 GRADE_LINE = re.compile(r"^[ \t]*//[ \t]*@grade[ \t]+(\S+)[ \t]+(\d+(?:\.\d+)?)[ \t]*(?:points?)?[ \t]*$", re.M)
+TIMEOUT_LINE = re.compile(r"^[ \t]*//[ \t]*@timeout[ \t]+(\d+)\b[^\n]*$", re.M)  # anything after the number is a comment
 BANNED_LINE = re.compile(r"^[ \t]*//[ \t]*@banned[ \t]+(.+?)[ \t]*$", re.M)
 HIDDEN = re.compile(r"^[ \t]*// BEGIN HIDDEN TESTS[^\n]*\n.*?^[ \t]*// END HIDDEN TESTS[^\n]*(\n|$)", re.S | re.M)
 CHECK_CALL = re.compile(r"\bll\s*\.\s*check\s*\(")
@@ -106,6 +110,10 @@ def sync_metadata(nb, where):
             continue
         if m.get("grade") != gid or m.get("points") != pts:
             cell.metadata.setdefault("latent_lab", {}).update({"grade": gid, "points": pts})
+            changed = True
+        limit = TIMEOUT_LINE.findall(cell.source)
+        if limit and cell.metadata.get("latent_lab", {}).get("timeout") != int(limit[0]):
+            cell.metadata.setdefault("latent_lab", {})["timeout"] = int(limit[0])
             changed = True
     banned = declared_banned(nb)
     if banned is not None:
@@ -191,6 +199,27 @@ def banned_in_visible_checks(nb, where):
     return problems
 
 
+HINT_KEY = re.compile(r"(?:^|[{,\s])hint\s*:")
+
+
+def visible_checks_without_hint(nb, where):
+    """Problems: a visible ll.check whose options (its fourth argument, an object literal) give no hint."""
+    problems = []
+    for c in nb.cells:
+        gid = _meta(c).get("grade")
+        if c.cell_type != "code" or not gid:
+            continue
+        visible = HIDDEN.sub("", c.source)
+        for m in CHECK_CALL.finditer(visible):
+            args = _arguments(visible, m.end())
+            if len(args) < 2:
+                continue
+            if len(args) < 4 or not HINT_KEY.search(args[3]):
+                problems.append(f"{where} {gid}: the visible check {args[0].strip()} has no hint: give it one in its options "
+                                "({ hint: \"…\" }) saying what to look at when it fails, without the answer")
+    return problems
+
+
 def _names(nb):
     """{'softplus': ['cell 5 (markdown)'], 'math.softplus': …}: every ll.x.y the notebook names in its text and code."""
     found = {}
@@ -252,7 +281,7 @@ def _suggest(library, name):
 
 def static_problems(nb, where, library=None):
     """Every check that needs no kernel."""
-    return banned_in_visible_checks(nb, where) + missing_exports(nb, where, library)
+    return banned_in_visible_checks(nb, where) + visible_checks_without_hint(nb, where) + missing_exports(nb, where, library)
 
 
 def instructor_scores_full(source_paths, out_dir, sandbox=True, timeout=60):

@@ -8,7 +8,7 @@ import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import { root, runPython } from '../support/jupyter';
-import { A1, SOURCES, assignments, read, sourceOf, writeClass } from './fixtures';
+import { A1, A3, A5, SOURCES, assignments, read, sourceOf, writeClass } from './fixtures';
 
 const out = fs.mkdtempSync(path.join(os.tmpdir(), 'latent-assign-'));
 
@@ -68,7 +68,7 @@ function writeOddEntries(subs: string): void {
 }
 
 describe('homework: assignments and grading', function () {
-  this.timeout(900_000);
+  this.timeout(1_900_000);
   const subs = path.join(out, 'class');
   const grades = path.join(out, 'grades');
   let rows: Row[] = [];
@@ -88,7 +88,7 @@ describe('homework: assignments and grading', function () {
     victimText = victimBefore();
 
     const t0 = Date.now();
-    const g = runPython('tools/assignments.py', ['grade', subs, '--out', grades, '--jobs', '2', '--timeout', '12', '--memory-mb', '512'], 880_000);
+    const g = runPython('tools/assignments.py', ['grade', subs, '--out', grades, '--jobs', '2', '--timeout', '12', '--memory-mb', '512'], 1_800_000);
     seconds = (Date.now() - t0) / 1000;
     expect(g.status, g.output).to.equal(0);
     rows = readCsv(path.join(grades, 'grades.csv'));
@@ -96,7 +96,7 @@ describe('homework: assignments and grading', function () {
   });
 
   it('one source per assignment gives a student version (no solutions, no hidden tests) and an instructor version', () => {
-    expect(assignments).to.have.length(4);
+    expect(assignments).to.have.length(5);
     for (const f of assignments) {
       const student = read(path.join(out, 'student', f)).cells.map(sourceOf).join('\n');
       const instructor = read(path.join(out, 'instructor', f)).cells.map(sourceOf).join('\n');
@@ -124,7 +124,7 @@ describe('homework: assignments and grading', function () {
       expect(stud.map((r) => r.exercise)).to.deep.equal(inst.map((r) => r.exercise));
       stud.forEach((r) => { expect(r.points).to.equal(0); expect(r.feedback).to.contain('not implemented yet'); });
     }
-    expect(rows.filter((r) => r.student.startsWith('instructor-')).reduce((a, b) => a + b.points, 0)).to.equal(36); // a1 8, a2 9, a3 10, a4 9
+    expect(rows.filter((r) => r.student.startsWith('instructor-')).reduce((a, b) => a + b.points, 0)).to.equal(52); // a1 8, a2 9, a3 13, a4 12, a5 10
   });
 
   it('graded cells come from the source: edited, deleted, moved, re-pointed or added cells earn nothing and are flagged', () => {
@@ -281,6 +281,41 @@ describe('homework: assignments and grading', function () {
     expect(got.returncode, r.output).to.not.equal(0);
     expect(got.scratch_left, r.output).to.equal(false);
     expect(got.processes_left, r.output).to.equal(0);
+  });
+
+  it("the instructor's report names every hidden test with its input, expected and got values; the student's report shows none of them", () => {
+    const inst = fs.readFileSync(path.join(grades, 'instructor', 'cheat-loops.md'), 'utf8');
+    const stud = fs.readFileSync(path.join(grades, 'feedback', 'cheat-loops.md'), 'utf8');
+    expect(inst).to.match(/gradingSeed of this run: \d+/);
+    // a1 1.2's hidden tests: the plain average (the cheat's wrong normalization) against the weighted one
+    expect(inst).to.contain('✗ hidden test 1: self-normalized estimate for log w = \\[1, 2, −500\\], f = \\[3, −1, 100\\]: expected 0.0757');
+    expect(inst).to.contain('got 34');
+    expect(inst).to.contain('hidden test 2: self-normalized estimate for log w = \\[700, 700\\], f = \\[2, 4\\]: expected 3');
+    expect(stud).to.contain('✗ hidden test 1: failed').and.not.contain('−500').and.not.contain('got 34').and.not.contain('gradingSeed');
+    // hidden inputs drawn from the seed are named with their drawn values (a4 4.5: the dimension and mask of each layer)
+    const a4 = fs.readFileSync(path.join(grades, 'instructor', 'instructor-a4-flows-and-diffusion.md'), 'utf8');
+    expect(a4).to.match(/✓ hidden test \d+: log\\\|det ∂y\/∂x\\\| for d = \d, m = \\\[[01, ]+\\\]/);
+    expect(fs.readFileSync(path.join(grades, 'feedback', 'instructor-a4-flows-and-diffusion.md'), 'utf8')).to.not.contain('trial 1').and.not.contain('drawn from gradingSeed');
+  });
+
+  it('assignment 5 (MCMC): the library\'s leapfrog and R̂ as answers earn nothing, honest work beside them keeps its points', () => {
+    const r = (e: string) => row('cheat-a5-library', e);
+    expect([r('ex5.1').points, r('ex5.2').points, r('ex5.3').points, r('ex5.4').points]).to.deep.equal([2, 0, 0, 2]);
+    expect(r('ex5.2').feedback).to.contain('leapfrog64').and.contain('not available while grading');
+    expect(r('ex5.3').feedback).to.contain('rHat').and.contain('not available while grading');
+    expect(read(path.join(out, 'student', A5)).cells.map(sourceOf).join('\n')).to.not.contain('rHat(chains'); // a hidden test
+  });
+
+  it('assignment 3 (the VAE on MNIST): the grader trains with the student\'s loss and scores test images given from the reference run, so blank training digits earn nothing for 3.5', () => {
+    const r = (e: string) => row('cheat-a3-blank-mnist', e);
+    expect(['ex3.1', 'ex3.2', 'ex3.3', 'ex3.4', 'ex3.5'].map((e) => r(e).points)).to.deep.equal([2, 2, 3, 3, 0]);
+    expect(r('ex3.5').feedback).to.contain('✓ loss = −mean ELBO').and.match(/✗ hidden test \d: failed/);
+    const inst = fs.readFileSync(path.join(grades, 'instructor', 'cheat-a3-blank-mnist.md'), 'utf8');
+    expect(inst).to.match(/✗ hidden test \d: trained with your loss/);
+    // the skip-grading cell (a minute of training) is not run while grading; the graded cell trains its own copy
+    const a3 = read(path.join(SOURCES, A3));
+    expect(a3.cells.filter((c) => (c.metadata?.tags ?? []).includes('skip-grading'))).to.have.length(1);
+    expect(row(`instructor-${A3.replace('.ipynb', '')}`, 'ex3.5').points).to.equal(3);
   });
 
   it('the feedback format, scoring rules, submission names and the removal of expected values (unit tests, no kernel)', () => {

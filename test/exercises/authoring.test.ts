@@ -37,7 +37,7 @@ describe('tools/authoring.py (checks before students see an assignment)', () => 
     const [status, out] = checkNotebook(visible);
     expect(status, out).to.equal(1);
     expect(out).to.contain('x.ipynb ex1: the visible check "KL" computes its expected value with ll.kl, which this assignment bans');
-    const hidden = notebook([IMPORT, SOLUTION, code('ll.check("KL", klStd(0.5, 2), 0.9318528194400547);\n// BEGIN HIDDEN TESTS\nll.check("KL", klStd(1, 1), ll.value(ll.kl(new ll.Normal(1, 1), new ll.Normal(0, 1))));\n// END HIDDEN TESTS', ['ex1', 1])], ['kl']);
+    const hidden = notebook([IMPORT, SOLUTION, code('ll.check("KL", klStd(0.5, 2), 0.9318528194400547, { hint: "½(m² + s² − 1) − log s" });\n// BEGIN HIDDEN TESTS\nll.check("KL", klStd(1, 1), ll.value(ll.kl(new ll.Normal(1, 1), new ll.Normal(0, 1))));\n// END HIDDEN TESTS', ['ex1', 1])], ['kl']);
     const [ok, okOut] = checkNotebook(hidden);
     expect(ok, okOut).to.equal(0);
     // the expected value computed beforehand from a banned class (a static method) is caught too
@@ -52,23 +52,23 @@ describe('tools/authoring.py (checks before students see an assignment)', () => 
     expect(status, out).to.equal(1);
     expect(out).to.contain('cell 1 (markdown) names ll.softplus, which the library does not export').and.contain('ll.math.softplus');
     // a type annotation is not a value: ll.tf.Tensor in `x: ll.tf.Tensor` is fine, and so is ll.math.softplus
-    const [ok, okOut] = checkNotebook(notebook([IMPORT, md('Use `ll.math.softplus`.'), code('function f(x: ll.tf.Tensor): ll.tf.Tensor { return ll.math.softplus(x); }'), code('ll.check("one", 1, 1);', ['ex1', 1])]));
+    const [ok, okOut] = checkNotebook(notebook([IMPORT, md('Use `ll.math.softplus`.'), code('function f(x: ll.tf.Tensor): ll.tf.Tensor { return ll.math.softplus(x); }'), code('ll.check("one", 1, 1, { hint: "one" });', ['ex1', 1])]));
     expect(ok, okOut).to.equal(0);
   });
 
-  it('reads // @grade and // @banned declarations, and rejects ones that contradict the metadata or repeat an id', () => {
+  it('reads // @grade, // @timeout and // @banned declarations, and rejects ones that contradict the metadata or repeat an id', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'authoring-test-'));
     try {
       const p = path.join(dir, 'decl.ipynb');
       const declared = notebook([code('import * as ll from "latent-lab";\n// @banned kl, models.mixturePosterior64   (they answer ex1)'), SOLUTION,
-        code('// @grade ex1 3\nll.check("KL", klStd(0, 1), 0);')]);
+        code('// @grade ex1 3\n// @timeout 90   (a cell that trains)\nll.check("KL", klStd(0, 1), 0, { hint: "the prior itself" });')]);
       fs.writeFileSync(p, JSON.stringify(declared));
       // the generate path writes the declarations into the metadata the grader reads
       const r = spawnSync('/usr/bin/python3', ['-c', `import sys; sys.path.insert(0, "tools"); import authoring; authoring.check_sources([sys.argv[1]])`, p], { cwd: root, encoding: 'utf8', timeout: 120_000 });
       expect(r.status, r.stderr).to.equal(0);
       const written = JSON.parse(fs.readFileSync(p, 'utf8'));
       expect(written.metadata.latent_lab.library_answers).to.deep.equal(['kl', 'models.mixturePosterior64']);
-      expect(written.cells[2].metadata.latent_lab).to.deep.equal({ grade: 'ex1', points: 3 });
+      expect(written.cells[2].metadata.latent_lab).to.deep.equal({ grade: 'ex1', points: 3, timeout: 90 });
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -80,6 +80,26 @@ describe('tools/authoring.py (checks before students see an assignment)', () => 
     expect(checkNotebook(twice)[1]).to.contain('grade id ex1 declared twice');
   });
 
+  it('rejects a visible check without a hint (hidden tests need none), and every assignment passes that check', () => {
+    const bare = notebook([IMPORT, SOLUTION, code('ll.check("KL", klStd(0.5, 2), 0.9318528194400547, { input: "m = 0.5, s = 2" });\n// BEGIN HIDDEN TESTS\nll.check("KL", klStd(1, 1), 0.5);\n// END HIDDEN TESTS', ['ex1', 1])]);
+    const [status, out] = checkNotebook(bare);
+    expect(status, out).to.equal(1);
+    expect(out).to.contain('x.ipynb ex1: the visible check "KL" has no hint');
+    expect(out).to.not.contain('0.5);'); // the hidden test is not named
+    const hinted = notebook([IMPORT, SOLUTION, code('ll.check("KL", klStd(0.5, 2), 0.9318528194400547, { input: "m = 0.5, s = 2", hint: "log s, not log s²" });\n// BEGIN HIDDEN TESTS\nll.check("KL", klStd(1, 1), 0.5);\n// END HIDDEN TESTS', ['ex1', 1])]);
+    const [ok, okOut] = checkNotebook(hinted);
+    expect(ok, okOut).to.equal(0);
+    // the course's own sources: every visible check has its hint (a1's wrong-normalization check had none)
+    const r = spawnSync('/usr/bin/python3', ['-c', 'import sys, glob, nbformat; sys.path.insert(0, "tools"); import authoring; '
+      + 'ps = sorted(glob.glob("notebooks/exercises/*.ipynb")); '
+      + 'print("\\n".join(p for f in ps for p in authoring.visible_checks_without_hint(nbformat.read(f, as_version=4), f))); print(len(ps))'],
+    { cwd: root, encoding: 'utf8', timeout: 120_000 });
+    expect(r.status, r.stderr).to.equal(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(Number(lines.pop())).to.be.at.least(5);
+    expect(lines.filter((l) => l), r.stdout).to.deep.equal([]);
+  });
+
   it('generate --run-solutions grades the instructor version in the grading kernel and fails on a wrong solution', function () {
     this.timeout(600_000);
     const src = fs.mkdtempSync(path.join(os.tmpdir(), 'authoring-src-'));
@@ -88,8 +108,8 @@ describe('tools/authoring.py (checks before students see an assignment)', () => 
       // one notebook, one reference run: ex1's solution is right, ex2's is wrong (log σ² for log σ)
       const wrong = code('function klWrong(m: number, s: number): number {\n  // BEGIN SOLUTION\n  return 0.5 * (m * m + s * s - 1) - Math.log(s * s);\n  // END SOLUTION\n}');
       fs.writeFileSync(path.join(src, 'kl.ipynb'), JSON.stringify(notebook([IMPORT, SOLUTION, wrong,
-        code('ll.check("KL", klStd(0.5, 2), 0.9318528194400547, { rtol: 1e-9 });', ['ex1', 1]),
-        code('ll.check("KL", klWrong(0.5, 2), 0.9318528194400547, { rtol: 1e-9 });', ['ex2', 2])])));
+        code('ll.check("KL", klStd(0.5, 2), 0.9318528194400547, { rtol: 1e-9, hint: "h" });', ['ex1', 1]),
+        code('ll.check("KL", klWrong(0.5, 2), 0.9318528194400547, { rtol: 1e-9, hint: "h" });', ['ex2', 2])])));
       const r = runPython('tools/assignments.py', ['generate', '--source', src, '--out', out, '--run-solutions'], 580_000);
       expect(r.status, r.output).to.equal(1);
       expect(r.output).to.contain('the instructor versions do not score full marks');

@@ -79,6 +79,30 @@ def test_scoring_and_report():
     text.encode("utf-8")  # a lone surrogate does not stop the report being written
 
 
+def test_instructor_report():
+    """The instructor's report names each hidden test with its input and values; the student's report of the
+    same rows holds none of them."""
+    reference = {"ex1": [ref("log p(x)", [-1.5], input="x = [1, 0]", hint="h"),
+                         ref("log p(x)", [-2.25, 0.125], hidden=True, input="x = [0, 1] drawn from the seed", rtol=0, atol=0.05)]}
+    outcomes = {"ex1": {"record": {"records": [got(-1.5), got(-2.75, 0.125)], "error": None}}}
+    rows = A.score([("ex1", 2.0)], reference, outcomes, 30)
+    check(rows[0]["points"] == 0.0, rows)
+    details = rows[0]["details"]
+    check(len(details) == 2 and details[0].startswith("✓ log p(x) for x = [1, 0]: expected -1.5"), details)
+    check(details[1] == "✗ hidden test 1: log p(x) for x = [0, 1] drawn from the seed: expected [-2.25, 0.125] (± 0.05 + 0·|expected|), got [-2.75, 0.125]",
+          details[1])
+    inst = A.instructor_text("stu|dent", Path("a3-x.ipynb"), rows, [], 123456789)
+    check("gradingSeed of this run: 123456789" in inst and "hidden test 1: log p(x) for x = \\[0, 1\\] drawn from the seed" in inst, inst)
+    check("-2.75" in inst and "-2.25" in inst, inst)
+    student = A.feedback_text("stu|dent", Path("a3-x.ipynb"), rows, [], False)
+    check("✗ hidden test 1: failed" in student, student)
+    check(not any(v in student for v in ["-2.75", "-2.25", "0.125", "drawn from the seed", "123456789"]), student)
+    # a check that did not run: named, with its expected values, for the instructor
+    short = A.score([("ex1", 2.0)], reference, {"ex1": {"record": {"records": [got(-1.5)], "error": "Error: boom"}}}, 30)
+    check(short[0]["details"][0] == "✗ the cell stopped with an error: Error: boom" and "did not run" in short[0]["details"][-1]
+          and "-2.25" in short[0]["details"][-1], short[0]["details"])
+
+
 def test_without_expected():
     src = ('ll.check("a", f(x, [1, 2]), ll.models.m({ a: 1 }, `t${g(")")}`), { input: `x = ${x}`, hint: "h, (" });\n'
            "ll . check('b', g(\"),\"), 3 /* (, */);\n"
@@ -114,6 +138,13 @@ def test_without_expected():
     check('const S = ll.models.Hidden.make(\n  20); __G__.given("S", S);' in ref, ref)
     stud = A.graded_source('const S = ll.models.Hidden.make(\n  20);\nll.check("x", mine(S.a), S.b);\n', "__G__", False, 1, ["Hidden"], {"S": {"a": 1}})
     check('const S: any = {"a": 1};' in stud and "Hidden" not in stud, stud)
+    # `// @given`: data drawn in the reference run arrives in a student's run as its value, whatever the student's
+    # cells did to the functions that drew it
+    cell = 'const bits = drawBits(ll.loadMnist("test")); // @given\nconst n = count(bits);\nll.check("x", mine(bits), n);\n'
+    ref = A.graded_source(cell, "__G__", True, 1)
+    check('const bits = drawBits(ll.loadMnist("test")); __G__.given("bits", bits); // @given' in ref, ref)
+    stud = A.graded_source(cell, "__G__", False, 1, [], {"bits": "0110"})
+    check('const bits: any = "0110";' in stud and "loadMnist" not in stud and "drawBits" not in stud and "count(" not in stud, stud)
 
 
 def test_no_expected_value_in_a_students_run():
@@ -179,6 +210,7 @@ def test_submission_names():
 if __name__ == "__main__":
     test_lines()
     test_scoring_and_report()
+    test_instructor_report()
     test_without_expected()
     test_no_expected_value_in_a_students_run()
     test_submission_names()

@@ -1,5 +1,5 @@
-// The cheat suite's class: for every assignment the instructor and the student versions, and for assignment 1
-// an honest classmate (victim) and the cheats. Used by assignments.test.ts and, through make-class.ts, by
+// The cheat suite's class: for every assignment the instructor and the student versions, for assignment 1
+// an honest classmate (victim) and the cheats, for assignments 3 and 5 a cheat each. Used by assignments.test.ts and, through make-class.ts, by
 // bench/grade_class.py (a class of any size made of these submissions).
 import { expect } from 'chai';
 import { spawnSync } from 'child_process';
@@ -133,10 +133,35 @@ export function writeClass(out: string, subs: string): void {
   save('cheat-deep-import', deep);
 
   writeIsolationCheats(stud, inst, subs);
+  writeLaterAssignmentCheats(out, subs);
 
   fs.writeFileSync(path.join(subs, 'garbage-a1.ipynb'), 'this is not a notebook');
   fs.writeFileSync(path.join(subs, 'empty-a1.ipynb'), '');
   fs.writeFileSync(path.join(subs, 'notes.txt'), 'my homework is in my other notebook');
+}
+
+export const A3 = 'a3-the-vae.ipynb';
+export const A5 = 'a5-mcmc-and-beyond-the-elbo.ipynb';
+
+/** Assignments 3 and 5: the library's answers as solutions (5.2, 5.3) beside honest work (5.1, 5.4); MNIST's files
+ * replaced by blank digits before anything loads them (3.5's grader trains on them, but scores on test images
+ * given from the reference run), beside honest 3.1–3.4. */
+function writeLaterAssignmentCheats(out: string, subs: string): void {
+  const save = (name: string, nb: Nb) => fs.writeFileSync(path.join(subs, `${name}.ipynb`), JSON.stringify(nb));
+  const a5 = read(path.join(out, 'instructor', A5));
+  edit(a5, '  let qq = q.slice(), pp = p.slice();', '  return ll.infer.leapfrog64(grad, q, p, eps, L);\n  let qq = q.slice(), pp = p.slice();');
+  edit(a5, '  const half = Math.floor(draws[0].length / 2);', '  return ll.infer.rHat(draws, { method: "split" });\n  const half = Math.floor(draws[0].length / 2);');
+  save('cheat-a5-library', a5);
+
+  const a3 = afterImport(read(path.join(out, 'instructor', A3)), code([
+    'const fsm: any = require("fs");',
+    'const readFile = fsm.readFileSync;',
+    'fsm.readFileSync = function (this: unknown, p: any, ...rest: any[]) {',
+    '  if (String(p).includes("digits")) return JSON.stringify({ data: new Array(784 * 1000).fill(0) });',
+    '  return readFile.call(this, p, ...rest);',
+    '};',
+  ].join('\n')));
+  save('cheat-a3-blank-mnist', a3);
 }
 
 /** Replaces the stub (or the solution) of the function `name` in its cell with `code`. */
