@@ -7,6 +7,7 @@
 #        debootstrap from deb.debian.org, with this machine's Node 20 (the files of its nodejs package)
 #        and a uid-1000 user "node", the layout of the node image
 #   --no-hub-package   leave jupyterhub out of .venv/ (when the package index has no jupyterhub>=4)
+#   --check-only       build nothing: start the JupyterLab of the image built last and run notebook 00 in it
 # The image is built from the committed tree (git archive HEAD), not from the working copy.
 # Storage is vfs and isolation chroot, so it also works inside an unprivileged container (no overlay
 # mounts, no user namespaces). Log: build/image/build.log. Image: localhost/latent-lab:latest.
@@ -27,20 +28,22 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ "$(id -u)" -eq 0 ] || { echo "build-image: run as root (rootful buildah)" >&2; exit 1; }
 command -v buildah >/dev/null || { echo "build-image: install buildah: apt-get install buildah podman" >&2; exit 1; }
-local_base=0
+local_base=0 build=1
 hub_requirement='jupyterhub>=4,<6'
 for arg in "$@"; do
   case "$arg" in
     --local-base) local_base=1 ;;
     --no-hub-package) hub_requirement='' ;;
-    *) echo "build-image: unknown option '$arg' (known: --local-base, --no-hub-package)" >&2; exit 2 ;;
+    --check-only) build=0 ;;
+    *) echo "build-image: unknown option '$arg' (known: --local-base, --no-hub-package, --check-only)" >&2; exit 2 ;;
   esac
 done
 B=(buildah --storage-driver vfs)
 mkdir -p build/image
 log=$(pwd)/build/image/build.log
-: > "$log"
 say() { echo "build-image: $*" | tee -a "$log"; }
+if [ "$build" -eq 1 ]; then
+: > "$log"
 
 # --- the build's network settings (see the header) ----------------------------------------------
 build_args=() volumes=()
@@ -125,11 +128,20 @@ say "built in $(( $(date +%s) - start )) s: $("${B[@]}" images --format '{{.Name
 "${B[@]}" inspect --type image --format '{{range .OCIv1.Config.Env}}{{println .}}{{end}}' localhost/latent-lab:latest \
   | grep -E 'BUILD_|build-ca|PIP_|NODE_EXTRA_CA_CERTS|npm_config_cafile|SSL_CERT_FILE' \
   && { say "the image's environment keeps a build setting (above)"; exit 1; } || true
+fi
 
 # --- the image's JupyterLab (its CMD) and notebook 00, in a container of the image ----------------
 ctr=$("${B[@]}" from localhost/latent-lab:latest)
 jpid=''
-cleanup() { [ -n "$jpid" ] && kill "$jpid" 2>/dev/null; "${B[@]}" rm "$ctr" >/dev/null 2>&1 || true; }
+# With chroot isolation the server is not in a process namespace of its own: killing `buildah run`
+# would leave it running, so it is stopped through its own API.
+stop_lab() {
+  [ -n "$jpid" ] || return 0
+  curl -fsS -X POST "http://127.0.0.1:$port/api/shutdown?token=image-check" >/dev/null 2>&1 || kill "$jpid" 2>/dev/null || true
+  wait "$jpid" 2>/dev/null || true
+  jpid=''
+}
+cleanup() { stop_lab; "${B[@]}" rm "$ctr" >/dev/null 2>&1 || true; }
 trap cleanup EXIT
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 "${B[@]}" run --isolation chroot "$ctr" -- bash -c "cd ~/latent-lab && timeout 300 jupyter lab --ip=127.0.0.1 --port=$port --no-browser --ServerApp.root_dir=notebooks --IdentityProvider.token=image-check" >>"$log" 2>&1 &
@@ -146,11 +158,9 @@ if [ "$ok" -eq 1 ]; then
 else
   say "the image's JupyterLab did not answer on port $port"; exit 1
 fi
-kill "$jpid" 2>/dev/null || true
-wait "$jpid" 2>/dev/null || true
-jpid=''
+stop_lab
 say "notebook 00 in the image:"
 if ! "${B[@]}" run --isolation chroot "$ctr" -- bash -c 'cd ~/latent-lab && /usr/bin/python3 tools/run_notebooks.py notebooks/00-getting-started.ipynb --out /tmp/image-check' 2>&1 | tee -a "$log"; then
   say "notebook 00 failed in the image"; exit 1
 fi
-say "done: image built, its JupyterLab answered, notebook 00 ran in it"
+say "done: the image's JupyterLab answered and notebook 00 ran in it"
