@@ -3,7 +3,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Distribution } from '../distributions/distribution';
 import { ChartOptions, frame } from './series';
 import { VegaLiteFigure } from './vega-lite-figure';
-import { checkKind, count } from '../validation/contract';
+import { checkKind, contract, count, distribution, func, oneOf, record, type Kind } from '../validation/contract';
+
+const RANGE: Kind = { expected: 'a range [lo, hi]', test: (v) => (Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number') ? undefined : `got ${JSON.stringify(v) ?? 'undefined'}`) };
+const DENSITY_2D = contract('density2d', { args: record() });
+const LOG_DENSITY = oneOf(distribution(), func('a function of points [n, 2] to log-densities [n]'));
 
 type LogDensity2D = Distribution | ((points: number[][]) => number[]);
 
@@ -59,6 +63,10 @@ export function density2d(args: ChartOptions & {
   levels?: number[];
   samples?: number[][] | tf.Tensor;
 }): VegaLiteFigure {
+  DENSITY_2D.check(arguments);
+  checkKind(LOG_DENSITY, args.logDensity, 'logDensity', 'density2d');
+  checkKind(RANGE, args.xRange, 'xRange', 'density2d');
+  checkKind(RANGE, args.yRange, 'yRange', 'density2d');
   const steps = args.steps ?? 60;
   checkKind(count({ min: 2, entries: (n) => n * n }), steps, 'steps', 'density2d');
   for (const [name, r] of [['xRange', args.xRange], ['yRange', args.yRange]] as const) {

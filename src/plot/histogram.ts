@@ -2,7 +2,9 @@
 // e.g. samples against the exact density they should follow.
 import { ChartOptions, Numbers, asNumbers, frame } from './series';
 import { VegaLiteFigure } from './vega-lite-figure';
-import { checkKind, count } from '../validation/contract';
+import { checkKind, contract, count, record } from '../validation/contract';
+
+const HISTOGRAM = contract('histogram', { args: record() });
 
 /**
  * A histogram on the density scale, count / (n · bin width), so it integrates to 1 and can be laid over
@@ -17,6 +19,7 @@ import { checkKind, count } from '../validation/contract';
  * ```
  */
 export function histogram(args: ChartOptions & { values: Numbers; bins?: number; range?: [number, number]; density?: (x: number) => number; densityLabel?: string }): VegaLiteFigure {
+  HISTOGRAM.check(arguments);
   const xs = asNumbers(args.values, 'histogram: values').filter(Number.isFinite);
   if (xs.length === 0) throw new Error('histogram: values has no finite number');
   const bins = args.bins ?? 40;

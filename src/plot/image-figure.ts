@@ -7,10 +7,13 @@ import { encodePNG, pngSize } from './png';
 import { svgToPNG } from './svg-png';
 import { extensionOf, writeFileAtomic } from './save-file';
 import { escapeHtml } from './vega-lite-figure';
-import { checkKind, describeAny, num, type Kind } from '../validation/contract';
+import { checkKind, contract, count, describeAny, func, num, oneOf, optional, record, tensor, type Kind } from '../validation/contract';
 
 // no memory bound: more columns than images is clamped to the image count
 const POSITIVE_INTEGER: Kind = { ...num({ integer: true, min: 1 }), expected: 'a positive integer' };
+const ROWS: Kind = { expected: 'an array of number arrays', test: (v) => (Array.isArray(v) && v.length > 0 && v.every(Array.isArray) ? undefined : `got ${describeAny(v)}`) };
+const IMAGE_GRID = contract('imageGrid', { images: oneOf(tensor(), ROWS), options: optional(record('an options object')) });
+const LATENT_TRAVERSAL = contract('latentTraversal', { args: record() });
 /** An array of latent dimensions in [0, M): which rows a traversal draws. */
 const latentIndices = (M: number): Kind => ({
   expected: `integers in [0, ${M})`,
@@ -148,6 +151,8 @@ export class ImageFigure {
  * ```
  */
 export function imageGrid(images: tf.Tensor | number[][], options: ImageGridOptions = {}): ImageFigure {
+  IMAGE_GRID.check(arguments);
+  if (options.columns !== undefined) checkKind(POSITIVE_INTEGER, options.columns, 'columns', 'imageGrid');
   const t = images instanceof tf.Tensor ? images : tf.tensor2d(images);
   try {
     let n: number, shape: [number, number];
@@ -175,10 +180,14 @@ export function imageGrid(images: tf.Tensor | number[][], options: ImageGridOpti
  * ```
  */
 export function latentTraversal(args: { decode: (z: tf.Tensor) => tf.Tensor; latentDim: number; dims: number[]; range?: [number, number]; steps?: number; base?: number[] } & ImageGridOptions): ImageFigure {
+  LATENT_TRAVERSAL.check(arguments);
+  checkKind(func('a function from codes z [k, M] to images'), args.decode, 'decode', 'latentTraversal');
   const steps = args.steps ?? 9;
   const [lo, hi] = args.range ?? [-3, 3];
   const M = args.latentDim;
-  checkKind(POSITIVE_INTEGER, M, 'latentDim', 'latentTraversal');
+  // steps and latentDim size the codes decoded (a row of latentDim per step per dimension): bounded by memory
+  checkKind(count({ min: 2 }), steps, 'steps', 'latentTraversal');
+  checkKind(count({ entriesEach: 1 + (Array.isArray(args.dims) ? args.dims.length : 0) * steps }), M, 'latentDim', 'latentTraversal');
   checkKind(latentIndices(M), args.dims, 'dims', 'latentTraversal');
   const base = args.base ?? new Array(M).fill(0);
   if (base.length !== M) throw new Error(`latentTraversal: base has length ${base.length}, latentDim is ${M}`);

@@ -176,6 +176,14 @@ export const str = (oneOf?: readonly string[]): Kind => ({
   expected: oneOf ? `one of ${oneOf.map((s) => `'${s}'`).join(', ')}` : 'a string',
   test: (v) => (typeof v === 'string' && (!oneOf || oneOf.includes(v)) ? undefined : got(v)),
 });
+/**
+ * An object of named arguments (`histogram({ values, bins })`): a plain object whose fields the callee checks.
+ * Unlike options(), unknown keys pass: a chart's arguments carry vega-lite's own fields on.
+ */
+export const record = (what = 'an object of named arguments'): Kind => ({
+  expected: what,
+  test: (v) => (v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof tf.Tensor) ? undefined : got(v)),
+});
 export const func = (what = 'a function'): Kind => ({ expected: what, test: (v) => (typeof v === 'function' ? undefined : got(v)) });
 
 /** An instance of a class (by name in the message). */

@@ -43,6 +43,7 @@ const INSTANCES: Record<string, () => any> = {
   VAE: () => vae(),
   PPCA: () => ppca(),
   DiffusionSchedule: () => ll.models.DiffusionSchedule.linear(5),
+  LogitTransform: () => new ll.models.LogitTransform(0.05),
 };
 
 /** A value in the support of d (for logProb). */
@@ -206,6 +207,15 @@ const EXAMPLES: Record<string, (self?: any) => unknown[]> = {
   quadratureRule: () => [0, 1, { order: 8, panels: 2 }],
   integrate1d: () => [(x: number) => x * x, 0, 1, { order: 8, panels: 2 }],
   integrate2d: () => [(x: number, y: number) => x * y, [0, 1], [0, 1], { order: 4, panels: 2 }],
+  // figures and the image models' light callables (issue 28 item 4: their checks moved to the shared validator)
+  histogram: () => [{ values: [0.1, 0.5, 0.9, 1.2], bins: 4 }],
+  density2d: () => [{ logDensity: (pts: number[][]) => pts.map(([x, y]) => -0.5 * (x * x + y * y)), xRange: [-2, 2], yRange: [-2, 2], steps: 5 }],
+  imageGrid: () => [[[0, 0.5, 1, 0.2], [0.3, 0.6, 0.9, 0.1], [1, 0, 0, 1]], { columns: 2 }],
+  latentTraversal: () => [{ decode: (z: tf.Tensor) => tf.tidy(() => tf.sigmoid(tf.concat([z, z], 1))), latentDim: 2, dims: [0, 1], steps: 3 }],
+  VegaLiteFigure: () => [{ mark: 'point', data: { values: [{ x: 1, y: 2 }] }, encoding: { x: { field: 'x', type: 'quantitative' } } }],
+  PlotlyFigure: () => [[{ type: 'scatter', x: [0, 1], y: [1, 2] }], { height: 300 }],
+  LogitTransform: () => [0.05],
+  'LogitTransform.forward': () => [tf.fill([1, 2, 2, 1], 0.5)],
 };
 
 /** The valid-call builder for a callable, or undefined if it has none (then it is not swept). */
@@ -253,6 +263,7 @@ const ALLOWED: Record<string, Partial<Record<Outcome, string>>> = {
   reparameterizeWithKL: { 'nan-passed': 'a fused op of every VAE training step, as bernoulliLogLikelihood' },
   'DiffusionSchedule.qSample': { 'nan-passed': 'the forward noising of every diffusion training step: NaN propagates rather than costing a sync' },
   'DiffusionSchedule.noised': { 'nan-passed': 'as qSample' },
+  VegaLiteFigure: { 'nan-passed': "the spec is the caller's vega-lite object, kept as given (the library's charts check their numbers before building one)" },
 };
 
 /** The reason an outcome is accepted for a callable, if it is. */
