@@ -216,6 +216,8 @@ const EXAMPLES: Record<string, (self?: any) => unknown[]> = {
   PlotlyFigure: () => [[{ type: 'scatter', x: [0, 1], y: [1, 2] }], { height: 300 }],
   LogitTransform: () => [0.05],
   'LogitTransform.forward': () => [tf.fill([1, 2, 2, 1], 0.5)],
+  ddimStep: () => [0.5, 0.6, 0.5],
+  icaLogLikelihood: () => [[[0.5, -0.2], [1, 0.3]], [[1, 0.2], [0, 1]], 'logistic'],
 };
 
 /** The valid-call builder for a callable, or undefined if it has none (then it is not swept). */

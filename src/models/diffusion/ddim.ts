@@ -7,6 +7,11 @@
 // Written in x_t and x_0 it is the form of D40, x_s ~ N(γ x_t + δ x_0, σ² I), with
 //   γ = √(1 − ᾱ_s − σ²)/√(1 − ᾱ_t),   δ = √ᾱ_s − γ √ᾱ_t.
 
+import { checkKind, num } from '../../validation/contract';
+
+const ALPHA_BAR_T = { ...num({ above: 0, below: 1 }), expected: 'in (0, 1)' };
+const ETA = { ...num({ min: 0, max: 1 }), expected: 'in [0, 1]' };
+
 /**
  * γ, δ, σ² of DDIM's step x_s ~ N(γ x_t + δ x̂_0, σ² I) from ᾱ_t to ᾱ_s (ᾱ_s > ᾱ_t):
  * σ² = η² (1 − ᾱ_s)/(1 − ᾱ_t) · (1 − ᾱ_t/ᾱ_s), γ = √(1 − ᾱ_s − σ²)/√(1 − ᾱ_t), δ = √ᾱ_s − γ √ᾱ_t.
@@ -14,9 +19,9 @@
  * @example const { gamma, delta, sigma2 } = ddimStep(schedule.alphaBars[500], schedule.alphaBars[480], 0);
  */
 export function ddimStep(alphaBarT: number, alphaBarS: number, eta: number): { gamma: number; delta: number; sigma2: number } {
-  if (!(alphaBarT > 0 && alphaBarT < 1)) throw new Error(`ddimStep: alphaBarT must be in (0, 1), got ${alphaBarT}`);
+  checkKind(ALPHA_BAR_T, alphaBarT, 'alphaBarT', 'ddimStep');
   if (!(alphaBarS > alphaBarT && alphaBarS <= 1)) throw new Error(`ddimStep: alphaBarS must be in (alphaBarT, 1], got ${alphaBarS}`);
-  if (!(eta >= 0 && eta <= 1)) throw new Error(`ddimStep: eta must be in [0, 1], got ${eta}`);
+  checkKind(ETA, eta, 'eta', 'ddimStep');
   const sigma2 = eta * eta * ((1 - alphaBarS) / (1 - alphaBarT)) * (1 - alphaBarT / alphaBarS);
   const gamma = Math.sqrt(Math.max(0, 1 - alphaBarS - sigma2) / (1 - alphaBarT));
   return { gamma, delta: Math.sqrt(alphaBarS) - gamma * Math.sqrt(alphaBarT), sigma2 };

@@ -15,6 +15,9 @@ import { Dense } from '../../ops/dense';
 import type { Batch } from '../../training/trainable';
 import { DiffusionSchedule } from './schedule';
 import { Denoiser } from './elbo';
+import { checkKind, str } from '../../validation/contract';
+
+const PREDICT = { ...str(['eps', 'x0', 'logit']), expected: "'eps', 'x0' or 'logit'" };
 
 let count = 0;
 
@@ -55,7 +58,7 @@ export class TimeMLP {
     const hidden = options.hidden ?? 128, emb = options.embedding ?? 16;
     if (emb % 2 !== 0) throw new Error(`TimeMLP: embedding must be even, got ${emb}`);
     this.predict = options.predict ?? 'eps';
-    if (!['eps', 'x0', 'logit'].includes(this.predict)) throw new Error(`TimeMLP: predict must be 'eps', 'x0' or 'logit', got ${JSON.stringify(this.predict)}`);
+    checkKind(PREDICT, this.predict, 'predict', 'TimeMLP');
     const rng = new Rng(options.seed ?? 0);
     const scope = `denoiser${++count}`;
     this.layers = [new Dense(dim + emb, hidden, rng, 'l1', scope), new Dense(hidden, hidden, rng, 'l2', scope), new Dense(hidden, dim, rng, 'l3', scope)];

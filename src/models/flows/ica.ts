@@ -3,6 +3,11 @@
 // A Gaussian prior cannot identify A: for any rotation R, W and RW give the same likelihood.
 // Heavy-tailed priors (logistic, Cauchy) break that symmetry, so A is identified up to order and scale.
 import { Matrix, MatrixLike, toMatrix } from '../../math/linalg64';
+import { arrayOf, checkKind, num, str } from '../../validation/contract';
+
+// a mean over no points is NaN: at least one, each a finite point
+const POINTS = arrayOf(arrayOf(num()), { minLength: 1 });
+const PRIOR = { ...str(['gaussian', 'logistic', 'cauchy']), expected: "'gaussian', 'logistic' or 'cauchy'" };
 
 export type IcaPrior = 'gaussian' | 'logistic' | 'cauchy';
 
@@ -44,11 +49,12 @@ export function logAbsDet(W: Matrix): number {
  * ```
  */
 export function icaLogLikelihood(X: number[][], unmixing: MatrixLike, prior: IcaPrior): number {
+  checkKind(POINTS, X, 'X', 'icaLogLikelihood');
   const W = toMatrix(unmixing, 'icaLogLikelihood: unmixing');
   if (W.rows !== W.columns) throw new Error('icaLogLikelihood: the unmixing matrix must be square');
   if (X.some((x) => x.length !== W.columns)) throw new Error(`icaLogLikelihood: every x must have ${W.columns} entries`);
+  checkKind(PRIOR, prior, 'prior', 'icaLogLikelihood');
   const lp = LOG_PRIORS[prior];
-  if (!lp) throw new Error(`icaLogLikelihood: prior must be 'gaussian', 'logistic' or 'cauchy', got '${prior}'`);
   const Z = new Matrix(X).mmul(W.transpose());
   let s = 0;
   for (let n = 0; n < Z.rows; n++) for (let i = 0; i < Z.columns; i++) s += lp(Z.get(n, i));

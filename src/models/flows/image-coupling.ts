@@ -14,7 +14,10 @@ import { Rng } from '../../random/rng';
 import { positiveInteger } from '../../validation/arguments';
 import { Conv2d } from '../layers/conv2d';
 import { Bijector, checkImage } from './bijector';
-import { contract, count as countKind, memoryBudgetBytes, num } from '../../validation/contract';
+import { contract, count as countKind, memoryBudgetBytes, num, checkKind, str } from '../../validation/contract';
+
+const MASK = { ...str(['checkerboard', 'channel']), expected: "'checkerboard' or 'channel'" };
+const PARITY = { ...num({ integer: true, min: 0, max: 1 }), expected: '0 or 1' };
 
 // sides and channels bounded: the mask is height × width × channels floats
 const CHECKERBOARD = contract('checkerboardMask', { height: countKind({ max: 4096 }), width: countKind({ max: 4096 }), channels: countKind({ max: 4096 }), parity: num({ integer: true, min: 0, max: 1 }) });
@@ -44,7 +47,6 @@ export function checkerboardMask(height: number, width: number, channels: number
   positiveInteger(height, 'checkerboardMask', 'height');
   positiveInteger(width, 'checkerboardMask', 'width');
   positiveInteger(channels, 'checkerboardMask', 'channels');
-  if (parity !== 0 && parity !== 1) throw new Error(`checkerboardMask: parity must be 0 or 1, got ${parity}`);
   const v = new Float32Array(height * width * channels);
   for (let h = 0; h < height; h++) for (let w = 0; w < width; w++) for (let c = 0; c < channels; c++) v[(h * width + w) * channels + c] = (h + w + parity) % 2;
   return tf.tensor4d(v, [1, height, width, channels]);
@@ -89,8 +91,8 @@ export class ImageCoupling implements Bijector<tf.Tensor4D> {
     const { shape, mask, parity } = config;
     if (!Array.isArray(shape) || shape.length !== 3) throw new Error('ImageCoupling: shape must be [H, W, C]');
     shape.forEach((d) => positiveInteger(d, 'ImageCoupling', 'shape'));
-    if (mask !== 'checkerboard' && mask !== 'channel') throw new Error(`ImageCoupling: mask must be 'checkerboard' or 'channel', got '${mask}'`);
-    if (parity !== 0 && parity !== 1) throw new Error(`ImageCoupling: parity must be 0 or 1, got ${parity}`);
+    checkKind(MASK, mask, 'mask', 'ImageCoupling');
+    checkKind(PARITY, parity, 'parity', 'ImageCoupling');
     const C = shape[2];
     if (mask === 'channel' && C % 2 !== 0) throw new Error(`ImageCoupling: a channel mask needs an even number of channels, shape has ${C}`);
     this.config = { shape, mask, parity, hidden: positiveInteger(config.hidden ?? 32, 'ImageCoupling', 'hidden'), identityInit: config.identityInit ?? true };

@@ -16,6 +16,7 @@ import { Dense } from '../../ops/dense';
 import { bernoulliLogLikelihood } from '../../ops/bernoulli-log-likelihood';
 import { stopGradient } from '../../math/stop-gradient';
 import { positiveInteger } from '../../validation/arguments';
+import { checkKind, num } from '../../validation/contract';
 
 export interface CategoricalVAEConfig {
   /** D, pixels per image */
@@ -67,7 +68,7 @@ export class CategoricalVAE {
     positiveInteger(c.inputDim, 'CategoricalVAE', 'inputDim');
     positiveInteger(c.latents, 'CategoricalVAE', 'latents');
     positiveInteger(c.hiddenDim, 'CategoricalVAE', 'hiddenDim');
-    if (!Number.isInteger(c.categories) || c.categories < 2) throw new Error(`CategoricalVAE: categories must be an integer ≥ 2, got ${c.categories}`);
+    checkKind(num({ integer: true, min: 2 }), c.categories, 'categories', 'CategoricalVAE');
     const t = c.temperature;
     if (!t || !(t.start > 0) || !(t.min > 0) || !(t.rate >= 0) || !Number.isFinite(t.start + t.min + t.rate)) {
       throw new Error(`CategoricalVAE: temperature must be { start > 0, min > 0, rate ≥ 0 }, got ${JSON.stringify(t)}`);

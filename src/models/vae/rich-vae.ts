@@ -21,6 +21,9 @@ import { Dense } from '../../ops/dense';
 import { integerAtLeast, positiveInteger } from '../../validation/arguments';
 import { VAE } from './vae';
 import { IAFStep } from '../flows/iaf-step';
+import { checkKind, str } from '../../validation/contract';
+
+const FLOW = { ...str(['planar', 'iaf']), expected: "'planar' or 'iaf'" };
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
@@ -118,7 +121,7 @@ export class RichVAE {
     positiveInteger(c.latentDim, 'RichVAE', 'latentDim');
     positiveInteger(c.hiddenDim, 'RichVAE', 'hiddenDim');
     integerAtLeast(c.flowLayers, 0, 'RichVAE', 'flowLayers');
-    if (c.flow !== 'planar' && c.flow !== 'iaf') throw new Error(`RichVAE: flow must be 'planar' or 'iaf', got ${JSON.stringify(c.flow)}`);
+    checkKind(FLOW, c.flow, 'flow', 'RichVAE');
     positiveInteger(c.iafHidden, 'RichVAE', 'iafHidden');
     if (c.flow === 'iaf' && c.flowLayers > 0) integerAtLeast(c.latentDim, 2, 'RichVAE', 'latentDim (an IAF posterior needs 2 or more)');
     const p = c.prior;
