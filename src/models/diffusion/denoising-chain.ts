@@ -2,6 +2,10 @@
 // one column per step (a frame-by-frame view of ancestral sampling, lecture 003).
 import * as tf from '@tensorflow/tfjs-core';
 import { SampleResult } from './ddpm';
+import { checkKind, describeAny } from '../../validation/contract';
+
+// which steps were kept is checked against the result below (a relation between the two arguments)
+const KEPT_STEPS = { expected: 'a non-empty array of kept steps', test: (v: unknown) => (Array.isArray(v) && v.length > 0 ? undefined : `got ${describeAny(v)}`) };
 
 /**
  * The frames of `result` at `steps` (each must have been kept by sample's `frames` option), arranged
@@ -10,7 +14,7 @@ import { SampleResult } from './ddpm';
  *          ll.plot.imageGrid(denoisingChain(s, [1000, 500, 0]), { columns: 3 })
  */
 export function denoisingChain(result: SampleResult, steps: number[]): tf.Tensor2D {
-  if (!Array.isArray(steps) || steps.length === 0) throw new Error('denoisingChain: steps must be a non-empty array of kept steps');
+  checkKind(KEPT_STEPS, steps, 'steps', 'denoisingChain');
   const missing = steps.filter((t) => !result.frames.has(t));
   if (missing.length) throw new Error(`denoisingChain: step(s) ${missing.join(', ')} were not kept; pass them in sample's frames option (kept: ${[...result.frames.keys()].join(', ')})`);
   return tf.tidy(() => {

@@ -11,13 +11,14 @@ import { Rng } from '../../random/rng';
 import { Dense } from '../../ops/dense';
 import type { Batch } from '../../training/trainable';
 import { positiveFinite, positiveInteger } from '../../validation/arguments';
-import { arrayOf, contract, count as countKind, func, memoryBudgetBytes, num, oneOf, optional, options as optionsKind, positive, rngKind, tensor } from '../../validation/contract';
+import { arrayOf, contract, count as countKind, func, memoryBudgetBytes, num, oneOf, optional, options as optionsKind, positive, rngKind, tensor, checkKind } from '../../validation/contract';
 
 const RANGE = arrayOf(num(), { minLength: 2, maxLength: 2 });
 const SCORE_FIELD = contract('scoreField', { score: func('a score function (x, σ) → [n, 2]'), sigma: positive(), options: optional(optionsKind({ size: countKind({ max: 1000 }), xRange: RANGE, yRange: RANGE })) });
+const SIGMAS = { ...arrayOf(positive(), { minLength: 1 }), expected: 'a non-empty array of positive numbers' };
 const LANGEVIN = contract('langevinSample', {
   rng: rngKind(), score: func('a score function (x, σ) → [n, d]'), samples: countKind(),
-  options: optionsKind({ dim: countKind(), sigmas: { ...arrayOf(positive(), { minLength: 1 }), expected: 'a non-empty array of positive numbers' }, steps: countKind({ max: 1e6 }), stepSize: positive(), init: oneOf(positive(), tensor({ rank: 2 })) }, { required: ['dim', 'sigmas'] }),
+  options: optionsKind({ dim: countKind(), sigmas: SIGMAS, steps: countKind({ max: 1e6 }), stepSize: positive(), init: oneOf(positive(), tensor({ rank: 2 })) }, { required: ['dim', 'sigmas'] }),
 });
 
 /** A score function of points x [n, d] at one noise level σ → [n, d]. */
@@ -63,8 +64,7 @@ export class ScoreNetwork {
     positiveInteger(dim, 'ScoreNetwork', 'dim');
     const hidden = positiveInteger(options.hidden ?? 128, 'ScoreNetwork', 'hidden');
     this.sigmas = options.sigmas ?? noiseLevels(2, 0.05, 10);
-    if (!Array.isArray(this.sigmas) || this.sigmas.length === 0) throw new Error('ScoreNetwork: sigmas must be a non-empty array of positive numbers');
-    this.sigmas.forEach((s, i) => positiveFinite(s, 'ScoreNetwork', `sigmas[${i}]`));
+    checkKind(SIGMAS, this.sigmas, 'sigmas', 'ScoreNetwork');
     const r = new Rng(options.seed ?? 0);
     const scope = `score${++instances}`;
     this.layers = [new Dense(dim + 1, hidden, r, 'l1', scope), new Dense(hidden, hidden, r, 'l2', scope), new Dense(hidden, dim, r, 'l3', scope)];
@@ -160,8 +160,6 @@ export function langevinSample(rng: Rng, score: ScoreFunction, samples: number,
   if (n * dim * 4 > memoryBudgetBytes()) throw new Error(`${fn}: samples × dim = ${n} × ${dim} float32 entries need ${(n * dim * 4 / 1e9).toPrecision(3)} GB; this process has ${(memoryBudgetBytes() / 1e9).toPrecision(3)} GB`);
   const steps = positiveInteger(options.steps ?? 100, fn, 'steps');
   const sigmas = options.sigmas;
-  if (!Array.isArray(sigmas) || sigmas.length === 0) throw new Error(`${fn}: sigmas must be a non-empty array of positive numbers`);
-  sigmas.forEach((s, i) => positiveFinite(s, fn, `sigmas[${i}]`));
   const sigmaL = sigmas[sigmas.length - 1];
   // default α_i = 0.1 σ_i²: each step moves about a third of the level's σ, so 100 steps settle at every level
   const stepSize = positiveFinite(options.stepSize ?? 0.1 * sigmaL * sigmaL, fn, 'stepSize');

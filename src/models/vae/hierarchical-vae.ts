@@ -15,6 +15,10 @@ import { iwae as iwaeBound, logImportanceWeights, type BoundArgs, type Posterior
 import { Dense } from '../../ops/dense';
 import { bernoulliLogLikelihood } from '../../ops/bernoulli-log-likelihood';
 import { positiveInteger } from '../../validation/arguments';
+import { checkKind, describeAny } from '../../validation/contract';
+
+// each M is then checked as a positive integer, naming latentDims[i]
+const LATENT_DIMS = { expected: '[M1, M2]', test: (v: unknown) => (Array.isArray(v) && v.length === 2 ? undefined : `got ${describeAny(v)}`) };
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
@@ -70,7 +74,7 @@ export class HierarchicalVAE {
   constructor(config: HierarchicalVAEConfig) {
     const c: Required<HierarchicalVAEConfig> = { latentDims: [32, 16], hiddenDim: 300, topHiddenDim: 100, seed: 0, ...config };
     positiveInteger(c.inputDim, 'HierarchicalVAE', 'inputDim');
-    if (!Array.isArray(c.latentDims) || c.latentDims.length !== 2) throw new Error(`HierarchicalVAE: latentDims must be [M1, M2], got ${JSON.stringify(c.latentDims)}`);
+    checkKind(LATENT_DIMS, c.latentDims, 'latentDims', 'HierarchicalVAE');
     c.latentDims.forEach((m, i) => positiveInteger(m, 'HierarchicalVAE', `latentDims[${i}]`));
     positiveInteger(c.hiddenDim, 'HierarchicalVAE', 'hiddenDim');
     positiveInteger(c.topHiddenDim, 'HierarchicalVAE', 'topHiddenDim');
