@@ -15,8 +15,8 @@ import { arrayOf, contract, count, func, num, options as optionsKind, positive, 
 export type ElboEstimator = 'score-function' | 'reparameterization';
 
 
-/** log p(x, z) for a batch of latent draws: z [n, d] → [n] (x is fixed inside the function). */
-export type LogJointOfLatents = (z: tf.Tensor2D) => tf.Tensor1D;
+/** log p(x, z) for a batch of latent draws: z [n, d] → [n] (x is fixed inside the function; the shape is checked). */
+export type LogJointOfLatents = (z: tf.Tensor2D) => tf.Tensor;
 
 const LOG_2PI = Math.log(2 * Math.PI);
 const ESTIMATOR = str(['score-function', 'reparameterization']);
@@ -51,7 +51,7 @@ function logJointChecked(logJoint: LogJointOfLatents, z: tf.Tensor2D, fn: string
   if (!(out instanceof tf.Tensor) || out.shape.join() !== String(z.shape[0])) {
     throw new Error(`${fn}: logJoint must return a tensor of shape [${z.shape[0]}] for z [${z.shape}], got ${out instanceof tf.Tensor ? `[${out.shape}]` : typeof out}`);
   }
-  return out;
+  return out as tf.Tensor1D;
 }
 
 // Per-sample gradients of the ELBO in λ = (m, log σ), [n, d] each: parameters tiled to [n, d] so that row s
@@ -111,7 +111,7 @@ function summarize(rows: tf.Tensor2D[]): Estimate<Float64Array[]> {
  * @example
  * ```ts
  * // p(x, z) = N(z; 0, 1) N(x = 1; z, 1): the ELBO's gradient at q = N(0, 1) is (x − 2m, 1 − 2σ²) = (1, −1)
- * const logJoint = (z: ll.tf.Tensor2D) => ll.tf.tidy(() => ll.tf.sum(ll.tf.add(ll.tf.mul(-0.5, ll.tf.square(z)), ll.tf.mul(-0.5, ll.tf.square(ll.tf.sub(1, z)))), 1)) as ll.tf.Tensor1D;
+ * const logJoint = (z: ll.tf.Tensor2D) => ll.tf.tidy(() => ll.tf.sum(ll.tf.add(ll.tf.mul(-0.5, ll.tf.square(z)), ll.tf.mul(-0.5, ll.tf.square(ll.tf.sub(1, z)))), 1));
  * ll.infer.elboGradient(ll.rng(0), { logJoint, q: { means: [0], variances: [1] }, estimator: 'reparameterization', samples: 1000 });
  * ```
  */

@@ -9,7 +9,7 @@ import { blackBoxVI, elboGradient } from '../../src/inference/black-box-vi';
 // the ELBO's gradient at q = Π N(m_j, σ_j²) is ∂/∂m_j = x_j − 2m_j, ∂/∂log σ_j = 1 − 2σ_j²
 const x = [1, -2];
 const logJoint = (z: tf.Tensor2D) => tf.tidy(() =>
-  tf.sum(tf.add(tf.mul(-0.5, tf.square(z)), tf.mul(-0.5, tf.square(tf.sub(tf.tensor1d(x), z)))), 1)) as tf.Tensor1D;
+  tf.sum(tf.add(tf.mul(-0.5, tf.square(z)), tf.mul(-0.5, tf.square(tf.sub(tf.tensor1d(x), z)))), 1));
 const q = { means: [0.3, 0.1], variances: [0.64, 1.69] };
 const exact = [x.map((xj, j) => xj - 2 * q.means[j]), q.variances.map((v) => 1 - 2 * v)];
 // KL(q ‖ posterior) for Gaussians, coordinate by coordinate: log(s_p/s_q) + (s_q² + (m_q − m_p)²)/(2 s_p²) − ½
