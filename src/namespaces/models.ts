@@ -12,7 +12,7 @@ export type { LogLikelihoodEstimate } from '../models/vae/evaluation';
 export { reconstructionGrid, priorSampleGrid, interpolationGrid, traversalGrid, latentScatter } from '../models/vae/views';
 export { Chain } from '../models/flows/bijector';
 export type { Bijector } from '../models/flows/bijector';
-export { ElementwiseAffine, LinearLU, Planar, Permutation, AffineCoupling } from '../models/flows/layers';
+export { ElementwiseAffine, LinearLU, Planar, planarStep, Permutation, AffineCoupling } from '../models/flows/layers';
 export { FlowDistribution } from '../models/flows/flow-distribution';
 export { icaLogLikelihood, rotation2d } from '../models/flows/ica';
 export { fitICA } from '../models/flows/ica-fit';
@@ -27,7 +27,7 @@ export type { DenoisingLoss, DenoiserOutput } from '../models/diffusion/denoiser
 // issue 17: tighter-bound training, richer posteriors and priors, an autoregressive model, a training loop for image models
 export { compareTrainingObjectives, objectiveLabel, spreadIndices } from '../models/vae/iwae-training';
 export type { ObjectiveComparisonRow, CompareObjectivesOptions } from '../models/vae/iwae-training';
-export { RichVAE, planarStep } from '../models/vae/rich-vae';
+export { RichVAE } from '../models/vae/rich-vae';
 export { IAFStep } from '../models/flows/iaf-step';
 export { CategoricalVAE } from '../models/vae/categorical-vae';
 export type { CategoricalVAEConfig, CategoricalVAEObjective } from '../models/vae/categorical-vae';

@@ -11,6 +11,7 @@ import { Rng } from '../../random/rng';
 import { Matrix, inv } from '../../math/linalg64';
 import { Dense } from '../../ops/dense';
 import { Bijector, checkRows } from './bijector';
+import { softplus } from '../../math/log-space';
 
 let layerCount = 0;
 const scope = (kind: string) => `flow${++layerCount}/${kind}`;
@@ -125,6 +126,33 @@ export class LinearLU implements Bijector {
   get variables() { return [this.lower, this.upper]; }
 }
 
+// û = u + (m(wᵀu) − wᵀu) w/‖w‖², m(a) = −1 + softplus(a): ûᵀw > −1, so the planar step is invertible
+function invertibleU(u: tf.Tensor, w: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => {
+    const wu = tf.sum(tf.mul(w, u), -1);
+    const m = tf.sub(softplus(wu), 1);
+    return tf.add(u, tf.mul(tf.expandDims(tf.div(tf.sub(m, wu), tf.add(tf.sum(tf.square(w), -1), 1e-12)), -1), w));
+  });
+}
+
+/**
+ * One planar step (D35): z [..., M] with u, w [..., M] and b [...] broadcasting against it — one set of parameters
+ * per point (the amortized posterior of RichVAE) or one for all (the Planar layer) — → z' = z + û tanh(wᵀz + b) and
+ * log|det ∂z'/∂z| = log|1 + (1 − tanh²(wᵀz + b)) ûᵀw| [...]. û = u + (m(wᵀu) − wᵀu) w/‖w‖² with
+ * m(a) = −1 + softplus(a) makes ûᵀw > −1, so the step is invertible (Rezende & Mohamed 2015, appendix A).
+ * Example: `const { z: z1, logDet } = planarStep(z0, u, w, b)`.
+ */
+export function planarStep(z: tf.Tensor, u: tf.Tensor, w: tf.Tensor, b: tf.Tensor): { z: tf.Tensor; logDet: tf.Tensor } {
+  return tf.tidy(() => {
+    const uHat = invertibleU(u, w);
+    const h = tf.tanh(tf.add(tf.sum(tf.mul(z, w), -1), b));
+    const out = tf.add(z, tf.mul(tf.expandDims(h, -1), uHat));
+    const uw = tf.sum(tf.mul(uHat, w), -1);
+    const logDet = tf.log(tf.abs(tf.add(1, tf.mul(tf.sub(1, tf.square(h)), uw))));
+    return { z: out, logDet };
+  });
+}
+
 /**
  * Planar flow y = x + u tanh(wᵀx + b). Invertible when wᵀu ≥ −1 (enforced here by using
  * û = u + (m(wᵀu) − wᵀu) w/‖w‖², m(a) = −1 + softplus(a)); the inverse solves for wᵀx by bisection.
@@ -157,23 +185,12 @@ export class Planar implements Bijector {
     this.b = tf.tidy(() => tf.variable(tf.scalar(0), true, `${s}/b`));
   }
   private uHat(): tf.Tensor1D {
-    return tf.tidy(() => {
-      const wu = tf.sum(tf.mul(this.w, this.u));
-      const m = tf.sub(tf.log1p(tf.exp(wu)), 1);
-      return tf.add(this.u, tf.mul(tf.div(tf.sub(m, wu), tf.sum(tf.square(this.w))), this.w)) as tf.Tensor1D;
-    });
+    return invertibleU(this.u, this.w) as tf.Tensor1D;
   }
   forward(x: tf.Tensor2D) {
     checkRows(x, this.dim, 'Planar.forward');
-    return tf.tidy(() => {
-      const u = this.uHat();
-      const a = tf.add(tf.sum(tf.mul(x, this.w), 1), this.b);
-      const h = tf.tanh(a);
-      const y = tf.add(x, tf.mul(tf.expandDims(h, 1), u)) as tf.Tensor2D;
-      const dh = tf.sub(1, tf.square(h));
-      const logDet = tf.log(tf.abs(tf.add(1, tf.mul(dh, tf.sum(tf.mul(u, this.w)))))) as tf.Tensor1D;
-      return { y, logDet };
-    });
+    const { z, logDet } = planarStep(x, this.u, this.w, this.b);
+    return { y: z as tf.Tensor2D, logDet: logDet as tf.Tensor1D };
   }
   inverse(y: tf.Tensor2D) {
     checkRows(y, this.dim, 'Planar.inverse');

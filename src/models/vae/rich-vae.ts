@@ -21,6 +21,7 @@ import { Dense } from '../../ops/dense';
 import { integerAtLeast, positiveInteger } from '../../validation/arguments';
 import { VAE } from './vae';
 import { IAFStep } from '../flows/iaf-step';
+import { planarStep } from '../flows/layers';
 import { checkKind, str } from '../../validation/contract';
 
 const FLOW = { ...str(['planar', 'iaf']), expected: "'planar' or 'iaf'" };
@@ -48,25 +49,6 @@ export interface RichVAEConfig {
 }
 
 export type RichVAEObjective = { type: 'elbo'; samples?: number } | { type: 'iwae'; samples: number };
-
-/**
- * One planar step per point: z [K, B, M] with u, w [B, M], b [B] → z' = z + û tanh(wᵀz + b) and
- * log|det ∂z'/∂z| = log|1 + (1 − tanh²(wᵀz + b)) ûᵀw| [K, B]. û = u + (m(wᵀu) − wᵀu) w/‖w‖² with
- * m(a) = −1 + softplus(a) makes ûᵀw > −1, so the step is invertible (Rezende & Mohamed 2015, appendix A).
- * Example: `const { z: z1, logDet } = planarStep(z0, u, w, b)`.
- */
-export function planarStep(z: tf.Tensor, u: tf.Tensor, w: tf.Tensor, b: tf.Tensor): { z: tf.Tensor; logDet: tf.Tensor } {
-  return tf.tidy(() => {
-    const wu = tf.sum(tf.mul(w, u), -1);
-    const m = tf.sub(softplus(wu), 1);
-    const uHat = tf.add(u, tf.mul(tf.expandDims(tf.div(tf.sub(m, wu), tf.add(tf.sum(tf.square(w), -1), 1e-12)), -1), w));
-    const h = tf.tanh(tf.add(tf.sum(tf.mul(z, w), -1), b));
-    const out = tf.add(z, tf.mul(tf.expandDims(h, -1), uHat));
-    const uw = tf.sum(tf.mul(uHat, w), -1);
-    const logDet = tf.log(tf.abs(tf.add(1, tf.mul(tf.sub(1, tf.square(h)), uw))));
-    return { z: out, logDet };
-  });
-}
 
 /** Σ_m log N(z_m; mean_m, exp(logStd_m)²) over the last axis, broadcasting. */
 function diagonalGaussianLogProb(z: tf.Tensor, mean: tf.Tensor, logStd: tf.Tensor): tf.Tensor {

@@ -4,7 +4,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'chai';
 import { rng, loadMnist } from '../../../src';
 import { estimateMean } from '../../../src/check/monte-carlo';
-import { RichVAE, planarStep } from '../../../src/models/vae/rich-vae';
+import { RichVAE } from '../../../src/models/vae/rich-vae';
+import { planarStep } from '../../../src/models/flows/layers';
 import { fit } from '../../../src/training/fit';
 import { posteriorNormalization } from '../../support/posterior-normalization';
 
