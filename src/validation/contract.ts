@@ -171,6 +171,8 @@ function formatBytes(b: number): string {
   return `${(b / 1e6).toPrecision(3)} MB`;
 }
 
+/** An even number (a sinusoidal embedding's width: sin and cos halves); the callee checks it is a count first. */
+export const even = (): Kind => ({ expected: 'even', test: (v) => (typeof v === 'number' && v % 2 === 0 ? undefined : got(v)) });
 export const bool = (): Kind => ({ expected: 'true or false', test: (v) => (typeof v === 'boolean' ? undefined : got(v)) });
 export const str = (oneOf?: readonly string[]): Kind => ({
   expected: oneOf ? `one of ${oneOf.map((s) => `'${s}'`).join(', ')}` : 'a string',

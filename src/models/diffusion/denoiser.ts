@@ -15,7 +15,7 @@ import { Dense } from '../../ops/dense';
 import type { Batch } from '../../training/trainable';
 import { DiffusionSchedule } from './schedule';
 import { Denoiser } from './elbo';
-import { checkKind, str } from '../../validation/contract';
+import { checkKind, str, even } from '../../validation/contract';
 
 const PREDICT = { ...str(['eps', 'x0', 'logit']), expected: "'eps', 'x0' or 'logit'" };
 
@@ -56,7 +56,7 @@ export class TimeMLP {
    */
   constructor(readonly dim: number, readonly schedule: DiffusionSchedule, options: { hidden?: number; embedding?: number; predict?: DenoiserOutput; seed?: number } = {}) {
     const hidden = options.hidden ?? 128, emb = options.embedding ?? 16;
-    if (emb % 2 !== 0) throw new Error(`TimeMLP: embedding must be even, got ${emb}`);
+    checkKind(even(), emb, 'embedding', 'TimeMLP');
     this.predict = options.predict ?? 'eps';
     checkKind(PREDICT, this.predict, 'predict', 'TimeMLP');
     const rng = new Rng(options.seed ?? 0);

@@ -4,6 +4,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/rng';
 import { positiveInteger } from '../../validation/arguments';
+import { checkKind, describeAny } from '../../validation/contract';
+
+const ODD = { expected: "odd (for 'same' padding)", test: (v: unknown) => (typeof v === 'number' && v % 2 === 1 ? undefined : `got ${describeAny(v)}`) };
 
 /**
  * A k×k convolution, stride 1, 'same' padding: x [B, H, W, C_in] → [B, H, W, C_out].
@@ -31,7 +34,7 @@ export class Conv2d {
     positiveInteger(inChannels, `Conv2d ${name}`, 'inChannels');
     positiveInteger(outChannels, `Conv2d ${name}`, 'outChannels');
     positiveInteger(kernel, `Conv2d ${name}`, 'kernel');
-    if (kernel % 2 !== 1) throw new Error(`Conv2d ${name}: kernel must be odd (for 'same' padding), got ${kernel}`);
+    checkKind(ODD, kernel, 'kernel', `Conv2d ${name}`);
     const bound = 1 / Math.sqrt(kernel * kernel * inChannels);
     const draw = (r: Rng) => bound * (2 * r.nextUniform() - 1);
     this.W = tf.tidy(() => tf.variable(rng.tensor([kernel, kernel, inChannels, outChannels], draw), true, `${scope}/${name}/W`));

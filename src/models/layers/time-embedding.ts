@@ -4,7 +4,7 @@
 // The same embedding as TimeMLP's input (src/models/diffusion/denoiser.ts), as a [B, D] tensor.
 import * as tf from '@tensorflow/tfjs-core';
 import { positiveInteger } from '../../validation/arguments';
-import { contract, count, tensor } from '../../validation/contract';
+import { contract, count, tensor, checkKind, even } from '../../validation/contract';
 
 const EMBEDDING = contract('sinusoidalEmbedding', { t: tensor({ rank: 1 }), dim: count({ max: 1e5 }) });
 
@@ -15,7 +15,7 @@ const EMBEDDING = contract('sinusoidalEmbedding', { t: tensor({ rank: 1 }), dim:
 export function sinusoidalEmbedding(t: tf.Tensor1D, dim: number): tf.Tensor2D {
   EMBEDDING.check(arguments);
   positiveInteger(dim, 'sinusoidalEmbedding', 'dim');
-  if (dim % 2 !== 0) throw new Error(`sinusoidalEmbedding: dim must be even, got ${dim}`);
+  checkKind(even(), dim, 'dim', 'sinusoidalEmbedding');
   if (t.rank !== 1) throw new Error(`sinusoidalEmbedding: t must have shape [B], got [${t.shape}]`);
   const half = dim / 2;
   const freqs = Array.from({ length: half }, (_, i) => Math.exp((-Math.log(1000) * i) / half));

@@ -17,6 +17,7 @@ import { GroupNorm } from './group-norm';
 import { silu } from '../../ops/silu';
 import { sinusoidalEmbedding } from './time-embedding';
 import { downsample2, upsample2 } from './resample';
+import { checkKind, even } from '../../validation/contract';
 
 export interface UNetConfig {
   /** Image height and width; each must be divisible by 2^(levels − 1) (default 28). */
@@ -103,7 +104,7 @@ export class UNet {
     const L = this.channels.length;
     if (this.size % 2 ** (L - 1) !== 0) throw new Error(`UNet: size (${this.size}) must be divisible by 2^(levels − 1) = ${2 ** (L - 1)}`);
     this.embedding = positiveInteger(config.embedding ?? 32, 'UNet', 'embedding');
-    if (this.embedding % 2 !== 0) throw new Error(`UNet: embedding must be even, got ${this.embedding}`);
+    checkKind(even(), this.embedding, 'embedding', 'UNet');
     this.config = { size: this.size, imageChannels: this.imageChannels, channels: [...this.channels], groups, embedding: this.embedding, seed: config.seed ?? 0 };
     const rng = new Rng(this.config.seed);
     const scope = `unet${++count}`;
