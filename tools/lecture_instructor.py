@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """The instructor version of the lecture notebooks: every checked exercise with its worked solution.
 
-    /usr/bin/python3 tools/lecture_instructor.py [generate] [--out build/lectures/instructor] [--run]
+    /usr/bin/python3 tools/lecture_instructor.py [generate] [--out build/lectures/instructor] [--run] [--probe-wrong] [--only NN …]
     /usr/bin/python3 tools/lecture_instructor.py check
 
 A lecture notebook is what students run, so it holds no answers. An exercise cell carries the metadata
@@ -11,7 +11,12 @@ A lecture notebook is what students run, so it holds no answers. An exercise cel
 notebooks/solutions/lecture-exercises.json (notebook → exercise id → code); `generate` writes each lecture
 notebook with its marked parts replaced by the solutions to --out, and with --run executes them (through
 tools/run_notebooks.py) and fails unless every exercise cell printed its ✓. `check` only validates: every
-exercise cell has its markers, a check and a solution, and every solution has its cell.
+exercise cell has its markers, a check and a solution, and every solution has its cell, and every item of a
+notebook's "## Exercises" list (1., 2., …, D.) has its exercise cell (ex1, ex2, …, derive).
+
+--probe-wrong (with --run) also appends to each instructor notebook one cell that runs an exercise of it with a wrong
+answer (notebooks/solutions/lecture-exercises-wrong.json: notebook → {exercise, code}) and fails the run unless that
+exercise's check rejects it: a check that cannot fail is caught.
 """
 import argparse
 import copy
@@ -28,6 +33,8 @@ from assignments import SOLUTION  # noqa: E402  the homework's marker syntax, re
 
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = ROOT / "notebooks" / "solutions" / "lecture-exercises.json"
+WRONG = ROOT / "notebooks" / "solutions" / "lecture-exercises-wrong.json"
+ITEM = re.compile(r"^(\d+|D)\.\s", re.M)
 CHECK = re.compile(r"\bll\.check\(|\.assert\(\)")
 
 
@@ -43,6 +50,15 @@ def exercise_id(cell):
 def exercise_cells(nb):
     """(index, id, cell) of each exercise cell of a notebook."""
     return [(i, exercise_id(c), c) for i, c in enumerate(nb.cells) if c.cell_type == "code" and exercise_id(c)]
+
+
+def listed_exercises(nb):
+    """The exercise ids the notebook's "## Exercises" list names: 'ex<N>' for an item N., 'derive' for D."""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and "## Exercises" in cell.source:
+            text = cell.source[cell.source.index("## Exercises"):]
+            return ["derive" if m.group(1) == "D" else f"ex{m.group(1)}" for m in ITEM.finditer(text)]
+    return []
 
 
 def problems(name, nb, solutions):
@@ -61,6 +77,9 @@ def problems(name, nb, solutions):
     for ex in solutions.get(name, {}):
         if ex not in ids:
             found.append(f"{name}: the solution {ex} has no exercise cell")
+    for ex in listed_exercises(nb):
+        if ex not in ids:
+            found.append(f"{name}: the exercise list names {ex}, but no cell checks it")
     return found
 
 
@@ -77,6 +96,33 @@ def instructor_version(nb, name, solutions):
         cell.source = SOLUTION.sub(put, cell.source, count=1)
         cell.metadata["latent_lab"]["instructor"] = True
     return out
+
+
+def load_wrong():
+    return json.loads(WRONG.read_text(encoding="utf-8")) if WRONG.exists() else {}
+
+
+def probe_cell(nb, name, wrong):
+    """A cell that runs the exercise wrong['exercise'] of the student notebook with wrong['code'] as the answer, inside a
+    block (its names stay local), and prints whether the exercise's check rejected it."""
+    ex = wrong["exercise"]
+    cell = next((c for _, e, c in exercise_cells(nb) if e == ex), None)
+    if cell is None:
+        raise SystemExit(f"lecture_instructor: {WRONG.name} names {name} {ex}, which has no exercise cell")
+
+    def put(m):
+        return "".join(m.group(1) + line + "\n" for line in wrong["code"].rstrip("\n").split("\n"))
+
+    body = SOLUTION.sub(put, cell.source, count=1)
+    source = (f"// a wrong answer to {ex}: its check must reject it\ntry {{\n{body}\n"
+              f"  console.log(\"PROBE ACCEPTED the wrong answer to {ex}\");\n}} catch (e) {{\n"
+              f"  console.log(`PROBE ${{String((e as Error).message).includes(\"✗\") ? \"REJECTED\" : \"FAILED\"}} {ex}: ${{(e as Error).message}}`);\n}}")
+    return nbformat.v4.new_code_cell(source, metadata={"latent_lab": {"probe": ex}})
+
+
+def probe_cells(nb):
+    return [(i, (c.metadata.get("latent_lab") or {}).get("probe"), c) for i, c in enumerate(nb.cells)
+            if c.cell_type == "code" and (c.metadata.get("latent_lab") or {}).get("probe")]
 
 
 def load_solutions():
@@ -114,22 +160,32 @@ def verify_run(out):
             t = text_of(cell.get("outputs", []))
             if "✓" not in t or "ERROR" in t or "✗" in t:
                 failed.append(f"{path.name}, cell {index} ({ex}): {t.strip()[:300] or 'no output (did the notebook stop earlier?)'}")
+        for index, ex, cell in probe_cells(nb):
+            t = text_of(cell.get("outputs", []))
+            if f"PROBE REJECTED {ex}:" not in t:
+                failed.append(f"{path.name}, cell {index} (wrong answer to {ex}): {t.strip()[:300] or 'no output'}")
     return failed
 
 
-def generate(out, run):
+def generate(out, run, probe=False, only=()):
     found = validate()
     if found:
         print("lecture_instructor: exercises that cannot be generated:\n  " + "\n  ".join(found))
         return 1
     solutions = load_solutions()
+    wrong = load_wrong() if probe else {}
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for path in lecture_notebooks():
+        if only and not any(path.name == o or path.name.startswith(o + "-") for o in only):
+            continue
         nb = nbformat.read(path, as_version=4)
         if not exercise_cells(nb):
             continue
-        nbformat.write(instructor_version(nb, path.name, solutions), out / path.name)
+        version = instructor_version(nb, path.name, solutions)
+        if probe and path.name in wrong:
+            version.cells.append(probe_cell(nb, path.name, wrong[path.name]))
+        nbformat.write(version, out / path.name)
         written.append(out / path.name)
     print(f"lecture_instructor: {len(written)} instructor notebooks in {out}")
     if not run:
@@ -147,12 +203,15 @@ def main():
     parser.add_argument("command", nargs="?", default="generate", choices=["generate", "check"])
     parser.add_argument("--out", default=str(ROOT / "build" / "lectures" / "instructor"))
     parser.add_argument("--run", action="store_true", help="execute the instructor notebooks and verify every exercise's ✓")
+    parser.add_argument("--probe-wrong", action="store_true",
+                        help="append a wrong answer per notebook (lecture-exercises-wrong.json); --run then requires its check to fail")
+    parser.add_argument("--only", nargs="+", default=[], help="only these lecture notebooks (names or NN prefixes)")
     a = parser.parse_args()
     if a.command == "check":
         found = validate()
         print("\n".join(found) if found else "lecture_instructor: every exercise cell has its markers, its check and a solution")
         return 1 if found else 0
-    return generate(Path(a.out), a.run)
+    return generate(Path(a.out), a.run, a.probe_wrong, a.only)
 
 
 if __name__ == "__main__":

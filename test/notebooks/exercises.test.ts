@@ -2,9 +2,10 @@
 // (issue 27, item 4). The lecture notebooks are the student version: an exercise cell marks the student's
 // part with // BEGIN SOLUTION … // END SOLUTION and checks the answer beside it; the worked solutions are in
 // notebooks/solutions/lecture-exercises.json, and `npm run lectures:instructor` writes the instructor
-// notebooks with them (add --run to execute them and require every exercise's ✓ — a full lecture run,
-// too long for the suite). Here: the validation, the generation, and one instructor exercise executed
-// alone where it needs no earlier cell.
+// notebooks with them (add --run to execute them and require every exercise's ✓, and --probe-wrong to append a
+// wrong answer per notebook whose check must fail). Here: the validation (every item of every "## Exercises"
+// list has its checked cell), the generation, the derivation exercises executed alone, and the full instructor
+// run of every lecture notebook with the wrong-answer probes.
 import { expect } from 'chai';
 import { spawnSync } from 'child_process';
 import fs from 'fs';
@@ -96,6 +97,83 @@ describe('lecture exercises: checked, with an instructor version', () => {
       expect(shown, `${names[i]}: the derivation exercise's worked solution`).to.include('✓');
       expect(shown, names[i]).to.not.match(/✗|not attempted|then run this cell/);
     });
+  });
+
+  const listed = (cells: Cell[]) => {
+    const md = cells.find((c) => c.cell_type === 'markdown' && text(c.source).includes('## Exercises'));
+    if (!md) return [];
+    const tail = text(md.source).slice(text(md.source).indexOf('## Exercises'));
+    return [...tail.matchAll(/^(\d+|D)\.\s/gm)].map((m) => (m[1] === 'D' ? 'derive' : `ex${m[1]}`));
+  };
+
+  it('every item of every lecture notebook\'s exercise list has a cell with its check and a worked solution', () => {
+    let total = 0;
+    for (const name of lectures) {
+      const cells = cellsOf(path.join(root, 'notebooks', name));
+      const items = listed(cells), ids = exercises(cells).map((c) => c.metadata!.latent_lab!.exercise!);
+      if (name >= '01') expect(items.length, `${name}: exercises listed`).to.be.at.least(3);
+      expect(ids, `${name}: one exercise cell per listed item`).to.have.members(items);
+      for (const c of exercises(cells)) {
+        const student = text(c.source).replace(/\/\/ BEGIN SOLUTION[\s\S]*?\/\/ END SOLUTION/, '');
+        expect(student, `${name} ${c.metadata!.latent_lab!.exercise}: a check outside the answer`).to.match(/ll\.check\(|\.assert\(\)/);
+        expect(solutions[name]?.[c.metadata!.latent_lab!.exercise!], `${name}: a worked solution`).to.be.a('string');
+      }
+      total += items.length;
+    }
+    expect(total).to.be.at.least(60);
+  });
+
+  it('every lecture notebook with exercises has a wrong answer to probe one of its checks', () => {
+    const wrong: Record<string, { exercise: string; code: string }> = JSON.parse(
+      fs.readFileSync(path.join(root, 'notebooks', 'solutions', 'lecture-exercises-wrong.json'), 'utf8'));
+    for (const name of lectures) {
+      const ids = exercises(cellsOf(path.join(root, 'notebooks', name))).map((c) => c.metadata!.latent_lab!.exercise!);
+      if (!ids.length) continue;
+      expect(wrong[name], `${name}: a wrong answer`).to.be.an('object');
+      expect(ids, name).to.include(wrong[name].exercise);
+      expect(wrong[name].code.trim(), `${name}: the wrong answer differs from the solution`).to.not.equal(solutions[name][wrong[name].exercise].trim());
+    }
+  });
+
+  it('a run where a wrong answer passed its check, or a worked solution failed, is named', () => {
+    const py = `import sys, nbformat, pathlib, tempfile; sys.path.insert(0, 'tools'); import lecture_instructor as li
+d = pathlib.Path(tempfile.mkdtemp())
+nb = nbformat.v4.new_notebook()
+out = lambda t: [nbformat.v4.new_output('stream', name='stdout', text=t)]
+a = nbformat.v4.new_code_cell('', metadata={'latent_lab': {'exercise': 'ex1'}}); a.outputs = out('✓ fine\\n')
+b = nbformat.v4.new_code_cell('', metadata={'latent_lab': {'exercise': 'ex2'}}); b.outputs = out('✗ ex2: expected 1, got 2\\n')
+c = nbformat.v4.new_code_cell('', metadata={'latent_lab': {'probe': 'ex1'}}); c.outputs = out('PROBE ACCEPTED the wrong answer to ex1\\n')
+nb.cells = [a, b, c]; nbformat.write(nb, d / '01-x.ipynb')
+print('\\n'.join(li.verify_run(d)))
+c.outputs = out('PROBE REJECTED ex1: ✗ ex1: expected 1, got 2\\n'); b.outputs = out('✓ ok\\n'); nbformat.write(nb, d / '01-x.ipynb')
+print('clean:', li.verify_run(d))`;
+    const r = spawnSync('/usr/bin/python3', ['-c', py], { cwd: root, encoding: 'utf8' });
+    expect(r.stdout, r.stderr).to.match(/01-x\.ipynb, cell 1 \(ex2\): ✗ ex2/);
+    expect(r.stdout).to.match(/01-x\.ipynb, cell 2 \(wrong answer to ex1\): PROBE ACCEPTED/);
+    expect(r.stdout).to.match(/clean: \[\]/);
+  });
+
+  it('an exercise listed in the text without its cell is named', () => {
+    const py = `import sys; sys.path.insert(0, 'tools'); import lecture_instructor as li, nbformat, json
+sol = json.load(open('notebooks/solutions/lecture-exercises.json'))
+nb = nbformat.read('notebooks/04-variational-inference.ipynb', as_version=4)
+nb.cells = [c for c in nb.cells if (c.metadata.get('latent_lab') or {}).get('exercise') != 'ex3']
+sol['04-variational-inference.ipynb'].pop('ex3')
+print('\\n'.join(li.problems('04-variational-inference.ipynb', nb, sol)))`;
+    const r = spawnSync('/usr/bin/python3', ['-c', py], { cwd: root, encoding: 'utf8' });
+    expect(r.stdout, r.stderr).to.include('04-variational-inference.ipynb: the exercise list names ex3, but no cell checks it');
+  });
+
+  it('the instructor version of every lecture notebook runs with every exercise ✓, and each wrong-answer probe is rejected', function () {
+    // a full run of the lecture notebooks with the worked solutions in place (as long as the student run in
+    // test/notebooks.test.ts), plus one cell per notebook that re-runs an exercise with a wrong answer
+    this.timeout(60 * 60_000);
+    const inst = path.join(out, 'run');
+    const r = spawnSync('/usr/bin/python3', [path.join(root, 'tools', 'lecture_instructor.py'), 'generate', '--run', '--probe-wrong', '--out', inst],
+      { cwd: root, encoding: 'utf8', timeout: 58 * 60_000, env: { ...process.env, JUPYTER_PATH: path.join(root, '.jupyter') } });
+    expect(r.status, `${r.stdout}${r.stderr}`.slice(-4000)).to.equal(0);
+    const executed = fs.readdirSync(path.join(inst, 'executed')).filter((f) => /^\d\d-.*\.ipynb$/.test(f));
+    expect(executed.length).to.equal(lectures.filter((n) => exercises(cellsOf(path.join(root, 'notebooks', n))).length).length);
   });
 
   it('an exercise cell without its worked solution is named', () => {
