@@ -13,7 +13,10 @@ import { Dense } from '../../ops/dense';
 import type { Batch } from '../../training/trainable';
 import { integerAtLeast, positiveInteger, tensorRank } from '../../validation/arguments';
 import { autoregressiveMask } from './mask';
-import { checkKind, instance } from '../../validation/contract';
+import { checkKind, instance, arrayOf, anything } from '../../validation/contract';
+
+// each width is then checked as a positive integer, naming hiddenDims[i]
+const HIDDEN_DIMS = { ...arrayOf(anything(), { minLength: 1 }), expected: 'a non-empty array of positive integers' };
 
 // the generator's class itself (not a look-alike): these models call more of its methods than the duck-typed rngKind checks
 const RNG = instance(Rng, 'an Rng (ll.rng(seed))');
@@ -64,7 +67,7 @@ export class CodePrior {
     integerAtLeast(c.positions, 2, 'CodePrior', 'positions');
     integerAtLeast(c.codes, 2, 'CodePrior', 'codes');
     positiveInteger(c.embedding, 'CodePrior', 'embedding');
-    if (!Array.isArray(c.hiddenDims) || c.hiddenDims.length === 0) throw new Error(`CodePrior: hiddenDims must be a non-empty array of positive integers, got ${JSON.stringify(c.hiddenDims)}`);
+    checkKind(HIDDEN_DIMS, c.hiddenDims, 'hiddenDims', 'CodePrior');
     c.hiddenDims.forEach((h, i) => positiveInteger(h, 'CodePrior', `hiddenDims[${i}]`));
     this.config = c;
     const { positions: P, codes: K, embedding: E } = c;

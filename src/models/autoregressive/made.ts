@@ -14,6 +14,10 @@ import { Dense } from '../../ops/dense';
 import { bernoulliLogLikelihood } from '../../ops/bernoulli-log-likelihood';
 import { integerAtLeast, positiveInteger } from '../../validation/arguments';
 import { autoregressiveMask } from './mask';
+import { checkKind, arrayOf, anything } from '../../validation/contract';
+
+// each width is then checked as a positive integer, naming hiddenDims[i]
+const HIDDEN_DIMS = { ...arrayOf(anything()), expected: 'an array of positive integers' };
 
 export interface MADEConfig {
   /** D, pixels per image (at least 2) */
@@ -60,7 +64,7 @@ export class MADE {
   constructor(config: MADEConfig) {
     const c: Required<MADEConfig> = { hiddenDims: [500], direct: true, seed: 0, ...config };
     integerAtLeast(c.inputDim, 2, 'MADE', 'inputDim');
-    if (!Array.isArray(c.hiddenDims)) throw new Error(`MADE: hiddenDims must be an array of positive integers, got ${JSON.stringify(c.hiddenDims)}`);
+    checkKind(HIDDEN_DIMS, c.hiddenDims, 'hiddenDims', 'MADE');
     c.hiddenDims.forEach((h, i) => positiveInteger(h, 'MADE', `hiddenDims[${i}]`));
     if (c.hiddenDims.length === 0 && !c.direct) throw new Error('MADE: with no hidden layers the direct connection is the whole model; direct must be true');
     this.config = c;

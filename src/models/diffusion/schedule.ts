@@ -7,7 +7,10 @@
 // Schedules and coefficients are float64 arrays indexed by t = 1…T (index 0 holds t = 0: ᾱ_0 = 1).
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/rng';
-import { contract, count, num, optional, rngKind, tensor } from '../../validation/contract';
+import { contract, count, num, optional, rngKind, tensor, checkKind, arrayOf, anything } from '../../validation/contract';
+
+// each β_t is then checked to lie in (0, 1), with its index
+const BETAS = { ...arrayOf(anything(), { minLength: 1 }), expected: 'a non-empty array of β_t in (0, 1)' };
 
 // the boundary: step counts bounded (a schedule holds T floats and its constructors loop over them), live tensors
 const T_COUNT = count({ max: 1e6 });
@@ -50,7 +53,7 @@ export class DiffusionSchedule {
    * @param betas  β_t for t = 1…T, in order
    */
   constructor(betas: number[]) {
-    if (!Array.isArray(betas) || betas.length < 1) throw new Error('DiffusionSchedule: betas must be a non-empty array of β_t in (0, 1)');
+    checkKind(BETAS, betas, 'betas', 'DiffusionSchedule');
     const bad = betas.findIndex((b) => !(b > 0 && b < 1));
     if (bad >= 0) throw new Error(`DiffusionSchedule: betas must all be in (0, 1), got ${betas[bad]} at index ${bad}`);
     this.betas = Float64Array.from([0, ...betas]);

@@ -15,7 +15,10 @@ import type { Batch } from '../../training/trainable';
 import { positiveInteger } from '../../validation/arguments';
 import { Conv2d } from '../layers/conv2d';
 import { downsample2, upsample2 } from '../layers/resample';
-import { checkKind, instance } from '../../validation/contract';
+import { checkKind, instance, arrayOf, anything } from '../../validation/contract';
+
+// the two entries are then checked one by one as positive integers
+const CHANNELS = { ...arrayOf(anything(), { minLength: 2, maxLength: 2 }), expected: 'two positive integers' };
 
 // the generator's class itself (not a look-alike): these models call more of its methods than the duck-typed rngKind checks
 const RNG = instance(Rng, 'an Rng (ll.rng(seed))');
@@ -55,7 +58,7 @@ export class ConvVAE {
    */
   constructor(config: ConvVAEConfig = {}) {
     const channels = config.channels ?? [16, 32];
-    if (!Array.isArray(channels) || channels.length !== 2) throw new Error('ConvVAE: channels must be two positive integers');
+    checkKind(CHANNELS, channels, 'channels', 'ConvVAE');
     channels.forEach((c) => positiveInteger(c, 'ConvVAE', 'channels'));
     this.config = { latent: positiveInteger(config.latent ?? 16, 'ConvVAE', 'latent'), channels, seed: config.seed ?? 0 };
     const rng = new Rng(this.config.seed), scope = `convvae${++count}`, [c1, c2] = channels, M = this.config.latent;

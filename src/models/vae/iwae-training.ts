@@ -17,6 +17,9 @@ import { positiveInteger } from '../../validation/arguments';
 import { VAE, VAEObjective } from './vae';
 import { fit } from '../../training/fit';
 import { activeUnits, importanceSampledLogLikelihood, klPerDimension } from './evaluation';
+import { checkKind, arrayOf, anything } from '../../validation/contract';
+
+const OBJECTIVES = { ...arrayOf(anything(), { minLength: 1 }), expected: 'a non-empty array of VAE objectives' };
 
 /** A readable name for an objective: 'ELBO', 'β-VAE (β = 4)', 'IWAE (K = 5)', 'Rényi (α = 0.5, K = 5)', 'WAE-MMD'. */
 export function objectiveLabel(objective: VAEObjective): string {
@@ -109,7 +112,7 @@ export function spreadIndices(count: number, n: number): number[] {
 export async function compareTrainingObjectives(rng: Rng, train: ImageDataset, test: ImageDataset, options: CompareObjectivesOptions = {}): Promise<ObjectiveComparisonRow[]> {
   const fn = 'compareTrainingObjectives';
   const objectives = options.objectives ?? [{ type: 'elbo' }, { type: 'iwae', samples: 5 }];
-  if (!Array.isArray(objectives) || objectives.length === 0) throw new Error(`${fn}: objectives must be a non-empty array of VAE objectives`);
+  checkKind(OBJECTIVES, objectives, 'objectives', fn);
   const epochs = positiveInteger(options.epochs ?? 3, fn, 'epochs');
   const evalSamples = positiveInteger(options.evalSamples ?? 1000, fn, 'evalSamples');
   const elboSamples = positiveInteger(options.elboSamples ?? 10, fn, 'elboSamples');

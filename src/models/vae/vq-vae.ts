@@ -20,7 +20,10 @@ import { Conv2d } from '../layers/conv2d';
 import { downsample2, upsample2 } from '../layers/resample';
 import { CodeUsage, VectorQuantizer, codeUsage } from './vector-quantizer';
 import { CodePrior } from '../autoregressive/code-prior';
-import { checkKind, instance, num } from '../../validation/contract';
+import { checkKind, instance, num, arrayOf, anything } from '../../validation/contract';
+
+// the two entries are then checked one by one as positive integers
+const CHANNELS = { ...arrayOf(anything(), { minLength: 2, maxLength: 2 }), expected: 'two positive integers' };
 
 const BETA = { ...num({ min: 0 }), expected: 'non-negative (and finite)' };
 
@@ -83,7 +86,7 @@ export class VQVAE {
    */
   constructor(config: VQVAEConfig = {}) {
     const channels = config.channels ?? [16, 32];
-    if (!Array.isArray(channels) || channels.length !== 2) throw new Error('VQVAE: channels must be two positive integers');
+    checkKind(CHANNELS, channels, 'channels', 'VQVAE');
     channels.forEach((c) => positiveInteger(c, 'VQVAE', 'channels'));
     const beta = config.beta ?? 0.25;
     checkKind(BETA, beta, 'beta', 'VQVAE');
