@@ -4,7 +4,11 @@
 //   ∇_θ log p(x) = E_{p(z|x)}[∇_θ log p(x, z)]                                          (D03)
 import { logSumExp64 } from '../../math/log-space';
 import { positiveInteger } from '../../validation/arguments';
-import { arrayOf, contract, count, num, optional, options as optionsKind, positive } from '../../validation/contract';
+import { arrayOf, contract, count, num, optional, options as optionsKind, positive, checkKind, describeAny } from '../../validation/contract';
+
+// the weights and sds as a whole (their lengths and the weights' sum are relations, checked in checkMixture1D)
+const NON_NEGATIVE = { expected: 'non-negative', test: (v: unknown) => ((v as number[]).every((w) => w >= 0) ? undefined : `got ${describeAny(v)}`) };
+const POSITIVE = { expected: 'positive', test: (v: unknown) => ((v as number[]).every((s) => s > 0) ? undefined : `got ${describeAny(v)}`) };
 
 /** A 1-D mixture argument { weights, means, sds } (the contract kind other mixture functions reuse). */
 // the boundary: a 1-D mixture is { weights, means, sds } of finite numbers (checkMixture1D then checks lengths and sums)
@@ -29,9 +33,9 @@ export interface Mixture1D {
 export function checkMixture1D(m: Mixture1D, fn: string): void {
   const K = m.weights.length;
   if (K === 0 || m.means.length !== K || m.sds.length !== K) throw new Error(`${fn}: weights, means and sds must have the same positive length`);
-  if (m.weights.some((w) => !(w >= 0))) throw new Error(`${fn}: weights must be non-negative`);
+  checkKind(NON_NEGATIVE, m.weights, 'weights', fn);
   if (Math.abs(m.weights.reduce((a, b) => a + b, 0) - 1) > 1e-9) throw new Error(`${fn}: weights must sum to 1`);
-  if (m.sds.some((s) => !(s > 0))) throw new Error(`${fn}: sds must be positive`);
+  checkKind(POSITIVE, m.sds, 'sds', fn);
 }
 
 const logNormal64 = (x: number, mu: number, sd: number) => -0.5 * ((x - mu) / sd) ** 2 - Math.log(sd) - 0.5 * Math.log(2 * Math.PI);
