@@ -7,6 +7,8 @@ import { diffusionElbo } from '../../../src/models/diffusion/elbo';
 import { optimalDenoiser, mixturePosteriorMean, mixtureNoisedScore, noisedMixtureLogDensity } from '../../../src/models/diffusion/optimal-denoiser';
 import { TimeMLP, ancestralSample, denoisingLoss } from '../../../src/models/diffusion/denoiser';
 import { fit } from '../../../src/training/fit';
+import type { Batch } from '../../../src/training/trainable';
+import type { Rng } from '../../../src/random/rng';
 import { hyvarinenTerms } from '../../../src/inference/score-matching';
 import { elbo } from '../../../src/inference/bounds';
 import { twoMoons } from '../../../src/data/toy-2d';
@@ -141,7 +143,7 @@ describe('models/diffusion', () => {
       const a = new TimeMLP(2, S, { hidden: 16, seed: 3, predict }), b = new TimeMLP(2, S, { hidden: 16, seed: 3, predict });
       const opts = { steps: 6, seed: 4, batchSize: 16, learningRate: 2e-3, progress: false };
       const prepared = (await fit(a, data, { ...opts, objective: kind })).losses;
-      const inside = (await fit({ variables: b.variables, trainingLoss: (r, batch) => denoisingLoss(r, b, batch.x, kind) }, data, opts)).losses;
+      const inside = (await fit({ variables: b.variables, trainingLoss: (r: Rng, batch: Batch) => denoisingLoss(r, b, batch.x, kind) }, data, opts)).losses;
       prepared.forEach((v, i) => expect(v, `${kind} step ${i}`).to.be.closeTo(inside[i], 1e-5 * (1 + Math.abs(v))));
       expect(prepared[5]).to.not.equal(prepared[0]);
       a.dispose(); b.dispose();
