@@ -43,6 +43,9 @@
     for (var j = 0; j < 6; j++) {
       var over = reach(section);
       if (over.height <= 1.0 && over.width <= 1.0) break;
+      // more than a tenth past the edge is not rounding but a figure still being drawn (plotly sizes a
+      // figure drawn on a hidden slide when it shows): left to the refit once it is drawn
+      if (over.height > 1.1 || over.width > 1.1) break;
       zoom = zoom * Math.min(1 / over.height, 1 / over.width) * 0.995;
       section.style.zoom = String(zoom);
       section.style.width = (box.width / zoom) + 'px';
@@ -58,7 +61,7 @@
     var all = section.querySelectorAll('*');
     for (var k = 0; k < all.length; k++) {
       var r = all[k].getBoundingClientRect();
-      if ((r.width === 0 && r.height === 0) || all[k].closest('aside.notes')) continue;
+      if ((r.width === 0 && r.height === 0) || all[k].closest('aside.notes') || all[k].closest('.latent-lab-live')) continue;
       if (r.bottom > bottom) bottom = r.bottom;
       if (r.right > right) right = r.right;
     }
