@@ -43,9 +43,10 @@
     for (var j = 0; j < 6; j++) {
       var over = reach(section);
       if (over.height <= 1.0 && over.width <= 1.0) break;
-      // more than a tenth past the edge is not rounding but a figure still being drawn (plotly sizes a
-      // figure drawn on a hidden slide when it shows): left to the refit once it is drawn
-      if (over.height > 1.1 || over.width > 1.1) break;
+      // on a slide with a live figure, more than a tenth past the edge is not rounding but the figure still
+      // being drawn (plotly sizes a figure drawn on a hidden slide when it shows): left to the refit once it is
+      // drawn; a slide without one (a wide table, a long formula) is corrected however far it reaches
+      if ((over.height > 1.1 || over.width > 1.1) && section.querySelector('.latent-lab-live')) break;
       zoom = zoom * Math.min(1 / over.height, 1 / over.width) * 0.995;
       section.style.zoom = String(zoom);
       section.style.width = (box.width / zoom) + 'px';
