@@ -168,18 +168,22 @@ def _calls(expr, name):
     return re.search(pat, expr) is not None
 
 
+def _visible_checks(nb):
+    """(grade id, the cell's visible source, [arguments of each ll.check in it]) for every graded cell."""
+    for c in nb.cells:
+        gid = _meta(c).get("grade")
+        if c.cell_type == "code" and gid:
+            visible = HIDDEN.sub("", c.source)
+            yield gid, visible, [_arguments(visible, m.end()) for m in CHECK_CALL.finditer(visible)]
+
+
 def banned_in_visible_checks(nb, where):
     """Problems: a visible ll.check whose expected value (its third argument) calls a banned function, or
     other visible code of a graded cell that does (a variable the expected value is computed from)."""
     banned = nb.metadata.get("latent_lab", {}).get("library_answers", []) or []
     problems = []
-    for i, c in enumerate(nb.cells):
-        gid = _meta(c).get("grade")
-        if c.cell_type != "code" or not gid:
-            continue
-        visible = HIDDEN.sub("", c.source)
-        for m in CHECK_CALL.finditer(visible):
-            args = _arguments(visible, m.end())
+    for gid, visible, checks in _visible_checks(nb):
+        for args in checks:
             if len(args) < 3:
                 continue
             label = args[0].strip()
@@ -205,13 +209,8 @@ HINT_KEY = re.compile(r"(?:^|[{,\s])hint\s*:")
 def visible_checks_without_hint(nb, where):
     """Problems: a visible ll.check whose options (its fourth argument, an object literal) give no hint."""
     problems = []
-    for c in nb.cells:
-        gid = _meta(c).get("grade")
-        if c.cell_type != "code" or not gid:
-            continue
-        visible = HIDDEN.sub("", c.source)
-        for m in CHECK_CALL.finditer(visible):
-            args = _arguments(visible, m.end())
+    for gid, _, checks in _visible_checks(nb):
+        for args in checks:
             if len(args) < 2:
                 continue
             if len(args) < 4 or not HINT_KEY.search(args[3]):
