@@ -53,6 +53,7 @@ const ALLOWED: Record<string, Record<string, string>> = {
   '11-diffusion-models.ipynb': { '0.08': 'ᾱ_T of the fixed schedule in the text, a closed form', '0.02': "Ho et al.'s β_T, a citation" },
   '12-evaluating-generative-models.ipynb': {
     '6.91': 'log 1000', '6.9': 'log 1000, rounded', '0.0127': 'log 1000 / (784 ln 2)', '99': 'a setting the exercise asks for',
+    '4,514': "lecture 003's printed number (line 558), quoted in the audit row that checks it",
   },
   '13-generating-images.ipynb': { '8,000': "the embedded MNIST training split's size (7,996), rounded",
     '60,000': "Fashion-MNIST's training split", '0.85': 'a setting the exercise asks for' },
