@@ -70,6 +70,16 @@ def describe_failure(cell, index, error):
     return f"  cell {index} failed:\n{source}\n  error: {error}"
 
 
+def record_language_info(client, nb):
+    """Saves the kernel's language_info in the notebook, as nbclient's own execute() does: JupyterLab and
+    Notebook 7 set the kernel's when it connects, and any difference from the saved one shows the freshly
+    opened notebook as modified."""
+    reply = client.wait_for_reply(client.kc.kernel_info())
+    info = (reply or {}).get("content", {}).get("language_info")
+    if info:
+        nb.metadata["language_info"] = info
+
+
 def run_one(path, out_dir, timeout, slides=False):
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(
@@ -81,6 +91,7 @@ def run_one(path, out_dir, timeout, slides=False):
     code_cells = [(i, c) for i, c in enumerate(nb.cells) if c.cell_type == "code"]
     try:
         with client.setup_kernel():
+            record_language_info(client, nb)
             for index, cell in code_cells:
                 try:
                     client.execute_cell(cell, index)
