@@ -13,14 +13,14 @@ import { logMeanExp } from '../math/log-space';
 import type { LogJoint } from './bounds';
 import { estimateMean } from '../check/monte-carlo';
 import type { Estimate } from './estimate';
-import { contract, count, describeAny, func, optional, options as optionsKind, positive, rngKind, str, tensor, type Kind } from '../validation/contract';
+import { contract, count, describeAny, func, optional, options as optionsKind, positive, rngKind, str, tensor, where, type Kind } from '../validation/contract';
 
 const HALF_LOG_2PI_E = 0.5 * Math.log(2 * Math.PI * Math.E);
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
 // The boundary of each function. A Gaussian per point is { mean, logStd }, two live tensors (other keys, such as
-// an encoder's extras, are allowed); that both are [B, M] for x's B is checked in the body.
-const GAUSSIANS: Kind = {
+// an encoder's extras, are allowed), both [B, M] for x's B.
+const LIVE_GAUSSIANS: Kind = {
   expected: 'Gaussians { mean, logStd }, each a live tensor [B, M]',
   test: (v) => {
     const q = v as { mean?: unknown; logStd?: unknown } | null;
@@ -28,6 +28,9 @@ const GAUSSIANS: Kind = {
     return q && typeof q === 'object' && live(q.mean) && live(q.logStd) ? undefined : `got ${describeAny(v)}`;
   },
 };
+const GAUSSIANS = where(LIVE_GAUSSIANS,
+  (c) => `have mean and logStd both of shape [${(c.args.x as tf.Tensor).shape[0]}, M] (one Gaussian per row of x)`,
+  (q: { mean: tf.Tensor; logStd: tf.Tensor }, c) => (q.mean.shape[0] === (c.args.x as tf.Tensor).shape[0] && tf.util.arraysEqual(q.logStd.shape, q.mean.shape)) || `got [${q.mean.shape}] and [${q.logStd.shape}]`);
 const LOG_JOINT = func('a function (x, z) → log p(x, z)');
 const X = tensor({ rank: 2, nonEmpty: true });
 const FIT_LOCAL = contract('fitLocalGaussians', {
@@ -87,16 +90,12 @@ export interface FitLocalOptions {
  *   const fit = ll.infer.fitLocalGaussians(ll.rng(0), (x, z) => vae.logJoint(x, z), x, { init: vae.encode(x), steps: 200 });
  */
 export function fitLocalGaussians(rng: Rng, logJoint: LogJointFn, x: tf.Tensor, options: FitLocalOptions): LocalGaussians & { history: number[]; seconds: number } {
-  const fn = 'fitLocalGaussians';
   FIT_LOCAL.check(arguments);
   const steps = options.steps ?? 200;
   const K = options.samples ?? 1;
   const lr = options.learningRate ?? 0.05;
   const { init } = options;
   const B = x.shape[0];
-  if (init.mean.shape[0] !== B || init.logStd.shape.join() !== init.mean.shape.join()) {
-    throw new Error(`${fn}: init.mean and init.logStd must both have shape [${B}, M], got [${init.mean.shape}] and [${init.logStd.shape}]`);
-  }
   const M = init.mean.shape[1] as number;
   // Adam written out, so its step size can fall linearly to 0 over the run: the last steps average the
   // gradient noise instead of jittering at a fixed step (Robbins–Monro, D22)

@@ -5,12 +5,14 @@
 // exactly zero mean and identity covariance, so for a Gaussian target the objective is exact.
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../random/rng';
-import { integerAtLeast, positiveInteger } from '../validation/arguments';
 import { cholesky, inv } from '../math/linalg64';
-import { bool, contract, count, func, options as optionsKind, positive, rngKind } from '../validation/contract';
+import { bool, checkKind, contract, count, func, options as optionsKind, positive, rngKind, tensor, where } from '../validation/contract';
 
-const WHITENED = contract('whitenedNoise', { rng: rngKind(), samples: count({ max: 1e7 }), dim: count({ max: 1e4 }) });
-const BEST_GAUSSIAN = contract('fitBestGaussian', { rng: rngKind(), args: optionsKind({ logTarget: func('a function z [S, d] → [S]'), dim: count({ max: 1e4 }), steps: count({ max: 1e7 }), samples: count({ max: 1e7 }), learningRate: positive(), fixedNoise: bool() }, { required: ['logTarget', 'dim'] }) });
+// the sample covariance is only invertible with more samples than dimensions: samples ≥ dim + 1
+const dimOf = (c: { args: Readonly<Record<string, unknown>> }) => (typeof c.args.dim === 'number' ? c.args.dim : 1);
+const SAMPLES = where(count({ max: 1e7 }), (c) => `be an integer ≥ dim + 1 = ${dimOf(c) + 1}`, (S: number, c) => S >= dimOf(c) + 1);
+const WHITENED = contract('whitenedNoise', { rng: rngKind(), samples: SAMPLES, dim: count({ max: 1e4 }) });
+const BEST_GAUSSIAN = contract('fitBestGaussian', { rng: rngKind(), args: optionsKind({ logTarget: func('a function z [S, d] → [S]'), dim: count({ max: 1e4 }), steps: count({ max: 1e7 }), samples: SAMPLES, learningRate: positive(), fixedNoise: bool() }, { required: ['logTarget', 'dim'] }) });
 
 export interface BestGaussianResult {
   mean: number[];
@@ -24,9 +26,6 @@ export interface BestGaussianResult {
 /** ε [S, d] with exactly zero mean and identity covariance (S ≥ d + 1). */
 export function whitenedNoise(rng: Rng, samples: number, dim: number): tf.Tensor2D {
   WHITENED.check(arguments);
-  positiveInteger(dim, 'whitenedNoise', 'dim');
-  // the sample covariance is only invertible with more samples than dimensions
-  integerAtLeast(samples, dim + 1, 'whitenedNoise', 'samples');
   return tf.tidy(() => {
     const e = rng.normal([samples, dim]) as tf.Tensor2D;
     const c = tf.sub(e, tf.mean(e, 0));
@@ -71,8 +70,8 @@ export function fitBestGaussian(rng: Rng, args: {
 }): BestGaussianResult {
   BEST_GAUSSIAN.check(arguments);
   const d = args.dim, S = args.samples ?? 64, steps = args.steps ?? 1000;
-  if (!Number.isInteger(d) || d < 1) throw new Error(`fitBestGaussian: dim must be a positive integer, got ${d}`);
-  if (!Number.isInteger(S) || S < d + 1) throw new Error(`fitBestGaussian: samples must be an integer ≥ dim + 1, got ${S}`);
+  // the default 64 samples against the dimension (a given `samples` is checked by the contract)
+  checkKind(SAMPLES, S, 'samples', 'fitBestGaussian', { args: { dim: d } });
   // tidy frees the zeros; a variable keeps its own reference to the data
   const [mu, offDiag, logDiag] = tf.tidy(() => [tf.variable(tf.zeros([d])), tf.variable(tf.zeros([d, d])), tf.variable(tf.zeros([d]))]);
   const lowerMask = tf.tensor2d(Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => (j < i ? 1 : 0))));
@@ -88,7 +87,7 @@ export function fitBestGaussian(rng: Rng, args: {
       const loss = optimizer.minimize(() => tf.tidy(() => {
         const z = tf.add(mu, tf.matMul(eps, scaleTril(), false, true));
         const lp = args.logTarget(z);
-        if (lp.shape.join() !== String(S)) throw new Error(`fitBestGaussian: logTarget must return [${S}], got [${lp.shape}]`);
+        checkKind(tensor({ shape: [S], must: `return [${S}] for z [${S}, ${d}]` }), lp, 'logTarget', 'fitBestGaussian');
         // loss = −(E log p̃(μ + Lε) + Σ log L_jj)
         return tf.neg(tf.add(tf.mean(lp), tf.sum(logDiag))) as tf.Scalar;
       }), true, [mu, offDiag, logDiag])!;

@@ -9,7 +9,7 @@ import { Rng } from '../random/rng';
 import type { Estimate } from './estimate';
 import type { MeanFieldGaussian } from './cavi';
 import { makeOptimizer } from '../training/optimizer';
-import { arrayOf, contract, count, func, num, options as optionsKind, positive, rngKind, str } from '../validation/contract';
+import { arrayOf, checkKind, contract, count, func, num, options as optionsKind, positive, rngKind, str, tensor, where } from '../validation/contract';
 
 /** 'score-function' (REINFORCE, D23: only log p is evaluated) or 'reparameterization' (D24: ∇_z log p too). */
 export type ElboEstimator = 'score-function' | 'reparameterization';
@@ -20,7 +20,11 @@ export type LogJointOfLatents = (z: tf.Tensor2D) => tf.Tensor;
 
 const LOG_2PI = Math.log(2 * Math.PI);
 const ESTIMATOR = str(['score-function', 'reparameterization']);
-const Q = optionsKind({ means: arrayOf(num(), { minLength: 1 }), variances: arrayOf(positive(), { minLength: 1 }) }, { required: ['means', 'variances'] });
+const meansOf = (c: { args: Readonly<Record<string, unknown>> }) => (c.args.means as number[]).length;
+const Q = optionsKind({
+  means: arrayOf(num(), { minLength: 1 }),
+  variances: where(arrayOf(positive(), { minLength: 1 }), (c) => `have the length of means (${meansOf(c)})`, (v: number[], c) => v.length === meansOf(c)),
+}, { required: ['means', 'variances'] });
 const GRADIENT = contract('elboGradient', {
   rng: rngKind(),
   args: optionsKind({ logJoint: func('a function z [n, d] → log p(x, z) [n]'), q: Q, estimator: ESTIMATOR, baseline: str(['none', 'mean']), samples: count({ min: 2, entriesEach: 64, bytesEach: 4 }) },
@@ -35,10 +39,6 @@ const FIT = contract('blackBoxVI', {
   }, { required: ['logJoint', 'init', 'estimator', 'samples', 'steps'] }),
 });
 
-function checkQ(q: MeanFieldGaussian, fn: string, what: string): number {
-  if (q.means.length !== q.variances.length) throw new Error(`${fn}: ${what}.means and ${what}.variances must have one length, got ${q.means.length} and ${q.variances.length}`);
-  return q.means.length;
-}
 
 // Σ_j log N(z_j; m_j, σ_j²) for every row of z: [n, d] → [n]
 function logQ(z: tf.Tensor, mean: tf.Tensor, logScale: tf.Tensor): tf.Tensor1D {
@@ -48,9 +48,7 @@ function logQ(z: tf.Tensor, mean: tf.Tensor, logScale: tf.Tensor): tf.Tensor1D {
 
 function logJointChecked(logJoint: LogJointOfLatents, z: tf.Tensor2D, fn: string): tf.Tensor1D {
   const out = logJoint(z);
-  if (!(out instanceof tf.Tensor) || out.shape.join() !== String(z.shape[0])) {
-    throw new Error(`${fn}: logJoint must return a tensor of shape [${z.shape[0]}] for z [${z.shape}], got ${out instanceof tf.Tensor ? `[${out.shape}]` : typeof out}`);
-  }
+  checkKind(tensor({ shape: [z.shape[0]], must: `return a tensor of shape [${z.shape[0]}] for z [${z.shape}]` }), out, 'logJoint', fn);
   return out as tf.Tensor1D;
 }
 
@@ -118,7 +116,7 @@ function summarize(rows: tf.Tensor2D[]): Estimate<Float64Array[]> {
 export function elboGradient(rng: Rng, args: { logJoint: LogJointOfLatents; q: MeanFieldGaussian; estimator: ElboEstimator; baseline?: 'none' | 'mean'; samples: number }): Estimate<Float64Array[]> {
   GRADIENT.check(arguments);
   const fn = 'elboGradient';
-  const d = checkQ(args.q, fn, 'q');
+  const d = args.q.means.length;
   const eps = tf.tensor2d(Float32Array.from(rng.normalArray(args.samples * d)), [args.samples, d]);
   const mean = tf.tensor1d(args.q.means), logScale = tf.tensor1d(args.q.variances.map((v) => 0.5 * Math.log(v)));
   try {
@@ -176,7 +174,7 @@ export function blackBoxVI(rng: Rng, args: {
 }): BlackBoxVIResult {
   FIT.check(arguments);
   const fn = 'blackBoxVI';
-  const d = checkQ(args.init, fn, 'init');
+  const d = args.init.means.length;
   const recordEvery = args.recordEvery ?? Math.max(1, Math.floor(args.steps / 50));
   const evalSamples = args.evalSamples ?? 1000;
   const baseline = args.baseline ?? 'none';

@@ -18,7 +18,7 @@ import { kl as klDivergence } from '../distributions/kl';
 import { logMeanExp } from '../math/log-space';
 import { reparameterizeWithKL } from '../ops/reparameterize';
 import { positiveInteger } from '../validation/arguments';
-import { Kind, contract, count, distribution, func, num, oneOf, optional, options, rngKind, str, tensor } from '../validation/contract';
+import { Kind, checkKind, contract, count, distribution, func, num, oneOf, optional, options, rngKind, str, tensor, where } from '../validation/contract';
 
 export type LogJoint = (x: tf.Tensor, z: tf.Tensor) => tf.Tensor;
 
@@ -71,18 +71,17 @@ const ELBO_TERMS = contract('elboTerms', {
 });
 const GAUSSIAN_TERMS = contract('gaussianEncoderElboTerms', {
   rng: rngKind(),
-  args: options({ x: tensor({ minRank: 1 }), meanLogStd: tensor({ rank: 2 }), logLikelihood: func('a function (x, z) → [B]') }, { required: ['x', 'meanLogStd', 'logLikelihood'] }),
+  args: options({
+    x: tensor({ minRank: 1 }),
+    meanLogStd: where(tensor({ rank: 2 }), 'be [B, 2M] (μ, then log σ)', (v: tf.Tensor) => v.shape[1]! % 2 === 0 || `got shape [${v.shape}]`),
+    logLikelihood: func('a function (x, z) → [B]'),
+  }, { required: ['x', 'meanLogStd', 'logLikelihood'] }),
 });
 const CHUNKED = contract('iwaeInChunks', {
   rng: rngKind(), logWeights: func('a function (rng, n) → log-weights [n, B]'),
   options: options({ samples: count({ max: 1e7 }), chunk: count({ max: 1e7 }) }, { required: ['samples'] }),
 });
 
-function samplesOf(k: number | undefined, fn: string): number {
-  const K = k ?? 1;
-  if (!Number.isInteger(K) || K < 1) throw new Error(`${fn}: samples must be a positive integer, got ${k}`);
-  return K;
-}
 
 /** K draws from q with log q at them: through sampleAndLogProb, or reparameterized (when q allows it) and logProb. */
 function drawWithLogProb(rng: Rng, proposal: Proposal, K: number): { z: tf.Tensor; logProb: tf.Tensor } {
@@ -106,13 +105,11 @@ function drawWithLogProb(rng: Rng, proposal: Proposal, K: number): { z: tf.Tenso
  */
 export function logImportanceWeights(rng: Rng, args: BoundArgs, fn = 'logImportanceWeights'): tf.Tensor {
   LIW.check(arguments, fn);
-  const K = samplesOf(args.samples, fn);
+  const K = args.samples ?? 1;
   return tf.tidy(() => {
     const { z, logProb: lq } = drawWithLogProb(rng, args.proposal, K);
     const lj = args.logJoint(args.x, z);
-    if (lj.shape.join() !== lq.shape.join()) {
-      throw new Error(`${fn}: logJoint returned shape [${lj.shape}], expected [${lq.shape}] ([K, ...batch])`);
-    }
+    checkKind(tensor({ shape: [...lq.shape], must: `return [${lq.shape}] ([K, ...batch], as log q)` }), lj, 'logJoint', fn);
     return tf.sub(lj, lq);
   });
 }
@@ -133,7 +130,6 @@ export function logImportanceWeights(rng: Rng, args: BoundArgs, fn = 'logImporta
  */
 export function renyiFromLogWeights(logWeights: tf.Tensor, alpha: number): tf.Tensor {
   RENYI_LW.check(arguments);
-  if (!Number.isFinite(alpha)) throw new Error(`renyiFromLogWeights: alpha must be finite, got ${alpha}`);
   if (alpha === 1) return tf.mean(logWeights, 0);
   if (alpha === 0) return logMeanExp(logWeights, 0);
   return tf.tidy(() => tf.div(logMeanExp(tf.mul(logWeights, 1 - alpha), 0), 1 - alpha));
@@ -179,7 +175,7 @@ export function elboTerms(rng: Rng, args: { x: tf.Tensor; logLikelihood: LogJoin
 }
 
 function termsOf(rng: Rng, args: { x: tf.Tensor; logLikelihood: LogJoint; prior: Distribution; proposal: Distribution; samples?: number; kl?: 'analytic' | 'monte-carlo' }, fn: string): { reconstruction: tf.Tensor; kl: tf.Tensor } {
-  const K = samplesOf(args.samples, fn);
+  const K = args.samples ?? 1;
   const [reconstruction, kl] = tf.tidy(() => {
     const z = args.proposal.rsample(rng, K);
     const rec = tf.mean(args.logLikelihood(args.x, z), 0);
@@ -227,7 +223,6 @@ export function elboAnalyticKL(rng: Rng, args: { x: tf.Tensor; logLikelihood: Lo
 export function gaussianEncoderElboTerms(rng: Rng, args: { x: tf.Tensor; meanLogStd: tf.Tensor; logLikelihood: LogJoint }): { reconstruction: tf.Tensor; kl: tf.Tensor } {
   GAUSSIAN_TERMS.check(arguments);
   const [B, twoM] = args.meanLogStd.shape;
-  if (twoM % 2 !== 0) throw new Error(`gaussianEncoderElboTerms: meanLogStd must be [B, 2M] (μ, then log σ), got shape [${args.meanLogStd.shape}]`);
   const eps = rng.normal([B, twoM / 2]) as tf.Tensor2D;
   try {
     const [reconstruction, kl] = tf.tidy(() => {
@@ -296,7 +291,6 @@ export function iwaeInChunks(rng: Rng, logWeights: (rng: Rng, n: number) => tf.T
 export function renyiBound(rng: Rng, args: BoundArgs & { alpha: number }): tf.Tensor {
   RENYI.check(arguments);
   const a = args.alpha;
-  if (!Number.isFinite(a)) throw new Error(`renyiBound: alpha must be finite, got ${a}`);
   const { alpha: _alpha, ...bound } = args;
   return tf.tidy(() => renyiFromLogWeights(logImportanceWeights(rng, bound, 'renyiBound'), a));
 }

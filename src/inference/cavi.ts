@@ -3,13 +3,19 @@
 //   m_j = μ_j − (1/Λ_jj) Σ_{i≠j} Λ_ji (m_i − μ_i).
 // The means converge to μ exactly; the variances 1/Λ_jj are smaller than the true marginals (Λ⁻¹)_jj.
 import { Matrix, MatrixLike, logDetSPD, toMatrix } from '../math/linalg64';
-import { allFinite, positiveInteger } from '../validation/arguments';
-import { anything, arrayOf, contract, count, num, optional, options as optionsKind } from '../validation/contract';
+import { contract, count, matrix, numberArray, optional, options as optionsKind, where } from '../validation/contract';
 
 // the boundary: a mean vector, a precision matrix (judged by the float64 linear algebra), sweep counts bounded
-const MU = arrayOf(num(), { minLength: 1 });
-const CAVI = contract('caviGaussian', { mu: MU, precision: anything('a d × d symmetric positive-definite matrix'), options: optional(optionsKind({ init: MU, sweeps: count({ max: 1e6 }) })) });
-const MEAN_FIELD_ELBO = contract('meanFieldElbo', { q: optionsKind({ means: MU, variances: MU }, { required: ['means', 'variances'] }), mu: MU, precision: anything('a d × d symmetric positive-definite matrix') });
+// d, the dimension, is bound by the first vector and every other argument is related to it
+const MU = numberArray({ shape: ['d'], min: [1], finite: true, what: 'a non-empty array of finite numbers' });
+const PRECISION = where(matrix({ rows: 'd', columns: 'd', what: 'a d × d symmetric positive-definite matrix' }), 'have a positive diagonal',
+  (m: number[][] | { get(i: number, j: number): number; rows: number }) => {
+    const n = Array.isArray(m) ? m.length : m.rows;
+    for (let j = 0; j < n; j++) { const v = Array.isArray(m) ? m[j][j] : m.get(j, j); if (!(v > 0)) return `got ${v} at [${j}][${j}]`; }
+    return true;
+  });
+const CAVI = contract('caviGaussian', { mu: MU, precision: PRECISION, options: optional(optionsKind({ init: MU, sweeps: count({ max: 1e6 }) })) });
+const MEAN_FIELD_ELBO = contract('meanFieldElbo', { q: optionsKind({ means: MU, variances: where(MU, 'be positive', (v: number[]) => v.every((x) => x > 0)) }, { required: ['means', 'variances'] }), mu: MU, precision: PRECISION });
 
 export interface MeanFieldGaussian {
   means: number[];
@@ -55,16 +61,9 @@ export function caviGaussian(mu: number[], precision: MatrixLike, options: { ini
   CAVI.check(arguments);
   const L = toMatrix(precision, 'caviGaussian: precision');
   const d = mu.length;
-  allFinite(mu, 'caviGaussian', 'mu');
-  const sweeps = positiveInteger(options.sweeps ?? 50, 'caviGaussian', 'sweeps');
-  if (L.rows !== d || L.columns !== d) throw new Error(`caviGaussian: precision must be ${d}×${d}`);
+  const sweeps = options.sweeps ?? 50;
   const means = [...(options.init ?? new Array(d).fill(0))];
-  if (means.length !== d) throw new Error(`caviGaussian: init must have length ${d}`);
-  const variances = Array.from({ length: d }, (_, j) => {
-    const v = 1 / L.get(j, j);
-    if (!(v > 0)) throw new Error('caviGaussian: precision must have a positive diagonal');
-    return v;
-  });
+  const variances = Array.from({ length: d }, (_, j) => 1 / L.get(j, j));
   const elbos = [meanFieldElbo({ means, variances }, mu, L)];
   for (let s = 0; s < sweeps; s++) {
     for (let j = 0; j < d; j++) {

@@ -11,7 +11,7 @@ import { Rng } from '../random/rng';
 import { Distribution } from '../distributions/distribution';
 import type { Estimate } from './estimate';
 import { stopGradient } from '../math/stop-gradient';
-import { arrayOf, contract, count, func, options as optionsKind, rngKind, str, tensor } from '../validation/contract';
+import { arrayOf, checkKind, contract, count, func, options as optionsKind, rngKind, str, tensor } from '../validation/contract';
 
 // samples ≥ 2: one sample has no variance
 const estimatorFields = { params: arrayOf(tensor(), { minLength: 1 }), family: func('a function params → distribution'), f: func('a function z → f(z)'), samples: count({ min: 2, entriesEach: 64, bytesEach: 4 }) };
@@ -60,8 +60,9 @@ function summarize(rows: tf.Tensor[], n: number): GradientEstimate {
   return { value, se, n, variance };
 }
 
-function perSample(t: tf.Tensor, n: number, what: string, fn: string): tf.Tensor {
-  if (t.shape.join() !== String(n)) throw new Error(`${fn}: ${what} must return shape [${n}], got [${t.shape}]`);
+/** A callback's per-sample result, [n], checked as the argument `at` (f, or the family whose logProb gave it). */
+function perSample(t: tf.Tensor, n: number, at: string, fn: string, must = `return shape [${n}]`): tf.Tensor {
+  checkKind(tensor({ shape: [n], must }), t, at, fn);
   return t;
 }
 
@@ -93,7 +94,7 @@ export function scoreFunctionGradient(rng: Rng, args: GradientEstimatorArgs & { 
     const centered = baseline === 'mean' ? tf.sub(fz, tf.div(tf.sub(tf.sum(fz), fz), n - 1)) : fz;
     const weight = stopGradient(centered);
     const surrogate = (...ps: tf.Tensor[]) => {
-      const lq = perSample(args.family(ps).logProb(z), n, "the family's logProb", 'scoreFunctionGradient');
+      const lq = perSample(args.family(ps).logProb(z), n, 'family', 'scoreFunctionGradient', `give a q whose logProb(z) returns shape [${n}]`);
       return tf.sum(tf.mul(weight, lq)) as tf.Scalar;
     };
     return tf.grads(surrogate)(tiled);

@@ -4,20 +4,18 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../random/rng';
 import { logSumExp } from '../math/log-space';
-import { contract, count, options as optionsKind, positive, rngKind, tensor } from '../validation/contract';
+import { contract, count, options as optionsKind, positive, rngKind, tensor, where } from '../validation/contract';
 
-const GUMBEL_MAX = contract('gumbelMax', { rng: rngKind(), logits: tensor({ minRank: 1 }), options: optionsKind({ samples: count({ entriesEach: 64, bytesEach: 4 }) }, { required: ['samples'] }) });
-const GUMBEL_SOFTMAX = contract('gumbelSoftmax', { rng: rngKind(), logits: tensor({ minRank: 1 }), options: optionsKind({ temperature: positive(), samples: count({ entriesEach: 64, bytesEach: 4 }) }, { required: ['temperature', 'samples'] }) });
-
-function checkLogits(logits: tf.Tensor, fn: string): void {
-  if (logits.rank < 1 || logits.shape[logits.rank - 1] < 2) {
-    throw new Error(`${fn}: logits need a last axis of at least 2 categories, got shape [${logits.shape}]`);
-  }
-  // a NaN or +∞ logit would make every sample NaN or the same category, silently
-  logits.dataSync().forEach((v, i) => {
-    if (Number.isNaN(v) || v === Infinity) throw new Error(`${fn}: logits must not be NaN or +∞, got ${v} at index ${i}`);
+// a NaN or +∞ logit would make every sample NaN or the same category, silently
+const LOGITS = where(
+  where(tensor({ minRank: 1 }), 'have a last axis of at least 2 categories', (t: tf.Tensor) => t.shape[t.rank - 1] >= 2 || `got shape [${t.shape}]`),
+  'not be NaN or +∞', (t: tf.Tensor) => {
+    const v = t.dataSync();
+    for (let i = 0; i < v.length; i++) if (Number.isNaN(v[i]) || v[i] === Infinity) return `got ${v[i]} at index ${i}`;
+    return true;
   });
-}
+const GUMBEL_MAX = contract('gumbelMax', { rng: rngKind(), logits: LOGITS, options: optionsKind({ samples: count({ entriesEach: 64, bytesEach: 4 }) }, { required: ['samples'] }) });
+const GUMBEL_SOFTMAX = contract('gumbelSoftmax', { rng: rngKind(), logits: LOGITS, options: optionsKind({ temperature: positive(), samples: count({ entriesEach: 64, bytesEach: 4 }) }, { required: ['temperature', 'samples'] }) });
 
 /**
  * n category indices per batch entry: logits [...batch, K] → int32 [n, ...batch].
@@ -31,9 +29,7 @@ function checkLogits(logits: tf.Tensor, fn: string): void {
  */
 export function gumbelMax(rng: Rng, logits: tf.Tensor, options: { samples: number }): tf.Tensor {
   GUMBEL_MAX.check(arguments);
-  checkLogits(logits, 'gumbelMax');
-  const n = options?.samples;
-  if (!Number.isInteger(n) || n < 1) throw new Error(`gumbelMax: samples must be a positive integer, got ${n}`);
+  const n = options.samples;
   return tf.tidy(() => tf.argMax(tf.add(tf.sub(logits, logSumExp(logits, -1, true)), rng.gumbel([n, ...logits.shape])), -1));
 }
 
@@ -52,10 +48,7 @@ export function gumbelMax(rng: Rng, logits: tf.Tensor, options: { samples: numbe
  */
 export function gumbelSoftmax(rng: Rng, logits: tf.Tensor, options: { temperature: number; samples: number }): tf.Tensor {
   GUMBEL_SOFTMAX.check(arguments);
-  checkLogits(logits, 'gumbelSoftmax');
-  const temperature = options?.temperature, n = options?.samples;
-  if (!(temperature > 0) || !Number.isFinite(temperature)) throw new Error(`gumbelSoftmax: temperature must be positive and finite, got ${temperature}`);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`gumbelSoftmax: samples must be a positive integer, got ${n}`);
+  const { temperature, samples: n } = options;
   return tf.tidy(() => {
     const y = tf.div(tf.add(logits, rng.gumbel([n, ...logits.shape])), temperature);
     return tf.exp(tf.sub(y, logSumExp(y, -1, true)));

@@ -10,13 +10,23 @@ import { logMeanExp64, logSumExp64 } from '../math/log-space';
 import { integerAtLeast, noNaNLogValues } from '../validation/arguments';
 import type { Estimate } from './estimate';
 import type { LogJoint } from './bounds';
-import { contract, count, distribution, func, options as optionsKind, rngKind, tensor, bool, arrayOf, num } from '../validation/contract';
+import { anything, checkKind, contract, count, distribution, func, options as optionsKind, rngKind, tensor, bool, where } from '../validation/contract';
 
 // the boundary: a generator and an args object with known keys; the sample count bounded by memory
-const IS_SAMPLES = count({ entriesEach: 64, bytesEach: 4 });
-const IMPORTANCE = contract('importanceSampling', { rng: rngKind(), args: optionsKind({ logTarget: func('a function z → log p̃(z)'), f: func('a function z → f(z)'), proposal: distribution(), samples: IS_SAMPLES, selfNormalized: bool() }, { required: ['logTarget', 'f', 'proposal', 'samples'] }) });
-const LOG_MARGINAL = contract('logMarginalIS', { rng: rngKind(), args: optionsKind({ x: tensor({ minRank: 1 }), logJoint: func('a function (x, z) → log p(x, z)'), proposal: distribution(), samples: IS_SAMPLES }, { required: ['x', 'logJoint', 'proposal', 'samples'] }) });
-const DIAGNOSTICS = contract('weightDiagnostics', { logWeights: { expected: 'an array of numbers or a Float64Array', test: (v) => (Array.isArray(v) || v instanceof Float64Array || v instanceof Float32Array ? undefined : `got ${typeof v}`) } });
+// at least 2 draws: one gives no standard error
+const IS_SAMPLES = count({ min: 2, entriesEach: 64, bytesEach: 4 });
+// one proposal for the whole sample: n draws [n, ...event]
+const PROPOSAL = where(distribution(), 'have batch shape []', (d: Distribution) => d.batchShape.length === 0 || `got [${d.batchShape}]`);
+const ONE_OBSERVATION = where(tensor({ minRank: 1 }), 'be one observation as a tensor [1, ...]', (t: tf.Tensor) => t.shape[0] === 1 || `got shape [${t.shape}]`);
+const IMPORTANCE = contract('importanceSampling', { rng: rngKind(), args: optionsKind({ logTarget: func('a function z → log p̃(z)'), f: func('a function z → f(z)'), proposal: PROPOSAL, samples: IS_SAMPLES, selfNormalized: bool() }, { required: ['logTarget', 'f', 'proposal', 'samples'] }) });
+const LOG_MARGINAL = contract('logMarginalIS', { rng: rngKind(), args: optionsKind({ x: ONE_OBSERVATION, logJoint: func('a function (x, z) → log p(x, z)'), proposal: PROPOSAL, samples: IS_SAMPLES }, { required: ['x', 'logJoint', 'proposal', 'samples'] }) });
+const LOG_WEIGHTS = {
+  expected: 'a non-empty array of numbers or a Float64Array',
+  test: (v: unknown) => ((Array.isArray(v) || v instanceof Float64Array || v instanceof Float32Array) && v.length > 0 ? undefined : `got ${Array.isArray(v) ? 'an empty array' : typeof v}`),
+};
+const DIAGNOSTICS = contract('weightDiagnostics', { logWeights: LOG_WEIGHTS });
+// f's values enter the estimate as they are: a NaN would make it NaN silently
+const NO_NAN_VALUES = where(anything(), 'return no NaN', (v: Float64Array) => { const i = v.findIndex(Number.isNaN); return i < 0 || `got NaN at index ${i}`; });
 
 /** Diagnostics of a set of log-weights. */
 export interface WeightDiagnostics {
@@ -52,7 +62,7 @@ export function weightDiagnostics(logWeights: ArrayLike<number>): WeightDiagnost
 
 function diagnose(logWeights: ArrayLike<number>, fn: string): WeightDiagnostics {
   const n = logWeights.length;
-  if (n === 0) throw new Error(`${fn}: logWeights must not be empty`);
+  checkKind(LOG_WEIGHTS, logWeights, 'logWeights', fn);
   noNaNLogValues(logWeights, fn, 'logWeights');
   const lse = logSumExp64(logWeights);
   if (lse === -Infinity) throw new Error(`${fn}: every weight is zero (all logWeights −∞): the proposal misses the target`);
@@ -88,24 +98,22 @@ export interface ImportanceSamplingArgs {
 }
 
 function drawLogWeights(fn: string, logTarget: (z: tf.Tensor) => tf.Tensor, proposal: Distribution, rng: Rng, n: number, f?: (z: tf.Tensor) => tf.Tensor) {
-  integerAtLeast(n, 2, fn, 'samples');
-  if (typeof logTarget !== 'function') throw new Error(`${fn}: the log target must be a function z → log p(z), got ${typeof logTarget}`);
-  if (f !== undefined && typeof f !== 'function') throw new Error(`${fn}: f must be a function z → f(z), got ${typeof f}`);
-  if (!proposal || typeof proposal.sample !== 'function') throw new Error(`${fn}: proposal must be a distribution`);
-  if (proposal.batchShape.length !== 0) throw new Error(`${fn}: the proposal must have batch shape [], got [${proposal.batchShape}]`);
+  // the arguments were checked by the caller's contract; what the callbacks return is checked here
+  const perDraw = tensor({ shape: [n], must: `return shape [${n}] for z [${n}, ...]` });
   const [lw, fv] = tf.tidy(() => {
     const z = proposal.sample(rng, n);
-    const logw = tf.sub(logTarget(z), proposal.logProb(z));
-    if (logw.shape.join() !== String(n)) throw new Error(`${fn}: the log target must return shape [${n}], got [${logw.shape}]`);
+    const target = logTarget(z);
+    checkKind(perDraw, target, 'logTarget', fn);
+    const logw = tf.sub(target, proposal.logProb(z));
     const values = f ? f(z) : tf.zeros([n]);
-    if (values.shape.join() !== String(n)) throw new Error(`${fn}: f must return shape [${n}], got [${values.shape}]`);
+    checkKind(perDraw, values, 'f', fn);
     return [logw, values];
   });
   const out = { logWeights: Float64Array.from(lw.dataSync()), values: Float64Array.from(fv.dataSync()) };
   tf.dispose([lw, fv]);
   // named after the user's pieces: a NaN or +∞ here comes from the target or the proposal's logProb
   noNaNLogValues(out.logWeights, fn, 'logWeights (log target − proposal.logProb)');
-  out.values.forEach((v, i) => { if (Number.isNaN(v)) throw new Error(`${fn}: f(z) must not be NaN, got NaN at index ${i}`); });
+  checkKind(NO_NAN_VALUES, out.values, 'f', fn);
   return out;
 }
 
@@ -177,15 +185,10 @@ export interface LogMarginalEstimate extends Estimate, WeightDiagnostics {
  */
 export function logMarginalIS(rng: Rng, args: { x: tf.Tensor; logJoint: LogJoint; proposal: Distribution; samples: number }): LogMarginalEstimate {
   LOG_MARGINAL.check(arguments);
-  if (!args || typeof args !== 'object') throw new Error('logMarginalIS: expected (rng, { x, logJoint, proposal, samples })');
   const { x, logJoint, samples: n } = args;
-  if (typeof logJoint !== 'function') throw new Error(`logMarginalIS: logJoint must be a function (x, z) → log p(x, z), got ${typeof logJoint}`);
-  if (!(x instanceof tf.Tensor) || x.rank < 1 || x.shape[0] !== 1) {
-    throw new Error(`logMarginalIS: x must be one observation as a tensor [1, ...], got ${x instanceof tf.Tensor ? `shape [${x.shape}]` : typeof x}`);
-  }
   const logTarget = (z: tf.Tensor) => tf.tidy(() => {
     const lj = logJoint(x, tf.expandDims(z, 1));
-    if (lj.shape.join() !== `${z.shape[0]},1`) throw new Error(`logMarginalIS: logJoint returned shape [${lj.shape}], expected [${z.shape[0]}, 1] ([K, B] with B = 1)`);
+    checkKind(tensor({ shape: [z.shape[0], 1], must: `return [${z.shape[0]}, 1] ([K, B] with B = 1)` }), lj, 'logJoint', 'logMarginalIS');
     return tf.reshape(lj, [-1]);
   });
   const { logWeights } = drawLogWeights('logMarginalIS', logTarget, args.proposal, rng, n);

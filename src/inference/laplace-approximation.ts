@@ -7,7 +7,16 @@
 // mode: skew, heavy tails and other modes are invisible to it.
 import * as tf from '@tensorflow/tfjs-core';
 import { cholesky, inv, logDetSPD } from '../math/linalg64';
-import { allFinite, positiveInteger } from '../validation/arguments';
+import { checkKind, contract, count, func, numberArray, optional, options as optionsKind, tensor } from '../validation/contract';
+
+const INIT = numberArray({ shape: ['d'], min: [1], finite: true, what: 'a starting point [d] with at least one dimension' });
+const OPTIONS = optional(optionsKind({ maxSteps: count({ max: 1e6 }) }));
+const LAPLACE = contract('laplaceApproximation', { logDensity: func('a function x [d] → scalar'), init: INIT, options: OPTIONS });
+const LAPLACE64 = contract('laplaceApproximation64', {
+  logDensity: func('a function x [d] → number'), gradient: func('a function x [d] → [d]'), hessianOf: func('a function x [d] → [d][d]'), init: INIT, options: OPTIONS,
+});
+const HESSIAN = contract('hessian', { f: func('a function x [d] → scalar'), x: numberArray({ shape: ['d'], min: [1], finite: true, what: 'a point [d]' }) });
+const SCALAR = tensor({ shape: [], must: 'return a scalar' });
 
 /** What laplaceApproximation returns. */
 export interface LaplaceResult {
@@ -44,7 +53,7 @@ type Derivatives = (x: number[]) => { value: number; grad: number[]; hessian: nu
  * ```
  */
 export function hessian(f: (x: tf.Tensor1D) => tf.Scalar, x: number[]): number[][] {
-  allFinite(x, 'hessian', 'x');
+  HESSIAN.check(arguments);
   const d = x.length;
   const rows = tf.tidy(() => {
     const g = tf.grad((v: tf.Tensor) => f(v as tf.Tensor1D));
@@ -58,9 +67,7 @@ export function hessian(f: (x: tf.Tensor1D) => tf.Scalar, x: number[]): number[]
 }
 
 function newtonLaplace(fn: string, derivatives: Derivatives, init: number[], maxSteps: number): LaplaceResult {
-  allFinite(init, fn, 'init');
   const d = init.length;
-  if (d === 0) throw new Error(`${fn}: init must have at least one dimension`);
   let x = init.slice();
   let cur = derivatives(x);
   if (!Number.isFinite(cur.value)) throw new Error(`${fn}: log density at init is ${cur.value}; start where it is finite`);
@@ -139,14 +146,16 @@ function newtonLaplace(fn: string, derivatives: Derivatives, init: number[], max
  */
 export function laplaceApproximation(logDensity: (x: tf.Tensor1D) => tf.Scalar, init: number[], options: { maxSteps?: number } = {}): LaplaceResult {
   const fn = 'laplaceApproximation';
-  if (typeof logDensity !== 'function') throw new Error(`${fn}: logDensity must be a function x [d] → scalar`);
-  const maxSteps = positiveInteger(options.maxSteps ?? 100, fn, 'maxSteps');
+  LAPLACE.check(arguments);
+  const maxSteps = options.maxSteps ?? 100;
   const derivatives: Derivatives = (x) => {
     const { value, grad } = tf.tidy(() => {
       const vg = tf.valueAndGrad((v: tf.Tensor) => {
         const out = logDensity(v as tf.Tensor1D);
-        if (out.size !== 1) throw new Error(`${fn}: logDensity must return a scalar, got shape [${out.shape}]`);
-        return tf.reshape(out, []) as tf.Scalar;
+        // one entry of any rank ([1], [1, 1]) is a scalar too
+        if (out instanceof tf.Tensor && out.size === 1) return tf.reshape(out, []) as tf.Scalar;
+        checkKind(SCALAR, out, 'logDensity', fn);
+        return out;
       })(tf.tensor1d(x));
       return { value: vg.value.dataSync()[0], grad: Array.from(vg.grad.dataSync()) };
     });
@@ -174,6 +183,7 @@ export function laplaceApproximation(logDensity: (x: tf.Tensor1D) => tf.Scalar, 
  */
 export function laplaceApproximation64(logDensity: (x: number[]) => number, gradient: (x: number[]) => number[], hessianOf: (x: number[]) => number[][], init: number[], options: { maxSteps?: number } = {}): LaplaceResult {
   const fn = 'laplaceApproximation64';
-  const maxSteps = positiveInteger(options.maxSteps ?? 100, fn, 'maxSteps');
+  LAPLACE64.check(arguments);
+  const maxSteps = options.maxSteps ?? 100;
   return newtonLaplace(fn, (x) => ({ value: logDensity(x), grad: gradient(x), hessian: hessianOf(x) }), init, maxSteps);
 }

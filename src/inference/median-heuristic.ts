@@ -3,6 +3,9 @@
 // pairwise distances, so that for a typical pair k = exp(−log(n + 1)) = 1/(n + 1) and Σ_j k(x_i, x_j) stays of order
 // one: each particle feels its neighbours more than the whole cloud. (log(n + 1) rather than log n keeps h finite for one particle.)
 import * as tf from '@tensorflow/tfjs-core';
+import { contract, numberArray, oneOf, tensor } from '../validation/contract';
+
+const MEDIAN = contract('medianHeuristic', { x: { ...oneOf(numberArray({ shape: ['n', 'd'], min: [1, 0] }), tensor({ rank: 2, nonEmpty: true })), expected: 'points [n, d] (number[][] or a live 2-D tensor)' } });
 
 /**
  * The median-heuristic bandwidth h = med²/log(n + 1) for k(x, y) = exp(−‖x − y‖²/h), med the median
@@ -18,8 +21,8 @@ import * as tf from '@tensorflow/tfjs-core';
  * ```
  */
 export function medianHeuristic(x: number[][] | tf.Tensor): number {
+  MEDIAN.check(arguments);
   const pts = x instanceof tf.Tensor ? (x.arraySync() as number[][]) : x;
-  if (!Array.isArray(pts) || pts.length === 0 || !Array.isArray(pts[0])) throw new Error('medianHeuristic: x must be points [n, d]');
   const n = pts.length;
   if (n < 2) return 1;
   const d2: number[] = [];

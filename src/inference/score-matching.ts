@@ -2,18 +2,17 @@
 //   J(θ) = E_p[½‖s_θ(x)‖² + Tr ∇_x s_θ(x)] = ½ E_p‖s_θ(x) − ∇ log p(x)‖² + const,
 // so J needs no ∇ log p. The trace is computed with one backward pass per dimension.
 import * as tf from '@tensorflow/tfjs-core';
-import { contract, func, tensor } from '../validation/contract';
+import { checkKind, contract, func, tensor } from '../validation/contract';
 
 const HYVARINEN = contract('hyvarinenTerms', { score: func('a function x [N, d] → score [N, d]'), x: tensor({ rank: 2, nonEmpty: true, noNaN: true }) });
 
 /** Per-sample ½‖s(x)‖² + Tr ∇s(x) for x [n, d]; s maps [n, d] → [n, d] row by row. */
 export function hyvarinenTerms(score: (x: tf.Tensor2D) => tf.Tensor, x: tf.Tensor): Float64Array {
   HYVARINEN.check(arguments);
-  if (x.rank !== 2) throw new Error(`hyvarinenTerms: x must have shape [n, d], got [${x.shape}]`);
   const d = x.shape[1]!;
   const out = tf.tidy(() => {
     const s = score(x as tf.Tensor2D);
-    if (s.shape.join() !== x.shape.join()) throw new Error(`hyvarinenTerms: the score returned [${s.shape}] for x [${x.shape}]`);
+    checkKind(tensor({ shape: [...x.shape], must: `return the shape of x, [${x.shape}]` }), s, 'score', 'hyvarinenTerms');
     let trace = tf.zeros([x.shape[0]]);
     for (let i = 0; i < d; i++) {
       // rows are independent, so the gradient of Σ_n s_i(x_n) w.r.t. x_n is ∇s_i at x_n

@@ -11,14 +11,20 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Estimate } from './estimate';
 import { positiveFinite } from '../validation/arguments';
+import { contract, numberArray, optional, options, positive, tensor, where } from '../validation/contract';
 import { medianHeuristic } from './median-heuristic';
 
-function sameShape(fn: string, x: number[][], s: number[][]): void {
-  if (!Array.isArray(x) || x.length < 2 || !Array.isArray(x[0])) throw new Error(`${fn}: x must be points [n, d] with n ≥ 2`);
-  if (!Array.isArray(s) || s.length !== x.length || s.some((r, i) => !Array.isArray(r) || r.length !== x[i].length)) {
-    throw new Error(`${fn}: score must have the shape of x, [${x.length}, ${x[0].length}]`);
-  }
-}
+const BANDWIDTH = optional(options({ bandwidth: positive() }));
+const KSD64 = contract('ksd64', {
+  x: numberArray({ shape: ['n', 'd'], min: [2, 1], what: 'points [n, d] with n ≥ 2' }),
+  score: numberArray({ depth: 2, like: 'x', what: 'rows of numbers [n, d], the score at each point of x' }),
+  options: BANDWIDTH,
+});
+const KSD = contract('kernelizedSteinDiscrepancy', {
+  x: where(tensor({ rank: 2 }), 'be points [n, d] with n ≥ 2', (v: tf.Tensor) => v.shape[0] >= 2 || `got shape [${v.shape}]`),
+  score: tensor({ like: 'x' }),
+  options: BANDWIDTH,
+});
 
 /** The U-statistic and its SE from the matrix u_ij (float64; diagonal ignored). */
 function uStatistic(u: ArrayLike<number>, n: number): Estimate {
@@ -64,7 +70,7 @@ function uStatistic(u: ArrayLike<number>, n: number): Estimate {
  */
 export function ksd64(x: number[][], score: number[][], options: { bandwidth?: number } = {}): Estimate {
   const fn = 'ksd64';
-  sameShape(fn, x, score);
+  KSD64.check(arguments);
   const h = positiveFinite(options.bandwidth ?? medianHeuristic(x), fn, 'bandwidth');
   const n = x.length, d = x[0].length;
   const u = new Float64Array(n * n);
@@ -100,8 +106,7 @@ export function ksd64(x: number[][], score: number[][], options: { bandwidth?: n
  */
 export function kernelizedSteinDiscrepancy(x: tf.Tensor, score: tf.Tensor, options: { bandwidth?: number } = {}): Estimate {
   const fn = 'kernelizedSteinDiscrepancy';
-  if (x.rank !== 2 || x.shape[0] < 2) throw new Error(`${fn}: x must be points [n, d] with n ≥ 2, got shape [${x.shape}]`);
-  if (score.shape.join() !== x.shape.join()) throw new Error(`${fn}: score must have the shape of x, [${x.shape}], got [${score.shape}]`);
+  KSD.check(arguments);
   const h = positiveFinite(options.bandwidth ?? medianHeuristic(x), fn, 'bandwidth');
   const [n, d] = x.shape as [number, number];
   const u = tf.tidy(() => {

@@ -7,8 +7,28 @@
 // apart (the gradient of the kernel) — so with one particle, where ∇k(x, x) = 0, SVGD is gradient
 // ascent on log p and finds the mode; with many it approximates p.
 import * as tf from '@tensorflow/tfjs-core';
-import { integerAtLeast, positiveFinite, positiveInteger } from '../validation/arguments';
+import { positiveFinite } from '../validation/arguments';
+import { checkKind, contract, count, func, numberArray, oneOf, optional, options as optionsKind, positive, str, tensor } from '../validation/contract';
 import { medianHeuristic } from './median-heuristic';
+
+const DIRECTION = contract('svgdDirection', {
+  x: tensor({ shape: ['n', 'd'], nonEmpty: true, must: 'be particles [n, d]' }),
+  score: tensor({ like: 'x' }),
+  bandwidth: optional(positive()),
+});
+const DIRECTION64 = contract('svgdDirection64', {
+  x: numberArray({ shape: ['n', 'd'], min: [1, 1], what: 'particles [n][d]' }),
+  score: numberArray({ depth: 2, like: 'x', what: 'rows of numbers [n][d], the score at each particle' }),
+  bandwidth: optional(positive()),
+});
+const SVGD = contract('svgd', {
+  options: optionsKind({
+    logDensity: func('a function [n, d] → [n]'),
+    particles: numberArray({ shape: ['n', 'd'], min: [1, 1], what: 'particles [n][d]' }),
+    steps: count({ min: 0 }), stepSize: positive(),
+    bandwidth: oneOf(positive(), str(['median'])), recordEvery: count(),
+  }, { required: ['logDensity', 'particles', 'steps', 'stepSize'] }),
+});
 
 /**
  * The SVGD direction at every particle (D55, see docs/derivations.md#d55), RBF kernel
@@ -32,8 +52,7 @@ import { medianHeuristic } from './median-heuristic';
  */
 export function svgdDirection(x: tf.Tensor, score: tf.Tensor, bandwidth?: number): tf.Tensor2D {
   const fn = 'svgdDirection';
-  if (x.rank !== 2 || x.shape[0] < 1) throw new Error(`${fn}: x must be particles [n, d], got shape [${x.shape}]`);
-  if (score.shape.join() !== x.shape.join()) throw new Error(`${fn}: score must have the shape of x, [${x.shape}], got [${score.shape}]`);
+  DIRECTION.check(arguments);
   const h = positiveFinite(bandwidth ?? medianHeuristic(x), fn, 'bandwidth');
   const n = x.shape[0];
   return tf.tidy(() => {
@@ -62,7 +81,7 @@ export function svgdDirection(x: tf.Tensor, score: tf.Tensor, bandwidth?: number
  */
 export function svgdDirection64(x: number[][], score: number[][], bandwidth?: number): number[][] {
   const fn = 'svgdDirection64';
-  if (!Array.isArray(x) || x.length === 0 || !Array.isArray(score) || score.length !== x.length) throw new Error(`${fn}: x and score must be [n][d] of one shape`);
+  DIRECTION64.check(arguments);
   const h = positiveFinite(bandwidth ?? medianHeuristic(x), fn, 'bandwidth');
   const n = x.length, d = x[0].length;
   return x.map((xi) => {
@@ -110,18 +129,16 @@ export function svgd(options: {
   recordEvery?: number;
 }): SvgdResult {
   const fn = 'svgd';
+  SVGD.check(arguments);
   const { logDensity } = options;
-  if (typeof logDensity !== 'function') throw new Error(`${fn}: logDensity must be a function [n, d] → [n]`);
-  if (!Array.isArray(options.particles) || options.particles.length === 0 || !Array.isArray(options.particles[0])) throw new Error(`${fn}: particles must be [n][d]`);
-  const steps = integerAtLeast(options.steps, 0, fn, 'steps');
-  const eps = positiveFinite(options.stepSize, fn, 'stepSize');
-  const every = positiveInteger(options.recordEvery ?? Math.max(1, Math.floor(steps / 10)), fn, 'recordEvery');
-  const fixed = options.bandwidth === undefined || options.bandwidth === 'median' ? undefined : positiveFinite(options.bandwidth, fn, 'bandwidth');
+  const { steps, stepSize: eps } = options;
+  const every = options.recordEvery ?? Math.max(1, Math.floor(steps / 10));
+  const fixed = options.bandwidth === undefined || options.bandwidth === 'median' ? undefined : options.bandwidth;
   const n = options.particles.length;
   let x = tf.tensor2d(options.particles);
   const grad = tf.grad((v: tf.Tensor) => {
     const lp = logDensity(v as tf.Tensor2D);
-    if (lp.shape.join() !== String(n)) throw new Error(`${fn}: logDensity must map [${n}, d] to [${n}], got [${lp.shape}]`);
+    checkKind(tensor({ shape: [n], must: `map [${n}, d] to [${n}]` }), lp, 'logDensity', fn);
     return tf.sum(lp);
   });
   const history: SvgdResult['history'] = [{ step: 0, particles: x.arraySync() as number[][] }];

@@ -5,18 +5,21 @@
 // The minibatch ELBO scales the likelihood by N/S; over uniformly drawn minibatches it is unbiased.
 // Robbins–Monro steps ρ_t = (t + τ₀)^−κ with κ ∈ (0.5, 1] satisfy Σρ = ∞, Σρ² < ∞.
 import { Rng } from '../random/rng';
-import { allFinite, positiveInteger } from '../validation/arguments';
-import { arrayOf, contract, count, num, optional, options as optionsKind, positive, rngKind } from '../validation/contract';
+import { arrayOf, contract, count, num, optional, options as optionsKind, positive, rngKind, where } from '../validation/contract';
 
 // the boundary: the conjugate model { data, priorSd, noiseSd } and a Gaussian q { mean, variance }
 const MODEL = optionsKind({ data: arrayOf(num(), { minLength: 1 }), priorSd: positive(), noiseSd: positive() }, { required: ['data', 'priorSd', 'noiseSd'] });
 const Q = optionsKind({ mean: num(), variance: positive() }, { required: ['mean', 'variance'] });
 const KAPPA = { ...num({ above: 0.5, max: 1 }), expected: 'in (0.5, 1]' };
 const FULL_ELBO = contract('fullElbo', { model: MODEL, q: Q });
-const MINIBATCH_ELBO = contract('minibatchElbo', { model: MODEL, q: Q, batch: arrayOf(num({ integer: true, min: 0 }), { minLength: 1 }) });
+const dataSize = (c: { args: Readonly<Record<string, unknown>> }) => (c.args.model as GaussianMeanModel).data.length;
+const BATCH = where(arrayOf(num({ integer: true, min: 0 }), { minLength: 1 }), (c) => `hold indices in [0, ${dataSize(c)})`, (b: number[], c) => b.every((i) => i < dataSize(c)));
+const MINIBATCH_ELBO = contract('minibatchElbo', { model: MODEL, q: Q, batch: BATCH });
 const EXACT = contract('exactPosterior', { model: MODEL });
 const ROBBINS_MONRO = contract('robbinsMonro', { t: num({ min: 0 }), options: optional(optionsKind({ tau0: num({ min: 0 }), kappa: KAPPA })) });
-const SVI = contract('sviGaussianMean', { rng: rngKind(), model: MODEL, options: optionsKind({ batchSize: count(), steps: count({ max: 1e7 }), tau0: num({ min: 0 }), kappa: KAPPA }, { required: ['batchSize', 'steps'] }) });
+// a minibatch is drawn without replacement from the N points
+const BATCH_SIZE = where(count(), (c) => `be an integer in [1, ${dataSize(c)}] (the data's size)`, (S: number, c) => S <= dataSize(c));
+const SVI = contract('sviGaussianMean', { rng: rngKind(), model: MODEL, options: optionsKind({ batchSize: BATCH_SIZE, steps: count({ max: 1e7 }), tau0: num({ min: 0 }), kappa: KAPPA }, { required: ['batchSize', 'steps'] }) });
 
 export interface GaussianMeanModel {
   data: number[];
@@ -27,17 +30,6 @@ export interface GaussianMeanModel {
 }
 
 export interface GaussianQ { mean: number; variance: number }
-
-function checkData(model: GaussianMeanModel, fn: string) {
-  if (model.data.length === 0) throw new Error(`${fn}: data is empty`);
-  allFinite(model.data, fn, 'data');
-  if (!(model.priorSd > 0) || !(model.noiseSd > 0)) throw new Error(`${fn}: priorSd and noiseSd must be positive`);
-}
-
-function checkModel(model: GaussianMeanModel, q: GaussianQ, fn: string) {
-  checkData(model, fn);
-  if (!(q.variance > 0)) throw new Error(`${fn}: q.variance must be positive, got ${q.variance}`);
-}
 
 const expectedLogPrior = (m: GaussianMeanModel, q: GaussianQ) => -0.5 * Math.log(2 * Math.PI * m.priorSd ** 2) - (q.mean ** 2 + q.variance) / (2 * m.priorSd ** 2);
 const expectedLogLik = (m: GaussianMeanModel, q: GaussianQ, x: number) => -0.5 * Math.log(2 * Math.PI * m.noiseSd ** 2) - ((x - q.mean) ** 2 + q.variance) / (2 * m.noiseSd ** 2);
@@ -52,7 +44,6 @@ const entropy = (q: GaussianQ) => 0.5 * Math.log(2 * Math.PI * Math.E * q.varian
  */
 export function fullElbo(model: GaussianMeanModel, q: GaussianQ): number {
   FULL_ELBO.check(arguments);
-  checkModel(model, q, 'fullElbo');
   return expectedLogPrior(model, q) + model.data.reduce((s, x) => s + expectedLogLik(model, q, x), 0) + entropy(q);
 }
 
@@ -69,9 +60,7 @@ export function fullElbo(model: GaussianMeanModel, q: GaussianQ): number {
  */
 export function minibatchElbo(model: GaussianMeanModel, q: GaussianQ, batch: number[]): number {
   MINIBATCH_ELBO.check(arguments);
-  checkModel(model, q, 'minibatchElbo');
   const N = model.data.length;
-  if (batch.length === 0 || batch.some((i) => !Number.isInteger(i) || i < 0 || i >= N)) throw new Error(`minibatchElbo: batch must hold indices in [0, ${N})`);
   return expectedLogPrior(model, q) + (N / batch.length) * batch.reduce((s, i) => s + expectedLogLik(model, q, model.data[i]), 0) + entropy(q);
 }
 
@@ -102,8 +91,6 @@ export function exactPosterior(model: GaussianMeanModel): GaussianQ {
 export function robbinsMonro(t: number, options: { tau0?: number; kappa?: number } = {}): number {
   ROBBINS_MONRO.check(arguments);
   const kappa = options.kappa ?? 0.7, tau0 = options.tau0 ?? 1;
-  if (!(kappa > 0.5 && kappa <= 1)) throw new Error(`robbinsMonro: kappa must be in (0.5, 1], got ${kappa}`);
-  if (!(tau0 >= 0) || !(t >= 0)) throw new Error('robbinsMonro: t and tau0 must be non-negative');
   return Math.pow(t + tau0, -kappa);
 }
 
@@ -120,12 +107,8 @@ export function robbinsMonro(t: number, options: { tau0?: number; kappa?: number
  */
 export function sviGaussianMean(rng: Rng, model: GaussianMeanModel, options: { batchSize: number; steps: number; tau0?: number; kappa?: number }): { q: GaussianQ; trace: GaussianQ[] } {
   SVI.check(arguments);
-  checkData(model, 'sviGaussianMean');
   const N = model.data.length;
   const S = options.batchSize;
-  if (!Number.isInteger(S) || S < 1 || S > N) throw new Error(`sviGaussianMean: batchSize must be an integer in [1, ${N}], got ${S}`);
-  // no step leaves no q to return
-  positiveInteger(options.steps, 'sviGaussianMean', 'steps');
   const prec0 = 1 / model.priorSd ** 2, precLik = 1 / model.noiseSd ** 2;
   let eta1 = 0, eta2 = -0.5 * prec0;
   const trace: GaussianQ[] = [];

@@ -2,6 +2,7 @@
 // symmetric eigendecompositions. Closed forms and references are computed here and compared with
 // the float32 tensor versions.
 import { CholeskyDecomposition, EigenvalueDecomposition, Matrix, inverse } from 'ml-matrix';
+import { anything, checkKind, matrix, where } from '../validation/contract';
 
 export { Matrix };
 
@@ -12,25 +13,33 @@ export type MatrixLike = Matrix | number[][];
  * are errors: ml-matrix would otherwise report a NaN as "Matrix is not symmetric" or return NaN results.
  */
 export function toMatrix(a: MatrixLike, name: string): Matrix {
-  let m: Matrix;
-  if (a instanceof Matrix) m = a;
-  else {
-    if (!Array.isArray(a) || a.length === 0 || !Array.isArray(a[0]) || a[0].length === 0) throw new Error(`${name} must be a non-empty matrix (number[][])`);
-    const cols = a[0].length;
-    if (a.some((r) => !Array.isArray(r) || r.length !== cols)) throw new Error(`${name} has rows of different lengths`);
-    m = new Matrix(a);
-  }
+  const [fn, at] = named(name);
+  checkKind(MATRIX, a, at, fn);
+  return a instanceof Matrix ? a : new Matrix(a);
+}
+
+const MATRIX = matrix();
+const SQUARE = matrix({ square: true });
+const SYMMETRIC = where(anything(), 'be symmetric', (m: Matrix) => {
   for (let i = 0; i < m.rows; i++) {
-    for (let j = 0; j < m.columns; j++) {
-      const v = m.get(i, j);
-      if (!Number.isFinite(v)) throw new Error(`${name} must have finite entries, got ${v} at [${i}][${j}]`);
+    for (let j = 0; j < i; j++) {
+      const x = m.get(i, j), y = m.get(j, i);
+      if (Math.abs(x - y) > 1e-8 * (1 + Math.abs(x) + Math.abs(y))) return `got [${i}][${j}] = ${x} and [${j}][${i}] = ${y}`;
     }
   }
-  return m;
+  return true;
+});
+const POSITIVE_DEFINITE = where(anything(), 'be positive definite', (c: CholeskyDecomposition) => c.isPositiveDefinite() || 'got a matrix with a non-positive eigenvalue');
+
+/** 'PPCA: W' → ['PPCA', 'W']: the function and the argument the messages name. */
+function named(name: string): [string, string] {
+  const k = name.lastIndexOf(': ');
+  return k < 0 ? [name, 'matrix'] : [name.slice(0, k), name.slice(k + 2)];
 }
 
 function requireSquare(m: Matrix, name: string): void {
-  if (m.rows !== m.columns) throw new Error(`${name} must be square, got ${m.rows}×${m.columns}`);
+  const [fn, at] = named(name);
+  checkKind(SQUARE, m, at, fn);
 }
 
 /**
@@ -44,15 +53,11 @@ function requireSquare(m: Matrix, name: string): void {
 export function cholesky(a: MatrixLike, name = 'cholesky: matrix'): Matrix {
   const m = toMatrix(a, name);
   requireSquare(m, name);
-  for (let i = 0; i < m.rows; i++) {
-    for (let j = 0; j < i; j++) {
-      const x = m.get(i, j), y = m.get(j, i);
-      if (Math.abs(x - y) > 1e-8 * (1 + Math.abs(x) + Math.abs(y))) throw new Error(`${name} must be symmetric`);
-    }
-  }
+  const [fn, at] = named(name);
+  checkKind(SYMMETRIC, m, at, fn);
   // symmetrize exactly: ml-matrix refuses round-off asymmetry such as σ²M⁻¹ computed in float64
   const c = new CholeskyDecomposition(m.clone().add(m.transpose()).div(2));
-  if (!c.isPositiveDefinite()) throw new Error(`${name} must be positive definite`);
+  checkKind(POSITIVE_DEFINITE, c, at, fn);
   return c.lowerTriangularMatrix;
 }
 

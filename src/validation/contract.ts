@@ -4,11 +4,34 @@
 // for the first argument that breaks it. The kinds are few and shared, so a new function states what it
 // accepts in one line instead of a dozen hand-written throws, and the bad-input sweep
 // (test/bad-inputs/sweep.test.ts) finds the contract of every public callable in `contracts`.
+// Relations between arguments are kinds too: each kind sees a Context (the other arguments by name, the
+// receiver `this`, and the sizes named in shapes so far), so "x has the model's inputDim columns",
+// "t has one entry per row of x", "score has the shape of x" or "init has the length of mu" are stated in the
+// declaration — tensor({ shape: ['B', (c) => c.self.dim] }), tensor({ like: 'x' }), where(kind, must, ok) —
+// rather than written as throws after it.
 import * as tf from '@tensorflow/tfjs-core';
 import { getHeapStatistics } from 'v8';
 import { describeValue } from './arguments';
 
-/** What one parameter accepts. `test` returns undefined when the value is fine, else what was wrong ("got NaN"). */
+/**
+ * What a kind sees besides its own value: the call's other arguments by parameter name (inside an options bag,
+ * the bag's fields as well), the receiver of a method, and the sizes named in shapes ('B', 'n') bound by the
+ * arguments checked before (parameters are checked in order, so a later argument is related to earlier ones).
+ */
+export interface Context {
+  readonly args: Readonly<Record<string, unknown>>;
+  /** `this` of a method (a model whose inputDim an x must match); undefined for functions */
+  readonly self?: any;
+  readonly dims: Record<string, number>;
+}
+
+/** A broken relation in its own words: "<fn>: <at> must <must>, <got>" ("must have shape [B, 4], got [2, 3]"). */
+export interface Failure { readonly must: string; readonly got: string }
+
+/**
+ * What one parameter accepts. `test` returns undefined when the value is fine, else what was wrong: a string
+ * ("got NaN", said after "must be <expected>") or a Failure with its own requirement (for relations).
+ */
 export interface Kind {
   /** the accepted values in words, for the message: "a positive integer" */
   readonly expected: string;
@@ -16,8 +39,8 @@ export interface Kind {
   readonly optional?: boolean;
   /** for an options bag: its fields (the sweep probes each one) */
   readonly fields?: Readonly<Record<string, Kind>>;
-  /** a problem with v, or undefined; `at` names the argument (for nested fields) */
-  test(v: unknown, at: string, fn: string): string | undefined;
+  /** a problem with v, or undefined; `at` names the argument (for nested fields); `ctx` the rest of the call */
+  test(v: unknown, at: string, fn: string, ctx?: Context): string | Failure | undefined;
 }
 
 /** The declared parameters of one public callable. */
@@ -25,8 +48,11 @@ export interface Contract {
   /** the callable as messages name it: "kl", "Normal.sample" */
   readonly fn: string;
   readonly params: Readonly<Record<string, Kind>>;
-  /** Throws, naming the function and the first parameter that breaks the contract. `fn` overrides the name (a subclass's). */
-  check(args: ArrayLike<unknown>, fn?: string): void;
+  /**
+   * Throws, naming the function and the first parameter that breaks the contract. `fn` overrides the name (a
+   * subclass's); `self` is the receiver a method's relations read (`V.encode.check(arguments, undefined, this)`).
+   */
+  check(args: ArrayLike<unknown>, fn?: string, self?: unknown): void;
 }
 
 /** Every contract declared so far, by the name messages use (the sweep looks public callables up here). */
@@ -42,8 +68,14 @@ export class ArgumentError extends Error {
   }
 }
 
-function fail(fn: string, at: string, expected: string, problem: string): never {
-  throw new ArgumentError(`${fn}: ${at} must be ${expected}, ${problem}`);
+function fail(fn: string, at: string, expected: string, problem: string | Failure): never {
+  if (typeof problem === 'string') throw new ArgumentError(`${fn}: ${at} must be ${expected}, ${problem}`);
+  throw new ArgumentError(`${fn}: ${at} must ${problem.must}, ${problem.got}`);
+}
+
+/** A context for a kind checked on its own (`checkKind(kind, v, at, fn, { self: this })`). */
+function contextOf(c?: Partial<Context>): Context {
+  return { args: c?.args ?? {}, self: c?.self, dims: c?.dims ?? {} };
 }
 
 /** Describes any value briefly for "got …" (tensors by shape, objects by their keys). */
@@ -72,8 +104,11 @@ export function contract(fn: string, params: Record<string, Kind>): Contract {
   const names = Object.keys(params);
   const c: Contract = {
     fn, params,
-    check(args: ArrayLike<unknown>, name = fn) {
-      for (let i = 0; i < names.length; i++) checkKind(params[names[i]], args[i], names[i], name);
+    check(args: ArrayLike<unknown>, name = fn, self?: unknown) {
+      const byName: Record<string, unknown> = {};
+      for (let i = 0; i < names.length; i++) byName[names[i]] = args[i];
+      const ctx: Context = { args: byName, self, dims: {} };
+      for (let i = 0; i < names.length; i++) checkKind(params[names[i]], args[i], names[i], name, ctx);
       if (args.length > names.length && args[names.length] !== undefined) {
         throw new ArgumentError(`${name}: takes ${names.length} argument${names.length === 1 ? '' : 's'} (${names.join(', ')}), got an extra ${describeAny(args[names.length])}`);
       }
@@ -83,10 +118,14 @@ export function contract(fn: string, params: Record<string, Kind>): Contract {
   return c;
 }
 
-/** Checks one value against a kind, throwing "<fn>: <at> must be …, got …". */
-export function checkKind(kind: Kind, v: unknown, at: string, fn: string): void {
+/**
+ * Checks one value against a kind, throwing "<fn>: <at> must be …, got …". `ctx` gives the relations what they
+ * relate to (the receiver, other values by name) when the kind is checked outside a contract — a value a
+ * callback returned (`checkKind(tensor({ shape: [n] }), out, 'logDensity', fn)`) or a helper shared by methods.
+ */
+export function checkKind(kind: Kind, v: unknown, at: string, fn: string, ctx?: Partial<Context>): void {
   if (v === undefined && kind.optional) return;
-  const problem = kind.test(v, at, fn);
+  const problem = kind.test(v, at, fn, ctx && 'dims' in ctx && ctx.dims ? ctx as Context : contextOf(ctx));
   if (problem !== undefined) fail(fn, at, kind.expected, problem);
 }
 
@@ -209,33 +248,205 @@ export function arrayOf(item: Kind, o: { minLength?: number; maxLength?: number 
   const min = o.minLength ?? 0;
   return {
     expected: `an array${min > 0 ? ` of at least ${min}` : ''} of ${item.expected.replace(/^an? /, '')}s`.replace(/ss$/, 's'),
-    test: (v, at, fn) => {
+    test: (v, at, fn, ctx) => {
       if (!Array.isArray(v) || v.length < min || (o.maxLength !== undefined && v.length > o.maxLength)) return got(v);
-      for (let i = 0; i < v.length; i++) checkKind(item, v[i], `${at}[${i}]`, fn);
+      for (let i = 0; i < v.length; i++) checkKind(item, v[i], `${at}[${i}]`, fn, ctx);
       return undefined;
     },
   };
 }
 
 /**
+ * One size in a declared shape: a number, a name ('B', 'n': the first argument with it binds it, later ones must
+ * agree), '...' (first only: any leading sizes), or a size read from the call ((c) => c.self.config.inputDim).
+ */
+export type Dim = number | string | ((c: Context) => number);
+
+/** Whether `shape` fits `spec`; on a fit the names it binds are written to `dims`. */
+function fitsShape(shape: readonly number[], spec: readonly Dim[], ctx: Context): boolean {
+  const lead = spec[0] === '...';
+  const rest = lead ? spec.slice(1) : spec;
+  if (lead ? shape.length < rest.length : shape.length !== rest.length) return false;
+  const tail = shape.slice(shape.length - rest.length);
+  const bound: Record<string, number> = {};
+  for (let i = 0; i < rest.length; i++) {
+    const d = rest[i];
+    const want = typeof d === 'number' ? d : typeof d === 'function' ? d(ctx) : ctx.dims[d] ?? bound[d];
+    if (want === undefined) bound[d as string] = tail[i];
+    else if (tail[i] !== want) return false;
+  }
+  Object.assign(ctx.dims, bound);
+  return true;
+}
+
+/** A declared shape in words, with the sizes known so far filled in: [B, 784] before x, [3, 784] after. */
+function shapeText(spec: readonly Dim[], ctx?: Context): string {
+  return `[${spec.map((d) => (typeof d === 'number' ? d : typeof d === 'function' ? (ctx ? d(ctx) : '·') : ctx?.dims[d] ?? d)).join(', ')}]`;
+}
+
+/**
  * A live tensor (not disposed) of one of `rank`s (or at least `minRank`), optionally non-empty and without NaN.
  * The NaN check is one reduction and a read of one number; hot paths leave it off.
+ *
+ * Relations to the rest of the call: `shape` (a Dim[] or alternatives Dim[][], or a function of the call giving
+ * them) says "must have shape [B, 784], got [2, 3]"; `like: 'x'` wants the shape of argument x ("must have the
+ * shape of x, [2, 3]"); `must` rewords the shape requirement (a callback's result: "map [4, 2] to [4]").
  */
-export function tensor(o: { rank?: number | number[]; minRank?: number; nonEmpty?: boolean; noNaN?: boolean; dtype?: tf.DataType } = {}): Kind {
+export function tensor(o: {
+  rank?: number | number[]; minRank?: number; nonEmpty?: boolean; noNaN?: boolean; dtype?: tf.DataType;
+  shape?: Dim[] | Dim[][] | ((c: Context) => Dim[] | Dim[][]); like?: string; must?: string | ((c: Context) => string);
+} = {}): Kind {
   const ranks = o.rank === undefined ? undefined : Array.isArray(o.rank) ? o.rank : [o.rank];
+  const alternatives = (c: Context): Dim[][] | undefined => {
+    const s = typeof o.shape === 'function' ? o.shape(c) : o.shape;
+    if (s === undefined) return undefined;
+    return s.length > 0 && Array.isArray(s[0]) ? s as Dim[][] : [s as Dim[]];
+  };
+  const staticShapes = typeof o.shape === 'function' || o.shape === undefined ? undefined : alternatives(contextOf());
   const parts = ['a live tensor'];
-  if (ranks) parts.push(`of rank ${ranks.join(' or ')}`);
-  if (o.minRank !== undefined) parts.push(`of rank ≥ ${o.minRank}`);
+  if (staticShapes) parts.push(`of shape ${staticShapes.map((s) => shapeText(s)).join(' or ')}`);
+  else if (o.shape) parts.push('of the stated shape');
+  if (o.like) parts.push(`of the shape of ${o.like}`);
+  if (ranks && !o.shape) parts.push(`of rank ${ranks.join(' or ')}`);
+  if (o.minRank !== undefined && !o.shape) parts.push(`of rank ≥ ${o.minRank}`);
   if (o.nonEmpty) parts.push('with at least one entry');
   if (o.noNaN) parts.push('without NaN');
+  const expected = parts.join(' ');
   return {
-    expected: parts.join(' '),
-    test: (v) => {
-      if (!(v instanceof tf.Tensor) || v.isDisposed) return got(v);
-      if ((ranks && !ranks.includes(v.rank)) || (o.minRank !== undefined && v.rank < o.minRank)) return got(v);
+    expected,
+    test: (v, _at, _fn, ctx) => {
+      const c = ctx ?? contextOf();
+      const shapes = alternatives(c);
+      const likeOf = o.like !== undefined ? c.args[o.like] : undefined;
+      const likeShape = likeOf instanceof tf.Tensor ? likeOf.shape : undefined;
+      const says = () => shapes
+        ? (o.must ? (typeof o.must === 'function' ? o.must(c) : o.must) : `have shape ${shapes.map((s) => shapeText(s, c)).join(' or ')}`)
+        : `have the shape of ${o.like}, [${likeShape}]`;
+      if (!(v instanceof tf.Tensor) || v.isDisposed) {
+        // a callback's result is worded by `must` alone ("return [4] for z [4, 2]")
+        return o.must ? { must: says(), got: got(v) } : shapes || likeShape ? { must: `be a live tensor and ${says()}`, got: got(v) } : got(v);
+      }
+      const shapeFailure = (): Failure => ({ must: says(), got: `got [${v.shape}]` });
+      if ((ranks && !ranks.includes(v.rank)) || (o.minRank !== undefined && v.rank < o.minRank)) return shapes ? shapeFailure() : got(v);
+      if (shapes && !shapes.some((s) => fitsShape(v.shape, s, c))) return shapeFailure();
+      if (likeShape && !tf.util.arraysEqual(v.shape, likeShape)) return shapeFailure();
       if (o.dtype && v.dtype !== o.dtype) return got(v);
       if (o.nonEmpty && v.size === 0) return got(v);
       if (o.noNaN && v.dtype !== 'string' && v.size > 0 && hasNaN(v)) return `got ${describeAny(v)} holding NaN`;
+      return undefined;
+    },
+  };
+}
+
+/**
+ * A kind with a relation on top: the value must first be of `kind`, then `ok(v, ctx)` must hold — true, or false
+ * (then "got <v>"), or a string saying what it got. `must` is the relation in words after "must" ("have length 3",
+ * "exceed low (0)"), computed from the call when it names other arguments' values.
+ *
+ * @example
+ * ```ts
+ * const C = contract('caviGaussian', { mu: arrayOf(num()), init: optional(where(arrayOf(num()),
+ *   (c) => `have the length of mu (${(c.args.mu as number[]).length})`, (v, c) => v.length === (c.args.mu as number[]).length)) });
+ * ```
+ */
+export function where(kind: Kind, must: string | ((c: Context, v: any) => string), ok: (v: any, c: Context) => boolean | string): Kind {
+  return {
+    ...kind,
+    test: (v, at, fn, ctx) => {
+      const c = ctx ?? contextOf();
+      const p = kind.test(v, at, fn, c);
+      if (p !== undefined) return p;
+      const r = ok(v, c);
+      if (r === true) return undefined;
+      return { must: typeof must === 'function' ? must(c, v) : must, got: typeof r === 'string' ? r : got(v) };
+    },
+  };
+}
+
+/** The shape of a rectangular nested array of numbers `depth` deep (typed arrays at the last level), or undefined. */
+function arrayShape(v: unknown, depth: number): number[] | undefined {
+  if (depth === 1) return (Array.isArray(v) && v.every((x) => typeof x === 'number')) || (ArrayBuffer.isView(v) && !(v instanceof DataView)) ? [(v as ArrayLike<number>).length] : undefined;
+  if (!Array.isArray(v)) return undefined;
+  let inner: number[] | undefined;
+  for (const row of v) {
+    const s = arrayShape(row, depth - 1);
+    if (!s || (inner && !tf.util.arraysEqual(s, inner))) return undefined;
+    inner = s;
+  }
+  return [v.length, ...(inner ?? new Array(depth - 1).fill(0))];
+}
+
+/**
+ * Numbers in plain arrays, `shape.length` deep (number[] — a Float64Array too — or number[][] with rows of one
+ * length), with sizes as in tensor(): numbers, names bound across the call ('n', 'd'), or read from it; `min`
+ * gives the least size of each axis (points with n ≥ 2), `finite` refuses NaN and ±∞ naming the entry
+ * (x[3][1]), `like` wants the shape of another argument (an array or a tensor).
+ *
+ * @example
+ * ```ts
+ * const KSD = contract('ksd64', { x: numberArray({ shape: ['n', 'd'], min: [2, 1], what: 'points [n, d] with n ≥ 2' }), score: numberArray({ shape: ['n', 'd'], like: 'x' }) });
+ * ```
+ */
+export function numberArray(o: { shape?: Dim[] | ((c: Context) => Dim[]); depth?: number; min?: number[]; finite?: boolean; like?: string; what?: string }): Kind {
+  const depth = o.depth ?? (typeof o.shape === 'object' ? o.shape.length : 1);
+  const expected = o.what ?? (depth === 1 ? 'an array of numbers' : depth === 2 ? 'rows of numbers, all of one length (number[][])' : `a rectangular number${'[]'.repeat(depth)}`);
+  return {
+    expected,
+    test: (v, at, fn, ctx) => {
+      const c = ctx ?? contextOf();
+      const shape = arrayShape(v, depth);
+      if (!shape) return got(v);
+      if (o.min && o.min.some((m, i) => shape[i] < m)) return got(v);
+      if (o.finite) {
+        const walk = (x: unknown, where: string, d: number): void => {
+          if (d === depth) { const a = x as ArrayLike<number>; for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) checkKind(num(), a[i], `${where}[${i}]`, fn); return; }
+          (x as unknown[]).forEach((row, i) => walk(row, `${where}[${i}]`, d + 1));
+        };
+        walk(v, at, 1);
+      }
+      const spec = typeof o.shape === 'function' ? o.shape(c) : o.shape;
+      if (spec && !fitsShape(shape, spec, c)) return { must: `have shape ${shapeText(spec, c)}`, got: `got [${shape}]` };
+      if (o.like !== undefined) {
+        const other = c.args[o.like];
+        const want = other instanceof tf.Tensor ? other.shape : arrayShape(other, depth);
+        if (want && !tf.util.arraysEqual(want, shape)) return { must: `have the shape of ${o.like}, [${want}]`, got: `got [${shape}]` };
+      }
+      return undefined;
+    },
+  };
+}
+
+/** A matrix as the float64 code takes it: number[][] or an ml-matrix Matrix (duck-typed: rows, columns, get). */
+interface MatrixLikeValue { rows: number; columns: number; get(i: number, j: number): number }
+const isMatrixObject = (v: unknown): v is MatrixLikeValue =>
+  !!v && typeof v === 'object' && typeof (v as MatrixLikeValue).get === 'function' && typeof (v as MatrixLikeValue).rows === 'number' && typeof (v as MatrixLikeValue).columns === 'number';
+
+/**
+ * A non-empty matrix of finite numbers: number[][] with rows of one length, or an ml-matrix Matrix. Relations:
+ * `square`, and `rows` / `columns` as Dims (a number, a name bound across the call, or read from it): the
+ * precision of a d-dimensional Gaussian is `matrix({ rows: (c) => mu.length, columns: ... })`.
+ */
+export function matrix(o: { rows?: Dim; columns?: Dim; square?: boolean; what?: string } = {}): Kind {
+  return {
+    expected: o.what ?? 'a non-empty matrix of finite numbers (number[][] with rows of one length)',
+    test: (v, at, fn, ctx) => {
+      const c = ctx ?? contextOf();
+      let rows: number, cols: number, get: (i: number, j: number) => unknown;
+      if (isMatrixObject(v)) { rows = v.rows; cols = v.columns; get = (i, j) => v.get(i, j); }
+      else {
+        const shape = arrayShape(v, 2);
+        if (!shape || shape[0] === 0 || shape[1] === 0) return got(v);
+        [rows, cols] = shape;
+        get = (i, j) => (v as number[][])[i][j];
+      }
+      for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) { const x = get(i, j); if (!Number.isFinite(x)) checkKind(num(), x, `${at}[${i}][${j}]`, fn); }
+      if (o.square && rows !== cols) return { must: 'be square', got: `got ${rows}×${cols}` };
+      const side = (d: Dim | undefined) => (d === undefined ? 'any' : shapeText([d], c).slice(1, -1));
+      const fits = (d: Dim | undefined, n: number) => d === undefined || fitsShape([n], [d], c);
+      if (o.rows !== undefined || o.columns !== undefined) {
+        const must = `be ${side(o.rows)}×${side(o.columns)}`;
+        if (!fits(o.rows, rows) || !fits(o.columns, cols)) return { must, got: `got ${rows}×${cols}` };
+      }
       return undefined;
     },
   };
@@ -278,8 +489,10 @@ export function options(fields: Record<string, Kind>, o: { required?: string[]; 
   const expected = required.size ? `an object with ${[...required].join(', ')}` : 'an options object';
   return {
     expected, fields,
-    test: (v, at, fn) => {
+    test: (v, at, fn, ctx) => {
       if (typeof v !== 'object' || v === null || Array.isArray(v) || v instanceof tf.Tensor) return got(v);
+      // a field's relations see the bag's other fields beside the call's arguments (samples ≥ dim + 1)
+      const inner: Context = { args: { ...ctx?.args, ...(v as Record<string, unknown>) }, self: ctx?.self, dims: ctx?.dims ?? {} };
       for (const k of Object.keys(v)) {
         if (!(k in fields)) throw new ArgumentError(`${fn}: ${at} has no option '${k}'; the valid keys are ${keys.join(', ')}`);
       }
@@ -289,7 +502,7 @@ export function options(fields: Record<string, Kind>, o: { required?: string[]; 
         // fields are named bare ("samples must be …"), as the options' documentation names them
         if (x === undefined) throw new ArgumentError(`${fn}: ${k} is required in ${at} (${fields[k].expected})`);
         try {
-          checkKind(fields[k], x, k, fn);
+          checkKind(fields[k], x, k, fn, inner);
         } catch (e) {
           // "samples must be …" as the options are documented, and which argument holds them
           if (e instanceof ArgumentError && !e.located) { e.message += ` (in ${at})`; e.located = true; }
@@ -305,10 +518,10 @@ export function options(fields: Record<string, Kind>, o: { required?: string[]; 
 export function oneOf(...kinds: Kind[]): Kind {
   return {
     expected: kinds.map((k) => k.expected).join(', or '),
-    test: (v, at, fn) => {
+    test: (v, at, fn, ctx) => {
       for (const k of kinds) {
         try {
-          if (k.test(v, at, fn) === undefined) return undefined;
+          if (k.test(v, at, fn, ctx) === undefined) return undefined;
         } catch { /* a nested error in one alternative: try the next */ }
       }
       return got(v);

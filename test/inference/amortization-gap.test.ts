@@ -144,7 +144,7 @@ describe('inference/amortization-gap: per-sample against amortized inference (ex
     expect(() => fitLocalGaussians(rng(1), logJoint, x, { init, steps: 0 })).to.throw('fitLocalGaussians: steps must be a positive integer ≤ 1000000, got 0 (in options)');
     expect(() => fitLocalGaussians(rng(1), logJoint, x, { init, learningRate: -1 })).to.throw('fitLocalGaussians: learningRate must be positive and finite');
     const wrong = { mean: tf.zeros([B + 1, M]), logStd: tf.zeros([B + 1, M]) };
-    expect(() => fitLocalGaussians(rng(1), logJoint, x, { init: wrong })).to.throw('fitLocalGaussians: init.mean and init.logStd must both have shape [6, M]');
+    expect(() => fitLocalGaussians(rng(1), logJoint, x, { init: wrong })).to.throw('fitLocalGaussians: init must have mean and logStd both of shape [6, M] (one Gaussian per row of x), got [7,2] and [7,2] (in options)');
     expect(() => amortizationGap(rng(1), poorEncoder, x, { init: 'zero' as never })).to.throw("amortizationGap: init must be one of 'encoder', 'prior', got 'zero' (in options)");
     // the per-point estimates take at least 2 samples (one gives no standard error); q is live [B, M] tensors
     expect(() => gaussianElbo(rng(1), logJoint, x, init, { samples: 1 })).to.throw('gaussianElbo: samples must be an integer ≥ 2');

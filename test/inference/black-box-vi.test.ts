@@ -70,7 +70,7 @@ describe('inference: black-box variational inference', () => {
 
   it('names the argument at fault', () => {
     const init = { means: [0, 0], variances: [1, 1] };
-    expect(() => blackBoxVI(rng(0), { logJoint, init: { means: [0], variances: [1, 1] }, estimator: 'score-function', samples: 4, steps: 1 })).to.throw(/init\.means and init\.variances/);
+    expect(() => blackBoxVI(rng(0), { logJoint, init: { means: [0], variances: [1, 1] }, estimator: 'score-function', samples: 4, steps: 1 })).to.throw(/blackBoxVI: variances must have the length of means \(1\), got \[1, 1\] \(in init\)/);
     expect(() => blackBoxVI(rng(0), { logJoint, init, estimator: 'reinforce' as never, samples: 4, steps: 1 })).to.throw(/estimator/);
     expect(() => blackBoxVI(rng(0), { logJoint, init: { means: [0, 0], variances: [1, -1] }, estimator: 'score-function', samples: 4, steps: 1 })).to.throw(/variances/);
     expect(() => elboGradient(rng(0), { logJoint: (z) => tf.sum(z) as never, q, estimator: 'score-function', samples: 4 })).to.throw(/logJoint must return a tensor of shape \[4\]/);

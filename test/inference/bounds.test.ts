@@ -75,7 +75,7 @@ describe('inference/bounds', () => {
     const q2 = new Normal([qLoc, qLoc], [qScale, qScale], { eventDims: 1 });
     expectNoLeak(() => iwae(rng(47), { x: X, logJoint, proposal: q2, samples: 3 }));
     expect(tf.tidy(() => elbo(rng(47), { x: X, logJoint, proposal: q2, samples: 3 }).shape)).to.deep.equal([2]);
-    expect(() => elbo(rng(0), { x: X, logJoint: () => tf.zeros([3]), proposal: q2 })).to.throw('logJoint returned shape [3], expected [1,2]');
+    expect(() => elbo(rng(0), { x: X, logJoint: () => tf.zeros([3]), proposal: q2 })).to.throw('elbo: logJoint must return [1,2] ([K, ...batch], as log q), got [3]');
     expect(() => iwae(rng(0), { x: X, logJoint, proposal: q2, samples: 0 })).to.throw('samples must be a positive integer');
     X.dispose();
   });
