@@ -47,7 +47,7 @@ export interface StartOptions {
    * JupyterLab; its notebooks open at /notebooks/NAME.
    */
   classic?: boolean;
-  /** JupyterLab exposes its application as window.jupyterapp (to read models, e.g. output trust). */
+  /** JupyterLab and Notebook 7 expose their application as window.jupyterapp (to read models, e.g. output trust). */
   exposeApp?: boolean;
   /** How long to wait for the server to answer (ms). */
   timeoutMs?: number;
@@ -97,7 +97,7 @@ export async function startJupyterLab(options: StartOptions = {}): Promise<Jupyt
       `--IdentityProvider.token=${token}`, `--ServerApp.root_dir=${rootDir}`,
       // no update check or news (no network here), no announcements popping over the notebook
       '--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate', '--LabApp.news_url=None',
-      ...(options.exposeApp ? ['--LabApp.expose_app_in_browser=True'] : [])];
+      ...(options.exposeApp ? ['--LabApp.expose_app_in_browser=True', '--JupyterNotebookApp.expose_app_in_browser=True'] : [])];
   if (process.getuid?.() === 0) args.push('--allow-root');
   const env: NodeJS.ProcessEnv = {
     ...process.env,
