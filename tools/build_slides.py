@@ -41,7 +41,7 @@ def main():
                     write_html(copy, page)
                 print(f"ok     {deck.name:52} (from the executed copy)", flush=True)
                 continue
-        failure, cells, seconds = run_one(path, out, args.timeout, slides=True)
+        failure, cells, seconds, _ = run_one(path, out, args.timeout, slides=True)
         print(f"{'ok' if failure is None else 'FAILED':6} {deck.name:52} ran {cells} cells in {seconds:.1f} s", flush=True)
         if failure:
             failures += 1

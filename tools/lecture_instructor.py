@@ -3,6 +3,7 @@
 
     /usr/bin/python3 tools/lecture_instructor.py [generate] [--out build/lectures/instructor] [--run] [--probe-wrong] [--only NN …]
     /usr/bin/python3 tools/lecture_instructor.py check
+    /usr/bin/python3 tools/lecture_instructor.py verify DIR
 
 A lecture notebook is what students run, so it holds no answers. An exercise cell carries the metadata
 {"latent_lab": {"exercise": "ex1"}}, marks the student's part with `// BEGIN SOLUTION` … `// END SOLUTION`
@@ -14,12 +15,21 @@ tools/run_notebooks.py) and fails unless every exercise cell printed its ✓. `c
 exercise cell has its markers, a check and a solution, and every solution has its cell, and every item of a
 notebook's "## Exercises" list (1., 2., …, D.) has its exercise cell (ex1, ex2, …, derive).
 
---probe-wrong (with --run) also appends to each instructor notebook one cell that runs an exercise of it with a wrong
-answer (notebooks/solutions/lecture-exercises-wrong.json: notebook → {exercise, code}) and fails the run unless that
-exercise's check rejects it: a check that cannot fail is caught.
+--run executes the lecture notebooks through tools/run_notebooks.py --instructor: each in one kernel, first
+as the students have it, then its exercises again with their solutions and its wrong-answer probe, the
+executed instructor versions going to --out/executed (`npm test`'s lecture-notebook run does the same into
+build/lectures/instructor/executed). `verify DIR` checks such a folder: an executed instructor version of
+every lecture notebook with exercises, made from the notebooks and solutions as they are now, with every
+exercise ✓ and every probe rejected.
+
+The probe is one cell, appended to the instructor notebook, that runs an exercise with a wrong answer
+(notebooks/solutions/lecture-exercises-wrong.json: notebook → {exercise, code}); the run fails unless that
+exercise's check rejects it: a check that cannot fail is caught. --probe-wrong writes it into the generated
+notebooks too (a run always has it).
 """
 import argparse
 import copy
+import hashlib
 import json
 import re
 import subprocess
@@ -125,6 +135,49 @@ def probe_cells(nb):
             if c.cell_type == "code" and (c.metadata.get("latent_lab") or {}).get("probe")]
 
 
+def stamp(nb, name, solutions, wrong):
+    """What an executed instructor version was made from: the lecture notebook's cells, its solutions and its
+    wrong answer, hashed; a copy with another stamp is stale."""
+    made_of = json.dumps([[c.cell_type, c.source] for c in nb.cells] + [solutions.get(name), wrong.get(name)], sort_keys=True)
+    return hashlib.sha256(made_of.encode("utf-8")).hexdigest()[:16]
+
+
+def paired_version(nb, name):
+    """The instructor version tools/run_notebooks.py --instructor runs after the student version in the same
+    kernel: the solved exercises and the wrong-answer probe, stamped; None for a notebook without exercises."""
+    if not exercise_cells(nb):
+        return None
+    solutions, wrong = load_solutions(), load_wrong()
+    if problems(name, nb, solutions):
+        raise SystemExit(f"lecture_instructor: {name}: " + "; ".join(problems(name, nb, solutions)))
+    version = instructor_version(nb, name, solutions)
+    if name in wrong:
+        version.cells.append(probe_cell(nb, name, wrong[name]))
+    version.metadata.setdefault("latent_lab", {})["instructor_of"] = {"notebook": name, "stamp": stamp(nb, name, solutions, wrong)}
+    return version
+
+
+def verify_folder(executed):
+    """`verify`: every lecture notebook with exercises has its executed instructor version in the folder, made from
+    today's notebook and solutions, with every exercise ✓ and every probe rejected. One line per problem."""
+    solutions, wrong = load_solutions(), load_wrong()
+    found = []
+    for path in lecture_notebooks():
+        nb = nbformat.read(path, as_version=4)
+        if not exercise_cells(nb):
+            continue
+        copy_path = executed / path.name
+        if not copy_path.exists():
+            found.append(f"{path.name}: no executed instructor version in {executed}")
+            continue
+        made = (nbformat.read(copy_path, as_version=4).metadata.get("latent_lab") or {}).get("instructor_of") or {}
+        if made.get("stamp") != stamp(nb, path.name, solutions, wrong):
+            found.append(f"{path.name}: the executed instructor version in {executed} is stale (made from another notebook or solutions)")
+        if path.name in wrong and not probe_cells(nbformat.read(copy_path, as_version=4)):
+            found.append(f"{path.name}: the executed instructor version has no wrong-answer probe")
+    return found + verify_run(executed)
+
+
 def load_solutions():
     return json.loads(SOLUTIONS.read_text(encoding="utf-8")) if SOLUTIONS.exists() else {}
 
@@ -191,7 +244,9 @@ def generate(out, run, probe=False, only=()):
     if not run:
         return 0
     executed = out / "executed"
-    r = subprocess.run([sys.executable, str(ROOT / "tools" / "run_notebooks.py"), *map(str, written), "--out", str(executed)])
+    students = [ROOT / "notebooks" / p.name for p in written]
+    r = subprocess.run([sys.executable, str(ROOT / "tools" / "run_notebooks.py"), *map(str, students),
+                        "--out", str(out / "student-run"), "--instructor", str(executed)])
     failed = verify_run(executed)
     if failed:
         print("lecture_instructor: exercises whose worked solution did not pass its check:\n  " + "\n  ".join(failed))
@@ -200,16 +255,23 @@ def generate(out, run, probe=False, only=()):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", nargs="?", default="generate", choices=["generate", "check"])
+    parser.add_argument("command", nargs="?", default="generate", choices=["generate", "check", "verify"])
+    parser.add_argument("folder", nargs="?", help="verify: the folder of executed instructor notebooks")
     parser.add_argument("--out", default=str(ROOT / "build" / "lectures" / "instructor"))
     parser.add_argument("--run", action="store_true", help="execute the instructor notebooks and verify every exercise's ✓")
     parser.add_argument("--probe-wrong", action="store_true",
-                        help="append a wrong answer per notebook (lecture-exercises-wrong.json); --run then requires its check to fail")
+                        help="also write the wrong-answer probe (lecture-exercises-wrong.json) into the generated notebooks; a --run always has it")
     parser.add_argument("--only", nargs="+", default=[], help="only these lecture notebooks (names or NN prefixes)")
     a = parser.parse_args()
     if a.command == "check":
         found = validate()
         print("\n".join(found) if found else "lecture_instructor: every exercise cell has its markers, its check and a solution")
+        return 1 if found else 0
+    if a.command == "verify":
+        if not a.folder:
+            parser.error("verify needs the folder of executed instructor notebooks")
+        found = verify_folder(Path(a.folder))
+        print("\n".join(found) if found else f"lecture_instructor: every executed instructor version in {a.folder} is current, every exercise ✓, every probe rejected")
         return 1 if found else 0
     return generate(Path(a.out), a.run, a.probe_wrong, a.only)
 

@@ -2,6 +2,7 @@
 """Executes notebooks through the Latent Lab kernel with nbclient (Debian's python3-nbclient).
 
     /usr/bin/python3 tools/run_notebooks.py [NOTEBOOK_OR_FOLDER ...] [--timeout S] [--out DIR] [--slides]
+                                            [--jobs N] [--instructor DIR]
 
 With no paths it runs the lecture notebooks: the notebooks/*.ipynb that git tracks (a scratch
 notebook made with "New" is not run), or, outside a git checkout, notebooks/NN-*.ipynb. A folder runs
@@ -10,8 +11,18 @@ Each executed copy and its HTML (offline: scripts from an assets/ folder copied 
 figures interactive over their PNG) go to build/notebooks/; with --slides also a reveal.js deck
 (NAME.slides.html). One line per notebook (ok/failed, cells, seconds); a failure names the notebook,
 the cell, its source and the error, and the exit status is 1.
+
+Notebooks run side by side, one kernel each, --jobs at a time (default: the machine's cores, or
+LATENT_NOTEBOOK_JOBS): a kernel computes on one thread unless LATENT_BLAS_THREADS says otherwise.
+With --instructor DIR a lecture notebook with exercises is also run as its instructor version in the
+same kernel: after the student's cells, each exercise again with its worked solution, then the
+wrong-answer probe (tools/lecture_instructor.py), written to DIR as the executed instructor notebook.
+The exercises are the notebook's last cells, so they see the state an instructor-only run gives them,
+and the lecture's cells run once for both versions.
 """
 import argparse
+import concurrent.futures
+import multiprocessing
 import os
 import subprocess
 import sys
@@ -80,13 +91,21 @@ def record_language_info(client, nb):
         nb.metadata["language_info"] = info
 
 
-def run_one(path, out_dir, timeout, slides=False):
+def run_one(path, out_dir, timeout, slides=False, instructor_dir=None):
+    """Executes one notebook (and, with instructor_dir, its instructor version after it in the same kernel);
+    writes the executed copies and the HTML. Returns (failure, code cells, seconds, instructor failure), a
+    failure being None when all went well (or there is no instructor version)."""
     nb = nbformat.read(path, as_version=4)
+    twin = None
+    if instructor_dir is not None:
+        import lecture_instructor  # only here: the plain runner needs none of it
+        twin = lecture_instructor.paired_version(nb, path.name)
     client = NotebookClient(
         nb, timeout=timeout, kernel_name=KERNEL, allow_errors=False,
         resources={"metadata": {"path": str(path.parent)}},
     )
     failure = None
+    twin_failure = None if twin is None else "  the kernel stopped before it ran"
     start = time.time()
     code_cells = [(i, c) for i, c in enumerate(nb.cells) if c.cell_type == "code"]
     try:
@@ -101,6 +120,8 @@ def run_one(path, out_dir, timeout, slides=False):
                 except CellExecutionError as e:
                     failure = describe_failure(cell, index, f"{e.ename}: {e.evalue}")
                     break
+            if twin is not None:
+                twin_failure = "  the student version failed first" if failure else run_twin(client, nb, twin, timeout)
     except DeadKernelError as e:
         failure = f"  the kernel died: {e}"
     except Exception as e:  # a kernel that cannot start is a failure of this notebook, not of the runner
@@ -111,7 +132,37 @@ def run_one(path, out_dir, timeout, slides=False):
     write_html(nb, out_dir / path.with_suffix(".html").name)
     if slides:
         write_slides(nb, out_dir / (path.stem + ".slides.html"))
-    return failure, len(code_cells), seconds
+    if twin is not None:
+        instructor_dir.mkdir(parents=True, exist_ok=True)
+        nbformat.write(twin, instructor_dir / path.name)
+    return failure, len(code_cells), seconds, twin_failure
+
+
+def run_twin(client, nb, twin, timeout):
+    """Runs the instructor version's own cells (the solved exercises, the probe) in the kernel the student
+    version just ran in; the lecture's cells take the student run's outputs, which are theirs too (the
+    same source, run on the same state). Every own cell runs even when one fails: each failure is named
+    (lecture_instructor.verify_run reads the outputs)."""
+    own = []
+    for index, cell in enumerate(twin.cells):
+        if index < len(nb.cells) and cell.cell_type == "code" and cell.source == nb.cells[index].source:
+            cell.outputs = nb.cells[index].outputs
+            cell.execution_count = nb.cells[index].execution_count
+        elif cell.cell_type == "code":
+            own.append((index, cell))
+    failed = []
+    student, client.nb = client.nb, twin  # nbclient files each executed cell into client.nb at its index
+    try:
+        for index, cell in own:
+            try:
+                client.execute_cell(cell, index)
+            except CellTimeoutError:
+                failed.append(describe_failure(cell, index, f"timed out after {timeout} s (per-cell timeout)"))
+            except CellExecutionError as e:
+                failed.append(describe_failure(cell, index, f"{e.ename}: {e.evalue}"))
+    finally:
+        client.nb = student
+    return "\n".join(failed) or None
 
 
 def add_run_arguments(parser):
@@ -137,20 +188,53 @@ def prepare_run(args, prog):
     return paths, out
 
 
+def run_job(job):
+    """One notebook in a worker process: (path, out, timeout, slides, instructor) → run_one's result."""
+    path, out, timeout, slides, instructor = job
+    return run_one(path, out, timeout, slides, instructor)
+
+
+def default_jobs():
+    return int(os.environ.get("LATENT_NOTEBOOK_JOBS", 0)) or os.cpu_count() or 1
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_run_arguments(parser)
     parser.add_argument("--slides", action="store_true", help="also write a reveal.js deck of each notebook")
+    parser.add_argument("--jobs", type=int, default=default_jobs(),
+                        help="notebooks run at once, one kernel each (default: the cores, or LATENT_NOTEBOOK_JOBS)")
+    parser.add_argument("--instructor", metavar="DIR",
+                        help="also run each lecture's instructor version (solved exercises, wrong-answer probe) and write it to DIR")
     args = parser.parse_args()
+    if args.jobs < 1:
+        raise SystemExit("run_notebooks: --jobs must be at least 1")
     paths, out = prepare_run(args, "run_notebooks")
+    instructor = Path(args.instructor).resolve() if args.instructor else None
+    jobs = [(path, out, args.timeout, args.slides, instructor) for path in paths]
     failures = 0
-    for path in paths:
-        failure, cells, seconds = run_one(path, out, args.timeout, args.slides)
+
+    def report(path, result):
+        nonlocal failures
+        failure, cells, seconds, twin_failure = result
         status = "ok" if failure is None else "FAILED"
         print(f"{status:6} {path.name:45} {cells:3d} cells {seconds:7.1f} s", flush=True)
         if failure:
             failures += 1
             print(f"  in {path}\n{failure}", flush=True)
+        if twin_failure:
+            print(f"  its instructor version ({instructor / path.name}):\n{twin_failure}", flush=True)
+
+    workers = min(args.jobs, len(jobs))
+    if workers == 1:
+        for job in jobs:
+            report(job[0], run_job(job))
+    else:
+        # spawned, not forked: each worker starts its own ZeroMQ context and event loop
+        with concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            running = {pool.submit(run_job, job): job[0] for job in jobs}
+            for done in concurrent.futures.as_completed(running):
+                report(running[done], done.result())
     print(f"{len(paths) - failures} notebooks ok, {failures} failed")
     return 1 if failures else 0
 

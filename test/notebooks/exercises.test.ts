@@ -2,8 +2,8 @@
 // (issue 27, item 4). The lecture notebooks are the student version: an exercise cell marks the student's
 // part with // BEGIN SOLUTION … // END SOLUTION and checks the answer beside it; the worked solutions are in
 // notebooks/solutions/lecture-exercises.json, and `npm run lectures:instructor` writes the instructor
-// notebooks with them (add --run to execute them and require every exercise's ✓, and --probe-wrong to append a
-// wrong answer per notebook whose check must fail). Here: the validation (every item of every "## Exercises"
+// notebooks with them (add --run to execute them and require every exercise's ✓ and the rejection of one wrong
+// answer per notebook). Here: the validation (every item of every "## Exercises"
 // list has its checked cell), the generation, the derivation exercises executed alone, and the full instructor
 // run of every lecture notebook with the wrong-answer probes.
 import { expect } from 'chai';
@@ -11,6 +11,7 @@ import { spawnSync } from 'child_process';
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
+import { INSTRUCTOR_RUN } from '../support/jupyter';
 
 const root = path.resolve(__dirname, '..', '..');
 
@@ -165,15 +166,45 @@ print('\\n'.join(li.problems('04-variational-inference.ipynb', nb, sol)))`;
   });
 
   it('the instructor version of every lecture notebook runs with every exercise ✓, and each wrong-answer probe is rejected', function () {
-    // a full run of the lecture notebooks with the worked solutions in place (as long as the student run in
-    // test/notebooks.test.ts), plus one cell per notebook that re-runs an exercise with a wrong answer
+    // the lecture-notebook test (test/notebooks.test.ts, earlier in the same mocha run) ran each lecture's instructor
+    // version after the student's, in one kernel; a run of this file alone makes its own
     this.timeout(60 * 60_000);
-    const inst = path.join(out, 'run');
-    const r = spawnSync('/usr/bin/python3', [path.join(root, 'tools', 'lecture_instructor.py'), 'generate', '--run', '--probe-wrong', '--out', inst],
-      { cwd: root, encoding: 'utf8', timeout: 58 * 60_000, env: { ...process.env, JUPYTER_PATH: path.join(root, '.jupyter') } });
-    expect(r.status, `${r.stdout}${r.stderr}`.slice(-4000)).to.equal(0);
-    const executed = fs.readdirSync(path.join(inst, 'executed')).filter((f) => /^\d\d-.*\.ipynb$/.test(f));
-    expect(executed.length).to.equal(lectures.filter((n) => exercises(cellsOf(path.join(root, 'notebooks', n))).length).length);
+    const startedAt = Date.now() - process.uptime() * 1000;
+    const fromThisRun = fs.existsSync(INSTRUCTOR_RUN) && fs.readdirSync(INSTRUCTOR_RUN).some((f) => /^\d\d-.*\.ipynb$/.test(f))
+      && fs.readdirSync(INSTRUCTOR_RUN).every((f) => fs.statSync(path.join(INSTRUCTOR_RUN, f)).mtimeMs >= startedAt);
+    let executed = INSTRUCTOR_RUN;
+    if (!fromThisRun) {
+      const inst = path.join(out, 'run');
+      const r = spawnSync('/usr/bin/python3', [path.join(root, 'tools', 'lecture_instructor.py'), 'generate', '--run', '--out', inst],
+        { cwd: root, encoding: 'utf8', timeout: 58 * 60_000, env: { ...process.env, JUPYTER_PATH: path.join(root, '.jupyter') } });
+      expect(r.status, `${r.stdout}${r.stderr}`.slice(-4000)).to.equal(0);
+      executed = path.join(inst, 'executed');
+    }
+    // current (made from today's notebooks and solutions), complete, every ✓, every probe rejected
+    const v = run(['verify', executed]);
+    expect(v.status, v.output.slice(-4000)).to.equal(0);
+    const copies = fs.readdirSync(executed).filter((f) => /^\d\d-.*\.ipynb$/.test(f));
+    expect(copies.length).to.equal(lectures.filter((n) => exercises(cellsOf(path.join(root, 'notebooks', n))).length).length);
+  });
+
+  it('verify names a stale, incomplete or failing instructor run', () => {
+    const py = `import sys, json, pathlib, tempfile, shutil; sys.path.insert(0, 'tools'); import lecture_instructor as li, nbformat
+d = pathlib.Path(tempfile.mkdtemp())
+name = '04-variational-inference.ipynb'
+nb = nbformat.read('notebooks/' + name, as_version=4)
+v = li.paired_version(nb, name)
+for i, ex, c in li.exercise_cells(v): c.outputs = [nbformat.v4.new_output('stream', name='stdout', text='✓ ok\\n')]
+for i, ex, c in li.probe_cells(v): c.outputs = [nbformat.v4.new_output('stream', name='stdout', text=f'PROBE REJECTED {ex}: ✗\\n')]
+nbformat.write(v, d / name)
+print('clean', [f for f in li.verify_folder(d) if name in f])
+v.metadata['latent_lab']['instructor_of']['stamp'] = 'old'; nbformat.write(v, d / name)
+print('stale', [f for f in li.verify_folder(d) if name in f])
+(d / name).unlink()
+print('missing', [f for f in li.verify_folder(d) if name in f])`;
+    const r = spawnSync('/usr/bin/python3', ['-c', py], { cwd: root, encoding: 'utf8' });
+    expect(r.stdout, r.stderr).to.match(/clean \[\]/);
+    expect(r.stdout).to.match(/stale \[.*04-variational-inference\.ipynb: the executed instructor version .* is stale/);
+    expect(r.stdout).to.match(/missing \[.*04-variational-inference\.ipynb: no executed instructor version/);
   });
 
   it('an exercise cell without its worked solution is named', () => {

@@ -3,6 +3,8 @@ import { spawnSync } from 'child_process';
 import path from 'path';
 
 export const root = path.resolve(__dirname, '..', '..');
+/** Where the lecture-notebook run (test/notebooks.test.ts) leaves the executed instructor versions of the lectures. */
+export const INSTRUCTOR_RUN = path.join(root, 'build', 'lectures', 'instructor', 'executed');
 
 export interface Run { status: number | null; output: string }
 
