@@ -134,6 +134,8 @@ def run_one(path, out_dir, timeout, slides=False, instructor_dir=None):
         write_slides(nb, out_dir / (path.stem + ".slides.html"))
     if twin is not None:
         instructor_dir.mkdir(parents=True, exist_ok=True)
+        if "language_info" in nb.metadata:
+            twin.metadata["language_info"] = nb.metadata["language_info"]
         nbformat.write(twin, instructor_dir / path.name)
     return failure, len(code_cells), seconds, twin_failure
 
