@@ -364,12 +364,12 @@ export function where(kind: Kind, must: string | ((c: Context, v: any) => string
 }
 
 /** The shape of a rectangular nested array of numbers `depth` deep (typed arrays at the last level), or undefined. */
-function arrayShape(v: unknown, depth: number): number[] | undefined {
-  if (depth === 1) return (Array.isArray(v) && v.every((x) => typeof x === 'number')) || (ArrayBuffer.isView(v) && !(v instanceof DataView)) ? [(v as ArrayLike<number>).length] : undefined;
+function arrayShape(v: unknown, depth: number, anyLeaves = false): number[] | undefined {
+  if (depth === 1) return (Array.isArray(v) && (anyLeaves || v.every((x) => typeof x === 'number'))) || (ArrayBuffer.isView(v) && !(v instanceof DataView)) ? [(v as ArrayLike<number>).length] : undefined;
   if (!Array.isArray(v)) return undefined;
   let inner: number[] | undefined;
   for (const row of v) {
-    const s = arrayShape(row, depth - 1);
+    const s = arrayShape(row, depth - 1, anyLeaves);
     if (!s || (inner && !tf.util.arraysEqual(s, inner))) return undefined;
     inner = s;
   }
@@ -387,16 +387,27 @@ function arrayShape(v: unknown, depth: number): number[] | undefined {
  * const KSD = contract('ksd64', { x: numberArray({ shape: ['n', 'd'], min: [2, 1], what: 'points [n, d] with n ≥ 2' }), score: numberArray({ shape: ['n', 'd'], like: 'x' }) });
  * ```
  */
-export function numberArray(o: { shape?: Dim[] | ((c: Context) => Dim[]); depth?: number; min?: number[]; finite?: boolean; like?: string; what?: string }): Kind {
+export function numberArray(o: { shape?: Dim[] | ((c: Context) => Dim[]); depth?: number; min?: number[]; finite?: boolean; like?: string; what?: string; axes?: string[] }): Kind {
   const depth = o.depth ?? (typeof o.shape === 'object' ? o.shape.length : 1);
   const expected = o.what ?? (depth === 1 ? 'an array of numbers' : depth === 2 ? 'rows of numbers, all of one length (number[][])' : `a rectangular number${'[]'.repeat(depth)}`);
   return {
     expected,
     test: (v, at, fn, ctx) => {
       const c = ctx ?? contextOf();
-      const shape = arrayShape(v, depth);
-      if (!shape) return got(v);
-      if (o.min && o.min.some((m, i) => shape[i] < m)) return got(v);
+      // with `finite` the entries are judged one by one below, so a string among them is named where it is
+      const shape = arrayShape(v, depth, o.finite);
+      if (!shape) {
+        // rows of different lengths: say which (a chain shorter than the others)
+        if (depth === 2 && Array.isArray(v) && v.length > 0 && v.every((r) => Array.isArray(r) || ArrayBuffer.isView(r))) {
+          const rows = v as ArrayLike<unknown>[];
+          const bad = rows.findIndex((r) => r.length !== rows[0].length);
+          const row = o.axes?.[0]?.replace(/s$/, '') ?? 'row';
+          if (bad > 0) return { must: `have one length for all ${row}s`, got: `got ${row} 0 with ${rows[0].length}, ${row} ${bad} with ${rows[bad].length}` };
+        }
+        return got(v);
+      }
+      const short = o.min ? o.min.findIndex((m, i) => shape[i] < m) : -1;
+      if (short >= 0) return o.axes ? { must: `have at least ${o.min![short]} ${o.axes[short]}`, got: `got ${shape[short]}` } : got(v);
       if (o.finite) {
         const walk = (x: unknown, where: string, d: number): void => {
           if (d === depth) { const a = x as ArrayLike<number>; for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) checkKind(num(), a[i], `${where}[${i}]`, fn); return; }

@@ -5,8 +5,11 @@
 // message has been passed along the tree in both directions; on a graph with loops it is "a hacker
 // approach" that need not converge and optimizes no bound, yet is often better than mean field.
 import { logSumExp64 } from '../../math/log-space';
-import { positiveInteger } from '../../validation/arguments';
-import { PairwiseMRF, checkMrf } from './pairwise-mrf';
+import { contract, count, num, optional, options as optionsKind } from '../../validation/contract';
+import { MRF, PairwiseMRF } from './pairwise-mrf';
+
+// damping 1 would keep the first messages forever
+const LBP = contract('loopyBeliefPropagation', { mrf: MRF, options: optional(optionsKind({ iterations: count({ max: 1e7 }), tolerance: num({ min: 0 }), damping: num({ min: 0, below: 1 }) })) });
 import { neighbourTables } from './mean-field-mrf';
 
 /**
@@ -26,12 +29,10 @@ import { neighbourTables } from './mean-field-mrf';
  * ```
  */
 export function loopyBeliefPropagation(mrf: PairwiseMRF, options: { iterations?: number; tolerance?: number; damping?: number } = {}): { beliefs: number[][]; converged: boolean; iterations: number } {
-  const fn = 'loopyBeliefPropagation';
-  checkMrf(mrf, fn);
-  const iterations = positiveInteger(options.iterations ?? 200, fn, 'iterations');
+  LBP.check(arguments);
+  const iterations = options.iterations ?? 200;
   const tol = options.tolerance ?? 1e-10;
   const damping = options.damping ?? 0;
-  if (!(damping >= 0 && damping < 1)) throw new Error(`${fn}: damping must be in [0, 1), got ${damping}`);
   const nb = neighbourTables(mrf);
   // logMsg[j][n]: the message into j from its n-th neighbour, over x_j
   const logMsg = nb.map((list, j) => list.map(() => mrf.unary[j].map(() => 0)));

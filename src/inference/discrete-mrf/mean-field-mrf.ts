@@ -4,8 +4,14 @@
 //   L(q) = Σ_j E_q log φ_j + Σ_(i,j) E_q log φ_ij + Σ_j H(q_j) ≤ log Z
 // in q_j with the others fixed, so L never decreases.
 import { logSumExp64 } from '../../math/log-space';
-import { positiveInteger } from '../../validation/arguments';
-import { PairwiseMRF, checkMrf } from './pairwise-mrf';
+import { contract, count, num, optional, options as optionsKind, where, type Kind } from '../../validation/contract';
+import { MRF, PairwiseMRF } from './pairwise-mrf';
+
+const TABLE: Kind = { expected: 'marginals [node][state]', test: (v) => (Array.isArray(v) && v.every(Array.isArray) ? undefined : 'got something else') };
+const unaryOf = (c: { args: Readonly<Record<string, unknown>> }) => (c.args.mrf as PairwiseMRF).unary;
+const INIT = where(TABLE, 'have the shape of mrf.unary (one marginal per node, over its states)',
+  (q: number[][], c) => q.length === unaryOf(c).length && q.every((r, j) => r.length === unaryOf(c)[j].length));
+const MEAN_FIELD = contract('meanFieldMarginals', { mrf: MRF, options: optional(optionsKind({ sweeps: count({ max: 1e7 }), tolerance: num({ min: 0 }), init: INIT })) });
 
 /** Neighbour lists: for node j, the edges touching it with the log-potential oriented as [x_j][x_other]. */
 export function neighbourTables(mrf: PairwiseMRF): { other: number; table: number[][] }[][] {
@@ -42,13 +48,11 @@ function elbo(mrf: PairwiseMRF, q: number[][]): number {
  * ```
  */
 export function meanFieldMarginals(mrf: PairwiseMRF, options: { sweeps?: number; tolerance?: number; init?: number[][] } = {}): { marginals: number[][]; elbo: number[]; sweeps: number } {
-  const fn = 'meanFieldMarginals';
-  checkMrf(mrf, fn);
-  const sweeps = positiveInteger(options.sweeps ?? 100, fn, 'sweeps');
+  MEAN_FIELD.check(arguments);
+  const sweeps = options.sweeps ?? 100;
   const tol = options.tolerance ?? 1e-10;
   const nb = neighbourTables(mrf);
   const q = options.init ? options.init.map((r) => r.slice()) : mrf.unary.map((u) => u.map(() => 1 / u.length));
-  if (q.length !== mrf.unary.length || q.some((r, j) => r.length !== mrf.unary[j].length)) throw new Error(`${fn}: init must have the shape of mrf.unary`);
   const trace: number[] = [];
   let t = 0;
   for (; t < sweeps; t++) {

@@ -3,7 +3,7 @@
 // exact marginals and log Z by enumeration — the truth that mean field and loopy belief propagation
 // are measured against on graphs small enough to enumerate (K^d states).
 import { logSumExp64 } from '../../math/log-space';
-import { describeValue, positiveInteger } from '../../validation/arguments';
+import { arrayOf, checkKind, contract, count, describeAny, num, numberArray, oneOf, optional, options as optionsKind, where, type Kind } from '../../validation/contract';
 
 /** One edge (i, j) of a pairwise MRF with its log-potential log φ_ij(x_i, x_j) as a [K_i][K_j] table. */
 export interface MrfEdge {
@@ -18,26 +18,44 @@ export interface PairwiseMRF {
   edges: MrfEdge[];
 }
 
-/** Checks the shapes of an MRF and that it has no self-loops or repeated edges; returns it. */
-export function checkMrf(mrf: PairwiseMRF, fn: string): PairwiseMRF {
-  if (!mrf || !Array.isArray(mrf.unary) || mrf.unary.length === 0) throw new Error(`${fn}: mrf.unary must be log-potentials [node][state], got ${describeValue(mrf?.unary)}`);
-  mrf.unary.forEach((u, j) => {
-    if (!Array.isArray(u) || u.length < 2 || !u.every(Number.isFinite)) throw new Error(`${fn}: mrf.unary[${j}] must have ≥ 2 finite log-potentials`);
-  });
-  const d = mrf.unary.length, seen = new Set<string>();
-  (mrf.edges ?? []).forEach((e, k) => {
-    if (!Number.isInteger(e.i) || !Number.isInteger(e.j) || e.i < 0 || e.j < 0 || e.i >= d || e.j >= d || e.i === e.j) {
-      throw new Error(`${fn}: mrf.edges[${k}] must join two different nodes in 0…${d - 1}, got (${e.i}, ${e.j})`);
-    }
-    const key = e.i < e.j ? `${e.i},${e.j}` : `${e.j},${e.i}`;
-    if (seen.has(key)) throw new Error(`${fn}: mrf.edges[${k}] repeats the edge (${e.i}, ${e.j})`);
-    seen.add(key);
-    const ok = Array.isArray(e.logPotential) && e.logPotential.length === mrf.unary[e.i].length
-      && e.logPotential.every((r) => Array.isArray(r) && r.length === mrf.unary[e.j].length && r.every(Number.isFinite));
-    if (!ok) throw new Error(`${fn}: mrf.edges[${k}].logPotential must be a finite [${mrf.unary[e.i].length}][${mrf.unary[e.j].length}] table`);
-  });
-  return mrf;
-}
+// The parts of an MRF, each named where it sits (mrf.unary[2], mrf.edges[0].logPotential): log-potentials of
+// ≥ 2 states per node, and edges joining two different nodes once, each with a [K_i][K_j] table.
+const UNARY = arrayOf(numberArray({ depth: 1, min: [2], finite: true, what: 'an array of ≥ 2 finite log-potentials' }), { minLength: 1 });
+const nodesOf = (c: { args: Readonly<Record<string, unknown>> }) => (c.args.unary as number[][]).length;
+const EDGE_NODES = where({ expected: 'an edge { i, j, logPotential }', test: (v) => (v && typeof v === 'object' ? undefined : `got ${describeAny(v)}`) },
+  (c) => `join two different nodes in 0…${nodesOf(c) - 1}`,
+  (e: MrfEdge, c) => (Number.isInteger(e.i) && Number.isInteger(e.j) && e.i >= 0 && e.j >= 0 && e.i < nodesOf(c) && e.j < nodesOf(c) && e.i !== e.j) || `got (${e.i}, ${e.j})`);
+
+/** A pairwise MRF as a kind: the shapes of its tables, no self-loops, no repeated edges. */
+export const MRF: Kind = {
+  expected: 'a pairwise MRF { unary: log-potentials [node][state], edges: [{ i, j, logPotential }] }',
+  test: (v, at, fn) => {
+    if (!v || typeof v !== 'object') return `got ${describeAny(v)}`;
+    const mrf = v as PairwiseMRF;
+    checkKind(UNARY, mrf.unary, `${at}.unary`, fn);
+    const ctx = { args: { unary: mrf.unary } }, seen = new Map<string, number>();
+    checkKind(optional(arrayOf({ expected: 'an edge', test: () => undefined })), mrf.edges, `${at}.edges`, fn);
+    (mrf.edges ?? []).forEach((e, k) => {
+      checkKind(EDGE_NODES, e, `${at}.edges[${k}]`, fn, ctx);
+      const key = e.i < e.j ? `${e.i},${e.j}` : `${e.j},${e.i}`;
+      checkKind(where(EDGE_NODES, 'join a pair of nodes no other edge joins', () => !seen.has(key) || `got (${e.i}, ${e.j}), already edge ${seen.get(key)}`), e, `${at}.edges[${k}]`, fn, ctx);
+      seen.set(key, k);
+      const [Ki, Kj] = [mrf.unary[e.i].length, mrf.unary[e.j].length];
+      checkKind(numberArray({ shape: [Ki, Kj], finite: true, what: `a finite [${Ki}][${Kj}] table` }), e.logPotential, `${at}.edges[${k}].logPotential`, fn);
+    });
+    return undefined;
+  },
+};
+
+const ISING = contract('isingGrid', {
+  rows: count({ max: 1e4 }), cols: count({ max: 1e4 }),
+  options: optional(optionsKind({
+    coupling: num(),
+    field: oneOf(num(), where(numberArray({ depth: 1, finite: true }), (c) => `have rows × cols = ${(c.args.rows as number) * (c.args.cols as number)} entries`,
+      (h: number[], c) => h.length === (c.args.rows as number) * (c.args.cols as number))),
+  })),
+});
+const EXACT = contract('exactMarginals', { mrf: MRF });
 
 /**
  * An Ising model on a rows × cols grid: x_j ∈ {−1, +1} (state 0 is −1, state 1 is +1),
@@ -57,15 +75,11 @@ export function checkMrf(mrf: PairwiseMRF, fn: string): PairwiseMRF {
  * ```
  */
 export function isingGrid(rows: number, cols: number, options: { coupling?: number; field?: number | number[] } = {}): PairwiseMRF {
-  const fn = 'isingGrid';
-  positiveInteger(rows, fn, 'rows');
-  positiveInteger(cols, fn, 'cols');
+  ISING.check(arguments);
   const J = options.coupling ?? 0.5;
-  if (!Number.isFinite(J)) throw new Error(`${fn}: coupling must be a finite number, got ${describeValue(J)}`);
   const d = rows * cols;
   const f = options.field ?? 0;
   const h = Array.isArray(f) ? f : new Array<number>(d).fill(f);
-  if (h.length !== d || !h.every(Number.isFinite)) throw new Error(`${fn}: field must be a finite number or ${d} finite numbers`);
   const edges: MrfEdge[] = [];
   const pair = [[J, -J], [-J, J]];
   for (let r = 0; r < rows; r++) {
@@ -92,7 +106,7 @@ export function isingGrid(rows: number, cols: number, options: { coupling?: numb
  */
 export function exactMarginals(mrf: PairwiseMRF): { marginals: number[][]; logZ: number } {
   const fn = 'exactMarginals';
-  checkMrf(mrf, fn);
+  EXACT.check(arguments);
   const K = mrf.unary.map((u) => u.length);
   const states = K.reduce((a, b) => a * b, 1);
   if (states > 2 ** 20) throw new Error(`${fn}: the model has ${states} joint states; enumeration is limited to 2^20`);

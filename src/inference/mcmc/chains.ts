@@ -1,25 +1,23 @@
 // The shape every sampler here returns and every diagnostic reads: draws[chain][draw][dim], several
 // chains started apart, so that disagreement between them can show a sampler that has not mixed.
-import { describeValue } from '../../validation/arguments';
+import { contract, describeAny, num, numberArray, where, type Kind } from '../../validation/contract';
 
 /** Draws of several chains: [chain][draw][dim]. */
 export type Chains = number[][][];
 
-/** Starting points [chains][dim]: a non-empty array of equally long arrays of finite numbers. */
-export function checkStarts(init: unknown, fn: string, arg = 'init'): number[][] {
-  if (!Array.isArray(init) || init.length === 0 || !init.every((x) => Array.isArray(x))) {
-    throw new Error(`${fn}: ${arg} must be an array of starting points [chains][dim], got ${describeValue(init)}`);
-  }
-  const d = (init[0] as unknown[]).length;
-  if (d === 0) throw new Error(`${fn}: ${arg} must have at least one dimension, got an empty starting point`);
-  init.forEach((x: unknown[], c: number) => {
-    if (x.length !== d) throw new Error(`${fn}: ${arg} must have one dimension for all chains: chain 0 has ${d}, chain ${c} has ${x.length}`);
-    x.forEach((v, j) => {
-      if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`${fn}: ${arg}[${c}][${j}] must be a finite number, got ${describeValue(v)}`);
-    });
-  });
-  return (init as number[][]).map((x) => x.slice());
-}
+/** The kind of a sampler's `init`, starting points [chains][dim]: every chain with the same dim ≥ 1, finite entries (init[c][j] named). */
+export const STARTS = numberArray({ depth: 2, min: [1, 1], finite: true, axes: ['chains', 'dimensions'], what: 'an array of starting points [chains][dim]' });
+
+// draws of every chain: a non-empty array whose first chain's first draw is a point [dim]
+const CHAINS: Kind = {
+  expected: 'draws [chain][draw][dim]',
+  test: (v) => (Array.isArray(v) && v.length > 0 && Array.isArray(v[0]) && Array.isArray(v[0][0]) ? undefined : `got ${describeAny(v)}`),
+};
+const dimsOf = (c: { args: Readonly<Record<string, unknown>> }) => (c.args.chains as Chains)[0][0].length;
+const COORDINATE = contract('coordinate', {
+  chains: CHAINS,
+  dim: where(num({ integer: true, min: 0 }), (c) => `be an integer in [0, ${dimsOf(c) - 1}]`, (d: number, c) => d < dimsOf(c)),
+});
 
 /**
  * One coordinate of every draw: [chain][draw] for dimension `dim` — what ESS and R-hat read.
@@ -34,8 +32,6 @@ export function checkStarts(init: unknown, fn: string, arg = 'init'): number[][]
  * ```
  */
 export function coordinate(chains: Chains, dim: number): number[][] {
-  if (!Array.isArray(chains) || chains.length === 0) throw new Error(`coordinate: chains must be draws [chain][draw][dim], got ${describeValue(chains)}`);
-  const d = chains[0][0]?.length ?? 0;
-  if (!Number.isInteger(dim) || dim < 0 || dim >= d) throw new Error(`coordinate: dim must be an integer in [0, ${d - 1}], got ${describeValue(dim)}`);
+  COORDINATE.check(arguments);
   return chains.map((c) => c.map((x) => x[dim]));
 }

@@ -3,7 +3,12 @@
 //   H̄_m = (1 − 1/(m + t₀)) H̄_{m−1} + (δ − α_m)/(m + t₀),   log ε_m = μ − (√m/γ) H̄_m,
 //   log ε̄_m = m^{−κ} log ε_m + (1 − m^{−κ}) log ε̄_{m−1},
 // and sample afterwards with the averaged ε̄ (the iterates ε_m keep jittering; their average settles).
-import { positiveFinite } from '../../validation/arguments';
+import { contract, num, optional, positive } from '../../validation/contract';
+
+const DUAL_AVERAGING = contract('DualAveraging', {
+  initialStepSize: positive(), targetAccept: optional(num({ above: 0, below: 1 })),
+  gamma: optional(positive()), t0: optional(num({ min: 0 })), kappa: optional(positive()),
+});
 
 /**
  * Dual averaging of the log step size toward a target acceptance probability δ (Hoffman & Gelman
@@ -33,8 +38,7 @@ export class DualAveraging {
    * @param targetAccept  δ in (0, 1), e.g. 0.8
    */
   constructor(initialStepSize: number, readonly targetAccept = 0.8, private readonly gamma = 0.05, private readonly t0 = 10, private readonly kappa = 0.75) {
-    positiveFinite(initialStepSize, 'DualAveraging', 'initialStepSize');
-    if (!(targetAccept > 0 && targetAccept < 1)) throw new Error(`DualAveraging: targetAccept must be in (0, 1), got ${targetAccept}`);
+    DUAL_AVERAGING.check(arguments);
     this.mu = Math.log(10 * initialStepSize);
     this.logEps = Math.log(initialStepSize);
   }

@@ -7,7 +7,11 @@
 // made monotone. The Monte Carlo standard error of a posterior mean is then sd/√ESS — the SE to hold
 // an MCMC estimate to, not sd/√(M·N).
 import type { Estimate } from '../estimate';
-import { checkDraws, rankNormalize, splitChains } from './rank-normalization';
+import { drawsKind, rankNormalize, splitChains } from './rank-normalization';
+import { contract, optional, options as optionsKind, str } from '../../validation/contract';
+
+const ESS = contract('effectiveSampleSize', { draws: drawsKind(), options: optional(optionsKind({ method: str(['bulk', 'mean']) })) });
+const MCMC_MEAN = contract('mcmcMean', { draws: drawsKind() });
 
 const mean = (v: number[]) => v.reduce((s, x) => s + x, 0) / v.length;
 
@@ -71,11 +75,9 @@ function essOf(chains: number[][]): number {
  * ```
  */
 export function effectiveSampleSize(draws: number[][], options: { method?: 'bulk' | 'mean' } = {}): number {
-  const x = checkDraws(draws, 'effectiveSampleSize');
-  const method = options.method ?? 'bulk';
-  if (method === 'bulk') return essOf(rankNormalize(splitChains(x)));
-  if (method === 'mean') return essOf(splitChains(x));
-  throw new Error(`effectiveSampleSize: method must be 'bulk' or 'mean', got '${method}'`);
+  ESS.check(arguments);
+  const x = draws;
+  return (options.method ?? 'bulk') === 'bulk' ? essOf(rankNormalize(splitChains(x))) : essOf(splitChains(x));
 }
 
 /**
@@ -96,7 +98,8 @@ export function effectiveSampleSize(draws: number[][], options: { method?: 'bulk
  * ```
  */
 export function mcmcMean(draws: number[][]): Estimate {
-  const x = checkDraws(draws, 'mcmcMean');
+  MCMC_MEAN.check(arguments);
+  const x = draws;
   const flat = x.flat();
   const m = mean(flat);
   const sd = Math.sqrt(flat.reduce((s, v) => s + (v - m) ** 2, 0) / (flat.length - 1));

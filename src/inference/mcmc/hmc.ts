@@ -8,8 +8,18 @@
 // autodiff (`hmc`) or to a float64 gradient you supply (`hmc64`, the reference).
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/rng';
-import { integerAtLeast, positiveFinite, positiveInteger } from '../../validation/arguments';
-import { Chains, checkStarts } from './chains';
+import { bool, checkKind, contract, count, func, num, options as optionsKind, positive, rngKind, tensor } from '../../validation/contract';
+import { Chains, STARTS } from './chains';
+
+const hmcFields = {
+  init: STARTS, steps: count({ max: 1e7 }), warmup: count({ min: 0, max: 1e7 }), leapfrogSteps: count({ max: 1e5 }),
+  stepSize: positive(), targetAccept: num({ above: 0, below: 1 }), adapt: bool(),
+};
+const HMC = contract('hmc', { rng: rngKind(), options: optionsKind({ ...hmcFields, logDensity: func('a function [chains, d] → [chains]') }, { required: ['logDensity', 'init', 'steps'] }) });
+const HMC64 = contract('hmc64', {
+  rng: rngKind(),
+  options: optionsKind({ ...hmcFields, logDensity: func('a function of a point [d] → number'), gradLogDensity: func('a function of a point [d] → [d]') }, { required: ['logDensity', 'gradLogDensity', 'init', 'steps'] }),
+});
 import { DualAveraging } from './dual-averaging';
 
 /** Options of hmc and hmc64. */
@@ -47,11 +57,12 @@ export interface HmcResult {
 type BatchValueAndGrad = (q: number[][]) => { value: number[]; grad: number[][] };
 
 function runHmc(rng: Rng, fn: string, valueAndGrad: BatchValueAndGrad, options: HmcOptions): HmcResult {
-  const q = checkStarts(options.init, fn);
-  const steps = positiveInteger(options.steps, fn, 'steps');
-  const warmup = integerAtLeast(options.warmup ?? 500, 0, fn, 'warmup');
-  const L = positiveInteger(options.leapfrogSteps ?? 10, fn, 'leapfrogSteps');
-  const eps0 = positiveFinite(options.stepSize ?? 0.1, fn, 'stepSize');
+  // the options were checked by hmc's or hmc64's contract
+  const q = options.init.map((x) => x.slice());
+  const steps = options.steps;
+  const warmup = options.warmup ?? 500;
+  const L = options.leapfrogSteps ?? 10;
+  const eps0 = options.stepSize ?? 0.1;
   const C = q.length, d = q[0].length;
   const adapters = q.map(() => new DualAveraging(eps0, options.targetAccept ?? 0.8));
   const adapt = options.adapt ?? true;
@@ -123,13 +134,13 @@ function runHmc(rng: Rng, fn: string, valueAndGrad: BatchValueAndGrad, options: 
  */
 export function hmc(rng: Rng, options: HmcOptions & { logDensity: (x: tf.Tensor2D) => tf.Tensor }): HmcResult {
   const fn = 'hmc';
+  HMC.check(arguments);
   const { logDensity } = options;
-  if (typeof logDensity !== 'function') throw new Error(`${fn}: logDensity must be a function [chains, d] → [chains]`);
   const valueAndGrad: BatchValueAndGrad = (q) => {
     let value: number[] = [];
     const grad = tf.tidy(() => tf.grad((x: tf.Tensor) => {
       const lp = logDensity(x as tf.Tensor2D);
-      if (lp.shape.join() !== String(q.length)) throw new Error(`${fn}: logDensity must map [${q.length}, ${q[0].length}] to [${q.length}], got [${lp.shape}]`);
+      checkKind(tensor({ shape: [q.length], must: `map [${q.length}, ${q[0].length}] to [${q.length}]` }), lp, 'logDensity', fn);
       value = Array.from(lp.dataSync());
       return tf.sum(lp);
     })(tf.tensor2d(q)));
@@ -155,7 +166,7 @@ export function hmc(rng: Rng, options: HmcOptions & { logDensity: (x: tf.Tensor2
  * ```
  */
 export function hmc64(rng: Rng, options: HmcOptions & { logDensity: (x: number[]) => number; gradLogDensity: (x: number[]) => number[] }): HmcResult {
+  HMC64.check(arguments);
   const { logDensity, gradLogDensity } = options;
-  if (typeof logDensity !== 'function' || typeof gradLogDensity !== 'function') throw new Error('hmc64: logDensity and gradLogDensity must be functions of a point [d]');
   return runHmc(rng, 'hmc64', (q) => ({ value: q.map(logDensity), grad: q.map(gradLogDensity) }), options);
 }

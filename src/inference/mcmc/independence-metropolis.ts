@@ -4,9 +4,20 @@
 // so the chain is exact for any q that covers p, and it accepts everything when q = p. Its
 // acceptance rate is a measure of how good q is.
 import { Rng } from '../../random/rng';
-import { describeValue, positiveInteger } from '../../validation/arguments';
-import { Chains, checkStarts } from './chains';
+import { anything, checkKind, contract, count, func, options as optionsKind, rngKind, where, type Kind } from '../../validation/contract';
+import { Chains, STARTS } from './chains';
 import { MetropolisResult } from './metropolis-hastings';
+
+const PROPOSAL: Kind = {
+  expected: 'a proposal with sample(rng) and logDensity(x)',
+  test: (v) => (v && typeof v === 'object' && typeof (v as Proposal64).sample === 'function' && typeof (v as Proposal64).logDensity === 'function' ? undefined : 'got no sample(rng) and logDensity(x)'),
+};
+const INDEPENDENCE = contract('independenceMetropolis', {
+  rng: rngKind(),
+  options: optionsKind({ logDensity: func('a function of a point [d] → number'), proposal: PROPOSAL, init: STARTS, steps: count({ max: 1e7 }) }, { required: ['logDensity', 'proposal', 'init', 'steps'] }),
+});
+// the weights p/q are only defined where q covers p: a NaN log-weight is the proposal's fault
+const COVERS = where(anything(), 'be positive wherever p is', (pt: number[]) => false || `got log p(x) − log q(x) = NaN at x = [${pt}]`);
 
 /** A proposal distribution in float64: draw one point, and evaluate its log density. */
 export interface Proposal64 {
@@ -42,16 +53,12 @@ export function independenceMetropolis(rng: Rng, options: {
   steps: number;
 }): MetropolisResult {
   const fn = 'independenceMetropolis';
-  const x = checkStarts(options.init, fn);
-  const steps = positiveInteger(options.steps, fn, 'steps');
-  const { logDensity, proposal } = options;
-  if (typeof logDensity !== 'function') throw new Error(`${fn}: logDensity must be a function of a point [d], got ${describeValue(logDensity)}`);
-  if (!proposal || typeof proposal.sample !== 'function' || typeof proposal.logDensity !== 'function') {
-    throw new Error(`${fn}: proposal must have sample(rng) and logDensity(x)`);
-  }
+  INDEPENDENCE.check(arguments);
+  const x = options.init.map((p) => p.slice());
+  const { logDensity, proposal, steps } = options;
   const logWeight = (pt: number[]): number => {
     const w = logDensity(pt) - proposal.logDensity(pt);
-    if (Number.isNaN(w)) throw new Error(`${fn}: log p(x) − log q(x) is NaN at x = [${pt}]: q must be positive wherever p is`);
+    if (Number.isNaN(w)) checkKind(COVERS, pt, 'proposal', fn);
     return w;
   };
   const lw = x.map(logWeight);

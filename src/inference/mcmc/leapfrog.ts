@@ -5,7 +5,17 @@
 // which is what makes the HMC acceptance ratio exp(H − H') with no Jacobian term. H itself is only
 // conserved to O(ε²) over a fixed time.
 import * as tf from '@tensorflow/tfjs-core';
-import { integerAtLeast, positiveFinite } from '../../validation/arguments';
+import { contract, count, func, numberArray, oneOf, positive, tensor } from '../../validation/contract';
+
+// p is the momentum of the point q: one entry per coordinate (per particle and coordinate for the batch form)
+const LEAPFROG64 = contract('leapfrog64', {
+  grad: func('a function q [d] → ∇log p(q) [d]'), q: numberArray({ shape: ['d'], min: [1], finite: true }), p: numberArray({ shape: ['d'], finite: true }),
+  stepSize: positive(), steps: count({ min: 0, max: 1e7 }),
+});
+const LEAPFROG = contract('leapfrog', {
+  logDensity: func('a function q [n, d] → [n]'), q: tensor({ shape: ['n', 'd'] }), p: tensor({ like: 'q', rank: 2 }),
+  stepSize: oneOf(positive(), tensor()), steps: count({ min: 0, max: 1e7 }),
+});
 
 /**
  * L leapfrog steps of size ε in float64 (D52, see docs/derivations.md#d52), unit mass:
@@ -28,10 +38,7 @@ import { integerAtLeast, positiveFinite } from '../../validation/arguments';
  * ```
  */
 export function leapfrog64(grad: (q: number[]) => number[], q: number[], p: number[], stepSize: number, steps: number): { q: number[]; p: number[] } {
-  const fn = 'leapfrog64';
-  positiveFinite(stepSize, fn, 'stepSize');
-  integerAtLeast(steps, 0, fn, 'steps');
-  if (q.length !== p.length) throw new Error(`${fn}: q and p must have one length, got ${q.length} and ${p.length}`);
+  LEAPFROG64.check(arguments);
   let qq = q.slice(), pp = p.slice();
   if (steps === 0) return { q: qq, p: pp };
   let g = grad(qq);
@@ -63,10 +70,7 @@ export function leapfrog64(grad: (q: number[]) => number[], q: number[], p: numb
  * ```
  */
 export function leapfrog(logDensity: (q: tf.Tensor2D) => tf.Tensor, q: tf.Tensor2D, p: tf.Tensor2D, stepSize: number | tf.Tensor, steps: number): { q: tf.Tensor2D; p: tf.Tensor2D } {
-  const fn = 'leapfrog';
-  if (typeof stepSize === 'number') positiveFinite(stepSize, fn, 'stepSize');
-  integerAtLeast(steps, 0, fn, 'steps');
-  if (q.rank !== 2 || p.rank !== 2 || q.shape.join() !== p.shape.join()) throw new Error(`${fn}: q and p must both be [n, d], got [${q.shape}] and [${p.shape}]`);
+  LEAPFROG.check(arguments);
   const grad = tf.grad((x: tf.Tensor) => tf.sum(logDensity(x as tf.Tensor2D)));
   return tf.tidy(() => {
     let qq: tf.Tensor = q.clone(), pp: tf.Tensor = p.clone();

@@ -5,8 +5,18 @@
 // generator, makes the same draws in the same order (normals then one uniform, chain by chain).
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/rng';
-import { describeValue, positiveFinite, positiveInteger } from '../../validation/arguments';
-import { Chains, checkStarts } from './chains';
+import { checkKind, contract, count, func, num, options as optionsKind, positive, rngKind, tensor } from '../../validation/contract';
+import { Chains, STARTS } from './chains';
+
+const walkFields = { init: STARTS, steps: count({ max: 1e7 }), scale: positive() };
+const RANDOM_WALK = contract('randomWalkMetropolis', {
+  rng: rngKind(), options: optionsKind({ ...walkFields, logDensity: func('a function of a point [d] → number') }, { required: ['logDensity', 'init', 'steps'] }),
+});
+const RANDOM_WALK_TENSOR = contract('randomWalkMetropolisTensor', {
+  rng: rngKind(), options: optionsKind({ ...walkFields, logDensity: func('a function [chains, d] → [chains]') }, { required: ['logDensity', 'init', 'steps'] }),
+});
+// −∞ is a point outside the support (always rejected); NaN and +∞ would make every comparison false or true
+const LOG_DENSITY_VALUE = { ...num({ allowInfinity: true, below: Infinity }), expected: 'a finite number or −∞ (outside the support)' };
 
 /** What a Metropolis–Hastings run returns. */
 export interface MetropolisResult {
@@ -40,7 +50,7 @@ function proposalNoise(rng: Rng, chains: number, d: number, scale: number): { st
 }
 
 function finiteOrMinusInf(v: number, fn: string): number {
-  if (Number.isNaN(v) || v === Infinity) throw new Error(`${fn}: logDensity returned ${v}; it must be a finite number or −∞ (outside the support)`);
+  if (Number.isNaN(v) || v === Infinity) checkKind(LOG_DENSITY_VALUE, v, 'logDensity(x)', fn);
   return v;
 }
 
@@ -63,10 +73,10 @@ function finiteOrMinusInf(v: number, fn: string): number {
  */
 export function randomWalkMetropolis(rng: Rng, options: RandomWalkOptions<(x: number[]) => number>): MetropolisResult {
   const fn = 'randomWalkMetropolis';
-  if (typeof options?.logDensity !== 'function') throw new Error(`${fn}: logDensity must be a function of a point [d], got ${describeValue(options?.logDensity)}`);
-  const x = checkStarts(options.init, fn);
-  const steps = positiveInteger(options.steps, fn, 'steps');
-  const scale = positiveFinite(options.scale ?? 0.5, fn, 'scale');
+  RANDOM_WALK.check(arguments);
+  const x = options.init.map((p) => p.slice());
+  const { steps } = options;
+  const scale = options.scale ?? 0.5;
   const C = x.length, d = x[0].length;
   const lp = x.map((xc, c) => {
     const v = finiteOrMinusInf(options.logDensity(xc), fn);
@@ -106,17 +116,18 @@ export function randomWalkMetropolis(rng: Rng, options: RandomWalkOptions<(x: nu
  */
 export function randomWalkMetropolisTensor(rng: Rng, options: RandomWalkOptions<(x: tf.Tensor2D) => tf.Tensor>): MetropolisResult {
   const fn = 'randomWalkMetropolisTensor';
-  if (typeof options?.logDensity !== 'function') throw new Error(`${fn}: logDensity must be a function [chains, d] → [chains], got ${describeValue(options?.logDensity)}`);
-  const x = checkStarts(options.init, fn);
-  const steps = positiveInteger(options.steps, fn, 'steps');
-  const scale = positiveFinite(options.scale ?? 0.5, fn, 'scale');
+  RANDOM_WALK_TENSOR.check(arguments);
+  const x = options.init.map((p) => p.slice());
+  const { steps } = options;
+  const scale = options.scale ?? 0.5;
   const C = x.length, d = x[0].length;
   const logDensities = (pts: number[][]): number[] => {
     const out = tf.tidy(() => options.logDensity(tf.tensor2d(pts, [C, d])));
-    if (out.shape.join() !== String(C)) {
-      const shape = out.shape;
+    try {
+      checkKind(tensor({ shape: [C], must: `map [${C}, ${d}] to [${C}]` }), out, 'logDensity', fn);
+    } catch (e) {
       out.dispose();
-      throw new Error(`${fn}: logDensity must map [${C}, ${d}] to [${C}], got [${shape}]`);
+      throw e;
     }
     const v = Array.from(out.dataSync());
     out.dispose();

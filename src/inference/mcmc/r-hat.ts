@@ -3,7 +3,10 @@
 // within-chain variances,  R̂ = √(((N − 1)/N · W + B/N) / W).  Chains that sample one distribution
 // agree, so R̂ → 1; chains stuck in different places make B ≫ W. Values above 1.01 (ArviZ's warning)
 // say "run longer"; above 1.1 the chains disagree plainly.
-import { checkDraws, rankNormalize, splitChains } from './rank-normalization';
+import { drawsKind, rankNormalize, splitChains } from './rank-normalization';
+import { contract, optional, options as optionsKind, str } from '../../validation/contract';
+
+const R_HAT = contract('rHat', { draws: drawsKind(), options: optional(optionsKind({ method: str(['rank', 'split']) })) });
 
 const mean = (v: number[]) => v.reduce((s, x) => s + x, 0) / v.length;
 const variance = (v: number[]) => { const m = mean(v); return v.reduce((s, x) => s + (x - m) ** 2, 0) / (v.length - 1); };
@@ -38,10 +41,9 @@ function basicRhat(chains: number[][]): number {
  * ```
  */
 export function rHat(draws: number[][], options: { method?: 'rank' | 'split' } = {}): number {
-  const x = checkDraws(draws, 'rHat');
-  const method = options.method ?? 'rank';
-  if (method === 'split') return basicRhat(splitChains(x));
-  if (method !== 'rank') throw new Error(`rHat: method must be 'rank' or 'split', got '${method}'`);
+  R_HAT.check(arguments);
+  const x = draws;
+  if ((options.method ?? 'rank') === 'split') return basicRhat(splitChains(x));
   const bulk = basicRhat(rankNormalize(splitChains(x)));
   const sorted = x.flat().sort((a, b) => a - b), S = sorted.length;
   const median = S % 2 ? sorted[(S - 1) / 2] : 0.5 * (sorted[S / 2 - 1] + sorted[S / 2]);

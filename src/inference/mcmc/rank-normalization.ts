@@ -4,21 +4,15 @@
 //           two chains that disagree);
 //   rank-normalize:  replace every draw, pooled over chains, by Φ⁻¹((r − 3/8)/(S + 1/4)) with r its
 //           average rank among the S draws, so heavy tails and infinite variances cannot hide anything.
-import { describeValue } from '../../validation/arguments';
+import { checkKind, num, numberArray } from '../../validation/contract';
 
-/** Checks draws [chain][draw] of one quantity: ≥ 1 chain, one length ≥ minDraws, all finite. */
-export function checkDraws(draws: unknown, fn: string, minDraws = 4): number[][] {
-  if (!Array.isArray(draws) || draws.length === 0 || !draws.every(Array.isArray)) {
-    throw new Error(`${fn}: draws must be [chain][draw] (one quantity; use ll.infer.coordinate for one dimension of samples), got ${describeValue(draws)}`);
-  }
-  const n = (draws[0] as unknown[]).length;
-  if (n < minDraws) throw new Error(`${fn}: draws must have at least ${minDraws} draws per chain, got ${n}`);
-  draws.forEach((c: unknown[], i: number) => {
-    if (c.length !== n) throw new Error(`${fn}: draws must have one length for all chains: chain 0 has ${n}, chain ${i} has ${c.length}`);
-    c.forEach((v, t) => { if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`${fn}: draws[${i}][${t}] must be a finite number, got ${describeValue(v)}`); });
-  });
-  return draws as number[][];
-}
+/** The kind of draws [chain][draw] of one quantity: ≥ 1 chain, one length ≥ minDraws, all finite (draws[i][t] named). */
+export const drawsKind = (minDraws = 4) => numberArray({
+  depth: 2, min: [1, minDraws], finite: true, axes: ['chains', 'draws per chain'],
+  what: '[chain][draw] (one quantity; use ll.infer.coordinate for one dimension of samples)',
+});
+
+const QUANTILE = num({ above: 0, below: 1 });
 
 /** Each chain's first and last ⌊n/2⌋ draws as two chains (ArviZ's _split_chains; an odd middle draw is dropped). */
 export function splitChains(draws: number[][]): number[][] {
@@ -28,7 +22,7 @@ export function splitChains(draws: number[][]): number[][] {
 
 /** Φ⁻¹(u) by Acklam's rational approximation (relative error below 1.2e-9). */
 export function normalQuantile(u: number): number {
-  if (!(u > 0 && u < 1)) throw new Error(`normalQuantile: u must be in (0, 1), got ${u}`);
+  checkKind(QUANTILE, u, 'u', 'normalQuantile');
   const a = [-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02, 1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00];
   const b = [-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02, 6.680131188771972e+01, -1.328068155288572e+01];
   const c = [-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00, -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00];

@@ -67,7 +67,7 @@ describe('inference/mcmc: the leapfrog integrator', () => {
 
   it('rejects bad input by name', () => {
     expect(() => leapfrog64(grad, q0, p0, 0, 5)).to.throw(/leapfrog64: stepSize/);
-    expect(() => leapfrog64(grad, q0, [1], 0.1, 5)).to.throw(/leapfrog64: q and p/);
+    expect(() => leapfrog64(grad, q0, [1], 0.1, 5)).to.throw(/leapfrog64: p must have shape \[2\], got \[1\]/);
     expect(() => leapfrog64(grad, q0, p0, 0.1, -1)).to.throw(/leapfrog64: steps/);
   });
 });

@@ -65,7 +65,7 @@ describe('inference/mcmc: random-walk Metropolis–Hastings', () => {
     expect(() => randomWalkMetropolis(rng(0), { logDensity: 'p' as never, init: [[0, 0]], steps: 10 })).to.throw(/randomWalkMetropolis: logDensity must be a function/);
     expect(() => randomWalkMetropolis(rng(0), { logDensity, init: [[0, 0]], steps: 0 })).to.throw(/randomWalkMetropolis: steps/);
     expect(() => randomWalkMetropolis(rng(0), { logDensity, init: [[0, 0]], steps: 5, scale: -1 })).to.throw(/randomWalkMetropolis: scale/);
-    expect(() => randomWalkMetropolis(rng(0), { logDensity: () => NaN, init: [[0, 0]], steps: 5 })).to.throw(/randomWalkMetropolis: logDensity returned NaN/);
+    expect(() => randomWalkMetropolis(rng(0), { logDensity: () => NaN, init: [[0, 0]], steps: 5 })).to.throw(/randomWalkMetropolis: logDensity\(x\) must be a finite number or −∞ \(outside the support\), got NaN/);
     expect(() => randomWalkMetropolisTensor(rng(0), { logDensity: (x) => tf.sum(x), init: [[0, 0]], steps: 5 })).to.throw(/must map \[1, 2\] to \[1\]/);
   });
 });
