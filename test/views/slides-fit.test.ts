@@ -140,38 +140,65 @@ describe('slide decks fit 1280×720 (Chromium, offline)', function () {
     expect(lectures.map((l) => l.slice(0, 2))).to.deep.equal(Array.from({ length: 15 }, (_, i) => String(i).padStart(2, '0')));
   });
 
+  /** Everything one lecture's deck shows: each slide measured, the smallest zoom's screenshot, the sliders moved. */
+  async function inspectDeck(lecture: string): Promise<{ fits: SlideFit[]; blocked: string[]; moved: number | null }> {
+    const nn = lecture.slice(0, 2);
+    const blocked: string[] = [];
+    const page = await openDeck(browser, path.join(out, `${lecture}.slides.html`), blocked);
+    try {
+      if (nn === '07') await page.screenshot({ path: path.join(screenshots, 'deck-07-first.png') });
+      const fits = await measureSlides(page);
+      if (!fits.length) return { fits, blocked, moved: null };
+      const smallest = fits.reduce((a, b) => (b.zoom < a.zoom ? b : a));
+      await showSlide(page, smallest.index);
+      await page.screenshot({ path: path.join(screenshots, `deck-${nn}-smallest-zoom.png`) });
+      console.log(`      lecture ${nn}: ${fits.length} slides, ${fits.filter((f) => f.zoom < 0.999).length} zoomed (smallest ${smallest.zoom.toFixed(2)} at ${smallest.index}), ${fits.reduce((n, f) => n + f.notes, 0)} with speaker notes`);
+      if (!EXPLORABLE.includes(nn)) return { fits, blocked, moved: null };
+      // the slide holding the explorable figure, then its slider
+      const index = await page.evaluate(() => {
+        const fig = document.querySelector('.reveal .slides section .latent-lab-export-figure input[type="range"], .reveal .slides section .latent-lab-export-figure select');
+        const slide = fig?.closest('section') as HTMLElement | null;
+        const r = (window as unknown as { Reveal: { getIndices(s: HTMLElement): { h: number; v: number } } }).Reveal;
+        return slide ? `${r.getIndices(slide).h}/${r.getIndices(slide).v ?? 0}` : '';
+      });
+      expect(index, `lecture ${nn}: a slide with an explorable figure`).to.not.equal('');
+      await showSlide(page, index);
+      const moved = await moveSliders(page.locator('section.present'), `lecture ${nn}'s deck`);
+      await page.screenshot({ path: path.join(screenshots, `deck-${nn}-explorable.png`) });
+      return { fits, blocked, moved };
+    } finally {
+      await page.context().close();
+    }
+  }
+
+  // Two decks at a time (each page lays out and typesets on its own renderer); each test reads its deck's result.
+  const inspected = new Map<string, Promise<Awaited<ReturnType<typeof inspectDeck>>>>();
+  function inspectAll() {
+    const queue = [...lectures];
+    const next = (): Promise<void> => {
+      const lecture = queue.shift();
+      if (!lecture) return Promise.resolve();
+      const result = inspectDeck(lecture);
+      inspected.set(lecture, result);
+      result.catch(() => undefined); // reported by the lecture's own test
+      return result.then(next, next);
+    };
+    void Promise.all([next(), next()]);
+  }
+  const resultOf = async (lecture: string) => {
+    for (let t = 0; !inspected.has(lecture); t++) await new Promise((r) => setTimeout(r, 100));
+    return inspected.get(lecture)!;
+  };
+
   for (const lecture of lectures) {
     const nn = lecture.slice(0, 2);
     it(`lecture ${nn}: every slide fits (zoomed out no further than ${MIN_ZOOM}, code wrapped)${EXPLORABLE.includes(nn) ? ', its sliders work' : ''}`, async () => {
-      const blocked: string[] = [];
-      const page = await openDeck(browser, path.join(out, `${lecture}.slides.html`), blocked);
-      try {
-        if (nn === '07') await page.screenshot({ path: path.join(screenshots, 'deck-07-first.png') });
-        const fits = await measureSlides(page);
-        expect(fits.length, 'slides').to.be.greaterThan(3);
-        const smallest = fits.reduce((a, b) => (b.zoom < a.zoom ? b : a));
-        await showSlide(page, smallest.index);
-        await page.screenshot({ path: path.join(screenshots, `deck-${nn}-smallest-zoom.png`) });
-        console.log(`      lecture ${nn}: ${fits.length} slides, ${fits.filter((f) => f.zoom < 0.999).length} zoomed (smallest ${smallest.zoom.toFixed(2)} at ${smallest.index}), ${fits.reduce((n, f) => n + f.notes, 0)} with speaker notes`);
-        expectAllFit(fits, `lecture ${nn}`);
-        if (EXPLORABLE.includes(nn)) {
-          // the slide holding the explorable figure, then its slider
-          const index = await page.evaluate(() => {
-            const fig = document.querySelector('.reveal .slides section .latent-lab-export-figure input[type="range"], .reveal .slides section .latent-lab-export-figure select');
-            const slide = fig?.closest('section') as HTMLElement | null;
-            const r = (window as unknown as { Reveal: { getIndices(s: HTMLElement): { h: number; v: number } } }).Reveal;
-            return slide ? `${r.getIndices(slide).h}/${r.getIndices(slide).v ?? 0}` : '';
-          });
-          expect(index, 'a slide with an explorable figure').to.not.equal('');
-          await showSlide(page, index);
-          const moved = await moveSliders(page.locator('section.present'), `lecture ${nn}'s deck`);
-          expect(moved, 'explorable figures moved on the slide').to.be.greaterThan(0);
-          await page.screenshot({ path: path.join(screenshots, `deck-${nn}-explorable.png`) });
-        }
-        expect(blocked, 'network requests').to.deep.equal([]);
-      } finally {
-        await page.context().close();
-      }
+      if (!inspected.size) inspectAll();
+      const { fits, blocked, moved } = await resultOf(lecture);
+      expect(fits.length, 'slides').to.be.greaterThan(3);
+      expectAllFit(fits, `lecture ${nn}`);
+      if (EXPLORABLE.includes(nn)) expect(moved, 'explorable figures moved on the slide').to.be.greaterThan(0);
+      expect(blocked, 'network requests').to.deep.equal([]);
     });
   }
 
