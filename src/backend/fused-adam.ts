@@ -6,6 +6,10 @@
 // variable. Same formula and defaults as tf.train.adam (the test compares the two).
 import * as tf from '@tensorflow/tfjs-core';
 import { activeAddon } from './native-kernels';
+import { contract, num, optional, positive } from '../validation/contract';
+
+const MOMENT_DECAY = optional({ ...num({ min: 0, below: 1 }), expected: 'in [0, 1)' });
+const FUSED_ADAM = contract('FusedAdam', { learningRate: optional(positive()), beta1: MOMENT_DECAY, beta2: MOMENT_DECAY, epsilon: optional(positive()) });
 import { ownsMemory, tensorValues } from './tensor-memory';
 
 interface NamedTensor { name: string; tensor: tf.Tensor }
@@ -49,9 +53,7 @@ export class FusedAdam extends tf.Optimizer {
    */
   constructor(readonly learningRate = 1e-3, readonly beta1 = 0.9, readonly beta2 = 0.999, readonly epsilon = 1e-7) {
     super();
-    if (!(learningRate > 0)) throw new Error(`FusedAdam: learningRate must be positive, got ${learningRate}`);
-    if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) throw new Error('FusedAdam: beta1 and beta2 must be in [0, 1)');
-    if (!(epsilon > 0)) throw new Error(`FusedAdam: epsilon must be positive, got ${epsilon}`);
+    FUSED_ADAM.check(arguments);
     fusedAdams.add(this);
   }
 

@@ -3,19 +3,17 @@
 //   static: one draw with a fixed seed, or a threshold, used for every epoch.
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../random/rng';
-import { contract, optional, probability, rngKind, tensor } from '../validation/contract';
+import { contract, optional, probability, rngKind, tensor, where, type Kind } from '../validation/contract';
 
-const DYNAMIC = contract('dynamicBinarize', { rng: rngKind(), x: tensor() });
+/** Every value in [0, 1]: a NaN would otherwise binarize to 0 and a 2 to 1, silently. */
+const inUnit = (values: ArrayLike<number>): true | string => {
+  for (let i = 0; i < values.length; i++) if (!(values[i] >= 0 && values[i] <= 1)) return `got ${values[i]} at index ${i}`;
+  return true;
+};
+const FLOAT32: Kind = { expected: 'a Float32Array of probabilities', test: (v: unknown) => (v instanceof Float32Array ? undefined : `got ${typeof v}`) };
+const DYNAMIC = contract('dynamicBinarize', { rng: rngKind(), x: where(tensor(), 'be in [0, 1]', (t: tf.Tensor) => inUnit(t.dataSync())) });
 const THRESHOLD = contract('thresholdBinarize', { x: tensor(), threshold: optional(probability()) });
-const STATIC = contract('staticBinarize', { rng: rngKind(), pixels: { expected: 'a Float32Array of probabilities', test: (v: unknown) => (v instanceof Float32Array ? undefined : `got ${typeof v}`) } });
-
-/** Throws unless every value is in [0, 1]: a NaN would otherwise binarize to 0 and a 2 to 1, silently. */
-function requireProbabilities(values: ArrayLike<number>, fn: string, name: string): void {
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (!(v >= 0 && v <= 1)) throw new Error(`${fn}: ${name} must be in [0, 1], got ${v} at index ${i}`);
-  }
-}
+const STATIC = contract('staticBinarize', { rng: rngKind(), pixels: where(FLOAT32, 'be in [0, 1]', inUnit) });
 
 /**
  * x_b ~ Bernoulli(x), elementwise; x in [0, 1] (anything else is an error: it is not a probability). Shapes:
@@ -31,7 +29,6 @@ function requireProbabilities(values: ArrayLike<number>, fn: string, name: strin
  */
 export function dynamicBinarize<T extends tf.Tensor>(rng: Rng, x: T): T {
   DYNAMIC.check(arguments);
-  requireProbabilities(x.dataSync(), 'dynamicBinarize', 'x');
   // the shape of x, so of its rank: a [B, D] batch stays a Tensor2D
   return tf.tidy(() => tf.cast(tf.less(rng.uniform(x.shape), x), 'float32') as T);
 }
@@ -50,7 +47,6 @@ export function dynamicBinarizePixels(rng: Rng, pixels: Float32Array): Float32Ar
 /** 1 where x > threshold, else 0. */
 export function thresholdBinarize(x: tf.Tensor, threshold = 0.5): tf.Tensor {
   THRESHOLD.check(arguments);
-  if (!(threshold >= 0 && threshold <= 1)) throw new Error(`thresholdBinarize: threshold must be in [0, 1], got ${threshold}`);
   return tf.tidy(() => tf.cast(tf.greater(x, threshold), 'float32'));
 }
 
@@ -65,6 +61,5 @@ export function thresholdBinarize(x: tf.Tensor, threshold = 0.5): tf.Tensor {
  */
 export function staticBinarize(rng: Rng, pixels: Float32Array): Float32Array {
   STATIC.check(arguments);
-  requireProbabilities(pixels, 'staticBinarize', 'pixels');
   return Float32Array.from(pixels, (p) => (rng.nextUniform() < p ? 1 : 0));
 }

@@ -6,6 +6,9 @@ import fs from 'fs';
 import path from 'path';
 import { ImageDataset } from './image-dataset';
 import { loadIdxImages } from './idx';
+import { contract, optional, str } from '../validation/contract';
+
+const LOAD = contract('loadFashionMnist', { split: optional({ ...str(['train', 'test']), expected: "'train' or 'test'" }) });
 
 export const FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
 
@@ -16,7 +19,7 @@ const cache = new Map<string, ImageDataset>();
 
 /** Fashion-MNIST's 'train' (60,000) or 'test' (10,000) split, pixels in [0, 1]. */
 export function loadFashionMnist(split: 'train' | 'test' = 'train'): ImageDataset {
-  if (split !== 'train' && split !== 'test') throw new Error(`loadFashionMnist: split must be 'train' or 'test', got '${split}'`);
+  LOAD.check(arguments);
   const dir = process.env.LATENT_FASHION_MNIST_DIR || FASHION_MNIST_DIR;
   const prefix = split === 'train' ? 'train' : 't10k';
   const images = path.join(dir, `${prefix}-images-idx3-ubyte.gz`), labels = path.join(dir, `${prefix}-labels-idx1-ubyte.gz`);

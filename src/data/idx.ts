@@ -69,8 +69,9 @@ export function readIdx(file: string): IdxArray {
 export function loadIdxImages(imagesFile: string, labelsFile: string, name = imagesFile): ImageDataset {
   const img = readIdx(imagesFile);
   const lab = readIdx(labelsFile);
-  if (img.shape.length !== 3) throw new Error(`${imagesFile}: images must have 3 dimensions [n, h, w], got [${img.shape}]`);
-  if (lab.shape.length !== 1) throw new Error(`${labelsFile}: labels must have 1 dimension [n], got [${lab.shape}]`);
+  // the files' contents, not the arguments, are wrong here: an I/O error naming the file
+  if (img.shape.length !== 3) throw new Error(`${imagesFile}: holds an array of shape [${img.shape}], not images [n, h, w]`);
+  if (lab.shape.length !== 1) throw new Error(`${labelsFile}: holds an array of shape [${lab.shape}], not labels [n]`);
   if (img.shape[0] !== lab.shape[0]) throw new Error(`${imagesFile} has ${img.shape[0]} images but ${labelsFile} has ${lab.shape[0]} labels`);
   const pixels = Float32Array.from(img.data as ArrayLike<number>, (v) => v / 255);
   return new ImageDataset(pixels, Int32Array.from(lab.data as ArrayLike<number>), [img.shape[1], img.shape[2]], name);

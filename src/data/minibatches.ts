@@ -1,5 +1,14 @@
 // Seeded shuffling minibatches: every epoch a new permutation from the generator.
 import { throwIfInterrupted } from '../display/interruption';
+import { bool, contract, count, optional, options as optionsKind, type Kind } from '../validation/contract';
+
+// any object that shuffles (an Rng, or a test's stand-in)
+const SHUFFLER: Kind = { expected: 'a generator with permutation(n) (ll.rng(seed))', test: (v) => (v && typeof (v as { permutation?: unknown }).permutation === 'function' ? undefined : 'got no permutation(n)') };
+const DROP_LAST = optional(optionsKind({ dropLast: bool() }));
+// n items are permuted (n numbers allocated); a batch size or a count of steps allocates nothing
+const MINIBATCHES = contract('minibatches', { rng: SHUFFLER, n: count(), batchSize: count({ entriesEach: 0 }), options: DROP_LAST });
+const STEP_BATCHES = contract('stepBatches', { rng: SHUFFLER, n: count(), batchSize: count({ entriesEach: 0 }), steps: count({ min: 0, entriesEach: 0 }), options: DROP_LAST });
+const PER_EPOCH = contract('batchesPerEpoch', { n: count({ min: 0, entriesEach: 0 }), batchSize: count({ entriesEach: 0 }), dropLast: optional(bool()) });
 
 /**
  * Index arrays of size batchSize covering 0…n−1 in a random order (the last one smaller unless dropLast).
@@ -10,8 +19,7 @@ import { throwIfInterrupted } from '../display/interruption';
  * ```
  */
 export function* minibatches(rng: { permutation(n: number): number[] }, n: number, batchSize: number, options: { dropLast?: boolean } = {}): Generator<number[]> {
-  if (!Number.isInteger(n) || n < 1) throw new Error(`minibatches: n must be a positive integer, got ${n}`);
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`minibatches: batchSize must be a positive integer, got ${batchSize}`);
+  MINIBATCHES.check(arguments);
   const order = rng.permutation(n);
   for (let i = 0; i < n; i += batchSize) {
     const batch = order.slice(i, i + batchSize);
@@ -31,7 +39,7 @@ export function* minibatches(rng: { permutation(n: number): number[] }, n: numbe
  * ```
  */
 export function* stepBatches(rng: { permutation(n: number): number[] }, n: number, batchSize: number, steps: number, options: { dropLast?: boolean } = {}): Generator<number[]> {
-  if (!Number.isInteger(steps) || steps < 0) throw new Error(`stepBatches: steps must be a non-negative integer, got ${steps}`);
+  STEP_BATCHES.check(arguments);
   let done = 0;
   while (done < steps) {
     const before = done;
@@ -47,7 +55,6 @@ export function* stepBatches(rng: { permutation(n: number): number[] }, n: numbe
 
 /** The number of minibatches an epoch has. */
 export function batchesPerEpoch(n: number, batchSize: number, dropLast = false): number {
-  if (!Number.isInteger(n) || n < 0) throw new Error(`batchesPerEpoch: n must be a non-negative integer, got ${n}`);
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batchesPerEpoch: batchSize must be a positive integer, got ${batchSize}`);
+  PER_EPOCH.check(arguments);
   return dropLast ? Math.floor(n / batchSize) : Math.ceil(n / batchSize);
 }

@@ -5,6 +5,9 @@
 import fs from 'fs';
 import path from 'path';
 import { ImageDataset } from './image-dataset';
+import { contract, optional, str } from '../validation/contract';
+
+const LOAD = contract('loadMnist', { split: optional({ ...str(['train', 'test', 'all']), expected: "'train', 'test' or 'all'" }) });
 
 export const MNIST_TRAIN_FRACTION = 0.8;
 
@@ -37,7 +40,7 @@ function loadDigits() {
  * ```
  */
 export function loadMnist(split: 'train' | 'test' | 'all' = 'train'): ImageDataset {
-  if (!['train', 'test', 'all'].includes(split)) throw new Error(`loadMnist: split must be 'train', 'test' or 'all', got '${split}'`);
+  LOAD.check(arguments);
   const { images, counts } = loadDigits();
   const parts: Float32Array[] = [], labels: number[] = [];
   for (let d = 0; d < 10; d++) {

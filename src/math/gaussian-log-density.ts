@@ -3,25 +3,19 @@
 // Plain numbers in, a number out; the tensor distributions (ll.Normal, ll.MultivariateNormal) are float32.
 import { Matrix } from 'ml-matrix';
 import { MatrixLike, cholesky } from './linalg64';
+import { contract, matrix, num, numberArray, where } from '../validation/contract';
 
 const LOG_2PI = Math.log(2 * Math.PI);
 
-function vector(v: ArrayLike<number>, fn: string, arg: string): number[] {
-  if (v === null || typeof v !== 'object' || typeof v.length !== 'number') throw new Error(`${fn}: ${arg} must be a vector of numbers, got ${v === null ? 'null' : typeof v}`);
-  const a = Array.from(v);
-  const bad = a.findIndex((x) => typeof x !== 'number' || !Number.isFinite(x));
-  if (bad >= 0) throw new Error(`${fn}: ${arg} must have finite entries, got ${a[bad]} at [${bad}]`);
-  if (a.length === 0) throw new Error(`${fn}: ${arg} is empty`);
-  return a;
-}
-
-function sameLength(x: number[], other: number[], fn: string, arg: string): void {
-  if (other.length !== x.length) throw new Error(`${fn}: ${arg} has ${other.length} entries, x has ${x.length}`);
-}
-
-function finite(v: number, fn: string, arg: string): void {
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`${fn}: ${arg} must be a finite number, got ${v}`);
-}
+// x binds d, the dimension; mean, sd and the covariance are related to it
+const X = numberArray({ shape: ['d'], min: [1], finite: true, what: 'a non-empty vector of finite numbers' });
+const LIKE_X = numberArray({ shape: ['d'], finite: true, what: 'a vector of finite numbers' });
+const POSITIVE = { ...num({ above: 0 }), expected: 'positive' };
+const POSITIVE_ENTRIES = where(LIKE_X, 'be positive', (s: ArrayLike<number>) => { const i = Array.prototype.findIndex.call(s, (v: number) => !(v > 0)); return i < 0 || `got ${s[i]} at [${i}]`; });
+const LOG_GAUSSIAN = contract('logGaussian', { x: num(), mean: num(), sd: POSITIVE });
+const DIAGONAL = contract('logGaussianDiagonal', { x: X, mean: LIKE_X, sd: POSITIVE_ENTRIES });
+const ISOTROPIC = contract('logGaussianIsotropic', { x: X, mean: LIKE_X, sd: POSITIVE });
+const MULTIVARIATE = contract('logGaussianMultivariate', { x: X, mean: LIKE_X, covariance: matrix({ rows: 'd', columns: 'd', what: 'a d × d symmetric positive-definite matrix' }) });
 
 /**
  * log N(x; μ, σ²) of a number, in float64:
@@ -35,10 +29,7 @@ function finite(v: number, fn: string, arg: string): void {
  *   ll.derivation('…', { setup }).line('\\log\\mathcal N(x;\\mu,\\sigma^2)', ({ x, m, s }) => ll.math.logGaussian(x, m, s))
  */
 export function logGaussian(x: number, mean: number, sd: number): number {
-  finite(x, 'logGaussian', 'x');
-  finite(mean, 'logGaussian', 'mean');
-  finite(sd, 'logGaussian', 'sd');
-  if (!(sd > 0)) throw new Error(`logGaussian: sd must be positive, got ${sd}`);
+  LOG_GAUSSIAN.check(arguments);
   const u = (x - mean) / sd;
   return -0.5 * LOG_2PI - Math.log(sd) - 0.5 * u * u;
 }
@@ -54,13 +45,10 @@ export function logGaussian(x: number, mean: number, sd: number): number {
  *   ll.math.logGaussianDiagonal([0, 1], [0, 0], [1, 2]);   // logGaussian(0,0,1) + logGaussian(1,0,2)
  */
 export function logGaussianDiagonal(x: ArrayLike<number>, mean: ArrayLike<number>, sd: ArrayLike<number>): number {
-  const fn = 'logGaussianDiagonal';
-  const xs = vector(x, fn, 'x'), m = vector(mean, fn, 'mean'), s = vector(sd, fn, 'sd');
-  sameLength(xs, m, fn, 'mean');
-  sameLength(xs, s, fn, 'sd');
+  DIAGONAL.check(arguments);
+  const xs = Array.from(x), m = Array.from(mean), s = Array.from(sd);
   let sum = -0.5 * xs.length * LOG_2PI;
   for (let i = 0; i < xs.length; i++) {
-    if (!(s[i] > 0)) throw new Error(`${fn}: sd must be positive, got ${s[i]} at [${i}]`);
     const u = (xs[i] - m[i]) / s[i];
     sum -= Math.log(s[i]) + 0.5 * u * u;
   }
@@ -76,11 +64,8 @@ export function logGaussianDiagonal(x: ArrayLike<number>, mean: ArrayLike<number
  *   ll.math.logGaussianIsotropic([1, 2], [0, 0], 0.5);   // PPCA's log p(x | z) with μ = Wz + b
  */
 export function logGaussianIsotropic(x: ArrayLike<number>, mean: ArrayLike<number>, sd: number): number {
-  const fn = 'logGaussianIsotropic';
-  const xs = vector(x, fn, 'x'), m = vector(mean, fn, 'mean');
-  sameLength(xs, m, fn, 'mean');
-  finite(sd, fn, 'sd');
-  if (!(sd > 0)) throw new Error(`${fn}: sd must be positive, got ${sd}`);
+  ISOTROPIC.check(arguments);
+  const xs = Array.from(x), m = Array.from(mean);
   let ss = 0;
   for (let i = 0; i < xs.length; i++) ss += (xs[i] - m[i]) ** 2;
   return -0.5 * xs.length * (LOG_2PI + 2 * Math.log(sd)) - ss / (2 * sd * sd);
@@ -100,10 +85,9 @@ export function logGaussianIsotropic(x: ArrayLike<number>, mean: ArrayLike<numbe
  */
 export function logGaussianMultivariate(x: ArrayLike<number>, mean: ArrayLike<number>, covariance: MatrixLike): number {
   const fn = 'logGaussianMultivariate';
-  const xs = vector(x, fn, 'x'), m = vector(mean, fn, 'mean');
-  sameLength(xs, m, fn, 'mean');
+  MULTIVARIATE.check(arguments);
+  const xs = Array.from(x), m = Array.from(mean);
   const L: Matrix = cholesky(covariance, `${fn}: covariance`);
-  if (L.rows !== xs.length) throw new Error(`${fn}: covariance is ${L.rows}×${L.columns}, x has ${xs.length} entries`);
   // forward substitution L y = x − μ; the quadratic form is ‖y‖²
   const y = new Array<number>(xs.length);
   let quad = 0, logDet = 0;

@@ -3,24 +3,29 @@
 // read their input (no sync in training loops): a NaN entry makes only its own slice NaN. The float64
 // versions read every value and reject NaN.
 import * as tf from '@tensorflow/tfjs-core';
-import { bool, contract, describeAny, num, optional, tensor } from '../validation/contract';
+import { bool, checkKind, contract, describeAny, num, optional, tensor, where } from '../validation/contract';
 
 // the boundary: live tensors and integer axes; the float64 versions take arrays of numbers (−∞ allowed: a weight of 0)
-const T = tensor(), AXIS = optional(num({ integer: true })), KEEP = optional(bool());
+// an axis of x: in [−rank, rank) (a scalar's one axis is 0 or −1)
+const rankOf = (c: { args: Readonly<Record<string, unknown>> }) => Math.max((c.args.x as tf.Tensor).rank, 1);
+const AXIS_OF_X = where(num({ integer: true }), (c) => `be an integer in [${-rankOf(c)}, ${rankOf(c)}) for x of shape [${(c.args.x as tf.Tensor).shape}]`,
+  (a: number, c) => a >= -rankOf(c) && a < rankOf(c));
+const T = tensor(), AXIS = optional(AXIS_OF_X), KEEP = optional(bool());
 const NUMBERS = { expected: 'an array of numbers', test: (v: unknown) => ((Array.isArray(v) || ArrayBuffer.isView(v)) && Array.prototype.every.call(v, (x: unknown) => typeof x === 'number') ? undefined : `got ${describeAny(v)}`) };
+// −∞ is a weight of 0 and +∞ gives +∞; NaN has no answer
+const NO_NAN = where(NUMBERS, 'not contain NaN', (xs: ArrayLike<number>) => { for (let i = 0; i < xs.length; i++) if (Number.isNaN(xs[i])) return `got NaN at index ${i}`; return true; });
+const NON_EMPTY = where(NUMBERS, 'not be empty', (xs: ArrayLike<number>) => xs.length > 0 || 'got an empty array');
 const C_LSE = contract('logSumExp', { x: T, axis: AXIS, keepDims: KEEP });
 const C_LME = contract('logMeanExp', { x: T, axis: AXIS, keepDims: KEEP });
 const C_SOFTPLUS = contract('softplus', { x: T });
 const C_LOG_SIGMOID = contract('logSigmoid', { x: T });
 const C_LSE64 = contract('logSumExp64', { xs: NUMBERS });
-const C_LME64 = contract('logMeanExp64', { xs: NUMBERS });
+const C_LME64 = contract('logMeanExp64', { xs: NON_EMPTY });
 const C_SOFTPLUS64 = contract('softplus64', { x: num({ allowInfinity: true }) });
 
 /** The axis as a non-negative index; an error naming fn and the axis if x has no such axis. */
 function resolveAxis(x: tf.Tensor, axis: number, fn: string): number {
-  if (!Number.isInteger(axis) || axis < -Math.max(x.rank, 1) || axis >= Math.max(x.rank, 1)) {
-    throw new Error(`${fn}: axis must be an integer in [${-Math.max(x.rank, 1)}, ${Math.max(x.rank, 1)}) for x of shape [${x.shape}], got ${axis}`);
-  }
+  checkKind(AXIS_OF_X, axis, 'axis', fn, { args: { x } });
   return axis < 0 ? x.rank + axis : axis;
 }
 
@@ -89,7 +94,7 @@ export function logSumExp64(xs: ArrayLike<number>): number {
 }
 
 function logSumExp64Checked(xs: ArrayLike<number>, fn: string): number {
-  for (let i = 0; i < xs.length; i++) if (Number.isNaN(xs[i])) throw new Error(`${fn}: xs must not contain NaN, got NaN at index ${i}`);
+  checkKind(NO_NAN, xs, 'xs', fn);
   let m = -Infinity;
   for (let i = 0; i < xs.length; i++) m = Math.max(m, xs[i]);
   if (!Number.isFinite(m)) return m;
@@ -101,7 +106,6 @@ function logSumExp64Checked(xs: ArrayLike<number>, fn: string): number {
 /** float64 reference of logMeanExp over an array. NaN and an empty array are errors; +∞ gives +∞. */
 export function logMeanExp64(xs: ArrayLike<number>): number {
   C_LME64.check(arguments);
-  if (xs.length === 0) throw new Error('logMeanExp64: xs must not be empty');
   return logSumExp64Checked(xs, 'logMeanExp64') - Math.log(xs.length);
 }
 

@@ -1,4 +1,8 @@
 // float64 special functions needed by the Student-t density and entropy.
+import { contract, positive } from '../validation/contract';
+
+const LOG_GAMMA = contract('logGamma', { x: positive() });
+const DIGAMMA = contract('digamma', { x: positive() });
 
 const LANCZOS = [
   0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
@@ -15,7 +19,7 @@ const LANCZOS = [
  * ```
  */
 export function logGamma(x: number): number {
-  if (!(x > 0) || x === Infinity) throw new Error(`logGamma: x must be positive and finite, got ${x}`);
+  LOG_GAMMA.check(arguments);
   if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
   const z = x - 1;
   let a = LANCZOS[0];
@@ -26,7 +30,7 @@ export function logGamma(x: number): number {
 
 /** ψ(x) = d/dx log Γ(x) for x > 0: recurrence up to x ≥ 6, then the asymptotic series. */
 export function digamma(x: number): number {
-  if (!(x > 0) || x === Infinity) throw new Error(`digamma: x must be positive and finite, got ${x}`);
+  DIGAMMA.check(arguments);
   let r = 0;
   while (x < 6) { r -= 1 / x; x += 1; }
   const f = 1 / (x * x);

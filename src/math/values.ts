@@ -1,11 +1,16 @@
 // Reading a tensor into plain numbers, for a notebook cell: the tensor is disposed after reading, so
 // `ll.values(q.sample(rng, 5))` leaves nothing behind. Pass a tensor you still need through `t.clone()`.
 import * as tf from '@tensorflow/tfjs-core';
+import { checkKind, tensor, where } from '../validation/contract';
+
+const LIVE = tensor();
+// checked after the tensor is known to be live, inside the try that disposes it
+const ONE_ENTRY = where(LIVE, 'have exactly one entry', (t: tf.Tensor) => t.size === 1 || `got shape [${t.shape}] (use values for many)`);
+const RANK_2 = where(LIVE, 'have rank 2', (t: tf.Tensor) => t.rank === 2 || `got shape [${t.shape}]`);
 
 function asTensor(t: unknown, fn: string): tf.Tensor {
-  if (!(t instanceof tf.Tensor)) throw new Error(`${fn}: t must be a tensor, got ${t === null ? 'null' : typeof t}`);
-  if (t.isDisposed) throw new Error(`${fn}: t is already disposed`);
-  return t;
+  checkKind(LIVE, t, 't', fn);
+  return t as tf.Tensor;
 }
 
 /**
@@ -29,7 +34,7 @@ export function values(t: tf.Tensor): number[] {
 export function value(t: tf.Tensor): number {
   const x = asTensor(t, 'value');
   try {
-    if (x.size !== 1) throw new Error(`value: t must have exactly one entry, got shape [${x.shape}] (use values for many)`);
+    checkKind(ONE_ENTRY, x, 't', 'value');
     return x.dataSync()[0];
   } finally { x.dispose(); }
 }
@@ -43,7 +48,7 @@ export function value(t: tf.Tensor): number {
 export function rows(t: tf.Tensor): number[][] {
   const x = asTensor(t, 'rows');
   try {
-    if (x.rank !== 2) throw new Error(`rows: t must have rank 2, got shape [${x.shape}]`);
+    checkKind(RANK_2, x, 't', 'rows');
     return x.arraySync() as number[][];
   } finally { x.dispose(); }
 }

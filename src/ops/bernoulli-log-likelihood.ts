@@ -6,7 +6,8 @@ import { BERNOULLI_LOG_LIKELIHOOD, dataGradient } from '../backend/bernoulli-ker
 import { hasNativeKernel } from '../backend/native-kernels';
 import { contract, tensor } from '../validation/contract';
 
-const BERNOULLI_LL = contract('bernoulliLogLikelihood', { x: tensor({ rank: 2 }), logits: tensor({ minRank: 2 }) });
+// logits for each of K latent draws of every point: [..., B, D] against x [B, D]
+const BERNOULLI_LL = contract('bernoulliLogLikelihood', { x: tensor({ shape: ['B', 'D'] }), logits: tensor({ shape: ['...', 'B', 'D'] }) });
 
 /** The same as bernoulliLogLikelihood, composed of tfjs ops, with its gradient written out (no native kernels). */
 const composedBernoulliLogLikelihood = tf.customGrad(((x: tf.Tensor, logits: tf.Tensor, save: (t: tf.Tensor[]) => void) => {
@@ -28,10 +29,6 @@ const composedBernoulliLogLikelihood = tf.customGrad(((x: tf.Tensor, logits: tf.
  */
 export function bernoulliLogLikelihood(x: tf.Tensor, logits: tf.Tensor): tf.Tensor {
   BERNOULLI_LL.check(arguments);
-  const [B, D] = x.shape;
-  if (x.rank !== 2 || logits.rank < 2 || logits.shape[logits.rank - 1] !== D || logits.shape[logits.rank - 2] !== B) {
-    throw new Error(`bernoulliLogLikelihood: x must be [B, D] and logits [..., B, D]; got x [${x.shape}] and logits [${logits.shape}]`);
-  }
   if (x.dtype === 'float32' && logits.dtype === 'float32' && hasNativeKernel(BERNOULLI_LOG_LIKELIHOOD)) {
     return tf.engine().runKernel(BERNOULLI_LOG_LIKELIHOOD, { x, logits }) as tf.Tensor;
   }

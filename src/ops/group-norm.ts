@@ -3,6 +3,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { GROUP_NORM } from '../backend/group-norm-kernel';
 import { hasNativeKernel } from '../backend/native-kernels';
+import { contract, count, optional, positive, tensor, where } from '../validation/contract';
+
+// C, the channels, is bound by x; γ, β and the groups are related to it
+const channelsOf = (c: { dims: Record<string, number> }) => c.dims.C;
+const GROUP_NORM_CONTRACT = contract('groupNorm', {
+  x: tensor({ shape: ['B', 'H', 'W', 'C'] }), gamma: tensor({ shape: ['C'] }), beta: tensor({ shape: ['C'] }),
+  groups: where(count({ entriesEach: 0 }), (c) => `be a positive integer dividing the channels (${channelsOf(c)})`, (g: number, c) => channelsOf(c) % g === 0),
+  epsilon: optional(positive()),
+});
 
 /** The composite form: each image's group of C/G channels standardized over H·W·C/G entries, then γ, β per channel. */
 function composedGroupNorm(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, groups: number, epsilon: number): tf.Tensor4D {
@@ -21,12 +30,7 @@ function composedGroupNorm(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D
  * @example groupNorm(x, tf.ones([32]), tf.zeros([32]), 8) // x [128, 28, 28, 32]
  */
 export function groupNorm(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, groups: number, epsilon = 1e-5): tf.Tensor4D {
-  const C = x.shape[3];
-  if (x.rank !== 4 || gamma.rank !== 1 || beta.rank !== 1 || gamma.shape[0] !== C || beta.shape[0] !== C) {
-    throw new Error(`groupNorm: expected x [B, H, W, C], gamma [C], beta [C]; got x [${x.shape}], gamma [${gamma.shape}], beta [${beta.shape}]`);
-  }
-  if (!Number.isInteger(groups) || groups < 1 || C % groups !== 0) throw new Error(`groupNorm: groups (${groups}) must be a positive integer dividing the channels (${C})`);
-  if (!(epsilon > 0)) throw new Error(`groupNorm: epsilon must be positive, got ${epsilon}`);
+  GROUP_NORM_CONTRACT.check(arguments);
   if (x.dtype === 'float32' && gamma.dtype === 'float32' && beta.dtype === 'float32' && x.size > 0 && hasNativeKernel(GROUP_NORM)) {
     return tf.engine().runKernel(GROUP_NORM, { x, gamma, beta }, { groups, epsilon } as unknown as tf.NamedAttrMap) as tf.Tensor4D;
   }

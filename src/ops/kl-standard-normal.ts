@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { contract, tensor } from '../validation/contract';
 
-const KL_STD = contract('klStandardNormal', { mean: tensor({ minRank: 1 }), logStd: tensor({ minRank: 1 }) });
+const KL_STD = contract('klStandardNormal', { mean: tensor({ minRank: 1 }), logStd: tensor({ minRank: 1, like: 'mean' }) });
 
 /**
  * KL(N(μ, σ²) ‖ N(0, 1)) = ½(μ² + σ² − 1) − log σ, entry by entry (D17): mean and logStd of the same
@@ -16,8 +16,5 @@ const KL_STD = contract('klStandardNormal', { mean: tensor({ minRank: 1 }), logS
  */
 export function klStandardNormal(mean: tf.Tensor, logStd: tf.Tensor): tf.Tensor {
   KL_STD.check(arguments);
-  if (mean.shape.join() !== logStd.shape.join()) {
-    throw new Error(`klStandardNormal: mean and logStd must have the same shape, got [${mean.shape}] and [${logStd.shape}]`);
-  }
   return tf.tidy(() => tf.sub(tf.mul(tf.sub(tf.add(tf.square(mean), tf.exp(tf.mul(logStd, 2))), 1), 0.5), logStd));
 }

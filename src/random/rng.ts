@@ -2,7 +2,29 @@
 // xoshiro128** seeded by splitmix32: the numbers are computed in JavaScript, so the same seed gives
 // the same numbers on every TensorFlow.js backend.
 import * as tf from '@tensorflow/tfjs-core';
-import { describeAny, memoryBudgetBytes } from '../validation/contract';
+import { checkKind, count, func, num, shapeArray, where, type Kind } from '../validation/contract';
+
+// The generator's own boundary. Its methods run inside sampling loops, so the hot ones (int, nextGamma) test
+// the plain condition first and hand a failing value to the validator for the message.
+const SHAPE = shapeArray();
+const LENGTH = count({ min: 0 });
+const SEED = { ...num({ integer: true, min: 0, max: Number.MAX_SAFE_INTEGER }), expected: 'a non-negative integer' };
+// +∞ would loop forever (the acceptance test is never true), NaN never enter it
+const GAMMA_SHAPE = { ...num({ above: 0 }), expected: 'positive and finite' };
+const INT_N = count({ max: Number.MAX_SAFE_INTEGER, entriesEach: 0 });
+const STATE: Kind = {
+  expected: 'a state from getState() ({ words: four uint32, spare: number | null })',
+  test: (v) => {
+    const s = v as RngState | null;
+    const ok = !!s && Array.isArray(s.words) && s.words.length === 4 && s.words.every((w) => Number.isInteger(w) && w >= 0 && w < TWO32)
+      && (s.spare === null || typeof s.spare === 'number');
+    return ok ? undefined : 'got something else';
+  },
+};
+const FLOAT_ARRAY: Kind = { expected: 'a Float32Array or Float64Array', test: (v) => (v instanceof Float32Array || v instanceof Float64Array ? undefined : `got ${v === null ? 'null' : typeof v}`) };
+const DRAW = func('a function (r) => number');
+const LOW = num();
+const HIGH = where(num(), (c) => `exceed low (${c.args.low})`, (h: number, c) => h > (c.args.low as number));
 
 const TWO32 = 4294967296;
 
@@ -18,19 +40,14 @@ function splitmix32(state: number): () => number {
 }
 
 function checkShape(shape: number[], fn: string): number {
-  if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) {
-    throw new Error(`Rng.${fn}: shape must be an array of non-negative integers, got ${JSON.stringify(shape)}`);
-  }
-  const n = shape.reduce((a, b) => a * b, 1);
-  checkLength(n, fn, 'shape');
-  return n;
+  checkKind(SHAPE, shape, 'shape', `Rng.${fn}`);
+  return shape.reduce((a, b) => a * b, 1);
 }
 
 /** Refuses a draw count that is not a non-negative integer or whose array would not fit in memory (a loop of 1e308 never ends). */
 function checkLength(n: unknown, fn: string, arg: string): number {
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw new Error(`Rng.${fn}: ${arg} must be a non-negative integer, got ${describeAny(n)}`);
-  if (n * 8 > memoryBudgetBytes()) throw new Error(`Rng.${fn}: ${arg} asks for ${n} draws, about ${(n * 8 / 1e9).toPrecision(3)} GB; this process has ${(memoryBudgetBytes() / 1e9).toPrecision(3)} GB`);
-  return n;
+  checkKind(LENGTH, n, arg, `Rng.${fn}`);
+  return n as number;
 }
 
 /** The state of an Rng: its four xoshiro words and a pending Box–Muller normal. */
@@ -73,9 +90,7 @@ export class Rng {
    * @param seed  an integer in [0, 2⁵³ − 1]
    */
   constructor(seed: number) {
-    if (!Number.isInteger(seed) || seed < 0 || seed > Number.MAX_SAFE_INTEGER) {
-      throw new Error(`rng(seed) / new Rng(seed): seed must be a non-negative integer, got ${describeAny(seed)}`);
-    }
+    checkKind(SEED, seed, 'seed', 'rng(seed) / new Rng(seed)');
     const mix = splitmix32((seed % TWO32) ^ Math.floor(seed / TWO32));
     this.s0 = mix(); this.s1 = mix(); this.s2 = mix(); this.s3 = mix();
   }
@@ -110,8 +125,7 @@ export class Rng {
 
   /** Gamma(shape, 1) by Marsaglia–Tsang (shape < 1 through the boost u^{1/shape}). */
   nextGamma(shape: number): number {
-    // +∞ would loop forever (the acceptance test is never true), NaN never enter it
-    if (!(shape > 0) || shape === Infinity) throw new Error(`Rng.nextGamma: shape must be positive and finite, got ${describeAny(shape)}`);
+    if (!(shape > 0) || shape === Infinity) checkKind(GAMMA_SHAPE, shape, 'shape', 'Rng.nextGamma');
     if (shape < 1) return this.nextGamma(shape + 1) * Math.pow(this.nextUniform(), 1 / shape);
     const d = shape - 1 / 3;
     const c = 1 / Math.sqrt(9 * d);
@@ -132,9 +146,7 @@ export class Rng {
 
   /** Restores a state from getState(). */
   setState(state: RngState): void {
-    const ok = state && Array.isArray(state.words) && state.words.length === 4 && state.words.every((v) => Number.isInteger(v) && v >= 0 && v < TWO32)
-      && (state.spare === null || typeof state.spare === 'number');
-    if (!ok) throw new Error('Rng.setState: state must come from getState() ({ words: four uint32, spare: number | null })');
+    checkKind(STATE, state, 'state', 'Rng.setState');
     [this.s0, this.s1, this.s2, this.s3] = state.words;
     this.spareNormal = state.spare ?? undefined;
   }
@@ -157,7 +169,7 @@ export class Rng {
    * local variables (faster over a batch of pixels than calling nextUniform in a loop).
    */
   fillUniform<T extends Float32Array | Float64Array>(out: T): T {
-    if (!(out instanceof Float32Array || out instanceof Float64Array)) throw new Error(`Rng.fillUniform: out must be a Float32Array or Float64Array, got ${describeAny(out)}`);
+    checkKind(FLOAT_ARRAY, out, 'out', 'Rng.fillUniform');
     let { s0, s1, s2, s3 } = this;
     for (let i = 0; i < out.length; i++) {
       const m = Math.imul(s1, 5);
@@ -185,7 +197,7 @@ export class Rng {
   /** A float32 tensor whose entries are draw(this), in row-major order. */
   tensor<S extends number[]>(shape: [...S], draw: (r: Rng) => number): TensorOfShape<S> {
     const n = checkShape(shape, 'tensor');
-    if (typeof draw !== 'function') throw new Error(`Rng.tensor: draw must be a function (r) => number, got ${describeAny(draw)}`);
+    checkKind(DRAW, draw, 'draw', 'Rng.tensor');
     const v = new Float32Array(n);
     for (let i = 0; i < n; i++) v[i] = draw(this);
     return tf.tensor(v, shape, 'float32') as TensorOfShape<S>;
@@ -194,9 +206,8 @@ export class Rng {
   /** Uniform(low, high) float32 tensor of the given shape (a Tensor2D for [n, d], …). */
   uniform<S extends number[]>(shape: [...S], low = 0, high = 1): TensorOfShape<S> {
     const n = checkShape(shape, 'uniform');
-    if (!Number.isFinite(low)) throw new Error(`Rng.uniform: low must be a finite number, got ${describeAny(low)}`);
-    if (!Number.isFinite(high)) throw new Error(`Rng.uniform: high must be a finite number, got ${describeAny(high)}`);
-    if (!(high > low)) throw new Error(`Rng.uniform: high (${high}) must exceed low (${low})`);
+    checkKind(LOW, low, 'low', 'Rng.uniform');
+    checkKind(HIGH, high, 'high', 'Rng.uniform', { args: { low } });
     if (low === 0 && high === 1) return tf.tensor(this.fillUniform(new Float32Array(n)), shape, 'float32') as TensorOfShape<S>;
     const u = this.fillUniform(new Float64Array(n));
     return tf.tensor(Float32Array.from(u, (x) => low + (high - low) * x), shape, 'float32') as TensorOfShape<S>;
@@ -220,7 +231,7 @@ export class Rng {
 
   /** An integer uniform on {0, …, n−1}. */
   int(n: number): number {
-    if (!Number.isInteger(n) || n <= 0) throw new Error(`Rng.int: n must be a positive integer, got ${describeAny(n)}`);
+    if (!Number.isInteger(n) || n <= 0) checkKind(INT_N, n, 'n', 'Rng.int');
     return Math.floor(this.nextUniform() * n);
   }
 

@@ -3,7 +3,13 @@
 // towards 0 at step K (the last iterates average out the minibatch noise instead of jumping around at
 // full step size; Loshchilov & Hutter's SGDR without restarts):
 //   lr_k = peak · min(1, k/W) · c_k,   c_k = ½(1 + cos(π (k − 1)/K)) ('cosine') or 1 ('constant'),   k = 1…K
-import { positiveFinite, positiveInteger } from '../validation/arguments';
+import { contract, count, options, positive, str } from '../validation/contract';
+
+const SCHEDULE = options({
+  peak: positive(), steps: count({ entriesEach: 0 }), warmupSteps: count({ min: 0, entriesEach: 0 }),
+  decay: { ...str(['constant', 'cosine']), expected: "'constant' or 'cosine'" },
+}, { required: ['peak', 'steps'], path: true });
+const LEARNING_RATE_AT = contract('learningRateAt', { schedule: SCHEDULE, k: count({ entriesEach: 0 }) });
 
 export interface LearningRateSchedule {
   /** The largest learning rate, lr at the end of the warm-up. */
@@ -22,14 +28,10 @@ export interface LearningRateSchedule {
  * @example learningRateAt({ peak: 2e-3, steps: 3000, warmupSteps: 200, decay: 'cosine' }, 100) // 1e-3 · 0.9999
  */
 export function learningRateAt(schedule: LearningRateSchedule, k: number): number {
-  const fn = 'learningRateAt';
-  const peak = positiveFinite(schedule?.peak, fn, 'schedule.peak');
-  const K = positiveInteger(schedule.steps, fn, 'schedule.steps');
+  LEARNING_RATE_AT.check(arguments);
+  const { peak, steps: K } = schedule;
   const W = schedule.warmupSteps ?? 0;
-  if (!(Number.isInteger(W) && W >= 0)) throw new Error(`${fn}: schedule.warmupSteps must be a non-negative integer, got ${W}`);
   const decay = schedule.decay ?? 'constant';
-  if (decay !== 'constant' && decay !== 'cosine') throw new Error(`${fn}: schedule.decay must be 'constant' or 'cosine', got ${JSON.stringify(decay)}`);
-  positiveInteger(k, fn, 'k');
   const warm = W > 0 ? Math.min(1, k / W) : 1;
   const c = decay === 'cosine' ? 0.5 * (1 + Math.cos((Math.PI * (Math.min(k, K) - 1)) / K)) : 1;
   return peak * warm * c;

@@ -3,6 +3,10 @@
 // draws as ll.data.stepBatches (a run through fit visits the data as a hand-written stepBatches loop would),
 // with its place kept as state, so a checkpoint taken in the middle of an epoch resumes at the next batch.
 import type { Rng } from '../random/rng';
+import { contract, count } from '../validation/contract';
+
+// n rows are permuted (n numbers allocated each epoch); B allocates nothing
+const MINIBATCH_ORDER = contract('MinibatchOrder', { n: count(), batchSize: count({ entriesEach: 0 }) });
 
 /** Where an order stands: the current epoch's permutation (null before the first batch) and the next position in it. */
 export interface MinibatchOrderState {
@@ -30,8 +34,7 @@ export class MinibatchOrder {
    * @param batchSize  B, the rows per batch
    */
   constructor(readonly n: number, readonly batchSize: number) {
-    if (!Number.isInteger(n) || n < 1) throw new Error(`MinibatchOrder: n must be a positive integer, got ${n}`);
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`MinibatchOrder: batchSize must be a positive integer, got ${batchSize}`);
+    MINIBATCH_ORDER.check(arguments);
   }
 
   /** ⌈n/B⌉: the batches of one epoch. */

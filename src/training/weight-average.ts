@@ -2,6 +2,9 @@
 // weights θ̄ give better samples than the last iterate early in training, when the iterates still jump around
 // by the minibatch noise. The warm-up d_k = min(d, (1 + k)/(10 + k)) lets θ̄ forget the initialization fast.
 import * as tf from '@tensorflow/tfjs-core';
+import { arrayOf, contract, num, tensor } from '../validation/contract';
+
+const WEIGHT_AVERAGE = contract('WeightAverage', { variables: arrayOf(tensor()), decay: { ...num({ min: 0, below: 1 }), expected: 'in [0, 1)' } });
 
 /**
  * θ̄ ← d_k θ̄ + (1 − d_k) θ after step k, d_k = min(d, (1 + k)/(10 + k)); `averaged(f)` runs f with θ̄ in the
@@ -22,7 +25,7 @@ export class WeightAverage {
    * @param decay  d in [0, 1)
    */
   constructor(readonly variables: tf.Variable[], readonly decay: number) {
-    if (!(decay >= 0 && decay < 1)) throw new Error(`WeightAverage: decay must be in [0, 1), got ${decay}`);
+    WEIGHT_AVERAGE.check(arguments);
     this.average = variables.map((v) => tf.variable(v, false));
   }
 

@@ -210,6 +210,22 @@ function formatBytes(b: number): string {
   return `${(b / 1e6).toPrecision(3)} MB`;
 }
 
+/**
+ * A tensor shape to allocate: an array of non-negative integers whose product (entries of `bytesEach` bytes,
+ * default 8) fits in memory — rng.normal([1e9, 1e9]) is refused with the size it would need.
+ */
+export function shapeArray(o: { bytesEach?: number } = {}): Kind {
+  return {
+    expected: 'an array of non-negative integers',
+    test: (v) => {
+      if (!Array.isArray(v) || v.some((d) => typeof d !== 'number' || !Number.isInteger(d) || d < 0)) return got(v);
+      const bytes = v.reduce((a: number, b: number) => a * b, 1) * (o.bytesEach ?? 8);
+      const budget = memoryBudgetBytes();
+      return bytes > budget ? { must: 'fit in memory', got: `got [${v}]: that needs about ${formatBytes(bytes)} and this process has ${formatBytes(budget)}` } : undefined;
+    },
+  };
+}
+
 /** An even number (a sinusoidal embedding's width: sin and cos halves); the callee checks it is a count first. */
 export const even = (): Kind => ({ expected: 'even', test: (v) => (typeof v === 'number' && v % 2 === 0 ? undefined : got(v)) });
 export const bool = (): Kind => ({ expected: 'true or false', test: (v) => (typeof v === 'boolean' ? undefined : got(v)) });
@@ -494,7 +510,7 @@ export function tensorLike(o: { finite?: boolean; nonEmpty?: boolean } = {}): Ki
  * a misspelled option silently ignored is a wrong answer) and whose fields have their kinds.
  * `required` fields must be present; the rest may be left out.
  */
-export function options(fields: Record<string, Kind>, o: { required?: string[]; name?: string } = {}): Kind {
+export function options(fields: Record<string, Kind>, o: { required?: string[]; name?: string; path?: boolean } = {}): Kind {
   const required = new Set(o.required ?? []);
   const keys = Object.keys(fields);
   const expected = required.size ? `an object with ${[...required].join(', ')}` : 'an options object';
@@ -511,7 +527,9 @@ export function options(fields: Record<string, Kind>, o: { required?: string[]; 
         const x = (v as Record<string, unknown>)[k];
         if (x === undefined && !required.has(k)) continue;
         // fields are named bare ("samples must be …"), as the options' documentation names them
-        if (x === undefined) throw new ArgumentError(`${fn}: ${k} is required in ${at} (${fields[k].expected})`);
+        if (x === undefined) throw new ArgumentError(`${fn}: ${o.path ? `${at}.${k}` : k} is required${o.path ? '' : ` in ${at}`} (${fields[k].expected})`);
+        // `path`: a record that is one argument rather than a bag of options names its fields schedule.peak
+        if (o.path) { checkKind(fields[k], x, `${at}.${k}`, fn, inner); continue; }
         try {
           checkKind(fields[k], x, k, fn, inner);
         } catch (e) {

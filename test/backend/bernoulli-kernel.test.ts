@@ -85,7 +85,7 @@ describe('native Bernoulli log-likelihood (D29)', () => {
     const x = tf.tensor2d([[1, 0], [0, 1]]), l = tf.tensor3d([[[1, 2], [3, 4]], [[-1, 0], [2, -2]]]);
     const dx = values(tf.grad((xx: tf.Tensor) => tf.sum(bernoulliLogLikelihood(xx, l)))(x));
     expect(dx).to.deep.equal([0, 2, 5, 2]);
-    expect(() => bernoulliLogLikelihood(x, tf.zeros([2, 3]))).to.throw('logits [..., B, D]; got x [2,2] and logits [2,3]');
+    expect(() => bernoulliLogLikelihood(x, tf.zeros([2, 3]))).to.throw('bernoulliLogLikelihood: logits must have shape [..., 2, 2], got [2,3]');
     // empty batches and empty images
     expect(bernoulliLogLikelihood(tf.zeros([0, 4]), tf.zeros([3, 0, 4])).shape).to.deep.equal([3, 0]);
     expect(values(bernoulliLogLikelihood(tf.zeros([2, 0]), tf.zeros([2, 0])))).to.deep.equal([0, 0]);

@@ -59,7 +59,7 @@ describe('data', () => {
     fs.writeFileSync(path.join(tmp, 'lab'), idx(0x08, [2], [1, 2]));
     fs.writeFileSync(path.join(tmp, 'flat'), idx(0x08, [3, 4], new Array(12).fill(7)));
     expect(() => loadIdxImages(path.join(tmp, 'img'), path.join(tmp, 'lab'))).to.throw('has 3 images but');
-    expect(() => loadIdxImages(path.join(tmp, 'flat'), path.join(tmp, 'lab'))).to.throw('images must have 3 dimensions [n, h, w], got [3,4]');
+    expect(() => loadIdxImages(path.join(tmp, 'flat'), path.join(tmp, 'lab'))).to.throw('flat: holds an array of shape [3,4], not images [n, h, w]');
     expect(() => readIdx(path.join(tmp, 'none'))).to.throw('readIdx: no file at');
   });
 

@@ -27,10 +27,10 @@ describe('math/gaussian-log-density', () => {
   it('names the function and argument of a bad input', () => {
     expect(() => logGaussian(0, 0, 0)).to.throw('logGaussian: sd must be positive, got 0');
     expect(() => logGaussian(NaN, 0, 1)).to.throw('logGaussian: x must be a finite number');
-    expect(() => logGaussianDiagonal([1, 2], [0], [1, 1])).to.throw('logGaussianDiagonal: mean has 1 entries, x has 2');
+    expect(() => logGaussianDiagonal([1, 2], [0], [1, 1])).to.throw('logGaussianDiagonal: mean must have shape [2], got [1]');
     expect(() => logGaussianDiagonal([1, 2], [0, 0], [1, -1])).to.throw('logGaussianDiagonal: sd must be positive, got -1 at [1]');
     expect(() => logGaussianIsotropic([1], [0], -1)).to.throw('logGaussianIsotropic: sd must be positive');
     expect(() => logGaussianMultivariate([1, 2], [0, 0], [[1, 2], [2, 1]])).to.throw('logGaussianMultivariate: covariance');
-    expect(() => logGaussianMultivariate([1, 2, 3], [0, 0, 0], [[1, 0], [0, 1]])).to.throw('covariance is 2×2, x has 3 entries');
+    expect(() => logGaussianMultivariate([1, 2, 3], [0, 0, 0], [[1, 0], [0, 1]])).to.throw('logGaussianMultivariate: covariance must be 3×3, got 2×2');
   });
 });

@@ -19,7 +19,7 @@ describe('math/values: reading tensors into numbers', () => {
     expect(tf.memory().numTensors).to.equal(before);
     const t = tf.scalar(1);
     t.dispose();
-    expect(() => values(t)).to.throw('values: t is already disposed');
-    expect(() => values([1, 2] as never)).to.throw('values: t must be a tensor, got object');
+    expect(() => values(t)).to.throw('values: t must be a live tensor, got a disposed tensor');
+    expect(() => values([1, 2] as never)).to.throw('values: t must be a live tensor, got [1, 2]');
   });
 });

@@ -14,6 +14,6 @@ describe('ops/kl-standard-normal', () => {
   });
 
   it('different shapes are an error naming both', () => {
-    expect(() => klStandardNormal(tf.zeros([2, 3]), tf.zeros([2, 2]))).to.throw('klStandardNormal: mean and logStd must have the same shape, got [2,3] and [2,2]');
+    expect(() => klStandardNormal(tf.zeros([2, 3]), tf.zeros([2, 2]))).to.throw('klStandardNormal: logStd must have the shape of mean, [2,3], got [2,2]');
   });
 });
