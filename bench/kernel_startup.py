@@ -4,8 +4,9 @@
 For each kernel: launch -> kernel_info reply ("ready"), launch -> the result of a first cell (`1 + 1`), the
 library cell (Latent Lab: `import * as ll from "latent-lab"; await ll.ready()`; ipykernel: a few standard-library
 imports, numpy is not installed for Debian's ipykernel), then the trivial-cell round trip (execute -> idle of
-`1 + i`, twenty distinct cells, median), restart -> the result of `1 + 1` in the new kernel, and the kernel's
-resident memory (RSS, all threads) when idle after start and after the library cell. Medians over rounds.
+`1 + i`, twenty distinct cells, median) and that of twenty cells declaring a name (`const v = i` / `v = i`),
+restart -> the result of `1 + 1` in the new kernel, and the kernel's resident memory (RSS, all threads) when
+idle after start and after the library cell. Medians over rounds.
 Once, at the end: Latent Lab's RSS after running lecture notebook 07 (the VAE on MNIST) through nbclient
 (`--no-notebook` skips it; ipykernel has no such notebook).
 Run: npm run bench:kernel [rounds] [--no-notebook]  (JUPYTER_PATH is set by the npm script to the project's kernels).
@@ -48,17 +49,17 @@ def rss_mb(pid):
     return float("nan")
 
 
-def round_trip(kc, n=20):
-    """Median seconds from execute to idle of n distinct trivial cells (distinct: no cell is compiled twice)."""
+def round_trip(kc, cell, n=20):
+    """Median seconds from execute to idle of n distinct cells cell(i) (distinct: no cell is compiled twice)."""
     times = []
     for i in range(n):
         t = time.perf_counter()
-        run_cell(kc, f"1 + {i}")
+        run_cell(kc, cell(i))
         times.append(time.perf_counter() - t)
     return statistics.median(times)
 
 
-def measure(kernel_name, extra_cell):
+def measure(kernel_name, extra_cell, declaring):
     t0 = time.perf_counter()
     km = KernelManager(kernel_name=kernel_name)
     km.start_kernel()
@@ -74,7 +75,8 @@ def measure(kernel_name, extra_cell):
         t1 = time.perf_counter()
         run_cell(kc, extra_cell)
         library = time.perf_counter() - t1
-        trip = round_trip(kc)
+        trip = round_trip(kc, lambda i: f"1 + {i}")
+        declaring_trip = round_trip(kc, declaring)
         time.sleep(1.0)
         library_mb = rss_mb(km.provisioner.process.pid)
         t2 = time.perf_counter()
@@ -82,7 +84,7 @@ def measure(kernel_name, extra_cell):
         kc.wait_for_ready(timeout=120)
         run_cell(kc, "1 + 1")
         restart = time.perf_counter() - t2
-        return ready, first, library, restart, trip, idle_mb, library_mb
+        return ready, first, library, restart, trip, declaring_trip, idle_mb, library_mb
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
@@ -108,14 +110,16 @@ def after_notebook_07():
 def main():
     rows = {"latent-lab": [], "python3": []}
     cells = {"latent-lab": 'import * as ll from "latent-lab";\nawait ll.ready();', "python3": "import json, decimal, fractions"}
+    # A cell that declares a name, as most notebook cells do (TypeScript must also emit its declaration).
+    declaring = {"latent-lab": lambda i: f"const v{i} = {i};", "python3": lambda i: f"v{i} = {i}"}
     loads = [os.getloadavg()[0]]
     for r in range(ROUNDS):
         for name in rows:
-            rows[name].append(measure(name, cells[name]))
+            rows[name].append(measure(name, cells[name], declaring[name]))
         loads.append(os.getloadavg()[0])
         print(f"round {r + 1}/{ROUNDS}: latent-lab first result {rows['latent-lab'][-1][1]:.2f} s, restart {rows['latent-lab'][-1][3]:.2f} s; "
               f"ipykernel {rows['python3'][-1][1]:.2f} s, {rows['python3'][-1][3]:.2f} s (load {loads[-1]:.1f})", file=sys.stderr)
-    med = {k: [statistics.median(x[i] for x in v) for i in range(7)] for k, v in rows.items()}
+    med = {k: [statistics.median(x[i] for x in v) for i in range(8)] for k, v in rows.items()}
     ll, py = med["latent-lab"], med["python3"]
     print(f"kernel start-up, restart, round trip and memory, median of {ROUNDS} interleaved rounds "
           f"(1-minute load average {min(loads):.1f}-{max(loads):.1f} on {os.cpu_count()} cores)")
@@ -123,7 +127,8 @@ def main():
     for label, i, unit in [("launch -> kernel_info reply", 0, "s"), ("launch -> first cell result", 1, "s"),
                            ("library cell (ll.ready / stdlib imports)", 2, "s"), ("restart -> first cell result", 3, "s"),
                            ("trivial cell round trip after the library", 4, "ms"),
-                           ("RSS idle after start", 5, "MB"), ("RSS after the library cell", 6, "MB")]:
+                           ("declaring cell round trip (const v = i)", 5, "ms"),
+                           ("RSS idle after start", 6, "MB"), ("RSS after the library cell", 7, "MB")]:
         scale = 1000 if unit == "ms" else 1
         fmt = ".2f" if unit == "s" else ".1f" if unit == "ms" else ".0f"
         print(f"{label:44}{ll[i] * scale:>10{fmt}} {unit:<2}{py[i] * scale:>9{fmt}} {unit:<2}{ll[i] / py[i]:>6.2f}x")

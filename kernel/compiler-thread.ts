@@ -1,10 +1,13 @@
-// The compiler thread: tslab's TypeScript converter in a worker of its own. Building its program
-// (the standard library's and Node's type declarations) takes 1.5-2 s of CPU; here it runs while the
-// main thread starts the sockets (Latent Lab is loaded once it is built, main.ts), and compiling a cell
-// never blocks the thread that runs cells, so an interrupt never has to cut the compiler.
+// The compiler thread: tslab's TypeScript converter in a worker of its own. Building its first program
+// (the standard library's and Node's type declarations) takes 1-2 s of CPU; here it runs while the main
+// thread starts the sockets (Latent Lab is loaded once it is built, main.ts), and compiling a cell never
+// blocks the thread that runs cells, so an interrupt never has to cut the compiler. Each cell's program is
+// built from the previous one (patches/tslab+1.0.22.patch): only the cell and the notebook's declarations
+// are parsed again, and only Node's of the installed type packages are a cell's globals (`types`).
 import { parentPort } from 'worker_threads';
 import { requireWithCodeCache } from './code-cache';
 import { forwardTypeResolution } from './resolve';
+import { withoutNodeDocComments } from './node-doc-comments';
 import type { LanguageContext } from './inspect';
 import type { CompilerRequest, CompilerResponse } from './compiler';
 
@@ -12,7 +15,8 @@ import type { CompilerRequest, CompilerResponse } from './compiler';
 const typescript = requireWithCodeCache('@tslab/typescript-for-tslab');
 // Before tslab loads its compiler (see resolve.ts).
 forwardTypeResolution(process.cwd());
-onlyNodeTypes(typescript.exports as { sys: Record<string, unknown> });
+// Before the first program: Node's declarations without their doc comments (node-doc-comments.ts).
+withoutNodeDocComments((typescript.exports as { sys: { readFile(p: string, encoding?: string): string | undefined } }).sys);
 /* eslint-disable @typescript-eslint/no-var-requires */
 // After the cached load above: inspect.ts requires TypeScript when it loads.
 const { describeAt } = require('./inspect') as typeof import('./inspect');
@@ -24,19 +28,6 @@ const converter = createConverter({ isJS: false, isBrowser: false }) as ReturnTy
   languageContext(prevDecl: string, src: string): LanguageContext;
 };
 const port = parentPort!;
-
-/**
- * Of the packages under node_modules/@types, only Node's are a cell's globals. TypeScript includes every
- * one of them otherwise (the project's test tools: mocha's describe/it, chai...), names that do not exist
- * at run time, and parsing them cost a tenth of the program's build. A package's own imports still resolve.
- */
-function onlyNodeTypes(ts: { sys: Record<string, unknown> }): void {
-  const getDirectories = ts.sys.getDirectories as (p: string) => string[];
-  ts.sys.getDirectories = (p: string) => {
-    const found = getDirectories.call(ts.sys, p);
-    return /[\\/]node_modules[\\/]@types[\\/]?$/.test(p) ? found.filter((d) => d === 'node') : found;
-  };
-}
 
 /**
  * Globals the kernel adds (server.ts): the browser's prompt(). Appended to the previous cells' declarations
