@@ -1,6 +1,13 @@
 // Rich output in the Latent Lab kernel. The kernel installs a hook on globalThis; outside a kernel
 // (tests, scripts) display falls back to the text/plain form on stdout, and clearOutput does nothing.
 import { kernelHook, MimeBundle } from './kernel-hook';
+import { checkKind, str, where, type Kind } from '../validation/contract';
+
+const BUNDLE: Kind = {
+  expected: 'a non-empty object of MIME type → data, or a figure (something with toMimeBundle())',
+  test: (v) => (v !== null && typeof v === 'object' && Object.keys(v).length > 0 ? undefined : `got ${v === null ? 'null' : typeof v === 'object' ? 'an empty object' : typeof v}`),
+};
+const DISPLAY_ID = where(str(), 'be a non-empty string', (s: string) => s.length > 0 || "got ''");
 export type { MimeBundle } from './kernel-hook';
 
 /** Anything that can show itself: figures, check tables, tensors, distributions. */
@@ -25,9 +32,7 @@ function isDisplayable(x: unknown): x is Displayable {
 }
 
 function show(bundle: MimeBundle, options: { displayId?: string; update?: boolean; metadata?: Record<string, unknown> }): void {
-  if (bundle === null || typeof bundle !== 'object' || Object.keys(bundle).length === 0) {
-    throw new Error('display: the bundle must be a non-empty object of MIME type → data');
-  }
+  checkKind(BUNDLE, bundle, 'what', options.update ? 'updateDisplay' : 'display');
   const hook = kernelHook();
   if (hook) hook.display(bundle, options);
   else if (!options.update && typeof bundle['text/plain'] === 'string') process.stdout.write(bundle['text/plain'] + '\n');
@@ -70,7 +75,7 @@ export function display(what: MimeBundle | Displayable, options: { displayId?: s
  * ```
  */
 export function updateDisplay(displayId: string, what: MimeBundle | Displayable): void {
-  if (!displayId) throw new Error('updateDisplay: displayId must be a non-empty string');
+  checkKind(DISPLAY_ID, displayId, 'displayId', 'updateDisplay');
   render(what, { displayId, update: true });
 }
 

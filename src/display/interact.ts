@@ -3,6 +3,11 @@
 // a newer move has overtaken is cancelled (its AbortSignal fires) and its result is never shown.
 import { display, updateDisplay, trackInCell, Displayable, MimeBundle } from './display';
 import { Widget, vbox } from './widgets';
+import { checkKind, func, record, where, type Kind } from '../validation/contract';
+
+const FN = func("a function of the controls' values");
+const CONTROLS = where(record('controls by name'), 'name at least one control, e.g. { beta: ll.widgets.floatSlider() }', (v: object) => Object.keys(v).length > 0 || 'got {}');
+const CONTROL: Kind = { expected: 'a control with a value (ll.widgets.floatSlider(), …)', test: (c) => (c instanceof Widget && typeof (c as { onChange?: unknown }).onChange === 'function' ? undefined : 'got something else') };
 
 /** A control interact can follow: a value and change notifications (sliders, dropdowns, checkboxes, text). */
 export interface ValueControl<T = unknown> extends Widget {
@@ -47,13 +52,10 @@ export function interact<C extends Record<string, ValueControl>>(
   fn: (values: ValuesOf<C>, signal: AbortSignal) => Shown | Promise<Shown>,
   controls: C,
 ): Interaction<C> {
-  if (typeof fn !== 'function') throw new Error('interact: fn must be a function of the controls\' values');
-  const names = Object.keys(controls ?? {});
-  if (names.length === 0) throw new Error('interact: controls must name at least one control, e.g. { beta: ll.widgets.floatSlider() }');
-  for (const name of names) {
-    const c = controls[name] as ValueControl;
-    if (!(c instanceof Widget) || typeof c.onChange !== 'function') throw new Error(`interact: controls.${name} is not a control with a value`);
-  }
+  checkKind(FN, fn, 'fn', 'interact');
+  checkKind(CONTROLS, controls, 'controls', 'interact');
+  const names = Object.keys(controls);
+  for (const name of names) checkKind(CONTROL, controls[name], `controls.${name}`, 'interact');
   const displayId = `latent-lab-interact-${++interactions}-${Date.now().toString(36)}`;
   // Where the widgets cannot be live (a saved notebook opened without its kernel, an export), the
   // controls show as this one line instead of "VBox(1 widgets)"; the figure below is the frame for these values.

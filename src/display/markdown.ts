@@ -2,6 +2,9 @@
 // a sentence that states a measured value is written with `md` in a code cell, so the value in the text is
 // the value the cell computed — it cannot go stale with a seed, a checkpoint, LATENT_FULL=1 or another BLAS.
 import type { MimeBundle } from './kernel-hook';
+import { contract, str } from '../validation/contract';
+
+const MARKDOWN = contract('Markdown', { text: str() });
 
 /** A value `md` can put in prose: a number, a string, or an estimate with its standard error. */
 export type MarkdownValue = number | string | { value: number; se: number };
@@ -17,7 +20,7 @@ export class Markdown {
    * @param text  the markdown, already with its values in place
    */
   constructor(readonly text: string) {
-    if (typeof text !== 'string') throw new Error('Markdown: text must be a string');
+    MARKDOWN.check(arguments);
   }
 
   /** The markdown for the kernel: `text/markdown`, and as `text/plain` the same text without `**`, `$` or backticks. */

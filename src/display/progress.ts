@@ -7,6 +7,11 @@
 import { SingleBar, Presets } from 'cli-progress';
 import { display, inKernel, updateDisplay } from './display';
 import { svgToPNG } from '../plot/svg-png';
+import { checkKind, count, num, optional, record } from '../validation/contract';
+
+// the steps and epochs only label the display: no allocation, no bound beyond being counts
+const TOTAL = count({ entriesEach: 0 }), EPOCHS = optional(count({ entriesEach: 0 }));
+const STEP = { ...num({ min: 0 }), expected: 'a non-negative number' };
 
 export interface ProgressOptions {
   total: number;
@@ -101,8 +106,9 @@ export class Progress {
    * @param options  `total` steps (a positive integer), `title`, `curve` (the metric drawn, 'loss'), `epochs` (the last epoch's number), `throttleMs` (250)
    */
   constructor(private readonly options: ProgressOptions) {
-    if (!Number.isInteger(options.total) || options.total < 1) throw new Error(`progress: total must be a positive integer, got ${options.total}`);
-    if (options.epochs !== undefined && (!Number.isInteger(options.epochs) || options.epochs < 1)) throw new Error(`progress: epochs must be a positive integer, got ${options.epochs}`);
+    checkKind(record('progress options { total, … }'), options, 'options', 'progress');
+    checkKind(TOTAL, options.total, 'total', 'progress');
+    checkKind(EPOCHS, options.epochs, 'epochs', 'progress');
     this.displayId = `latent-progress-${process.pid}-${++displayCounter}`;
     if (inKernel()) {
       display(this.statusBundle(), { displayId: this.displayId });
@@ -115,7 +121,7 @@ export class Progress {
 
   /** Records the step (1…total) and its metrics; the display follows, throttled. */
   update(step: number, metrics: Record<string, number> = {}): void {
-    if (!Number.isFinite(step) || step < 0) throw new Error(`progress.update: step must be a non-negative number, got ${step}`);
+    checkKind(STEP, step, 'step', 'progress.update');
     this.step = Math.min(step, this.options.total);
     this.metrics = metrics;
     const c = metrics[this.curveName()];

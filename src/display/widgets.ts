@@ -4,6 +4,15 @@
 // listeners, so code that uses widgets runs in scripts and tests; it just shows nothing to drag.
 
 import { finiteNumber } from '../validation/arguments';
+import { anything, arrayOf, checkKind, num, positive, where, type Kind } from '../validation/contract';
+
+// a slider's range: min below max, a positive step, the value inside (the relations name the other ends)
+const below = (max: number) => where(num(), `be below max (${max})`, (v: number) => v < max);
+const within = (lo: number, hi: number, what: string) => where(num(), `lie in ${what} = [${lo}, ${hi}]`, (v: number) => v >= lo && v <= hi);
+const INTEGER = num({ integer: true });
+const LOG_BASE = where(num(), 'be above 1', (b: number) => b > 1);
+const oneOfOptions = (options: readonly unknown[]) => where(anything(), `be one of ${JSON.stringify(options)}`, (v: unknown) => options.includes(v) || `got ${JSON.stringify(v)}`);
+const OPTIONS = { ...arrayOf(anything(), { minLength: 1 }), expected: 'a non-empty array' };
 
 /** The comms the kernel offers (kernel/comms.ts), seen from the library. */
 interface CommLike {
@@ -202,10 +211,10 @@ function rangeOf(fn: string, o: { min?: number; max?: number; step?: number; val
   const min = finiteNumber(o.min ?? defaults.min, fn, 'min');
   const max = finiteNumber(o.max ?? defaults.max, fn, 'max');
   const step = finiteNumber(o.step ?? defaults.step, fn, 'step');
-  if (!(min < max)) throw new Error(`${fn}: min must be below max, got min=${min}, max=${max}`);
-  if (!(step > 0)) throw new Error(`${fn}: step must be positive, got ${step}`);
+  checkKind(below(max), min, 'min', fn);
+  checkKind(positive(), step, 'step', fn);
   const value = finiteNumber(o.value ?? min, fn, 'value');
-  if (value < min || value > max) throw new Error(`${fn}: value must lie in [min, max] = [${min}, ${max}], got ${value}`);
+  checkKind(within(min, max, '[min, max]'), value, 'value', fn);
   return { min, max, step, value };
 }
 
@@ -214,7 +223,7 @@ export interface SliderOptions { value?: number; min?: number; max?: number; ste
 /** An integer slider (IntSlider). Example: `ll.widgets.intSlider({ value: 10, min: 1, max: 100, description: "K" })`. */
 export function intSlider(options: SliderOptions = {}): Control<number> {
   const r = rangeOf('intSlider', options, { min: 0, max: 100, step: 1 });
-  for (const [k, v] of Object.entries(r)) if (!Number.isInteger(v)) throw new Error(`intSlider: ${k} must be an integer, got ${v}`);
+  for (const [k, v] of Object.entries(r)) checkKind(INTEGER, v, k, 'intSlider');
   return new Control<number>('IntSliderModel', 'IntSliderView', 'SliderStyleModel', {
     ...r, description: options.description ?? '', continuous_update: options.continuousUpdate ?? true,
     orientation: 'horizontal', readout: true, readout_format: 'd', behavior: 'drag-tap',
@@ -238,10 +247,10 @@ export interface LogSliderOptions { value?: number; minExponent?: number; maxExp
  */
 export function logSlider(options: LogSliderOptions = {}): Control<number> {
   const base = finiteNumber(options.base ?? 10, 'logSlider', 'base');
-  if (!(base > 1)) throw new Error(`logSlider: base must be above 1, got ${base}`);
+  checkKind(LOG_BASE, base, 'base', 'logSlider');
   const { min, max, step } = rangeOf('logSlider', { min: options.minExponent ?? -2, max: options.maxExponent ?? 2, step: options.step ?? 0.1, value: options.minExponent ?? -2 }, { min: -2, max: 2, step: 0.1 });
   const value = finiteNumber(options.value ?? base ** ((min + max) / 2), 'logSlider', 'value');
-  if (!(value >= base ** min && value <= base ** max)) throw new Error(`logSlider: value must lie in [${base ** min}, ${base ** max}], got ${value}`);
+  checkKind(within(base ** min, base ** max, '[base^minExponent, base^maxExponent]'), value, 'value', 'logSlider');
   return new Control<number>('FloatLogSliderModel', 'FloatLogSliderView', 'SliderStyleModel', {
     value, min, max, step, base, description: options.description ?? '', continuous_update: options.continuousUpdate ?? true,
     orientation: 'horizontal', readout: true, readout_format: '.3g', behavior: 'drag-tap',
@@ -283,7 +292,7 @@ export class Dropdown<T extends string | number> extends Widget {
   }
   set value(v: T) {
     const index = this.options.indexOf(v);
-    if (index < 0) throw new Error(`dropdown: value must be one of ${JSON.stringify(this.options)}, got ${JSON.stringify(v)}`);
+    if (index < 0) checkKind(oneOfOptions(this.options), v, 'value', 'dropdown');
     this.model.set({ index });
   }
   /** Calls `listener` with the new value after every selection; returns the drop-down, for chaining. */
@@ -306,9 +315,9 @@ export class Dropdown<T extends string | number> extends Widget {
  * ```
  */
 export function dropdown<T extends string | number>(options: { options: readonly T[]; value?: T; description?: string }): Dropdown<T> {
-  if (!Array.isArray(options?.options) || options.options.length === 0) throw new Error('dropdown: options must be a non-empty array');
+  checkKind(OPTIONS, options?.options, 'options', 'dropdown');
   const value = options.value ?? options.options[0];
-  if (!options.options.includes(value)) throw new Error(`dropdown: value must be one of ${JSON.stringify(options.options)}, got ${JSON.stringify(value)}`);
+  checkKind(oneOfOptions(options.options), value, 'value', 'dropdown');
   return new Dropdown(options.options, value, options.description ?? '');
 }
 
@@ -351,6 +360,8 @@ export function button(options: { description?: string } = {}): Button {
   return new Button(options.description ?? '');
 }
 
+const CHILDREN: Kind = { expected: 'an array of widgets', test: (v) => (Array.isArray(v) && v.every((c) => c instanceof Widget) ? undefined : 'got something else') };
+
 /** A row (HBox) or column (VBox) of widgets. */
 export class Box extends Widget {
   readonly model: WidgetModel;
@@ -362,9 +373,7 @@ export class Box extends Widget {
    */
   constructor(private readonly direction: 'HBox' | 'VBox', readonly children: Widget[]) {
     super();
-    if (!Array.isArray(children) || children.some((c) => !(c instanceof Widget))) {
-      throw new Error(`${direction.toLowerCase()}: children must be an array of widgets`);
-    }
+    checkKind(CHILDREN, children, 'children', direction.toLowerCase());
     this.model = new WidgetModel(`${direction}Model`, `${direction}View`, {
       layout: layout().ref, box_style: '', children: children.map((c) => c.model.ref), tabbable: null, tooltip: null, _dom_classes: [],
     });

@@ -1,19 +1,20 @@
 // A 2-D log-density on a grid, as a heatmap or as contour lines (marching squares), with samples over it.
 import * as tf from '@tensorflow/tfjs-core';
 import type { Distribution } from '../distributions/distribution';
-import { ChartOptions, frame } from './series';
+import { ChartOptions, RANGE, frame } from './series';
 import { VegaLiteFigure } from './vega-lite-figure';
-import { checkKind, contract, count, distribution, func, oneOf, record, type Kind } from '../validation/contract';
+import { checkKind, contract, count, distribution, func, oneOf, record, where } from '../validation/contract';
 
-const RANGE: Kind = { expected: 'a range [lo, hi]', test: (v) => (Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number') ? undefined : `got ${JSON.stringify(v) ?? 'undefined'}`) };
 const DENSITY_2D = contract('density2d', { args: record() });
 const LOG_DENSITY = oneOf(distribution(), func('a function of points [n, 2] to log-densities [n]'));
+// one density over the plane: a distribution of 2-D points
+const PLANE = where(distribution(), 'have event shape [2] and batch []', (d: Distribution) => (d.eventShape.join() === '2' && d.batchShape.length === 0) || `got [${d.eventShape}] and [${d.batchShape}]`);
 
 type LogDensity2D = Distribution | ((points: number[][]) => number[]);
 
 function logDensityOn(d: LogDensity2D, pts: number[][]): number[] {
   if (typeof d === 'function') return d(pts);
-  if (d.eventShape.join() !== '2' || d.batchShape.length !== 0) throw new Error(`density2d: the distribution must have event shape [2] and batch [], got [${d.eventShape}] and [${d.batchShape}]`);
+  checkKind(PLANE, d, 'logDensity', 'density2d');
   return tf.tidy(() => Array.from(d.logProb(tf.tensor2d(pts)).dataSync()));
 }
 
@@ -69,9 +70,6 @@ export function density2d(args: ChartOptions & {
   checkKind(RANGE, args.yRange, 'yRange', 'density2d');
   const steps = args.steps ?? 60;
   checkKind(count({ min: 2, entries: (n) => n * n }), steps, 'steps', 'density2d');
-  for (const [name, r] of [['xRange', args.xRange], ['yRange', args.yRange]] as const) {
-    if (!(r[1] > r[0])) throw new Error(`density2d: ${name} must have hi > lo, got [${r}]`);
-  }
   const axis = ([lo, hi]: [number, number]) => Array.from({ length: steps }, (_, i) => lo + ((hi - lo) * i) / (steps - 1));
   const xs = axis(args.xRange), ys = axis(args.yRange);
   const pts = ys.flatMap((y) => xs.map((x) => [x, y]));

@@ -1,8 +1,14 @@
 // The density of a 1-D distribution on a grid (several curves can be compared).
 import * as tf from '@tensorflow/tfjs-core';
 import type { Distribution } from '../distributions/distribution';
-import { ChartOptions, frame } from './series';
+import { ChartOptions, RANGE, frame } from './series';
 import { VegaLiteFigure } from './vega-lite-figure';
+import { checkKind, count, distribution, oneOf, func, optional, record, where } from '../validation/contract';
+
+const DENSITY = oneOf(where(distribution(), 'be a scalar distribution (batch [], event [])', (d: Distribution) => d.batchShape.length === 0 && d.eventShape.length === 0),
+  func('a function of points xs [n] to densities [n]'));
+const DENSITIES = where(record('densities by name'), 'name at least one density', (v: object) => Object.keys(v).length > 0 || 'got {}');
+const POINTS = optional(count({ min: 2, max: 1e7 }));
 
 type Density1D = Distribution | ((xs: number[]) => number[]);
 
@@ -12,7 +18,6 @@ function densityValues(d: Density1D, xs: number[], name: string): number[] {
     if (ys.length !== xs.length) throw new Error(`densityPlot: '${name}' returned ${ys.length} values for ${xs.length} points`);
     return ys;
   }
-  if (d.batchShape.length !== 0 || d.eventShape.length !== 0) throw new Error(`densityPlot: '${name}' must be a scalar distribution (batch [], event [])`);
   return tf.tidy(() => Array.from(tf.exp(d.logProb(tf.tensor1d(xs))).dataSync()));
 }
 
@@ -25,12 +30,15 @@ function densityValues(d: Density1D, xs: number[], name: string): number[] {
  * ```
  */
 export function densityPlot(args: ChartOptions & { densities: Record<string, Density1D>; range: [number, number]; points?: number }): VegaLiteFigure {
+  checkKind(record(), args, 'args', 'densityPlot');
+  checkKind(RANGE, args.range, 'range', 'densityPlot');
+  checkKind(POINTS, args.points, 'points', 'densityPlot');
+  checkKind(DENSITIES, args.densities, 'densities', 'densityPlot');
+  const names = Object.keys(args.densities);
+  for (const name of names) checkKind(DENSITY, args.densities[name], `densities['${name}']`, 'densityPlot');
   const [lo, hi] = args.range;
-  if (!(hi > lo)) throw new Error(`densityPlot: range must have hi > lo, got [${lo}, ${hi}]`);
   const n = args.points ?? 300;
   const xs = Array.from({ length: n }, (_, i) => lo + ((hi - lo) * i) / (n - 1));
-  const names = Object.keys(args.densities ?? {});
-  if (names.length === 0) throw new Error('densityPlot: densities must name at least one density');
   const values = names.flatMap((name) => densityValues(args.densities[name], xs, name).map((p, i) => ({ x: xs[i], density: p, name })));
   return new VegaLiteFigure({
     ...frame(args),

@@ -3,6 +3,7 @@
 // needs no kernel once drawn: JupyterLab and Notebook 7 render the slider from the vega-lite JSON; the
 // static views (SVG/PNG, exports) show the frame at the starting value.
 import { VegaLiteFigure, VegaLiteSpec } from './vega-lite-figure';
+import { anything, arrayOf, checkKind, contract, describeAny, func, num, options, str, where } from '../validation/contract';
 
 /**
  * A vega-lite figure whose bundle (vega-lite + a PNG of the starting frame, no text/html, as every
@@ -29,12 +30,24 @@ export interface ExploreParameter {
 
 const FRAME_FIELD = '__frame';
 
+const valuesOf = (c: { args: Readonly<Record<string, unknown>> }) => c.args.values as number[];
+const EXPLORABLE = contract('explorableFigure', {
+  parameter: options({
+    name: where(str(), 'be an identifier such as "t"', (n: string) => /^[A-Za-z_]\w*$/.test(n) && n !== FRAME_FIELD),
+    values: where({ ...arrayOf(num(), { minLength: 1 }), expected: 'a non-empty array of finite numbers' }, 'not repeat a value', (v: number[]) => new Set(v).size === v.length),
+    value: where(num(), 'be one of parameter.values', (v: number, c) => valuesOf(c).includes(v)),
+    label: str(),
+  }, { required: ['name', 'values'], path: true }),
+  frame: func("a function of the parameter's value"),
+});
+// what the frame function returns: one of the library's charts, whose data is inline
+const FIGURE = where(anything(), 'return a vega-lite figure', (f: unknown) => f instanceof VegaLiteFigure || `got ${describeAny(f)}`);
+const INLINE = where(anything(), "return figures with inline data (spec.data.values), as the library's charts are", (spec: VegaLiteSpec) => Array.isArray((spec.data as { values?: unknown } | undefined)?.values) || 'got a figure without spec.data.values');
+const SAME_LAYERS = where(anything(), 'return, when layered, the same layers in every frame, each with its own inline data', (ok: boolean) => ok || 'got layers that differ between frames or shared data');
+
 function dataValues(spec: VegaLiteSpec, fn: string): Record<string, unknown>[] {
-  const data = spec.data as { values?: unknown } | undefined;
-  if (!data || !Array.isArray(data.values)) {
-    throw new Error(`${fn}: each frame must be a figure with inline data (spec.data.values), as the library's charts are`);
-  }
-  return data.values as Record<string, unknown>[];
+  checkKind(INLINE, spec, 'frame', fn);
+  return (spec.data as { values: Record<string, unknown>[] }).values;
 }
 
 type Encoding = Record<string, { field?: string; type?: string; scale?: Record<string, unknown>; stack?: unknown }>;
@@ -118,21 +131,13 @@ function evenlySpaced(values: number[]): number | undefined {
  */
 export function explorableFigure(parameter: ExploreParameter, frame: (value: number) => VegaLiteFigure): ExplorableFigure {
   const fn = 'explorableFigure';
-  const { name, values } = parameter ?? ({} as ExploreParameter);
-  if (typeof name !== 'string' || !/^[A-Za-z_]\w*$/.test(name) || name === FRAME_FIELD) {
-    throw new Error(`${fn}: parameter.name must be an identifier such as "t", got ${JSON.stringify(name)}`);
-  }
-  if (!Array.isArray(values) || values.length === 0 || values.some((v) => typeof v !== 'number' || !Number.isFinite(v))) {
-    throw new Error(`${fn}: parameter.values must be a non-empty array of finite numbers`);
-  }
-  if (new Set(values).size !== values.length) throw new Error(`${fn}: parameter.values must not repeat a value`);
+  EXPLORABLE.check(arguments);
+  const { name, values } = parameter;
   const start = parameter.value ?? values[0];
-  if (!values.includes(start)) throw new Error(`${fn}: parameter.value must be one of parameter.values, got ${start}`);
-  if (typeof frame !== 'function') throw new Error(`${fn}: frame must be a function of the parameter's value`);
 
   const frames = values.map((v) => {
     const figure = frame(v);
-    if (!(figure instanceof VegaLiteFigure)) throw new Error(`${fn}: frame(${v}) must return a vega-lite figure`);
+    checkKind(FIGURE, figure, `frame(${v})`, fn);
     return figure;
   });
   const base = JSON.parse(JSON.stringify(frames[0].spec)) as VegaLiteSpec;
@@ -154,9 +159,7 @@ export function explorableFigure(parameter: ExploreParameter, frame: (value: num
   };
   if (base.layer !== undefined) {
     const layers = base.layer as VegaLiteSpec[];
-    if (base.data !== undefined || frames.some((f) => !Array.isArray(f.spec.layer) || (f.spec.layer as unknown[]).length !== layers.length)) {
-      throw new Error(`${fn}: a layered frame must give each layer its own inline data, with the same layers in every frame`);
-    }
+    checkKind(SAME_LAYERS, base.data === undefined && frames.every((f) => Array.isArray(f.spec.layer) && (f.spec.layer as unknown[]).length === layers.length), 'frame', fn);
     layers.forEach((layer, j) => animate(layer, (spec) => (spec.layer as VegaLiteSpec[])[j]));
   } else {
     animate(base, (spec) => spec);

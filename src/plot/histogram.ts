@@ -1,6 +1,6 @@
 // Histogram on the density scale (count / (n·width)) with an optional density curve over it,
 // e.g. samples against the exact density they should follow.
-import { ChartOptions, Numbers, asNumbers, frame } from './series';
+import { ChartOptions, Numbers, RANGE, asNumbers, frame } from './series';
 import { VegaLiteFigure } from './vega-lite-figure';
 import { checkKind, contract, count, record } from '../validation/contract';
 
@@ -25,7 +25,7 @@ export function histogram(args: ChartOptions & { values: Numbers; bins?: number;
   const bins = args.bins ?? 40;
   checkKind(count(), bins, 'bins', 'histogram');
   const [lo, hi] = args.range ?? [Math.min(...xs), Math.max(...xs)];
-  if (!(hi > lo)) throw new Error(`histogram: range must have hi > lo, got [${lo}, ${hi}]`);
+  checkKind(RANGE, [lo, hi], 'range', 'histogram');
   const width = (hi - lo) / bins;
   const counts = new Array(bins).fill(0);
   for (const x of xs) if (x >= lo && x <= hi) counts[Math.min(bins - 1, Math.floor((x - lo) / width))]++;

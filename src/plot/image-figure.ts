@@ -7,7 +7,10 @@ import { encodePNG, pngSize } from './png';
 import { svgToPNG } from './svg-png';
 import { extensionOf, writeFileAtomic } from './save-file';
 import { escapeHtml } from './vega-lite-figure';
-import { checkKind, contract, count, describeAny, func, num, oneOf, optional, record, tensor, type Kind } from '../validation/contract';
+import { checkKind, contract, count, describeAny, func, num, oneOf, optional, record, tensor, where, type Kind } from '../validation/contract';
+
+// one image [h, w], several flattened [n, h·w] (square, or shaped by imageShape), or several [n, h, w]
+const IMAGES_TENSOR = where(tensor(), 'be [n, h, w], [n, h·w] or [h, w]', (t: tf.Tensor) => t.rank === 2 || t.rank === 3 || `got [${t.shape}]`);
 
 // no memory bound: more columns than images is clamped to the image count
 const POSITIVE_INTEGER: Kind = { ...num({ integer: true, min: 1 }), expected: 'a positive integer' };
@@ -156,12 +159,12 @@ export function imageGrid(images: tf.Tensor | number[][], options: ImageGridOpti
   const t = images instanceof tf.Tensor ? images : tf.tensor2d(images);
   try {
     let n: number, shape: [number, number];
+    checkKind(IMAGES_TENSOR, t, 'images', 'imageGrid');
     const sh = t.shape as number[];
     if (t.rank === 3) { n = sh[0]; shape = [sh[1], sh[2]]; }
     else if (t.rank === 2 && options.imageShape) { n = sh[0]; shape = options.imageShape; }
     else if (t.rank === 2 && Number.isInteger(Math.sqrt(sh[1])) && sh[0] !== sh[1]) { n = sh[0]; const s = Math.sqrt(sh[1]); shape = [s, s]; }
-    else if (t.rank === 2) { n = 1; shape = [sh[0], sh[1]]; }
-    else throw new Error(`imageGrid: images must be [n, h, w], [n, h·w] or [h, w], got [${t.shape}]`);
+    else { n = 1; shape = [sh[0], sh[1]]; }
     if (n === 0) throw new Error('imageGrid: there are no images');
     if (shape[0] * shape[1] * n !== t.size) throw new Error(`imageGrid: ${t.size} values do not make ${n} images of ${shape.join('×')}`);
     return new ImageFigure(Float32Array.from(t.dataSync()), n, shape, options);

@@ -1,6 +1,7 @@
 // Line chart with several series (training curves, bounds against K, …).
-import { ChartOptions, Numbers, asNumbers, frame } from './series';
+import { ChartOptions, Numbers, SERIES, asNumbers, checkLength, frame } from './series';
 import { VegaLiteFigure } from './vega-lite-figure';
+import { checkKind, record } from '../validation/contract';
 
 /**
  * One line per named series; x defaults to 0, 1, 2, … (the step).
@@ -13,12 +14,13 @@ import { VegaLiteFigure } from './vega-lite-figure';
  * ```
  */
 export function lineChart(args: ChartOptions & { series: Record<string, Numbers>; x?: Numbers; logY?: boolean }): VegaLiteFigure {
-  const names = Object.keys(args.series ?? {});
-  if (names.length === 0) throw new Error('lineChart: series must name at least one series');
+  checkKind(record(), args, 'args', 'lineChart');
+  checkKind(SERIES, args.series, 'series', 'lineChart');
+  const names = Object.keys(args.series);
   const x = args.x === undefined ? undefined : asNumbers(args.x, 'lineChart: x');
   const values = names.flatMap((name) => {
     const ys = asNumbers(args.series[name], `lineChart: series['${name}']`);
-    if (x && x.length !== ys.length) throw new Error(`lineChart: series['${name}'] has ${ys.length} points, x has ${x.length}`);
+    if (x) checkLength(ys, x.length, `series['${name}']`, 'lineChart', 'one point per entry of x');
     return ys.map((y, i) => ({ x: x ? x[i] : i, y, series: name }));
   });
   return new VegaLiteFigure({

@@ -6,9 +6,11 @@
 import fs from 'fs';
 import type { MimeBundle } from '../display/display';
 import { positiveFinite } from '../validation/arguments';
-import { contract, describeAny, optional } from '../validation/contract';
+import { checkKind, contract, describeAny, numberArray, optional, record } from '../validation/contract';
 import { renderPlotlyPNG } from './plotly-png';
-import { ChartOptions, Numbers, asNumbers } from './series';
+import { ChartOptions, Numbers, SERIES, asNumbers, checkLength } from './series';
+
+const SURFACE = numberArray({ shape: ['rows', 'columns'], min: [1, 1], what: 'a non-empty rectangular number[][]' });
 import { extensionOf, writeFileAtomic } from './save-file';
 import { escapeHtml, titleText } from './vega-lite-figure';
 
@@ -155,12 +157,13 @@ export class PlotlyFigure {
  * ```
  */
 export function surface3d(args: ChartOptions & { z: number[][]; x?: Numbers; y?: Numbers; zTitle?: string }): PlotlyFigure {
-  const rows = args.z?.length ?? 0;
-  if (rows === 0 || args.z.some((r) => r.length !== args.z[0].length)) throw new Error('surface3d: z must be a non-empty rectangular number[][]');
+  checkKind(record(), args, 'args', 'surface3d');
+  checkKind(SURFACE, args.z, 'z', 'surface3d');
+  const rows = args.z.length;
   const x = args.x ? asNumbers(args.x, 'surface3d: x') : undefined;
   const y = args.y ? asNumbers(args.y, 'surface3d: y') : undefined;
-  if (x && x.length !== args.z[0].length) throw new Error(`surface3d: x has ${x.length} entries, z has ${args.z[0].length} columns`);
-  if (y && y.length !== rows) throw new Error(`surface3d: y has ${y.length} entries, z has ${rows} rows`);
+  if (x) checkLength(x, args.z[0].length, 'x', 'surface3d', 'one entry per column of z');
+  if (y) checkLength(y, rows, 'y', 'surface3d', 'one entry per row of z');
   return new PlotlyFigure([{ type: 'surface', z: args.z, ...(x ? { x } : {}), ...(y ? { y } : {}), colorscale: 'Viridis', colorbar: { title: { text: args.zTitle ?? 'z' }, len: 0.75 } }], {
     ...(args.title ? { title: { text: args.title } } : {}), width: args.width ?? 640, height: args.height ?? 520,
     scene: { xaxis: { title: { text: args.xTitle ?? 'x' } }, yaxis: { title: { text: args.yTitle ?? 'y' } }, zaxis: { title: { text: args.zTitle ?? 'z' } } },
@@ -176,12 +179,13 @@ export function surface3d(args: ChartOptions & { z: number[][]; x?: Numbers; y?:
  * ```
  */
 export function zoomableLines(args: ChartOptions & { series: Record<string, Numbers>; x?: Numbers }): PlotlyFigure {
-  const names = Object.keys(args.series ?? {});
-  if (names.length === 0) throw new Error('zoomableLines: series must name at least one series');
+  checkKind(record(), args, 'args', 'zoomableLines');
+  checkKind(SERIES, args.series, 'series', 'zoomableLines');
+  const names = Object.keys(args.series);
   const x = args.x ? asNumbers(args.x, 'zoomableLines: x') : undefined;
   const traces = names.map((name) => {
     const y = asNumbers(args.series[name], `zoomableLines: series['${name}']`);
-    if (x && x.length !== y.length) throw new Error(`zoomableLines: series['${name}'] has ${y.length} points, x has ${x.length}`);
+    if (x) checkLength(y, x.length, `series['${name}']`, 'zoomableLines', 'one point per entry of x');
     return { type: 'scatter', mode: 'lines', name, x: x ?? y.map((_, i) => i), y };
   });
   return new PlotlyFigure(traces, {

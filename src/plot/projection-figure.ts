@@ -3,6 +3,13 @@
 // For PPCA the reconstruction is x̂ = W E[z | x] + μ with E[z | x] = M⁻¹Wᵀ(x − μ) (D06).
 import { ChartOptions, frame } from './series';
 import { VegaLiteFigure } from './vega-lite-figure';
+import { arrayOf, checkKind, record, where, type Kind } from '../validation/contract';
+
+// a point of the figure: its first two coordinates are drawn, so they must be finite
+const XY: Kind = { expected: 'a point holding two finite numbers', test: (r) => (Array.isArray(r) && r.length >= 2 && Number.isFinite(r[0]) && Number.isFinite(r[1]) ? undefined : `got ${JSON.stringify(r)}`) };
+const pointsOf = (c: { args: Readonly<Record<string, unknown>> }) => (c.args.points as unknown[]).length;
+const POINTS = { ...arrayOf(XY, { minLength: 1 }), expected: 'a non-empty array of [x, y]' };
+const RECONSTRUCTIONS = where(arrayOf(XY), (c) => `have one row per point (${pointsOf(c)})`, (r: unknown[], c) => r.length === pointsOf(c) || `got ${r.length}`);
 
 export interface ProjectionFigureArgs extends ChartOptions {
   /** The data x_n, [N][2] (the first two coordinates are drawn). */
@@ -22,18 +29,10 @@ export interface ProjectionFigureArgs extends ChartOptions {
  *   subspace: { origin: fit.mu, direction: fit.W.getColumn(0) } })
  */
 export function projectionFigure(args: ProjectionFigureArgs): VegaLiteFigure {
+  checkKind(record(), args, 'args', 'projectionFigure');
   const { points, reconstructions } = args;
-  if (!Array.isArray(points) || points.length === 0) throw new Error('projectionFigure: points must be a non-empty array of [x, y]');
-  if (!Array.isArray(reconstructions) || reconstructions.length !== points.length) {
-    throw new Error(`projectionFigure: reconstructions must have one row per point (${points.length}), got ${reconstructions?.length}`);
-  }
-  const check = (rows: number[][], name: string) => rows.forEach((r, i) => {
-    if (!Array.isArray(r) || r.length < 2 || !Number.isFinite(r[0]) || !Number.isFinite(r[1])) {
-      throw new Error(`projectionFigure: ${name}[${i}] must hold two finite numbers, got ${JSON.stringify(r)}`);
-    }
-  });
-  check(points, 'points');
-  check(reconstructions, 'reconstructions');
+  checkKind(POINTS, points, 'points', 'projectionFigure');
+  checkKind(RECONSTRUCTIONS, reconstructions, 'reconstructions', 'projectionFigure', { args: { points } });
   // equal units on both axes (a square plot over a square domain), so that right angles look right
   const all = [...points, ...reconstructions];
   const extent = (k: number) => [Math.min(...all.map((p) => p[k])), Math.max(...all.map((p) => p[k]))];

@@ -2,6 +2,11 @@
 // optionally over a scatter of points (the data, or samples).
 import { ChartOptions, frame } from './series';
 import { VegaLiteFigure } from './vega-lite-figure';
+import { checkKind, numberArray, record } from '../validation/contract';
+
+// x binds n, the arrows; y, u and v have one entry per arrow (every entry finite, named where it is not)
+const X = numberArray({ shape: ['n'], min: [1], finite: true, what: 'a non-empty array of finite numbers' });
+const PER_ARROW = numberArray({ shape: ['n'], finite: true, what: 'an array of finite numbers, one per arrow' });
 
 /**
  * Arrows from (x_k, y_k) to (x_k + c u_k, y_k + c v_k), with one length scale c for all (default: the longest
@@ -13,13 +18,12 @@ import { VegaLiteFigure } from './vega-lite-figure';
  * ```
  */
 export function vectorFieldPlot(args: ChartOptions & { x: number[]; y: number[]; u: number[]; v: number[]; scale?: number; points?: number[][] }): VegaLiteFigure {
+  checkKind(record(), args, 'args', 'vectorFieldPlot');
   const { x, y, u, v } = args;
+  const ctx = { dims: {} };
+  checkKind(X, x, 'x', 'vectorFieldPlot', ctx);
+  for (const [name, a] of [['y', y], ['u', u], ['v', v]] as const) checkKind(PER_ARROW, a, name, 'vectorFieldPlot', ctx);
   const n = x.length;
-  if (n === 0 || y.length !== n || u.length !== n || v.length !== n) throw new Error(`vectorFieldPlot: x, y, u and v must have one non-zero length, got ${x.length}, ${y.length}, ${u.length}, ${v.length}`);
-  for (const [name, a] of [['x', x], ['y', y], ['u', u], ['v', v]] as const) {
-    const i = a.findIndex((t) => !Number.isFinite(t));
-    if (i >= 0) throw new Error(`vectorFieldPlot: ${name}[${i}] is not finite (${a[i]})`);
-  }
   const cell = (Math.max(...x) - Math.min(...x)) / Math.max(Math.sqrt(n) - 1, 1);
   const longest = Math.max(...u.map((ui, k) => Math.hypot(ui, v[k])), 1e-12);
   const c = args.scale ?? (0.9 * (cell > 0 ? cell : 1)) / longest;

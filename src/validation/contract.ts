@@ -125,7 +125,7 @@ export function contract(fn: string, params: Record<string, Kind>): Contract {
  */
 export function checkKind(kind: Kind, v: unknown, at: string, fn: string, ctx?: Partial<Context>): void {
   if (v === undefined && kind.optional) return;
-  const problem = kind.test(v, at, fn, ctx && 'dims' in ctx && ctx.dims ? ctx as Context : contextOf(ctx));
+  const problem = kind.test(v, at, fn, ctx?.args && ctx.dims ? ctx as Context : contextOf(ctx));
   if (problem !== undefined) fail(fn, at, kind.expected, problem);
 }
 

@@ -110,7 +110,7 @@ describe('plot: vega-lite helpers', () => {
   it('names a bad argument', () => {
     expect(() => lineChart({ series: {} })).to.throw('lineChart: series must name at least one series');
     expect(() => scatterPlot({ x: [1, 2], y: [1] })).to.throw('scatterPlot: x has 2 points, y has 1');
-    expect(() => histogram({ values: [1, NaN] })).to.throw('histogram: values[1] is not a number');
+    expect(() => histogram({ values: [1, NaN] })).to.throw('histogram: values[1] must be a number, got NaN');
     expect(() => new VegaLiteFigure(null as never)).to.throw('spec must be a vega-lite object');
   });
 });
@@ -152,7 +152,7 @@ describe('plot: image grids and plotly', () => {
     expect([custom.title, (custom.xaxis as { title: unknown }).title, (custom.yaxis2 as { title: unknown }).title]).to.deep.equal([{ text: 'mine' }, { text: 'x' }, { text: 'y2' }]);
     const z = zoomableLines({ series: { loss: [3, 2, 1] } });
     expect((z.layout.xaxis as Record<string, unknown>).rangeslider).to.deep.equal({ visible: true });
-    expect(() => surface3d({ z: [[1], [1, 2]] })).to.throw('rectangular');
+    expect(() => surface3d({ z: [[1], [1, 2]] })).to.throw('surface3d: z must have one length for all rows, got row 0 with 1, row 1 with 2');
     expect(() => new PlotlyFigure([{ type: 'scatter' }], null as never)).to.throw('PlotlyFigure: layout must be an object');
   });
 

@@ -15,7 +15,7 @@ describe('plot/vector-field: a vector field drawn as arrows', () => {
   });
 
   it('rejects mismatched lengths and infinite values, naming the argument', () => {
-    expect(() => vectorFieldPlot({ x: [0], y: [0, 1], u: [0], v: [0] })).to.throw('vectorFieldPlot: x, y, u and v must have one non-zero length');
-    expect(() => vectorFieldPlot({ x: [0], y: [0], u: [NaN], v: [0] })).to.throw('vectorFieldPlot: u[0] is not finite');
+    expect(() => vectorFieldPlot({ x: [0], y: [0, 1], u: [0], v: [0] })).to.throw('vectorFieldPlot: y must have shape [1], got [2]');
+    expect(() => vectorFieldPlot({ x: [0], y: [0], u: [NaN], v: [0] })).to.throw('vectorFieldPlot: u[0] must be a finite number, got NaN');
   });
 });
