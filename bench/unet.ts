@@ -16,11 +16,11 @@ class ResBlock {
   readonly gn1: GroupNorm; readonly conv1: Conv2d; readonly proj: Dense; readonly gn2: GroupNorm; readonly conv2: Conv2d; readonly skip?: Conv2d;
   constructor(cin: number, cout: number, rng: Rng, name: string) {
     this.gn1 = new GroupNorm(cin, 8, `${name}/gn1`, 'bench-unet');
-    this.conv1 = new Conv2d(cin, cout, 3, rng, `${name}/conv1`, 'bench-unet');
-    this.proj = new Dense(128, cout, rng, `${name}/proj`, 'bench-unet');
+    this.conv1 = new Conv2d(rng, cin, cout, 3, `${name}/conv1`, 'bench-unet');
+    this.proj = new Dense(rng, 128, cout, `${name}/proj`, 'bench-unet');
     this.gn2 = new GroupNorm(cout, 8, `${name}/gn2`, 'bench-unet');
-    this.conv2 = new Conv2d(cout, cout, 3, rng, `${name}/conv2`, 'bench-unet');
-    if (cin !== cout) this.skip = new Conv2d(cin, cout, 1, rng, `${name}/skip`, 'bench-unet');
+    this.conv2 = new Conv2d(rng, cout, cout, 3, `${name}/conv2`, 'bench-unet');
+    if (cin !== cout) this.skip = new Conv2d(rng, cin, cout, 1, `${name}/skip`, 'bench-unet');
   }
   apply(x: tf.Tensor4D, e: tf.Tensor2D): tf.Tensor4D {
     const cout = this.conv1.outChannels;
@@ -38,12 +38,12 @@ class ResBlock {
 export class BenchUNet {
   readonly t1: Dense; readonly t2: Dense; readonly convIn: Conv2d; readonly blocks: ResBlock[]; readonly gnOut: GroupNorm; readonly convOut: Conv2d;
   constructor(rng: Rng) {
-    this.t1 = new Dense(32, 128, rng, 't1', 'bench-unet');
-    this.t2 = new Dense(128, 128, rng, 't2', 'bench-unet');
-    this.convIn = new Conv2d(1, 32, 3, rng, 'conv_in', 'bench-unet');
+    this.t1 = new Dense(rng, 32, 128, 't1', 'bench-unet');
+    this.t2 = new Dense(rng, 128, 128, 't2', 'bench-unet');
+    this.convIn = new Conv2d(rng, 1, 32, 3, 'conv_in', 'bench-unet');
     this.blocks = [new ResBlock(32, 32, rng, 'd1'), new ResBlock(32, 64, rng, 'd2'), new ResBlock(64, 64, rng, 'mid'), new ResBlock(128, 64, rng, 'u2'), new ResBlock(96, 32, rng, 'u1')];
     this.gnOut = new GroupNorm(32, 8, 'gn_out', 'bench-unet');
-    this.convOut = new Conv2d(32, 1, 3, rng, 'conv_out', 'bench-unet');
+    this.convOut = new Conv2d(rng, 32, 1, 3, 'conv_out', 'bench-unet');
   }
   predict(x: tf.Tensor4D, t: tf.Tensor1D): tf.Tensor4D {
     return tf.tidy(() => {

@@ -23,7 +23,7 @@ interface Row { impl: string; ms_per_step: number; seconds_per_epoch: number; te
 async function latentLab(epochs: number, latent: number, K: number, points: number): Promise<Row> {
   await ready();
   const train = loadMnist('train'), test = loadMnist('test').take(points);
-  const model = new VAE({ inputDim: 784, latentDim: latent, seed: 0 });
+  const model = new VAE(rng(0), { inputDim: 784, latentDim: latent });
   const run = await fit(model, train, { epochs, seed: 0, batchSize: 128, learningRate: 1e-3, progress: false });
   const seconds = run.seconds, steps = run.steps;
   const x = tf.tensor2d(staticBinarize(rng(99), test.images), [test.count, 784]);

@@ -9,7 +9,7 @@ import { VQVAE } from '../src/models/vae/vq-vae';
 
 /** One training step of the VQ-VAE on a fixed binarized batch (no dead-code restarts: they are not per step). */
 export function vqVaeStep(rng: Rng, optimizer: tf.Optimizer, batch = 128): { step: () => void; dispose: () => void } {
-  const model = new VQVAE({ codes: 32, codeDim: 8, channels: [32, 64], seed: 0 });
+  const model = new VQVAE(new Rng(0), { codes: 32, codeDim: 8, channels: [32, 64] });
   const x = tf.tidy(() => tf.cast(tf.less(rng.uniform([batch, 784]), 0.2), 'float32')) as tf.Tensor2D;
   const vars = model.variables;
   return {

@@ -16,11 +16,14 @@ import { Rng } from '../src/random/rng';
 import { fit } from '../src/training/fit';
 
 export const VQVAE_RECIPE = {
-  config: { codes: 32, codeDim: 8, channels: [32, 64], beta: 0.25, restartEvery: 50, seed: 0 } as VQVAEConfig,
+  config: { codes: 32, codeDim: 8, channels: [32, 64], beta: 0.25, restartEvery: 50 } as VQVAEConfig,
+  /** The seed of the generator the initial weights are drawn from. */
+  initSeed: 0,
   train: { seed: 1, batchSize: 64, learningRate: 2e-3 },
   steps: 4000,
   prior: {
-    config: { embedding: 16, hiddenDims: [256], seed: 0 },
+    config: { embedding: 16, hiddenDims: [256] },
+    initSeed: 0,
     train: { seed: 2, batchSize: 128, learningRate: 2e-3 },
     steps: 3000,
     /** The prior's data: the codes of this many dynamic binarizations of every training digit (seeded). */
@@ -50,7 +53,7 @@ export async function fitCodePrior(model: VQVAE, steps?: number): Promise<{ prio
   const train = loadMnist('train').toTensor();
   const codes = codesOf(model, new Rng(R.prior.codeSeed), train, R.prior.binarizations);
   train.dispose();
-  const prior = new CodePrior({ positions: model.positions, codes: model.config.codes, ...R.prior.config });
+  const prior = new CodePrior(new Rng(R.prior.initSeed), { positions: model.positions, codes: model.config.codes, ...R.prior.config });
   const t0 = Date.now();
   const { losses } = await fit(prior, codes, { ...R.prior.train, steps: steps ?? R.prior.steps, progress: false });
   codes.dispose();
@@ -59,7 +62,7 @@ export async function fitCodePrior(model: VQVAE, steps?: number): Promise<{ prio
 
 export async function trainVQVAE(out: string | undefined, options: { steps?: number } = {}): Promise<{ model: VQVAE; prior: CodePrior }> {
   const R = VQVAE_RECIPE;
-  const model = new VQVAE(R.config);
+  const model = new VQVAE(new Rng(R.initSeed), R.config);
   const t0 = Date.now();
   const result = await fit(model, loadMnist('train'), {
     ...R.train, steps: options.steps ?? R.steps, progress: false,

@@ -28,14 +28,18 @@ export const DATA_DIR = path.join(__dirname, '..', 'data', 'checkpoints');
 /** The recipes, one per checkpoint: everything that decides the numbers is here. */
 export const RECIPES = {
   classifier: {
-    config: { channels: [16, 32] as [number, number], hidden: 64, seed: 0 },
+    config: { channels: [16, 32] as [number, number], hidden: 64 },
+    /** The seed of the generator the initial weights are drawn from. */
+    initSeed: 0,
     train: { seed: 1, batchSize: 64, learningRate: 2e-3, outlierWeight: 0.5 },
     /** Passes over each training set (MNIST's is 8,000 images; of Fashion-MNIST's 60,000 the first `images`). */
     epochs: { mnist: 10, 'fashion-mnist': 2 } as Record<string, number>,
     images: { mnist: 8000, 'fashion-mnist': 15000 } as Record<string, number>,
   },
   ddpm: {
-    unet: { channels: [16, 32, 64], seed: 0 } as UNetConfig,
+    unet: { channels: [16, 32, 64] } as UNetConfig,
+    /** The seed of the generator the U-Net's initial weights are drawn from. */
+    initSeed: 0,
     T: 1000,
     /** The noise schedule: DDPM's 'linear' β_t (1e-4 … 0.02) or Nichol & Dhariwal's 'cosine' ᾱ_t. */
     noise: 'linear' as 'linear' | 'cosine',
@@ -62,7 +66,9 @@ export const RECIPES = {
     samplingSteps: 50,
   },
   realnvp: {
-    config: { shape: [28, 28, 1], scales: 3, couplings: 3, hidden: 32, seed: 0 } as RealNVPConfig,
+    config: { shape: [28, 28, 1], scales: 3, couplings: 3, hidden: 32 } as RealNVPConfig,
+    /** The seed of the generator the initial weights are drawn from. */
+    initSeed: 0,
     train: { seed: 1, batchSize: 64, learningRate: 1e-3 },
     /** Training steps (a step count, not a time budget; the seconds are recorded beside it). */
     steps: 2000,
@@ -81,7 +87,7 @@ const sets: Record<string, () => { train: ImageDataset; test: ImageDataset }> = 
 
 export async function trainClassifier(name: string, out: string | undefined, steps?: number): Promise<ImageClassifier> {
   const { train, test } = sets[name]();
-  const c = new ImageClassifier(RECIPES.classifier.config);
+  const c = new ImageClassifier(new Rng(RECIPES.classifier.initSeed), RECIPES.classifier.config);
   const t0 = Date.now();
   const { outlierWeight, ...options } = RECIPES.classifier.train;
   const { losses } = await fit(c, train.take(RECIPES.classifier.images[name]), {
@@ -100,7 +106,7 @@ export async function trainClassifier(name: string, out: string | undefined, ste
 export async function trainDDPM(name: string, out: string | undefined, options: { steps?: number; classifier?: ImageClassifier } = {}): Promise<ImageDDPM> {
   const R = RECIPES.ddpm;
   const { train } = sets[name]();
-  const model = new ImageDDPM(new UNet(R.unet), R.noise === 'cosine' ? DiffusionSchedule.cosine(R.T) : DiffusionSchedule.linear(R.T));
+  const model = new ImageDDPM(new UNet(new Rng(R.initSeed), R.unet), R.noise === 'cosine' ? DiffusionSchedule.cosine(R.T) : DiffusionSchedule.linear(R.T));
   // seconds: wall clock; cpuSeconds: this process's CPU time (user + system), which a shared machine's load inflates less
   const curve: { seconds: number; cpuSeconds: number; step: number; share: number; se: number }[] = [];
   const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
@@ -140,7 +146,7 @@ export async function trainDDPM(name: string, out: string | undefined, options: 
 export async function trainRealNVP(out: string | undefined, options: { steps?: number; classifier?: ImageClassifier } = {}): Promise<RealNVP> {
   const R = RECIPES.realnvp;
   const { train, test } = sets.mnist();
-  const model = new RealNVP(R.config);
+  const model = new RealNVP(new Rng(R.initSeed), R.config);
   const full = options.steps === undefined;
   const t0 = Date.now();
   const { losses } = await fit(model, train, {

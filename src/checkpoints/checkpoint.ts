@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import crypto from 'crypto';
 import fs from 'fs';
 import path from 'path';
+import { Rng } from '../random/rng';
 
 const MAGIC = 'LLCK';
 export const CHECKPOINT_FILE = 'checkpoint.llck';
@@ -104,7 +105,7 @@ export function assignWeights(vars: { name: string; variable: tf.Variable }[], c
  * from the header's meta and copy the weights in with `assign` (by local name, optionally under a prefix),
  * and frees the read tensors. A checkpoint of another kind is an error naming `who` and the file.
  * @example const c = loadModelCheckpoint(dir, 'ImageClassifier', 'ImageClassifier.load',
- *            (meta, assign) => { const m = new ImageClassifier(meta.config); assign(m.namedVariables); return m; });
+ *            (meta, assign) => { const m = new ImageClassifier(loaderRng(), savedConfig(meta.config)); assign(m.namedVariables); return m; });
  */
 export function loadModelCheckpoint<R>(dirOrFile: string, kind: string, who: string,
   build: (meta: Record<string, unknown>, assign: (vars: { name: string; variable: tf.Variable }[], prefix?: string) => void) => R): R {
@@ -116,6 +117,25 @@ export function loadModelCheckpoint<R>(dirOrFile: string, kind: string, who: str
   } finally {
     ck.tensors.forEach((t) => t.dispose());
   }
+}
+
+/**
+ * The generator a loader builds a model with before copying the checkpoint's weights over the initial ones: the
+ * initial weights are all overwritten, so the draw does not matter; it is fixed (ll.rng(0)) so a load is repeatable.
+ */
+export function loaderRng(): Rng {
+  return new Rng(0);
+}
+
+/**
+ * A model config as a checkpoint's header saved it, for the model's constructor: headers written before the models
+ * took their generator as an argument also hold the `seed` of the initial weights, which the loaded weights replace.
+ * @example const vae = new VAE(loaderRng(), savedConfig<VAEConfig>(meta.config));
+ */
+export function savedConfig<T>(config: T): T {
+  if (!config || typeof config !== 'object' || !('seed' in config)) return config;
+  const { seed: _seed, ...rest } = config as T & { seed?: unknown };
+  return rest as T;
 }
 
 /** Reads dir/checkpoint.llck (or a file path); every inconsistency is an error naming the file. */

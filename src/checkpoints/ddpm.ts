@@ -2,7 +2,7 @@
 // caller adds in the header, the weights as float32 tensors (the library's checkpoint format,
 // src/checkpoints/checkpoint.ts: atomic write, sha256 of the weights checked on load).
 import { DiffusionSchedule } from '../models/diffusion/schedule';
-import { loadModelCheckpoint, writeCheckpoint } from './checkpoint';
+import { loadModelCheckpoint, loaderRng, savedConfig, writeCheckpoint } from './checkpoint';
 import { UNet } from '../models/layers/unet';
 import { ImageDDPM } from '../models/diffusion/ddpm';
 import { checkedMeta, type DDPMMeta } from './training-record';
@@ -23,8 +23,9 @@ export function saveDDPM(dir: string, model: ImageDDPM, meta: Record<string, unk
 export function loadDDPM(dirOrFile: string): { model: ImageDDPM; meta: DDPMMeta } {
   return loadModelCheckpoint(dirOrFile, 'ImageDDPM', 'loadDDPM', (raw, assign) => {
     const meta = checkedMeta<DDPMMeta>(raw, 'loadDDPM', dirOrFile, { unet: 'object', betas: 'numbers', curve: 'objects' }, ['unet', 'betas']);
-    const net = new UNet(meta.unet);
+    const unet = savedConfig(meta.unet);
+    const net = new UNet(loaderRng(), unet);
     assign(net.namedVariables);
-    return { model: new ImageDDPM(net, new DiffusionSchedule(meta.betas)), meta };
+    return { model: new ImageDDPM(net, new DiffusionSchedule(meta.betas)), meta: { ...meta, unet } };
   });
 }

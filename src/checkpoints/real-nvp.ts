@@ -1,6 +1,6 @@
 // Checkpoints of a RealNVP: its configuration and anything the caller adds in the header, the weights
 // as float32 tensors (the library's checkpoint format, src/checkpoints/checkpoint.ts).
-import { loadModelCheckpoint, writeCheckpoint } from './checkpoint';
+import { loadModelCheckpoint, loaderRng, savedConfig, writeCheckpoint } from './checkpoint';
 import { RealNVP } from '../models/flows/real-nvp';
 import { checkedMeta, type RealNVPMeta } from './training-record';
 
@@ -23,8 +23,9 @@ export function saveRealNVP(dir: string, model: RealNVP, meta: Record<string, un
 export function loadRealNVP(dirOrFile: string): { model: RealNVP; meta: RealNVPMeta } {
   return loadModelCheckpoint(dirOrFile, 'RealNVP', 'loadRealNVP', (raw, assign) => {
     const meta = checkedMeta<RealNVPMeta>(raw, 'loadRealNVP', dirOrFile, { config: 'object', testBitsPerDim: 'object', confidentShare: 'objects' }, ['config']);
-    const model = new RealNVP(meta.config);
+    const config = savedConfig(meta.config);
+    const model = new RealNVP(loaderRng(), config);
     assign(model.namedVariables);
-    return { model, meta };
+    return { model, meta: { ...meta, config } };
   });
 }

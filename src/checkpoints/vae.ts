@@ -1,7 +1,7 @@
 // A VAE back from the checkpoint ll.fit wrote while training it (fit's `checkpoint` option): the header holds the
 // model's config and the training record (steps, losses, epochs, the generator's state), the tensors the weights as
 // `model/<name>` (src/training/training-checkpoint.ts).
-import { loadModelCheckpoint } from './checkpoint';
+import { loadModelCheckpoint, loaderRng, savedConfig } from './checkpoint';
 import { VAE, VAEConfig } from '../models/vae/vae';
 import { weightNames, type TrainingCheckpointMeta } from '../training/training-checkpoint';
 
@@ -20,13 +20,14 @@ export function loadVAE(dirOrFile: string): { model: VAE; meta: TrainingCheckpoi
     if (!config || typeof config !== 'object' || typeof config.inputDim !== 'number' || typeof config.latentDim !== 'number') {
       throw new Error(`loadVAE: ${dirOrFile} holds the training checkpoint of another model (no VAE config in its header)`);
     }
-    const model = new VAE(config);
+    const saved = savedConfig(config);
+    const model = new VAE(loaderRng(), saved);
     try {
       assign(weightNames(model), 'model/');
     } catch (e) {
       model.dispose();
       throw e;
     }
-    return { model, meta };
+    return { model, meta: { ...meta, config: saved } };
   });
 }

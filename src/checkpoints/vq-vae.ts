@@ -1,7 +1,7 @@
 // Checkpoints of a VQ-VAE with the prior fit over its codes, as one file: both configurations and anything
 // the caller adds in the header, the weights as float32 tensors ('vqvae/…' and 'prior/…'; the library's
 // checkpoint format, src/checkpoints/checkpoint.ts: atomic write, sha256 of the weights checked on load).
-import { loadModelCheckpoint, writeCheckpoint } from './checkpoint';
+import { loadModelCheckpoint, loaderRng, savedConfig, writeCheckpoint } from './checkpoint';
 import { VQVAE } from '../models/vae/vq-vae';
 import { CodePrior } from '../models/autoregressive/code-prior';
 import { checkedMeta, type VQVAEMeta } from './training-record';
@@ -33,9 +33,10 @@ export function loadVQVAE(dirOrFile: string): { model: VQVAE; prior: CodePrior; 
     const meta = checkedMeta<VQVAEMeta>(raw, 'loadVQVAE', dirOrFile, {
       vqvae: 'object', prior: 'object', priorSteps: 'number', priorSeconds: 'number', firstPriorLosses: 'numbers', restarts: 'objects', test: 'object',
     }, ['vqvae', 'prior']);
-    const model = new VQVAE(meta.vqvae), prior = new CodePrior(meta.prior);
+    const vqvae = savedConfig(meta.vqvae), priorConfig = savedConfig(meta.prior);
+    const model = new VQVAE(loaderRng(), vqvae), prior = new CodePrior(loaderRng(), priorConfig);
     assign(model.namedVariables, 'vqvae/');
     assign(prior.namedVariables, 'prior/');
-    return { model, prior, meta };
+    return { model, prior, meta: { ...meta, vqvae, prior: priorConfig } };
   });
 }

@@ -17,7 +17,8 @@ import { downsample2 } from '../models/layers/resample';
 import { ImageDataset } from '../data/image-dataset';
 import type { Batch } from '../training/trainable';
 import { positiveInteger } from '../validation/arguments';
-import { loadModelCheckpoint, writeCheckpoint } from '../checkpoints/checkpoint';
+import { loadModelCheckpoint, loaderRng, savedConfig, writeCheckpoint } from '../checkpoints/checkpoint';
+import { checkWeightsGenerator } from '../validation/initial-weights';
 
 export interface ClassifierConfig {
   /** Image height and width, divisible by 4 (default 28). */
@@ -28,8 +29,6 @@ export interface ClassifierConfig {
   channels?: [number, number];
   /** Width of the penultimate (feature) layer (default 64). */
   hidden?: number;
-  /** Seed of the initialization (default 0). */
-  seed?: number;
 }
 
 /** The classifier's training objective for `ll.fit`. */
@@ -42,7 +41,7 @@ let count = 0;
 
 /**
  * The scoring classifier: pixels [B, H·W] in [0, 1] → logits [B, K], features [B, hidden].
- * @example const c = new ImageClassifier({ seed: 0 }); await ll.fit(c, ll.loadMnist('train'), { epochs: 2, seed: 1, batchSize: 64, learningRate: 2e-3 });
+ * @example const c = new ll.evaluation.ImageClassifier(ll.rng(0)); await ll.fit(c, ll.loadMnist('train'), { epochs: 2, seed: 1, batchSize: 64, learningRate: 2e-3 });
  *          c.accuracy(ll.loadMnist('test')) // ≈ 0.97
  */
 export class ImageClassifier {
@@ -51,11 +50,13 @@ export class ImageClassifier {
   private readonly fc: Dense; private readonly out: Dense;
 
   /**
-   * An untrained classifier for `config.size`² images, weights drawn from `config.seed`.
+   * An untrained classifier for `config.size`² images, weights drawn from `rng`.
    *
-   * @param config  `size`, the number of classes, hidden width and `seed` (all optional)
+   * @param rng  the generator of the initial weights (`ll.rng(seed)`)
+   * @param config  `size`, the number of classes and the hidden width (all optional)
    */
-  constructor(config: ClassifierConfig = {}) {
+  constructor(rng: Rng, config: ClassifierConfig = {}) {
+    checkWeightsGenerator('ImageClassifier', rng, config);
     const size = positiveInteger(config.size ?? 28, 'ImageClassifier', 'size');
     if (size % 4 !== 0) throw new Error(`ImageClassifier: size must be divisible by 4, got ${size}`);
     const channels = config.channels ?? [16, 32];
@@ -65,14 +66,12 @@ export class ImageClassifier {
       size, channels,
       classes: positiveInteger(config.classes ?? 10, 'ImageClassifier', 'classes'),
       hidden: positiveInteger(config.hidden ?? 64, 'ImageClassifier', 'hidden'),
-      seed: config.seed ?? 0,
     };
-    const rng = new Rng(this.config.seed);
     const scope = `classifier${++count}`;
-    this.conv1 = new Conv2d(1, channels[0], 3, rng, 'conv1', scope);
-    this.conv2 = new Conv2d(channels[0], channels[1], 3, rng, 'conv2', scope);
-    this.fc = new Dense((size / 4) * (size / 4) * channels[1], this.config.hidden, rng, 'fc', scope);
-    this.out = new Dense(this.config.hidden, this.config.classes, rng, 'out', scope);
+    this.conv1 = new Conv2d(rng, 1, channels[0], 3, 'conv1', scope);
+    this.conv2 = new Conv2d(rng, channels[0], channels[1], 3, 'conv2', scope);
+    this.fc = new Dense(rng, (size / 4) * (size / 4) * channels[1], this.config.hidden, 'fc', scope);
+    this.out = new Dense(rng, this.config.hidden, this.config.classes, 'out', scope);
   }
 
   get dim(): number { return this.config.size * this.config.size; }
@@ -232,7 +231,7 @@ export class ImageClassifier {
   /** A classifier from a checkpoint written by save. */
   static load(dirOrFile: string): ImageClassifier {
     return loadModelCheckpoint(dirOrFile, 'ImageClassifier', 'ImageClassifier.load', (meta, assign) => {
-      const c = new ImageClassifier(meta.config as ClassifierConfig);
+      const c = new ImageClassifier(loaderRng(), savedConfig(meta.config as ClassifierConfig));
       assign(c.namedVariables);
       return c;
     });

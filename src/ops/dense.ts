@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../random/rng';
 import { DENSE, DenseActivation } from '../backend/dense-kernel';
 import { hasNativeKernel } from '../backend/native-kernels';
+import { checkWeightsGenerator } from '../validation/initial-weights';
 
 /**
  * act(x W + b) composed of tfjs ops, for backends without the native kernels: one fused kernel forward
@@ -53,7 +54,7 @@ export const denseRelu = (x: tf.Tensor2D, W: tf.Tensor2D, b: tf.Tensor1D) => den
  *
  * @example
  * ```ts
- * const layer = new ll.ops.Dense(784, 300, ll.rng(0), 'encoder/1');
+ * const layer = new ll.ops.Dense(ll.rng(0), 784, 300, 'encoder/1');
  * layer.applyRelu(x);   // [B, 300]
  * ```
  */
@@ -61,8 +62,12 @@ export class Dense {
   readonly W: tf.Variable;
   readonly b: tf.Variable;
 
-  /** `name` is the layer's name inside its model; tfjs variables get `${scope}/${name}/W` (globally unique). */
-  constructor(readonly inputDim: number, readonly outputDim: number, rng: Rng, readonly name: string, scope = 'dense') {
+  /**
+   * W and b drawn from `rng`; `name` is the layer's name inside its model, and tfjs variables get
+   * `${scope}/${name}/W` (globally unique).
+   */
+  constructor(rng: Rng, readonly inputDim: number, readonly outputDim: number, readonly name: string, scope = 'dense') {
+    checkWeightsGenerator('Dense', rng);
     if (!Number.isInteger(inputDim) || inputDim < 1 || !Number.isInteger(outputDim) || outputDim < 1) {
       throw new Error(`Dense ${name}: dimensions must be positive integers, got ${inputDim}→${outputDim}`);
     }

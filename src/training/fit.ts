@@ -188,7 +188,7 @@ function modelTitle(model: object): string {
  * @returns the losses of every step, the model's loss terms, the finished epochs, steps and seconds
  * @example
  * ```ts
- * const vae = new ll.VAE({ inputDim: 784, latentDim: 16 });
+ * const vae = new ll.VAE(ll.rng(0), { inputDim: 784, latentDim: 16 });
  * const run = await ll.fit(vae, ll.loadMnist('train'), { epochs: 5, seed: 0 });
  * run.epochs.map((e) => -e.loss);   // the training ELBO per epoch (nats per digit), rising
  * await ll.fit(vae, train, { steps: 500, seed: 1, objective: { type: 'iwae', samples: 5 } });

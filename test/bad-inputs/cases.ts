@@ -77,7 +77,7 @@ const val = (fn: string, what: string, call: () => unknown, check: (result: any)
 let shared: { vae: VAE; x: tf.Tensor2D; images: ImageDataset } | undefined;
 export function fixtures() {
   shared ??= {
-    vae: new VAE({ inputDim: 4, latentDim: 2, hiddenDim: 3, seed: 1 }),
+    vae: new VAE(rng(1), { inputDim: 4, latentDim: 2, hiddenDim: 3 }),
     x: tf.tensor2d([[0, 1, 1, 0], [1, 0, 0, 1]]),
     images: new ImageDataset(Float32Array.from({ length: 32 }, (_, i) => (i % 3) / 2), new Int32Array(8), [2, 2], 'tiny'),
   };
@@ -283,9 +283,9 @@ export const rows: Row[] = [
   // an exercise check speaks to the student: it names the exercise ('answer') and what was got (NaN)
   err('answer', 'NaN', 'check of an answer that is NaN', () => check('answer', NaN, 1)),
   // The VAE
-  err('VAE', 'inputDim', '0', () => new VAE({ inputDim: 0, latentDim: 2 })),
-  err('VAE', 'latentDim', 'NaN', () => new VAE({ inputDim: 4, latentDim: NaN })),
-  err('VAE', 'hiddenDim', '−3', () => new VAE({ inputDim: 4, latentDim: 2, hiddenDim: -3 })),
+  err('VAE', 'inputDim', '0', () => new VAE(rng(0), { inputDim: 0, latentDim: 2 })),
+  err('VAE', 'latentDim', 'NaN', () => new VAE(rng(0), { inputDim: 4, latentDim: NaN })),
+  err('VAE', 'hiddenDim', '−3', () => new VAE(rng(0), { inputDim: 4, latentDim: 2, hiddenDim: -3 })),
   err('VAE.elbo', 'x', 'a wrong width', () => fx().vae.elbo(rng(1), input([[0, 1, 0]]))),
   err('VAE.elbo', 'x', 'rank 1', () => fx().vae.elbo(rng(1), input([0, 1, 0, 1]))),
   err('VAE.elbo', 'x', 'NaN', () => fx().vae.elbo(rng(1), input([[0, NaN, 0, 1]]))),
@@ -328,16 +328,16 @@ export const rows: Row[] = [
   err('logMixture', 'eps', '2', () => logMixture(0, 0, 2)),
   err('dequantizedLogDensity1d', 'samples', '0', () => dequantizedLogDensity1d(rng(1), () => 0, 0, { samples: 0 })),
   // The VQ-VAE and its code prior; the conv VAE's importance weights (issue 18)
-  err('VectorQuantizer', 'K', '0', () => new VectorQuantizer(0, 2, rng(1))),
+  err('VectorQuantizer', 'K', '0', () => new VectorQuantizer(rng(1), 0, 2)),
   err('straightThrough', ['ze', 'e'], 'shapes [2] and [3]', () => straightThrough(input([0, 0]), input([0, 0, 0]))),
   err('codeUsage', 'codes', '5 with K = 4', () => codeUsage([0, 5], 4)),
   err('codeUsage', 'K', '0', () => codeUsage([0], 0)),
-  err('CodePrior', 'positions', '1', () => new CodePrior({ positions: 1, codes: 3 })),
-  err('CodePrior.logProb', 'codes', 'shape [1, 4] for 3 positions', () => own(new CodePrior({ positions: 3, codes: 3, hiddenDims: [4] })).logProb(input([[0, 0, 0, 0]]) as tf.Tensor2D)),
-  err('CodePrior.sample', 'n', '0', () => own(new CodePrior({ positions: 3, codes: 3, hiddenDims: [4] })).sample(rng(1), 0)),
-  err('VQVAE', 'beta', 'NaN', () => new VQVAE({ beta: NaN })),
-  err('VQVAE.encode', 'x', 'shape [1, 3]', () => own(new VQVAE({ channels: [2, 2] })).encode(input([[0, 0, 0]]) as tf.Tensor2D)),
-  err('ConvVAE.logWeights', 'samples', '0', () => own(new ConvVAE({ channels: [2, 2], latent: 2 })).logWeights(rng(1), input(new Array(784).fill(0), [1, 784]) as tf.Tensor2D, { samples: 0 })),
+  err('CodePrior', 'positions', '1', () => new CodePrior(rng(0), { positions: 1, codes: 3 })),
+  err('CodePrior.logProb', 'codes', 'shape [1, 4] for 3 positions', () => own(new CodePrior(rng(0), { positions: 3, codes: 3, hiddenDims: [4] })).logProb(input([[0, 0, 0, 0]]) as tf.Tensor2D)),
+  err('CodePrior.sample', 'n', '0', () => own(new CodePrior(rng(0), { positions: 3, codes: 3, hiddenDims: [4] })).sample(rng(1), 0)),
+  err('VQVAE', 'beta', 'NaN', () => new VQVAE(rng(0), { beta: NaN })),
+  err('VQVAE.encode', 'x', 'shape [1, 3]', () => own(new VQVAE(rng(0), { channels: [2, 2] })).encode(input([[0, 0, 0]]) as tf.Tensor2D)),
+  err('ConvVAE.logWeights', 'samples', '0', () => own(new ConvVAE(rng(0), { channels: [2, 2], latent: 2 })).logWeights(rng(1), input(new Array(784).fill(0), [1, 784]) as tf.Tensor2D, { samples: 0 })),
   // Data
   err('minibatches', 'batchSize', '0', () => [...minibatches(rng(1), 10, 0)]),
   err('minibatches', 'n', '0', () => [...minibatches(rng(1), 0, 2)]),

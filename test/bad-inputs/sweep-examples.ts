@@ -9,7 +9,7 @@ import type { Outcome } from './sweep-probe';
 const r = () => ll.rng(1);
 const t1 = (n = 3) => tf.tensor1d(Array.from({ length: n }, (_, i) => 0.25 * (i + 1)));
 const normal = () => new ll.Normal(0, 1);
-const vae = () => new ll.VAE({ inputDim: 4, latentDim: 2, hiddenDim: 3, seed: 1 });
+const vae = () => new ll.VAE(ll.rng(1), { inputDim: 4, latentDim: 2, hiddenDim: 3 });
 const x2 = () => tf.tensor2d([[0, 1, 1, 0], [1, 0, 0, 1]]);
 /** A bound's args for a 2-D latent and a batch of 2 (logJoint: a standard normal prior and nothing else). */
 const boundArgs = () => ({
@@ -91,7 +91,7 @@ const EXAMPLES: Record<string, (self?: any) => unknown[]> = {
   renyiBound: () => [r(), { ...boundArgs(), alpha: 0.5 }],
   elboAnalyticKL: () => { const { logJoint, ...rest } = boundArgs(); return [r(), { ...rest, logLikelihood: logJoint, prior: new ll.Normal(tf.zeros([2]), tf.ones([2]), { eventDims: 1 }) }]; },
   // the VAE
-  VAE: () => [{ inputDim: 4, latentDim: 2, hiddenDim: 3, seed: 1 }],
+  VAE: () => [r(), { inputDim: 4, latentDim: 2, hiddenDim: 3 }],
   'VAE.encoderOutput': () => [x2()],
   'VAE.encode': () => [x2()],
   'VAE.posterior': () => [x2()],

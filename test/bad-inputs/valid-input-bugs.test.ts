@@ -39,7 +39,7 @@ describe('bad-inputs: valid-input bugs of issue 35', () => {
   it('creating and disposing a MADE leaves no tensor behind (with and without the direct weights)', () => {
     for (const direct of [true, false]) {
       const before = tf.memory().numTensors;
-      new MADE({ inputDim: 4, hiddenDims: [5], direct, seed: 1 }).dispose();
+      new MADE(rng(1), { inputDim: 4, hiddenDims: [5], direct }).dispose();
       expect(tf.memory().numTensors, `direct: ${direct}`).to.equal(before);
     }
   });

@@ -51,7 +51,7 @@ describe('constructors and posteriors: only the tensors the object holds stay al
   });
 
   it('VAE.posterior holds the mean and the scale and nothing else', () => {
-    const m = new VAE({ inputDim: 4, latentDim: 2, hiddenDim: 3, seed: 1 });
+    const m = new VAE(rng(1), { inputDim: 4, latentDim: 2, hiddenDim: 3 });
     const x = tf.ones([2, 4]);
     held([], () => { const q = m.posterior(x); return [q.loc, q.scale]; });
     x.dispose();

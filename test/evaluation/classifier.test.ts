@@ -27,7 +27,7 @@ describe('evaluation/classifier', function () {
   let noise: tf.Tensor2D;
 
   before(async () => {
-    c = new ImageClassifier({ seed: 0 });
+    c = new ImageClassifier(new Rng(0));
     await fit(c, spread(loadMnist('train'), 3000), { epochs: 2, seed: 1, batchSize: 64, learningRate: 2e-3, progress: false });
     // the test split is ordered by class: every third image covers all ten
     const ds = loadMnist('test');
@@ -98,14 +98,14 @@ describe('evaluation/classifier', function () {
     const a = c.logits(x), b = d.logits(x);
     expect(Array.from(a.dataSync())).to.deep.equal(Array.from(b.dataSync()));
     expect(() => c.logits(tf.zeros([2, 100]) as tf.Tensor2D)).to.throw(/pixels must have shape \[B, 784\]/);
-    expect(() => new ImageClassifier({ size: 30 })).to.throw(/size must be divisible by 4/);
+    expect(() => new ImageClassifier(new Rng(0), { size: 30 })).to.throw(/size must be divisible by 4/);
     tf.dispose([x, a, b]);
     d.dispose();
     fs.rmSync(dir, { recursive: true });
   });
 
   it('without outlier exposure the same classifier is confident on noise (why the outliers are there)', async () => {
-    const plain = new ImageClassifier({ seed: 0 });
+    const plain = new ImageClassifier(new Rng(0));
     await fit(plain, spread(loadMnist('train'), 3000), { epochs: 2, seed: 1, batchSize: 64, learningRate: 2e-3, progress: false, objective: { outlierWeight: 0 } });
     expect(confidentShare(plain, noise).value).to.be.above(confidentShare(c, noise).value + 0.3);
     plain.dispose();
@@ -128,7 +128,7 @@ describe('evaluation/classifier', function () {
     const before = tf.memory().numTensors;
     c.featureRows(test);
     c.predict(test);
-    const d = new ImageClassifier({ seed: 3 });
+    const d = new ImageClassifier(new Rng(3));
     const after = tf.memory().numTensors;
     await fit(d, spread(loadMnist('train'), 128), { epochs: 1, seed: 4, batchSize: 64, learningRate: 2e-3, progress: false });
     expect(tf.memory().numTensors).to.equal(after);

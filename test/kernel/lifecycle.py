@@ -57,7 +57,7 @@ class Lifecycle(KernelSuite):
         self.interrupted('const r = ll.rng(0);\n'
                          'for (const idx of ll.data.stepBatches(r, 1000, 10, 1_000_000)) { trained += idx.length; await ll.tf.nextFrame(); }')
         self.assert_stays("trained")
-        reply, _ = run(self.kc, "const digits = ll.loadMnist('test');\nconst vae = new ll.VAE({ inputDim: 784, latentDim: 2, hiddenDim: 32 });")
+        reply, _ = run(self.kc, "const digits = ll.loadMnist('test');\nconst vae = new ll.VAE(ll.rng(0), { inputDim: 784, latentDim: 2, hiddenDim: 32 });")
         self.assertEqual(reply["status"], "ok", reply)
         reply, out = self.interrupted("await ll.fit(vae, digits, { epochs: 1000, seed: 0, progress: false });", after=3.0)
         reply, out = run(self.kc, "await new Promise((r) => setTimeout(r, 300));\nll.tf.memory().numTensors")

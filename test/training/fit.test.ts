@@ -352,31 +352,31 @@ describe('training/fit: every model of the library', function () {
 
   interface Case { model: Trainable<any, any> & { dispose?(): void }; data: TrainingData; options: Partial<FitOptions<any>>; falls?: boolean }
   const cases: Record<string, () => Case> = {
-    'VAE (ELBO)': () => ({ model: new VAE({ inputDim: 784, latentDim: 4, hiddenDim: 32, seed: 1 }), data: digits, options: { steps: 30, batchSize: 32, learningRate: 3e-3 }, falls: true }),
-    'VAE (IWAE, K = 5)': () => ({ model: new VAE({ inputDim: 784, latentDim: 4, hiddenDim: 32, seed: 1 }), data: digits, options: { steps: 4, batchSize: 16, objective: { type: 'iwae', samples: 5 } } }),
-    'VAE (Rényi α = 0.5)': () => ({ model: new VAE({ inputDim: 784, latentDim: 4, hiddenDim: 32, seed: 1 }), data: digits, options: { steps: 4, batchSize: 16, objective: { type: 'renyi', alpha: 0.5, samples: 5 } } }),
-    'VAE (conditional)': () => ({ model: new VAE({ inputDim: 784, latentDim: 2, hiddenDim: 32, conditionDim: 10, seed: 1 }), data: digits, options: { steps: 4, batchSize: 16 } }),
-    RichVAE: () => ({ model: new RichVAE({ inputDim: 784, latentDim: 4, hiddenDim: 32, flowLayers: 2, prior: { type: 'vampprior', pseudoInputs: 5 }, seed: 1 }), data: digits, options: { steps: 4, batchSize: 16 } }),
-    'RichVAE (IAF posterior)': () => ({ model: new RichVAE({ inputDim: 784, latentDim: 4, hiddenDim: 32, flowLayers: 2, flow: 'iaf', seed: 1 }), data: digits, options: { steps: 4, batchSize: 16 } }),
-    'CategoricalVAE (Gumbel-softmax)': () => ({ model: new CategoricalVAE({ inputDim: 784, latents: 4, categories: 3, hiddenDim: 32, seed: 1 }), data: digits, options: { steps: 4, batchSize: 16 } }),
-    'CategoricalVAE (score function)': () => ({ model: new CategoricalVAE({ inputDim: 784, latents: 4, categories: 3, hiddenDim: 32, seed: 1 }), data: digits, options: { steps: 4, batchSize: 16, objective: { estimator: 'score-function' } } }),
-    HierarchicalVAE: () => ({ model: new HierarchicalVAE({ inputDim: 784, latentDims: [4, 2], hiddenDim: 32, topHiddenDim: 16, seed: 1 }), data: digits, options: { steps: 4, batchSize: 16 } }),
-    MADE: () => ({ model: new MADE({ inputDim: 784, hiddenDims: [32], seed: 1 }), data: digits, options: { steps: 30, batchSize: 32, learningRate: 3e-3 }, falls: true }),
-    'FlowDistribution (2-D)': () => ({ model: new FlowDistribution(2, [0, 1].map((k) => new AffineCoupling(k ? [0, 1] : [1, 0], new Rng(7 + k), 16))), data: moons, options: { steps: 40, batchSize: 100, learningRate: 3e-3 }, falls: true }),
+    'VAE (ELBO)': () => ({ model: new VAE(new Rng(1), { inputDim: 784, latentDim: 4, hiddenDim: 32 }), data: digits, options: { steps: 30, batchSize: 32, learningRate: 3e-3 }, falls: true }),
+    'VAE (IWAE, K = 5)': () => ({ model: new VAE(new Rng(1), { inputDim: 784, latentDim: 4, hiddenDim: 32 }), data: digits, options: { steps: 4, batchSize: 16, objective: { type: 'iwae', samples: 5 } } }),
+    'VAE (Rényi α = 0.5)': () => ({ model: new VAE(new Rng(1), { inputDim: 784, latentDim: 4, hiddenDim: 32 }), data: digits, options: { steps: 4, batchSize: 16, objective: { type: 'renyi', alpha: 0.5, samples: 5 } } }),
+    'VAE (conditional)': () => ({ model: new VAE(new Rng(1), { inputDim: 784, latentDim: 2, hiddenDim: 32, conditionDim: 10 }), data: digits, options: { steps: 4, batchSize: 16 } }),
+    RichVAE: () => ({ model: new RichVAE(new Rng(1), { inputDim: 784, latentDim: 4, hiddenDim: 32, flowLayers: 2, prior: { type: 'vampprior', pseudoInputs: 5 } }), data: digits, options: { steps: 4, batchSize: 16 } }),
+    'RichVAE (IAF posterior)': () => ({ model: new RichVAE(new Rng(1), { inputDim: 784, latentDim: 4, hiddenDim: 32, flowLayers: 2, flow: 'iaf' }), data: digits, options: { steps: 4, batchSize: 16 } }),
+    'CategoricalVAE (Gumbel-softmax)': () => ({ model: new CategoricalVAE(new Rng(1), { inputDim: 784, latents: 4, categories: 3, hiddenDim: 32 }), data: digits, options: { steps: 4, batchSize: 16 } }),
+    'CategoricalVAE (score function)': () => ({ model: new CategoricalVAE(new Rng(1), { inputDim: 784, latents: 4, categories: 3, hiddenDim: 32 }), data: digits, options: { steps: 4, batchSize: 16, objective: { estimator: 'score-function' } } }),
+    HierarchicalVAE: () => ({ model: new HierarchicalVAE(new Rng(1), { inputDim: 784, latentDims: [4, 2], hiddenDim: 32, topHiddenDim: 16 }), data: digits, options: { steps: 4, batchSize: 16 } }),
+    MADE: () => ({ model: new MADE(new Rng(1), { inputDim: 784, hiddenDims: [32] }), data: digits, options: { steps: 30, batchSize: 32, learningRate: 3e-3 }, falls: true }),
+    'FlowDistribution (2-D)': () => ({ model: new FlowDistribution(2, [0, 1].map((k) => new AffineCoupling(new Rng(7 + k), k ? [0, 1] : [1, 0], 16))), data: moons, options: { steps: 40, batchSize: 100, learningRate: 3e-3 }, falls: true }),
     'dequantizedFlow (images)': () => {
       const checker = Array.from({ length: 784 }, (_, i) => ((i % 28) + Math.floor(i / 28)) % 2);
-      const flow = new FlowDistribution(784, [0, 1].map((k) => new AffineCoupling(checker.map((m) => (k ? 1 - m : m)), new Rng(9 + k), 16)));
+      const flow = new FlowDistribution(784, [0, 1].map((k) => new AffineCoupling(new Rng(9 + k), checker.map((m) => (k ? 1 - m : m)), 16)));
       return { model: dequantizedFlow(flow), data: digits, options: { steps: 3, batchSize: 16 } };
     },
-    'TimeMLP (denoiser, weighted)': () => ({ model: new TimeMLP(2, DiffusionSchedule.cosine(20), { hidden: 16, seed: 1 }), data: moons, options: { steps: 4, batchSize: 64, objective: 'weighted' } }),
-    ScoreNetwork: () => ({ model: new ScoreNetwork(2, { hidden: 16, seed: 1 }), data: moons, options: { steps: 4, batchSize: 64 } }),
-    VelocityNetwork: () => ({ model: new VelocityNetwork(2, { hidden: 16, seed: 1 }), data: moons, options: { steps: 4, batchSize: 64 } }),
-    ConvVAE: () => ({ model: new ConvVAE({ latent: 4, channels: [4, 8], seed: 1 }), data: digits, options: { steps: 3, batchSize: 16 } }),
-    VQVAE: () => ({ model: new VQVAE({ codes: 8, codeDim: 4, channels: [4, 8], restartEvery: 2, seed: 1 }), data: digits, options: { steps: 4, batchSize: 16 } }),
-    CodePrior: () => ({ model: new CodePrior({ positions: 4, codes: 4, embedding: 4, hiddenDims: [16], seed: 1 }), data: codes, options: { steps: 30, batchSize: 16, learningRate: 1e-2 }, falls: true }),
-    ImageDDPM: () => ({ model: new ImageDDPM(new UNet({ channels: [8], groups: 4, embedding: 8, seed: 1 }), DiffusionSchedule.linear(50)), data: digits, options: { steps: 2, batchSize: 4, ema: 0.9 } }),
-    RealNVP: () => ({ model: new RealNVP({ shape: [8, 8, 1], scales: 2, couplings: 2, hidden: 8, seed: 1 }), data: small8, options: { steps: 3, batchSize: 16 } }),
-    ImageClassifier: () => ({ model: new ImageClassifier({ channels: [4, 8], hidden: 16, seed: 1 }), data: digits, options: { steps: 30, batchSize: 32, learningRate: 3e-3 }, falls: true }),
+    'TimeMLP (denoiser, weighted)': () => ({ model: new TimeMLP(new Rng(1), 2, DiffusionSchedule.cosine(20), { hidden: 16 }), data: moons, options: { steps: 4, batchSize: 64, objective: 'weighted' } }),
+    ScoreNetwork: () => ({ model: new ScoreNetwork(new Rng(1), 2, { hidden: 16 }), data: moons, options: { steps: 4, batchSize: 64 } }),
+    VelocityNetwork: () => ({ model: new VelocityNetwork(new Rng(1), 2, { hidden: 16 }), data: moons, options: { steps: 4, batchSize: 64 } }),
+    ConvVAE: () => ({ model: new ConvVAE(new Rng(1), { latent: 4, channels: [4, 8] }), data: digits, options: { steps: 3, batchSize: 16 } }),
+    VQVAE: () => ({ model: new VQVAE(new Rng(1), { codes: 8, codeDim: 4, channels: [4, 8], restartEvery: 2 }), data: digits, options: { steps: 4, batchSize: 16 } }),
+    CodePrior: () => ({ model: new CodePrior(new Rng(1), { positions: 4, codes: 4, embedding: 4, hiddenDims: [16] }), data: codes, options: { steps: 30, batchSize: 16, learningRate: 1e-2 }, falls: true }),
+    ImageDDPM: () => ({ model: new ImageDDPM(new UNet(new Rng(1), { channels: [8], groups: 4, embedding: 8 }), DiffusionSchedule.linear(50)), data: digits, options: { steps: 2, batchSize: 4, ema: 0.9 } }),
+    RealNVP: () => ({ model: new RealNVP(new Rng(1), { shape: [8, 8, 1], scales: 2, couplings: 2, hidden: 8 }), data: small8, options: { steps: 3, batchSize: 16 } }),
+    ImageClassifier: () => ({ model: new ImageClassifier(new Rng(1), { channels: [4, 8], hidden: 16 }), data: digits, options: { steps: 30, batchSize: 32, learningRate: 3e-3 }, falls: true }),
   };
   const free = (m: Case['model']) => {
     if (typeof m.dispose === 'function') m.dispose();

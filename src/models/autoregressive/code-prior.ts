@@ -14,6 +14,7 @@ import type { Batch } from '../../training/trainable';
 import { integerAtLeast, positiveInteger, tensorRank } from '../../validation/arguments';
 import { autoregressiveMask } from './mask';
 import { checkKind, instance, arrayOf, anything } from '../../validation/contract';
+import { checkWeightsGenerator } from '../../validation/initial-weights';
 
 // each width is then checked as a positive integer, naming hiddenDims[i]
 const HIDDEN_DIMS = { ...arrayOf(anything(), { minLength: 1 }), expected: 'a non-empty array of positive integers' };
@@ -30,7 +31,6 @@ export interface CodePriorConfig {
   embedding?: number;
   /** widths of the masked hidden layers (default [256]) */
   hiddenDims?: number[];
-  seed?: number;
 }
 
 let count = 0;
@@ -42,7 +42,7 @@ let count = 0;
  *
  * Shapes: codes [B, P] (int32) → logProb [B]; sample(rng, n) → [n, P].
  *
- * @example const prior = new CodePrior({ positions: 49, codes: 32 }); await ll.fit(prior, codes, { steps: 1000, seed: 1 });
+ * @example const prior = new ll.models.CodePrior(ll.rng(0), { positions: 49, codes: 32 }); await ll.fit(prior, codes, { steps: 1000, seed: 1 });
  *          prior.logProb(codes)   // [B] nats;  prior.sample(ll.rng(2), 16)  // [16, 49] int32
  */
 export class CodePrior {
@@ -58,12 +58,14 @@ export class CodePrior {
   private readonly masks: tf.Tensor2D[];
 
   /**
-   * Builds the masked layers (degrees as in MADE, one degree per position block), weights drawn from `config.seed`.
+   * Builds the masked layers (degrees as in MADE, one degree per position block), weights drawn from `rng`.
    *
-   * @param config  `positions` P and `codes` K (required), `embedding` E (16), `hiddenDims` ([256]), `seed` (0)
+   * @param rng  the generator of the initial weights (`ll.rng(seed)`)
+   * @param config  `positions` P and `codes` K (required), `embedding` E (16), `hiddenDims` ([256])
    */
-  constructor(config: CodePriorConfig) {
-    const c: Required<CodePriorConfig> = { embedding: 16, hiddenDims: [256], seed: 0, ...config };
+  constructor(rng: Rng, config: CodePriorConfig) {
+    checkWeightsGenerator('CodePrior', rng, config);
+    const c: Required<CodePriorConfig> = { embedding: 16, hiddenDims: [256], ...config };
     integerAtLeast(c.positions, 2, 'CodePrior', 'positions');
     integerAtLeast(c.codes, 2, 'CodePrior', 'codes');
     positiveInteger(c.embedding, 'CodePrior', 'embedding');
@@ -71,7 +73,7 @@ export class CodePrior {
     c.hiddenDims.forEach((h, i) => positiveInteger(h, 'CodePrior', `hiddenDims[${i}]`));
     this.config = c;
     const { positions: P, codes: K, embedding: E } = c;
-    const rng = new Rng(c.seed), scope = `codeprior${++count}`;
+    const scope = `codeprior${++count}`;
     const draw = (r: Rng) => r.nextNormal() / Math.sqrt(E);
     this.inputEmbedding = tf.tidy(() => tf.variable(rng.tensor([K, E], draw), true, `${scope}/inputEmbedding`));
     this.outputEmbedding = tf.tidy(() => tf.variable(rng.tensor([K, E], draw), true, `${scope}/outputEmbedding`));
@@ -83,13 +85,13 @@ export class CodePrior {
     this.masks = [];
     let width = P * E;
     c.hiddenDims.forEach((h, l) => {
-      this.layers.push(new Dense(width, h, rng, `hidden/${l + 1}`, scope));
+      this.layers.push(new Dense(rng, width, h, `hidden/${l + 1}`, scope));
       const prev = degrees[l], next = (u: number) => (u % (P - 1)) + 1;
       this.masks.push(autoregressiveMask(width, h, (i, j) => next(j) >= prev(i)));
       degrees.push(next);
       width = h;
     });
-    this.output = new Dense(width, P * E, rng, 'output', scope);
+    this.output = new Dense(rng, width, P * E, 'output', scope);
     const last = degrees[degrees.length - 1];
     this.masks.push(autoregressiveMask(width, P * E, (i, j) => Math.floor(j / E) + 1 > last(i)));
   }

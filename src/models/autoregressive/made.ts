@@ -15,6 +15,7 @@ import { bernoulliLogLikelihood } from '../../ops/bernoulli-log-likelihood';
 import { integerAtLeast, positiveInteger } from '../../validation/arguments';
 import { autoregressiveMask } from './mask';
 import { checkKind, arrayOf, anything } from '../../validation/contract';
+import { checkWeightsGenerator } from '../../validation/initial-weights';
 
 // each width is then checked as a positive integer, naming hiddenDims[i]
 const HIDDEN_DIMS = { ...arrayOf(anything()), expected: 'an array of positive integers' };
@@ -26,7 +27,6 @@ export interface MADEConfig {
   hiddenDims?: number[];
   /** add the direct, strictly lower-triangular input → output weights (default true) */
   direct?: boolean;
-  seed?: number;
 }
 
 let instances = 0;
@@ -41,7 +41,7 @@ let instances = 0;
  *
  * @example
  * ```ts
- * const made = new ll.models.MADE({ inputDim: 784, hiddenDims: [500] });
+ * const made = new ll.models.MADE(ll.rng(0), { inputDim: 784, hiddenDims: [500] });
  * const x = ll.data.dynamicBinarize(ll.rng(0), ll.loadMnist('test').batch([0, 1]));   // [2, 784]
  * made.logProb(x);             // [2] nats, exact
  * made.sample(ll.rng(1), 16);  // [16, 784]
@@ -59,17 +59,18 @@ export class MADE {
   /**
    * Builds the masked layers: hidden unit k of every layer gets degree m(k) = (k mod (D − 1)) + 1 and sees the
    * units of the layer below with degree ≤ m(k); output d sees hidden units with m(k) < d (so ℓ_d depends on
-   * x_<d only). Example: `new ll.models.MADE({ inputDim: 784, hiddenDims: [500] })`.
+   * x_<d only). Weights are drawn from `rng`. Example: `new ll.models.MADE(ll.rng(0), { inputDim: 784, hiddenDims: [500] })`.
    */
-  constructor(config: MADEConfig) {
-    const c: Required<MADEConfig> = { hiddenDims: [500], direct: true, seed: 0, ...config };
+  constructor(rng: Rng, config: MADEConfig) {
+    checkWeightsGenerator('MADE', rng, config);
+    const c: Required<MADEConfig> = { hiddenDims: [500], direct: true, ...config };
     integerAtLeast(c.inputDim, 2, 'MADE', 'inputDim');
     checkKind(HIDDEN_DIMS, c.hiddenDims, 'hiddenDims', 'MADE');
     c.hiddenDims.forEach((h, i) => positiveInteger(h, 'MADE', `hiddenDims[${i}]`));
     if (c.hiddenDims.length === 0 && !c.direct) throw new Error('MADE: with no hidden layers the direct connection is the whole model; direct must be true');
     this.config = c;
     const D = c.inputDim;
-    const r = new Rng(c.seed);
+    const r = rng;
     const scope = `made${++instances}`;
     // degrees: inputs 1…D; hidden units cycle through 1…D−1 so every degree is represented
     const degrees: number[][] = [Array.from({ length: D }, (_, d) => d + 1)];
@@ -78,12 +79,12 @@ export class MADE {
     this.masks = [];
     let width = D;
     c.hiddenDims.forEach((h, l) => {
-      this.layers.push(new Dense(width, h, r, `hidden/${l + 1}`, scope));
+      this.layers.push(new Dense(r, width, h, `hidden/${l + 1}`, scope));
       const prev = degrees[l], next = degrees[l + 1];
       this.masks.push(autoregressiveMask(width, h, (i, j) => next[j] >= prev[i]));
       width = h;
     });
-    this.output = new Dense(width, D, r, 'output', scope);
+    this.output = new Dense(r, width, D, 'output', scope);
     const last = degrees[degrees.length - 1];
     this.outputMask = c.hiddenDims.length > 0 ? autoregressiveMask(width, D, (i, d) => d + 1 > last[i]) : autoregressiveMask(width, D, (i, d) => i < d);
     if (c.direct && c.hiddenDims.length > 0) {

@@ -64,7 +64,7 @@ export interface SampleResult {
  * Shapes: pixels as rows [B, D] (D = H·W·C, in [0, 1]; the model works on x_0 = 2p − 1 as images [B, H, W, C]);
  * sample(rng, n).pixels [n, D].
  *
- * @example const m = new ImageDDPM(new UNet({ channels: [16, 32] }), DiffusionSchedule.linear(1000));
+ * @example const m = new ll.models.ImageDDPM(new ll.models.UNet(ll.rng(0), { channels: [16, 32] }), ll.models.DiffusionSchedule.linear(1000));
  *          await ll.fit(m, ll.loadMnist('train'), { steps: 2000, seed: 1, batchSize: 64, ema: 0.995 }); const s = m.sample(ll.rng(2), 64, { steps: 100 });
  */
 export class ImageDDPM {

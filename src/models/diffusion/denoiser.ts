@@ -16,6 +16,7 @@ import type { Batch } from '../../training/trainable';
 import { DiffusionSchedule } from './schedule';
 import { Denoiser } from './elbo';
 import { checkKind, str, even } from '../../validation/contract';
+import { checkWeightsGenerator } from '../../validation/initial-weights';
 
 const PREDICT = { ...str(['eps', 'x0', 'logit']), expected: "'eps', 'x0' or 'logit'" };
 
@@ -36,7 +37,7 @@ let count = 0;
  * @example
  * ```ts
  * const schedule = ll.models.DiffusionSchedule.linear(100);
- * const model = new ll.models.TimeMLP(2, schedule, { hidden: 128 });
+ * const model = new ll.models.TimeMLP(ll.rng(0), 2, schedule, { hidden: 128 });
  * await ll.fit(model, points, { steps: 2000, seed: 0, learningRate: 2e-3 });        // points: number[][] of [x, y]
  * const x = ll.models.ancestralSample(ll.rng(1), model.denoiser, schedule, { samples: 500, dim: 2 });
  * ```
@@ -46,22 +47,22 @@ export class TimeMLP {
   private readonly freqs: tf.Tensor1D;
 
   /**
-   * A denoiser for d-dimensional data under `schedule`, with weights drawn from `options.seed`.
+   * A denoiser for d-dimensional data under `schedule`, with weights drawn from `rng`.
    *
+   * @param rng  the generator of the initial weights (`ll.rng(seed)`)
    * @param dim  d, the data dimension
    * @param schedule  the β_t schedule it denoises for
    * @param options  `hidden` width (128), `embedding` size of the time features (16, even),
-   *   `predict` 'eps' (default), 'x0' or 'logit' (binary data in {−1, 1}: x̂_0 = tanh(½(2√ᾱ_t x_t/(1 − ᾱ_t) + out))),
-   *   `seed` of the initial weights (0)
+   *   `predict` 'eps' (default), 'x0' or 'logit' (binary data in {−1, 1}: x̂_0 = tanh(½(2√ᾱ_t x_t/(1 − ᾱ_t) + out)))
    */
-  constructor(readonly dim: number, readonly schedule: DiffusionSchedule, options: { hidden?: number; embedding?: number; predict?: DenoiserOutput; seed?: number } = {}) {
+  constructor(rng: Rng, readonly dim: number, readonly schedule: DiffusionSchedule, options: { hidden?: number; embedding?: number; predict?: DenoiserOutput } = {}) {
+    checkWeightsGenerator('TimeMLP', rng, options, 'options');
     const hidden = options.hidden ?? 128, emb = options.embedding ?? 16;
     checkKind(even(), emb, 'embedding', 'TimeMLP');
     this.predict = options.predict ?? 'eps';
     checkKind(PREDICT, this.predict, 'predict', 'TimeMLP');
-    const rng = new Rng(options.seed ?? 0);
     const scope = `denoiser${++count}`;
-    this.layers = [new Dense(dim + emb, hidden, rng, 'l1', scope), new Dense(hidden, hidden, rng, 'l2', scope), new Dense(hidden, dim, rng, 'l3', scope)];
+    this.layers = [new Dense(rng, dim + emb, hidden, 'l1', scope), new Dense(rng, hidden, hidden, 'l2', scope), new Dense(rng, hidden, dim, 'l3', scope)];
     this.freqs = tf.tensor1d(Array.from({ length: emb / 2 }, (_, i) => Math.exp((-Math.log(1000) * i) / (emb / 2))));
   }
 

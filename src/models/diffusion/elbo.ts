@@ -41,7 +41,7 @@ export interface DiffusionElboTerms {
  * @example
  * ```ts
  * const schedule = ll.models.DiffusionSchedule.linear(50);
- * const model = new ll.models.TimeMLP(2, schedule);
+ * const model = new ll.models.TimeMLP(ll.rng(0), 2, schedule);
  * const terms = ll.models.diffusionElbo(ll.rng(0), x0, model.denoiser, schedule);
  * terms.elbo;   // [B]: reconstruction − priorKL − Σ_t consistency
  * ```

@@ -11,6 +11,7 @@ import { Rng } from '../../random/rng';
 import { Dense } from '../../ops/dense';
 import type { Batch } from '../../training/trainable';
 import { arrayOf, contract, count, func, num, optional, options as optionsKind, rngKind, str } from '../../validation/contract';
+import { checkWeightsGenerator } from '../../validation/initial-weights';
 
 let instances = 0;
 
@@ -18,8 +19,9 @@ let instances = 0;
 export type VelocityFunction = (x: tf.Tensor2D, t: number) => tf.Tensor2D;
 
 const VNET = contract('VelocityNetwork', {
+  rng: rngKind(),
   dim: count({ min: 1, max: 1024 }),
-  options: optional(optionsKind({ hidden: count({ min: 1, max: 4096 }), seed: num({ integer: true, min: 0 }) })),
+  options: optional(optionsKind({ hidden: count({ min: 1, max: 4096 }) })),
 });
 
 /**
@@ -32,7 +34,7 @@ const VNET = contract('VelocityNetwork', {
  *
  * @example
  * ```ts
- * const net = new ll.models.VelocityNetwork(2, { hidden: 128 });
+ * const net = new ll.models.VelocityNetwork(ll.rng(0), 2, { hidden: 128 });
  * await ll.fit(net, ll.data.twoMoons(ll.rng(1), 2000), { steps: 1500, seed: 0 });
  * const x = ll.models.flowMatchingSample(ll.rng(2), net.velocityFunction, 500, { dim: 2, steps: 20 });
  * ```
@@ -40,13 +42,14 @@ const VNET = contract('VelocityNetwork', {
 export class VelocityNetwork {
   readonly layers: Dense[];
 
-  /** `dim` coordinates per point; `hidden` width (default 128); `seed` of the initial weights (default 0). */
-  constructor(readonly dim: number, options: { hidden?: number; seed?: number } = {}) {
+  /** `dim` coordinates per point; `hidden` width (default 128); the initial weights drawn from `rng`. */
+  constructor(rng: Rng, readonly dim: number, options: { hidden?: number } = {}) {
+    checkWeightsGenerator('VelocityNetwork', rng, options, 'options');
     VNET.check(arguments);
     const hidden = options.hidden ?? 128;
-    const r = new Rng(options.seed ?? 0);
+    const r = rng;
     const scope = `velocity${++instances}`;
-    this.layers = [new Dense(dim + 1, hidden, r, 'l1', scope), new Dense(hidden, hidden, r, 'l2', scope), new Dense(hidden, dim, r, 'l3', scope)];
+    this.layers = [new Dense(r, dim + 1, hidden, 'l1', scope), new Dense(r, hidden, hidden, 'l2', scope), new Dense(r, hidden, dim, 'l3', scope)];
   }
 
   /** The trainable weights. */

@@ -12,6 +12,7 @@ import { Dense } from '../../ops/dense';
 import type { Batch } from '../../training/trainable';
 import { positiveFinite, positiveInteger } from '../../validation/arguments';
 import { arrayOf, contract, count as countKind, func, memoryBudgetBytes, num, oneOf, optional, options as optionsKind, positive, rngKind, tensor, checkKind } from '../../validation/contract';
+import { checkWeightsGenerator } from '../../validation/initial-weights';
 
 const RANGE = arrayOf(num(), { minLength: 2, maxLength: 2 });
 const SCORE_FIELD = contract('scoreField', { score: func('a score function (x, σ) → [n, 2]'), sigma: positive(), options: optional(optionsKind({ size: countKind({ max: 1000 }), xRange: RANGE, yRange: RANGE })) });
@@ -46,7 +47,7 @@ let instances = 0;
  *
  * @example
  * ```ts
- * const net = new ll.models.ScoreNetwork(2, { sigmas: ll.models.noiseLevels(1, 0.02, 10) });
+ * const net = new ll.models.ScoreNetwork(ll.rng(0), 2, { sigmas: ll.models.noiseLevels(1, 0.02, 10) });
  * await ll.fit(net, ll.data.swissRoll(ll.rng(1), 2000), { steps: 2000, seed: 0, batchSize: 256 });
  * const s = net.score(x, 0.05);   // [n, 2]
  * ```
@@ -58,16 +59,17 @@ export class ScoreNetwork {
   /**
    * `dim` coordinates per point; `sigmas` the noise levels trained on (default noiseLevels(2, 0.05, 10), sized
    * for the 2-D toys: σ_1 about the data's spread, σ_L below its finest detail);
-   * `hidden` width (default 128); `seed` of the initial weights.
+   * `hidden` width (default 128); the initial weights drawn from `rng`.
    */
-  constructor(readonly dim: number, options: { sigmas?: number[]; hidden?: number; seed?: number } = {}) {
+  constructor(rng: Rng, readonly dim: number, options: { sigmas?: number[]; hidden?: number } = {}) {
+    checkWeightsGenerator('ScoreNetwork', rng, options, 'options');
     positiveInteger(dim, 'ScoreNetwork', 'dim');
     const hidden = positiveInteger(options.hidden ?? 128, 'ScoreNetwork', 'hidden');
     this.sigmas = options.sigmas ?? noiseLevels(2, 0.05, 10);
     checkKind(SIGMAS, this.sigmas, 'sigmas', 'ScoreNetwork');
-    const r = new Rng(options.seed ?? 0);
+    const r = rng;
     const scope = `score${++instances}`;
-    this.layers = [new Dense(dim + 1, hidden, r, 'l1', scope), new Dense(hidden, hidden, r, 'l2', scope), new Dense(hidden, dim, r, 'l3', scope)];
+    this.layers = [new Dense(r, dim + 1, hidden, 'l1', scope), new Dense(r, hidden, hidden, 'l2', scope), new Dense(r, hidden, dim, 'l3', scope)];
   }
 
   get variables(): tf.Variable[] {

@@ -56,7 +56,7 @@ export function checkImage(x: tf.Tensor, shape: [number, number, number], who: s
  *
  * @example
  * ```ts
- * const f = new ll.models.Chain([new ll.models.AffineCoupling([1, 0], ll.rng(0)), new ll.models.Permutation([1, 0])]);
+ * const f = new ll.models.Chain([new ll.models.AffineCoupling(ll.rng(0), [1, 0]), new ll.models.Permutation([1, 0])]);
  * f.forward(ll.tf.tensor2d([[0.5, -1]]));   // { y, logDet }
  * ```
  */

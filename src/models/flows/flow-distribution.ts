@@ -21,7 +21,7 @@ import { positiveInteger } from '../../validation/arguments';
  * @example
  * ```ts
  * const flow = new ll.models.FlowDistribution(2, [
- *   new ll.models.AffineCoupling([1, 0], ll.rng(0)), new ll.models.Permutation([1, 0]), new ll.models.AffineCoupling([1, 0], ll.rng(1)),
+ *   new ll.models.AffineCoupling(ll.rng(0), [1, 0]), new ll.models.Permutation([1, 0]), new ll.models.AffineCoupling(ll.rng(1), [1, 0]),
  * ]);
  * await ll.fit(flow, points, { steps: 1000, seed: 0 });   // points: number[][]
  * flow.logProb(ll.tf.tensor2d(points));                     // [n]

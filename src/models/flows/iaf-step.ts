@@ -10,6 +10,7 @@ import { Rng } from '../../random/rng';
 import { Dense } from '../../ops/dense';
 import { autoregressiveMask } from '../autoregressive/mask';
 import { integerAtLeast, positiveInteger } from '../../validation/arguments';
+import { checkWeightsGenerator } from '../../validation/initial-weights';
 
 // s starts near +1.5, σ near 0.82: each step begins close to the identity (Kingma et al. 2016, §A)
 const GATE_BIAS = 1.5;
@@ -24,7 +25,7 @@ const GATE_BIAS = 1.5;
  *
  * @example
  * ```ts
- * const step = new ll.models.IAFStep(4, 8, 16, ll.rng(0), 'iaf/0');
+ * const step = new ll.models.IAFStep(ll.rng(0), 4, 8, 16, 'iaf/0');
  * const { z, logDet } = step.forward(ll.rng(1).normal([5, 3, 4]), ll.rng(2).normal([3, 8]));   // [5, 3, 4], [5, 3]
  * ```
  */
@@ -37,10 +38,11 @@ export class IAFStep {
   private readonly outMask: tf.Tensor2D;
 
   /**
-   * latentDim M ≥ 2, contextDim C, hiddenDim H (the MADE's one hidden layer); `name` names the variables
-   * inside their model (`${scope}/${name}/…`).
+   * Weights drawn from `rng`; latentDim M ≥ 2, contextDim C, hiddenDim H (the MADE's one hidden layer); `name`
+   * names the variables inside their model (`${scope}/${name}/…`).
    */
-  constructor(readonly latentDim: number, readonly contextDim: number, readonly hiddenDim: number, rng: Rng, readonly name: string, scope = 'iaf') {
+  constructor(rng: Rng, readonly latentDim: number, readonly contextDim: number, readonly hiddenDim: number, readonly name: string, scope = 'iaf') {
+    checkWeightsGenerator('IAFStep', rng);
     integerAtLeast(latentDim, 2, 'IAFStep', 'latentDim');
     positiveInteger(contextDim, 'IAFStep', 'contextDim');
     positiveInteger(hiddenDim, 'IAFStep', 'hiddenDim');
@@ -51,9 +53,9 @@ export class IAFStep {
     this.outMask = autoregressiveMask(hiddenDim, M, (k, d) => d + 1 > hiddenDegree(k));
     const bound = 1 / Math.sqrt(M);
     this.zToHidden = tf.tidy(() => tf.variable(rng.tensor([M, hiddenDim], (r) => bound * (2 * r.nextUniform() - 1)), true, `${scope}/${name}/zToHidden`));
-    this.context = new Dense(contextDim, hiddenDim, rng, `${name}/context`, scope);
-    this.toMean = new Dense(hiddenDim, M, rng, `${name}/mean`, scope);
-    this.toGate = new Dense(hiddenDim, M, rng, `${name}/gate`, scope);
+    this.context = new Dense(rng, contextDim, hiddenDim, `${name}/context`, scope);
+    this.toMean = new Dense(rng, hiddenDim, M, `${name}/mean`, scope);
+    this.toGate = new Dense(rng, hiddenDim, M, `${name}/gate`, scope);
   }
 
   /** z' and log|det ∂z'/∂z| for z [K, B, M] or [B, M] and the context h [B, C]. */

@@ -15,6 +15,7 @@ import { positiveInteger } from '../../validation/arguments';
 import { Conv2d } from '../layers/conv2d';
 import { Bijector, checkImage } from './bijector';
 import { contract, count as countKind, memoryBudgetBytes, num, checkKind, str } from '../../validation/contract';
+import { checkWeightsGenerator } from '../../validation/initial-weights';
 
 const MASK = { ...str(['checkerboard', 'channel']), expected: "'checkerboard' or 'channel'" };
 const PARITY = { ...num({ integer: true, min: 0, max: 1 }), expected: '0 or 1' };
@@ -63,7 +64,7 @@ let count = 0;
  * The Jacobian is triangular, so the log-determinant is the sum of the scales and the inverse exact (D38).
  * @example
  * ```ts
- * const layer = new ll.models.ImageCoupling({ shape: [28, 28, 1], mask: 'checkerboard', parity: 0 }, ll.rng(0));
+ * const layer = new ll.models.ImageCoupling(ll.rng(0), { shape: [28, 28, 1], mask: 'checkerboard', parity: 0 });
  * const { y, logDet } = layer.forward(x);   // x [B, 28, 28, 1]; the identity until trained
  * ```
  */
@@ -82,12 +83,13 @@ export class ImageCoupling implements Bijector<tf.Tensor4D> {
    * A coupling layer with its s, t network drawn from `rng` (PyTorch's default init; the last convolution
    * zeroed if `identityInit`).
    *
-   * @param config  `shape` [H, W, C], `mask`, `parity`, `hidden` (32), `identityInit` (true)
    * @param rng  the generator of the initial weights
+   * @param config  `shape` [H, W, C], `mask`, `parity`, `hidden` (32), `identityInit` (true)
    * @param scope  the model's scope of tfjs variable names
    * @param name  the layer's name in its model
    */
-  constructor(config: ImageCouplingConfig, rng: Rng, scope = `coupling${++count}`, name = 'coupling') {
+  constructor(rng: Rng, config: ImageCouplingConfig, scope = `coupling${++count}`, name = 'coupling') {
+    checkWeightsGenerator('ImageCoupling', rng, config);
     const { shape, mask, parity } = config;
     if (!Array.isArray(shape) || shape.length !== 3) throw new Error('ImageCoupling: shape must be [H, W, C]');
     shape.forEach((d) => positiveInteger(d, 'ImageCoupling', 'shape'));
@@ -101,9 +103,9 @@ export class ImageCoupling implements Bijector<tf.Tensor4D> {
     this.cIn = mask === 'checkerboard' ? C + 1 : C / 2;
     this.cOut = mask === 'checkerboard' ? C : C / 2;
     const h = this.config.hidden;
-    this.c1 = new Conv2d(this.cIn, h, 3, rng, `${name}/c1`, scope);
-    this.c2 = new Conv2d(h, h, 1, rng, `${name}/c2`, scope);
-    this.c3 = new Conv2d(h, 2 * this.cOut, 3, rng, `${name}/c3`, scope);
+    this.c1 = new Conv2d(rng, this.cIn, h, 3, `${name}/c1`, scope);
+    this.c2 = new Conv2d(rng, h, h, 1, `${name}/c2`, scope);
+    this.c3 = new Conv2d(rng, h, 2 * this.cOut, 3, `${name}/c3`, scope);
     if (this.config.identityInit) tf.tidy(() => { this.c3.W.assign(tf.zerosLike(this.c3.W)); this.c3.b.assign(tf.zerosLike(this.c3.b)); });
     this.scale = tf.tidy(() => tf.variable(tf.ones([this.cOut]), true, `${scope}/${name}/scale`));
     if (mask === 'checkerboard') this.mask = checkerboardMask(shape[0], shape[1], C, parity);

@@ -12,6 +12,7 @@ import { Matrix, inv } from '../../math/linalg64';
 import { Dense } from '../../ops/dense';
 import { Bijector, checkRows } from './bijector';
 import { softplus } from '../../math/log-space';
+import { checkWeightsGenerator } from '../../validation/initial-weights';
 
 let layerCount = 0;
 const scope = (kind: string) => `flow${++layerCount}/${kind}`;
@@ -71,7 +72,7 @@ export class ElementwiseAffine implements Bijector {
  *
  * @example
  * ```ts
- * const layer = new ll.models.LinearLU(2, ll.rng(0));
+ * const layer = new ll.models.LinearLU(ll.rng(0), 2);
  * const { y, logDet } = layer.forward(ll.tf.tensor2d([[1, 2]]));   // logDet = Σ log|U_ii|
  * ```
  */
@@ -86,11 +87,12 @@ export class LinearLU implements Bijector {
   /**
    * A random invertible linear layer W = P L U of dimension d (L, U drawn from `rng`; P fixed).
    *
-   * @param dim  d
    * @param rng  the generator of the initial L and U
+   * @param dim  d
    * @param permutation  the fixed permutation P (identity by default)
    */
-  constructor(readonly dim: number, rng: Rng, readonly permutation: number[] = Array.from({ length: dim }, (_, i) => i)) {
+  constructor(rng: Rng, readonly dim: number, readonly permutation: number[] = Array.from({ length: dim }, (_, i) => i)) {
+    checkWeightsGenerator('LinearLU', rng);
     if (permutation.length !== dim || [...permutation].sort((a, b) => a - b).some((v, i) => v !== i)) throw new Error(`LinearLU: permutation must be a permutation of 0…${dim - 1}`);
     const s = scope('linear');
     const mask = (f: (i: number, j: number) => boolean) => tf.tensor2d(Array.from({ length: dim }, (_, i) => Array.from({ length: dim }, (__, j) => (f(i, j) ? 1 : 0))));
@@ -163,7 +165,7 @@ export function planarStep(z: tf.Tensor, u: tf.Tensor, w: tf.Tensor, b: tf.Tenso
  *
  * @example
  * ```ts
- * const flow = new ll.models.FlowDistribution(2, [new ll.models.Planar(2, ll.rng(0)), new ll.models.Planar(2, ll.rng(1))]);
+ * const flow = new ll.models.FlowDistribution(2, [new ll.models.Planar(ll.rng(0), 2), new ll.models.Planar(ll.rng(1), 2)]);
  * ```
  */
 export class Planar implements Bijector {
@@ -175,10 +177,11 @@ export class Planar implements Bijector {
   /**
    * A d-dimensional planar layer with u, w drawn from `rng` (scaled by 0.5) and b = 0.
    *
-   * @param dim  d
    * @param rng  the generator of the initial u and w
+   * @param dim  d
    */
-  constructor(readonly dim: number, rng: Rng) {
+  constructor(rng: Rng, readonly dim: number) {
+    checkWeightsGenerator('Planar', rng);
     const s = scope('planar');
     this.u = tf.tidy(() => tf.variable(tf.mul(rng.normal([dim]), 0.5), true, `${s}/u`));
     this.w = tf.tidy(() => tf.variable(tf.mul(rng.normal([dim]), 0.5), true, `${s}/w`));
@@ -259,7 +262,7 @@ export class Permutation implements Bijector {
  *
  * @example
  * ```ts
- * const layer = new ll.models.AffineCoupling([1, 0], ll.rng(0));   // x₁ passes, x₂ is scaled and shifted given x₁
+ * const layer = new ll.models.AffineCoupling(ll.rng(0), [1, 0]);   // x₁ passes, x₂ is scaled and shifted given x₁
  * const { y, logDet } = layer.forward(ll.tf.tensor2d([[0.5, -1]]));
  * layer.inverse(y).x;                                              // [[0.5, −1]] again, exactly
  * ```
@@ -272,16 +275,17 @@ export class AffineCoupling implements Bijector {
   /**
    * A coupling layer whose s and t networks see the coordinates where the mask is 1.
    *
-   * @param maskValues  m, 0s and 1s (at least one of each), length d
    * @param rng  the generator of the initial weights of the s, t network
+   * @param maskValues  m, 0s and 1s (at least one of each), length d
    * @param hidden  width of its two hidden layers (64)
    */
-  constructor(readonly maskValues: number[], rng: Rng, hidden = 64) {
+  constructor(rng: Rng, readonly maskValues: number[], hidden = 64) {
+    checkWeightsGenerator('AffineCoupling', rng);
     const d = maskValues.length;
     if (maskValues.some((m) => m !== 0 && m !== 1) || !maskValues.includes(0) || !maskValues.includes(1)) throw new Error('AffineCoupling: mask must hold 0s and 1s, at least one of each');
     const s = scope('coupling');
     this.mask = tf.tensor1d(maskValues);
-    this.layers = [new Dense(d, hidden, rng, 'l1', s), new Dense(hidden, hidden, rng, 'l2', s), new Dense(hidden, 2 * d, rng, 'l3', s)];
+    this.layers = [new Dense(rng, d, hidden, 'l1', s), new Dense(rng, hidden, hidden, 'l2', s), new Dense(rng, hidden, 2 * d, 'l3', s)];
     // start at the identity map: the last layer's weights begin at zero
     this.layers[2].W.assign(tf.zerosLike(this.layers[2].W));
     this.layers[2].b.assign(tf.zerosLike(this.layers[2].b));

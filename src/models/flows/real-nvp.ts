@@ -22,6 +22,7 @@ import { ImageCoupling } from './image-coupling';
 import { LogitTransform } from './logit-transform';
 import { Squeeze } from './squeeze';
 import { checkKind, instance, num } from '../../validation/contract';
+import { checkWeightsGenerator } from '../../validation/initial-weights';
 
 // τ = ∞ is accepted as before: the clipped samples are then 0 or 1
 const TEMPERATURE = { ...num({ above: 0, allowInfinity: true }), expected: 'positive' };
@@ -42,8 +43,6 @@ export interface RealNVPConfig {
   alpha?: number;
   /** Start every coupling as the identity (default true). */
   identityInit?: boolean;
-  /** Seed of the initialization (default 0). */
-  seed?: number;
 }
 
 interface Scale { flow: Chain<tf.Tensor4D>; factorOut: boolean; shape: [number, number, number] }
@@ -60,7 +59,7 @@ let count = 0;
  *
  * @example
  * ```ts
- * const flow = new ll.models.RealNVP({ shape: [28, 28, 1], hidden: 32 });
+ * const flow = new ll.models.RealNVP(ll.rng(0), { shape: [28, 28, 1], hidden: 32 });
  * await ll.fit(flow, ll.loadMnist('train'), { steps: 100, seed: 1, batchSize: 64 });
  * flow.sample(ll.rng(0), 16);                    // [16, 784] pixels
  * flow.bitsPerDim(ll.rng(1), ll.loadMnist('test').batch([0, 1, 2]));   // { value, se, n }
@@ -76,11 +75,13 @@ export class RealNVP {
   readonly latentShapes: [number, number, number][];
 
   /**
-   * Builds the multi-scale flow with coupling networks drawn from `config.seed`.
+   * Builds the multi-scale flow with coupling networks drawn from `rng`.
    *
-   * @param config  `shape` ([28, 28, 1]), `scales` (2), `couplings` (3), `hidden` (32), `alpha` (0.05), `identityInit` (true), `seed` (0)
+   * @param rng  the generator of the initial weights (`ll.rng(seed)`)
+   * @param config  `shape` ([28, 28, 1]), `scales` (2), `couplings` (3), `hidden` (32), `alpha` (0.05), `identityInit` (true)
    */
-  constructor(config: RealNVPConfig = {}) {
+  constructor(rng: Rng, config: RealNVPConfig = {}) {
+    checkWeightsGenerator('RealNVP', rng, config);
     const shape = config.shape ?? [28, 28, 1];
     if (!Array.isArray(shape) || shape.length !== 3) throw new Error('RealNVP: shape must be [H, W, C]');
     shape.forEach((d) => positiveInteger(d, 'RealNVP', 'shape'));
@@ -90,11 +91,11 @@ export class RealNVP {
     this.config = {
       shape, scales, couplings: positiveInteger(config.couplings ?? 3, 'RealNVP', 'couplings'),
       hidden: positiveInteger(config.hidden ?? 32, 'RealNVP', 'hidden'), alpha: config.alpha ?? 0.05,
-      identityInit: config.identityInit ?? true, seed: config.seed ?? 0,
+      identityInit: config.identityInit ?? true,
     };
     this.preprocess = new LogitTransform(this.config.alpha);
     this.dim = shape[0] * shape[1] * shape[2];
-    const rng = new Rng(this.config.seed), scope = `realnvp${++count}`, K = this.config.couplings, hidden = this.config.hidden;
+    const scope = `realnvp${++count}`, K = this.config.couplings, hidden = this.config.hidden;
     const common = { hidden, identityInit: this.config.identityInit };
     this.scaleList = [];
     this.latentShapes = [];
@@ -102,12 +103,12 @@ export class RealNVP {
     for (let s = 0; s < scales; s++) {
       const layers: Bijector<tf.Tensor4D>[] = [], last = s === scales - 1;
       const n = last ? K + 1 : K;
-      for (let k = 0; k < n; k++) layers.push(new ImageCoupling({ shape: [H, W, C], mask: 'checkerboard', parity: (k % 2) as 0 | 1, ...common }, rng, scope, `s${s}/checker${k}`));
+      for (let k = 0; k < n; k++) layers.push(new ImageCoupling(rng, { shape: [H, W, C], mask: 'checkerboard', parity: (k % 2) as 0 | 1, ...common }, scope, `s${s}/checker${k}`));
       const inShape: [number, number, number] = [H, W, C];
       if (!last) {
         layers.push(new Squeeze());
         [H, W, C] = [H / 2, W / 2, 4 * C];
-        for (let k = 0; k < K; k++) layers.push(new ImageCoupling({ shape: [H, W, C], mask: 'channel', parity: (k % 2) as 0 | 1, ...common }, rng, scope, `s${s}/channel${k}`));
+        for (let k = 0; k < K; k++) layers.push(new ImageCoupling(rng, { shape: [H, W, C], mask: 'channel', parity: (k % 2) as 0 | 1, ...common }, scope, `s${s}/channel${k}`));
         C /= 2;
         this.latentShapes.push([H, W, C]);
       } else {

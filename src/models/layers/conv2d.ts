@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/rng';
 import { positiveInteger } from '../../validation/arguments';
 import { checkKind, describeAny } from '../../validation/contract';
+import { checkWeightsGenerator } from '../../validation/initial-weights';
 
 const ODD = { expected: "odd (for 'same' padding)", test: (v: unknown) => (typeof v === 'number' && v % 2 === 1 ? undefined : `got ${describeAny(v)}`) };
 
@@ -13,7 +14,7 @@ const ODD = { expected: "odd (for 'same' padding)", test: (v: unknown) => (typeo
  *
  *     y[b, i, j, o] = β_o + Σ_{u, v, c} W[u, v, c, o] · x[b, i + u − ⌊k/2⌋, j + v − ⌊k/2⌋, c]   (zero outside the image)
  *
- * @example const c = new Conv2d(1, 16, 3, ll.rng(0), 'in'); const y = c.apply(x); // [B, 28, 28, 16]
+ * @example const c = new Conv2d(ll.rng(0), 1, 16, 3, 'in'); const y = c.apply(x); // [B, 28, 28, 16]
  */
 export class Conv2d {
   /** [k, k, C_in, C_out] */
@@ -23,14 +24,15 @@ export class Conv2d {
   /**
    * A k×k convolution from C_in to C_out channels with W, b ~ U(−1/√fan_in, 1/√fan_in) drawn from `rng`.
    *
+   * @param rng  the generator of the initial weights
    * @param inChannels  C_in
    * @param outChannels  C_out
    * @param kernel  k, odd
-   * @param rng  the generator of the initial weights
    * @param name  the layer's name in its model
    * @param scope  the model's scope of tfjs variable names
    */
-  constructor(readonly inChannels: number, readonly outChannels: number, readonly kernel: number, rng: Rng, readonly name: string, scope = 'conv') {
+  constructor(rng: Rng, readonly inChannels: number, readonly outChannels: number, readonly kernel: number, readonly name: string, scope = 'conv') {
+    checkWeightsGenerator('Conv2d', rng);
     positiveInteger(inChannels, `Conv2d ${name}`, 'inChannels');
     positiveInteger(outChannels, `Conv2d ${name}`, 'outChannels');
     positiveInteger(kernel, `Conv2d ${name}`, 'kernel');

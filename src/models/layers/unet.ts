@@ -18,6 +18,7 @@ import { silu } from '../../ops/silu';
 import { sinusoidalEmbedding } from './time-embedding';
 import { downsample2, upsample2 } from './resample';
 import { checkKind, even } from '../../validation/contract';
+import { checkWeightsGenerator } from '../../validation/initial-weights';
 
 export interface UNetConfig {
   /** Image height and width; each must be divisible by 2^(levels − 1) (default 28). */
@@ -30,8 +31,6 @@ export interface UNetConfig {
   groups?: number;
   /** Width of the sinusoidal embedding of t (default 32). */
   embedding?: number;
-  /** Seed of the initialization (default 0). */
-  seed?: number;
 }
 
 let count = 0;
@@ -43,11 +42,11 @@ class ResBlock {
 
   constructor(inC: number, outC: number, embDim: number, groups: number, rng: Rng, name: string, scope: string) {
     this.gn1 = new GroupNorm(inC, Math.min(groups, inC), `${name}/gn1`, scope);
-    this.conv1 = new Conv2d(inC, outC, 3, rng, `${name}/conv1`, scope);
-    this.time = new Dense(embDim, outC, rng, `${name}/time`, scope);
+    this.conv1 = new Conv2d(rng, inC, outC, 3, `${name}/conv1`, scope);
+    this.time = new Dense(rng, embDim, outC, `${name}/time`, scope);
     this.gn2 = new GroupNorm(outC, Math.min(groups, outC), `${name}/gn2`, scope);
-    this.conv2 = new Conv2d(outC, outC, 3, rng, `${name}/conv2`, scope);
-    if (inC !== outC) this.skip = new Conv2d(inC, outC, 1, rng, `${name}/skip`, scope);
+    this.conv2 = new Conv2d(rng, outC, outC, 3, `${name}/conv2`, scope);
+    if (inC !== outC) this.skip = new Conv2d(rng, inC, outC, 1, `${name}/skip`, scope);
   }
 
   apply(x: tf.Tensor4D, embAct: tf.Tensor2D): tf.Tensor4D {
@@ -73,7 +72,7 @@ class ResBlock {
  *     x_t = √ᾱ_t x_0 + √(1 − ᾱ_t) ε,   loss = ‖ε − ε̂_θ(x_t, t)‖²   (D39, D44)
  *
  * An encoder–decoder with skip connections, group norm and a sinusoidal embedding of t in every residual block.
- * @example const net = new UNet({ channels: [16, 32], seed: 0 }); const eps = net.apply(xt, tf.tensor1d([5, 900]));
+ * @example const net = new ll.models.UNet(ll.rng(0), { channels: [16, 32] }); const eps = net.apply(xt, tf.tensor1d([5, 900]));
  */
 export class UNet {
   readonly size: number;
@@ -87,12 +86,14 @@ export class UNet {
   private readonly down: ResBlock[]; private readonly mid: ResBlock; private readonly up: ResBlock[];
 
   /**
-   * A U-Net for images of `config.size`² pixels with `imageChannels` channels, weights drawn from `config.seed`.
+   * A U-Net for images of `config.size`² pixels with `imageChannels` channels, weights drawn from `rng`.
    *
-   * @param config  `size`, `imageChannels`, `channels` per level, `embedding` size of the time features, `seed`
+   * @param rng  the generator of the initial weights (`ll.rng(seed)`)
+   * @param config  `size`, `imageChannels`, `channels` per level, `embedding` size of the time features
    *   (every field optional; `config` records them with the defaults filled in)
    */
-  constructor(config: UNetConfig = {}) {
+  constructor(rng: Rng, config: UNetConfig = {}) {
+    checkWeightsGenerator('UNet', rng, config);
     this.size = positiveInteger(config.size ?? 28, 'UNet', 'size');
     this.imageChannels = positiveInteger(config.imageChannels ?? 1, 'UNet', 'imageChannels');
     this.channels = config.channels ?? [16, 32];
@@ -105,19 +106,18 @@ export class UNet {
     if (this.size % 2 ** (L - 1) !== 0) throw new Error(`UNet: size (${this.size}) must be divisible by 2^(levels − 1) = ${2 ** (L - 1)}`);
     this.embedding = positiveInteger(config.embedding ?? 32, 'UNet', 'embedding');
     checkKind(even(), this.embedding, 'embedding', 'UNet');
-    this.config = { size: this.size, imageChannels: this.imageChannels, channels: [...this.channels], groups, embedding: this.embedding, seed: config.seed ?? 0 };
-    const rng = new Rng(this.config.seed);
+    this.config = { size: this.size, imageChannels: this.imageChannels, channels: [...this.channels], groups, embedding: this.embedding };
     const scope = `unet${++count}`;
     const embDim = 4 * this.channels[0];
-    this.t1 = new Dense(this.embedding, embDim, rng, 'time1', scope);
-    this.t2 = new Dense(embDim, embDim, rng, 'time2', scope);
-    this.inConv = new Conv2d(this.imageChannels, this.channels[0], 3, rng, 'in', scope);
+    this.t1 = new Dense(rng, this.embedding, embDim, 'time1', scope);
+    this.t2 = new Dense(rng, embDim, embDim, 'time2', scope);
+    this.inConv = new Conv2d(rng, this.imageChannels, this.channels[0], 3, 'in', scope);
     this.down = this.channels.map((c, l) => new ResBlock(l === 0 ? this.channels[0] : this.channels[l - 1], c, embDim, groups, rng, `down${l}`, scope));
     this.mid = new ResBlock(this.channels[L - 1], this.channels[L - 1], embDim, groups, rng, 'mid', scope);
     // up level ℓ takes [h, skip_ℓ]: h has channels[ℓ + 1] after upsampling (channels[L − 1] at the bottom)
     this.up = this.channels.map((c, l) => new ResBlock((l === L - 1 ? c : this.channels[l + 1]) + c, c, embDim, groups, rng, `up${l}`, scope));
     this.outNorm = new GroupNorm(this.channels[0], Math.min(groups, this.channels[0]), 'out/gn', scope);
-    this.outConv = new Conv2d(this.channels[0], this.imageChannels, 3, rng, 'out', scope);
+    this.outConv = new Conv2d(rng, this.channels[0], this.imageChannels, 3, 'out', scope);
   }
 
   /** ε̂ for images x [B, H, W, C] at steps t [B]. */

@@ -17,6 +17,7 @@ import { bernoulliLogLikelihood } from '../../ops/bernoulli-log-likelihood';
 import { stopGradient } from '../../math/stop-gradient';
 import { positiveInteger } from '../../validation/arguments';
 import { checkKind, num } from '../../validation/contract';
+import { checkWeightsGenerator } from '../../validation/initial-weights';
 
 export interface CategoricalVAEConfig {
   /** D, pixels per image */
@@ -29,7 +30,6 @@ export interface CategoricalVAEConfig {
   hiddenDim?: number;
   /** the Gumbel-softmax temperature τ_t = max(min, start · e^(−rate·t)) after t steps (default start 1, min 0.5, rate 1e-3) */
   temperature?: { start: number; min: number; rate: number };
-  seed?: number;
 }
 
 /** How the encoder is trained: the relaxed sample ('gumbel-softmax') or the score function on hard samples. */
@@ -48,7 +48,7 @@ let instances = 0;
  *
  * @example
  * ```ts
- * const m = new ll.models.CategoricalVAE({ inputDim: 784, latents: 20, categories: 10 });
+ * const m = new ll.models.CategoricalVAE(ll.rng(0), { inputDim: 784, latents: 20, categories: 10 });
  * await ll.fit(m, ll.loadMnist('train'), { epochs: 5, seed: 1, objective: { estimator: 'gumbel-softmax' } });
  * m.elbo(ll.rng(2), x, { samples: 10 });   // [B], the discrete model's bound with hard samples
  * ```
@@ -62,9 +62,10 @@ export class CategoricalVAE {
   /** The Gumbel-softmax temperature of the next training step (annealed by afterStep). */
   temperature: number;
 
-  /** Builds the encoder D → H → N·K and the decoder N·K → H → D. Example: `new ll.models.CategoricalVAE({ inputDim: 784 })`. */
-  constructor(config: CategoricalVAEConfig) {
-    const c: Required<CategoricalVAEConfig> = { latents: 20, categories: 10, hiddenDim: 300, temperature: { start: 1, min: 0.5, rate: 1e-3 }, seed: 0, ...config };
+  /** Builds the encoder D → H → N·K and the decoder N·K → H → D, weights drawn from `rng`. Example: `new ll.models.CategoricalVAE(ll.rng(0), { inputDim: 784 })`. */
+  constructor(rng: Rng, config: CategoricalVAEConfig) {
+    checkWeightsGenerator('CategoricalVAE', rng, config);
+    const c: Required<CategoricalVAEConfig> = { latents: 20, categories: 10, hiddenDim: 300, temperature: { start: 1, min: 0.5, rate: 1e-3 }, ...config };
     positiveInteger(c.inputDim, 'CategoricalVAE', 'inputDim');
     positiveInteger(c.latents, 'CategoricalVAE', 'latents');
     positiveInteger(c.hiddenDim, 'CategoricalVAE', 'hiddenDim');
@@ -75,13 +76,12 @@ export class CategoricalVAE {
     }
     this.config = c;
     this.temperature = Math.max(t.min, t.start);
-    const r = new Rng(c.seed);
     const scope = `categoricalvae${++instances}`;
     const NK = c.latents * c.categories;
-    this.enc1 = new Dense(c.inputDim, c.hiddenDim, r, 'encoder/1', scope);
-    this.enc2 = new Dense(c.hiddenDim, NK, r, 'encoder/2', scope);
-    this.dec1 = new Dense(NK, c.hiddenDim, r, 'decoder/1', scope);
-    this.dec2 = new Dense(c.hiddenDim, c.inputDim, r, 'decoder/2', scope);
+    this.enc1 = new Dense(rng, c.inputDim, c.hiddenDim, 'encoder/1', scope);
+    this.enc2 = new Dense(rng, c.hiddenDim, NK, 'encoder/2', scope);
+    this.dec1 = new Dense(rng, NK, c.hiddenDim, 'decoder/1', scope);
+    this.dec2 = new Dense(rng, c.hiddenDim, c.inputDim, 'decoder/2', scope);
   }
 
   get variables(): tf.Variable[] {

@@ -16,6 +16,7 @@ import { positiveInteger } from '../../validation/arguments';
 import { Conv2d } from '../layers/conv2d';
 import { downsample2, upsample2 } from '../layers/resample';
 import { checkKind, instance, arrayOf, anything } from '../../validation/contract';
+import { checkWeightsGenerator } from '../../validation/initial-weights';
 
 // the two entries are then checked one by one as positive integers
 const CHANNELS = { ...arrayOf(anything(), { minLength: 2, maxLength: 2 }), expected: 'two positive integers' };
@@ -28,8 +29,6 @@ export interface ConvVAEConfig {
   latent?: number;
   /** Channels of the two convolution levels (default [16, 32]). */
   channels?: [number, number];
-  /** Seed of the initialization (default 0). */
-  seed?: number;
 }
 
 let count = 0;
@@ -42,7 +41,7 @@ let count = 0;
  *
  * The bounds are ll.infer's (gaussianEncoderElboTerms, logImportanceWeights) over `logJoint` and `posterior`.
  * Shapes: x [B, 784]; z [K, B, M]; elbo [B].
- * @example const vae = new ConvVAE({ latent: 16 }); await ll.fit(vae, ll.loadMnist('train'), { steps: 500, seed: 1, batchSize: 64 });
+ * @example const vae = new ll.models.ConvVAE(ll.rng(0), { latent: 16 }); await ll.fit(vae, ll.loadMnist('train'), { steps: 500, seed: 1, batchSize: 64 });
  *          vae.elbo(ll.rng(2), x) // [B] nats
  */
 export class ConvVAE {
@@ -52,22 +51,24 @@ export class ConvVAE {
 
   /**
    * Builds the encoder (two 3×3 convolutions down to 7×7 → dense (μ, log σ)) and the mirrored decoder, with
-   * weights drawn from `config.seed`.
+   * weights drawn from `rng`.
    *
-   * @param config `latent` M (16), `channels` of the two convolutions ([16, 32]), `seed` (0)
+   * @param rng the generator of the initial weights (`ll.rng(seed)`)
+   * @param config `latent` M (16), `channels` of the two convolutions ([16, 32])
    */
-  constructor(config: ConvVAEConfig = {}) {
+  constructor(rng: Rng, config: ConvVAEConfig = {}) {
+    checkWeightsGenerator('ConvVAE', rng, config);
     const channels = config.channels ?? [16, 32];
     checkKind(CHANNELS, channels, 'channels', 'ConvVAE');
     channels.forEach((c) => positiveInteger(c, 'ConvVAE', 'channels'));
-    this.config = { latent: positiveInteger(config.latent ?? 16, 'ConvVAE', 'latent'), channels, seed: config.seed ?? 0 };
-    const rng = new Rng(this.config.seed), scope = `convvae${++count}`, [c1, c2] = channels, M = this.config.latent;
-    this.e1 = new Conv2d(1, c1, 3, rng, 'enc1', scope);
-    this.e2 = new Conv2d(c1, c2, 3, rng, 'enc2', scope);
-    this.eOut = new Dense(7 * 7 * c2, 2 * M, rng, 'encOut', scope);
-    this.dIn = new Dense(M, 7 * 7 * c2, rng, 'decIn', scope);
-    this.d1 = new Conv2d(c2, c1, 3, rng, 'dec1', scope);
-    this.d2 = new Conv2d(c1, 1, 3, rng, 'dec2', scope);
+    this.config = { latent: positiveInteger(config.latent ?? 16, 'ConvVAE', 'latent'), channels };
+    const scope = `convvae${++count}`, [c1, c2] = channels, M = this.config.latent;
+    this.e1 = new Conv2d(rng, 1, c1, 3, 'enc1', scope);
+    this.e2 = new Conv2d(rng, c1, c2, 3, 'enc2', scope);
+    this.eOut = new Dense(rng, 7 * 7 * c2, 2 * M, 'encOut', scope);
+    this.dIn = new Dense(rng, M, 7 * 7 * c2, 'decIn', scope);
+    this.d1 = new Conv2d(rng, c2, c1, 3, 'dec1', scope);
+    this.d2 = new Conv2d(rng, c1, 1, 3, 'dec2', scope);
   }
 
   private checkX(x: tf.Tensor, who: string): void {

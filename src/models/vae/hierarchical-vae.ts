@@ -4,18 +4,22 @@
 //   q(z₁ | x) = N(μ₁(x), diag σ₁(x)²),  q(z₂ | z₁) = N(μ₂(z₁), diag σ₂(z₁)²)
 // Its ELBO (D12, D14 one layer at a time):
 //   ELBO = E_q[log p(x | z₁)] − E_q[log q(z₁ | x) − log p(z₁ | z₂)] − E_{q(z₁|x)}[KL(q(z₂ | z₁) ‖ N(0, I))]
-// the last KL in closed form (D17), the middle one by sampling (p(z₁ | z₂) depends on the sampled z₂).
+// the last KL in closed form (D17), the middle one by sampling (p(z₁ | z₂) depends on the sampled z₂): given each
+// draw of z₁, the ELBO over z₂ is ll.infer's elboTerms with the KL in closed form — the plain VAE's form, with
+// log p(x, z₁ | z₂) − log q(z₁ | x) as its log-likelihood.
 // log w = log p(x | z₁) + log p(z₁ | z₂) + log p(z₂) − log q(z₁ | x) − log q(z₂ | z₁) gives the IWAE bound
 // (D26) and the importance-sampled log p(x) (D31), through ll.infer over logJoint(x, z) and posterior(x) with
 // z = [z₁, z₂] side by side on the last axis.
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/rng';
 import type { Batch } from '../../training/trainable';
-import { iwae as iwaeBound, logImportanceWeights, type BoundArgs, type Posterior } from '../../inference/bounds';
+import { elboTerms as elboTermsOf, iwae as iwaeBound, logImportanceWeights, type BoundArgs, type Posterior } from '../../inference/bounds';
+import { Normal } from '../../distributions/normal';
 import { Dense } from '../../ops/dense';
 import { bernoulliLogLikelihood } from '../../ops/bernoulli-log-likelihood';
 import { positiveInteger } from '../../validation/arguments';
 import { checkKind, describeAny } from '../../validation/contract';
+import { checkWeightsGenerator } from '../../validation/initial-weights';
 
 // each M is then checked as a positive integer, naming latentDims[i]
 const LATENT_DIMS = { expected: '[M1, M2]', test: (v: unknown) => (Array.isArray(v) && v.length === 2 ? undefined : `got ${describeAny(v)}`) };
@@ -31,7 +35,6 @@ export interface HierarchicalVAEConfig {
   hiddenDim?: number;
   /** width of the networks between z₁ and z₂ (default 100) */
   topHiddenDim?: number;
-  seed?: number;
 }
 
 export type HierarchicalVAEObjective = { type: 'elbo'; samples?: number } | { type: 'iwae'; samples: number };
@@ -56,7 +59,7 @@ let instances = 0;
  *
  * @example
  * ```ts
- * const h = new ll.models.HierarchicalVAE({ inputDim: 784, latentDims: [32, 16] });
+ * const h = new ll.models.HierarchicalVAE(ll.rng(0), { inputDim: 784, latentDims: [32, 16] });
  * const x = ll.data.dynamicBinarize(ll.rng(0), ll.loadMnist('test').batch([0, 1]));   // [2, 784]
  * h.elboTerms(ll.rng(1), x);              // reconstruction, kl1, kl2, elbo: each [2]
  * h.iwae(ll.rng(2), x, { samples: 50 });  // [2]
@@ -68,25 +71,26 @@ export class HierarchicalVAE {
 
   /**
    * Builds the four networks, each Linear → ReLU → Linear as in the lectures' VAE (D29):
-   * q(z₁|x), q(z₂|z₁), p(z₁|z₂) (mean and log-std) and p(x|z₁) (Bernoulli logits).
-   * Example: `new ll.models.HierarchicalVAE({ inputDim: 784, latentDims: [32, 16] })`.
+   * q(z₁|x), q(z₂|z₁), p(z₁|z₂) (mean and log-std) and p(x|z₁) (Bernoulli logits), weights drawn from `rng`.
+   * Example: `new ll.models.HierarchicalVAE(ll.rng(0), { inputDim: 784, latentDims: [32, 16] })`.
    */
-  constructor(config: HierarchicalVAEConfig) {
-    const c: Required<HierarchicalVAEConfig> = { latentDims: [32, 16], hiddenDim: 300, topHiddenDim: 100, seed: 0, ...config };
+  constructor(rng: Rng, config: HierarchicalVAEConfig) {
+    checkWeightsGenerator('HierarchicalVAE', rng, config);
+    const c: Required<HierarchicalVAEConfig> = { latentDims: [32, 16], hiddenDim: 300, topHiddenDim: 100, ...config };
     positiveInteger(c.inputDim, 'HierarchicalVAE', 'inputDim');
     checkKind(LATENT_DIMS, c.latentDims, 'latentDims', 'HierarchicalVAE');
     c.latentDims.forEach((m, i) => positiveInteger(m, 'HierarchicalVAE', `latentDims[${i}]`));
     positiveInteger(c.hiddenDim, 'HierarchicalVAE', 'hiddenDim');
     positiveInteger(c.topHiddenDim, 'HierarchicalVAE', 'topHiddenDim');
     this.config = c;
-    const r = new Rng(c.seed);
+    const r = rng;
     const s = `hvae${++instances}`;
     const [M1, M2] = c.latentDims, D = c.inputDim, H = c.hiddenDim, H2 = c.topHiddenDim;
     this.layers = {
-      q1a: new Dense(D, H, r, 'q1/1', s), q1b: new Dense(H, 2 * M1, r, 'q1/2', s),
-      q2a: new Dense(M1, H2, r, 'q2/1', s), q2b: new Dense(H2, 2 * M2, r, 'q2/2', s),
-      p1a: new Dense(M2, H2, r, 'p1/1', s), p1b: new Dense(H2, 2 * M1, r, 'p1/2', s),
-      pxa: new Dense(M1, H, r, 'px/1', s), pxb: new Dense(H, D, r, 'px/2', s),
+      q1a: new Dense(r, D, H, 'q1/1', s), q1b: new Dense(r, H, 2 * M1, 'q1/2', s),
+      q2a: new Dense(r, M1, H2, 'q2/1', s), q2b: new Dense(r, H2, 2 * M2, 'q2/2', s),
+      p1a: new Dense(r, M2, H2, 'p1/1', s), p1b: new Dense(r, H2, 2 * M1, 'p1/2', s),
+      pxa: new Dense(r, M1, H, 'px/1', s), pxb: new Dense(r, H, D, 'px/2', s),
     };
   }
 
@@ -121,21 +125,45 @@ export class HierarchicalVAE {
   /**
    * The ELBO's parts per point [B], each a K-sample average: reconstruction E log p(x|z₁), kl1 =
    * E[log q(z₁|x) − log p(z₁|z₂)], kl2 = E KL(q(z₂|z₁) ‖ N(0, I)) (closed form, D17); elbo = reconstruction − kl1 − kl2.
+   *
+   * For each of the K draws z₁ ~ q(z₁ | x) the ELBO over z₂ is ll.infer's `elboTerms` (D14) with the KL in closed
+   * form, as the plain VAE's: its log-likelihood is log p(x, z₁ | z₂) − log q(z₁ | x), its prior N(0, I), its
+   * posterior q(z₂ | z₁); the model's own terms split its log-likelihood into reconstruction and kl1.
+   *
+   * @example
+   * ```ts
+   * const { reconstruction, kl1, kl2, elbo } = h.elboTerms(ll.rng(1), x, { samples: 10 });   // each [B]
+   * ```
    */
   elboTerms(rng: Rng, x: tf.Tensor, options: { samples?: number } = {}): { reconstruction: tf.Tensor; kl1: tf.Tensor; kl2: tf.Tensor; elbo: tf.Tensor } {
     const K = positiveInteger(options.samples ?? 1, 'HierarchicalVAE.elboTerms', 'samples');
     return tf.tidy(() => {
       const q1 = this.encode1(x);
-      const z1 = tf.add(q1.mean, tf.mul(tf.exp(q1.logStd), rng.normal([K, ...q1.mean.shape])));
+      const z1 = tf.add(q1.mean, tf.mul(tf.exp(q1.logStd), rng.normal([K, ...q1.mean.shape])));   // [K, B, M₁]
       const q2 = this.encode2(z1);
-      const z2 = tf.add(q2.mean, tf.mul(tf.exp(q2.logStd), rng.normal(q2.mean.shape)));
-      const p1 = this.prior1(z2);
-      const reconstruction = tf.mean(bernoulliLogLikelihood(x, this.decode(z1)), 0);
-      const kl1 = tf.mean(tf.sub(gaussianLogProb(z1, q1.mean, q1.logStd), gaussianLogProb(z1, p1.mean, p1.logStd)), 0);
-      const klPerDim = tf.sub(tf.mul(tf.sub(tf.add(tf.square(q2.mean), tf.exp(tf.mul(q2.logStd, 2))), 1), 0.5), q2.logStd);
-      const kl2 = tf.mean(tf.sum(klPerDim, -1), 0);
-      return { reconstruction, kl1, kl2, elbo: tf.sub(tf.sub(reconstruction, kl1), kl2) };
+      const logPxGivenZ1 = bernoulliLogLikelihood(x, this.decode(z1)), logQ1 = gaussianLogProb(z1, q1.mean, q1.logStd);   // [K, B]
+      // one draw z₂ ~ q(z₂ | z₁) per z₁: z₂ [1, K, B, M₂], each term [K, B]
+      const top = elboTermsOf(rng, {
+        x,
+        logLikelihood: (_x, z2) => tf.tidy(() => {
+          const p1 = this.prior1(z2);
+          return tf.sub(tf.add(logPxGivenZ1, gaussianLogProb(z1, p1.mean, p1.logStd)), logQ1);
+        }),
+        prior: this.topPrior(),
+        proposal: new Normal(q2.mean, tf.exp(q2.logStd), { eventDims: 1, validate: false }),
+        samples: 1, kl: 'analytic',
+      });
+      const reconstruction = tf.mean(logPxGivenZ1, 0);
+      const kl1 = tf.mean(tf.sub(logPxGivenZ1, top.reconstruction), 0);
+      const kl2 = tf.mean(top.kl, 0);
+      return { reconstruction, kl1, kl2, elbo: tf.mean(tf.sub(top.reconstruction, top.kl), 0) };
     });
+  }
+
+  /** p(z₂) = N(0, I): batch [], event [M₂]. */
+  private topPrior(): Normal {
+    const M2 = this.config.latentDims[1];
+    return new Normal(tf.zeros([M2]), tf.ones([M2]), { eventDims: 1, validate: false });
   }
 
   /** The ELBO per point [B] (K-sample average of elboTerms). */

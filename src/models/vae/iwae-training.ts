@@ -125,7 +125,7 @@ export async function compareTrainingObjectives(rng: Rng, train: ImageDataset, t
   const rows: ObjectiveComparisonRow[] = [];
   try {
     for (const objective of objectives) {
-      const model = new VAE({ inputDim: D, latentDim: options.latentDim ?? 16, hiddenDim: options.hiddenDim ?? 300, seed: modelSeed });
+      const model = new VAE(new Rng(modelSeed), { inputDim: D, latentDim: options.latentDim ?? 16, hiddenDim: options.hiddenDim ?? 300 });
       const t0 = Date.now();
       const run = await fit(model, train, {
         ...(options.steps !== undefined ? { steps: positiveInteger(options.steps, fn, 'steps') } : { epochs }), seed: trainSeed, objective,

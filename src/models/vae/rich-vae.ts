@@ -23,6 +23,7 @@ import { VAE } from './vae';
 import { IAFStep } from '../flows/iaf-step';
 import { planarStep } from '../flows/layers';
 import { checkKind, str } from '../../validation/contract';
+import { checkWeightsGenerator } from '../../validation/initial-weights';
 
 const FLOW = { ...str(['planar', 'iaf']), expected: "'planar' or 'iaf'" };
 
@@ -45,7 +46,6 @@ export interface RichVAEConfig {
   /** width of each IAF step's MADE hidden layer (default 4·latentDim) */
   iafHidden?: number;
   prior?: RichPrior;
-  seed?: number;
 }
 
 export type RichVAEObjective = { type: 'elbo'; samples?: number } | { type: 'iwae'; samples: number };
@@ -76,7 +76,7 @@ let instances = 0;
  *
  * @example
  * ```ts
- * const m = new ll.models.RichVAE({ inputDim: 784, latentDim: 16, flowLayers: 4, prior: { type: 'vampprior', pseudoInputs: 50 } });
+ * const m = new ll.models.RichVAE(ll.rng(0), { inputDim: 784, latentDim: 16, flowLayers: 4, prior: { type: 'vampprior', pseudoInputs: 50 } });
  * const x = ll.data.dynamicBinarize(ll.rng(0), ll.loadMnist('test').batch([0, 1, 2]));   // [3, 784]
  * m.elbo(ll.rng(1), x, { samples: 10 });   // [3]
  * m.iwae(ll.rng(2), x, { samples: 50 });   // [3], above the ELBO on average
@@ -95,10 +95,12 @@ export class RichVAE {
   /**
    * Builds the encoder and decoder (D29), the flow head when flowLayers > 0, and the prior's parameters:
    * mixture means ~ N(0, I) with unit scales and equal weights, or VampPrior pseudo-inputs as faint random
-   * images. Example: `new ll.models.RichVAE({ inputDim: 784, latentDim: 16, flowLayers: 4, prior: { type: 'mixture', components: 10 } })`.
+   * images, all drawn from `rng` (the encoder and decoder first, as the plain VAE's, then the flow and the prior).
+   * Example: `new ll.models.RichVAE(ll.rng(0), { inputDim: 784, latentDim: 16, flowLayers: 4, prior: { type: 'mixture', components: 10 } })`.
    */
-  constructor(config: RichVAEConfig) {
-    const c: Required<RichVAEConfig> = { hiddenDim: 300, flowLayers: 0, flow: 'planar', iafHidden: 4 * (config?.latentDim ?? 1), prior: { type: 'standard' }, seed: 0, ...config };
+  constructor(rng: Rng, config: RichVAEConfig) {
+    checkWeightsGenerator('RichVAE', rng, config);
+    const c: Required<RichVAEConfig> = { hiddenDim: 300, flowLayers: 0, flow: 'planar', iafHidden: 4 * (config?.latentDim ?? 1), prior: { type: 'standard' }, ...config };
     positiveInteger(c.inputDim, 'RichVAE', 'inputDim');
     positiveInteger(c.latentDim, 'RichVAE', 'latentDim');
     positiveInteger(c.hiddenDim, 'RichVAE', 'hiddenDim');
@@ -111,21 +113,20 @@ export class RichVAE {
     if (p.type === 'mixture') positiveInteger(p.components, 'RichVAE', 'prior.components');
     if (p.type === 'vampprior') positiveInteger(p.pseudoInputs, 'RichVAE', 'prior.pseudoInputs');
     this.config = c;
-    this.base = new VAE({ inputDim: c.inputDim, latentDim: c.latentDim, hiddenDim: c.hiddenDim, seed: c.seed });
-    const r = new Rng(c.seed + 1);
+    this.base = new VAE(rng, { inputDim: c.inputDim, latentDim: c.latentDim, hiddenDim: c.hiddenDim });
     const scope = `richvae${++instances}`;
     const M = c.latentDim;
-    if (c.flowLayers > 0 && c.flow === 'planar') this.flowHead = new Dense(c.hiddenDim, c.flowLayers * (2 * M + 1), r, 'flow', scope);
-    if (c.flow === 'iaf') for (let l = 0; l < c.flowLayers; l++) this.iafSteps.push(new IAFStep(M, c.hiddenDim, c.iafHidden, r, `iaf/${l}`, scope));
+    if (c.flowLayers > 0 && c.flow === 'planar') this.flowHead = new Dense(rng, c.hiddenDim, c.flowLayers * (2 * M + 1), 'flow', scope);
+    if (c.flow === 'iaf') for (let l = 0; l < c.flowLayers; l++) this.iafSteps.push(new IAFStep(rng, M, c.hiddenDim, c.iafHidden, `iaf/${l}`, scope));
     this.priorVariables = {};
     if (p.type === 'mixture') {
       // means spread like draws from N(0, I), unit scales, equal weights
-      this.priorVariables.means = tf.variable(r.normal([p.components, M]), true, `${scope}/prior/means`);
+      this.priorVariables.means = tf.variable(rng.normal([p.components, M]), true, `${scope}/prior/means`);
       this.priorVariables.logStds = tf.variable(tf.zeros([p.components, M]), true, `${scope}/prior/logStds`);
       this.priorVariables.logits = tf.variable(tf.zeros([p.components]), true, `${scope}/prior/logits`);
     } else if (p.type === 'vampprior') {
       // pseudo-inputs start as faint random images (pixel probabilities sigmoid(p) ≈ 0.1–0.4)
-      this.priorVariables.pseudoInputs = tf.variable(tf.tidy(() => tf.add(tf.mul(r.normal([p.pseudoInputs, c.inputDim]), 0.5), -1.5)), true, `${scope}/prior/pseudoInputs`);
+      this.priorVariables.pseudoInputs = tf.variable(tf.tidy(() => tf.add(tf.mul(rng.normal([p.pseudoInputs, c.inputDim]), 0.5), -1.5)), true, `${scope}/prior/pseudoInputs`);
     }
   }
 

@@ -19,6 +19,7 @@ import { bernoulliLogLikelihood } from '../../ops/bernoulli-log-likelihood';
 import { elboTerms, gaussianEncoderElboTerms, iwae as iwaeBound, logImportanceWeights, renyiBound as renyiOfArgs, type BoundArgs } from '../../inference/bounds';
 import { integerAtLeast, positiveInteger } from '../../validation/arguments';
 import { contract, count, num, optional, options, positive, rngKind, str, tensor } from '../../validation/contract';
+import { checkWeightsGenerator } from '../../validation/initial-weights';
 
 export interface VAEConfig {
   /** D, pixels per image */
@@ -31,8 +32,6 @@ export interface VAEConfig {
   likelihood?: 'bernoulli' | 'gaussian';
   /** size of the one-hot condition for a conditional VAE (0: unconditional) */
   conditionDim?: number;
-  /** seed of the initial weights */
-  seed?: number;
 }
 
 export type VAEObjective =
@@ -47,7 +46,7 @@ export type VAEObjective =
 const X = tensor({ rank: 2 }), Z = tensor({ minRank: 1 }), COND = optional(tensor({ minRank: 1 }));
 const SAMPLES = count({ entriesEach: 4096, bytesEach: 4 });
 const V = {
-  ctor: contract('VAE', { config: options({ inputDim: count(), latentDim: count(), hiddenDim: count(), likelihood: str(['bernoulli', 'gaussian']), conditionDim: count({ min: 0 }), seed: num({ integer: true, min: 0 }) }, { required: ['inputDim', 'latentDim'] }) }),
+  ctor: contract('VAE', { rng: rngKind(), config: options({ inputDim: count(), latentDim: count(), hiddenDim: count(), likelihood: str(['bernoulli', 'gaussian']), conditionDim: count({ min: 0 }) }, { required: ['inputDim', 'latentDim'] }) }),
   encoderOutput: contract('VAE.encoderOutput', { x: X, c: COND }),
   encode: contract('VAE.encode', { x: X, c: COND }),
   posterior: contract('VAE.posterior', { x: X, c: COND }),
@@ -95,7 +94,7 @@ let instances = 0;
  *
  * @example
  * ```ts
- * const vae = new ll.VAE({ inputDim: 784, latentDim: 16 });
+ * const vae = new ll.VAE(ll.rng(0), { inputDim: 784, latentDim: 16 });
  * const x = ll.loadMnist('train').batch([0, 1, 2, 3]);        // [4, 784], pixels in [0, 1]
  * const elbo = vae.elbo(ll.rng(0), x);                         // [4], nats per image
  * const loss = vae.loss(ll.rng(1), x, { type: 'elbo' });      // scalar −mean ELBO, to minimize
@@ -112,27 +111,28 @@ export class VAE {
   readonly logSigma: tf.Variable;
 
   /**
-   * Builds the encoder and decoder with weights drawn from `config.seed` (0 by default).
+   * Builds the encoder and decoder with weights drawn from `rng`.
    *
+   * @param rng  the generator of the initial weights (`ll.rng(seed)`)
    * @param config  `inputDim` D and `latentDim` M (required); `hiddenDim` (300), `likelihood`
-   *   ('bernoulli' or 'gaussian'), `conditionDim` (0: unconditional), `seed`
+   *   ('bernoulli' or 'gaussian'), `conditionDim` (0: unconditional)
    */
-  constructor(config: VAEConfig) {
+  constructor(rng: Rng, config: VAEConfig) {
+    checkWeightsGenerator('VAE', rng, config);
     V.ctor.check(arguments);
-    const c: Required<VAEConfig> = { hiddenDim: 300, likelihood: 'bernoulli', conditionDim: 0, seed: 0, ...config };
+    const c: Required<VAEConfig> = { hiddenDim: 300, likelihood: 'bernoulli', conditionDim: 0, ...config };
     for (const k of ['inputDim', 'latentDim', 'hiddenDim'] as const) {
       if (!Number.isInteger(c[k]) || c[k] < 1) throw new Error(`VAE: ${k} must be a positive integer, got ${c[k]}`);
     }
     if (!Number.isInteger(c.conditionDim) || c.conditionDim < 0) throw new Error(`VAE: conditionDim must be a non-negative integer, got ${c.conditionDim}`);
     if (c.likelihood !== 'bernoulli' && c.likelihood !== 'gaussian') throw new Error(`VAE: likelihood must be 'bernoulli' or 'gaussian', got '${c.likelihood}'`);
     this.config = c;
-    const r = new Rng(c.seed);
     // tfjs variable names are global: each model gets its own scope
     const scope = `vae${++instances}`;
-    this.enc1 = new Dense(c.inputDim + c.conditionDim, c.hiddenDim, r, 'encoder/1', scope);
-    this.enc2 = new Dense(c.hiddenDim, 2 * c.latentDim, r, 'encoder/2', scope);
-    this.dec1 = new Dense(c.latentDim + c.conditionDim, c.hiddenDim, r, 'decoder/1', scope);
-    this.dec2 = new Dense(c.hiddenDim, c.inputDim, r, 'decoder/2', scope);
+    this.enc1 = new Dense(rng, c.inputDim + c.conditionDim, c.hiddenDim, 'encoder/1', scope);
+    this.enc2 = new Dense(rng, c.hiddenDim, 2 * c.latentDim, 'encoder/2', scope);
+    this.dec1 = new Dense(rng, c.latentDim + c.conditionDim, c.hiddenDim, 'decoder/1', scope);
+    this.dec2 = new Dense(rng, c.hiddenDim, c.inputDim, 'decoder/2', scope);
     this.logSigma = tf.tidy(() => tf.variable(tf.scalar(Math.log(0.1)), c.likelihood === 'gaussian', `${scope}/likelihood/logSigma`));
   }
 

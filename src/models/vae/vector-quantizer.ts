@@ -14,6 +14,7 @@ import { Rng } from '../../random/rng';
 import { stopGradient } from '../../math/stop-gradient';
 import { positiveInteger, tensorRank } from '../../validation/arguments';
 import { contract, count as countKind, oneOf, tensor, checkKind, instance } from '../../validation/contract';
+import { checkWeightsGenerator } from '../../validation/initial-weights';
 
 // the generator's class itself (not a look-alike): these models call more of its methods than the duck-typed rngKind checks
 const RNG = instance(Rng, 'an Rng (ll.rng(seed))');
@@ -87,7 +88,7 @@ let count = 0;
  *
  * Shapes: z [N, D] → codes [N] (int32), z_q [N, D]; the codebook is [K, D].
  *
- * @example const vq = new VectorQuantizer(32, 8, ll.rng(0)); const q = vq.quantize(ze);  // ze [N, 8]
+ * @example const vq = new VectorQuantizer(ll.rng(0), 32, 8); const q = vq.quantize(ze);  // ze [N, 8]
  *          q.codes; q.zq; q.codebookLoss; q.commitmentLoss
  */
 export class VectorQuantizer {
@@ -98,15 +99,15 @@ export class VectorQuantizer {
    * K codes of dimension D, each entry drawn uniform on (−1/K, 1/K) from `rng` (the VQ-VAE reference
    * implementation's choice: small codes that encoder outputs reach early or that restarts replace).
    *
+   * @param rng  the generator of the initial codes
    * @param K  the number of codes
    * @param D  the dimension of each code (and of the encoder's output vectors)
-   * @param rng  the generator of the initial codes
    * @param scope  the model's scope of tfjs variable names
    */
-  constructor(readonly K: number, readonly D: number, rng: Rng, scope = `vq${++count}`) {
+  constructor(rng: Rng, readonly K: number, readonly D: number, scope = `vq${++count}`) {
+    checkWeightsGenerator('VectorQuantizer', rng);
     positiveInteger(K, 'VectorQuantizer', 'K');
     positiveInteger(D, 'VectorQuantizer', 'D');
-    checkKind(RNG, rng, 'rng', 'VectorQuantizer');
     this.codebook = tf.tidy(() => tf.variable(rng.tensor([K, D], (r) => (2 * r.nextUniform() - 1) / K), true, `${scope}/codebook`));
   }
 

@@ -21,6 +21,7 @@ import { downsample2, upsample2 } from '../layers/resample';
 import { CodeUsage, VectorQuantizer, codeUsage } from './vector-quantizer';
 import { CodePrior } from '../autoregressive/code-prior';
 import { checkKind, instance, num, arrayOf, anything } from '../../validation/contract';
+import { checkWeightsGenerator } from '../../validation/initial-weights';
 
 // the two entries are then checked one by one as positive integers
 const CHANNELS = { ...arrayOf(anything(), { minLength: 2, maxLength: 2 }), expected: 'two positive integers' };
@@ -44,8 +45,6 @@ export interface VQVAEConfig {
    * encoder outputs of the current batch (default 50; 0: never).
    */
   restartEvery?: number;
-  /** seed of the initialization (default 0) */
-  seed?: number;
 }
 
 /** The loss and its three terms, per image (nats for the reconstruction). */
@@ -68,7 +67,7 @@ let count = 0;
  *
  * and a prior over the codes k (CodePrior) makes it a generative model: log p(x) ≥ log p(x | z_q(k)) + log p(k).
  *
- * @example const vq = new VQVAE({ codes: 32, codeDim: 8 }); await ll.fit(vq, ll.loadMnist('train'), { steps: 2000, seed: 1, batchSize: 64 });
+ * @example const vq = new ll.models.VQVAE(ll.rng(0), { codes: 32, codeDim: 8 }); await ll.fit(vq, ll.loadMnist('train'), { steps: 2000, seed: 1, batchSize: 64 });
  *          const k = vq.encodeCodes(x);  // [B, 49] int32;  vq.decodeCodes(k)  // [B, 784] logits
  */
 export class VQVAE {
@@ -80,11 +79,13 @@ export class VQVAE {
   private usage?: number[];
 
   /**
-   * Builds the encoder, the codebook and the decoder with weights drawn from `config.seed`.
+   * Builds the encoder, the codebook and the decoder with weights drawn from `rng`.
    *
-   * @param config  `codes` K (32), `codeDim` D (8), `channels` ([16, 32]), `beta` (0.25), `restartEvery` (50), `seed` (0)
+   * @param rng  the generator of the initial weights (`ll.rng(seed)`)
+   * @param config  `codes` K (32), `codeDim` D (8), `channels` ([16, 32]), `beta` (0.25), `restartEvery` (50)
    */
-  constructor(config: VQVAEConfig = {}) {
+  constructor(rng: Rng, config: VQVAEConfig = {}) {
+    checkWeightsGenerator('VQVAE', rng, config);
     const channels = config.channels ?? [16, 32];
     checkKind(CHANNELS, channels, 'channels', 'VQVAE');
     channels.forEach((c) => positiveInteger(c, 'VQVAE', 'channels'));
@@ -92,18 +93,18 @@ export class VQVAE {
     checkKind(BETA, beta, 'beta', 'VQVAE');
     this.config = {
       codes: positiveInteger(config.codes ?? 32, 'VQVAE', 'codes'), codeDim: positiveInteger(config.codeDim ?? 8, 'VQVAE', 'codeDim'),
-      channels, beta, seed: config.seed ?? 0,
+      channels, beta,
       restartEvery: integerAtLeast(config.restartEvery ?? 50, 0, 'VQVAE', 'restartEvery'),
     };
-    const rng = new Rng(this.config.seed), scope = `vqvae${++count}`, [c1, c2] = channels, D = this.config.codeDim;
-    this.e1 = new Conv2d(1, c1, 3, rng, 'enc1', scope);
-    this.e2 = new Conv2d(c1, c2, 3, rng, 'enc2', scope);
-    this.e3 = new Conv2d(c2, c2, 3, rng, 'enc3', scope);
-    this.eOut = new Conv2d(c2, D, 1, rng, 'encOut', scope);
-    this.quantizer = new VectorQuantizer(this.config.codes, D, rng, `${scope}/vq`);
-    this.d0 = new Conv2d(D, c2, 3, rng, 'dec0', scope);
-    this.d1 = new Conv2d(c2, c1, 3, rng, 'dec1', scope);
-    this.d2 = new Conv2d(c1, 1, 3, rng, 'dec2', scope);
+    const scope = `vqvae${++count}`, [c1, c2] = channels, D = this.config.codeDim;
+    this.e1 = new Conv2d(rng, 1, c1, 3, 'enc1', scope);
+    this.e2 = new Conv2d(rng, c1, c2, 3, 'enc2', scope);
+    this.e3 = new Conv2d(rng, c2, c2, 3, 'enc3', scope);
+    this.eOut = new Conv2d(rng, c2, D, 1, 'encOut', scope);
+    this.quantizer = new VectorQuantizer(rng, this.config.codes, D, `${scope}/vq`);
+    this.d0 = new Conv2d(rng, D, c2, 3, 'dec0', scope);
+    this.d1 = new Conv2d(rng, c2, c1, 3, 'dec1', scope);
+    this.d2 = new Conv2d(rng, c1, 1, 3, 'dec2', scope);
   }
 
   /** P = 49, the code positions per image (a 7×7 grid, raster order). */

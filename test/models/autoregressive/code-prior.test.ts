@@ -14,7 +14,7 @@ const allSequences = (P: number, K: number): number[][] =>
 describe('models/autoregressive code prior', () => {
   for (const [P, K, hidden] of [[2, 3, [8]], [3, 2, [5, 4]], [4, 3, [6]]] as [number, number, number[]][]) {
     it(`Σ_k π(k) = 1 over all ${K ** P} sequences of ${P} positions × ${K} codes (hidden ${JSON.stringify(hidden)})`, () => {
-      const prior = new CodePrior({ positions: P, codes: K, embedding: 3, hiddenDims: hidden, seed: 1 });
+      const prior = new CodePrior(new Rng(1), { positions: P, codes: K, embedding: 3, hiddenDims: hidden });
       // untrained weights give near-uniform conditionals: scale them up so the check is not trivial
       tf.tidy(() => prior.variables.forEach((v) => v.assign(tf.mul(v, 3))));
       const k = tf.tensor2d(allSequences(P, K), undefined, 'int32');
@@ -28,7 +28,7 @@ describe('models/autoregressive code prior', () => {
 
   it('is autoregressive: the logits at position i do not change with the codes at i and after, and do change with earlier ones', () => {
     const P = 6, K = 4;
-    const prior = new CodePrior({ positions: P, codes: K, embedding: 2, hiddenDims: [20, 20], seed: 2 });
+    const prior = new CodePrior(new Rng(2), { positions: P, codes: K, embedding: 2, hiddenDims: [20, 20] });
     const r = new Rng(3);
     const base = Array.from({ length: P }, () => r.int(K));
     const logitsOf = (k: number[]) => tf.tidy(() => prior.logits(tf.tensor2d([k], [1, P], 'int32')).arraySync() as number[][][])[0];
@@ -47,7 +47,7 @@ describe('models/autoregressive code prior', () => {
   });
 
   it('samples follow π: the frequencies of the 9 sequences match exp(log π) within 4 SE; same seed, same samples', () => {
-    const prior = new CodePrior({ positions: 2, codes: 3, embedding: 3, hiddenDims: [8], seed: 4 });
+    const prior = new CodePrior(new Rng(4), { positions: 2, codes: 3, embedding: 3, hiddenDims: [8] });
     tf.tidy(() => prior.variables.forEach((v) => v.assign(tf.mul(v, 3))));
     const n = 4000;
     const s = prior.sample(new Rng(5), n), again = prior.sample(new Rng(5), n);
@@ -74,7 +74,7 @@ describe('models/autoregressive code prior', () => {
       return k;
     });
     const codes = tf.tensor2d(rowsK, undefined, 'int32');
-    const prior = new CodePrior({ positions: P, codes: K, embedding: 4, hiddenDims: [32], seed: 7 });
+    const prior = new CodePrior(new Rng(7), { positions: P, codes: K, embedding: 4, hiddenDims: [32] });
     const before = tf.memory().numTensors;
     const { losses } = await fit(prior, codes, { steps: 150, seed: 8, batchSize: 64, learningRate: 1e-2, progress: false });
     expect(tf.memory().numTensors).to.equal(before);
@@ -87,10 +87,10 @@ describe('models/autoregressive code prior', () => {
   });
 
   it('names bad arguments; a prior built and disposed leaves no tensors', () => {
-    expect(() => new CodePrior({ positions: 1, codes: 3 })).to.throw(/CodePrior: positions must be an integer ≥ 2/);
-    expect(() => new CodePrior({ positions: 3, codes: 3, hiddenDims: [] })).to.throw(/CodePrior: hiddenDims must be a non-empty array/);
+    expect(() => new CodePrior(new Rng(0), { positions: 1, codes: 3 })).to.throw(/CodePrior: positions must be an integer ≥ 2/);
+    expect(() => new CodePrior(new Rng(0), { positions: 3, codes: 3, hiddenDims: [] })).to.throw(/CodePrior: hiddenDims must be a non-empty array/);
     const tensors = tf.memory().numTensors;
-    const prior = new CodePrior({ positions: 3, codes: 3, hiddenDims: [4] });
+    const prior = new CodePrior(new Rng(0), { positions: 3, codes: 3, hiddenDims: [4] });
     const bad = tf.zeros([2, 4], 'int32') as tf.Tensor2D;
     expect(() => prior.logProb(bad)).to.throw(/CodePrior.logProb: codes must have shape \[B, 3\]/);
     expect(() => prior.sample(1 as unknown as Rng, 2)).to.throw(/CodePrior.sample: rng must be an Rng/);

@@ -12,7 +12,7 @@ describe('models/autoregressive/made: exact log-likelihood of binary vectors', (
   for (const hiddenDims of [[12], [9, 7], []]) {
     it(`Σ_x p(x) = 1 over all 2^6 vectors (hidden ${JSON.stringify(hiddenDims)}); each logit sees only earlier pixels`, () => {
       const D = 6;
-      const made = new MADE({ inputDim: D, hiddenDims, seed: 3 });
+      const made = new MADE(rng(3), { inputDim: D, hiddenDims });
       // larger weights than at initialization, so the conditionals are far from ½
       tf.tidy(() => made.variables.forEach((v) => v.assign(tf.add(tf.mul(v, 3), v.name.includes('direct') ? tf.mul(rng(4).normal(v.shape), 1) : 0))));
       const xs = tf.tensor2d(allBinary(D));
@@ -37,7 +37,7 @@ describe('models/autoregressive/made: exact log-likelihood of binary vectors', (
 
   it('ancestral samples have the exact probabilities: every frequency within 4 SE', () => {
     const D = 4;
-    const made = new MADE({ inputDim: D, hiddenDims: [10], seed: 5 });
+    const made = new MADE(rng(5), { inputDim: D, hiddenDims: [10] });
     tf.tidy(() => made.variables.forEach((v) => v.assign(tf.mul(v, 4))));
     const xs = tf.tensor2d(allBinary(D));
     const p = Array.from(made.logProb(xs).dataSync(), Math.exp);
@@ -52,7 +52,7 @@ describe('models/autoregressive/made: exact log-likelihood of binary vectors', (
 
   it('one hidden layer: the running-sum sampler draws exactly what D passes of the network draw (direct weights on)', () => {
     const D = 12, n = 300;
-    const made = new MADE({ inputDim: D, hiddenDims: [20], seed: 3 });
+    const made = new MADE(rng(3), { inputDim: D, hiddenDims: [20] });
     tf.tidy(() => made.variables.forEach((v, i) => v.assign(tf.add(tf.mul(v, 3), rng(20 + i).normal(v.shape)))));
     const before = tf.memory().numTensors;
     const fast = made.sample(rng(7), n);
@@ -72,7 +72,7 @@ describe('models/autoregressive/made: exact log-likelihood of binary vectors', (
 
   it('learns digits: the exact test log-likelihood rises with training; nothing leaks', async () => {
     const train = loadMnist('train').take(600);
-    const made = new MADE({ inputDim: 784, hiddenDims: [100], seed: 1 });
+    const made = new MADE(rng(1), { inputDim: 784, hiddenDims: [100] });
     const x = tf.tidy(() => tf.cast(tf.greater(loadMnist('test').take(50).toTensor(), 0.5), 'float32')) as tf.Tensor2D;
     const before = tf.tidy(() => tf.mean(made.logProb(x)).dataSync()[0]);
     const count = tf.memory().numTensors;
@@ -88,10 +88,10 @@ describe('models/autoregressive/made: exact log-likelihood of binary vectors', (
   });
 
   it('bad configurations and inputs are errors naming the argument', () => {
-    expect(() => new MADE({ inputDim: 1 })).to.throw('MADE: inputDim must be an integer ≥ 2, got 1');
-    expect(() => new MADE({ inputDim: 4, hiddenDims: [3, 0] })).to.throw('MADE: hiddenDims[1] must be a positive integer, got 0');
-    expect(() => new MADE({ inputDim: 4, hiddenDims: [], direct: false })).to.throw('MADE: with no hidden layers');
-    const made = new MADE({ inputDim: 4, hiddenDims: [3] });
+    expect(() => new MADE(rng(0), { inputDim: 1 })).to.throw('MADE: inputDim must be an integer ≥ 2, got 1');
+    expect(() => new MADE(rng(0), { inputDim: 4, hiddenDims: [3, 0] })).to.throw('MADE: hiddenDims[1] must be a positive integer, got 0');
+    expect(() => new MADE(rng(0), { inputDim: 4, hiddenDims: [], direct: false })).to.throw('MADE: with no hidden layers');
+    const made = new MADE(rng(0), { inputDim: 4, hiddenDims: [3] });
     const bad = tf.zeros([2, 5]);
     expect(() => made.logProb(bad)).to.throw('MADE.logProb: x must have shape [batch, 4], got [2,5]');
     expect(() => made.sample(rng(1), 0)).to.throw('MADE.sample: n must be a positive integer, got 0');

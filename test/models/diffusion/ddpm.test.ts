@@ -19,25 +19,25 @@ import { ImageDataset } from '../../../src/data/image-dataset';
 import { fit } from '../../../src/training/fit';
 
 // a tiny model on 8×8 images keeps every test fast
-const tiny = (T = 6, seed = 0) => new ImageDDPM(new UNet({ size: 8, channels: [8, 8], groups: 4, embedding: 8, seed }), DiffusionSchedule.linear(T, 0.01, 0.3));
+const tiny = (T = 6, seed = 0) => new ImageDDPM(new UNet(new Rng(seed), { size: 8, channels: [8, 8], groups: 4, embedding: 8 }), DiffusionSchedule.linear(T, 0.01, 0.3));
 const pixels8 = (n: number, seed: number) => tf.tidy(() => tf.div(tf.round(tf.mul(new Rng(seed).uniform([n, 64]), 255)), 255)) as tf.Tensor2D;
 
 describe('models/diffusion DDPM', () => {
   it('the U-Net maps [B, H, W, C] and t [B] to [B, H, W, C], and names bad inputs', () => {
-    const net = new UNet({ channels: [8, 16, 16], groups: 4, seed: 1 });
+    const net = new UNet(new Rng(1), { channels: [8, 16, 16], groups: 4 });
     const eps = net.apply(tf.zeros([2, 28, 28, 1]) as tf.Tensor4D, tf.tensor1d([1, 999]));
     expect(eps.shape).to.deep.equal([2, 28, 28, 1]);
     expect(net.parameterCount).to.equal(net.variables.reduce((s, v) => s + v.size, 0));
     expect(() => net.apply(tf.zeros([2, 27, 27, 1]) as tf.Tensor4D, tf.tensor1d([1, 2]))).to.throw(/UNet: x must have shape \[B, 28, 28, 1\]/);
     expect(() => net.apply(tf.zeros([2, 28, 28, 1]) as tf.Tensor4D, tf.tensor1d([1]))).to.throw(/UNet: t must have shape \[2\]/);
-    expect(() => new UNet({ size: 28, channels: [8, 8, 8, 8] })).to.throw(/size \(28\) must be divisible by 2\^\(levels − 1\) = 8/);
-    expect(() => new UNet({ channels: [8, 12], groups: 8 })).to.throw(/groups \(8\) must divide every channel count/);
+    expect(() => new UNet(new Rng(0), { size: 28, channels: [8, 8, 8, 8] })).to.throw(/size \(28\) must be divisible by 2\^\(levels − 1\) = 8/);
+    expect(() => new UNet(new Rng(0), { channels: [8, 12], groups: 8 })).to.throw(/groups \(8\) must divide every channel count/);
     eps.dispose();
     net.dispose();
   });
 
   it('the U-Net depends on t (the time embedding reaches the output)', () => {
-    const net = new UNet({ size: 8, channels: [8], groups: 4, embedding: 8, seed: 2 });
+    const net = new UNet(new Rng(2), { size: 8, channels: [8], groups: 4, embedding: 8 });
     const x = new Rng(3).normal([1, 8, 8, 1]) as tf.Tensor4D;
     const a = net.apply(x, tf.tensor1d([1])), b = net.apply(x, tf.tensor1d([500]));
     expect(tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0])).to.be.above(1e-4);
@@ -158,7 +158,7 @@ describe('models/diffusion DDPM', () => {
     const all = loadMnist('train');
     const data = new ImageDataset(all.batchPixels([0, 1, 2, 3]), all.batchLabels([0, 1, 2, 3]), all.imageShape, 'four');
     const maxChange = async (warmupSteps: number) => {
-      const m = new ImageDDPM(new UNet({ channels: [8], groups: 4, embedding: 8, seed: 33 }), DiffusionSchedule.linear(100));
+      const m = new ImageDDPM(new UNet(new Rng(33), { channels: [8], groups: 4, embedding: 8 }), DiffusionSchedule.linear(100));
       const before = m.net.variables.map((v) => Float32Array.from(v.dataSync()));
       await fit(m, data, { steps: 1, seed: 34, batchSize: 4, learningRate: { peak: 1e-3, steps: 1, warmupSteps }, progress: false });
       const change = Math.max(...m.net.variables.map((v, i) => Math.max(...Array.from(v.dataSync(), (w, j) => Math.abs(w - before[i][j])))));
@@ -169,14 +169,14 @@ describe('models/diffusion DDPM', () => {
     const full = await maxChange(0), warm = await maxChange(10);
     expect(full).to.be.within(0.9e-3, 1.001e-3);  // float32 weights: the difference carries their rounding
     expect(warm).to.be.within(0.9e-4, 1.001e-4);
-    const bad = new ImageDDPM(new UNet({ channels: [8], groups: 4, embedding: 8 }), DiffusionSchedule.linear(5));
+    const bad = new ImageDDPM(new UNet(new Rng(0), { channels: [8], groups: 4, embedding: 8 }), DiffusionSchedule.linear(5));
     expect(() => fit(bad, data, { steps: 1, seed: 1, learningRate: -1 })).to.throw(/fit: learningRate must be/);
     expect(() => fit(bad, new ImageDataset(new Float32Array(16), new Int32Array(1), [4, 4], 'tiny'), { steps: 1, seed: 1 })).to.throw(/fit: data has rows of 16 values, the model \(ImageDDPM\) takes 784/);
     bad.net.dispose();
   });
 
   it('training lowers the denoising loss on MNIST and leaves no tensors behind', async () => {
-    const m = new ImageDDPM(new UNet({ channels: [8, 16], groups: 4, seed: 17 }), DiffusionSchedule.linear(1000));
+    const m = new ImageDDPM(new UNet(new Rng(17), { channels: [8, 16], groups: 4 }), DiffusionSchedule.linear(1000));
     const all = loadMnist('train');
     const idx = Array.from({ length: 256 }, (_, i) => Math.floor((i * all.count) / 256));
     const data = new ImageDataset(all.batchPixels(idx), all.batchLabels(idx), all.imageShape, 'spread');

@@ -109,7 +109,7 @@ describe('models/diffusion', () => {
         values(S.x0FromEps(xt, epsHat, t)).forEach((v, i) => expect(v).to.be.closeTo(x0Hat.dataSync()[i], 1e-4));
       }
     });
-    const model = new TimeMLP(2, S, { hidden: 16, seed: 5 });
+    const model = new TimeMLP(rng(5), 2, S, { hidden: 16 });
     const x = tf.tensor2d([[0.1, 0.2], [1, -1]]);
     for (const kind of ['simple', 'x0', 'weighted'] as const) expect(Number.isFinite(tf.tidy(() => values(denoisingLoss(rng(6), model, x, kind))[0]))).to.equal(true);
     x.dispose(); model.dispose();
@@ -117,7 +117,7 @@ describe('models/diffusion', () => {
 
   it("predict 'logit' (binary data in {−1, 1}): with the network's log-odds h constant, x̂_0 is Bayes' E[y | x_t] under the prior p(y = 1) = σ(h)", () => {
     const S = DiffusionSchedule.logSnrLinear(20, 5, -5);
-    const model = new TimeMLP(3, S, { hidden: 8, seed: 2, predict: 'logit' });
+    const model = new TimeMLP(rng(2), 3, S, { hidden: 8, predict: 'logit' });
     const h = 0.7;  // the bias of the last layer; its weights are zero, so the network ignores x_t
     model.layers[2].variables.forEach((v) => v.assign(v.rank === 1 ? tf.fill(v.shape, h) : tf.zerosLike(v)));
     const xt = [[-1.3, 0.05, 0.9], [2.1, -0.4, 0.3]];
@@ -132,7 +132,7 @@ describe('models/diffusion', () => {
     }
     const y = tf.tensor2d([[1, -1, 1], [-1, -1, 1]]);
     for (const kind of ['simple', 'x0', 'weighted'] as const) expect(Number.isFinite(tf.tidy(() => values(denoisingLoss(rng(6), model, y, kind))[0]))).to.equal(true);
-    expect(() => new TimeMLP(3, S, { predict: 'logits' as 'logit' })).to.throw("TimeMLP: predict must be 'eps', 'x0' or 'logit'");
+    expect(() => new TimeMLP(rng(0), 3, S, { predict: 'logits' as 'logit' })).to.throw("TimeMLP: predict must be 'eps', 'x0' or 'logit'");
     tf.dispose([x, y]); model.dispose();
   });
 
@@ -140,7 +140,7 @@ describe('models/diffusion', () => {
     const S = DiffusionSchedule.cosine(20);
     const data = Array.from({ length: 64 }, (_, i) => [Math.cos(i), Math.sin(2 * i)]);
     for (const [kind, predict] of [['simple', 'eps'], ['x0', 'eps'], ['weighted', 'eps'], ['weighted', 'logit'], ['simple', 'logit']] as const) {
-      const a = new TimeMLP(2, S, { hidden: 16, seed: 3, predict }), b = new TimeMLP(2, S, { hidden: 16, seed: 3, predict });
+      const a = new TimeMLP(rng(3), 2, S, { hidden: 16, predict }), b = new TimeMLP(rng(3), 2, S, { hidden: 16, predict });
       const opts = { steps: 6, seed: 4, batchSize: 16, learningRate: 2e-3, progress: false };
       const prepared = (await fit(a, data, { ...opts, objective: kind })).losses;
       const inside = (await fit({ variables: b.variables, trainingLoss: (r: Rng, batch: Batch) => denoisingLoss(r, b, batch.x, kind) }, data, opts)).losses;
@@ -184,7 +184,7 @@ describe('models/diffusion', () => {
     this.timeout(120_000);
     const train = twoMoons(rng(8), 2000, { noise: 0.05 }), held = twoMoons(rng(9), 500, { noise: 0.05 });
     const S = DiffusionSchedule.cosine(40);
-    const model = new TimeMLP(2, S, { hidden: 128, seed: 10 });
+    const model = new TimeMLP(rng(10), 2, S, { hidden: 128 });
     const before = tf.memory().numTensors;
     const { losses } = await fit(model, train, { steps: 1500, seed: 11, batchSize: 256, learningRate: 2e-3, progress: false });
     expect(tf.memory().numTensors).to.equal(before);

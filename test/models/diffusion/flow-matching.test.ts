@@ -64,7 +64,7 @@ describe('flow matching (D56)', function () {
     const before = tf.memory().numTensors;
     const train = twoMoons(rng(1), 2000, { noise: 0.05 });
     const held = tf.tensor2d(twoMoons(rng(2), 500, { noise: 0.05 }));
-    const net = new VelocityNetwork(2, { hidden: 64, seed: 3 });
+    const net = new VelocityNetwork(rng(3), 2, { hidden: 64 });
     const { losses } = await fit(net, train, { steps: 600, seed: 4, batchSize: 256, progress: false });
     expect(losses.slice(-50).reduce((a, b) => a + b, 0) / 50).to.be.lessThan(losses.slice(0, 50).reduce((a, b) => a + b, 0) / 50);
     const mmd = (x: tf.Tensor2D) => tf.tidy(() => mmdUnbiased(x, held).dataSync()[0]);
@@ -78,7 +78,7 @@ describe('flow matching (D56)', function () {
   });
 
   it('bad inputs are named; the same seed gives the same samples', () => {
-    const net = new VelocityNetwork(2, { hidden: 8 });
+    const net = new VelocityNetwork(rng(0), 2, { hidden: 8 });
     const a = flowMatchingSample(rng(1), net.velocityFunction, 3, { dim: 2, steps: 2 });
     const b = flowMatchingSample(rng(1), net.velocityFunction, 3, { dim: 2, steps: 2 });
     expect(Array.from(a.dataSync())).to.deep.equal(Array.from(b.dataSync()));
@@ -87,7 +87,7 @@ describe('flow matching (D56)', function () {
     expect(() => fit(net, [[0, 0], [1, 1]], { steps: 0, seed: 0 })).to.throw(/fit: steps must be a positive integer/);
     expect(() => flowMatchingSample(rng(0), net.velocityFunction, 3, { dim: 2, method: 'rk4' as never })).to.throw(/flowMatchingSample: method/);
     expect(() => flowMatchingSample(rng(0), net.velocityFunction, 1e12, { dim: 2 })).to.throw(/flowMatchingSample: samples/);
-    expect(() => new VelocityNetwork(0)).to.throw(/VelocityNetwork: dim/);
+    expect(() => new VelocityNetwork(rng(0), 0)).to.throw(/VelocityNetwork: dim/);
     expect(() => gaussianFlowVelocity(1.5, 0, data)).to.throw(/gaussianFlowVelocity: t/);
     net.dispose();
   });

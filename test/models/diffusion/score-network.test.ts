@@ -55,7 +55,7 @@ describe('models/diffusion/score-network: score matching, trained', () => {
   it('trained on Gaussian data, the network\'s score is close to the exact blurred score (D45)', async () => {
     const r = rng(5);
     const data = Array.from({ length: 3000 }, () => M.map((m) => m + Math.sqrt(S2) * r.nextNormal()));
-    const net = new ScoreNetwork(2, { sigmas: noiseLevels(1, 0.2, 5), hidden: 64, seed: 1 });
+    const net = new ScoreNetwork(rng(1), 2, { sigmas: noiseLevels(1, 0.2, 5), hidden: 64 });
     const { losses } = await fit(net, data, { steps: 1500, seed: 6, batchSize: 256, learningRate: 3e-3, progress: false });
     expect(losses[losses.length - 1]).to.be.below(losses[0]);
     for (const sigma of [1, 0.2]) {
@@ -72,7 +72,7 @@ describe('models/diffusion/score-network: score matching, trained', () => {
   it('on the swiss roll: annealed Langevin samples from the trained network lie near the roll; the field points inward', async function () {
     this.timeout(120000);
     const data = swissRoll(rng(8), 2000, { noise: 0.05 });
-    const net = new ScoreNetwork(2, { seed: 2 });
+    const net = new ScoreNetwork(rng(2), 2);
     await fit(net, data, { steps: 2000, seed: 9, batchSize: 256, learningRate: 2e-3, progress: false });
     const samples = langevinSample(rng(10), net.scoreFunction, 300, { dim: 2, sigmas: net.sigmas, steps: 60 });
     const pts = samples.arraySync() as number[][];
@@ -99,7 +99,7 @@ describe('models/diffusion/score-network: score matching, trained', () => {
     [-2 / 3, 0, 2 / 3].forEach((v, k) => expect(f.x[k]).to.be.closeTo(v, 1e-12));
     expect(f.y[0]).to.equal(0.5);
     f.u.forEach((u, k) => expect(u).to.be.closeTo((M[0] - f.x[k]) / (S2 + 0.25), 1e-5));
-    expect(() => new ScoreNetwork(2, { sigmas: [1, -0.1] })).to.throw('ScoreNetwork: sigmas[1] must be positive and finite, got -0.1');
+    expect(() => new ScoreNetwork(rng(0), 2, { sigmas: [1, -0.1] })).to.throw('ScoreNetwork: sigmas[1] must be positive and finite, got -0.1');
     expect(() => langevinSample(rng(1), exactScore(0.1), 10, { dim: 2, sigmas: [], steps: 1 })).to.throw('langevinSample: sigmas must be a non-empty array');
     expect(() => noiseLevels(0.1, 1, 3)).to.throw('noiseLevels: min must be below max');
   });

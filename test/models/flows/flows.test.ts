@@ -18,10 +18,10 @@ import { values } from '../../support/tensors';
 
 const layersUnderTest = (): [string, Bijector][] => [
   ['elementwise affine', new ElementwiseAffine(2, { logScale: [0.3, -0.5], shift: [1, -2] })],
-  ['linear (LU)', new LinearLU(2, rng(1), [1, 0])],
-  ['planar', new Planar(2, rng(2))],
+  ['linear (LU)', new LinearLU(rng(1), 2, [1, 0])],
+  ['planar', new Planar(rng(2), 2)],
   ['permutation', new Permutation([1, 0])],
-  ['affine coupling', (() => { const c = new AffineCoupling([1, 0], rng(3), 16); c.variables.forEach((v) => v.assign(tf.tidy(() => tf.mul(rng(4).normal(v.shape), 0.3)))); return c; })()],
+  ['affine coupling', (() => { const c = new AffineCoupling(rng(3), [1, 0], 16); c.variables.forEach((v) => v.assign(tf.tidy(() => tf.mul(rng(4).normal(v.shape), 0.3)))); return c; })()],
 ];
 
 /** log|det| of the 2×2 Jacobian of f at x by central differences (float32: h = 1e-2). */
@@ -68,8 +68,8 @@ describe('models/flows', () => {
   it('one Bijector with event dimensions: points have eventNdims 1, images 3, and a Chain of image layers sums their log-dets and inverts (D36)', () => {
     expect(layersUnderTest().map(([, l]) => l.eventNdims)).to.deep.equal([1, 1, 1, 1, 1]);
     const g = rng(5);
-    const c1 = new ImageCoupling({ shape: [4, 4, 1], mask: 'checkerboard', parity: 0, hidden: 4, identityInit: false }, g);
-    const c2 = new ImageCoupling({ shape: [2, 2, 4], mask: 'channel', parity: 1, hidden: 4, identityInit: false }, g);
+    const c1 = new ImageCoupling(g, { shape: [4, 4, 1], mask: 'checkerboard', parity: 0, hidden: 4, identityInit: false });
+    const c2 = new ImageCoupling(g, { shape: [2, 2, 4], mask: 'channel', parity: 1, hidden: 4, identityInit: false });
     const layers = [new LogitTransform(0.05), c1, new Squeeze(), c2];
     expect(layers.map((l) => l.eventNdims)).to.deep.equal([3, 3, 3, 3]);
     const chain = new Chain<tf.Tensor4D>(layers);
@@ -136,7 +136,7 @@ describe('models/flows', () => {
     this.timeout(120_000);
     const train = twoMoons(rng(6), 2000, { noise: 0.05 }), held = twoMoons(rng(7), 500, { noise: 0.05 });
     const g = rng(8);
-    const flow = new FlowDistribution(2, [0, 1, 2, 3].flatMap((k) => [new AffineCoupling(k % 2 ? [0, 1] : [1, 0], g, 64)]));
+    const flow = new FlowDistribution(2, [0, 1, 2, 3].flatMap((k) => [new AffineCoupling(g, k % 2 ? [0, 1] : [1, 0], 64)]));
     const before = tf.memory().numTensors;
     const { losses } = await fit(flow, train, { steps: 1500, seed: 9, batchSize: 256, learningRate: 3e-3, progress: false });
     expect(tf.memory().numTensors).to.equal(before);

@@ -28,7 +28,7 @@ function logAbsDet(A: number[][]): number {
 describe('models/flows/iaf-step: inverse autoregressive flow', () => {
   it('D35: the Jacobian is lower-triangular with diagonal σ, and log|det| = Σ log σ matches finite differences', () => {
     const M = 5, C = 3;
-    const step = new IAFStep(M, C, 12, rng(1), 'iaf/test');
+    const step = new IAFStep(rng(1), M, C, 12, 'iaf/test');
     // larger weights than at initialization, so μ and σ vary with z
     tf.tidy(() => { step.zToHidden.assign(tf.mul(step.zToHidden, 4)); step.toMean.W.assign(tf.mul(step.toMean.W, 4)); step.toGate.W.assign(tf.mul(step.toGate.W, 4)); });
     const h = tf.tensor2d([[0.3, -1.2, 0.8]]);
@@ -50,7 +50,7 @@ describe('models/flows/iaf-step: inverse autoregressive flow', () => {
   });
 
   it('an IAF posterior q(z | x) integrates to 1 (change of variables), within 4 SE', () => {
-    const m = new RichVAE({ inputDim: 6, latentDim: 3, hiddenDim: 8, flowLayers: 2, flow: 'iaf', iafHidden: 10, seed: 5 });
+    const m = new RichVAE(rng(5), { inputDim: 6, latentDim: 3, hiddenDim: 8, flowLayers: 2, flow: 'iaf', iafHidden: 10 });
     tf.tidy(() => m.iafSteps.forEach((s) => { s.toMean.W.assign(tf.mul(s.toMean.W, 3)); s.toGate.W.assign(tf.mul(s.toGate.W, 3)); }));
     const x = tf.tensor2d([[1, 0, 1, 1, 0, 0]]);
     const e = posteriorNormalization(m, x, 6);
@@ -62,7 +62,7 @@ describe('models/flows/iaf-step: inverse autoregressive flow', () => {
   it('trains on digits through ll.fit: the loss falls, same seed same losses, and nothing leaks', async () => {
     const data = loadMnist('train').take(400);
     const run = async () => {
-      const m = new RichVAE({ inputDim: 784, latentDim: 8, hiddenDim: 64, flowLayers: 2, flow: 'iaf', seed: 1 });
+      const m = new RichVAE(rng(1), { inputDim: 784, latentDim: 8, hiddenDim: 64, flowLayers: 2, flow: 'iaf' });
       const r = await fit(m, data, { epochs: 3, seed: 2, batchSize: 50, progress: false });
       m.dispose();
       return r.epochs.map((e) => e.loss);
@@ -75,10 +75,10 @@ describe('models/flows/iaf-step: inverse autoregressive flow', () => {
   });
 
   it('bad configurations are errors naming the argument', () => {
-    expect(() => new IAFStep(1, 3, 4, rng(0), 'x')).to.throw(/IAFStep: latentDim/);
-    expect(() => new RichVAE({ inputDim: 4, latentDim: 1, flowLayers: 1, flow: 'iaf' })).to.throw(/latentDim/);
-    expect(() => new RichVAE({ inputDim: 4, latentDim: 2, flow: 'radial' as never })).to.throw(/flow must be 'planar' or 'iaf'/);
-    const step = new IAFStep(2, 3, 4, rng(0), 'y');
+    expect(() => new IAFStep(rng(0), 1, 3, 4, 'x')).to.throw(/IAFStep: latentDim/);
+    expect(() => new RichVAE(rng(0), { inputDim: 4, latentDim: 1, flowLayers: 1, flow: 'iaf' })).to.throw(/latentDim/);
+    expect(() => new RichVAE(rng(0), { inputDim: 4, latentDim: 2, flow: 'radial' as never })).to.throw(/flow must be 'planar' or 'iaf'/);
+    const step = new IAFStep(rng(0), 2, 3, 4, 'y');
     expect(() => tf.tidy(() => step.forward(tf.zeros([4, 3]), tf.zeros([4, 3])))).to.throw(/z must be/);
     expect(() => tf.tidy(() => step.forward(tf.zeros([4, 2]), tf.zeros([5, 3])))).to.throw(/h must be \[4, 3\]/);
     step.dispose();

@@ -61,7 +61,7 @@ describe('models/flows RealNVP', () => {
     for (const parity of [0, 1] as const) {
       it(`the ${mask} coupling (parity ${parity}) leaves the conditioning half unchanged, inverts, and its log-det is Σ s = the numerical log|det J|`, () => {
         const shape: [number, number, number] = mask === 'checkerboard' ? [4, 4, 1] : [2, 2, 4];
-        const layer = new ImageCoupling({ shape, mask, parity, hidden: 8, identityInit: false }, new Rng(10 + parity));
+        const layer = new ImageCoupling(new Rng(10 + parity), { shape, mask, parity, hidden: 8, identityInit: false });
         const x = new Rng(20).normal([3, ...shape]) as tf.Tensor4D;
         const { y, logDet } = layer.forward(x);
         const xv = x.arraySync(), yv = y.arraySync();
@@ -103,7 +103,7 @@ describe('models/flows RealNVP', () => {
   });
 
   it('the multi-scale flow on 4×4×1 images: inverse(forward(y)) ≈ y and log|det| equals the finite-difference Jacobian (D = 16)', () => {
-    const m = new RealNVP({ shape: [4, 4, 1], scales: 2, couplings: 2, hidden: 8, identityInit: false, seed: 3 });
+    const m = new RealNVP(new Rng(3), { shape: [4, 4, 1], scales: 2, couplings: 2, hidden: 8, identityInit: false });
     expect(m.latentShapes).to.deep.equal([[2, 2, 2], [2, 2, 2]]);
     const y = tf.tidy(() => tf.add(tf.mul(new Rng(4).uniform([2, 16]), 0.9), 0.05)) as tf.Tensor2D;
     const { z, logDet } = m.forward(y);
@@ -117,7 +117,7 @@ describe('models/flows RealNVP', () => {
   });
 
   it('untrained (every coupling the identity), log p(y) and bits/dim are the exact logit-normal density', () => {
-    const m = new RealNVP({ shape: [4, 4, 1], scales: 2, couplings: 2, hidden: 4 });
+    const m = new RealNVP(new Rng(0), { shape: [4, 4, 1], scales: 2, couplings: 2, hidden: 4 });
     const px = pixels8(5, 16, 7);
     const y = m.dequantize(new Rng(8), px);
     const a = 0.05, D = 16;
@@ -142,7 +142,7 @@ describe('models/flows RealNVP', () => {
     const px = pixels8(64, 64, 9).dataSync().map((v, i) => (i % 5 === 0 ? v : 0));
     const data = new ImageDataset(Float32Array.from(px), new Int32Array(64), [8, 8], 'sparse');
     const run = async () => {
-      const m = new RealNVP({ shape: [8, 8, 1], scales: 2, couplings: 2, hidden: 8, seed: 1 });
+      const m = new RealNVP(new Rng(1), { shape: [8, 8, 1], scales: 2, couplings: 2, hidden: 8 });
       const { losses } = await fit(m, data, { steps: 30, seed: 2, batchSize: 16, learningRate: 3e-3, progress: false });
       const s = m.sample(new Rng(5), 3);
       const v = Array.from(s.dataSync());
@@ -163,7 +163,7 @@ describe('models/flows RealNVP', () => {
   });
 
   it('a saved model loads with the same density; names bad inputs', () => {
-    const m = new RealNVP({ shape: [4, 4, 1], couplings: 1, hidden: 4, identityInit: false, seed: 6 });
+    const m = new RealNVP(new Rng(6), { shape: [4, 4, 1], couplings: 1, hidden: 4, identityInit: false });
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'realnvp-'));
     try {
       saveRealNVP(dir, m, { note: 'test' });
@@ -182,10 +182,10 @@ describe('models/flows RealNVP', () => {
     expect(() => m.bitsPerDim(new Rng(0), bad)).to.throw(/RealNVP.bitsPerDim: pixels must have shape \[B, 16\]/);
     expect(() => m.sample(3 as unknown as Rng, 2)).to.throw(/rng must be an Rng/);
     expect(() => m.sample(new Rng(0), 0)).to.throw(/n/);
-    expect(() => new RealNVP({ shape: [6, 6, 1], scales: 3 })).to.throw(/divisible by 2\^\(scales − 1\) = 4/);
-    const c = new ImageCoupling({ shape: [4, 4, 1], mask: 'checkerboard', parity: 0, hidden: 2 }, new Rng(0));
+    expect(() => new RealNVP(new Rng(0), { shape: [6, 6, 1], scales: 3 })).to.throw(/divisible by 2\^\(scales − 1\) = 4/);
+    const c = new ImageCoupling(new Rng(0), { shape: [4, 4, 1], mask: 'checkerboard', parity: 0, hidden: 2 });
     expect(() => c.forward(tf.zeros([1, 4, 4, 2]) as tf.Tensor4D)).to.throw(/ImageCoupling.forward: x must have shape \[B, 4, 4, 1\]/);
-    expect(() => new ImageCoupling({ shape: [4, 4, 3], mask: 'channel', parity: 0 }, new Rng(0))).to.throw(/even number of channels/);
+    expect(() => new ImageCoupling(new Rng(0), { shape: [4, 4, 3], mask: 'channel', parity: 0 })).to.throw(/even number of channels/);
     c.dispose();
     bad.dispose();
     m.dispose();

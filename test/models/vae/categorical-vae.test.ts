@@ -26,7 +26,7 @@ describe('models/vae/categorical-vae: discrete latents', () => {
   });
 
   it('D12: the hard-sample ELBO estimates the enumerated ELBO (within 4 SE), which is below the enumerated log p(x)', () => {
-    const m = new CategoricalVAE({ inputDim: 4, latents: 2, categories: 3, hiddenDim: 8, seed: 3 });
+    const m = new CategoricalVAE(rng(3), { inputDim: 4, latents: 2, categories: 3, hiddenDim: 8 });
     tf.tidy(() => { m.enc2.W.assign(tf.mul(m.enc2.W, 4)); m.dec2.W.assign(tf.mul(m.dec2.W, 4)); });
     const x = tf.tensor2d([[1, 0, 1, 1]]);
     // every configuration z = (z_1, z_2) ∈ {0,1,2}²: log p(x | z), q(z | x)
@@ -48,7 +48,7 @@ describe('models/vae/categorical-vae: discrete latents', () => {
   });
 
   it('D25: at the same temperature the Gumbel-softmax gradient of the encoder has a lower variance than the score function\'s', () => {
-    const m = new CategoricalVAE({ inputDim: 784, latents: 10, categories: 5, hiddenDim: 64, temperature: { start: 0.5, min: 0.5, rate: 0 }, seed: 5 });
+    const m = new CategoricalVAE(rng(5), { inputDim: 784, latents: 10, categories: 5, hiddenDim: 64, temperature: { start: 0.5, min: 0.5, rate: 0 } });
     const x = tf.tidy(() => tf.cast(tf.greater(loadMnist('test').take(32).toTensor(), 0.5), 'float32') as tf.Tensor2D);
     const batch = { x, indices: [...Array(32).keys()] };
     const gradients = (estimator: 'gumbel-softmax' | 'score-function', seed: number) => {
@@ -77,7 +77,7 @@ describe('models/vae/categorical-vae: discrete latents', () => {
       const data = loadMnist('train').take(500);
       const xTest = tf.tidy(() => tf.cast(tf.greater(loadMnist('test').take(100).toTensor(), 0.5), 'float32') as tf.Tensor2D);
       const run = async () => {
-        const m = new CategoricalVAE({ inputDim: 784, latents: 10, categories: 5, hiddenDim: 64, temperature: { start: 1, min: 0.5, rate: 0.02 }, seed: 1 });
+        const m = new CategoricalVAE(rng(1), { inputDim: 784, latents: 10, categories: 5, hiddenDim: 64, temperature: { start: 1, min: 0.5, rate: 0.02 } });
         const before = estimateMean(read(m.elbo(rng(9), xTest, { samples: 4 })));
         const r = await fit(m, data, { epochs: 4, seed: 2, batchSize: 50, progress: false, objective: { estimator } });
         const after = estimateMean(read(m.elbo(rng(9), xTest, { samples: 4 })));
@@ -96,9 +96,9 @@ describe('models/vae/categorical-vae: discrete latents', () => {
   }
 
   it('bad configurations and objectives are errors naming the argument', () => {
-    expect(() => new CategoricalVAE({ inputDim: 4, categories: 1 })).to.throw('CategoricalVAE: categories must be an integer ≥ 2, got 1');
-    expect(() => new CategoricalVAE({ inputDim: 4, temperature: { start: 0, min: 0.5, rate: 0 } })).to.throw(/temperature must be/);
-    const m = new CategoricalVAE({ inputDim: 4, latents: 2, categories: 3, hiddenDim: 4 });
+    expect(() => new CategoricalVAE(rng(0), { inputDim: 4, categories: 1 })).to.throw('CategoricalVAE: categories must be an integer ≥ 2, got 1');
+    expect(() => new CategoricalVAE(rng(0), { inputDim: 4, temperature: { start: 0, min: 0.5, rate: 0 } })).to.throw(/temperature must be/);
+    const m = new CategoricalVAE(rng(0), { inputDim: 4, latents: 2, categories: 3, hiddenDim: 4 });
     const x = tf.zeros([2, 4]) as tf.Tensor2D;
     expect(() => m.trainingLoss(rng(0), { x, indices: [0, 1] }, { estimator: 'reinforce' } as never)).to.throw(/objective.estimator/);
     expect(() => m.elbo(rng(0), tf.zeros([2, 5]))).to.throw(/x must have shape \[batch, 4\]/);

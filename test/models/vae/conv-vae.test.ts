@@ -12,7 +12,7 @@ const softplus = (v: number) => (v > 0 ? v + Math.log1p(Math.exp(-v)) : Math.log
 
 describe('models/vae conv VAE', () => {
   it('encodes to [B, 2M], decodes to [B, 784], samples pixel probabilities, names bad inputs', () => {
-    const vae = new ConvVAE({ latent: 4, channels: [4, 8], seed: 0 });
+    const vae = new ConvVAE(new Rng(0), { latent: 4, channels: [4, 8] });
     const x = tf.zeros([3, 784]) as tf.Tensor2D;
     const h = vae.encode(x), l = vae.decode(tf.zeros([3, 4]) as tf.Tensor2D), s = vae.sample(new Rng(1), 2);
     expect(h.shape).to.deep.equal([3, 8]);
@@ -27,7 +27,7 @@ describe('models/vae conv VAE', () => {
   });
 
   it('the ELBO is log p(x | z) − KL(q ‖ N(0, I)) at z = μ + σε, recomputed in float64', () => {
-    const vae = new ConvVAE({ latent: 3, channels: [4, 8], seed: 2 });
+    const vae = new ConvVAE(new Rng(2), { latent: 3, channels: [4, 8] });
     const x = tf.tidy(() => tf.cast(tf.greater(new Rng(3).uniform([2, 784]), 0.7), 'float32')) as tf.Tensor2D;
     const elbo = vae.elbo(new Rng(4), x).arraySync();
     const eps = new Rng(4).normal([2, 3]).arraySync() as number[][];
@@ -45,7 +45,7 @@ describe('models/vae conv VAE', () => {
   });
 
   it('importance log-weights: log p(x | z) + log N(z; 0, I) − log q(z | x) in float64, their mean is the ELBO', () => {
-    const vae = new ConvVAE({ latent: 3, channels: [4, 8], seed: 7 });
+    const vae = new ConvVAE(new Rng(7), { latent: 3, channels: [4, 8] });
     const x = tf.tidy(() => tf.cast(tf.greater(new Rng(8).uniform([2, 784]), 0.7), 'float32')) as tf.Tensor2D;
     const before = tf.memory().numTensors;
     const lw = vae.logWeights(new Rng(9), x, { samples: 2 });
@@ -77,7 +77,7 @@ describe('models/vae conv VAE', () => {
     const all = loadMnist('train');
     const idx = Array.from({ length: 512 }, (_, i) => Math.floor((i * all.count) / 512));
     const data = new ImageDataset(all.batchPixels(idx), all.batchLabels(idx), all.imageShape, 'spread');
-    const vae = new ConvVAE({ latent: 8, channels: [8, 16], seed: 5 });
+    const vae = new ConvVAE(new Rng(5), { latent: 8, channels: [8, 16] });
     const before = tf.memory().numTensors;
     const { losses } = await fit(vae, data, { steps: 40, seed: 6, batchSize: 32, learningRate: 2e-3, progress: false });
     expect(tf.memory().numTensors).to.equal(before);

@@ -8,7 +8,7 @@ describe('models/vae/evaluation: counts and single points', () => {
   let model: VAE;
   let x: tf.Tensor2D;
   before(() => {
-    model = new VAE({ inputDim: 6, latentDim: 2, hiddenDim: 5, seed: 2 });
+    model = new VAE(rng(2), { inputDim: 6, latentDim: 2, hiddenDim: 5 });
     x = tf.tidy(() => tf.cast(tf.greater(rng(3).uniform([3, 6]), 0.5), 'float32')) as tf.Tensor2D;
   });
   after(() => { model.dispose(); x.dispose(); });

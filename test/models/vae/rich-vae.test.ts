@@ -24,7 +24,7 @@ function normalization(logDensity: (z: tf.Tensor) => tf.Tensor, M: number, s: nu
 
 describe('models/vae/rich-vae: flow posteriors and richer priors', () => {
   it('with no flow and the standard prior it is the lectures\' VAE: the same log-weights on the same draws', () => {
-    const m = new RichVAE({ inputDim: 8, latentDim: 3, hiddenDim: 10, seed: 3 });
+    const m = new RichVAE(rng(3), { inputDim: 8, latentDim: 3, hiddenDim: 10 });
     const x = binary(1, 5, 8);
     const a = read(m.logWeights(rng(2), x, { samples: 4 }));
     const b = read(m.base.logWeights(rng(2), x, { samples: 4 }));
@@ -55,7 +55,7 @@ describe('models/vae/rich-vae: flow posteriors and richer priors', () => {
   });
 
   it('the flow posterior q(z | x) integrates to 1 (change of variables, D35), within 4 SE', () => {
-    const m = new RichVAE({ inputDim: 6, latentDim: 2, hiddenDim: 8, flowLayers: 3, seed: 5 });
+    const m = new RichVAE(rng(5), { inputDim: 6, latentDim: 2, hiddenDim: 8, flowLayers: 3 });
     // larger flow parameters than at initialization, so the density is far from Gaussian
     tf.tidy(() => m.flowHead!.W.assign(tf.mul(m.flowHead!.W, 3)));
     const x = binary(4, 1, 6);
@@ -68,7 +68,7 @@ describe('models/vae/rich-vae: flow posteriors and richer priors', () => {
 
   it('the mixture prior and the VampPrior integrate to 1 and match a float64 mixture of their Gaussians', () => {
     for (const prior of [{ type: 'mixture', components: 5 }, { type: 'vampprior', pseudoInputs: 4 }] as const) {
-      const m = new RichVAE({ inputDim: 6, latentDim: 2, hiddenDim: 8, prior, seed: 7 });
+      const m = new RichVAE(rng(7), { inputDim: 6, latentDim: 2, hiddenDim: 8, prior });
       const e = normalization((z) => m.logPrior(z), 2, 3, 40000, 8);
       expect(Math.abs(e.value - 1), prior.type).to.be.at.most(4 * e.se);
       // float64 reference at a few points
@@ -91,7 +91,7 @@ describe('models/vae/rich-vae: flow posteriors and richer priors', () => {
   });
 
   it('the bounds are ordered ELBO ≤ IWAE_K (within SE), sampling works, and nothing leaks', () => {
-    const m = new RichVAE({ inputDim: 8, latentDim: 2, hiddenDim: 10, flowLayers: 2, prior: { type: 'vampprior', pseudoInputs: 3 }, seed: 9 });
+    const m = new RichVAE(rng(9), { inputDim: 8, latentDim: 2, hiddenDim: 10, flowLayers: 2, prior: { type: 'vampprior', pseudoInputs: 3 } });
     const x = binary(10, 6, 8);
     const before = tf.memory().numTensors;
     const el = read(m.elbo(rng(11), x, { samples: 400 }));
@@ -108,15 +108,15 @@ describe('models/vae/rich-vae: flow posteriors and richer priors', () => {
 
   it('trains on digits with ll.fit: the loss falls', async () => {
     const data = loadMnist('train').take(400);
-    const m = new RichVAE({ inputDim: 784, latentDim: 8, hiddenDim: 64, flowLayers: 2, prior: { type: 'mixture', components: 10 }, seed: 1 });
+    const m = new RichVAE(rng(1), { inputDim: 784, latentDim: 8, hiddenDim: 64, flowLayers: 2, prior: { type: 'mixture', components: 10 } });
     const r = await fit(m, data, { epochs: 3, seed: 2, batchSize: 50, progress: false });
     expect(r.epochs[2].loss).to.be.below(r.epochs[0].loss - 10);
     m.dispose();
   });
 
   it('bad configurations are errors naming the argument', () => {
-    expect(() => new RichVAE({ inputDim: 4, latentDim: 2, flowLayers: -1 })).to.throw('RichVAE: flowLayers must be an integer ≥ 0, got -1');
-    expect(() => new RichVAE({ inputDim: 4, latentDim: 2, prior: { type: 'mixture', components: 0 } })).to.throw('RichVAE: prior.components must be a positive integer, got 0');
-    expect(() => new RichVAE({ inputDim: 4, latentDim: 2, prior: { type: 'flow' } as never })).to.throw("RichVAE: prior must be");
+    expect(() => new RichVAE(rng(0), { inputDim: 4, latentDim: 2, flowLayers: -1 })).to.throw('RichVAE: flowLayers must be an integer ≥ 0, got -1');
+    expect(() => new RichVAE(rng(0), { inputDim: 4, latentDim: 2, prior: { type: 'mixture', components: 0 } })).to.throw('RichVAE: prior.components must be a positive integer, got 0');
+    expect(() => new RichVAE(rng(0), { inputDim: 4, latentDim: 2, prior: { type: 'flow' } as never })).to.throw("RichVAE: prior must be");
   });
 });

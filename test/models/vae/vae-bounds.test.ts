@@ -12,7 +12,7 @@ describe('models/vae: log w = log p(x, z) − log q(z | x) and the Rényi bounds
   let vae: VAE;
   let x: tf.Tensor2D;
   before(() => {
-    vae = new VAE({ inputDim: 10, latentDim: 3, hiddenDim: 12, seed: 5 });
+    vae = new VAE(rng(5), { inputDim: 10, latentDim: 3, hiddenDim: 12 });
     tf.tidy(() => vae.dec2.W.assign(tf.mul(vae.dec2.W, 4)));
     x = tf.tidy(() => tf.cast(tf.greater(rng(2).uniform([4, 10]), 0.5), 'float32')) as tf.Tensor2D;
   });

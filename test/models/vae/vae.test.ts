@@ -33,21 +33,21 @@ describe('models/vae/vae', function () {
   after(() => testX.dispose());
 
   it('D29: the lectures’ architecture and its parameter count', () => {
-    const m = new VAE({ inputDim: 784, latentDim: 16 });
+    const m = new VAE(rng(0), { inputDim: 784, latentDim: 16 });
     expect([m.enc1.W.shape, m.enc2.W.shape, m.dec1.W.shape, m.dec2.W.shape]).to.deep.equal([[784, 300], [300, 32], [16, 300], [300, 784]]);
     expect(m.parameterCount()).to.equal((784 * 300 + 300) + (300 * 32 + 32) + (16 * 300 + 300) + (300 * 784 + 784));
-    const g = new VAE({ inputDim: 784, latentDim: 16, likelihood: 'gaussian' });
+    const g = new VAE(rng(0), { inputDim: 784, latentDim: 16, likelihood: 'gaussian' });
     expect(g.parameterCount()).to.equal(m.parameterCount() + 1);
-    const c = new VAE({ inputDim: 784, latentDim: 2, conditionDim: 10, hiddenDim: 50 });
+    const c = new VAE(rng(0), { inputDim: 784, latentDim: 2, conditionDim: 10, hiddenDim: 50 });
     expect(c.enc1.W.shape).to.deep.equal([794, 50]);
     expect(c.dec1.W.shape).to.deep.equal([12, 50]);
-    expect(() => new VAE({ inputDim: 784, latentDim: 0 })).to.throw('latentDim must be a positive integer');
+    expect(() => new VAE(rng(0), { inputDim: 784, latentDim: 0 })).to.throw('latentDim must be a positive integer');
     expect(() => m.elbo(rng(0), tf.zeros([2, 10]))).to.throw('x must have shape [batch, 784]');
     [m, g, c].forEach((v) => v.dispose());
   });
 
   it('D29: gradients of the loss match central differences (float32 tolerances)', () => {
-    const m = new VAE({ inputDim: 6, latentDim: 2, hiddenDim: 5, seed: 3 });
+    const m = new VAE(rng(3), { inputDim: 6, latentDim: 2, hiddenDim: 5 });
     const x = tf.tensor2d([[1, 0, 1, 1, 0, 0], [0, 1, 0, 1, 1, 0]]);
     const loss = () => tf.tidy(() => values(m.loss(rng(7), x, { type: 'elbo' }))[0]);
     const grads = tf.tidy(() => tf.variableGrads(() => m.loss(rng(7), x, { type: 'elbo' }), m.variables).grads);
@@ -70,7 +70,7 @@ describe('models/vae/vae', function () {
   });
 
   it('D30: the single-sample ELBO with Monte Carlo KL has the analytic-KL mean, and (for this untrained encoder) a larger variance', () => {
-    const m = new VAE({ inputDim: 784, latentDim: 8, seed: 4 });
+    const m = new VAE(rng(4), { inputDim: 784, latentDim: 8 });
     const x = tf.slice(testX, [0, 0], [1, -1]);
     const g = rng(9);
     const analytic = Array.from({ length: 1500 }, () => tf.tidy(() => values(m.elbo(g, x, { kl: 'analytic' }))[0]));
@@ -83,7 +83,7 @@ describe('models/vae/vae', function () {
   });
 
   it('D33: β weighs the KL exactly; the conditional ELBO is E_q log p(x|c,z) − KL(q(z|x,c) ‖ N(0, I))', () => {
-    const m = new VAE({ inputDim: 784, latentDim: 4, seed: 5, conditionDim: 10 });
+    const m = new VAE(rng(5), { inputDim: 784, latentDim: 4, conditionDim: 10 });
     const x = tf.slice(testX, [0, 0], [3, -1]);
     const c = oneHotLabels(test.labels.slice(0, 3));
     const [e1, e3, kl] = tf.tidy(() => {
@@ -113,7 +113,7 @@ describe('models/vae/vae', function () {
     let before: number;
 
     it('a short run (under 60 s) clearly improves the test ELBO, and no tensor leaks per step', async () => {
-      trained = new VAE({ inputDim: 784, latentDim: 20, seed: 6 });
+      trained = new VAE(rng(6), { inputDim: 784, latentDim: 20 });
       const e0 = datasetElbo(rng(11), trained, testX);
       before = e0.value;
       const n0 = tf.memory().numTensors;
@@ -165,7 +165,7 @@ describe('models/vae/vae', function () {
     const W = Array.from({ length: 20 }, () => [g.nextNormal(), g.nextNormal()]);
     const { x } = new PPCA(W, new Array(20).fill(0), 0.01).sample(rng(31), 2000);
     const data = new ImageDataset(Float32Array.from(x.flat()), new Int32Array(2000), [1, 20], 'ppca-2d');
-    const m = new VAE({ inputDim: 20, latentDim: 6, hiddenDim: 50, likelihood: 'gaussian', seed: 32 });
+    const m = new VAE(rng(32), { inputDim: 20, latentDim: 6, hiddenDim: 50, likelihood: 'gaussian' });
     await fit(m, data, { epochs: 200, seed: 33, batchSize: 100, learningRate: 3e-3, progress: false });
     const xt = tf.tensor2d(x.slice(0, 500));
     const au = activeUnits(m, xt);
@@ -179,7 +179,7 @@ describe('models/vae/vae', function () {
   describe('checkpoints', () => {
     it('a round trip gives identical outputs', async () => {
       const dir = path.join(tmp, 'roundtrip');
-      const m = new VAE({ inputDim: 784, latentDim: 4, seed: 20 });
+      const m = new VAE(rng(20), { inputDim: 784, latentDim: 4 });
       await fit(m, train, { steps: 3, seed: 21, progress: false, checkpoint: { dir } });
       const { model: back, meta } = loadVAE(dir);
       expect(meta.step).to.equal(3);
@@ -190,12 +190,12 @@ describe('models/vae/vae', function () {
     });
 
     it('resuming from a checkpoint continues exactly as an uninterrupted run', async () => {
-      const straight = new VAE({ inputDim: 784, latentDim: 4, seed: 22 });
+      const straight = new VAE(rng(22), { inputDim: 784, latentDim: 4 });
       const s = await fit(straight, train, { steps: 8, seed: 23, progress: false });
       const dir = path.join(tmp, 'resume');
-      const first = new VAE({ inputDim: 784, latentDim: 4, seed: 22 });
+      const first = new VAE(rng(22), { inputDim: 784, latentDim: 4 });
       await fit(first, train, { steps: 4, seed: 23, progress: false, checkpoint: { dir, every: 4 } });
-      const resumed = new VAE({ inputDim: 784, latentDim: 4, seed: 22 });
+      const resumed = new VAE(rng(22), { inputDim: 784, latentDim: 4 });
       const r = await fit(resumed, train, { steps: 8, seed: 23, progress: false, checkpoint: { dir, resume: true } });
       expect(r.startStep).to.equal(4);
       expect(r.losses).to.deep.equal(s.losses);

@@ -10,7 +10,7 @@ const sq64 = (a: number[], b: number[]) => a.reduce((s, v, i) => s + (v - b[i]) 
 
 describe('models/vae vector quantizer', () => {
   it('picks the nearest code (float64 brute force over all K codes)', () => {
-    const vq = new VectorQuantizer(16, 5, new Rng(0));
+    const vq = new VectorQuantizer(new Rng(0), 16, 5);
     tf.tidy(() => vq.codebook.assign(new Rng(1).normal([16, 5])));
     const z = new Rng(2).normal([400, 5]) as tf.Tensor2D;
     const codes = vq.nearest(z).arraySync() as number[];
@@ -46,7 +46,7 @@ describe('models/vae vector quantizer', () => {
   });
 
   it('the codebook loss moves only the codebook, the commitment loss only z_e, with the gradients of ‖z_e − e_k‖²/N', () => {
-    const vq = new VectorQuantizer(5, 3, new Rng(4));
+    const vq = new VectorQuantizer(new Rng(4), 5, 3);
     tf.tidy(() => vq.codebook.assign(new Rng(5).normal([5, 3])));
     const ze = new Rng(6).normal([8, 3]) as tf.Tensor2D;
     const codes = vq.nearest(ze).arraySync() as number[];
@@ -91,7 +91,7 @@ describe('models/vae vector quantizer', () => {
 
   it('restarts exactly the unused codes at candidate rows, seeded, and leaves no tensors behind', () => {
     const restart = (seed: number) => {
-      const vq = new VectorQuantizer(6, 2, new Rng(7));
+      const vq = new VectorQuantizer(new Rng(7), 6, 2);
       const cand = tf.tensor2d([[10, 11], [20, 21], [30, 31]]);
       const before = rows(vq.codebook), tensors = tf.memory().numTensors;
       const dead = vq.restart(new Rng(seed), [3, 0, 1, 0, 2, 5], cand);
@@ -106,6 +106,6 @@ describe('models/vae vector quantizer', () => {
       return after;
     };
     expect(restart(8)).to.deep.equal(restart(8));
-    expect(() => new VectorQuantizer(0, 2, new Rng(0))).to.throw(/VectorQuantizer: K must be a positive integer/);
+    expect(() => new VectorQuantizer(new Rng(0), 0, 2)).to.throw(/VectorQuantizer: K must be a positive integer/);
   });
 });

@@ -25,7 +25,7 @@ function smallMnist(n: number): ImageDataset {
 
 describe('models/vae VQ-VAE', () => {
   it('encodes to a 7×7 grid of D-vectors and codes, decodes to [B, 784] logits; names bad inputs', () => {
-    const vq = new VQVAE({ codes: 8, codeDim: 3, channels: [4, 8], seed: 0 });
+    const vq = new VQVAE(new Rng(0), { codes: 8, codeDim: 3, channels: [4, 8] });
     const x = binary(1, 2);
     const ze = vq.encode(x), k = vq.encodeCodes(x), l = vq.decodeCodes(k), r = vq.reconstruct(x);
     expect(ze.shape).to.deep.equal([98, 3]);
@@ -37,20 +37,20 @@ describe('models/vae VQ-VAE', () => {
     expect(Math.max(...rv)).to.be.at.most(1);
     expect(() => vq.encode(tf.zeros([2, 100]) as tf.Tensor2D)).to.throw(/VQVAE.encode: x must have shape \[B, 784\]/);
     expect(() => vq.decodeCodes(tf.zeros([2, 48], 'int32') as tf.Tensor2D)).to.throw(/VQVAE.decodeCodes: codes must have shape \[B, 49\]/);
-    expect(() => new VQVAE({ codes: 0 })).to.throw(/VQVAE: codes must be a positive integer/);
-    expect(() => new VQVAE({ beta: -1 })).to.throw(/VQVAE: beta must be non-negative/);
-    const wrong = new CodePrior({ positions: 49, codes: 5, hiddenDims: [4] });
+    expect(() => new VQVAE(new Rng(0), { codes: 0 })).to.throw(/VQVAE: codes must be a positive integer/);
+    expect(() => new VQVAE(new Rng(0), { beta: -1 })).to.throw(/VQVAE: beta must be non-negative/);
+    const wrong = new CodePrior(new Rng(0), { positions: 49, codes: 5, hiddenDims: [4] });
     expect(() => vq.sample(new Rng(0), 2, wrong)).to.throw(/VQVAE.sample: prior must model 49 positions of 8 codes/);
     expect(() => vq.sample(0 as unknown as Rng, 2, wrong)).to.throw(/VQVAE.sample: rng must be an Rng/);
     expect(() => fit(vq, {} as ImageDataset, { steps: 1, seed: 0 })).to.throw(/fit: data must be an ImageDataset/);
-    expect(() => new VQVAE({ restartEvery: -1 })).to.throw(/VQVAE: restartEvery must be an integer ≥ 0/);
+    expect(() => new VQVAE(new Rng(0), { restartEvery: -1 })).to.throw(/VQVAE: restartEvery must be an integer ≥ 0/);
     wrong.dispose();
     tf.dispose([x, ze, k, l, r]);
     vq.dispose();
   });
 
   it('the loss is −log p(x | e_k) + Σ‖z_e − e_k‖² (1 + β) at the nearest codes, recomputed in float64', () => {
-    const vq = new VQVAE({ codes: 6, codeDim: 2, channels: [4, 8], beta: 0.25, seed: 2 });
+    const vq = new VQVAE(new Rng(2), { codes: 6, codeDim: 2, channels: [4, 8], beta: 0.25 });
     const x = binary(3, 2);
     const t = vq.lossTerms(x);
     const ze = vq.encode(x).arraySync() as number[][], codes = vq.encodeCodes(x), logits = vq.decodeCodes(codes).arraySync() as number[][];
@@ -66,7 +66,7 @@ describe('models/vae VQ-VAE', () => {
   });
 
   it('straight-through in the model: the reconstruction gradient at the encoder output is the decoder gradient at z_q', () => {
-    const vq = new VQVAE({ codes: 6, codeDim: 3, channels: [4, 8], seed: 4 });
+    const vq = new VQVAE(new Rng(4), { codes: 6, codeDim: 3, channels: [4, 8] });
     const x = binary(5, 2);
     const ze = vq.encode(x);
     const q = vq.quantizer.quantize(ze);
@@ -84,7 +84,7 @@ describe('models/vae VQ-VAE', () => {
   it('a few training steps lower the loss (seeded: the same seed gives the same losses), with no tensor growth', async () => {
     const data = smallMnist(256);
     const run = async () => {
-      const vq = new VQVAE({ codes: 16, codeDim: 4, channels: [8, 16], restartEvery: 10, seed: 5 });
+      const vq = new VQVAE(new Rng(5), { codes: 16, codeDim: 4, channels: [8, 16], restartEvery: 10 });
       const before = tf.memory().numTensors;
       const r = await fit(vq, data, { steps: 40, seed: 6, batchSize: 32, learningRate: 3e-3, progress: false });
       expect(tf.memory().numTensors).to.equal(before);
@@ -104,7 +104,7 @@ describe('models/vae VQ-VAE', () => {
     const data = smallMnist(128);
     const x = tf.tidy(() => tf.round(data.batch(Array.from({ length: 128 }, (_, i) => i)))) as tf.Tensor2D;
     const run = async () => {
-      const vq = new VQVAE({ codes: 16, codeDim: 4, channels: [4, 8], restartEvery: 5, seed: 7 });
+      const vq = new VQVAE(new Rng(7), { codes: 16, codeDim: 4, channels: [4, 8], restartEvery: 5 });
       const usedBefore = vq.codeUsage(x).used;
       const r = await fit(vq, data, { steps: 10, seed: 8, batchSize: 128, progress: false });
       const usedAfter = vq.codeUsage(x).used;
@@ -123,8 +123,8 @@ describe('models/vae VQ-VAE', () => {
   });
 
   it('samples through the prior (same seed → same samples) and log π(k(x)) + log p(x | k(x)) is the bound it reports', () => {
-    const vq = new VQVAE({ codes: 5, codeDim: 2, channels: [4, 8], seed: 9 });
-    const prior = new CodePrior({ positions: 49, codes: 5, embedding: 2, hiddenDims: [8], seed: 10 });
+    const vq = new VQVAE(new Rng(9), { codes: 5, codeDim: 2, channels: [4, 8] });
+    const prior = new CodePrior(new Rng(10), { positions: 49, codes: 5, embedding: 2, hiddenDims: [8] });
     const before = tf.memory().numTensors;
     const a = vq.sample(new Rng(11), 3, prior), b = vq.sample(new Rng(11), 3, prior);
     expect(Array.from(a.pixels.dataSync())).to.deep.equal(Array.from(b.pixels.dataSync()));
@@ -149,8 +149,8 @@ describe('models/vae VQ-VAE', () => {
   it('a checkpoint gives back the same codes, logits and prior', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vqvae-'));
     try {
-      const vq = new VQVAE({ codes: 6, codeDim: 2, channels: [4, 8], seed: 13 });
-      const prior = new CodePrior({ positions: 49, codes: 6, embedding: 2, hiddenDims: [8], seed: 14 });
+      const vq = new VQVAE(new Rng(13), { codes: 6, codeDim: 2, channels: [4, 8] });
+      const prior = new CodePrior(new Rng(14), { positions: 49, codes: 6, embedding: 2, hiddenDims: [8] });
       tf.tidy(() => prior.variables.forEach((v) => v.assign(tf.add(v, 0.1))));
       saveVQVAE(dir, vq, prior, { note: 'test' });
       const { model, prior: p2, meta } = loadVQVAE(dir);
