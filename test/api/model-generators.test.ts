@@ -1,10 +1,11 @@
 // Randomness is always an explicit generator argument (issue 28, item 4): a model's initial weights are drawn
 // from the generator its constructor takes, `new ll.models.VAE(ll.rng(0), config)`, as a distribution's draws
 // come from `dist.sample(rng, n)` — no model takes a `seed` in its config and builds a generator of its own.
-// This walks every class exported from ll.models and ll.evaluation: each is either built from a generator (the
-// first argument; a number there is refused with an error naming `rng`, a `seed` in its config is refused, and
-// two models built from ll.rng(3) have identical weights while ll.rng(4) gives others) or listed as having no
-// random initial values, with the reason. A new exported class fails the walk until it is put in one list.
+// This walks every class exported from ll.models, ll.evaluation and ll.ops (the models and the layers they are
+// built of): each is either built from a generator (the first argument; a number there is refused with an error
+// naming `rng`, a `seed` in its config is refused, and two models built from ll.rng(3) have identical weights
+// while ll.rng(4) gives others) or listed as having no random initial values, with the reason. A new exported
+// class fails the walk until it is put in one list.
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'chai';
 import * as ll from '../../src';
@@ -42,6 +43,7 @@ const FROM_GENERATOR: Record<string, Spec> = {
   ImageCoupling: { build: (g) => new ll.models.ImageCoupling(any(g), { shape: [2, 2, 2], mask: 'channel', parity: 0, hidden: 2, identityInit: false }) },
   Conv2d: { build: (g) => new ll.models.Conv2d(any(g), 1, 2, 3, 'conv', scope()) },
   VectorQuantizer: { build: (g) => new ll.models.VectorQuantizer(any(g), 3, 2) },
+  Dense: { build: (g) => new ll.ops.Dense(any(g), 3, 2, 'dense', scope()) },
 };
 
 /** Every exported class with no random initial values, and why. */
@@ -58,9 +60,9 @@ const NO_RANDOM_INIT: Record<string, string> = {
   LogitTransform: 'no parameters',
 };
 
-/** The exported classes (constructors written as classes) of the namespaces that hold models. */
+/** The exported classes (constructors written as classes) of the namespaces that hold models and layers. */
 function exportedClasses(): string[] {
-  return [ll.models, ll.evaluation].flatMap((ns) => Object.entries(ns)
+  return [ll.models, ll.evaluation, ll.ops].flatMap((ns) => Object.entries(ns)
     .filter(([, v]) => typeof v === 'function' && /^class\b/.test(Function.prototype.toString.call(v)))
     .map(([name]) => name));
 }
@@ -79,7 +81,7 @@ function dispose(m: Built): void {
 }
 
 describe('api: every model takes the generator of its initial weights as its first argument (issue 28, item 4)', () => {
-  it('every class exported from ll.models and ll.evaluation is either built from a generator or has no random initial values', () => {
+  it('every class exported from ll.models, ll.evaluation and ll.ops is either built from a generator or has no random initial values', () => {
     const classes = exportedClasses();
     expect(classes.length).to.be.greaterThan(25);
     const unlisted = classes.filter((c) => !(c in FROM_GENERATOR) && !(c in NO_RANDOM_INIT));
