@@ -135,6 +135,19 @@ describe('offline exports in Chromium: HTML and slides moved to another folder, 
     await page.waitForFunction(() => document.querySelectorAll('section.present mjx-container svg').length >= 2, undefined, { timeout: 30_000 });
     fs.mkdirSync(screenshots, { recursive: true });
     await page.screenshot({ path: path.join(screenshots, 'export-slides-1.png') });
+    // a text output on a slide wraps at spaces as code does (JupyterLab's own rule for outputs, break-all,
+    // split "(chosen" in lecture 07's first slide): the style an output's <pre> gets in this deck
+    const outputWrap = await page.evaluate(() => {
+      const out = document.createElement('div');
+      out.className = 'jp-OutputArea-output jp-RenderedText';
+      const pre = out.appendChild(document.createElement('pre'));
+      document.querySelector('section.present')!.appendChild(out);
+      const style = getComputedStyle(pre);
+      const wrap = { wordBreak: style.wordBreak, whiteSpace: style.whiteSpace };
+      out.remove();
+      return wrap;
+    });
+    expect(outputWrap, 'a text output\'s wrapping on a slide').to.deep.equal({ wordBreak: 'normal', whiteSpace: 'break-spaces' });
 
     await page.keyboard.press('ArrowRight');
     await page.waitForFunction(() => (window as unknown as { Reveal: { getIndices(): { h: number } } }).Reveal.getIndices().h === 1, undefined, { timeout: 5_000 });
