@@ -2,7 +2,8 @@
 // language_info (its kernel_info_reply, kernel/kernel-info.ts) into the notebook's metadata when the kernel
 // connects; a saved value that differs in any field (a source that stored only {name, file_extension})
 // flips the document to dirty at once, and the student sees an unsaved-changes dot on a notebook they
-// never touched. Checked in Chromium, in both front ends, once the kernel is idle, on:
+// never touched (Debian's classic Notebook 6 does the same). Checked in Chromium, in JupyterLab and
+// Notebook 7 once the kernel is idle (and in the classic Notebook for the homework), on:
 //  - an executed lecture notebook (00, run by tools/run_notebooks.py);
 //  - an executed notebook whose source saved no language_info (the runner records the kernel's);
 //  - a homework's student version as released (tools/assignments.py, unexecuted).
@@ -140,5 +141,28 @@ nbformat.write(assignments.make_version(nb, True, "${HOMEWORK}"), sys.argv[2])
         });
       }
     }
+
+    it(`classic Notebook 6: ${HOMEWORK}.ipynb is not modified once the kernel is ready`, async () => {
+      // the same rule there (notebook.js: a kernel_ready whose language_info differs from the saved one sets dirty)
+      const classic = await startJupyterLab({ classic: true });
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      try {
+        const name = classic.addNotebook(path.join(lab!.rootDir, `${HOMEWORK}.ipynb`));
+        await page.goto(`${classic.url}/notebooks/${name}?token=${classic.token}`, { waitUntil: 'domcontentloaded' });
+        type Classic = { notebook: { dirty: boolean; metadata: { language_info?: unknown }; kernel?: { info_reply?: { language_info?: unknown } } } };
+        await page.waitForFunction(() => (window as unknown as { IPython?: Classic }).IPython?.notebook?.kernel?.info_reply?.language_info !== undefined,
+          undefined, { timeout: 180_000, polling: 500 });
+        await page.waitForTimeout(2000);
+        const state = await page.evaluate(() => {
+          const nb = (window as unknown as { IPython: Classic }).IPython.notebook;
+          return { dirty: nb.dirty, languageInfo: nb.metadata.language_info, title: document.title };
+        });
+        expect(state.languageInfo, 'language_info after the kernel was ready').to.deep.equal(languageInfo());
+        expect(state.dirty, `classic: ${name}'s document dirty (${state.title})`).to.equal(false);
+      } finally {
+        await page.close();
+        await classic.stop();
+      }
+    });
   });
 });
