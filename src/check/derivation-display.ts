@@ -4,6 +4,9 @@
 import type { DerivationResult, LineResult, Relation, StepResult } from './derivation';
 import { splitRelation } from './derivation';
 import { latexToText } from './latex-text';
+import { checkKind, str } from '../validation/contract';
+
+const ENVIRONMENT = { ...str(['align', 'align*', 'aligned']), expected: "'align', 'align*' or 'aligned'" };
 
 const SYMBOL: Record<Relation, string> = { '=': '=', '≈': '≈', '<=': '≤', '>=': '≥', '<': '<', '>': '>', '+const': '= … + const', '∝': '∝' };
 
@@ -141,7 +144,7 @@ export function renderText(r: DerivationResult, o: DisplayOptions = {}): string 
 /** The derivation as a LaTeX align environment: first line, then `&rel rest` rows, each step marked. */
 export function renderLatex(r: DerivationResult, o: LatexOptions = {}): string {
   const env = o.environment ?? 'align';
-  if (!['align', 'align*', 'aligned'].includes(env)) throw new Error(`toLatex: environment must be 'align', 'align*' or 'aligned', got ${JSON.stringify(env)}`);
+  checkKind(ENVIRONMENT, env, 'environment', 'toLatex');
   const marks = o.marks ?? true;
   const tex = (s: string) => s.replace(/^[\s&]+/, '').trim();
   const rows: string[] = [];

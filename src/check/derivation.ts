@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng, RngState, rng as makeRng } from '../random/rng';
 import type { Estimate } from '../inference/estimate';
-import { anything, bool, contract, count, func, num, optional, options as optionsKind, positive, rngKind, str } from '../validation/contract';
+import { anything, bool, checkKind, contract, count, func, num, oneOf, optional, options as optionsKind, positive, rngKind, str, where, type Kind } from '../validation/contract';
 import { finiteDifferenceGradient } from './finite-differences';
 import { replicate } from './replicate';
 import { renderHTML, renderText, renderLatex, fmtNumber, fmtSE, relationSymbol } from './derivation-display';
@@ -267,11 +267,12 @@ export function splitRelation(latex: string): { relation: string; rest: string }
   return m ? { relation: m[0], rest: s.slice(m[0].length).trim() } : { relation: '', rest: s.trim() };
 }
 
+const RELATION_NAMES: Record<string, Relation> = { '=': '=', '≈': '≈', '<=': '<=', '≤': '<=', '>=': '>=', '≥': '>=', '<': '<', '>': '>', '+const': '+const', '∝': '∝', propto: '∝' };
+const RELATION = { ...str(Object.keys(RELATION_NAMES)), expected: 'one of =, ≈, <=, >=, <, >, +const, ∝' };
+
 function normalizeRelation(r: string, where: string): Relation {
-  const map: Record<string, Relation> = { '=': '=', '≈': '≈', '<=': '<=', '≤': '<=', '>=': '>=', '≥': '>=', '<': '<', '>': '>', '+const': '+const', '∝': '∝', propto: '∝' };
-  const rel = map[r];
-  if (!rel) throw new Error(`${where}: relation must be one of =, ≈, <=, >=, <, >, +const, ∝, got ${JSON.stringify(r)}`);
-  return rel;
+  checkKind(RELATION, r, 'relation', where);
+  return RELATION_NAMES[r];
 }
 
 const isTensor = (v: unknown): v is tf.Tensor => v instanceof tf.Tensor;
@@ -568,9 +569,7 @@ export class DerivationResult {
    */
   show(options: DisplayOptions): { toMimeBundle(): Record<string, string>; toString(): string } {
     const o = { ...options };
-    if (o.draws !== undefined && o.draws !== 'all' && !(Number.isInteger(o.draws) && o.draws >= 1 && o.draws <= this.draws)) {
-      throw new Error(`DerivationResult.show: draws must be 'all' or a draw 1…${this.draws}, got ${String(o.draws)}`);
-    }
+    checkKind(optional({ ...oneOf(str(['all']), num({ integer: true, min: 1, max: this.draws })), expected: `'all' or a draw 1…${this.draws}` }), o.draws, 'draws', 'DerivationResult.show');
     return { toMimeBundle: () => ({ 'text/html': renderHTML(this, o), 'text/plain': renderText(this, o) }), toString: () => renderText(this, o) };
   }
 
@@ -828,11 +827,16 @@ export class Derivation<S> {
   }
 }
 
+const CONSTANT_IN: Kind = {
+  expected: 'a map from a state key to its redraw, e.g. { z: (g, state) => [g.nextNormal()] }',
+  test: (c) => {
+    const keys = c && typeof c === 'object' ? Object.keys(c) : [];
+    return keys.length > 0 && keys.every((k) => typeof (c as Record<string, unknown>)[k] === 'function') ? undefined : 'got something else';
+  },
+};
+
 function checkConstantIn<S>(c: ConstantIn<S>, where: string): void {
-  const keys = c && typeof c === 'object' ? Object.keys(c) : [];
-  if (keys.length === 0 || keys.some((k) => typeof (c as Record<string, unknown>)[k] !== 'function')) {
-    throw new Error(`${where}: constantIn must map a state key to its redraw, e.g. { z: (g, state) => [g.nextNormal()] }`);
-  }
+  checkKind(CONSTANT_IN, c, 'constantIn', where.replace(/: constantIn$/, ''));
 }
 
 /** The state with the stated variable(s) redrawn. */

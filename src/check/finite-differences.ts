@@ -1,11 +1,14 @@
 // Central differences: ∂f/∂θ_i ≈ (f(θ + h e_i) − f(θ − h e_i)) / 2h, error O(h²).
 import { CheckResult } from './result';
-import { arrayOf, contract, describeAny, func, num, optional, options, positive, str, type Kind } from '../validation/contract';
+import { arrayOf, contract, describeAny, func, num, optional, options, positive, str, where, type Kind } from '../validation/contract';
 
 const THETA = arrayOf(num(), { minLength: 1 });
 const FINITE_DIFFERENCE = contract('finiteDifferenceGradient', { f: func('a function θ → number'), theta: THETA, h: optional(positive()) });
 /** An analytic gradient: numbers (NaN allowed: it fails the check, as a row). */
-const GRADIENT: Kind = { expected: 'an array of numbers', test: (v) => ((Array.isArray(v) || ArrayBuffer.isView(v)) && Array.from(v as ArrayLike<unknown>).every((x) => typeof x === 'number') ? undefined : `got ${describeAny(v)}`) };
+const NUMBERS: Kind = { expected: 'an array of numbers', test: (v) => ((Array.isArray(v) || ArrayBuffer.isView(v)) && Array.from(v as ArrayLike<unknown>).every((x) => typeof x === 'number') ? undefined : `got ${describeAny(v)}`) };
+// ∇f(θ) has one entry per entry of θ (θ is the argument after it)
+const thetaLength = (c: { args: Readonly<Record<string, unknown>> }) => (Array.isArray(c.args.theta) ? c.args.theta.length : NaN);
+const GRADIENT = where(NUMBERS, (c) => `have one entry per entry of theta (${thetaLength(c)})`, (g: ArrayLike<number>, c) => !Array.isArray(c.args.theta) || g.length === thetaLength(c) || `got ${g.length}`);
 const CHECK_GRADIENT = contract('checkGradient', {
   name: str(), f: func('a function θ → number'), gradient: GRADIENT, theta: THETA,
   options: optional(options({ id: str(), h: positive(), rtol: num({ min: 0 }), atol: num({ min: 0 }) })),
@@ -48,7 +51,6 @@ export function finiteDifferenceGradient(f: (theta: number[]) => number, theta: 
 export function checkGradient(name: string, f: (theta: number[]) => number, gradient: number[], theta: number[],
   options: { id?: string; h?: number; rtol?: number; atol?: number } = {}): CheckResult {
   CHECK_GRADIENT.check(arguments);
-  if (gradient.length !== theta.length) throw new Error(`checkGradient: gradient must have one entry per entry of theta (${theta.length}), got ${gradient.length}`);
   const fd = finiteDifferenceGradient(f, theta, options.h);
   const rtol = options.rtol ?? 1e-5, atol = options.atol ?? 1e-7;
   // The entry closest to failing decides: its error and tolerance are reported.

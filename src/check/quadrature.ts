@@ -1,6 +1,6 @@
 // Numerical integration in float64: composite Gauss–Legendre in 1-D and 2-D. Infinite limits are mapped
 // to (−1, 1) by x = t/(1 − t²), dx = (1 + t²)/(1 − t²)² dt.
-import { arrayOf, contract, count, func, num, optional, options } from '../validation/contract';
+import { arrayOf, contract, count, func, num, optional, options, str, where } from '../validation/contract';
 import { CheckResult } from './result';
 import { checkClose } from './exact';
 
@@ -10,13 +10,25 @@ const cache = new Map<number, { nodes: number[]; weights: number[] }>();
 const MAX_ORDER = 10_000, MAX_POINTS = 10_000_000, MAX_POINTS_2D = 100_000_000;
 
 // the boundary: limits are numbers (±∞ allowed: the interval is mapped), panels and order counts
-const QUAD_OPTIONS = optional(options({ panels: count({ max: MAX_POINTS }), order: count({ max: MAX_ORDER }) }));
+// panels × order points per axis (defaults 64 and 16), bounded so that a call returns in minutes, not years:
+// each field is related to the other, so whichever is too large is named with both
+const perAxis = (c: { args: Readonly<Record<string, unknown>> }) => ((c.args.panels as number | undefined) ?? 64) * ((c.args.order as number | undefined) ?? 16);
+const bounded = (kind: ReturnType<typeof count>, max: number, square: boolean) => where(kind,
+  (c) => `give panels × order ≤ ${max} points${square ? ` per axis (${max * max} in all)` : ''} (it is ${(c.args.panels as number | undefined) ?? 64} × ${(c.args.order as number | undefined) ?? 16}); fewer panels give the same accuracy for a smooth f`,
+  (_v: number, c) => perAxis(c) <= max);
+const QUAD_OPTIONS = optional(options({ panels: bounded(count({ max: MAX_POINTS }), MAX_POINTS, false), order: bounded(count({ max: MAX_ORDER }), MAX_POINTS, false) }));
+const SIDE_2D = Math.floor(Math.sqrt(MAX_POINTS_2D));
+const QUAD_OPTIONS_2D = optional(options({ panels: bounded(count({ max: MAX_POINTS }), SIDE_2D, true), order: bounded(count({ max: MAX_ORDER }), SIDE_2D, true) }));
 const LIMIT = num({ allowInfinity: true });
 const RANGE = arrayOf(LIMIT, { minLength: 2, maxLength: 2 });
 const RULE = contract('quadratureRule', { a: LIMIT, b: LIMIT, options: QUAD_OPTIONS });
 const INTEGRATE_1D = contract('integrate1d', { f: func('a function x → number'), a: LIMIT, b: LIMIT, options: QUAD_OPTIONS });
 const GAUSS_LEGENDRE = contract('gaussLegendre', { n: count({ max: MAX_ORDER }) });
-const INTEGRATE_2D = contract('integrate2d', { f: func('a function (x, y) → number'), xRange: RANGE, yRange: RANGE, options: QUAD_OPTIONS });
+const CHECK_QUADRATURE = contract('checkQuadrature', {
+  name: str(), f: func('a function x → number'), range: RANGE, exact: LIMIT,
+  options: optional(options({ panels: bounded(count({ max: MAX_POINTS }), MAX_POINTS, false), order: bounded(count({ max: MAX_ORDER }), MAX_POINTS, false), id: str(), rtol: num({ min: 0 }), atol: num({ min: 0 }) })),
+});
+const INTEGRATE_2D = contract('integrate2d', { f: func('a function (x, y) → number'), xRange: RANGE, yRange: RANGE, options: QUAD_OPTIONS_2D });
 
 /**
  * Gauss–Legendre nodes and weights on [−1, 1] (Newton's method on P_n).
@@ -79,12 +91,9 @@ export function quadratureRule(a: number, b: number, options: QuadratureOptions 
 
 /** quadratureRule, with `fn` (the function the student called) named in the errors. */
 function rule(a: number, b: number, options: QuadratureOptions, fn: string): { points: number[]; weights: number[] } {
+  // the options were checked by the caller's contract (counts, and panels × order bounded)
   const panels = options.panels ?? 64;
-  if (!Number.isInteger(panels) || panels < 1) throw new Error(`${fn}: panels must be a positive integer, got ${panels}`);
   const order = options.order ?? 16;
-  if (!Number.isInteger(order) || order < 1) throw new Error(`${fn}: order must be a positive integer, got ${order}`);
-  if (order > MAX_ORDER) throw new Error(`${fn}: order must be at most ${MAX_ORDER}, got ${order}`);
-  if (panels * order > MAX_POINTS) throw new Error(`${fn}: panels × order must be at most ${MAX_POINTS} points (it is ${panels} × ${order}); fewer panels give the same accuracy for a smooth f`);
   const { nodes, weights } = gaussLegendre(order);
   const [t0, t1, x, dx] = mapInterval(a, b, fn);
   const h = (t1 - t0) / panels;
@@ -139,9 +148,6 @@ function integrate(f: (x: number) => number, a: number, b: number, options: Quad
 export function integrate2d(f: (x: number, y: number) => number, xRange: [number, number], yRange: [number, number], options: QuadratureOptions = {}): number {
   INTEGRATE_2D.check(arguments);
   const [ax, bx] = xRange, [ay, by] = yRange;
-  // the grid has (panels·order)² points: bounded so that the call returns in minutes, not years
-  const side = (options?.panels ?? 64) * (options?.order ?? 16);
-  if (side * side > MAX_POINTS_2D) throw new Error(`integrate2d: panels × order must be at most ${Math.floor(Math.sqrt(MAX_POINTS_2D))} per axis (${MAX_POINTS_2D} points in all), got ${options.panels ?? 64} panels × ${options.order ?? 16}`);
   return integrate((x) => integrate((y) => f(x, y), ay, by, options, 'integrate2d'), ax, bx, options, 'integrate2d');
 }
 
@@ -155,6 +161,7 @@ export function integrate2d(f: (x: number, y: number) => number, xRange: [number
  */
 export function checkQuadrature(name: string, f: (x: number) => number, [a, b]: [number, number], exact: number,
   options: QuadratureOptions & { id?: string; rtol?: number; atol?: number } = {}): CheckResult {
+  CHECK_QUADRATURE.check(arguments);
   const value = integrate(f, a, b, options, 'checkQuadrature');
   return checkClose(name, value, exact, { id: options.id, rtol: options.rtol ?? 1e-8, atol: options.atol ?? 1e-10, method: 'quadrature', note: `∫ over [${a}, ${b}]` });
 }

@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../random/rng';
 import type { LineEstimate } from './derivation';
-import { contract, count, func } from '../validation/contract';
+import { anything, checkKind, contract, count, describeAny, func, where } from '../validation/contract';
 
 // n ≥ 2: a standard error needs two replicates; each replicate keeps its numbers (n × entries)
 const REPLICATE = contract('replicate', { n: count({ min: 2, entriesEach: 64 }), f: func('a function (state, rng) => number | vector | tensor') });
@@ -17,14 +17,15 @@ export interface ReplicatedEstimate extends LineEstimate {
   replicates: number[][];
 }
 
-function readNumbers(v: unknown, where: string): number[] {
+function readNumbers(v: unknown, at: string): number[] {
   if (typeof v === 'number') return [v];
   if (v instanceof tf.Tensor) return Array.from(v.dataSync() as ArrayLike<number>);
   if (v !== null && typeof v === 'object' && typeof (v as ArrayLike<number>).length === 'number') {
     const a = Array.from(v as ArrayLike<unknown>);
     if (a.every((x) => typeof x === 'number')) return a as number[];
   }
-  throw new Error(`${where} must return a number, a vector or a tensor, got ${v === null ? 'null' : typeof v}`);
+  checkKind(where(anything(), 'return a number, a vector or a tensor', () => `got ${describeAny(v)} (${at})`), v, 'f', 'replicate');
+  return [];
 }
 
 /**
@@ -48,7 +49,7 @@ export function replicate<S>(n: number, f: (state: S, rng: Rng) => unknown): (st
       const gr = g.split();
       reps.push(tf.tidy(() => {
         const v = f(state, gr);
-        const nums = readNumbers(v, `replicate: replicate ${r + 1}`);
+        const nums = readNumbers(v, `replicate ${r + 1}`);
         return nums;
       }));
       if (reps[r].length !== reps[0].length) throw new Error(`replicate: replicate ${r + 1} has ${reps[r].length} entries, replicate 1 has ${reps[0].length}`);

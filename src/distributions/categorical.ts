@@ -1,7 +1,8 @@
 // Categorical over {0, …, K−1} from logits (or probabilities) on the last axis:
 // log p(k) = ℓ_k − logSumExp(ℓ). Sampled by Gumbel-max: argmax_k(ℓ_k + G_k) (D25).
-import { bool, contract, optional, options as optionsKind, tensorLike } from '../validation/contract';
+import { bool, checkKind, contract, optional, options as optionsKind, tensor, tensorLike } from '../validation/contract';
 
+const INDICES = { ...tensor(), expected: 'a live tensor of category indices' };
 const CATEGORICAL = contract('Categorical', { params: optionsKind({ logits: tensorLike(), probs: tensorLike() }), options: optional(optionsKind({ validate: bool() })) });
 import * as tf from '@tensorflow/tfjs-core';
 import { distributionBundle } from '../display/rich-values';
@@ -73,7 +74,7 @@ export class Categorical implements Distribution {
    * ≥ K, not an integer, ±∞) is outside the support: −∞, not an error. NaN is an error (with validate, the default).
    */
   logProb(x: tf.Tensor): tf.Tensor {
-    if (!(x instanceof tf.Tensor) || x.isDisposed) throw new Error('Categorical.logProb: x must be a live tensor of category indices');
+    checkKind(INDICES, x, 'x', 'Categorical.logProb');
     broadcastShapes(x.shape, this.batchShape, ['Categorical.logProb: x', 'the batch shape']);
     if (this.validate) requireAll(x, (v) => !Number.isNaN(v), 'Categorical.logProb: x must not contain NaN');
     return tf.tidy(() => {

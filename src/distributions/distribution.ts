@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../random/rng';
 import { logSumExp } from '../math/log-space';
-import { checkKind, count, describeAny, rngKind } from '../validation/contract';
+import { checkKind, count, rngKind, splitName, tensor, tensorLike, where } from '../validation/contract';
 
 export type TensorLike = tf.Tensor | number | number[] | number[][] | number[][][];
 
@@ -43,9 +43,15 @@ export interface Distribution {
 /** A float32 tensor from a tensor or nested numbers; `name` is used in errors. */
 export function asTensor(x: TensorLike, name: string): tf.Tensor {
   if (x instanceof tf.Tensor) return x.dtype === 'float32' ? x : tf.cast(x, 'float32');
-  if (typeof x === 'number' || Array.isArray(x)) return tf.tensor(x as number[], undefined, 'float32');
-  throw new Error(`${name} must be a tensor, a number or an array of numbers`);
+  const [fn, at] = splitName(name);
+  checkKind(TENSOR_LIKE, x, at, fn);
+  return tf.tensor(x as number[], undefined, 'float32');
 }
+
+const TENSOR_LIKE = tensorLike();
+const CATEGORY_AXIS = where(tensor(), 'be non-empty with a last axis of categories', (t: tf.Tensor) => (t.rank >= 1 && t.size > 0) || `got shape [${t.shape}]`);
+const NON_EMPTY = where(tensor(), 'not be empty', (t: tf.Tensor) => t.size > 0 || `got shape [${t.shape}]`);
+const LIVE = tensor();
 
 /**
  * Normalized log-probabilities over the last axis, from exactly one of probabilities or logits:
@@ -75,9 +81,7 @@ export function normalizedLogProbs(probs: TensorLike | undefined, logits: Tensor
 }
 
 function requireCategoryAxis(t: tf.Tensor, who: string, name: string): void {
-  if (t.rank < 1 || t.size === 0) {
-    throw new Error(`${who}: ${name} must be non-empty with a last axis of categories, got shape [${t.shape}]`);
-  }
+  checkKind(CATEGORY_AXIS, t, name, who);
 }
 
 /** Shape of broadcasting a and b; the error names both arguments. */
@@ -117,7 +121,8 @@ const RNG = rngKind();
 
 /** Throws, naming the argument, when a parameter tensor has no entries (a distribution over nothing). */
 export function requireNonEmpty(t: tf.Tensor, name: string): void {
-  if (t.size === 0) throw new Error(`${name} must not be empty, got shape [${t.shape}]`);
+  const [fn, at] = splitName(name);
+  checkKind(NON_EMPTY, t, at, fn);
 }
 
 /**
@@ -139,15 +144,10 @@ export function orDispose<T>(made: { tensor: tf.Tensor; given: unknown }[], body
  * has no answer, and a NaN would silently spread through every sum it enters.
  */
 export function checkValue(x: tf.Tensor, d: Distribution, fn: string, rejectNaN = false): tf.Tensor {
-  if (!(x instanceof tf.Tensor) || x.isDisposed) throw new Error(`${fn}: x must be a live tensor, got ${describeAny(x)}`);
+  checkKind(LIVE, x, 'x', fn);
   if (rejectNaN) requireAll(x, (v) => !Number.isNaN(v), `${fn}: x must not contain NaN`);
   const tail = [...d.batchShape, ...d.eventShape];
-  const ev = d.eventShape.length;
-  if (x.rank < ev) throw new Error(`${fn}: x has shape [${x.shape}], needs an event of shape [${d.eventShape}]`);
-  const xe = x.shape.slice(x.rank - ev);
-  if (xe.some((s, i) => s !== d.eventShape[i])) {
-    throw new Error(`${fn}: x has shape [${x.shape}], its last ${ev} dims must be the event shape [${d.eventShape}]`);
-  }
+  checkKind(tensor({ shape: ['...', ...d.eventShape], must: `end in the event shape [${d.eventShape}]` }), x, 'x', fn);
   broadcastShapes(x.shape, tail, ['x', 'the batch+event shape']);
   return x;
 }

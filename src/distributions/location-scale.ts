@@ -1,7 +1,7 @@
 // Location-scale families x = loc + scale·u, u from a fixed standard density f (D24: each is
 // reparameterizable). log p(x) = log f((x − loc)/scale) − log scale; H = H[f] + log scale.
 // With eventDims = k the last k batch axes form the event (a diagonal, factorized distribution).
-import { bool, contract, num, optional, options as optionsKind, tensorLike } from '../validation/contract';
+import { bool, checkKind, contract, num, optional, options as optionsKind, tensorLike, where } from '../validation/contract';
 
 // every location-scale family's constructor (Normal, Laplace, …; messages name the subclass)
 const LOCATION_SCALE = contract('LocationScale', { loc: tensorLike(), scale: tensorLike(), options: optional(optionsKind({ eventDims: num({ integer: true, min: 0 }), validate: bool() })) });
@@ -64,9 +64,8 @@ export abstract class LocationScale implements Distribution {
     const shape = orDispose([{ tensor: this.loc, given: loc }, { tensor: this.scale, given: scale }], () => {
       const s = broadcastShapes(this.loc.shape, this.scale.shape, [`${name}: loc`, 'scale']);
       const k = options.eventDims ?? 0;
-      if (!Number.isInteger(k) || k < 0 || k > s.length) {
-        throw new Error(`${name}: eventDims must be an integer in [0, ${s.length}], got ${k}`);
-      }
+      // the event is the trailing k axes of the broadcast shape of loc and scale
+      checkKind(where(num({ integer: true, min: 0 }), `be an integer in [0, ${s.length}] (the rank of loc and scale broadcast)`, (v: number) => v <= s.length), k, 'eventDims', name);
       if (this.validate) {
         requireNonEmpty(this.loc, `${name}: loc`);
         requireNonEmpty(this.scale, `${name}: scale`);

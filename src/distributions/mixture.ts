@@ -1,7 +1,7 @@
 // Mixture of Gaussians with diagonal components (D02):
 // p(x) = Σ_k π_k N(x; μ_k, diag σ_k²);  P(z=k | x) = π_k N(x; μ_k, σ_k²) / p(x), all in log space.
 // means and scales have shape [K, ...event] (event [] for a 1-D mixture); weights are [K].
-import { bool, contract, optional, options as optionsKind, tensorLike } from '../validation/contract';
+import { bool, checkKind, contract, optional, options as optionsKind, tensor, tensorLike, where } from '../validation/contract';
 
 const MIXTURE = contract('MixtureOfGaussians', { params: optionsKind({ weights: tensorLike(), logits: tensorLike(), means: tensorLike(), scales: tensorLike() }, { required: ['means', 'scales'] }), options: optional(optionsKind({ validate: bool() })) });
 import * as tf from '@tensorflow/tfjs-core';
@@ -51,17 +51,20 @@ export class MixtureOfGaussians implements Distribution {
     this.numComponents = this.means.shape[0];
     this.eventShape = this.means.shape.slice(1);
     this.logWeights = orDispose(made, () => {
-      if (this.means.rank < 1) throw new Error('MixtureOfGaussians: means must have shape [K, ...event]');
+      checkKind(where(tensor(), 'have shape [K, ...event]', (t: tf.Tensor) => t.rank >= 1 || `got [${t.shape}]`), this.means, 'means', 'MixtureOfGaussians');
       const shape = broadcastShapes(this.means.shape, this.scales.shape, ['MixtureOfGaussians: means', 'scales']);
-      if (shape.join() !== this.means.shape.join()) throw new Error(`MixtureOfGaussians: scales [${this.scales.shape}] must broadcast to means [${this.means.shape}]`);
+      checkKind(where(tensor(), `broadcast to means [${this.means.shape}]`, () => shape.join() === this.means.shape.join() || `got [${this.scales.shape}]`), this.scales, 'scales', 'MixtureOfGaussians');
       if (validate) {
         requireAll(this.scales, (v) => v > 0 && Number.isFinite(v), 'MixtureOfGaussians: scales must be positive and finite');
         requireAll(this.means, Number.isFinite, 'MixtureOfGaussians: means must be finite');
       }
       const logits = normalizedLogProbs(params.weights, params.logits, 'MixtureOfGaussians', 'weights', validate);
-      if (logits.rank !== 1 || logits.shape[0] !== this.numComponents) {
+      try {
+        // one weight per component of means
+        checkKind(tensor({ shape: [this.numComponents] }), logits, params.weights !== undefined ? 'weights' : 'logits', 'MixtureOfGaussians');
+      } catch (e) {
         logits.dispose();
-        throw new Error(`MixtureOfGaussians: weights/logits must have shape [${this.numComponents}], got [${logits.shape}]`);
+        throw e;
       }
       return logits;
     });

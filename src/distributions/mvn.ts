@@ -1,8 +1,18 @@
 // MultivariateNormal N(μ, Σ) with full covariance. Σ = LLᵀ is factored in float64 (tfjs has no Cholesky).
 // log p(x) = −½‖L⁻¹(x−μ)‖² − Σ_i log L_ii − (d/2) log 2π;  H = ½ log|Σ| + (d/2) log(2πe)  (D18).
 // loc may carry batch axes [...batch, d]; the covariance is shared. Gradients flow to loc.
-import { anything, contract, options as optionsKind, tensorLike } from '../validation/contract';
+import { anything, checkKind, contract, matrix, options as optionsKind, tensor, tensorLike, where } from '../validation/contract';
 
+// loc [...batch, d] binds d; the covariance or scaleTril is d × d
+const LOC = where(tensor({ minRank: 1 }), 'have shape [...batch, d] with d ≥ 1', (t: tf.Tensor) => t.size > 0 || `got [${t.shape}]`);
+const entry = (m: MatrixLike, i: number, j: number) => (Array.isArray(m) ? m[i][j] : m.get(i, j));
+const SCALE_TRIL = (d: number) => where(where(matrix({ rows: d, columns: d }), 'have a positive diagonal', (m: MatrixLike) => {
+  for (let i = 0; i < d; i++) if (!(entry(m, i, i) > 0)) return `got ${entry(m, i, i)} at [${i}][${i}]`;
+  return true;
+}), 'be lower triangular', (m: MatrixLike) => {
+  for (let i = 0; i < d; i++) for (let j = i + 1; j < d; j++) if (entry(m, i, j) !== 0) return `got ${entry(m, i, j)} at [${i}][${j}]`;
+  return true;
+});
 const MVN = contract('MultivariateNormal', { params: optionsKind({ loc: tensorLike(), covariance: anything('a d × d matrix'), scaleTril: anything('a d × d lower-triangular matrix') }, { required: ['loc'] }) });
 import * as tf from '@tensorflow/tfjs-core';
 import { distributionBundle } from '../display/rich-values';
@@ -61,24 +71,20 @@ export class MultivariateNormal implements Distribution {
 
   /** Checks loc and the covariance (or scaleTril) and sets the float64 factors. */
   private factor(params: { loc: TensorLike; covariance?: MatrixLike; scaleTril?: MatrixLike }): void {
-    if (this.loc.rank < 1 || this.loc.size === 0) throw new Error(`MultivariateNormal: loc must have shape [...batch, d] with d ≥ 1, got [${this.loc.shape}]`);
+    checkKind(LOC, this.loc, 'loc', 'MultivariateNormal');
     requireAll(this.loc, Number.isFinite, 'MultivariateNormal: loc must be finite');
     const d = this.loc.shape[this.loc.rank - 1];
     if ((params.covariance === undefined) === (params.scaleTril === undefined)) {
       throw new Error('MultivariateNormal: give exactly one of covariance and scaleTril');
     }
     if (params.covariance !== undefined) {
+      checkKind(matrix({ rows: d, columns: d }), params.covariance, 'covariance', 'MultivariateNormal');
       const cov = toMatrix(params.covariance, 'MultivariateNormal: covariance');
-      if (cov.rows !== d) throw new Error(`MultivariateNormal: covariance is ${cov.rows}×${cov.columns}, loc has d = ${d}`);
       (this as { covariance64: Matrix }).covariance64 = cov;
       (this as { scaleTril64: Matrix }).scaleTril64 = cholesky(cov, 'MultivariateNormal: covariance');
     } else {
+      checkKind(SCALE_TRIL(d), params.scaleTril, 'scaleTril', 'MultivariateNormal');
       const l = toMatrix(params.scaleTril!, 'MultivariateNormal: scaleTril');
-      if (l.rows !== d || l.columns !== d) throw new Error(`MultivariateNormal: scaleTril must be ${d}×${d}`);
-      for (let i = 0; i < d; i++) {
-        if (!(l.get(i, i) > 0)) throw new Error('MultivariateNormal: scaleTril must have a positive diagonal');
-        for (let j = i + 1; j < d; j++) if (l.get(i, j) !== 0) throw new Error('MultivariateNormal: scaleTril must be lower triangular');
-      }
       (this as { scaleTril64: Matrix }).scaleTril64 = l;
       (this as { covariance64: Matrix }).covariance64 = l.mmul(l.transpose());
     }

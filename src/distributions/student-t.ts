@@ -5,10 +5,13 @@ import { Rng } from '../random/rng';
 import { digamma, logGamma } from '../math/special';
 import { TensorLike } from './distribution';
 import { LocationScale, LocationScaleOptions } from './location-scale';
+import { checkKind, num } from '../validation/contract';
+
+// beyond 1e10 the family is a normal to float precision, and log Γ(df/2) overflows on the way to NaN
+const DF = { ...num({ above: 0, max: 1e10 }), expected: 'positive and at most 1e10' };
 
 function requireDf(df: number): void {
-  // beyond 1e10 the family is a normal to float precision, and log Γ(df/2) overflows on the way to NaN
-  if (!(df > 0) || !(df <= 1e10)) throw new Error(`StudentT: df must be positive and at most 1e10, got ${df}`);
+  checkKind(DF, df, 'df', 'StudentT');
 }
 
 /**

@@ -2,7 +2,7 @@
 // symmetric eigendecompositions. Closed forms and references are computed here and compared with
 // the float32 tensor versions.
 import { CholeskyDecomposition, EigenvalueDecomposition, Matrix, inverse } from 'ml-matrix';
-import { anything, checkKind, matrix, where } from '../validation/contract';
+import { anything, checkKind, matrix, splitName, where } from '../validation/contract';
 
 export { Matrix };
 
@@ -31,11 +31,7 @@ const SYMMETRIC = where(anything(), 'be symmetric', (m: Matrix) => {
 });
 const POSITIVE_DEFINITE = where(anything(), 'be positive definite', (c: CholeskyDecomposition) => c.isPositiveDefinite() || 'got a matrix with a non-positive eigenvalue');
 
-/** 'PPCA: W' → ['PPCA', 'W']: the function and the argument the messages name. */
-function named(name: string): [string, string] {
-  const k = name.lastIndexOf(': ');
-  return k < 0 ? [name, 'matrix'] : [name.slice(0, k), name.slice(k + 2)];
-}
+const named = (name: string) => splitName(name, 'matrix');
 
 function requireSquare(m: Matrix, name: string): void {
   const [fn, at] = named(name);

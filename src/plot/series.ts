@@ -1,6 +1,6 @@
 // Plot inputs: numbers from arrays, typed arrays or 1-D tensors, checked with the argument's name.
 import * as tf from '@tensorflow/tfjs-core';
-import { checkKind, describeAny, num, where, type Kind } from '../validation/contract';
+import { checkKind, describeAny, num, splitName, where, type Kind } from '../validation/contract';
 
 export type Numbers = ArrayLike<number> | tf.Tensor;
 
@@ -28,15 +28,9 @@ export function checkLength(values: ArrayLike<number>, n: number, at: string, fn
   if (values.length !== n) checkKind(where({ expected: 'numbers', test: () => undefined }, `have ${what} (${n})`, () => `got ${values.length}`), values, at, fn);
 }
 
-/** 'lineChart: x' → ['lineChart', 'x']: the function and the argument the messages name. */
-export function named(name: string): [string, string] {
-  const k = name.lastIndexOf(': ');
-  return k < 0 ? [name, 'values'] : [name.slice(0, k), name.slice(k + 2)];
-}
-
 /** The numbers of a series; `name` ('histogram: values') names the function and the argument in an error. */
 export function asNumbers(x: Numbers, name: string): number[] {
-  const [fn, at] = named(name);
+  const [fn, at] = splitName(name, 'values');
   checkKind(NUMBERS, x, at, fn);
   if (x instanceof tf.Tensor) return Array.from(x.dataSync());
   const out = Array.from(x);

@@ -131,6 +131,15 @@ export function checkKind(kind: Kind, v: unknown, at: string, fn: string, ctx?: 
 
 const got = (v: unknown) => `got ${describeAny(v)}`;
 
+/**
+ * 'PPCA: W' → ['PPCA', 'W']: the function and the argument a helper's combined name gives (helpers shared by
+ * several callers take one string); without ': ' the whole is the function and `at` the argument.
+ */
+export function splitName(name: string, at = 'value'): [string, string] {
+  const k = name.lastIndexOf(': ');
+  return k < 0 ? [name, at] : [name.slice(0, k), name.slice(k + 2)];
+}
+
 /** Leaves a kind optional (undefined accepted: the default applies). */
 export function optional(kind: Kind): Kind {
   return { ...kind, optional: true, test: kind.test, expected: kind.expected };

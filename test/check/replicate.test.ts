@@ -19,6 +19,6 @@ describe('check/replicate', () => {
     const t = replicate(5, (_: null, g) => tf.scalar(g.nextUniform()));
     expectNoLeak(() => t(null, rng(2)), () => undefined);
     expect(() => replicate(1, () => 0)).to.throw('replicate: n must be an integer ≥ 2');
-    expect(() => replicate(3, (_: null, g) => (g.nextUniform() < 2 ? 'x' : 0))(null, rng(0))).to.throw('replicate: replicate 1 must return a number');
+    expect(() => replicate(3, (_: null, g) => (g.nextUniform() < 2 ? 'x' : 0))(null, rng(0))).to.throw("replicate: f must return a number, a vector or a tensor, got 'x' (replicate 1)");
   });
 });

@@ -43,7 +43,7 @@ describe('distributions: MultivariateNormal and MixtureOfGaussians', () => {
   it('MVN rejects a covariance that is not positive definite, by name', () => {
     expect(() => new MultivariateNormal({ loc: [0, 0], covariance: [[1, 2], [2, 1]] })).to.throw('MultivariateNormal: covariance must be positive definite');
     expect(() => new MultivariateNormal({ loc: [0, 0], covariance: [[1, 0.5], [0, 1]] })).to.throw('must be symmetric');
-    expect(() => new MultivariateNormal({ loc: [0, 0, 0], covariance: cov })).to.throw('loc has d = 3');
+    expect(() => new MultivariateNormal({ loc: [0, 0, 0], covariance: cov })).to.throw('MultivariateNormal: covariance must be 3×3, got 2×2');
   });
 
   const weights = [0.3, 0.7], means = [-1, 2], sds = [0.5, 1.2];
