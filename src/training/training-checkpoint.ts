@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import fs from 'fs';
 import path from 'path';
-import { CHECKPOINT_FILE, readCheckpoint, writeCheckpoint } from '../checkpoints/checkpoint';
+import { CHECKPOINT_FILE, readCheckpoint, savedConfig, writeCheckpoint } from '../checkpoints/checkpoint';
 import type { RngState } from '../random/rng';
 import type { MinibatchOrderState } from './minibatch-order';
 
@@ -72,7 +72,8 @@ export async function withTrainingCheckpoint<R>(dir: string, who: string, model:
   try {
     const meta = ck.meta as unknown as TrainingCheckpointMeta;
     if (meta.kind !== 'training') throw new Error(`${who}: ${dir} holds no training checkpoint (kind '${String(meta.kind)}')`);
-    if (model.config !== undefined && JSON.stringify(meta.config) !== JSON.stringify(model.config)) {
+    // a header written before the models took their generator also holds the config's old `seed`: not part of the model
+    if (model.config !== undefined && JSON.stringify(savedConfig(meta.config)) !== JSON.stringify(model.config)) {
       throw new Error(`${who}: the checkpoint in ${dir} is for another model config (${JSON.stringify(meta.config)})`);
     }
     const weights = weightNames(model).map(({ name, variable }) => {

@@ -50,6 +50,26 @@ describe('checkpoints/checkpoint', () => {
     adams.forEach((o) => o.dispose());
   });
 
+  it("a training checkpoint written before the models took their generator (its config holds the initial weights' seed) loads and resumes", async () => {
+    const data = tinyImages(16, 2);
+    const dir = path.join(tmp, 'old-config');
+    const first = new VAE(rng(3), { inputDim: 16, latentDim: 2, hiddenDim: 8 });
+    await fit(first, data, { steps: 2, seed: 4, batchSize: 8, progress: false, checkpoint: { dir } });
+    // the header as such a run wrote it: the same config with `seed` in it
+    const ck = readCheckpoint(dir);
+    const config = { ...(ck.meta.config as object), seed: 3 };
+    writeCheckpoint(dir, { meta: { ...ck.meta, config }, tensors: [...ck.tensors].map(([name, tensor]) => ({ name, tensor })) });
+    ck.tensors.forEach((t) => t.dispose());
+    const { model: back, meta } = loadVAE(dir);
+    expect(meta.config).to.not.have.property('seed');
+    back.variables.forEach((v, i) => expect(values(v), v.name).to.deep.equal(values(first.variables[i])));
+    // ll.fit resumes from it: the config without the seed is the model's
+    const resumed = new VAE(rng(3), { inputDim: 16, latentDim: 2, hiddenDim: 8 });
+    const r = await fit(resumed, data, { steps: 3, seed: 4, batchSize: 8, progress: false, checkpoint: { dir, resume: true } });
+    expect(r.startStep).to.equal(2);
+    [first, back, resumed].forEach((x) => x.dispose());
+  });
+
   it('FusedAdam.isFusedAdam tells FusedAdam from tfjs optimizers, which instanceof cannot', () => {
     const tfjsAdam = tf.train.adam(1e-3);
     expect(tfjsAdam instanceof FusedAdam, 'tfjs duck-types instanceof').to.equal(true);
