@@ -32,6 +32,8 @@ describe('the class hub (scripts/hub.sh, JupyterHub)', function () {
     for (const s of STUDENTS) {
       expect(saw.home_modes[s]).to.equal('0o700');
       expect(saw.lectures_copied[s]).to.include('00-getting-started.ipynb');
+      // the ledger beside them: a lecture's D-links (derivations.md#d29) open it
+      expect(saw.lectures_copied[s]).to.include('derivations.md');
       expect(saw.lectures_copied[s].length).to.be.greaterThan(10);
       expect(saw.assignment_fetched[s]).to.deep.equal(['h1-hub-check.ipynb']);
     }

@@ -116,9 +116,10 @@ c.Spawner.args = [
 
 
 def copy_course_in(spawner):
-    """First login (and every later one): the lecture notebooks a student does not have yet, and the
-    released assignments not fetched yet, are copied into the home folder, owned by the student. Files
-    the student already has are never overwritten (their work stays theirs)."""
+    """First login (and every later one): the lecture notebooks a student does not have yet (with the
+    ledger they link, derivations.md, beside them: their D-links open it), and the released assignments
+    not fetched yet, are copied into the home folder, owned by the student. Files the student already has
+    are never overwritten (their work stays theirs)."""
     user = pwd.getpwnam(spawner.user.name)
     home = user.pw_dir
     lectures = os.path.join(home, "lectures")
@@ -126,7 +127,7 @@ def copy_course_in(spawner):
     os.chown(lectures, user.pw_uid, user.pw_gid)
     src = os.path.join(REPO, "notebooks")
     for name in sorted(os.listdir(src)):
-        if name.endswith(".ipynb") and not os.path.exists(os.path.join(lectures, name)):
+        if (name.endswith(".ipynb") or name == "derivations.md") and not os.path.exists(os.path.join(lectures, name)):
             dst = os.path.join(lectures, name)
             shutil.copyfile(os.path.join(src, name), dst)
             os.chown(dst, user.pw_uid, user.pw_gid)
