@@ -552,6 +552,12 @@ export function options(fields: Record<string, Kind>, o: { required?: string[]; 
   };
 }
 
+/** An objective { type, … } of one of `types` (a model's loss), named as "must be of type 'elbo' or 'iwae'". */
+export function objectiveOf(types: readonly string[]): Kind {
+  const words = types.length === 1 ? `'${types[0]}'` : `${types.slice(0, -1).map((t) => `'${t}'`).join(', ')} or '${types[types.length - 1]}'`;
+  return where(record('an objective { type, … }'), `be of type ${words}`, (o: { type?: unknown }) => types.includes(o.type as string) || `got ${JSON.stringify(o)}`);
+}
+
 /** The first kind that accepts the value (for a parameter that takes, say, a number or an array). */
 export function oneOf(...kinds: Kind[]): Kind {
   return {

@@ -16,7 +16,11 @@ import { Dense } from '../../ops/dense';
 import { bernoulliLogLikelihood } from '../../ops/bernoulli-log-likelihood';
 import { stopGradient } from '../../math/stop-gradient';
 import { positiveInteger } from '../../validation/arguments';
-import { checkKind, num } from '../../validation/contract';
+import { checkKind, num, options as optionsKind, positive, str, tensor, type Kind } from '../../validation/contract';
+
+const TEMPERATURE: Kind = { ...optionsKind({ start: positive(), min: positive(), rate: num({ min: 0 }) }, { required: ['start', 'min', 'rate'], path: true }), expected: '{ start > 0, min > 0, rate ≥ 0 }' };
+const ESTIMATOR = { ...str(['gumbel-softmax', 'score-function']), expected: "'gumbel-softmax' or 'score-function'" };
+const X_OF_MODEL = tensor({ shape: ['batch', (c) => (c.self as { config: { inputDim: number } }).config.inputDim] });
 import { checkWeightsGenerator } from '../../validation/initial-weights';
 
 export interface CategoricalVAEConfig {
@@ -71,9 +75,7 @@ export class CategoricalVAE {
     positiveInteger(c.hiddenDim, 'CategoricalVAE', 'hiddenDim');
     checkKind(num({ integer: true, min: 2 }), c.categories, 'categories', 'CategoricalVAE');
     const t = c.temperature;
-    if (!t || !(t.start > 0) || !(t.min > 0) || !(t.rate >= 0) || !Number.isFinite(t.start + t.min + t.rate)) {
-      throw new Error(`CategoricalVAE: temperature must be { start > 0, min > 0, rate ≥ 0 }, got ${JSON.stringify(t)}`);
-    }
+    checkKind(TEMPERATURE, t, 'temperature', 'CategoricalVAE');
     this.config = c;
     this.temperature = Math.max(t.min, t.start);
     const scope = `categoricalvae${++instances}`;
@@ -92,7 +94,7 @@ export class CategoricalVAE {
   get binaryPixels(): boolean { return true; }
 
   private checkX(x: tf.Tensor, fn: string): void {
-    if (x.rank !== 2 || x.shape[1] !== this.config.inputDim) throw new Error(`CategoricalVAE.${fn}: x must have shape [batch, ${this.config.inputDim}], got [${x.shape}]`);
+    checkKind(X_OF_MODEL, x, 'x', `CategoricalVAE.${fn}`, { self: this });
   }
 
   /** log q(z_n = k | x), normalized over k: x [B, D] → [B, N, K]. */
@@ -110,7 +112,7 @@ export class CategoricalVAE {
   /** Bernoulli logits of p(x | z) for one-hot or relaxed z [..., N, K] → [..., D]. */
   decodeLogits(z: tf.Tensor): tf.Tensor {
     const { latents: N, categories: K } = this.config;
-    if (z.rank < 2 || z.shape[z.rank - 1] !== K || z.shape[z.rank - 2] !== N) throw new Error(`CategoricalVAE.decodeLogits: z must end in [${N}, ${K}], got [${z.shape}]`);
+    checkKind(tensor({ shape: ['...', N, K], must: `end in [${N}, ${K}]` }), z, 'z', 'CategoricalVAE.decodeLogits');
     return tf.tidy(() => {
       const lead = z.shape.slice(0, -2);
       const flat = tf.reshape(z, [-1, N * K]);
@@ -151,7 +153,7 @@ export class CategoricalVAE {
    */
   trainingLoss(rng: Rng, batch: Batch, objective: CategoricalVAEObjective = { estimator: 'gumbel-softmax' }): { loss: tf.Scalar; terms: Record<string, tf.Scalar> } {
     const estimator = objective?.estimator;
-    if (estimator !== 'gumbel-softmax' && estimator !== 'score-function') throw new Error(`CategoricalVAE.trainingLoss: objective.estimator must be 'gumbel-softmax' or 'score-function', got ${JSON.stringify(estimator)}`);
+    checkKind(ESTIMATOR, estimator, 'objective.estimator', 'CategoricalVAE.trainingLoss');
     const x = batch.x;
     this.checkX(x, 'trainingLoss');
     const B = x.shape[0];

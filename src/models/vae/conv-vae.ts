@@ -15,7 +15,9 @@ import type { Batch } from '../../training/trainable';
 import { positiveInteger } from '../../validation/arguments';
 import { Conv2d } from '../layers/conv2d';
 import { downsample2, upsample2 } from '../layers/resample';
-import { checkKind, instance, arrayOf, anything } from '../../validation/contract';
+import { checkKind, instance, arrayOf, anything, tensor } from '../../validation/contract';
+
+const IMAGES = tensor({ shape: ['B', 784] });
 import { checkWeightsGenerator } from '../../validation/initial-weights';
 
 // the two entries are then checked one by one as positive integers
@@ -72,7 +74,7 @@ export class ConvVAE {
   }
 
   private checkX(x: tf.Tensor, who: string): void {
-    if (x.rank !== 2 || x.shape[1] !== 784) throw new Error(`ConvVAE.${who}: x must have shape [B, 784], got [${x.shape}]`);
+    checkKind(IMAGES, x, 'x', `ConvVAE.${who}`);
   }
 
   /** [μ, log σ] of q(z | x): x [B, 784] → [B, 2M]. */
@@ -87,7 +89,7 @@ export class ConvVAE {
 
   /** The decoder's Bernoulli logits: z [B, M] → [B, 784]. */
   decode(z: tf.Tensor2D): tf.Tensor2D {
-    if (z.rank !== 2 || z.shape[1] !== this.config.latent) throw new Error(`ConvVAE.decode: z must have shape [B, ${this.config.latent}], got [${z.shape}]`);
+    checkKind(tensor({ shape: ['B', this.config.latent] }), z, 'z', 'ConvVAE.decode');
     return tf.tidy(() => {
       const B = z.shape[0];
       const h = tf.reshape(this.dIn.applyRelu(z), [B, 7, 7, this.config.channels[1]]) as tf.Tensor4D;
@@ -135,7 +137,7 @@ export class ConvVAE {
   logJoint(x: tf.Tensor, z: tf.Tensor): tf.Tensor {
     this.checkX(x, 'logJoint');
     const M = this.config.latent;
-    if (z.shape[z.rank - 1] !== M || z.rank < 2 || z.rank > 3) throw new Error(`ConvVAE.logJoint: z must have shape [K, B, ${M}] or [B, ${M}], got [${z.shape}]`);
+    checkKind(tensor({ shape: [['K', 'B', M], ['B', M]] }), z, 'z', 'ConvVAE.logJoint');
     return tf.tidy(() => {
       const lead = z.shape.slice(0, -1);
       const K = z.rank === 3 ? z.shape[0] : 1;

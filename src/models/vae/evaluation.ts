@@ -11,6 +11,10 @@ import type { Estimate } from '../../inference/estimate';
 import { VAE } from './vae';
 import { klStandardNormal } from '../../ops/kl-standard-normal';
 import { positiveInteger, tensorRank } from '../../validation/arguments';
+import { checkKind, tensor } from '../../validation/contract';
+
+// x [N, D] or one point [D], D the model's inputDim
+const X_OF_MODEL = tensor({ shape: [['N', (c) => (c.self as VAE).config.inputDim], [(c) => (c.self as VAE).config.inputDim]] });
 
 /**
  * x (and its condition) as [N, ·]: a single point may come as a rank-1 tensor. The returned tensors are
@@ -18,8 +22,7 @@ import { positiveInteger, tensorRank } from '../../validation/arguments';
  */
 function asRows(model: VAE, x: tf.Tensor, condition: tf.Tensor | undefined, fn: string): { x: tf.Tensor2D; condition?: tf.Tensor2D; owned: tf.Tensor[] } {
   tensorRank(x, [1, 2], fn, 'x');
-  const D = model.config.inputDim;
-  if (x.shape[x.rank - 1] !== D) throw new Error(`${fn}: x must have shape [N, ${D}] (or [${D}] for one point), got [${x.shape}]`);
+  checkKind(X_OF_MODEL, x, 'x', fn, { self: model });
   if (condition) tensorRank(condition, [1, 2], fn, 'condition');
   const owned: tf.Tensor[] = [];
   const rows = (t: tf.Tensor) => { if (t.rank === 2) return t as tf.Tensor2D; const r = tf.reshape(t, [1, -1]) as tf.Tensor2D; owned.push(r); return r; };

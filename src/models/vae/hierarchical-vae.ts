@@ -18,7 +18,10 @@ import { Normal } from '../../distributions/normal';
 import { Dense } from '../../ops/dense';
 import { bernoulliLogLikelihood } from '../../ops/bernoulli-log-likelihood';
 import { positiveInteger } from '../../validation/arguments';
-import { checkKind, describeAny } from '../../validation/contract';
+import { checkKind, describeAny, objectiveOf, tensor } from '../../validation/contract';
+
+const OBJECTIVE = objectiveOf(['elbo', 'iwae']);
+const X_OF_MODEL = tensor({ shape: ['batch', (c) => (c.self as { config: { inputDim: number } }).config.inputDim] });
 import { checkWeightsGenerator } from '../../validation/initial-weights';
 
 // each M is then checked as a positive integer, naming latentDims[i]
@@ -107,7 +110,7 @@ export class HierarchicalVAE {
 
   /** q(z₁ | x): mean and log-std [B, M₁]. */
   encode1(x: tf.Tensor): { mean: tf.Tensor; logStd: tf.Tensor } {
-    if (x.rank !== 2 || x.shape[1] !== this.config.inputDim) throw new Error(`HierarchicalVAE: x must have shape [batch, ${this.config.inputDim}], got [${x.shape}]`);
+    checkKind(X_OF_MODEL, x, 'x', 'HierarchicalVAE', { self: this });
     return this.meanLogStd(this.layers.q1a, this.layers.q1b, x);
   }
 
@@ -174,7 +177,7 @@ export class HierarchicalVAE {
   /** z = [z₁, z₂] [..., M₁ + M₂] split into z₁ [..., M₁] and z₂ [..., M₂]. */
   private split(z: tf.Tensor, fn: string): [tf.Tensor, tf.Tensor] {
     const [M1, M2] = this.config.latentDims;
-    if (z.shape[z.rank - 1] !== M1 + M2) throw new Error(`HierarchicalVAE.${fn}: z must be [z₁, z₂] with last dimension ${M1 + M2}, got shape [${z.shape}]`);
+    checkKind(tensor({ shape: ['...', M1 + M2], must: `be [z₁, z₂] with last dimension ${M1 + M2}` }), z, 'z', `HierarchicalVAE.${fn}`);
     return tf.split(z, [M1, M2], -1) as [tf.Tensor, tf.Tensor];
   }
 
@@ -264,7 +267,7 @@ export class HierarchicalVAE {
 
   /** The training loss, −bound averaged over the batch (the one-sample ELBO by default). */
   loss(rng: Rng, x: tf.Tensor2D, objective: HierarchicalVAEObjective = { type: 'elbo' }): tf.Scalar {
-    if (objective.type !== 'elbo' && objective.type !== 'iwae') throw new Error(`HierarchicalVAE.loss: objective must be of type 'elbo' or 'iwae', got ${JSON.stringify(objective)}`);
+    checkKind(OBJECTIVE, objective, 'objective', 'HierarchicalVAE.loss');
     return tf.tidy(() => tf.neg(tf.mean(objective.type === 'iwae' ? this.iwae(rng, x, objective) : this.elbo(rng, x, objective))) as tf.Scalar);
   }
 

@@ -22,7 +22,12 @@ import { integerAtLeast, positiveInteger } from '../../validation/arguments';
 import { VAE } from './vae';
 import { IAFStep } from '../flows/iaf-step';
 import { planarStep } from '../flows/layers';
-import { checkKind, str } from '../../validation/contract';
+import { checkKind, objectiveOf, record, str, tensor, where } from '../../validation/contract';
+
+const OBJECTIVE = objectiveOf(['elbo', 'iwae']);
+const PRIOR = where(record("a prior { type: 'standard' | 'mixture' | 'vampprior', … }"), "be { type: 'standard' | 'mixture' | 'vampprior', … }",
+  (p: { type?: unknown }) => ['standard', 'mixture', 'vampprior'].includes(p.type as string) || `got ${JSON.stringify(p)}`);
+const X_OF_MODEL = tensor({ shape: ['batch', (c) => (c.self as { config: { inputDim: number } }).config.inputDim] });
 import { checkWeightsGenerator } from '../../validation/initial-weights';
 
 const FLOW = { ...str(['planar', 'iaf']), expected: "'planar' or 'iaf'" };
@@ -109,7 +114,7 @@ export class RichVAE {
     positiveInteger(c.iafHidden, 'RichVAE', 'iafHidden');
     if (c.flow === 'iaf' && c.flowLayers > 0) integerAtLeast(c.latentDim, 2, 'RichVAE', 'latentDim (an IAF posterior needs 2 or more)');
     const p = c.prior;
-    if (!p || !['standard', 'mixture', 'vampprior'].includes(p.type)) throw new Error(`RichVAE: prior must be { type: 'standard' | 'mixture' | 'vampprior', … }, got ${JSON.stringify(p)}`);
+    checkKind(PRIOR, p, 'prior', 'RichVAE');
     if (p.type === 'mixture') positiveInteger(p.components, 'RichVAE', 'prior.components');
     if (p.type === 'vampprior') positiveInteger(p.pseudoInputs, 'RichVAE', 'prior.pseudoInputs');
     this.config = c;
@@ -160,7 +165,7 @@ export class RichVAE {
   /** log p(z) for z [..., M] → [...]. */
   logPrior(z: tf.Tensor): tf.Tensor {
     const M = this.config.latentDim;
-    if (z.shape[z.rank - 1] !== M) throw new Error(`RichVAE.logPrior: z must have last dimension ${M}, got shape [${z.shape}]`);
+    checkKind(tensor({ shape: ['...', M], must: `have last dimension ${M}` }), z, 'z', 'RichVAE.logPrior');
     return tf.tidy(() => {
       const p = this.config.prior;
       if (p.type === 'standard') return tf.sub(tf.mul(tf.sum(tf.square(z), -1), -0.5), M * HALF_LOG_2PI);
@@ -201,7 +206,7 @@ export class RichVAE {
    */
   samplePosterior(rng: Rng, x: tf.Tensor, samples = 1): { z: tf.Tensor; logQ: tf.Tensor } {
     positiveInteger(samples, 'RichVAE.samplePosterior', 'samples');
-    if (x.rank !== 2 || x.shape[1] !== this.config.inputDim) throw new Error(`RichVAE: x must have shape [batch, ${this.config.inputDim}], got [${x.shape}]`);
+    checkKind(X_OF_MODEL, x, 'x', 'RichVAE', { self: this });
     return tf.tidy(() => {
       const { mean, logStd } = this.base.encode(x);
       const eps = rng.normal([samples, ...mean.shape]);
@@ -281,7 +286,7 @@ export class RichVAE {
 
   /** The training loss (−bound, averaged over the batch); the ELBO with one sample by default. */
   loss(rng: Rng, x: tf.Tensor2D, objective: RichVAEObjective = { type: 'elbo' }): tf.Scalar {
-    if (objective.type !== 'elbo' && objective.type !== 'iwae') throw new Error(`RichVAE.loss: objective must be of type 'elbo' or 'iwae', got ${JSON.stringify(objective)}`);
+    checkKind(OBJECTIVE, objective, 'objective', 'RichVAE.loss');
     return tf.tidy(() => tf.neg(tf.mean(objective.type === 'iwae' ? this.iwae(rng, x, objective) : this.elbo(rng, x, objective))) as tf.Scalar);
   }
 

@@ -17,8 +17,8 @@ import { mmdUnbiased } from '../../inference/mmd';
 import { Dense } from '../../ops/dense';
 import { bernoulliLogLikelihood } from '../../ops/bernoulli-log-likelihood';
 import { elboTerms, gaussianEncoderElboTerms, iwae as iwaeBound, logImportanceWeights, renyiBound as renyiOfArgs, type BoundArgs } from '../../inference/bounds';
-import { integerAtLeast, positiveInteger } from '../../validation/arguments';
-import { contract, count, num, optional, options, positive, rngKind, str, tensor } from '../../validation/contract';
+import { positiveInteger } from '../../validation/arguments';
+import { checkKind, contract, count, num, optional, options, positive, rngKind, str, tensor, where } from '../../validation/contract';
 import { checkWeightsGenerator } from '../../validation/initial-weights';
 
 export interface VAEConfig {
@@ -67,7 +67,20 @@ const V = {
   reconstruct: contract('VAE.reconstruct', { x: X, condition: COND }),
 };
 
-const LABELS = { expected: 'an array of class labels', test: (v: unknown) => (Array.isArray(v) || ArrayBuffer.isView(v) ? undefined : `got ${v === null ? 'null' : typeof v}`) };
+// tf.oneHot turns an out-of-range label into a row of zeros, silently: each label is related to `classes`
+// (a classes that is not a count is left to its own check, after labels)
+const classesOf = (c: { args: Readonly<Record<string, unknown>> }) => (c.args.classes as number | undefined) ?? 10;
+const countOf = (n: unknown) => typeof n === 'number' && Number.isInteger(n) && n >= 1;
+const LABELS = where({ expected: 'an array of class labels', test: (v: unknown) => (Array.isArray(v) || ArrayBuffer.isView(v) ? undefined : `got ${v === null ? 'null' : typeof v}`) },
+  (c) => `be integers in [0, ${classesOf(c)})`, (labels: ArrayLike<number>, c) => {
+    if (!countOf(classesOf(c))) return true;
+    for (let i = 0; i < labels.length; i++) if (!Number.isInteger(labels[i]) || labels[i] < 0 || labels[i] >= classesOf(c)) return `got ${labels[i]} at index ${i}`;
+    return true;
+  });
+// x's width is the model's inputDim; a NaN pixel would make a bound NaN (checked where x is read anyway)
+const X_OF_MODEL = tensor({ shape: ['batch', (c) => (c.self as VAE).config.inputDim] });
+const FINITE_X = where(tensor(), 'be finite', (t: tf.Tensor) => { const v = t.dataSync(); for (let i = 0; i < v.length; i++) if (!Number.isFinite(v[i])) return `got ${v[i]} at flat index ${i}`; return true; });
+const OBJECTIVE_TYPE = str(['elbo', 'iwae', 'renyi', 'wae-mmd']);
 const ONE_HOT = contract('oneHotLabels', { labels: LABELS, classes: optional(count({ min: 2, max: 1e6 })) });
 
 const LOG_2PI = Math.log(2 * Math.PI);
@@ -121,11 +134,6 @@ export class VAE {
     checkWeightsGenerator('VAE', rng, config);
     V.ctor.check(arguments);
     const c: Required<VAEConfig> = { hiddenDim: 300, likelihood: 'bernoulli', conditionDim: 0, ...config };
-    for (const k of ['inputDim', 'latentDim', 'hiddenDim'] as const) {
-      if (!Number.isInteger(c[k]) || c[k] < 1) throw new Error(`VAE: ${k} must be a positive integer, got ${c[k]}`);
-    }
-    if (!Number.isInteger(c.conditionDim) || c.conditionDim < 0) throw new Error(`VAE: conditionDim must be a non-negative integer, got ${c.conditionDim}`);
-    if (c.likelihood !== 'bernoulli' && c.likelihood !== 'gaussian') throw new Error(`VAE: likelihood must be 'bernoulli' or 'gaussian', got '${c.likelihood}'`);
     this.config = c;
     // tfjs variable names are global: each model gets its own scope
     const scope = `vae${++instances}`;
@@ -200,9 +208,7 @@ export class VAE {
   }
 
   private checkX(x: tf.Tensor, what: string) {
-    if (x.rank !== 2 || x.shape[1] !== this.config.inputDim) {
-      throw new Error(`VAE.${what}: x must have shape [batch, ${this.config.inputDim}], got [${x.shape}]`);
-    }
+    checkKind(X_OF_MODEL, x, 'x', `VAE.${what}`, { self: this });
   }
 
   /** The encoder network's output [B, 2M]: the mean, then the log-std, of q(z | x, c). */
@@ -300,7 +306,7 @@ export class VAE {
 
   /** x must be finite: a NaN pixel would make the bound NaN. Reads x (a sync), so training (loss) skips it. */
   private checkFinite(x: tf.Tensor, what: string): void {
-    x.dataSync().forEach((v, i) => { if (!Number.isFinite(v)) throw new Error(`VAE.${what}: x must be finite, got ${v} at flat index ${i}`); });
+    checkKind(FINITE_X, x, 'x', `VAE.${what}`);
   }
 
   private elboOf(rng: Rng, x: tf.Tensor, options: { samples?: number; kl?: 'analytic' | 'monte-carlo'; beta?: number; condition?: tf.Tensor }): tf.Tensor {
@@ -338,7 +344,7 @@ export class VAE {
 
   private iwaeOf(rng: Rng, x: tf.Tensor, options: { samples: number; condition?: tf.Tensor }): tf.Tensor {
     this.checkX(x, 'iwae');
-    if (!Number.isInteger(options.samples) || options.samples < 1) throw new Error(`VAE.iwae: samples must be a positive integer, got ${options.samples}`);
+    checkKind(SAMPLES, options.samples, 'samples', 'VAE.iwae');
     return tf.tidy(() => iwaeBound(rng, this.boundArgs(x, options)));
   }
 
@@ -405,7 +411,9 @@ export class VAE {
           return tf.add(tf.neg(rec), tf.mul(mmd, objective.lambda ?? 10 * x.shape[0])) as tf.Scalar;
         }
         default:
-          throw new Error(`VAE.loss: objective must be of type 'elbo', 'iwae', 'renyi' or 'wae-mmd', got ${JSON.stringify(objective)}`);
+          // the contract has checked the type; this names it should a caller get past the contract
+          checkKind(OBJECTIVE_TYPE, (objective as { type: unknown }).type, 'type', 'VAE.loss');
+          throw new Error(`VAE.loss: no objective of type ${JSON.stringify((objective as { type: unknown }).type)}`);
       }
     });
   }
@@ -441,11 +449,5 @@ export class VAE {
  */
 export function oneHotLabels(labels: ArrayLike<number>, classes = 10): tf.Tensor2D {
   ONE_HOT.check(arguments);
-  // tf.oneHot turns an out-of-range label into a row of zeros, silently
-  integerAtLeast(classes, 2, 'oneHotLabels', 'classes');
-  for (let i = 0; i < labels.length; i++) {
-    const l = labels[i];
-    if (!Number.isInteger(l) || l < 0 || l >= classes) throw new Error(`oneHotLabels: labels must be integers in [0, ${classes}), got ${l} at index ${i}`);
-  }
   return tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from(labels), 'int32'), classes).toFloat() as tf.Tensor2D);
 }

@@ -13,14 +13,25 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/rng';
 import { stopGradient } from '../../math/stop-gradient';
 import { positiveInteger, tensorRank } from '../../validation/arguments';
-import { contract, count as countKind, oneOf, tensor, checkKind, instance } from '../../validation/contract';
+import { contract, count as countKind, oneOf, tensor, checkKind, instance, numberArray, where } from '../../validation/contract';
 import { checkWeightsGenerator } from '../../validation/initial-weights';
 
 // the generator's class itself (not a look-alike): these models call more of its methods than the duck-typed rngKind checks
 const RNG = instance(Rng, 'an Rng (ll.rng(seed))');
 
 const INDICES = { expected: 'an array of code indices', test: (v: unknown) => ((Array.isArray(v) || ArrayBuffer.isView(v)) && Array.prototype.every.call(v, (c: unknown) => typeof c === 'number' && Number.isInteger(c) && c >= 0) ? undefined : 'got something else') };
-const CODE_USAGE = contract('codeUsage', { codes: oneOf(tensor(), INDICES), K: countKind({ max: 1e7 }) });
+// every code among 0…K−1 (K is the argument after codes)
+const kOf = (c: { args: Readonly<Record<string, unknown>> }) => c.args.K as number;
+const CODES = where(oneOf(tensor(), INDICES), (c) => `be integers in 0…${kOf(c) - 1}`, (codes: ArrayLike<number> | tf.Tensor, c) => {
+  // a K that is not a count is left to its own check, after codes
+  if (!(Number.isInteger(kOf(c)) && kOf(c) >= 1)) return true;
+  const v = codes instanceof tf.Tensor ? codes.dataSync() : codes;
+  for (let i = 0; i < v.length; i++) if (!Number.isInteger(v[i]) || v[i] < 0 || v[i] >= kOf(c)) return `got ${v[i]} at index ${i}`;
+  return true;
+});
+const CODE_USAGE = contract('codeUsage', { codes: CODES, K: countKind({ max: 1e7 }) });
+const STRAIGHT_THROUGH = contract('straightThrough', { ze: tensor(), e: tensor({ like: 'ze' }) });
+const Z_OF_CODEBOOK = tensor({ shape: ['N', (c) => (c.self as VectorQuantizer).D] });
 
 /**
  * z_e + sg(e − z_e): the value of e, the gradient of z_e (the straight-through estimator). Shapes: any, equal.
@@ -30,7 +41,7 @@ const CODE_USAGE = contract('codeUsage', { codes: oneOf(tensor(), INDICES), K: c
  * @example const zq = straightThrough(ze, e);   // forward: e; backward: dL/dze = dL/dzq, dL/de = 0
  */
 export function straightThrough<T extends tf.Tensor>(ze: T, e: T): T {
-  if (ze.shape.join() !== e.shape.join()) throw new Error(`straightThrough: ze and e must have the same shape, got [${ze.shape}] and [${e.shape}]`);
+  STRAIGHT_THROUGH.check(arguments);
   return tf.tidy(() => tf.add(ze, stopGradient(tf.sub(e, ze))) as T);
 }
 
@@ -71,7 +82,6 @@ export function codeUsage(codes: ArrayLike<number> | tf.Tensor, K: number): Code
   const counts = new Array<number>(K).fill(0);
   for (let i = 0; i < v.length; i++) {
     const k = v[i];
-    if (!Number.isInteger(k) || k < 0 || k >= K) throw new Error(`codeUsage: codes must be integers in 0…${K - 1}, got ${k} at index ${i}`);
     counts[k]++;
   }
   const frequencies = counts.map((c) => c / v.length);
@@ -112,8 +122,7 @@ export class VectorQuantizer {
   }
 
   private checkZ(z: tf.Tensor, fn: string): void {
-    tensorRank(z, [2], `VectorQuantizer.${fn}`, 'z');
-    if (z.shape[1] !== this.D) throw new Error(`VectorQuantizer.${fn}: z must have shape [N, ${this.D}], got [${z.shape}]`);
+    checkKind(Z_OF_CODEBOOK, z, 'z', `VectorQuantizer.${fn}`, { self: this });
   }
 
   /**
@@ -159,7 +168,7 @@ export class VectorQuantizer {
    */
   restart(rng: Rng, counts: ArrayLike<number>, candidates: tf.Tensor2D): number[] {
     checkKind(RNG, rng, 'rng', 'VectorQuantizer.restart');
-    if (counts.length !== this.K) throw new Error(`VectorQuantizer.restart: counts must have K = ${this.K} entries, got ${counts.length}`);
+    checkKind(where(numberArray({ depth: 1, what: 'an array of one count per code' }), `have K = ${this.K} entries`, (v: ArrayLike<number>) => v.length === this.K || `got ${v.length}`), counts, 'counts', 'VectorQuantizer.restart');
     this.checkZ(candidates, 'restart');
     const dead: number[] = [];
     for (let k = 0; k < this.K; k++) if (counts[k] === 0) dead.push(k);

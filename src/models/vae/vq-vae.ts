@@ -20,7 +20,7 @@ import { Conv2d } from '../layers/conv2d';
 import { downsample2, upsample2 } from '../layers/resample';
 import { CodeUsage, VectorQuantizer, codeUsage } from './vector-quantizer';
 import { CodePrior } from '../autoregressive/code-prior';
-import { checkKind, instance, num, arrayOf, anything } from '../../validation/contract';
+import { checkKind, instance, num, arrayOf, anything, tensor, where } from '../../validation/contract';
 import { checkWeightsGenerator } from '../../validation/initial-weights';
 
 // the two entries are then checked one by one as positive integers
@@ -59,6 +59,9 @@ export interface VQVAETerms {
 const GRID = 7, POSITIONS = GRID * GRID;
 let count = 0;
 
+const IMAGES = tensor({ shape: ['B', 784] });
+const CODE_GRIDS = tensor({ shape: ['B', 49] });
+
 /**
  * The VQ-VAE on 28×28 images given as [B, 784] in {0, 1}: 49 discrete codes per image.
  *
@@ -70,6 +73,7 @@ let count = 0;
  * @example const vq = new ll.models.VQVAE(ll.rng(0), { codes: 32, codeDim: 8 }); await ll.fit(vq, ll.loadMnist('train'), { steps: 2000, seed: 1, batchSize: 64 });
  *          const k = vq.encodeCodes(x);  // [B, 49] int32;  vq.decodeCodes(k)  // [B, 784] logits
  */
+
 export class VQVAE {
   readonly config: Required<VQVAEConfig>;
   readonly quantizer: VectorQuantizer;
@@ -111,7 +115,7 @@ export class VQVAE {
   get positions(): number { return POSITIONS; }
 
   private checkX(x: tf.Tensor, who: string): void {
-    if (x.rank !== 2 || x.shape[1] !== 784) throw new Error(`VQVAE.${who}: x must have shape [B, 784], got [${x.shape}]`);
+    checkKind(IMAGES, x, 'x', `VQVAE.${who}`);
   }
 
   /** The encoder's output z_e(x): x [B, 784] → [B·49, D] (rows image after image, positions in raster order). */
@@ -126,10 +130,9 @@ export class VQVAE {
 
   /** The decoder's Bernoulli logits from quantized vectors z_q [B·49, D] → [B, 784]. */
   decode(zq: tf.Tensor2D): tf.Tensor2D {
-    tensorRank(zq, [2], 'VQVAE.decode', 'zq');
-    if (zq.shape[1] !== this.config.codeDim || zq.shape[0] % POSITIONS !== 0) {
-      throw new Error(`VQVAE.decode: zq must have shape [B·49, ${this.config.codeDim}], got [${zq.shape}]`);
-    }
+    // one vector of the codebook's width per grid position of each image
+    const D = this.config.codeDim;
+    checkKind(where(tensor({ shape: ['n', D], must: `have shape [B·49, ${D}]` }), `have shape [B·49, ${D}]`, (t: tf.Tensor) => t.shape[0] % POSITIONS === 0 || `got [${t.shape}]`), zq, 'zq', 'VQVAE.decode');
     return tf.tidy(() => {
       const B = zq.shape[0] / POSITIONS;
       const h = tf.relu(this.d0.apply(tf.reshape(zq, [B, GRID, GRID, this.config.codeDim]) as tf.Tensor4D));
@@ -146,8 +149,7 @@ export class VQVAE {
 
   /** The decoder's logits for code grids [B, 49] (int) → [B, 784]. */
   decodeCodes(codes: tf.Tensor2D): tf.Tensor2D {
-    tensorRank(codes, [2], 'VQVAE.decodeCodes', 'codes');
-    if (codes.shape[1] !== POSITIONS) throw new Error(`VQVAE.decodeCodes: codes must have shape [B, 49], got [${codes.shape}]`);
+    checkKind(CODE_GRIDS, codes, 'codes', 'VQVAE.decodeCodes');
     return tf.tidy(() => this.decode(this.quantizer.lookup(tf.reshape(codes, [-1]) as tf.Tensor1D)));
   }
 
@@ -268,10 +270,9 @@ export class VQVAE {
   }
 
   private checkPrior(prior: CodePrior, fn: string): void {
-    if (!(prior instanceof CodePrior)) throw new Error(`VQVAE.${fn}: prior must be a CodePrior`);
-    if (prior.config.positions !== POSITIONS || prior.config.codes !== this.config.codes) {
-      throw new Error(`VQVAE.${fn}: prior must model ${POSITIONS} positions of ${this.config.codes} codes, got ${prior.config.positions} of ${prior.config.codes}`);
-    }
+    // the prior models this model's code grids: 49 positions of its K codes
+    checkKind(where(instance(CodePrior), `model ${POSITIONS} positions of ${this.config.codes} codes`,
+      (p: CodePrior) => (p.config.positions === POSITIONS && p.config.codes === this.config.codes) || `got ${p.config.positions} of ${p.config.codes}`), prior, 'prior', `VQVAE.${fn}`);
   }
 
   private get layers(): Conv2d[] { return [this.e1, this.e2, this.e3, this.eOut, this.d0, this.d1, this.d2]; }
