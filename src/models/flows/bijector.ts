@@ -3,6 +3,14 @@
 // x [B, d], 3 for images x [B, H, W, C]) and reports log|det ∂y/∂x| once per event [B], the Jacobian taken
 // over the event's flattened entries; the inverse reports log|det ∂x/∂y| = −(forward log-det at x)  (D35, D36).
 import * as tf from '@tensorflow/tfjs-core';
+import { arrayOf, checkKind, record, tensor, where } from '../../validation/contract';
+
+// a chain's layers all act on events of one rank (points, or images)
+const LAYERS = where({ ...arrayOf(record('a bijector'), { minLength: 1 }), expected: 'a non-empty array of bijectors' }, 'act on events of one rank',
+  (layers: { name: string; eventNdims: number }[]) => {
+    const other = layers.find((l) => l.eventNdims !== layers[0].eventNdims);
+    return !other || `got '${layers[0].name}' with eventNdims ${layers[0].eventNdims} and '${other.name}' with ${other.eventNdims}`;
+  });
 
 /**
  * An invertible map y = f(x) on events of `eventNdims` trailing axes, with its log-determinant:
@@ -35,15 +43,12 @@ export interface Bijector<T extends tf.Tensor = tf.Tensor2D> {
 
 /** Throws, naming the caller, unless x is a batch of points [B, dim] (eventNdims 1). */
 export function checkRows(x: tf.Tensor, dim: number, who: string): void {
-  if (x.rank !== 2 || x.shape[1] !== dim) throw new Error(`${who}: input must have shape [batch, ${dim}], got [${x.shape}]`);
+  checkKind(tensor({ shape: ['batch', dim] }), x, who.endsWith('.inverse') ? 'y' : 'x', who);
 }
 
 /** Throws, naming the argument, unless x is a batch of images [B, H, W, C] with the given H, W, C (eventNdims 3). */
 export function checkImage(x: tf.Tensor, shape: [number, number, number], who: string, arg: string): void {
-  if (!(x instanceof tf.Tensor) || x.rank !== 4 || x.shape[1] !== shape[0] || x.shape[2] !== shape[1] || x.shape[3] !== shape[2]) {
-    const got = x instanceof tf.Tensor ? `[${x.shape}]` : String(x);
-    throw new Error(`${who}: ${arg} must have shape [B, ${shape.join(', ')}], got ${got}`);
-  }
+  checkKind(tensor({ shape: ['B', ...shape] }), x, arg, who);
 }
 
 /**
@@ -69,10 +74,8 @@ export class Chain<T extends tf.Tensor = tf.Tensor2D> implements Bijector<T> {
    * @param layers  at least one bijector, all with the same `eventNdims`
    */
   constructor(readonly layers: Bijector<T>[]) {
-    if (!Array.isArray(layers) || layers.length === 0) throw new Error('Chain: needs at least one bijector');
+    checkKind(LAYERS, layers, 'layers', 'Chain');
     this.eventNdims = layers[0].eventNdims;
-    const other = layers.find((l) => l.eventNdims !== this.eventNdims);
-    if (other) throw new Error(`Chain: layers must act on events of one rank; '${layers[0].name}' has eventNdims ${this.eventNdims}, '${other.name}' has ${other.eventNdims}`);
   }
 
   forward(x: T) {

@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/rng';
 import type { FlowDistribution } from './flow-distribution';
+import { checkKind, tensor } from '../../validation/contract';
 import type { Batch, Trainable } from '../../training/trainable';
 
 /**
@@ -20,7 +21,7 @@ export function dequantizedFlow(flow: FlowDistribution): Trainable {
     dim: flow.dim,
     trainingLoss: (rng: Rng, batch: Batch) => {
       const x = batch.x;
-      if (x.rank !== 2 || x.shape[1] !== flow.dim) throw new Error(`dequantizedFlow: x must have shape [batch, ${flow.dim}], got [${x.shape}]`);
+      checkKind(tensor({ shape: ['batch', flow.dim] }), x, 'x', 'dequantizedFlow');
       return tf.tidy(() => tf.neg(tf.mean(flow.logProb(tf.sub(tf.add(x, rng.uniform(x.shape)), 1)))) as tf.Scalar);
     },
   };

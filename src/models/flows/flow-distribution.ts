@@ -8,6 +8,10 @@ import { Normal } from '../../distributions/normal';
 import type { Batch } from '../../training/trainable';
 import { Bijector, Chain } from './bijector';
 import { positiveInteger } from '../../validation/arguments';
+import { checkKind, distribution, tensor, where } from '../../validation/contract';
+
+// the flow maps the base's events [dim] to x's
+const baseFor = (dim: number) => where(distribution(), `have event shape [${dim}]`, (b: Distribution) => b.eventShape.join() === String(dim) || `got [${b.eventShape}]`);
 
 /**
  * A normalizing flow as a distribution (lectures 000, 003): x = f(z), z ~ p_z (N(0, I) by default),
@@ -35,7 +39,7 @@ export class FlowDistribution implements Distribution {
 
   /** base: a distribution with batch [] and event [d] (default N(0, I)); layers map z → x in order. */
   constructor(readonly dim: number, layers: Bijector[], readonly base: Distribution = FlowDistribution.standardBase(dim)) {
-    if (base.eventShape.join() !== String(dim)) throw new Error(`FlowDistribution: the base distribution must have event shape [${dim}], got [${base.eventShape}]`);
+    checkKind(baseFor(dim), base, 'base', 'FlowDistribution');
     this.flow = new Chain(layers);
     this.eventShape = [dim];
   }
@@ -48,7 +52,7 @@ export class FlowDistribution implements Distribution {
 
   /** log p(x) for x [B, d] → [B]. */
   logProb(x: tf.Tensor): tf.Tensor {
-    if (x.rank !== 2 || x.shape[1] !== this.dim) throw new Error(`FlowDistribution.logProb: x must have shape [batch, ${this.dim}], got [${x.shape}]`);
+    checkKind(tensor({ shape: ['batch', this.dim] }), x, 'x', 'FlowDistribution.logProb');
     return tf.tidy(() => {
       const { x: z, logDet } = this.flow.inverse(x as tf.Tensor2D);
       return tf.add(this.base.logProb(z), logDet);

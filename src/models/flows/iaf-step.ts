@@ -11,6 +11,7 @@ import { Dense } from '../../ops/dense';
 import { autoregressiveMask } from '../autoregressive/mask';
 import { integerAtLeast, positiveInteger } from '../../validation/arguments';
 import { checkWeightsGenerator } from '../../validation/initial-weights';
+import { checkKind, tensor } from '../../validation/contract';
 
 // s starts near +1.5, σ near 0.82: each step begins close to the identity (Kingma et al. 2016, §A)
 const GATE_BIAS = 1.5;
@@ -61,10 +62,10 @@ export class IAFStep {
   /** z' and log|det ∂z'/∂z| for z [K, B, M] or [B, M] and the context h [B, C]. */
   forward(z: tf.Tensor, h: tf.Tensor): { z: tf.Tensor; logDet: tf.Tensor } {
     const M = this.latentDim;
-    if (z.shape[z.rank - 1] !== M || (z.rank !== 2 && z.rank !== 3)) throw new Error(`IAFStep.forward: z must be [K, B, ${M}] or [B, ${M}], got [${z.shape}]`);
-    if (h.rank !== 2 || h.shape[1] !== this.contextDim || h.shape[0] !== z.shape[z.rank - 2]) {
-      throw new Error(`IAFStep.forward: h must be [${z.shape[z.rank - 2]}, ${this.contextDim}] (one context per point), got [${h.shape}]`);
-    }
+    // z binds B, the points; h holds one context per point
+    const ctx = { dims: {} };
+    checkKind(tensor({ shape: [['K', 'B', M], ['B', M]] }), z, 'z', 'IAFStep.forward', ctx);
+    checkKind(tensor({ shape: ['B', this.contextDim], must: `be [${z.shape[z.rank - 2]}, ${this.contextDim}] (one context per point)` }), h, 'h', 'IAFStep.forward', ctx);
     return tf.tidy(() => {
       const flat = tf.reshape(z, [-1, M]) as tf.Tensor2D;
       const fromZ = tf.reshape(tf.matMul(flat, tf.mul(this.zToHidden, this.inMask) as tf.Tensor2D), [...z.shape.slice(0, -1), this.hiddenDim]);

@@ -8,7 +8,7 @@
 // to find and makes one step size fit every scale; the unmixing of the raw data is W V.
 import { Matrix, inv, meanAndCovariance, symmetricEigen } from '../../math/linalg64';
 import { Rng } from '../../random/rng';
-import { arrayOf, contract, count, num, optional, options, rngKind, str } from '../../validation/contract';
+import { arrayOf, contract, count, num, optional, options, rngKind, str, where } from '../../validation/contract';
 import { IcaPrior, LOG_PRIORS, logAbsDet } from './ica';
 
 /** φ = −(log p)′ of each fitting prior: the "score" the natural gradient pulls against. */
@@ -33,7 +33,10 @@ export interface IcaFit {
 
 const FIT = contract('fitICA', {
   rng: rngKind(),
-  X: arrayOf(arrayOf(num(), { minLength: 1, maxLength: 64 }), { minLength: 2 }),
+  X: where(arrayOf(arrayOf(num(), { minLength: 1, maxLength: 64 }), { minLength: 2 }), 'have rows of one length', (X: number[][]) => {
+    const i = X.findIndex((x) => x.length !== X[0].length);
+    return i < 0 || `got row 0 with ${X[0].length} entries, row ${i} with ${X[i].length}`;
+  }),
   options: optional(options({
     prior: str(['logistic', 'cauchy']),
     steps: count({ min: 1, max: 100_000 }),
@@ -64,7 +67,6 @@ const FIT = contract('fitICA', {
 export function fitICA(rng: Rng, X: number[][], opts: { prior?: 'logistic' | 'cauchy'; steps?: number; learningRate?: number } = {}): IcaFit {
   FIT.check(arguments);
   const D = X[0].length;
-  if (X.some((x) => x.length !== D)) throw new Error(`fitICA: X must have rows of one length (the first has ${D})`);
   if (X.length <= D) throw new Error(`fitICA: X needs more rows (${X.length}) than columns (${D}) to estimate a ${D}×${D} covariance`);
   const prior = opts.prior ?? 'logistic';
   const steps = opts.steps ?? 200;

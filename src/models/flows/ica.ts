@@ -3,10 +3,17 @@
 // A Gaussian prior cannot identify A: for any rotation R, W and RW give the same likelihood.
 // Heavy-tailed priors (logistic, Cauchy) break that symmetry, so A is identified up to order and scale.
 import { Matrix, MatrixLike, toMatrix } from '../../math/linalg64';
-import { arrayOf, checkKind, num, str } from '../../validation/contract';
+import { arrayOf, checkKind, matrix, num, str, where } from '../../validation/contract';
 
 // a mean over no points is NaN: at least one, each a finite point
 const POINTS = arrayOf(arrayOf(num()), { minLength: 1 });
+// W maps a point x [D] to sources [D]: square, with the width of every x
+const UNMIXING = matrix({ square: true });
+const widthOf = (c: { args: Readonly<Record<string, unknown>> }) => { const w = c.args.unmixing as number[][] | { columns: number }; return Array.isArray(w) ? w[0].length : w.columns; };
+const POINTS_FOR_W = where(POINTS, (c) => `have ${widthOf(c)} entries in every row (the unmixing matrix's width)`, (X: number[][], c) => {
+  const i = X.findIndex((x) => x.length !== widthOf(c));
+  return i < 0 || `got ${X[i].length} in row ${i}`;
+});
 const PRIOR = { ...str(['gaussian', 'logistic', 'cauchy']), expected: "'gaussian', 'logistic' or 'cauchy'" };
 
 export type IcaPrior = 'gaussian' | 'logistic' | 'cauchy';
@@ -50,9 +57,9 @@ export function logAbsDet(W: Matrix): number {
  */
 export function icaLogLikelihood(X: number[][], unmixing: MatrixLike, prior: IcaPrior): number {
   checkKind(POINTS, X, 'X', 'icaLogLikelihood');
+  checkKind(UNMIXING, unmixing, 'unmixing', 'icaLogLikelihood');
   const W = toMatrix(unmixing, 'icaLogLikelihood: unmixing');
-  if (W.rows !== W.columns) throw new Error('icaLogLikelihood: the unmixing matrix must be square');
-  if (X.some((x) => x.length !== W.columns)) throw new Error(`icaLogLikelihood: every x must have ${W.columns} entries`);
+  checkKind(POINTS_FOR_W, X, 'X', 'icaLogLikelihood', { args: { unmixing } });
   checkKind(PRIOR, prior, 'prior', 'icaLogLikelihood');
   const lp = LOG_PRIORS[prior];
   const Z = new Matrix(X).mmul(W.transpose());

@@ -14,7 +14,9 @@ import { Rng } from '../../random/rng';
 import { positiveInteger } from '../../validation/arguments';
 import { Conv2d } from '../layers/conv2d';
 import { Bijector, checkImage } from './bijector';
-import { contract, count as countKind, memoryBudgetBytes, num, checkKind, str } from '../../validation/contract';
+import { arrayOf, contract, count as countKind, memoryBudgetBytes, num, checkKind, str } from '../../validation/contract';
+
+const IMAGE_SHAPE = { ...arrayOf(countKind({ entriesEach: 0 }), { minLength: 3, maxLength: 3 }), expected: '[H, W, C], three positive integers' };
 import { checkWeightsGenerator } from '../../validation/initial-weights';
 
 const MASK = { ...str(['checkerboard', 'channel']), expected: "'checkerboard' or 'channel'" };
@@ -91,8 +93,7 @@ export class ImageCoupling implements Bijector<tf.Tensor4D> {
   constructor(rng: Rng, config: ImageCouplingConfig, scope = `coupling${++count}`, name = 'coupling') {
     checkWeightsGenerator('ImageCoupling', rng, config);
     const { shape, mask, parity } = config;
-    if (!Array.isArray(shape) || shape.length !== 3) throw new Error('ImageCoupling: shape must be [H, W, C]');
-    shape.forEach((d) => positiveInteger(d, 'ImageCoupling', 'shape'));
+    checkKind(IMAGE_SHAPE, shape, 'shape', 'ImageCoupling');
     checkKind(MASK, mask, 'mask', 'ImageCoupling');
     checkKind(PARITY, parity, 'parity', 'ImageCoupling');
     const C = shape[2];

@@ -6,13 +6,20 @@
 //   affine coupling (RealNVP, D38)
 //     y_A = x_A,  y_B = x_B ⊙ exp(s(x_A)) + t(x_A),     log|det| = Σ s(x_A): the Jacobian is triangular
 import * as tf from '@tensorflow/tfjs-core';
-import { allFinite, positiveInteger } from '../../validation/arguments';
+import { positiveInteger } from '../../validation/arguments';
 import { Rng } from '../../random/rng';
 import { Matrix, inv } from '../../math/linalg64';
 import { Dense } from '../../ops/dense';
 import { Bijector, checkRows } from './bijector';
 import { softplus } from '../../math/log-space';
 import { checkWeightsGenerator } from '../../validation/initial-weights';
+import { checkKind, numberArray, where } from '../../validation/contract';
+
+/** π: each of 0…d − 1 exactly once (d the length, or the layer's dimension). */
+const permutationOf = (d?: number) => where(numberArray({ depth: 1, what: 'an array of indices' }), (_c, p: number[]) => `be a permutation of 0…${(d ?? p.length) - 1}`,
+  (p: number[]) => (p.length === (d ?? p.length) && [...p].sort((a, b) => a - b).every((v, i) => v === i)) || `got [${p}]`);
+// m: 0s and 1s, at least one of each (otherwise a coupling changes nothing or everything)
+const MASK = where(numberArray({ depth: 1 }), 'hold 0s and 1s, at least one of each', (m: number[]) => (m.every((v) => v === 0 || v === 1) && m.includes(0) && m.includes(1)) || `got [${m}]`);
 
 let layerCount = 0;
 const scope = (kind: string) => `flow${++layerCount}/${kind}`;
@@ -46,8 +53,7 @@ export class ElementwiseAffine implements Bijector {
     positiveInteger(dim, 'ElementwiseAffine', 'dim');
     for (const [name, v] of [['logScale', init.logScale], ['shift', init.shift]] as const) {
       if (v === undefined) continue;
-      if (v.length !== dim) throw new Error(`ElementwiseAffine: ${name} must have length ${dim}, got ${v.length}`);
-      allFinite(v, 'ElementwiseAffine', name);
+      checkKind(numberArray({ shape: [dim], finite: true, what: `an array of ${dim} finite numbers` }), v, name, 'ElementwiseAffine');
     }
     const s = scope('affine');
     this.logScale = tf.tidy(() => tf.variable(tf.tensor1d(init.logScale ?? new Array(dim).fill(0)), true, `${s}/logScale`));
@@ -93,7 +99,7 @@ export class LinearLU implements Bijector {
    */
   constructor(rng: Rng, readonly dim: number, readonly permutation: number[] = Array.from({ length: dim }, (_, i) => i)) {
     checkWeightsGenerator('LinearLU', rng);
-    if (permutation.length !== dim || [...permutation].sort((a, b) => a - b).some((v, i) => v !== i)) throw new Error(`LinearLU: permutation must be a permutation of 0…${dim - 1}`);
+    checkKind(permutationOf(dim), permutation, 'permutation', 'LinearLU');
     const s = scope('linear');
     const mask = (f: (i: number, j: number) => boolean) => tf.tensor2d(Array.from({ length: dim }, (_, i) => Array.from({ length: dim }, (__, j) => (f(i, j) ? 1 : 0))));
     this.lowerMask = mask((i, j) => j < i);
@@ -239,8 +245,7 @@ export class Permutation implements Bijector {
    * @param permutation  π, each of 0…d − 1 exactly once
    */
   constructor(readonly permutation: number[]) {
-    const d = permutation.length;
-    if ([...permutation].sort((a, b) => a - b).some((v, i) => v !== i)) throw new Error(`Permutation: must be a permutation of 0…${d - 1}`);
+    checkKind(permutationOf(), permutation, 'permutation', 'Permutation');
     this.inversePerm = permutation.map((_, i) => permutation.indexOf(i));
   }
   forward(x: tf.Tensor2D) {
@@ -282,7 +287,7 @@ export class AffineCoupling implements Bijector {
   constructor(rng: Rng, readonly maskValues: number[], hidden = 64) {
     checkWeightsGenerator('AffineCoupling', rng);
     const d = maskValues.length;
-    if (maskValues.some((m) => m !== 0 && m !== 1) || !maskValues.includes(0) || !maskValues.includes(1)) throw new Error('AffineCoupling: mask must hold 0s and 1s, at least one of each');
+    checkKind(MASK, maskValues, 'maskValues', 'AffineCoupling');
     const s = scope('coupling');
     this.mask = tf.tensor1d(maskValues);
     this.layers = [new Dense(rng, d, hidden, 'l1', s), new Dense(rng, hidden, hidden, 'l2', s), new Dense(rng, hidden, 2 * d, 'l3', s)];

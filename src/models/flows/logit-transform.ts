@@ -4,7 +4,9 @@
 // α keeping z away from 0 and 1 (the logit's infinities); the log-det is part of the density of y.
 import * as tf from '@tensorflow/tfjs-core';
 import { Bijector } from './bijector';
-import { checkKind, num } from '../../validation/contract';
+import { checkKind, num, tensor } from '../../validation/contract';
+
+const IMAGES = tensor({ shape: ['B', 'H', 'W', 'C'] });
 
 const ALPHA = { ...num({ min: 0, below: 0.5 }), expected: 'in [0, 0.5)' };
 
@@ -31,7 +33,7 @@ export class LogitTransform implements Bijector<tf.Tensor4D> {
   }
   /** x = logit(z), z = α + (1 − 2α) y: y [B, H, W, C] in (0, 1) → x, log|det| [B]. */
   forward(y: tf.Tensor4D) {
-    if (!(y instanceof tf.Tensor) || y.rank !== 4) throw new Error(`LogitTransform.forward: y must have shape [B, H, W, C], got ${y instanceof tf.Tensor ? `[${y.shape}]` : String(y)}`);
+    checkKind(IMAGES, y, 'y', 'LogitTransform.forward');
     return tf.tidy(() => {
       const z = tf.add(tf.mul(y, 1 - 2 * this.alpha), this.alpha);
       const logZ = tf.log(z), log1mZ = tf.log1p(tf.neg(z));
@@ -42,7 +44,7 @@ export class LogitTransform implements Bijector<tf.Tensor4D> {
   }
   /** y = (σ(x) − α)/(1 − 2α), log|det| = Σ [log σ(x) + log σ(−x) − log(1 − 2α)]. */
   inverse(x: tf.Tensor4D) {
-    if (!(x instanceof tf.Tensor) || x.rank !== 4) throw new Error(`LogitTransform.inverse: x must have shape [B, H, W, C], got ${x instanceof tf.Tensor ? `[${x.shape}]` : String(x)}`);
+    checkKind(IMAGES, x, 'x', 'LogitTransform.inverse');
     return tf.tidy(() => {
       const y = tf.div(tf.sub(tf.sigmoid(x), this.alpha), 1 - 2 * this.alpha) as tf.Tensor4D;
       // log σ(x) + log σ(−x) = −softplus(−x) − softplus(x), stable for large |x|

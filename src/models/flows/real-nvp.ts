@@ -21,7 +21,11 @@ import { Bijector, Chain } from './bijector';
 import { ImageCoupling } from './image-coupling';
 import { LogitTransform } from './logit-transform';
 import { Squeeze } from './squeeze';
-import { checkKind, instance, num } from '../../validation/contract';
+import { arrayOf, checkKind, count as countKind, instance, num, tensor, where } from '../../validation/contract';
+
+const IMAGE_SHAPE = { ...arrayOf(countKind({ entriesEach: 0 }), { minLength: 3, maxLength: 3 }), expected: '[H, W, C], three positive integers' };
+// each scale but the last squeezes 2×2 blocks: H and W divisible by 2^(scales − 1)
+const divisibleShape = (f: number) => where(IMAGE_SHAPE, `have H and W divisible by 2^(scales − 1) = ${f}`, (s: number[]) => (s[0] % f === 0 && s[1] % f === 0) || `got [${s}]`);
 import { checkWeightsGenerator } from '../../validation/initial-weights';
 
 // τ = ∞ is accepted as before: the clipped samples are then 0 or 1
@@ -83,11 +87,9 @@ export class RealNVP {
   constructor(rng: Rng, config: RealNVPConfig = {}) {
     checkWeightsGenerator('RealNVP', rng, config);
     const shape = config.shape ?? [28, 28, 1];
-    if (!Array.isArray(shape) || shape.length !== 3) throw new Error('RealNVP: shape must be [H, W, C]');
-    shape.forEach((d) => positiveInteger(d, 'RealNVP', 'shape'));
+    checkKind(IMAGE_SHAPE, shape, 'shape', 'RealNVP');
     const scales = positiveInteger(config.scales ?? 2, 'RealNVP', 'scales');
-    const f = 2 ** (scales - 1);
-    if (shape[0] % f !== 0 || shape[1] % f !== 0) throw new Error(`RealNVP: shape's H and W must be divisible by 2^(scales − 1) = ${f}, got [${shape}]`);
+    checkKind(divisibleShape(2 ** (scales - 1)), shape, 'shape', 'RealNVP');
     this.config = {
       shape, scales, couplings: positiveInteger(config.couplings ?? 3, 'RealNVP', 'couplings'),
       hidden: positiveInteger(config.hidden ?? 32, 'RealNVP', 'hidden'), alpha: config.alpha ?? 0.05,
@@ -119,9 +121,7 @@ export class RealNVP {
   }
 
   private checkRows(x: tf.Tensor, who: string, arg: string): void {
-    if (!(x instanceof tf.Tensor) || x.rank !== 2 || x.shape[1] !== this.dim) {
-      throw new Error(`RealNVP.${who}: ${arg} must have shape [B, ${this.dim}], got ${x instanceof tf.Tensor ? `[${x.shape}]` : String(x)}`);
-    }
+    checkKind(tensor({ shape: ['B', this.dim] }), x, arg, `RealNVP.${who}`);
   }
 
   /**

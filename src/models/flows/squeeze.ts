@@ -4,11 +4,15 @@
 // neighbouring pixels and lets the multi-scale flow factor out half of the channels at each scale.
 import * as tf from '@tensorflow/tfjs-core';
 import { Bijector } from './bijector';
+import { checkKind, tensor, where } from '../../validation/contract';
+
+// 2×2 blocks: H and W even; the inverse takes 4C channels
+const EVEN_IMAGES = where(tensor({ shape: ['B', 'H', 'W', 'C'], must: 'have shape [B, H, W, C] with H and W even' }), 'have shape [B, H, W, C] with H and W even',
+  (x: tf.Tensor) => (x.shape[1]! % 2 === 0 && x.shape[2]! % 2 === 0) || `got [${x.shape}]`);
+const FOUR_C = where(tensor({ shape: ['B', 'H', 'W', 'C4'], must: 'have shape [B, H, W, 4C]' }), 'have shape [B, H, W, 4C]', (y: tf.Tensor) => y.shape[3]! % 4 === 0 || `got [${y.shape}]`);
 
 function checkEven(x: tf.Tensor, who: string, arg: string): void {
-  if (!(x instanceof tf.Tensor) || x.rank !== 4 || x.shape[1]! % 2 !== 0 || x.shape[2]! % 2 !== 0) {
-    throw new Error(`${who}: ${arg} must have shape [B, H, W, C] with H and W even, got ${x instanceof tf.Tensor ? `[${x.shape}]` : String(x)}`);
-  }
+  checkKind(EVEN_IMAGES, x, arg, who);
 }
 
 /**
@@ -27,7 +31,7 @@ export function squeeze(x: tf.Tensor4D): tf.Tensor4D {
  * @example ll.models.unsqueeze(ll.models.squeeze(x))   // equals x
  */
 export function unsqueeze(y: tf.Tensor4D): tf.Tensor4D {
-  if (!(y instanceof tf.Tensor) || y.rank !== 4 || y.shape[3] % 4 !== 0) throw new Error(`unsqueeze: y must have shape [B, H, W, 4C], got ${y instanceof tf.Tensor ? `[${y.shape}]` : String(y)}`);
+  checkKind(FOUR_C, y, 'y', 'unsqueeze');
   const [B, H, W, C4] = y.shape, C = C4 / 4;
   return tf.tidy(() => tf.reshape(tf.transpose(tf.reshape(y, [B, H, W, 2, 2, C]), [0, 1, 3, 2, 4, 5]), [B, 2 * H, 2 * W, C]) as tf.Tensor4D);
 }

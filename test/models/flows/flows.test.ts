@@ -95,7 +95,7 @@ describe('models/flows', () => {
 
   it('a Chain refuses layers of two event ranks, naming both', () => {
     const mixed = [new Permutation([1, 0]), new Squeeze()] as unknown as Bijector[];
-    expect(() => new Chain(mixed)).to.throw("Chain: layers must act on events of one rank; 'permutation' has eventNdims 1, 'squeeze' has 3");
+    expect(() => new Chain(mixed)).to.throw("Chain: layers must act on events of one rank, got 'permutation' with eventNdims 1 and 'squeeze' with 3");
   });
 
   it('D38: the coupling Jacobian is triangular: the passed-through half does not depend on the other', () => {

@@ -79,7 +79,7 @@ describe('models/flows/iaf-step: inverse autoregressive flow', () => {
     expect(() => new RichVAE(rng(0), { inputDim: 4, latentDim: 1, flowLayers: 1, flow: 'iaf' })).to.throw(/latentDim/);
     expect(() => new RichVAE(rng(0), { inputDim: 4, latentDim: 2, flow: 'radial' as never })).to.throw(/flow must be 'planar' or 'iaf'/);
     const step = new IAFStep(rng(0), 2, 3, 4, 'y');
-    expect(() => tf.tidy(() => step.forward(tf.zeros([4, 3]), tf.zeros([4, 3])))).to.throw(/z must be/);
+    expect(() => tf.tidy(() => step.forward(tf.zeros([4, 3]), tf.zeros([4, 3])))).to.throw(/IAFStep.forward: z must have shape \[K, B, \d+\] or \[B, \d+\]/);
     expect(() => tf.tidy(() => step.forward(tf.zeros([4, 2]), tf.zeros([5, 3])))).to.throw(/h must be \[4, 3\]/);
     step.dispose();
   });
