@@ -7,7 +7,7 @@
 // Written in x_t and x_0 it is the form of D40, x_s ~ N(γ x_t + δ x_0, σ² I), with
 //   γ = √(1 − ᾱ_s − σ²)/√(1 − ᾱ_t),   δ = √ᾱ_s − γ √ᾱ_t.
 
-import { checkKind, num } from '../../validation/contract';
+import { checkKind, num, where } from '../../validation/contract';
 
 const ALPHA_BAR_T = { ...num({ above: 0, below: 1 }), expected: 'in (0, 1)' };
 const ETA = { ...num({ min: 0, max: 1 }), expected: 'in [0, 1]' };
@@ -20,7 +20,8 @@ const ETA = { ...num({ min: 0, max: 1 }), expected: 'in [0, 1]' };
  */
 export function ddimStep(alphaBarT: number, alphaBarS: number, eta: number): { gamma: number; delta: number; sigma2: number } {
   checkKind(ALPHA_BAR_T, alphaBarT, 'alphaBarT', 'ddimStep');
-  if (!(alphaBarS > alphaBarT && alphaBarS <= 1)) throw new Error(`ddimStep: alphaBarS must be in (alphaBarT, 1], got ${alphaBarS}`);
+  // s < t: less noise at the earlier step, ᾱ_s in (ᾱ_t, 1]
+  checkKind(where(num(), `be in (alphaBarT, 1] = (${alphaBarT}, 1]`, (s: number) => s > alphaBarT && s <= 1), alphaBarS, 'alphaBarS', 'ddimStep');
   checkKind(ETA, eta, 'eta', 'ddimStep');
   const sigma2 = eta * eta * ((1 - alphaBarS) / (1 - alphaBarT)) * (1 - alphaBarT / alphaBarS);
   const gamma = Math.sqrt(Math.max(0, 1 - alphaBarS - sigma2) / (1 - alphaBarT));

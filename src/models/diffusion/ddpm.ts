@@ -20,7 +20,11 @@ import { estimateMean } from '../../check/monte-carlo';
 import type { Estimate } from '../../inference/estimate';
 import { positiveFinite, positiveInteger } from '../../validation/arguments';
 import { UNet } from '../layers/unet';
-import { checkKind, instance, contract, num } from '../../validation/contract';
+import { checkKind, instance, contract, num, str, tensor, where } from '../../validation/contract';
+
+// pixels and x₀ as rows [B, D], D the network's H·W·C
+const ROWS = tensor({ shape: ['B', (c) => (c.self as { dim: number }).dim] });
+const ELBO_METHOD = { ...str(['exact', 'sampled']), expected: "'exact' or 'sampled'" };
 
 const IMAGE_DDPM = contract('ImageDDPM', { net: instance(UNet), schedule: instance(DiffusionSchedule) });
 const ETA = { ...num({ min: 0, max: 1 }), expected: 'in [0, 1]' };
@@ -87,7 +91,7 @@ export class ImageDDPM {
 
   /** x_0 = 2p − 1 as images [B, H, W, C], from pixels [B, D] in [0, 1]. */
   toModel(pixels: tf.Tensor2D): tf.Tensor4D {
-    if (pixels.rank !== 2 || pixels.shape[1] !== this.dim) throw new Error(`ImageDDPM: pixels must have shape [B, ${this.dim}], got [${pixels.shape}]`);
+    checkKind(ROWS, pixels, 'pixels', 'ImageDDPM', { self: this });
     return tf.tidy(() => tf.reshape(tf.sub(tf.mul(pixels, 2), 1), this.imageShape(pixels.shape[0])) as tf.Tensor4D);
   }
 
@@ -169,7 +173,7 @@ export class ImageDDPM {
   samplingSteps(S: number): number[] {
     const T = this.schedule.T;
     positiveInteger(S, 'ImageDDPM.samplingSteps', 'steps');
-    if (S > T) throw new Error(`ImageDDPM.samplingSteps: steps must be at most T = ${T}, got ${S}`);
+    checkKind(where(num(), `be at most T = ${T}`, (s: number) => s <= T), S, 'steps', 'ImageDDPM.samplingSteps');
     if (S === 1) return [T];
     const taus = Array.from({ length: S }, (_, i) => Math.round(1 + ((T - 1) * i) / (S - 1)));
     return taus.filter((t, i) => i === 0 || t !== taus[i - 1]);
@@ -220,7 +224,7 @@ export class ImageDDPM {
    * Dequantized x_0 for 8-bit pixels p = k/255: x_0 = 2(k + u)/256 − 1, u ~ U[0, 1)^D (D46), [B, D].
    */
   dequantize(rng: Rng, pixels: tf.Tensor2D): tf.Tensor2D {
-    if (pixels.rank !== 2 || pixels.shape[1] !== this.dim) throw new Error(`ImageDDPM.dequantize: pixels must have shape [B, ${this.dim}], got [${pixels.shape}]`);
+    checkKind(ROWS, pixels, 'pixels', 'ImageDDPM.dequantize', { self: this });
     return tf.tidy(() => {
       const k = tf.round(tf.mul(pixels, 255));
       return tf.sub(tf.mul(tf.div(tf.add(k, rng.uniform(pixels.shape)), 256), 2), 1) as tf.Tensor2D;
@@ -234,10 +238,10 @@ export class ImageDDPM {
    * steps t uniform on 2…T per image — unbiased for the same expectation, T/draws times cheaper.
    */
   elbo(rng: Rng, x0: tf.Tensor2D, options: { method?: 'exact' | 'sampled'; draws?: number } = {}): Float64Array {
-    if (x0.rank !== 2 || x0.shape[1] !== this.dim) throw new Error(`ImageDDPM.elbo: x0 must have shape [B, ${this.dim}], got [${x0.shape}]`);
+    checkKind(ROWS, x0, 'x0', 'ImageDDPM.elbo', { self: this });
     const method = options.method ?? 'sampled';
+    checkKind(ELBO_METHOD, method, 'method', 'ImageDDPM.elbo');
     if (method === 'exact') return diffusionElbo(rng, x0, this.denoiser, this.schedule).elbo;
-    if (method !== 'sampled') throw new Error(`ImageDDPM.elbo: method must be 'exact' or 'sampled', got '${method}'`);
     const draws = positiveInteger(options.draws ?? 1, 'ImageDDPM.elbo', 'draws');
     const S = this.schedule, T = S.T, [B, D] = x0.shape;
     const read = (t: tf.Tensor) => { const v = Float64Array.from(t.dataSync()); t.dispose(); return v; };

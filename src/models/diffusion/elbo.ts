@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/rng';
 import { DiffusionSchedule } from './schedule';
+import { checkKind, tensor } from '../../validation/contract';
 
 /** x̂_0 = denoise(x_t [B, d], t) → [B, d]. */
 export type Denoiser = (xt: tf.Tensor2D, t: number) => tf.Tensor2D;
@@ -47,7 +48,7 @@ export interface DiffusionElboTerms {
  * ```
  */
 export function diffusionElbo(rng: Rng, x0: tf.Tensor, denoise: Denoiser, schedule: DiffusionSchedule): DiffusionElboTerms {
-  if (x0.rank !== 2) throw new Error(`diffusionElbo: x0 must have shape [batch, d], got [${x0.shape}]`);
+  checkKind(tensor({ shape: ['batch', 'd'] }), x0, 'x0', 'diffusionElbo');
   const [B, d] = x0.shape;
   const T = schedule.T;
   const read = (t: tf.Tensor) => { const v = Float64Array.from(t.dataSync()); t.dispose(); return v; };

@@ -10,7 +10,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/rng';
 import { Dense } from '../../ops/dense';
 import type { Batch } from '../../training/trainable';
-import { arrayOf, contract, count, func, num, optional, options as optionsKind, rngKind, str } from '../../validation/contract';
+import { arrayOf, checkKind, contract, count, func, num, optional, options as optionsKind, rngKind, str, tensor } from '../../validation/contract';
+
+// points [n, d], d the network's dim
+const POINTS = tensor({ shape: ['n', (c) => (c.self as { dim: number }).dim] });
 import { checkWeightsGenerator } from '../../validation/initial-weights';
 
 let instances = 0;
@@ -59,7 +62,7 @@ export class VelocityNetwork {
 
   /** v_θ(x, t) with one time per row: x [n, d], t [n] → [n, d]. */
   velocityAt(x: tf.Tensor2D, t: tf.Tensor1D): tf.Tensor2D {
-    if (x.rank !== 2 || x.shape[1] !== this.dim) throw new Error(`VelocityNetwork.velocityAt: x must have shape [n, ${this.dim}], got [${x.shape}]`);
+    checkKind(POINTS, x, 'x', 'VelocityNetwork.velocityAt', { self: this });
     return tf.tidy(() => {
       const input = tf.concat([x, tf.expandDims(t, 1)], 1) as tf.Tensor2D;
       return this.layers[2].apply(this.layers[1].applyRelu(this.layers[0].applyRelu(input))) as tf.Tensor2D;
@@ -77,7 +80,7 @@ export class VelocityNetwork {
    */
   prepareBatch(rng: Rng, batch: Batch): { xt: tf.Tensor2D; t: tf.Tensor1D; target: tf.Tensor2D } {
     const x1 = batch.x, n = x1.shape[0];
-    if (x1.rank !== 2 || x1.shape[1] !== this.dim) throw new Error(`VelocityNetwork.prepareBatch: every point must have ${this.dim} coordinates (the network's dim), got [${x1.shape}]`);
+    checkKind(POINTS, x1, 'batch.x', 'VelocityNetwork.prepareBatch', { self: this });
     const t = tf.tensor1d(Array.from({ length: n }, () => rng.nextUniform()));
     const x0 = rng.normal([n, this.dim]) as tf.Tensor2D;
     const tc = tf.expandDims(t, 1);

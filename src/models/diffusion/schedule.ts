@@ -7,10 +7,15 @@
 // Schedules and coefficients are float64 arrays indexed by t = 1…T (index 0 holds t = 0: ᾱ_0 = 1).
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/rng';
-import { contract, count, num, optional, rngKind, tensor, checkKind, arrayOf, anything } from '../../validation/contract';
+import { contract, count, num, optional, rngKind, tensor, checkKind, arrayOf, anything, where } from '../../validation/contract';
 
 // each β_t is then checked to lie in (0, 1), with its index
-const BETAS = { ...arrayOf(anything(), { minLength: 1 }), expected: 'a non-empty array of β_t in (0, 1)' };
+const BETAS = where({ ...arrayOf(anything(), { minLength: 1 }), expected: 'a non-empty array of β_t in (0, 1)' }, 'all be in (0, 1)', (betas: number[]) => {
+  const bad = betas.findIndex((b) => !(b > 0 && b < 1));
+  return bad < 0 || `got ${betas[bad]} at index ${bad}`;
+});
+/** A step t of 1…T (or from…T). */
+const stepOf = (from: number, T: number) => ({ ...num({ integer: true, min: from, max: T }), expected: `an integer in [${from}, ${T}]` });
 
 // the boundary: step counts bounded (a schedule holds T floats and its constructors loop over them), live tensors
 const T_COUNT = count({ max: 1e6 });
@@ -54,8 +59,6 @@ export class DiffusionSchedule {
    */
   constructor(betas: number[]) {
     checkKind(BETAS, betas, 'betas', 'DiffusionSchedule');
-    const bad = betas.findIndex((b) => !(b > 0 && b < 1));
-    if (bad >= 0) throw new Error(`DiffusionSchedule: betas must all be in (0, 1), got ${betas[bad]} at index ${bad}`);
     this.betas = Float64Array.from([0, ...betas]);
     this.alphaBars = new Float64Array(betas.length + 1);
     this.alphaBars[0] = 1;
@@ -84,13 +87,13 @@ export class DiffusionSchedule {
    */
   static logSnrLinear(T: number, logSnrMax = 6, logSnrMin = -6): DiffusionSchedule {
     SCHEDULE.logSnrLinear.check(arguments);
-    if (!(logSnrMax > logSnrMin)) throw new Error('DiffusionSchedule.logSnrLinear: logSnrMax must exceed logSnrMin');
+    checkKind(where(num(), `exceed logSnrMin (${logSnrMin})`, (m: number) => m > logSnrMin), logSnrMax, 'logSnrMax', 'DiffusionSchedule.logSnrLinear');
     const ab = Array.from({ length: T }, (_, i) => 1 / (1 + Math.exp(-(T === 1 ? logSnrMin : logSnrMax + ((logSnrMin - logSnrMax) * i) / (T - 1)))));
     return new DiffusionSchedule(ab.map((a, i) => 1 - a / (i === 0 ? 1 : ab[i - 1])));
   }
 
   private check(t: number, from = 1, fn = 'DiffusionSchedule'): void {
-    if (!Number.isInteger(t) || t < from || t > this.T) throw new Error(`${fn}: t must be an integer in [${from}, ${this.T}], got ${t}`);
+    if (!Number.isInteger(t) || t < from || t > this.T) checkKind(stepOf(from, this.T), t, 't', fn);
   }
 
   /** γ_t, δ_t, σ_t² of q(x_{t−1} | x_t, x_0)  (D40). */
@@ -139,7 +142,8 @@ export class DiffusionSchedule {
 
   /** The weight δ_t²/(2σ_t²) that turns ‖x̂_0 − x_0‖² into the t-th KL of the ELBO (D41, D44); t ≥ 2. */
   klWeight(t: number): number {
-    if (!(t >= 2)) throw new Error(`DiffusionSchedule.klWeight: t must be ≥ 2 (the KL terms start at t = 2), got ${t}`);
+    // the KL terms start at t = 2
+    this.check(t, 2, 'DiffusionSchedule.klWeight');
     const { delta, sigma2 } = this.posterior(t);
     return (delta * delta) / (2 * sigma2);
   }

@@ -11,7 +11,11 @@ import { Rng } from '../../random/rng';
 import { Dense } from '../../ops/dense';
 import type { Batch } from '../../training/trainable';
 import { positiveFinite, positiveInteger } from '../../validation/arguments';
-import { arrayOf, contract, count as countKind, func, memoryBudgetBytes, num, oneOf, optional, options as optionsKind, positive, rngKind, tensor, checkKind } from '../../validation/contract';
+import { arrayOf, contract, count as countKind, func, memoryBudgetBytes, num, oneOf, optional, options as optionsKind, positive, rngKind, tensor, checkKind, where } from '../../validation/contract';
+
+// points [n, d], d the network's dim
+const POINTS = tensor({ shape: ['n', (c) => (c.self as { dim: number }).dim] });
+const DSM = contract('dsmLossTerms', { score: func('a function (x [n, d], σ [n]) → [n, d]'), x: tensor({ shape: ['n', 'd'] }), eps: tensor({ like: 'x' }), sigma: tensor({ shape: ['n'] }) });
 import { checkWeightsGenerator } from '../../validation/initial-weights';
 
 const RANGE = arrayOf(num(), { minLength: 2, maxLength: 2 });
@@ -30,7 +34,7 @@ export function noiseLevels(max: number, min: number, count: number): number[] {
   positiveFinite(max, 'noiseLevels', 'max');
   positiveFinite(min, 'noiseLevels', 'min');
   positiveInteger(count, 'noiseLevels', 'count');
-  if (!(min < max) && count > 1) throw new Error(`noiseLevels: min must be below max, got min ${min} and max ${max}`);
+  if (count > 1) checkKind(where(num(), `be below max (${max})`, (m: number) => m < max), min, 'min', 'noiseLevels');
   if (count === 1) return [max];
   return Array.from({ length: count }, (_, i) => max * (min / max) ** (i / (count - 1)));
 }
@@ -78,7 +82,7 @@ export class ScoreNetwork {
 
   /** s_θ(x, σ) for x [n, d] and one σ per row (sigma [n]) → [n, d]. */
   scoreAt(x: tf.Tensor2D, sigma: tf.Tensor1D): tf.Tensor2D {
-    if (x.rank !== 2 || x.shape[1] !== this.dim) throw new Error(`ScoreNetwork: x must have shape [n, ${this.dim}], got [${x.shape}]`);
+    checkKind(POINTS, x, 'x', 'ScoreNetwork', { self: this });
     return tf.tidy(() => {
       const input = tf.concat([x, tf.expandDims(tf.log(sigma), 1)], 1) as tf.Tensor2D;
       const out = this.layers[2].apply(this.layers[1].applyRelu(this.layers[0].applyRelu(input)));
@@ -138,7 +142,7 @@ export class ScoreNetwork {
  * that does not depend on s (Vincent 2011). Example: `dsmLossTerms(net.scoreAt.bind(net), x, eps, sigma)`.
  */
 export function dsmLossTerms(score: (x: tf.Tensor2D, sigma: tf.Tensor1D) => tf.Tensor2D, x: tf.Tensor2D, eps: tf.Tensor2D, sigma: tf.Tensor1D): tf.Tensor1D {
-  if (eps.shape.join() !== x.shape.join()) throw new Error(`dsmLossTerms: eps must have the shape of x [${x.shape}], got [${eps.shape}]`);
+  DSM.check(arguments);
   return tf.tidy(() => {
     const s = tf.expandDims(sigma, 1);
     const xt = tf.add(x, tf.mul(s, eps)) as tf.Tensor2D;
@@ -167,7 +171,7 @@ export function langevinSample(rng: Rng, score: ScoreFunction, samples: number,
   const stepSize = positiveFinite(options.stepSize ?? 0.1 * sigmaL * sigmaL, fn, 'stepSize');
   let x: tf.Tensor2D;
   if (options.init instanceof tf.Tensor) {
-    if (options.init.shape.join() !== [n, dim].join()) throw new Error(`${fn}: init must have shape [${n}, ${dim}], got [${options.init.shape}]`);
+    checkKind(tensor({ shape: [n, dim] }), options.init, 'init', fn);
     x = options.init.clone();
   } else {
     const s0 = positiveFinite(options.init ?? sigmas[0], fn, 'init');
@@ -205,7 +209,12 @@ export function scoreField(score: ScoreFunction, sigma: number, options: { size?
     y.push(y0 + ((y1 - y0) * (i + 0.5)) / size);
   }
   const s = tf.tidy(() => score(tf.tensor2d(x.map((xi, k) => [xi, y[k]])), sigma));
-  if (s.shape[1] !== 2) { s.dispose(); throw new Error(`scoreField: the score must be 2-D, got shape [${s.shape}]`); }
+  try {
+    checkKind(tensor({ shape: [size * size, 2], must: `map points [${size * size}, 2] to scores [${size * size}, 2]` }), s, 'score', 'scoreField');
+  } catch (e) {
+    s.dispose();
+    throw e;
+  }
   const flat = s.dataSync();
   s.dispose();
   return { x, y, u: x.map((_, k) => flat[2 * k]), v: x.map((_, k) => flat[2 * k + 1]) };

@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/rng';
 import { positiveInteger } from '../../validation/arguments';
-import { checkKind, describeAny } from '../../validation/contract';
+import { checkKind, describeAny, tensor } from '../../validation/contract';
 import { checkWeightsGenerator } from '../../validation/initial-weights';
 
 const ODD = { expected: "odd (for 'same' padding)", test: (v: unknown) => (typeof v === 'number' && v % 2 === 1 ? undefined : `got ${describeAny(v)}`) };
@@ -47,9 +47,7 @@ export class Conv2d {
    * y = W ⋆ x + b: [B, H, W, C_in] → [B, H, W, C_out] (stride 1, 'same' padding).
    */
   apply(x: tf.Tensor4D): tf.Tensor4D {
-    if (x.rank !== 4 || x.shape[3] !== this.inChannels) {
-      throw new Error(`Conv2d ${this.name}: x must have shape [B, H, W, ${this.inChannels}], got [${x.shape}]`);
-    }
+    checkKind(tensor({ shape: ['B', 'H', 'W', this.inChannels] }), x, 'x', `Conv2d ${this.name}`);
     if (canDifferentiateConv()) return tf.fused.conv2d({ x, filter: this.W as tf.Tensor4D, strides: 1, pad: 'same', bias: this.b });
     return tf.tidy(() => tf.add(im2colConv(x, this.W as tf.Tensor4D), this.b) as tf.Tensor4D);
   }

@@ -4,6 +4,7 @@
 // op itself is groupNorm (src/ops/group-norm.ts: native kernels when on, composed tfjs ops otherwise).
 import * as tf from '@tensorflow/tfjs-core';
 import { positiveInteger } from '../../validation/arguments';
+import { checkKind, num, tensor, where } from '../../validation/contract';
 import { groupNorm } from '../../ops/group-norm';
 import { silu } from '../../ops/silu';
 
@@ -30,7 +31,7 @@ export class GroupNorm {
   constructor(readonly channels: number, readonly groups: number, readonly name: string, scope = 'gn', readonly epsilon = 1e-5) {
     positiveInteger(channels, `GroupNorm ${name}`, 'channels');
     positiveInteger(groups, `GroupNorm ${name}`, 'groups');
-    if (channels % groups !== 0) throw new Error(`GroupNorm ${name}: groups (${groups}) must divide channels (${channels})`);
+    checkKind(where(num(), `divide channels (${channels})`, (g: number) => channels % g === 0), groups, 'groups', `GroupNorm ${name}`);
     // in a tidy: the initial values are tensors of their own, which would outlive the layer
     this.gamma = tf.tidy(() => tf.variable(tf.ones([channels]), true, `${scope}/${name}/gamma`));
     this.beta = tf.tidy(() => tf.variable(tf.zeros([channels]), true, `${scope}/${name}/beta`));
@@ -40,7 +41,7 @@ export class GroupNorm {
    * y = γ_c (x − μ_{b,g})/√(σ²_{b,g} + ε) + β_c, then SiLU if asked: [B, H, W, C] → [B, H, W, C].
    */
   apply(x: tf.Tensor4D, activation: 'linear' | 'silu' = 'linear'): tf.Tensor4D {
-    if (x.rank !== 4 || x.shape[3] !== this.channels) throw new Error(`GroupNorm ${this.name}: x must have shape [B, H, W, ${this.channels}], got [${x.shape}]`);
+    checkKind(tensor({ shape: ['B', 'H', 'W', this.channels] }), x, 'x', `GroupNorm ${this.name}`);
     return tf.tidy(() => {
       const y = groupNorm(x, this.gamma as tf.Tensor1D, this.beta as tf.Tensor1D, this.groups, this.epsilon);
       return activation === 'silu' ? silu(y) : y;

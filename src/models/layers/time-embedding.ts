@@ -16,7 +16,6 @@ export function sinusoidalEmbedding(t: tf.Tensor1D, dim: number): tf.Tensor2D {
   EMBEDDING.check(arguments);
   positiveInteger(dim, 'sinusoidalEmbedding', 'dim');
   checkKind(even(), dim, 'dim', 'sinusoidalEmbedding');
-  if (t.rank !== 1) throw new Error(`sinusoidalEmbedding: t must have shape [B], got [${t.shape}]`);
   const half = dim / 2;
   const freqs = Array.from({ length: half }, (_, i) => Math.exp((-Math.log(1000) * i) / half));
   return tf.tidy(() => {

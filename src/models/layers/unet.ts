@@ -17,7 +17,16 @@ import { GroupNorm } from './group-norm';
 import { silu } from '../../ops/silu';
 import { sinusoidalEmbedding } from './time-embedding';
 import { downsample2, upsample2 } from './resample';
-import { checkKind, even } from '../../validation/contract';
+import { arrayOf, checkKind, count as countKind, even, num, tensor, where } from '../../validation/contract';
+
+const CHANNELS = { ...arrayOf(countKind({ entriesEach: 0 }), { minLength: 1 }), expected: 'a non-empty array of positive integers' };
+// each level's group norm takes min(groups, channels) groups, which must divide its channels
+const groupsFor = (channels: number[]) => where(num(), `divide every channel count (channels [${channels}])`, (g: number) => {
+  const bad = channels.find((c) => c % Math.min(g, c) !== 0);
+  return bad === undefined || `got ${g} (${bad} is not divisible)`;
+});
+// levels − 1 halvings of the image
+const sizeFor = (levels: number) => where(num(), `be divisible by 2^(levels − 1) = ${2 ** (levels - 1)}`, (s: number) => s % 2 ** (levels - 1) === 0);
 import { checkWeightsGenerator } from '../../validation/initial-weights';
 
 export interface UNetConfig {
@@ -97,13 +106,11 @@ export class UNet {
     this.size = positiveInteger(config.size ?? 28, 'UNet', 'size');
     this.imageChannels = positiveInteger(config.imageChannels ?? 1, 'UNet', 'imageChannels');
     this.channels = config.channels ?? [16, 32];
-    if (!Array.isArray(this.channels) || this.channels.length < 1) throw new Error('UNet: channels must be a non-empty array of positive integers');
-    this.channels.forEach((c) => positiveInteger(c, 'UNet', 'channels'));
+    checkKind(CHANNELS, this.channels, 'channels', 'UNet');
     const groups = positiveInteger(config.groups ?? 8, 'UNet', 'groups');
-    const bad = this.channels.find((c) => c % Math.min(groups, c) !== 0);
-    if (bad !== undefined) throw new Error(`UNet: groups (${groups}) must divide every channel count; ${bad} is not divisible`);
+    checkKind(groupsFor(this.channels), groups, 'groups', 'UNet');
     const L = this.channels.length;
-    if (this.size % 2 ** (L - 1) !== 0) throw new Error(`UNet: size (${this.size}) must be divisible by 2^(levels − 1) = ${2 ** (L - 1)}`);
+    checkKind(sizeFor(L), this.size, 'size', 'UNet');
     this.embedding = positiveInteger(config.embedding ?? 32, 'UNet', 'embedding');
     checkKind(even(), this.embedding, 'embedding', 'UNet');
     this.config = { size: this.size, imageChannels: this.imageChannels, channels: [...this.channels], groups, embedding: this.embedding };
@@ -122,10 +129,10 @@ export class UNet {
 
   /** ε̂ for images x [B, H, W, C] at steps t [B]. */
   apply(x: tf.Tensor4D, t: tf.Tensor1D): tf.Tensor4D {
-    if (x.rank !== 4 || x.shape[1] !== this.size || x.shape[2] !== this.size || x.shape[3] !== this.imageChannels) {
-      throw new Error(`UNet: x must have shape [B, ${this.size}, ${this.size}, ${this.imageChannels}], got [${x.shape}]`);
-    }
-    if (t.rank !== 1 || t.shape[0] !== x.shape[0]) throw new Error(`UNet: t must have shape [${x.shape[0]}], got [${t.shape}]`);
+    // x binds B; t has one step per image
+    const ctx = { dims: {} };
+    checkKind(tensor({ shape: ['B', this.size, this.size, this.imageChannels] }), x, 'x', 'UNet', ctx);
+    checkKind(tensor({ shape: ['B'] }), t, 't', 'UNet', ctx);
     return tf.tidy(() => {
       const e = silu(this.t2.apply(silu(this.t1.apply(sinusoidalEmbedding(t, this.embedding))))) as tf.Tensor2D;
       let h = this.inConv.apply(x);

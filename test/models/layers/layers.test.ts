@@ -54,7 +54,7 @@ describe('models/layers', () => {
     const { mean, variance } = tf.moments(tf.reshape(y, [3, 16, 2, 4]), [1, 3]);
     expect(Math.max(...Array.from(mean.dataSync(), Math.abs))).to.be.below(1e-4);
     expect(Math.max(...Array.from(variance.dataSync(), (v) => Math.abs(v - 1)))).to.be.below(1e-3);
-    expect(() => new GroupNorm(6, 4, 'bad')).to.throw(/groups \(4\) must divide channels \(6\)/);
+    expect(() => new GroupNorm(6, 4, 'bad')).to.throw(/GroupNorm bad: groups must divide channels \(6\), got 4/);
     tf.dispose([x, y, mean, variance]);
     gn.dispose();
   });
