@@ -2,6 +2,9 @@
 // `npm run pretrain` (scripts/pretrain.ts) and committed. Found from this file's location, so it works
 // from src/ (tsx, tests) and from dist/ (the notebooks' compiled package) alike.
 import fs from 'fs';
+import { checkKind, str, where } from '../validation/contract';
+
+const NAME = where({ ...str(), expected: "a checkpoint's folder name like 'ddpm-mnist'" }, "be a checkpoint's folder name like 'ddpm-mnist'", (n: string) => /^[a-z0-9-]+$/.test(n) || `got ${JSON.stringify(n)}`);
 import path from 'path';
 
 function packageRoot(): string {
@@ -20,7 +23,7 @@ function packageRoot(): string {
  * an error naming `npm run pretrain` when it is missing.
  */
 export function checkpointPath(name: string): string {
-  if (typeof name !== 'string' || !/^[a-z0-9-]+$/.test(name)) throw new Error(`checkpointPath: name must be a checkpoint's folder name like 'ddpm-mnist', got ${JSON.stringify(name)}`);
+  checkKind(NAME, name, 'name', 'checkpointPath');
   const dir = path.join(packageRoot(), 'data', 'checkpoints', name);
   if (!fs.existsSync(path.join(dir, 'checkpoint.llck'))) throw new Error(`checkpointPath: no checkpoint '${name}' in ${path.dirname(dir)}; make it with \`npm run pretrain\``);
   return dir;

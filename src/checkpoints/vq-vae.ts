@@ -4,6 +4,7 @@
 import { loadModelCheckpoint, loaderRng, savedConfig, writeCheckpoint } from './checkpoint';
 import { VQVAE } from '../models/vae/vq-vae';
 import { CodePrior } from '../models/autoregressive/code-prior';
+import { checkKind, instance } from '../validation/contract';
 import { checkedMeta, type VQVAEMeta } from './training-record';
 
 /**
@@ -11,8 +12,8 @@ import { checkedMeta, type VQVAEMeta } from './training-record';
  * @example saveVQVAE('data/checkpoints/vqvae-mnist', model, prior, { steps: 3000 });
  */
 export function saveVQVAE(dir: string, model: VQVAE, prior: CodePrior, meta: Record<string, unknown> = {}): string {
-  if (!(model instanceof VQVAE)) throw new Error('saveVQVAE: model must be a VQVAE');
-  if (!(prior instanceof CodePrior)) throw new Error('saveVQVAE: prior must be a CodePrior');
+  checkKind(instance(VQVAE), model, 'model', 'saveVQVAE');
+  checkKind(instance(CodePrior), prior, 'prior', 'saveVQVAE');
   return writeCheckpoint(dir, {
     meta: { ...meta, kind: 'VQVAE', vqvae: model.config, prior: prior.config },
     tensors: [

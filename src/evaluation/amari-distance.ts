@@ -2,9 +2,10 @@
 // W fits as well), so an estimated unmixing W is judged by how far P = W A is from a scaled permutation:
 // the Amari distance (Amari, Cichocki & Yang 1996), normalized to [0, 1].
 import { toMatrix, MatrixLike } from '../math/linalg64';
-import { anything, contract } from '../validation/contract';
+import { contract, matrix } from '../validation/contract';
 
-const AMARI = contract('amariDistance', { unmixing: anything('a square matrix (number[][])'), mixing: anything('a square matrix (number[][])') });
+// W and A are D × D for one D: unmixing binds it, mixing must be square of the same size
+const AMARI = contract('amariDistance', { unmixing: matrix({ rows: 'D', columns: 'D', what: 'a square matrix (number[][])' }), mixing: matrix({ rows: 'D', columns: 'D', what: 'a square matrix (number[][]) of the size of unmixing' }) });
 
 /**
  * The Amari distance between an estimated unmixing W and the true mixing A, with P = W A ([D, D]):
@@ -25,9 +26,6 @@ export function amariDistance(unmixing: MatrixLike, mixing: MatrixLike): number 
   AMARI.check(arguments);
   const W = toMatrix(unmixing, 'amariDistance: unmixing');
   const A = toMatrix(mixing, 'amariDistance: mixing');
-  if (W.rows !== W.columns || A.rows !== A.columns || W.columns !== A.rows) {
-    throw new Error(`amariDistance: unmixing and mixing must be square of one size, got [${W.rows}, ${W.columns}] and [${A.rows}, ${A.columns}]`);
-  }
   const D = W.rows;
   if (D < 2) throw new Error('amariDistance: needs at least 2 sources (with one, every unmixing is a scaling)');
   const P = W.mmul(A).abs();

@@ -19,6 +19,13 @@ import type { Batch } from '../training/trainable';
 import { positiveInteger } from '../validation/arguments';
 import { loadModelCheckpoint, loaderRng, savedConfig, writeCheckpoint } from '../checkpoints/checkpoint';
 import { checkWeightsGenerator } from '../validation/initial-weights';
+import { arrayOf, checkKind, count as countKind, num, tensor, where } from '../validation/contract';
+
+// two 2×2 poolings: the side divisible by 4
+const SIZE = where(num(), 'be divisible by 4', (s: number) => s % 4 === 0);
+const CHANNELS = { ...arrayOf(countKind({ entriesEach: 0 }), { minLength: 2, maxLength: 2 }), expected: 'two positive integers' };
+const PIXELS = tensor({ shape: ['B', (c) => (c.self as { dim: number }).dim] });
+const OUTLIER_WEIGHT = { ...num({ min: 0 }), expected: 'a finite number ≥ 0' };
 
 export interface ClassifierConfig {
   /** Image height and width, divisible by 4 (default 28). */
@@ -58,10 +65,9 @@ export class ImageClassifier {
   constructor(rng: Rng, config: ClassifierConfig = {}) {
     checkWeightsGenerator('ImageClassifier', rng, config);
     const size = positiveInteger(config.size ?? 28, 'ImageClassifier', 'size');
-    if (size % 4 !== 0) throw new Error(`ImageClassifier: size must be divisible by 4, got ${size}`);
+    checkKind(SIZE, size, 'size', 'ImageClassifier');
     const channels = config.channels ?? [16, 32];
-    if (!Array.isArray(channels) || channels.length !== 2) throw new Error('ImageClassifier: channels must be two positive integers');
-    channels.forEach((c) => positiveInteger(c, 'ImageClassifier', 'channels'));
+    checkKind(CHANNELS, channels, 'channels', 'ImageClassifier');
     this.config = {
       size, channels,
       classes: positiveInteger(config.classes ?? 10, 'ImageClassifier', 'classes'),
@@ -77,7 +83,7 @@ export class ImageClassifier {
   get dim(): number { return this.config.size * this.config.size; }
 
   private check(pixels: tf.Tensor2D, who: string): void {
-    if (pixels.rank !== 2 || pixels.shape[1] !== this.dim) throw new Error(`ImageClassifier.${who}: pixels must have shape [B, ${this.dim}], got [${pixels.shape}]`);
+    checkKind(PIXELS, pixels, 'pixels', `ImageClassifier.${who}`, { self: this });
   }
 
   /**
@@ -146,7 +152,7 @@ export class ImageClassifier {
    */
   prepareBatch(rng: Rng, batch: Batch, objective: ClassifierObjective = {}): { x: tf.Tensor2D; labels: Int32Array; outliers?: tf.Tensor2D } {
     const w = objective.outlierWeight ?? 0.5;
-    if (!(w >= 0 && Number.isFinite(w))) throw new Error(`ImageClassifier: outlierWeight must be a finite number ≥ 0, got ${w}`);
+    checkKind(OUTLIER_WEIGHT, w, 'outlierWeight', 'ImageClassifier');
     if (!batch.dataset || !batch.labels) throw new Error('ImageClassifier: trains on labelled images (an ImageDataset)');
     const n = Math.ceil(batch.x.shape[0] / 2);
     const outliers = w > 0 ? tf.tensor2d(outlierPixels(rng, batch.dataset, n), [n, this.dim]) : undefined;

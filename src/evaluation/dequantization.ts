@@ -7,13 +7,14 @@
 import { Rng } from '../random/rng';
 import { integrate1d } from '../check/quadrature';
 import { positiveInteger } from '../validation/arguments';
-import { contract, count, func, num, optional, options as optionsKind, probability, rngKind } from '../validation/contract';
+import { contract, count, func, num, optional, options as optionsKind, rngKind } from '../validation/contract';
 
 // a log-probability may be −∞ (probability 0) but not NaN or +∞
 const LOG_P = { expected: 'a log-probability (a number below +∞)', test: (v: unknown) => (typeof v === 'number' && !Number.isNaN(v) && v !== Infinity ? undefined : `got ${v}`) };
 const DISCRETE = contract('discreteLogProb1d', { logDensity: func('a function y → log p(y)'), x: num({ integer: true }) });
 const DEQUANTIZED = contract('dequantizedLogDensity1d', { rng: rngKind(), logDensity: func('a function y → log p(y)'), x: num(), options: optional(optionsKind({ samples: count({ max: 1e7 }) })) });
-const LOG_MIXTURE = contract('logMixture', { logP: LOG_P, logQ: LOG_P, eps: probability() });
+// a mixture weight strictly between 0 and 1 (both components present)
+const LOG_MIXTURE = contract('logMixture', { logP: LOG_P, logQ: LOG_P, eps: { ...num({ above: 0, below: 1 }), expected: 'in (0, 1)' } });
 
 /**
  * The discrete log-probability log ∫_0^1 p(x + u) du of 1-D integer data under a continuous density.
@@ -23,7 +24,6 @@ const LOG_MIXTURE = contract('logMixture', { logP: LOG_P, logQ: LOG_P, eps: prob
  */
 export function discreteLogProb1d(logDensity: (y: number) => number, x: number): number {
   DISCRETE.check(arguments);
-  if (!Number.isInteger(x)) throw new Error(`discreteLogProb1d: x must be an integer, got ${x}`);
   return Math.log(integrate1d((u) => Math.exp(logDensity(x + u)), 0, 1, { panels: 16 }));
 }
 
@@ -49,7 +49,6 @@ export function dequantizedLogDensity1d(rng: Rng, logDensity: (y: number) => num
  */
 export function logMixture(logP: number, logQ: number, eps: number): number {
   LOG_MIXTURE.check(arguments);
-  if (!(eps > 0 && eps < 1)) throw new Error(`logMixture: eps must be in (0, 1), got ${eps}`);
   const a = Math.log(eps) + logP, b = Math.log1p(-eps) + logQ;
   const m = Math.max(a, b);
   return m === -Infinity ? -Infinity : m + Math.log(Math.exp(a - m) + Math.exp(b - m));

@@ -2,11 +2,11 @@
 //   d² = ‖μ₁ − μ₂‖² + Tr(Σ₁ + Σ₂ − 2(Σ₁Σ₂)^{1/2}),
 // computed in float64 as Tr(Σ₁ + Σ₂) − 2 Tr((Σ₁^{1/2} Σ₂ Σ₁^{1/2})^{1/2}) (the same trace, symmetric form).
 import { Matrix, MatrixLike, symmetricEigen, toMatrix } from '../math/linalg64';
-import { allFinite } from '../validation/arguments';
-import { anything, arrayOf, contract, num } from '../validation/contract';
+import { contract, matrix, numberArray } from '../validation/contract';
 
-const MEAN = arrayOf(num(), { minLength: 1 }), COV = anything('a d × d covariance matrix');
-const FRECHET = contract('frechetDistance', { mu1: MEAN, cov1: COV, mu2: MEAN, cov2: COV });
+// mu1 binds d, the dimension; both covariances are d × d and mu2 has d entries
+const MEAN = numberArray({ shape: ['d'], min: [1], finite: true, what: 'a non-empty array of finite numbers' }), COV = matrix({ rows: 'd', columns: 'd', what: 'a d × d covariance matrix' });
+const FRECHET = contract('frechetDistance', { mu1: MEAN, cov1: COV, mu2: numberArray({ depth: 1, like: 'mu1', finite: true, what: 'an array of finite numbers' }), cov2: COV });
 
 /** The symmetric square root of a positive semi-definite matrix (eigenvalues clipped at 0). */
 export function sqrtmPSD(a: MatrixLike, name = 'sqrtmPSD: matrix'): Matrix {
@@ -30,12 +30,6 @@ export function frechetDistance(mu1: number[], cov1: MatrixLike, mu2: number[], 
   FRECHET.check(arguments);
   const S1 = toMatrix(cov1, 'frechetDistance: cov1'), S2 = toMatrix(cov2, 'frechetDistance: cov2');
   const d = mu1.length;
-  if (d === 0) throw new Error('frechetDistance: mu1 must not be empty');
-  if (mu2.length !== d || S1.rows !== d || S2.rows !== d) {
-    throw new Error(`frechetDistance: mu1, cov1, mu2 and cov2 must all have one dimension; got mu1 ${d}, cov1 ${S1.rows}, mu2 ${mu2.length}, cov2 ${S2.rows}`);
-  }
-  allFinite(mu1, 'frechetDistance', 'mu1');
-  allFinite(mu2, 'frechetDistance', 'mu2');
   const r1 = sqrtmPSD(S1, 'cov1');
   const cross = sqrtmPSD(r1.mmul(S2).mmul(r1), 'Σ₁^{1/2}Σ₂Σ₁^{1/2}');
   const dm = mu1.reduce((s, v, i) => s + (v - mu2[i]) ** 2, 0);

@@ -28,7 +28,11 @@ import type { FlowDistribution } from '../models/flows/flow-distribution';
 import type { DiffusionSchedule } from '../models/diffusion/schedule';
 import type { Denoiser } from '../models/diffusion/elbo';
 import { importanceSampledLogLikelihood } from '../models/vae/evaluation';
-import { arrayOf, contract, count, num, oneOf, tensor } from '../validation/contract';
+import { arrayOf, checkKind, contract, count, num, oneOf, record, tensor, where } from '../validation/contract';
+
+const EVALUATORS = { ...arrayOf(record('an evaluator'), { minLength: 1 }), expected: 'a non-empty array (madeLikelihood, vaeLikelihood, …)' };
+// the likelihoods are of binary images: any other value has probability 0 under every evaluator
+const BINARY = where(tensor({ rank: 2 }), 'be binary (0 or 1)', (x: tf.Tensor) => { const v = x.dataSync(); const i = v.findIndex((u) => u !== 0 && u !== 1); return i < 0 || `got ${v[i]} at flat index ${i}`; });
 
 const BITS = contract('bitsPerDim', { logLikelihoodNats: num(), dims: count() });
 const NORMAL_CDF = contract('logNormalCdf', { a: num({ allowInfinity: true }) });
@@ -219,12 +223,11 @@ export interface LikelihoodReport {
 export function evaluateLikelihoods(rng: Rng, evaluators: LikelihoodEvaluator[], x: tf.Tensor, options: { batchSize?: number } = {}): LikelihoodReport[] {
   const fn = 'evaluateLikelihoods';
   tensorRank(x, [2], fn, 'x');
-  if (!Array.isArray(evaluators) || evaluators.length === 0) throw new Error(`${fn}: evaluators must be a non-empty array (madeLikelihood, vaeLikelihood, …)`);
+  checkKind(EVALUATORS, evaluators, 'evaluators', fn);
   const batch = positiveInteger(options.batchSize ?? 100, fn, 'batchSize');
   const [N, D] = x.shape;
   if (N < 2) throw new Error(`${fn}: x needs at least 2 points for a standard error, got ${N}`);
-  const bad = x.dataSync().findIndex((v) => v !== 0 && v !== 1);
-  if (bad >= 0) throw new Error(`${fn}: x must be binary (0 or 1), got ${x.dataSync()[bad]} at flat index ${bad}`);
+  checkKind(BINARY, x, 'x', fn);
   return evaluators.map((ev) => {
     const t0 = Date.now();
     const perPoint = new Float64Array(N);

@@ -9,6 +9,12 @@ import type { Estimate } from '../inference/estimate';
 import { meanAndCovariance } from '../math/linalg64';
 import { frechetDistance } from './frechet-distance';
 import { ImageClassifier } from './classifier';
+import { checkKind, instance, num, optional, tensor, where } from '../validation/contract';
+
+const CLASSIFIER = instance(ImageClassifier);
+const THRESHOLD = optional({ ...num({ above: 0, below: 1 }), expected: 'in (0, 1)' });
+// a covariance needs at least two images
+const IMAGE_SET = where(tensor({ rank: 2, must: 'have shape [n ≥ 2, D]' }), 'have shape [n ≥ 2, D]', (x: tf.Tensor) => x.shape[0] >= 2 || `got [${x.shape}]`);
 
 /**
  * The share of images [n, D] the classifier assigns a class with probability ≥ threshold, with its
@@ -16,8 +22,8 @@ import { ImageClassifier } from './classifier';
  * @example confidentShare(classifier, samples) // { value: 0.74, se: 0.02, n: 500 }
  */
 export function confidentShare(classifier: ImageClassifier, pixels: tf.Tensor2D, threshold = 0.9): Estimate {
-  if (!(classifier instanceof ImageClassifier)) throw new Error('confidentShare: classifier must be an ImageClassifier');
-  if (!(threshold > 0 && threshold < 1)) throw new Error(`confidentShare: threshold must be in (0, 1), got ${threshold}`);
+  checkKind(CLASSIFIER, classifier, 'classifier', 'confidentShare');
+  checkKind(THRESHOLD, threshold, 'threshold', 'confidentShare');
   const { confidence } = classifier.predict(pixels);
   const n = confidence.length;
   const s = confidence.filter((c) => c >= threshold).length / n;
@@ -37,10 +43,8 @@ export function classHistogram(classifier: ImageClassifier, pixels: tf.Tensor2D)
  * [n₁, D] and [n₂, D] (D47). Both need more images than the feature width for full-rank covariances.
  */
 export function classifierFrechetDistance(classifier: ImageClassifier, a: tf.Tensor2D, b: tf.Tensor2D): number {
-  if (!(classifier instanceof ImageClassifier)) throw new Error('classifierFrechetDistance: classifier must be an ImageClassifier');
-  for (const [x, name] of [[a, 'a'], [b, 'b']] as const) {
-    if (x.rank !== 2 || x.shape[0] < 2) throw new Error(`classifierFrechetDistance: ${name} must have shape [n ≥ 2, D], got [${x.shape}]`);
-  }
+  checkKind(CLASSIFIER, classifier, 'classifier', 'classifierFrechetDistance');
+  for (const [x, name] of [[a, 'a'], [b, 'b']] as const) checkKind(IMAGE_SET, x, name, 'classifierFrechetDistance');
   const fa = meanAndCovariance(classifier.featureRows(a), 'classifierFrechetDistance: features of a');
   const fb = meanAndCovariance(classifier.featureRows(b), 'classifierFrechetDistance: features of b');
   return frechetDistance(fa.mean, fa.cov, fb.mean, fb.cov);

@@ -13,7 +13,10 @@ import { Dense } from '../../ops/dense';
 import type { Batch } from '../../training/trainable';
 import { integerAtLeast, positiveInteger, tensorRank } from '../../validation/arguments';
 import { autoregressiveMask } from './mask';
-import { checkKind, instance, arrayOf, anything } from '../../validation/contract';
+import { checkKind, instance, arrayOf, anything, tensor } from '../../validation/contract';
+
+// code grids [B, P], P the prior's positions
+const CODES = tensor({ shape: ['B', (c) => (c.self as { config: { positions: number } }).config.positions] });
 import { checkWeightsGenerator } from '../../validation/initial-weights';
 
 // each width is then checked as a positive integer, naming hiddenDims[i]
@@ -114,8 +117,7 @@ export class CodePrior {
   }
 
   private checkCodes(codes: tf.Tensor, fn: string): void {
-    tensorRank(codes, [2], `CodePrior.${fn}`, 'codes');
-    if (codes.shape[1] !== this.config.positions) throw new Error(`CodePrior.${fn}: codes must have shape [B, ${this.config.positions}], got [${codes.shape}]`);
+    checkKind(CODES, codes, 'codes', `CodePrior.${fn}`, { self: this });
   }
 
   /** The logits ℓ_{d,j}(k_<d) of all P conditionals in one pass: codes [B, P] (int) → [B, P, K]. */

@@ -14,7 +14,9 @@ import { Dense } from '../../ops/dense';
 import { bernoulliLogLikelihood } from '../../ops/bernoulli-log-likelihood';
 import { integerAtLeast, positiveInteger } from '../../validation/arguments';
 import { autoregressiveMask } from './mask';
-import { checkKind, arrayOf, anything } from '../../validation/contract';
+import { checkKind, arrayOf, anything, bool, tensor, where } from '../../validation/contract';
+
+const X_OF_MODEL = tensor({ shape: ['batch', (c) => (c.self as { config: { inputDim: number } }).config.inputDim] });
 import { checkWeightsGenerator } from '../../validation/initial-weights';
 
 // each width is then checked as a positive integer, naming hiddenDims[i]
@@ -67,7 +69,8 @@ export class MADE {
     integerAtLeast(c.inputDim, 2, 'MADE', 'inputDim');
     checkKind(HIDDEN_DIMS, c.hiddenDims, 'hiddenDims', 'MADE');
     c.hiddenDims.forEach((h, i) => positiveInteger(h, 'MADE', `hiddenDims[${i}]`));
-    if (c.hiddenDims.length === 0 && !c.direct) throw new Error('MADE: with no hidden layers the direct connection is the whole model; direct must be true');
+    // with no hidden layers the direct connection is the whole model
+    checkKind(where(bool(), 'be true when hiddenDims is empty (the direct connection is then the whole model)', (d: boolean) => d || c.hiddenDims.length > 0), c.direct, 'direct', 'MADE');
     this.config = c;
     const D = c.inputDim;
     const r = rng;
@@ -103,7 +106,7 @@ export class MADE {
   }
 
   private checkX(x: tf.Tensor, fn: string) {
-    if (x.rank !== 2 || x.shape[1] !== this.config.inputDim) throw new Error(`MADE.${fn}: x must have shape [batch, ${this.config.inputDim}], got [${x.shape}]`);
+    checkKind(X_OF_MODEL, x, 'x', `MADE.${fn}`, { self: this });
   }
 
   /** The logits ℓ_d(x_<d) of all D conditionals in one pass: x [B, D] → [B, D]. */

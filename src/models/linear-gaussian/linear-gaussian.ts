@@ -4,6 +4,7 @@
 //   p(z | x) = N(z; P(AᵀΣ⁻¹(x − b) + S⁻¹m), P),  P = (S⁻¹ + AᵀΣ⁻¹A)⁻¹
 // PPCA's posterior (D06) is the case m = 0, S = I, A = W, b = μ, Σ = σ²I.
 import { Matrix, MatrixLike, inv, toMatrix } from '../../math/linalg64';
+import { checkKind, matrix, numberArray } from '../../validation/contract';
 
 export interface LinearGaussian {
   priorMean: number[];
@@ -17,8 +18,12 @@ function parts(model: LinearGaussian, fn: string) {
   const A = toMatrix(model.A, `${fn}: A`);
   const S = toMatrix(model.priorCovariance, `${fn}: priorCovariance`);
   const Sigma = toMatrix(model.noiseCovariance, `${fn}: noiseCovariance`);
-  if (model.priorMean.length !== A.columns || S.rows !== A.columns) throw new Error(`${fn}: priorMean and priorCovariance must have the ${A.columns} columns of A`);
-  if (model.b.length !== A.rows || Sigma.rows !== A.rows) throw new Error(`${fn}: b and noiseCovariance must have the ${A.rows} rows of A`);
+  // z has A's columns as dimensions, x its rows: the prior lives on the first, b and the noise on the second
+  const [Z, X] = [A.columns, A.rows];
+  checkKind(numberArray({ shape: [Z], finite: true, what: `an array of ${Z} finite numbers (the columns of A)` }), model.priorMean, 'priorMean', fn);
+  checkKind(matrix({ rows: Z, columns: Z }), model.priorCovariance, 'priorCovariance', fn);
+  checkKind(numberArray({ shape: [X], finite: true, what: `an array of ${X} finite numbers (the rows of A)` }), model.b, 'b', fn);
+  checkKind(matrix({ rows: X, columns: X }), model.noiseCovariance, 'noiseCovariance', fn);
   return { A, S, Sigma, m: Matrix.columnVector(model.priorMean), b: Matrix.columnVector(model.b) };
 }
 

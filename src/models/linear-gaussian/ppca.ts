@@ -9,7 +9,11 @@ import { Rng } from '../../random/rng';
 import { Matrix, MatrixLike, inv, logDetSPD, meanAndCovariance, symmetricEigen, toMatrix } from '../../math/linalg64';
 import { MultivariateNormal } from '../../distributions/mvn';
 import { LogJoint } from '../../inference/bounds';
-import { anything, arrayOf, contract, count, num, optional, options as optionsKind, positive, rngKind } from '../../validation/contract';
+import { anything, arrayOf, contract, count, num, optional, options as optionsKind, positive, rngKind, where } from '../../validation/contract';
+
+// M latent dimensions below the data's D (X's width); an X that is not a matrix is named by its own check
+const widthOfX = (c: { args: Readonly<Record<string, unknown>> }) => { const X = c.args.X; return Array.isArray(X) && Array.isArray(X[0]) ? X[0].length : NaN; };
+const LATENT = where(count({ max: 1e4 }), (c) => `be an integer in [1, ${widthOfX(c) - 1}]`, (M: number, c) => !(widthOfX(c) >= 0) || M < widthOfX(c));
 
 // the boundary of PPCA's public methods: points are arrays of finite numbers (checkPoint then checks the length)
 const POINT = arrayOf(num(), { minLength: 1 });
@@ -23,8 +27,8 @@ const PC = {
   logJoint64: contract('PPCA.logJoint64', { x: POINT, z: POINT }),
   posteriorDistribution: contract('PPCA.posteriorDistribution', { x: POINT }),
   sample: contract('PPCA.sample', { rng: rngKind(), n: count({ entriesEach: 64 }) }),
-  fitML: contract('PPCA.fitML', { X: POINTS, M: count({ max: 1e4 }), R: optional(anything('an M × M rotation')) }),
-  fitEM: contract('PPCA.fitEM', { rng: rngKind(), X: POINTS, M: count({ max: 1e4 }), options: optional(optionsKind({ iterations: count({ max: 1e7 }), tolerance: num({ min: 0 }) })) }),
+  fitML: contract('PPCA.fitML', { X: POINTS, M: LATENT, R: optional(anything('an M × M rotation')) }),
+  fitEM: contract('PPCA.fitEM', { rng: rngKind(), X: POINTS, M: LATENT, options: optional(optionsKind({ iterations: count({ max: 1e7 }), tolerance: num({ min: 0 }) })) }),
 };
 
 const LOG_2PI = Math.log(2 * Math.PI);
@@ -198,7 +202,6 @@ export class PPCA {
     PC.fitML.check(arguments);
     const Xm = toMatrix(X, 'PPCA.fitML: X');
     const D = Xm.columns;
-    if (!Number.isInteger(M) || M < 1 || M >= D) throw new Error(`PPCA.fitML: M must be an integer in [1, ${D - 1}], got ${M}`);
     const { mean, cov } = meanAndCovariance(Xm, 'X');
     const { values, vectors } = symmetricEigen(cov, 'S');
     const sigma2 = values.slice(M).reduce((a, b) => a + b, 0) / (D - M);
@@ -218,7 +221,6 @@ export class PPCA {
     PC.fitEM.check(arguments);
     const Xm = toMatrix(X, 'PPCA.fitEM: X');
     const N = Xm.rows, D = Xm.columns;
-    if (!Number.isInteger(M) || M < 1 || M >= D) throw new Error(`PPCA.fitEM: M must be an integer in [1, ${D - 1}], got ${M}`);
     const { mean } = meanAndCovariance(Xm, 'X');
     const Xc = Xm.clone().subRowVector(mean);
     let W = new Matrix([...Array(D)].map(() => Array.from(rng.normalArray(M))));

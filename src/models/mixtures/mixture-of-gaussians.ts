@@ -4,7 +4,7 @@
 //   ∇_θ log p(x) = E_{p(z|x)}[∇_θ log p(x, z)]                                          (D03)
 import { logSumExp64 } from '../../math/log-space';
 import { positiveInteger } from '../../validation/arguments';
-import { arrayOf, contract, count, num, optional, options as optionsKind, positive, checkKind, describeAny } from '../../validation/contract';
+import { arrayOf, contract, count, num, numberArray, optional, options as optionsKind, positive, checkKind, describeAny, where } from '../../validation/contract';
 
 // the weights and sds as a whole (their lengths and the weights' sum are relations, checked in checkMixture1D)
 const NON_NEGATIVE = { expected: 'non-negative', test: (v: unknown) => ((v as number[]).every((w) => w >= 0) ? undefined : `got ${describeAny(v)}`) };
@@ -22,7 +22,12 @@ const C_TO_THETA = contract('mixtureToTheta', { m: MIXTURE_1D });
 const C_FROM_THETA = contract('mixtureFromTheta', { theta: arrayOf(num(), { minLength: 2 }) });
 const C_FISHER = contract('mixtureFisherScore64', { m: MIXTURE_1D, x: X });
 const C_MEAN_LL = contract('mixtureMeanLogLikelihood64', { m: MIXTURE_1D, xs: arrayOf(num(), { minLength: 1 }) });
-const C_EM = contract('mixtureEM', { xs: arrayOf(num(), { minLength: 1 }), init: MIXTURE_1D, options: optional(optionsKind({ iterations: count({ max: 1e7 }), tolerance: num({ min: 0 }), minSd: positive() })) });
+// K components: weights bind K, means and sds have one entry per component
+const PER_COMPONENT = numberArray({ shape: ['K'], min: [1], what: 'a non-empty array of numbers, one per component' });
+const SUM_TO_ONE = where(NON_NEGATIVE, 'sum to 1', (w: number[]) => { const s = w.reduce((a, b) => a + b, 0); return Math.abs(s - 1) <= 1e-9 || `got a sum of ${s}`; });
+// three parameters per component: means, log-sds, logits
+const THETA = where(arrayOf(num(), { minLength: 3 }), 'have 3K entries (means, log-sds, logits)', (t: number[]) => t.length % 3 === 0 || `got ${t.length}`);
+const C_EM = contract('mixtureEM', { xs: { ...arrayOf(num(), { minLength: 2 }), expected: 'an array of at least 2 finite numbers' }, init: MIXTURE_1D, options: optional(optionsKind({ iterations: count({ max: 1e7 }), tolerance: num({ min: 0 }), minSd: positive() })) });
 
 export interface Mixture1D {
   weights: number[];
@@ -31,10 +36,9 @@ export interface Mixture1D {
 }
 
 export function checkMixture1D(m: Mixture1D, fn: string): void {
-  const K = m.weights.length;
-  if (K === 0 || m.means.length !== K || m.sds.length !== K) throw new Error(`${fn}: weights, means and sds must have the same positive length`);
-  checkKind(NON_NEGATIVE, m.weights, 'weights', fn);
-  if (Math.abs(m.weights.reduce((a, b) => a + b, 0) - 1) > 1e-9) throw new Error(`${fn}: weights must sum to 1`);
+  const ctx = { dims: {} };
+  for (const k of ['weights', 'means', 'sds'] as const) checkKind(PER_COMPONENT, m[k], k, fn, ctx);
+  checkKind(SUM_TO_ONE, m.weights, 'weights', fn);
   checkKind(POSITIVE, m.sds, 'sds', fn);
 }
 
@@ -111,8 +115,8 @@ export function mixtureToTheta(m: Mixture1D): number[] {
  */
 export function mixtureFromTheta(theta: number[]): Mixture1D {
   C_FROM_THETA.check(arguments);
+  checkKind(THETA, theta, 'theta', 'mixtureFromTheta');
   const K = theta.length / 3;
-  if (!Number.isInteger(K) || K < 1) throw new Error(`mixtureFromTheta: theta must have 3K entries, got ${theta.length}`);
   const a = theta.slice(2 * K);
   const lse = logSumExp64(a);
   return { means: theta.slice(0, K), sds: theta.slice(K, 2 * K).map(Math.exp), weights: a.map((v) => Math.exp(v - lse)) };
@@ -158,7 +162,6 @@ export function mixtureMeanLogLikelihood64(m: Mixture1D, xs: number[]): number {
 export function mixtureEM(xs: number[], init: Mixture1D, options: { iterations?: number; tolerance?: number; minSd?: number } = {}): { model: Mixture1D; logLikelihoods: number[] } {
   C_EM.check(arguments);
   checkMixture1D(init, 'mixtureEM');
-  if (xs.length < 2 || xs.some((x) => !Number.isFinite(x))) throw new Error('mixtureEM: xs must hold at least 2 finite numbers');
   const iterations = positiveInteger(options.iterations ?? 200, 'mixtureEM', 'iterations');
   const tol = options.tolerance ?? 1e-10, minSd = options.minSd ?? 1e-6;
   let m: Mixture1D = { weights: [...init.weights], means: [...init.means], sds: [...init.sds] };

@@ -90,7 +90,7 @@ describe('models/autoregressive/made: exact log-likelihood of binary vectors', (
   it('bad configurations and inputs are errors naming the argument', () => {
     expect(() => new MADE(rng(0), { inputDim: 1 })).to.throw('MADE: inputDim must be an integer ≥ 2, got 1');
     expect(() => new MADE(rng(0), { inputDim: 4, hiddenDims: [3, 0] })).to.throw('MADE: hiddenDims[1] must be a positive integer, got 0');
-    expect(() => new MADE(rng(0), { inputDim: 4, hiddenDims: [], direct: false })).to.throw('MADE: with no hidden layers');
+    expect(() => new MADE(rng(0), { inputDim: 4, hiddenDims: [], direct: false })).to.throw('MADE: direct must be true when hiddenDims is empty (the direct connection is then the whole model), got false');
     const made = new MADE(rng(0), { inputDim: 4, hiddenDims: [3] });
     const bad = tf.zeros([2, 5]);
     expect(() => made.logProb(bad)).to.throw('MADE.logProb: x must have shape [batch, 4], got [2,5]');

@@ -111,7 +111,7 @@ describe('amariDistance', () => {
     const W = [[1, 0.3, 0], [0.1, 1, 0.2], [0, 0.1, 1]], A = [[1, 0, 0], [0, 1, 0], [0, 0, 1]];
     const scaled = [W[2].map((v) => -v), W[0], W[1]];
     expect(amariDistance(scaled, A)).to.be.closeTo(amariDistance(W, A), 1e-15);
-    expect(() => amariDistance([[1, 0], [0, 1]], [[1, 0, 0], [0, 1, 0], [0, 0, 1]])).to.throw(/square of one size/);
+    expect(() => amariDistance([[1, 0], [0, 1]], [[1, 0, 0], [0, 1, 0], [0, 0, 1]])).to.throw(/amariDistance: mixing must be 2×2, got 3×3/);
     expect(() => amariDistance([[1]], [[1]])).to.throw(/at least 2/);
   });
 });
