@@ -5,6 +5,10 @@ import { Rng } from '../random/rng';
 import { DENSE, DenseActivation } from '../backend/dense-kernel';
 import { hasNativeKernel } from '../backend/native-kernels';
 import { checkWeightsGenerator } from '../validation/initial-weights';
+import { checkKind, count } from '../validation/contract';
+
+// W is inputDim × outputDim float32 entries: both counts, and their product bounded by memory
+const dims = (other: number) => count({ entriesEach: Number.isInteger(other) && other > 0 ? other : 1, bytesEach: 4 });
 
 /**
  * act(x W + b) composed of tfjs ops, for backends without the native kernels: one fused kernel forward
@@ -68,9 +72,8 @@ export class Dense {
    */
   constructor(rng: Rng, readonly inputDim: number, readonly outputDim: number, readonly name: string, scope = 'dense') {
     checkWeightsGenerator('Dense', rng);
-    if (!Number.isInteger(inputDim) || inputDim < 1 || !Number.isInteger(outputDim) || outputDim < 1) {
-      throw new Error(`Dense ${name}: dimensions must be positive integers, got ${inputDim}→${outputDim}`);
-    }
+    checkKind(dims(outputDim), inputDim, 'inputDim', `Dense ${name}`);
+    checkKind(dims(inputDim), outputDim, 'outputDim', `Dense ${name}`);
     const bound = 1 / Math.sqrt(inputDim);
     const draw = (r: Rng) => bound * (2 * r.nextUniform() - 1);
     this.W = tf.tidy(() => tf.variable(rng.tensor([inputDim, outputDim], draw), true, `${scope}/${name}/W`));
