@@ -159,9 +159,10 @@ export function integrate2d(f: (x: number, y: number) => number, xRange: [number
  * ll.verify.checkQuadrature('∫ N(x; 0, 1) dx = 1', (x) => Math.exp(-x * x / 2) / Math.sqrt(2 * Math.PI), [-Infinity, Infinity], 1);
  * ```
  */
-export function checkQuadrature(name: string, f: (x: number) => number, [a, b]: [number, number], exact: number,
+export function checkQuadrature(name: string, f: (x: number) => number, range: [number, number], exact: number,
   options: QuadratureOptions & { id?: string; rtol?: number; atol?: number } = {}): CheckResult {
   CHECK_QUADRATURE.check(arguments);
+  const [a, b] = range;
   const value = integrate(f, a, b, options, 'checkQuadrature');
   return checkClose(name, value, exact, { id: options.id, rtol: options.rtol ?? 1e-8, atol: options.atol ?? 1e-10, method: 'quadrature', note: `∫ over [${a}, ${b}]` });
 }

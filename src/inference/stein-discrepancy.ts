@@ -21,8 +21,8 @@ const KSD64 = contract('ksd64', {
   options: BANDWIDTH,
 });
 const KSD = contract('kernelizedSteinDiscrepancy', {
-  x: where(tensor({ rank: 2 }), 'be points [n, d] with n ≥ 2', (v: tf.Tensor) => v.shape[0] >= 2 || `got shape [${v.shape}]`),
-  score: tensor({ like: 'x' }),
+  x: where(tensor({ rank: 2, noNaN: true }), 'be points [n, d] with n ≥ 2', (v: tf.Tensor) => v.shape[0] >= 2 || `got shape [${v.shape}]`),
+  score: tensor({ like: 'x', noNaN: true }),
   options: BANDWIDTH,
 });
 

@@ -12,8 +12,8 @@ import { checkKind, contract, count, func, numberArray, oneOf, optional, options
 import { medianHeuristic } from './median-heuristic';
 
 const DIRECTION = contract('svgdDirection', {
-  x: tensor({ shape: ['n', 'd'], nonEmpty: true, must: 'be particles [n, d]' }),
-  score: tensor({ like: 'x' }),
+  x: tensor({ shape: ['n', 'd'], nonEmpty: true, noNaN: true, must: 'be particles [n, d]' }),
+  score: tensor({ like: 'x', noNaN: true }),
   bandwidth: optional(positive()),
 });
 const DIRECTION64 = contract('svgdDirection64', {

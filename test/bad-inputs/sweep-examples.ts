@@ -25,6 +25,10 @@ const stdNormalLogJoint = (_x: tf.Tensor, z: tf.Tensor) => tf.tidy(() => tf.mul(
 /** One Gaussian per row of x2(): mean and log-std [2, 2]. */
 const gaussians = () => ({ mean: tf.tensor2d([[0, 0.5], [0.1, -0.2]]), logStd: tf.tensor2d([[0, -0.5], [0.2, 0]]) });
 const mvn = () => new ll.MultivariateNormal({ loc: [0, 1], covariance: [[1, 0.3], [0.3, 2]] });
+/** Two chains of 6 draws of one quantity. */
+const chains = () => [[0.1, -0.3, 0.5, 0.2, -0.1, 0.4], [0.3, 0.1, -0.2, 0.6, 0.0, -0.4]];
+/** log N(x; 0, I) up to a constant, row by row: [n, d] → [n]. */
+const stdNormalRows = (x: tf.Tensor) => tf.tidy(() => tf.mul(-0.5, tf.sum(tf.square(x), 1)));
 
 /** One object per class whose methods are swept (a fresh one per probe; freed after it). */
 const INSTANCES: Record<string, () => any> = {
@@ -218,6 +222,51 @@ const EXAMPLES: Record<string, (self?: any) => unknown[]> = {
   'LogitTransform.forward': () => [tf.fill([1, 2, 2, 1], 0.5)],
   ddimStep: () => [0.5, 0.6, 0.5],
   icaLogLikelihood: () => [[[0.5, -0.2], [1, 0.3]], [[1, 0.2], [0, 1]], 'logistic'],
+  // the callables whose relations became declared kinds (issue 28 item 4): swept too (issue 35)
+  coordinate: () => [[[[0, 1], [1, 2], [2, 3], [3, 4]], [[1, 0], [2, 1], [3, 2], [4, 3]]], 1],
+  effectiveSampleSize: () => [chains(), { method: 'mean' }],
+  rHat: () => [chains(), { method: 'split' }],
+  mcmcMean: () => [chains()],
+  randomWalkMetropolis: () => [r(), { logDensity: (x: number[]) => -0.5 * x[0] * x[0], init: [[0], [1]], steps: 5, scale: 0.5 }],
+  randomWalkMetropolisTensor: () => [r(), { logDensity: stdNormalRows, init: [[0], [1]], steps: 3, scale: 0.5 }],
+  hmc64: () => [r(), { logDensity: (x: number[]) => -0.5 * x[0] * x[0], gradLogDensity: (x: number[]) => [-x[0]], init: [[0.5]], steps: 3, warmup: 2, leapfrogSteps: 2, stepSize: 0.2 }],
+  hmc: () => [r(), { logDensity: stdNormalRows, init: [[0.5]], steps: 2, warmup: 1, leapfrogSteps: 2, stepSize: 0.2 }],
+  independenceMetropolis: () => [r(), { logDensity: (x: number[]) => -0.5 * x[0] * x[0], proposal: { sample: (g: ll.Rng) => [2 * g.nextNormal()], logDensity: (x: number[]) => -x[0] * x[0] / 8 }, init: [[0]], steps: 5 }],
+  leapfrog64: () => [(q: number[]) => q.map((v) => -v), [1, 0], [0, 1], 0.1, 3],
+  leapfrog: () => [stdNormalRows, tf.tensor2d([[1, 0]]), tf.tensor2d([[0, 1]]), 0.1, 2],
+  DualAveraging: () => [0.1, 0.8],
+  isingGrid: () => [2, 2, { coupling: 0.3, field: 0.1 }],
+  exactMarginals: () => [ll.infer.isingGrid(2, 2, { coupling: 0.3 })],
+  loopyBeliefPropagation: () => [ll.infer.isingGrid(2, 2, { coupling: 0.3 }), { iterations: 20, damping: 0.1 }],
+  meanFieldMarginals: () => [ll.infer.isingGrid(2, 2, { coupling: 0.3 }), { sweeps: 10 }],
+  medianHeuristic: () => [[[0, 0], [1, 0], [0, 2]]],
+  ksd64: () => [[[0], [1], [-0.5]], [[0], [-1], [0.5]], { bandwidth: 1 }],
+  kernelizedSteinDiscrepancy: () => [tf.tensor2d([[0], [1], [-0.5]]), tf.tensor2d([[0], [-1], [0.5]]), { bandwidth: 1 }],
+  svgdDirection: () => [tf.tensor2d([[1, 0], [0, 1]]), tf.tensor2d([[-1, 0], [0, -1]]), 1],
+  svgdDirection64: () => [[[1, 0], [0, 1]], [[-1, 0], [0, -1]], 1],
+  svgd: () => [{ logDensity: stdNormalRows, particles: [[1, 0], [0, 1]], steps: 2, stepSize: 0.1 }],
+  laplaceApproximation64: () => [(x: number[]) => -0.5 * x[0] * x[0], (x: number[]) => [-x[0]], () => [[-1]], [0.5], { maxSteps: 20 }],
+  hessian: () => [(x: tf.Tensor) => tf.sum(tf.pow(x, 3)), [1, 2]],
+  renyiFromLogWeights: () => [tf.tensor2d([[0, -1], [-0.5, 0.2]]), 0.5],
+  logGaussian: () => [0.5, 0, 1],
+  logGaussianDiagonal: () => [[0.5, 1], [0, 0], [1, 2]],
+  logGaussianIsotropic: () => [[0.5, 1], [0, 0], 1.5],
+  logGaussianMultivariate: () => [[0.5, 1], [0, 0], [[1, 0.3], [0.3, 2]]],
+  amariDistance: () => [[[0, 2], [-3, 0]], [[1, 0], [0, 1]]],
+  learningRateAt: () => [{ peak: 1e-3, steps: 10, warmupSteps: 2, decay: 'cosine' }, 3],
+  mixtureFromTheta: () => [[-1, 2, Math.log(0.5), 0, 0.3, 0.7]],
+  straightThrough: () => [tf.tensor2d([[0.5, 1]]), tf.tensor2d([[0, 1]])],
+  squeeze: () => [tf.zeros([1, 2, 2, 1])],
+  unsqueeze: () => [tf.zeros([1, 1, 1, 4])],
+  dsmLossTerms: () => [(x: tf.Tensor2D) => tf.neg(x) as tf.Tensor2D, tf.tensor2d([[0, 1], [1, 0]]), tf.tensor2d([[0.1, 0.2], [0.3, 0.1]]), tf.tensor1d([0.5, 1])],
+  projectionFigure: () => [{ points: [[0, 0], [1, 1]], reconstructions: [[0.1, 0], [0.9, 1]] }],
+  vectorFieldPlot: () => [{ x: [0, 1], y: [0, 1], u: [1, 0], v: [0, 1] }],
+  densityPlot: () => [{ densities: { bump: (xs: number[]) => xs.map((x) => Math.exp(-x * x / 2)) }, range: [-2, 2], points: 5 }],
+  lineChart: () => [{ series: { a: [1, 2, 3] }, x: [0, 1, 2] }],
+  zoomableLines: () => [{ series: { a: [1, 2, 3] } }],
+  surface3d: () => [{ z: [[1, 2], [3, 4]], x: [0, 1], y: [0, 1] }],
+  checkGradient: () => ['d/dθ θ² = 2θ', (t: number[]) => t[0] * t[0], [2], [1]],
+  checkQuadrature: () => ['∫ x dx = 1/2', (x: number) => x, [0, 1], 0.5, { panels: 2, order: 4 }],
 };
 
 /** The valid-call builder for a callable, or undefined if it has none (then it is not swept). */
@@ -265,6 +314,11 @@ const ALLOWED: Record<string, Partial<Record<Outcome, string>>> = {
   reparameterizeWithKL: { 'nan-passed': 'a fused op of every VAE training step, as bernoulliLogLikelihood' },
   'DiffusionSchedule.qSample': { 'nan-passed': 'the forward noising of every diffusion training step: NaN propagates rather than costing a sync' },
   'DiffusionSchedule.noised': { 'nan-passed': 'as qSample' },
+  renyiFromLogWeights: { 'nan-passed': "inside the VAE's Rényi loss of every training step: NaN log-weights propagate rather than costing a sync" },
+  squeeze: { 'nan-passed': 'a permutation of the entries inside every RealNVP pass: a NaN entry stays a NaN entry (IEEE)' },
+  unsqueeze: { 'nan-passed': 'as squeeze' },
+  straightThrough: { 'nan-passed': "the VQ-VAE's quantization of every training step: NaN propagates rather than costing a sync" },
+  dsmLossTerms: { 'nan-passed': "the score network's loss of every training step, as bernoulliLogLikelihood" },
   VegaLiteFigure: { 'nan-passed': "the spec is the caller's vega-lite object, kept as given (the library's charts check their numbers before building one)" },
 };
 

@@ -34,8 +34,8 @@ export const MRF: Kind = {
     const mrf = v as PairwiseMRF;
     checkKind(UNARY, mrf.unary, `${at}.unary`, fn);
     const ctx = { args: { unary: mrf.unary } }, seen = new Map<string, number>();
-    checkKind(optional(arrayOf({ expected: 'an edge', test: () => undefined })), mrf.edges, `${at}.edges`, fn);
-    (mrf.edges ?? []).forEach((e, k) => {
+    checkKind({ ...arrayOf({ expected: 'an edge', test: () => undefined }), expected: 'an array of edges { i, j, logPotential } (empty for independent nodes)' }, mrf.edges, `${at}.edges`, fn);
+    mrf.edges.forEach((e, k) => {
       checkKind(EDGE_NODES, e, `${at}.edges[${k}]`, fn, ctx);
       const key = e.i < e.j ? `${e.i},${e.j}` : `${e.j},${e.i}`;
       checkKind(where(EDGE_NODES, 'join a pair of nodes no other edge joins', () => !seen.has(key) || `got (${e.i}, ${e.j}), already edge ${seen.get(key)}`), e, `${at}.edges[${k}]`, fn, ctx);

@@ -13,7 +13,7 @@ const LEAPFROG64 = contract('leapfrog64', {
   stepSize: positive(), steps: count({ min: 0, max: 1e7 }),
 });
 const LEAPFROG = contract('leapfrog', {
-  logDensity: func('a function q [n, d] → [n]'), q: tensor({ shape: ['n', 'd'] }), p: tensor({ like: 'q', rank: 2 }),
+  logDensity: func('a function q [n, d] → [n]'), q: tensor({ shape: ['n', 'd'], noNaN: true }), p: tensor({ like: 'q', rank: 2, noNaN: true }),
   stepSize: oneOf(positive(), tensor()), steps: count({ min: 0, max: 1e7 }),
 });
 
