@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng, RngState, rng as makeRng } from '../random/rng';
 import type { Estimate } from '../inference/estimate';
-import { anything, bool, checkKind, contract, count, func, num, oneOf, optional, options as optionsKind, positive, rngKind, str, where, type Kind } from '../validation/contract';
+import { anything, arrayOf, bool, checkKind, contract, count, func, num, oneOf, optional, options as optionsKind, positive, rngKind, str, where, type Kind } from '../validation/contract';
 import { finiteDifferenceGradient } from './finite-differences';
 import { replicate } from './replicate';
 import { renderHTML, renderText, renderLatex, fmtNumber, fmtSE, relationSymbol } from './derivation-display';
@@ -93,6 +93,10 @@ export interface DerivationOptions<S> {
 // The boundary of derivation(title, options) and of .line(latex, f, options): each option's kind (an unknown key is
 // an error listing the valid ones); relations and constantIn are judged where they are read
 const TOLERANCE = num({ min: 0 });
+const FD_VALUE = contract('finiteDifferenceValue', {
+  f: func('a function θ → number'), theta: { ...arrayOf(num(), { minLength: 1 }), expected: 'a non-empty array of finite numbers' },
+  options: optional(optionsKind({ h: positive(), rtol: TOLERANCE, atol: TOLERANCE })),
+});
 const DERIVATION = contract('derivation', {
   title: str(),
   options: optionsKind({
@@ -882,5 +886,6 @@ export function derivation<S>(title: string, options: DerivationOptions<S>): Der
  * theta [d] → value [d].
  */
 export function finiteDifferenceValue(f: (theta: number[]) => number, theta: number[], options: { h?: number; rtol?: number; atol?: number } = {}): LineEstimate {
+  FD_VALUE.check(arguments);
   return { value: finiteDifferenceGradient(f, theta, options.h), rtol: options.rtol ?? 1e-5, atol: options.atol ?? 1e-7 };
 }

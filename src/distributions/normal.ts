@@ -5,6 +5,7 @@ import { Rng } from '../random/rng';
 import { sumLast } from './distribution';
 import { checkKLShapes, registerKL } from './kl';
 import { LocationScale } from './location-scale';
+import { checkKind, instance } from '../validation/contract';
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
@@ -40,6 +41,8 @@ export class Normal extends LocationScale {
  * Against N(0,1): ½(μ² + σ² − 1) − log σ.
  */
 export function klNormalNormal(q: Normal, p: Normal): tf.Tensor {
+  checkKind(instance(Normal), q, 'q', 'klNormalNormal');
+  checkKind(instance(Normal), p, 'p', 'klNormalNormal');
   checkKLShapes(q, p, 'kl(Normal‖Normal)');
   return tf.tidy(() => {
     const ratio = tf.div(tf.square(q.scale), tf.square(p.scale));

@@ -1,6 +1,7 @@
 // Bars: KL per latent dimension, effective sample sizes, scores.
 import { ChartOptions, Numbers, asNumbers, frame } from './series';
 import { VegaLiteFigure } from './vega-lite-figure';
+import { checkKind, record } from '../validation/contract';
 
 /**
  * A bar chart of one value per label: KL per latent dimension (posterior collapse, D32), effective
@@ -13,6 +14,7 @@ import { VegaLiteFigure } from './vega-lite-figure';
  * ```
  */
 export function barChart(args: ChartOptions & { labels: ArrayLike<string | number>; values: Numbers }): VegaLiteFigure {
+  checkKind(record(), args, 'args', 'barChart');
   const v = asNumbers(args.values, 'barChart: values');
   if (args.labels.length !== v.length) throw new Error(`barChart: labels has ${args.labels.length} entries, values has ${v.length}`);
   const labels = Array.from(args.labels, String);

@@ -1,6 +1,7 @@
 // Scatter plot, coloured by label (latent codes by digit, samples by mixture component).
 import { ChartOptions, Numbers, asNumbers, frame } from './series';
 import { VegaLiteFigure } from './vega-lite-figure';
+import { checkKind, record } from '../validation/contract';
 
 /**
  * A scatter plot of points (x_i, y_i), coloured by label when `labels` is given: latent codes by digit,
@@ -16,6 +17,7 @@ import { VegaLiteFigure } from './vega-lite-figure';
  * ```
  */
 export function scatterPlot(args: ChartOptions & { x: Numbers; y: Numbers; labels?: ArrayLike<string | number>; pointSize?: number }): VegaLiteFigure {
+  checkKind(record(), args, 'args', 'scatterPlot');
   const x = asNumbers(args.x, 'scatterPlot: x');
   const y = asNumbers(args.y, 'scatterPlot: y');
   if (x.length !== y.length) throw new Error(`scatterPlot: x has ${x.length} points, y has ${y.length}`);

@@ -25,6 +25,8 @@ const stdNormalLogJoint = (_x: tf.Tensor, z: tf.Tensor) => tf.tidy(() => tf.mul(
 /** One Gaussian per row of x2(): mean and log-std [2, 2]. */
 const gaussians = () => ({ mean: tf.tensor2d([[0, 0.5], [0.1, -0.2]]), logStd: tf.tensor2d([[0, -0.5], [0.2, 0]]) });
 const mvn = () => new ll.MultivariateNormal({ loc: [0, 1], covariance: [[1, 0.3], [0.3, 2]] });
+/** z [1] → x [2] = A z + b + noise. */
+const linearGaussian = () => ({ priorMean: [0], priorCovariance: [[1]], A: [[1], [0.5]], b: [0, 0], noiseCovariance: [[0.5, 0], [0, 0.5]] });
 /** Two chains of 6 draws of one quantity. */
 const chains = () => [[0.1, -0.3, 0.5, 0.2, -0.1, 0.4], [0.3, 0.1, -0.2, 0.6, 0.0, -0.4]];
 /** log N(x; 0, I) up to a constant, row by row: [n, d] → [n]. */
@@ -267,6 +269,12 @@ const EXAMPLES: Record<string, (self?: any) => unknown[]> = {
   surface3d: () => [{ z: [[1, 2], [3, 4]], x: [0, 1], y: [0, 1] }],
   checkGradient: () => ['d/dθ θ² = 2θ', (t: number[]) => t[0] * t[0], [2], [1]],
   checkQuadrature: () => ['∫ x dx = 1/2', (x: number) => x, [0, 1], 0.5, { panels: 2, order: 4 }],
+  linearGaussianMarginal: () => [linearGaussian()],
+  linearGaussianPosterior: () => [linearGaussian(), [0.5, -0.2]],
+  scatterPlot: () => [{ x: [0, 1, 2], y: [1, 0, 2] }],
+  barChart: () => [{ labels: ['a', 'b'], values: [1, 2] }],
+  klNormalNormal: () => [normal(), new ll.Normal(1, 2)],
+  finiteDifferenceValue: () => [(t: number[]) => t[0] * t[0] + t[1], [1, 2], { h: 1e-5 }],
 };
 
 /** The valid-call builder for a callable, or undefined if it has none (then it is not swept). */

@@ -4,7 +4,13 @@
 //   p(z | x) = N(z; P(AᵀΣ⁻¹(x − b) + S⁻¹m), P),  P = (S⁻¹ + AᵀΣ⁻¹A)⁻¹
 // PPCA's posterior (D06) is the case m = 0, S = I, A = W, b = μ, Σ = σ²I.
 import { Matrix, MatrixLike, inv, toMatrix } from '../../math/linalg64';
-import { checkKind, matrix, numberArray } from '../../validation/contract';
+import { checkKind, contract, matrix, numberArray, options } from '../../validation/contract';
+
+// the model's parts are checked against A's shape in parts(); here their presence and kinds
+const MODEL = options({ priorMean: numberArray({ depth: 1 }), priorCovariance: matrix(), A: matrix(), b: numberArray({ depth: 1 }), noiseCovariance: matrix() },
+  { required: ['priorMean', 'priorCovariance', 'A', 'b', 'noiseCovariance'], path: true });
+const MARGINAL = contract('linearGaussianMarginal', { model: MODEL });
+const POSTERIOR = contract('linearGaussianPosterior', { model: MODEL, x: numberArray({ depth: 1, finite: true }) });
 
 export interface LinearGaussian {
   priorMean: number[];
@@ -38,6 +44,7 @@ function parts(model: LinearGaussian, fn: string) {
  * ```
  */
 export function linearGaussianMarginal(model: LinearGaussian): { mean: number[]; covariance: number[][] } {
+  MARGINAL.check(arguments);
   const { A, S, Sigma, m, b } = parts(model, 'linearGaussianMarginal');
   return { mean: A.mmul(m).add(b).getColumn(0), covariance: Sigma.clone().add(A.mmul(S).mmul(A.transpose())).to2DArray() };
 }
@@ -53,8 +60,9 @@ export function linearGaussianMarginal(model: LinearGaussian): { mean: number[];
  * ```
  */
 export function linearGaussianPosterior(model: LinearGaussian, x: number[]): { mean: number[]; covariance: number[][] } {
+  POSTERIOR.check(arguments);
   const { A, S, Sigma, m, b } = parts(model, 'linearGaussianPosterior');
-  if (x.length !== A.rows) throw new Error(`linearGaussianPosterior: x has length ${x.length}, A has ${A.rows} rows`);
+  checkKind(numberArray({ shape: [A.rows], what: `an array of ${A.rows} numbers (the rows of A)` }), x, 'x', 'linearGaussianPosterior');
   const SigInv = inv(Sigma), Sinv = inv(S);
   const P = inv(Sinv.clone().add(A.transpose().mmul(SigInv).mmul(A)));
   const rhs = A.transpose().mmul(SigInv).mmul(Matrix.columnVector(x).sub(b)).add(Sinv.mmul(m));
