@@ -4,32 +4,19 @@
 import { expect } from 'chai';
 import fs from 'fs';
 import path from 'path';
-import type { Browser } from 'playwright-core';
-import { launchChromium } from '../support/chromium';
 import { root } from '../support/jupyter';
-import { openAndRunNotebook, startJupyterLab, type JupyterLabServer } from '../support/jupyterlab';
+import { openAndRunNotebook, jupyterLabInChromium } from '../support/jupyterlab';
 
 describe('JupyterLab 4 in Chromium: widgets from the latent-lab kernel', function () {
   this.timeout(120_000);
-  let server: JupyterLabServer | undefined;
-  let browser: Browser | undefined;
-
-  before(async () => {
-    server = await startJupyterLab();
-    browser = await launchChromium();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const lab = jupyterLabInChromium();
 
   let page: import('playwright-core').Page;
 
   it('shows the slider and the figure; moving the slider replaces the figure in place', async () => {
-    const nb = server!.addNotebook(path.join(root, 'test', 'fixtures', 'jupyterlab', 'widgets.ipynb'));
-    page = await browser!.newPage({ viewport: { width: 1280, height: 800 } });
-    const run = await openAndRunNotebook(page, server!, nb);
+    const nb = lab.server.addNotebook(path.join(root, 'test', 'fixtures', 'jupyterlab', 'widgets.ipynb'));
+    page = await lab.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const run = await openAndRunNotebook(page, lab.server, nb);
     const slider = page.locator('.jp-OutputArea-output .widget-slider').first();
     await slider.waitFor({ state: 'visible', timeout: 30_000 }).catch(() => {
       throw new Error(`no slider rendered; outputs: ${JSON.stringify(run.cells)}; page errors: ${run.consoleErrors.join(' | ')}`);

@@ -4,32 +4,22 @@
 import { expect } from 'chai';
 import fs from 'fs';
 import path from 'path';
-import type { Browser } from 'playwright-core';
-import { CHROMIUM, launchChromium } from '../support/chromium';
+import { CHROMIUM } from '../support/chromium';
 import { root } from '../support/jupyter';
-import { hasJupyterLab, openAndRunNotebook, startJupyterLab, type JupyterLabServer } from '../support/jupyterlab';
+import { hasJupyterLab, openAndRunNotebook, jupyterLabInChromium } from '../support/jupyterlab';
 
 describe('JupyterLab 4 in Chromium: the latent-lab kernel runs a notebook', function () {
   this.timeout(90_000);
-  let server: JupyterLabServer | undefined;
-  let browser: Browser | undefined;
-
-  before(async () => {
+  before(() => {
     expect(hasJupyterLab(), 'JupyterLab is not in .venv/: run bash scripts/setup.sh (its pip log is build/pip-install.log)').to.equal(true);
     expect(fs.existsSync(CHROMIUM), `${CHROMIUM} is missing: run bash scripts/setup.sh (it installs Debian's chromium)`).to.equal(true);
-    server = await startJupyterLab();
-    browser = await launchChromium();
   });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const lab = jupyterLabInChromium();
 
   it('Run > Run All Cells shows "2" for 1 + 1 and the console.log line', async () => {
-    const nb = server!.addNotebook(path.join(root, 'test', 'fixtures', 'jupyterlab', 'hello.ipynb'));
-    const page = await browser!.newPage({ viewport: { width: 1280, height: 800 } });
-    const run = await openAndRunNotebook(page, server!, nb);
+    const nb = lab.server.addNotebook(path.join(root, 'test', 'fixtures', 'jupyterlab', 'hello.ipynb'));
+    const page = await lab.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const run = await openAndRunNotebook(page, lab.server, nb);
     const screenshot = path.join(root, 'build', 'screenshots', 'jupyterlab.png');
     fs.mkdirSync(path.dirname(screenshot), { recursive: true });
     await page.screenshot({ path: screenshot });

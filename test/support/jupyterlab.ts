@@ -3,7 +3,8 @@
 // its cells through the menu (Run > Run All Cells) and wait until the kernel is idle, then read the
 // outputs from the page. For browser tests of what a person sees in JupyterLab (e.g. widgets):
 //
-//   const server = await startJupyterLab();                 // in before(); server.stop() in after()
+//   const lab = jupyterLabInChromium();                     // in a describe: started before its tests, stopped after
+//   const server = lab.server, browser = lab.browser;        // (or startJupyterLab() / launchChromium() yourself)
 //   server.addNotebook(path.join(root, 'test/fixtures/jupyterlab/hello.ipynb'));
 //   const browser = await launchChromium(); const page = await browser.newPage();
 //   const run = await openAndRunNotebook(page, server, 'hello.ipynb');
@@ -14,7 +15,8 @@ import fs from 'fs';
 import net from 'net';
 import os from 'os';
 import path from 'path';
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './chromium';
 import { root } from './jupyter';
 
 export const JUPYTER = path.join(root, '.venv', 'bin', 'jupyter');
@@ -80,6 +82,26 @@ function exited(proc: ChildProcess, ms: number): Promise<boolean> {
  * the project's .jupyter/ (the latent-lab kernel), and its settings and workspaces in a temporary folder
  * (nothing from the user's own JupyterLab). Resolves when /api/status answers.
  */
+/** A JupyterLab server and a Chromium for the enclosing describe: started in its before hook, closed in its after
+ * hook. Read `server` and `browser` inside the tests (before the hook has run they throw). */
+export function jupyterLabInChromium(options: StartOptions = {}): { readonly server: JupyterLabServer; readonly browser: Browser } {
+  let server: JupyterLabServer | undefined;
+  let browser: Browser | undefined;
+  before(async () => {
+    server = await startJupyterLab(options);
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+  const started = <T>(x: T | undefined, what: string): T => {
+    if (x === undefined) throw new Error(`jupyterLabInChromium: the ${what} is started in the describe's before hook`);
+    return x;
+  };
+  return { get server() { return started(server, 'server'); }, get browser() { return started(browser, 'browser'); } };
+}
+
 export async function startJupyterLab(options: StartOptions = {}): Promise<JupyterLabServer> {
   const timeoutMs = options.timeoutMs ?? 60_000;
   if (!options.classic && !hasJupyterLab()) {

@@ -10,10 +10,9 @@
 import { expect } from 'chai';
 import fs from 'fs';
 import path from 'path';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../support/chromium';
+import type { Page } from 'playwright-core';
 import { root } from '../support/jupyter';
-import { openAndRunNotebook, startJupyterLab, type JupyterLabServer } from '../support/jupyterlab';
+import { openAndRunNotebook, jupyterLabInChromium } from '../support/jupyterlab';
 
 const FIXTURE = path.join(root, 'test', 'fixtures', 'jupyterlab', 'widgets.ipynb');
 
@@ -36,23 +35,12 @@ async function stepTo(page: Page, value: string, steps: number): Promise<void> {
 
 describe('JupyterLab 4 in Chromium: a live widget comes back after the page is reloaded', function () {
   this.timeout(300_000);
-  let server: JupyterLabServer | undefined;
-  let browser: Browser | undefined;
-
-  before(async () => {
-    server = await startJupyterLab();
-    browser = await launchChromium();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const lab = jupyterLabInChromium();
 
   it('shows the slider at the value it was moved to, connected to the same kernel', async () => {
-    const nb = server!.addNotebook(FIXTURE);
-    const page = await browser!.newPage({ viewport: { width: 1280, height: 800 } });
-    await openAndRunNotebook(page, server!, nb, 120_000);
+    const nb = lab.server.addNotebook(FIXTURE);
+    const page = await lab.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await openAndRunNotebook(page, lab.server, nb, 120_000);
     expect(await readout(page, 'before the reload')).to.equal('3');
     await page.getByText('K squared is 9').waitFor({ timeout: 60_000 });
     await stepTo(page, '5', 2);
@@ -62,7 +50,7 @@ describe('JupyterLab 4 in Chromium: a live widget comes back after the page is r
     await page.keyboard.press('Escape');
     await page.keyboard.press('Control+s');
     await page.waitForFunction(() => !document.querySelector('.jp-mod-dirty'), undefined, { timeout: 30_000 });
-    const saved = JSON.parse(fs.readFileSync(path.join(server!.rootDir, nb), 'utf8'));
+    const saved = JSON.parse(fs.readFileSync(path.join(lab.server.rootDir, nb), 'utf8'));
     const views = saved.cells.flatMap((c: { outputs?: { data?: Record<string, unknown> }[] }) => c.outputs ?? [])
       .filter((o: { data?: Record<string, unknown> }) => o.data?.['application/vnd.jupyter.widget-view+json']);
     expect(views.length, 'the saved notebook holds the slider as a widget view').to.be.greaterThan(0);
