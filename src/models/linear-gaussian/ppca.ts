@@ -9,23 +9,33 @@ import { Rng } from '../../random/rng';
 import { Matrix, MatrixLike, inv, logDetSPD, meanAndCovariance, symmetricEigen, toMatrix } from '../../math/linalg64';
 import { MultivariateNormal } from '../../distributions/mvn';
 import { LogJoint } from '../../inference/bounds';
-import { anything, arrayOf, contract, count, num, optional, options as optionsKind, positive, rngKind, where } from '../../validation/contract';
+import { anything, arrayOf, contract, count, matrix, num, optional, options as optionsKind, positive, rngKind, where } from '../../validation/contract';
 
 // M latent dimensions below the data's D (X's width); an X that is not a matrix is named by its own check
 const widthOfX = (c: { args: Readonly<Record<string, unknown>> }) => { const X = c.args.X; return Array.isArray(X) && Array.isArray(X[0]) ? X[0].length : NaN; };
 const LATENT = where(count({ max: 1e4 }), (c) => `be an integer in [1, ${widthOfX(c) - 1}]`, (M: number, c) => !(widthOfX(c) >= 0) || M < widthOfX(c));
 
-// the boundary of PPCA's public methods: points are arrays of finite numbers (checkPoint then checks the length)
+// the boundary of PPCA's public methods: points are arrays of finite numbers of the model's D (x) or M (z), read
+// from the receiver; W is D × M with M ≤ D and mu has one entry per row of W
 const POINT = arrayOf(num(), { minLength: 1 });
+const rowsOf = (W: unknown) => (Array.isArray(W) ? W.length : (W as { rows?: number } | undefined)?.rows ?? NaN);
+const columnsOf = (W: unknown) => (Array.isArray(W) ? (W[0] as unknown[] | undefined)?.length ?? NaN : (W as { columns?: number } | undefined)?.columns ?? NaN);
+const lengthOf = (x: unknown) => `got length ${(x as unknown[]).length}`;
+const OF_D = where(POINT, (c) => `have the model's D = ${c.self.D} entries`, (x: number[], c) => !c.self || x.length === c.self.D || lengthOf(x));
+const OF_M = where(POINT, (c) => `have the model's M = ${c.self.M} entries`, (z: number[], c) => !c.self || z.length === c.self.M || lengthOf(z));
 const POINTS = arrayOf(POINT, { minLength: 1 });
+const ROWS_OF_D = arrayOf(OF_D, { minLength: 1 });
+const LOADINGS = where(matrix({ what: 'a D × M matrix (number[][] or a Matrix)' }), 'have M ≤ D (at most as many columns as rows)',
+  (W) => columnsOf(W) <= rowsOf(W) || `got ${rowsOf(W)}×${columnsOf(W)}`);
+const MEAN = where(POINT, (c) => `have one entry per row of W (D = ${rowsOf(c.args.W)})`, (mu: number[], c) => mu.length === rowsOf(c.args.W) || lengthOf(mu));
 const PC = {
-  ctor: contract('PPCA', { W: anything('a D × M matrix'), mu: POINT, sigma2: positive() }),
-  logMarginal: contract('PPCA.logMarginal', { x: POINT }),
-  logMarginalDirect: contract('PPCA.logMarginalDirect', { x: POINT }),
-  logLikelihood: contract('PPCA.logLikelihood', { X: POINTS }),
-  posterior: contract('PPCA.posterior', { x: POINT }),
-  logJoint64: contract('PPCA.logJoint64', { x: POINT, z: POINT }),
-  posteriorDistribution: contract('PPCA.posteriorDistribution', { x: POINT }),
+  ctor: contract('PPCA', { W: LOADINGS, mu: MEAN, sigma2: positive() }),
+  logMarginal: contract('PPCA.logMarginal', { x: OF_D }),
+  logMarginalDirect: contract('PPCA.logMarginalDirect', { x: OF_D }),
+  logLikelihood: contract('PPCA.logLikelihood', { X: ROWS_OF_D }),
+  posterior: contract('PPCA.posterior', { x: OF_D }),
+  logJoint64: contract('PPCA.logJoint64', { x: OF_D, z: OF_M }),
+  posteriorDistribution: contract('PPCA.posteriorDistribution', { x: OF_D }),
   sample: contract('PPCA.sample', { rng: rngKind(), n: count({ entriesEach: 64 }) }),
   fitML: contract('PPCA.fitML', { X: POINTS, M: LATENT, R: optional(anything('an M × M rotation')) }),
   fitEM: contract('PPCA.fitEM', { rng: rngKind(), X: POINTS, M: LATENT, options: optional(optionsKind({ iterations: count({ max: 1e7 }), tolerance: num({ min: 0 }) })) }),
@@ -74,8 +84,6 @@ export class PPCA {
   constructor(W: MatrixLike, mu: number[], sigma2: number) {
     PC.ctor.check(arguments);
     this.W = toMatrix(W, 'PPCA: W');
-    if (mu.length !== this.W.rows) throw new Error(`PPCA: mu has length ${mu.length}, W has ${this.W.rows} rows (D)`);
-    if (this.W.columns > this.W.rows) throw new Error(`PPCA: W is ${this.W.rows}×${this.W.columns}; needs M ≤ D`);
     this.mu = mu;
     this.sigma2 = sigma2;
   }
@@ -106,14 +114,13 @@ export class PPCA {
 
   /** log p(x) with C⁻¹ and log|C| from the M×M matrix (D05, D07). */
   logMarginal(x: number[]): number {
-    PC.logMarginal.check(arguments);
+    PC.logMarginal.check(arguments, undefined, this);
     return this.logLikelihood([x]);
   }
 
   /** log p(x) with a direct D×D inverse and determinant: the reference for logMarginal. */
   logMarginalDirect(x: number[]): number {
-    PC.logMarginalDirect.check(arguments);
-    this.checkPoint(x, 'logMarginalDirect');
+    PC.logMarginalDirect.check(arguments, undefined, this);
     const C = this.marginalCovariance();
     const d = Matrix.columnVector(x.map((v, i) => v - this.mu[i]));
     const quad = d.transpose().mmul(inv(C)).mmul(d).get(0, 0);
@@ -122,9 +129,7 @@ export class PPCA {
 
   /** log p(X) = Σ_n log p(x_n) in the closed form of D09. */
   logLikelihood(X: number[][]): number {
-    PC.logLikelihood.check(arguments);
-    if (X.length === 0) throw new Error('PPCA.logLikelihood: X has no rows');
-    X.forEach((x) => this.checkPoint(x, 'logLikelihood'));
+    PC.logLikelihood.check(arguments, undefined, this);
     const P = this.precisionViaM();
     const logDet = this.logDetViaM();
     let quad = 0;
@@ -138,8 +143,7 @@ export class PPCA {
 
   /** p(z | x) = N(M⁻¹Wᵀ(x − μ), σ²M⁻¹) (D06). */
   posterior(x: number[]): { mean: number[]; covariance: number[][] } {
-    PC.posterior.check(arguments);
-    this.checkPoint(x, 'posterior');
+    PC.posterior.check(arguments, undefined, this);
     const Minv = inv(this.mMatrix());
     const d = Matrix.columnVector(x.map((v, i) => v - this.mu[i]));
     return { mean: Minv.mmul(this.W.transpose()).mmul(d).getColumn(0), covariance: Minv.mul(this.sigma2).to2DArray() };
@@ -147,7 +151,7 @@ export class PPCA {
 
   /** log p(x, z) = log N(z; 0, I) + log N(x; Wz + μ, σ²I), float64. */
   logJoint64(x: number[], z: number[]): number {
-    PC.logJoint64.check(arguments);
+    PC.logJoint64.check(arguments, undefined, this);
     const wz = this.W.mmul(Matrix.columnVector(z)).getColumn(0);
     let sx = 0;
     for (let i = 0; i < this.D; i++) sx += (x[i] - wz[i] - this.mu[i]) ** 2;
@@ -173,7 +177,7 @@ export class PPCA {
 
   /** The exact posterior p(z | x) as a distribution (batch [], event [M]). */
   posteriorDistribution(x: number[]): MultivariateNormal {
-    PC.posteriorDistribution.check(arguments);
+    PC.posteriorDistribution.check(arguments, undefined, this);
     const p = this.posterior(x);
     return new MultivariateNormal({ loc: p.mean, covariance: p.covariance });
   }
@@ -188,10 +192,6 @@ export class PPCA {
       return wz.map((v, i) => v + this.mu[i] + sd * rng.nextNormal());
     });
     return { z, x };
-  }
-
-  private checkPoint(x: number[], fn: string) {
-    if (x.length !== this.D) throw new Error(`PPCA.${fn}: x has length ${x.length}, the model has D = ${this.D}`);
   }
 
   /**

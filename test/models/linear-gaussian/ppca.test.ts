@@ -121,9 +121,12 @@ describe('models/linear-gaussian/ppca', () => {
   });
 
   it('rejects inconsistent shapes by name', () => {
-    expect(() => new PPCA(W, [0, 0], 0.3)).to.throw('PPCA: mu has length 2');
+    expect(() => new PPCA(W, [0, 0], 0.3)).to.throw(`PPCA: mu must have one entry per row of W (D = ${W.length}), got length 2`);
+    expect(() => new PPCA([[1, 2, 3], [4, 5, 6]], [0, 0], 0.3)).to.throw('PPCA: W must have M ≤ D (at most as many columns as rows), got 2×3');
     expect(() => new PPCA(W, mu, -1)).to.throw('PPCA: sigma2 must be positive');
-    expect(() => model.posterior([1, 2])).to.throw('PPCA.posterior: x has length 2');
+    expect(() => model.posterior([1, 2])).to.throw(`PPCA.posterior: x must have the model's D = ${model.D} entries, got length 2`);
+    expect(() => model.logMarginal([1, 2])).to.throw(`PPCA.logMarginal: x must have the model's D = ${model.D} entries, got length 2`);
+    expect(() => model.logJoint64(new Array(model.D).fill(0), [1, 2, 3, 4, 5])).to.throw(`PPCA.logJoint64: z must have the model's M = ${model.M} entries, got length 5`);
     expect(() => PPCA.fitML([[1, 2], [3, 4]], 2)).to.throw('M must be an integer in [1, 1]');
   });
 });
