@@ -13,8 +13,8 @@ import fs from 'fs';
 import path from 'path';
 import ts from 'typescript';
 
-/** What is left (58; 62 when the count widened from "must" messages to every message about an argument (5 "must" ones before: a derivation line function's returned value, reported as its step's problem, and two environment variables)). */
-const CEILING = 58;
+/** What is left (50; 62 when the count widened from "must" messages to every message about an argument (5 "must" ones before: a derivation line function's returned value, reported as its step's problem, and two environment variables)). */
+const CEILING = 50;
 
 const SRC = path.join(__dirname, '..', '..', 'src');
 
@@ -55,11 +55,13 @@ function wordsOf(arg: ts.Expression | undefined, sf: ts.SourceFile): string {
 // ExerciseCheckError reports a student's answer, not an argument).
 const ARGUMENT_WORDS = /\b(must|expected|expects|needs?|at least|got)\b/;
 const NAMES_A_FILE = /\$\{\s*(file|dir|dirOrFile|source|exe|imagesFile|labelsFile|ADDON_PATH|path\.[a-zA-Z]+\([^}]*\))\s*\}/;
-// Not arguments either, though their words match: a native kernel declining a case it was handed (internal), and
-// a fit that diverged during the run (the arguments were valid; the optimisation was not).
+// Not arguments either, though their words match: a native kernel declining a case it was handed (internal),
+// a fit that diverged during the run (the arguments were valid; the optimisation was not), and VAE.loss's
+// exhaustive switch's default, reached only past the checkKind of the objective's type just before it.
 const NOT_ARGUMENTS: ReadonlyArray<[file: RegExp, message: RegExp]> = [
   [/^backend\/conv-kernel\.ts$/, /has no stock kernel/],
   [/^inference\/black-box-vi\.ts$/, /the ELBO became/],
+  [/^models\/vae\/vae\.ts$/, /no objective of type/],
 ];
 const ENGLISH = new Set(['a', 'i', 'the', 'and', 'of', 'is', 'at', 'to', 'in', 'or', 'no', 'on']);
 

@@ -11,10 +11,13 @@ import type { Estimate } from '../../inference/estimate';
 import { VAE } from './vae';
 import { klStandardNormal } from '../../ops/kl-standard-normal';
 import { positiveInteger, tensorRank } from '../../validation/arguments';
-import { checkKind, tensor } from '../../validation/contract';
+import { checkKind, tensor, where } from '../../validation/contract';
 
 // x [N, D] or one point [D], D the model's inputDim
-const X_OF_MODEL = tensor({ shape: [['N', (c) => (c.self as VAE).config.inputDim], [(c) => (c.self as VAE).config.inputDim]] });
+const X_OF_MODEL = where(tensor({ shape: [['N', (c) => (c.self as VAE).config.inputDim], [(c) => (c.self as VAE).config.inputDim]] }), 'have at least one point', (x: tf.Tensor) => x.size > 0);
+// a condition per point of x: [N, C] for x [N, D], [1, C] or [C] for one point
+const rowsOfX = (c: { args: Readonly<Record<string, unknown>> }) => { const x = c.args.x as tf.Tensor; return x.rank === 2 ? x.shape[0] : 1; };
+const CONDITION_OF_X = tensor({ shape: (c) => (rowsOfX(c) === 1 ? [[1, 'C'], ['C']] : [[rowsOfX(c), 'C']]), must: (c) => `have one row per point of x (${rowsOfX(c)})` });
 
 /**
  * x (and its condition) as [N, ·]: a single point may come as a rank-1 tensor. The returned tensors are
@@ -24,15 +27,11 @@ function asRows(model: VAE, x: tf.Tensor, condition: tf.Tensor | undefined, fn: 
   tensorRank(x, [1, 2], fn, 'x');
   checkKind(X_OF_MODEL, x, 'x', fn, { self: model });
   if (condition) tensorRank(condition, [1, 2], fn, 'condition');
+  if (condition) checkKind(CONDITION_OF_X, condition, 'condition', fn, { args: { x } });
   const owned: tf.Tensor[] = [];
   const rows = (t: tf.Tensor) => { if (t.rank === 2) return t as tf.Tensor2D; const r = tf.reshape(t, [1, -1]) as tf.Tensor2D; owned.push(r); return r; };
   const x2 = rows(x);
-  if (x2.shape[0] === 0) { tf.dispose(owned); throw new Error(`${fn}: x has no data points, got shape [${x.shape}]`); }
   const c2 = condition ? rows(condition) : undefined;
-  if (c2 && c2.shape[0] !== x2.shape[0]) {
-    tf.dispose(owned);
-    throw new Error(`${fn}: condition has ${c2.shape[0]} rows but x has ${x2.shape[0]}, got shapes [${condition!.shape}] and [${x.shape}]`);
-  }
   return { x: x2, condition: c2, owned };
 }
 

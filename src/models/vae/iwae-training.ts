@@ -17,7 +17,7 @@ import { positiveInteger } from '../../validation/arguments';
 import { VAE, VAEObjective } from './vae';
 import { fit } from '../../training/fit';
 import { activeUnits, importanceSampledLogLikelihood, klPerDimension } from './evaluation';
-import { checkKind, arrayOf, anything } from '../../validation/contract';
+import { checkKind, arrayOf, anything, where } from '../../validation/contract';
 
 const OBJECTIVES = { ...arrayOf(anything(), { minLength: 1 }), expected: 'a non-empty array of VAE objectives' };
 
@@ -117,7 +117,7 @@ export async function compareTrainingObjectives(rng: Rng, train: ImageDataset, t
   const evalSamples = positiveInteger(options.evalSamples ?? 1000, fn, 'evalSamples');
   const elboSamples = positiveInteger(options.elboSamples ?? 10, fn, 'elboSamples');
   const testPoints = positiveInteger(options.testPoints ?? 100, fn, 'testPoints');
-  if (train.dim !== test.dim) throw new Error(`${fn}: train and test images differ in size (${train.dim} and ${test.dim} pixels)`);
+  checkKind(where(anything('an ImageDataset'), `have images of train's size (${train.dim} pixels)`, (t: ImageDataset) => t.dim === train.dim || `got ${t.dim} pixels`), test, 'test', fn);
   const modelSeed = rng.nextUint32(), trainSeed = rng.nextUint32(), dataSeed = rng.nextUint32();
   const idx = spreadIndices(test.count, testPoints);
   const x = tf.tensor2d(staticBinarize(new Rng(dataSeed), test.batchPixels(idx)), [idx.length, test.dim]);

@@ -18,7 +18,7 @@ import { Dense } from '../../ops/dense';
 import { bernoulliLogLikelihood } from '../../ops/bernoulli-log-likelihood';
 import { elboTerms, gaussianEncoderElboTerms, iwae as iwaeBound, logImportanceWeights, renyiBound as renyiOfArgs, type BoundArgs } from '../../inference/bounds';
 import { positiveInteger } from '../../validation/arguments';
-import { checkKind, contract, count, num, optional, options, positive, rngKind, str, tensor, where } from '../../validation/contract';
+import { Kind, checkKind, contract, count, describeAny, num, optional, options, positive, rngKind, str, tensor, where } from '../../validation/contract';
 import { checkWeightsGenerator } from '../../validation/initial-weights';
 
 export interface VAEConfig {
@@ -45,6 +45,18 @@ export type VAEObjective =
 // known keys (vae.elbo(rng, x, 10) is an error, not a 1-sample ELBO), counts bounded by memory.
 const X = tensor({ rank: 2 }), Z = tensor({ minRank: 1 }), COND = optional(tensor({ minRank: 1 }));
 const SAMPLES = count({ entriesEach: 4096, bytesEach: 4 });
+// The condition c against the receiver: left out for an unconditional VAE, [..., conditionDim] for a conditional
+// one (shapes only: no read of the values, so the training step keeps no sync)
+const CONDITION_OF_MODEL: Kind = {
+  expected: 'a live tensor [batch, conditionDim] for a conditional VAE, left out for an unconditional one',
+  test: (v, at, fn, c) => {
+    const C: number = (c?.self as VAE | undefined)?.config.conditionDim ?? 0;
+    if (C === 0) return v === undefined ? undefined : { must: 'be left out: this VAE is unconditional', got: `got ${describeAny(v)}` };
+    if (v === undefined) return { must: `be given: this conditional VAE needs a condition of shape [batch, ${C}]`, got: 'got undefined' };
+    return tensor({ shape: ['...', C], must: `have last dimension conditionDim = ${C}` }).test(v, at, fn, c);
+  },
+};
+const Z_OF_MODEL = tensor({ shape: ['...', (c) => (c.self as VAE).config.latentDim], must: (c) => `have last dimension latentDim = ${(c.self as VAE).config.latentDim}` });
 const V = {
   ctor: contract('VAE', { rng: rngKind(), config: options({ inputDim: count(), latentDim: count(), hiddenDim: count(), likelihood: str(['bernoulli', 'gaussian']), conditionDim: count({ min: 0 }) }, { required: ['inputDim', 'latentDim'] }) }),
   encoderOutput: contract('VAE.encoderOutput', { x: X, c: COND }),
@@ -197,12 +209,8 @@ export class VAE {
 
   private withCondition(t: tf.Tensor, c: tf.Tensor | undefined, what: string): tf.Tensor {
     const C = this.config.conditionDim;
-    if (C === 0) {
-      if (c) throw new Error(`VAE.${what}: this VAE is unconditional; do not pass a condition`);
-      return t;
-    }
-    if (!c) throw new Error(`VAE.${what}: this conditional VAE needs a condition c of shape [batch, ${C}]`);
-    if (c.shape[c.rank - 1] !== C) throw new Error(`VAE.${what}: c has last dimension ${c.shape[c.rank - 1]}, expected ${C}`);
+    checkKind(CONDITION_OF_MODEL, c, 'c', `VAE.${what}`, { self: this });
+    if (C === 0 || !c) return t;
     const cc = t.rank === c.rank ? c : tf.broadcastTo(c, [...t.shape.slice(0, -1), C]);
     return tf.concat([t, cc], -1);
   }
@@ -249,7 +257,7 @@ export class VAE {
   /** Decoder: z [..., M] → logits (Bernoulli) or means (Gaussian), [..., D]. */
   decode(z: tf.Tensor, c?: tf.Tensor): tf.Tensor {
     V.decode.check(arguments);
-    if (z.shape[z.rank - 1] !== this.config.latentDim) throw new Error(`VAE.decode: z has last dimension ${z.shape[z.rank - 1]}, expected ${this.config.latentDim}`);
+    checkKind(Z_OF_MODEL, z, 'z', 'VAE.decode', { self: this });
     return tf.tidy(() => this.dec2.apply(this.dec1.applyRelu(this.withCondition(z, c, 'decode'))));
   }
 

@@ -29,7 +29,7 @@ const CODES = where(oneOf(tensor(), INDICES), (c) => `be integers in 0…${kOf(c
   for (let i = 0; i < v.length; i++) if (!Number.isInteger(v[i]) || v[i] < 0 || v[i] >= kOf(c)) return `got ${v[i]} at index ${i}`;
   return true;
 });
-const CODE_USAGE = contract('codeUsage', { codes: CODES, K: countKind({ max: 1e7 }) });
+const CODE_USAGE = contract('codeUsage', { codes: where(CODES, 'hold at least one code', (codes: ArrayLike<number> | tf.Tensor) => (codes instanceof tf.Tensor ? codes.size : codes.length) > 0), K: countKind({ max: 1e7 }) });
 const STRAIGHT_THROUGH = contract('straightThrough', { ze: tensor(), e: tensor({ like: 'ze' }) });
 const Z_OF_CODEBOOK = tensor({ shape: ['N', (c) => (c.self as VectorQuantizer).D] });
 
@@ -78,7 +78,6 @@ export function codeUsage(codes: ArrayLike<number> | tf.Tensor, K: number): Code
   CODE_USAGE.check(arguments);
   positiveInteger(K, 'codeUsage', 'K');
   const v = codes instanceof tf.Tensor ? codes.dataSync() : codes;
-  if (v.length === 0) throw new Error('codeUsage: codes is empty');
   const counts = new Array<number>(K).fill(0);
   for (let i = 0; i < v.length; i++) {
     const k = v[i];

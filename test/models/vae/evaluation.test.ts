@@ -50,7 +50,7 @@ describe('models/vae/evaluation: counts and single points', () => {
   it('x with no rows, or of rank 3, is an error naming the function and x', () => {
     const empty = tf.zeros([0, 6]);
     const cube = tf.zeros([1, 2, 6]);
-    expect(() => datasetElbo(rng(1), model, empty)).to.throw('datasetElbo: x has no data points');
+    expect(() => datasetElbo(rng(1), model, empty)).to.throw('datasetElbo: x must have at least one point, got a float32 tensor of shape [0,6]');
     expect(() => importanceSampledLogLikelihood(rng(1), model, cube)).to.throw('importanceSampledLogLikelihood: x must have rank 1 or 2, got shape [1,2,6]');
     tf.dispose([empty, cube]);
   });

@@ -94,7 +94,14 @@ describe('models/vae/vae', function () {
       return [e1, e3, kl];
     });
     e1.forEach((v, i) => expect(v - e3[i]).to.be.closeTo(2 * kl[i], 1e-3 * (1 + Math.abs(kl[i]))));
-    expect(() => m.elbo(rng(0), x)).to.throw('needs a condition c of shape [batch, 10]');
+    expect(() => m.elbo(rng(0), x)).to.throw('VAE.encode: c must be given: this conditional VAE needs a condition of shape [batch, 10], got undefined');
+    const z5 = tf.zeros([3, 5]), c9 = tf.zeros([3, 9]);
+    expect(() => m.decode(z5, c)).to.throw('VAE.decode: z must have last dimension latentDim = 4, got');
+    expect(() => m.encode(x, c9)).to.throw('VAE.encode: c must have last dimension conditionDim = 10, got');
+    const u = new VAE(rng(6), { inputDim: 784, latentDim: 4 });
+    expect(() => u.encode(x, c)).to.throw('VAE.encode: c must be left out: this VAE is unconditional, got a float32 tensor of shape [3,10]');
+    tf.dispose([z5, c9]);
+    u.dispose();
     tf.dispose([x, c]);
     m.dispose();
   });
