@@ -5,7 +5,12 @@ import { Rng } from '../random/rng';
 import { DENSE, DenseActivation } from '../backend/dense-kernel';
 import { hasNativeKernel } from '../backend/native-kernels';
 import { checkWeightsGenerator } from '../validation/initial-weights';
-import { checkKind, count } from '../validation/contract';
+import { checkKind, contract, count, str, tensor } from '../validation/contract';
+
+// x [B, in], W [in, out], b [out]: checked only when the shapes disagree (the failure path), so the training
+// step pays one comparison of shapes and never a contract walk
+const DENSE_SHAPES = contract('dense', { x: tensor({ shape: ['B', 'in'] }), W: tensor({ shape: ['in', 'out'] }), b: tensor({ shape: ['out'] }), activation: str(['linear', 'relu']) });
+const X_OF_LAYER = tensor({ shape: ['...', (c) => (c.self as Dense).inputDim], must: (c) => `have last dimension inputDim = ${(c.self as Dense).inputDim}` });
 
 // W is inputDim × outputDim float32 entries: both counts, and their product bounded by memory
 const dims = (other: number) => count({ entriesEach: Number.isInteger(other) && other > 0 ? other : 1, bytesEach: 4 });
@@ -36,9 +41,7 @@ const composed = { linear: composedDense('linear'), relu: composedDense('relu') 
  * otherwise composed of tfjs ops. x [B, in], W [in, out], b [out] → [B, out].
  */
 export function dense(x: tf.Tensor2D, W: tf.Tensor2D, b: tf.Tensor1D, activation: DenseActivation): tf.Tensor2D {
-  if (x.rank !== 2 || W.rank !== 2 || b.rank !== 1 || x.shape[1] !== W.shape[0] || b.shape[0] !== W.shape[1]) {
-    throw new Error(`dense: expected x [B, in], W [in, out], b [out]; got x [${x.shape}], W [${W.shape}], b [${b.shape}]`);
-  }
+  if (x.rank !== 2 || W.rank !== 2 || b.rank !== 1 || x.shape[1] !== W.shape[0] || b.shape[0] !== W.shape[1]) DENSE_SHAPES.check(arguments);
   if (x.dtype === 'float32' && W.dtype === 'float32' && b.dtype === 'float32' && hasNativeKernel(DENSE)) {
     return tf.engine().runKernel(DENSE, { x, W, b }, { activation } as unknown as tf.NamedAttrMap) as tf.Tensor2D;
   }
@@ -82,7 +85,7 @@ export class Dense {
 
   /** x [..., inputDim] → [..., outputDim]. */
   apply(x: tf.Tensor): tf.Tensor {
-    if (x.shape[x.rank - 1] !== this.inputDim) throw new Error(`Dense ${this.name}: input has last dimension ${x.shape[x.rank - 1]}, expected ${this.inputDim}`);
+    if (!(x instanceof tf.Tensor) || x.shape[x.rank - 1] !== this.inputDim) checkKind(X_OF_LAYER, x, 'x', `Dense ${this.name}.apply`, { self: this });
     return tf.tidy(() => {
       if (x.rank === 2) return denseLinear(x as tf.Tensor2D, this.W as tf.Tensor2D, this.b as tf.Tensor1D);
       const lead = x.shape.slice(0, -1);

@@ -4,9 +4,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { REPARAMETERIZE_KL } from '../backend/reparameterize-kernel';
 import { hasNativeKernel } from '../backend/native-kernels';
 import { klStandardNormal } from './kl-standard-normal';
-import { contract, tensor } from '../validation/contract';
+import { contract, tensor, where } from '../validation/contract';
 
-const REPARAM = contract('reparameterizeWithKL', { meanLogStd: tensor({ rank: 2 }), eps: tensor({ rank: 2 }) });
+// meanLogStd [B, 2M] (μ, then log σ) and eps [B, M]: shapes only, no read of the values on the training step
+const REPARAM = contract('reparameterizeWithKL', {
+  meanLogStd: where(tensor({ shape: ['B', '2M'] }), 'have an even number of columns (μ, then log σ)', (t: tf.Tensor) => (t.shape[1] as number) % 2 === 0 || `got [${t.shape}]`),
+  eps: tensor({ shape: ['B', (c) => (c.args.meanLogStd as tf.Tensor).shape[1] as number / 2] }),
+});
 
 /**
  * The reparameterized sample and the analytic KL from the encoder's output (D17, D30):
@@ -17,10 +21,6 @@ const REPARAM = contract('reparameterizeWithKL', { meanLogStd: tensor({ rank: 2 
  */
 export function reparameterizeWithKL(meanLogStd: tf.Tensor, eps: tf.Tensor): { z: tf.Tensor2D; kl: tf.Tensor1D } {
   REPARAM.check(arguments);
-  const ms: number[] = meanLogStd.shape, es: number[] = eps.shape;
-  if (ms.length !== 2 || es.length !== 2 || ms[0] !== es[0] || ms[1] !== 2 * es[1]) {
-    throw new Error(`reparameterizeWithKL: expected meanLogStd [B, 2M] and eps [B, M]; got [${meanLogStd.shape}] and [${eps.shape}]`);
-  }
   if (meanLogStd.dtype === 'float32' && eps.dtype === 'float32' && hasNativeKernel(REPARAMETERIZE_KL)) {
     const [z, divergence] = tf.engine().runKernel(REPARAMETERIZE_KL, { meanLogStd, eps }) as tf.Tensor[];
     return { z: z as tf.Tensor2D, kl: divergence as tf.Tensor1D };

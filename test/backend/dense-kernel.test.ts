@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'chai';
 import { rng } from '../../src';
-import { denseLinear, denseRelu } from '../../src/ops/dense';
+import { Dense, denseLinear, denseRelu } from '../../src/ops/dense';
 import { values, expectNoLeak } from '../support/tensors';
 import { withoutNative } from '../support/native';
 
@@ -69,7 +69,10 @@ describe('native dense layer', () => {
 
   it('names bad shapes and leaks nothing', () => {
     const x = tf.ones([2, 3]) as tf.Tensor2D, W = tf.ones([3, 4]) as tf.Tensor2D, b = tf.ones([4]) as tf.Tensor1D;
-    expect(() => denseRelu(x, tf.ones([2, 4]) as tf.Tensor2D, b)).to.throw('dense: expected x [B, in], W [in, out], b [out]; got x [2,3], W [2,4], b [4]');
+    expect(() => denseRelu(x, tf.ones([2, 4]) as tf.Tensor2D, b)).to.throw('dense: W must have shape [3, out], got [2,4]');
+    const layer = new Dense(rng(0), 4, 2, 'enc1');
+    expect(() => layer.apply(x)).to.throw('Dense enc1.apply: x must have last dimension inputDim = 4, got [2,3]');
+    layer.dispose();
     expectNoLeak(() => tf.grads((xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => tf.sum(denseRelu(xx as tf.Tensor2D, ww as tf.Tensor2D, bb as tf.Tensor1D)))([x, W, b]));
     tf.dispose([x, W, b]);
   });

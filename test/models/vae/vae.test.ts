@@ -281,7 +281,7 @@ describe('reparameterizeWithKL (D17, D30)', () => {
       const fd = (at(plus[0], plus[1]) - at(minus[0], minus[1])) / (2 * h);
       expect(native2[k][i], `second ${k}[${i}]`).to.be.closeTo(fd, 2e-2 * (1 + Math.abs(fd)));
     }
-    expect(() => reparameterizeWithKL(p, tf.zeros([B, 3]) as tf.Tensor2D)).to.throw('expected meanLogStd [B, 2M] and eps [B, M]; got [3,8] and [3,3]');
+    expect(() => reparameterizeWithKL(p, tf.zeros([B, 3]) as tf.Tensor2D)).to.throw('reparameterizeWithKL: eps must have shape [3, 4], got [3,3]');
     tf.dispose([p, eps, wz, wk]);
   });
 });
