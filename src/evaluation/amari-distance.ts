@@ -2,10 +2,12 @@
 // W fits as well), so an estimated unmixing W is judged by how far P = W A is from a scaled permutation:
 // the Amari distance (Amari, Cichocki & Yang 1996), normalized to [0, 1].
 import { toMatrix, MatrixLike } from '../math/linalg64';
-import { contract, matrix } from '../validation/contract';
+import { contract, matrix, where } from '../validation/contract';
 
-// W and A are D × D for one D: unmixing binds it, mixing must be square of the same size
-const AMARI = contract('amariDistance', { unmixing: matrix({ rows: 'D', columns: 'D', what: 'a square matrix (number[][])' }), mixing: matrix({ rows: 'D', columns: 'D', what: 'a square matrix (number[][]) of the size of unmixing' }) });
+// W and A are D × D for one D ≥ 2 (with one source every unmixing is a scaling): unmixing binds it, mixing must
+// be square of the same size
+const sources = (W: number[][] | { rows: number }) => (Array.isArray(W) ? W.length : W.rows);
+const AMARI = contract('amariDistance', { unmixing: where(matrix({ rows: 'D', columns: 'D', what: 'a square matrix (number[][])' }), 'have at least 2 sources (rows): with one, every unmixing is a scaling', (W) => sources(W) >= 2 || `got ${sources(W)}`), mixing: matrix({ rows: 'D', columns: 'D', what: 'a square matrix (number[][]) of the size of unmixing' }) });
 
 /**
  * The Amari distance between an estimated unmixing W and the true mixing A, with P = W A ([D, D]):
@@ -27,7 +29,6 @@ export function amariDistance(unmixing: MatrixLike, mixing: MatrixLike): number 
   const W = toMatrix(unmixing, 'amariDistance: unmixing');
   const A = toMatrix(mixing, 'amariDistance: mixing');
   const D = W.rows;
-  if (D < 2) throw new Error('amariDistance: needs at least 2 sources (with one, every unmixing is a scaling)');
   const P = W.mmul(A).abs();
   let rows = 0;
   let cols = 0;

@@ -19,7 +19,11 @@ import type { Batch } from '../training/trainable';
 import { positiveInteger } from '../validation/arguments';
 import { loadModelCheckpoint, loaderRng, savedConfig, writeCheckpoint } from '../checkpoints/checkpoint';
 import { checkWeightsGenerator } from '../validation/initial-weights';
-import { arrayOf, checkKind, count as countKind, num, tensor, where } from '../validation/contract';
+import { anything, arrayOf, checkKind, count as countKind, num, tensor, where } from '../validation/contract';
+
+// one label per image of pixels (the argument before labels)
+const LABELS_OF_PIXELS = where(anything('an array of labels'), (c) => `have one label per image (${(c.args.pixels as tf.Tensor).shape[0]})`,
+  (labels: ArrayLike<number>, c) => labels?.length === (c.args.pixels as tf.Tensor).shape[0] || `got ${labels?.length} labels`);
 
 // two 2×2 poolings: the side divisible by 4
 const SIZE = where(num(), 'be divisible by 4', (s: number) => s % 4 === 0);
@@ -127,7 +131,7 @@ export class ImageClassifier {
   /** The mean cross-entropy −log p(y | x) of a batch (the minimized loss); labels [B] in 0…K−1. */
   loss(pixels: tf.Tensor2D, labels: ArrayLike<number>): tf.Scalar {
     this.check(pixels, 'loss');
-    if (labels.length !== pixels.shape[0]) throw new Error(`ImageClassifier.loss: ${labels.length} labels for ${pixels.shape[0]} images`);
+    if (labels?.length !== pixels.shape[0]) checkKind(LABELS_OF_PIXELS, labels, 'labels', 'ImageClassifier.loss', { args: { pixels } });
     return tf.tidy(() => {
       const logp = tf.logSoftmax(this.logits(pixels));
       const onehot = tf.oneHot(tf.tensor1d(Array.from(labels), 'int32'), this.config.classes);

@@ -36,8 +36,12 @@ const BINARY = where(tensor({ rank: 2 }), 'be binary (0 or 1)', (x: tf.Tensor) =
 
 const BITS = contract('bitsPerDim', { logLikelihoodNats: num(), dims: count() });
 const NORMAL_CDF = contract('logNormalCdf', { a: num({ allowInfinity: true }) });
-const FEATURES = oneOf(tensor({ rank: 2 }), arrayOf(arrayOf(num(), { minLength: 1 }), { minLength: 2 }));
-const FEATURE_FRECHET = contract('featureFrechetDistance', { a: FEATURES, b: FEATURES });
+// each set [n ≥ 2, k] (a covariance needs two points), b's k that of a
+const FEATURES = oneOf(where(tensor({ rank: 2 }), 'have at least 2 rows (feature vectors)', (t: tf.Tensor) => t.shape[0] >= 2 || `got shape [${t.shape}]`), arrayOf(arrayOf(num(), { minLength: 1 }), { minLength: 2 }));
+const featureSize = (v: unknown) => (v instanceof tf.Tensor ? v.shape[1] : (v as number[][])[0].length);
+const FEATURE_FRECHET = contract('featureFrechetDistance', { a: FEATURES, b: where(FEATURES, (c) => `have a's feature size (${featureSize(c.args.a)})`, (b, c) => featureSize(b) === featureSize(c.args.a) || `got ${featureSize(b)}`) });
+// a standard error needs two points
+const TWO_POINTS = where(tensor({ rank: 2 }), 'have at least 2 points (rows) for a standard error', (x: tf.Tensor) => x.shape[0] >= 2 || `got ${x.shape[0]}`);
 
 /** Bits per dimension from a log-likelihood in nats per image of D dimensions: −log P(x)/(D ln 2). */
 export function bitsPerDim(logLikelihoodNats: number, dims: number): number {
@@ -226,7 +230,7 @@ export function evaluateLikelihoods(rng: Rng, evaluators: LikelihoodEvaluator[],
   checkKind(EVALUATORS, evaluators, 'evaluators', fn);
   const batch = positiveInteger(options.batchSize ?? 100, fn, 'batchSize');
   const [N, D] = x.shape;
-  if (N < 2) throw new Error(`${fn}: x needs at least 2 points for a standard error, got ${N}`);
+  checkKind(TWO_POINTS, x, 'x', fn);
   checkKind(BINARY, x, 'x', fn);
   return evaluators.map((ev) => {
     const t0 = Date.now();
@@ -258,8 +262,6 @@ export function featureFrechetDistance(a: tf.Tensor | number[][], b: tf.Tensor |
     return t.arraySync() as number[][];
   };
   const A = rows(a, 'a'), B = rows(b, 'b');
-  if (A.length < 2 || B.length < 2) throw new Error(`featureFrechetDistance: each set needs at least 2 feature vectors, got ${A.length} and ${B.length}`);
-  if (A[0].length !== B[0].length) throw new Error(`featureFrechetDistance: the feature sizes differ (${A[0].length} and ${B[0].length})`);
   const ma = meanAndCovariance(A), mb = meanAndCovariance(B);
   return frechetDistance(ma.mean, ma.cov, mb.mean, mb.cov);
 }

@@ -159,9 +159,10 @@ describe('evaluation/log-likelihood: one evaluator, nats and bits per dimension'
     const x = tf.tensor2d([[0, 0.5, 1], [1, 1, 0]]);
     expect(() => evaluateLikelihoods(rng(1), [madeLikelihood(made)], x)).to.throw('evaluateLikelihoods: x must be binary (0 or 1), got 0.5 at flat index 1');
     const one = tf.tensor2d([[0, 1, 1]]);
-    expect(() => evaluateLikelihoods(rng(1), [madeLikelihood(made)], one)).to.throw('evaluateLikelihoods: x needs at least 2 points');
+    expect(() => evaluateLikelihoods(rng(1), [madeLikelihood(made)], one)).to.throw('evaluateLikelihoods: x must have at least 2 points (rows) for a standard error, got 1');
     expect(() => evaluateLikelihoods(rng(1), [], one)).to.throw('evaluateLikelihoods: evaluators must be a non-empty array');
-    expect(() => featureFrechetDistance([[1, 2], [3, 4]], [[1], [2]])).to.throw('featureFrechetDistance: the feature sizes differ (2 and 1)');
+    expect(() => featureFrechetDistance([[1, 2], [3, 4]], [[1], [2]])).to.throw("featureFrechetDistance: b must have a's feature size (2), got 1");
+    expect(() => featureFrechetDistance(one, [[1, 2, 3], [4, 5, 6]])).to.throw('featureFrechetDistance: a must be');
     tf.dispose([x, one]); made.dispose();
   });
 });
