@@ -138,7 +138,6 @@ function drawLogWeights(fn: string, logTarget: (z: tf.Tensor) => tf.Tensor, prop
  */
 export function importanceSampling(rng: Rng, args: ImportanceSamplingArgs): ImportanceEstimate {
   IMPORTANCE.check(arguments);
-  if (!args || typeof args !== 'object') throw new Error('importanceSampling: expected (rng, { logTarget, f, proposal, samples })');
   const { logWeights, values } = drawLogWeights('importanceSampling', args.logTarget, args.proposal, rng, args.samples, args.f);
   const diag = diagnose(logWeights, 'importanceSampling');
   const n = args.samples;

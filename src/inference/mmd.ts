@@ -5,11 +5,13 @@
 // Its mean is 0 when both samples come from one distribution.
 import * as tf from '@tensorflow/tfjs-core';
 import { tensorRank } from '../validation/arguments';
-import { contract, options as optionsKind, optional, positive, str, tensor } from '../validation/contract';
+import { Context, contract, options as optionsKind, optional, positive, str, tensor, where } from '../validation/contract';
 
 const KERNELS = ['imq', 'rbf'];
 const KERNEL_MATRIX = contract('kernelMatrix', { a: tensor({ rank: 2 }), b: tensor({ rank: 2 }), kernel: optional(str(KERNELS)), scale: optional(positive()) });
-const MMD = contract('mmdUnbiased', { x: tensor({ rank: 2 }), y: tensor({ rank: 2 }), options: optional(optionsKind({ kernel: str(KERNELS), scale: positive() })) });
+// samples [n, d] and [m, d] with n, m ≥ 2 (the unbiased estimate leaves out the diagonal); shapes only: a training step's loss
+const SAMPLES_OF = (shape: string[], must?: (c: Context) => string) => where(tensor({ shape, must }), 'have at least 2 rows (samples)', (t: tf.Tensor) => t.shape[0] >= 2 || `got [${t.shape}]`);
+const MMD = contract('mmdUnbiased', { x: SAMPLES_OF(['n', 'd']), y: SAMPLES_OF(['m', 'd'], (c) => `have x's dimension d = ${c.dims.d}, shape [m, ${c.dims.d}]`), options: optional(optionsKind({ kernel: str(KERNELS), scale: positive() })) });
 
 export type MmdKernel = 'imq' | 'rbf';
 
@@ -42,8 +44,6 @@ export function mmdUnbiased(x: tf.Tensor, y: tf.Tensor, options: { kernel?: MmdK
   tensorRank(x, [2], 'mmdUnbiased', 'x');
   tensorRank(y, [2], 'mmdUnbiased', 'y');
   const n = x.shape[0], m = y.shape[0];
-  if (n < 2 || m < 2) throw new Error(`mmdUnbiased: x and y need at least 2 rows (samples) each, got ${n} and ${m}`);
-  if (x.shape[1] !== y.shape[1]) throw new Error(`mmdUnbiased: x has dimension ${x.shape[1]}, y has ${y.shape[1]}`);
   const { kernel = 'imq', scale = 1 } = options;
   return tf.tidy(() => {
     const kxx = kernelMatrix(x, x, kernel, scale), kyy = kernelMatrix(y, y, kernel, scale), kxy = kernelMatrix(x, y, kernel, scale);
