@@ -8,7 +8,7 @@
 // to find and makes one step size fit every scale; the unmixing of the raw data is W V.
 import { Matrix, inv, meanAndCovariance, symmetricEigen } from '../../math/linalg64';
 import { Rng } from '../../random/rng';
-import { arrayOf, contract, count, num, optional, options, rngKind, str, where } from '../../validation/contract';
+import { anything, arrayOf, checkKind, contract, count, num, optional, options, rngKind, str, where } from '../../validation/contract';
 import { IcaPrior, LOG_PRIORS, logAbsDet } from './ica';
 
 /** φ = −(log p)′ of each fitting prior: the "score" the natural gradient pulls against. */
@@ -33,10 +33,11 @@ export interface IcaFit {
 
 const FIT = contract('fitICA', {
   rng: rngKind(),
-  X: where(arrayOf(arrayOf(num(), { minLength: 1, maxLength: 64 }), { minLength: 2 }), 'have rows of one length', (X: number[][]) => {
+  // rows of one length D, more of them than D (a D × D covariance from N ≤ D points is singular)
+  X: where(where(arrayOf(arrayOf(num(), { minLength: 1, maxLength: 64 }), { minLength: 2 }), 'have rows of one length', (X: number[][]) => {
     const i = X.findIndex((x) => x.length !== X[0].length);
     return i < 0 || `got row 0 with ${X[0].length} entries, row ${i} with ${X[i].length}`;
-  }),
+  }), 'have more rows than columns, to estimate a D × D covariance', (X: number[][]) => X.length > X[0].length || `got ${X.length} rows of ${X[0].length}`),
   options: optional(options({
     prior: str(['logistic', 'cauchy']),
     steps: count({ min: 1, max: 100_000 }),
@@ -67,7 +68,6 @@ const FIT = contract('fitICA', {
 export function fitICA(rng: Rng, X: number[][], opts: { prior?: 'logistic' | 'cauchy'; steps?: number; learningRate?: number } = {}): IcaFit {
   FIT.check(arguments);
   const D = X[0].length;
-  if (X.length <= D) throw new Error(`fitICA: X needs more rows (${X.length}) than columns (${D}) to estimate a ${D}×${D} covariance`);
   const prior = opts.prior ?? 'logistic';
   const steps = opts.steps ?? 200;
   const eta = opts.learningRate ?? 0.3;
@@ -75,8 +75,10 @@ export function fitICA(rng: Rng, X: number[][], opts: { prior?: 'logistic' | 'ca
 
   const { mean, cov } = meanAndCovariance(X, 'fitICA: X');
   const { values, vectors } = symmetricEigen(cov, 'fitICA: covariance of X');
-  if (Math.min(...values) <= 1e-12 * Math.max(...values)) {
-    throw new Error('fitICA: X is (nearly) rank-deficient: some direction has no variance, so no unmixing is identifiable');
+  const smallest = Math.min(...values), largest = Math.max(...values);
+  if (smallest <= 1e-12 * largest) {
+    checkKind(where(anything(), 'have variance in every direction (not be rank-deficient): otherwise no unmixing is identifiable',
+      () => `got covariance eigenvalues from ${smallest.toPrecision(3)} to ${largest.toPrecision(3)}`), X, 'X', 'fitICA');
   }
   // V = Λ^{-1/2} Eᵀ (PCA whitening).
   const V = Matrix.diag(values.map((l) => 1 / Math.sqrt(l))).mmul(vectors.transpose());

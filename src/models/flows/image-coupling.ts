@@ -14,16 +14,23 @@ import { Rng } from '../../random/rng';
 import { positiveInteger } from '../../validation/arguments';
 import { Conv2d } from '../layers/conv2d';
 import { Bijector, checkImage } from './bijector';
-import { arrayOf, contract, count as countKind, memoryBudgetBytes, num, checkKind, str } from '../../validation/contract';
+import { arrayOf, contract, count as countKind, memoryBudgetBytes, num, checkKind, str, where } from '../../validation/contract';
 
 const IMAGE_SHAPE = { ...arrayOf(countKind({ entriesEach: 0 }), { minLength: 3, maxLength: 3 }), expected: '[H, W, C], three positive integers' };
 import { checkWeightsGenerator } from '../../validation/initial-weights';
 
+// a channel mask splits the channels in halves
+const CHANNEL_SPLIT = where(IMAGE_SHAPE, 'have an even number of channels C for a channel mask (it splits them in halves)', (s: number[]) => s[2] % 2 === 0 || `got [${s}]`);
 const MASK = { ...str(['checkerboard', 'channel']), expected: "'checkerboard' or 'channel'" };
 const PARITY = { ...num({ integer: true, min: 0, max: 1 }), expected: '0 or 1' };
 
 // sides and channels bounded: the mask is height × width × channels floats
-const CHECKERBOARD = contract('checkerboardMask', { height: countKind({ max: 4096 }), width: countKind({ max: 4096 }), channels: countKind({ max: 4096 }), parity: num({ integer: true, min: 0, max: 1 }) });
+// H × W × C float32 entries within this process's memory (channels is the last of the three)
+const FITS_WITH_HW = where(countKind({ max: 4096 }), "fit, with height × width, in this process's memory as float32 entries", (C: number, c) => {
+  const n = (c.args.height as number) * (c.args.width as number) * C;
+  return !(n * 4 > memoryBudgetBytes()) || `got ${c.args.height} × ${c.args.width} × ${C} = ${n} entries`;
+});
+const CHECKERBOARD = contract('checkerboardMask', { height: countKind({ max: 4096 }), width: countKind({ max: 4096 }), channels: FITS_WITH_HW, parity: num({ integer: true, min: 0, max: 1 }) });
 
 export type CouplingMask = 'checkerboard' | 'channel';
 
@@ -46,7 +53,6 @@ export interface ImageCouplingConfig {
  */
 export function checkerboardMask(height: number, width: number, channels: number, parity: 0 | 1): tf.Tensor4D {
   CHECKERBOARD.check(arguments);
-  if (height * width * channels * 4 > memoryBudgetBytes()) throw new Error(`checkerboardMask: height × width × channels = ${height * width * channels} floats do not fit in this process's memory`);
   positiveInteger(height, 'checkerboardMask', 'height');
   positiveInteger(width, 'checkerboardMask', 'width');
   positiveInteger(channels, 'checkerboardMask', 'channels');
@@ -97,7 +103,7 @@ export class ImageCoupling implements Bijector<tf.Tensor4D> {
     checkKind(MASK, mask, 'mask', 'ImageCoupling');
     checkKind(PARITY, parity, 'parity', 'ImageCoupling');
     const C = shape[2];
-    if (mask === 'channel' && C % 2 !== 0) throw new Error(`ImageCoupling: a channel mask needs an even number of channels, shape has ${C}`);
+    if (mask === 'channel') checkKind(CHANNEL_SPLIT, shape, 'shape', 'ImageCoupling');
     this.config = { shape, mask, parity, hidden: positiveInteger(config.hidden ?? 32, 'ImageCoupling', 'hidden'), identityInit: config.identityInit ?? true };
     this.name = `${mask}-coupling`;
     // the checkerboard net also sees the mask, so it can tell a masked-out zero from a zero pixel

@@ -185,7 +185,8 @@ describe('models/flows RealNVP', () => {
     expect(() => new RealNVP(new Rng(0), { shape: [6, 6, 1], scales: 3 })).to.throw(/divisible by 2\^\(scales − 1\) = 4/);
     const c = new ImageCoupling(new Rng(0), { shape: [4, 4, 1], mask: 'checkerboard', parity: 0, hidden: 2 });
     expect(() => c.forward(tf.zeros([1, 4, 4, 2]) as tf.Tensor4D)).to.throw(/ImageCoupling.forward: x must have shape \[B, 4, 4, 1\]/);
-    expect(() => new ImageCoupling(new Rng(0), { shape: [4, 4, 3], mask: 'channel', parity: 0 })).to.throw(/even number of channels/);
+    expect(() => new ImageCoupling(new Rng(0), { shape: [4, 4, 3], mask: 'channel', parity: 0 })).to.throw('ImageCoupling: shape must have an even number of channels C for a channel mask (it splits them in halves), got [4,4,3]');
+    expect(() => checkerboardMask(4096, 4096, 4096, 0)).to.throw("checkerboardMask: channels must fit, with height × width, in this process's memory as float32 entries, got 4096 × 4096 × 4096");
     c.dispose();
     bad.dispose();
     m.dispose();
