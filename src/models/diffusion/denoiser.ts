@@ -15,7 +15,11 @@ import { Dense } from '../../ops/dense';
 import type { Batch } from '../../training/trainable';
 import { DiffusionSchedule } from './schedule';
 import { Denoiser } from './elbo';
-import { checkKind, str, even } from '../../validation/contract';
+import { checkKind, str, even, where } from '../../validation/contract';
+
+// the 'weighted' loss draws t from 2…T (its t = 1 term is the decoder's, not a KL): a schedule of one step has none
+const KIND_OF_SCHEDULE = where(str(['simple', 'x0', 'weighted']), "be 'simple' or 'x0' for a one-step schedule ('weighted' needs T ≥ 2)",
+  (k: string, c) => !(k === 'weighted' && (c.self as TimeMLP).schedule.T < 2) || `got 'weighted' with T = ${(c.self as TimeMLP).schedule.T}`);
 import { checkWeightsGenerator } from '../../validation/initial-weights';
 
 const PREDICT = { ...str(['eps', 'x0', 'logit']), expected: "'eps', 'x0' or 'logit'" };
@@ -160,7 +164,7 @@ export type DenoisingBatch = { x0: tf.Tensor2D; eps: tf.Tensor2D; xt: tf.Tensor2
 function denoisingBatch(rng: Rng, model: TimeMLP, x0: tf.Tensor2D, kind: DenoisingLoss): DenoisingBatch {
   const S = model.schedule, B = x0.shape[0];
   const lo = kind === 'weighted' ? 2 : 1;
-  if (S.T < lo) throw new Error(`denoisingLoss: '${kind}' needs T ≥ ${lo}`);
+  if (S.T < lo) checkKind(KIND_OF_SCHEDULE, kind, 'kind', 'denoisingLoss', { self: model });
   const ts = Array.from({ length: B }, () => lo + rng.int(S.T - lo + 1));
   return tf.tidy(() => {
     const sa = tf.tensor2d(ts.map((t) => [Math.sqrt(S.alphaBars[t])]));

@@ -21,8 +21,14 @@ import { checkWeightsGenerator } from '../../validation/initial-weights';
 const RANGE = arrayOf(num(), { minLength: 2, maxLength: 2 });
 const SCORE_FIELD = contract('scoreField', { score: func('a score function (x, σ) → [n, 2]'), sigma: positive(), options: optional(optionsKind({ size: countKind({ max: 1000 }), xRange: RANGE, yRange: RANGE })) });
 const SIGMAS = { ...arrayOf(positive(), { minLength: 1 }), expected: 'a non-empty array of positive numbers' };
+// samples × options.dim float32 entries within this process's memory (a dim that is not a count is left to its own check)
+const SAMPLES_WITH_DIM = where(countKind(), "fit, with options.dim, in this process's memory as float32 entries", (n: number, c) => {
+  const dim = (c.args.options as { dim?: unknown } | undefined)?.dim;
+  if (!(typeof dim === 'number' && Number.isInteger(dim) && dim > 0)) return true;
+  return !(n * dim * 4 > memoryBudgetBytes()) || `got ${n} × ${dim}: that needs ${(n * dim * 4 / 1e9).toPrecision(3)} GB and this process has ${(memoryBudgetBytes() / 1e9).toPrecision(3)} GB`;
+});
 const LANGEVIN = contract('langevinSample', {
-  rng: rngKind(), score: func('a score function (x, σ) → [n, d]'), samples: countKind(),
+  rng: rngKind(), score: func('a score function (x, σ) → [n, d]'), samples: SAMPLES_WITH_DIM,
   options: optionsKind({ dim: countKind(), sigmas: SIGMAS, steps: countKind({ max: 1e6 }), stepSize: positive(), init: oneOf(positive(), tensor({ rank: 2 })) }, { required: ['dim', 'sigmas'] }),
 });
 
@@ -163,7 +169,6 @@ export function langevinSample(rng: Rng, score: ScoreFunction, samples: number,
   LANGEVIN.check(arguments);
   const n = positiveInteger(samples, fn, 'samples');
   const dim = positiveInteger(options?.dim, fn, 'dim');
-  if (n * dim * 4 > memoryBudgetBytes()) throw new Error(`${fn}: samples × dim = ${n} × ${dim} float32 entries need ${(n * dim * 4 / 1e9).toPrecision(3)} GB; this process has ${(memoryBudgetBytes() / 1e9).toPrecision(3)} GB`);
   const steps = positiveInteger(options.steps ?? 100, fn, 'steps');
   const sigmas = options.sigmas;
   const sigmaL = sigmas[sigmas.length - 1];

@@ -112,7 +112,9 @@ describe('models/diffusion', () => {
     const model = new TimeMLP(rng(5), 2, S, { hidden: 16 });
     const x = tf.tensor2d([[0.1, 0.2], [1, -1]]);
     for (const kind of ['simple', 'x0', 'weighted'] as const) expect(Number.isFinite(tf.tidy(() => values(denoisingLoss(rng(6), model, x, kind))[0]))).to.equal(true);
-    x.dispose(); model.dispose();
+    const oneStep = new TimeMLP(rng(7), 2, DiffusionSchedule.cosine(1), { hidden: 4 });
+    expect(() => denoisingLoss(rng(6), oneStep, x, 'weighted')).to.throw("denoisingLoss: kind must be 'simple' or 'x0' for a one-step schedule ('weighted' needs T ≥ 2), got 'weighted' with T = 1");
+    x.dispose(); model.dispose(); oneStep.dispose();
   });
 
   it("predict 'logit' (binary data in {−1, 1}): with the network's log-odds h constant, x̂_0 is Bayes' E[y | x_t] under the prior p(y = 1) = σ(h)", () => {

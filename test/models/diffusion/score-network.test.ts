@@ -102,5 +102,6 @@ describe('models/diffusion/score-network: score matching, trained', () => {
     expect(() => new ScoreNetwork(rng(0), 2, { sigmas: [1, -0.1] })).to.throw('ScoreNetwork: sigmas[1] must be positive and finite, got -0.1');
     expect(() => langevinSample(rng(1), exactScore(0.1), 10, { dim: 2, sigmas: [], steps: 1 })).to.throw('langevinSample: sigmas must be a non-empty array');
     expect(() => noiseLevels(0.1, 1, 3)).to.throw('noiseLevels: min must be below max');
+    expect(() => langevinSample(rng(1), exactScore(0.1), 1e7, { dim: 1e3, sigmas: [1], steps: 1 })).to.throw("langevinSample: samples must fit, with options.dim, in this process's memory as float32 entries, got 10000000 × 1000");
   });
 });
