@@ -7,7 +7,7 @@ import { encodePNG, pngSize } from './png';
 import { svgToPNG } from './svg-png';
 import { extensionOf, writeFileAtomic } from './save-file';
 import { escapeHtml } from './vega-lite-figure';
-import { checkKind, contract, count, describeAny, func, num, oneOf, optional, record, tensor, where, type Kind } from '../validation/contract';
+import { anything, checkKind, contract, count, describeAny, func, num, oneOf, optional, record, tensor, where, type Kind } from '../validation/contract';
 
 // one image [h, w], several flattened [n, h·w] (square, or shaped by imageShape), or several [n, h, w]
 const IMAGES_TENSOR = where(tensor(), 'be [n, h, w], [n, h·w] or [h, w]', (t: tf.Tensor) => t.rank === 2 || t.rank === 3 || `got [${t.shape}]`);
@@ -165,8 +165,11 @@ export function imageGrid(images: tf.Tensor | number[][], options: ImageGridOpti
     else if (t.rank === 2 && options.imageShape) { n = sh[0]; shape = options.imageShape; }
     else if (t.rank === 2 && Number.isInteger(Math.sqrt(sh[1])) && sh[0] !== sh[1]) { n = sh[0]; const s = Math.sqrt(sh[1]); shape = [s, s]; }
     else { n = 1; shape = [sh[0], sh[1]]; }
-    if (n === 0) throw new Error('imageGrid: there are no images');
-    if (shape[0] * shape[1] * n !== t.size) throw new Error(`imageGrid: ${t.size} values do not make ${n} images of ${shape.join('×')}`);
+    if (n === 0) checkKind(where(tensor(), 'hold at least one image', () => `got shape [${sh}]`), t, 'images', 'imageGrid');
+    // only a given imageShape can disagree with the rows (the other layouts are read from the shape itself)
+    if (shape[0] * shape[1] * n !== t.size) {
+      checkKind(where(anything(), `have h × w = ${sh[1]} pixels, one row of images`, (s: number[]) => s[0] * s[1] === sh[1] || `got [${s}]`), options.imageShape, 'imageShape', 'imageGrid');
+    }
     return new ImageFigure(Float32Array.from(t.dataSync()), n, shape, options);
   } finally {
     if (!(images instanceof tf.Tensor)) t.dispose();

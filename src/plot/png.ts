@@ -1,7 +1,7 @@
 // A minimal PNG encoder (8-bit grayscale or RGB, no interlace) on Node's zlib: enough for digit grids
 // and image-like tensors without a browser or a canvas library.
 import zlib from 'zlib';
-import { checkKind, num, type Kind } from '../validation/contract';
+import { anything, checkKind, num, where, type Kind } from '../validation/contract';
 
 // the pixel count is then bounded by pixels.length, checked against width·height·channels below
 const SIDE: Kind = { ...num({ integer: true, min: 1 }), expected: 'a positive integer' };
@@ -35,8 +35,8 @@ function chunk(type: string, data: Uint8Array): Buffer {
 export function encodePNG(pixels: Uint8Array, width: number, height: number, channels: 1 | 3 = 1): Buffer {
   checkKind(SIDE, width, 'width', 'encodePNG');
   checkKind(SIDE, height, 'height', 'encodePNG');
-  if (pixels.length !== width * height * channels) {
-    throw new Error(`encodePNG: expected ${width * height * channels} bytes for ${width}×${height}×${channels}, got ${pixels.length}`);
+  if (pixels?.length !== width * height * channels) {
+    checkKind(where(anything('bytes'), `have width × height × channels = ${width}×${height}×${channels} = ${width * height * channels} bytes`, (p: Uint8Array) => p?.length === width * height * channels || `got ${p?.length}`), pixels, 'pixels', 'encodePNG');
   }
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);

@@ -46,7 +46,7 @@ export function projectionFigure(args: ProjectionFigureArgs): VegaLiteFigure {
     const { origin: o, direction: d } = args.subspace;
     const norm = Math.hypot(d[0], d[1]);
     if (!(norm > 0) || !Number.isFinite(o[0]) || !Number.isFinite(o[1])) {
-      throw new Error('projectionFigure: subspace needs a finite origin [2] and a non-zero direction [2]');
+      checkKind(where(record(), 'have a finite origin [2] and a non-zero direction [2]', () => `got origin [${o}] and direction [${d}]`), args.subspace, 'subspace', 'projectionFigure');
     }
     // the line spans the data's extent along the direction
     const ts = points.map((p) => ((p[0] - o[0]) * d[0] + (p[1] - o[1]) * d[1]) / norm);

@@ -10,7 +10,7 @@ import { density2d, contourSegments } from '../../src/plot/density-2d';
 import { imageGrid, latentTraversal } from '../../src/plot/image-figure';
 import { surface3d, zoomableLines, PlotlyFigure } from '../../src/plot/plotly-figure';
 import { VEGA_LITE_MIME, VegaLiteFigure } from '../../src/plot/vega-lite-figure';
-import { pngSize } from '../../src/plot/png';
+import { encodePNG, pngSize } from '../../src/plot/png';
 
 const count = (svg: string, re: RegExp) => (svg.match(re) ?? []).length;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'latent-plot-'));
@@ -119,6 +119,8 @@ describe('plot: image grids and plotly', () => {
   it('imageGrid lays out [n, 784] digits as one PNG of the expected size', () => {
     const imgs = tf.tidy(() => tf.reshape(tf.linspace(0, 1, 6 * 784), [6, 784]));
     const fig = imageGrid(imgs, { columns: 3, scale: 2, padding: 1 });
+    expect(() => imageGrid(imgs, { imageShape: [20, 20] })).to.throw('imageGrid: imageShape must have h × w = 784 pixels, one row of images, got [20,20]');
+    expect(() => encodePNG(new Uint8Array(5), 2, 2)).to.throw('encodePNG: pixels must have width × height × channels = 2×2×1 = 4 bytes, got 5');
     imgs.dispose();
     expect(fig.count).to.equal(6);
     expect(fig.imageShape).to.deep.equal([28, 28]);
