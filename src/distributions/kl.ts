@@ -1,7 +1,7 @@
 // The KL registry: closed forms are registered next to their distributions (normal.ts, mvn.ts,
 // bernoulli.ts, categorical.ts); every other pair falls back to Monte Carlo with a standard error.
 // KL(q‖p) = E_q[log q(z) − log p(z)] ≥ 0, = 0 iff q = p, and KL(q‖p) ≠ KL(p‖q) in general (D16).
-import { contract, count, distribution, options, rngKind } from '../validation/contract';
+import { checkKind, contract, count, distribution, options, rngKind, where } from '../validation/contract';
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../random/rng';
 import { Distribution, broadcastShapes } from './distribution';
@@ -12,6 +12,18 @@ import type { Estimate } from '../inference/estimate';
 const KL = contract('kl', { q: distribution(), p: distribution() });
 const HAS_KL = contract('hasClosedFormKL', { q: distribution(), p: distribution() });
 const KL_MC = contract('klMonteCarlo', { rng: rngKind(), q: distribution(), p: distribution(), options: options({ samples: count({ min: 2, entriesEach: 4 }) }, { required: ['samples'] }) });
+
+// p against q (the argument before it): the relations KL(q‖p) needs, as kinds on p whose messages name q too
+const qOf = (c: { args: Readonly<Record<string, unknown>> }) => c.args.q as Distribution;
+const broadcasts = (a: number[], b: number[]) => { try { broadcastShapes(a, b, ['q', 'p']); return true; } catch { return false; } };
+const EVENT_OF_Q = where(distribution(), (c) => `have q's event shape [${qOf(c).eventShape}] (KL needs the same event shape)`,
+  (p: Distribution, c) => (p.eventShape.length === qOf(c).eventShape.length && p.eventShape.join() === qOf(c).eventShape.join()) || `got event shape [${p.eventShape}]`);
+const BATCH_WITH_Q = where(distribution(), (c) => `have a batch shape that broadcasts with q's [${qOf(c).batchShape}]`,
+  (p: Distribution, c) => broadcasts(qOf(c).batchShape, p.batchShape) || `got batch shape [${p.batchShape}]`);
+const SUPPORT_OF_Q = where(distribution(), (c) => `be ${qOf(c).support} like q (${qOf(c).constructor.name}): KL(q‖p) is only defined between distributions of the same kind`,
+  (p: Distribution, c) => !(qOf(c).support && p.support && qOf(c).support !== p.support) || `got ${p.constructor.name}, ${p.support}`);
+const CLOSED_FORM_WITH_Q = where(distribution(), (c) => `be a family with a closed-form KL from q (${qOf(c).constructor.name}); for other pairs use klMonteCarlo(rng, q, p, { samples })`,
+  (p: Distribution, c) => findKL(qOf(c), p) !== undefined || `got ${p.constructor.name}`);
 
 type Ctor<T> = abstract new (...args: never[]) => T;
 type KLFn = (q: Distribution, p: Distribution) => tf.Tensor;
@@ -39,21 +51,13 @@ export function hasClosedFormKL(q: Distribution, p: Distribution): boolean {
  * (KL compares two distributions over the same space; a shape mismatch is a mistake, not a broadcast).
  */
 export function checkKLShapes(q: Distribution, p: Distribution, fn: string): void {
-  if (q.eventShape.join() !== p.eventShape.join() || q.eventShape.length !== p.eventShape.length) {
-    throw new Error(`${fn}: q has event shape [${q.eventShape}] and p has event shape [${p.eventShape}]; KL needs the same event shape`);
-  }
-  try {
-    broadcastShapes(q.batchShape, p.batchShape, ['q', 'p']);
-  } catch {
-    throw new Error(`${fn}: q has batch shape [${q.batchShape}] and p has batch shape [${p.batchShape}], which do not broadcast`);
-  }
+  checkKind(EVENT_OF_Q, p, 'p', fn, { args: { q } });
+  checkKind(BATCH_WITH_Q, p, 'p', fn, { args: { q } });
 }
 
 /** Throws when one of q, p is continuous and the other discrete: a density against a probability mass has no KL. */
 function checkSupports(q: Distribution, p: Distribution, fn: string): void {
-  if (q.support && p.support && q.support !== p.support) {
-    throw new Error(`${fn}: the supports differ: q (${q.constructor.name}) is ${q.support} and p (${p.constructor.name}) is ${p.support}; KL(q‖p) is only defined between distributions of the same kind`);
-  }
+  checkKind(SUPPORT_OF_Q, p, 'p', fn, { args: { q } });
 }
 
 /**
@@ -76,10 +80,8 @@ export function kl(q: Distribution, p: Distribution): tf.Tensor {
   checkSupports(q, p, 'kl');
   checkKLShapes(q, p, 'kl');
   const fn = findKL(q, p);
-  if (!fn) {
-    throw new Error(`kl: no closed form for KL(${q.constructor.name}‖${p.constructor.name}); use klMonteCarlo(rng, q, p, { samples })`);
-  }
-  return fn(q, p);
+  if (!fn) checkKind(CLOSED_FORM_WITH_Q, p, 'p', 'kl', { args: { q } });
+  return fn!(q, p);
 }
 
 /**
