@@ -64,7 +64,7 @@ export function logSumExp(x: tf.Tensor, axis = -1, keepDims = false): tf.Tensor 
 export function logMeanExp(x: tf.Tensor, axis = -1, keepDims = false): tf.Tensor {
   C_LME.check(arguments);
   const k = x.shape[resolveAxis(x, axis, 'logMeanExp')];
-  if (!k) throw new Error(`logMeanExp: x is empty along axis ${axis} (shape [${x.shape}]): a mean of nothing`);
+  if (!k) checkKind(where(T, `have at least one entry along axis ${axis} (a mean of nothing is undefined)`, () => `got shape [${x.shape}]`), x, 'x', 'logMeanExp');
   return tf.tidy(() => tf.sub(logSumExp(x, axis, keepDims), Math.log(k)));
 }
 

@@ -39,3 +39,11 @@ describe('math/log-space', () => {
     x.dispose();
   });
 });
+
+describe('math/log-space: bad inputs named', () => {
+  it('logMeanExp over an empty axis is an error naming x (a mean of nothing), not NaN', () => {
+    const empty = tf.zeros([0, 3]);
+    expect(() => logMeanExp(empty, 0)).to.throw('logMeanExp: x must have at least one entry along axis 0 (a mean of nothing is undefined), got shape [0,3]');
+    empty.dispose();
+  });
+});
