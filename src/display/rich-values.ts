@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { MimeBundle } from './display';
 import { encodePNG } from '../plot/png';
+import { checkKind, tensor } from '../validation/contract';
 
 const fmt = (v: number) => (Number.isInteger(v) ? String(v) : v.toPrecision(4));
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
@@ -18,7 +19,7 @@ function preview(values: ArrayLike<number>, n = 8): string {
 
 /** The image of a 2-D tensor, min–max normalized, as PNG (dark = high). */
 export function tensorImagePNG(t: tf.Tensor, scale = 4): Buffer {
-  if (t.rank !== 2) throw new Error(`tensorImagePNG: needs a 2-D tensor, got shape [${t.shape}]`);
+  checkKind(tensor({ rank: 2 }), t, 't', 'tensorImagePNG');
   const [h, w] = t.shape as [number, number];
   const v = t.dataSync();
   let lo = Infinity, hi = -Infinity;
