@@ -1,6 +1,6 @@
 // A set of grayscale images with labels, kept as flat float32 pixels in [0, 1] (row-major [n, h·w]).
 import * as tf from '@tensorflow/tfjs-core';
-import { contract, num } from '../validation/contract';
+import { anything, checkKind, contract, num, where } from '../validation/contract';
 
 // more than count is clamped to count, so n needs no memory bound
 const TAKE = contract('ImageDataset.take', { n: { ...num({ integer: true, min: 1 }), expected: 'a positive integer' } });
@@ -35,7 +35,7 @@ export class ImageDataset {
   ) {
     const d = imageShape[0] * imageShape[1];
     if (images.length !== labels.length * d) {
-      throw new Error(`ImageDataset ${name}: ${images.length} pixels do not make ${labels.length} images of ${imageShape.join('×')}`);
+      checkKind(where(anything(), `hold one ${imageShape.join('×')} image per label (${labels.length} × ${d} = ${labels.length * d} pixels)`, () => `got ${images.length} pixels`), images, 'images', `ImageDataset ${name}`);
     }
   }
 

@@ -11,6 +11,7 @@ import { dynamicBinarize, dynamicBinarizePixels, staticBinarize, thresholdBinari
 import { twoMoons, swissRoll, gaussianRing } from '../../src/data/toy-2d';
 import { MNIST_TRAIN_FRACTION } from '../../src/data/mnist';
 import { values } from '../support/tensors';
+import { ImageDataset } from '../../src/data/image-dataset';
 
 const FASHION = '/usr/share/datasets/fashion-mnist';
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'latent-idx-'));
@@ -111,5 +112,11 @@ describe('data', () => {
     ring.forEach(([x, y]) => expect(Math.hypot(x, y)).to.be.closeTo(2, 1e-9));
     const roll = swissRoll(rng(3), 500, { noise: 0 });
     roll.forEach(([x, y]) => { const t = 5 * Math.hypot(x, y); expect(t).to.be.within(1.5 * Math.PI - 1e-9, 4.5 * Math.PI + 1e-9); });
+  });
+});
+
+describe('data/image-dataset: bad inputs named', () => {
+  it('pixels that do not make one image per label are an error naming images', () => {
+    expect(() => new ImageDataset(new Float32Array(7), new Int32Array(2), [2, 2], 'tiny')).to.throw('ImageDataset tiny: images must hold one 2×2 image per label (2 × 4 = 8 pixels), got 7 pixels');
   });
 });
