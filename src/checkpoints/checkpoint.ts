@@ -9,6 +9,7 @@ import crypto from 'crypto';
 import fs from 'fs';
 import path from 'path';
 import { Rng } from '../random/rng';
+import { checkKind, tensor as tensor_, where } from '../validation/contract';
 
 const MAGIC = 'LLCK';
 export const CHECKPOINT_FILE = 'checkpoint.llck';
@@ -28,7 +29,7 @@ export interface LoadedCheckpoint {
 export function writeCheckpoint(dir: string, content: CheckpointContent, hooks: { beforeRename?: () => void } = {}): string {
   fs.mkdirSync(dir, { recursive: true });
   const entries = content.tensors.map(({ name, tensor }) => {
-    if (tensor.dtype !== 'float32') throw new Error(`writeCheckpoint: tensor '${name}' is ${tensor.dtype}; only float32 is stored`);
+    if (tensor.dtype !== 'float32') checkKind(where(tensor_(), 'be float32 (only float32 is stored)', (t: tf.Tensor) => `got ${t.dtype}`), tensor, `content.tensors['${name}']`, 'writeCheckpoint');
     return { name, shape: tensor.shape, data: tensor.dataSync() as Float32Array };
   });
   const body = entries.map((e) => Buffer.from(e.data.buffer, e.data.byteOffset, e.data.byteLength));

@@ -149,3 +149,13 @@ describe('checkpoints/checkpoint', () => {
     tf.dispose([w, v]);
   });
 });
+
+describe('checkpoints/checkpoint: bad inputs named', () => {
+  it('writeCheckpoint refuses a tensor that is not float32, naming it, before writing anything', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'll-ck-int-'));
+    const ints = tf.tensor1d([1, 2], 'int32');
+    expect(() => writeCheckpoint(dir, { meta: {}, tensors: [{ name: 'counts', tensor: ints }] } as never)).to.throw("writeCheckpoint: content.tensors['counts'] must be float32 (only float32 is stored), got int32");
+    expect(fs.existsSync(path.join(dir, CHECKPOINT_FILE))).to.equal(false);
+    ints.dispose(); fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
