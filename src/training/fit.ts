@@ -9,7 +9,7 @@ import { ImageDataset } from '../data/image-dataset';
 import { progress as startProgress, Progress } from '../display/progress';
 import { throwIfInterrupted } from '../display/interruption';
 import { anything, bool, contract, count, func, Kind, num, oneOf, options as optionsKind, str } from '../validation/contract';
-import { ArgumentError, describeAny } from '../validation/contract';
+import { checkKind, describeAny, where } from '../validation/contract';
 import { learningRateAt, LearningRateSchedule } from './learning-rate';
 import type { Batch, LossWithTerms, Trainable, TrainingData } from './trainable';
 import { BatchSource } from './batch-source';
@@ -197,12 +197,13 @@ function modelTitle(model: object): string {
 export function fit<P, O>(model: Trainable<P, O>, data: TrainingData, options: FitOptions<O>): Promise<FitResult> {
   FIT.check(arguments);
   if ((options.steps === undefined) === (options.epochs === undefined)) {
-    throw new ArgumentError(`fit: options must give exactly one of steps and epochs, got ${options.steps === undefined ? 'neither' : `steps ${options.steps} and epochs ${options.epochs}`}`);
+    checkKind(where(anything(), 'give exactly one of steps and epochs', (o: FitOptions<O>) => `got ${o.steps === undefined ? 'neither' : `steps ${o.steps} and epochs ${o.epochs}`}`), options, 'options', 'fit');
   }
   if (typeof options.learningRate === 'object') learningRateAt(options.learningRate, 1);
   const size = data instanceof ImageDataset ? data.dim : data instanceof tf.Tensor ? data.shape[1] : data[0].length;
   if (typeof model.dim === 'number' && model.dim !== size) {
-    throw new ArgumentError(`fit: data has rows of ${size} values, the model${model.constructor?.name && model.constructor.name !== 'Object' ? ` (${model.constructor.name})` : ''} takes ${model.dim}`);
+    const named = model.constructor?.name && model.constructor.name !== 'Object' ? ` (${model.constructor.name})` : '';
+    checkKind(where(anything(), `have rows of ${model.dim} values, as the model${named} takes`, () => `got rows of ${size}`), data, 'data', 'fit');
   }
   return run(model, data, options);
 }

@@ -3,7 +3,7 @@
 // draws as ll.data.stepBatches (a run through fit visits the data as a hand-written stepBatches loop would),
 // with its place kept as state, so a checkpoint taken in the middle of an epoch resumes at the next batch.
 import type { Rng } from '../random/rng';
-import { contract, count } from '../validation/contract';
+import { anything, checkKind, contract, count, describeAny, where } from '../validation/contract';
 
 // n rows are permuted (n numbers allocated each epoch); B allocates nothing
 const MINIBATCH_ORDER = contract('MinibatchOrder', { n: count(), batchSize: count({ entriesEach: 0 }) });
@@ -59,7 +59,7 @@ export class MinibatchOrder {
   /** Puts the order back where `state` says (a checkpoint's). */
   restore(state: MinibatchOrderState): void {
     const ok = state && (state.order === null || (Array.isArray(state.order) && state.order.length === this.n)) && Number.isInteger(state.position) && state.position >= 0;
-    if (!ok) throw new Error(`MinibatchOrder.restore: the state is not an order of ${this.n} rows`);
+    if (!ok) checkKind(where(anything(), `be an order of ${this.n} rows (or null) with a position ≥ 0, as state() gives`, () => `got ${describeAny(state)}`), state, 'state', 'MinibatchOrder.restore');
     this.order = state.order === null ? null : [...state.order];
     this.position = state.position;
   }

@@ -320,7 +320,7 @@ describe('training/fit', function () {
       ['optimizer', () => fit(ok(), [[0, 1]], { steps: 1, seed: 0, optimizer: 'rmsprop' as never }), /fit: optimizer must be one of 'adam', 'sgd', or a tfjs optimizer/],
       ['ema 1', () => fit(ok(), [[0, 1]], { steps: 1, seed: 0, ema: 1 }), /fit: ema must be a finite number ≥ 0 < 1/],
       ['misspelt option', () => fit(ok(), [[0, 1]], { steps: 1, seed: 0, learningrate: 1 } as never), /fit: options has no option 'learningrate'/],
-      ['data of another size', () => fit({ ...ok(), dim: 3 }, [[0, 1]], { steps: 1, seed: 0 }), /fit: data has rows of 2 values, the model takes 3/],
+      ['data of another size', () => fit({ ...ok(), dim: 3 }, [[0, 1]], { steps: 1, seed: 0 }), /fit: data must have rows of 3 values, as the model takes, got rows of 2/],
       ['checkpoint without dir', () => fit(ok(), [[0, 1]], { steps: 1, seed: 0, checkpoint: {} as never }), /fit: dir is required/],
     ];
     for (const [name, call, message] of cases) {

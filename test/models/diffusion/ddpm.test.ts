@@ -171,7 +171,7 @@ describe('models/diffusion DDPM', () => {
     expect(warm).to.be.within(0.9e-4, 1.001e-4);
     const bad = new ImageDDPM(new UNet(new Rng(0), { channels: [8], groups: 4, embedding: 8 }), DiffusionSchedule.linear(5));
     expect(() => fit(bad, data, { steps: 1, seed: 1, learningRate: -1 })).to.throw(/fit: learningRate must be/);
-    expect(() => fit(bad, new ImageDataset(new Float32Array(16), new Int32Array(1), [4, 4], 'tiny'), { steps: 1, seed: 1 })).to.throw(/fit: data has rows of 16 values, the model \(ImageDDPM\) takes 784/);
+    expect(() => fit(bad, new ImageDataset(new Float32Array(16), new Int32Array(1), [4, 4], 'tiny'), { steps: 1, seed: 1 })).to.throw(/fit: data must have rows of 784 values, as the model \(ImageDDPM\) takes, got rows of 16/);
     bad.net.dispose();
   });
 

@@ -83,7 +83,7 @@ describe('flow matching (D56)', function () {
     const b = flowMatchingSample(rng(1), net.velocityFunction, 3, { dim: 2, steps: 2 });
     expect(Array.from(a.dataSync())).to.deep.equal(Array.from(b.dataSync()));
     tf.dispose([a, b]);
-    expect(() => fit(net, [[0, 0, 0], [1, 1, 1]], { steps: 1, seed: 0 })).to.throw(/fit: data has rows of 3 values, the model \(VelocityNetwork\) takes 2/);
+    expect(() => fit(net, [[0, 0, 0], [1, 1, 1]], { steps: 1, seed: 0 })).to.throw(/fit: data must have rows of 2 values, as the model \(VelocityNetwork\) takes, got rows of 3/);
     expect(() => fit(net, [[0, 0], [1, 1]], { steps: 0, seed: 0 })).to.throw(/fit: steps must be a positive integer/);
     expect(() => flowMatchingSample(rng(0), net.velocityFunction, 3, { dim: 2, method: 'rk4' as never })).to.throw(/flowMatchingSample: method/);
     expect(() => flowMatchingSample(rng(0), net.velocityFunction, 1e12, { dim: 2 })).to.throw(/flowMatchingSample: samples/);
