@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../random/rng';
 import { logSumExp } from '../math/log-space';
-import { checkKind, count, rngKind, splitName, tensor, tensorLike, where } from '../validation/contract';
+import { anything, checkKind, count, describeAny, rngKind, splitName, tensor, tensorLike, where } from '../validation/contract';
 
 export type TensorLike = tf.Tensor | number | number[] | number[][] | number[][][];
 
@@ -59,7 +59,9 @@ const LIVE = tensor();
  * name the distribution and its argument in errors (probabilities in [0, 1] summing to 1; logits not NaN or +∞).
  */
 export function normalizedLogProbs(probs: TensorLike | undefined, logits: TensorLike | undefined, who: string, probsName: string, validate: boolean): tf.Tensor {
-  if ((logits === undefined) === (probs === undefined)) throw new Error(`${who}: give exactly one of ${probsName} and logits`);
+  if ((logits === undefined) === (probs === undefined)) {
+    checkKind(where(anything(), `be given exactly when ${probsName} is not: give exactly one of ${probsName} and logits`, (l: unknown) => `got ${describeAny(l)}`), logits, 'logits', who);
+  }
   return tf.tidy(() => {
     let l: tf.Tensor;
     if (probs !== undefined) {
@@ -99,11 +101,19 @@ export function broadcastShapes(a: number[], b: number[], names: [string, string
   return out;
 }
 
-/** Throws, naming the argument, unless every entry satisfies `ok`. Reads the values (a GPU/wasm sync). */
+/**
+ * Throws, naming the argument, unless every entry satisfies `ok`. Reads the values (a GPU/wasm sync).
+ * `message` is '<fn>: <argument> must <requirement>' ('Normal: scale must be positive and finite').
+ */
 export function requireAll(t: tf.Tensor, ok: (v: number) => boolean, message: string): void {
   const values = t.dataSync();
   for (let i = 0; i < values.length; i++) {
-    if (!ok(values[i])) throw new Error(`${message}, got ${values[i]}`);
+    if (!ok(values[i])) {
+      const k = message.indexOf(' must ');
+      const [fn, at] = splitName(message.slice(0, k));
+      const v = values[i];
+      checkKind(where(anything(), message.slice(k + ' must '.length), () => `got ${v}`), t, at, fn);
+    }
   }
 }
 
