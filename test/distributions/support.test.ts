@@ -94,7 +94,7 @@ describe('distributions: malformed parameters', () => {
 
 describe('distributions: parameter checks through the shared validator', () => {
   it('a Categorical given both probs and logits, or neither, names logits; a bad entry keeps its words and value', () => {
-    expect(() => new Categorical({ probs: [0.5, 0.5], logits: [0, 0] })).to.throw('Categorical: logits must be given exactly when probs is not: give exactly one of probs and logits, got');
+    expect(() => new Categorical({ probs: [0.5, 0.5], logits: [0, 0] } as never)).to.throw('Categorical: logits must be given exactly when probs is not: give exactly one of probs and logits, got');
     expect(() => new Categorical({} as never)).to.throw('Categorical: logits must be given exactly when probs is not: give exactly one of probs and logits, got undefined');
     expect(() => new Categorical({ probs: [0.5, 1.5] })).to.throw('Categorical: probs must be in [0, 1], got 1.5');
   });
