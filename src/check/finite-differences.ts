@@ -1,6 +1,6 @@
 // Central differences: ∂f/∂θ_i ≈ (f(θ + h e_i) − f(θ − h e_i)) / 2h, error O(h²).
 import { CheckResult } from './result';
-import { arrayOf, contract, describeAny, func, num, optional, options, positive, str, where, type Kind } from '../validation/contract';
+import { anything, arrayOf, checkKind, contract, describeAny, func, num, optional, options, positive, str, where, type Kind } from '../validation/contract';
 
 const THETA = arrayOf(num(), { minLength: 1 });
 const FINITE_DIFFERENCE = contract('finiteDifferenceGradient', { f: func('a function θ → number'), theta: THETA, h: optional(positive()) });
@@ -30,7 +30,7 @@ export function finiteDifferenceGradient(f: (theta: number[]) => number, theta: 
     const plus = theta.slice(); plus[i] += h;
     const minus = theta.slice(); minus[i] -= h;
     const g = (f(plus) - f(minus)) / (2 * h);
-    if (Number.isNaN(g)) throw new Error(`finiteDifferenceGradient: f returned NaN near theta (entry ${i})`);
+    if (Number.isNaN(g)) checkKind(where(anything(), 'return a number, not NaN, near theta', () => `got NaN along entry ${i}`), f, 'f', 'finiteDifferenceGradient');
     return g;
   });
 }

@@ -1,7 +1,7 @@
 // Monte Carlo sides of an identity: a sample mean with its standard error, and the z-test of two sides.
 import { CheckResult } from './result';
 import type { Estimate } from '../inference/estimate';
-import { contract, describeAny, optional, options, positive, str, type Kind } from '../validation/contract';
+import { anything, checkKind, contract, describeAny, optional, options, positive, str, where, type Kind } from '../validation/contract';
 
 /** Samples: an array or typed array of at least two numbers (one sample has no standard error). */
 const SAMPLES: Kind = {
@@ -36,7 +36,7 @@ export function estimateMean(samples: ArrayLike<number>): Estimate {
   let ss = 0;
   for (let i = 0; i < n; i++) ss += (samples[i] - mean) ** 2;
   const value = mean;
-  if (!Number.isFinite(value)) throw new Error('estimateMean: the samples contain a non-finite value');
+  if (!Number.isFinite(value)) checkKind(where(anything(), 'be finite numbers, with a finite mean', () => `got a mean of ${value}`), samples, 'samples', 'estimateMean');
   return { value, se: Math.sqrt(ss / (n - 1) / n), n };
 }
 

@@ -1,6 +1,6 @@
 // Numerical integration in float64: composite Gauss–Legendre in 1-D and 2-D. Infinite limits are mapped
 // to (−1, 1) by x = t/(1 − t²), dx = (1 + t²)/(1 − t²)² dt.
-import { arrayOf, contract, count, func, num, optional, options, str, where } from '../validation/contract';
+import { anything, arrayOf, checkKind, contract, count, func, num, optional, options, str, where } from '../validation/contract';
 import { CheckResult } from './result';
 import { checkClose } from './exact';
 
@@ -74,7 +74,10 @@ export interface QuadratureOptions {
 
 /** The interval's map to a finite one: returns [t0, t1, x(t), dx/dt]. */
 function mapInterval(a: number, b: number, fn: string): [number, number, (t: number) => number, (t: number) => number] {
-  if (Number.isNaN(a) || Number.isNaN(b) || !(b > a)) throw new Error(`${fn}: the limits a and b need a < b, got [${a}, ${b}]`);
+  if (Number.isNaN(a) || Number.isNaN(b) || !(b > a)) {
+    checkKind(num({ allowInfinity: true }), a, 'a', fn);
+    checkKind(where(num({ allowInfinity: true }), `be above a = ${a} (the limits need a < b)`, (v: number) => v > a || `got ${v}`), b, 'b', fn);
+  }
   const finite = Number.isFinite(a) && Number.isFinite(b);
   if (finite) return [a, b, (t) => t, () => 1];
   const x = (t: number) => t / (1 - t * t);
@@ -130,7 +133,7 @@ function integrate(f: (x: number) => number, a: number, b: number, options: Quad
   let sum = 0;
   for (let i = 0; i < points.length; i++) {
     const v = f(points[i]);
-    if (Number.isNaN(v)) throw new Error(`${fn}: f returned NaN at x = ${points[i]}`);
+    if (Number.isNaN(v)) checkKind(where(anything(), 'return a number, not NaN, at every point of the interval', () => `got NaN at x = ${points[i]}`), f, 'f', fn);
     const term = weights[i] * v;
     if (Number.isFinite(term)) sum += term;
   }

@@ -11,7 +11,9 @@ describe('check (the derivation checker)', () => {
     const { weights } = gaussLegendre(5);
     expect(weights.reduce((a, b) => a + b, 0)).to.be.closeTo(2, 1e-14);
     expect(checkQuadrature('∫ 1/(1+x²)', (x) => 1 / (1 + x * x), [-Infinity, Infinity], Math.PI).pass).to.equal(true);
-    expect(() => integrate1d(Math.sin, 1, 0)).to.throw('need a < b');
+    expect(() => integrate1d(Math.sin, 1, 0)).to.throw('integrate1d: b must be above a = 1 (the limits need a < b), got 0');
+    expect(() => integrate1d(Math.sin, NaN, 0)).to.throw('integrate1d: a must be');
+    expect(() => integrate1d(() => NaN, 0, 1)).to.throw('integrate1d: f must return a number, not NaN, at every point of the interval, got NaN at x = ');
   });
 
   it('a Monte Carlo check passes within 4 SE and fails outside', () => {
