@@ -7,7 +7,7 @@
 // mode: skew, heavy tails and other modes are invisible to it.
 import * as tf from '@tensorflow/tfjs-core';
 import { cholesky, inv, logDetSPD } from '../math/linalg64';
-import { checkKind, contract, count, func, numberArray, optional, options as optionsKind, tensor } from '../validation/contract';
+import { anything, checkKind, contract, count, func, numberArray, where, optional, options as optionsKind, tensor } from '../validation/contract';
 
 const INIT = numberArray({ shape: ['d'], min: [1], finite: true, what: 'a starting point [d] with at least one dimension' });
 const OPTIONS = optional(optionsKind({ maxSteps: count({ max: 1e6 }) }));
@@ -70,7 +70,8 @@ function newtonLaplace(fn: string, derivatives: Derivatives, init: number[], max
   const d = init.length;
   let x = init.slice();
   let cur = derivatives(x);
-  if (!Number.isFinite(cur.value)) throw new Error(`${fn}: log density at init is ${cur.value}; start where it is finite`);
+  const atInit = cur.value;
+  if (!Number.isFinite(atInit)) checkKind(where(anything(), 'be a point where the log density is finite (Newton starts there)', () => `got log density ${atInit} at [${init}]`), init, 'init', fn);
   let lambda = 0, iterations = 0, done = false;
   for (let it = 0; it < maxSteps && !done; it++) {
     // solve (−H + λI) δ = g, raising λ (toward gradient ascent) until the matrix is positive definite

@@ -82,3 +82,10 @@ describe('inference: Laplace\'s approximation', () => {
     expect(() => laplaceApproximation(logNTensor, [0, 0, 0], { maxSteps: 0 })).to.throw(/laplaceApproximation: maxSteps/);
   });
 });
+
+describe('inference/laplace-approximation: an init outside the support is named', () => {
+  it('laplaceApproximation64 from a point of log density −∞ names init and the value there', () => {
+    const logDensity = (x: number[]) => (x[0] > 0 ? -x[0] : -Infinity);
+    expect(() => laplaceApproximation64(logDensity, () => [-1], () => [[-1]], [-1])).to.throw('laplaceApproximation64: init must be a point where the log density is finite (Newton starts there), got log density -Infinity at [-1]');
+  });
+});

@@ -13,8 +13,8 @@ import fs from 'fs';
 import path from 'path';
 import ts from 'typescript';
 
-/** What is left (13; 62 when the count widened from "must" messages to every message about an argument (5 "must" ones before: a derivation line function's returned value, reported as its step's problem, and two environment variables)). */
-const CEILING = 13;
+/** What is left (12; 62 when the count widened from "must" messages to every message about an argument (5 "must" ones before: a derivation line function's returned value, reported as its step's problem, and two environment variables)). */
+const CEILING = 12;
 
 const SRC = path.join(__dirname, '..', '..', 'src');
 
