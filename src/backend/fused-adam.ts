@@ -6,7 +6,7 @@
 // variable. Same formula and defaults as tf.train.adam (the test compares the two).
 import * as tf from '@tensorflow/tfjs-core';
 import { activeAddon } from './native-kernels';
-import { contract, num, optional, positive } from '../validation/contract';
+import { anything, checkKind, contract, num, optional, positive, where } from '../validation/contract';
 
 const MOMENT_DECAY = optional({ ...num({ min: 0, below: 1 }), expected: 'in [0, 1)' });
 const FUSED_ADAM = contract('FusedAdam', { learningRate: optional(positive()), beta1: MOMENT_DECAY, beta2: MOMENT_DECAY, epsilon: optional(positive()) });
@@ -131,8 +131,9 @@ export class FusedAdam extends tf.Optimizer {
 
   /** Restores what getWeights returned; moments apply to variables by position, as in tf.train.adam. */
   override async setWeights(weights: NamedTensor[]): Promise<void> {
-    if (weights.length === 0 || weights[0].name !== 'iter' || (weights.length - 1) % 2 !== 0) {
-      throw new Error('FusedAdam.setWeights: expected [iter, first moments…, second moments…]');
+    if (!Array.isArray(weights) || weights.length === 0 || weights[0]?.name !== 'iter' || (weights.length - 1) % 2 !== 0) {
+      checkKind(where(anything(), 'be [iter, first moments…, second moments…], as getWeights gives', (w: NamedTensor[]) =>
+        `got ${Array.isArray(w) ? `${w.length} entries${w.length ? `, the first named '${w[0]?.name}'` : ''}` : typeof w}`), weights, 'weights', 'FusedAdam.setWeights');
     }
     this.step = (await weights[0].tensor.data())[0];
     const n = (weights.length - 1) / 2;

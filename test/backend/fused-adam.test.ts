@@ -27,6 +27,11 @@ describe('FusedAdam', () => {
     b.forEach((v, i) => expect(values(c[i])).to.deep.equal(values(v)));
     tf.dispose([...a, ...b, ...c, ...state.map((w) => w.tensor)]);
     expect(() => new FusedAdam(-1)).to.throw('learningRate must be positive');
+    const it0 = tf.scalar(0, 'int32');
+    let refused = '';
+    await new FusedAdam(0.05).setWeights([{ name: 'iter', tensor: it0 }, { name: 'w', tensor: it0 }]).catch((e: Error) => { refused = e.message; });
+    expect(refused).to.equal("FusedAdam.setWeights: weights must be [iter, first moments…, second moments…], as getWeights gives, got 2 entries, the first named 'iter'");
+    it0.dispose();
   });
 
   it('the JavaScript path (no native kernels) takes the same steps as the native one', () => {
