@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng, RngState, rng as makeRng } from '../random/rng';
 import type { Estimate } from '../inference/estimate';
-import { anything, arrayOf, bool, checkKind, contract, count, func, num, oneOf, optional, options as optionsKind, positive, rngKind, str, where, type Kind } from '../validation/contract';
+import { anything, arrayOf, bool, checkKind, contract, count, describeAny, func, num, oneOf, optional, options as optionsKind, positive, rngKind, str, where, type Kind } from '../validation/contract';
 import { finiteDifferenceGradient } from './finite-differences';
 import { replicate } from './replicate';
 import { renderHTML, renderText, renderLatex, fmtNumber, fmtSE, relationSymbol } from './derivation-display';
@@ -104,6 +104,10 @@ const DERIVATION = contract('derivation', {
     commonRandomNumbers: bool(), constantIn: anything('a map from a state key to its redraw'), variations: count({ max: 10_000 }),
   }, { required: ['setup'] }),
 });
+// an option that only means something against a previous line, given on the first one
+const FIRST_LINE = (why: string): Kind => where(anything(), `be left out on the first line: ${why}`, (v: unknown) => `got ${describeAny(v)}`);
+// ∝ and + const without the variable they are constant in
+const CONSTANT_IN_NEEDED = (rel: string, latex: string): Kind => where(anything(), `be given, on the line or the derivation, for ${rel} (${latex}): it needs the variable it is constant in, as { constantIn: { z: (g, state) => a new z } }`, () => 'got undefined');
 const LINE = contract('Derivation.line', {
   latex: str(), f: func('a function (state, rng) => number | { value, se } | vector'),
   options: optional(optionsKind({
@@ -638,20 +642,21 @@ export class Derivation<S> {
     LINE.check(arguments, where);
     let relation: Relation | undefined;
     if (options.relation !== undefined) {
-      if (n === 1) throw new Error(`${where}: the first line has no relation to a previous line`);
+      if (n === 1) checkKind(FIRST_LINE('the first line has no relation to a previous line'), options.relation, 'options.relation', where);
       relation = normalizeRelation(options.relation, where);
     } else if (n > 1) {
       relation = parseRelation(latex);
       if (!relation) throw new Error(`${where} (${latex}): start the LaTeX with a relation (=, \\le, \\ge, <, >, \\approx, \\propto) or pass { relation }`);
     }
-    if (options.printed && n === 1) throw new Error(`${where}: a printed form needs a previous line to be checked against`);
+    if (options.printed && n === 1) checkKind(FIRST_LINE('a printed form needs a previous line to be checked against'), options.printed, 'options.printed', where);
     let constantIn: ConstantIn<S> | undefined;
     if (relation === '+const' || relation === '∝') {
       constantIn = options.constantIn ?? this.options.constantIn;
       if (!constantIn) {
-        throw new Error(`${where} (${latex}): ${relation === '∝' ? '∝' : '= … + const'} needs the variable it is constant in: pass { constantIn: { z: (g, state) => a new z } } to the line or the derivation`);
+        const rel = relation === '∝' ? '∝' : '= … + const';
+        checkKind(CONSTANT_IN_NEEDED(rel, latex), constantIn, 'options.constantIn', where);
       }
-      checkConstantIn(constantIn, where);
+      checkConstantIn(constantIn as ConstantIn<S>, where);
     }
     let fn = f;
     if (options.replicates !== undefined) fn = replicate(options.replicates, f) as LineFunction<S>;

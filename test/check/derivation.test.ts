@@ -94,7 +94,8 @@ describe('check/derivation (worked derivations)', () => {
     const d = derivation('explicit', { setup: () => ({}) }).line('1', () => 1);
     expect(() => d.line('\\left(2\\right)', () => 2)).to.throw("line 2 (\\left(2\\right)): start the LaTeX with a relation");
     expect(d.line('\\text{two}', () => 2, { relation: '≤' }).check().steps[0].relation).to.equal('<=');
-    expect(() => derivation('x', { setup: () => 0 }).line('1', () => 1, { relation: '=' })).to.throw('the first line has no relation');
+    expect(() => derivation('x', { setup: () => 0 }).line('1', () => 1, { relation: '=' })).to.throw("derivation 'x', line 1: options.relation must be left out on the first line: the first line has no relation to a previous line, got '='");
+    expect(() => derivation('x', { setup: () => 0 }).line('1', () => 1, { printed: { latex: '1', value: () => 1 } })).to.throw("derivation 'x', line 1: options.printed must be left out on the first line: a printed form needs a previous line to be checked against, got");
     expect(() => derivation('x', { setup: () => 0, draws: 0 })).to.throw('draws must be a positive integer');
     expect(() => derivation('x', { setup: () => 0 }).check()).to.throw('add lines');
   });
