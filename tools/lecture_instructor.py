@@ -148,8 +148,9 @@ def paired_version(nb, name):
     if not exercise_cells(nb):
         return None
     solutions, wrong = load_solutions(), load_wrong()
-    if problems(name, nb, solutions):
-        raise SystemExit(f"lecture_instructor: {name}: " + "; ".join(problems(name, nb, solutions)))
+    found = problems(name, nb, solutions)
+    if found:
+        raise SystemExit(f"lecture_instructor: {name}: " + "; ".join(found))
     version = instructor_version(nb, name, solutions)
     if name in wrong:
         version.cells.append(probe_cell(nb, name, wrong[name]))
@@ -170,10 +171,11 @@ def verify_folder(executed):
         if not copy_path.exists():
             found.append(f"{path.name}: no executed instructor version in {executed}")
             continue
-        made = (nbformat.read(copy_path, as_version=4).metadata.get("latent_lab") or {}).get("instructor_of") or {}
+        executed_copy = nbformat.read(copy_path, as_version=4)
+        made = (executed_copy.metadata.get("latent_lab") or {}).get("instructor_of") or {}
         if made.get("stamp") != stamp(nb, path.name, solutions, wrong):
             found.append(f"{path.name}: the executed instructor version in {executed} is stale (made from another notebook or solutions)")
-        if path.name in wrong and not probe_cells(nbformat.read(copy_path, as_version=4)):
+        if path.name in wrong and not probe_cells(executed_copy):
             found.append(f"{path.name}: the executed instructor version has no wrong-answer probe")
     return found + verify_run(executed)
 

@@ -190,12 +190,6 @@ def prepare_run(args, prog):
     return paths, out
 
 
-def run_job(job):
-    """One notebook in a worker process: (path, out, timeout, slides, instructor) → run_one's result."""
-    path, out, timeout, slides, instructor = job
-    return run_one(path, out, timeout, slides, instructor)
-
-
 def default_jobs():
     return int(os.environ.get("LATENT_NOTEBOOK_JOBS", 0)) or os.cpu_count() or 1
 
@@ -230,11 +224,11 @@ def main():
     workers = min(args.jobs, len(jobs))
     if workers == 1:
         for job in jobs:
-            report(job[0], run_job(job))
+            report(job[0], run_one(*job))
     else:
         # spawned, not forked: each worker starts its own ZeroMQ context and event loop
         with concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            running = {pool.submit(run_job, job): job[0] for job in jobs}
+            running = {pool.submit(run_one, *job): job[0] for job in jobs}
             for done in concurrent.futures.as_completed(running):
                 report(running[done], done.result())
     print(f"{len(paths) - failures} notebooks ok, {failures} failed")
