@@ -5,6 +5,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as ll from '../../src';
 import type { Callable } from './sweep-api';
 import type { Outcome } from './sweep-probe';
+import * as modelExamples from './examples/models';
+import * as libraryExamples from './examples/library';
 
 const r = () => ll.rng(1);
 const t1 = (n = 3) => tf.tensor1d(Array.from({ length: n }, (_, i) => 0.25 * (i + 1)));
@@ -34,6 +36,8 @@ const stdNormalRows = (x: tf.Tensor) => tf.tidy(() => tf.mul(-0.5, tf.sum(tf.squ
 
 /** One object per class whose methods are swept (a fresh one per probe; freed after it). */
 const INSTANCES: Record<string, () => any> = {
+  ...modelExamples.INSTANCES,
+  ...libraryExamples.INSTANCES,
   Rng: r,
   Normal: normal,
   Laplace: () => new ll.dist.Laplace(0, 1),
@@ -57,6 +61,8 @@ const inSupport = (d: any) => [d.sample(ll.rng(2), 2)];
 
 /** Valid calls: by the name errors use ('kl', 'Normal', 'Normal.sample') or by method name for every swept class ('*.sample'). */
 const EXAMPLES: Record<string, (self?: any) => unknown[]> = {
+  ...modelExamples.EXAMPLES,
+  ...libraryExamples.EXAMPLES,
   // distributions
   Normal: () => [0, 1],
   Laplace: () => [0, 1],
@@ -293,6 +299,8 @@ export function instanceFor(c: Callable): any {
 
 /** Callables left out of the sweep on purpose, with the reason. */
 export const NOT_SWEPT: Record<string, string> = {
+  ...modelExamples.NOT_SWEPT,
+  ...libraryExamples.NOT_SWEPT,
   'Bernoulli.rsample': 'always throws, naming itself: a discrete distribution has no reparameterized samples',
   'Categorical.rsample': 'always throws, naming itself: a discrete distribution has no reparameterized samples',
   'MixtureOfGaussians.rsample': 'always throws, naming itself: the component choice is discrete',
@@ -310,6 +318,8 @@ export const NOT_SWEPT: Record<string, string> = {
  */
 const HOT_PATH = 'a forward pass used in every training step: NaN propagates (IEEE) rather than costing a sync per call to check; vae.elbo and vae.iwae check x';
 const ALLOWED: Record<string, Partial<Record<Outcome, string>>> = {
+  ...modelExamples.ALLOWED,
+  ...libraryExamples.ALLOWED,
   'VAE.encode': { 'nan-passed': HOT_PATH }, 'VAE.encoderOutput': { 'nan-passed': HOT_PATH }, 'VAE.posterior': { 'nan-passed': HOT_PATH },
   'VAE.decode': { 'nan-passed': HOT_PATH }, 'VAE.decodeMean': { 'nan-passed': HOT_PATH }, 'VAE.logLikelihood': { 'nan-passed': HOT_PATH },
   'VAE.logJoint': { 'nan-passed': HOT_PATH }, 'VAE.reconstruct': { 'nan-passed': HOT_PATH },
