@@ -71,3 +71,15 @@ export { ImageCoupling, checkerboardMask } from '../models/flows/image-coupling'
 export type { ImageCouplingConfig, CouplingMask } from '../models/flows/image-coupling';
 export { Squeeze, squeeze, unsqueeze } from '../models/flows/squeeze';
 export { LogitTransform } from '../models/flows/logit-transform';
+// issue 30: energy-based models — an energy network fitted by contrastive divergence, NCE and score matching; log Z by AIS
+export { EnergyNetwork } from '../models/energy/energy-network';
+export type { EnergyFunction } from '../models/energy/energy-network';
+export { ContrastiveDivergence } from '../models/energy/contrastive-divergence';
+export type { ContrastiveBatch } from '../models/energy/contrastive-divergence';
+export { NoiseContrastiveEstimation, nceLoss, nceLoss64 } from '../models/energy/nce';
+export type { NceBatch } from '../models/energy/nce';
+export { EnergyScoreMatching } from '../models/energy/energy-score-matching';
+export type { EnergyScoreBatch } from '../models/energy/energy-score-matching';
+export { annealedImportanceSampling } from '../models/energy/annealed-importance-sampling';
+export type { AisEstimate } from '../models/energy/annealed-importance-sampling';
+export { logPartitionByQuadrature } from '../models/energy/quadrature-log-partition';

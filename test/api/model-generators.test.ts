@@ -44,6 +44,9 @@ const FROM_GENERATOR: Record<string, Spec> = {
   Conv2d: { build: (g) => new ll.models.Conv2d(any(g), 1, 2, 3, 'conv', scope()) },
   VectorQuantizer: { build: (g) => new ll.models.VectorQuantizer(any(g), 3, 2) },
   Dense: { build: (g) => new ll.ops.Dense(any(g), 3, 2, 'dense', scope()) },
+  EnergyNetwork: { build: (g, c) => new ll.models.EnergyNetwork(any(g), 2, { hidden: 4, ...c }) },
+  // its own random values are the chains' starting points; the energy is drawn from the same generator so the weights differ too
+  ContrastiveDivergence: { build: (g, c) => new ll.models.ContrastiveDivergence(any(g), new ll.models.EnergyNetwork(g instanceof ll.Rng ? g : ll.rng(0), 2, { hidden: 4 }), { chains: 2, ...c }) },
 };
 
 /** Every exported class with no random initial values, and why. */
@@ -58,6 +61,8 @@ const NO_RANDOM_INIT: Record<string, string> = {
   GroupNorm: 'scale 1 and shift 0',
   Squeeze: 'no parameters',
   LogitTransform: 'no parameters',
+  NoiseContrastiveEstimation: 'a given energy, and c = 0',
+  EnergyScoreMatching: 'a given energy',
 };
 
 /** The exported classes (constructors written as classes) of the namespaces that hold models and layers. */
