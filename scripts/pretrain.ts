@@ -3,7 +3,8 @@
 //   data/checkpoints/ddpm-{mnist,fashion-mnist}         U-Net DDPMs (src/models/diffusion/ddpm.ts)
 //   data/checkpoints/realnvp-mnist                      a multi-scale RealNVP (src/models/flows/real-nvp.ts)
 //   data/checkpoints/vqvae-mnist                        a VQ-VAE and the prior over its codes (scripts/pretrain-vqvae.ts)
-// Usage: npx tsx scripts/pretrain.ts [all|classifiers|classifier-mnist|classifier-fashion-mnist|ddpm-mnist|ddpm-fashion-mnist|realnvp-mnist|vqvae-mnist]
+//   data/checkpoints/pixelcnn-mnist                     a PixelCNN on binarized digits (src/models/autoregressive/pixel-cnn.ts)
+// Usage: npx tsx scripts/pretrain.ts [all|classifiers|classifier-mnist|classifier-fashion-mnist|ddpm-mnist|ddpm-fashion-mnist|realnvp-mnist|vqvae-mnist|pixelcnn-mnist]
 //        [--out DIR] [--steps N]    (default: all, into data/checkpoints; --steps: only the first N steps)
 // Each DDPM records the confident share of its samples against training time in its checkpoint's meta.
 import path from 'path';
@@ -22,6 +23,11 @@ import { saveRealNVP } from '../src/checkpoints/real-nvp';
 import { Rng } from '../src/random/rng';
 import { fit } from '../src/training/fit';
 import { trainVQVAE } from './pretrain-vqvae';
+import { PixelCNN, PixelCNNConfig } from '../src/models/autoregressive/pixel-cnn';
+import { savePixelCNN } from '../src/checkpoints/pixel-cnn';
+import { dynamicBinarize } from '../src/data/binarize';
+import { bitsPerDim } from '../src/evaluation/log-likelihood';
+import { estimateMean } from '../src/check/monte-carlo';
 
 export const DATA_DIR = path.join(__dirname, '..', 'data', 'checkpoints');
 
@@ -77,6 +83,19 @@ export const RECIPES = {
     /** Samples scored by the classifier, at temperature 1 (the model) and 0.7 (sharpened). */
     scoreSamples: 200,
     temperatures: [1, 0.7],
+  },
+  pixelcnn: {
+    config: { channels: 32, layers: 5, firstKernel: 7, kernel: 3 } as PixelCNNConfig,
+    /** The seed of the generator the initial weights are drawn from. */
+    initSeed: 0,
+    /**
+     * Notebook 12's budget for every model it compares (MADE, the VAE, the flow, the diffusion model): 5 passes over
+     * the 8,000 training digits in minibatches of 100, 400 Adam steps, dynamically binarized, MADE's rate.
+     */
+    train: { seed: 1, batchSize: 100, learningRate: 2e-3 },
+    epochs: 5,
+    /** Test bits/dim over the whole test split, binarized once with this seed. */
+    evalSeed: 3,
   },
 };
 
@@ -177,6 +196,34 @@ export async function trainRealNVP(out: string | undefined, options: { steps?: n
   return model;
 }
 
+export async function trainPixelCNN(out: string | undefined, options: { steps?: number } = {}): Promise<PixelCNN> {
+  const R = RECIPES.pixelcnn;
+  const { train, test } = sets.mnist();
+  const model = new PixelCNN(new Rng(R.initSeed), R.config);
+  const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
+  const t0 = Date.now(), c0 = cpu();
+  const { losses } = await fit(model, train, {
+    ...R.train, ...(options.steps === undefined ? { epochs: R.epochs } : { steps: options.steps }), progress: false,
+    onStep: ({ step, loss, seconds }) => {
+      if (step % 50 === 0) console.log(`pixelcnn mnist: step ${step}, loss ${loss.toFixed(1)} nats (${bitsPerDim(-loss, 784).toFixed(3)} bits/dim), ${seconds.toFixed(0)} s`);
+    },
+  });
+  const trainingSeconds = (Date.now() - t0) / 1000, trainingCpuSeconds = cpu() - c0;
+  const meta: Record<string, unknown> = { dataset: 'mnist', steps: losses.length, trainingSeconds, trainingCpuSeconds, firstLosses: losses.slice(0, 5), recipe: R };
+  if (options.steps === undefined) {
+    const grey = test.toTensor();
+    const x = dynamicBinarize(new Rng(R.evalSeed), grey);
+    const lp = model.logProb(x);
+    const nats = estimateMean(Array.from(lp.dataSync()));
+    tf.dispose([grey, x, lp]);
+    const bpd = { value: bitsPerDim(nats.value, 784), se: nats.se / (784 * Math.LN2), n: nats.n };
+    meta.testBitsPerDim = bpd;
+    console.log(`pixelcnn mnist: test ${nats.value.toFixed(1)} ± ${nats.se.toFixed(1)} nats, ${bpd.value.toFixed(4)} ± ${bpd.se.toFixed(4)} bits/dim (${nats.n} images); ${losses.length} steps, ${trainingSeconds.toFixed(0)} s (${trainingCpuSeconds.toFixed(0)} s CPU)`);
+  }
+  if (out) savePixelCNN(path.join(out, 'pixelcnn-mnist'), model, meta);
+  return model;
+}
+
 async function main() {
   const args = process.argv.slice(2);
   const what = args.find((a) => !a.startsWith('--') && !/^\d+$/.test(a) && args[args.indexOf(a) - 1] !== '--out') ?? 'all';
@@ -197,6 +244,7 @@ async function main() {
     classifiers.mnist ??= ImageClassifier.load(path.join(out === DATA_DIR ? DATA_DIR : out, 'classifier-mnist'));
     (await trainRealNVP(out, { steps, classifier: classifiers.mnist })).dispose();
   }
+  if (what === 'pixelcnn-mnist' || what === 'all') (await trainPixelCNN(out, { steps })).dispose();
   if (what === 'vqvae-mnist' || what === 'all') {
     const { model, prior } = await trainVQVAE(out, { steps });
     model.dispose();

@@ -6,6 +6,7 @@ import type { UNetConfig } from '../models/layers/unet';
 import type { RealNVPConfig } from '../models/flows/real-nvp';
 import type { VQVAEConfig } from '../models/vae/vq-vae';
 import type { CodePriorConfig } from '../models/autoregressive/code-prior';
+import type { PixelCNNConfig } from '../models/autoregressive/pixel-cnn';
 
 /** A mean with its standard error over n values (the library's Estimate). */
 type MeanWithSE = { value: number; se: number; n: number };
@@ -63,6 +64,12 @@ export interface VQVAEMeta extends TrainingRecord {
   firstPriorLosses?: number[];
   restarts?: { step: number; count: number }[];
   test?: { reconstructionNats: number; priorNats: MeanWithSE; priorBits: number; perplexity: number; used: number; unigramNats: number };
+}
+
+/** A PixelCNN checkpoint's header: its configuration, the training record and the test bits/dim. */
+export interface PixelCNNMeta extends TrainingRecord {
+  config: PixelCNNConfig;
+  testBitsPerDim?: MeanWithSE;
 }
 
 type FieldType = 'number' | 'string' | 'numbers' | 'object' | 'objects';

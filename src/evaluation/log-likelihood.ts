@@ -1,7 +1,8 @@
 // One evaluator for the log-likelihood of every model family on the same binary data (lecture 003,
 // "evaluation": log-likelihood, dequantization; 000/001 compare the families). Each family reaches
 // log P(x) its own way, and the report says which:
-//   autoregressive (MADE)  exact:              log P(x) = Σ_d log p(x_d | x_<d)
+//   autoregressive (MADE,  exact:              log P(x) = Σ_d log p(x_d | x_<d)
+//   PixelCNN)
 //   VAE                    importance-sampled: log (1/K) Σ_k p(x, z_k)/q(z_k | x)  (D31; below log P(x) in
 //                                              expectation by Jensen, the gap shrinking as K grows)
 //   flow                   lower bound:        log P(x) ≥ E_u log p(x + u − 1), u ~ U[0,1)^D   (dequantization, D46)
@@ -22,6 +23,7 @@ import { positiveInteger, tensorRank } from '../validation/arguments';
 import type { VAE } from '../models/vae/vae';
 import type { RichVAE } from '../models/vae/rich-vae';
 import type { MADE } from '../models/autoregressive/made';
+import type { PixelCNN } from '../models/autoregressive/pixel-cnn';
 import type { ConvVAE } from '../models/vae/conv-vae';
 import type { HierarchicalVAE } from '../models/vae/hierarchical-vae';
 import type { FlowDistribution } from '../models/flows/flow-distribution';
@@ -62,6 +64,17 @@ export interface LikelihoodEvaluator {
 
 /** log P(x) of an autoregressive model, exact (no sampling). Example: `ll.evaluation.madeLikelihood(made)`. */
 export function madeLikelihood(model: MADE, name = 'autoregressive (MADE)'): LikelihoodEvaluator {
+  return {
+    name, kind: 'exact',
+    logLikelihood: (_rng, x) => { const t = model.logProb(x); const v = Float64Array.from(t.dataSync()); t.dispose(); return v; },
+  };
+}
+
+/**
+ * log P(x) of a PixelCNN, exact (no sampling): Σ_i log Bernoulli(x_i; σ(ℓ_i(x_<i))) in raster order (D66).
+ * Example: `ll.evaluation.pixelCNNLikelihood(cnn)`.
+ */
+export function pixelCNNLikelihood(model: PixelCNN, name = 'autoregressive (PixelCNN)'): LikelihoodEvaluator {
   return {
     name, kind: 'exact',
     logLikelihood: (_rng, x) => { const t = model.logProb(x); const v = Float64Array.from(t.dataSync()); t.dispose(); return v; },

@@ -4,7 +4,7 @@ export { amariDistance } from '../evaluation/amari-distance';
 export { discreteLogProb1d, dequantizedLogDensity1d, logMixture } from '../evaluation/dequantization';
 // issue 17: one log-likelihood evaluator for every model family (nats, bits/dim), FID on feature vectors
 export {
-  evaluateLikelihoods, bitsPerDim, madeLikelihood, vaeLikelihood, richVAELikelihood, dequantizedFlowLikelihood, diffusionLikelihood,
+  evaluateLikelihoods, bitsPerDim, madeLikelihood, pixelCNNLikelihood, vaeLikelihood, richVAELikelihood, dequantizedFlowLikelihood, diffusionLikelihood,
   importanceLogLikelihood, logNormalCdf, featureFrechetDistance,
 } from '../evaluation/log-likelihood';
 export { hierarchicalVAELikelihood, convVAELikelihood } from '../evaluation/log-likelihood';

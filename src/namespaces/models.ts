@@ -34,6 +34,12 @@ export type { CategoricalVAEConfig, CategoricalVAEObjective } from '../models/va
 export type { RichVAEConfig, RichPrior, RichVAEObjective } from '../models/vae/rich-vae';
 export { MADE } from '../models/autoregressive/made';
 export type { MADEConfig } from '../models/autoregressive/made';
+// issue 30: PixelCNN — masked convolutions (type A / B) and an autoregressive model of binary images
+export { MaskedConv2d, rasterMask } from '../models/autoregressive/masked-conv2d';
+export type { MaskType } from '../models/autoregressive/masked-conv2d';
+export { PixelCNN } from '../models/autoregressive/pixel-cnn';
+export type { PixelCNNConfig } from '../models/autoregressive/pixel-cnn';
+export { savePixelCNN, loadPixelCNN } from '../checkpoints/pixel-cnn';
 export { HierarchicalVAE } from '../models/vae/hierarchical-vae';
 export type { HierarchicalVAEConfig, HierarchicalVAEObjective } from '../models/vae/hierarchical-vae';
 export { ScoreNetwork, noiseLevels, dsmLossTerms, langevinSample, scoreField } from '../models/diffusion/score-network';
@@ -44,7 +50,7 @@ export type { UNetConfig } from '../models/layers/unet';
 export { ImageDDPM } from '../models/diffusion/ddpm';
 export type { SampleOptions, SampleResult } from '../models/diffusion/ddpm';
 export { saveDDPM, loadDDPM } from '../checkpoints/ddpm';
-export type { TrainingRecord, QualityPoint, DDPMMeta, RealNVPMeta, VQVAEMeta } from '../checkpoints/training-record';
+export type { TrainingRecord, QualityPoint, DDPMMeta, RealNVPMeta, VQVAEMeta, PixelCNNMeta } from '../checkpoints/training-record';
 export { ddimStep } from '../models/diffusion/ddim';
 export { VelocityNetwork, flowMatchingSample, gaussianFlowVelocity } from '../models/diffusion/flow-matching';
 export type { VelocityFunction } from '../models/diffusion/flow-matching';

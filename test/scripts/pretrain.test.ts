@@ -8,7 +8,7 @@ import path from 'path';
 import { readCheckpoint } from '../../src/checkpoints/checkpoint';
 import { loadVQVAE } from '../../src/checkpoints/vq-vae';
 import { fitCodePrior, trainVQVAE } from '../../scripts/pretrain-vqvae';
-import { DATA_DIR, trainClassifier, trainDDPM, trainRealNVP } from '../../scripts/pretrain';
+import { DATA_DIR, trainClassifier, trainDDPM, trainPixelCNN, trainRealNVP } from '../../scripts/pretrain';
 
 const recorded = (name: string) => {
   const ck = readCheckpoint(path.join(DATA_DIR, name));
@@ -84,6 +84,18 @@ describe('scripts/pretrain', function () {
     expect(fit.losses).to.have.length(3);
     fit.losses.forEach((l, i) => expect(l).to.be.closeTo(firstPrior[i], 1e-4 * Math.abs(firstPrior[i])));
     expect(tf.memory().numTensors).to.equal(before);
+  });
+
+  it('reproduces the first steps of pixelcnn-mnist', async () => {
+    const before = tf.memory().numTensors;
+    (await trainPixelCNN(out, { steps: 3 })).dispose();
+    expect(tf.memory().numTensors).to.equal(before);
+    const again = readCheckpoint(path.join(out, 'pixelcnn-mnist'));
+    again.tensors.forEach((t) => t.dispose());
+    const first = recorded('pixelcnn-mnist').firstLosses as number[];
+    const ours = again.meta.firstLosses as number[];
+    expect(ours).to.have.length(3);
+    ours.forEach((l, i) => expect(l).to.be.closeTo(first[i], 1e-4 * Math.abs(first[i])));
   });
 
   it('the shipped checkpoints stay within 30 MB in all', () => {
