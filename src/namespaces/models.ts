@@ -89,3 +89,11 @@ export type { EnergyScoreBatch } from '../models/energy/energy-score-matching';
 export { annealedImportanceSampling } from '../models/energy/annealed-importance-sampling';
 export type { AisEstimate } from '../models/energy/annealed-importance-sampling';
 export { logPartitionByQuadrature } from '../models/energy/quadrature-log-partition';
+// issue 30: GANs — the objectives once (minimax, non-saturating, WGAN-GP), a 2-D GAN, mode counting, the optimal discriminator
+export { discriminatorLoss, generatorLoss, gradientPenalty, criticLoss } from '../models/gan/gan-losses';
+export type { GanLoss } from '../models/gan/gan-losses';
+export { GAN2D } from '../models/gan/gan-2d';
+export type { GanObjective } from '../models/gan/gan-2d';
+export { modeCoverage, ringCenters } from '../models/gan/mode-coverage';
+export type { ModeCoverage } from '../models/gan/mode-coverage';
+export { optimalDiscriminator, ganValue, jensenShannon } from '../models/gan/optimal-discriminator';

@@ -37,6 +37,7 @@ const FROM_GENERATOR: Record<string, Spec> = {
   TimeMLP: { build: (g, c) => new ll.models.TimeMLP(any(g), 2, S(), { hidden: 4, ...c }) },
   ScoreNetwork: { build: (g, c) => new ll.models.ScoreNetwork(any(g), 2, { hidden: 4, ...c }) },
   VelocityNetwork: { build: (g, c) => new ll.models.VelocityNetwork(any(g), 2, { hidden: 4, ...c }) },
+  GAN2D: { build: (g, c) => new ll.models.GAN2D(any(g), { hidden: 4, ...c }) },
   ImageClassifier: { build: (g, c) => new ll.evaluation.ImageClassifier(any(g), { size: 8, channels: [2, 2], hidden: 4, ...c }) },
   LinearLU: { build: (g) => new ll.models.LinearLU(any(g), 3) },
   Planar: { build: (g) => new ll.models.Planar(any(g), 2) },
