@@ -4,14 +4,19 @@
 # the project's own virtual environment (.venv/, for `npm start`). Safe and quick to re-run.
 #   bash scripts/setup.sh              # kernel registered for this project only (JUPYTER_PATH=.jupyter)
 #   bash scripts/setup.sh --user-kernel  # also register it in the user's global Jupyter kernels
+#   bash scripts/setup.sh --tfjs-node    # also build tfjs-node against the machine's TensorFlow (LATENT_BACKEND=node)
+#   bash scripts/setup.sh --tfjs-node-gpu  # tfjs-node-gpu against the CUDA build of TensorFlow (environment.md)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 USER_KERNEL=0
+TFJS_NODE=()
 for arg in "$@"; do
   case "$arg" in
     --user-kernel) USER_KERNEL=1 ;;
-    *) echo "setup: unknown option '$arg' (known: --user-kernel)" >&2; exit 2 ;;
+    --tfjs-node) TFJS_NODE+=(node) ;;
+    --tfjs-node-gpu) TFJS_NODE+=(node-gpu) ;;
+    *) echo "setup: unknown option '$arg' (known: --user-kernel, --tfjs-node, --tfjs-node-gpu)" >&2; exit 2 ;;
   esac
 done
 
@@ -83,6 +88,19 @@ if [ ! -f native/build/Release/latent_blas.node ] || [ "$(cat "$native_stamp" 2>
     echo "setup: warning: the native BLAS kernels did not build (see build/native-build.log; they need g++, make and libopenblas-dev); Latent Lab will use the stock TensorFlow.js kernels" >&2
   fi
 fi
+
+# --- 4b. tfjs-node (opt-in: ~1.1 GB and ~1.5 min cold; slower than the default on most course models) -----
+# scripts/tfjs-node.sh builds it against the TensorFlow wheel from pip's index; when that is not reachable
+# setup says so and goes on (the library runs on wasm as before).
+for variant in "${TFJS_NODE[@]}"; do
+  set +e
+  bash scripts/tfjs-node.sh "$variant"
+  rc=$?
+  set -e
+  if [ "$rc" -ne 0 ]; then
+    echo "setup: warning: tfjs-$variant was not built (see above); LATENT_BACKEND=$variant will fail, the default backend is unaffected" >&2
+  fi
+done
 
 # --- 5. Jupyter kernel ------------------------------------------------------------------------------
 node dist/kernel/install.js

@@ -1,5 +1,7 @@
-// The TensorFlow.js backend, chosen in one place. Order: tfjs-node-gpu, tfjs-node (when installed and
-// loadable), then wasm (the default here: float32, one thread), then cpu. LATENT_BACKEND forces one.
+// The TensorFlow.js backend, chosen in one place. Order: tfjs-node-gpu (when built or installed), then wasm
+// with the native kernels (the default here), then cpu. tfjs-node on the CPU is never chosen by itself: measured
+// on the course's training steps it is slower than wasm with the native kernels on most of them (environment.md,
+// "Which backend for which model"); LATENT_BACKEND=node asks for it, and LATENT_BACKEND forces any one.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
@@ -7,9 +9,12 @@ import '@tensorflow/tfjs-backend-wasm';
 // the union package's Node bundle registers both into the same tfjs-core.
 import '@tensorflow/tfjs';
 import { enableNativeKernels, NativeStatus } from './native-kernels';
+import { loadTfjsNode } from './tfjs-node';
 
 export type BackendChoice = 'node-gpu' | 'node' | 'wasm' | 'cpu';
-const ORDER: BackendChoice[] = ['node-gpu', 'node', 'wasm', 'cpu'];
+const CHOICES: BackendChoice[] = ['node-gpu', 'node', 'wasm', 'cpu'];
+/** What ready() tries without LATENT_BACKEND: 'node' is left out by measurement (see the file's header). */
+const AUTOMATIC: BackendChoice[] = ['node-gpu', 'wasm', 'cpu'];
 
 export interface BackendInfo {
   /** What was chosen, in LATENT_BACKEND's vocabulary. */
@@ -18,8 +23,10 @@ export interface BackendInfo {
   tfName: string;
   /** Why: forced by LATENT_BACKEND, or which earlier choices failed. */
   reason: string;
-  /** The native kernels (wasm and cpu only): on, or why not. */
+  /** The native kernels (wasm and cpu only; tfjs-node runs TensorFlow's own kernels): on, or why not. */
   native?: NativeStatus;
+  /** The TensorFlow C library's version under tfjs-node / tfjs-node-gpu (e.g. '2.21.0'). */
+  tensorflow?: string;
 }
 
 let chosen: Promise<BackendInfo> | undefined;
@@ -28,7 +35,7 @@ let info: BackendInfo | undefined;
 async function tryChoice(choice: BackendChoice): Promise<string> {
   if (choice === 'node-gpu' || choice === 'node') {
     // tfjs-node registers the 'tensorflow' backend on load; it is absent unless the user installed it.
-    require(choice === 'node-gpu' ? '@tensorflow/tfjs-node-gpu' : '@tensorflow/tfjs-node');
+    loadTfjsNode(choice === 'node-gpu' ? '@tensorflow/tfjs-node-gpu' : '@tensorflow/tfjs-node');
     if (!(await tf.setBackend('tensorflow'))) throw new Error('the tensorflow backend did not initialize');
     return 'tensorflow';
   }
@@ -49,9 +56,21 @@ const BACKEND_NAMES: Record<BackendChoice, string> = {
   cpu: 'TensorFlow.js on plain JavaScript',
 };
 
-/** "Not installed" is the normal state of tfjs-node here; only a package that is there and fails is news. */
+/** "Not installed" is the normal state of tfjs-node-gpu here; only a package that is there and fails is news. */
 function isNotInstalled(message: string): boolean {
   return /Cannot find module '@tensorflow\/tfjs-node(-gpu)?'/.test(message);
+}
+
+/** A forced tfjs-node that is not there: say how to build it (scripts/tfjs-node.sh through setup). */
+function howToBuild(choice: BackendChoice, message: string): string {
+  if (!isNotInstalled(message)) return message;
+  return `${message.split('\n')[0]} (not built: bash scripts/setup.sh --tfjs-${choice} builds it against the machine's TensorFlow; environment.md)`;
+}
+
+/** TensorFlow's version under the tensorflow backend (its binding reports it). */
+function tensorflowVersion(): string | undefined {
+  const backend = tf.findBackend('tensorflow') as unknown as { binding?: { TF_Version?: string } } | null;
+  return backend?.binding?.TF_Version;
 }
 
 /** The one line a student sees: what runs their tensors, and whether the native kernels are on. */
@@ -61,7 +80,8 @@ function readyLine(info: BackendInfo, forced: boolean, failures: string[]): stri
     : '';
   const news = failures.filter((f) => !isNotInstalled(f));
   const why = forced ? ' (forced by LATENT_BACKEND)' : news.length ? ` (${news.join('; ')})` : '';
-  return `Latent Lab ready: ${BACKEND_NAMES[info.choice]}${why}${native}.`;
+  const version = info.tensorflow ? ` ${info.tensorflow}` : '';
+  return `Latent Lab ready: ${BACKEND_NAMES[info.choice]}${version}${why}${native}.`;
 }
 
 /**
@@ -70,19 +90,22 @@ function readyLine(info: BackendInfo, forced: boolean, failures: string[]): stri
  * for the same choice. It resolves to nothing, so `await ll.ready()` as a cell's last line shows only
  * that line; `ll.backendInfo()` gives the details (the choice, tfjs's name for it, why, the native status).
  *
- * Order: tfjs-node-gpu, tfjs-node (when installed and loadable), wasm, cpu; LATENT_BACKEND forces one.
+ * Order: tfjs-node-gpu (when built by `bash scripts/setup.sh --tfjs-node-gpu` or installed), wasm, cpu;
+ * LATENT_BACKEND forces one of node-gpu, node, wasm, cpu (node: tfjs-node built by `setup.sh --tfjs-node`,
+ * never chosen unasked because it is slower on most course models here; environment.md).
  *
  * @example
  * await ll.ready();   // Latent Lab ready: TensorFlow.js on WebAssembly; native kernels on: OpenBLAS …, 1 thread.
  * ll.backendInfo()?.choice  // 'wasm'
+ * // LATENT_BACKEND=node: Latent Lab ready: TensorFlow.js on native TensorFlow (tfjs-node) 2.21.0 (forced by LATENT_BACKEND).
  */
 export function ready(): Promise<void> {
   chosen ??= (async () => {
     const forced = process.env.LATENT_BACKEND?.trim();
-    if (forced && !ORDER.includes(forced as BackendChoice)) {
-      throw new Error(`LATENT_BACKEND must be one of ${ORDER.join(', ')}; got '${forced}'`);
+    if (forced && !CHOICES.includes(forced as BackendChoice)) {
+      throw new Error(`LATENT_BACKEND must be one of ${CHOICES.join(', ')}; got '${forced}'`);
     }
-    const candidates = forced ? [forced as BackendChoice] : ORDER;
+    const candidates = forced ? [forced as BackendChoice] : AUTOMATIC;
     const failures: string[] = [];
     for (const choice of candidates) {
       try {
@@ -90,11 +113,13 @@ export function ready(): Promise<void> {
         silenceCpuBanner();
         const reason = forced ? 'forced by LATENT_BACKEND' : failures.length ? failures.join('; ') : 'first choice';
         const native = choice === 'wasm' || choice === 'cpu' ? enableNativeKernels() : undefined;
-        info = { choice, tfName, reason, ...(native ? { native } : {}) };
+        const tensorflow = tfName === 'tensorflow' ? tensorflowVersion() : undefined;
+        info = { choice, tfName, reason, ...(native ? { native } : {}), ...(tensorflow ? { tensorflow } : {}) };
         if (!process.env.LATENT_QUIET) console.log(readyLine(info, Boolean(forced), failures));
         return info;
       } catch (e) {
-        failures.push(`${choice} unavailable: ${String((e as Error).message ?? e).split('\n')[0]}`);
+        const message = String((e as Error).message ?? e);
+        failures.push(`${choice} unavailable: ${(forced ? howToBuild(choice, message) : message).split('\n')[0]}`);
       }
     }
     throw new Error(`no TensorFlow.js backend could start: ${failures.join('; ')}`);

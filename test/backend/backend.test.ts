@@ -10,12 +10,12 @@ function choiceIn(env: Record<string, string>): { status: number | null; out: st
 }
 
 describe('backend selection', () => {
-  it('chooses wasm when tfjs-node is not installed, and says why', async () => {
+  it('chooses wasm when tfjs-node-gpu is not there, never tfjs-node unasked (built or not), and says why', async () => {
     await ready();
     const info = backendInfo()!;
     expect(info.choice).to.equal('wasm');
     expect(tf.getBackend()).to.equal('wasm');
-    expect(info.reason).to.contain('node unavailable');
+    expect(info.reason).to.equal("node-gpu unavailable: Cannot find module '@tensorflow/tfjs-node-gpu'");
     expect(await ready(), 'ready() resolves to nothing, so a cell shows no object').to.equal(undefined);
   });
 
@@ -32,9 +32,9 @@ describe('backend selection', () => {
     expect(r.out).to.contain("LATENT_BACKEND must be one of node-gpu, node, wasm, cpu; got 'gpu'");
   });
 
-  it('fails clearly when a forced tfjs-node is not installed', () => {
-    const r = choiceIn({ LATENT_BACKEND: 'node' });
+  it('fails clearly when a forced tfjs-node-gpu is not built, saying how to build it', () => {
+    const r = choiceIn({ LATENT_BACKEND: 'node-gpu' });
     expect(r.status).to.equal(3);
-    expect(r.out).to.contain("Cannot find module '@tensorflow/tfjs-node'");
+    expect(r.out).to.contain("ERR no TensorFlow.js backend could start: node-gpu unavailable: Cannot find module '@tensorflow/tfjs-node-gpu' (not built: bash scripts/setup.sh --tfjs-node-gpu builds it against the machine's TensorFlow; environment.md)");
   });
 });
