@@ -6,7 +6,10 @@ library cell (Latent Lab: `import * as ll from "latent-lab"; await ll.ready()`; 
 imports, numpy is not installed for Debian's ipykernel), then the trivial-cell round trip (execute -> idle of
 `1 + i`, twenty distinct cells, median) and that of twenty cells declaring a name (`const v = i` / `v = i`),
 restart -> the result of `1 + 1` in the new kernel, and the kernel's resident memory (RSS, all threads) when
-idle after start and after the library cell. Medians over rounds.
+idle after start and after the library cell. Memory and CPU are the kernel process's and its child processes'
+(Latent Lab's compiler may be a process of its own: their RSS summed, an upper bound as shared pages count
+twice); the CPU time the kernel used from launch to the first result, and in the new kernel from restart to its
+first result, is the figure least bent by a busy machine. Medians over rounds.
 Once, at the end: Latent Lab's RSS after running lecture notebook 07 (the VAE on MNIST) through nbclient
 (`--no-notebook` skips it; ipykernel has no such notebook).
 Run: npm run bench:kernel [rounds] [--no-notebook]  (JUPYTER_PATH is set by the npm script to the project's kernels).
@@ -40,13 +43,43 @@ def run_cell(kc, code, timeout=120):
             return
 
 
+def process_tree(pid):
+    """pid and its descendants, from /proc (every thread's children)."""
+    pids, i = [pid], 0
+    while i < len(pids):
+        try:
+            for task in os.listdir(f"/proc/{pids[i]}/task"):
+                with open(f"/proc/{pids[i]}/task/{task}/children") as f:
+                    pids.extend(int(c) for c in f.read().split())
+        except OSError:
+            pass
+        i += 1
+    return pids
+
+
 def rss_mb(pid):
-    """Resident memory of a process (every thread), from /proc."""
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
+    """Resident memory of a process and its descendants (every thread), from /proc."""
+    total = 0.0
+    for p in process_tree(pid):
+        try:
+            with open(f"/proc/{p}/status") as f:
+                total += next(int(line.split()[1]) / 1024 for line in f if line.startswith("VmRSS:"))
+        except (OSError, StopIteration):
+            pass
+    return total
+
+
+def cpu_s(pid):
+    """CPU seconds (user + system) used so far by a process and its live descendants."""
+    total = 0.0
+    for p in process_tree(pid):
+        try:
+            with open(f"/proc/{p}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, IndexError):
+            pass
+    return total
 
 
 def round_trip(kc, cell, n=20):
@@ -70,6 +103,7 @@ def measure(kernel_name, extra_cell, declaring):
         ready = time.perf_counter() - t0
         run_cell(kc, "1 + 1")
         first = time.perf_counter() - t0
+        first_cpu = cpu_s(km.provisioner.process.pid)
         time.sleep(1.0)
         idle_mb = rss_mb(km.provisioner.process.pid)
         t1 = time.perf_counter()
@@ -84,7 +118,8 @@ def measure(kernel_name, extra_cell, declaring):
         kc.wait_for_ready(timeout=120)
         run_cell(kc, "1 + 1")
         restart = time.perf_counter() - t2
-        return ready, first, library, restart, trip, declaring_trip, idle_mb, library_mb
+        restart_cpu = cpu_s(km.provisioner.process.pid)
+        return ready, first, library, restart, trip, declaring_trip, idle_mb, library_mb, first_cpu, restart_cpu
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
@@ -119,13 +154,15 @@ def main():
         loads.append(os.getloadavg()[0])
         print(f"round {r + 1}/{ROUNDS}: latent-lab first result {rows['latent-lab'][-1][1]:.2f} s, restart {rows['latent-lab'][-1][3]:.2f} s; "
               f"ipykernel {rows['python3'][-1][1]:.2f} s, {rows['python3'][-1][3]:.2f} s (load {loads[-1]:.1f})", file=sys.stderr)
-    med = {k: [statistics.median(x[i] for x in v) for i in range(8)] for k, v in rows.items()}
+    med = {k: [statistics.median(x[i] for x in v) for i in range(10)] for k, v in rows.items()}
     ll, py = med["latent-lab"], med["python3"]
     print(f"kernel start-up, restart, round trip and memory, median of {ROUNDS} interleaved rounds "
           f"(1-minute load average {min(loads):.1f}-{max(loads):.1f} on {os.cpu_count()} cores)")
     print(f"{'':44}{'Latent Lab':>12}{'ipykernel':>12}{'ratio':>8}")
     for label, i, unit in [("launch -> kernel_info reply", 0, "s"), ("launch -> first cell result", 1, "s"),
+                           ("  CPU time, launch -> first result", 8, "s"),
                            ("library cell (ll.ready / stdlib imports)", 2, "s"), ("restart -> first cell result", 3, "s"),
+                           ("  CPU time of the new kernel to its result", 9, "s"),
                            ("trivial cell round trip after the library", 4, "ms"),
                            ("declaring cell round trip (const v = i)", 5, "ms"),
                            ("RSS idle after start", 6, "MB"), ("RSS after the library cell", 7, "MB")]:

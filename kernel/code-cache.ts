@@ -14,7 +14,7 @@ import path from 'path';
 import vm from 'vm';
 
 /** Folders tried in order: the first holding a valid cache is read; the first writable one is written. */
-function cacheDirs(): string[] {
+export function cacheDirs(): string[] {
   const home = process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache');
   return [path.join(__dirname, '.cache'), path.join(home, 'latent-lab', 'kernel-cache')];
 }

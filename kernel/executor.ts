@@ -122,7 +122,31 @@ export class Executor {
     this.require = this.wrapRequire(Module.createRequire(path.join(cwd, 'src.js')), cwd);
   }
 
+  /** Cells being executed now, and when the last one ended (whenQuiet). */
+  private active = 0;
+  private lastEnded = 0;
+
   async execute(source: string, count: number): Promise<CellOutcome> {
+    this.active++;
+    try {
+      return await this.executeCell(source, count);
+    } finally {
+      this.active--;
+      this.lastEnded = Date.now();
+    }
+  }
+
+  /** Resolves once no cell has run for `ms` milliseconds from now on (main.ts loads the library then). */
+  async whenQuiet(ms: number): Promise<void> {
+    const since = Date.now();
+    for (;;) {
+      const wait = this.active > 0 ? ms : Math.max(this.lastEnded, since) + ms - Date.now();
+      if (wait <= 0) return;
+      await new Promise((resolve) => realTimers.setTimeout(resolve, wait));
+    }
+  }
+
+  private async executeCell(source: string, count: number): Promise<CellOutcome> {
     const meta = codeMetadata(source);
     if (meta.mode === 'browser') {
       return this.failure(new Error('"//%browser" cells are not supported by the Latent Lab kernel'));

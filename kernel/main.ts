@@ -29,11 +29,13 @@ function main(argv: string[]): void {
   // Ctrl-C in a terminal (Jupyter itself sends interrupt_request: the kernelspec's interrupt_mode is "message").
   process.on('SIGINT', () => executor.interrupt());
   server.start().then(async () => {
-    // Every lecture's first cell imports Latent Lab: load it (TensorFlow.js and all, about a second of CPU)
-    // once the compiler thread has built its program (1.5-2 s of CPU): started together, on a machine whose
-    // cores are busy, the two shared them and the first cell's result came later. LATENT_PRELOAD=0 turns this off.
+    // Every lecture's first cell imports Latent Lab: load it (TensorFlow.js and all, about a second of CPU,
+    // holding the main thread) once the compiler is ready and no cell has run for half a second: loaded while
+    // the compiler builds its program (the compiler thread, without a snapshot) the two shared the cores, and
+    // loaded as a first cell arrives it kept that cell waiting. LATENT_PRELOAD=0 turns this off.
     if (process.env.LATENT_PRELOAD !== '0') {
       await executor.compilerReady;
+      await executor.whenQuiet(500);
       setImmediate(() => {
         try {
           require(path.join(projectRoot, 'dist', 'src', 'index.js'));

@@ -1,0 +1,56 @@
+import { expect } from 'chai';
+import fs from 'fs';
+import path from 'path';
+import { root } from '../support/jupyter';
+
+// The kernel as built (dist/kernel): the compiler process runs the bundled dist/kernel/compiler-process.js.
+type CompilerModule = typeof import('../../kernel/compiler');
+type SnapshotModule = typeof import('../../kernel/compiler-snapshot');
+const dist = path.join(root, 'dist', 'kernel');
+/* eslint-disable @typescript-eslint/no-var-requires */
+const { Compiler } = require(path.join(dist, 'compiler.js')) as CompilerModule;
+const { buildSnapshot, findSnapshot } = require(path.join(dist, 'compiler-snapshot.js')) as SnapshotModule;
+
+type Converted = { output?: string; declOutput?: string; diagnostics: { messageText: string; start: number }[] };
+
+/** The answers a compiler gives to the same cells: the import, a type error against Latent Lab, a plain cell. */
+async function answers(compiler: InstanceType<CompilerModule['Compiler']>) {
+  await compiler.ready;
+  const imported = await compiler.call<Converted>({ op: 'convert', prevDecl: '', source: 'import * as ll from "latent-lab";' });
+  const wrong = await compiler.call<Converted>({ op: 'convert', prevDecl: imported.declOutput ?? '', source: 'const s: string = ll.tf.scalar(1);' });
+  const right = await compiler.call<Converted>({ op: 'convert', prevDecl: imported.declOutput ?? '', source: 'const t = ll.tf.scalar(2);\nt.shape' });
+  const node = await compiler.call<Converted>({ op: 'convert', prevDecl: '', source: 'const n: number = process.pid;\nn.toFixed()' });
+  const info = await compiler.call<string | undefined>({ op: 'inspect', prevDecl: imported.declOutput ?? '', source: 'll.tf.scalar', position: 9 });
+  return { imported, wrong, right, node, info };
+}
+
+describe('kernel: the compiler from a V8 startup snapshot', function () {
+  this.timeout(600_000);
+
+  it('answers every cell as the compiler thread does: type errors against Latent Lab and Node stop a cell, the rest transpile', async function () {
+    const saved = process.env.LATENT_COMPILER_SNAPSHOT;
+    const blob = findSnapshot() ?? (await buildSnapshot());
+    expect(fs.statSync(blob).mode & 0o077, 'a snapshot is code that runs: private to its owner').to.equal(0);
+    const fromSnapshot = new Compiler();
+    process.env.LATENT_COMPILER_SNAPSHOT = '0';
+    const thread = new Compiler();
+    if (saved === undefined) delete process.env.LATENT_COMPILER_SNAPSHOT;
+    else process.env.LATENT_COMPILER_SNAPSHOT = saved;
+    try {
+      expect(fromSnapshot.kind).to.equal('process');
+      expect(thread.kind).to.equal('thread');
+      const a = await answers(fromSnapshot);
+      const b = await answers(thread);
+      expect(a.imported.diagnostics).to.deep.equal([]);
+      expect(a.wrong.diagnostics.map((d) => d.messageText)).to.deep.equal(["Type 'Scalar' is not assignable to type 'string'."]);
+      expect(a.right.diagnostics).to.deep.equal([]);
+      expect(a.right.output).to.match(/exports\.t\.shape|t\.shape/);
+      expect(a.node.diagnostics).to.deep.equal([]);
+      expect(a.info).to.contain('scalar');
+      expect(a).to.deep.equal(b);
+    } finally {
+      fromSnapshot.close();
+      thread.close();
+    }
+  });
+});
