@@ -212,7 +212,7 @@ export function count(o: { min?: number; max?: number; entriesEach?: number; ent
   };
 }
 
-function formatBytes(b: number): string {
+export function formatBytes(b: number): string {
   if (!Number.isFinite(b)) return 'an unbounded amount';
   if (b >= 1e12) return `${(b / 1e12).toPrecision(3)} TB`;
   if (b >= 1e9) return `${(b / 1e9).toPrecision(3)} GB`;

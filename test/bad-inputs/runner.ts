@@ -52,6 +52,8 @@ export function findNaN(v: unknown, path = 'result', depth = 0, seen = new Set<u
 /** Frees what a call returned: tensors, and the tensors held by returned objects (a distribution, a model). */
 export function disposeResult(v: unknown, depth = 0, seen = new Set<unknown>()): void {
   if (v instanceof tf.Tensor) { if (!v.isDisposed) v.dispose(); return; }
+  // a Map of tensors (ImageDDPM.sample's frames)
+  if (v instanceof Map) { for (const x of v.values()) disposeResult(x, depth + 1, seen); return; }
   if (depth > 3 || !isPlainContainer(v) || seen.has(v)) return;
   seen.add(v);
   const d = (v as { dispose?: unknown }).dispose;

@@ -13,7 +13,9 @@ import { Dense } from '../../ops/dense';
 import type { Batch } from '../../training/trainable';
 import { integerAtLeast, positiveInteger, tensorRank } from '../../validation/arguments';
 import { autoregressiveMask } from './mask';
-import { checkKind, instance, arrayOf, anything, tensor } from '../../validation/contract';
+import { checkKind, contract, count as countKind, instance, arrayOf, anything, tensor } from '../../validation/contract';
+import { batch } from '../../validation/batch';
+import { weightsFit } from '../../validation/model-size';
 
 // code grids [B, P], P the prior's positions
 const CODES = tensor({ shape: ['B', (c) => (c.self as { config: { positions: number } }).config.positions] });
@@ -24,6 +26,15 @@ const HIDDEN_DIMS = { ...arrayOf(anything(), { minLength: 1 }), expected: 'a non
 
 // the generator's class itself (not a look-alike): these models call more of its methods than the duck-typed rngKind checks
 const RNG = instance(Rng, 'an Rng (ll.rng(seed))');
+// embeddings 2 K × E, biases P × K, masked layers P·E → h₁ → … → P·E
+const SIZE = weightsFit(['positions', 'codes', 'embedding'], '2 × codes × embedding + positions × codes + positions × embedding × (hiddenDims[0] + hiddenDims[last]) + Σ hᵢ hᵢ₊₁',
+  (c) => { const h = c.hiddenDims as unknown as number[]; return 2 * c.codes * c.embedding + c.positions * c.codes + c.positions * c.embedding * (h[0] + h[h.length - 1]) + h.slice(1).reduce((s, x, i) => s + x * h[i], 0); });
+const CP = {
+  loss: contract('CodePrior.loss', { codes: CODES }),
+  trainingLoss: contract('CodePrior.trainingLoss', { rng: anything(), batch: batch(CODES), objective: anything('the objective ll.fit passes on (this model has one loss)') }),
+  // n grids of P int32 codes and, per position, an [n, P, K] pass
+  sample: contract('CodePrior.sample', { rng: RNG, n: countKind({ entriesEach: 65536, bytesEach: 4 }) }),
+};
 
 export interface CodePriorConfig {
   /** P, code positions per image (49 for a 7×7 grid; at least 2) */
@@ -74,6 +85,7 @@ export class CodePrior {
     positiveInteger(c.embedding, 'CodePrior', 'embedding');
     checkKind(HIDDEN_DIMS, c.hiddenDims, 'hiddenDims', 'CodePrior');
     c.hiddenDims.forEach((h, i) => positiveInteger(h, 'CodePrior', `hiddenDims[${i}]`));
+    checkKind(SIZE, c, 'config', 'CodePrior');
     this.config = c;
     const { positions: P, codes: K, embedding: E } = c;
     const scope = `codeprior${++count}`;
@@ -146,6 +158,7 @@ export class CodePrior {
 
   /** −mean log π(k) over the batch: the maximum-likelihood loss, in nats per sequence. */
   loss(codes: tf.Tensor2D): tf.Scalar {
+    CP.loss.check(arguments, undefined, this);
     return tf.tidy(() => tf.neg(tf.mean(this.logProb(codes))) as tf.Scalar);
   }
 
@@ -154,8 +167,7 @@ export class CodePrior {
    * inverting the cumulative probabilities with one uniform from `rng`). Returns [n, P] int32.
    */
   sample(rng: Rng, n: number): tf.Tensor2D {
-    checkKind(RNG, rng, 'rng', 'CodePrior.sample');
-    positiveInteger(n, 'CodePrior.sample', 'n');
+    CP.sample.check(arguments);
     const { positions: P, codes: K } = this.config;
     const k = new Int32Array(n * P);
     for (let d = 0; d < P; d++) {
@@ -182,6 +194,7 @@ export class CodePrior {
    * ```
    */
   trainingLoss(_rng: Rng, batch: Batch): tf.Scalar {
+    CP.trainingLoss.check(arguments, undefined, this);
     return this.loss(batch.x);
   }
 

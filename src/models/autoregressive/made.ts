@@ -14,12 +14,19 @@ import { Dense } from '../../ops/dense';
 import { bernoulliLogLikelihood } from '../../ops/bernoulli-log-likelihood';
 import { integerAtLeast, positiveInteger } from '../../validation/arguments';
 import { autoregressiveMask } from './mask';
-import { checkKind, arrayOf, anything, bool, tensor, where } from '../../validation/contract';
+import { checkKind, arrayOf, anything, bool, contract, count, rngKind, tensor, where } from '../../validation/contract';
+import { batch } from '../../validation/batch';
 
 const X_OF_MODEL = tensor({ shape: ['batch', (c) => (c.self as { config: { inputDim: number } }).config.inputDim] });
 import { checkWeightsGenerator } from '../../validation/initial-weights';
 
 // each width is then checked as a positive integer, naming hiddenDims[i]
+const M = {
+  trainingLoss: contract('MADE.trainingLoss', { rng: anything(), batch: batch(X_OF_MODEL), objective: anything('the objective ll.fit passes on (this model has one loss)') }),
+  loss: contract('MADE.loss', { rng: anything(), x: X_OF_MODEL }),
+  // n rows of D float32 pixels and the hidden units' running sums
+  sample: contract('MADE.sample', { rng: rngKind(), n: count({ entriesEach: 4096, bytesEach: 8 }) }),
+};
 const HIDDEN_DIMS = { ...arrayOf(anything()), expected: 'an array of positive integers' };
 
 export interface MADEConfig {
@@ -139,11 +146,13 @@ export class MADE {
    * ```
    */
   trainingLoss(_rng: Rng, batch: Batch): tf.Scalar {
+    M.trainingLoss.check(arguments, undefined, this);
     return this.loss(_rng, batch.x);
   }
 
   /** −mean log p(x) over the batch (the rng is unused: the objective is exact). */
   loss(_rng: Rng, x: tf.Tensor2D): tf.Scalar {
+    M.loss.check(arguments, undefined, this);
     return tf.tidy(() => tf.neg(tf.mean(this.logProb(x))) as tf.Scalar);
   }
 
@@ -153,7 +162,7 @@ export class MADE {
    * Returns binary images [n, D].
    */
   sample(rng: Rng, n: number): tf.Tensor2D {
-    positiveInteger(n, 'MADE.sample', 'n');
+    M.sample.check(arguments);
     if (this.layers.length === 1) return this.sampleOneHiddenLayer(rng, n);
     const D = this.config.inputDim;
     const x = new Float32Array(n * D);

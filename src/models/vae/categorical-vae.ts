@@ -16,12 +16,28 @@ import { Dense } from '../../ops/dense';
 import { bernoulliLogLikelihood } from '../../ops/bernoulli-log-likelihood';
 import { stopGradient } from '../../math/stop-gradient';
 import { positiveInteger } from '../../validation/arguments';
-import { checkKind, num, options as optionsKind, positive, str, tensor, type Kind } from '../../validation/contract';
+import { anything, checkKind, contract, count, num, optional, options as optionsKind, positive, rngKind, str, tensor, type Kind } from '../../validation/contract';
+import { batch } from '../../validation/batch';
+import { weightsFit } from '../../validation/model-size';
 
 const TEMPERATURE: Kind = { ...optionsKind({ start: positive(), min: positive(), rate: num({ min: 0 }) }, { required: ['start', 'min', 'rate'], path: true }), expected: '{ start > 0, min > 0, rate ≥ 0 }' };
 const ESTIMATOR = { ...str(['gumbel-softmax', 'score-function']), expected: "'gumbel-softmax' or 'score-function'" };
 const X_OF_MODEL = tensor({ shape: ['batch', (c) => (c.self as { config: { inputDim: number } }).config.inputDim] });
 import { checkWeightsGenerator } from '../../validation/initial-weights';
+
+// the encoder and decoder: D × H and H × NK each way
+const SIZE = weightsFit(['inputDim', 'hiddenDim', 'latents', 'categories'], '2 × (inputDim × hiddenDim + hiddenDim × latents × categories)', (c) => 2 * (c.inputDim * c.hiddenDim + c.hiddenDim * c.latents * c.categories));
+type Self = { config: { inputDim: number; latents: number; categories: number } };
+const C = {
+  codes: contract('CategoricalVAE.codes', { x: X_OF_MODEL }),
+  // log q [..., N, K]: normalized over its last axis, so at least a latent and its categories
+  klToUniform: contract('CategoricalVAE.klToUniform', { logQ: tensor({ minRank: 2, nonEmpty: true }) }),
+  elbo: contract('CategoricalVAE.elbo', { rng: rngKind(), x: X_OF_MODEL, options: optional(optionsKind({ samples: count({ entriesEach: 4096, bytesEach: 4 }) })) }),
+  trainingLoss: contract('CategoricalVAE.trainingLoss', { rng: rngKind(), batch: batch(X_OF_MODEL), objective: optional(optionsKind({ estimator: ESTIMATOR }, { required: ['estimator'], path: true })) }),
+  afterStep: contract('CategoricalVAE.afterStep', { rng: anything(), batch: anything(), step: count({ min: 0 }) }),
+  // n × N category draws, then n images of D float32 pixels
+  sample: contract('CategoricalVAE.sample', { rng: rngKind(), n: count({ entries: (n) => n * 4096, bytesEach: 4 }) }),
+};
 
 export interface CategoricalVAEConfig {
   /** D, pixels per image */
@@ -76,6 +92,7 @@ export class CategoricalVAE {
     checkKind(num({ integer: true, min: 2 }), c.categories, 'categories', 'CategoricalVAE');
     const t = c.temperature;
     checkKind(TEMPERATURE, t, 'temperature', 'CategoricalVAE');
+    checkKind(SIZE, c, 'config', 'CategoricalVAE');
     this.config = c;
     this.temperature = Math.max(t.min, t.start);
     const scope = `categoricalvae${++instances}`;
@@ -106,6 +123,7 @@ export class CategoricalVAE {
 
   /** The most probable category of each latent, argmax_k q(z_n = k | x): x [B, D] → [B, N] int32. */
   codes(x: tf.Tensor): tf.Tensor2D {
+    C.codes.check(arguments, undefined, this);
     return tf.tidy(() => tf.argMax(this.logQ(x), -1) as tf.Tensor2D);
   }
 
@@ -122,6 +140,7 @@ export class CategoricalVAE {
 
   /** Σ_n KL(q(z_n | x) ‖ Uniform(K)) = Σ_n Σ_k q_nk (log q_nk + log K), from logQ [B, N, K] → [B]. */
   static klToUniform(logQ: tf.Tensor): tf.Tensor {
+    C.klToUniform.check(arguments);
     const K = logQ.shape[logQ.rank - 1];
     return tf.tidy(() => tf.sum(tf.mul(tf.exp(logQ), tf.add(logQ, Math.log(K))), [-2, -1]));
   }
@@ -136,8 +155,8 @@ export class CategoricalVAE {
    * (1/S) Σ_s log p(x | z_s) − Σ_n KL(q(z_n | x) ‖ Uniform(K)), z_s ~ q(z | x): x [B, D] → [B].
    */
   elbo(rng: Rng, x: tf.Tensor, options: { samples?: number } = {}): tf.Tensor1D {
-    const S = positiveInteger(options.samples ?? 1, 'CategoricalVAE.elbo', 'samples');
-    this.checkX(x, 'elbo');
+    C.elbo.check(arguments, undefined, this);
+    const S = options.samples ?? 1;
     return tf.tidy(() => {
       const logQ = this.logQ(x);
       const z = this.hardSample(rng, logQ, S);
@@ -152,10 +171,9 @@ export class CategoricalVAE {
    * term for the encoder ('score-function'). Returns the loss with its terms (reconstruction, kl, temperature).
    */
   trainingLoss(rng: Rng, batch: Batch, objective: CategoricalVAEObjective = { estimator: 'gumbel-softmax' }): { loss: tf.Scalar; terms: Record<string, tf.Scalar> } {
-    const estimator = objective?.estimator;
-    checkKind(ESTIMATOR, estimator, 'objective.estimator', 'CategoricalVAE.trainingLoss');
+    C.trainingLoss.check(arguments, undefined, this);
+    const estimator = objective.estimator;
     const x = batch.x;
-    this.checkX(x, 'trainingLoss');
     const B = x.shape[0];
     return tf.tidy(() => {
       const logQ = this.logQ(x);
@@ -185,6 +203,7 @@ export class CategoricalVAE {
 
   /** Anneals the temperature after each step: τ_t = max(min, start · e^(−rate·t)). */
   afterStep(_rng: Rng, _batch: Batch, step: number): Record<string, number> {
+    C.afterStep.check(arguments);
     const t = this.config.temperature;
     this.temperature = Math.max(t.min, t.start * Math.exp(-t.rate * step));
     return { temperature: this.temperature };
@@ -192,7 +211,7 @@ export class CategoricalVAE {
 
   /** Pixel means E[x | z] for z drawn from the uniform prior: [n, D]. */
   sample(rng: Rng, n: number): tf.Tensor2D {
-    positiveInteger(n, 'CategoricalVAE.sample', 'n');
+    C.sample.check(arguments);
     const { latents: N, categories: K } = this.config;
     return tf.tidy(() => {
       const z = tf.oneHot(tf.tensor2d(Int32Array.from({ length: n * N }, () => rng.int(K)), [n, N], 'int32'), K).toFloat();

@@ -15,7 +15,8 @@ import type { Batch } from '../../training/trainable';
 import { positiveInteger } from '../../validation/arguments';
 import { Conv2d } from '../layers/conv2d';
 import { downsample2, upsample2 } from '../layers/resample';
-import { checkKind, instance, arrayOf, anything, tensor } from '../../validation/contract';
+import { checkKind, contract, count as countKind, instance, arrayOf, anything, optional, record, tensor } from '../../validation/contract';
+import { batch } from '../../validation/batch';
 
 const IMAGES = tensor({ shape: ['B', 784] });
 import { checkWeightsGenerator } from '../../validation/initial-weights';
@@ -25,6 +26,10 @@ const CHANNELS = { ...arrayOf(anything(), { minLength: 2, maxLength: 2 }), expec
 
 // the generator's class itself (not a look-alike): these models call more of its methods than the duck-typed rngKind checks
 const RNG = instance(Rng, 'an Rng (ll.rng(seed))');
+const LOSS = contract('ConvVAE.loss', { rng: RNG, x: IMAGES });
+const TRAINING_LOSS = contract('ConvVAE.trainingLoss', { rng: RNG, batch: batch(IMAGES), objective: anything('the objective ll.fit passes on (this model has one loss)') });
+// n images of 784 float32 pixels must fit in memory
+const SAMPLES = countKind({ entriesEach: 784, bytesEach: 4 });
 
 export interface ConvVAEConfig {
   /** Latent dimension M (default 16). */
@@ -60,6 +65,7 @@ export class ConvVAE {
    */
   constructor(rng: Rng, config: ConvVAEConfig = {}) {
     checkWeightsGenerator('ConvVAE', rng, config);
+    checkKind(optional(record('a config object')), config, 'config', 'ConvVAE');
     const channels = config.channels ?? [16, 32];
     checkKind(CHANNELS, channels, 'channels', 'ConvVAE');
     channels.forEach((c) => positiveInteger(c, 'ConvVAE', 'channels'));
@@ -162,13 +168,14 @@ export class ConvVAE {
 
   /** −ELBO averaged over the batch (the minimized loss). */
   loss(rng: Rng, x: tf.Tensor2D): tf.Scalar {
+    LOSS.check(arguments);
     return tf.tidy(() => tf.neg(tf.mean(this.elbo(rng, x))) as tf.Scalar);
   }
 
   /** n images from the prior: z ~ N(0, I), pixel probabilities σ(logits) [n, 784]. */
   sample(rng: Rng, n: number): tf.Tensor2D {
     checkKind(RNG, rng, 'rng', 'ConvVAE.sample');
-    positiveInteger(n, 'ConvVAE.sample', 'n');
+    checkKind(SAMPLES, n, 'n', 'ConvVAE.sample');
     const z = rng.normal([n, this.config.latent]) as tf.Tensor2D;
     try {
       return tf.tidy(() => tf.sigmoid(this.decode(z)) as tf.Tensor2D);
@@ -192,6 +199,7 @@ export class ConvVAE {
    * ```
    */
   trainingLoss(rng: Rng, batch: Batch): tf.Scalar {
+    TRAINING_LOSS.check(arguments);
     return this.loss(rng, batch.x);
   }
 

@@ -18,9 +18,9 @@ import { Normal } from '../../distributions/normal';
 import { Dense } from '../../ops/dense';
 import { bernoulliLogLikelihood } from '../../ops/bernoulli-log-likelihood';
 import { positiveInteger } from '../../validation/arguments';
-import { checkKind, describeAny, objectiveOf, tensor } from '../../validation/contract';
+import { checkKind, contract, count, describeAny, num, optional, options as optionsKind, rngKind, str, tensor, where } from '../../validation/contract';
+import { batch } from '../../validation/batch';
 
-const OBJECTIVE = objectiveOf(['elbo', 'iwae']);
 const X_OF_MODEL = tensor({ shape: ['batch', (c) => (c.self as { config: { inputDim: number } }).config.inputDim] });
 import { checkWeightsGenerator } from '../../validation/initial-weights';
 
@@ -28,6 +28,32 @@ import { checkWeightsGenerator } from '../../validation/initial-weights';
 const LATENT_DIMS = { expected: '[M1, M2]', test: (v: unknown) => (Array.isArray(v) && v.length === 2 ? undefined : `got ${describeAny(v)}`) };
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
+
+// one declared contract per public method (the receiver's config gives the widths)
+type Self = { config: Required<HierarchicalVAEConfig> };
+const latent = (layer: 0 | 1) => tensor({ shape: ['...', (c) => (c.self as Self).config.latentDims[layer]], must: (c) => `have last dimension M${layer + 1} = ${(c.self as Self).config.latentDims[layer]}` });
+const SAMPLES = count({ entriesEach: 4096, bytesEach: 4 });
+const SAMPLE_OPTIONS = optional(optionsKind({ samples: SAMPLES }));
+// an IWAE objective needs its K
+const FULL_OBJECTIVE = where(optionsKind({ type: str(['elbo', 'iwae']), samples: SAMPLES }, { required: ['type'] }), "give samples for type 'iwae'",
+  (o: { type: string; samples?: number }) => o.type !== 'iwae' || o.samples !== undefined || 'got none');
+const H = {
+  encode1: contract('HierarchicalVAE.encode1', { x: X_OF_MODEL }),
+  encode2: contract('HierarchicalVAE.encode2', { z1: latent(0) }),
+  prior1: contract('HierarchicalVAE.prior1', { z2: latent(1) }),
+  decode: contract('HierarchicalVAE.decode', { z1: latent(0) }),
+  elboTerms: contract('HierarchicalVAE.elboTerms', { rng: rngKind(), x: X_OF_MODEL, options: SAMPLE_OPTIONS }),
+  elbo: contract('HierarchicalVAE.elbo', { rng: rngKind(), x: X_OF_MODEL, options: SAMPLE_OPTIONS }),
+  logJoint: contract('HierarchicalVAE.logJoint', { x: X_OF_MODEL, z: tensor({ minRank: 2 }) }),
+  posterior: contract('HierarchicalVAE.posterior', { x: X_OF_MODEL }),
+  // an evaluation, not a training step: a NaN pixel is refused (one reduction)
+  logWeights: contract('HierarchicalVAE.logWeights', { rng: rngKind(), x: tensor({ shape: ['batch', (c) => (c.self as Self).config.inputDim], noNaN: true }), options: SAMPLE_OPTIONS }),
+  iwae: contract('HierarchicalVAE.iwae', { rng: rngKind(), x: X_OF_MODEL, options: optionsKind({ samples: SAMPLES }, { required: ['samples'] }) }),
+  trainingLoss: contract('HierarchicalVAE.trainingLoss', { rng: rngKind(), batch: batch(X_OF_MODEL), objective: optional(FULL_OBJECTIVE) }),
+  loss: contract('HierarchicalVAE.loss', { rng: rngKind(), x: X_OF_MODEL, objective: optional(FULL_OBJECTIVE) }),
+  sample: contract('HierarchicalVAE.sample', { rng: rngKind(), n: count({ entriesEach: 4096, bytesEach: 4 }) }),
+  activeUnits: contract('HierarchicalVAE.activeUnits', { x: tensor({ shape: ['batch', (c) => (c.self as Self).config.inputDim], noNaN: true }), threshold: optional(num({ min: 0 })) }),
+};
 
 export interface HierarchicalVAEConfig {
   /** D, pixels per image */
@@ -110,18 +136,19 @@ export class HierarchicalVAE {
 
   /** q(z₁ | x): mean and log-std [B, M₁]. */
   encode1(x: tf.Tensor): { mean: tf.Tensor; logStd: tf.Tensor } {
-    checkKind(X_OF_MODEL, x, 'x', 'HierarchicalVAE', { self: this });
+    H.encode1.check(arguments, undefined, this);
     return this.meanLogStd(this.layers.q1a, this.layers.q1b, x);
   }
 
   /** q(z₂ | z₁): mean and log-std [..., M₂]. */
-  encode2(z1: tf.Tensor): { mean: tf.Tensor; logStd: tf.Tensor } { return this.meanLogStd(this.layers.q2a, this.layers.q2b, z1); }
+  encode2(z1: tf.Tensor): { mean: tf.Tensor; logStd: tf.Tensor } { H.encode2.check(arguments, undefined, this); return this.meanLogStd(this.layers.q2a, this.layers.q2b, z1); }
 
   /** p(z₁ | z₂): mean and log-std [..., M₁]. */
-  prior1(z2: tf.Tensor): { mean: tf.Tensor; logStd: tf.Tensor } { return this.meanLogStd(this.layers.p1a, this.layers.p1b, z2); }
+  prior1(z2: tf.Tensor): { mean: tf.Tensor; logStd: tf.Tensor } { H.prior1.check(arguments, undefined, this); return this.meanLogStd(this.layers.p1a, this.layers.p1b, z2); }
 
   /** Bernoulli logits of p(x | z₁): [..., D]. */
   decode(z1: tf.Tensor): tf.Tensor {
+    H.decode.check(arguments, undefined, this);
     return tf.tidy(() => this.layers.pxb.apply(this.layers.pxa.applyRelu(z1)));
   }
 
@@ -139,7 +166,8 @@ export class HierarchicalVAE {
    * ```
    */
   elboTerms(rng: Rng, x: tf.Tensor, options: { samples?: number } = {}): { reconstruction: tf.Tensor; kl1: tf.Tensor; kl2: tf.Tensor; elbo: tf.Tensor } {
-    const K = positiveInteger(options.samples ?? 1, 'HierarchicalVAE.elboTerms', 'samples');
+    H.elboTerms.check(arguments, undefined, this);
+    const K = options.samples ?? 1;
     return tf.tidy(() => {
       const q1 = this.encode1(x);
       const z1 = tf.add(q1.mean, tf.mul(tf.exp(q1.logStd), rng.normal([K, ...q1.mean.shape])));   // [K, B, M₁]
@@ -171,6 +199,7 @@ export class HierarchicalVAE {
 
   /** The ELBO per point [B] (K-sample average of elboTerms). */
   elbo(rng: Rng, x: tf.Tensor, options: { samples?: number } = {}): tf.Tensor {
+    H.elbo.check(arguments, undefined, this);
     return tf.tidy(() => this.elboTerms(rng, x, options).elbo);
   }
 
@@ -191,6 +220,7 @@ export class HierarchicalVAE {
    * ```
    */
   logJoint(x: tf.Tensor, z: tf.Tensor): tf.Tensor {
+    H.logJoint.check(arguments, undefined, this);
     return tf.tidy(() => {
       const [z1, z2] = this.split(z, 'logJoint');
       const p1 = this.prior1(z2);
@@ -210,6 +240,7 @@ export class HierarchicalVAE {
    * ```
    */
   posterior(x: tf.Tensor): Posterior & { sample(rng: Rng, n: number): tf.Tensor; logProb(z: tf.Tensor): tf.Tensor } {
+    H.posterior.check(arguments, undefined, this);
     const draw = (rng: Rng, n: number) => {
       const K = positiveInteger(n, 'HierarchicalVAE.posterior', 'samples');
       return tf.tidy(() => {
@@ -239,13 +270,14 @@ export class HierarchicalVAE {
 
   /** log w = log p(x, z₁, z₂) − log q(z₁, z₂ | x) for K draws of (z₁, z₂) ~ q: x [B, D] → [K, B] (ll.infer.logImportanceWeights). */
   logWeights(rng: Rng, x: tf.Tensor, options: { samples?: number } = {}): tf.Tensor {
-    const K = positiveInteger(options.samples ?? 1, 'HierarchicalVAE.logWeights', 'samples');
+    H.logWeights.check(arguments, undefined, this);
+    const K = options.samples ?? 1;
     return logImportanceWeights(rng, this.boundArgs(x, K), 'HierarchicalVAE.logWeights');
   }
 
   /** The IWAE bound per point [B] (D26, ll.infer.iwae). */
   iwae(rng: Rng, x: tf.Tensor, options: { samples: number }): tf.Tensor {
-    positiveInteger(options?.samples, 'HierarchicalVAE.iwae', 'samples');
+    H.iwae.check(arguments, undefined, this);
     return iwaeBound(rng, this.boundArgs(x, options.samples));
   }
 
@@ -262,18 +294,20 @@ export class HierarchicalVAE {
    * ```
    */
   trainingLoss(rng: Rng, batch: Batch, objective?: HierarchicalVAEObjective): tf.Scalar {
+    H.trainingLoss.check(arguments, undefined, this);
     return this.loss(rng, batch.x, objective);
   }
 
   /** The training loss, −bound averaged over the batch (the one-sample ELBO by default). */
   loss(rng: Rng, x: tf.Tensor2D, objective: HierarchicalVAEObjective = { type: 'elbo' }): tf.Scalar {
-    checkKind(OBJECTIVE, objective, 'objective', 'HierarchicalVAE.loss');
-    return tf.tidy(() => tf.neg(tf.mean(objective.type === 'iwae' ? this.iwae(rng, x, objective) : this.elbo(rng, x, objective))) as tf.Scalar);
+    H.loss.check(arguments, undefined, this);
+    const options = { samples: objective.samples ?? 1 };
+    return tf.tidy(() => tf.neg(tf.mean(objective.type === 'iwae' ? this.iwae(rng, x, options) : this.elbo(rng, x, options))) as tf.Scalar);
   }
 
   /** n images by ancestral sampling z₂ ~ N(0, I), z₁ ~ p(z₁ | z₂), then the pixel means σ(ℓ(z₁)): [n, D]. */
   sample(rng: Rng, n: number): tf.Tensor2D {
-    positiveInteger(n, 'HierarchicalVAE.sample', 'n');
+    H.sample.check(arguments, undefined, this);
     return tf.tidy(() => {
       const z2 = rng.normal([n, this.config.latentDims[1]]);
       const p1 = this.prior1(z2);
@@ -284,6 +318,7 @@ export class HierarchicalVAE {
 
   /** Active units per layer (Burda et al.): Cov_x(E_q[z_j]) > threshold; z₂'s mean taken at z₁ = E_q[z₁ | x]. */
   activeUnits(x: tf.Tensor, threshold = 0.01): { layer1: number; layer2: number } {
+    H.activeUnits.check(arguments, undefined, this);
     const [v1, v2] = tf.tidy(() => {
       const m1 = this.encode1(x).mean;
       return [tf.moments(m1, 0).variance, tf.moments(this.encode2(m1).mean, 0).variance];

@@ -22,9 +22,10 @@ import { integerAtLeast, positiveInteger } from '../../validation/arguments';
 import { VAE } from './vae';
 import { IAFStep } from '../flows/iaf-step';
 import { planarStep } from '../flows/layers';
-import { checkKind, objectiveOf, record, str, tensor, where } from '../../validation/contract';
+import { checkKind, contract, count, optional, options as optionsKind, record, rngKind, str, tensor, where } from '../../validation/contract';
+import { batch } from '../../validation/batch';
+import { weightsFit } from '../../validation/model-size';
 
-const OBJECTIVE = objectiveOf(['elbo', 'iwae']);
 const PRIOR = where(record("a prior { type: 'standard' | 'mixture' | 'vampprior', … }"), "be { type: 'standard' | 'mixture' | 'vampprior', … }",
   (p: { type?: unknown }) => ['standard', 'mixture', 'vampprior'].includes(p.type as string) || `got ${JSON.stringify(p)}`);
 const X_OF_MODEL = tensor({ shape: ['batch', (c) => (c.self as { config: { inputDim: number } }).config.inputDim] });
@@ -33,6 +34,30 @@ import { checkWeightsGenerator } from '../../validation/initial-weights';
 const FLOW = { ...str(['planar', 'iaf']), expected: "'planar' or 'iaf'" };
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
+
+// one declared contract per public method (the receiver's config gives the widths)
+const Z_OF_MODEL = tensor({ shape: ['...', (c) => (c.self as RichVAE).config.latentDim], must: (c) => `have last dimension M = ${(c.self as RichVAE).config.latentDim}` });
+const SAMPLES = count({ entriesEach: 4096, bytesEach: 4 });
+const SAMPLE_OPTIONS = optional(optionsKind({ samples: SAMPLES }));
+// an IWAE objective needs its K
+const OBJECTIVE = where(optionsKind({ type: str(['elbo', 'iwae']), samples: SAMPLES }, { required: ['type'] }), "give samples for type 'iwae'",
+  (o: { type: string; samples?: number }) => o.type !== 'iwae' || o.samples !== undefined || 'got none');
+// the VAE's encoder and decoder, the flow's head or IAF steps, and the prior's own parameters
+const SIZE = weightsFit(['inputDim', 'latentDim', 'hiddenDim', 'flowLayers', 'iafHidden'], '2 × (inputDim × hiddenDim + hiddenDim × latentDim) + flowLayers × (hiddenDim × (2 latentDim + 1) + iafHidden × (3 latentDim + hiddenDim)) + the prior\'s',
+  (c) => 2 * (c.inputDim * c.hiddenDim + c.hiddenDim * c.latentDim) + c.flowLayers * (c.hiddenDim * (2 * c.latentDim + 1) + c.iafHidden * (3 * c.latentDim + c.hiddenDim)) + c.prior);
+const R = {
+  trainingLoss: contract('RichVAE.trainingLoss', { rng: rngKind(), batch: batch(X_OF_MODEL), objective: optional(OBJECTIVE) }),
+  logPrior: contract('RichVAE.logPrior', { z: Z_OF_MODEL }),
+  flowParameters: contract('RichVAE.flowParameters', { x: X_OF_MODEL }),
+  samplePosterior: contract('RichVAE.samplePosterior', { rng: rngKind(), x: X_OF_MODEL, samples: optional(SAMPLES) }),
+  logJoint: contract('RichVAE.logJoint', { x: X_OF_MODEL, z: Z_OF_MODEL }),
+  posterior: contract('RichVAE.posterior', { x: X_OF_MODEL }),
+  logWeights: contract('RichVAE.logWeights', { rng: rngKind(), x: X_OF_MODEL, options: SAMPLE_OPTIONS }),
+  elbo: contract('RichVAE.elbo', { rng: rngKind(), x: X_OF_MODEL, options: SAMPLE_OPTIONS }),
+  iwae: contract('RichVAE.iwae', { rng: rngKind(), x: X_OF_MODEL, options: optionsKind({ samples: SAMPLES }, { required: ['samples'] }) }),
+  loss: contract('RichVAE.loss', { rng: rngKind(), x: X_OF_MODEL, objective: optional(OBJECTIVE) }),
+  sample: contract('RichVAE.sample', { rng: rngKind(), n: count({ entriesEach: 4096, bytesEach: 4 }) }),
+};
 
 export type RichPrior = { type: 'standard' } | { type: 'mixture'; components: number } | { type: 'vampprior'; pseudoInputs: number };
 
@@ -117,6 +142,7 @@ export class RichVAE {
     checkKind(PRIOR, p, 'prior', 'RichVAE');
     if (p.type === 'mixture') positiveInteger(p.components, 'RichVAE', 'prior.components');
     if (p.type === 'vampprior') positiveInteger(p.pseudoInputs, 'RichVAE', 'prior.pseudoInputs');
+    checkKind(SIZE, { ...c, prior: p.type === 'mixture' ? 2 * p.components * c.latentDim : p.type === 'vampprior' ? p.pseudoInputs * c.inputDim : 0 }, 'config', 'RichVAE');
     this.config = c;
     this.base = new VAE(rng, { inputDim: c.inputDim, latentDim: c.latentDim, hiddenDim: c.hiddenDim });
     const scope = `richvae${++instances}`;
@@ -126,12 +152,13 @@ export class RichVAE {
     this.priorVariables = {};
     if (p.type === 'mixture') {
       // means spread like draws from N(0, I), unit scales, equal weights
-      this.priorVariables.means = tf.variable(rng.normal([p.components, M]), true, `${scope}/prior/means`);
-      this.priorVariables.logStds = tf.variable(tf.zeros([p.components, M]), true, `${scope}/prior/logStds`);
-      this.priorVariables.logits = tf.variable(tf.zeros([p.components]), true, `${scope}/prior/logits`);
+      // tf.variable copies its initial value: the tidy frees the drawn one
+      this.priorVariables.means = tf.tidy(() => tf.variable(rng.normal([p.components, M]), true, `${scope}/prior/means`));
+      this.priorVariables.logStds = tf.tidy(() => tf.variable(tf.zeros([p.components, M]), true, `${scope}/prior/logStds`));
+      this.priorVariables.logits = tf.tidy(() => tf.variable(tf.zeros([p.components]), true, `${scope}/prior/logits`));
     } else if (p.type === 'vampprior') {
       // pseudo-inputs start as faint random images (pixel probabilities sigmoid(p) ≈ 0.1–0.4)
-      this.priorVariables.pseudoInputs = tf.variable(tf.tidy(() => tf.add(tf.mul(rng.normal([p.pseudoInputs, c.inputDim]), 0.5), -1.5)), true, `${scope}/prior/pseudoInputs`);
+      this.priorVariables.pseudoInputs = tf.tidy(() => tf.variable(tf.add(tf.mul(rng.normal([p.pseudoInputs, c.inputDim]), 0.5), -1.5), true, `${scope}/prior/pseudoInputs`));
     }
   }
 
@@ -152,6 +179,7 @@ export class RichVAE {
    * ```
    */
   trainingLoss(rng: Rng, batch: Batch, objective?: RichVAEObjective): tf.Scalar {
+    R.trainingLoss.check(arguments, undefined, this);
     return this.loss(rng, batch.x, objective);
   }
 
@@ -164,8 +192,8 @@ export class RichVAE {
 
   /** log p(z) for z [..., M] → [...]. */
   logPrior(z: tf.Tensor): tf.Tensor {
+    R.logPrior.check(arguments, undefined, this);
     const M = this.config.latentDim;
-    checkKind(tensor({ shape: ['...', M], must: `have last dimension ${M}` }), z, 'z', 'RichVAE.logPrior');
     return tf.tidy(() => {
       const p = this.config.prior;
       if (p.type === 'standard') return tf.sub(tf.mul(tf.sum(tf.square(z), -1), -0.5), M * HALF_LOG_2PI);
@@ -186,6 +214,7 @@ export class RichVAE {
 
   /** The planar steps' parameters from x: per layer u, w [B, M] and b [B]. */
   flowParameters(x: tf.Tensor): { u: tf.Tensor; w: tf.Tensor; b: tf.Tensor }[] {
+    R.flowParameters.check(arguments, undefined, this);
     if (!this.flowHead) return [];
     const M = this.config.latentDim;
     return tf.tidy(() => {
@@ -205,8 +234,7 @@ export class RichVAE {
    * x [B, D] → z [K, B, M], logQ [K, B].
    */
   samplePosterior(rng: Rng, x: tf.Tensor, samples = 1): { z: tf.Tensor; logQ: tf.Tensor } {
-    positiveInteger(samples, 'RichVAE.samplePosterior', 'samples');
-    checkKind(X_OF_MODEL, x, 'x', 'RichVAE', { self: this });
+    R.samplePosterior.check(arguments, undefined, this);
     return tf.tidy(() => {
       const { mean, logStd } = this.base.encode(x);
       const eps = rng.normal([samples, ...mean.shape]);
@@ -240,6 +268,7 @@ export class RichVAE {
    * ```
    */
   logJoint(x: tf.Tensor, z: tf.Tensor): tf.Tensor {
+    R.logJoint.check(arguments, undefined, this);
     return tf.tidy(() => tf.add(this.base.logLikelihood(x, z), this.logPrior(z)));
   }
 
@@ -253,6 +282,7 @@ export class RichVAE {
    * ```
    */
   posterior(x: tf.Tensor): Posterior {
+    R.posterior.check(arguments, undefined, this);
     return {
       sampleAndLogProb: (rng: Rng, n: number) => {
         const { z, logQ } = this.samplePosterior(rng, x, n);
@@ -268,31 +298,34 @@ export class RichVAE {
 
   /** log w = log p(x | z) + log p(z) − log q(z | x), z ~ q(z | x): x [B, D] → [K, B] (ll.infer.logImportanceWeights). */
   logWeights(rng: Rng, x: tf.Tensor, options: { samples?: number } = {}): tf.Tensor {
-    const K = positiveInteger(options.samples ?? 1, 'RichVAE.logWeights', 'samples');
+    R.logWeights.check(arguments, undefined, this);
+    const K = options.samples ?? 1;
     return logImportanceWeights(rng, this.boundArgs(x, K), 'RichVAE.logWeights');
   }
 
   /** The ELBO per point [B], a K-sample Monte Carlo average of log w (D12, ll.infer.elbo). */
   elbo(rng: Rng, x: tf.Tensor, options: { samples?: number } = {}): tf.Tensor {
-    const K = positiveInteger(options.samples ?? 1, 'RichVAE.elbo', 'samples');
+    R.elbo.check(arguments, undefined, this);
+    const K = options.samples ?? 1;
     return elboBound(rng, this.boundArgs(x, K));
   }
 
   /** The IWAE bound per point [B], log (1/K) Σ_k w_k (D26, ll.infer.iwae). */
   iwae(rng: Rng, x: tf.Tensor, options: { samples: number }): tf.Tensor {
-    positiveInteger(options?.samples, 'RichVAE.iwae', 'samples');
+    R.iwae.check(arguments, undefined, this);
     return iwaeBound(rng, this.boundArgs(x, options.samples));
   }
 
   /** The training loss (−bound, averaged over the batch); the ELBO with one sample by default. */
   loss(rng: Rng, x: tf.Tensor2D, objective: RichVAEObjective = { type: 'elbo' }): tf.Scalar {
-    checkKind(OBJECTIVE, objective, 'objective', 'RichVAE.loss');
-    return tf.tidy(() => tf.neg(tf.mean(objective.type === 'iwae' ? this.iwae(rng, x, objective) : this.elbo(rng, x, objective))) as tf.Scalar);
+    R.loss.check(arguments, undefined, this);
+    const options = { samples: objective.samples ?? 1 };
+    return tf.tidy(() => tf.neg(tf.mean(objective.type === 'iwae' ? this.iwae(rng, x, options) : this.elbo(rng, x, options))) as tf.Scalar);
   }
 
   /** n images from the model: pixel means E[x | z], z ~ p(z) (for a mixture prior: a component, then z): [n, D]. */
   sample(rng: Rng, n: number): tf.Tensor2D {
-    positiveInteger(n, 'RichVAE.sample', 'n');
+    R.sample.check(arguments, undefined, this);
     const p = this.config.prior;
     return tf.tidy(() => {
       let z: tf.Tensor;

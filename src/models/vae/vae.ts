@@ -18,7 +18,8 @@ import { Dense } from '../../ops/dense';
 import { bernoulliLogLikelihood } from '../../ops/bernoulli-log-likelihood';
 import { elboTerms, gaussianEncoderElboTerms, iwae as iwaeBound, logImportanceWeights, renyiBound as renyiOfArgs, type BoundArgs } from '../../inference/bounds';
 import { positiveInteger } from '../../validation/arguments';
-import { Kind, checkKind, contract, count, describeAny, num, optional, options, positive, rngKind, str, tensor, where } from '../../validation/contract';
+import { Kind, anything, checkKind, contract, count, describeAny, num, optional, options, positive, rngKind, str, tensor, where } from '../../validation/contract';
+import { batch } from '../../validation/batch';
 import { checkWeightsGenerator } from '../../validation/initial-weights';
 
 export interface VAEConfig {
@@ -57,6 +58,7 @@ const CONDITION_OF_MODEL: Kind = {
   },
 };
 const Z_OF_MODEL = tensor({ shape: ['...', (c) => (c.self as VAE).config.latentDim], must: (c) => `have last dimension latentDim = ${(c.self as VAE).config.latentDim}` });
+const OBJECTIVE = options({ type: str(['elbo', 'iwae', 'renyi', 'wae-mmd']), kl: str(['analytic', 'monte-carlo']), beta: num({ min: 0 }), samples: SAMPLES, alpha: num(), lambda: num({ min: 0 }), kernelScale: positive() }, { required: ['type'] });
 const V = {
   ctor: contract('VAE', { rng: rngKind(), config: options({ inputDim: count(), latentDim: count(), hiddenDim: count(), likelihood: str(['bernoulli', 'gaussian']), conditionDim: count({ min: 0 }) }, { required: ['inputDim', 'latentDim'] }) }),
   encoderOutput: contract('VAE.encoderOutput', { x: X, c: COND }),
@@ -70,11 +72,10 @@ const V = {
   iwae: contract('VAE.iwae', { rng: rngKind(), x: X, options: options({ samples: SAMPLES, condition: tensor() }, { required: ['samples'] }) }),
   renyiBound: contract('VAE.renyiBound', { rng: rngKind(), x: X, options: options({ alpha: num({ min: -1e6, max: 1e6 }), samples: SAMPLES, condition: tensor() }, { required: ['alpha', 'samples'] }) }),
   logWeights: contract('VAE.logWeights', { rng: rngKind(), x: X, options: options({ samples: SAMPLES, condition: tensor() }, { required: ['samples'] }) }),
-  loss: contract('VAE.loss', {
-    rng: rngKind(), x: X,
-    objective: options({ type: str(['elbo', 'iwae', 'renyi', 'wae-mmd']), kl: str(['analytic', 'monte-carlo']), beta: num({ min: 0 }), samples: SAMPLES, alpha: num(), lambda: num({ min: 0 }), kernelScale: positive() }, { required: ['type'] }),
-    condition: COND,
-  }),
+  loss: contract('VAE.loss', { rng: rngKind(), x: X, objective: OBJECTIVE, condition: COND }),
+  prepareBatch: contract('VAE.prepareBatch', { rng: anything(), batch: batch(X), objective: anything('the objective ll.fit passes on') }),
+  // the batch prepareBatch made: x and, for a conditional VAE, the one-hot condition
+  trainingLoss: contract('VAE.trainingLoss', { rng: rngKind(), b: batch(X, { condition: COND }), objective: optional(OBJECTIVE) }),
   sample: contract('VAE.sample', { rng: rngKind(), n: count({ entriesEach: 4096, bytesEach: 4 }), options: optional(options({ condition: tensor() })) }),
   reconstruct: contract('VAE.reconstruct', { x: X, condition: COND }),
 };
@@ -171,6 +172,7 @@ export class VAE {
    * ```
    */
   prepareBatch(_rng: Rng, batch: Batch): { x: tf.Tensor2D; condition?: tf.Tensor2D } {
+    V.prepareBatch.check(arguments);
     if (this.config.conditionDim === 0) return { x: batch.x };
     if (!batch.labels) throw new Error('VAE: a conditional VAE trains on labelled images (an ImageDataset)');
     return { x: batch.x, condition: oneHotLabels(batch.labels, this.config.conditionDim) };
@@ -187,6 +189,7 @@ export class VAE {
    * ```
    */
   trainingLoss(rng: Rng, b: { x: tf.Tensor2D; condition?: tf.Tensor2D }, objective: VAEObjective = { type: 'elbo', kl: 'analytic' }): tf.Scalar {
+    V.trainingLoss.check(arguments);
     return this.loss(rng, b.x, objective, b.condition);
   }
 
@@ -372,6 +375,7 @@ export class VAE {
   renyiBound(rng: Rng, x: tf.Tensor, options: { alpha: number; samples: number; condition?: tf.Tensor }): tf.Tensor {
     V.renyiBound.check(arguments);
     this.checkX(x, 'renyiBound');
+    this.checkFinite(x, 'renyiBound');
     positiveInteger(options.samples, 'VAE.renyiBound', 'samples');
     return tf.tidy(() => renyiOfArgs(rng, { ...this.boundArgs(x, options), alpha: options.alpha }));
   }
@@ -388,6 +392,7 @@ export class VAE {
   logWeights(rng: Rng, x: tf.Tensor, options: { samples: number; condition?: tf.Tensor }): tf.Tensor2D {
     V.logWeights.check(arguments);
     this.checkX(x, 'logWeights');
+    this.checkFinite(x, 'logWeights');
     positiveInteger(options.samples, 'VAE.logWeights', 'samples');
     return tf.tidy(() => logImportanceWeights(rng, this.boundArgs(x, options), 'VAE.logWeights') as tf.Tensor2D);
   }

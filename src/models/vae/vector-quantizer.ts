@@ -15,6 +15,7 @@ import { stopGradient } from '../../math/stop-gradient';
 import { positiveInteger, tensorRank } from '../../validation/arguments';
 import { contract, count as countKind, oneOf, tensor, checkKind, instance, numberArray, where } from '../../validation/contract';
 import { checkWeightsGenerator } from '../../validation/initial-weights';
+import { weightsFit } from '../../validation/model-size';
 
 // the generator's class itself (not a look-alike): these models call more of its methods than the duck-typed rngKind checks
 const RNG = instance(Rng, 'an Rng (ll.rng(seed))');
@@ -117,6 +118,7 @@ export class VectorQuantizer {
     checkWeightsGenerator('VectorQuantizer', rng);
     positiveInteger(K, 'VectorQuantizer', 'K');
     positiveInteger(D, 'VectorQuantizer', 'D');
+    checkKind(weightsFit(['K', 'D'], 'K × D', () => K * D), { K, D }, 'K × D', 'VectorQuantizer');
     this.codebook = tf.tidy(() => tf.variable(rng.tensor([K, D], (r) => (2 * r.nextUniform() - 1) / K), true, `${scope}/codebook`));
   }
 
@@ -138,8 +140,8 @@ export class VectorQuantizer {
 
   /** The codes' vectors e_k for indices [N] (int32) → [N, D] (no gradient path to the codebook: for decoding). */
   lookup(codes: tf.Tensor1D): tf.Tensor2D {
-    tensorRank(codes, [1], 'VectorQuantizer.lookup', 'codes');
-    return tf.gather(this.codebook, tf.cast(codes, 'int32')) as tf.Tensor2D;
+    checkKind(tensor({ rank: 1 }), codes, 'codes', 'VectorQuantizer.lookup');
+    return tf.tidy(() => tf.gather(this.codebook, tf.cast(codes, 'int32')) as tf.Tensor2D);
   }
 
   /**
@@ -168,7 +170,7 @@ export class VectorQuantizer {
   restart(rng: Rng, counts: ArrayLike<number>, candidates: tf.Tensor2D): number[] {
     checkKind(RNG, rng, 'rng', 'VectorQuantizer.restart');
     checkKind(where(numberArray({ depth: 1, what: 'an array of one count per code' }), `have K = ${this.K} entries`, (v: ArrayLike<number>) => v.length === this.K || `got ${v.length}`), counts, 'counts', 'VectorQuantizer.restart');
-    this.checkZ(candidates, 'restart');
+    checkKind(Z_OF_CODEBOOK, candidates, 'candidates', 'VectorQuantizer.restart', { self: this });
     const dead: number[] = [];
     for (let k = 0; k < this.K; k++) if (counts[k] === 0) dead.push(k);
     if (dead.length === 0) return dead;

@@ -20,7 +20,8 @@ import { Conv2d } from '../layers/conv2d';
 import { downsample2, upsample2 } from '../layers/resample';
 import { CodeUsage, VectorQuantizer, codeUsage } from './vector-quantizer';
 import { CodePrior } from '../autoregressive/code-prior';
-import { checkKind, instance, num, arrayOf, anything, tensor, where } from '../../validation/contract';
+import { checkKind, contract, count as countKind, instance, num, arrayOf, anything, optional, record, tensor, where } from '../../validation/contract';
+import { batch } from '../../validation/batch';
 import { checkWeightsGenerator } from '../../validation/initial-weights';
 
 // the two entries are then checked one by one as positive integers
@@ -61,6 +62,15 @@ let count = 0;
 
 const IMAGES = tensor({ shape: ['B', 784] });
 const CODE_GRIDS = tensor({ shape: ['B', 49] });
+const Q = {
+  reconstruct: contract('VQVAE.reconstruct', { x: IMAGES }),
+  loss: contract('VQVAE.loss', { x: IMAGES }),
+  trainingLoss: contract('VQVAE.trainingLoss', { rng: anything(), batch: batch(IMAGES), objective: anything('the objective ll.fit passes on (this model has one loss)') }),
+  afterStep: contract('VQVAE.afterStep', { rng: RNG, batch: batch(IMAGES), step: countKind({ min: 0 }) }),
+  codeUsage: contract('VQVAE.codeUsage', { x: IMAGES }),
+  // n grids of 49 codes and n images of 784 float32 pixels
+  sample: contract('VQVAE.sample', { rng: RNG, n: countKind({ entriesEach: 65536, bytesEach: 4 }), prior: instance(CodePrior) }),
+};
 
 /**
  * The VQ-VAE on 28×28 images given as [B, 784] in {0, 1}: 49 discrete codes per image.
@@ -90,6 +100,7 @@ export class VQVAE {
    */
   constructor(rng: Rng, config: VQVAEConfig = {}) {
     checkWeightsGenerator('VQVAE', rng, config);
+    checkKind(optional(record('a config object')), config, 'config', 'VQVAE');
     const channels = config.channels ?? [16, 32];
     checkKind(CHANNELS, channels, 'channels', 'VQVAE');
     channels.forEach((c) => positiveInteger(c, 'VQVAE', 'channels'));
@@ -155,6 +166,7 @@ export class VQVAE {
 
   /** Pixel probabilities σ(decoder(z_q(x))) of the reconstructions: x [B, 784] → [B, 784]. */
   reconstruct(x: tf.Tensor2D): tf.Tensor2D {
+    Q.reconstruct.check(arguments);
     return tf.tidy(() => tf.sigmoid(this.decodeCodes(this.encodeCodes(x))) as tf.Tensor2D);
   }
 
@@ -175,6 +187,7 @@ export class VQVAE {
 
   /** The minimized loss (mean over the batch): −log p(x | z_q) + codebook + β·commitment. */
   loss(x: tf.Tensor2D): tf.Scalar {
+    Q.loss.check(arguments);
     const t = this.lossTerms(x);
     tf.dispose([t.reconstruction, t.codebook, t.commitment]);
     return t.loss;
@@ -198,6 +211,7 @@ export class VQVAE {
    * ```
    */
   trainingLoss(_rng: Rng, batch: Batch): LossWithTerms {
+    Q.trainingLoss.check(arguments);
     const t = this.lossTerms(batch.x);
     return { loss: t.loss, terms: { reconstruction: t.reconstruction, codebook: t.codebook, commitment: t.commitment } };
   }
@@ -215,6 +229,7 @@ export class VQVAE {
    * ```
    */
   afterStep(rng: Rng, batch: Batch, step: number): { restarted: number } | undefined {
+    Q.afterStep.check(arguments);
     const every = this.config.restartEvery;
     if (every === 0) return undefined;
     // a new run starts counting afresh
@@ -233,6 +248,7 @@ export class VQVAE {
 
   /** How often each code is used on images x [B, 784]: counts, frequencies, perplexity exp(H). */
   codeUsage(x: tf.Tensor2D): CodeUsage {
+    Q.codeUsage.check(arguments);
     const codes = this.encodeCodes(x);
     try {
       return codeUsage(codes, this.config.codes);
@@ -246,8 +262,7 @@ export class VQVAE {
    * σ(logits) [n, 784]; the codes [n, 49] come along.
    */
   sample(rng: Rng, n: number, prior: CodePrior): { pixels: tf.Tensor2D; codes: tf.Tensor2D } {
-    checkKind(RNG, rng, 'rng', 'VQVAE.sample');
-    positiveInteger(n, 'VQVAE.sample', 'n');
+    Q.sample.check(arguments);
     this.checkPrior(prior, 'sample');
     const codes = prior.sample(rng, n);
     return { pixels: tf.tidy(() => tf.sigmoid(this.decodeCodes(codes)) as tf.Tensor2D), codes };
@@ -258,7 +273,8 @@ export class VQVAE {
    * (one term of Σ_k π(k) p(x | k)). x [B, 784] binary.
    */
   logLikelihoodBound(x: tf.Tensor2D, prior: CodePrior): Float64Array {
-    this.checkX(x, 'logLikelihoodBound');
+    // an evaluation, not a training step: a NaN pixel is refused (one reduction)
+    checkKind(tensor({ shape: ['B', 784], noNaN: true }), x, 'x', 'VQVAE.logLikelihoodBound');
     this.checkPrior(prior, 'logLikelihoodBound');
     const t = tf.tidy(() => {
       const codes = this.encodeCodes(x);
