@@ -10,9 +10,11 @@ idle after start and after the library cell. Memory and CPU are the kernel proce
 (Latent Lab's compiler may be a process of its own: their RSS summed, an upper bound as shared pages count
 twice); the CPU time the kernel used from launch to the first result, and in the new kernel from restart to its
 first result, is the figure least bent by a busy machine. Medians over rounds.
-Once, at the end: Latent Lab's RSS after running lecture notebook 07 (the VAE on MNIST) through nbclient
+Once, after the rounds: Latent Lab's RSS after the library cell and twenty cells once its compiler process has
+exited for want of requests (LATENT_COMPILER_IDLE_S, 60 s by default), and the next cell's round trip, which
+starts the compiler again. Once, at the end: Latent Lab's RSS after running lecture notebook 07 (the VAE on MNIST) through nbclient
 (`--no-notebook` skips it; ipykernel has no such notebook).
-Run: npm run bench:kernel [rounds] [--no-notebook]  (JUPYTER_PATH is set by the npm script to the project's kernels).
+Run: npm run bench:kernel [rounds] [--no-notebook] [--no-idle]  (JUPYTER_PATH is set by the npm script to the project's kernels).
 """
 import os
 import statistics
@@ -125,8 +127,34 @@ def measure(kernel_name, extra_cell, declaring):
         km.shutdown_kernel(now=True)
 
 
+def after_idle_spell(idle_s=60):
+    """Latent Lab's RSS (MB) after the library cell, 1 s and idle_s + 5 s later, and the next trivial cell's
+    seconds and CPU seconds (the compiler process started again from its snapshot)."""
+    km = KernelManager(kernel_name="latent-lab")
+    km.start_kernel()
+    kc = km.client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=120)
+        run_cell(kc, 'import * as ll from "latent-lab";\nawait ll.ready();')
+        for i in range(20):
+            run_cell(kc, f"1 + {i}")
+        time.sleep(1.0)
+        busy_mb = rss_mb(km.provisioner.process.pid)
+        time.sleep(idle_s + 4.0)
+        idle_mb = rss_mb(km.provisioner.process.pid)
+        cpu = cpu_s(km.provisioner.process.pid)
+        t = time.perf_counter()
+        run_cell(kc, "1 + 100")
+        return busy_mb, idle_mb, time.perf_counter() - t, cpu_s(km.provisioner.process.pid) - cpu
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
 def after_notebook_07():
-    """Latent Lab's RSS (MB) one second after notebook 07 has run, and the seconds it took."""
+    """Latent Lab's RSS (MB) one second after notebook 07 has run (and 64 s after, the compiler process gone,
+    unless --no-idle), and the seconds it took."""
     import nbformat
     from nbclient import NotebookClient
 
@@ -139,7 +167,11 @@ def after_notebook_07():
                 client.execute_cell(cell, index)
         seconds = time.perf_counter() - t
         time.sleep(1.0)
-        return rss_mb(client.km.provisioner.process.pid), seconds
+        busy = rss_mb(client.km.provisioner.process.pid)
+        if "--no-idle" in sys.argv:
+            return busy, None, seconds
+        time.sleep(63.0)
+        return busy, rss_mb(client.km.provisioner.process.pid), seconds
 
 
 def main():
@@ -169,10 +201,16 @@ def main():
         scale = 1000 if unit == "ms" else 1
         fmt = ".2f" if unit == "s" else ".1f" if unit == "ms" else ".0f"
         print(f"{label:44}{ll[i] * scale:>10{fmt}} {unit:<2}{py[i] * scale:>9{fmt}} {unit:<2}{ll[i] / py[i]:>6.2f}x")
+    if "--no-idle" not in sys.argv:
+        busy_mb, idle_mb, wake_s, wake_cpu = after_idle_spell()
+        print(f"{'RSS after the library cell, 1 s / 64 s idle':44}{busy_mb:>6.0f} / {idle_mb:.0f} MB  (the compiler process exits after 60 s idle)")
+        print(f"{'the next trivial cell (compiler restarted)':44}{wake_s * 1000:>10.0f} ms, CPU {wake_cpu * 1000:.0f} ms  (load {os.getloadavg()[0]:.1f})")
     if "--no-notebook" not in sys.argv:
         try:
-            mb, seconds = after_notebook_07()
+            mb, idle_mb, seconds = after_notebook_07()
             print(f"{'RSS after notebook 07 (ran in ' + f'{seconds:.0f} s)':44}{mb:>10.0f} MB{'—':>10}     (load {os.getloadavg()[0]:.1f})")
+            if idle_mb is not None:
+                print(f"{'  and 64 s later (compiler exited)':44}{idle_mb:>10.0f} MB")
         except Exception as e:  # a notebook that fails is reported, the table above stands
             print(f"RSS after notebook 07: not measured, the notebook failed: {type(e).__name__}: {str(e).splitlines()[-1] if str(e) else ''}")
 

@@ -68,10 +68,14 @@ export function compilerEnv(): NodeJS.ProcessEnv {
 /**
  * Bundles compiler-process.js (a snapshot's entry is one script; each bundled module keeps its own
  * __filename and __dirname, which TypeScript uses to find its standard library) and builds the snapshot from
- * it, in the project's folder. Written under a temporary name and renamed; earlier snapshots in that folder go.
+ * it, in the project's folder, unless it exists. Written under a temporary name and renamed; earlier snapshots
+ * in that folder go.
  */
 export async function buildSnapshot(): Promise<string> {
   const name = snapshotName();
+  // Built meanwhile by another kernel (each kernel started before it existed asks for one).
+  const existing = findSnapshot();
+  if (existing) return existing;
   let lastError: unknown;
   for (const dir of cacheDirs()) {
     const lock = path.join(dir, `${name}.lock`);

@@ -243,13 +243,13 @@ export class Executor {
   /** Ends the running cell with an Interrupted error; returns false when no cell was running. */
   interrupt(reason = new Interrupted()): boolean {
     if (this.compiling) {
-      // The compiler thread is busy with this cell and cannot be told to stop: it is replaced by a new one,
-      // which builds its program again (a second or two before the next cell compiles). The notebook's
-      // declarations live here (prevDecl), so nothing of the student's is lost; "//%module" files are.
+      // The compiler is busy with this cell and cannot be told to stop: it is replaced by a new one (from the
+      // snapshot in a fraction of a second; a thread builds its program again, a second or two). The notebook's
+      // declarations live here (prevDecl) and the replacement is given the "//%module" files compiled so far,
+      // so nothing of the student's is lost.
       this.compiling.interrupted = reason;
       this.compiling.stop?.(reason);
-      this.compiler.close();
-      this.compiler = new Compiler();
+      this.compiler = this.compiler.replacement();
       return true;
     }
     const finish = this.finishRunning;

@@ -53,4 +53,31 @@ describe('kernel: the compiler from a V8 startup snapshot', function () {
       thread.close();
     }
   });
+
+  it('sleeps after an idle spell and wakes on the next request with the cell-defined modules; a replacement keeps them too', async function () {
+    const blob = findSnapshot() ?? (await buildSnapshot());
+    expect(blob).to.be.a('string');
+    const saved = process.env.LATENT_COMPILER_IDLE_S;
+    process.env.LATENT_COMPILER_IDLE_S = '1';
+    let compiler = new Compiler();
+    try {
+      await compiler.ready;
+      const defined = await compiler.call<unknown[]>({ op: 'addModule', name: 'shapes', source: '//%module shapes\nexport const side: number = 3;', meta: { module: 'shapes' } });
+      expect(defined).to.deep.equal([]);
+      const use = (source: string) => compiler.call<Converted>({ op: 'convert', prevDecl: '', source });
+      expect((await use('import { side } from "./shapes";\nside * 2')).diagnostics).to.deep.equal([]);
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      expect(compiler.awake, 'asleep after 1 s without a request').to.equal(false);
+      const wrong = await use('import { side } from "./shapes";\nconst s: string = side;');
+      expect(compiler.awake).to.equal(true);
+      expect(wrong.diagnostics.map((d) => d.messageText)).to.deep.equal(["Type 'number' is not assignable to type 'string'."]);
+      compiler = compiler.replacement();
+      expect((await use('import { side } from "./shapes";\nside + 1')).diagnostics).to.deep.equal([]);
+      expect((await use('import { nothing } from "./shapes";')).diagnostics.map((d) => d.messageText)).to.deep.equal(['Module \'"./shapes"\' has no exported member \'nothing\'.']);
+    } finally {
+      compiler.close();
+      if (saved === undefined) delete process.env.LATENT_COMPILER_IDLE_S;
+      else process.env.LATENT_COMPILER_IDLE_S = saved;
+    }
+  });
 });
