@@ -255,8 +255,15 @@ const RELATIONS: [RegExp, Relation][] = [
   [/^=/, '='],
 ];
 
+const PARSE_RELATION = contract('parseRelation', { latex: str() });
+const LATEX_OPTIONS = optional(optionsKind({ environment: optional(str(['align', 'align*', 'aligned'])), marks: optional(bool()) }));
+const RESULT_LATEX = contract('DerivationResult.toLatex', { options: LATEX_OPTIONS });
+const DERIVATION_LATEX = contract('Derivation.toLatex', { options: LATEX_OPTIONS });
+
 /** The relation a LaTeX line starts with (after spaces and an alignment `&`), or undefined. */
 export function parseRelation(latex: string): Relation | undefined {
+  // called as a map callback too (lines.map(parseRelation)): the latex alone is checked
+  PARSE_RELATION.check([latex]);
   const s = latex.replace(/^[\s&]+/, '');
   // \lt and \gt are strict; everything else in the table is as written
   if (/^\\lt(?![a-zA-Z])/.test(s)) return '<';
@@ -590,6 +597,7 @@ export class DerivationResult {
    *   d.check().toLatex({ marks: false, environment: 'align*' })
    */
   toLatex(options: LatexOptions = {}): string {
+    RESULT_LATEX.check(arguments);
     return renderLatex(this, options);
   }
 }
@@ -827,6 +835,7 @@ export class Derivation<S> {
 
   /** check().toLatex(options): the derivation as a LaTeX align environment with ✓/✗ marks. */
   toLatex(options: LatexOptions = {}): string {
+    DERIVATION_LATEX.check(arguments);
     return this.check().toLatex(options);
   }
 

@@ -1,6 +1,9 @@
 // LaTeX read as plain text, for the text/plain form of a derivation (a terminal, a log, a failing CI
 // line): `\tfrac12(\mu^2 + \sigma^2) - \log\sigma` → `½(μ² + σ²) − log σ`. Not a TeX parser: the commands
 // a derivation line uses, and anything unknown kept as it was written.
+import { contract, str } from '../validation/contract';
+
+const LATEX_TO_TEXT = contract('latexToText', { latex: str() });
 
 const GREEK: Record<string, string> = {
   alpha: 'α', beta: 'β', gamma: 'γ', delta: 'δ', epsilon: 'ε', varepsilon: 'ε', zeta: 'ζ', eta: 'η', theta: 'θ', vartheta: 'ϑ',
@@ -53,6 +56,7 @@ const wrap = (t: string): string => (/^[\w.αβγδεζηθικλμνξπρστ�
  * @example latexToText('\\tfrac12(\\mu^2 + \\sigma^2 - 1) - \\log\\sigma')   // '½(μ² + σ² − 1) − log σ'
  */
 export function latexToText(latex: string): string {
+  LATEX_TO_TEXT.check(arguments);
   const s = latex;
   let out = '';
   let i = 0;

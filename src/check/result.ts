@@ -1,7 +1,29 @@
 // What a derivation check returns: both sides, the error, the tolerance and the verdict. A list of
 // results displays as a table in a notebook (toMimeBundle) and is asserted on in tests.
 
+import { arrayOf, bool, checkKind, contract, oneOf, optional, str, type Kind } from '../validation/contract';
+
 export type CheckMethod = 'monte-carlo' | 'quadrature' | 'finite-differences' | 'exact';
+
+// a row as checkClose, checkAtMost, checkMonteCarlo, … make it; a side may be NaN or ±∞ (the row then fails and says so)
+const ANY_NUMBER: Kind = { expected: 'a number', test: (v) => (typeof v === 'number' ? undefined : `got ${typeof v}`) };
+const RESULT_FIELDS: Record<string, Kind> = {
+  id: optional(str()), name: str(), method: str(['monte-carlo', 'quadrature', 'finite-differences', 'exact']), lhs: ANY_NUMBER, rhs: ANY_NUMBER,
+  error: ANY_NUMBER, tolerance: ANY_NUMBER, se: optional(ANY_NUMBER), z: optional(ANY_NUMBER), pass: bool(), note: optional(str()),
+};
+// a record rather than an options bag: a row may carry more fields (a hand-made row's own notes)
+const RESULT: Kind = {
+  expected: 'a check result (what checkClose, checkAtMost, checkMonteCarlo, … return)',
+  test: (v, at, fn) => {
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) return `got ${v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v}`;
+    for (const [k, kind] of Object.entries(RESULT_FIELDS)) checkKind(kind, (v as Record<string, unknown>)[k], `${at}.${k}`, fn);
+    return undefined;
+  },
+};
+const RESULTS = arrayOf(RESULT);
+const CHECK_TABLE = contract('CheckTable', { results: RESULTS });
+// checkTable(...results): each argument one result or a list of them
+const RESULT_OR_LIST = oneOf(RESULT, RESULTS);
 
 export interface CheckResult {
   /** Ledger id (../shared/DERIVATIONS.md), e.g. "D17". */
@@ -62,7 +84,9 @@ export class CheckTable {
    *
    * @param results  the results of `checkClose`, `checkMonteCarlo`, … (each with lhs, rhs, error, tolerance, pass)
    */
-  constructor(readonly results: CheckResult[]) {}
+  constructor(readonly results: CheckResult[]) {
+    CHECK_TABLE.check(arguments);
+  }
 
   get allPass(): boolean {
     return this.results.every((r) => r.pass);
@@ -110,5 +134,7 @@ export class CheckTable {
  * ```
  */
 export function checkTable(...results: (CheckResult | CheckResult[])[]): CheckTable {
+  // a bad row is named by its own problem (results[1].pass must be true or false), not only by "one of"
+  results.forEach((r, i) => { if (RESULT_OR_LIST.test(r, `results[${i}]`, 'checkTable') !== undefined) checkKind(Array.isArray(r) ? RESULTS : RESULT, r, `results[${i}]`, 'checkTable'); });
   return new CheckTable(results.flat());
 }

@@ -13,6 +13,7 @@ const inUnit = (values: ArrayLike<number>): true | string => {
 const FLOAT32: Kind = { expected: 'a Float32Array of probabilities', test: (v: unknown) => (v instanceof Float32Array ? undefined : `got ${typeof v}`) };
 const DYNAMIC = contract('dynamicBinarize', { rng: rngKind(), x: where(tensor(), 'be in [0, 1]', (t: tf.Tensor) => inUnit(t.dataSync())) });
 const THRESHOLD = contract('thresholdBinarize', { x: tensor(), threshold: optional(probability()) });
+const PIXELS = contract('dynamicBinarizePixels', { rng: rngKind(), pixels: FLOAT32 });
 const STATIC = contract('staticBinarize', { rng: rngKind(), pixels: where(FLOAT32, 'be in [0, 1]', inUnit) });
 
 /**
@@ -38,6 +39,8 @@ export function dynamicBinarize<T extends tf.Tensor>(rng: Rng, x: T): T {
  * uniform tensor, a comparison and a cast; the generator is used exactly as dynamicBinarize uses it.
  */
 export function dynamicBinarizePixels(rng: Rng, pixels: Float32Array): Float32Array {
+  // the hot path of every image batch: types only (the values are the data set's own pixels, in [0, 1])
+  PIXELS.check(arguments);
   const u = rng.fillUniform(new Float32Array(pixels.length));
   // ⌈p − u⌉ is 1 when u < p, else 0 (p, u in [0, 1]): no branch to mispredict on random bits
   for (let i = 0; i < pixels.length; i++) pixels[i] = Math.ceil(pixels[i] - u[i]) + 0;

@@ -4,6 +4,13 @@
 import fs from 'fs';
 import zlib from 'zlib';
 import { ImageDataset } from './image-dataset';
+import { contract, instance, optional, str, where } from '../validation/contract';
+
+// a file that is missing is the argument's problem; a file with the wrong contents is reported as I/O, naming the file
+const FILE = where(str(), 'name a file that exists', (f: string) => fs.existsSync(f) || `got '${f}': there is no such file`);
+const PARSE = contract('parseIdx', { input: instance(Uint8Array, 'a Buffer of IDX data (fs.readFileSync(file))'), source: optional(str()) });
+const READ = contract('readIdx', { file: FILE });
+const LOAD_IMAGES = contract('loadIdxImages', { imagesFile: FILE, labelsFile: FILE, name: optional(str()) });
 
 const TYPES: Record<number, { name: string; bytes: number; read: (b: Buffer, o: number) => number }> = {
   0x08: { name: 'uint8', bytes: 1, read: (b, o) => b.readUInt8(o) },
@@ -22,6 +29,7 @@ export interface IdxArray {
 
 /** Parses an IDX buffer (gzip-compressed or not); `source` names it in errors. */
 export function parseIdx(input: Buffer, source = 'parseIdx: IDX data'): IdxArray {
+  PARSE.check(arguments);
   let buf = input;
   if (buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) {
     try {
@@ -58,7 +66,7 @@ export function parseIdx(input: Buffer, source = 'parseIdx: IDX data'): IdxArray
  * ```
  */
 export function readIdx(file: string): IdxArray {
-  if (!fs.existsSync(file)) throw new Error(`readIdx: no file at ${file}`);
+  READ.check(arguments);
   return parseIdx(fs.readFileSync(file), file);
 }
 
@@ -67,6 +75,7 @@ export function readIdx(file: string): IdxArray {
  * Fashion-MNIST's train-images-idx3-ubyte.gz and train-labels-idx1-ubyte.gz.
  */
 export function loadIdxImages(imagesFile: string, labelsFile: string, name = imagesFile): ImageDataset {
+  LOAD_IMAGES.check(arguments);
   const img = readIdx(imagesFile);
   const lab = readIdx(labelsFile);
   // the files' contents, not the arguments, are wrong here: an I/O error naming the file

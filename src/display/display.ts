@@ -1,13 +1,16 @@
 // Rich output in the Latent Lab kernel. The kernel installs a hook on globalThis; outside a kernel
 // (tests, scripts) display falls back to the text/plain form on stdout, and clearOutput does nothing.
 import { kernelHook, MimeBundle } from './kernel-hook';
-import { checkKind, str, where, type Kind } from '../validation/contract';
+import { checkKind, contract, optional, options, record, str, where, type Kind } from '../validation/contract';
 
 const BUNDLE: Kind = {
   expected: 'a non-empty object of MIME type → data, or a figure (something with toMimeBundle())',
   test: (v) => (v !== null && typeof v === 'object' && Object.keys(v).length > 0 ? undefined : `got ${v === null ? 'null' : typeof v === 'object' ? 'an empty object' : typeof v}`),
 };
 const DISPLAY_ID = where(str(), 'be a non-empty string', (s: string) => s.length > 0 || "got ''");
+// what is shown is judged where it is rendered (a figure's bundle may come later); the options and the HTML here
+const DISPLAY = contract('display', { what: { ...record(), expected: BUNDLE.expected }, options: optional(options({ displayId: optional(DISPLAY_ID), metadata: optional(record('an object')) })) });
+const DISPLAY_HTML = contract('displayHTML', { html: str() });
 export type { MimeBundle } from './kernel-hook';
 
 /** Anything that can show itself: figures, check tables, tensors, distributions. */
@@ -62,6 +65,7 @@ function render(what: MimeBundle | Displayable, options: { displayId?: string; u
  * ```
  */
 export function display(what: MimeBundle | Displayable, options: { displayId?: string; metadata?: Record<string, unknown> } = {}): void {
+  DISPLAY.check(arguments);
   render(what, options);
 }
 
@@ -88,6 +92,7 @@ export function updateDisplay(displayId: string, what: MimeBundle | Displayable)
  * ```
  */
 export function displayHTML(html: string): void {
+  DISPLAY_HTML.check(arguments);
   show({ 'text/html': html, 'text/plain': html.replace(/<[^>]*>/g, '') }, {});
 }
 

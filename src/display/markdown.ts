@@ -2,9 +2,11 @@
 // a sentence that states a measured value is written with `md` in a code cell, so the value in the text is
 // the value the cell computed — it cannot go stale with a seed, a checkpoint, LATENT_FULL=1 or another BLAS.
 import type { MimeBundle } from './kernel-hook';
-import { contract, str } from '../validation/contract';
+import { anything, checkKind, contract, describeAny, str, where, type Kind } from '../validation/contract';
 
 const MARKDOWN = contract('Markdown', { text: str() });
+// md is a tag: its first argument is the template's strings, with their raw text (the values are checked one by one below)
+const MD = contract('md', { strings: where(anything(), 'be a template\'s strings: use md as a tagged template, ll.md`text ${value}`', (s: TemplateStringsArray) => (!!s && Array.isArray(s.raw)) || `got ${s === null ? 'null' : typeof s}`) });
 
 /** A value `md` can put in prose: a number, a string, or an estimate with its standard error. */
 export type MarkdownValue = number | string | { value: number; se: number };
@@ -49,20 +51,23 @@ function formatEstimate(e: { value: number; se: number }): string {
   return `${e.value.toFixed(decimals)} ± ${e.se.toFixed(decimals)}`;
 }
 
+const isEstimate = (v: unknown): v is { value: number; se: number } =>
+  v !== null && typeof v === 'object' && typeof (v as { value?: unknown }).value === 'number' && typeof (v as { se?: unknown }).se === 'number';
+// a value the prose states: NaN and ∞ are refused, so a sentence never states a number the run did not produce
+const VALUE: Kind = {
+  expected: 'a finite number, a string or an estimate { value, se } (a sentence cannot state NaN or ∞)',
+  test: (v) => {
+    if (typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v))) return undefined;
+    if (isEstimate(v)) return Number.isFinite(v.value) && Number.isFinite(v.se) && v.se >= 0 ? undefined : `got an estimate ${v.value} ± ${v.se}`;
+    return `got ${describeAny(v)}`;
+  },
+};
+
 function formatValue(v: unknown, index: number): string {
+  // "values[1] (value 2 in the text)": the argument as md's signature names it, and where it sits in the sentence
+  checkKind(VALUE, v, `values[${index}] (value ${index + 1} in the text)`, 'md');
   if (typeof v === 'string') return v;
-  if (typeof v === 'number') {
-    if (!Number.isFinite(v)) throw new Error(`md: value ${index + 1} in the text is ${v}; a sentence cannot state it`);
-    return formatNumber(v);
-  }
-  if (v !== null && typeof v === 'object' && typeof (v as { value?: unknown }).value === 'number' && typeof (v as { se?: unknown }).se === 'number') {
-    const e = v as { value: number; se: number };
-    if (!Number.isFinite(e.value) || !Number.isFinite(e.se) || e.se < 0) {
-      throw new Error(`md: value ${index + 1} in the text is an estimate ${e.value} ± ${e.se}; a sentence cannot state it`);
-    }
-    return formatEstimate(e);
-  }
-  throw new Error(`md: value ${index + 1} in the text is ${v === null ? 'null' : typeof v}; give a number, a string or an estimate { value, se }`);
+  return isEstimate(v) ? formatEstimate(v) : formatNumber(v as number);
 }
 
 /** Removes the indentation the lines share (a template literal written inside indented code). */
@@ -92,7 +97,7 @@ function dedent(text: string): string {
  * ```
  */
 export function md(strings: TemplateStringsArray, ...values: MarkdownValue[]): Markdown {
-  if (!strings || !Array.isArray(strings.raw)) throw new Error('md: use it as a tagged template, ll.md`text ${value}`');
+  MD.check([strings]);
   // the raw text keeps LaTeX's backslashes; only a template's own escapes (\` and \${) are undone
   const raw = (i: number) => strings.raw[i].replace(/\\`/g, '`').replace(/\\\$\{/g, '${');
   let text = raw(0);

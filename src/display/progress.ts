@@ -7,11 +7,19 @@
 import { SingleBar, Presets } from 'cli-progress';
 import { display, inKernel, updateDisplay } from './display';
 import { svgToPNG } from '../plot/svg-png';
-import { checkKind, count, num, optional, record } from '../validation/contract';
+import { contract, count, num, numberArray, optional, options as optionsKind, positive, record, str } from '../validation/contract';
 
 // the steps and epochs only label the display: no allocation, no bound beyond being counts
 const TOTAL = count({ entriesEach: 0 }), EPOCHS = optional(count({ entriesEach: 0 }));
 const STEP = { ...num({ min: 0 }), expected: 'a non-negative number' };
+// the curve's values may hold NaN and ±∞ (a diverged loss): they are skipped when drawn
+const VALUES = numberArray({ what: 'an array of numbers' });
+const SPARKLINE = contract('sparkline', { values: VALUES, width: optional(positive()), height: optional(positive()) });
+const TEXT_SPARKLINE = contract('textSparkline', { values: VALUES, width: optional(count({ entriesEach: 0 })) });
+const PROGRESS_OPTIONS = { ...optionsKind({ total: TOTAL, title: optional(str()), curve: optional(str()), epochs: EPOCHS, throttleMs: optional(num({ min: 0 })) }, { required: ['total'] }), expected: 'progress options { total, … }' };
+const PROGRESS = contract('progress', { options: PROGRESS_OPTIONS });
+const PROGRESS_CLASS = contract('Progress', { options: PROGRESS_OPTIONS });
+const UPDATE = contract('Progress.update', { step: STEP, metrics: optional(record('an object of metric name → number')) });
 
 export interface ProgressOptions {
   total: number;
@@ -28,6 +36,7 @@ let displayCounter = 0;
 
 /** A tiny SVG polyline of the curve with its largest and smallest value: drawing it by hand keeps each update cheap. */
 export function sparkline(values: number[], width = 320, height = 80): string {
+  SPARKLINE.check(arguments);
   const finite = values.filter(Number.isFinite);
   const frame = `<rect width="${width}" height="${height}" fill="#fafafa" stroke="#ddd"/>`;
   if (finite.length < 2) return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" class="latent-lab-sparkline">${frame}</svg>`;
@@ -50,6 +59,7 @@ const BLOCKS = '▁▂▃▄▅▆▇█';
  * ```
  */
 export function textSparkline(values: number[], width = 16): string {
+  TEXT_SPARKLINE.check(arguments);
   const finite = values.filter(Number.isFinite);
   if (finite.length === 0) return '';
   const n = Math.min(width, finite.length);
@@ -106,9 +116,7 @@ export class Progress {
    * @param options  `total` steps (a positive integer), `title`, `curve` (the metric drawn, 'loss'), `epochs` (the last epoch's number), `throttleMs` (250)
    */
   constructor(private readonly options: ProgressOptions) {
-    checkKind(record('progress options { total, … }'), options, 'options', 'progress');
-    checkKind(TOTAL, options.total, 'total', 'progress');
-    checkKind(EPOCHS, options.epochs, 'epochs', 'progress');
+    PROGRESS_CLASS.check(arguments);
     this.displayId = `latent-progress-${process.pid}-${++displayCounter}`;
     if (inKernel()) {
       display(this.statusBundle(), { displayId: this.displayId });
@@ -121,7 +129,7 @@ export class Progress {
 
   /** Records the step (1…total) and its metrics; the display follows, throttled. */
   update(step: number, metrics: Record<string, number> = {}): void {
-    checkKind(STEP, step, 'step', 'progress.update');
+    UPDATE.check(arguments);
     this.step = Math.min(step, this.options.total);
     this.metrics = metrics;
     const c = metrics[this.curveName()];
@@ -190,5 +198,6 @@ export class Progress {
 
 /** Starts a progress display: `const p = progress({ total: 100 }); p.update(i, { loss }); p.done();` */
 export function progress(options: ProgressOptions): Progress {
+  PROGRESS.check(arguments);
   return new Progress(options);
 }

@@ -4,10 +4,9 @@
 // listeners, so code that uses widgets runs in scripts and tests; it just shows nothing to drag.
 
 import { finiteNumber } from '../validation/arguments';
-import { anything, arrayOf, checkKind, num, positive, where, type Kind } from '../validation/contract';
+import { anything, arrayOf, bool, checkKind, contract, num, optional, options as optionsKind, positive, str, where, type Kind } from '../validation/contract';
 
 // a slider's range: min below max, a positive step, the value inside (the relations name the other ends)
-const below = (max: number) => where(num(), `be below max (${max})`, (v: number) => v < max);
 const within = (lo: number, hi: number, what: string) => where(num(), `lie in ${what} = [${lo}, ${hi}]`, (v: number) => v >= lo && v <= hi);
 const INTEGER = num({ integer: true });
 const LOG_BASE = where(num(), 'be above 1', (b: number) => b > 1);
@@ -207,21 +206,36 @@ export class Control<T> extends Widget {
   }
 }
 
-function rangeOf(fn: string, o: { min?: number; max?: number; step?: number; value?: number }, defaults: { min: number; max: number; step: number }) {
-  const min = finiteNumber(o.min ?? defaults.min, fn, 'min');
-  const max = finiteNumber(o.max ?? defaults.max, fn, 'max');
+const below = (max: number, name: string) => where(num(), `be below ${name} (${max})`, (v: number) => v < max);
+
+/** `names`: the options' own names for the ends (a log slider's are minExponent and maxExponent). */
+function rangeOf(fn: string, o: { min?: number; max?: number; step?: number; value?: number }, defaults: { min: number; max: number; step: number }, names = { min: 'min', max: 'max' }) {
+  const min = finiteNumber(o.min ?? defaults.min, fn, names.min);
+  const max = finiteNumber(o.max ?? defaults.max, fn, names.max);
   const step = finiteNumber(o.step ?? defaults.step, fn, 'step');
-  checkKind(below(max), min, 'min', fn);
+  checkKind(below(max, names.max), min, names.min, fn);
   checkKind(positive(), step, 'step', fn);
   const value = finiteNumber(o.value ?? min, fn, 'value');
-  checkKind(within(min, max, '[min, max]'), value, 'value', fn);
+  checkKind(within(min, max, `[${names.min}, ${names.max}]`), value, 'value', fn);
   return { min, max, step, value };
 }
+
+// each control's options bag: known keys of the right types (the ranges' relations are checked in rangeOf)
+const NUM = optional(num());
+const TEXT = optional(str());
+const SLIDER_OPTIONS = optional(optionsKind({ value: NUM, min: NUM, max: NUM, step: NUM, description: TEXT, continuousUpdate: optional(bool()) }));
+const INT_SLIDER = contract('intSlider', { options: SLIDER_OPTIONS });
+const FLOAT_SLIDER = contract('floatSlider', { options: SLIDER_OPTIONS });
+const LOG_SLIDER = contract('logSlider', { options: optional(optionsKind({ value: NUM, minExponent: NUM, maxExponent: NUM, step: NUM, base: NUM, description: TEXT, continuousUpdate: optional(bool()) })) });
+const CHECKBOX = contract('checkbox', { options: optional(optionsKind({ value: optional(bool()), description: TEXT })) });
+const TEXT_BOX = contract('text', { options: optional(optionsKind({ value: TEXT, placeholder: TEXT, description: TEXT })) });
+const BUTTON = contract('button', { options: optional(optionsKind({ description: TEXT })) });
 
 export interface SliderOptions { value?: number; min?: number; max?: number; step?: number; description?: string; continuousUpdate?: boolean }
 
 /** An integer slider (IntSlider). Example: `ll.widgets.intSlider({ value: 10, min: 1, max: 100, description: "K" })`. */
 export function intSlider(options: SliderOptions = {}): Control<number> {
+  INT_SLIDER.check(arguments);
   const r = rangeOf('intSlider', options, { min: 0, max: 100, step: 1 });
   for (const [k, v] of Object.entries(r)) checkKind(INTEGER, v, k, 'intSlider');
   return new Control<number>('IntSliderModel', 'IntSliderView', 'SliderStyleModel', {
@@ -232,6 +246,7 @@ export function intSlider(options: SliderOptions = {}): Control<number> {
 
 /** A slider over real numbers (FloatSlider). Example: `ll.widgets.floatSlider({ value: 0.5, min: 0, max: 1, step: 0.01 })`. */
 export function floatSlider(options: SliderOptions = {}): Control<number> {
+  FLOAT_SLIDER.check(arguments);
   const r = rangeOf('floatSlider', options, { min: 0, max: 1, step: 0.01 });
   return new Control<number>('FloatSliderModel', 'FloatSliderView', 'SliderStyleModel', {
     ...r, description: options.description ?? '', continuous_update: options.continuousUpdate ?? true,
@@ -246,9 +261,10 @@ export interface LogSliderOptions { value?: number; minExponent?: number; maxExp
  * Example: `ll.widgets.logSlider({ value: 0.1, minExponent: -3, maxExponent: 1 })` (a temperature).
  */
 export function logSlider(options: LogSliderOptions = {}): Control<number> {
+  LOG_SLIDER.check(arguments);
   const base = finiteNumber(options.base ?? 10, 'logSlider', 'base');
   checkKind(LOG_BASE, base, 'base', 'logSlider');
-  const { min, max, step } = rangeOf('logSlider', { min: options.minExponent ?? -2, max: options.maxExponent ?? 2, step: options.step ?? 0.1, value: options.minExponent ?? -2 }, { min: -2, max: 2, step: 0.1 });
+  const { min, max, step } = rangeOf('logSlider', { min: options.minExponent ?? -2, max: options.maxExponent ?? 2, step: options.step ?? 0.1, value: options.minExponent ?? -2 }, { min: -2, max: 2, step: 0.1 }, { min: 'minExponent', max: 'maxExponent' });
   const value = finiteNumber(options.value ?? base ** ((min + max) / 2), 'logSlider', 'value');
   checkKind(within(base ** min, base ** max, '[base^minExponent, base^maxExponent]'), value, 'value', 'logSlider');
   return new Control<number>('FloatLogSliderModel', 'FloatLogSliderView', 'SliderStyleModel', {
@@ -259,15 +275,20 @@ export function logSlider(options: LogSliderOptions = {}): Control<number> {
 
 /** A checkbox. Example: `ll.widgets.checkbox({ value: true, description: "analytic KL" })`. */
 export function checkbox(options: { value?: boolean; description?: string } = {}): Control<boolean> {
+  CHECKBOX.check(arguments);
   return new Control<boolean>('CheckboxModel', 'CheckboxView', 'CheckboxStyleModel',
     { value: options.value ?? false, description: options.description ?? '', indent: true }, 'Checkbox');
 }
 
 /** A one-line text box. */
 export function text(options: { value?: string; placeholder?: string; description?: string } = {}): Control<string> {
+  TEXT_BOX.check(arguments);
   return new Control<string>('TextModel', 'TextView', 'TextStyleModel',
     { value: options.value ?? '', placeholder: options.placeholder ?? '', description: options.description ?? '', continuous_update: true }, 'Text');
 }
+
+const DROPDOWN_CLASS = contract('Dropdown', { options: OPTIONS, value: where(anything(), 'be one of options', (v: unknown, c) => (c.args.options as unknown[]).includes(v) || `got ${JSON.stringify(v)}`), description: str() });
+const BUTTON_CLASS = contract('Button', { description: str() });
 
 /** A drop-down list whose value is one of `options`. Example: `ll.widgets.dropdown({ options: ["linear", "cosine"] })`. */
 export class Dropdown<T extends string | number> extends Widget {
@@ -281,6 +302,7 @@ export class Dropdown<T extends string | number> extends Widget {
    */
   constructor(private readonly options: readonly T[], value: T, description: string) {
     super();
+    DROPDOWN_CLASS.check(arguments);
     this.model = new WidgetModel('DropdownModel', 'DropdownView', {
       layout: layout().ref, style: style('DescriptionStyleModel').ref, description, description_allow_html: false,
       disabled: false, tabbable: null, tooltip: null, _dom_classes: [],
@@ -331,6 +353,7 @@ export class Button extends Widget {
    */
   constructor(description: string) {
     super();
+    BUTTON_CLASS.check(arguments);
     this.model = new WidgetModel('ButtonModel', 'ButtonView', {
       layout: layout().ref, style: style('ButtonStyleModel').ref, description, button_style: '', icon: '',
       disabled: false, tabbable: null, tooltip: null, _dom_classes: [],
@@ -357,10 +380,14 @@ export class Button extends Widget {
  * ```
  */
 export function button(options: { description?: string } = {}): Button {
+  BUTTON.check(arguments);
   return new Button(options.description ?? '');
 }
 
 const CHILDREN: Kind = { expected: 'an array of widgets', test: (v) => (Array.isArray(v) && v.every((c) => c instanceof Widget) ? undefined : 'got something else') };
+const BOX = contract('Box', { direction: str(['HBox', 'VBox']), children: CHILDREN });
+const HBOX = contract('hbox', { children: CHILDREN });
+const VBOX = contract('vbox', { children: CHILDREN });
 
 /** A row (HBox) or column (VBox) of widgets. */
 export class Box extends Widget {
@@ -373,7 +400,7 @@ export class Box extends Widget {
    */
   constructor(private readonly direction: 'HBox' | 'VBox', readonly children: Widget[]) {
     super();
-    checkKind(CHILDREN, children, 'children', direction.toLowerCase());
+    BOX.check(arguments);
     this.model = new WidgetModel(`${direction}Model`, `${direction}View`, {
       layout: layout().ref, box_style: '', children: children.map((c) => c.model.ref), tabbable: null, tooltip: null, _dom_classes: [],
     });
@@ -386,11 +413,11 @@ export class Box extends Widget {
 /**
  * A row of widgets, side by side. Example: `ll.widgets.hbox([slider, button])`.
  */
-export const hbox = (children: Widget[]): Box => new Box('HBox', children);
+export const hbox = (children: Widget[]): Box => { HBOX.check([children]); return new Box('HBox', children); };
 /**
  * A column of widgets, one above the other. Example: `ll.widgets.vbox([slider, ll.widgets.output()])`.
  */
-export const vbox = (children: Widget[]): Box => new Box('VBox', children);
+export const vbox = (children: Widget[]): Box => { VBOX.check([children]); return new Box('VBox', children); };
 
 /** An output area (ipywidgets' Output model); `ll.interact` shows its results through display ids instead. */
 export function output(): Widget {

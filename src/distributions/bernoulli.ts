@@ -1,5 +1,5 @@
 // Bernoulli from logits ℓ (or probabilities p = σ(ℓ)): log p(x) = x·ℓ − softplus(ℓ), stable for |ℓ| up to 1e4.
-import { bool, contract, optional, options as optionsKind, tensorLike } from '../validation/contract';
+import { bool, contract, instance, optional, options as optionsKind, tensorLike } from '../validation/contract';
 
 const BERNOULLI = contract('Bernoulli', { params: optionsKind({ logits: tensorLike(), probs: tensorLike() }), options: optional(optionsKind({ validate: bool() })) });
 import * as tf from '@tensorflow/tfjs-core';
@@ -128,6 +128,8 @@ export class Bernoulli implements Distribution {
   }
 }
 
+const KL_BERNOULLI = contract('klBernoulliBernoulli', { q: instance(Bernoulli), p: instance(Bernoulli) });
+
 /**
  * KL(Bern(a) ‖ Bern(b)) = σ(a)(log σ(a) − log σ(b)) + σ(−a)(log σ(−a) − log σ(−b)), for logits a and b,
  * in log space (D16, see docs/derivations.md#d16). Shapes: the two batch shapes must agree; returns [...batch].
@@ -138,6 +140,7 @@ export class Bernoulli implements Distribution {
  * ```
  */
 export function klBernoulliBernoulli(q: Bernoulli, p: Bernoulli): tf.Tensor {
+  KL_BERNOULLI.check(arguments);
   checkKLShapes(q, p, 'kl(Bernoulli‖Bernoulli)');
   return tf.tidy(() => {
     const a = q.logits;

@@ -1,6 +1,6 @@
 // Categorical over {0, …, K−1} from logits (or probabilities) on the last axis:
 // log p(k) = ℓ_k − logSumExp(ℓ). Sampled by Gumbel-max: argmax_k(ℓ_k + G_k) (D25).
-import { bool, checkKind, contract, optional, options as optionsKind, tensor, tensorLike } from '../validation/contract';
+import { bool, checkKind, contract, instance, optional, options as optionsKind, tensor, tensorLike } from '../validation/contract';
 
 const INDICES = { ...tensor(), expected: 'a live tensor of category indices' };
 const CATEGORICAL = contract('Categorical', { params: optionsKind({ logits: tensorLike(), probs: tensorLike() }), options: optional(optionsKind({ validate: bool() })) });
@@ -119,8 +119,11 @@ export class Categorical implements Distribution {
   }
 }
 
+const KL_CATEGORICAL = contract('klCategoricalCategorical', { q: instance(Categorical), p: instance(Categorical) });
+
 /** KL(q‖p) = Σ_k q_k (log q_k − log p_k), with 0·log 0 = 0. */
 export function klCategoricalCategorical(q: Categorical, p: Categorical): tf.Tensor {
+  KL_CATEGORICAL.check(arguments);
   if (q.numCategories !== p.numCategories) {
     throw new Error(`kl(Categorical‖Categorical): ${q.numCategories} and ${p.numCategories} categories differ`);
   }

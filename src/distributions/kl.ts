@@ -1,7 +1,7 @@
 // The KL registry: closed forms are registered next to their distributions (normal.ts, mvn.ts,
 // bernoulli.ts, categorical.ts); every other pair falls back to Monte Carlo with a standard error.
 // KL(q‖p) = E_q[log q(z) − log p(z)] ≥ 0, = 0 iff q = p, and KL(q‖p) ≠ KL(p‖q) in general (D16).
-import { checkKind, contract, count, distribution, options, rngKind, where } from '../validation/contract';
+import { checkKind, contract, count, distribution, func, options, rngKind, where } from '../validation/contract';
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../random/rng';
 import { Distribution, broadcastShapes } from './distribution';
@@ -30,9 +30,12 @@ type KLFn = (q: Distribution, p: Distribution) => tf.Tensor;
 
 const registry: { q: Ctor<Distribution>; p: Ctor<Distribution>; fn: KLFn }[] = [];
 
+const REGISTER = contract('registerKL', { qClass: func('a distribution class (its constructor)'), pClass: func('a distribution class (its constructor)'), fn: func('a function (q, p) → KL(q‖p)') });
+
 /** Registers the closed form of KL(q‖p) for q of class Q and p of class P. */
 export function registerKL<Q extends Distribution, P extends Distribution>(
   qClass: Ctor<Q>, pClass: Ctor<P>, fn: (q: Q, p: P) => tf.Tensor): void {
+  REGISTER.check(arguments);
   registry.push({ q: qClass, p: pClass, fn: fn as unknown as KLFn });
 }
 

@@ -71,8 +71,8 @@ export class MixtureOfGaussians implements Distribution {
   }
 
   /** log π_k + log N(x; μ_k, σ_k²) for every component: [...sample, K]. */
-  componentLogJoint(x: tf.Tensor): tf.Tensor {
-    checkValue(x, this, 'MixtureOfGaussians.logProb', this.validate);
+  componentLogJoint(x: tf.Tensor, fn = 'MixtureOfGaussians.componentLogJoint'): tf.Tensor {
+    checkValue(x, this, fn, this.validate);
     const ev = this.eventShape.length;
     return tf.tidy(() => {
       const xk = tf.expandDims(x, x.rank - ev);
@@ -84,12 +84,15 @@ export class MixtureOfGaussians implements Distribution {
 
   /** log p(x) = logSumExp_k(log π_k + log N(x; μ_k, σ_k²)). */
   logProb(x: tf.Tensor): tf.Tensor {
-    return tf.tidy(() => logSumExp(this.componentLogJoint(x), -1));
+    return tf.tidy(() => logSumExp(this.componentLogJoint(x, 'MixtureOfGaussians.logProb'), -1));
   }
 
   /** Responsibilities P(z=k | x): [...sample, K], rows sum to 1. */
   posterior(x: tf.Tensor): tf.Tensor {
-    return tf.tidy(() => tf.exp(tf.sub(this.componentLogJoint(x), tf.expandDims(this.logProb(x), -1))));
+    return tf.tidy(() => {
+      const joint = this.componentLogJoint(x, 'MixtureOfGaussians.posterior');
+      return tf.exp(tf.sub(joint, tf.expandDims(logSumExp(joint, -1), -1)));
+    });
   }
 
   /** Ancestral sampling: z ~ Categorical(π), then x ~ N(μ_z, σ_z²). Returns x; see sampleWithComponents for z. */
@@ -103,7 +106,7 @@ export class MixtureOfGaussians implements Distribution {
 
   /** Pairs (z, x) from z ~ p(z), x ~ p(x | z) (D01): z [n], x [n, ...event]. */
   sampleWithComponents(rng: Rng, n: number): { x: tf.Tensor; z: tf.Tensor } {
-    sampleShape(n, [], 'MixtureOfGaussians.sample', rng);
+    sampleShape(n, [], 'MixtureOfGaussians.sampleWithComponents', rng);
     const logW = this.logWeights.dataSync();
     const z = Array.from({ length: n }, () => {
       let best = -Infinity, arg = 0;

@@ -1,7 +1,7 @@
 // MultivariateNormal N(μ, Σ) with full covariance. Σ = LLᵀ is factored in float64 (tfjs has no Cholesky).
 // log p(x) = −½‖L⁻¹(x−μ)‖² − Σ_i log L_ii − (d/2) log 2π;  H = ½ log|Σ| + (d/2) log(2πe)  (D18).
 // loc may carry batch axes [...batch, d]; the covariance is shared. Gradients flow to loc.
-import { anything, checkKind, contract, matrix, options as optionsKind, tensor, tensorLike, where } from '../validation/contract';
+import { anything, checkKind, contract, instance, matrix, options as optionsKind, tensor, tensorLike, where } from '../validation/contract';
 
 // loc [...batch, d] binds d; the covariance or scaleTril is d × d
 const LOC = where(tensor({ minRank: 1 }), 'have shape [...batch, d] with d ≥ 1', (t: tf.Tensor) => t.size > 0 || `got [${t.shape}]`);
@@ -150,11 +150,14 @@ function matmulLast(x: tf.Tensor, m: tf.Tensor2D): tf.Tensor {
   return tf.reshape(tf.matMul(flat, m), [...lead, m.shape[1]]);
 }
 
+const KL_MVN = contract('klMvnMvn', { q: instance(MultivariateNormal), p: instance(MultivariateNormal) });
+
 /**
  * KL(N(μq,Σq)‖N(μp,Σp)) = ½[tr(Σp⁻¹Σq) + (μp−μq)ᵀΣp⁻¹(μp−μq) − d + log|Σp| − log|Σq|]  (D17).
  * The covariance terms are float64; the mean term is a tensor (differentiable in the locs).
  */
 export function klMvnMvn(q: MultivariateNormal, p: MultivariateNormal): tf.Tensor {
+  KL_MVN.check(arguments);
   if (q.dim !== p.dim) throw new Error(`kl(MultivariateNormal‖MultivariateNormal): dimensions ${q.dim} and ${p.dim} differ`);
   checkKLShapes(q, p, 'kl(MultivariateNormal‖MultivariateNormal)');
   const pPrec = inv(p.covariance64);

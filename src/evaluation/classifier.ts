@@ -19,7 +19,7 @@ import type { Batch } from '../training/trainable';
 import { positiveInteger } from '../validation/arguments';
 import { loadModelCheckpoint, loaderRng, savedConfig, writeCheckpoint } from '../checkpoints/checkpoint';
 import { checkWeightsGenerator } from '../validation/initial-weights';
-import { anything, arrayOf, checkKind, count as countKind, num, tensor, where } from '../validation/contract';
+import { anything, arrayOf, bool, checkKind, contract, count as countKind, describeAny, instance, memoryBudgetBytes, num, optional, options as optionsKind, record, rngKind, str, tensor, where } from '../validation/contract';
 
 // one label per image of pixels (the argument before labels)
 const LABELS_OF_PIXELS = where(anything('an array of labels'), (c) => `have one label per image (${(c.args.pixels as tf.Tensor).shape[0]})`,
@@ -29,7 +29,38 @@ const LABELS_OF_PIXELS = where(anything('an array of labels'), (c) => `have one 
 const SIZE = where(num(), 'be divisible by 4', (s: number) => s % 4 === 0);
 const CHANNELS = { ...arrayOf(countKind({ entriesEach: 0 }), { minLength: 2, maxLength: 2 }), expected: 'two positive integers' };
 const PIXELS = tensor({ shape: ['B', (c) => (c.self as { dim: number }).dim] });
+// the outlier images of a batch: as many as prepareBatch drew (⌈B/2⌉), of the classifier's size
+const OUTLIERS = tensor({ shape: ['outliers', (c) => (c.self as { dim: number }).dim] });
 const OUTLIER_WEIGHT = { ...num({ min: 0 }), expected: 'a finite number ≥ 0' };
+const OBJECTIVE = optional(optionsKind({ outlierWeight: OUTLIER_WEIGHT }));
+const FEATURE_OPTIONS = optional(optionsKind({ beforeRelu: bool() }));
+// the config's counts (the layers' own checks bound their weights by memory)
+// the feature layer's weights are (size/4)² · channels[1] × hidden float32 entries: hidden bounded by memory through them
+const HIDDEN = where(countKind({ entriesEach: 0 }), 'fit its weights in memory ((size/4)² · channels[1] × hidden float32 entries)', (h: number, c) => {
+  const size = (c.args.size as number | undefined) ?? 28, c2 = (c.args.channels as number[] | undefined)?.[1] ?? 32;
+  const bytes = 4 * h * (size / 4) ** 2 * c2;
+  return bytes <= memoryBudgetBytes() || `got ${h}: ${(bytes / 1e9).toPrecision(3)} GB`;
+});
+const CONFIG = optional(optionsKind({ size: countKind({ entries: (s) => s * s, bytesEach: 4 }), classes: countKind({ entriesEach: 0 }), channels: CHANNELS, hidden: HIDDEN }));
+// what ll.fit hands prepareBatch: rows of an image data set with their labels
+const BATCH = where(record('a batch { x, indices, labels, dataset }'), 'carry its dataset (an ImageDataset) and labels (an Int32Array), as ll.fit gives them',
+  (b: { dataset?: unknown; labels?: unknown }) => (b.dataset instanceof ImageDataset && b.labels instanceof Int32Array) || `got dataset ${describeAny(b.dataset)} and labels ${describeAny(b.labels)}`);
+// one label per row of x (the field before labels)
+const LABELS_OF_X = where(anything('an array of labels'), (c) => `have one label per row of x (${(c.args.x as tf.Tensor).shape[0]})`,
+  (labels: ArrayLike<number>, c) => (labels !== null && typeof labels === 'object' && labels.length === (c.args.x as tf.Tensor).shape[0]) || `got ${describeAny(labels)}`);
+const C = {
+  features: contract('ImageClassifier.features', { pixels: PIXELS, options: FEATURE_OPTIONS }),
+  featureRows: contract('ImageClassifier.featureRows', { pixels: PIXELS, options: FEATURE_OPTIONS }),
+  prepareBatch: contract('ImageClassifier.prepareBatch', { rng: rngKind(), batch: BATCH, objective: OBJECTIVE }),
+  trainingLoss: contract('ImageClassifier.trainingLoss', {
+    rng: anything(), p: optionsKind({ x: PIXELS, labels: LABELS_OF_X, outliers: optional(OUTLIERS) }, { required: ['x', 'labels'], path: true }), objective: OBJECTIVE,
+  }),
+  // predict reads the probabilities out: NaN pixels would give class −1
+  predict: contract('ImageClassifier.predict', { pixels: tensor({ shape: ['B', (c) => (c.self as { dim: number }).dim], noNaN: true }) }),
+  accuracy: contract('ImageClassifier.accuracy', { data: instance(ImageDataset) }),
+  save: contract('ImageClassifier.save', { dir: str(), meta: optional(record('an object of notes')) }),
+  load: contract('ImageClassifier.load', { dirOrFile: str() }),
+};
 
 export interface ClassifierConfig {
   /** Image height and width, divisible by 4 (default 28). */
@@ -68,6 +99,7 @@ export class ImageClassifier {
    */
   constructor(rng: Rng, config: ClassifierConfig = {}) {
     checkWeightsGenerator('ImageClassifier', rng, config);
+    checkKind(CONFIG, config, 'config', 'ImageClassifier');
     const size = positiveInteger(config.size ?? 28, 'ImageClassifier', 'size');
     checkKind(SIZE, size, 'size', 'ImageClassifier');
     const channels = config.channels ?? [16, 32];
@@ -78,10 +110,18 @@ export class ImageClassifier {
       hidden: positiveInteger(config.hidden ?? 64, 'ImageClassifier', 'hidden'),
     };
     const scope = `classifier${++count}`;
-    this.conv1 = new Conv2d(rng, 1, channels[0], 3, 'conv1', scope);
-    this.conv2 = new Conv2d(rng, channels[0], channels[1], 3, 'conv2', scope);
-    this.fc = new Dense(rng, (size / 4) * (size / 4) * channels[1], this.config.hidden, 'fc', scope);
-    this.out = new Dense(rng, this.config.hidden, this.config.classes, 'out', scope);
+    // a layer refused (a width beyond memory) frees the ones made before it
+    const made: { dispose(): void }[] = [];
+    const keep = <L extends { dispose(): void }>(l: L) => { made.push(l); return l; };
+    try {
+      this.conv1 = keep(new Conv2d(rng, 1, channels[0], 3, 'conv1', scope));
+      this.conv2 = keep(new Conv2d(rng, channels[0], channels[1], 3, 'conv2', scope));
+      this.fc = keep(new Dense(rng, (size / 4) * (size / 4) * channels[1], this.config.hidden, 'fc', scope));
+      this.out = keep(new Dense(rng, this.config.hidden, this.config.classes, 'out', scope));
+    } catch (e) {
+      made.forEach((l) => l.dispose());
+      throw e;
+    }
   }
 
   get dim(): number { return this.config.size * this.config.size; }
@@ -107,7 +147,7 @@ export class ImageClassifier {
    * ```
    */
   features(pixels: tf.Tensor2D, options: { beforeRelu?: boolean } = {}): tf.Tensor2D {
-    this.check(pixels, 'features');
+    C.features.check(arguments, undefined, this);
     return tf.tidy(() => {
       const s = this.config.size;
       const x = tf.reshape(pixels, [pixels.shape[0], s, s, 1]) as tf.Tensor4D;
@@ -120,11 +160,13 @@ export class ImageClassifier {
 
   /** The logits [B, K]. */
   logits(pixels: tf.Tensor2D): tf.Tensor2D {
+    this.check(pixels, 'logits');
     return tf.tidy(() => this.out.apply(this.features(pixels)) as tf.Tensor2D);
   }
 
   /** p(y | x) [B, K]. */
   probabilities(pixels: tf.Tensor2D): tf.Tensor2D {
+    this.check(pixels, 'probabilities');
     return tf.tidy(() => tf.softmax(this.logits(pixels)) as tf.Tensor2D);
   }
 
@@ -155,12 +197,12 @@ export class ImageClassifier {
    * ```
    */
   prepareBatch(rng: Rng, batch: Batch, objective: ClassifierObjective = {}): { x: tf.Tensor2D; labels: Int32Array; outliers?: tf.Tensor2D } {
+    C.prepareBatch.check(arguments);
     const w = objective.outlierWeight ?? 0.5;
-    checkKind(OUTLIER_WEIGHT, w, 'outlierWeight', 'ImageClassifier');
-    if (!batch.dataset || !batch.labels) throw new Error('ImageClassifier: trains on labelled images (an ImageDataset)');
     const n = Math.ceil(batch.x.shape[0] / 2);
-    const outliers = w > 0 ? tf.tensor2d(outlierPixels(rng, batch.dataset, n), [n, this.dim]) : undefined;
-    return { x: batch.x, labels: batch.labels, ...(outliers ? { outliers } : {}) };
+    // the contract made sure both are there
+    const outliers = w > 0 ? tf.tensor2d(outlierPixels(rng, batch.dataset!, n), [n, this.dim]) : undefined;
+    return { x: batch.x, labels: batch.labels!, ...(outliers ? { outliers } : {}) };
   }
 
   /**
@@ -175,6 +217,7 @@ export class ImageClassifier {
    * ```
    */
   trainingLoss(_rng: Rng, p: { x: tf.Tensor2D; labels: Int32Array; outliers?: tf.Tensor2D }, objective: ClassifierObjective = {}): tf.Scalar {
+    C.trainingLoss.check(arguments, undefined, this);
     const w = objective.outlierWeight ?? 0.5;
     return p.outliers ? tf.tidy(() => tf.add(this.loss(p.x, p.labels), tf.mul(this.uniformCrossEntropy(p.outliers!), w)) as tf.Scalar) : this.loss(p.x, p.labels);
   }
@@ -192,7 +235,7 @@ export class ImageClassifier {
 
   /** Predicted classes and their probabilities, per image. */
   predict(pixels: tf.Tensor2D): { labels: number[]; confidence: number[] } {
-    this.check(pixels, 'predict');
+    C.predict.check(arguments, undefined, this);
     const p = this.rows(pixels, (x) => this.probabilities(x));
     const labels = p.map((r) => r.indexOf(Math.max(...r)));
     return { labels, confidence: p.map((r, i) => r[labels[i]]) };
@@ -209,12 +252,13 @@ export class ImageClassifier {
    */
   featureRows(pixels: tf.Tensor, options: { beforeRelu?: boolean } = {}): number[][] {
     // any [B, D] tensor (a sum or a slice is typed Tensor): the rank is checked here, not asserted by the caller
-    this.check(pixels as tf.Tensor2D, 'featureRows');
+    C.featureRows.check(arguments, undefined, this);
     return this.rows(pixels as tf.Tensor2D, (x) => this.features(x, options));
   }
 
   /** The share of the data set's images classified correctly. */
   accuracy(data: ImageDataset): number {
+    C.accuracy.check(arguments);
     const x = data.toTensor();
     try {
       const { labels } = this.predict(x);
@@ -235,11 +279,13 @@ export class ImageClassifier {
 
   /** Writes dir/checkpoint.llck: the config, `meta` and the weights. */
   save(dir: string, meta: Record<string, unknown> = {}): string {
+    C.save.check(arguments);
     return writeCheckpoint(dir, { meta: { ...meta, kind: 'ImageClassifier', config: this.config }, tensors: this.namedVariables.map(({ name, variable }) => ({ name, tensor: variable })) });
   }
 
   /** A classifier from a checkpoint written by save. */
   static load(dirOrFile: string): ImageClassifier {
+    C.load.check(arguments);
     return loadModelCheckpoint(dirOrFile, 'ImageClassifier', 'ImageClassifier.load', (meta, assign) => {
       const c = new ImageClassifier(loaderRng(), savedConfig(meta.config as ClassifierConfig));
       assign(c.namedVariables);

@@ -30,7 +30,7 @@ import type { FlowDistribution } from '../models/flows/flow-distribution';
 import type { DiffusionSchedule } from '../models/diffusion/schedule';
 import type { Denoiser } from '../models/diffusion/elbo';
 import { importanceSampledLogLikelihood } from '../models/vae/evaluation';
-import { arrayOf, checkKind, contract, count, num, oneOf, record, tensor, where } from '../validation/contract';
+import { arrayOf, checkKind, contract, count, func, num, oneOf, optional, options as optionsKind, record, rngKind, str, tensor, where, type Kind } from '../validation/contract';
 
 const EVALUATORS = { ...arrayOf(record('an evaluator'), { minLength: 1 }), expected: 'a non-empty array (madeLikelihood, vaeLikelihood, …)' };
 // the likelihoods are of binary images: any other value has probability 0 under every evaluator
@@ -42,6 +42,27 @@ const NORMAL_CDF = contract('logNormalCdf', { a: num({ allowInfinity: true }) })
 const FEATURES = oneOf(where(tensor({ rank: 2 }), 'have at least 2 rows (feature vectors)', (t: tf.Tensor) => t.shape[0] >= 2 || `got shape [${t.shape}]`), arrayOf(arrayOf(num(), { minLength: 1 }), { minLength: 2 }));
 const featureSize = (v: unknown) => (v instanceof tf.Tensor ? v.shape[1] : (v as number[][])[0].length);
 const FEATURE_FRECHET = contract('featureFrechetDistance', { a: FEATURES, b: where(FEATURES, (c) => `have a's feature size (${featureSize(c.args.a)})`, (b, c) => featureSize(b) === featureSize(c.args.a) || `got ${featureSize(b)}`) });
+// the models an evaluator wraps, duck-typed by the method it calls (a model from another copy of the library passes)
+const modelWith = (method: string, what: string): Kind => ({
+  expected: `${what} (an object with ${method}())`,
+  test: (v) => (v !== null && typeof v === 'object' && typeof (v as Record<string, unknown>)[method] === 'function' ? undefined : `got ${v === null ? 'null' : typeof v}`),
+});
+const SAMPLES = count({ max: 1e8 });
+const EVAL_OPTIONS = optional(optionsKind({ samples: SAMPLES, name: str() }));
+const LIKELIHOOD = {
+  made: contract('madeLikelihood', { model: modelWith('logProb', 'a MADE'), name: optional(str()) }),
+  vae: contract('vaeLikelihood', { model: modelWith('encode', 'a VAE'), options: EVAL_OPTIONS }),
+  rich: contract('richVAELikelihood', { model: modelWith('logWeights', 'a RichVAE'), options: EVAL_OPTIONS }),
+  hierarchical: contract('hierarchicalVAELikelihood', { model: modelWith('logWeights', 'a HierarchicalVAE'), options: EVAL_OPTIONS }),
+  conv: contract('convVAELikelihood', { model: modelWith('logWeights', 'a ConvVAE'), options: optional(optionsKind({ samples: SAMPLES, chunk: count({ max: 1e8 }), name: str() })) }),
+  flow: contract('dequantizedFlowLikelihood', { flow: modelWith('logProb', 'a flow'), options: EVAL_OPTIONS }),
+  diffusion: contract('diffusionLikelihood', { denoise: func('a denoiser (x_t, t) → x̂₀'), schedule: modelWith('noised', 'a DiffusionSchedule'), options: EVAL_OPTIONS }),
+  importance: contract('importanceLogLikelihood', {
+    rng: rngKind(), logWeights: func('a function (rng, x, samples) → log-weights [samples, B]'), x: tensor({ rank: 2 }),
+    options: optional(optionsKind({ samples: SAMPLES, chunk: count({ max: 1e8 }) })),
+  }),
+  evaluate: contract('evaluateLikelihoods', { rng: rngKind(), evaluators: EVALUATORS, x: tensor({ rank: 2 }), options: optional(optionsKind({ batchSize: count({ entriesEach: 0 }) })) }),
+};
 // a standard error needs two points
 const TWO_POINTS = where(tensor({ rank: 2 }), 'have at least 2 points (rows) for a standard error', (x: tf.Tensor) => x.shape[0] >= 2 || `got ${x.shape[0]}`);
 
@@ -64,6 +85,7 @@ export interface LikelihoodEvaluator {
 
 /** log P(x) of an autoregressive model, exact (no sampling). Example: `ll.evaluation.madeLikelihood(made)`. */
 export function madeLikelihood(model: MADE, name = 'autoregressive (MADE)'): LikelihoodEvaluator {
+  LIKELIHOOD.made.check(arguments);
   return {
     name, kind: 'exact',
     logLikelihood: (_rng, x) => { const t = model.logProb(x); const v = Float64Array.from(t.dataSync()); t.dispose(); return v; },
@@ -83,6 +105,7 @@ export function pixelCNNLikelihood(model: PixelCNN, name = 'autoregressive (Pixe
 
 /** The VAE's importance-sampled log p(x) with K samples from the encoder (D31). Example: `ll.evaluation.vaeLikelihood(vae, { samples: 5000 })`. */
 export function vaeLikelihood(model: VAE, options: { samples?: number; name?: string } = {}): LikelihoodEvaluator {
+  LIKELIHOOD.vae.check(arguments);
   const K = positiveInteger(options.samples ?? 1000, 'vaeLikelihood', 'samples');
   return {
     name: options.name ?? `VAE (IS, K = ${K})`, kind: 'importance-sampled',
@@ -96,6 +119,7 @@ export function vaeLikelihood(model: VAE, options: { samples?: number; name?: st
  */
 export function importanceLogLikelihood(rng: Rng, logWeights: (rng: Rng, x: tf.Tensor2D, samples: number) => tf.Tensor, x: tf.Tensor2D,
   options: { samples?: number; chunk?: number } = {}): Float64Array {
+  LIKELIHOOD.importance.check(arguments);
   const K = positiveInteger(options.samples ?? 1000, 'importanceLogLikelihood', 'samples');
   const chunk = positiveInteger(options.chunk ?? 250, 'importanceLogLikelihood', 'chunk');
   const total = iwaeInChunks(rng, (r, n) => logWeights(r, x, n), { samples: K, chunk });
@@ -106,6 +130,7 @@ export function importanceLogLikelihood(rng: Rng, logWeights: (rng: Rng, x: tf.T
 
 /** The RichVAE's importance-sampled log p(x), its own (flow) posterior as the proposal. */
 export function richVAELikelihood(model: RichVAE, options: { samples?: number; name?: string } = {}): LikelihoodEvaluator {
+  LIKELIHOOD.rich.check(arguments);
   const K = positiveInteger(options.samples ?? 1000, 'richVAELikelihood', 'samples');
   return {
     name: options.name ?? `VAE, flow posterior / rich prior (IS, K = ${K})`, kind: 'importance-sampled',
@@ -115,6 +140,7 @@ export function richVAELikelihood(model: RichVAE, options: { samples?: number; n
 
 /** The two-layer VAE's importance-sampled log p(x), q(z₁ | x) q(z₂ | z₁) as the proposal. */
 export function hierarchicalVAELikelihood(model: HierarchicalVAE, options: { samples?: number; name?: string } = {}): LikelihoodEvaluator {
+  LIKELIHOOD.hierarchical.check(arguments);
   const K = positiveInteger(options.samples ?? 1000, 'hierarchicalVAELikelihood', 'samples');
   return {
     name: options.name ?? `hierarchical VAE (IS, K = ${K})`, kind: 'importance-sampled',
@@ -130,6 +156,7 @@ export function hierarchicalVAELikelihood(model: HierarchicalVAE, options: { sam
  * @example ll.evaluation.evaluateLikelihoods(ll.rng(0), [ll.evaluation.convVAELikelihood(conv, { samples: 200 })], x)
  */
 export function convVAELikelihood(model: ConvVAE, options: { samples?: number; chunk?: number; name?: string } = {}): LikelihoodEvaluator {
+  LIKELIHOOD.conv.check(arguments);
   const K = positiveInteger(options.samples ?? 1000, 'convVAELikelihood', 'samples');
   // K·B decoded images per chunk: the convolutions' activations, not the weights, bound the memory
   const chunk = positiveInteger(options.chunk ?? 20, 'convVAELikelihood', 'chunk');
@@ -144,6 +171,7 @@ export function convVAELikelihood(model: ConvVAE, options: { samples?: number; c
  * (a unit shift, Jacobian 1), and log P(x) = log ∫ p(x + u − 1) du ≥ E_u log p(x + u − 1), averaged over `samples` draws of u.
  */
 export function dequantizedFlowLikelihood(flow: FlowDistribution, options: { samples?: number; name?: string } = {}): LikelihoodEvaluator {
+  LIKELIHOOD.flow.check(arguments);
   const S = positiveInteger(options.samples ?? 1, 'dequantizedFlowLikelihood', 'samples');
   return {
     name: options.name ?? 'flow (dequantized, lower bound)', kind: 'lower-bound',
@@ -182,6 +210,7 @@ export function logNormalCdf(a: number): number {
  * chain per point and repetition (`samples`).
  */
 export function diffusionLikelihood(denoise: Denoiser, schedule: DiffusionSchedule, options: { samples?: number; name?: string } = {}): LikelihoodEvaluator {
+  LIKELIHOOD.diffusion.check(arguments);
   const S = positiveInteger(options.samples ?? 1, 'diffusionLikelihood', 'samples');
   return {
     name: options.name ?? `diffusion (ELBO, T = ${schedule.T})`, kind: 'lower-bound',
@@ -239,8 +268,7 @@ export interface LikelihoodReport {
  */
 export function evaluateLikelihoods(rng: Rng, evaluators: LikelihoodEvaluator[], x: tf.Tensor, options: { batchSize?: number } = {}): LikelihoodReport[] {
   const fn = 'evaluateLikelihoods';
-  tensorRank(x, [2], fn, 'x');
-  checkKind(EVALUATORS, evaluators, 'evaluators', fn);
+  LIKELIHOOD.evaluate.check(arguments);
   const batch = positiveInteger(options.batchSize ?? 100, fn, 'batchSize');
   const [N, D] = x.shape;
   checkKind(TWO_POINTS, x, 'x', fn);

@@ -9,12 +9,19 @@ import type { Estimate } from '../inference/estimate';
 import { meanAndCovariance } from '../math/linalg64';
 import { frechetDistance } from './frechet-distance';
 import { ImageClassifier } from './classifier';
-import { checkKind, instance, num, optional, tensor, where } from '../validation/contract';
+import { contract, instance, num, optional, tensor, where } from '../validation/contract';
 
 const CLASSIFIER = instance(ImageClassifier);
 const THRESHOLD = optional({ ...num({ above: 0, below: 1 }), expected: 'in (0, 1)' });
+// images of the classifier's size: rows of size² pixels
+const width = (c: { args: Readonly<Record<string, unknown>> }) => (c.args.classifier as ImageClassifier).dim;
+// the scores read the probabilities out: NaN pixels would count as class −1
+const IMAGES = tensor({ shape: ['n', width], noNaN: true });
 // a covariance needs at least two images
-const IMAGE_SET = where(tensor({ rank: 2, must: 'have shape [n ≥ 2, D]' }), 'have shape [n ≥ 2, D]', (x: tf.Tensor) => x.shape[0] >= 2 || `got [${x.shape}]`);
+const IMAGE_SET = where(IMAGES, 'have at least 2 images (rows), for a covariance', (x: tf.Tensor) => x.shape[0] >= 2 || `got [${x.shape}]`);
+const CONFIDENT = contract('confidentShare', { classifier: CLASSIFIER, pixels: IMAGES, threshold: THRESHOLD });
+const HISTOGRAM = contract('classHistogram', { classifier: CLASSIFIER, pixels: IMAGES });
+const FRECHET = contract('classifierFrechetDistance', { classifier: CLASSIFIER, a: IMAGE_SET, b: IMAGE_SET });
 
 /**
  * The share of images [n, D] the classifier assigns a class with probability ≥ threshold, with its
@@ -22,8 +29,7 @@ const IMAGE_SET = where(tensor({ rank: 2, must: 'have shape [n ≥ 2, D]' }), 'h
  * @example confidentShare(classifier, samples) // { value: 0.74, se: 0.02, n: 500 }
  */
 export function confidentShare(classifier: ImageClassifier, pixels: tf.Tensor2D, threshold = 0.9): Estimate {
-  checkKind(CLASSIFIER, classifier, 'classifier', 'confidentShare');
-  checkKind(THRESHOLD, threshold, 'threshold', 'confidentShare');
+  CONFIDENT.check(arguments);
   const { confidence } = classifier.predict(pixels);
   const n = confidence.length;
   const s = confidence.filter((c) => c >= threshold).length / n;
@@ -32,6 +38,7 @@ export function confidentShare(classifier: ImageClassifier, pixels: tf.Tensor2D,
 
 /** How many of the images [n, D] fall in each predicted class. */
 export function classHistogram(classifier: ImageClassifier, pixels: tf.Tensor2D): number[] {
+  HISTOGRAM.check(arguments);
   const { labels } = classifier.predict(pixels);
   const h = new Array(classifier.config.classes).fill(0);
   labels.forEach((l) => h[l]++);
@@ -43,8 +50,7 @@ export function classHistogram(classifier: ImageClassifier, pixels: tf.Tensor2D)
  * [n₁, D] and [n₂, D] (D47). Both need more images than the feature width for full-rank covariances.
  */
 export function classifierFrechetDistance(classifier: ImageClassifier, a: tf.Tensor2D, b: tf.Tensor2D): number {
-  checkKind(CLASSIFIER, classifier, 'classifier', 'classifierFrechetDistance');
-  for (const [x, name] of [[a, 'a'], [b, 'b']] as const) checkKind(IMAGE_SET, x, name, 'classifierFrechetDistance');
+  FRECHET.check(arguments);
   const fa = meanAndCovariance(classifier.featureRows(a), 'classifierFrechetDistance: features of a');
   const fb = meanAndCovariance(classifier.featureRows(b), 'classifierFrechetDistance: features of b');
   return frechetDistance(fa.mean, fa.cov, fb.mean, fb.cov);

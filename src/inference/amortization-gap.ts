@@ -13,7 +13,7 @@ import { logMeanExp } from '../math/log-space';
 import type { LogJoint } from './bounds';
 import { estimateMean } from '../check/monte-carlo';
 import type { Estimate } from './estimate';
-import { contract, count, describeAny, func, optional, options as optionsKind, positive, rngKind, str, tensor, where, type Kind } from '../validation/contract';
+import { anything, checkKind, contract, count, describeAny, func, optional, options as optionsKind, positive, rngKind, str, tensor, where, type Kind } from '../validation/contract';
 
 const HALF_LOG_2PI_E = 0.5 * Math.log(2 * Math.PI * Math.E);
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
@@ -33,6 +33,8 @@ const GAUSSIANS = where(LIVE_GAUSSIANS,
   (q: { mean: tf.Tensor; logStd: tf.Tensor }, c) => (q.mean.shape[0] === (c.args.x as tf.Tensor).shape[0] && tf.util.arraysEqual(q.logStd.shape, q.mean.shape)) || `got [${q.mean.shape}] and [${q.logStd.shape}]`);
 const LOG_JOINT = func('a function (x, z) → log p(x, z)');
 const X = tensor({ rank: 2, nonEmpty: true });
+// Adam with too large a step leaves the finite numbers: said of the learning rate (or of init, if the very first ELBO is not finite)
+const finiteFit = (must: string, got: string) => where(anything(), must, (ok: boolean) => ok || got);
 const FIT_LOCAL = contract('fitLocalGaussians', {
   rng: rngKind(), logJoint: LOG_JOINT, x: X,
   options: optionsKind({ init: GAUSSIANS, steps: count({ max: 1e6 }), samples: count({ entriesEach: 1024, bytesEach: 4 }), learningRate: positive() }, { required: ['init'] }),
@@ -47,7 +49,7 @@ const AMORTIZED_MODEL: Kind = {
   test: (v) => (v && typeof v === 'object' && typeof (v as AmortizedModel).encode === 'function' && typeof (v as AmortizedModel).logJoint === 'function' ? undefined : `got ${describeAny(v)}`),
 };
 const AMORTIZATION_GAP = contract('amortizationGap', {
-  rng: rngKind(), model: AMORTIZED_MODEL, x: X,
+  rng: rngKind(), model: AMORTIZED_MODEL, x: tensor({ rank: 2, nonEmpty: true, noNaN: true }),
   options: optional(optionsKind({
     steps: count({ max: 1e6 }), learningRate: positive(), samples: count({ entriesEach: 1024, bytesEach: 4 }),
     elboSamples: count({ min: 2, entriesEach: 1024, bytesEach: 4 }), logLikelihoodSamples: count({ min: 2, max: 1e8 }), init: str(['encoder', 'prior']),
@@ -124,7 +126,17 @@ export function fitLocalGaussians(rng: Rng, logJoint: LogJointFn, x: tf.Tensor, 
       history.push(-next.value.dataSync()[0] / B);
       tf.dispose([eps, next.value, ...params, ...m1, ...m2]);
       params = next.p; m1 = next.n1; m2 = next.n2;
+      const value = history[history.length - 1];
+      if (!Number.isFinite(value)) {
+        if (s === 1) checkKind(finiteFit('be a start where the ELBO is finite', `got an ELBO of ${value} at the first step`), false, 'init', 'fitLocalGaussians');
+        checkKind(finiteFit('be small enough for Adam to keep the ELBO finite', `got ${lr}: the ELBO is ${value} at step ${s}`), false, 'learningRate', 'fitLocalGaussians');
+      }
     }
+    // the last update is not evaluated by a step: its parameters must be finite too (one reduction)
+    const finite = tf.tidy(() => tf.all(tf.logicalAnd(tf.all(tf.isFinite(params[0])), tf.all(tf.isFinite(params[1])))));
+    const ok = finite.dataSync()[0] === 1;
+    finite.dispose();
+    if (!ok) checkKind(finiteFit('be small enough for Adam to keep the parameters finite', `got ${lr}: the last step left non-finite means or log-stds`), false, 'learningRate', 'fitLocalGaussians');
     const seconds = (Date.now() - t0) / 1000;
     const [mean, logStd] = params;
     params = [];

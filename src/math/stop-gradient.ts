@@ -1,6 +1,9 @@
 // tfjs has no stop_gradient: an identity whose gradient is zero. sample() uses it so that only
 // rsample() carries gradients to a distribution's parameters.
 import * as tf from '@tensorflow/tfjs-core';
+import { contract, tensor } from '../validation/contract';
+
+const STOP = contract('stopGradient', { x: tensor() });
 
 const stop = tf.customGrad(((x: tf.Tensor) => ({ value: tf.clone(x), gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy) })) as unknown as Parameters<typeof tf.customGrad>[0]);
 
@@ -16,5 +19,6 @@ const stop = tf.customGrad(((x: tf.Tensor) => ({ value: tf.clone(x), gradFunc: (
  * ```
  */
 export function stopGradient<T extends tf.Tensor>(x: T): T {
+  STOP.check(arguments);
   return stop(x) as T;
 }

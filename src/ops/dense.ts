@@ -40,8 +40,11 @@ const composed = { linear: composedDense('linear'), relu: composedDense('relu') 
  * act(x W + b) as one recorded node: the native dense kernel when it is on (backend/dense-kernel.ts),
  * otherwise composed of tfjs ops. x [B, in], W [in, out], b [out] → [B, out].
  */
-export function dense(x: tf.Tensor2D, W: tf.Tensor2D, b: tf.Tensor1D, activation: DenseActivation): tf.Tensor2D {
-  if (x.rank !== 2 || W.rank !== 2 || b.rank !== 1 || x.shape[1] !== W.shape[0] || b.shape[0] !== W.shape[1]) DENSE_SHAPES.check(arguments);
+const live = (t: unknown): t is tf.Tensor => t instanceof tf.Tensor && !t.isDisposed;
+
+/** `fn` names the public caller in errors (denseLinear, denseRelu). */
+export function dense(x: tf.Tensor2D, W: tf.Tensor2D, b: tf.Tensor1D, activation: DenseActivation, fn = 'dense'): tf.Tensor2D {
+  if (!live(x) || !live(W) || !live(b) || x.rank !== 2 || W.rank !== 2 || b.rank !== 1 || x.shape[1] !== W.shape[0] || b.shape[0] !== W.shape[1]) DENSE_SHAPES.check([x, W, b, activation], fn);
   if (x.dtype === 'float32' && W.dtype === 'float32' && b.dtype === 'float32' && hasNativeKernel(DENSE)) {
     return tf.engine().runKernel(DENSE, { x, W, b }, { activation } as unknown as tf.NamedAttrMap) as tf.Tensor2D;
   }
@@ -49,10 +52,10 @@ export function dense(x: tf.Tensor2D, W: tf.Tensor2D, b: tf.Tensor1D, activation
 }
 
 /** x W + b: x [B, in], W [in, out], b [out] → [B, out]. */
-export const denseLinear = (x: tf.Tensor2D, W: tf.Tensor2D, b: tf.Tensor1D) => dense(x, W, b, 'linear');
+export const denseLinear = (x: tf.Tensor2D, W: tf.Tensor2D, b: tf.Tensor1D) => dense(x, W, b, 'linear', 'denseLinear');
 
 /** relu(x W + b): x [B, in], W [in, out], b [out] → [B, out]. */
-export const denseRelu = (x: tf.Tensor2D, W: tf.Tensor2D, b: tf.Tensor1D) => dense(x, W, b, 'relu');
+export const denseRelu = (x: tf.Tensor2D, W: tf.Tensor2D, b: tf.Tensor1D) => dense(x, W, b, 'relu', 'denseRelu');
 
 /**
  * A fully connected layer y = x W + b (optionally followed by a ReLU), the building block of the
@@ -75,7 +78,8 @@ export class Dense {
    */
   constructor(rng: Rng, readonly inputDim: number, readonly outputDim: number, readonly name: string, scope = 'dense') {
     checkWeightsGenerator('Dense', rng);
-    checkKind(dims(outputDim), inputDim, 'inputDim', `Dense ${name}`);
+    // each count on its own first, so a huge outputDim is named as outputDim, then their product
+    checkKind(dims(1), inputDim, 'inputDim', `Dense ${name}`);
     checkKind(dims(inputDim), outputDim, 'outputDim', `Dense ${name}`);
     const bound = 1 / Math.sqrt(inputDim);
     const draw = (r: Rng) => bound * (2 * r.nextUniform() - 1);
@@ -85,7 +89,7 @@ export class Dense {
 
   /** x [..., inputDim] → [..., outputDim]. */
   apply(x: tf.Tensor): tf.Tensor {
-    if (!(x instanceof tf.Tensor) || x.shape[x.rank - 1] !== this.inputDim) checkKind(X_OF_LAYER, x, 'x', `Dense ${this.name}.apply`, { self: this });
+    this.checkX(x, 'apply');
     return tf.tidy(() => {
       if (x.rank === 2) return denseLinear(x as tf.Tensor2D, this.W as tf.Tensor2D, this.b as tf.Tensor1D);
       const lead = x.shape.slice(0, -1);
@@ -96,8 +100,14 @@ export class Dense {
 
   /** relu(x W + b): fused for [B, in] inputs (denseRelu), composed otherwise. */
   applyRelu(x: tf.Tensor): tf.Tensor {
+    this.checkX(x, 'applyRelu');
     if (x.rank === 2 && x.shape[1] === this.inputDim) return denseRelu(x as tf.Tensor2D, this.W as tf.Tensor2D, this.b as tf.Tensor1D);
     return tf.tidy(() => tf.relu(this.apply(x)));
+  }
+
+  /** x's last dimension against inputDim: the shapes compared on every call, the contract only when they disagree. */
+  private checkX(x: tf.Tensor, method: string): void {
+    if (!live(x) || x.shape[x.rank - 1] !== this.inputDim) checkKind(X_OF_LAYER, x, 'x', `Dense.${method} ('${this.name}')`, { self: this });
   }
 
   get variables(): tf.Variable[] {

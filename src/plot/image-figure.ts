@@ -5,9 +5,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { MimeBundle } from '../display/display';
 import { encodePNG, pngSize } from './png';
 import { svgToPNG } from './svg-png';
-import { extensionOf, writeFileAtomic } from './save-file';
+import { extensionOf, savePath, writeFileAtomic } from './save-file';
 import { escapeHtml } from './vega-lite-figure';
-import { anything, checkKind, contract, count, describeAny, func, num, oneOf, optional, record, tensor, where, type Kind } from '../validation/contract';
+import { anything, checkKind, contract, count, describeAny, func, instance, num, oneOf, optional, record, tensor, where, type Kind } from '../validation/contract';
 
 // one image [h, w], several flattened [n, h·w] (square, or shaped by imageShape), or several [n, h, w]
 const IMAGES_TENSOR = where(tensor(), 'be [n, h, w], [n, h·w] or [h, w]', (t: tf.Tensor) => t.rank === 2 || t.rank === 3 || `got [${t.shape}]`);
@@ -17,6 +17,16 @@ const POSITIVE_INTEGER: Kind = { ...num({ integer: true, min: 1 }), expected: 'a
 const ROWS: Kind = { expected: 'an array of number arrays', test: (v) => (Array.isArray(v) && v.length > 0 && v.every(Array.isArray) ? undefined : `got ${describeAny(v)}`) };
 const IMAGE_GRID = contract('imageGrid', { images: oneOf(tensor(), ROWS), options: optional(record('an options object')) });
 const LATENT_TRAVERSAL = contract('latentTraversal', { args: record() });
+// made by imageGrid; by hand, the pixels must hold count images of imageShape
+const IMAGE_SHAPE: Kind = { expected: '[h, w], two positive integers', test: (v) => (Array.isArray(v) && v.length === 2 && v.every((d) => Number.isInteger(d) && d > 0) ? undefined : `got ${describeAny(v)}`) };
+const IMAGE_FIGURE = contract('ImageFigure', {
+  images: instance(Float32Array, 'a Float32Array of pixels in [0, 1]'),
+  count: { ...num({ integer: true, min: 1 }), expected: 'a positive integer' },
+  imageShape: where(IMAGE_SHAPE, (c) => `give count × h × w = ${(c.args.images as Float32Array).length} pixels, as images holds`,
+    (s: number[], c) => s[0] * s[1] * (c.args.count as number) === (c.args.images as Float32Array).length || `got ${c.args.count} × ${s[0]} × ${s[1]}`),
+  options: optional(record('an options object')),
+});
+const SAVE = contract('ImageFigure.save', { file: savePath(['png', 'svg', 'html'], 'an image grid') });
 /** An array of latent dimensions in [0, M): which rows a traversal draws. */
 const latentIndices = (M: number): Kind => ({
   expected: `integers in [0, ${M})`,
@@ -62,7 +72,9 @@ export class ImageFigure {
     public count: number,
     public imageShape: [number, number],
     public options: ImageGridOptions = {},
-  ) {}
+  ) {
+    IMAGE_FIGURE.check(arguments);
+  }
 
   /** The grid's size in pixels. */
   size(): { width: number; height: number } {
@@ -140,6 +152,7 @@ export class ImageFigure {
    * Writes the grid to `file`: .png, .svg or .html by its extension.
    */
   async save(file: string): Promise<void> {
+    SAVE.check(arguments);
     const ext = extensionOf(file, ['png', 'svg', 'html'], 'an image grid');
     writeFileAtomic(file, ext === 'png' ? this.png() : ext === 'svg' ? this.svg() : `<!DOCTYPE html><html><body>${this.html()}</body></html>`);
   }

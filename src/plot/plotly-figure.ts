@@ -11,8 +11,10 @@ import { renderPlotlyPNG } from './plotly-png';
 import { ChartOptions, Numbers, SERIES, asNumbers, checkLength } from './series';
 
 const SURFACE = numberArray({ shape: ['rows', 'columns'], min: [1, 1], what: 'a non-empty rectangular number[][]' });
-import { extensionOf, writeFileAtomic } from './save-file';
+import { extensionOf, savePath, writeFileAtomic } from './save-file';
 import { escapeHtml, titleText } from './vega-lite-figure';
+
+const SAVE = contract('PlotlyFigure.save', { file: savePath(['html', 'png'], 'a plotly figure') });
 
 export const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
 
@@ -142,6 +144,7 @@ export class PlotlyFigure {
 
   /** Saves to .html (interactive, plotly.js inlined) or .png (drawn in headless Chromium). */
   async save(file: string): Promise<void> {
+    SAVE.check(arguments);
     const ext = extensionOf(file, ['html', 'png'], 'a plotly figure');
     writeFileAtomic(file, ext === 'png' ? await this.png() : this.html());
   }

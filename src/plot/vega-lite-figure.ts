@@ -5,9 +5,8 @@
 // text/html and no SVG: an untrusted classic notebook sanitizes both (a chart became a line of tick
 // labels) and front ends rank HTML above vega-lite.
 import type { MimeBundle } from '../display/display';
-import { positiveFinite, positiveInteger } from '../validation/arguments';
-import { contract, describeAny } from '../validation/contract';
-import { extensionOf, writeFileAtomic } from './save-file';
+import { anything, checkKind, contract, count, describeAny, memoryBudgetBytes, optional, options as optionsKind, positive, where } from '../validation/contract';
+import { extensionOf, savePath, writeFileAtomic } from './save-file';
 import { svgToPNG } from './svg-png';
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -18,6 +17,9 @@ const vegaLite = require('vega-lite');
 const VEGA_LITE_FIGURE = contract('VegaLiteFigure', {
   spec: { expected: 'a vega-lite object', test: (v) => (v !== null && typeof v === 'object' ? undefined : `got ${describeAny(v)}`) },
 });
+
+const PNG = contract('VegaLiteFigure.png', { options: optional(optionsKind({ width: count({ entries: (w) => w * w, bytesEach: 4 }), zoom: positive() })) });
+const SAVE = contract('VegaLiteFigure.save', { file: savePath(['svg', 'png', 'html'], 'a vega-lite figure') });
 
 export const VEGA_LITE_MIME = 'application/vnd.vegalite.v5+json';
 
@@ -47,7 +49,7 @@ export class VegaLiteFigure {
    * @param spec  a vega-lite v5 specification object
    */
   constructor(spec: VegaLiteSpec) {
-    VEGA_LITE_FIGURE.check(arguments);
+    VEGA_LITE_FIGURE.check(arguments, new.target.name);
     this.spec = { $schema: 'https://vega.github.io/schema/vega-lite/v5.json', ...spec };
   }
 
@@ -67,9 +69,20 @@ export class VegaLiteFigure {
    * (default 2, sharp on high-density screens and in print).
    */
   async png(options: { width?: number; zoom?: number } = {}): Promise<Buffer> {
-    if (options.width !== undefined) positiveInteger(options.width, 'png', 'options.width');
-    if (options.zoom !== undefined) positiveFinite(options.zoom, 'png', 'options.zoom');
+    // named after the receiver's class (an ExplorableFigure's png is its own)
+    PNG.check(arguments, `${this.constructor.name}.png`);
     const svg = await this.svg();
+    // the PNG's size is known once the SVG is: refuse one beyond memory (zoom 1e308) before resvg allocates it
+    const m = /<svg[^>]*?\swidth="([\d.]+)"[^>]*?\sheight="([\d.]+)"/.exec(svg);
+    if (m) {
+      const [w, h] = [Number(m[1]), Number(m[2])];
+      const scale = options.width ? options.width / w : options.zoom ?? 2;
+      const bytes = 4 * (w * scale) * (h * scale);
+      if (!(bytes <= memoryBudgetBytes())) {
+        const name = options.width ? 'width' : 'zoom';
+        checkKind(where(anything(), `give a PNG that fits in memory (the chart is ${w}×${h} pixels at zoom 1)`, () => `got ${options.width ?? options.zoom}: ${(bytes / 1e9).toPrecision(3)} GB`), undefined, name, `${this.constructor.name}.png`);
+      }
+    }
     return svgToPNG(svg, options.width ? { width: options.width } : { zoom: options.zoom ?? 2 });
   }
 
@@ -101,6 +114,7 @@ export class VegaLiteFigure {
 
   /** Saves to .svg, .png or .html, chosen by the extension; the file is replaced whole or not at all. */
   async save(file: string): Promise<void> {
+    SAVE.check(arguments, `${this.constructor.name}.save`);
     const ext = extensionOf(file, ['svg', 'png', 'html'], 'a vega-lite figure');
     const data = ext === 'svg' ? await this.svg() : ext === 'png' ? await this.png() : await this.html();
     writeFileAtomic(file, data);

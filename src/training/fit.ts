@@ -8,7 +8,7 @@ import { Rng } from '../random/rng';
 import { ImageDataset } from '../data/image-dataset';
 import { progress as startProgress, Progress } from '../display/progress';
 import { throwIfInterrupted } from '../display/interruption';
-import { anything, bool, contract, count, func, Kind, num, oneOf, options as optionsKind, str } from '../validation/contract';
+import { anything, bool, contract, count, func, Kind, num, oneOf, options as optionsKind, str, tensor } from '../validation/contract';
 import { checkKind, describeAny, where } from '../validation/contract';
 import { learningRateAt, LearningRateSchedule } from './learning-rate';
 import type { Batch, LossWithTerms, Trainable, TrainingData } from './trainable';
@@ -113,11 +113,13 @@ const trainableKind: Kind = {
   },
 };
 
+const NO_NAN = tensor({ noNaN: true });
 const dataKind: Kind = {
   expected: 'an ImageDataset, points as a non-empty number[][] of rows of one length, or a live 2-D tensor of rows',
   test: (v) => {
     if (v instanceof ImageDataset) return v.count > 0 ? undefined : 'got an empty ImageDataset';
-    if (v instanceof tf.Tensor) return !v.isDisposed && v.rank === 2 && v.shape[0] > 0 && v.shape[1] > 0 ? undefined : `got ${describeAny(v)}`;
+    // one reduction for NaN: a NaN row would surface steps later as a NaN loss blamed on the learning rate
+    if (v instanceof tf.Tensor) return !v.isDisposed && v.rank === 2 && v.shape[0] > 0 && v.shape[1] > 0 ? NO_NAN.test(v, 'data', 'fit') as string | undefined : `got ${describeAny(v)}`;
     if (!Array.isArray(v) || v.length === 0) return `got ${describeAny(v)}`;
     const d = Array.isArray(v[0]) ? v[0].length : -1;
     for (let i = 0; i < v.length; i++) {

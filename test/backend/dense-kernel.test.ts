@@ -69,9 +69,9 @@ describe('native dense layer', () => {
 
   it('names bad shapes and leaks nothing', () => {
     const x = tf.ones([2, 3]) as tf.Tensor2D, W = tf.ones([3, 4]) as tf.Tensor2D, b = tf.ones([4]) as tf.Tensor1D;
-    expect(() => denseRelu(x, tf.ones([2, 4]) as tf.Tensor2D, b)).to.throw('dense: W must have shape [3, out], got [2,4]');
+    expect(() => denseRelu(x, tf.ones([2, 4]) as tf.Tensor2D, b)).to.throw('denseRelu: W must have shape [3, out], got [2,4]');
     const layer = new Dense(rng(0), 4, 2, 'enc1');
-    expect(() => layer.apply(x)).to.throw('Dense enc1.apply: x must have last dimension inputDim = 4, got [2,3]');
+    expect(() => layer.apply(x)).to.throw("Dense.apply ('enc1'): x must have last dimension inputDim = 4, got [2,3]");
     layer.dispose();
     expectNoLeak(() => tf.grads((xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => tf.sum(denseRelu(xx as tf.Tensor2D, ww as tf.Tensor2D, bb as tf.Tensor1D)))([x, W, b]));
     tf.dispose([x, W, b]);

@@ -61,7 +61,7 @@ describe('data', () => {
     fs.writeFileSync(path.join(tmp, 'flat'), idx(0x08, [3, 4], new Array(12).fill(7)));
     expect(() => loadIdxImages(path.join(tmp, 'img'), path.join(tmp, 'lab'))).to.throw('has 3 images but');
     expect(() => loadIdxImages(path.join(tmp, 'flat'), path.join(tmp, 'lab'))).to.throw('flat: holds an array of shape [3,4], not images [n, h, w]');
-    expect(() => readIdx(path.join(tmp, 'none'))).to.throw('readIdx: no file at');
+    expect(() => readIdx(path.join(tmp, 'none'))).to.throw('readIdx: file must name a file that exists, got');
   });
 
   it('binarization: dynamic draws have mean p within SE; static is fixed by its seed; threshold is exact', () => {

@@ -29,9 +29,9 @@ describe('md (markdown with computed values)', () => {
   });
 
   it('refuses a value a sentence cannot state, naming md and the value', () => {
-    expect(() => md`a ${NaN}`).to.throw(/md: value 1 .*NaN/);
-    expect(() => md`a ${1} b ${Infinity}`).to.throw(/md: value 2 .*Infinity/);
-    expect(() => md`a ${undefined as unknown as number}`).to.throw(/md: value 1 .*undefined/);
-    expect(() => md`a ${{ value: 1, se: NaN }}`).to.throw(/md: value 1 .*estimate/);
+    expect(() => md`a ${NaN}`).to.throw(/md: values\[0\] \(value 1 in the text\) must be .*, got NaN/);
+    expect(() => md`a ${1} b ${Infinity}`).to.throw(/md: values\[1\] \(value 2 in the text\) must be .*, got Infinity/);
+    expect(() => md`a ${undefined as unknown as number}`).to.throw(/md: values\[0\] \(value 1 in the text\) must be .*, got undefined/);
+    expect(() => md`a ${{ value: 1, se: NaN }}`).to.throw(/md: values\[0\] \(value 1 in the text\) must be .*, got an estimate 1 ± NaN/);
   });
 });
