@@ -15,6 +15,7 @@ Models (all float32, Adam lr 1e-3):
   unet-sample  one ancestral sampling step of that U-Net for 128 images (no gradients)
   realnvp   the multi-scale RealNVP of bench/real-nvp.ts on 28×28×1 8-bit pixels, batch 128 (maximum likelihood)
   vq-vae    the VQ-VAE of bench/vq-vae.ts (32 codes of dimension 8 on a 7×7 grid), batch 128, 28×28 binarized
+  pixelcnn  the PixelCNN of bench/pixel-cnn.ts (masked convolutions, 32 channels), batch 128, 28×28 binary (maximum likelihood)
 """
 import json
 import math
@@ -265,7 +266,42 @@ def vq_vae_step(batch=128, K=32, D=8):
     return step
 
 
-MODELS = {"vq-vae": (vq_vae_step, 5), "realnvp": (realnvp_step, 2), "conv-vae": (conv_vae_step, 5), "vae": (vae_step, 20), "denoiser": (denoiser_step, 20), "unet": (unet_step, 2), "unet-sample": (unet_sample_step, 2)}
+class MaskedConv2d(nn.Conv2d):
+    """A k×k convolution whose filter is multiplied by the raster mask: rows above the centre, and the centre row left of
+    the centre (type A) or up to it (type B)."""
+    def __init__(self, cin, cout, k, kind):
+        super().__init__(cin, cout, k, 1, k // 2)
+        c = k // 2
+        mask = torch.zeros(k, k)
+        mask[:c, :] = 1
+        mask[c, :c + (1 if kind == "B" else 0)] = 1
+        self.register_buffer("mask", mask)
+
+    def forward(self, x):
+        return F.conv2d(x, self.weight * self.mask, self.bias, 1, self.padding)
+
+
+def pixelcnn_step(batch=128, C=32, L=5):
+    """bench/pixel-cnn.ts's network: type-A 7×7 1→C, L residual blocks h + B3×3(ReLU(h)), then ReLU, 1×1 C→C, ReLU,
+    1×1 C→1 (Bernoulli logits); loss −mean log p(x) (sum over the 784 pixels), Adam."""
+    first = MaskedConv2d(1, C, 7, "A")
+    blocks = nn.ModuleList([MaskedConv2d(C, C, 3, "B") for _ in range(L)])
+    head = nn.Sequential(nn.ReLU(), nn.Conv2d(C, C, 1), nn.ReLU(), nn.Conv2d(C, 1, 1))
+    params = list(first.parameters()) + list(blocks.parameters()) + list(head.parameters())
+    opt = torch.optim.Adam(params, lr=1e-3)
+    x = torch.bernoulli(torch.full((batch, 1, 28, 28), 0.2))
+
+    def step():
+        h = first(x)
+        for b in blocks:
+            h = h + b(F.relu(h))
+        loss = F.binary_cross_entropy_with_logits(head(h), x, reduction="none").sum((1, 2, 3)).mean()
+        opt.zero_grad(); loss.backward(); opt.step()
+        return loss.item()
+    return step
+
+
+MODELS = {"pixelcnn": (pixelcnn_step, 5), "vq-vae": (vq_vae_step, 5), "realnvp": (realnvp_step, 2), "conv-vae": (conv_vae_step, 5), "vae": (vae_step, 20), "denoiser": (denoiser_step, 20), "unet": (unet_step, 2), "unet-sample": (unet_sample_step, 2)}
 
 if __name__ == "__main__":
     threads = int(sys.argv[1]) if len(sys.argv) > 1 else 1
