@@ -51,6 +51,7 @@ const SAMPLES = count({ max: 1e8 });
 const EVAL_OPTIONS = optional(optionsKind({ samples: SAMPLES, name: str() }));
 const LIKELIHOOD = {
   made: contract('madeLikelihood', { model: modelWith('logProb', 'a MADE'), name: optional(str()) }),
+  pixelcnn: contract('pixelCNNLikelihood', { model: modelWith('inputGradient', 'a PixelCNN'), name: optional(str()) }),
   vae: contract('vaeLikelihood', { model: modelWith('encode', 'a VAE'), options: EVAL_OPTIONS }),
   rich: contract('richVAELikelihood', { model: modelWith('logWeights', 'a RichVAE'), options: EVAL_OPTIONS }),
   hierarchical: contract('hierarchicalVAELikelihood', { model: modelWith('logWeights', 'a HierarchicalVAE'), options: EVAL_OPTIONS }),
@@ -97,6 +98,7 @@ export function madeLikelihood(model: MADE, name = 'autoregressive (MADE)'): Lik
  * Example: `ll.evaluation.pixelCNNLikelihood(cnn)`.
  */
 export function pixelCNNLikelihood(model: PixelCNN, name = 'autoregressive (PixelCNN)'): LikelihoodEvaluator {
+  LIKELIHOOD.pixelcnn.check(arguments);
   return {
     name, kind: 'exact',
     logLikelihood: (_rng, x) => { const t = model.logProb(x); const v = Float64Array.from(t.dataSync()); t.dispose(); return v; },

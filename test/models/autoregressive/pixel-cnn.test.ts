@@ -163,6 +163,7 @@ describe('models/autoregressive/pixel-cnn: exact log-likelihood of binary images
     expect(() => m.inputGradient(one, 9)).to.throw('PixelCNN.inputGradient: pixel must be a raster index below H·W = 9');
     expect(() => m.inputGradient(wrong as tf.Tensor2D, 0)).to.throw('PixelCNN.inputGradient: x must have shape [1, 9]');
     expect(() => m.sample(rng(0), 0)).to.throw('PixelCNN.sample: n must be');
+    expect(() => pixelCNNLikelihood({} as PixelCNN)).to.throw('pixelCNNLikelihood: model must be a PixelCNN');
     tf.dispose([wrong, one]);
     m.dispose();
   });
