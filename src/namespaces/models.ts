@@ -39,6 +39,8 @@ export { MaskedConv2d, rasterMask } from '../models/autoregressive/masked-conv2d
 export type { MaskType } from '../models/autoregressive/masked-conv2d';
 export { PixelCNN } from '../models/autoregressive/pixel-cnn';
 export type { PixelCNNConfig } from '../models/autoregressive/pixel-cnn';
+export { GatedPixelCNN } from '../models/autoregressive/gated-pixel-cnn';
+export type { GatedPixelCNNConfig } from '../models/autoregressive/gated-pixel-cnn';
 export { savePixelCNN, loadPixelCNN } from '../checkpoints/pixel-cnn';
 export { HierarchicalVAE } from '../models/vae/hierarchical-vae';
 export type { HierarchicalVAEConfig, HierarchicalVAEObjective } from '../models/vae/hierarchical-vae';

@@ -31,6 +31,7 @@ const FROM_GENERATOR: Record<string, Spec> = {
   MADE: { build: (g, c) => new ll.models.MADE(any(g), { inputDim: 4, hiddenDims: [5], ...c }) },
   PixelCNN: { build: (g, c) => new ll.models.PixelCNN(any(g), { height: 3, width: 3, channels: 2, layers: 1, firstKernel: 3, ...c }) },
   MaskedConv2d: { build: (g) => new ll.models.MaskedConv2d(any(g), 1, 2, 3, 'A', 'masked', scope()) },
+  GatedPixelCNN: { build: (g, c) => new ll.models.GatedPixelCNN(any(g), { height: 3, width: 3, channels: 2, layers: 1, firstKernel: 3, ...c }) },
   CodePrior: { build: (g, c) => new ll.models.CodePrior(any(g), { positions: 3, codes: 3, embedding: 2, hiddenDims: [4], ...c }) },
   RealNVP: { build: (g, c) => new ll.models.RealNVP(any(g), { shape: [4, 4, 1], scales: 2, couplings: 1, hidden: 2, identityInit: false, ...c }) },
   UNet: { build: (g, c) => new ll.models.UNet(any(g), { size: 4, channels: [4], groups: 2, embedding: 4, ...c }) },
@@ -115,7 +116,7 @@ describe('api: every model takes the generator of its initial weights as its fir
     });
   }
 
-  for (const name of ['VAE', 'RichVAE', 'CategoricalVAE', 'HierarchicalVAE', 'ConvVAE', 'VQVAE', 'MADE', 'PixelCNN', 'CodePrior', 'RealNVP', 'UNet', 'TimeMLP', 'ScoreNetwork', 'VelocityNetwork', 'ImageClassifier']) {
+  for (const name of ['VAE', 'RichVAE', 'CategoricalVAE', 'HierarchicalVAE', 'ConvVAE', 'VQVAE', 'MADE', 'PixelCNN', 'GatedPixelCNN', 'CodePrior', 'RealNVP', 'UNet', 'TimeMLP', 'ScoreNetwork', 'VelocityNetwork', 'ImageClassifier']) {
     it(`${name}: a seed in its config is refused, naming it (nothing would read it)`, () => {
       expect(() => FROM_GENERATOR[name].build(ll.rng(0), { seed: 3 })).to.throw(new RegExp(`${name}: (config|options)\\.seed is not an option`));
     });

@@ -10,10 +10,26 @@ import { positiveInteger } from '../../validation/arguments';
 import { checkWeightsGenerator } from '../../validation/initial-weights';
 import { checkKind, str, tensor } from '../../validation/contract';
 
-/** 'A' hides the centre pixel (first layer), 'B' keeps it (every later layer). */
-export type MaskType = 'A' | 'B';
+/**
+ * 'A' hides the centre pixel (first layer), 'B' keeps it (every later layer). The gated PixelCNN's two stacks
+ * (gated-pixel-cnn.ts): 'vertical' reads the rows up to and including the centre row, all columns (its features
+ * reach the other stack only shifted one row down); 'horizontal-A' / 'horizontal-B' read the centre row alone,
+ * left of the centre / up to it.
+ */
+export type MaskType = 'A' | 'B' | 'vertical' | 'horizontal-A' | 'horizontal-B';
 
-const MASK_TYPE = str(['A', 'B']);
+const MASK_TYPE = str(['A', 'B', 'vertical', 'horizontal-A', 'horizontal-B']);
+
+// whether kernel offset (u, w) of a k×k filter with centre c is read
+function opens(type: MaskType, u: number, w: number, c: number): boolean {
+  switch (type) {
+    case 'A': return u < c || (u === c && w < c);
+    case 'B': return u < c || (u === c && w <= c);
+    case 'vertical': return u <= c;
+    case 'horizontal-A': return u === c && w < c;
+    case 'horizontal-B': return u === c && w <= c;
+  }
+}
 
 /**
  * The k×k mask of a raster-order convolution, M[u, v] = 1 when kernel offset (u − c, v − c), c = ⌊k/2⌋, is
@@ -21,6 +37,8 @@ const MASK_TYPE = str(['A', 'B']);
  * [k, k, C_in, C_out], the same for every channel pair (one image channel: no colour ordering).
  *
  *     M_A[u, v] = 1[u < c  ∨  (u = c ∧ v < c)],   M_B[u, v] = 1[u < c  ∨  (u = c ∧ v ≤ c)]      (D67)
+ *
+ * and the gated stacks' masks: M_vertical[u, v] = 1[u ≤ c], M_horizontal-A/B = M_A/B restricted to row u = c.
  *
  * @example rasterMask(3, 1, 1, 'A').squeeze().arraySync()   // [[1,1,1],[1,0,0],[0,0,0]]
  */
@@ -33,8 +51,7 @@ export function rasterMask(kernel: number, inChannels: number, outChannels: numb
   const v = new Float32Array(kernel * kernel * inChannels * outChannels);
   for (let u = 0; u < kernel; u++) {
     for (let w = 0; w < kernel; w++) {
-      const open = u < c || (u === c && (type === 'A' ? w < c : w <= c));
-      if (open) v.fill(1, (u * kernel + w) * inChannels * outChannels, (u * kernel + w + 1) * inChannels * outChannels);
+      if (opens(type, u, w, c)) v.fill(1, (u * kernel + w) * inChannels * outChannels, (u * kernel + w + 1) * inChannels * outChannels);
     }
   }
   return tf.tensor4d(v, [kernel, kernel, inChannels, outChannels]);

@@ -5,10 +5,13 @@ import { rng } from '../../../src';
 import { MaskedConv2d, rasterMask } from '../../../src/models/autoregressive/masked-conv2d';
 
 describe('models/autoregressive/masked-conv2d: PixelCNN masks (D67)', () => {
-  it('type A hides the centre and everything after it in raster order; type B keeps the centre', () => {
+  it('type A hides the centre and everything after it in raster order; type B keeps the centre; the gated stacks\' masks', () => {
     const read = (t: tf.Tensor4D) => { const v = tf.tidy(() => tf.squeeze(t, [2, 3]).arraySync() as number[][]); t.dispose(); return v; };
     expect(read(rasterMask(3, 1, 1, 'A'))).to.deep.equal([[1, 1, 1], [1, 0, 0], [0, 0, 0]]);
     expect(read(rasterMask(3, 1, 1, 'B'))).to.deep.equal([[1, 1, 1], [1, 1, 0], [0, 0, 0]]);
+    expect(read(rasterMask(3, 1, 1, 'vertical'))).to.deep.equal([[1, 1, 1], [1, 1, 1], [0, 0, 0]]);
+    expect(read(rasterMask(3, 1, 1, 'horizontal-A'))).to.deep.equal([[0, 0, 0], [1, 0, 0], [0, 0, 0]]);
+    expect(read(rasterMask(3, 1, 1, 'horizontal-B'))).to.deep.equal([[0, 0, 0], [1, 1, 0], [0, 0, 0]]);
     expect(read(rasterMask(5, 1, 1, 'A'))).to.deep.equal([[1, 1, 1, 1, 1], [1, 1, 1, 1, 1], [1, 1, 0, 0, 0], [0, 0, 0, 0, 0], [0, 0, 0, 0, 0]]);
     // every channel pair gets the same spatial mask
     const m = rasterMask(3, 2, 4, 'B');
@@ -45,7 +48,7 @@ describe('models/autoregressive/masked-conv2d: PixelCNN masks (D67)', () => {
   }
 
   it('bad arguments are named', () => {
-    expect(() => rasterMask(3, 1, 1, 'C' as 'A')).to.throw("rasterMask: type must be one of 'A', 'B', got 'C'");
+    expect(() => rasterMask(3, 1, 1, 'C' as 'A')).to.throw("rasterMask: type must be one of 'A', 'B', 'vertical', 'horizontal-A', 'horizontal-B', got 'C'");
     expect(() => new MaskedConv2d(rng(0), 1, 2, 3, 'b' as 'B', 'first')).to.throw("MaskedConv2d first: type must be one of 'A', 'B'");
     expect(() => new MaskedConv2d(rng(0), 1, 2, 4, 'A', 'first')).to.throw('kernel');
     const layer = new MaskedConv2d(rng(0), 2, 2, 3, 'A', 'first');
