@@ -61,7 +61,11 @@ export function enableNativeKernels(): NativeStatus {
         } else {
           added.push({ kernelName: cfg.kernelName, backendName: name });
         }
-        tf.registerKernel(cfg);
+        // The stock wasm kernel our kernel falls back to binds its wasm function in setupFunc, which the engine
+        // runs on each new backend instance (tf.engine().reset(), as tfjs-core's own test suite does between
+        // suites); without it the fallback would call into the disposed instance and abort.
+        const stockCfg = stock.get(key);
+        tf.registerKernel(stockCfg?.setupFunc && !cfg.setupFunc ? { ...cfg, setupFunc: stockCfg.setupFunc, disposeFunc: stockCfg.disposeFunc } : cfg);
       }
     }
     if (replaced === 0) throw new Error('no stock matmul kernel was registered to replace');

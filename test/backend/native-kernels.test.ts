@@ -35,6 +35,24 @@ describe('native kernels together', function () {
     });
   }
 
+  it('survive tf.engine().reset(): the stock kernels they fall back to are bound to the new wasm instance', () => {
+    // tfjs-core's own test suite resets the engine between suites (npm run ops:conformance); the stock wasm
+    // kernels bind their wasm functions in setupFunc, which must run again on the new instance, or the fallback
+    // paths (a sum over the last axis, an int32 sum, a 3×3 average pool) abort the wasm module.
+    const backend = require.resolve('../../src/backend/backend');
+    const code = `const b = require('${backend}'); const tf = require('@tensorflow/tfjs-core');
+      b.ready().then(async () => {
+        const run = () => [tf.sum(tf.tensor2d([[1, 2], [3, 4]]), 1), tf.sum(tf.tensor2d([[1, 2], [3, 4]], [2, 2], 'int32'), 0), tf.matMul(tf.tensor2d([[1, 2]]), tf.tensor2d([[3], [4]])),
+          tf.avgPool(tf.ones([1, 3, 3, 1]), 3, 1, 'valid'), tf.sum(tf.ones([4, 3]), 0)].map((t) => Array.from(t.dataSync()));
+        const before = run();
+        tf.engine().reset();
+        await tf.setBackend('wasm');
+        console.log('SAME', JSON.stringify(before) === JSON.stringify(run()), JSON.stringify(before), tf.getBackend(), b.backendInfo().native.enabled);
+      }).catch((e) => console.log('ERR', e.message));`;
+    const r = spawnSync(process.execPath, ['--require', 'tsx/cjs', '-e', code], { encoding: 'utf8', env: { ...process.env, LATENT_BACKEND: 'wasm', LATENT_QUIET: '1' } });
+    expect(r.stdout, r.stdout + r.stderr).to.contain('SAME true [[3,7],[4,6],[11],[1],[4,4,4]] wasm true');
+  });
+
   it("chooses OpenBLAS's core type from /proc/cpuinfo over the environment's, unless LATENT_BLAS_CORETYPE says otherwise", () => {
     const expected = chooseCoreType(fs.readFileSync('/proc/cpuinfo', 'utf8'));
     const detail = (env: Record<string, string>) => {
