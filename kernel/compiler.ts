@@ -29,12 +29,13 @@ const mayFork = (process as unknown as { permission?: unknown }).permission === 
 let snapshotFailed = false;
 
 /**
- * Seconds without a request after which the compiler process exits (LATENT_COMPILER_IDLE_S; 0 keeps it): an
- * idle kernel then holds no TypeScript program (~200 MB), and the next request starts the process again from
- * the snapshot (~0.3 s of CPU, and the notebook's first check against Latent Lab's declarations after it).
+ * Seconds without a request after which the compiler process exits (LATENT_COMPILER_IDLE_S, 300 by default;
+ * 0 keeps it): a kernel left idle then holds no TypeScript program (~270 MB with Latent Lab's declarations),
+ * and the next request starts the process again from the snapshot — about 0.75 s of CPU before that cell's
+ * result, which is why the default waits five minutes (a student reading between cells rarely pays it).
  */
 function idleMs(): number {
-  const s = Number(process.env.LATENT_COMPILER_IDLE_S ?? 60);
+  const s = Number(process.env.LATENT_COMPILER_IDLE_S ?? 300);
   return Number.isFinite(s) && s > 0 ? s * 1000 : 0;
 }
 
