@@ -1,4 +1,4 @@
-// Slides a lecturer can present: every slide of every lecture's deck (00–14) fits the deck's 1280×720 at
+// Slides a lecturer can present: every slide of every lecture's deck (00–15 and on) fits the deck's 1280×720 at
 // the deck's scale, in Chromium with the network aborted. The decks are built by `npm run slides` from the
 // executed copies in build/notebooks/ (npm test's lecture-notebook test leaves them there; a lecture
 // without one runs first), plus the figures fixture's deck (vega-lite, an explorable figure, an image
@@ -136,8 +136,9 @@ describe('slide decks fit 1280×720 (Chromium, offline)', function () {
 
   after(async () => { await browser?.close(); });
 
-  it('the decks are the 15 lectures 00–14', () => {
-    expect(lectures.map((l) => l.slice(0, 2))).to.deep.equal(Array.from({ length: 15 }, (_, i) => String(i).padStart(2, '0')));
+  it('the decks are the lectures 00, 01, … numbered without a gap (at least 00–15)', () => {
+    expect(lectures.length).to.be.at.least(16);
+    expect(lectures.map((l) => l.slice(0, 2))).to.deep.equal(Array.from({ length: lectures.length }, (_, i) => String(i).padStart(2, '0')));
   });
 
   /** Everything one lecture's deck shows: each slide measured, the smallest zoom's screenshot, the sliders moved. */
