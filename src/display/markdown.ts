@@ -6,7 +6,8 @@ import { anything, checkKind, contract, describeAny, str, where, type Kind } fro
 
 const MARKDOWN = contract('Markdown', { text: str() });
 // md is a tag: its first argument is the template's strings, with their raw text (the values are checked one by one below)
-const MD = contract('md', { strings: where(anything(), 'be a template\'s strings: use md as a tagged template, ll.md`text ${value}`', (s: TemplateStringsArray) => (!!s && Array.isArray(s.raw)) || `got ${s === null ? 'null' : typeof s}`) });
+// values: md's rest parameter, each checked where it is formatted (named values[i])
+const MD = contract('md', { strings: where(anything(), 'be a template\'s strings: use md as a tagged template, ll.md`text ${value}`', (s: TemplateStringsArray) => (!!s && Array.isArray(s.raw)) || `got ${s === null ? 'null' : typeof s}`), values: anything('the values in the text') });
 
 /** A value `md` can put in prose: a number, a string, or an estimate with its standard error. */
 export type MarkdownValue = number | string | { value: number; se: number };
