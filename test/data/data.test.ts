@@ -85,6 +85,10 @@ describe('data', () => {
     expect([...minibatches(rng(5), 10, 4, { dropLast: true })]).to.have.length(2);
     expect(batchesPerEpoch(10, 4)).to.equal(3);
     expect(() => [...minibatches(rng(0), 10, 0)]).to.throw('batchSize must be a positive integer');
+    // refused when called, before any batch is asked for (a generator's body would wait for next())
+    expect(() => minibatches(rng(0), 10, 0)).to.throw('minibatches: batchSize must be a positive integer');
+    expect(() => stepBatches(rng(0), 3, 4, 5, { dropLast: true })).to.throw('stepBatches: batchSize must be at most n (3) with dropLast, or an epoch gives no batch, got 4');
+    expect(() => stepBatches(rng(0), 3, 4, 5)).to.not.throw();
   });
 
   it('stepBatches: exactly `steps` batches, the epochs minibatches would give in a row, no permutation drawn after the last', () => {
