@@ -21,7 +21,9 @@ const IMAGES = tensor({ shape: ['n', width], noNaN: true });
 const IMAGE_SET = where(IMAGES, 'have at least 2 images (rows), for a covariance', (x: tf.Tensor) => x.shape[0] >= 2 || `got [${x.shape}]`);
 const CONFIDENT = contract('confidentShare', { classifier: CLASSIFIER, pixels: IMAGES, threshold: THRESHOLD });
 const HISTOGRAM = contract('classHistogram', { classifier: CLASSIFIER, pixels: IMAGES });
-const FRECHET = contract('classifierFrechetDistance', { classifier: CLASSIFIER, a: IMAGE_SET, b: IMAGE_SET });
+// b's rows are its own count: the two sets may differ in size (a contract binds a shape's name across arguments)
+const IMAGE_SET_B = where(tensor({ shape: ['m', width], noNaN: true }), 'have at least 2 images (rows), for a covariance', (x: tf.Tensor) => x.shape[0] >= 2 || `got [${x.shape}]`);
+const FRECHET = contract('classifierFrechetDistance', { classifier: CLASSIFIER, a: IMAGE_SET, b: IMAGE_SET_B });
 
 /**
  * The share of images [n, D] the classifier assigns a class with probability ≥ threshold, with its
