@@ -1,7 +1,7 @@
 // Rich output in the Latent Lab kernel. The kernel installs a hook on globalThis; outside a kernel
 // (tests, scripts) display falls back to the text/plain form on stdout, and clearOutput does nothing.
 import { kernelHook, MimeBundle } from './kernel-hook';
-import { checkKind, contract, optional, options, record, str, where, type Kind } from '../validation/contract';
+import { bool, checkKind, contract, optional, options, record, str, where, type Kind } from '../validation/contract';
 
 const BUNDLE: Kind = {
   expected: 'a non-empty object of MIME type → data, or a figure (something with toMimeBundle())',
@@ -11,6 +11,7 @@ const DISPLAY_ID = where(str(), 'be a non-empty string', (s: string) => s.length
 // what is shown is judged where it is rendered (a figure's bundle may come later); the options and the HTML here
 const DISPLAY = contract('display', { what: { ...record(), expected: BUNDLE.expected }, options: optional(options({ displayId: optional(DISPLAY_ID), metadata: optional(record('an object')) })) });
 const DISPLAY_HTML = contract('displayHTML', { html: str() });
+const CLEAR = contract('clearOutput', { wait: optional(bool()) });
 export type { MimeBundle } from './kernel-hook';
 
 /** Anything that can show itself: figures, check tables, tensors, distributions. */
@@ -105,6 +106,7 @@ export function displayHTML(html: string): void {
  * ```
  */
 export function clearOutput(wait = false): void {
+  CLEAR.check(arguments);
   kernelHook()?.clearOutput(wait);
 }
 

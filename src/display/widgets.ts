@@ -4,7 +4,7 @@
 // listeners, so code that uses widgets runs in scripts and tests; it just shows nothing to drag.
 
 import { finiteNumber } from '../validation/arguments';
-import { anything, arrayOf, bool, checkKind, contract, num, optional, options as optionsKind, positive, str, where, type Kind } from '../validation/contract';
+import { anything, arrayOf, bool, checkKind, contract, func, num, optional, options as optionsKind, positive, str, where, type Kind } from '../validation/contract';
 
 // a slider's range: min below max, a positive step, the value inside (the relations name the other ends)
 const within = (lo: number, hi: number, what: string) => where(num(), `lie in ${what} = [${lo}, ${hi}]`, (v: number) => v >= lo && v <= hi);
@@ -37,6 +37,16 @@ export const WIDGET_VIEW_MIME = 'application/vnd.jupyter.widget-view+json';
 
 type State = Record<string, unknown>;
 let localIds = 0;
+
+// a listener is called later, from a front-end message: a non-function would fail there, far from the cell that gave it
+const LISTENER = func('a function (a listener)');
+const ON = {
+  stateChange: contract('WidgetModel.onStateChange', { listener: LISTENER }),
+  custom: contract('WidgetModel.onCustom', { listener: LISTENER }),
+  controlChange: contract('Control.onChange', { listener: LISTENER }),
+  dropdownChange: contract('Dropdown.onChange', { listener: LISTENER }),
+  click: contract('Button.onClick', { listener: LISTENER }),
+};
 
 /** A widget model: its state, mirrored in the front end when a kernel is there. */
 export class WidgetModel {
@@ -106,6 +116,7 @@ export class WidgetModel {
    * Calls `listener` with the changed keys after every change, from the front end or from `set`.
    */
   onStateChange(listener: (changed: State) => void): void {
+    ON.stateChange.check(arguments);
     this.listeners.push(listener);
   }
 
@@ -113,6 +124,7 @@ export class WidgetModel {
    * Calls `listener` with each custom message from the front end (a button's click).
    */
   onCustom(listener: (content: Record<string, unknown>) => void): void {
+    ON.custom.check(arguments);
     this.customListeners.push(listener);
   }
 
@@ -197,6 +209,7 @@ export class Control<T> extends Widget {
 
   /** Calls `listener(value)` after each change of the value, from the front end or from code. */
   onChange(listener: (value: T) => void): this {
+    ON.controlChange.check(arguments);
     this.model.onStateChange((changed) => { if ('value' in changed) listener(this.value); });
     return this;
   }
@@ -319,6 +332,7 @@ export class Dropdown<T extends string | number> extends Widget {
   }
   /** Calls `listener` with the new value after every selection; returns the drop-down, for chaining. */
   onChange(listener: (value: T) => void): this {
+    ON.dropdownChange.check(arguments);
     this.model.onStateChange((changed) => { if ('index' in changed) listener(this.value); });
     return this;
   }
@@ -363,6 +377,7 @@ export class Button extends Widget {
    * Calls `listener` on each click in the front end; returns the button, for chaining.
    */
   onClick(listener: () => void): this {
+    ON.click.check(arguments);
     this.model.onCustom((content) => { if (content.event === 'click') listener(); });
     return this;
   }
