@@ -3,6 +3,7 @@
 // so J needs no ∇ log p. The trace is computed with one backward pass per dimension.
 import * as tf from '@tensorflow/tfjs-core';
 import { checkKind, contract, func, tensor } from '../validation/contract';
+import { jacobianTrace } from './jacobian-trace';
 
 const HYVARINEN = contract('hyvarinenTerms', { score: func('a function x [N, d] → score [N, d]'), x: tensor({ rank: 2, nonEmpty: true, noNaN: true }) });
 
@@ -24,4 +25,34 @@ export function hyvarinenTerms(score: (x: tf.Tensor2D) => tf.Tensor, x: tf.Tenso
   const v = Float64Array.from(out.dataSync());
   out.dispose();
   return v;
+}
+
+const SLICED = contract('slicedScoreMatchingTerms', {
+  score: func('a function x [N, d] → score [N, d], row by row'),
+  x: tensor({ shape: ['N', 'd'], nonEmpty: true }),
+  probe: tensor({ like: 'x' }),
+});
+
+/**
+ * Sliced score matching per sample (Song et al. 2019; lecture 003's "sliced score matching"; D65): with a
+ * projection v, E[v vᵀ] = I,
+ *
+ *     vᵀ ∇_x s(x) v + ½ (vᵀ s(x))²,   E_v[·] = Tr ∇_x s(x) + ½ ‖s(x)‖²   (Hyvärinen's J, D50)
+ *
+ * so its mean over x and v is J: ½ E‖s − ∇ log p‖² + const, with one backward pass per projection instead of
+ * one per dimension. x [N, d], probe v [N, d] (e.g. `hutchinsonProbes`) → [N], a tensor that can be
+ * differentiated with respect to the score's weights (training).
+ *
+ * @example
+ * ```ts
+ * const v = ll.infer.hutchinsonProbes(ll.rng(0), [x.shape[0], 2]);
+ * const J = ll.tf.mean(ll.infer.slicedScoreMatchingTerms(score, x, v));   // ≈ mean of hyvarinenTerms(score, x)
+ * ```
+ */
+export function slicedScoreMatchingTerms(score: (x: tf.Tensor2D) => tf.Tensor, x: tf.Tensor2D, probe: tf.Tensor2D): tf.Tensor1D {
+  SLICED.check(arguments);
+  return tf.tidy(() => {
+    const projected = tf.sum(tf.mul(score(x), probe), 1);
+    return tf.add(jacobianTrace(score, x, probe), tf.mul(tf.square(projected), 0.5)) as tf.Tensor1D;
+  });
 }

@@ -17,7 +17,10 @@ export { fitBestGaussian, whitenedNoise } from '../inference/best-gaussian';
 export type { BestGaussianResult } from '../inference/best-gaussian';
 export { mmdUnbiased, kernelMatrix } from '../inference/mmd';
 export type { MmdKernel } from '../inference/mmd';
-export { hyvarinenTerms } from '../inference/score-matching';
+export { hyvarinenTerms, slicedScoreMatchingTerms } from '../inference/score-matching';
+// issue 30: the trace of a Jacobian, exactly or by Hutchinson's estimator (D64)
+export { hutchinsonTrace64, hutchinsonVariance64, hutchinsonProbes, jacobianTrace } from '../inference/jacobian-trace';
+export type { ProbeDistribution } from '../inference/jacobian-trace';
 // issue 17: amortized against per-sample inference
 export { fitLocalGaussians, gaussianElbo, gaussianImportanceLogLikelihood, amortizationGap } from '../inference/amortization-gap';
 export type { AmortizedModel, LocalGaussians, FitLocalOptions, PerPointEstimate, AmortizationGapOptions, AmortizationGapResult } from '../inference/amortization-gap';

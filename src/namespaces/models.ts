@@ -16,7 +16,7 @@ export { ElementwiseAffine, LinearLU, Planar, planarStep, Permutation, AffineCou
 export { FlowDistribution } from '../models/flows/flow-distribution';
 export { icaLogLikelihood, rotation2d } from '../models/flows/ica';
 export { fitICA } from '../models/flows/ica-fit';
-export type { IcaFit } from '../models/flows/ica-fit';
+export type { IcaFit, IcaFitPrior } from '../models/flows/ica-fit';
 export type { IcaPrior } from '../models/flows/ica';
 export { DiffusionSchedule } from '../models/diffusion/schedule';
 export { diffusionElbo } from '../models/diffusion/elbo';
@@ -45,7 +45,10 @@ export { savePixelCNN, loadPixelCNN } from '../checkpoints/pixel-cnn';
 export { HierarchicalVAE } from '../models/vae/hierarchical-vae';
 export type { HierarchicalVAEConfig, HierarchicalVAEObjective } from '../models/vae/hierarchical-vae';
 export { ScoreNetwork, noiseLevels, dsmLossTerms, langevinSample, scoreField } from '../models/diffusion/score-network';
-export type { ScoreFunction } from '../models/diffusion/score-network';
+export type { ScoreFunction, ScoreObjective, ScoreBatch } from '../models/diffusion/score-network';
+// issue 30: the probability-flow ODE's exact log-density (D63)
+export { probabilityFlowLogDensity } from '../models/diffusion/probability-flow';
+export type { ProbabilityFlowOptions, ProbabilityFlowResult } from '../models/diffusion/probability-flow';
 // issue 18: image models — a U-Net DDPM on 28×28 images and its layers
 export { UNet } from '../models/layers/unet';
 export type { UNetConfig } from '../models/layers/unet';

@@ -11,7 +11,9 @@ import { Rng } from '../../random/rng';
 import { Dense } from '../../ops/dense';
 import type { Batch } from '../../training/trainable';
 import { positiveFinite, positiveInteger } from '../../validation/arguments';
-import { arrayOf, contract, count as countKind, func, memoryBudgetBytes, num, oneOf, optional, options as optionsKind, positive, rngKind, tensor, checkKind, where } from '../../validation/contract';
+import { arrayOf, contract, count as countKind, func, memoryBudgetBytes, num, oneOf, optional, options as optionsKind, positive, rngKind, str, tensor, checkKind, where } from '../../validation/contract';
+import { hutchinsonProbes } from '../../inference/jacobian-trace';
+import { slicedScoreMatchingTerms } from '../../inference/score-matching';
 
 // points [n, d], d the network's dim
 const POINTS = tensor({ shape: ['n', (c) => (c.self as { dim: number }).dim] });
@@ -47,9 +49,17 @@ export function noiseLevels(max: number, min: number, count: number): number[] {
 
 let instances = 0;
 
+/** ScoreNetwork's training objectives (fit's `objective`): denoising (default) or sliced score matching. */
+export type ScoreObjective = 'denoising' | 'sliced';
+const OBJECTIVE = str(['denoising', 'sliced']);
+const ACTIVATION = optional(str(['relu', 'softplus']));
+
+/** A training batch of ScoreNetwork: points, noise, one σ per point, and the projections of 'sliced'. */
+export interface ScoreBatch { x: tf.Tensor2D; eps: tf.Tensor2D; sigma: tf.Tensor1D; probe?: tf.Tensor2D }
+
 /**
  * A noise-conditional score network s_θ(x, σ) ≈ ∇_x log q_σ(x) for d-D points: [x, log σ] → hidden → ReLU →
- * hidden → ReLU → d, divided by σ. Trained by denoising score matching,
+ * hidden → ReLU → d (or softplus), divided by σ. Trained by denoising score matching (or sliced, D65),
  *
  *     E ‖s_θ(x + σε, σ) + ε/σ‖² = E ‖s_θ(x̃, σ) − ∇ log q_σ(x̃)‖² + const   (Hyvärinen, D50; Tweedie's score, D45)
  *
@@ -65,18 +75,23 @@ let instances = 0;
 export class ScoreNetwork {
   readonly layers: Dense[];
   readonly sigmas: number[];
+  readonly activation: 'relu' | 'softplus';
 
   /**
    * `dim` coordinates per point; `sigmas` the noise levels trained on (default noiseLevels(2, 0.05, 10), sized
    * for the 2-D toys: σ_1 about the data's spread, σ_L below its finest detail);
-   * `hidden` width (default 128); the initial weights drawn from `rng`.
+   * `hidden` width (default 128); `activation` 'relu' (default) or 'softplus' — smooth, which sliced score
+   * matching needs (a ReLU network's ∇ₓs is piecewise constant in x, so the gradient of its trace term misses
+   * how the pieces move with the weights); the initial weights drawn from `rng`.
    */
-  constructor(rng: Rng, readonly dim: number, options: { sigmas?: number[]; hidden?: number } = {}) {
+  constructor(rng: Rng, readonly dim: number, options: { sigmas?: number[]; hidden?: number; activation?: 'relu' | 'softplus' } = {}) {
     checkWeightsGenerator('ScoreNetwork', rng, options, 'options');
     positiveInteger(dim, 'ScoreNetwork', 'dim');
     const hidden = positiveInteger(options.hidden ?? 128, 'ScoreNetwork', 'hidden');
     this.sigmas = options.sigmas ?? noiseLevels(2, 0.05, 10);
     checkKind(SIGMAS, this.sigmas, 'sigmas', 'ScoreNetwork');
+    checkKind(ACTIVATION, options.activation, 'activation', 'ScoreNetwork');
+    this.activation = options.activation ?? 'relu';
     const r = rng;
     const scope = `score${++instances}`;
     this.layers = [new Dense(r, dim + 1, hidden, 'l1', scope), new Dense(r, hidden, hidden, 'l2', scope), new Dense(r, hidden, dim, 'l3', scope)];
@@ -91,7 +106,8 @@ export class ScoreNetwork {
     checkKind(POINTS, x, 'x', 'ScoreNetwork', { self: this });
     return tf.tidy(() => {
       const input = tf.concat([x, tf.expandDims(tf.log(sigma), 1)], 1) as tf.Tensor2D;
-      const out = this.layers[2].apply(this.layers[1].applyRelu(this.layers[0].applyRelu(input)));
+      const hiddenLayer = (l: Dense, h: tf.Tensor) => (this.activation === 'relu' ? l.applyRelu(h) : tf.softplus(l.apply(h)));
+      const out = this.layers[2].apply(hiddenLayer(this.layers[1], hiddenLayer(this.layers[0], input)));
       return tf.div(out, tf.expandDims(sigma, 1)) as tf.Tensor2D;
     });
   }
@@ -104,31 +120,45 @@ export class ScoreNetwork {
 
   /**
    * The data side of a training batch for `ll.fit`, outside the gradient tape: a noise level per point drawn
-   * uniformly from `sigmas`, and ε ~ N(0, I) [B, d].
+   * uniformly from `sigmas`, ε ~ N(0, I) [B, d], and for objective 'sliced' a Rademacher projection v [B, d].
    *
    * @example
    * ```ts
    * await ll.fit(net, points, { steps: 2000, seed: 0 });   // prepareBatch, then trainingLoss
    * ```
    */
-  prepareBatch(rng: Rng, batch: Batch): { x: tf.Tensor2D; eps: tf.Tensor2D; sigma: tf.Tensor1D } {
+  prepareBatch(rng: Rng, batch: Batch, objective: ScoreObjective = 'denoising'): ScoreBatch {
+    checkKind(OBJECTIVE, objective, 'objective', 'ScoreNetwork.prepareBatch');
     const n = batch.x.shape[0], L = this.sigmas.length;
     const sigma = tf.tensor1d(Array.from({ length: n }, () => this.sigmas[Math.min(L - 1, Math.floor(rng.nextUniform() * L))]));
-    return { x: batch.x, eps: rng.normal([n, this.dim]) as tf.Tensor2D, sigma };
+    const eps = rng.normal([n, this.dim]) as tf.Tensor2D;
+    return objective === 'sliced' ? { x: batch.x, eps, sigma, probe: hutchinsonProbes(rng, [n, this.dim]) } : { x: batch.x, eps, sigma };
   }
 
   /**
-   * The loss `ll.fit` minimizes: denoising score matching averaged over the batch (Vincent 2011, D45),
+   * The loss `ll.fit` minimizes, averaged over the batch: denoising score matching (Vincent 2011, D45; default),
    *
-   *     L = (1/B) Σ_b ‖σ_b s_θ(x_b + σ_b ε_b, σ_b) + ε_b‖²   (dsmLossTerms)
+   *     'denoising':  ‖σ s_θ(x̃, σ) + ε‖² = σ² ‖s_θ(x̃, σ) + ε/σ‖²,   x̃ = x + σε   (dsmLossTerms)
+   *
+   * or sliced score matching (D65) on the same noisy points, weighted 2σ² so that both equal
+   * σ² E‖s_θ(x̃, σ) − ∇ log q_σ(x̃)‖² plus a constant (each its own constant):
+   *
+   *     'sliced':     2σ² [vᵀ ∇_x̃ s_θ(x̃, σ) v + ½ (vᵀ s_θ(x̃, σ))²],   v Rademacher   (slicedScoreMatchingTerms)
    *
    * @example
    * ```ts
    * const run = await ll.fit(net, ll.data.swissRoll(ll.rng(1), 2000), { steps: 2000, seed: 0, batchSize: 256 });
+   * const sliced = await ll.fit(net2, points, { steps: 2000, seed: 0, batchSize: 256, objective: 'sliced' });
    * ```
    */
-  trainingLoss(_rng: Rng, b: { x: tf.Tensor2D; eps: tf.Tensor2D; sigma: tf.Tensor1D }): tf.Scalar {
-    return tf.tidy(() => tf.mean(dsmLossTerms((xx, s) => this.scoreAt(xx, s), b.x, b.eps, b.sigma)) as tf.Scalar);
+  trainingLoss(_rng: Rng, b: ScoreBatch, objective: ScoreObjective = 'denoising'): tf.Scalar {
+    if (objective !== 'sliced') return tf.tidy(() => tf.mean(dsmLossTerms((xx, s) => this.scoreAt(xx, s), b.x, b.eps, b.sigma)) as tf.Scalar);
+    return tf.tidy(() => {
+      const s = tf.expandDims(b.sigma, 1);
+      const noisy = tf.add(b.x, tf.mul(s, b.eps)) as tf.Tensor2D;
+      const terms = slicedScoreMatchingTerms((z) => this.scoreAt(z, b.sigma), noisy, b.probe!);
+      return tf.mean(tf.mul(terms, tf.mul(tf.square(b.sigma), 2))) as tf.Scalar;
+    });
   }
 
   /** The network as a ScoreFunction, for langevinSample and scoreField. */
