@@ -15,6 +15,8 @@ import { publicCallables, parameterNames, type Callable } from './sweep-api';
 import { exampleFor, instanceFor, allowance, NOT_SWEPT } from './sweep-examples';
 import { kindsFor, type Probe, type Verdict, type Outcome } from './sweep-probe';
 import { disposeResult } from './runner';
+import { scratchFolder } from './examples/library';
+import fs from 'fs';
 
 const PROBE_MS = 8000;
 const STARTUP_MS = 60000;
@@ -85,7 +87,11 @@ function runPool(probes: Probe[]): Promise<Verdict[]> {
         if (m.type === 'ready') send();
         else if (m.type === 'verdict') { finish(current, m.verdict!); send(); }
       });
-      child.on('exit', (code, signal) => replace('crash', `the worker died (code ${code}, signal ${signal})`));
+      child.on('exit', (code, signal) => {
+        // the files its valid calls saved (figures, a checkpoint) go with it
+        if (child.pid) fs.rmSync(scratchFolder(child.pid), { recursive: true, force: true });
+        replace('crash', `the worker died (code ${code}, signal ${signal})`);
+      });
     };
     for (let w = 0; w < WORKERS; w++) startWorker();
   });
@@ -105,6 +111,7 @@ describe('bad inputs: the automatic sweep over every public callable (issue 35)'
     probes = swept.flatMap(plan);
     expect(tf.memory().numTensors, 'planning the probes left tensors').to.equal(before);
     verdicts = await runPool(probes);
+    fs.rmSync(scratchFolder(process.pid), { recursive: true, force: true });
     seconds = (Date.now() - t0) / 1000;
     const count = (o: Outcome) => verdicts.filter((v) => v.outcome === o).length;
     const argsProbed = new Set(probes.filter((p) => p.arg >= 0).map((p) => `${p.id}/${p.arg}/${p.field ?? ''}`)).size;

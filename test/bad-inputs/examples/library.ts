@@ -10,8 +10,9 @@ import type { Outcome } from '../sweep-probe';
 
 const r = () => ll.rng(1);
 /** A scratch folder for the figures and checkpoints the valid calls save (never the working directory). */
+export const scratchFolder = (pid: number) => path.join(os.tmpdir(), `latent-lab-sweep-${pid}`);
 const scratch = (file: string) => {
-  const dir = path.join(os.tmpdir(), `latent-lab-sweep-${process.pid}`);
+  const dir = scratchFolder(process.pid);
   fs.mkdirSync(dir, { recursive: true });
   return path.join(dir, file);
 };
@@ -235,7 +236,7 @@ export const NOT_SWEPT: Record<string, string> = {
   'Widget': WIDGET_BASE, 'Widget.toMimeBundle': WIDGET_BASE, 'Widget.close': WIDGET_BASE,
   'DerivationResult': 'made by Derivation.check from its verdicts, not by hand (its documentation says so); its methods are swept on a checked derivation',
   'PlotlyFigure.png': CHROMIUM, 'PlotlyFigure.toMimeBundle': CHROMIUM,
-  input: 'asks the Jupyter front end for a line: outside a kernel it rejects by design ("there is no Jupyter front end to ask"), so no valid call can run in the sweep; a non-string prompt is rejected naming input and prompt (kernel.test)',
+  input: 'asks the Jupyter front end for a line: outside a kernel it rejects by design ("there is no Jupyter front end to ask"), so no valid call can run in the sweep; a non-string prompt is rejected naming input and prompt',
   enableNativeKernels: 'takes no arguments and switches every kernel of the worker process: a probe of it would change what each later probe runs',
   disableNativeKernels: 'takes no arguments; as enableNativeKernels',
   loadFashionMnist: "reads 60,000 images when called with its default split (15 s on a loaded 2-core machine, past the 8 s probe limit); its one argument has a declared contract (split: 'train' or 'test')",
