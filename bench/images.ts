@@ -1,10 +1,10 @@
 // bench:images — training steps of the image models side by side with PyTorch (bench/interleaved.ts's
 // method: interleaved rounds, both PyTorch versions, one and two threads, median ratio with its spread):
 // the DDPM U-Net of bench/unet.ts (batch 128, 28×28), the conv VAE of bench/conv-vae.ts, the RealNVP of
-// bench/real-nvp.ts, the VQ-VAE of bench/vq-vae.ts and the PixelCNN of bench/pixel-cnn.ts, on wasm with the native kernels (oneDNN
+// bench/real-nvp.ts, the VQ-VAE of bench/vq-vae.ts, the PixelCNN of bench/pixel-cnn.ts and the DCGAN of bench/dcgan.ts, on wasm with the native kernels (oneDNN
 // convolutions) and FusedAdam, the library's defaults; and one DDPM ancestral sampling step of that U-Net
 // for 128 images (no gradients), printed also as images/s for 1000-step sampling.
-//   node dist/bench/images.js [--rounds 5] [--steps 2] [--only realnvp,conv-vae,vq-vae,pixelcnn]   (--only: just those rows)
+//   node dist/bench/images.js [--rounds 5] [--steps 2] [--only realnvp,conv-vae,vq-vae,pixelcnn,dcgan]   (--only: just those rows)
 import { compare, median } from './interleaved';
 import { ready } from '../src/backend/backend';
 import { rng } from '../src/random/rng';
@@ -16,6 +16,7 @@ import { convVaeStep } from './conv-vae';
 import { realNvpStep } from './real-nvp';
 import { vqVaeStep } from './vq-vae';
 import { pixelCnnStep } from './pixel-cnn';
+import { dcganStep } from './dcgan';
 
 const arg = (name: string, fallback: number) => Number(process.argv[process.argv.indexOf(`--${name}`) + 1]) || fallback;
 
@@ -30,6 +31,7 @@ async function main() {
     { name: 'realnvp', steps: 2 * steps, make: () => realNvpStep(rng(3), new FusedAdam(1e-3)) },
     { name: 'vq-vae', steps: 10 * steps, make: () => vqVaeStep(rng(4), new FusedAdam(1e-3)) },
     { name: 'pixelcnn', steps: 5 * steps, make: () => pixelCnnStep(rng(5), new FusedAdam(1e-3)) },
+    { name: 'dcgan', steps: 5 * steps, make: () => dcganStep(rng(6), new FusedAdam(3e-4)) },
   ].filter((m) => !only || only.includes(m.name)), arg('rounds', 5), (n) => loadAddon().setThreads(n), nativeStatus()?.detail ?? 'native kernels off');
   // DDPM sampling: 1000 ancestral steps per batch of 128 images
   for (const r of rows.filter((row) => row.model === 'unet-sample')) {

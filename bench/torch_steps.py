@@ -301,7 +301,32 @@ def pixelcnn_step(batch=128, C=32, L=5):
     return step
 
 
-MODELS = {"pixelcnn": (pixelcnn_step, 5), "vq-vae": (vq_vae_step, 5), "realnvp": (realnvp_step, 2), "conv-vae": (conv_vae_step, 5), "vae": (vae_step, 20), "denoiser": (denoiser_step, 20), "unet": (unet_step, 2), "unet-sample": (unet_sample_step, 2)}
+def dcgan_step(batch=64, M=32, c1=16, c2=32):
+    """bench/dcgan.ts's networks: G = Linear(M, 7·7·c2), ReLU, ×2 nearest, Conv3 c2→c1, ReLU, ×2 nearest, Conv3 c1→c1,
+    ReLU, Conv3 c1→1, sigmoid; D = Conv3 1→c1, LeakyReLU(0.2), AvgPool2, Conv3 c1→c2, LeakyReLU, AvgPool2, Linear → logit.
+    One simultaneous step: D along its logistic loss on x and G(z).detach(), G along −log D(G(z)) (D's weights not moved
+    by it), one Adam over both."""
+    G = nn.Sequential(nn.Linear(M, 7 * 7 * c2), nn.ReLU(), nn.Unflatten(1, (c2, 7, 7)), nn.Upsample(scale_factor=2),
+                      nn.Conv2d(c2, c1, 3, padding=1), nn.ReLU(), nn.Upsample(scale_factor=2), nn.Conv2d(c1, c1, 3, padding=1),
+                      nn.ReLU(), nn.Conv2d(c1, 1, 3, padding=1), nn.Sigmoid())
+    D = nn.Sequential(nn.Conv2d(1, c1, 3, padding=1), nn.LeakyReLU(0.2), nn.AvgPool2d(2), nn.Conv2d(c1, c2, 3, padding=1),
+                      nn.LeakyReLU(0.2), nn.AvgPool2d(2), nn.Flatten(), nn.Linear(7 * 7 * c2, 1))
+    gp, dp = list(G.parameters()), list(D.parameters())
+    opt = torch.optim.Adam(gp + dp, lr=3e-4, betas=(0.5, 0.999))
+    x = torch.rand(batch, 1, 28, 28)
+
+    def step():
+        fake = G(torch.randn(batch, M))
+        d_loss = F.softplus(-D(x)).mean() + F.softplus(D(fake.detach())).mean()
+        g_loss = F.softplus(-D(fake)).mean()
+        for p, g in zip(dp + gp, list(torch.autograd.grad(d_loss, dp)) + list(torch.autograd.grad(g_loss, gp))):
+            p.grad = g
+        opt.step()
+        return d_loss.item() + g_loss.item()
+    return step
+
+
+MODELS = {"dcgan": (dcgan_step, 5), "pixelcnn": (pixelcnn_step, 5), "vq-vae": (vq_vae_step, 5), "realnvp": (realnvp_step, 2), "conv-vae": (conv_vae_step, 5), "vae": (vae_step, 20), "denoiser": (denoiser_step, 20), "unet": (unet_step, 2), "unet-sample": (unet_sample_step, 2)}
 
 if __name__ == "__main__":
     threads = int(sys.argv[1]) if len(sys.argv) > 1 else 1

@@ -4,7 +4,8 @@
 //   data/checkpoints/realnvp-mnist                      a multi-scale RealNVP (src/models/flows/real-nvp.ts)
 //   data/checkpoints/vqvae-mnist                        a VQ-VAE and the prior over its codes (scripts/pretrain-vqvae.ts)
 //   data/checkpoints/pixelcnn-mnist                     a PixelCNN on binarized digits (src/models/autoregressive/pixel-cnn.ts)
-// Usage: npx tsx scripts/pretrain.ts [all|classifiers|classifier-mnist|classifier-fashion-mnist|ddpm-mnist|ddpm-fashion-mnist|realnvp-mnist|vqvae-mnist|pixelcnn-mnist]
+//   data/checkpoints/dcgan-mnist                        a small DCGAN on grey digits (src/models/gan/dcgan.ts)
+// Usage: npx tsx scripts/pretrain.ts [all|classifiers|classifier-mnist|classifier-fashion-mnist|ddpm-mnist|ddpm-fashion-mnist|realnvp-mnist|vqvae-mnist|pixelcnn-mnist|dcgan-mnist]
 //        [--out DIR] [--steps N]    (default: all, into data/checkpoints; --steps: only the first N steps)
 // Each DDPM records the confident share of its samples against training time in its checkpoint's meta.
 import path from 'path';
@@ -28,6 +29,9 @@ import { savePixelCNN } from '../src/checkpoints/pixel-cnn';
 import { dynamicBinarize } from '../src/data/binarize';
 import { bitsPerDim } from '../src/evaluation/log-likelihood';
 import { estimateMean } from '../src/check/monte-carlo';
+import { DCGAN, DCGANConfig } from '../src/models/gan/dcgan';
+import { saveDCGAN } from '../src/checkpoints/dcgan';
+import { classHistogram, classifierFrechetDistance } from '../src/evaluation/sample-scores';
 
 export const DATA_DIR = path.join(__dirname, '..', 'data', 'checkpoints');
 
@@ -96,6 +100,21 @@ export const RECIPES = {
     epochs: 5,
     /** Test bits/dim over the whole test split, binarized once with this seed. */
     evalSeed: 3,
+  },
+  dcgan: {
+    config: { latent: 32, channels: [16, 32] } as DCGANConfig,
+    /** The seed of the generator the initial weights are drawn from. */
+    initSeed: 0,
+    /** Grey pixels in [0, 1] (not binarized), minibatches of 64; the generator's non-saturating loss (D62). */
+    train: { seed: 1, batchSize: 64 },
+    objective: 'non-saturating' as const,
+    /** Adam with DCGAN's β₁ = 0.5 (Radford et al. 2016) for both players, one step each per minibatch. */
+    adam: { learningRate: 3e-4, beta1: 0.5, beta2: 0.999 },
+    /** Training steps (a step count, not a time budget; the seconds are recorded beside it). */
+    steps: 2000,
+    /** Samples scored by the classifier (confident share, classes, Fréchet distance to as many test digits). */
+    scoreSamples: 500,
+    scoreSeed: 5,
   },
 };
 
@@ -224,6 +243,40 @@ export async function trainPixelCNN(out: string | undefined, options: { steps?: 
   return model;
 }
 
+export async function trainDCGAN(out: string | undefined, options: { steps?: number; classifier?: ImageClassifier } = {}): Promise<DCGAN> {
+  const R = RECIPES.dcgan;
+  const { train, test } = sets.mnist();
+  const model = new DCGAN(new Rng(R.initSeed), R.config);
+  const optimizer = tf.train.adam(R.adam.learningRate, R.adam.beta1, R.adam.beta2);
+  const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
+  const t0 = Date.now(), c0 = cpu();
+  const { losses, terms } = await fit(model, train, {
+    ...R.train, steps: options.steps ?? R.steps, optimizer, objective: { type: R.objective }, progress: false,
+    onStep: ({ step, terms: t, seconds }) => {
+      if (step % 100 === 0) console.log(`dcgan mnist: step ${step}, L_D ${t.discriminator.toFixed(3)}, L_G ${t.generator.toFixed(3)}, ${seconds.toFixed(0)} s`);
+    },
+  });
+  optimizer.dispose();
+  const trainingSeconds = (Date.now() - t0) / 1000, trainingCpuSeconds = cpu() - c0;
+  const meta: Record<string, unknown> = { dataset: 'mnist', steps: losses.length, trainingSeconds, trainingCpuSeconds, firstLosses: losses.slice(0, 5),
+    firstDiscriminatorLosses: terms.discriminator.slice(0, 5), recipe: R };
+  if (options.steps === undefined && options.classifier) {
+    const n = R.scoreSamples;
+    const s = model.sample(new Rng(R.scoreSeed), n);
+    const all = test.toTensor();
+    const real = tf.slice(all, [0, 0], [n, -1]) as tf.Tensor2D;
+    const share = confidentShare(options.classifier, s);
+    const hist = classHistogram(options.classifier, s);
+    const frechet = classifierFrechetDistance(options.classifier, s, real);
+    tf.dispose([s, all, real]);
+    meta.sampleMetrics = { samples: n, confidentShare: share.value, confidentShareSE: share.se, frechetDistance: frechet,
+      classesCovered: hist.filter((h) => h > 0).length, classHistogram: hist };
+    console.log(`dcgan mnist: ${n} samples: confident share ${share.value.toFixed(3)} ± ${share.se.toFixed(3)}, Fréchet distance ${frechet.toFixed(2)}, classes ${hist.join(' ')}; ${losses.length} steps, ${trainingSeconds.toFixed(0)} s (${trainingCpuSeconds.toFixed(0)} s CPU)`);
+  }
+  if (out) saveDCGAN(path.join(out, 'dcgan-mnist'), model, meta);
+  return model;
+}
+
 async function main() {
   const args = process.argv.slice(2);
   const what = args.find((a) => !a.startsWith('--') && !/^\d+$/.test(a) && args[args.indexOf(a) - 1] !== '--out') ?? 'all';
@@ -245,6 +298,11 @@ async function main() {
     (await trainRealNVP(out, { steps, classifier: classifiers.mnist })).dispose();
   }
   if (what === 'pixelcnn-mnist' || what === 'all') (await trainPixelCNN(out, { steps })).dispose();
+  if (what === 'dcgan-mnist' || what === 'all') {
+    // the sample metrics need the scoring classifier (a full run only)
+    if (steps === undefined) classifiers.mnist ??= ImageClassifier.load(path.join(out === DATA_DIR ? DATA_DIR : out, 'classifier-mnist'));
+    (await trainDCGAN(out, { steps, classifier: classifiers.mnist })).dispose();
+  }
   if (what === 'vqvae-mnist' || what === 'all') {
     const { model, prior } = await trainVQVAE(out, { steps });
     model.dispose();

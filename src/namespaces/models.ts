@@ -102,3 +102,7 @@ export type { GanObjective } from '../models/gan/gan-2d';
 export { modeCoverage, ringCenters } from '../models/gan/mode-coverage';
 export type { ModeCoverage } from '../models/gan/mode-coverage';
 export { optimalDiscriminator, ganValue, jensenShannon } from '../models/gan/optimal-discriminator';
+export { DCGAN } from '../models/gan/dcgan';
+export type { DCGANConfig } from '../models/gan/dcgan';
+export { saveDCGAN, loadDCGAN } from '../checkpoints/dcgan';
+export type { DCGANMeta } from '../checkpoints/dcgan';

@@ -39,6 +39,7 @@ const FROM_GENERATOR: Record<string, Spec> = {
   ScoreNetwork: { build: (g, c) => new ll.models.ScoreNetwork(any(g), 2, { hidden: 4, ...c }) },
   VelocityNetwork: { build: (g, c) => new ll.models.VelocityNetwork(any(g), 2, { hidden: 4, ...c }) },
   GAN2D: { build: (g, c) => new ll.models.GAN2D(any(g), { hidden: 4, ...c }) },
+  DCGAN: { build: (g, c) => new ll.models.DCGAN(any(g), { latent: 2, channels: [2, 2], ...c }) },
   ImageClassifier: { build: (g, c) => new ll.evaluation.ImageClassifier(any(g), { size: 8, channels: [2, 2], hidden: 4, ...c }) },
   LinearLU: { build: (g) => new ll.models.LinearLU(any(g), 3) },
   Planar: { build: (g) => new ll.models.Planar(any(g), 2) },

@@ -8,7 +8,7 @@ import path from 'path';
 import { readCheckpoint } from '../../src/checkpoints/checkpoint';
 import { loadVQVAE } from '../../src/checkpoints/vq-vae';
 import { fitCodePrior, trainVQVAE } from '../../scripts/pretrain-vqvae';
-import { DATA_DIR, trainClassifier, trainDDPM, trainPixelCNN, trainRealNVP } from '../../scripts/pretrain';
+import { DATA_DIR, trainClassifier, trainDCGAN, trainDDPM, trainPixelCNN, trainRealNVP } from '../../scripts/pretrain';
 
 const recorded = (name: string) => {
   const ck = readCheckpoint(path.join(DATA_DIR, name));
@@ -96,6 +96,20 @@ describe('scripts/pretrain', function () {
     const ours = again.meta.firstLosses as number[];
     expect(ours).to.have.length(3);
     ours.forEach((l, i) => expect(l).to.be.closeTo(first[i], 1e-4 * Math.abs(first[i])));
+  });
+
+  it('reproduces the first steps of dcgan-mnist (both players\' losses)', async () => {
+    const before = tf.memory().numTensors;
+    (await trainDCGAN(out, { steps: 3 })).dispose();
+    expect(tf.memory().numTensors).to.equal(before);
+    const again = readCheckpoint(path.join(out, 'dcgan-mnist'));
+    again.tensors.forEach((t) => t.dispose());
+    const meta = recorded('dcgan-mnist');
+    for (const key of ['firstLosses', 'firstDiscriminatorLosses']) {
+      const first = meta[key] as number[], ours = again.meta[key] as number[];
+      expect(ours, key).to.have.length(3);
+      ours.forEach((l, i) => expect(l, key).to.be.closeTo(first[i], 1e-4 * Math.abs(first[i])));
+    }
   });
 
   it('the shipped checkpoints stay within 30 MB in all', () => {
