@@ -1,7 +1,7 @@
 // The compiler's V8 startup snapshot (compiler-process.ts): where it is kept, when it is current, and how it
-// is built. It is built once per version of the kernel, TypeScript, tslab and Node — in the background by the
-// first kernel that finds none (at the lowest CPU priority; that kernel and those started meanwhile use the
-// compiler thread) or by `node dist/kernel/compiler-snapshot.js` — into the code cache's private folders
+// is built. It is built once per version of the kernel, TypeScript, tslab and Node — by the set-up (`node
+// dist/kernel/compiler-snapshot.js`) or else in the background by the first kernel that finds none (at the
+// lowest CPU priority; that kernel and those started meanwhile use the compiler thread) — into the code cache's private folders
 // (code-cache.ts: dist/kernel/.cache, else the user's cache folder; never a shared /tmp: a snapshot is code
 // that runs). V8 accepts a snapshot only under the flags it was built with, hence fixed flags and no
 // NODE_OPTIONS for the compiler process.

@@ -105,6 +105,10 @@ done
 # --- 5. Jupyter kernel ------------------------------------------------------------------------------
 node dist/kernel/install.js
 if [ "$USER_KERNEL" -eq 1 ]; then node dist/kernel/install.js --user; fi
+# The kernel compiler's V8 startup snapshot (kernel/compiler-snapshot.ts; ~5 s of CPU, once per version):
+# built here so that no kernel builds it, and not each user of a read-only install into their own cache.
+# Without it kernels use the compiler thread (slower to start) and the first one builds it in the background.
+node dist/kernel/compiler-snapshot.js || echo "setup: warning: the kernel's compiler snapshot was not built (see above); kernels start their compiler the slower way" >&2
 # --- 6. JupyterLab 4 and Notebook 7 in .venv/ (optional: without them `npm start -- --classic` still works)
 # pip uses the machine's package index (pip's own configuration); skipped when the stamp shows the same
 # requirements already installed into the same Python.
