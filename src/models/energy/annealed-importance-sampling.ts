@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/rng';
 import type { Estimate } from '../../inference/estimate';
-import { checkKind, contract, count, func, num, options as optionsKind, rngKind, tensor } from '../../validation/contract';
+import { anything, checkKind, contract, count, func, num, options as optionsKind, rngKind, tensor, where } from '../../validation/contract';
 import type { EnergyFunction } from './energy-network';
 
 const AIS = contract('annealedImportanceSampling', {
@@ -74,6 +74,9 @@ export function annealedImportanceSampling(rng: Rng, energy: EnergyFunction,
     for (let k = 1; k <= K; k++) {
       const db = beta(k) - beta(k - 1);
       const eV = e!.dataSync(), lbV = lb.dataSync();
+      // a NaN or −∞ energy would turn log Ẑ into NaN or +∞ without saying why
+      const bad = eV.findIndex((v) => Number.isNaN(v) || v === -Infinity);
+      if (bad >= 0) checkKind(where(anything(), 'return energies that are numbers or +∞ (no NaN, no −∞)', () => `got ${eV[bad]} at level ${k - 1} of ${K}`), energy, 'energy', fn);
       for (let i = 0; i < n; i++) logW[i] += db * (-eV[i] - lbV[i]);
       const b = beta(k);
       for (let t = 0; t < steps; t++) {

@@ -4,7 +4,7 @@
 // negligible (the EnergyNetwork's confinement makes it decay like a Gaussian).
 import * as tf from '@tensorflow/tfjs-core';
 import { quadratureRule } from '../../check/quadrature';
-import { arrayOf, checkKind, contract, count, func, num, optional, options as optionsKind, tensor, where } from '../../validation/contract';
+import { anything, arrayOf, checkKind, contract, count, func, num, optional, options as optionsKind, tensor, where } from '../../validation/contract';
 import type { EnergyFunction } from './energy-network';
 
 const RANGE = where(arrayOf(num(), { minLength: 2, maxLength: 2 }), 'be [low, high] with low < high', (r: number[]) => r[0] < r[1] || `got [${r}]`);
@@ -50,6 +50,8 @@ export function logPartitionByQuadrature(energy: EnergyFunction,
     try {
       checkKind(tensor({ shape: [m], must: `map points [${m}, 2] to energies [${m}]` }), e, 'energy', 'logPartitionByQuadrature');
       const v = e.dataSync();
+      const bad = v.findIndex((u) => Number.isNaN(u) || u === -Infinity);
+      if (bad >= 0) checkKind(where(anything(), 'return energies that are numbers or +∞ (no NaN, no −∞)', () => `got ${v[bad]} at (${grid[2 * bad]}, ${grid[2 * bad + 1]})`), energy, 'energy', 'logPartitionByQuadrature');
       for (let k = 0; k < m; k++) {
         const idx = start + k, i = Math.floor(idx / ry.points.length), j = idx % ry.points.length;
         terms[idx] = Math.log(rx.weights[i]) + Math.log(ry.weights[j]) - v[k];

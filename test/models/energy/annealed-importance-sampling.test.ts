@@ -54,6 +54,9 @@ describe('annealed importance sampling (D59)', function () {
     const wrong = (x: tf.Tensor2D) => tf.sum(x) as unknown as tf.Tensor1D;
     expect(() => annealedImportanceSampling(rng(0), wrong, { dim: 2, chains: 16, temperatures: 5 })).to.throw(/annealedImportanceSampling: energy must/);
     expect(() => annealedImportanceSampling(rng(0), energy, { dim: 2, chains: 1 })).to.throw(/annealedImportanceSampling: chains must/);
+    const nanEnergy = (x: tf.Tensor2D) => tf.tidy(() => tf.mul(energy(x), NaN)) as tf.Tensor1D;
+    expect(() => annealedImportanceSampling(rng(0), nanEnergy, { dim: 2, chains: 16, temperatures: 5 })).to.throw(/annealedImportanceSampling: energy must return energies that are numbers or \+∞ \(no NaN, no −∞\), got NaN/);
+    expect(() => logPartitionByQuadrature(nanEnergy)).to.throw(/logPartitionByQuadrature: energy must return energies that are numbers or \+∞/);
     expect(tf.memory().numTensors).to.equal(before);
   });
 });
