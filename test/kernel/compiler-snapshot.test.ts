@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { spawn } from 'child_process';
 import fs from 'fs';
 import path from 'path';
 import { root } from '../support/jupyter';
@@ -93,5 +94,30 @@ describe('kernel: the compiler from a V8 startup snapshot', function () {
       if (saved === undefined) delete process.env.LATENT_COMPILER_IDLE_S;
       else process.env.LATENT_COMPILER_IDLE_S = saved;
     }
+  });
+
+  it('leaves no compiler process behind when the kernel is killed', async function () {
+    await snapshot();
+    const script = `const { Compiler } = require(${JSON.stringify(path.join(dist, 'compiler.js'))});
+      const c = new Compiler();
+      c.ready.then(() => console.log(c.child.pid));
+      setInterval(() => {}, 1000);`;
+    const kernel = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const pid = await new Promise<number>((resolve, reject) => {
+      kernel.stdout!.once('data', (d: Buffer) => resolve(Number(String(d).trim())));
+      kernel.once('exit', (code) => reject(new Error(`exited (${code}) before its compiler was ready`)));
+    });
+    const alive = (p: number) => {
+      try {
+        return fs.readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1][0] !== 'Z';
+      } catch {
+        return false;
+      }
+    };
+    expect(alive(pid), 'the compiler process runs').to.equal(true);
+    kernel.kill('SIGKILL');
+    const deadline = Date.now() + 20_000;
+    while (alive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(alive(pid), 'the compiler process ends with its kernel (its IPC channel closed)').to.equal(false);
   });
 });
