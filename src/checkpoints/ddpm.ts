@@ -6,9 +6,15 @@ import { loadModelCheckpoint, loaderRng, savedConfig, writeCheckpoint } from './
 import { UNet } from '../models/layers/unet';
 import { ImageDDPM } from '../models/diffusion/ddpm';
 import { checkedMeta, type DDPMMeta } from './training-record';
+import { contract, instance, optional, record, str } from '../validation/contract';
+
+// a folder (or file) path, the model, and a JSON-able header
+const SAVE = contract('saveDDPM', { dir: str(), model: instance(ImageDDPM), meta: optional(record('an object (JSON) for the header')) });
+const LOAD = contract('loadDDPM', { dirOrFile: str() });
 
 /** Writes dir/checkpoint.llck for the model; `meta` (JSON) is kept beside the config. */
 export function saveDDPM(dir: string, model: ImageDDPM, meta: Record<string, unknown> = {}): string {
+  SAVE.check(arguments);
   return writeCheckpoint(dir, {
     meta: { ...meta, kind: 'ImageDDPM', unet: model.net.config, betas: Array.from(model.schedule.betas.slice(1)) },
     tensors: model.net.namedVariables.map(({ name, variable }) => ({ name, tensor: variable })),
@@ -21,6 +27,7 @@ export function saveDDPM(dir: string, model: ImageDDPM, meta: Record<string, unk
  * @example const { model, meta } = loadDDPM('data/ddpm-mnist'); model.sample(ll.rng(0), 16, { steps: 100 }); meta.trainingSeconds / 60;
  */
 export function loadDDPM(dirOrFile: string): { model: ImageDDPM; meta: DDPMMeta } {
+  LOAD.check(arguments);
   return loadModelCheckpoint(dirOrFile, 'ImageDDPM', 'loadDDPM', (raw, assign) => {
     const meta = checkedMeta<DDPMMeta>(raw, 'loadDDPM', dirOrFile, { unet: 'object', betas: 'numbers', curve: 'objects' }, ['unet', 'betas']);
     const unet = savedConfig(meta.unet);

@@ -4,6 +4,9 @@
 import { loadModelCheckpoint, loaderRng, savedConfig } from './checkpoint';
 import { VAE, VAEConfig } from '../models/vae/vae';
 import { weightNames, type TrainingCheckpointMeta } from '../training/training-checkpoint';
+import { contract, str } from '../validation/contract';
+
+const LOAD = contract('loadVAE', { dirOrFile: str() });
 
 /**
  * The VAE in a training checkpoint (dir or file) and the header: its config, the step it was saved at, the losses so far.
@@ -14,6 +17,7 @@ import { weightNames, type TrainingCheckpointMeta } from '../training/training-c
  * ```
  */
 export function loadVAE(dirOrFile: string): { model: VAE; meta: TrainingCheckpointMeta } {
+  LOAD.check(arguments);
   return loadModelCheckpoint(dirOrFile, 'training', 'loadVAE', (raw, assign) => {
     const meta = raw as unknown as TrainingCheckpointMeta;
     const config = meta.config as VAEConfig | undefined;

@@ -4,7 +4,11 @@
 import { loadModelCheckpoint, loaderRng, savedConfig, writeCheckpoint } from './checkpoint';
 import { VQVAE } from '../models/vae/vq-vae';
 import { CodePrior } from '../models/autoregressive/code-prior';
-import { checkKind, instance } from '../validation/contract';
+import { checkKind, contract, instance, optional, record, str } from '../validation/contract';
+
+// a folder (or file) path, the models, and a JSON-able header
+const SAVE = contract('saveVQVAE', { dir: str(), model: instance(VQVAE), prior: instance(CodePrior), meta: optional(record('an object (JSON) for the header')) });
+const LOAD = contract('loadVQVAE', { dirOrFile: str() });
 import { checkedMeta, type VQVAEMeta } from './training-record';
 
 /**
@@ -12,6 +16,7 @@ import { checkedMeta, type VQVAEMeta } from './training-record';
  * @example saveVQVAE('data/checkpoints/vqvae-mnist', model, prior, { steps: 3000 });
  */
 export function saveVQVAE(dir: string, model: VQVAE, prior: CodePrior, meta: Record<string, unknown> = {}): string {
+  SAVE.check(arguments);
   checkKind(instance(VQVAE), model, 'model', 'saveVQVAE');
   checkKind(instance(CodePrior), prior, 'prior', 'saveVQVAE');
   return writeCheckpoint(dir, {
@@ -30,6 +35,7 @@ export function saveVQVAE(dir: string, model: VQVAE, prior: CodePrior, meta: Rec
  *          model.sample(ll.rng(0), 16, prior).pixels   // [16, 784]
  */
 export function loadVQVAE(dirOrFile: string): { model: VQVAE; prior: CodePrior; meta: VQVAEMeta } {
+  LOAD.check(arguments);
   return loadModelCheckpoint(dirOrFile, 'VQVAE', 'loadVQVAE', (raw, assign) => {
     const meta = checkedMeta<VQVAEMeta>(raw, 'loadVQVAE', dirOrFile, {
       vqvae: 'object', prior: 'object', priorSteps: 'number', priorSeconds: 'number', firstPriorLosses: 'numbers', restarts: 'objects', test: 'object',

@@ -20,7 +20,8 @@ import { estimateMean } from '../../check/monte-carlo';
 import type { Estimate } from '../../inference/estimate';
 import { positiveFinite, positiveInteger } from '../../validation/arguments';
 import { UNet } from '../layers/unet';
-import { checkKind, instance, contract, num, str, tensor, where } from '../../validation/contract';
+import { anything, arrayOf, bool, checkKind, instance, contract, count, num, optional, options as optionsKind, str, tensor, where, type Context } from '../../validation/contract';
+import { batch } from '../../validation/batch';
 
 // pixels and x₀ as rows [B, D], D the network's H·W·C
 const ROWS = tensor({ shape: ['B', (c) => (c.self as { dim: number }).dim] });
@@ -31,6 +32,32 @@ const ETA = { ...num({ min: 0, max: 1 }), expected: 'in [0, 1]' };
 
 // the generator's class itself (not a look-alike): these models call more of its methods than the duck-typed rngKind checks
 const RNG = instance(Rng, 'an Rng (ll.rng(seed))');
+
+// one declared contract per public method; the receiver's U-Net and schedule give the shapes and the steps
+const netOf = (c: Context) => (c.self as ImageDDPM).net;
+const IMAGES = tensor({ shape: ['B', (c) => netOf(c).size, (c) => netOf(c).size, (c) => netOf(c).imageChannels] });
+const T_OF = (c: Context) => (c.self as ImageDDPM).schedule.T;
+const STEP = where(num({ integer: true, min: 1 }), (c) => `be a step in 1…T = 1…${T_OF(c)}`, (t: number, c) => t <= T_OF(c));
+const ONE_STEP_PER_IMAGE = where(arrayOf(STEP), 'hold one step per image of xt', (ts: number[], c) => ts.length === (c.args.xt as tf.Tensor).shape[0] || `got ${ts.length} steps for ${(c.args.xt as tf.Tensor).shape[0]} images`);
+const SAMPLE_STEPS = where(count(), (c) => `be at most T = ${T_OF(c)}`, (s: number, c) => s <= T_OF(c));
+const FRAMES = arrayOf(where(num({ integer: true, min: 0 }), (c) => `be a step in 0…T = 0…${T_OF(c)}`, (t: number, c) => t <= T_OF(c)));
+const ELBO_OPTIONS = optional(optionsKind({ method: ELBO_METHOD, draws: count({ max: 1e6 }) }));
+// the prepared batch: x_t and ε of the images' shape, one step per image
+const PREPARED = batch(undefined, { xt: IMAGES, eps: IMAGES, t: tensor({ shape: ['B'] }) }, ['xt', 'eps', 't']);
+const DD = {
+  toModel: contract('ImageDDPM.toModel', { pixels: ROWS }),
+  epsHat: contract('ImageDDPM.epsHat', { xt: IMAGES, ts: ONE_STEP_PER_IMAGE }),
+  loss: contract('ImageDDPM.loss', { rng: RNG, x0: IMAGES }),
+  prepareBatch: contract('ImageDDPM.prepareBatch', { rng: RNG, batch: batch(ROWS), objective: anything('the objective ll.fit passes on (this model has one loss)') }),
+  trainingLoss: contract('ImageDDPM.trainingLoss', { rng: anything(), b: PREPARED, objective: anything('the objective ll.fit passes on (this model has one loss)') }),
+  samplingSteps: contract('ImageDDPM.samplingSteps', { S: SAMPLE_STEPS }),
+  // n images of H·W·C float32 pixels, a few copies live at each step
+  sample: contract('ImageDDPM.sample', { rng: RNG, n: count({ entriesEach: 4 * 4096, bytesEach: 4 }), options: optional(optionsKind({ steps: SAMPLE_STEPS, clip: bool(), eta: ETA, frames: FRAMES })) }),
+  dequantize: contract('ImageDDPM.dequantize', { rng: RNG, pixels: ROWS }),
+  elbo: contract('ImageDDPM.elbo', { rng: RNG, x0: tensor({ shape: ['B', (c) => (c.self as { dim: number }).dim], noNaN: true }), options: ELBO_OPTIONS }),
+  // an evaluation: a NaN pixel is refused (one reduction)
+  bitsPerDim: contract('ImageDDPM.bitsPerDim', { rng: RNG, pixels: tensor({ shape: ['B', (c) => (c.self as { dim: number }).dim], noNaN: true }), options: ELBO_OPTIONS }),
+};
 
 export interface SampleOptions {
   /** Sampling steps S ≤ T, evenly spaced over 1…T (default T). */
@@ -91,12 +118,13 @@ export class ImageDDPM {
 
   /** x_0 = 2p − 1 as images [B, H, W, C], from pixels [B, D] in [0, 1]. */
   toModel(pixels: tf.Tensor2D): tf.Tensor4D {
-    checkKind(ROWS, pixels, 'pixels', 'ImageDDPM', { self: this });
+    DD.toModel.check(arguments, undefined, this);
     return tf.tidy(() => tf.reshape(tf.sub(tf.mul(pixels, 2), 1), this.imageShape(pixels.shape[0])) as tf.Tensor4D);
   }
 
   /** ε̂_θ(x_t, t) for images x_t [B, H, W, C] and steps ts (numbers 1…T, one per image). */
   epsHat(xt: tf.Tensor4D, ts: number[]): tf.Tensor4D {
+    DD.epsHat.check(arguments, undefined, this);
     return tf.tidy(() => this.net.apply(xt, tf.tensor1d(ts)));
   }
 
@@ -114,6 +142,7 @@ export class ImageDDPM {
    * x0 [B, H, W, C] in model space (toModel).
    */
   loss(rng: Rng, x0: tf.Tensor4D): tf.Scalar {
+    DD.loss.check(arguments, undefined, this);
     const batch = this.prepare(rng, x0);
     try {
       return this.batchLoss(batch);
@@ -152,6 +181,7 @@ export class ImageDDPM {
    * ```
    */
   prepareBatch(rng: Rng, batch: Batch): { xt: tf.Tensor4D; eps: tf.Tensor4D; t: tf.Tensor1D } {
+    DD.prepareBatch.check(arguments, undefined, this);
     return tf.tidy(() => this.prepare(rng, this.toModel(batch.x)));
   }
 
@@ -166,14 +196,14 @@ export class ImageDDPM {
    * ```
    */
   trainingLoss(_rng: Rng, b: { xt: tf.Tensor4D; eps: tf.Tensor4D; t: tf.Tensor1D }): tf.Scalar {
+    DD.trainingLoss.check(arguments, undefined, this);
     return this.batchLoss(b);
   }
 
   /** The sampling steps τ_1 < … < τ_S: S evenly spaced steps of 1…T, always including 1 and T. */
   samplingSteps(S: number): number[] {
+    DD.samplingSteps.check(arguments, undefined, this);
     const T = this.schedule.T;
-    positiveInteger(S, 'ImageDDPM.samplingSteps', 'steps');
-    checkKind(where(num(), `be at most T = ${T}`, (s: number) => s <= T), S, 'steps', 'ImageDDPM.samplingSteps');
     if (S === 1) return [T];
     const taus = Array.from({ length: S }, (_, i) => Math.round(1 + ((T - 1) * i) / (S - 1)));
     return taus.filter((t, i) => i === 0 || t !== taus[i - 1]);
@@ -181,8 +211,7 @@ export class ImageDDPM {
 
   /** n images by ancestral sampling (over S respaced steps), or DDIM's with η < 1; pixels in [0, 1] and the requested frames. */
   sample(rng: Rng, n: number, options: SampleOptions = {}): SampleResult {
-    checkKind(RNG, rng, 'rng', 'ImageDDPM.sample');
-    positiveInteger(n, 'ImageDDPM.sample', 'n');
+    DD.sample.check(arguments, undefined, this);
     const taus = this.samplingSteps(options.steps ?? this.schedule.T);
     const clip = options.clip ?? true;
     const eta = options.eta ?? 1;
@@ -224,7 +253,7 @@ export class ImageDDPM {
    * Dequantized x_0 for 8-bit pixels p = k/255: x_0 = 2(k + u)/256 − 1, u ~ U[0, 1)^D (D46), [B, D].
    */
   dequantize(rng: Rng, pixels: tf.Tensor2D): tf.Tensor2D {
-    checkKind(ROWS, pixels, 'pixels', 'ImageDDPM.dequantize', { self: this });
+    DD.dequantize.check(arguments, undefined, this);
     return tf.tidy(() => {
       const k = tf.round(tf.mul(pixels, 255));
       return tf.sub(tf.mul(tf.div(tf.add(k, rng.uniform(pixels.shape)), 256), 2), 1) as tf.Tensor2D;
@@ -238,11 +267,10 @@ export class ImageDDPM {
    * steps t uniform on 2…T per image — unbiased for the same expectation, T/draws times cheaper.
    */
   elbo(rng: Rng, x0: tf.Tensor2D, options: { method?: 'exact' | 'sampled'; draws?: number } = {}): Float64Array {
-    checkKind(ROWS, x0, 'x0', 'ImageDDPM.elbo', { self: this });
+    DD.elbo.check(arguments, undefined, this);
     const method = options.method ?? 'sampled';
-    checkKind(ELBO_METHOD, method, 'method', 'ImageDDPM.elbo');
     if (method === 'exact') return diffusionElbo(rng, x0, this.denoiser, this.schedule).elbo;
-    const draws = positiveInteger(options.draws ?? 1, 'ImageDDPM.elbo', 'draws');
+    const draws = options.draws ?? 1;
     const S = this.schedule, T = S.T, [B, D] = x0.shape;
     const read = (t: tf.Tensor) => { const v = Float64Array.from(t.dataSync()); t.dispose(); return v; };
     const beta1 = S.betas[1];
@@ -278,6 +306,7 @@ export class ImageDDPM {
    * {value, se, n} over the images (se includes the Monte Carlo noise of the sampled steps).
    */
   bitsPerDim(rng: Rng, pixels: tf.Tensor2D, options: { method?: 'exact' | 'sampled'; draws?: number } = {}): Estimate {
+    DD.bitsPerDim.check(arguments, undefined, this);
     const x0 = this.dequantize(rng, pixels);
     try {
       const e = this.elbo(rng, x0, options);

@@ -15,7 +15,9 @@ import { Dense } from '../../ops/dense';
 import type { Batch } from '../../training/trainable';
 import { DiffusionSchedule } from './schedule';
 import { Denoiser } from './elbo';
-import { checkKind, str, even, where } from '../../validation/contract';
+import { checkKind, contract, memoryBudgetBytes, count as countKind, func, instance, num, optional, options as optionsKind, rngKind, str, even, tensor, where } from '../../validation/contract';
+import { batch as batchKind } from '../../validation/batch';
+import { weightsFit } from '../../validation/model-size';
 
 // the 'weighted' loss draws t from 2…T (its t = 1 term is the decoder's, not a KL): a schedule of one step has none
 const KIND_OF_SCHEDULE = where(str(['simple', 'x0', 'weighted']), "be 'simple' or 'x0' for a one-step schedule ('weighted' needs T ≥ 2)",
@@ -23,6 +25,38 @@ const KIND_OF_SCHEDULE = where(str(['simple', 'x0', 'weighted']), "be 'simple' o
 import { checkWeightsGenerator } from '../../validation/initial-weights';
 
 const PREDICT = { ...str(['eps', 'x0', 'logit']), expected: "'eps', 'x0' or 'logit'" };
+
+// one declared contract per public callable; the receiver's dim, embedding and schedule give the shapes
+const dimOf = (c: { self?: unknown }) => (c.self as TimeMLP).dim;
+const POINTS = tensor({ shape: ['B', dimOf] });
+const STEPS = tensor({ shape: ['B'] });
+const STEP = where(num({ integer: true, min: 1 }), (c) => `be a step in 1…T = 1…${(c.self as TimeMLP).schedule.T}`, (t: number, c) => t <= (c.self as TimeMLP).schedule.T);
+const LOSS_KIND = str(['simple', 'x0', 'weighted']);
+const rowsLike = (what: string) => tensor({ shape: ['B', dimOf], must: (c) => `have shape [B, ${dimOf(c)}] (${what})` });
+const column = tensor({ shape: ['B', 1] });
+const T = {
+  ctor: contract('TimeMLP', {
+    rng: rngKind(), dim: countKind({ max: 1e6 }), schedule: instance(DiffusionSchedule),
+    // its three layers: (dim + embedding) × hidden, hidden × hidden, hidden × dim float32 weights
+    options: optional(where(optionsKind({ hidden: countKind({ max: 1e6 }), embedding: where(countKind({ max: 1e6 }), 'be even (sin and cos halves)', (e: number) => e % 2 === 0), predict: PREDICT }),
+      'describe weights that fit in memory (with dim)', (o: { hidden?: number; embedding?: number }, c) => {
+        const d = c.args.dim as number, h = o.hidden ?? 128, e = o.embedding ?? 16, bytes = 4 * ((d + e) * h + h * h + h * d);
+        return bytes <= memoryBudgetBytes() || `got dim ${d}, hidden ${h}, embedding ${e}: ${(bytes / 1e9).toPrecision(3)} GB of weights, and this process has ${(memoryBudgetBytes() / 1e9).toPrecision(3)} GB`;
+      })),
+  }),
+  input: contract('TimeMLP.input', { xt: POINTS, t: STEPS }),
+  network: contract('TimeMLP.network', { input: tensor({ shape: ['B', (c) => dimOf(c) + (c.self as TimeMLP).embedding] }) }),
+  output: contract('TimeMLP.output', { xt: POINTS, t: STEPS }),
+  x0Hat: contract('TimeMLP.x0Hat', { xt: POINTS, t: STEP }),
+  prepareBatch: contract('TimeMLP.prepareBatch', { rng: rngKind(), batch: batchKind(POINTS), objective: optional(LOSS_KIND) }),
+  // the batch prepareBatch made
+  trainingLoss: contract('TimeMLP.trainingLoss', {
+    rng: rngKind(),
+    batch: batchKind(undefined, { x0: rowsLike('x₀'), eps: rowsLike('ε'), xt: rowsLike('x_t'), input: tensor({ shape: ['B', (c) => dimOf(c) + (c.self as TimeMLP).embedding] }), sa: column, sb: column, w: STEPS },
+      ['x0', 'eps', 'xt', 'input', 'sa', 'sb', 'w']),
+    objective: optional(LOSS_KIND),
+  }),
+};
 
 let count = 0;
 
@@ -61,19 +95,22 @@ export class TimeMLP {
    */
   constructor(rng: Rng, readonly dim: number, readonly schedule: DiffusionSchedule, options: { hidden?: number; embedding?: number; predict?: DenoiserOutput } = {}) {
     checkWeightsGenerator('TimeMLP', rng, options, 'options');
+    T.ctor.check(arguments);
     const hidden = options.hidden ?? 128, emb = options.embedding ?? 16;
-    checkKind(even(), emb, 'embedding', 'TimeMLP');
+    this.embedding = emb;
     this.predict = options.predict ?? 'eps';
-    checkKind(PREDICT, this.predict, 'predict', 'TimeMLP');
     const scope = `denoiser${++count}`;
     this.layers = [new Dense(rng, dim + emb, hidden, 'l1', scope), new Dense(rng, hidden, hidden, 'l2', scope), new Dense(rng, hidden, dim, 'l3', scope)];
     this.freqs = tf.tensor1d(Array.from({ length: emb / 2 }, (_, i) => Math.exp((-Math.log(1000) * i) / (emb / 2))));
   }
 
   readonly predict: DenoiserOutput;
+  /** The width of the time features [sin(t ω), cos(t ω)]. */
+  readonly embedding: number;
 
   /** The network's input for x_t [B, d] at steps t [B] (numbers 1…T): [x_t, sin(t ω), cos(t ω)], [B, d + embedding]. */
   input(xt: tf.Tensor2D, t: tf.Tensor1D): tf.Tensor2D {
+    T.input.check(arguments, undefined, this);
     return tf.tidy(() => {
       const arg = tf.mul(tf.expandDims(t, 1), this.freqs);
       return tf.concat([xt, tf.sin(arg), tf.cos(arg)], 1) as tf.Tensor2D;
@@ -82,16 +119,19 @@ export class TimeMLP {
 
   /** The network on a prepared input [B, d + embedding] → [B, d]. */
   network(input: tf.Tensor2D): tf.Tensor2D {
+    T.network.check(arguments, undefined, this);
     return tf.tidy(() => this.layers[2].apply(this.layers[1].applyRelu(this.layers[0].applyRelu(input))) as tf.Tensor2D);
   }
 
   /** The network's raw output for x_t [B, d] at steps t [B] (numbers 1…T). */
   output(xt: tf.Tensor2D, t: tf.Tensor1D): tf.Tensor2D {
+    T.output.check(arguments, undefined, this);
     return tf.tidy(() => this.network(this.input(xt, t)));
   }
 
   /** x̂_0(x_t, t) for one t (converted from ε̂ or the log-odds when the model predicts those). */
   x0Hat(xt: tf.Tensor2D, t: number): tf.Tensor2D {
+    T.x0Hat.check(arguments, undefined, this);
     return tf.tidy(() => {
       const out = this.output(xt, tf.fill([xt.shape[0]], t) as tf.Tensor1D);
       if (this.predict === 'logit') return binaryPosteriorMean(xt, out, Math.sqrt(this.schedule.alphaBars[t]), Math.sqrt(1 - this.schedule.alphaBars[t]));
@@ -119,6 +159,7 @@ export class TimeMLP {
    * ```
    */
   prepareBatch(rng: Rng, batch: Batch, objective: DenoisingLoss = 'simple'): DenoisingBatch {
+    T.prepareBatch.check(arguments, undefined, this);
     return denoisingBatch(rng, this, batch.x, objective);
   }
 
@@ -132,6 +173,7 @@ export class TimeMLP {
    * ```
    */
   trainingLoss(_rng: Rng, batch: DenoisingBatch, objective: DenoisingLoss = 'simple'): tf.Scalar {
+    T.trainingLoss.check(arguments, undefined, this);
     return batchLoss(this, batch, objective);
   }
 
@@ -188,6 +230,17 @@ function batchLoss(model: TimeMLP, b: DenoisingBatch, kind: DenoisingLoss): tf.S
   });
 }
 
+const DENOISING_LOSS = contract('denoisingLoss', { rng: rngKind(), model: instance(TimeMLP), x0: tensor({ shape: ['B', (c) => (c.args.model as TimeMLP).dim] }), kind: optional(LOSS_KIND) });
+const ANCESTRAL_SAMPLE = contract('ancestralSample', {
+  rng: rngKind(), denoise: func('a denoiser (x_t [n, d], t) → x̂₀ [n, d]'), schedule: instance(DiffusionSchedule),
+  // n × d float32 entries, a few of them live at each step
+  options: optionsKind({
+    samples: countKind({ entriesEach: 4, bytesEach: 4 }),
+    dim: where(countKind({ max: 1e6 }), 'fit, with samples, in memory', (d: number, c) => 16 * d * ((c.args.samples as number) ?? 1) <= memoryBudgetBytes() || `got ${d} × ${c.args.samples as number} samples`),
+  }, { required: ['samples', 'dim'] }),
+});
+const DENOISED = tensor({ shape: ['n', 'd'], must: 'return x̂₀ of the shape of x_t' });
+
 /**
  * One minibatch loss, a t per point uniform on 1…T (2…T for 'weighted'):
  *   'simple' ‖ε̂ − ε‖², 'x0' ‖x̂_0 − x_0‖², 'weighted' (T − 1)·δ_t²/(2σ_t²) ‖x̂_0 − x_0‖², averaged over the batch.
@@ -201,6 +254,7 @@ function batchLoss(model: TimeMLP, b: DenoisingBatch, kind: DenoisingLoss): tf.S
  * ```
  */
 export function denoisingLoss(rng: Rng, model: TimeMLP, x0: tf.Tensor2D, kind: DenoisingLoss = 'simple'): tf.Scalar {
+  DENOISING_LOSS.check(arguments);
   const batch = denoisingBatch(rng, model, x0, kind);
   try {
     return batchLoss(model, batch, kind);
@@ -222,16 +276,25 @@ export function denoisingLoss(rng: Rng, model: TimeMLP, x0: tf.Tensor2D, kind: D
  * ```
  */
 export function ancestralSample(rng: Rng, denoise: Denoiser, schedule: DiffusionSchedule, options: { samples: number; dim: number }): tf.Tensor2D {
-  const n = options?.samples, dim = options?.dim;
+  ANCESTRAL_SAMPLE.check(arguments);
+  const n = options.samples, dim = options.dim;
   let x = rng.normal([n, dim]) as tf.Tensor2D;
-  for (let t = schedule.T; t >= 1; t--) {
-    const { gamma, delta, sigma2 } = schedule.posterior(t);
-    const next = tf.tidy(() => {
-      const mean = tf.add(tf.mul(x, gamma), tf.mul(denoise(x, t), delta));
-      return (t > 1 ? tf.add(mean, tf.mul(rng.normal([n, dim]), Math.sqrt(sigma2))) : mean) as tf.Tensor2D;
-    });
+  try {
+    for (let t = schedule.T; t >= 1; t--) {
+      const { gamma, delta, sigma2 } = schedule.posterior(t);
+      const next = tf.tidy(() => {
+        const x0Hat = denoise(x, t);
+        checkKind(DENOISED, x0Hat, 'denoise', 'ancestralSample', { dims: { n, d: dim } });
+        const mean = tf.add(tf.mul(x, gamma), tf.mul(x0Hat, delta));
+        return (t > 1 ? tf.add(mean, tf.mul(rng.normal([n, dim]), Math.sqrt(sigma2))) : mean) as tf.Tensor2D;
+      });
+      x.dispose();
+      x = next;
+    }
+    return x;
+  } catch (e) {
+    // the draw so far is the caller's only if the loop ends
     x.dispose();
-    x = next;
+    throw e;
   }
-  return x;
 }

@@ -7,9 +7,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/rng';
 import { DiffusionSchedule } from './schedule';
-import { checkKind, tensor } from '../../validation/contract';
+import { checkKind, contract, func, instance, rngKind, tensor } from '../../validation/contract';
 
 /** x̂_0 = denoise(x_t [B, d], t) → [B, d]. */
+// an evaluation: a NaN x₀ is refused (one reduction)
+const DIFFUSION_ELBO = contract('diffusionElbo', { rng: rngKind(), x0: tensor({ shape: ['batch', 'd'], noNaN: true }), denoise: func('a denoiser (x_t [n, d], t) → x̂₀ [n, d]'), schedule: instance(DiffusionSchedule) });
+
 export type Denoiser = (xt: tf.Tensor2D, t: number) => tf.Tensor2D;
 
 export interface DiffusionElboTerms {
@@ -48,7 +51,7 @@ export interface DiffusionElboTerms {
  * ```
  */
 export function diffusionElbo(rng: Rng, x0: tf.Tensor, denoise: Denoiser, schedule: DiffusionSchedule): DiffusionElboTerms {
-  checkKind(tensor({ shape: ['batch', 'd'] }), x0, 'x0', 'diffusionElbo');
+  DIFFUSION_ELBO.check(arguments);
   const [B, d] = x0.shape;
   const T = schedule.T;
   const read = (t: tf.Tensor) => { const v = Float64Array.from(t.dataSync()); t.dispose(); return v; };

@@ -10,10 +10,18 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/rng';
 import { Dense } from '../../ops/dense';
 import type { Batch } from '../../training/trainable';
-import { arrayOf, checkKind, contract, count, func, num, optional, options as optionsKind, rngKind, str, tensor } from '../../validation/contract';
+import { anything, arrayOf, checkKind, contract, count, func, num, optional, options as optionsKind, rngKind, str, tensor } from '../../validation/contract';
+import { batch as batchKind } from '../../validation/batch';
 
 // points [n, d], d the network's dim
 const POINTS = tensor({ shape: ['n', (c) => (c.self as { dim: number }).dim] });
+// one time per point; the prepared batch: x_t and the target velocity [n, d], t [n]
+const TIMES = tensor({ shape: ['n'] });
+const V = {
+  velocityAt: contract('VelocityNetwork.velocityAt', { x: POINTS, t: TIMES }),
+  prepareBatch: contract('VelocityNetwork.prepareBatch', { rng: rngKind(), batch: batchKind(POINTS), objective: anything('the objective ll.fit passes on (this model has one loss)') }),
+  trainingLoss: contract('VelocityNetwork.trainingLoss', { rng: anything(), b: batchKind(undefined, { xt: POINTS, t: TIMES, target: POINTS }, ['xt', 't', 'target']), objective: anything('the objective ll.fit passes on (this model has one loss)') }),
+};
 import { checkWeightsGenerator } from '../../validation/initial-weights';
 
 let instances = 0;
@@ -62,7 +70,7 @@ export class VelocityNetwork {
 
   /** v_θ(x, t) with one time per row: x [n, d], t [n] → [n, d]. */
   velocityAt(x: tf.Tensor2D, t: tf.Tensor1D): tf.Tensor2D {
-    checkKind(POINTS, x, 'x', 'VelocityNetwork.velocityAt', { self: this });
+    V.velocityAt.check(arguments, undefined, this);
     return tf.tidy(() => {
       const input = tf.concat([x, tf.expandDims(t, 1)], 1) as tf.Tensor2D;
       return this.layers[2].apply(this.layers[1].applyRelu(this.layers[0].applyRelu(input))) as tf.Tensor2D;
@@ -79,12 +87,15 @@ export class VelocityNetwork {
    * ```
    */
   prepareBatch(rng: Rng, batch: Batch): { xt: tf.Tensor2D; t: tf.Tensor1D; target: tf.Tensor2D } {
+    V.prepareBatch.check(arguments, undefined, this);
     const x1 = batch.x, n = x1.shape[0];
-    checkKind(POINTS, x1, 'batch.x', 'VelocityNetwork.prepareBatch', { self: this });
-    const t = tf.tensor1d(Array.from({ length: n }, () => rng.nextUniform()));
-    const x0 = rng.normal([n, this.dim]) as tf.Tensor2D;
-    const tc = tf.expandDims(t, 1);
-    return { xt: tf.add(tf.mul(tf.sub(1, tc), x0), tf.mul(tc, x1)) as tf.Tensor2D, t, target: tf.sub(x1, x0) as tf.Tensor2D };
+    // x₀ and the intermediates are freed: only x_t, t and the target leave
+    return tf.tidy(() => {
+      const t = tf.tensor1d(Array.from({ length: n }, () => rng.nextUniform()));
+      const x0 = rng.normal([n, this.dim]) as tf.Tensor2D;
+      const tc = tf.expandDims(t, 1);
+      return { xt: tf.add(tf.mul(tf.sub(1, tc), x0), tf.mul(tc, x1)) as tf.Tensor2D, t, target: tf.sub(x1, x0) as tf.Tensor2D };
+    });
   }
 
   /**
@@ -98,6 +109,7 @@ export class VelocityNetwork {
    * ```
    */
   trainingLoss(_rng: Rng, b: { xt: tf.Tensor2D; t: tf.Tensor1D; target: tf.Tensor2D }): tf.Scalar {
+    V.trainingLoss.check(arguments, undefined, this);
     return tf.tidy(() => tf.mean(tf.sum(tf.square(tf.sub(this.velocityAt(b.xt, b.t), b.target)), 1)) as tf.Scalar);
   }
 

@@ -9,7 +9,7 @@ import { logSumExp64 } from '../../math/log-space';
 import { Mixture1D, checkMixture1D } from '../mixtures/mixture-of-gaussians';
 import { DiffusionSchedule } from './schedule';
 import { Denoiser } from './elbo';
-import { contract, num } from '../../validation/contract';
+import { contract, instance, num } from '../../validation/contract';
 import { MIXTURE_1D } from '../mixtures/mixture-of-gaussians';
 
 // the boundary: a 1-D mixture, ᾱ in (0, 1], a point x of moderate size
@@ -64,6 +64,8 @@ export function mixtureNoisedScore(m: Mixture1D, abar: number, x: number): numbe
   return r.reduce((s, rk, k) => s + (rk * (Math.sqrt(abar) * m.means[k] - x)) / (abar * m.sds[k] ** 2 + 1 - abar), 0);
 }
 
+const OPTIMAL_DENOISER = contract('optimalDenoiser', { data: MIXTURE_1D, schedule: instance(DiffusionSchedule) });
+
 /**
  * The optimal denoiser E[x_0 | x_t] for data whose coordinates are iid draws of a 1-D mixture (or Gaussian).
  *
@@ -77,6 +79,7 @@ export function mixtureNoisedScore(m: Mixture1D, abar: number, x: number): numbe
  * ```
  */
 export function optimalDenoiser(data: Mixture1D, schedule: DiffusionSchedule): Denoiser {
+  OPTIMAL_DENOISER.check(arguments);
   checkMixture1D(data, 'optimalDenoiser');
   return (xt, t) => {
     const abar = schedule.alphaBars[t];

@@ -25,6 +25,10 @@ const SCHEDULE = {
   logSnrLinear: contract('DiffusionSchedule.logSnrLinear', { T: T_COUNT, logSnrMax: optional(num()), logSnrMin: optional(num()) }),
   qSample: contract('DiffusionSchedule.qSample', { x0: tensor(), t: num({ integer: true, min: 0 }), eps: tensor() }),
   noised: contract('DiffusionSchedule.noised', { rng: rngKind(), x0: tensor(), t: num({ integer: true, min: 0 }) }),
+  // x_t and an estimate of the same shape at step t (the step's range is checked against T by check)
+  epsFromX0: contract('DiffusionSchedule.epsFromX0', { xt: tensor(), x0Hat: tensor({ like: 'xt' }), t: num({ integer: true, min: 1 }) }),
+  x0FromEps: contract('DiffusionSchedule.x0FromEps', { xt: tensor(), epsHat: tensor({ like: 'xt' }), t: num({ integer: true, min: 1 }) }),
+  scoreFromX0: contract('DiffusionSchedule.scoreFromX0', { xt: tensor(), x0Hat: tensor({ like: 'xt' }), t: num({ integer: true, min: 1 }) }),
 };
 
 /**
@@ -124,18 +128,21 @@ export class DiffusionSchedule {
 
   /** ε̂ from x̂_0: (x_t − √ᾱ_t x̂_0)/√(1 − ᾱ_t)  (D44). */
   epsFromX0(xt: tf.Tensor, x0Hat: tf.Tensor, t: number): tf.Tensor {
+    SCHEDULE.epsFromX0.check(arguments);
     this.check(t, 1, 'DiffusionSchedule.epsFromX0');
     return tf.tidy(() => tf.div(tf.sub(xt, tf.mul(x0Hat, Math.sqrt(this.alphaBars[t]))), Math.sqrt(1 - this.alphaBars[t])));
   }
 
   /** x̂_0 from ε̂: (x_t − √(1 − ᾱ_t) ε̂)/√ᾱ_t. */
   x0FromEps(xt: tf.Tensor, epsHat: tf.Tensor, t: number): tf.Tensor {
+    SCHEDULE.x0FromEps.check(arguments);
     this.check(t, 1, 'DiffusionSchedule.x0FromEps');
     return tf.tidy(() => tf.div(tf.sub(xt, tf.mul(epsHat, Math.sqrt(1 - this.alphaBars[t]))), Math.sqrt(this.alphaBars[t])));
   }
 
   /** The score ∇ log q(x_t) from x̂_0: (√ᾱ_t x̂_0 − x_t)/(1 − ᾱ_t)  (Tweedie, D45). */
   scoreFromX0(xt: tf.Tensor, x0Hat: tf.Tensor, t: number): tf.Tensor {
+    SCHEDULE.scoreFromX0.check(arguments);
     this.check(t, 1, 'DiffusionSchedule.scoreFromX0');
     return tf.tidy(() => tf.div(tf.sub(tf.mul(x0Hat, Math.sqrt(this.alphaBars[t])), xt), 1 - this.alphaBars[t]));
   }

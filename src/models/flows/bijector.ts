@@ -3,7 +3,7 @@
 // x [B, d], 3 for images x [B, H, W, C]) and reports log|det ∂y/∂x| once per event [B], the Jacobian taken
 // over the event's flattened entries; the inverse reports log|det ∂x/∂y| = −(forward log-det at x)  (D35, D36).
 import * as tf from '@tensorflow/tfjs-core';
-import { arrayOf, checkKind, record, tensor, where } from '../../validation/contract';
+import { ArgumentError, arrayOf, checkKind, record, tensor, where } from '../../validation/contract';
 
 // a chain's layers all act on events of one rank (points, or images)
 const LAYERS = where({ ...arrayOf(record('a bijector'), { minLength: 1 }), expected: 'a non-empty array of bijectors' }, 'act on events of one rank',
@@ -52,6 +52,19 @@ export function checkImage(x: tf.Tensor, shape: [number, number, number], who: s
 }
 
 /**
+ * Runs layer i of a chain, so a layer's refusal of what reaches it names the chain's call and its argument first
+ * ("Chain.forward: x does not fit layer 0 ('permutation'): Permutation.forward: x must have shape [batch, 2], got [2, 3]").
+ */
+function atLayer<R>(fn: string, arg: string, i: number, name: string, f: () => R): R {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof ArgumentError && !e.message.startsWith(fn)) e.message = `${fn}: ${arg} does not fit layer ${i} ('${name}'): ${e.message}`;
+    throw e;
+  }
+}
+
+/**
  * A chain of bijectors applied in order: y = f_K(…f_1(x)); log-determinants add  (D36).
  *
  *     log|det ∂y/∂x| = Σ_k log|det ∂f_k/∂(input of f_k)|   (see docs/derivations.md#d36)
@@ -79,17 +92,19 @@ export class Chain<T extends tf.Tensor = tf.Tensor2D> implements Bijector<T> {
   }
 
   forward(x: T) {
+    checkKind(tensor({ rank: this.eventNdims + 1 }), x, 'x', 'Chain.forward');
     return tf.tidy(() => {
       let y = x, logDet = tf.zeros([x.shape[0]]) as tf.Tensor1D;
-      for (const l of this.layers) { const r = l.forward(y); y = r.y; logDet = tf.add(logDet, r.logDet) as tf.Tensor1D; }
+      this.layers.forEach((l, i) => { const r = atLayer('Chain.forward', 'x', i, l.name, () => l.forward(y)); y = r.y; logDet = tf.add(logDet, r.logDet) as tf.Tensor1D; });
       return { y, logDet };
     });
   }
 
   inverse(y: T) {
+    checkKind(tensor({ rank: this.eventNdims + 1 }), y, 'y', 'Chain.inverse');
     return tf.tidy(() => {
       let x = y, logDet = tf.zeros([y.shape[0]]) as tf.Tensor1D;
-      for (const l of [...this.layers].reverse()) { const r = l.inverse(x); x = r.x; logDet = tf.add(logDet, r.logDet) as tf.Tensor1D; }
+      for (let i = this.layers.length - 1; i >= 0; i--) { const l = this.layers[i]; const r = atLayer('Chain.inverse', 'y', i, l.name, () => l.inverse(x)); x = r.x; logDet = tf.add(logDet, r.logDet) as tf.Tensor1D; }
       return { x, logDet };
     });
   }

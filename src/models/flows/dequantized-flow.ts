@@ -5,8 +5,10 @@
 // which upper-bounds −log P(x) for the discrete model P(x) = ∫ p(x + u − 1) du.
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/rng';
-import type { FlowDistribution } from './flow-distribution';
-import { checkKind, tensor } from '../../validation/contract';
+import { FlowDistribution } from './flow-distribution';
+import { checkKind, contract, instance, tensor } from '../../validation/contract';
+
+const DEQUANTIZED_FLOW = contract('dequantizedFlow', { flow: instance(FlowDistribution) });
 import type { Batch, Trainable } from '../../training/trainable';
 
 /**
@@ -15,6 +17,7 @@ import type { Batch, Trainable } from '../../training/trainable';
  * Example: `await ll.fit(ll.models.dequantizedFlow(flow), ll.data.loadMnist('train'), { epochs: 5, seed: 0 })`.
  */
 export function dequantizedFlow(flow: FlowDistribution): Trainable {
+  DEQUANTIZED_FLOW.check(arguments);
   return {
     get variables() { return flow.variables; },
     binaryPixels: true,

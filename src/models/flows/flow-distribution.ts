@@ -8,9 +8,23 @@ import { Normal } from '../../distributions/normal';
 import type { Batch } from '../../training/trainable';
 import { Bijector, Chain } from './bijector';
 import { positiveInteger } from '../../validation/arguments';
-import { checkKind, distribution, tensor, where } from '../../validation/contract';
+import { anything, arrayOf, checkKind, contract, count, distribution, optional, record, rngKind, tensor, where } from '../../validation/contract';
+import { batch } from '../../validation/batch';
 
 // the flow maps the base's events [dim] to x's
+// the checks run before the standard base is made (its two tensors would outlive a refused call)
+const FLOW_DISTRIBUTION = contract('FlowDistribution', {
+  // the base's mean and scale: 2 × dim float32 entries
+  dim: count({ entriesEach: 2, bytesEach: 4 }),
+  layers: { ...arrayOf(record('a bijector'), { minLength: 1 }), expected: 'a non-empty array of bijectors' },
+  base: optional(anything('a distribution with event shape [dim]')),
+});
+const DRAWS = optional(count({ entriesEach: 4096, bytesEach: 4 }));
+const F = {
+  sample: contract('FlowDistribution.sample', { rng: rngKind(), n: DRAWS }),
+  rsample: contract('FlowDistribution.rsample', { rng: rngKind(), n: DRAWS }),
+  trainingLoss: contract('FlowDistribution.trainingLoss', { rng: anything(), batch: batch(tensor({ shape: ['batch', (c) => (c.self as FlowDistribution).dim] })), objective: anything('the objective ll.fit passes on (this model has one loss)') }),
+};
 const baseFor = (dim: number) => where(distribution(), `have event shape [${dim}]`, (b: Distribution) => b.eventShape.join() === String(dim) || `got [${b.eventShape}]`);
 
 /**
@@ -37,10 +51,14 @@ export class FlowDistribution implements Distribution {
   readonly support: SupportKind = 'continuous';
   readonly flow: Chain;
 
+  readonly base: Distribution;
+
   /** base: a distribution with batch [] and event [d] (default N(0, I)); layers map z → x in order. */
-  constructor(readonly dim: number, layers: Bijector[], readonly base: Distribution = FlowDistribution.standardBase(dim)) {
-    checkKind(baseFor(dim), base, 'base', 'FlowDistribution');
+  constructor(readonly dim: number, layers: Bijector[], base?: Distribution) {
+    FLOW_DISTRIBUTION.check(arguments);
+    if (base !== undefined) checkKind(baseFor(dim), base, 'base', 'FlowDistribution');
     this.flow = new Chain(layers);
+    this.base = base ?? FlowDistribution.standardBase(dim);
     this.eventShape = [dim];
   }
 
@@ -60,10 +78,12 @@ export class FlowDistribution implements Distribution {
   }
 
   sample(rng: Rng, n = 1): tf.Tensor {
+    F.sample.check(arguments);
     return tf.tidy(() => this.flow.forward(this.base.sample(rng, n) as tf.Tensor2D).y);
   }
 
   rsample(rng: Rng, n = 1): tf.Tensor {
+    F.rsample.check(arguments);
     return tf.tidy(() => this.flow.forward(this.base.rsample(rng, n) as tf.Tensor2D).y);
   }
 
@@ -87,6 +107,7 @@ export class FlowDistribution implements Distribution {
    * ```
    */
   trainingLoss(_rng: Rng, batch: Batch): tf.Scalar {
+    F.trainingLoss.check(arguments, undefined, this);
     return tf.tidy(() => tf.neg(tf.mean(this.logProb(batch.x))) as tf.Scalar);
   }
 }

@@ -12,6 +12,7 @@ import { autoregressiveMask } from '../autoregressive/mask';
 import { integerAtLeast, positiveInteger } from '../../validation/arguments';
 import { checkWeightsGenerator } from '../../validation/initial-weights';
 import { checkKind, tensor } from '../../validation/contract';
+import { weightsFit } from '../../validation/model-size';
 
 // s starts near +1.5, σ near 0.82: each step begins close to the identity (Kingma et al. 2016, §A)
 const GATE_BIAS = 1.5;
@@ -47,6 +48,9 @@ export class IAFStep {
     integerAtLeast(latentDim, 2, 'IAFStep', 'latentDim');
     positiveInteger(contextDim, 'IAFStep', 'contextDim');
     positiveInteger(hiddenDim, 'IAFStep', 'hiddenDim');
+    // z → hidden (and its mask), context → hidden, hidden → mean and gate (and their masks)
+    checkKind(weightsFit(['latentDim', 'contextDim', 'hiddenDim'], '2 × latentDim × hiddenDim + contextDim × hiddenDim + 4 × hiddenDim × latentDim',
+      (c) => 2 * c.latentDim * c.hiddenDim + c.contextDim * c.hiddenDim + 4 * c.hiddenDim * c.latentDim), { latentDim, contextDim, hiddenDim }, 'latentDim × hiddenDim', 'IAFStep');
     const M = latentDim;
     // degrees: input z_d has d + 1 ∈ {1 … M}; hidden unit k has 1 + (k mod (M − 1)) ∈ {1 … M − 1}
     const hiddenDegree = (k: number) => 1 + (k % (M - 1));

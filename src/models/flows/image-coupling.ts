@@ -14,7 +14,7 @@ import { Rng } from '../../random/rng';
 import { positiveInteger } from '../../validation/arguments';
 import { Conv2d } from '../layers/conv2d';
 import { Bijector, checkImage } from './bijector';
-import { arrayOf, contract, count as countKind, memoryBudgetBytes, num, checkKind, str, where } from '../../validation/contract';
+import { arrayOf, contract, count as countKind, memoryBudgetBytes, num, checkKind, record, str, where } from '../../validation/contract';
 
 const IMAGE_SHAPE = { ...arrayOf(countKind({ entriesEach: 0 }), { minLength: 3, maxLength: 3 }), expected: '[H, W, C], three positive integers' };
 import { checkWeightsGenerator } from '../../validation/initial-weights';
@@ -98,13 +98,16 @@ export class ImageCoupling implements Bijector<tf.Tensor4D> {
    */
   constructor(rng: Rng, config: ImageCouplingConfig, scope = `coupling${++count}`, name = 'coupling') {
     checkWeightsGenerator('ImageCoupling', rng, config);
+    checkKind(record('a config { shape, mask, parity, … }'), config, 'config', 'ImageCoupling');
     const { shape, mask, parity } = config;
     checkKind(IMAGE_SHAPE, shape, 'shape', 'ImageCoupling');
     checkKind(MASK, mask, 'mask', 'ImageCoupling');
     checkKind(PARITY, parity, 'parity', 'ImageCoupling');
     const C = shape[2];
     if (mask === 'channel') checkKind(CHANNEL_SPLIT, shape, 'shape', 'ImageCoupling');
-    this.config = { shape, mask, parity, hidden: positiveInteger(config.hidden ?? 32, 'ImageCoupling', 'hidden'), identityInit: config.identityInit ?? true };
+    // 3×3 convolutions in and out of `hidden` channels, and hidden × hidden, in float32
+    checkKind(countKind({ entries: (h) => h * h + 27 * h * (C + 1), bytesEach: 4 }), config.hidden ?? 32, 'hidden', 'ImageCoupling');
+    this.config = { shape, mask, parity, hidden: config.hidden ?? 32, identityInit: config.identityInit ?? true };
     this.name = `${mask}-coupling`;
     // the checkerboard net also sees the mask, so it can tell a masked-out zero from a zero pixel
     this.cIn = mask === 'checkerboard' ? C + 1 : C / 2;

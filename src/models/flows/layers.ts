@@ -13,13 +13,24 @@ import { Dense } from '../../ops/dense';
 import { Bijector, checkRows } from './bijector';
 import { softplus } from '../../math/log-space';
 import { checkWeightsGenerator } from '../../validation/initial-weights';
-import { checkKind, numberArray, where } from '../../validation/contract';
+import { checkKind, contract, count, numberArray, optional, record, tensor, where } from '../../validation/contract';
 
 /** π: each of 0…d − 1 exactly once (d the length, or the layer's dimension). */
 const permutationOf = (d?: number) => where(numberArray({ depth: 1, what: 'an array of indices' }), (_c, p: number[]) => `be a permutation of 0…${(d ?? p.length) - 1}`,
   (p: number[]) => (p.length === (d ?? p.length) && [...p].sort((a, b) => a - b).every((v, i) => v === i)) || `got [${p}]`);
 // m: 0s and 1s, at least one of each (otherwise a coupling changes nothing or everything)
 const MASK = where(numberArray({ depth: 1 }), 'hold 0s and 1s, at least one of each', (m: number[]) => (m.every((v) => v === 0 || v === 1) && m.includes(0) && m.includes(1)) || `got [${m}]`);
+
+// z [..., d] (points, or K draws of them) with u, w [..., d] and b [...] broadcasting against it
+const PLANAR_STEP = contract('planarStep', {
+  z: tensor({ shape: ['...', 'd'] }),
+  u: tensor({ shape: ['...', 'd'], must: (c) => `end in z's dimension d = ${c.dims.d}` }),
+  w: tensor({ like: 'u' }),
+  b: where(tensor(), (c) => `have the shape of u without its last axis, [${(c.args.u as tf.Tensor).shape.slice(0, -1)}]`, (t: tf.Tensor, c) => tf.util.arraysEqual(t.shape, (c.args.u as tf.Tensor).shape.slice(0, -1)) || `got [${t.shape}]`),
+});
+// a layer's dimension d: its parameters are a few d-vectors (or d × d for LinearLU) of float32
+const dimension = (perDim: number) => count({ entriesEach: perDim, bytesEach: 4 });
+const INIT = optional(record('{ logScale?, shift? }'));
 
 let layerCount = 0;
 const scope = (kind: string) => `flow${++layerCount}/${kind}`;
@@ -50,7 +61,8 @@ export class ElementwiseAffine implements Bijector {
    * @param init  initial `logScale` s and `shift` t (length d each; zeros by default)
    */
   constructor(readonly dim: number, init: { logScale?: number[]; shift?: number[] } = {}) {
-    positiveInteger(dim, 'ElementwiseAffine', 'dim');
+    checkKind(dimension(2), dim, 'dim', 'ElementwiseAffine');
+    checkKind(INIT, init, 'init', 'ElementwiseAffine');
     for (const [name, v] of [['logScale', init.logScale], ['shift', init.shift]] as const) {
       if (v === undefined) continue;
       checkKind(numberArray({ shape: [dim], finite: true, what: `an array of ${dim} finite numbers` }), v, name, 'ElementwiseAffine');
@@ -99,6 +111,7 @@ export class LinearLU implements Bijector {
    */
   constructor(rng: Rng, readonly dim: number, readonly permutation: number[] = Array.from({ length: dim }, (_, i) => i)) {
     checkWeightsGenerator('LinearLU', rng);
+    checkKind(count({ entries: (d) => 5 * d * d, bytesEach: 4 }), dim, 'dim', 'LinearLU');
     checkKind(permutationOf(dim), permutation, 'permutation', 'LinearLU');
     const s = scope('linear');
     const mask = (f: (i: number, j: number) => boolean) => tf.tensor2d(Array.from({ length: dim }, (_, i) => Array.from({ length: dim }, (__, j) => (f(i, j) ? 1 : 0))));
@@ -151,6 +164,7 @@ function invertibleU(u: tf.Tensor, w: tf.Tensor): tf.Tensor {
  * Example: `const { z: z1, logDet } = planarStep(z0, u, w, b)`.
  */
 export function planarStep(z: tf.Tensor, u: tf.Tensor, w: tf.Tensor, b: tf.Tensor): { z: tf.Tensor; logDet: tf.Tensor } {
+  PLANAR_STEP.check(arguments);
   return tf.tidy(() => {
     const uHat = invertibleU(u, w);
     const h = tf.tanh(tf.add(tf.sum(tf.mul(z, w), -1), b));
@@ -188,6 +202,7 @@ export class Planar implements Bijector {
    */
   constructor(rng: Rng, readonly dim: number) {
     checkWeightsGenerator('Planar', rng);
+    checkKind(dimension(3), dim, 'dim', 'Planar');
     const s = scope('planar');
     this.u = tf.tidy(() => tf.variable(tf.mul(rng.normal([dim]), 0.5), true, `${s}/u`));
     this.w = tf.tidy(() => tf.variable(tf.mul(rng.normal([dim]), 0.5), true, `${s}/w`));
@@ -286,14 +301,15 @@ export class AffineCoupling implements Bijector {
    */
   constructor(rng: Rng, readonly maskValues: number[], hidden = 64) {
     checkWeightsGenerator('AffineCoupling', rng);
-    const d = maskValues.length;
     checkKind(MASK, maskValues, 'maskValues', 'AffineCoupling');
+    const d = maskValues.length;
+    // its network: d × hidden, hidden × hidden, hidden × 2d float32 weights
+    checkKind(count({ entries: (h) => d * h + h * h + 2 * h * d, bytesEach: 4 }), hidden, 'hidden', 'AffineCoupling');
     const s = scope('coupling');
     this.mask = tf.tensor1d(maskValues);
     this.layers = [new Dense(rng, d, hidden, 'l1', s), new Dense(rng, hidden, hidden, 'l2', s), new Dense(rng, hidden, 2 * d, 'l3', s)];
     // start at the identity map: the last layer's weights begin at zero
-    this.layers[2].W.assign(tf.zerosLike(this.layers[2].W));
-    this.layers[2].b.assign(tf.zerosLike(this.layers[2].b));
+    tf.tidy(() => { this.layers[2].W.assign(tf.zerosLike(this.layers[2].W)); this.layers[2].b.assign(tf.zerosLike(this.layers[2].b)); });
   }
   private st(xa: tf.Tensor2D): { s: tf.Tensor2D; t: tf.Tensor2D } {
     const h = tf.relu(this.layers[1].apply(tf.relu(this.layers[0].apply(xa))));

@@ -21,7 +21,8 @@ import { Bijector, Chain } from './bijector';
 import { ImageCoupling } from './image-coupling';
 import { LogitTransform } from './logit-transform';
 import { Squeeze } from './squeeze';
-import { arrayOf, checkKind, count as countKind, instance, num, tensor, where } from '../../validation/contract';
+import { anything, arrayOf, checkKind, contract, count as countKind, instance, num, optional, options as optionsKind, record, tensor, where } from '../../validation/contract';
+import { batch } from '../../validation/batch';
 
 const IMAGE_SHAPE = { ...arrayOf(countKind({ entriesEach: 0 }), { minLength: 3, maxLength: 3 }), expected: '[H, W, C], three positive integers' };
 // each scale but the last squeezes 2×2 blocks: H and W divisible by 2^(scales − 1)
@@ -33,6 +34,14 @@ const TEMPERATURE = { ...num({ above: 0, allowInfinity: true }), expected: 'posi
 
 // the generator's class itself (not a look-alike): these models call more of its methods than the duck-typed rngKind checks
 const RNG = instance(Rng, 'an Rng (ll.rng(seed))');
+const PIXELS = tensor({ shape: ['B', (c) => (c.self as RealNVP).dim] });
+const RV = {
+  // an evaluation: a NaN pixel is refused (one reduction)
+  bitsPerDim: contract('RealNVP.bitsPerDim', { rng: RNG, pixels: tensor({ shape: ['B', (c) => (c.self as RealNVP).dim], noNaN: true }), options: optional(optionsKind({ batchSize: countKind({ max: 1e6 }) })) }),
+  // n images of D float32 pixels, a few copies live through the inverse
+  sample: contract('RealNVP.sample', { rng: RNG, n: countKind({ entriesEach: 4 * 4096, bytesEach: 4 }), options: optional(optionsKind({ temperature: TEMPERATURE })) }),
+  trainingLoss: contract('RealNVP.trainingLoss', { rng: RNG, batch: batch(PIXELS), objective: anything('the objective ll.fit passes on (this model has one loss)') }),
+};
 
 export interface RealNVPConfig {
   /** The image's [H, W, C] (default [28, 28, 1]); H and W divisible by 2^(scales − 1). */
@@ -86,18 +95,22 @@ export class RealNVP {
    */
   constructor(rng: Rng, config: RealNVPConfig = {}) {
     checkWeightsGenerator('RealNVP', rng, config);
+    checkKind(optional(record('a config object')), config, 'config', 'RealNVP');
     const shape = config.shape ?? [28, 28, 1];
     checkKind(IMAGE_SHAPE, shape, 'shape', 'RealNVP');
     const scales = positiveInteger(config.scales ?? 2, 'RealNVP', 'scales');
     checkKind(divisibleShape(2 ** (scales - 1)), shape, 'shape', 'RealNVP');
-    this.config = {
-      shape, scales, couplings: positiveInteger(config.couplings ?? 3, 'RealNVP', 'couplings'),
-      hidden: positiveInteger(config.hidden ?? 32, 'RealNVP', 'hidden'), alpha: config.alpha ?? 0.05,
-      identityInit: config.identityInit ?? true,
-    };
+    const couplings = positiveInteger(config.couplings ?? 3, 'RealNVP', 'couplings');
+    // each of the (2 couplings + 1) layers per scale: 3×3 convolutions in and out of `hidden` channels, and hidden × hidden
+    const widest = shape[2] * 4 ** (scales - 1) + 1;
+    const hidden = config.hidden ?? 32;
+    checkKind(countKind({ entries: (h) => scales * (2 * couplings + 1) * (h * h + 27 * h * widest), bytesEach: 4 }), hidden, 'hidden', 'RealNVP');
+    const alpha = config.alpha ?? 0.05;
+    checkKind({ ...num({ min: 0, below: 0.5 }), expected: 'in [0, 0.5)' }, alpha, 'alpha', 'RealNVP');
+    this.config = { shape, scales, couplings, hidden, alpha, identityInit: config.identityInit ?? true };
     this.preprocess = new LogitTransform(this.config.alpha);
     this.dim = shape[0] * shape[1] * shape[2];
-    const scope = `realnvp${++count}`, K = this.config.couplings, hidden = this.config.hidden;
+    const scope = `realnvp${++count}`, K = this.config.couplings;
     const common = { hidden, identityInit: this.config.identityInit };
     this.scaleList = [];
     this.latentShapes = [];
@@ -207,9 +220,8 @@ export class RealNVP {
    * estimate {value, se, n} over the images (B ≥ 2), computed `batchSize` images at a time (default 250).
    */
   bitsPerDim(rng: Rng, pixels: tf.Tensor2D, options: { batchSize?: number } = {}): Estimate {
-    checkKind(RNG, rng, 'rng', 'RealNVP.bitsPerDim');
-    this.checkRows(pixels, 'bitsPerDim', 'pixels');
-    const chunk = positiveInteger(options.batchSize ?? 250, 'RealNVP.bitsPerDim', 'batchSize');
+    RV.bitsPerDim.check(arguments, undefined, this);
+    const chunk = options.batchSize ?? 250;
     const y = this.dequantize(rng, pixels);
     const values: number[] = [];
     try {
@@ -229,10 +241,8 @@ export class RealNVP {
    * draws from a sharper distribution than the model (Glow's trick), not from the model.
    */
   sample(rng: Rng, n: number, options: { temperature?: number } = {}): tf.Tensor2D {
-    checkKind(RNG, rng, 'rng', 'RealNVP.sample');
-    positiveInteger(n, 'RealNVP.sample', 'n');
+    RV.sample.check(arguments, undefined, this);
     const tau = options.temperature ?? 1;
-    checkKind(TEMPERATURE, tau, 'temperature', 'RealNVP.sample');
     const z = rng.normal([n, this.dim]);
     try {
       return tf.tidy(() => tf.clipByValue(this.inverse(tf.mul(z, tau) as tf.Tensor2D).y, 0, 1) as tf.Tensor2D);
@@ -252,6 +262,7 @@ export class RealNVP {
    * ```
    */
   trainingLoss(rng: Rng, batch: Batch): tf.Scalar {
+    RV.trainingLoss.check(arguments, undefined, this);
     return this.loss(rng, batch.x);
   }
 

@@ -55,6 +55,7 @@ export class Squeeze implements Bijector<tf.Tensor4D> {
   }
   /** x = unsqueeze(y), log|det| = 0: [B, H, W, 4C] → [B, 2H, 2W, C]. */
   inverse(y: tf.Tensor4D) {
+    checkKind(FOUR_C, y, 'y', 'Squeeze.inverse');
     return { x: unsqueeze(y), logDet: tf.zeros([y.shape[0]]) as tf.Tensor1D };
   }
 }

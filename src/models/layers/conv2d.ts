@@ -6,6 +6,7 @@ import { Rng } from '../../random/rng';
 import { positiveInteger } from '../../validation/arguments';
 import { checkKind, describeAny, tensor } from '../../validation/contract';
 import { checkWeightsGenerator } from '../../validation/initial-weights';
+import { weightsFit } from '../../validation/model-size';
 
 const ODD = { expected: "odd (for 'same' padding)", test: (v: unknown) => (typeof v === 'number' && v % 2 === 1 ? undefined : `got ${describeAny(v)}`) };
 
@@ -37,6 +38,7 @@ export class Conv2d {
     positiveInteger(outChannels, `Conv2d ${name}`, 'outChannels');
     positiveInteger(kernel, `Conv2d ${name}`, 'kernel');
     checkKind(ODD, kernel, 'kernel', `Conv2d ${name}`);
+    checkKind(weightsFit(['kernel', 'inChannels', 'outChannels'], 'kernel² × inChannels × outChannels', (c) => c.kernel * c.kernel * c.inChannels * c.outChannels), { kernel, inChannels, outChannels }, 'inChannels × outChannels', `Conv2d ${name}`);
     const bound = 1 / Math.sqrt(kernel * kernel * inChannels);
     const draw = (r: Rng) => bound * (2 * r.nextUniform() - 1);
     this.W = tf.tidy(() => tf.variable(rng.tensor([kernel, kernel, inChannels, outChannels], draw), true, `${scope}/${name}/W`));
@@ -47,7 +49,7 @@ export class Conv2d {
    * y = W ⋆ x + b: [B, H, W, C_in] → [B, H, W, C_out] (stride 1, 'same' padding).
    */
   apply(x: tf.Tensor4D): tf.Tensor4D {
-    checkKind(tensor({ shape: ['B', 'H', 'W', this.inChannels] }), x, 'x', `Conv2d ${this.name}`);
+    checkKind(tensor({ shape: ['B', 'H', 'W', this.inChannels] }), x, 'x', `Conv2d.apply (${this.name})`);
     if (canDifferentiateConv()) return tf.fused.conv2d({ x, filter: this.W as tf.Tensor4D, strides: 1, pad: 'same', bias: this.b });
     return tf.tidy(() => tf.add(im2colConv(x, this.W as tf.Tensor4D), this.b) as tf.Tensor4D);
   }

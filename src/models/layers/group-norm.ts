@@ -4,7 +4,9 @@
 // op itself is groupNorm (src/ops/group-norm.ts: native kernels when on, composed tfjs ops otherwise).
 import * as tf from '@tensorflow/tfjs-core';
 import { positiveInteger } from '../../validation/arguments';
-import { checkKind, num, tensor, where } from '../../validation/contract';
+import { checkKind, count, num, str, tensor, where } from '../../validation/contract';
+
+const ACTIVATION = str(['linear', 'silu']);
 import { groupNorm } from '../../ops/group-norm';
 import { silu } from '../../ops/silu';
 
@@ -29,7 +31,8 @@ export class GroupNorm {
    * @param epsilon  ε added to the variance
    */
   constructor(readonly channels: number, readonly groups: number, readonly name: string, scope = 'gn', readonly epsilon = 1e-5) {
-    positiveInteger(channels, `GroupNorm ${name}`, 'channels');
+    // γ and β: 2 × channels float32 entries
+    checkKind(count({ entriesEach: 2, bytesEach: 4 }), channels, 'channels', `GroupNorm ${name}`);
     positiveInteger(groups, `GroupNorm ${name}`, 'groups');
     checkKind(where(num(), `divide channels (${channels})`, (g: number) => channels % g === 0), groups, 'groups', `GroupNorm ${name}`);
     // in a tidy: the initial values are tensors of their own, which would outlive the layer
@@ -41,7 +44,8 @@ export class GroupNorm {
    * y = γ_c (x − μ_{b,g})/√(σ²_{b,g} + ε) + β_c, then SiLU if asked: [B, H, W, C] → [B, H, W, C].
    */
   apply(x: tf.Tensor4D, activation: 'linear' | 'silu' = 'linear'): tf.Tensor4D {
-    checkKind(tensor({ shape: ['B', 'H', 'W', this.channels] }), x, 'x', `GroupNorm ${this.name}`);
+    checkKind(tensor({ shape: ['B', 'H', 'W', this.channels] }), x, 'x', `GroupNorm.apply (${this.name})`);
+    checkKind(ACTIVATION, activation, 'activation', `GroupNorm.apply (${this.name})`);
     return tf.tidy(() => {
       const y = groupNorm(x, this.gamma as tf.Tensor1D, this.beta as tf.Tensor1D, this.groups, this.epsilon);
       return activation === 'silu' ? silu(y) : y;

@@ -17,7 +17,7 @@ import { GroupNorm } from './group-norm';
 import { silu } from '../../ops/silu';
 import { sinusoidalEmbedding } from './time-embedding';
 import { downsample2, upsample2 } from './resample';
-import { arrayOf, checkKind, count as countKind, even, num, tensor, where } from '../../validation/contract';
+import { arrayOf, checkKind, count as countKind, even, num, optional, record, tensor, where } from '../../validation/contract';
 
 const CHANNELS = { ...arrayOf(countKind({ entriesEach: 0 }), { minLength: 1 }), expected: 'a non-empty array of positive integers' };
 // each level's group norm takes min(groups, channels) groups, which must divide its channels
@@ -103,6 +103,7 @@ export class UNet {
    */
   constructor(rng: Rng, config: UNetConfig = {}) {
     checkWeightsGenerator('UNet', rng, config);
+    checkKind(optional(record('a config object')), config, 'config', 'UNet');
     this.size = positiveInteger(config.size ?? 28, 'UNet', 'size');
     this.imageChannels = positiveInteger(config.imageChannels ?? 1, 'UNet', 'imageChannels');
     this.channels = config.channels ?? [16, 32];
@@ -131,8 +132,8 @@ export class UNet {
   apply(x: tf.Tensor4D, t: tf.Tensor1D): tf.Tensor4D {
     // x binds B; t has one step per image
     const ctx = { dims: {} };
-    checkKind(tensor({ shape: ['B', this.size, this.size, this.imageChannels] }), x, 'x', 'UNet', ctx);
-    checkKind(tensor({ shape: ['B'] }), t, 't', 'UNet', ctx);
+    checkKind(tensor({ shape: ['B', this.size, this.size, this.imageChannels] }), x, 'x', 'UNet.apply', ctx);
+    checkKind(tensor({ shape: ['B'] }), t, 't', 'UNet.apply', ctx);
     return tf.tidy(() => {
       const e = silu(this.t2.apply(silu(this.t1.apply(sinusoidalEmbedding(t, this.embedding))))) as tf.Tensor2D;
       let h = this.inConv.apply(x);

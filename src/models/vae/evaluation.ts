@@ -11,7 +11,7 @@ import type { Estimate } from '../../inference/estimate';
 import { VAE } from './vae';
 import { klStandardNormal } from '../../ops/kl-standard-normal';
 import { positiveInteger, tensorRank } from '../../validation/arguments';
-import { checkKind, tensor, where } from '../../validation/contract';
+import { checkKind, contract, count, instance, num, optional, options as optionsKind, rngKind, tensor, where } from '../../validation/contract';
 
 // x [N, D] or one point [D], D the model's inputDim
 const X_OF_MODEL = where(tensor({ shape: [['N', (c) => (c.self as VAE).config.inputDim], [(c) => (c.self as VAE).config.inputDim]] }), 'have at least one point', (x: tf.Tensor) => x.size > 0);
@@ -23,6 +23,16 @@ const CONDITION_OF_X = tensor({ shape: (c) => (rowsOfX(c) === 1 ? [[1, 'C'], ['C
  * x (and its condition) as [N, ·]: a single point may come as a rank-1 tensor. The returned tensors are
  * new only when reshaped (`owned`), so the caller disposes exactly those.
  */
+// points x [N, D] or one point [D] (asRows relates them to the model); an evaluation refuses a NaN pixel (one reduction)
+const X = tensor({ rank: [1, 2], noNaN: true });
+const CONDITION = tensor({ rank: [1, 2] });
+const E = {
+  logLikelihood: contract('importanceSampledLogLikelihood', { rng: rngKind(), model: instance(VAE), x: X, options: optional(optionsKind({ samples: count({ entriesEach: 4096, bytesEach: 4 }), batchSize: count({ max: 1e6 }), chunk: count({ entriesEach: 4096, bytesEach: 4 }), condition: CONDITION })) }),
+  klPerDimension: contract('klPerDimension', { model: instance(VAE), x: X, condition: optional(CONDITION) }),
+  activeUnits: contract('activeUnits', { model: instance(VAE), x: X, options: optional(optionsKind({ threshold: num({ min: 0 }), condition: CONDITION })) }),
+  datasetElbo: contract('datasetElbo', { rng: rngKind(), model: instance(VAE), x: X, options: optional(optionsKind({ batchSize: count({ max: 1e6 }), condition: CONDITION })) }),
+};
+
 function asRows(model: VAE, x: tf.Tensor, condition: tf.Tensor | undefined, fn: string): { x: tf.Tensor2D; condition?: tf.Tensor2D; owned: tf.Tensor[] } {
   tensorRank(x, [1, 2], fn, 'x');
   checkKind(X_OF_MODEL, x, 'x', fn, { self: model });
@@ -67,9 +77,8 @@ export interface LogLikelihoodEstimate extends Estimate {
  */
 export function importanceSampledLogLikelihood(rng: Rng, model: VAE, x: tf.Tensor, options: { samples?: number; batchSize?: number; chunk?: number; condition?: tf.Tensor } = {}): LogLikelihoodEstimate {
   const fn = 'importanceSampledLogLikelihood';
-  const K = positiveInteger(options.samples ?? 100, fn, 'samples');
-  const batch = positiveInteger(options.batchSize ?? 100, fn, 'batchSize');
-  const chunk = positiveInteger(options.chunk ?? 500, fn, 'chunk');
+  E.logLikelihood.check(arguments);
+  const K = options.samples ?? 100, batch = options.batchSize ?? 100, chunk = options.chunk ?? 500;
   const rows = asRows(model, x, options.condition, fn);
   try {
     const N = rows.x.shape[0];
@@ -105,6 +114,7 @@ export function importanceSampledLogLikelihood(rng: Rng, model: VAE, x: tf.Tenso
  * ```
  */
 export function klPerDimension(model: VAE, x: tf.Tensor, condition?: tf.Tensor): Float64Array {
+  E.klPerDimension.check(arguments);
   const rows = asRows(model, x, condition, 'klPerDimension');
   const kl = tf.tidy(() => {
     const { mean, logStd } = model.encode(rows.x, rows.condition);
@@ -127,6 +137,7 @@ export function klPerDimension(model: VAE, x: tf.Tensor, condition?: tf.Tensor):
  * ```
  */
 export function activeUnits(model: VAE, x: tf.Tensor, options: { threshold?: number; condition?: tf.Tensor } = {}): { count: number; variances: Float64Array; active: boolean[] } {
+  E.activeUnits.check(arguments);
   const threshold = options.threshold ?? 0.01;
   const rows = asRows(model, x, options.condition, 'activeUnits');
   const v = tf.tidy(() => tf.moments(model.encode(rows.x, rows.condition).mean, 0).variance);
@@ -149,7 +160,8 @@ export function activeUnits(model: VAE, x: tf.Tensor, options: { threshold?: num
  * ```
  */
 export function datasetElbo(rng: Rng, model: VAE, x: tf.Tensor, options: { batchSize?: number; condition?: tf.Tensor } = {}): Estimate {
-  const batch = positiveInteger(options.batchSize ?? 500, 'datasetElbo', 'batchSize');
+  E.datasetElbo.check(arguments);
+  const batch = options.batchSize ?? 500;
   const rows = asRows(model, x, options.condition, 'datasetElbo');
   try {
     const N = rows.x.shape[0];

@@ -17,12 +17,23 @@ import { positiveInteger } from '../../validation/arguments';
 import { VAE, VAEObjective } from './vae';
 import { fit } from '../../training/fit';
 import { activeUnits, importanceSampledLogLikelihood, klPerDimension } from './evaluation';
-import { checkKind, arrayOf, anything, where } from '../../validation/contract';
+import { checkKind, arrayOf, anything, bool, contract, count, instance, oneOf, optional, options as optionsKind, positive, record, rngKind, str, where } from '../../validation/contract';
 
+const OBJECTIVE_LABEL = contract('objectiveLabel', { objective: record('an objective { type, … }') });
 const OBJECTIVES = { ...arrayOf(anything(), { minLength: 1 }), expected: 'a non-empty array of VAE objectives' };
+// every option checked before the first model is built or trained: a bad one found after training would cost the run
+const COMPARE = contract('compareTrainingObjectives', {
+  rng: rngKind(), train: instance(ImageDataset), test: instance(ImageDataset),
+  options: optional(optionsKind({
+    objectives: OBJECTIVES, epochs: count({ max: 1e6 }), latentDim: count({ max: 1e5 }), hiddenDim: count({ max: 1e5 }), batchSize: count({ max: 1e6 }),
+    learningRate: positive(), steps: count({ max: 1e9 }), testPoints: count({ max: 1e6 }), evalSamples: count({ entriesEach: 4096, bytesEach: 4 }),
+    elboSamples: count({ entriesEach: 4096, bytesEach: 4 }), progress: oneOf(bool(), str()),
+  })),
+});
 
 /** A readable name for an objective: 'ELBO', 'β-VAE (β = 4)', 'IWAE (K = 5)', 'Rényi (α = 0.5, K = 5)', 'WAE-MMD'. */
 export function objectiveLabel(objective: VAEObjective): string {
+  OBJECTIVE_LABEL.check(arguments);
   switch (objective.type) {
     case 'elbo': return objective.beta !== undefined && objective.beta !== 1 ? `β-VAE (β = ${objective.beta})` : 'ELBO';
     case 'iwae': return `IWAE (K = ${objective.samples})`;
@@ -111,6 +122,7 @@ export function spreadIndices(count: number, n: number): number[] {
  */
 export async function compareTrainingObjectives(rng: Rng, train: ImageDataset, test: ImageDataset, options: CompareObjectivesOptions = {}): Promise<ObjectiveComparisonRow[]> {
   const fn = 'compareTrainingObjectives';
+  COMPARE.check(arguments);
   const objectives = options.objectives ?? [{ type: 'elbo' }, { type: 'iwae', samples: 5 }];
   checkKind(OBJECTIVES, objectives, 'objectives', fn);
   const epochs = positiveInteger(options.epochs ?? 3, fn, 'epochs');

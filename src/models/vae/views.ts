@@ -7,9 +7,26 @@ import { scatterPlot } from '../../plot/scatter-plot';
 import { VegaLiteFigure } from '../../plot/vega-lite-figure';
 import { VAE } from './vae';
 import { positiveInteger, tensorRank } from '../../validation/arguments';
-import { contract, count, instance, optional, options as optionsKind, tensor } from '../../validation/contract';
+import { arrayOf, contract, count, instance, num, numberArray, optional, options as optionsKind, rngKind, tensor, where, type Context } from '../../validation/contract';
 
 const RECONSTRUCTION_GRID = contract('reconstructionGrid', { model: instance(VAE), x: tensor({ rank: 2, noNaN: true }), options: optional(optionsKind({ columns: count(), condition: tensor() })) });
+
+// the model is checked first, so the relations below read its config
+const modelOf = (c: Context) => c.args.model as VAE;
+// one image as a vector or a row: inputDim pixels
+const IMAGE = where(tensor({ rank: [1, 2], noNaN: true }), (c) => `hold one image of inputDim = ${modelOf(c).config.inputDim} pixels`, (t: tf.Tensor, c) => t.size === modelOf(c).config.inputDim || `got shape [${t.shape}]`);
+const LATENT_DIM = where(num({ integer: true, min: 0 }), (c) => `be a latent dimension in 0…${modelOf(c).config.latentDim - 1}`, (d: number, c) => d < modelOf(c).config.latentDim);
+// a grid's columns or frames: a figure, not an allocation, so a few thousand at most
+const STEPS = count({ min: 2, max: 1000 });
+const PRIOR_SAMPLE_GRID = contract('priorSampleGrid', { rng: rngKind(), model: instance(VAE), options: optionsKind({ samples: count({ max: 10000 }), condition: tensor() }, { required: ['samples'] }) });
+const INTERPOLATION_GRID = contract('interpolationGrid', { model: instance(VAE), a: IMAGE, b: IMAGE, steps: optional(STEPS) });
+const TRAVERSAL_GRID = contract('traversalGrid', { model: instance(VAE), dims: optional(arrayOf(LATENT_DIM, { minLength: 1 })), steps: optional(STEPS) });
+const LATENT_SCATTER = contract('latentScatter', {
+  model: instance(VAE),
+  x: tensor({ shape: ['n', (c) => modelOf(c).config.inputDim], noNaN: true }),
+  labels: numberArray({ shape: ['n'], what: 'one label per row of x' }),
+  dims: optional(arrayOf(LATENT_DIM, { minLength: 2, maxLength: 2 })),
+});
 
 const shapeOf = (model: VAE): [number, number] => {
   const s = Math.round(Math.sqrt(model.config.inputDim));
@@ -56,7 +73,8 @@ export function reconstructionGrid(model: VAE, x: tf.Tensor, options: { columns?
  * ```
  */
 export function priorSampleGrid(rng: Rng, model: VAE, options: { samples: number; condition?: tf.Tensor }): ImageFigure {
-  const n = options?.samples;
+  PRIOR_SAMPLE_GRID.check(arguments);
+  const n = options.samples;
   const s = model.sample(rng, n, { condition: options.condition });
   try {
     return imageGrid(s, { imageShape: shapeOf(model), title: `${n} samples from the prior` });
@@ -74,6 +92,7 @@ export function priorSampleGrid(rng: Rng, model: VAE, options: { samples: number
  * ```
  */
 export function interpolationGrid(model: VAE, a: tf.Tensor, b: tf.Tensor, steps = 10): ImageFigure {
+  INTERPOLATION_GRID.check(arguments);
   const imgs = tf.tidy(() => {
     const za = model.encode(tf.reshape(a, [1, -1])).mean, zb = model.encode(tf.reshape(b, [1, -1])).mean;
     const t = tf.reshape(tf.linspace(0, 1, steps), [steps, 1]);
@@ -95,6 +114,7 @@ export function interpolationGrid(model: VAE, a: tf.Tensor, b: tf.Tensor, steps 
  * ```
  */
 export function traversalGrid(model: VAE, dims?: number[], steps = 9): ImageFigure {
+  TRAVERSAL_GRID.check(arguments);
   const M = model.config.latentDim;
   return latentTraversal({ decode: (z) => model.decodeMean(z), latentDim: M, dims: dims ?? Array.from({ length: Math.min(M, 8) }, (_, i) => i), steps, imageShape: shapeOf(model) });
 }
@@ -108,7 +128,7 @@ export function traversalGrid(model: VAE, dims?: number[], steps = 9): ImageFigu
  * ```
  */
 export function latentScatter(model: VAE, x: tf.Tensor, labels: ArrayLike<number>, dims: [number, number] = [0, 1]): VegaLiteFigure {
-  tensorRank(x, [2], 'latentScatter', 'x');
+  LATENT_SCATTER.check(arguments);
   const m = tf.tidy(() => model.encode(x).mean);
   const v = m.arraySync() as number[][];
   m.dispose();

@@ -42,7 +42,6 @@ const ddpm = () => new m.ImageDDPM(unet(), schedule2());
 const realNvp = () => new m.RealNVP(ll.rng(1), { shape: [2, 2, 1], scales: 1, couplings: 1, hidden: 2 });
 const coupling = () => new m.ImageCoupling(ll.rng(1), { shape: [2, 2, 1], mask: 'checkerboard', parity: 0, hidden: 2 });
 const timeMlp = () => new m.TimeMLP(ll.rng(1), 2, schedule2(), { hidden: 3, embedding: 4 });
-const scoreNet = () => new m.ScoreNetwork(ll.rng(1), 2, { sigmas: [1, 0.5], hidden: 3 });
 const velocityNet = () => new m.VelocityNetwork(ll.rng(1), 2, { hidden: 3 });
 const flowDist = () => new m.FlowDistribution(2, [new m.ElementwiseAffine(2, { logScale: [0.1, -0.2], shift: [0.5, 0] })]);
 const images4 = () => tf.tensor4d([0.1, 0.6, 0.3, 0.9, 0.2, 0.4, 0.8, 0.5], [2, 2, 2, 1]);
@@ -80,7 +79,23 @@ export const INSTANCES: Record<string, () => any> = {
   VectorQuantizer: () => new m.VectorQuantizer(ll.rng(1), 3, 2),
   CodePrior: () => codePrior(),
   MADE: made,
+  UNet: unet,
+  ImageDDPM: () => ddpm(),
   Conv2d: () => new m.Conv2d(ll.rng(1), 1, 2, 3, 'c'),
+  GroupNorm: () => new m.GroupNorm(2, 1, 'gn'),
+  RealNVP: realNvp,
+  ImageCoupling: coupling,
+  Squeeze: () => new m.Squeeze(),
+  ElementwiseAffine: () => new m.ElementwiseAffine(2, { logScale: [0.1, -0.2], shift: [0.5, 0] }),
+  LinearLU: () => new m.LinearLU(ll.rng(1), 2),
+  Planar: () => new m.Planar(ll.rng(1), 2),
+  Permutation: () => new m.Permutation([1, 0]),
+  AffineCoupling: () => new m.AffineCoupling(ll.rng(1), [1, 0], 3),
+  Chain: () => new m.Chain([new m.Permutation([1, 0]), new m.ElementwiseAffine(2, { shift: [0.5, 0] })]),
+  FlowDistribution: flowDist,
+  IAFStep: () => new m.IAFStep(ll.rng(1), 2, 3, 4, 'iaf'),
+  TimeMLP: timeMlp,
+  VelocityNetwork: velocityNet,
 };
 
 export const EXAMPLES: Record<string, (self?: any) => unknown[]> = {
@@ -172,18 +187,108 @@ export const EXAMPLES: Record<string, (self?: any) => unknown[]> = {
   'MADE.loss': () => [r(), x4()],
   'MADE.sample': () => [r(), 2],
   // the image DDPM, its U-Net and layers
+  UNet: () => [r(), { size: 2, imageChannels: 1, channels: [2], groups: 1, embedding: 4 }],
+  'UNet.apply': () => [images4(), tf.tensor1d([1, 2])],
+  ImageDDPM: () => [unet(), schedule2()],
+  'ImageDDPM.toModel': () => [px4()],
+  'ImageDDPM.epsHat': () => [images4(), [1, 2]],
+  'ImageDDPM.loss': () => [r(), images4()],
+  'ImageDDPM.prepareBatch': () => [r(), batchOf(px4())],
+  'ImageDDPM.trainingLoss': (self: any) => [r(), prepared(self, px4())],
+  'ImageDDPM.samplingSteps': () => [2],
+  'ImageDDPM.sample': () => [r(), 2, { steps: 2, clip: true, eta: 0.5, frames: [1] }],
+  'ImageDDPM.dequantize': () => [r(), px4()],
+  'ImageDDPM.elbo': () => [r(), px4(), { method: 'sampled', draws: 2 }],
+  'ImageDDPM.bitsPerDim': () => [r(), px4(), { method: 'exact' }],
   Conv2d: () => [r(), 1, 2, 3, 'c'],
   'Conv2d.apply': () => [tf.zeros([1, 2, 2, 1])],
+  GroupNorm: () => [2, 1, 'gn'],
+  'GroupNorm.apply': () => [tf.tensor4d([0.1, 0.6, 0.3, 0.9, 0.2, 0.4, 0.8, 0.5], [1, 2, 2, 2]), 'silu'],
   // flows on images
+  RealNVP: () => [r(), { shape: [2, 2, 1], scales: 1, couplings: 1, hidden: 2, alpha: 0.05, identityInit: false }],
+  'RealNVP.forward': () => [y4()],
+  'RealNVP.inverse': () => [tf.tensor2d([[0.5, -0.5, 1, 0], [0, 0.2, -1, 0.3]])],
+  'RealNVP.logProb': () => [y4()],
+  'RealNVP.dequantize': () => [r(), px4()],
+  'RealNVP.loss': () => [r(), px4()],
+  'RealNVP.bitsPerDim': () => [r(), px4(), { batchSize: 1 }],
+  'RealNVP.sample': () => [r(), 2, { temperature: 0.7 }],
+  'RealNVP.trainingLoss': () => [r(), batchOf(px4())],
+  ImageCoupling: () => [r(), { shape: [2, 2, 2], mask: 'channel', parity: 1, hidden: 2, identityInit: false }],
+  'ImageCoupling.forward': () => [images4()],
+  'ImageCoupling.inverse': () => [images4()],
+  'Squeeze.forward': () => [tf.zeros([1, 2, 2, 1])],
+  'Squeeze.inverse': () => [tf.zeros([1, 1, 1, 4])],
+  'LogitTransform.inverse': () => [tf.fill([1, 2, 2, 1], 0.3)],
   // flows on points
+  ElementwiseAffine: () => [2, { logScale: [0.1, -0.2], shift: [0.5, 0] }],
+  LinearLU: () => [r(), 2, [1, 0]],
+  Planar: () => [r(), 2],
+  Permutation: () => [[1, 0]],
+  AffineCoupling: () => [r(), [1, 0], 3],
+  Chain: () => [[new m.Permutation([1, 0]), new m.ElementwiseAffine(2, { shift: [0.5, 0] })]],
+  'ElementwiseAffine.forward': () => [p2()],
+  'ElementwiseAffine.inverse': () => [p2()],
+  'LinearLU.forward': () => [p2()],
+  'LinearLU.inverse': () => [p2()],
+  'Planar.forward': () => [p2()],
+  'Planar.inverse': () => [p2()],
+  'Permutation.forward': () => [p2()],
+  'Permutation.inverse': () => [p2()],
+  'AffineCoupling.forward': () => [p2()],
+  'AffineCoupling.inverse': () => [p2()],
+  'Chain.forward': () => [p2()],
+  'Chain.inverse': () => [p2()],
+  FlowDistribution: () => [2, [new m.Permutation([1, 0])]],
+  'FlowDistribution.logProb': () => [p2()],
+  'FlowDistribution.trainingLoss': () => [r(), batchOf(p2())],
+  planarStep: () => [p2(), tf.tensor2d([[0.5, 0.1], [0.2, -0.3]]), tf.tensor2d([[1, 0], [0, 1]]), tf.tensor1d([0, 0.5])],
+  // a flow without weights: the sweep frees a replaced argument's tensors only a few objects deep
+  dequantizedFlow: () => [new m.FlowDistribution(2, [new m.Permutation([1, 0])])],
+  fitICA: () => [r(), [[0.5, -0.2], [1, 0.3], [-0.4, 0.8], [0.2, -1], [1.5, 0.1]], { prior: 'logistic', steps: 3, learningRate: 0.3 }],
+  IAFStep: () => [r(), 2, 3, 4, 'iaf'],
+  'IAFStep.forward': () => [tf.tensor2d([[0.5, -0.5], [0, 1]]), tf.tensor2d([[0.1, 0.2, 0.3], [0, -1, 1]])],
   // diffusion on points
   'DiffusionSchedule.epsFromX0': () => [tf.tensor2d([[0.5, -0.5]]), tf.tensor2d([[0.4, -0.3]]), 2],
   'DiffusionSchedule.x0FromEps': () => [tf.tensor2d([[0.5, -0.5]]), tf.tensor2d([[0.4, -0.3]]), 2],
   'DiffusionSchedule.scoreFromX0': () => [tf.tensor2d([[0.5, -0.5]]), tf.tensor2d([[0.4, -0.3]]), 2],
+  TimeMLP: () => [r(), 2, schedule2(), { hidden: 3, embedding: 4, predict: 'x0' }],
+  'TimeMLP.input': () => [p2(), tf.tensor1d([1, 2])],
+  'TimeMLP.network': () => [tf.zeros([2, 6])],
+  'TimeMLP.output': () => [p2(), tf.tensor1d([1, 2])],
   'TimeMLP.x0Hat': () => [p2(), 2],
-  // its batch keeps x itself (freed with the batch)
+  'TimeMLP.prepareBatch': () => [r(), batchOf(p2()), 'x0'],
+  'TimeMLP.trainingLoss': (self: any) => [r(), prepared(self, p2()), 'simple'],
+  denoisingLoss: () => [r(), timeMlp(), p2(), 'weighted'],
+  ancestralSample: () => [r(), (xt: tf.Tensor2D) => tf.mul(xt, 0.5) as tf.Tensor2D, schedule2(), { samples: 2, dim: 2 }],
+  diffusionElbo: () => [r(), p2(), (xt: tf.Tensor2D) => tf.mul(xt, 0.5) as tf.Tensor2D, schedule2()],
+  optimalDenoiser: () => [mix1d(), schedule2()],
+  denoisingChain: (self: any) => { const d = ddpm(); const res = d.sample(ll.rng(2), 1, { steps: 2, frames: [1, 2] }); d.net.dispose(); return [res, [2, 1]]; },
+  VelocityNetwork: () => [r(), 2, { hidden: 3 }],
+  'VelocityNetwork.velocityAt': () => [p2(), tf.tensor1d([0.2, 0.7])],
+  'VelocityNetwork.prepareBatch': () => [r(), batchOf(p2())],
+  'VelocityNetwork.trainingLoss': (self: any) => [r(), prepared(self, p2())],
+  flowMatchingSample: () => [r(), (x: tf.Tensor2D) => tf.neg(x) as tf.Tensor2D, 2, { dim: 2, steps: 3 }],
+  gaussianFlowVelocity: () => [0.5, 0.3, { mean: 1, sd: 0.5 }],
   // the VAE's evaluation and views
+  importanceSampledLogLikelihood: () => [r(), vae(), x4(), { samples: 4, batchSize: 1, chunk: 2 }],
+  klPerDimension: () => [vae(), x4()],
+  activeUnits: () => [vae(), x4(), { threshold: 0.01 }],
+  datasetElbo: () => [r(), vae(), x4(), { batchSize: 1 }],
+  priorSampleGrid: () => [r(), vae(), { samples: 2 }],
+  interpolationGrid: () => [vae(), tf.tensor1d([0, 1, 1, 0]), tf.tensor1d([1, 0, 0, 1]), 3],
+  traversalGrid: () => [vae(), [0, 1], 3],
+  latentScatter: () => [vae(), x4(), [0, 1], [0, 1]],
+  objectiveLabel: () => [{ type: 'renyi', alpha: 0.5, samples: 3 }],
+  compareTrainingObjectives: () => [r(), tinyImages(), tinyImages(), { objectives: [{ type: 'elbo' }], steps: 1, latentDim: 2, hiddenDim: 3, batchSize: 2, testPoints: 2, evalSamples: 3, elboSamples: 2, progress: false }],
   // checkpoints: written to and read from this process's temporary folders
+  saveDDPM: () => [scratch('ddpm-save'), ddpm(), { note: 'sweep' }],
+  saveRealNVP: () => [scratch('realnvp-save'), realNvp(), { note: 'sweep' }],
+  saveVQVAE: () => [scratch('vqvae-save'), vqvae(), codePrior(49, 3), { note: 'sweep' }],
+  loadDDPM: () => [savedCheckpoint('ddpm')],
+  loadRealNVP: () => [savedCheckpoint('realnvp')],
+  loadVQVAE: () => [savedCheckpoint('vqvae')],
+  loadVAE: () => [savedCheckpoint('vae')],
 };
 
 /** Private methods (TypeScript private; JavaScript still lists them) and calls that always throw by design. */
@@ -204,15 +309,25 @@ export const NOT_SWEPT: Record<string, string> = {
 /** NaN in a tensor propagates (IEEE) through a forward pass that runs in every training step: checking it would cost a sync per step. */
 const FORWARD = 'a forward pass used in every training step: NaN propagates (IEEE) rather than costing a sync per call to check';
 const LOSS = "the training loss (ll.fit calls it every step): NaN propagates rather than costing a sync per step, and ll.fit reports a NaN loss naming the step";
+const FLOW = "a flow's pass, in every training step of the flow (its log-density is one inverse pass): NaN propagates (IEEE) rather than costing a sync per layer";
 const nanPassed = (reason: string, names: string[]) => Object.fromEntries(names.map((n) => [n, { 'nan-passed': reason }]));
 export const ALLOWED: Record<string, Partial<Record<Outcome, string>>> = {
   ...nanPassed(FORWARD, [
     'ConvVAE.encode', 'ConvVAE.decode', 'ConvVAE.logJoint', 'CategoricalVAE.logQ', 'CategoricalVAE.decodeLogits', 'CategoricalVAE.klToUniform',
     'HierarchicalVAE.prior1', 'HierarchicalVAE.decode', 'HierarchicalVAE.logJoint', 'RichVAE.logPrior', 'RichVAE.flowParameters', 'RichVAE.logJoint',
     'MADE.logits', 'VQVAE.decode', 'VectorQuantizer.quantize',
+    'UNet.apply', 'GroupNorm.apply', 'ImageDDPM.toModel', 'ImageDDPM.epsHat', 'ImageDDPM.dequantize', 'TimeMLP.input', 'TimeMLP.output', 'TimeMLP.x0Hat',
+    'TimeMLP.prepareBatch', 'VelocityNetwork.velocityAt', 'DiffusionSchedule.epsFromX0', 'DiffusionSchedule.x0FromEps', 'DiffusionSchedule.scoreFromX0',
   ]),
   ...nanPassed(LOSS, [
     'ConvVAE.elbo', 'ConvVAE.loss', 'HierarchicalVAE.elboTerms', 'HierarchicalVAE.elbo', 'HierarchicalVAE.iwae', 'HierarchicalVAE.trainingLoss', 'HierarchicalVAE.loss',
     'RichVAE.elbo', 'RichVAE.loss', 'MADE.trainingLoss', 'MADE.loss', 'VQVAE.lossTerms', 'VQVAE.loss', 'VQVAE.trainingLoss',
+    'ImageDDPM.loss', 'ImageDDPM.trainingLoss', 'denoisingLoss', 'VelocityNetwork.trainingLoss', 'FlowDistribution.trainingLoss', 'RealNVP.loss',
+  ]),
+  ...nanPassed(FLOW, [
+    'AffineCoupling.forward', 'AffineCoupling.inverse', 'Chain.forward', 'Chain.inverse', 'ElementwiseAffine.inverse', 'LinearLU.forward', 'LinearLU.inverse',
+    'Permutation.forward', 'Permutation.inverse', 'Planar.forward', 'Planar.inverse', 'planarStep', 'IAFStep.forward', 'Squeeze.forward', 'Squeeze.inverse',
+    'ImageCoupling.forward', 'ImageCoupling.inverse', 'LogitTransform.inverse', 'RealNVP.forward', 'RealNVP.inverse', 'RealNVP.logProb', 'RealNVP.dequantize',
+    'FlowDistribution.logProb',
   ]),
 };

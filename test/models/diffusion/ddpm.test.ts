@@ -28,8 +28,8 @@ describe('models/diffusion DDPM', () => {
     const eps = net.apply(tf.zeros([2, 28, 28, 1]) as tf.Tensor4D, tf.tensor1d([1, 999]));
     expect(eps.shape).to.deep.equal([2, 28, 28, 1]);
     expect(net.parameterCount).to.equal(net.variables.reduce((s, v) => s + v.size, 0));
-    expect(() => net.apply(tf.zeros([2, 27, 27, 1]) as tf.Tensor4D, tf.tensor1d([1, 2]))).to.throw(/UNet: x must have shape \[B, 28, 28, 1\]/);
-    expect(() => net.apply(tf.zeros([2, 28, 28, 1]) as tf.Tensor4D, tf.tensor1d([1]))).to.throw(/UNet: t must have shape \[2\]/);
+    expect(() => net.apply(tf.zeros([2, 27, 27, 1]) as tf.Tensor4D, tf.tensor1d([1, 2]))).to.throw(/UNet.apply: x must have shape \[B, 28, 28, 1\]/);
+    expect(() => net.apply(tf.zeros([2, 28, 28, 1]) as tf.Tensor4D, tf.tensor1d([1]))).to.throw(/UNet.apply: t must have shape \[2\]/);
     expect(() => new UNet(new Rng(0), { size: 28, channels: [8, 8, 8, 8] })).to.throw(/UNet: size must be divisible by 2\^\(levels − 1\) = 8, got 28/);
     expect(() => new UNet(new Rng(0), { channels: [8, 12], groups: 8 })).to.throw(/UNet: groups must divide every channel count \(channels \[8,12\]\), got 8 \(12 is not divisible\)/);
     eps.dispose();

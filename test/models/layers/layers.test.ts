@@ -35,7 +35,7 @@ describe('models/layers', () => {
     const c = new Conv2d(new Rng(0), 2, 5, 3, 'c');
     const y = c.apply(tf.zeros([3, 7, 7, 2]) as tf.Tensor4D);
     expect(y.shape).to.deep.equal([3, 7, 7, 5]);
-    expect(() => c.apply(tf.zeros([3, 7, 7, 4]) as tf.Tensor4D)).to.throw(/Conv2d c: x must have shape \[B, H, W, 2\]/);
+    expect(() => c.apply(tf.zeros([3, 7, 7, 4]) as tf.Tensor4D)).to.throw(/Conv2d.apply \(c\): x must have shape \[B, H, W, 2\]/);
     expect(() => new Conv2d(new Rng(0), 2, 5, 2, 'even')).to.throw(/kernel must be odd/);
     tf.dispose(y);
     c.dispose();
