@@ -5,7 +5,9 @@
 // on the way included). The cache is private: beside this file in the build (dist/kernel/.cache, written by
 // the first kernel of whoever built it, and readable by the grader's sandboxed kernels, which may read
 // dist/kernel/) or in the user's own cache folder, never a shared /tmp (V8 checks only a cached file's
-// length against the source, so a file another user could write would run their code).
+// length against the source, so a file another user could write would run their code). Its files are their
+// owner's alone; the folder itself may be opened to others' reading for the compiler snapshot kept beside them
+// (compiler-snapshot.ts), never to their writing.
 import crypto from 'crypto';
 import fs from 'fs';
 import Module from 'module';

@@ -1,10 +1,12 @@
 // The compiler's V8 startup snapshot (compiler-process.ts): where it is kept, when it is current, and how it
 // is built. It is built once per version of the kernel, TypeScript, tslab and Node — by the set-up (`node
 // dist/kernel/compiler-snapshot.js`) or else in the background by the first kernel that finds none (at the
-// lowest CPU priority; that kernel and those started meanwhile use the compiler thread) — into the code cache's private folders
-// (code-cache.ts: dist/kernel/.cache, else the user's cache folder; never a shared /tmp: a snapshot is code
-// that runs). V8 accepts a snapshot only under the flags it was built with, hence fixed flags and no
-// NODE_OPTIONS for the compiler process.
+// lowest CPU priority; that kernel and those started meanwhile use the compiler thread) — into the code
+// cache's folders (code-cache.ts: dist/kernel/.cache, else the user's cache folder; never a shared /tmp: a
+// snapshot is code that runs, so only its owner may write it or its folder). Unlike the code cache it is
+// readable by others: the users of a shared install (a JupyterHub class) start their compilers from the one
+// snapshot the set-up built instead of each building their own (66 MB, 5 s of CPU). V8 accepts a snapshot
+// only under the flags it was built with, hence fixed flags and no NODE_OPTIONS for the compiler process.
 import crypto from 'crypto';
 import { spawn, spawnSync } from 'child_process';
 import fs from 'fs';
@@ -118,8 +120,10 @@ export async function buildSnapshot(): Promise<string> {
         cwd: projectRoot, env: compilerEnv(), encoding: 'utf8',
       });
       if (built.status !== 0) throw new Error(`node --build-snapshot failed (${built.status ?? built.signal}): ${built.stderr.trim().split('\n').slice(-3).join(' ')}`);
-      fs.chmodSync(blob, 0o600);
+      fs.chmodSync(blob, 0o644);
       fs.renameSync(blob, path.join(dir, name));
+      // Others may look into the folder (to read this), never write in it; the code cache's files stay 0600.
+      fs.chmodSync(dir, 0o755);
       for (const old of fs.readdirSync(dir)) {
         if (old.startsWith('compiler-') && old.endsWith('.blob') && old !== name) fs.rmSync(path.join(dir, old), { force: true });
       }

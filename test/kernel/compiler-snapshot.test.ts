@@ -45,7 +45,10 @@ describe('kernel: the compiler from a V8 startup snapshot', function () {
   it('answers every cell as the compiler thread does: type errors against Latent Lab and Node stop a cell, the rest transpile', async function () {
     const saved = process.env.LATENT_COMPILER_SNAPSHOT;
     const blob = await snapshot();
-    expect(fs.statSync(blob).mode & 0o077, 'a snapshot is code that runs: private to its owner').to.equal(0);
+    // A snapshot is code that runs: only its owner may write it or its folder (others may read it: a class's
+    // shared install).
+    expect(fs.statSync(blob).mode & 0o022, 'writable by its owner only').to.equal(0);
+    expect(fs.statSync(path.dirname(blob)).mode & 0o022, 'its folder writable by its owner only').to.equal(0);
     const fromSnapshot = new Compiler();
     process.env.LATENT_COMPILER_SNAPSHOT = '0';
     const thread = new Compiler();
