@@ -57,7 +57,7 @@ export type { SampleOptions, SampleResult } from '../models/diffusion/ddpm';
 export { saveDDPM, loadDDPM } from '../checkpoints/ddpm';
 export type { TrainingRecord, QualityPoint, DDPMMeta, RealNVPMeta, VQVAEMeta, PixelCNNMeta } from '../checkpoints/training-record';
 export { ddimStep } from '../models/diffusion/ddim';
-export { VelocityNetwork, flowMatchingSample, gaussianFlowVelocity } from '../models/diffusion/flow-matching';
+export { VelocityNetwork, flowMatchingSample, gaussianFlowVelocity, mixtureFlowVelocity } from '../models/diffusion/flow-matching';
 export type { VelocityFunction } from '../models/diffusion/flow-matching';
 export { Conv2d } from '../models/layers/conv2d';
 export { GroupNorm } from '../models/layers/group-norm';

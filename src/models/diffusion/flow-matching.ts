@@ -183,3 +183,44 @@ export function gaussianFlowVelocity(t: number, x: number, data: { mean: number;
   const s2 = data.sd * data.sd;
   return data.mean + ((t * s2 - (1 - t)) / ((1 - t) ** 2 + t * t * s2)) * (x - t * data.mean);
 }
+
+const MIXTURE_VELOCITY = contract('mixtureFlowVelocity', {
+  t: num({ min: 0, max: 1 }),
+  x: arrayOf(num(), { minLength: 1, maxLength: 1024 }),
+  mixture: optionsKind({
+    weights: arrayOf(num({ above: 0 }), { minLength: 1 }),
+    means: arrayOf(arrayOf(num(), { minLength: 1 }), { minLength: 1 }),
+    sds: arrayOf(num({ above: 0 }), { minLength: 1 }),
+  }, { required: ['weights', 'means', 'sds'] }),
+});
+
+/**
+ * The exact marginal velocity u_t(x) = E[x₁ − x₀ | x_t = x] when the data are a mixture of isotropic Gaussians
+ * Σ_k w_k N(μ_k, s_k² I) in d dimensions (D56), for checks. Given component k, x_t ~ N(t μ_k, v_k I) with
+ * v_k = (1 − t)² + t² s_k², and the velocity is gaussianFlowVelocity's per coordinate; the marginal weighs the
+ * components by their posterior r_k(x) ∝ w_k N(x; t μ_k, v_k I):
+ *
+ *   u_t(x) = Σ_k r_k(x) [μ_k + (t s_k² − (1 − t)) / v_k · (x − t μ_k)]
+ *
+ * Shapes: x [d], means [K][d], weights and sds [K] → [d].
+ *
+ * @example
+ * ```ts
+ * ll.models.mixtureFlowVelocity(0.5, [0.3, -1], { weights: [0.5, 0.5], means: [[-2, 0], [2, 0]], sds: [0.3, 0.3] });
+ * ```
+ */
+export function mixtureFlowVelocity(t: number, x: number[], mixture: { weights: number[]; means: number[][]; sds: number[] }): number[] {
+  MIXTURE_VELOCITY.check(arguments);
+  const { weights, means, sds } = mixture;
+  const K = weights.length, d = x.length;
+  if (means.length !== K || sds.length !== K || means.some((m) => m.length !== d)) {
+    const shapes = { expected: `K = ${K} means of x's length ${d} and K sds (one per weight)`, test: () => `got ${means.length} means of lengths [${means.map((m) => m.length)}] and ${sds.length} sds` };
+    checkKind(shapes, mixture, 'mixture', 'mixtureFlowVelocity');
+  }
+  const v = sds.map((s) => (1 - t) ** 2 + t * t * s * s);
+  const logR = weights.map((w, k) => Math.log(w) - (d / 2) * Math.log(v[k]) - x.reduce((acc, xi, i) => acc + (xi - t * means[k][i]) ** 2, 0) / (2 * v[k]));
+  const top = Math.max(...logR);
+  const r = logR.map((l) => Math.exp(l - top));
+  const total = r.reduce((a, b) => a + b, 0);
+  return x.map((xi, i) => r.reduce((acc, rk, k) => acc + (rk / total) * (means[k][i] + ((t * sds[k] ** 2 - (1 - t)) / v[k]) * (xi - t * means[k][i])), 0));
+}

@@ -3,7 +3,8 @@
 // network's samples move toward the data.
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs-core';
-import { flowMatchingSample, gaussianFlowVelocity, VelocityNetwork } from '../../../src/models/diffusion/flow-matching';
+import { flowMatchingSample, gaussianFlowVelocity, mixtureFlowVelocity, VelocityNetwork } from '../../../src/models/diffusion/flow-matching';
+import { quadratureRule } from '../../../src/check/quadrature';
 import { fit } from '../../../src/training/fit';
 import { mmdUnbiased } from '../../../src/inference/mmd';
 import { twoMoons } from '../../../src/data/toy-2d';
@@ -44,6 +45,31 @@ describe('flow matching (D56)', function () {
         expect(Math.abs(intercept + slope * x - gaussianFlowVelocity(t, x, data)) / seAt(x), `t = ${t}, x = ${x}`).to.be.lessThan(4);
       }
     }
+  });
+
+  it('D56: in 2-D, a Gaussian mixture\'s marginal velocity equals E[x₁ − x₀ | x_t = x] by quadrature over x₀ (given x_t, the line fixes x₁)', () => {
+    const mix = { weights: [0.3, 0.7], means: [[-1.5, 0.5], [1, -1]], sds: [0.4, 0.7] };
+    const dataDensity = (p: number[]) => mix.weights.reduce((acc, w, k) => acc + w * Math.exp(-((p[0] - mix.means[k][0]) ** 2 + (p[1] - mix.means[k][1]) ** 2) / (2 * mix.sds[k] ** 2)) / (2 * Math.PI * mix.sds[k] ** 2), 0);
+    const { points, weights } = quadratureRule(-9, 9, { panels: 120, order: 4 });
+    const g = rng(3);
+    for (let draw = 0; draw < 4; draw++) {
+      const t = 0.25 + 0.5 * g.nextUniform(), x = [3 * g.nextUniform() - 1.5, 3 * g.nextUniform() - 1.5];
+      // p(x₀ | x_t = x) ∝ N(x₀; 0, I) · p_data((x − (1 − t) x₀)/t), sharp in x₀ as t → 0: t in [0.25, 0.75] keeps it resolved
+      let den = 0;
+      const num = [0, 0];
+      points.forEach((a, i) => points.forEach((b, j) => {
+        const x1 = [(x[0] - (1 - t) * a) / t, (x[1] - (1 - t) * b) / t];
+        const w = weights[i] * weights[j] * Math.exp(-(a * a + b * b) / 2) * dataDensity(x1);
+        den += w; num[0] += w * (x1[0] - a); num[1] += w * (x1[1] - b);
+      }));
+      const exact = mixtureFlowVelocity(t, x, mix);
+      [0, 1].forEach((i) => expect(num[i] / den, `t = ${t}, x = ${x}, coordinate ${i}`).to.be.closeTo(exact[i], 1e-6 * (1 + Math.abs(exact[i]))));
+    }
+    // one component is gaussianFlowVelocity per coordinate
+    const one = mixtureFlowVelocity(0.4, [0.7, -0.2], { weights: [1], means: [[2, -1]], sds: [0.5] });
+    expect(one[0]).to.be.closeTo(gaussianFlowVelocity(0.4, 0.7, { mean: 2, sd: 0.5 }), 1e-12);
+    expect(one[1]).to.be.closeTo(gaussianFlowVelocity(0.4, -0.2, { mean: -1, sd: 0.5 }), 1e-12);
+    expect(() => mixtureFlowVelocity(0.5, [0, 0], { weights: [1, 1], means: [[0, 0]], sds: [1, 1] })).to.throw(/mixtureFlowVelocity: mixture must be K = 2 means of x's length 2 and K sds/);
   });
 
   it('D56: the marginal velocity\'s ODE carries N(0, 1) to N(μ, s²): x(1) = μ + s·x(0) to the solver\'s order (Euler 1, midpoint 2)', () => {
