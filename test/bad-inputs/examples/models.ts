@@ -53,10 +53,12 @@ const mix1d = () => ({ weights: [0.3, 0.7], means: [-1, 2], sds: [0.5, 1] });
 const scratch = (name: string) => fs.mkdtempSync(path.join(os.tmpdir(), `ll-sweep-${name}-`));
 const saved: Record<string, string> = {};
 /** A checkpoint of a tiny model, written once per process (the load probes read it). */
-function savedCheckpoint(kind: 'ddpm' | 'realnvp' | 'vqvae' | 'vae'): string {
+function savedCheckpoint(kind: 'ddpm' | 'realnvp' | 'vqvae' | 'vae' | 'dcgan' | 'pixelcnn'): string {
   if (saved[kind]) return saved[kind];
   const dir = scratch(kind);
   if (kind === 'ddpm') { const d = ddpm(); m.saveDDPM(dir, d); d.net.dispose(); }
+  if (kind === 'dcgan') { const g = dcgan(); m.saveDCGAN(dir, g); g.dispose(); }
+  if (kind === 'pixelcnn') { const p = pixelCnn(); m.savePixelCNN(dir, p); p.dispose(); }
   if (kind === 'realnvp') { const f = realNvp(); m.saveRealNVP(dir, f); f.dispose(); }
   if (kind === 'vqvae') { const v = vqvae(), p = codePrior(49, 3); m.saveVQVAE(dir, v, p); v.dispose(); p.dispose(); }
   if (kind === 'vae') {
@@ -69,6 +71,16 @@ function savedCheckpoint(kind: 'ddpm' | 'realnvp' | 'vqvae' | 'vae'): string {
   saved[kind] = dir;
   return dir;
 }
+
+const energyNet = () => new m.EnergyNetwork(ll.rng(1), 2, { hidden: 3 });
+/** E(x) = ‖x‖²/2 row by row: x [n, 2] → [n]. */
+const quadraticEnergy = (x: tf.Tensor2D) => tf.tidy(() => tf.mul(tf.sum(tf.square(x), 1), 0.5)) as tf.Tensor1D;
+const gan2d = () => new m.GAN2D(ll.rng(1), { latentDim: 2, hidden: 3, dim: 2 });
+const dcgan = () => new m.DCGAN(ll.rng(1), { latent: 2, channels: [1, 1] });
+const pixelCnn = () => new m.PixelCNN(ll.rng(1), { height: 2, width: 2, channels: 2, layers: 1, firstKernel: 3, kernel: 3 });
+const gatedPixelCnn = () => new m.GatedPixelCNN(ll.rng(1), { height: 2, width: 2, channels: 2, layers: 1, firstKernel: 3, kernel: 3 });
+const standardNormal1d = (x: number) => Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI);
+const shiftedNormal1d = (x: number) => standardNormal1d(x - 1);
 
 export const INSTANCES: Record<string, () => any> = {
   ConvVAE: convVae,
@@ -96,6 +108,10 @@ export const INSTANCES: Record<string, () => any> = {
   IAFStep: () => new m.IAFStep(ll.rng(1), 2, 3, 4, 'iaf'),
   TimeMLP: timeMlp,
   VelocityNetwork: velocityNet,
+  // the families added in issue 30 (energy, GAN, PixelCNN), the callables whose probes already pass
+  EnergyNetwork: energyNet,
+  GAN2D: gan2d,
+  DCGAN: dcgan,
 };
 
 export const EXAMPLES: Record<string, (self?: any) => unknown[]> = {
@@ -217,6 +233,7 @@ export const EXAMPLES: Record<string, (self?: any) => unknown[]> = {
   ImageCoupling: () => [r(), { shape: [2, 2, 2], mask: 'channel', parity: 1, hidden: 2, identityInit: false }],
   'ImageCoupling.forward': () => [images4()],
   'ImageCoupling.inverse': () => [images4()],
+  Squeeze: () => [],
   'Squeeze.forward': () => [tf.zeros([1, 2, 2, 1])],
   'Squeeze.inverse': () => [tf.zeros([1, 1, 1, 4])],
   'LogitTransform.inverse': () => [tf.fill([1, 2, 2, 1], 0.3)],
@@ -280,6 +297,38 @@ export const EXAMPLES: Record<string, (self?: any) => unknown[]> = {
   traversalGrid: () => [vae(), [0, 1], 3],
   latentScatter: () => [vae(), x4(), [0, 1], [0, 1]],
   objectiveLabel: () => [{ type: 'renyi', alpha: 0.5, samples: 3 }],
+  // the energy-based models
+  EnergyNetwork: () => [r(), 2, { hidden: 3, confinement: 0.01 }],
+  'EnergyNetwork.energy': () => [p2()],
+  'EnergyNetwork.score': () => [p2()],
+  ContrastiveDivergence: () => [r(), energyNet(), { chains: 4, steps: 2, stepSize: 0.01, restart: 0.05, initScale: 2, regularization: 0.001 }],
+  EnergyScoreMatching: () => [energyNet(), { sigma: 0.1 }],
+  nceLoss64: () => [[0.5, -0.2], [-1, 0.3, -0.5, 0.1], 2],
+  nceLoss: () => [tf.tensor1d([0.5, -0.2]), tf.tensor1d([-1, 0.3, -0.5, 0.1]), 2],
+  annealedImportanceSampling: () => [r(), quadraticEnergy, { dim: 2, chains: 8, temperatures: 4, steps: 1, stepSize: 0.3, baseScale: 3 }],
+  logPartitionByQuadrature: () => [quadraticEnergy, { xRange: [-4, 4], yRange: [-4, 4], panels: 2, order: 4 }],
+  // the GANs
+  GAN2D: () => [r(), { latentDim: 2, hidden: 3, dim: 2, slope: 0.2 }],
+  'GAN2D.generate': () => [p2()],
+  'GAN2D.logits': () => [p2()],
+  'GAN2D.sample': () => [r(), 2],
+  'GAN2D.afterStep': () => [r(), batchOf(p2()), 2],
+  DCGAN: () => [r(), { latent: 2, channels: [1, 1] }],
+  'DCGAN.generate': () => [tf.tensor2d([[0.5, -0.5]])],
+  'DCGAN.logits': () => [x784()],
+  'DCGAN.sample': () => [r(), 2],
+  discriminatorLoss: () => [tf.tensor1d([0.5, 1]), tf.tensor1d([-0.5, 0.2])],
+  generatorLoss: () => [tf.tensor1d([-0.5, 0.2]), 'non-saturating'],
+  gradientPenalty: () => [(x: tf.Tensor2D) => tf.sum(tf.square(x), 1) as tf.Tensor1D, p2(), tf.tensor2d([[0, 0.1], [0.2, -0.3]]), tf.tensor2d([[0.3], [0.7]])],
+  criticLoss: () => [tf.tensor1d([0.5, 1]), tf.tensor1d([-0.5, 0.2]), tf.scalar(0.1), 10],
+  modeCoverage: () => [[[2, 0], [0, 2.1], [-1.9, 0]], [[2, 0], [0, 2], [-2, 0], [0, -2]], { radius: 0.5, minShare: 0.1 }],
+  ringCenters: () => [4, 2],
+  optimalDiscriminator: () => [standardNormal1d, shiftedNormal1d],
+  // the PixelCNNs on 2×2 images
+  PixelCNN: () => [r(), { height: 2, width: 2, channels: 2, layers: 1, firstKernel: 3, kernel: 3 }],
+  GatedPixelCNN: () => [r(), { height: 2, width: 2, channels: 2, layers: 1, firstKernel: 3, kernel: 3 }],
+  saveDCGAN: () => [scratch('dcgan-save'), dcgan(), { note: 'sweep' }],
+  savePixelCNN: () => [scratch('pixelcnn-save'), pixelCnn(), { note: 'sweep' }],
   compareTrainingObjectives: () => [r(), tinyImages(), tinyImages(), { objectives: [{ type: 'elbo' }], steps: 1, latentDim: 2, hiddenDim: 3, batchSize: 2, testPoints: 2, evalSamples: 3, elboSamples: 2, progress: false }],
   // checkpoints: written to and read from this process's temporary folders
   saveDDPM: () => [scratch('ddpm-save'), ddpm(), { note: 'sweep' }],
@@ -299,7 +348,7 @@ export const NOT_SWEPT: Record<string, string> = {
     'CodePrior.checkCodes', 'RichVAE.boundArgs', 'VectorQuantizer.checkZ', 'CategoricalVAE.checkX', 'CategoricalVAE.hardSample', 'VQVAE.checkX',
     'VQVAE.checkPrior', 'ConvVAE.checkX', 'HierarchicalVAE.meanLogStd', 'HierarchicalVAE.topPrior', 'HierarchicalVAE.split',
     'HierarchicalVAE.boundArgs', 'VAE.boundArgs', 'LinearLU.logDetW', 'Planar.uHat', 'AffineCoupling.st', 'FlowDistribution.standardBase', 'RealNVP.checkRows',
-    'ImageCoupling.st',
+    'ImageCoupling.st', 'GAN2D.mlp', 'GAN2D.scores', 'DCGAN.logitsOf', 'PixelCNN.logitImage',
   ].map((k) => [k, PRIVATE])),
   'FlowDistribution.entropy': 'always throws, naming itself: a flow has no closed-form entropy',
   'FlowDistribution.mean': 'always throws, naming itself: no closed form',
@@ -318,11 +367,13 @@ export const ALLOWED: Record<string, Partial<Record<Outcome, string>>> = {
     'MADE.logits', 'VQVAE.decode', 'VectorQuantizer.quantize',
     'UNet.apply', 'GroupNorm.apply', 'ImageDDPM.toModel', 'ImageDDPM.epsHat', 'ImageDDPM.dequantize', 'TimeMLP.input', 'TimeMLP.output', 'TimeMLP.x0Hat',
     'TimeMLP.prepareBatch', 'VelocityNetwork.velocityAt', 'DiffusionSchedule.epsFromX0', 'DiffusionSchedule.x0FromEps', 'DiffusionSchedule.scoreFromX0',
+    'EnergyNetwork.energy', 'EnergyNetwork.score', 'GAN2D.logits', 'DCGAN.generate',
   ]),
   ...nanPassed(LOSS, [
     'ConvVAE.elbo', 'ConvVAE.loss', 'HierarchicalVAE.elboTerms', 'HierarchicalVAE.elbo', 'HierarchicalVAE.iwae', 'HierarchicalVAE.trainingLoss', 'HierarchicalVAE.loss',
     'RichVAE.elbo', 'RichVAE.loss', 'MADE.trainingLoss', 'MADE.loss', 'VQVAE.lossTerms', 'VQVAE.loss', 'VQVAE.trainingLoss',
     'ImageDDPM.loss', 'ImageDDPM.trainingLoss', 'denoisingLoss', 'VelocityNetwork.trainingLoss', 'FlowDistribution.trainingLoss', 'RealNVP.loss',
+    'discriminatorLoss', 'generatorLoss', 'criticLoss', 'gradientPenalty', 'nceLoss',
   ]),
   ...nanPassed(FLOW, [
     'AffineCoupling.forward', 'AffineCoupling.inverse', 'Chain.forward', 'Chain.inverse', 'ElementwiseAffine.inverse', 'LinearLU.forward', 'LinearLU.inverse',
