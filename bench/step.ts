@@ -19,7 +19,7 @@ import { loadAddon } from '../src/backend/addon';
 const arg = (name: string, fallback: number) => Number(process.argv[process.argv.indexOf(`--${name}`) + 1]) || fallback;
 const steps = arg('steps', 50);
 
-function vaeStep(optimizer: tf.Optimizer): { step: () => void; dispose: () => void } {
+export function vaeStep(optimizer: tf.Optimizer): { step: () => void; dispose: () => void } {
   const model = new VAE(rng(0), { inputDim: 784, latentDim: 16 });
   const g = rng(0);
   const x = tf.tidy(() => tf.cast(tf.less(g.uniform([128, 784]), 0.2), 'float32'));
@@ -29,7 +29,7 @@ function vaeStep(optimizer: tf.Optimizer): { step: () => void; dispose: () => vo
   };
 }
 
-function denoiserStep(optimizer: tf.Optimizer): { step: () => void; dispose: () => void } {
+export function denoiserStep(optimizer: tf.Optimizer): { step: () => void; dispose: () => void } {
   const g = rng(1);
   const layers = [new Dense(g, 18, 128, 'd1', 'bench'), new Dense(g, 128, 128, 'd2', 'bench'), new Dense(g, 128, 2, 'd3', 'bench')];
   const x0 = g.normal([256, 2]);
@@ -83,4 +83,5 @@ async function main() {
   }
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+// bench/backends.ts imports the two steps
+if (require.main === module) main().catch((e) => { console.error(e); process.exit(1); });

@@ -41,6 +41,10 @@ const cases: Record<string, Case> = {
   'Bernoulli log-likelihood from logits, with gradients': () => withGrads((l) => bernoulliLogLikelihood(tf.cast(tf.greater(new Rng(10).uniform([8, 30]), 0.5), 'float32') as tf.Tensor2D, l as tf.Tensor2D), () => [new Rng(11).normal([8, 30])]),
   'reparameterized sample and KL, with gradients': () => withGrads((p) => { const { z, kl } = reparameterizeWithKL(p, new Rng(12).normal([8, 5])); return tf.concat([z, tf.reshape(kl, [8, 1])], 1); }, () => [tf.mul(new Rng(13).normal([8, 10]), 0.5)]),
   'group norm and SiLU, with gradients': () => withGrads((x, g, b) => silu(groupNorm(x as tf.Tensor4D, g as tf.Tensor1D, b as tf.Tensor1D, 2)), () => [new Rng(14).normal([2, 6, 6, 8]), new Rng(15).normal([8]), new Rng(16).normal([8])]),
+  'round, isNaN, isInf, isFinite of int32, bool and float32 (TensorFlow differs on integers: corrected in tfjs-node.ts)': () => tf.tidy(() => {
+    const i = tf.tensor1d([-12345678, 3, 7, 0], 'int32'), b = tf.tensor1d([1, 0, 1, 0], 'bool'), f = tf.tensor1d([1.5, -2.5, NaN, Infinity]);
+    return arrays([tf.round(i), tf.round(tf.tensor1d([1.5, -2.5, 0.4, -0.6])), ...[i, b, f].flatMap((x) => [tf.isNaN(x), tf.isInf(x), tf.isFinite(x)])]);
+  }),
   'distributions: logProb of Normal, Bernoulli and a 3-D MultivariateNormal': () => tf.tidy(() => {
     const normal = new Normal(new Rng(17).normal([5]), tf.exp(new Rng(18).normal([5])));
     const bernoulli = new Bernoulli({ logits: new Rng(19).normal([5]) });

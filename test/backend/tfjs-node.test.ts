@@ -51,13 +51,13 @@ describe('tfjs-node (LATENT_BACKEND=node)', function () {
     expect(info).to.deep.equal({ choice: 'node', tfName: 'tensorflow', reason: 'forced by LATENT_BACKEND', tensorflow: TF_VERSION });
   });
 
-  it('agrees with the default backend: ops, the native kernels\' ops, distributions, a VAE\'s gradients, three conv VAE steps', () => {
+  it('agrees with the default backend: ops (integer round and isNaN included), the native kernels\' ops, distributions, a VAE\'s gradients, three conv VAE steps', () => {
     const r = run(['--require', 'tsx/cjs', 'test/backend/tfjs-node-compare.ts'], { LATENT_BACKEND: '' });
     const line = r.out.split('\n').find((l) => l.startsWith('RESULT '));
     expect(line, r.out.slice(-3000)).to.be.a('string');
     const { base, results } = JSON.parse(line!.slice('RESULT '.length)) as { base: string; results: Record<string, { maxAbs: number; scale: number; entries: number }> };
     expect(base).to.match(/^wasm \(OpenBLAS/);   // the native kernels are what is compared
-    expect(Object.keys(results)).to.have.length(11);
+    expect(Object.keys(results)).to.have.length(12);
     for (const [name, { maxAbs, scale, entries }] of Object.entries(results)) {
       expect(entries, `${name}: tensors leaked`).to.be.above(0);
       // float32: different summation orders (OpenBLAS/oneDNN against Eigen/oneDNN inside TensorFlow) differ by
