@@ -22,7 +22,7 @@ const ABOVE_MIN = where(positive(), (c) => `be above sigmaMin (${String(c.args.s
 const PF = contract('probabilityFlowLogDensity', {
   rng: rngKind(),
   score: func('a score function (x [n, d], σ) → [n, d]'),
-  x: tensor({ shape: ['n', 'd'], nonEmpty: true }),
+  x: tensor({ shape: ['n', 'd'], nonEmpty: true, noNaN: true }),
   options: optionsKind({
     sigmaMin: positive(), sigmaMax: ABOVE_MIN, prior: distribution(),
     steps: count({ max: 1e5 }), trace: str(['exact', 'hutchinson']), probes: count({ min: 2, max: 1e4 }),

@@ -67,6 +67,12 @@ export const INSTANCES: Record<string, () => any> = {
 
 /** Valid calls: by the name errors use ('kl', 'Normal', 'Normal.sample') or by method name for every swept class ('*.sample'). */
 export const EXAMPLES: Record<string, (self?: any) => unknown[]> = {
+  // issue 30 (flows): the trace of a Jacobian (D64) and sliced score matching (D65)
+  hutchinsonTrace64: () => [r(), [[2, 1], [0, 3]], { probes: 4, distribution: 'rademacher' }],
+  hutchinsonVariance64: () => [[[2, 1], [0, 3]], 'gaussian'],
+  hutchinsonProbes: () => [r(), [3, 2], 'rademacher'],
+  jacobianTrace: () => [(x: tf.Tensor2D) => tf.neg(x), tf.tensor2d([[0, 1], [1, 0]]), tf.tensor2d([[1, -1], [-1, 1]])],
+  slicedScoreMatchingTerms: () => [(x: tf.Tensor2D) => tf.neg(x), tf.tensor2d([[0, 1], [1, 0]]), tf.tensor2d([[1, -1], [-1, 1]])],
   // the toolkit of every cell: outside a kernel, display prints the text form and the rest do nothing
   display: () => [{ 'text/plain': 'x' }, { displayId: 'sweep' }],
   displayHTML: () => ['<b>x</b>'],
@@ -249,6 +255,9 @@ const A_NAN_ROW = 'a NaN side is reported as a failed row (pass false, its note 
 const READS_OUT = "reads a tensor's numbers out: a NaN entry comes out as NaN, which is what the student asked to see";
 const DERIVATION_NAMES = "messages name the derivation as the student wrote it, by its title and line (\"derivation 'x = x', line 3: latex must be a string\"): the class is made by ll.derivation, never named in a notebook";
 export const ALLOWED: Record<string, Partial<Record<Outcome, string>>> = {
+  // issue 30 (flows): tensor ops of every ODE step and sliced training step; a NaN passes through as in tf (no sync per step)
+  jacobianTrace: { 'nan-passed': 'a tensor op called at every step of the probability-flow ODE and of sliced score matching: NaN passes through as in tf, with no read-back per step' },
+  slicedScoreMatchingTerms: { 'nan-passed': "the score network's loss of every sliced training step, as dsmLossTerms" },
   check: { unnamed: "got and expected are the student's answer and the reference: a mismatch is the exercise's feedback (an ExerciseCheckError naming the exercise, what was expected and what came), not an argument error" },
   checkClose: { 'nan-passed': A_NAN_ROW }, checkAtMost: { 'nan-passed': A_NAN_ROW },
   checkTable: { 'nan-passed': 'a row with a NaN side (from checkClose) is shown as given, failed' }, CheckTable: { 'nan-passed': 'as checkTable' },

@@ -84,6 +84,9 @@ describe('probability-flow ODE (D63)', function () {
     expect(() => probabilityFlowLogDensity(rng(0), gaussianScore, x, { ...o, prior: {} as never })).to.throw(/probabilityFlowLogDensity: prior/);
     expect(() => probabilityFlowLogDensity(rng(0), gaussianScore, x, { ...o, trace: 'approx' as never })).to.throw(/probabilityFlowLogDensity: trace/);
     expect(() => probabilityFlowLogDensity(rng(0), (z) => tf.sum(z, 1, true) as tf.Tensor2D, x, o)).to.throw(/probabilityFlowLogDensity: score must map points/);
+    const nanPoint = tf.tensor2d([[NaN, 0]]);
+    expect(() => probabilityFlowLogDensity(rng(0), gaussianScore, nanPoint, o)).to.throw(/probabilityFlowLogDensity: x must be .*without NaN|probabilityFlowLogDensity: x must .*NaN/);
+    nanPoint.dispose();
     expect(() => new ScoreNetwork(rng(0), 2, { activation: 'tanh' as never })).to.throw(/ScoreNetwork: activation/);
     const net = new ScoreNetwork(rng(0), 2, { hidden: 4 });
     expect(() => net.prepareBatch(rng(0), { x, indices: [0, 1] }, 'hyvarinen' as never)).to.throw(/ScoreNetwork.prepareBatch: objective/);
