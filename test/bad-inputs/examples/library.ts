@@ -67,7 +67,7 @@ export const INSTANCES: Record<string, () => any> = {
 
 /** Valid calls: by the name errors use ('kl', 'Normal', 'Normal.sample') or by method name for every swept class ('*.sample'). */
 export const EXAMPLES: Record<string, (self?: any) => unknown[]> = {
-  // issue 30 (flows): the trace of a Jacobian (D64) and sliced score matching (D65)
+  // issue 30 (flows): the trace of a Jacobian and sliced score matching
   hutchinsonTrace64: () => [r(), [[2, 1], [0, 3]], { probes: 4, distribution: 'rademacher' }],
   hutchinsonVariance64: () => [[[2, 1], [0, 3]], 'gaussian'],
   hutchinsonProbes: () => [r(), [3, 2], 'rademacher'],

@@ -115,7 +115,7 @@ export const INSTANCES: Record<string, () => any> = {
 };
 
 export const EXAMPLES: Record<string, (self?: any) => unknown[]> = {
-  // issue 30 (flows): the probability-flow ODE's log-density (D63) and a mixture's flow-matching velocity (D56)
+  // issue 30 (flows): the probability-flow ODE's log-density and a mixture's flow-matching velocity
   probabilityFlowLogDensity: () => [r(), (x: tf.Tensor2D, sigma: number) => tf.tidy(() => tf.div(tf.neg(x), 1 + sigma * sigma)), p2(),
     { sigmaMin: 0.1, sigmaMax: 1, prior: new ll.MultivariateNormal({ loc: [0, 0], covariance: [[2, 0], [0, 2]] }), steps: 2, trace: 'hutchinson', probes: 2 }],
   mixtureFlowVelocity: () => [0.5, [0.3, -1], { weights: [0.5, 0.5], means: [[-2, 0], [2, 0]], sds: [0.3, 0.3] }],
