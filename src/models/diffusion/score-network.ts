@@ -11,7 +11,8 @@ import { Rng } from '../../random/rng';
 import { Dense } from '../../ops/dense';
 import type { Batch } from '../../training/trainable';
 import { positiveFinite, positiveInteger } from '../../validation/arguments';
-import { arrayOf, contract, count as countKind, func, memoryBudgetBytes, num, oneOf, optional, options as optionsKind, positive, rngKind, str, tensor, checkKind, where } from '../../validation/contract';
+import { anything, arrayOf, contract, count as countKind, func, memoryBudgetBytes, num, oneOf, optional, options as optionsKind, positive, record, rngKind, str, tensor, checkKind, where } from '../../validation/contract';
+import { batch as batchKind } from '../../validation/batch';
 import { hutchinsonProbes } from '../../inference/jacobian-trace';
 import { slicedScoreMatchingTerms } from '../../inference/score-matching';
 
@@ -57,6 +58,16 @@ const ACTIVATION = optional(str(['relu', 'softplus']));
 /** A training batch of ScoreNetwork: points, noise, one σ per point, and the projections of 'sliced'. */
 export interface ScoreBatch { x: tf.Tensor2D; eps: tf.Tensor2D; sigma: tf.Tensor1D; probe?: tf.Tensor2D }
 
+// one declared contract per public method (issue 35); the receiver's dim gives the points' width, x binds n
+const NOISE_LEVELS = tensor({ shape: ['n'] });
+const SN = {
+  scoreAt: contract('ScoreNetwork.scoreAt', { x: POINTS, sigma: NOISE_LEVELS }),
+  // a noise level the network's log σ input and 1/σ output stay finite for
+  score: contract('ScoreNetwork.score', { x: POINTS, sigma: { ...num({ above: 0, max: 1e6 }), expected: 'a noise level σ in (0, 1e6]' } }),
+  prepareBatch: contract('ScoreNetwork.prepareBatch', { rng: rngKind(), batch: batchKind(POINTS), objective: optional(anything()) }),
+  trainingLoss: contract('ScoreNetwork.trainingLoss', { rng: anything(), b: batchKind(POINTS, { eps: POINTS, sigma: NOISE_LEVELS, probe: POINTS }, ['x', 'eps', 'sigma']), objective: optional(anything()) }),
+};
+
 /**
  * A noise-conditional score network s_θ(x, σ) ≈ ∇_x log q_σ(x) for d-D points: [x, log σ] → hidden → ReLU →
  * hidden → ReLU → d (or softplus), divided by σ. Trained by denoising score matching (or sliced, D65),
@@ -86,8 +97,11 @@ export class ScoreNetwork {
    */
   constructor(rng: Rng, readonly dim: number, options: { sigmas?: number[]; hidden?: number; activation?: 'relu' | 'softplus' } = {}) {
     checkWeightsGenerator('ScoreNetwork', rng, options, 'options');
-    positiveInteger(dim, 'ScoreNetwork', 'dim');
-    const hidden = positiveInteger(options.hidden ?? 128, 'ScoreNetwork', 'hidden');
+    checkKind(optional(record('an options object')), options, 'options', 'ScoreNetwork');
+    checkKind(countKind({ max: 1e6 }), dim, 'dim', 'ScoreNetwork');
+    const hidden = options.hidden ?? 128;
+    // its three layers: (dim + 1) × hidden, hidden × hidden, hidden × dim float32 weights
+    checkKind(countKind({ entries: (h) => (dim + 1) * h + h * h + h * dim, bytesEach: 4 }), hidden, 'hidden', 'ScoreNetwork');
     this.sigmas = options.sigmas ?? noiseLevels(2, 0.05, 10);
     checkKind(SIGMAS, this.sigmas, 'sigmas', 'ScoreNetwork');
     checkKind(ACTIVATION, options.activation, 'activation', 'ScoreNetwork');
@@ -103,7 +117,7 @@ export class ScoreNetwork {
 
   /** s_θ(x, σ) for x [n, d] and one σ per row (sigma [n]) → [n, d]. */
   scoreAt(x: tf.Tensor2D, sigma: tf.Tensor1D): tf.Tensor2D {
-    checkKind(POINTS, x, 'x', 'ScoreNetwork', { self: this });
+    SN.scoreAt.check(arguments, undefined, this);
     return tf.tidy(() => {
       const input = tf.concat([x, tf.expandDims(tf.log(sigma), 1)], 1) as tf.Tensor2D;
       const hiddenLayer = (l: Dense, h: tf.Tensor) => (this.activation === 'relu' ? l.applyRelu(h) : tf.softplus(l.apply(h)));
@@ -114,7 +128,7 @@ export class ScoreNetwork {
 
   /** s_θ(x, σ) at one noise level for all rows: x [n, d] → [n, d]. */
   score(x: tf.Tensor2D, sigma: number): tf.Tensor2D {
-    positiveFinite(sigma, 'ScoreNetwork.score', 'sigma');
+    SN.score.check(arguments, undefined, this);
     return tf.tidy(() => this.scoreAt(x, tf.fill([x.shape[0]], sigma) as tf.Tensor1D));
   }
 
@@ -128,6 +142,7 @@ export class ScoreNetwork {
    * ```
    */
   prepareBatch(rng: Rng, batch: Batch, objective: ScoreObjective = 'denoising'): ScoreBatch {
+    SN.prepareBatch.check(arguments, undefined, this);
     checkKind(OBJECTIVE, objective, 'objective', 'ScoreNetwork.prepareBatch');
     const n = batch.x.shape[0], L = this.sigmas.length;
     const sigma = tf.tensor1d(Array.from({ length: n }, () => this.sigmas[Math.min(L - 1, Math.floor(rng.nextUniform() * L))]));
@@ -152,6 +167,7 @@ export class ScoreNetwork {
    * ```
    */
   trainingLoss(_rng: Rng, b: ScoreBatch, objective: ScoreObjective = 'denoising'): tf.Scalar {
+    SN.trainingLoss.check(arguments, undefined, this);
     if (objective !== 'sliced') return tf.tidy(() => tf.mean(dsmLossTerms((xx, s) => this.scoreAt(xx, s), b.x, b.eps, b.sigma)) as tf.Scalar);
     return tf.tidy(() => {
       const s = tf.expandDims(b.sigma, 1);

@@ -42,6 +42,7 @@ const ddpm = () => new m.ImageDDPM(unet(), schedule2());
 const realNvp = () => new m.RealNVP(ll.rng(1), { shape: [2, 2, 1], scales: 1, couplings: 1, hidden: 2 });
 const coupling = () => new m.ImageCoupling(ll.rng(1), { shape: [2, 2, 1], mask: 'checkerboard', parity: 0, hidden: 2 });
 const timeMlp = () => new m.TimeMLP(ll.rng(1), 2, schedule2(), { hidden: 3, embedding: 4 });
+const scoreNet = () => new m.ScoreNetwork(ll.rng(1), 2, { sigmas: [1, 0.5], hidden: 3 });
 const velocityNet = () => new m.VelocityNetwork(ll.rng(1), 2, { hidden: 3 });
 const flowDist = () => new m.FlowDistribution(2, [new m.ElementwiseAffine(2, { logScale: [0.1, -0.2], shift: [0.5, 0] })]);
 const images4 = () => tf.tensor4d([0.1, 0.6, 0.3, 0.9, 0.2, 0.4, 0.8, 0.5], [2, 2, 2, 1]);
@@ -108,6 +109,7 @@ export const INSTANCES: Record<string, () => any> = {
   IAFStep: () => new m.IAFStep(ll.rng(1), 2, 3, 4, 'iaf'),
   TimeMLP: timeMlp,
   VelocityNetwork: velocityNet,
+  ScoreNetwork: scoreNet,
   // the families added in issue 30 (energy, GAN, PixelCNN), the callables whose probes already pass
   EnergyNetwork: energyNet,
   GAN2D: gan2d,
@@ -285,6 +287,12 @@ export const EXAMPLES: Record<string, (self?: any) => unknown[]> = {
   diffusionElbo: () => [r(), p2(), (xt: tf.Tensor2D) => tf.mul(xt, 0.5) as tf.Tensor2D, schedule2()],
   optimalDenoiser: () => [mix1d(), schedule2()],
   denoisingChain: (self: any) => { const d = ddpm(); const res = d.sample(ll.rng(2), 1, { steps: 2, frames: [1, 2] }); d.net.dispose(); return [res, [2, 1]]; },
+  ScoreNetwork: () => [r(), 2, { sigmas: [1, 0.5], hidden: 3 }],
+  'ScoreNetwork.scoreAt': () => [p2(), tf.tensor1d([1, 0.5])],
+  'ScoreNetwork.score': () => [p2(), 0.5],
+  'ScoreNetwork.prepareBatch': () => [r(), batchOf(p2())],
+  // its batch keeps x itself (freed with the batch)
+  'ScoreNetwork.trainingLoss': (self: any) => [r(), self.prepareBatch(ll.rng(3), batchOf(p2()))],
   VelocityNetwork: () => [r(), 2, { hidden: 3 }],
   'VelocityNetwork.velocityAt': () => [p2(), tf.tensor1d([0.2, 0.7])],
   'VelocityNetwork.prepareBatch': () => [r(), batchOf(p2())],
@@ -372,12 +380,14 @@ export const ALLOWED: Record<string, Partial<Record<Outcome, string>>> = {
     'UNet.apply', 'GroupNorm.apply', 'ImageDDPM.toModel', 'ImageDDPM.epsHat', 'ImageDDPM.dequantize', 'TimeMLP.input', 'TimeMLP.output', 'TimeMLP.x0Hat',
     'TimeMLP.prepareBatch', 'VelocityNetwork.velocityAt', 'DiffusionSchedule.epsFromX0', 'DiffusionSchedule.x0FromEps', 'DiffusionSchedule.scoreFromX0',
     'EnergyNetwork.energy', 'EnergyNetwork.score', 'GAN2D.logits', 'DCGAN.generate',
+    'ScoreNetwork.scoreAt', 'ScoreNetwork.score',
   ]),
   ...nanPassed(LOSS, [
     'ConvVAE.elbo', 'ConvVAE.loss', 'HierarchicalVAE.elboTerms', 'HierarchicalVAE.elbo', 'HierarchicalVAE.iwae', 'HierarchicalVAE.trainingLoss', 'HierarchicalVAE.loss',
     'RichVAE.elbo', 'RichVAE.loss', 'MADE.trainingLoss', 'MADE.loss', 'VQVAE.lossTerms', 'VQVAE.loss', 'VQVAE.trainingLoss',
     'ImageDDPM.loss', 'ImageDDPM.trainingLoss', 'denoisingLoss', 'VelocityNetwork.trainingLoss', 'FlowDistribution.trainingLoss', 'RealNVP.loss',
     'discriminatorLoss', 'generatorLoss', 'criticLoss', 'gradientPenalty', 'nceLoss',
+    'ScoreNetwork.trainingLoss',
   ]),
   ...nanPassed(FLOW, [
     'AffineCoupling.forward', 'AffineCoupling.inverse', 'Chain.forward', 'Chain.inverse', 'ElementwiseAffine.inverse', 'LinearLU.forward', 'LinearLU.inverse',
