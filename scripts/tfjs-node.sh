@@ -65,9 +65,17 @@ lap npm
 # 3. The C library and headers from the wheel, where tfjs-node's binding.gyp looks (deps/lib, deps/include;
 # the addon's rpath is $ORIGIN/../../deps/lib). libtensorflow_cc.so.2 exports the C and eager C APIs.
 rm -rf "$dir/deps" "$prefix/unpack"
-unzip -q -o "$whl" 'tensorflow/libtensorflow_cc.so.2' 'tensorflow/libtensorflow_framework.so.2' \
-  'tensorflow/include/tensorflow/c/*' 'tensorflow/include/tsl/*' 'tensorflow/include/xla/tsl/c/*' \
-  'tensorflow/include/tensorflow/core/platform/ctstring*' -d "$prefix/unpack" >> "$log" 2>&1
+# (Python's zipfile rather than unzip, which setup does not install)
+/usr/bin/python3 - "$whl" "$prefix/unpack" >> "$log" 2>&1 <<'PY'
+import fnmatch, sys, zipfile
+wheel, out = sys.argv[1:]
+wanted = ['tensorflow/libtensorflow_cc.so.2', 'tensorflow/libtensorflow_framework.so.2', 'tensorflow/include/tensorflow/c/*',
+          'tensorflow/include/tsl/*', 'tensorflow/include/xla/tsl/c/*', 'tensorflow/include/tensorflow/core/platform/ctstring*']
+with zipfile.ZipFile(wheel) as z:
+    names = [n for n in z.namelist() if any(fnmatch.fnmatch(n, w) for w in wanted)]
+    z.extractall(out, names)
+print(f'unpacked {len(names)} files from {wheel}')
+PY
 mkdir -p "$dir/deps/lib"
 mv "$prefix/unpack/tensorflow/libtensorflow_cc.so.2" "$prefix/unpack/tensorflow/libtensorflow_framework.so.2" "$dir/deps/lib/"
 mv "$prefix/unpack/tensorflow/include" "$dir/deps/include"
@@ -75,7 +83,7 @@ rm -rf "$prefix/unpack"
 ln -sf libtensorflow_cc.so.2 "$dir/deps/lib/libtensorflow.so"
 ln -sf libtensorflow_framework.so.2 "$dir/deps/lib/libtensorflow_framework.so"
 
-lap unzip
+lap unpack
 # 4. The addon. node-gyp needs Node's own headers: Debian's nodejs/libnode-dev put them under the Node prefix;
 # otherwise node-gyp's cache of a previous download.
 node_prefix=$(dirname "$(dirname "$(node -p 'process.execPath')")")
