@@ -216,12 +216,6 @@ export const EXAMPLES: Record<string, (self?: any) => unknown[]> = {
   amortizationGap: () => [r(), vae(), x2(), { steps: 2, samples: 1, elboSamples: 3, logLikelihoodSamples: 3, init: 'encoder' }],
   registerKL: () => [class SweepQ {}, class SweepP {}, () => tf.scalar(0)],
   fit: () => [vae(), x2(), { steps: 2, seed: 1, batchSize: 2, progress: false }],
-  // Hutchinson's trace estimator and sliced score matching (the arguments only: the functions are looked up by name)
-  hutchinsonTrace64: () => [r(), [[2, 0.5], [0.5, 1]], { probes: 4, distribution: 'rademacher' }],
-  hutchinsonVariance64: () => [[[2, 0.5], [0.5, 1]], 'gaussian'],
-  hutchinsonProbes: () => [r(), [3, 2], 'rademacher'],
-  jacobianTrace: () => [(x: tf.Tensor2D) => tf.mul(x, 2), tf.tensor2d([[1, 0], [0.5, -1]]), tf.tensor2d([[1, -1], [-1, 1]])],
-  slicedScoreMatchingTerms: () => [(x: tf.Tensor2D) => tf.neg(x), tf.tensor2d([[1, 0], [0.5, -1]]), tf.tensor2d([[1, -1], [-1, 1]])],
   pixelCNNLikelihood: () => [{ inputGradient: () => undefined, logProb: (x: tf.Tensor) => tf.sum(x, 1) }, 'pixelcnn'],
   'Rng.setState': () => [ll.rng(2).getState()],
   laplaceApproximation: () => [(x: tf.Tensor1D) => tf.tidy(() => tf.mul(-0.5, tf.sum(tf.square(x)))) as tf.Scalar, [0.5, -0.5], { maxSteps: 10 }],
@@ -270,7 +264,5 @@ export const ALLOWED: Record<string, Partial<Record<Outcome, string>>> = {
   stopGradient: { 'nan-passed': 'an identity in every sample() of every distribution: NaN passes through as NaN (IEEE), a check would sync each draw' },
   denseLinear: { 'nan-passed': DENSE_PASS }, denseRelu: { 'nan-passed': DENSE_PASS }, 'Dense.apply': { 'nan-passed': DENSE_PASS }, 'Dense.applyRelu': { 'nan-passed': DENSE_PASS },
   ExplorableFigure: { 'nan-passed': "the spec is the caller's vega-lite object, kept as given, as VegaLiteFigure's" },
-  jacobianTrace: { 'nan-passed': "Hutchinson's trace inside a training step's loss (a flow's divergence, sliced score matching): a NaN probe or x propagates rather than costing a sync" },
-  slicedScoreMatchingTerms: { 'nan-passed': "the score network's loss of every training step, as jacobianTrace" },
   Control: { 'nan-passed': 'keeps the state it is given: made by intSlider, floatSlider, … , which check the value, its range and its step' },
 };
