@@ -112,7 +112,7 @@ export const RECIPES = {
     adam: { learningRate: 3e-4, beta1: 0.5, beta2: 0.999 },
     /** Training steps (a step count, not a time budget; the seconds are recorded beside it). */
     steps: 2000,
-    /** Samples scored by the classifier (confident share, classes, Fréchet distance to as many test digits). */
+    /** Samples scored by the classifier (confident share, classes, Fréchet distance to as many test digits drawn at random with scoreSeed + 1). */
     scoreSamples: 500,
     scoreSeed: 5,
   },
@@ -263,12 +263,12 @@ export async function trainDCGAN(out: string | undefined, options: { steps?: num
   if (options.steps === undefined && options.classifier) {
     const n = R.scoreSamples;
     const s = model.sample(new Rng(R.scoreSeed), n);
-    const all = test.toTensor();
-    const real = tf.slice(all, [0, 0], [n, -1]) as tf.Tensor2D;
+    // n test digits in a seeded random order: the split is stored class by class, so its first n are not a sample
+    const real = test.batch(new Rng(R.scoreSeed + 1).permutation(test.count).slice(0, n));
     const share = confidentShare(options.classifier, s);
     const hist = classHistogram(options.classifier, s);
     const frechet = classifierFrechetDistance(options.classifier, s, real);
-    tf.dispose([s, all, real]);
+    tf.dispose([s, real]);
     meta.sampleMetrics = { samples: n, confidentShare: share.value, confidentShareSE: share.se, frechetDistance: frechet,
       classesCovered: hist.filter((h) => h > 0).length, classHistogram: hist };
     console.log(`dcgan mnist: ${n} samples: confident share ${share.value.toFixed(3)} ± ${share.se.toFixed(3)}, Fréchet distance ${frechet.toFixed(2)}, classes ${hist.join(' ')}; ${losses.length} steps, ${trainingSeconds.toFixed(0)} s (${trainingCpuSeconds.toFixed(0)} s CPU)`);
