@@ -50,8 +50,12 @@ const images4 = () => tf.tensor4d([0.1, 0.6, 0.3, 0.9, 0.2, 0.4, 0.8, 0.5], [2, 
 const tinyImages = () => new ImageDataset(Float32Array.from({ length: 24 }, (_, i) => ((i * 7) % 5) / 4), Int32Array.from([0, 1, 0, 1, 0, 1]), [2, 2], 'tiny');
 const mix1d = () => ({ weights: [0.3, 0.7], means: [-1, 2], sds: [0.5, 1] });
 
-/** A folder of this process's own under the system's temporary folder (save* write there; load* read what was saved). */
-const scratch = (name: string) => fs.mkdtempSync(path.join(os.tmpdir(), `ll-sweep-${name}-`));
+/**
+ * A folder under the system's temporary folder, one per kind and the same in every run (save* write there, load*
+ * read what was saved): a checkpoint is written atomically (a temporary file, then a rename), so the two workers
+ * may share it, and the runs leave a few folders behind instead of one per probe.
+ */
+const scratch = (name: string) => { const dir = path.join(os.tmpdir(), 'latent-lab-sweep', name); fs.mkdirSync(dir, { recursive: true }); return dir; };
 const saved: Record<string, string> = {};
 /** A checkpoint of a tiny model, written once per process (the load probes read it). */
 function savedCheckpoint(kind: 'ddpm' | 'realnvp' | 'vqvae' | 'vae' | 'dcgan' | 'pixelcnn'): string {
