@@ -13,6 +13,7 @@ export interface DCGANMeta extends TrainingRecord {
 }
 
 const SAVE = contract('saveDCGAN', { dir: str(), model: instance(DCGAN, 'a DCGAN'), meta: { ...record('an object of JSON fields'), optional: true } });
+const LOAD = contract('loadDCGAN', { dirOrFile: str() });
 
 /**
  * Writes dir/checkpoint.llck for the model; `meta` (JSON) is kept beside the config.
@@ -31,6 +32,7 @@ export function saveDCGAN(dir: string, model: DCGAN, meta: Record<string, unknow
  * @example const { model, meta } = ll.models.loadDCGAN(ll.data.checkpointPath('dcgan-mnist')); model.sample(ll.rng(0), 16); meta.sampleMetrics;
  */
 export function loadDCGAN(dirOrFile: string): { model: DCGAN; meta: DCGANMeta } {
+  LOAD.check(arguments);
   return loadModelCheckpoint(dirOrFile, 'DCGAN', 'loadDCGAN', (raw, assign) => {
     const meta = checkedMeta<DCGANMeta>(raw, 'loadDCGAN', dirOrFile, { config: 'object', sampleMetrics: 'object' }, ['config']);
     const model = new DCGAN(loaderRng(), meta.config);

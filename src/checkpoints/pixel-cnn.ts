@@ -7,6 +7,7 @@ import { checkedMeta, type PixelCNNMeta } from './training-record';
 import { contract, instance, record, str } from '../validation/contract';
 
 const SAVE = contract('savePixelCNN', { dir: str(), model: instance(PixelCNN, 'a PixelCNN'), meta: { ...record('an object of JSON fields'), optional: true } });
+const LOAD = contract('loadPixelCNN', { dirOrFile: str() });
 
 /**
  * Writes dir/checkpoint.llck for the model; `meta` (JSON) is kept beside the config.
@@ -26,6 +27,7 @@ export function savePixelCNN(dir: string, model: PixelCNN, meta: Record<string, 
  * @example const { model, meta } = ll.models.loadPixelCNN(ll.data.checkpointPath('pixelcnn-mnist')); model.logProb(x); meta.trainingSeconds;
  */
 export function loadPixelCNN(dirOrFile: string): { model: PixelCNN; meta: PixelCNNMeta } {
+  LOAD.check(arguments);
   return loadModelCheckpoint(dirOrFile, 'PixelCNN', 'loadPixelCNN', (raw, assign) => {
     const meta = checkedMeta<PixelCNNMeta>(raw, 'loadPixelCNN', dirOrFile, { config: 'object', testBitsPerDim: 'object' }, ['config']);
     const model = new PixelCNN(loaderRng(), meta.config);

@@ -13,7 +13,8 @@ import type { Batch, LossWithTerms } from '../../training/trainable';
 import { Conv2d, conv2dSame } from '../layers/conv2d';
 import { downsample2, upsample2 } from '../layers/resample';
 import { checkWeightsGenerator } from '../../validation/initial-weights';
-import { arrayOf, checkKind, contract, count, instance, options as optionsKind, str, tensor } from '../../validation/contract';
+import { batch as batchKind } from '../../validation/batch';
+import { anything, arrayOf, checkKind, contract, count, instance, optional, options as optionsKind, str, tensor } from '../../validation/contract';
 import { discriminatorLoss, generatorLoss, GanLoss } from './gan-losses';
 
 export interface DCGANConfig {
@@ -28,6 +29,10 @@ const RNG = instance(Rng, 'an Rng (ll.rng(seed))');
 const SAMPLE = contract('DCGAN.sample', { rng: RNG, n: count({ entriesEach: 784, bytesEach: 4 }) });
 const IMAGES = tensor({ shape: ['B', 784] });
 const OBJECTIVE = optionsKind({ type: str(['minimax', 'non-saturating']) }, { required: ['type'], name: 'objective' });
+const PREPARE = contract('DCGAN.prepareBatch', { rng: RNG, batch: batchKind(IMAGES), objective: optional(anything()) });
+const LOSS = contract('DCGAN.trainingLoss', {
+  rng: anything(), b: batchKind(IMAGES, { z: tensor({ shape: (c) => ['B', (c.self as DCGAN).config.latent] }) }, ['x', 'z']), objective: OBJECTIVE,
+});
 const SLOPE = 0.2;
 
 let instances = 0;
@@ -126,7 +131,7 @@ export class DCGAN {
 
   /** The data side of a batch for ll.fit: the images and z ~ N(0, I) [B, M]. */
   prepareBatch(rng: Rng, batch: Batch): { x: tf.Tensor2D; z: tf.Tensor2D } {
-    checkKind(IMAGES, batch.x, 'batch.x', 'DCGAN (ll.fit)');
+    PREPARE.check(arguments, undefined, this);
     return { x: batch.x, z: rng.normal([batch.x.shape[0], this.config.latent]) as tf.Tensor2D };
   }
 
@@ -138,7 +143,7 @@ export class DCGAN {
    * Example: `await ll.fit(gan, ll.loadMnist('train'), { steps: 3000, seed: 1, objective: { type: 'non-saturating' } })`.
    */
   trainingLoss(_rng: Rng, b: { x: tf.Tensor2D; z: tf.Tensor2D }, objective?: { type: GanLoss }): LossWithTerms {
-    checkKind(OBJECTIVE, objective, 'objective', 'DCGAN (ll.fit)');
+    LOSS.check(arguments, undefined, this);
     const type = (objective as { type: GanLoss }).type;
     return tf.tidy(() => {
       const fake = this.generate(b.z);

@@ -8,7 +8,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/rng';
 import type { Batch, LossWithTerms } from '../../training/trainable';
 import { checkWeightsGenerator } from '../../validation/initial-weights';
-import { contract, count, num, options as optionsKind, rngKind, str, tensor, checkKind } from '../../validation/contract';
+import { anything, contract, count, num, options as optionsKind, rngKind, str, tensor, checkKind } from '../../validation/contract';
+import { batch as batchKind } from '../../validation/batch';
 import { stopGradient } from '../../math/stop-gradient';
 import { criticLoss, discriminatorLoss, GAN_LOSSES, GanLoss, generatorLoss, gradientPenalty } from './gan-losses';
 
@@ -30,7 +31,16 @@ export interface GanObjective {
 const OBJECTIVE = optionsKind({ type: str(GAN_LOSSES), penalty: num({ min: 0, max: 1e6 }), train: str(['both', 'discriminator']), criticSteps: count({ max: 1000 }) }, { required: ['type'], name: 'objective' });
 const CONFIG = optionsKind({ latentDim: count({ max: 1e4 }), hidden: count({ max: 1e5 }), dim: count({ max: 1e4 }), slope: num({ min: 0, max: 1 }) });
 const SAMPLE = contract('GAN2D.sample', { rng: rngKind(), n: count({ max: 1e7 }) });
-const GRAD = contract('GAN2D.generatorGradientNorm', { z: tensor({ rank: 2 }), loss: str(GAN_LOSSES) });
+// the receiver's widths give the points' and the latents' columns; the first tensor binds n
+const POINTS = tensor({ shape: (c) => ['n', (c.self as GAN2D).dim] });
+const LATENTS = tensor({ shape: (c) => ['n', (c.self as GAN2D).latentDim] });
+// a diagnostic read once, not a training step: a NaN z is refused rather than reported as a NaN norm
+const GRAD = contract('GAN2D.generatorGradientNorm', { z: tensor({ shape: (c) => ['n', (c.self as GAN2D).latentDim], noNaN: true }), loss: str(GAN_LOSSES) });
+const DISCRIMINATE = contract('GAN2D.discriminate', { x: POINTS });
+const PREPARE = contract('GAN2D.prepareBatch', { rng: rngKind(), batch: batchKind(POINTS), objective: OBJECTIVE });
+const LOSS = contract('GAN2D.trainingLoss', {
+  rng: anything(), b: batchKind(POINTS, { z: LATENTS, u: tensor({ shape: ['n', 1] }) }, ['x', 'z', 'u']), objective: OBJECTIVE,
+});
 
 interface Layer { W: tf.Variable; b: tf.Variable }
 
@@ -111,6 +121,7 @@ export class GAN2D {
 
   /** D(x) = σ(a(x)), the discriminator's probability that x is data: x [n, dim] → [n]. */
   discriminate(x: tf.Tensor2D): tf.Tensor1D {
+    DISCRIMINATE.check(arguments, undefined, this);
     return tf.tidy(() => tf.sigmoid(this.logits(x)) as tf.Tensor1D);
   }
 
@@ -139,18 +150,18 @@ export class GAN2D {
    * Example: `gan.generatorGradientNorm(z, 'minimax')`.
    */
   generatorGradientNorm(z: tf.Tensor2D, loss: GanLoss): number {
-    GRAD.check(arguments);
-    checkKind(tensor({ shape: ['n', this.latentDim] }), z, 'z', 'GAN2D.generatorGradientNorm');
-    const { grads } = tf.variableGrads(() => generatorLoss(this.scores(this.mlp(this.gen, z, false), true), loss), this.generatorVariables);
+    GRAD.check(arguments, undefined, this);
+    // variableGrads returns the loss too: it is freed with the gradients
+    const { value: lossValue, grads } = tf.variableGrads(() => generatorLoss(this.scores(this.mlp(this.gen, z, false), true), loss), this.generatorVariables);
     const norm = tf.tidy(() => tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))));
     const value = norm.dataSync()[0];
-    tf.dispose([norm, ...Object.values(grads)]);
+    tf.dispose([norm, lossValue, ...Object.values(grads)]);
     return value;
   }
 
   /** The data side of a batch for ll.fit: the points, z ~ N(0, I) [B, latentDim], and u ~ U(0, 1) [B, 1] for the penalty. */
   prepareBatch(rng: Rng, batch: Batch, objective?: GanObjective): { x: tf.Tensor2D; z: tf.Tensor2D; u: tf.Tensor2D } {
-    checkKind(OBJECTIVE, objective, 'objective', 'GAN2D (ll.fit)');
+    PREPARE.check(arguments, undefined, this);
     const n = batch.x.shape[0];
     return { x: batch.x, z: rng.normal([n, this.latentDim]) as tf.Tensor2D, u: rng.uniform([n, 1]) as tf.Tensor2D };
   }
@@ -164,7 +175,7 @@ export class GAN2D {
    * Example: `await ll.fit(gan, points, { steps: 2000, seed: 0, objective: { type: 'wgan-gp' } })`.
    */
   trainingLoss(_rng: Rng, b: { x: tf.Tensor2D; z: tf.Tensor2D; u: tf.Tensor2D }, objective?: GanObjective): LossWithTerms {
-    checkKind(OBJECTIVE, objective, 'objective', 'GAN2D (ll.fit)');
+    LOSS.check(arguments, undefined, this);
     const o = objective as GanObjective;
     return tf.tidy(() => {
       const fake = this.mlp(this.gen, b.z, false);

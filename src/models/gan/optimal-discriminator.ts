@@ -1,12 +1,14 @@
 // The GAN game at its inner optimum, in float64 for 1-D densities (Goodfellow et al. 2014, Prop. 1 and Thm. 1;
 // lecture 003, "adversarial training"). The references the tests and notebook 16 check the networks against.
 import { integrate1d } from '../../check/quadrature';
-import { contract, func, num } from '../../validation/contract';
+import { contract, func, num, where } from '../../validation/contract';
 
 const DENSITY = func('a density x → p(x) ≥ 0');
 const OPT = contract('optimalDiscriminator', { p: DENSITY, q: DENSITY });
-const VALUE = contract('ganValue', { p: DENSITY, q: DENSITY, d: func('a discriminator x → D(x) in (0, 1)'), a: num(), b: num() });
-const JS = contract('jensenShannon', { p: DENSITY, q: DENSITY, a: num(), b: num() });
+// the interval [a, b] of the quadrature: b above a, said here rather than by integrate1d
+const UPPER = where(num(), (c) => `be above a = ${c.args.a} (the limits need a < b)`, (v: number, c) => v > (c.args.a as number));
+const VALUE = contract('ganValue', { p: DENSITY, q: DENSITY, d: func('a discriminator x → D(x) in (0, 1)'), a: num(), b: UPPER });
+const JS = contract('jensenShannon', { p: DENSITY, q: DENSITY, a: num(), b: UPPER });
 
 /**
  * The best discriminator for data density p against model density q (D60): maximizing

@@ -329,10 +329,16 @@ export const EXAMPLES: Record<string, (self?: any) => unknown[]> = {
   'GAN2D.logits': () => [p2()],
   'GAN2D.sample': () => [r(), 2],
   'GAN2D.afterStep': () => [r(), batchOf(p2()), 2],
+  'GAN2D.discriminate': () => [p2()],
+  'GAN2D.generatorGradientNorm': () => [p2(), 'minimax'],
+  'GAN2D.prepareBatch': () => [r(), batchOf(p2()), { type: 'non-saturating' }],
+  'GAN2D.trainingLoss': () => [r(), { x: p2(), z: p2(), u: tf.tensor2d([[0.3], [0.7]]) }, { type: 'wgan-gp', penalty: 10, train: 'both', criticSteps: 1 }],
   DCGAN: () => [r(), { latent: 2, channels: [1, 1] }],
   'DCGAN.generate': () => [tf.tensor2d([[0.5, -0.5]])],
   'DCGAN.logits': () => [x784()],
   'DCGAN.sample': () => [r(), 2],
+  'DCGAN.prepareBatch': () => [r(), batchOf(x784())],
+  'DCGAN.trainingLoss': () => [r(), { x: x784(), z: tf.tensor2d([[0.5, -0.5]]) }, { type: 'non-saturating' }],
   discriminatorLoss: () => [tf.tensor1d([0.5, 1]), tf.tensor1d([-0.5, 0.2])],
   generatorLoss: () => [tf.tensor1d([-0.5, 0.2]), 'non-saturating'],
   gradientPenalty: () => [(x: tf.Tensor2D) => tf.sum(tf.square(x), 1) as tf.Tensor1D, p2(), tf.tensor2d([[0, 0.1], [0.2, -0.3]]), tf.tensor2d([[0.3], [0.7]])],
@@ -340,6 +346,8 @@ export const EXAMPLES: Record<string, (self?: any) => unknown[]> = {
   modeCoverage: () => [[[2, 0], [0, 2.1], [-1.9, 0]], [[2, 0], [0, 2], [-2, 0], [0, -2]], { radius: 0.5, minShare: 0.1 }],
   ringCenters: () => [4, 2],
   optimalDiscriminator: () => [standardNormal1d, shiftedNormal1d],
+  ganValue: () => [standardNormal1d, shiftedNormal1d, () => 0.5, -10, 10],
+  jensenShannon: () => [standardNormal1d, shiftedNormal1d, -10, 10],
   // the PixelCNNs on 2×2 images
   PixelCNN: () => [r(), { height: 2, width: 2, channels: 2, layers: 1, firstKernel: 3, kernel: 3 }],
   GatedPixelCNN: () => [r(), { height: 2, width: 2, channels: 2, layers: 1, firstKernel: 3, kernel: 3 }],
@@ -354,6 +362,8 @@ export const EXAMPLES: Record<string, (self?: any) => unknown[]> = {
   loadRealNVP: () => [savedCheckpoint('realnvp')],
   loadVQVAE: () => [savedCheckpoint('vqvae')],
   loadVAE: () => [savedCheckpoint('vae')],
+  loadDCGAN: () => [savedCheckpoint('dcgan')],
+  loadPixelCNN: () => [savedCheckpoint('pixelcnn')],
 };
 
 /** Private methods (TypeScript private; JavaScript still lists them) and calls that always throw by design. */
@@ -382,15 +392,15 @@ export const ALLOWED: Record<string, Partial<Record<Outcome, string>>> = {
     'HierarchicalVAE.prior1', 'HierarchicalVAE.decode', 'HierarchicalVAE.logJoint', 'RichVAE.logPrior', 'RichVAE.flowParameters', 'RichVAE.logJoint',
     'MADE.logits', 'VQVAE.decode', 'VectorQuantizer.quantize',
     'UNet.apply', 'GroupNorm.apply', 'ImageDDPM.toModel', 'ImageDDPM.epsHat', 'ImageDDPM.dequantize', 'TimeMLP.input', 'TimeMLP.output', 'TimeMLP.x0Hat',
-    'TimeMLP.prepareBatch', 'VelocityNetwork.velocityAt', 'DiffusionSchedule.epsFromX0', 'DiffusionSchedule.x0FromEps', 'DiffusionSchedule.scoreFromX0',
-    'EnergyNetwork.energy', 'EnergyNetwork.score', 'GAN2D.logits', 'DCGAN.generate',
+    'TimeMLP.prepareBatch', 'DCGAN.prepareBatch', 'VelocityNetwork.velocityAt', 'DiffusionSchedule.epsFromX0', 'DiffusionSchedule.x0FromEps', 'DiffusionSchedule.scoreFromX0',
+    'EnergyNetwork.energy', 'EnergyNetwork.score', 'GAN2D.logits', 'GAN2D.discriminate', 'DCGAN.generate',
     'ScoreNetwork.scoreAt', 'ScoreNetwork.score',
   ]),
   ...nanPassed(LOSS, [
     'ConvVAE.elbo', 'ConvVAE.loss', 'HierarchicalVAE.elboTerms', 'HierarchicalVAE.elbo', 'HierarchicalVAE.iwae', 'HierarchicalVAE.trainingLoss', 'HierarchicalVAE.loss',
     'RichVAE.elbo', 'RichVAE.loss', 'MADE.trainingLoss', 'MADE.loss', 'VQVAE.lossTerms', 'VQVAE.loss', 'VQVAE.trainingLoss',
     'ImageDDPM.loss', 'ImageDDPM.trainingLoss', 'denoisingLoss', 'VelocityNetwork.trainingLoss', 'FlowDistribution.trainingLoss', 'RealNVP.loss',
-    'discriminatorLoss', 'generatorLoss', 'criticLoss', 'gradientPenalty', 'nceLoss',
+    'discriminatorLoss', 'generatorLoss', 'criticLoss', 'gradientPenalty', 'nceLoss', 'GAN2D.trainingLoss', 'DCGAN.trainingLoss',
     'ScoreNetwork.trainingLoss',
   ]),
   ...nanPassed(FLOW, [
