@@ -10,8 +10,9 @@ import type { Batch } from '../../training/trainable';
 import { bernoulliLogLikelihood } from '../../ops/bernoulli-log-likelihood';
 import { Conv2d } from '../layers/conv2d';
 import { MaskedConv2d } from './masked-conv2d';
-import { integerAtLeast, positiveInteger } from '../../validation/arguments';
-import { checkKind, count, contract, options, tensor, where } from '../../validation/contract';
+import { integerAtLeast } from '../../validation/arguments';
+import { batch as batchKind } from '../../validation/batch';
+import { anything, checkKind, count, contract, formatBytes, memoryBudgetBytes, optional, options, rngKind, tensor, where } from '../../validation/contract';
 import { checkWeightsGenerator } from '../../validation/initial-weights';
 
 export interface GatedPixelCNNConfig {
@@ -32,9 +33,20 @@ export interface GatedPixelCNNConfig {
 const CONFIG = options({ height: count({ min: 1 }), width: count({ min: 1 }), channels: count({ min: 1 }), layers: count({ min: 0 }), firstKernel: count({ min: 1 }), kernel: count({ min: 1 }) });
 const X_OF_MODEL = tensor({ shape: ['batch', (c) => (c.self as GatedPixelCNN).dim] });
 const GRADIENT = contract('GatedPixelCNN.inputGradient', {
-  x: tensor({ shape: [1, (c) => (c.self as GatedPixelCNN).dim] }),
+  // a diagnostic of one image, not a training step: a NaN image is refused rather than giving a NaN gradient
+  x: tensor({ shape: [1, (c) => (c.self as GatedPixelCNN).dim], noNaN: true }),
   pixel: where(count({ min: 0 }), (c) => `be a raster index below H·W = ${(c.self as GatedPixelCNN).dim}`, (p: number, c) => p < (c.self as GatedPixelCNN).dim),
 });
+
+// a sample count whose images and one layer's activations (n × H·W × channels float32, twice) fit in memory:
+// 1e9 images is refused with the size it needs instead of failing at the typed array
+const sampleBytes = (n: number, m: GatedPixelCNN) => n * m.dim * (m.config.channels + 1) * 4 * 2;
+const SAMPLE = contract('GatedPixelCNN.sample', {
+  rng: rngKind(),
+  n: where(count(), 'fit in memory (n images of H·W pixels, with the network\'s channels)', (n: number, c) =>
+    sampleBytes(n, c.self as GatedPixelCNN) <= memoryBudgetBytes() || `got ${n}: that needs about ${formatBytes(sampleBytes(n, c.self as GatedPixelCNN))} and this process has ${formatBytes(memoryBudgetBytes())}`),
+});
+const LOSS = contract('GatedPixelCNN.trainingLoss', { rng: anything(), batch: batchKind(X_OF_MODEL), objective: optional(anything()) });
 
 let instances = 0;
 
@@ -133,6 +145,7 @@ export class GatedPixelCNN {
 
   /** The loss `ll.fit` minimizes: the exact −(1/B) Σ_b log p(x_b), in nats per image (the rng is unused). */
   trainingLoss(_rng: Rng, batch: Batch): tf.Scalar {
+    LOSS.check(arguments, undefined, this);
     return tf.tidy(() => tf.neg(tf.mean(this.logProb(batch.x))) as tf.Scalar);
   }
 
@@ -151,7 +164,7 @@ export class GatedPixelCNN {
    * @example gated.sample(ll.rng(0), 4)   // [4, 784]
    */
   sample(rng: Rng, n: number): tf.Tensor2D {
-    positiveInteger(n, 'GatedPixelCNN.sample', 'n');
+    SAMPLE.check(arguments, undefined, this);
     const D = this.dim;
     const x = new Float32Array(n * D);
     for (let i = 0; i < D; i++) {

@@ -6,9 +6,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/rng';
 import { Conv2d, conv2dSame } from '../layers/conv2d';
-import { positiveInteger } from '../../validation/arguments';
 import { checkWeightsGenerator } from '../../validation/initial-weights';
-import { checkKind, str, tensor } from '../../validation/contract';
+import { anything, checkKind, contract, count, formatBytes, memoryBudgetBytes, optional, str, tensor, where } from '../../validation/contract';
 
 /**
  * 'A' hides the centre pixel (first layer), 'B' keeps it (every later layer). The gated PixelCNN's two stacks
@@ -19,6 +18,17 @@ import { checkKind, str, tensor } from '../../validation/contract';
 export type MaskType = 'A' | 'B' | 'vertical' | 'horizontal-A' | 'horizontal-B';
 
 const MASK_TYPE = str(['A', 'B', 'vertical', 'horizontal-A', 'horizontal-B']);
+// the filter k × k × C_in × C_out (float32, the mask and the weights beside it) must fit in memory
+const filterBytes = (c: { args: Readonly<Record<string, unknown>> }, out: number) => (c.args.kernel as number) ** 2 * (c.args.inChannels as number) * out * 4 * 2;
+const OUT_CHANNELS = where(count(), 'fit in memory with its filter (kernel × kernel × inChannels × outChannels)', (out: number, c) => {
+  if (!Number.isInteger(c.args.kernel) || !Number.isInteger(c.args.inChannels)) return true;   // their own checks say what is wrong with them
+  return filterBytes(c, out) <= memoryBudgetBytes() || `got ${out}: a ${c.args.kernel}×${c.args.kernel}×${c.args.inChannels}×${out} filter needs about ${formatBytes(filterBytes(c, out))} and this process has ${formatBytes(memoryBudgetBytes())}`;
+});
+const RASTER_MASK = contract('rasterMask', { kernel: count({ max: 1001 }), inChannels: count(), outChannels: OUT_CHANNELS, type: MASK_TYPE });
+const CONSTRUCTOR = contract('MaskedConv2d', {
+  rng: anything('an Rng (checked as the weights\' generator)'), inChannels: count(), outChannels: OUT_CHANNELS, kernel: count({ max: 1001 }), type: MASK_TYPE,
+  name: str(), scope: optional(str()),
+});
 
 // whether kernel offset (u, w) of a k×k filter with centre c is read
 function opens(type: MaskType, u: number, w: number, c: number): boolean {
@@ -43,10 +53,7 @@ function opens(type: MaskType, u: number, w: number, c: number): boolean {
  * @example rasterMask(3, 1, 1, 'A').squeeze().arraySync()   // [[1,1,1],[1,0,0],[0,0,0]]
  */
 export function rasterMask(kernel: number, inChannels: number, outChannels: number, type: MaskType): tf.Tensor4D {
-  positiveInteger(kernel, 'rasterMask', 'kernel');
-  positiveInteger(inChannels, 'rasterMask', 'inChannels');
-  positiveInteger(outChannels, 'rasterMask', 'outChannels');
-  checkKind(MASK_TYPE, type, 'type', 'rasterMask');
+  RASTER_MASK.check(arguments);
   const c = Math.floor(kernel / 2);
   const v = new Float32Array(kernel * kernel * inChannels * outChannels);
   for (let u = 0; u < kernel; u++) {
@@ -92,7 +99,7 @@ export class MaskedConv2d {
    */
   constructor(rng: Rng, inChannels: number, outChannels: number, kernel: number, readonly type: MaskType, readonly name: string, scope = 'masked-conv') {
     checkWeightsGenerator('MaskedConv2d', rng);
-    checkKind(MASK_TYPE, type, 'type', `MaskedConv2d ${name}`);
+    CONSTRUCTOR.check(arguments, typeof name === 'string' ? `MaskedConv2d ${name}` : 'MaskedConv2d');
     this.conv = new Conv2d(rng, inChannels, outChannels, kernel, name, scope);
     this.mask = rasterMask(kernel, inChannels, outChannels, type);
   }
@@ -103,7 +110,7 @@ export class MaskedConv2d {
 
   /** y = (M ⊙ W) ⋆ x + b: [B, H, W, C_in] → [B, H, W, C_out]. */
   apply(x: tf.Tensor4D): tf.Tensor4D {
-    checkKind(tensor({ shape: ['B', 'H', 'W', this.inChannels] }), x, 'x', `MaskedConv2d ${this.name}`);
+    checkKind(tensor({ shape: ['B', 'H', 'W', this.inChannels] }), x, 'x', `MaskedConv2d.apply (${this.name})`);
     return tf.tidy(() => tf.add(conv2dSame(x, tf.mul(this.conv.W, this.mask) as tf.Tensor4D), this.conv.b) as tf.Tensor4D);
   }
 

@@ -118,6 +118,9 @@ export const INSTANCES: Record<string, () => any> = {
   EnergyNetwork: energyNet,
   GAN2D: gan2d,
   DCGAN: dcgan,
+  PixelCNN: pixelCnn,
+  GatedPixelCNN: gatedPixelCnn,
+  MaskedConv2d: () => new m.MaskedConv2d(ll.rng(1), 1, 2, 3, 'A', 'first', 'sweep'),
 };
 
 export const EXAMPLES: Record<string, (self?: any) => unknown[]> = {
@@ -351,6 +354,19 @@ export const EXAMPLES: Record<string, (self?: any) => unknown[]> = {
   // the PixelCNNs on 2×2 images
   PixelCNN: () => [r(), { height: 2, width: 2, channels: 2, layers: 1, firstKernel: 3, kernel: 3 }],
   GatedPixelCNN: () => [r(), { height: 2, width: 2, channels: 2, layers: 1, firstKernel: 3, kernel: 3 }],
+  'PixelCNN.sample': () => [r(), 2],
+  'PixelCNN.logits': () => [x4()],
+  'PixelCNN.logProb': () => [x4()],
+  'GatedPixelCNN.logits': () => [x4()],
+  'GatedPixelCNN.logProb': () => [x4()],
+  'PixelCNN.trainingLoss': () => [r(), batchOf(x4())],
+  'PixelCNN.inputGradient': () => [tf.tensor2d([[0, 1, 1, 0]]), 2],
+  'GatedPixelCNN.sample': () => [r(), 2],
+  'GatedPixelCNN.trainingLoss': () => [r(), batchOf(x4())],
+  'GatedPixelCNN.inputGradient': () => [tf.tensor2d([[0, 1, 1, 0]]), 2],
+  MaskedConv2d: () => [r(), 1, 2, 3, 'A', 'first', 'sweep'],
+  'MaskedConv2d.apply': () => [images4()],
+  rasterMask: () => [3, 1, 2, 'B'],
   saveDCGAN: () => [scratch('dcgan-save'), dcgan(), { note: 'sweep' }],
   savePixelCNN: () => [scratch('pixelcnn-save'), pixelCnn(), { note: 'sweep' }],
   compareTrainingObjectives: () => [r(), tinyImages(), tinyImages(), { objectives: [{ type: 'elbo' }], steps: 1, latentDim: 2, hiddenDim: 3, batchSize: 2, testPoints: 2, evalSamples: 3, elboSamples: 2, progress: false }],
@@ -394,6 +410,7 @@ export const ALLOWED: Record<string, Partial<Record<Outcome, string>>> = {
     'UNet.apply', 'GroupNorm.apply', 'ImageDDPM.toModel', 'ImageDDPM.epsHat', 'ImageDDPM.dequantize', 'TimeMLP.input', 'TimeMLP.output', 'TimeMLP.x0Hat',
     'TimeMLP.prepareBatch', 'DCGAN.prepareBatch', 'VelocityNetwork.velocityAt', 'DiffusionSchedule.epsFromX0', 'DiffusionSchedule.x0FromEps', 'DiffusionSchedule.scoreFromX0',
     'EnergyNetwork.energy', 'EnergyNetwork.score', 'GAN2D.logits', 'GAN2D.discriminate', 'DCGAN.generate',
+    'PixelCNN.logits', 'PixelCNN.logProb', 'GatedPixelCNN.logits', 'GatedPixelCNN.logProb',
     'ScoreNetwork.scoreAt', 'ScoreNetwork.score',
   ]),
   ...nanPassed(LOSS, [
@@ -401,6 +418,7 @@ export const ALLOWED: Record<string, Partial<Record<Outcome, string>>> = {
     'RichVAE.elbo', 'RichVAE.loss', 'MADE.trainingLoss', 'MADE.loss', 'VQVAE.lossTerms', 'VQVAE.loss', 'VQVAE.trainingLoss',
     'ImageDDPM.loss', 'ImageDDPM.trainingLoss', 'denoisingLoss', 'VelocityNetwork.trainingLoss', 'FlowDistribution.trainingLoss', 'RealNVP.loss',
     'discriminatorLoss', 'generatorLoss', 'criticLoss', 'gradientPenalty', 'nceLoss', 'GAN2D.trainingLoss', 'DCGAN.trainingLoss',
+    'PixelCNN.trainingLoss', 'GatedPixelCNN.trainingLoss',
     'ScoreNetwork.trainingLoss',
   ]),
   ...nanPassed(FLOW, [

@@ -53,7 +53,7 @@ describe('models/autoregressive/masked-conv2d: PixelCNN masks (D67)', () => {
     expect(() => new MaskedConv2d(rng(0), 1, 2, 4, 'A', 'first')).to.throw('kernel');
     const layer = new MaskedConv2d(rng(0), 2, 2, 3, 'A', 'first');
     const x = tf.zeros([1, 4, 4, 3]) as tf.Tensor4D;
-    expect(() => layer.apply(x)).to.throw('MaskedConv2d first: x must have shape [B, H, W, 2]');
+    expect(() => layer.apply(x)).to.throw('MaskedConv2d.apply (first): x must have shape [B, H, W, 2]');
     x.dispose();
     layer.dispose();
   });
