@@ -8,7 +8,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/rng';
 import type { Batch, LossWithTerms } from '../../training/trainable';
 import { langevinSample } from '../diffusion/score-network';
-import { contract, count, instance, num, optional, options as optionsKind, rngKind } from '../../validation/contract';
+import { anything, contract, count, instance, num, optional, options as optionsKind, rngKind, tensor } from '../../validation/contract';
+import { batch as batchKind } from '../../validation/batch';
 import { checkWeightsGenerator } from '../../validation/initial-weights';
 import { EnergyNetwork } from './energy-network';
 
@@ -19,6 +20,14 @@ const CD = contract('ContrastiveDivergence', {
     chains: count({ min: 1, max: 1e6 }), steps: count({ min: 1, max: 1e4 }), stepSize: num({ above: 0, max: 10 }),
     restart: num({ min: 0, max: 1 }), initScale: num({ above: 0, max: 1e3 }), regularization: num({ min: 0, max: 1e3 }),
   })),
+});
+
+// the methods' contracts, checked before anything is drawn: points [·, d] with the energy's d
+const POINTS = tensor({ shape: (c) => ['n', (c.self as ContrastiveDivergence).energy.dim] });
+const PREPARE = contract('ContrastiveDivergence.prepareBatch', { rng: rngKind(), batch: batchKind(POINTS), objective: optional(anything()) });
+const LOSS = contract('ContrastiveDivergence.trainingLoss', {
+  rng: anything(), b: batchKind(POINTS, { negatives: tensor({ shape: (c) => ['chains', (c.self as ContrastiveDivergence).energy.dim] }) }, ['x', 'negatives']),
+  objective: optional(anything()),
 });
 
 /** The prepared batch: data x [B, d] and the chains' current points x⁻ [chains, d]. */
@@ -84,6 +93,7 @@ export class ContrastiveDivergence {
 
   /** Restarts a fraction of the chains, advances all by `steps` Langevin updates (outside the gradient tape). */
   prepareBatch(rng: Rng, batch: Batch): ContrastiveBatch {
+    PREPARE.check(arguments, undefined, this);
     const [n, d] = this.chains.shape;
     const restarted = tf.tidy(() => {
       const fresh = tf.mul(rng.normal([n, d]), this.initScale);
@@ -100,6 +110,7 @@ export class ContrastiveDivergence {
 
   /** mean E(x) − mean E(x⁻) + λ(mean E(x)² + mean E(x⁻)²), with the CD difference recorded as `cd`. */
   trainingLoss(_rng: Rng, b: ContrastiveBatch): LossWithTerms {
+    LOSS.check(arguments, undefined, this);
     const cd = tf.tidy(() => {
       const pos = this.energy.energy(b.x), neg = this.energy.energy(b.negatives);
       const difference = tf.sub(tf.mean(pos), tf.mean(neg)) as tf.Scalar;

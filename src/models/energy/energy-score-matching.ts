@@ -9,12 +9,20 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/rng';
 import type { Batch } from '../../training/trainable';
 import { dsmLossTerms } from '../diffusion/score-network';
-import { contract, instance, num, optional, options as optionsKind } from '../../validation/contract';
+import { anything, contract, instance, num, optional, options as optionsKind, rngKind, tensor } from '../../validation/contract';
+import { batch as batchKind } from '../../validation/batch';
 import { EnergyNetwork } from './energy-network';
 
 const ESM = contract('EnergyScoreMatching', {
   energy: instance(EnergyNetwork),
   options: optional(optionsKind({ sigma: num({ above: 0, max: 1e3 }) })),
+});
+
+// the methods' contracts: points [n, d] with the energy's d; the first tensor binds n
+const POINTS = tensor({ shape: (c) => ['n', (c.self as EnergyScoreMatching).energy.dim] });
+const PREPARE = contract('EnergyScoreMatching.prepareBatch', { rng: rngKind(), batch: batchKind(POINTS), objective: optional(anything()) });
+const LOSS = contract('EnergyScoreMatching.trainingLoss', {
+  rng: anything(), b: batchKind(POINTS, { eps: POINTS, sigma: tensor({ shape: ['n'] }) }, ['x', 'eps', 'sigma']), objective: optional(anything()),
 });
 
 /** The prepared batch: data x [B, d], noise ε [B, d] and the level σ per row [B]. */
@@ -55,12 +63,14 @@ export class EnergyScoreMatching {
 
   /** ε ~ N(0, I) [B, d] and σ per row, outside the gradient tape. */
   prepareBatch(rng: Rng, batch: Batch): EnergyScoreBatch {
+    PREPARE.check(arguments, undefined, this);
     const n = batch.x.shape[0];
     return { x: batch.x, eps: rng.normal([n, this.energy.dim]) as tf.Tensor2D, sigma: tf.fill([n], this.sigma) as tf.Tensor1D };
   }
 
   /** The mean denoising score-matching loss of −∇_x E_θ. */
   trainingLoss(_rng: Rng, b: EnergyScoreBatch): tf.Scalar {
+    LOSS.check(arguments, undefined, this);
     return tf.tidy(() => tf.mean(dsmLossTerms((x) => this.energy.score(x), b.x, b.eps, b.sigma)) as tf.Scalar);
   }
 }

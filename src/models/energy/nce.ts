@@ -9,7 +9,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/rng';
 import type { Batch, LossWithTerms } from '../../training/trainable';
 import type { Distribution } from '../../distributions/distribution';
-import { arrayOf, contract, count, distribution, instance, num, optional, options as optionsKind, tensor, where } from '../../validation/contract';
+import { anything, arrayOf, contract, count, distribution, instance, num, optional, options as optionsKind, rngKind, tensor, where } from '../../validation/contract';
+import { batch as batchKind } from '../../validation/batch';
 import { EnergyNetwork } from './energy-network';
 
 const RATIO = num({ above: 0, max: 1e4 });
@@ -25,6 +26,22 @@ const NCE = contract('NoiseContrastiveEstimation', {
   energy: instance(EnergyNetwork),
   noise: NOISE,
   options: optional(optionsKind({ ratio: count({ min: 1, max: 1e4 }) })),
+});
+
+// the methods' contracts: data [n, d] with the energy's d, ν·n noise points, log q at each
+const dimOf = (c: { self?: unknown }) => (c.self as NoiseContrastiveEstimation).energy.dim;
+const DATA = tensor({ shape: (c) => ['n', dimOf(c)] });
+// log q at the data refuses a NaN anyway (a distribution's logProb reads its input): refused here, by this name
+const PREPARE = contract('NoiseContrastiveEstimation.prepareBatch', {
+  rng: rngKind(), batch: batchKind(tensor({ shape: (c) => ['n', dimOf(c)], noNaN: true })), objective: optional(anything()),
+});
+const LOSS = contract('NoiseContrastiveEstimation.trainingLoss', {
+  rng: anything(),
+  b: batchKind(DATA, {
+    noise: tensor({ shape: (c) => [c.dims.n === undefined ? 'm' : c.dims.n * (c.self as NoiseContrastiveEstimation).ratio, dimOf(c)], must: (c) => `hold ratio × n = ${(c.self as NoiseContrastiveEstimation).ratio} × n noise points [ν·n, ${dimOf(c)}]` }),
+    logQData: tensor({ shape: ['n'] }), logQNoise: tensor({ shape: (c) => [c.dims.n === undefined ? 'm' : c.dims.n * (c.self as NoiseContrastiveEstimation).ratio] }),
+  }, ['x', 'noise', 'logQData', 'logQNoise']),
+  objective: optional(anything()),
 });
 
 // −log σ(u) = softplus(−u), written so that large |u| neither overflows nor loses the small side
@@ -101,7 +118,8 @@ export class NoiseContrastiveEstimation {
   constructor(readonly energy: EnergyNetwork, readonly noise: Distribution, options: { ratio?: number } = {}) {
     NCE.check(arguments);
     this.ratio = options.ratio ?? 4;
-    this.logZ = tf.variable(tf.scalar(0), true);
+    // tf.variable keeps its initial tensor alive beside itself: made in a tidy, the scalar is freed
+    this.logZ = tf.tidy(() => tf.variable(tf.scalar(0), true));
   }
 
   /** The energy's weights and c. */
@@ -116,6 +134,7 @@ export class NoiseContrastiveEstimation {
 
   /** Draws ν·B noise points and evaluates log q at the data and the noise (outside the gradient tape). */
   prepareBatch(rng: Rng, batch: Batch): NceBatch {
+    PREPARE.check(arguments, undefined, this);
     return tf.tidy(() => {
       const noise = this.noise.sample(rng, this.ratio * batch.x.shape[0]) as tf.Tensor2D;
       return { x: batch.x, noise, logQData: this.noise.logProb(batch.x) as tf.Tensor1D, logQNoise: this.noise.logProb(noise) as tf.Tensor1D };
@@ -124,6 +143,7 @@ export class NoiseContrastiveEstimation {
 
   /** nceLoss at log p_θ − log q = −E_θ − c − log q; records c as `logZ`. */
   trainingLoss(_rng: Rng, b: NceBatch): LossWithTerms {
+    LOSS.check(arguments, undefined, this);
     return tf.tidy(() => {
       const logRatio = (x: tf.Tensor2D, logQ: tf.Tensor1D) => tf.sub(tf.sub(tf.neg(this.energy.energy(x)), this.logZ), logQ) as tf.Tensor1D;
       const loss = nceLoss(logRatio(b.x, b.logQData), logRatio(b.noise, b.logQNoise), this.ratio);

@@ -80,6 +80,25 @@ function savedCheckpoint(kind: 'ddpm' | 'realnvp' | 'vqvae' | 'vae' | 'dcgan' | 
 const energyNet = () => new m.EnergyNetwork(ll.rng(1), 2, { hidden: 3 });
 /** E(x) = ‖x‖²/2 row by row: x [n, 2] → [n]. */
 const quadraticEnergy = (x: tf.Tensor2D) => tf.tidy(() => tf.mul(tf.sum(tf.square(x), 1), 0.5)) as tf.Tensor1D;
+/**
+ * An energy model whose dispose also frees what it was given (its energy network; NCE's noise distribution's
+ * tensors): the models leave those to their caller, and in a probe the example is the caller.
+ */
+function owning<T extends { dispose?: () => void }>(model: T, owned: unknown[]): T {
+  const own = model.dispose?.bind(model);
+  (model as { dispose: () => void }).dispose = () => {
+    own?.();
+    for (const o of owned) {
+      if (o instanceof m.EnergyNetwork) o.dispose();
+      else tf.dispose(Object.values(o as object).filter((v) => v instanceof tf.Tensor));
+    }
+  };
+  return model;
+}
+const noise2d = () => new ll.MultivariateNormal({ loc: [0, 0], covariance: [[2, 0], [0, 2]] });
+const contrastiveDivergence = () => { const e = energyNet(); return owning(new m.ContrastiveDivergence(ll.rng(1), e, { chains: 3, steps: 1 }), [e]); };
+const nce = () => { const e = energyNet(), q = noise2d(); return owning(new m.NoiseContrastiveEstimation(e, q, { ratio: 2 }), [e, q]); };
+const energyScoreMatching = () => { const e = energyNet(); return owning(new m.EnergyScoreMatching(e, { sigma: 0.1 }), [e]); };
 const gan2d = () => new m.GAN2D(ll.rng(1), { latentDim: 2, hidden: 3, dim: 2 });
 const dcgan = () => new m.DCGAN(ll.rng(1), { latent: 2, channels: [1, 1] });
 const pixelCnn = () => new m.PixelCNN(ll.rng(1), { height: 2, width: 2, channels: 2, layers: 1, firstKernel: 3, kernel: 3 });
@@ -120,6 +139,9 @@ export const INSTANCES: Record<string, () => any> = {
   DCGAN: dcgan,
   PixelCNN: pixelCnn,
   GatedPixelCNN: gatedPixelCnn,
+  ContrastiveDivergence: contrastiveDivergence,
+  NoiseContrastiveEstimation: nce,
+  EnergyScoreMatching: energyScoreMatching,
   MaskedConv2d: () => new m.MaskedConv2d(ll.rng(1), 1, 2, 3, 'A', 'first', 'sweep'),
 };
 
@@ -322,6 +344,13 @@ export const EXAMPLES: Record<string, (self?: any) => unknown[]> = {
   'EnergyNetwork.score': () => [p2()],
   ContrastiveDivergence: () => [r(), energyNet(), { chains: 4, steps: 2, stepSize: 0.01, restart: 0.05, initScale: 2, regularization: 0.001 }],
   EnergyScoreMatching: () => [energyNet(), { sigma: 0.1 }],
+  'ContrastiveDivergence.prepareBatch': () => [r(), batchOf(p2())],
+  'ContrastiveDivergence.trainingLoss': () => [r(), { x: p2(), negatives: tf.tensor2d([[0.1, 0.2], [-0.3, 0.4], [1, -1]]) }],
+  NoiseContrastiveEstimation: () => [energyNet(), noise2d(), { ratio: 2 }],
+  'NoiseContrastiveEstimation.prepareBatch': () => [r(), batchOf(p2())],
+  'NoiseContrastiveEstimation.trainingLoss': () => [r(), { x: p2(), noise: tf.tensor2d([[0.1, 0.2], [-0.3, 0.4], [1, -1], [0, 0.5]]), logQData: tf.tensor1d([-2.5, -2.7]), logQNoise: tf.tensor1d([-2.5, -2.6, -3, -2.6]) }],
+  'EnergyScoreMatching.prepareBatch': () => [r(), batchOf(p2())],
+  'EnergyScoreMatching.trainingLoss': () => [r(), { x: p2(), eps: tf.tensor2d([[0.3, -0.1], [0.2, 0.5]]), sigma: tf.tensor1d([0.1, 0.1]) }],
   nceLoss64: () => [[0.5, -0.2], [-1, 0.3, -0.5, 0.1], 2],
   nceLoss: () => [tf.tensor1d([0.5, -0.2]), tf.tensor1d([-1, 0.3, -0.5, 0.1]), 2],
   annealedImportanceSampling: () => [r(), quadraticEnergy, { dim: 2, chains: 8, temperatures: 4, steps: 1, stepSize: 0.3, baseScale: 3 }],
@@ -408,7 +437,7 @@ export const ALLOWED: Record<string, Partial<Record<Outcome, string>>> = {
     'HierarchicalVAE.prior1', 'HierarchicalVAE.decode', 'HierarchicalVAE.logJoint', 'RichVAE.logPrior', 'RichVAE.flowParameters', 'RichVAE.logJoint',
     'MADE.logits', 'VQVAE.decode', 'VectorQuantizer.quantize',
     'UNet.apply', 'GroupNorm.apply', 'ImageDDPM.toModel', 'ImageDDPM.epsHat', 'ImageDDPM.dequantize', 'TimeMLP.input', 'TimeMLP.output', 'TimeMLP.x0Hat',
-    'TimeMLP.prepareBatch', 'DCGAN.prepareBatch', 'VelocityNetwork.velocityAt', 'DiffusionSchedule.epsFromX0', 'DiffusionSchedule.x0FromEps', 'DiffusionSchedule.scoreFromX0',
+    'TimeMLP.prepareBatch', 'DCGAN.prepareBatch', 'EnergyScoreMatching.prepareBatch', 'VelocityNetwork.velocityAt', 'DiffusionSchedule.epsFromX0', 'DiffusionSchedule.x0FromEps', 'DiffusionSchedule.scoreFromX0',
     'EnergyNetwork.energy', 'EnergyNetwork.score', 'GAN2D.logits', 'GAN2D.discriminate', 'DCGAN.generate',
     'PixelCNN.logits', 'PixelCNN.logProb', 'GatedPixelCNN.logits', 'GatedPixelCNN.logProb',
     'ScoreNetwork.scoreAt', 'ScoreNetwork.score',
@@ -418,7 +447,8 @@ export const ALLOWED: Record<string, Partial<Record<Outcome, string>>> = {
     'RichVAE.elbo', 'RichVAE.loss', 'MADE.trainingLoss', 'MADE.loss', 'VQVAE.lossTerms', 'VQVAE.loss', 'VQVAE.trainingLoss',
     'ImageDDPM.loss', 'ImageDDPM.trainingLoss', 'denoisingLoss', 'VelocityNetwork.trainingLoss', 'FlowDistribution.trainingLoss', 'RealNVP.loss',
     'discriminatorLoss', 'generatorLoss', 'criticLoss', 'gradientPenalty', 'nceLoss', 'GAN2D.trainingLoss', 'DCGAN.trainingLoss',
-    'PixelCNN.trainingLoss', 'GatedPixelCNN.trainingLoss',
+    'PixelCNN.trainingLoss', 'GatedPixelCNN.trainingLoss', 'EnergyScoreMatching.trainingLoss', 'NoiseContrastiveEstimation.trainingLoss',
+    'ContrastiveDivergence.trainingLoss',
     'ScoreNetwork.trainingLoss',
   ]),
   ...nanPassed(FLOW, [
