@@ -163,6 +163,13 @@ describe('models/autoregressive/pixel-cnn: exact log-likelihood of binary images
     expect(() => m.inputGradient(one, 9)).to.throw('PixelCNN.inputGradient: pixel must be a raster index below H·W = 9');
     expect(() => m.inputGradient(wrong as tf.Tensor2D, 0)).to.throw('PixelCNN.inputGradient: x must have shape [1, 9]');
     expect(() => m.sample(rng(0), 0)).to.throw('PixelCNN.sample: n must be');
+    // a count is bounded by memory before the typed array is made; the generator is checked as one
+    expect(() => m.sample(rng(0), 1e9)).to.throw(/PixelCNN\.sample: n must .*got 1000000000: that needs about [0-9.]+ GB/);
+    expect(() => m.sample({} as never, 2)).to.throw('PixelCNN.sample: rng must be');
+    // 1e7 is a small count but 1e7 28×28 images through 32 channels are terabytes: the network's size counts
+    const mnistSize = new PixelCNN(rng(0));
+    expect(() => mnistSize.sample(rng(0), 1e7)).to.throw(/PixelCNN\.sample: n must fit in memory .*got 10000000: that needs about [0-9.]+ TB/);
+    mnistSize.dispose();
     expect(() => pixelCNNLikelihood({} as PixelCNN)).to.throw('pixelCNNLikelihood: model must be a PixelCNN');
     tf.dispose([wrong, one]);
     m.dispose();

@@ -59,4 +59,13 @@ describe('noise-contrastive estimation (D58)', function () {
     expect(() => new NoiseContrastiveEstimation(energy, q3)).to.throw(/NoiseContrastiveEstimation: noise must be a distribution of single points/);
     energy.dispose();
   });
+
+  it('creating and disposing one leaves no tensor (c starts as a variable, its initial scalar freed)', () => {
+    const energy = new EnergyNetwork(rng(0), 2, { hidden: 4 });
+    const q = new MultivariateNormal({ loc: [0, 0], covariance: [[1, 0], [0, 1]] });
+    const before = tf.memory().numTensors;
+    new NoiseContrastiveEstimation(energy, q).dispose();
+    expect(tf.memory().numTensors).to.equal(before);
+    energy.dispose();
+  });
 });

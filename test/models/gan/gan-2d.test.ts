@@ -42,7 +42,9 @@ describe('models/gan/gan-2d: a GAN in the plane, trained by ll.fit', () => {
     await fit(gan, data, { steps: 300, seed: 0, batchSize: 128, learningRate: 3e-3, objective: { type: 'non-saturating', train: 'discriminator' }, progress: false });
     const z = rng(5).normal([256, 2]) as tf.Tensor2D;
     const dFake = tf.tidy(() => tf.mean(gan.discriminate(gan.generate(z))).dataSync()[0]);
+    const held = tf.memory().numTensors;
     const mm = gan.generatorGradientNorm(z, 'minimax'), ns = gan.generatorGradientNorm(z, 'non-saturating');
+    expect(tf.memory().numTensors, 'generatorGradientNorm left tensors').to.equal(held);
     expect(dFake).to.be.below(0.1);
     // per sample the logit gradients are D and 1 − D: the ratio of the norms is at most max D/(1 − D) over the batch
     const dMax = tf.tidy(() => tf.max(gan.discriminate(gan.generate(z))).dataSync()[0]);
