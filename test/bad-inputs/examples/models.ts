@@ -84,8 +84,8 @@ const quadraticEnergy = (x: tf.Tensor2D) => tf.tidy(() => tf.mul(tf.sum(tf.squar
  * An energy model whose dispose also frees what it was given (its energy network; NCE's noise distribution's
  * tensors): the models leave those to their caller, and in a probe the example is the caller.
  */
-function owning<T extends { dispose?: () => void }>(model: T, owned: unknown[]): T {
-  const own = model.dispose?.bind(model);
+function owning<T extends object>(model: T, owned: unknown[]): T {
+  const own = (model as { dispose?: () => void }).dispose?.bind(model);
   (model as { dispose: () => void }).dispose = () => {
     own?.();
     for (const o of owned) {
