@@ -31,6 +31,10 @@ const LIVE_GAUSSIANS: Kind = {
 const GAUSSIANS = where(LIVE_GAUSSIANS,
   (c) => `have mean and logStd both of shape [${(c.args.x as tf.Tensor).shape[0]}, M] (one Gaussian per row of x)`,
   (q: { mean: tf.Tensor; logStd: tf.Tensor }, c) => (q.mean.shape[0] === (c.args.x as tf.Tensor).shape[0] && tf.util.arraysEqual(q.logStd.shape, q.mean.shape)) || `got [${q.mean.shape}] and [${q.logStd.shape}]`);
+// the per-point estimates read their q out (one reduction each): a NaN mean or log-std would come back as a NaN estimate
+const NO_NAN = tensor({ noNaN: true });
+const FINITE_GAUSSIANS = where(GAUSSIANS, 'hold no NaN in mean or logStd', (q: { mean: tf.Tensor; logStd: tf.Tensor }) =>
+  (NO_NAN.test(q.mean, 'mean', '') === undefined && NO_NAN.test(q.logStd, 'logStd', '') === undefined) || 'got NaN in them');
 const LOG_JOINT = func('a function (x, z) → log p(x, z)');
 const X = tensor({ rank: 2, nonEmpty: true });
 // Adam with too large a step leaves the finite numbers: said of the learning rate (or of init, if the very first ELBO is not finite)
@@ -40,9 +44,9 @@ const FIT_LOCAL = contract('fitLocalGaussians', {
   options: optionsKind({ init: GAUSSIANS, steps: count({ max: 1e6 }), samples: count({ entriesEach: 1024, bytesEach: 4 }), learningRate: positive() }, { required: ['init'] }),
 });
 // one draw gives no standard error
-const GAUSSIAN_ELBO = contract('gaussianElbo', { rng: rngKind(), logJoint: LOG_JOINT, x: X, q: GAUSSIANS, options: optional(optionsKind({ samples: count({ min: 2, entriesEach: 1024, bytesEach: 4 }) })) });
+const GAUSSIAN_ELBO = contract('gaussianElbo', { rng: rngKind(), logJoint: LOG_JOINT, x: X, q: FINITE_GAUSSIANS, options: optional(optionsKind({ samples: count({ min: 2, entriesEach: 1024, bytesEach: 4 }) })) });
 const GAUSSIAN_IS = contract('gaussianImportanceLogLikelihood', {
-  rng: rngKind(), logJoint: LOG_JOINT, x: X, q: GAUSSIANS, options: optional(optionsKind({ samples: count({ min: 2, max: 1e8 }), chunk: count({ entriesEach: 1024, bytesEach: 4 }) })),
+  rng: rngKind(), logJoint: LOG_JOINT, x: X, q: FINITE_GAUSSIANS, options: optional(optionsKind({ samples: count({ min: 2, max: 1e8 }), chunk: count({ entriesEach: 1024, bytesEach: 4 }) })),
 });
 const AMORTIZED_MODEL: Kind = {
   expected: 'a model with encode(x) and logJoint(x, z) (a VAE)',
