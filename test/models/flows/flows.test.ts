@@ -129,7 +129,7 @@ describe('models/flows', () => {
       expect(icaLogLikelihood(X, W, 'logistic') - icaLogLikelihood(X, RW, 'logistic')).to.be.greaterThan(0.01);
       expect(icaLogLikelihood(X, W, 'cauchy') - icaLogLikelihood(X, RW, 'cauchy')).to.be.greaterThan(0.01);
     }
-    expect(() => icaLogLikelihood(X, W, 'laplace' as never)).to.throw("prior must be 'gaussian', 'logistic' or 'cauchy'");
+    expect(() => icaLogLikelihood(X, W, 'laplace' as never)).to.throw("icaLogLikelihood: prior must be 'gaussian', 'logistic', 'cauchy' or 'bimodal'");
   });
 
   it('RealNVP trained on two moons: its samples are closer (MMD) to held-out points than a fitted Gaussian’s', async function () {
