@@ -6,13 +6,11 @@
 // and a horizontal stack reads the pixel's own row to the left. Each layer is gated, tanh(a) ⊙ σ(b).
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/rng';
-import type { Batch } from '../../training/trainable';
-import { bernoulliLogLikelihood } from '../../ops/bernoulli-log-likelihood';
 import { Conv2d } from '../layers/conv2d';
 import { MaskedConv2d } from './masked-conv2d';
+import { RasterPixelModel } from './raster-pixel-model';
 import { integerAtLeast } from '../../validation/arguments';
-import { batch as batchKind } from '../../validation/batch';
-import { anything, checkKind, count, contract, formatBytes, memoryBudgetBytes, optional, options, rngKind, tensor, where } from '../../validation/contract';
+import { checkKind, count, options } from '../../validation/contract';
 import { checkWeightsGenerator } from '../../validation/initial-weights';
 
 export interface GatedPixelCNNConfig {
@@ -31,23 +29,6 @@ export interface GatedPixelCNNConfig {
 }
 
 const CONFIG = options({ height: count({ min: 1 }), width: count({ min: 1 }), channels: count({ min: 1 }), layers: count({ min: 0 }), firstKernel: count({ min: 1 }), kernel: count({ min: 1 }) });
-const X_OF_MODEL = tensor({ shape: ['batch', (c) => (c.self as GatedPixelCNN).dim] });
-const GRADIENT = contract('GatedPixelCNN.inputGradient', {
-  // a diagnostic of one image, not a training step: a NaN image is refused rather than giving a NaN gradient
-  x: tensor({ shape: [1, (c) => (c.self as GatedPixelCNN).dim], noNaN: true }),
-  pixel: where(count({ min: 0 }), (c) => `be a raster index below H·W = ${(c.self as GatedPixelCNN).dim}`, (p: number, c) => p < (c.self as GatedPixelCNN).dim),
-});
-
-// a sample count whose images and one layer's activations (n × H·W × channels float32, twice) fit in memory:
-// 1e9 images is refused with the size it needs instead of failing at the typed array
-const sampleBytes = (n: number, m: GatedPixelCNN) => n * m.dim * (m.config.channels + 1) * 4 * 2;
-const SAMPLE = contract('GatedPixelCNN.sample', {
-  rng: rngKind(),
-  n: where(count(), 'fit in memory (n images of H·W pixels, with the network\'s channels)', (n: number, c) =>
-    sampleBytes(n, c.self as GatedPixelCNN) <= memoryBudgetBytes() || `got ${n}: that needs about ${formatBytes(sampleBytes(n, c.self as GatedPixelCNN))} and this process has ${formatBytes(memoryBudgetBytes())}`),
-});
-const LOSS = contract('GatedPixelCNN.trainingLoss', { rng: anything(), batch: batchKind(X_OF_MODEL), objective: optional(anything()) });
-
 let instances = 0;
 
 // one gated layer of both stacks
@@ -80,13 +61,14 @@ function gate(t: tf.Tensor4D): tf.Tensor4D {
  * gated.inputGradient(x.slice([0, 0], [1, -1]), 14 * 28 + 14);   // nonzero on every earlier pixel in reach
  * ```
  */
-export class GatedPixelCNN {
+export class GatedPixelCNN extends RasterPixelModel {
   readonly config: Required<GatedPixelCNNConfig>;
   readonly layers: GatedLayer[];
   readonly head: [Conv2d, Conv2d];
 
   /** Draws every layer's weights from `rng`. Example: `new ll.models.GatedPixelCNN(ll.rng(0), { channels: 16 })`. */
   constructor(rng: Rng, config: GatedPixelCNNConfig = {}) {
+    super('GatedPixelCNN');
     checkWeightsGenerator('GatedPixelCNN', rng, config);
     checkKind(CONFIG, config, 'config', 'GatedPixelCNN');
     const c: Required<GatedPixelCNNConfig> = { height: 28, width: 28, channels: 16, layers: 5, firstKernel: 7, kernel: 3, ...config };
@@ -106,74 +88,22 @@ export class GatedPixelCNN {
     this.head = [new Conv2d(rng, C, C, 1, 'head/1', scope), new Conv2d(rng, C, 1, 1, 'head/2', scope)];
   }
 
-  /** H·W, pixels per image: the rows `ll.fit` feeds it. */
-  get dim(): number { return this.config.height * this.config.width; }
-
   get variables(): tf.Variable[] {
     return [...this.layers.flatMap((l) => [...l.vertical.variables, ...l.horizontal.variables, ...l.link.variables, ...(l.out ? l.out.variables : [])]),
       ...this.head.flatMap((l) => l.variables)];
   }
 
-  /** The number of trainable parameters (masked-out weights included). */
-  get parameterCount(): number { return this.variables.reduce((s, v) => s + v.size, 0); }
-
-  /** Binary pixels: `ll.fit` binarizes each image batch afresh (dynamic binarization). */
-  get binaryPixels(): boolean { return true; }
-
-  /** The logits ℓ_i(x_<i) of all H·W conditionals in one pass: x [B, H·W] → [B, H·W]. */
-  logits(x: tf.Tensor): tf.Tensor2D {
-    checkKind(X_OF_MODEL, x, 'x', 'GatedPixelCNN.logits', { self: this });
+  protected logitsOf(x: tf.Tensor2D): tf.Tensor2D {
     const { height: H, width: W } = this.config;
-    return tf.tidy(() => {
-      const image = tf.reshape(x, [-1, H, W, 1]) as tf.Tensor4D;
-      let v = image, h = image;
-      this.layers.forEach((layer) => {
-        const av = layer.vertical.apply(v);
-        const ah = tf.add(layer.horizontal.apply(h), layer.link.apply(shiftDown(av))) as tf.Tensor4D;
-        v = gate(av);
-        h = layer.out ? tf.add(h, layer.out.apply(gate(ah))) as tf.Tensor4D : gate(ah);
-      });
-      return tf.reshape(this.head[1].apply(tf.relu(this.head[0].apply(tf.relu(h)))), [-1, H * W]) as tf.Tensor2D;
+    const image = tf.reshape(x, [-1, H, W, 1]) as tf.Tensor4D;
+    let v = image, h = image;
+    this.layers.forEach((layer) => {
+      const av = layer.vertical.apply(v);
+      const ah = tf.add(layer.horizontal.apply(h), layer.link.apply(shiftDown(av))) as tf.Tensor4D;
+      v = gate(av);
+      h = layer.out ? tf.add(h, layer.out.apply(gate(ah))) as tf.Tensor4D : gate(ah);
     });
-  }
-
-  /** The exact log p(x) = Σ_i x_i ℓ_i − softplus(ℓ_i), in nats (D66): x [B, H·W] binary → [B]. */
-  logProb(x: tf.Tensor): tf.Tensor1D {
-    checkKind(X_OF_MODEL, x, 'x', 'GatedPixelCNN.logProb', { self: this });
-    return tf.tidy(() => bernoulliLogLikelihood(x, this.logits(x)) as tf.Tensor1D);
-  }
-
-  /** The loss `ll.fit` minimizes: the exact −(1/B) Σ_b log p(x_b), in nats per image (the rng is unused). */
-  trainingLoss(_rng: Rng, batch: Batch): tf.Scalar {
-    LOSS.check(arguments, undefined, this);
-    return tf.tidy(() => tf.neg(tf.mean(this.logProb(batch.x))) as tf.Scalar);
-  }
-
-  /**
-   * ∂ℓ_pixel/∂x for one image x [1, H·W] → [H·W]: zero at every index ≥ pixel (D67), nonzero on every earlier
-   * pixel within the stacks' reach (no blind spot).
-   * @example gated.inputGradient(x.slice([0, 0], [1, -1]), 406)   // [784]
-   */
-  inputGradient(x: tf.Tensor2D, pixel: number): tf.Tensor1D {
-    GRADIENT.check(arguments, undefined, this);
-    return tf.tidy(() => tf.reshape(tf.grad((xi: tf.Tensor) => tf.squeeze(tf.slice(this.logits(xi), [0, pixel], [1, 1])))(x), [this.dim]) as tf.Tensor1D);
-  }
-
-  /**
-   * n samples drawn pixel by pixel in raster order (H·W passes of the network). Returns binary images [n, H·W].
-   * @example gated.sample(ll.rng(0), 4)   // [4, 784]
-   */
-  sample(rng: Rng, n: number): tf.Tensor2D {
-    SAMPLE.check(arguments, undefined, this);
-    const D = this.dim;
-    const x = new Float32Array(n * D);
-    for (let i = 0; i < D; i++) {
-      const p = tf.tidy(() => tf.sigmoid(tf.slice(this.logits(tf.tensor2d(x, [n, D])), [0, i], [n, 1])));
-      const probs = p.dataSync();
-      p.dispose();
-      for (let b = 0; b < n; b++) x[b * D + i] = rng.nextUniform() < probs[b] ? 1 : 0;
-    }
-    return tf.tensor2d(x, [n, D]);
+    return tf.reshape(this.head[1].apply(tf.relu(this.head[0].apply(tf.relu(h)))), [-1, H * W]) as tf.Tensor2D;
   }
 
   /** Frees the weights and the masks. */

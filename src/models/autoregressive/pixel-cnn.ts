@@ -8,13 +8,11 @@
 // see a local neighbourhood that grows with depth, with a blind spot above and to the right.
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/rng';
-import type { Batch } from '../../training/trainable';
-import { bernoulliLogLikelihood } from '../../ops/bernoulli-log-likelihood';
 import { Conv2d } from '../layers/conv2d';
 import { MaskedConv2d } from './masked-conv2d';
+import { RasterPixelModel } from './raster-pixel-model';
 import { integerAtLeast } from '../../validation/arguments';
-import { batch as batchKind } from '../../validation/batch';
-import { anything, checkKind, count, contract, formatBytes, memoryBudgetBytes, optional, options, rngKind, tensor, where } from '../../validation/contract';
+import { checkKind, count, options } from '../../validation/contract';
 import { checkWeightsGenerator } from '../../validation/initial-weights';
 
 export interface PixelCNNConfig {
@@ -33,23 +31,6 @@ export interface PixelCNNConfig {
 }
 
 const CONFIG = options({ height: count({ min: 1 }), width: count({ min: 1 }), channels: count({ min: 1 }), layers: count({ min: 0 }), firstKernel: count({ min: 1 }), kernel: count({ min: 1 }) });
-const X_OF_MODEL = tensor({ shape: ['batch', (c) => (c.self as PixelCNN).dim] });
-const GRADIENT = contract('PixelCNN.inputGradient', {
-  // a diagnostic of one image, not a training step: a NaN image is refused rather than giving a NaN gradient
-  x: tensor({ shape: [1, (c) => (c.self as PixelCNN).dim], noNaN: true }),
-  pixel: where(count({ min: 0 }), (c) => `be a raster index below H·W = ${(c.self as PixelCNN).dim}`, (p: number, c) => p < (c.self as PixelCNN).dim),
-});
-
-// a sample count whose images and one layer's activations (n × H·W × channels float32, twice) fit in memory:
-// 1e9 images is refused with the size it needs instead of failing at the typed array
-const sampleBytes = (n: number, m: PixelCNN) => n * m.dim * (m.config.channels + 1) * 4 * 2;
-const SAMPLE = contract('PixelCNN.sample', {
-  rng: rngKind(),
-  n: where(count(), 'fit in memory (n images of H·W pixels, with the network\'s channels)', (n: number, c) =>
-    sampleBytes(n, c.self as PixelCNN) <= memoryBudgetBytes() || `got ${n}: that needs about ${formatBytes(sampleBytes(n, c.self as PixelCNN))} and this process has ${formatBytes(memoryBudgetBytes())}`),
-});
-const LOSS = contract('PixelCNN.trainingLoss', { rng: anything(), batch: batchKind(X_OF_MODEL), objective: optional(anything()) });
-
 let instances = 0;
 
 /**
@@ -69,7 +50,7 @@ let instances = 0;
  * cnn.sample(ll.rng(1), 4);   // [4, 784], 784 passes of the network
  * ```
  */
-export class PixelCNN {
+export class PixelCNN extends RasterPixelModel {
   readonly config: Required<PixelCNNConfig>;
   readonly first: MaskedConv2d;
   readonly residual: MaskedConv2d[];
@@ -80,6 +61,7 @@ export class PixelCNN {
    * Example: `new ll.models.PixelCNN(ll.rng(0), { channels: 32, layers: 5 })`.
    */
   constructor(rng: Rng, config: PixelCNNConfig = {}) {
+    super('PixelCNN');
     checkWeightsGenerator('PixelCNN', rng, config);
     checkKind(CONFIG, config, 'config', 'PixelCNN');
     const c: Required<PixelCNNConfig> = { height: 28, width: 28, channels: 32, layers: 5, firstKernel: 7, kernel: 3, ...config };
@@ -91,9 +73,6 @@ export class PixelCNN {
     this.head = [new Conv2d(rng, c.channels, c.channels, 1, 'head/1', scope), new Conv2d(rng, c.channels, 1, 1, 'head/2', scope)];
   }
 
-  /** H·W, pixels per image: the rows `ll.fit` feeds it. */
-  get dim(): number { return this.config.height * this.config.width; }
-
   get variables(): tf.Variable[] {
     return [...this.first.variables, ...this.residual.flatMap((l) => l.variables), ...this.head.flatMap((l) => l.variables)];
   }
@@ -102,12 +81,6 @@ export class PixelCNN {
   get namedVariables(): { name: string; variable: tf.Variable }[] {
     return this.variables.map((v) => ({ name: v.name.slice(v.name.indexOf('/') + 1), variable: v }));
   }
-
-  /** The number of trainable parameters (masked-out weights included: stored, always multiplied by 0). */
-  get parameterCount(): number { return this.variables.reduce((s, v) => s + v.size, 0); }
-
-  /** Binary pixels: `ll.fit` binarizes each image batch afresh (dynamic binarization). */
-  get binaryPixels(): boolean { return true; }
 
   // The logit image of images [B, h, W, 1] of any height h: the masks never read a row below, so the logits
   // of rows 0…r are the same whether or not rows below r are there (what the sampler uses).
@@ -119,64 +92,16 @@ export class PixelCNN {
     });
   }
 
-  /** The logits ℓ_i(x_<i) of all H·W conditionals in one pass: x [B, H·W] → [B, H·W]. */
-  logits(x: tf.Tensor): tf.Tensor2D {
-    checkKind(X_OF_MODEL, x, 'x', 'PixelCNN.logits', { self: this });
+  protected logitsOf(x: tf.Tensor2D): tf.Tensor2D {
     const { height: H, width: W } = this.config;
-    return tf.tidy(() => tf.reshape(this.logitImage(tf.reshape(x, [-1, H, W, 1])), [-1, H * W]) as tf.Tensor2D);
+    return tf.reshape(this.logitImage(tf.reshape(x, [-1, H, W, 1])), [-1, H * W]) as tf.Tensor2D;
   }
 
-  /** The exact log p(x) = Σ_i x_i ℓ_i − softplus(ℓ_i), in nats (D66): x [B, H·W] binary → [B]. */
-  logProb(x: tf.Tensor): tf.Tensor1D {
-    checkKind(X_OF_MODEL, x, 'x', 'PixelCNN.logProb', { self: this });
-    return tf.tidy(() => bernoulliLogLikelihood(x, this.logits(x)) as tf.Tensor1D);
-  }
-
-  /**
-   * The loss `ll.fit` minimizes: the exact −(1/B) Σ_b log p(x_b), in nats per image (the rng is unused).
-   *
-   * @example
-   * ```ts
-   * await ll.fit(cnn, ll.loadMnist('train'), { epochs: 5, seed: 1, batchSize: 100, learningRate: 2e-3 });
-   * ```
-   */
-  trainingLoss(_rng: Rng, batch: Batch): tf.Scalar {
-    LOSS.check(arguments, undefined, this);
-    return tf.tidy(() => tf.neg(tf.mean(this.logProb(batch.x))) as tf.Scalar);
-  }
-
-  /**
-   * ∂ℓ_pixel/∂x for one image x [1, H·W] → [H·W]: which inputs the logit of `pixel` (raster index) reads. Zero
-   * at every index ≥ pixel (D67); among earlier ones, zero in the blind spot the stacked masks never reach.
-   * @example cnn.inputGradient(x.slice([0, 0], [1, -1]), 14 * 28 + 14)   // [784]
-   */
-  inputGradient(x: tf.Tensor2D, pixel: number): tf.Tensor1D {
-    GRADIENT.check(arguments, undefined, this);
-    return tf.tidy(() => tf.reshape(tf.grad((xi: tf.Tensor) => tf.squeeze(tf.slice(this.logits(xi), [0, pixel], [1, 1])))(x), [this.dim]) as tf.Tensor1D);
-  }
-
-  /**
-   * n samples drawn pixel by pixel in raster order, x_i ~ Bernoulli(σ(ℓ_i(x_<i))): one pass of the network a
-   * pixel (H·W passes; for row r only rows 0…r go through, as the rows below cannot change its logits).
-   * Returns binary images [n, H·W].
-   * @example cnn.sample(ll.rng(0), 16)   // [16, 784]
-   */
-  sample(rng: Rng, n: number): tf.Tensor2D {
-    SAMPLE.check(arguments, undefined, this);
+  // only rows 0…row go through: the rows below cannot change their logits
+  protected override pixelProbabilities(x: Float32Array, n: number, row: number, col: number): tf.Tensor {
     const { height: H, width: W } = this.config;
-    const x = new Float32Array(n * H * W);
-    for (let r = 0; r < H; r++) {
-      for (let col = 0; col < W; col++) {
-        const p = tf.tidy(() => {
-          const rows = tf.slice(tf.tensor4d(x, [n, H, W, 1]), [0, 0, 0, 0], [n, r + 1, W, 1]) as tf.Tensor4D;
-          return tf.sigmoid(tf.slice(this.logitImage(rows), [0, r, col, 0], [n, 1, 1, 1]));
-        });
-        const probs = p.dataSync();
-        p.dispose();
-        for (let i = 0; i < n; i++) x[i * H * W + r * W + col] = rng.nextUniform() < probs[i] ? 1 : 0;
-      }
-    }
-    return tf.tensor2d(x, [n, H * W]);
+    const rows = tf.slice(tf.tensor4d(x, [n, H, W, 1]), [0, 0, 0, 0], [n, row + 1, W, 1]) as tf.Tensor4D;
+    return tf.sigmoid(tf.slice(this.logitImage(rows), [0, row, col, 0], [n, 1, 1, 1]));
   }
 
   /** Frees the weights and the masks. */

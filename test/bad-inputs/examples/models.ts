@@ -420,6 +420,7 @@ export const NOT_SWEPT: Record<string, string> = {
     'VQVAE.checkPrior', 'ConvVAE.checkX', 'HierarchicalVAE.meanLogStd', 'HierarchicalVAE.topPrior', 'HierarchicalVAE.split',
     'HierarchicalVAE.boundArgs', 'VAE.boundArgs', 'LinearLU.logDetW', 'Planar.uHat', 'AffineCoupling.st', 'FlowDistribution.standardBase', 'RealNVP.checkRows',
     'ImageCoupling.st', 'GAN2D.mlp', 'GAN2D.scores', 'DCGAN.logitsOf', 'PixelCNN.logitImage',
+    'PixelCNN.logitsOf', 'PixelCNN.pixelProbabilities', 'GatedPixelCNN.logitsOf', 'GatedPixelCNN.pixelProbabilities',
   ].map((k) => [k, PRIVATE])),
   'FlowDistribution.entropy': 'always throws, naming itself: a flow has no closed-form entropy',
   'FlowDistribution.mean': 'always throws, naming itself: no closed form',
