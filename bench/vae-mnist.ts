@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ready, backendInfo, loadMnist, VAE, fit, rng } from '../src';
 import { importanceSampledLogLikelihood } from '../src/models/vae/evaluation';
 import { staticBinarize } from '../src/data/binarize';
+import { latentThreads } from '../src/backend/addon';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -38,9 +39,9 @@ function pytorch(epochs: number, latent: number, K: number, points: number): Row
   if (probe.status !== 0) return 'PyTorch is not importable by /usr/bin/python3 (apt-get install python3-torch libopenblas0-pthread): no comparison';
   const script = path.join(__dirname, '..', '..', 'bench', 'vae_mnist_torch.py');
   // the same OpenBLAS core type (set by Latent Lab's addon in this process) and thread count as Latent Lab
-  const threads = process.env.LATENT_BLAS_THREADS || '1';
-  const r = spawnSync('/usr/bin/python3', [script, '--epochs', String(epochs), '--latent', String(latent), '--k', String(K), '--test-points', String(points)],
-    { encoding: 'utf8', env: { ...process.env, LATENT_BLAS_THREADS: threads, OPENBLAS_NUM_THREADS: threads } });
+  const threads = String(latentThreads());
+  const r = spawnSync('/usr/bin/python3', [script, '--epochs', String(epochs), '--latent', String(latent), '--k', String(K), '--test-points', String(points), '--threads', threads],
+    { encoding: 'utf8', env: { ...process.env, LATENT_THREADS: threads, OMP_NUM_THREADS: threads, OPENBLAS_NUM_THREADS: threads } });
   if (r.status !== 0) return `PyTorch run failed: ${r.stderr.slice(-500)}`;
   const row = JSON.parse(r.stdout.trim().split('\n').pop()!);
   return { ...row, impl: `pytorch ${row.torch}` };

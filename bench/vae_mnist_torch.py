@@ -83,7 +83,7 @@ def main():
     p.add_argument("--batch", type=int, default=128)
     p.add_argument("--k", type=int, default=5000)
     p.add_argument("--test-points", type=int, default=500)
-    p.add_argument("--threads", type=int, default=int(os.environ.get("LATENT_BLAS_THREADS", "1")))
+    p.add_argument("--threads", type=int, default=int(os.environ.get("LATENT_THREADS") or os.cpu_count() or 1))
     a = p.parse_args()
     torch.manual_seed(0)
     torch.set_num_threads(a.threads)

@@ -19,5 +19,8 @@ if [ $# -eq 0 ]; then
   notebooks=$!
   trap 'kill -- -"$notebooks" 2>/dev/null || true' EXIT
   export LATENT_NOTEBOOK_RUN="$PWD/$run"
+  # the notebooks' kernels take the cores (one thread each: run_notebooks.py divides them among its jobs);
+  # mocha's own kernels on every core as well would oversubscribe them, so it computes on one thread
+  export LATENT_THREADS="${LATENT_THREADS:-1}"
 fi
 node_modules/.bin/mocha "$@"

@@ -426,6 +426,8 @@ def kernelspec_dir(tmp, work, ipc, memory_mb, sandbox):
     # The kernel would preload dist/src, not the bundle; the bundle would look for the addon by walking up
     # from its folder (Node 20's existsSync throws on a path it may not read): it is named instead.
     env = {"LATENT_PRELOAD": "0", "LATENT_NATIVE_ADDON": str(ROOT / "native" / "build" / "Release" / "latent_blas.node")}
+    if os.environ.get("LATENT_THREADS"):
+        env["LATENT_THREADS"] = os.environ["LATENT_THREADS"]  # grade() divides the cores among --jobs kernels; the box clears the rest
     if sandbox:
         # Reads: the kernel's own code (dist/kernel; not dist/src, whose modules hold the answers), the
         # grading library (its symlinks lead to the packages below), every package except latent-lab (a
@@ -981,6 +983,10 @@ def grade(a):
             raise SystemExit(f"grade: the sandbox is not available: {why}. (--no-sandbox grades without it: only for trusted notebooks.)")
         box_libraries()  # the workers inherit them
     a.seed = secrets.randbelow(2 ** 31)  # the hidden tests' inputs: drawn now, the same in every run of this grading
+    # --jobs kernels grade side by side, and each would use every core: cores / jobs threads each (at least 1)
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from run_notebooks import pin_kernel_threads
+    pin_kernel_threads(a.jobs)
     scratch = Path(tempfile.mkdtemp(prefix="ll-grades-"))
     lib = scratch / "grading-lib"  # its node_modules links to the project's packages
     lib.mkdir()

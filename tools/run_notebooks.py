@@ -13,7 +13,7 @@ figures interactive over their PNG) go to build/notebooks/; with --slides also a
 the cell, its source and the error, and the exit status is 1.
 
 Notebooks run side by side, one kernel each, --jobs at a time (default: the machine's cores, or
-LATENT_NOTEBOOK_JOBS): a kernel computes on one thread unless LATENT_BLAS_THREADS says otherwise.
+LATENT_NOTEBOOK_JOBS); each kernel computes on cores / jobs threads (at least 1) unless LATENT_THREADS is set.
 With --instructor DIR a lecture notebook with exercises is also run as its instructor version in the
 same kernel: after the student's cells, each exercise again with its worked solution, then the
 wrong-answer probe (tools/lecture_instructor.py), written to DIR as the executed instructor notebook.
@@ -194,6 +194,15 @@ def default_jobs():
     return int(os.environ.get("LATENT_NOTEBOOK_JOBS", 0)) or os.cpu_count() or 1
 
 
+def pin_kernel_threads(jobs):
+    """Sets LATENT_THREADS for the kernels this process starts to the cores it may use divided among JOBS
+    side-by-side kernels (at least 1), unless the caller set it. Every kernel defaults to all the cores:
+    JOBS of them at once would each start that many OpenMP/OpenBLAS threads and oversubscribe the machine
+    (threads that wait at barriers for a descheduled partner)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    os.environ.setdefault("LATENT_THREADS", str(max(1, cores // max(1, jobs))))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_run_arguments(parser)
@@ -222,6 +231,7 @@ def main():
             print(f"  its instructor version ({instructor / path.name}):\n{twin_failure}", flush=True)
 
     workers = min(args.jobs, len(jobs))
+    pin_kernel_threads(workers)  # the workers and their kernels inherit it
     if workers == 1:
         for job in jobs:
             report(job[0], run_one(*job))

@@ -1,6 +1,7 @@
 // The N-API addon (native/) behind Latent Lab's native kernels: where setup builds it, how OpenBLAS's
-// core type and thread count are chosen before it loads, and what it exports.
+// core type and the thread count are chosen before it loads, and what it exports.
 import fs from 'fs';
+import os from 'os';
 import path from 'path';
 
 export interface Addon {
@@ -69,12 +70,21 @@ export function chooseCoreType(cpuinfo: string): string | undefined {
   return undefined;
 }
 
-/** Threads for OpenBLAS: LATENT_BLAS_THREADS (default 1: the course's matrices are small). */
-export function blasThreads(): number {
-  const raw = process.env.LATENT_BLAS_THREADS;
-  if (raw === undefined || raw === '') return 1;
+/**
+ * The one thread count of every native kernel — OpenBLAS, oneDNN and the OpenMP loops of native/ —:
+ * LATENT_THREADS, a whole number from 1 to 1024, or by default the cores this process may use
+ * (`os.availableParallelism()`, which honours taskset and cgroup affinity).
+ *
+ * @example
+ * // LATENT_THREADS=2 node train.js   → 2;   unset → os.availableParallelism()
+ */
+export function latentThreads(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.LATENT_THREADS;
+  if (raw === undefined || raw.trim() === '') return os.availableParallelism();
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`LATENT_BLAS_THREADS must be a positive integer, got '${raw}'`);
+  if (!/^\s*\d+\s*$/.test(raw) || n < 1 || n > 1024) {
+    throw new Error(`LATENT_THREADS must be a whole number of threads from 1 to 1024 (unset: the ${os.availableParallelism()} cores this process may use), got '${raw}'`);
+  }
   return n;
 }
 

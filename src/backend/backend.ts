@@ -10,6 +10,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs';
 import { enableNativeKernels, NativeStatus } from './native-kernels';
 import { loadTfjsNode } from './tfjs-node';
+import { latentThreads } from './addon';
 
 export type BackendChoice = 'node-gpu' | 'node' | 'wasm' | 'cpu';
 const CHOICES: BackendChoice[] = ['node-gpu', 'node', 'wasm', 'cpu'];
@@ -86,7 +87,7 @@ function readyLine(info: BackendInfo, forced: boolean, failures: string[]): stri
 
 /**
  * Chooses and initializes the TensorFlow.js backend once per process, turns on the native kernels where
- * they apply, and prints one line saying what was chosen (LATENT_QUIET=1 silences it). Later calls wait
+ * they apply (on every core the process may use, or LATENT_THREADS of them), and prints one line saying what was chosen (LATENT_QUIET=1 silences it). Later calls wait
  * for the same choice. It resolves to nothing, so `await ll.ready()` as a cell's last line shows only
  * that line; `ll.backendInfo()` gives the details (the choice, tfjs's name for it, why, the native status).
  *
@@ -95,7 +96,8 @@ function readyLine(info: BackendInfo, forced: boolean, failures: string[]): stri
  * never chosen unasked because it is slower on most course models here; environment.md).
  *
  * @example
- * await ll.ready();   // Latent Lab ready: TensorFlow.js on WebAssembly; native kernels on: OpenBLAS …, 1 thread.
+ * await ll.ready();   // Latent Lab ready: TensorFlow.js on WebAssembly; native kernels on: OpenBLAS …, 8 threads (the cores this process may use; …).
+ * ll.backendInfo()?.native?.threads   // 8: every core unless LATENT_THREADS says otherwise
  * ll.backendInfo()?.choice  // 'wasm'
  * // LATENT_BACKEND=node: Latent Lab ready: TensorFlow.js on native TensorFlow (tfjs-node) 2.21.0 (forced by LATENT_BACKEND).
  */
@@ -105,6 +107,7 @@ export function ready(): Promise<void> {
     if (forced && !CHOICES.includes(forced as BackendChoice)) {
       throw new Error(`LATENT_BACKEND must be one of ${CHOICES.join(', ')}; got '${forced}'`);
     }
+    latentThreads();  // refuses a bad LATENT_THREADS by name before any backend is tried
     const candidates = forced ? [forced as BackendChoice] : AUTOMATIC;
     const failures: string[] = [];
     for (const choice of candidates) {

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 // the stock kernels must be registered before they can be replaced
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
-import { Addon, blasThreads, coreTypeSource, loadAddon } from './addon';
+import { Addon, coreTypeSource, latentThreads, loadAddon } from './addon';
 import { matMulKernels } from './blas';
 import { bernoulliKernels } from './bernoulli-kernel';
 import { sumKernel } from './sum-kernel';
@@ -23,6 +23,8 @@ export interface NativeStatus {
   enabled: boolean;
   /** OpenBLAS core and threads when enabled; why not otherwise */
   detail: string;
+  /** The threads of every native kernel (LATENT_THREADS, default the cores this process may use), when enabled. */
+  threads?: number;
 }
 
 const BACKENDS: NativeBackendName[] = ['wasm', 'cpu'];
@@ -45,9 +47,11 @@ export function enableNativeKernels(): NativeStatus {
     status = { enabled: false, detail: 'disabled by LATENT_NATIVE=0' };
     return status;
   }
+  // a bad LATENT_THREADS is the user's error to see, not a reason to run without the native kernels
+  const threads = latentThreads();
   try {
     const addon = loadAddon();
-    addon.setThreads(blasThreads());
+    addon.setThreads(threads);
     let replaced = 0;
     for (const name of BACKENDS) {
       if (!tf.findBackendFactory(name)) continue;
@@ -71,7 +75,8 @@ export function enableNativeKernels(): NativeStatus {
     if (replaced === 0) throw new Error('no stock matmul kernel was registered to replace');
     active = addon;
     const info = addon.info();
-    status = { enabled: true, detail: `OpenBLAS ${info.core} (${coreTypeSource()}), ${info.threads} thread${info.threads > 1 ? 's' : ''}${info.conv ? `; convolutions on ${info.conv}` : ''}` };
+    const why = process.env.LATENT_THREADS?.trim() ? 'LATENT_THREADS' : 'the cores this process may use; LATENT_THREADS sets it';
+    status = { enabled: true, threads, detail: `OpenBLAS ${info.core} (${coreTypeSource()}), ${threads} thread${threads > 1 ? 's' : ''} (${why})${info.conv ? `; convolutions on ${info.conv}` : ''}` };
   } catch (e) {
     status = { enabled: false, detail: `unavailable: ${String((e as Error).message ?? e).split('\n')[0]}` };
   }

@@ -8,7 +8,7 @@
 // training, flows and diffusion's constructors, the data helpers, the charts that take computed numbers
 // (lineChart, scatterPlot, histogram, barChart, explorableFigure) and the widgets. Left out on purpose:
 // display itself, image grids and PNG/SVG saving, the backend and native plumbing (ready, enableNativeKernels,
-// chooseCoreType, blasThreads, batchLayout, FusedAdam's internals) and file loaders beyond one IDX row:
+// chooseCoreType, latentThreads, batchLayout, FusedAdam's internals) and file loaders beyond one IDX row:
 // they take no student-computed numbers.
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'chai';
