@@ -43,8 +43,8 @@ export class Interrupted extends Error {
 
 interface Converted {
   output?: string;
+  /** The run JS's source map back to the cell (after the converter's one-line prefix). */
   outputMap?: string;
-  commonJSMap?: string;
   declOutput?: string;
   diagnostics: Diagnostic[];
   hasToplevelAwait?: boolean;
@@ -184,9 +184,7 @@ export class Executor {
       return { ok: true, hasValue: false };
     }
     const record: CellRecord = { source, wrapperLines: WRAPPER_LINES };
-    if (converted.commonJSMap && converted.outputMap) {
-      record.map = new CellSourceMap(converted.commonJSMap, converted.outputMap, 1);
-    }
+    if (converted.outputMap) record.map = new CellSourceMap(converted.outputMap, 1);
     this.cells.set(count, record);
 
     let run: (exports: object, require: NodeJS.Require) => unknown;

@@ -1,5 +1,5 @@
-// Maps a position in the JavaScript that runs back to the cell's TypeScript line, through the two
-// source maps of tslab's converter (patched in patches/): run JS -> emitted ES module -> cell source.
+// Maps a position in the JavaScript that runs back to the cell's TypeScript line, through the source map of
+// tslab's converter (patched in patches/: the cell is emitted as CommonJS in one emit, so one map).
 
 const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const DIGIT = new Map([...BASE64].map((c, i) => [c, i]));
@@ -61,21 +61,17 @@ export class SourceMap {
   }
 }
 
-/** Both maps of one cell, composed: run-JS position -> cell line and column (0-based). */
+/** One cell's map: run-JS position -> cell line and column (0-based). */
 export class CellSourceMap {
-  private readonly commonJS: SourceMap;
-  private readonly module: SourceMap;
+  private readonly map: SourceMap;
 
   /** `sourceLineOffset`: lines the converter put before the cell's source ("export {};"). */
-  constructor(commonJSMap: string, moduleMap: string, private readonly sourceLineOffset: number) {
-    this.commonJS = new SourceMap(commonJSMap);
-    this.module = new SourceMap(moduleMap);
+  constructor(map: string, private readonly sourceLineOffset: number) {
+    this.map = new SourceMap(map);
   }
 
   cellPosition(line: number, column: number): { line: number; column: number } | undefined {
-    const inModule = this.commonJS.original(line, column);
-    if (!inModule) return undefined;
-    const inCell = this.module.original(inModule.line, inModule.column);
+    const inCell = this.map.original(line, column);
     if (!inCell) return undefined;
     const cellLine = inCell.line - this.sourceLineOffset;
     return cellLine >= 0 ? { line: cellLine, column: inCell.column } : undefined;
