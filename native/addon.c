@@ -23,6 +23,10 @@ static napi_value init(napi_env env, napi_value exports) {
     {"upsample2Grad", NULL, latent_upsample2_grad, NULL, NULL, NULL, napi_default, NULL},
     {"concatLast", NULL, latent_concat_last, NULL, NULL, NULL, napi_default, NULL},
     {"splitLast", NULL, latent_split_last, NULL, NULL, NULL, napi_default, NULL},
+    {"binary", NULL, latent_binary, NULL, NULL, NULL, napi_default, NULL},
+    {"unary", NULL, latent_unary, NULL, NULL, NULL, napi_default, NULL},
+    {"tileLeading", NULL, latent_tile_leading, NULL, NULL, NULL, napi_default, NULL},
+    {"sumTrailing", NULL, latent_sum_trailing, NULL, NULL, NULL, napi_default, NULL},
 #ifdef LATENT_HAVE_DNNL
     {"convForward", NULL, latent_conv_forward, NULL, NULL, NULL, napi_default, NULL},
     {"convBackwardData", NULL, latent_conv_backward_data, NULL, NULL, NULL, napi_default, NULL},

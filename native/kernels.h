@@ -36,5 +36,10 @@ napi_value latent_upsample2(napi_env env, napi_callback_info info);
 napi_value latent_upsample2_grad(napi_env env, napi_callback_info info);
 napi_value latent_concat_last(napi_env env, napi_callback_info info);
 napi_value latent_split_last(napi_env env, napi_callback_info info);
+// elementwise.c
+napi_value latent_binary(napi_env env, napi_callback_info info);
+napi_value latent_unary(napi_env env, napi_callback_info info);
+napi_value latent_tile_leading(napi_env env, napi_callback_info info);
+napi_value latent_sum_trailing(napi_env env, napi_callback_info info);
 const char *latent_conv_library(void);
 #endif

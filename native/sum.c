@@ -20,7 +20,14 @@ napi_value latent_sum_leading(napi_env env, napi_callback_info info) {
     napi_throw_range_error(env, NULL, "latent_blas.sumLeading: inconsistent sizes");
     return NULL;
   }
-  for (size_t j = 0; j < cols; j++) a[1][j] = 0.f;
-  for (size_t i = 0; i < rows; i++) add_row(a[1], a[0] + i * cols, cols);
+  // threads take blocks of columns; each column is still summed over the rows in order, whatever the thread count
+  const size_t block = 256, blocks = (cols + block - 1) / block;
+#pragma omp parallel for schedule(static) if (rows * cols >= 32768 && blocks > 1)
+  for (size_t k = 0; k < blocks; k++) {
+    const size_t c0 = k * block, w = cols - c0 < block ? cols - c0 : block;
+    float *out = a[1] + c0;
+    for (size_t j = 0; j < w; j++) out[j] = 0.f;
+    for (size_t i = 0; i < rows; i++) add_row(out, a[0] + i * cols + c0, w);
+  }
   return NULL;
 }
