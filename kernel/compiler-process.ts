@@ -12,7 +12,7 @@ import fs from 'fs';
 import v8 from 'v8';
 import { forwardTypeResolution } from './resolve';
 import { withoutNodeDocComments } from './node-doc-comments';
-import { answer, createCompilerService, type SourceFileCache } from './compiler-service';
+import { answer, collectWhenIdle, createCompilerService, type SourceFileCache } from './compiler-service';
 import type { CompilerRequest, CompilerResponse } from './compiler';
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -55,7 +55,11 @@ function serve(): void {
   forwardTypeResolution(process.cwd());
   const handle = createCompilerService(sourceFiles);
   const send = (response: CompilerResponse) => process.send!(response);
-  process.on('message', (request: CompilerRequest) => send(answer(handle, request)));
+  const replied = collectWhenIdle();
+  process.on('message', (request: CompilerRequest) => {
+    send(answer(handle, request));
+    replied();
+  });
   // The kernel went away (exited, killed, or replaced this compiler): so does its compiler.
   process.on('disconnect', () => process.exit(0));
   send({ id: 0, ok: true, result: 'ready' });

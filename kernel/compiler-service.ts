@@ -1,6 +1,8 @@
 // What the compiler answers, whichever way it runs: in a worker thread (compiler-thread.ts) or in a process
 // started from a V8 startup snapshot (compiler-process.ts, compiler-snapshot.ts). TypeScript must already be
 // loaded (the thread loads it through V8's code cache) and the type resolution forwarded (resolve.ts).
+import v8 from 'v8';
+import vm from 'vm';
 import type { LanguageContext } from './inspect';
 import type { CompilerRequest } from './compiler';
 
@@ -58,4 +60,24 @@ export function answer(handle: (request: CompilerRequest) => unknown, request: C
   } catch (e) {
     return { id: request.id, ok: false as const, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) };
   }
+}
+
+/** Quiet time after a reply before the compiler collects its garbage (a student reading, not a run of cells). */
+const IDLE_GC_MS = 1000;
+
+/**
+ * Returns what to call after each reply: once no request has come for a second, a full garbage collection.
+ * Each cell leaves a TypeScript program and checker behind, and V8 lets the old generation grow to about twice
+ * what is live before it collects (a compiler process after 150 cells: heap 210 MB used, 105 MB live); a
+ * collection while the student reads gives the pages back.
+ */
+export function collectWhenIdle(): () => void {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as () => void;
+  let timer: NodeJS.Timeout | undefined;
+  return () => {
+    clearTimeout(timer);
+    timer = setTimeout(gc, IDLE_GC_MS);
+    timer.unref();
+  };
 }

@@ -19,14 +19,16 @@ forwardTypeResolution(process.cwd());
 withoutNodeDocComments((typescript.exports as { sys: { readFile(p: string, encoding?: string): string | undefined } }).sys);
 // After the cached load above: the service's modules require TypeScript when they load.
 // eslint-disable-next-line @typescript-eslint/no-var-requires
-const { createCompilerService, answer } = require('./compiler-service') as typeof import('./compiler-service');
+const { createCompilerService, answer, collectWhenIdle } = require('./compiler-service') as typeof import('./compiler-service');
 
 const handle = createCompilerService();
 const port = parentPort!;
 
 let cacheSaved = false;
+const replied = collectWhenIdle();
 port.on('message', (request: CompilerRequest) => {
   port.postMessage(answer(handle, request) satisfies CompilerResponse);
+  replied();
   // After the first cell: the cache then holds the functions a compile needs, not just the top level.
   if (!cacheSaved && request.op === 'convert') {
     cacheSaved = true;

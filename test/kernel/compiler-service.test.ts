@@ -1,0 +1,87 @@
+import { expect } from 'chai';
+import { PerformanceObserver, constants } from 'perf_hooks';
+import vm from 'vm';
+import { answer, collectWhenIdle, createCompilerService } from '../../kernel/compiler-service';
+import { CellSourceMap } from '../../kernel/source-map';
+import type { CompilerRequest } from '../../kernel/compiler';
+
+type Converted = {
+  output?: string;
+  outputMap?: string;
+  declOutput?: string;
+  hasToplevelAwait?: boolean;
+  lastExpressionVar?: string;
+  diagnostics: { messageText: string }[];
+};
+
+describe('kernel: the compiler service', function () {
+  let handle: (request: CompilerRequest) => unknown;
+  let nextId = 1;
+  const convert = (prevDecl: string, source: string) => {
+    const r = answer(handle, { id: nextId++, op: 'convert', prevDecl, source });
+    if (!r.ok) throw new Error(r.error);
+    return r.result as Converted;
+  };
+  /** Runs a converted cell as the executor does (CommonJS, `exports` shared between cells). */
+  const run = (c: Converted, exports: Record<string, unknown>) =>
+    new vm.Script(`(function (exports, require) {\n${c.output}\n})`).runInThisContext()(exports, require);
+
+  before(() => {
+    handle = createCompilerService();
+  });
+
+  it('emits each cell as CommonJS in one emit: imports, enums, namespaces and earlier cells\' names work when run', () => {
+    const exports: Record<string, unknown> = {};
+    const first = convert('', 'import { join } from "path";\nimport * as os from "os";\nenum Colour { Red, Green }\n' +
+      'namespace Box { export const side = 2; }\nlet count = 1;');
+    expect(first.diagnostics).to.deep.equal([]);
+    expect(first.output).to.match(/require\("path"\)/);
+    expect(first.output).not.to.match(/^\s*import /m);
+    run(first, exports);
+    const second = convert(first.declOutput ?? '', 'count += Colour.Green + Box.side;\njoin("a", "b") + os.EOL.length + count');
+    expect(second.diagnostics).to.deep.equal([]);
+    run(second, exports);
+    expect(exports[second.lastExpressionVar!]).to.equal(`a/b${require('os').EOL.length}4`);
+    expect(exports.count).to.equal(4);
+  });
+
+  it('still stops a type error before it runs, and flags a top-level await', () => {
+    const wrong = convert('', 'const s: string = 1;');
+    expect(wrong.output).to.equal(undefined);
+    expect(wrong.diagnostics.map((d) => d.messageText).join()).to.match(/not assignable to type 'string'/);
+    const awaiting = convert('', 'const v = await Promise.resolve(3);\nv');
+    expect(awaiting.diagnostics).to.deep.equal([]);
+    expect(awaiting.hasToplevelAwait).to.equal(true);
+  });
+
+  it('maps a position in the run JavaScript back to the cell line through its one source map', () => {
+    const c = convert('', 'const a = 1;\nconst b = 2;\nthrow new Error("line 3");');
+    const lines = c.output!.split('\n');
+    const at = lines.findIndex((l) => l.includes('throw new Error'));
+    const map = new CellSourceMap(c.outputMap!, 1);
+    expect(map.cellPosition(at, lines[at].indexOf('throw'))).to.deep.equal({ line: 2, column: 0 });
+  });
+
+  it('collects its garbage once no request has come for a second, not while requests keep coming', async () => {
+    const majors: number[] = [];
+    const observer = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        if ((e as unknown as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) majors.push(e.startTime);
+      }
+    });
+    observer.observe({ entryTypes: ['gc'] });
+    try {
+      const replied = collectWhenIdle();
+      const start = performance.now();
+      for (let i = 0; i < 4; i++) {
+        replied();
+        await new Promise((resolve) => setTimeout(resolve, 400));
+      }
+      expect(majors.filter((t) => t > start), 'a collection while requests came every 0.4 s').to.deep.equal([]);
+      await new Promise((resolve) => setTimeout(resolve, 1300));
+      expect(majors.filter((t) => t > start).length).to.equal(1);
+    } finally {
+      observer.disconnect();
+    }
+  });
+});
