@@ -27,6 +27,8 @@ static napi_value init(napi_env env, napi_value exports) {
     {"unary", NULL, latent_unary, NULL, NULL, NULL, napi_default, NULL},
     {"tileLeading", NULL, latent_tile_leading, NULL, NULL, NULL, napi_default, NULL},
     {"sumTrailing", NULL, latent_sum_trailing, NULL, NULL, NULL, napi_default, NULL},
+    {"affineCouplingForward", NULL, latent_affine_coupling_forward, NULL, NULL, NULL, napi_default, NULL},
+    {"affineCouplingBackward", NULL, latent_affine_coupling_backward, NULL, NULL, NULL, napi_default, NULL},
 #ifdef LATENT_HAVE_DNNL
     {"convForward", NULL, latent_conv_forward, NULL, NULL, NULL, napi_default, NULL},
     {"convBackwardData", NULL, latent_conv_backward_data, NULL, NULL, NULL, napi_default, NULL},

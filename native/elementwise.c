@@ -105,31 +105,6 @@ napi_value latent_binary(napi_env env, napi_callback_info info) {
 
 enum { U_RELU = 0, U_STEP = 1, U_TANH = 2, U_EXP = 3 };
 
-// e^x for every float x, vectorizable (libm's expf is a scalar call): x = n ln 2 + r as in exp_nonpositive
-// (fast-math.h), 2ⁿ applied in two halves so that n from −150 to 128 stays exact (subnormal results
-// rounded once, overflow to +inf); NaN stays NaN.
-static inline float exp_any(float x) {
-  const float xc = x < -104.0f ? -104.0f : x > 88.7228394f ? 88.7228394f : x;
-  const float n = __builtin_floorf(xc * 1.44269504088896341f + 0.5f);
-  const float r = (xc - n * 0.693359375f) + n * 2.12194440e-4f;
-  const float p = ((((((1.9875691500e-4f * r + 1.3981999507e-3f) * r + 8.3334519073e-3f) * r + 4.1665795894e-2f) * r
-                   + 1.6666665459e-1f) * r + 5.0000001201e-1f) * r * r + r) + 1.0f;
-  const int32_t ni = (int32_t)n, n1 = ni / 2, n2 = ni - n1;
-  const float e = (p * bits_to_float((n1 + 127) << 23)) * bits_to_float((n2 + 127) << 23);
-  return x != x ? x : x > 88.7228394f ? __builtin_inff() : e;
-}
-
-// tanh x, vectorizable: Cephes's odd polynomial below |x| = 0.625, (1 − e)/(1 + e) with e = e^(−2|x|) ≤ 0.29
-// above it (no cancellation), the sign restored; NaN stays NaN.
-static inline float tanh_any(float x) {
-  const float a = __builtin_fabsf(x), z = x * x;
-  const float small = ((((-5.70498872745e-3f * z + 2.06390887954e-2f) * z - 5.37397155531e-2f) * z + 1.33314422036e-1f) * z
-                       - 3.33332819422e-1f) * z * x + x;
-  const float e = exp_nonpositive(-2.0f * (a > 44.0f ? 44.0f : a));
-  const float big = __builtin_copysignf((1.0f - e) / (1.0f + e), x);
-  return x != x ? x : a < 0.625f ? small : big;
-}
-
 // unary(op, alpha, x, out): ReLU (NaN stays NaN, as tfjs's), Step (1 where x > 0, alpha elsewhere, NaN for NaN),
 // tanh, exp (within 2 float32 ulps of the exact values)
 LATENT_VECTOR_CLONES

@@ -51,6 +51,10 @@ export interface Addon {
   tileLeading(x: Float32Array, out: Float32Array): void;
   /** out[r] = Σ_j x[r·cols + j] (in double) */
   sumTrailing(rows: number, cols: number, x: Float32Array, out: Float32Array): void;
+  /** RealNVP's coupling (affine-coupling-kernel.ts): y = x eˢ + t, logdet[b] = Σ s with s = a tanh(r_s) f, t = r_t f; r [B, P, 2C], f [P·C] or [1] */
+  affineCouplingForward(B: number, P: number, C: number, x: Float32Array, r: Float32Array, a: Float32Array, f: Float32Array, y: Float32Array, logdet: Float32Array): void;
+  /** its gradients dx, dr, da from dy and dlogdet */
+  affineCouplingBackward(B: number, P: number, C: number, x: Float32Array, r: Float32Array, a: Float32Array, f: Float32Array, dy: Float32Array, dlogdet: Float32Array, dx: Float32Array, dr: Float32Array, da: Float32Array): void;
   /** OpenBLAS's and oneDNN's (and OpenMP's) threads */
   setThreads(n: number): void;
   /** conv: the convolution library ("oneDNN 2.6.3"), "" when built without one */

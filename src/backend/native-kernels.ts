@@ -1,6 +1,6 @@
 // Switching Latent Lab's native kernels on and off as a whole, on the wasm and cpu backends: the BLAS
 // matrix products (blas.ts), the sums over leading and trailing axes (sum-kernel.ts), the threaded
-// elementwise kernels (elementwise-kernel.ts) and the fused course kernels
+// elementwise kernels (elementwise-kernel.ts), RealNVP's coupling (affine-coupling-kernel.ts) and the fused course kernels
 // (dense-kernel.ts, bernoulli-kernel.ts, reparameterize-kernel.ts). When the addon cannot load (not
 // built, no OpenBLAS, another OS) or LATENT_NATIVE=0, the stock kernels and the composite ops stay,
 // and ready() says so once.
@@ -19,6 +19,7 @@ import { groupNormKernels } from './group-norm-kernel';
 import { resampleKernels } from './resample-kernel';
 import { identityKernels } from './identity-kernel';
 import { elementwiseKernels } from './elementwise-kernel';
+import { affineCouplingKernels } from './affine-coupling-kernel';
 import { NativeBackendName } from './tensor-memory';
 
 export interface NativeStatus {
@@ -39,7 +40,7 @@ function kernelsFor(addon: Addon, name: NativeBackendName): tf.KernelConfig[] {
   const stockKernel = (kernelName: string) => stock.get(`${name}/${kernelName}`)!;
   return [...matMulKernels(addon, name, stockKernel), sumKernel(addon, name, stockKernel), denseKernel(addon, name), ...bernoulliKernels(addon, name), ...reparameterizeKernels(addon, name),
     ...convKernels(addon, name, (kernelName) => stock.get(`${name}/${kernelName}`)), ...groupNormKernels(addon, name),
-    ...resampleKernels(addon, name, stockKernel), ...elementwiseKernels(addon, name, stockKernel), ...(name === 'wasm' ? identityKernels((kernelName) => stock.get(`${name}/${kernelName}`)) : [])];
+    ...resampleKernels(addon, name, stockKernel), ...elementwiseKernels(addon, name, stockKernel), ...affineCouplingKernels(addon, name), ...(name === 'wasm' ? identityKernels((kernelName) => stock.get(`${name}/${kernelName}`)) : [])];
 }
 
 /** Registers the native kernels on wasm and cpu (once); returns whether they are on and why. */

@@ -13,6 +13,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/rng';
 import { positiveInteger } from '../../validation/arguments';
 import { Conv2d } from '../layers/conv2d';
+import { affineCoupling } from '../../ops/affine-coupling';
 import { Bijector, checkImage } from './bijector';
 import { arrayOf, contract, count as countKind, memoryBudgetBytes, num, checkKind, record, str, where } from '../../validation/contract';
 
@@ -121,12 +122,16 @@ export class ImageCoupling implements Bijector<tf.Tensor4D> {
     if (mask === 'checkerboard') this.mask = checkerboardMask(shape[0], shape[1], C, parity);
   }
 
-  /** (s, t) from the conditioning entries, each [B, H, W, C'] (zero on conditioning entries for the checkerboard). */
-  private st(cond: tf.Tensor4D): { s: tf.Tensor4D; t: tf.Tensor4D } {
+  /** The s, t network's output r = [r_s, r_t] [B, H, W, 2C'] from the conditioning entries. */
+  private net(cond: tf.Tensor4D): tf.Tensor4D {
     const [B, H, W] = cond.shape;
     const input = this.mask ? tf.concat([cond, tf.tile(tf.slice(this.mask, [0, 0, 0, 0], [1, H, W, 1]), [B, 1, 1, 1])], 3) as tf.Tensor4D : cond;
-    const out = this.c3.apply(tf.relu(this.c2.apply(tf.relu(this.c1.apply(input)))));
-    const [raw, t] = tf.split(out, 2, 3) as tf.Tensor4D[];
+    return this.c3.apply(tf.relu(this.c2.apply(tf.relu(this.c1.apply(input)))));
+  }
+
+  /** (s, t) from the conditioning entries, each [B, H, W, C'] (zero on conditioning entries for the checkerboard). */
+  private st(cond: tf.Tensor4D): { s: tf.Tensor4D; t: tf.Tensor4D } {
+    const [raw, t] = tf.split(this.net(cond), 2, 3) as tf.Tensor4D[];
     let s = tf.mul(tf.tanh(raw), this.scale) as tf.Tensor4D;
     if (!this.mask) return { s, t };
     const free = tf.sub(1, this.mask);
@@ -138,15 +143,12 @@ export class ImageCoupling implements Bijector<tf.Tensor4D> {
   forward(x: tf.Tensor4D) {
     checkImage(x, this.config.shape, 'ImageCoupling.forward', 'x');
     return tf.tidy(() => {
-      if (this.mask) {
-        const { s, t } = this.st(tf.mul(x, this.mask) as tf.Tensor4D);
-        return { y: tf.add(tf.mul(x, tf.exp(s)), t) as tf.Tensor4D, logDet: tf.sum(s, [1, 2, 3]) as tf.Tensor1D };
-      }
+      // the transform after the network is one op (one native pass each way where the kernels are on)
+      if (this.mask) return affineCoupling(x, this.net(tf.mul(x, this.mask) as tf.Tensor4D), this.scale as tf.Tensor1D, tf.sub(1, this.mask) as tf.Tensor4D);
       const [a, b] = tf.split(x, 2, 3) as tf.Tensor4D[];
       const [cond, free] = this.config.parity === 0 ? [a, b] : [b, a];
-      const { s, t } = this.st(cond);
-      const moved = tf.add(tf.mul(free, tf.exp(s)), t);
-      return { y: tf.concat(this.config.parity === 0 ? [cond, moved] : [moved, cond], 3) as tf.Tensor4D, logDet: tf.sum(s, [1, 2, 3]) as tf.Tensor1D };
+      const { y: moved, logDet } = affineCoupling(free, this.net(cond), this.scale as tf.Tensor1D);
+      return { y: tf.concat(this.config.parity === 0 ? [cond, moved] : [moved, cond], 3) as tf.Tensor4D, logDet };
     });
   }
 
