@@ -11,6 +11,7 @@
 // build/torch-venv/bin/pip install --retries 0 --timeout 5 torch); a missing one is reported, not fatal.
 import { ChildProcessWithoutNullStreams, spawn, spawnSync } from 'child_process';
 import fs from 'fs';
+import os from 'os';
 import path from 'path';
 import readline from 'readline';
 
@@ -89,7 +90,8 @@ export const median = (xs: number[]) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
-export interface Row { model: string; threads: number; side: string; ms: number[]; ratios: number[] }
+/** ms per step and the ratios ours/theirs per round; load: the 1-minute load average after each round (a ratio under load is less believable). */
+export interface Row { model: string; threads: number; side: string; ms: number[]; ratios: number[]; load: number[] }
 
 /**
  * Runs `rounds` rounds of ours then each PyTorch worker in turn, `steps` steps each (after one warm-up
@@ -98,24 +100,26 @@ export interface Row { model: string; threads: number; side: string; ms: number[
 export async function interleave(model: string, threads: number, ours: () => void, workers: TorchWorker[], steps: number, rounds: number): Promise<Row[]> {
   timeSteps(ours, Math.max(1, Math.ceil(steps / 2)));
   for (const w of workers) await w.time(model, 1);
-  const mine: number[] = [], theirs = workers.map(() => [] as number[]);
+  const mine: number[] = [], theirs = workers.map(() => [] as number[]), load: number[] = [];
   for (let r = 0; r < rounds; r++) {
     mine.push(timeSteps(ours, steps));
     for (let k = 0; k < workers.length; k++) theirs[k].push(await workers[k].time(model, steps));
+    load.push(os.loadavg()[0]);
   }
   return [
-    { model, threads, side: 'Latent Lab (wasm + native)', ms: mine, ratios: [] },
-    ...workers.map((w, k) => ({ model, threads, side: w.side.label, ms: theirs[k], ratios: mine.map((m, r) => m / theirs[k][r]) })),
+    { model, threads, side: 'Latent Lab (wasm + native)', ms: mine, ratios: [], load },
+    ...workers.map((w, k) => ({ model, threads, side: w.side.label, ms: theirs[k], ratios: mine.map((m, r) => m / theirs[k][r]), load })),
   ];
 }
 
 /** The table: median ms per step (min–max), and the median ratio ours/PyTorch with its spread over rounds. */
 export function printRows(rows: Row[], header = true): void {
   const f = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
-  if (header) console.log(`${'step'.padEnd(10)} ${'threads'.padStart(7)}  ${'side'.padEnd(28)} ${'median ms'.padStart(10)} ${'(min–max)'.padEnd(17)} ours/theirs: median (min–max)`);
+  if (header) console.log(`${'step'.padEnd(10)} ${'threads'.padStart(7)}  ${'side'.padEnd(28)} ${'median ms'.padStart(10)} ${'(min–max)'.padEnd(17)} ${'load'.padEnd(10)} ours/theirs: median (min–max)`);
   for (const r of rows) {
     const ratio = r.ratios.length ? `${median(r.ratios).toFixed(2)}× (${Math.min(...r.ratios).toFixed(2)}–${Math.max(...r.ratios).toFixed(2)})` : '';
-    console.log(`${r.model.padEnd(10)} ${String(r.threads).padStart(7)}  ${r.side.padEnd(28)} ${f(median(r.ms)).padStart(10)} ${`(${f(Math.min(...r.ms))}–${f(Math.max(...r.ms))})`.padEnd(17)} ${ratio}`);
+    const load = `${Math.min(...r.load).toFixed(1)}–${Math.max(...r.load).toFixed(1)}`;
+    console.log(`${r.model.padEnd(10)} ${String(r.threads).padStart(7)}  ${r.side.padEnd(28)} ${f(median(r.ms)).padStart(10)} ${`(${f(Math.min(...r.ms))}–${f(Math.max(...r.ms))})`.padEnd(17)} ${load.padEnd(10)} ${ratio}`);
   }
 }
 
@@ -149,7 +153,7 @@ export async function compare(models: BenchModel[], rounds: number, setThreads: 
   }
   console.log(`Latent Lab: ${oursDetail}`);
   for (const m of missing) console.log(`not run: ${m}`);
-  console.log(`\nAll together: ${rounds} interleaved rounds (ours, then each PyTorch) after a warm-up round; ms per step, float32.`);
+  console.log(`\nAll together: ${rounds} interleaved rounds (ours, then each PyTorch) after a warm-up round; ms per step, float32; load: the 1-minute load average over the rounds (${os.cpus().length} cores).`);
   printRows(rows);
   return rows;
 }
