@@ -21,6 +21,7 @@ enum { FORWARD, BACKWARD_DATA, BACKWARD_WEIGHTS };
 
 typedef struct {
   int kind, has_bias, relu;
+  int threads;  // oneDNN fixes a primitive's work split when it is created: one built for 1 thread stays on 1
   int32_t p[N_PARAMS];
   dnnl_primitive_t prim;
   dnnl_primitive_t reorder;   // user filter → blocked (forward, backward data); blocked → user (backward weights)
@@ -33,6 +34,8 @@ static conv_entry cache[CACHE_SIZE];
 static int cache_used = 0, cache_next = 0;
 static dnnl_engine_t engine = NULL;
 static dnnl_stream_t stream = NULL;
+static int current_threads = 0;  // setThreads's last value (0: OpenMP's default)
+static int built_total = 0;      // primitives built since load (cache misses)
 
 static void release(conv_entry *e) {
   if (e->prim) dnnl_primitive_destroy(e->prim);
@@ -100,14 +103,15 @@ done:
 static conv_entry *lookup(int kind, const int32_t *p, int has_bias, int relu) {
   for (int i = 0; i < cache_used; i++) {
     conv_entry *e = &cache[i];
-    if (e->kind == kind && e->has_bias == has_bias && e->relu == relu && memcmp(e->p, p, sizeof e->p) == 0) return e;
+    if (e->kind == kind && e->has_bias == has_bias && e->relu == relu && e->threads == current_threads && memcmp(e->p, p, sizeof e->p) == 0) return e;
   }
   conv_entry *e = &cache[cache_next];
   if (cache_used == CACHE_SIZE) release(e); else cache_used++;
   cache_next = (cache_next + 1) % CACHE_SIZE;
-  e->kind = kind; e->has_bias = has_bias; e->relu = relu;
+  e->kind = kind; e->has_bias = has_bias; e->relu = relu; e->threads = current_threads;
   memcpy(e->p, p, sizeof e->p);
-  if (!build(e)) {
+  if (build(e)) built_total++;
+  else {
     // an empty slot: undo the bookkeeping so that the failed shape is tried again (and declined) next time
     cache_next = (cache_next + CACHE_SIZE - 1) % CACHE_SIZE;
     if (cache_used < CACHE_SIZE) cache_used--;
@@ -190,7 +194,13 @@ napi_value latent_conv_forward(napi_env env, napi_callback_info info) { return c
 napi_value latent_conv_backward_data(napi_env env, napi_callback_info info) { return conv(env, info, BACKWARD_DATA); }
 napi_value latent_conv_backward_weights(napi_env env, napi_callback_info info) { return conv(env, info, BACKWARD_WEIGHTS); }
 
-void latent_conv_set_threads(int n) { omp_set_num_threads(n); }
+// Primitives are cached per thread count too: a cached one keeps the split it was built for (measured: a
+// RealNVP step's backward-weights primitives built at 1 thread ran on 1 after setThreads(2)).
+void latent_conv_set_threads(int n) {
+  omp_set_num_threads(n);
+  current_threads = n;
+}
+int latent_conv_built(void) { return built_total; }
 const char *latent_conv_library(void) {
   static char text[64];
   const dnnl_version_t *v = dnnl_version();
@@ -199,5 +209,6 @@ const char *latent_conv_library(void) {
 }
 #else
 void latent_conv_set_threads(int n) { (void)n; }
+int latent_conv_built(void) { return 0; }
 const char *latent_conv_library(void) { return ""; }
 #endif

@@ -97,5 +97,8 @@ napi_value latent_blas_info(napi_env env, napi_callback_info info) {
   napi_value conv;  // "" when built without oneDNN
   CHECK(napi_create_string_utf8(env, latent_conv_library(), NAPI_AUTO_LENGTH, &conv));
   CHECK(napi_set_named_property(env, obj, "conv", conv));
+  napi_value built;
+  CHECK(napi_create_int32(env, latent_conv_built(), &built));
+  CHECK(napi_set_named_property(env, obj, "convBuilt", built));
   return obj;
 }

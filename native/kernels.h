@@ -24,6 +24,7 @@ napi_value latent_conv_forward(napi_env env, napi_callback_info info);
 napi_value latent_conv_backward_data(napi_env env, napi_callback_info info);
 napi_value latent_conv_backward_weights(napi_env env, napi_callback_info info);
 void latent_conv_set_threads(int n);
+int latent_conv_built(void);  // primitives built since load (cached per kind, shape and thread count)
 // group-norm.c
 napi_value latent_group_norm_forward(napi_env env, napi_callback_info info);
 napi_value latent_group_norm_backward(napi_env env, napi_callback_info info);

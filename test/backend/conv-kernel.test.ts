@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { spawnSync } from 'child_process';
 import { rng } from '../../src/random/rng';
 import { convDeclines, convKernels, convParams } from '../../src/backend/conv-kernel';
-import { Addon } from '../../src/backend/addon';
+import { Addon, latentThreads, loadAddon } from '../../src/backend/addon';
 import { nativeStatus } from '../../src/backend/native-kernels';
 import { expectNoLeak, values } from '../support/tensors';
 import { withoutNative } from '../support/native';
@@ -66,6 +66,47 @@ describe('native convolution kernels (oneDNN)', function () {
     expect(Array.from(convParams([2, 5, 5, 3], [3, 3, 3, 4], 1, 1, 'same'))).to.deep.equal([2, 5, 5, 3, 5, 5, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1]);
     // 'valid' with a stride that does not divide: tfjs drops the last input row and column (bottom/right −1)
     expect(Array.from(convParams([1, 28, 28, 1], [3, 3, 1, 8], 2, 1, 'valid')).slice(13)).to.deep.equal([0, 0, -1, -1]);
+  });
+
+  it('forward and both gradients equal float64 at 1 and 2 threads, switching back and forth (a primitive per thread count), each count bit-identical run after run', () => {
+    const c: Case = { x: [16, 14, 14, 8], f: [3, 3, 8, 16], strides: 1, pad: 'same' };
+    const g = rng(14);
+    const x = g.normal(c.x), w = g.normal(c.f);
+    const xv = values(x), wv = values(w);
+    const ref = referenceConv(xv, wv, c);
+    const G = g.normal(ref.outShape), Gv = values(G);
+    const dx = new Float64Array(xv.length), dxMag = new Float64Array(xv.length), dw = new Float64Array(wv.length), dwMag = new Float64Array(wv.length);
+    for (const [yi, xi, wi] of ref.triples) {
+      dx[xi] += Gv[yi] * wv[wi]; dxMag[xi] += Math.abs(Gv[yi] * wv[wi]);
+      dw[wi] += Gv[yi] * xv[xi]; dwMag[wi] += Math.abs(Gv[yi] * xv[xi]);
+    }
+    const conv = (xx: tf.Tensor, ww: tf.Tensor) => tf.conv2d(xx as tf.Tensor4D, ww as tf.Tensor4D, 1, 'same');
+    const run = () => tf.tidy(() => [values(conv(x, w)), ...tf.grads((xx: tf.Tensor, ww: tf.Tensor) => tf.sum(tf.mul(conv(xx, ww), G)))([x, w]).map(values)]);
+    const byThreads = new Map<number, number[][]>();
+    const eps = 2 ** -23;
+    const cached = () => loadAddon().info().convBuilt;
+    const built: number[] = [];
+    try {
+      for (const n of [1, 2, 1, 2]) {
+        loadAddon().setThreads(n);
+        const before = cached();
+        const [y, gx, gw] = run();
+        built.push(cached() - before);
+        closeAll(y, ref.y, (i) => 16 * eps * (ref.mag[i] + 1e-30), `y at ${n} threads`);
+        closeAll(gx, dx, (i) => 32 * eps * (dxMag[i] + 1e-30), `dx at ${n} threads`);
+        closeAll(gw, dw, (i) => 64 * eps * (dwMag[i] + 1e-30), `dw at ${n} threads`);
+        const first = byThreads.get(n);
+        // the weight gradient's reduction is split among the threads: identical for one count, not across counts
+        if (first) [y, gx, gw].forEach((out, k) => expect(out.every((v, i) => Object.is(v, first[k][i])), `output ${k} at ${n} threads, run after run`).to.equal(true));
+        else byThreads.set(n, [y, gx, gw]);
+      }
+    } finally {
+      loadAddon().setThreads(latentThreads());
+    }
+    // oneDNN fixes a primitive's split among threads when it is built: the forward, data and weight primitives are
+    // built once per thread count (one built at 1 thread kept running on 1 after setThreads(2)), then reused
+    expect(built.slice(1)).to.deep.equal([3, 0, 0]);
+    tf.dispose([x, w, G]);
   });
 
   for (const backend of ['wasm', 'cpu']) {
