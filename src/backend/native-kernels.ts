@@ -5,9 +5,11 @@
 // built, no OpenBLAS, another OS) or LATENT_NATIVE=0, the stock kernels and the composite ops stay,
 // and ready() says so once.
 import * as tf from '@tensorflow/tfjs-core';
-// the stock kernels must be registered before they can be replaced
-import '@tensorflow/tfjs-backend-cpu';
-import '@tensorflow/tfjs-backend-wasm';
+// the stock kernels must be registered before they can be replaced (required, not imported: backend.ts)
+/* eslint-disable @typescript-eslint/no-var-requires */
+require('@tensorflow/tfjs-backend-cpu');
+require('@tensorflow/tfjs-backend-wasm');
+/* eslint-enable @typescript-eslint/no-var-requires */
 import { Addon, coreTypeSource, latentThreads, loadAddon } from './addon';
 import { matMulKernels } from './blas';
 import { bernoulliKernels } from './bernoulli-kernel';

@@ -62,6 +62,25 @@ describe('kernel: the compiler service', function () {
     expect(map.cellPosition(at, lines[at].indexOf('throw'))).to.deep.equal({ line: 2, column: 0 });
   });
 
+  it('checks a cell importing Latent Lab against tfjs-core alone: chained methods typed, no tfjs-layers/-data/-converter/-webgl declarations', () => {
+    /* eslint-disable @typescript-eslint/no-var-requires */
+    const { createConverter } = require('tslab/dist/converter') as typeof import('tslab/dist/converter');
+    const converter = createConverter({ isJS: false, isBrowser: false }) as ReturnType<typeof createConverter> & {
+      languageContext(prevDecl: string, src: string): { program: { getSourceFiles(): { fileName: string }[] } };
+    };
+    try {
+      const imported = converter.convert('', 'import * as ll from "latent-lab";');
+      expect(imported.diagnostics).to.deep.equal([]);
+      const chained = converter.convert(imported.declOutput ?? '', 'const t = ll.tf.scalar(1).add(ll.tf.scalar(2)).square();\nconst n: number = t;');
+      expect(chained.diagnostics.map((d) => d.messageText)).to.deep.equal(["Type 'Tensor<Rank>' is not assignable to type 'number'."]);
+      const files = converter.languageContext(imported.declOutput ?? '', '1').program.getSourceFiles().map((f) => f.fileName);
+      expect(files.filter((f) => f.includes('/tfjs-core/'))).to.have.length.above(300);
+      expect(files.filter((f) => /\/@tensorflow\/tfjs(-layers|-data|-converter|-backend-webgl|-backend-cpu|-backend-wasm)?\//.test(f))).to.deep.equal([]);
+    } finally {
+      converter.close();
+    }
+  });
+
   it('collects its garbage once no request has come for a second, not while requests keep coming', async () => {
     const majors: number[] = [];
     const observer = new PerformanceObserver((list) => {
