@@ -8,7 +8,9 @@ imports, numpy is not installed for Debian's ipykernel), then the trivial-cell r
 restart -> the result of `1 + 1` in the new kernel, and the kernel's resident memory (RSS, all threads) when
 idle after start and after the library cell. Memory and CPU are the kernel process's and its child processes'
 (Latent Lab's compiler may be a process of its own: their RSS summed, an upper bound as shared pages count
-twice); the CPU time the kernel used from launch to the first result, and in the new kernel from restart to its
+twice). Beside it the USS (private memory: pages no other process maps, summed over the kernel's
+processes): what each further kernel adds on a server running many, as Node's and Python's own code and shared
+libraries are mapped once for all of them. The CPU time the kernel used from launch to the first result, and in the new kernel from restart to its
 first result, is the figure least bent by a busy machine. Medians over rounds.
 Once, after the rounds: Latent Lab's RSS after the library cell and twenty cells once its compiler process has
 exited for want of requests (LATENT_COMPILER_IDLE_S: 300 s by default, set to 20 s here so as not to wait five
@@ -71,6 +73,18 @@ def rss_mb(pid):
     return total
 
 
+def uss_mb(pid):
+    """Private memory (USS: Private_Clean + Private_Dirty) of a process and its descendants, from /proc."""
+    total = 0.0
+    for p in process_tree(pid):
+        try:
+            with open(f"/proc/{p}/smaps_rollup") as f:
+                total += sum(int(line.split()[1]) for line in f if line.startswith(("Private_Clean:", "Private_Dirty:"))) / 1024
+        except OSError:
+            pass
+    return total
+
+
 def cpu_s(pid):
     """CPU seconds (user + system) used so far by a process and its live descendants."""
     total = 0.0
@@ -108,6 +122,7 @@ def measure(kernel_name, extra_cell, declaring):
         first_cpu = cpu_s(km.provisioner.process.pid)
         time.sleep(1.0)
         idle_mb = rss_mb(km.provisioner.process.pid)
+        idle_uss = uss_mb(km.provisioner.process.pid)
         t1 = time.perf_counter()
         run_cell(kc, extra_cell)
         library = time.perf_counter() - t1
@@ -115,13 +130,14 @@ def measure(kernel_name, extra_cell, declaring):
         declaring_trip = round_trip(kc, declaring)
         time.sleep(1.0)
         library_mb = rss_mb(km.provisioner.process.pid)
+        library_uss = uss_mb(km.provisioner.process.pid)
         t2 = time.perf_counter()
         km.restart_kernel(now=False)
         kc.wait_for_ready(timeout=120)
         run_cell(kc, "1 + 1")
         restart = time.perf_counter() - t2
         restart_cpu = cpu_s(km.provisioner.process.pid)
-        return ready, first, library, restart, trip, declaring_trip, idle_mb, library_mb, first_cpu, restart_cpu
+        return ready, first, library, restart, trip, declaring_trip, idle_mb, library_mb, first_cpu, restart_cpu, idle_uss, library_uss
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
@@ -144,12 +160,14 @@ def after_idle_spell(idle_s=IDLE_S):
             run_cell(kc, f"1 + {i}")
         time.sleep(1.0)
         busy_mb = rss_mb(km.provisioner.process.pid)
+        busy_uss = uss_mb(km.provisioner.process.pid)
         time.sleep(idle_s + 4.0)
         idle_mb = rss_mb(km.provisioner.process.pid)
+        idle_uss = uss_mb(km.provisioner.process.pid)
         cpu = cpu_s(km.provisioner.process.pid)
         t = time.perf_counter()
         run_cell(kc, "1 + 100")
-        return busy_mb, idle_mb, time.perf_counter() - t, cpu_s(km.provisioner.process.pid) - cpu
+        return busy_mb, idle_mb, time.perf_counter() - t, cpu_s(km.provisioner.process.pid) - cpu, busy_uss, idle_uss
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
@@ -171,11 +189,12 @@ def after_notebook_07():
                 client.execute_cell(cell, index)
         seconds = time.perf_counter() - t
         time.sleep(1.0)
-        busy = rss_mb(client.km.provisioner.process.pid)
+        pid = client.km.provisioner.process.pid
+        busy = rss_mb(pid), uss_mb(pid)
         if "--no-idle" in sys.argv:
             return busy, None, seconds
         time.sleep(IDLE_S + 4.0)
-        return busy, rss_mb(client.km.provisioner.process.pid), seconds
+        return busy, (rss_mb(pid), uss_mb(pid)), seconds
 
 
 def main():
@@ -190,7 +209,7 @@ def main():
         loads.append(os.getloadavg()[0])
         print(f"round {r + 1}/{ROUNDS}: latent-lab first result {rows['latent-lab'][-1][1]:.2f} s, restart {rows['latent-lab'][-1][3]:.2f} s; "
               f"ipykernel {rows['python3'][-1][1]:.2f} s, {rows['python3'][-1][3]:.2f} s (load {loads[-1]:.1f})", file=sys.stderr)
-    med = {k: [statistics.median(x[i] for x in v) for i in range(10)] for k, v in rows.items()}
+    med = {k: [statistics.median(x[i] for x in v) for i in range(12)] for k, v in rows.items()}
     ll, py = med["latent-lab"], med["python3"]
     print(f"kernel start-up, restart, round trip and memory, median of {ROUNDS} interleaved rounds "
           f"(1-minute load average {min(loads):.1f}-{max(loads):.1f} on {os.cpu_count()} cores)")
@@ -201,20 +220,22 @@ def main():
                            ("  CPU time of the new kernel to its result", 9, "s"),
                            ("trivial cell round trip after the library", 4, "ms"),
                            ("declaring cell round trip (const v = i)", 5, "ms"),
-                           ("RSS idle after start", 6, "MB"), ("RSS after the library cell", 7, "MB")]:
+                           ("RSS idle after start", 6, "MB"), ("RSS after the library cell", 7, "MB"),
+                           ("USS idle after start", 10, "MB"), ("USS after the library cell", 11, "MB")]:
         scale = 1000 if unit == "ms" else 1
         fmt = ".2f" if unit == "s" else ".1f" if unit == "ms" else ".0f"
         print(f"{label:44}{ll[i] * scale:>10{fmt}} {unit:<2}{py[i] * scale:>9{fmt}} {unit:<2}{ll[i] / py[i]:>6.2f}x")
     if "--no-idle" not in sys.argv:
-        busy_mb, idle_mb, wake_s, wake_cpu = after_idle_spell()
+        busy_mb, idle_mb, wake_s, wake_cpu, busy_uss, idle_uss = after_idle_spell()
         print(f"{f'RSS after the library cell, 1 s / {IDLE_S + 5} s idle':44}{busy_mb:>6.0f} / {idle_mb:.0f} MB  (the compiler process exited after {IDLE_S} s idle)")
+        print(f"{'  USS, the same two moments':44}{busy_uss:>6.0f} / {idle_uss:.0f} MB")
         print(f"{'the next trivial cell (compiler restarted)':44}{wake_s * 1000:>10.0f} ms, CPU {wake_cpu * 1000:.0f} ms  (load {os.getloadavg()[0]:.1f})")
     if "--no-notebook" not in sys.argv:
         try:
-            mb, idle_mb, seconds = after_notebook_07()
-            print(f"{'RSS after notebook 07 (ran in ' + f'{seconds:.0f} s)':44}{mb:>10.0f} MB{'—':>10}     (load {os.getloadavg()[0]:.1f})")
-            if idle_mb is not None:
-                print(f"{f'  and {IDLE_S + 5} s later (compiler exited)':44}{idle_mb:>10.0f} MB")
+            (mb, uss), idle, seconds = after_notebook_07()
+            print(f"{'RSS after notebook 07 (ran in ' + f'{seconds:.0f} s)':44}{mb:>10.0f} MB{'—':>10}     (USS {uss:.0f} MB; load {os.getloadavg()[0]:.1f})")
+            if idle is not None:
+                print(f"{f'  and {IDLE_S + 5} s later (compiler exited)':44}{idle[0]:>10.0f} MB{'':>10}     (USS {idle[1]:.0f} MB)")
         except Exception as e:  # a notebook that fails is reported, the table above stands
             print(f"RSS after notebook 07: not measured, the notebook failed: {type(e).__name__}: {str(e).splitlines()[-1] if str(e) else ''}")
 
