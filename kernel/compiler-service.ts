@@ -65,19 +65,23 @@ export function answer(handle: (request: CompilerRequest) => unknown, request: C
 /** Quiet time after a reply before the compiler collects its garbage (a student reading, not a run of cells). */
 const IDLE_GC_MS = 1000;
 
-/**
- * Returns what to call after each reply: once no request has come for a second, a full garbage collection.
- * Each cell leaves a TypeScript program and checker behind, and V8 lets the old generation grow to about twice
- * what is live before it collects (a compiler process after 150 cells: heap 210 MB used, 105 MB live); a
- * collection while the student reads gives the pages back.
- */
-export function collectWhenIdle(): () => void {
+/** V8's full garbage collection, exposed at run time (the snapshot's V8 flags are fixed, compiler-snapshot.ts). */
+export function fullCollection(): () => void {
   v8.setFlagsFromString('--expose-gc');
-  const gc = vm.runInNewContext('gc') as () => void;
+  return vm.runInNewContext('gc') as () => void;
+}
+
+/**
+ * Returns what to call after each reply: once no request has come for a second, `collect` (a full garbage
+ * collection). Each cell leaves a TypeScript program and checker behind, and V8 lets the old generation grow to
+ * about twice what is live before it collects (a compiler process after 150 cells: heap 210 MB used, 105 MB
+ * live); a collection while the student reads gives the pages back.
+ */
+export function collectWhenIdle(collect: () => void = fullCollection()): () => void {
   let timer: NodeJS.Timeout | undefined;
   return () => {
     clearTimeout(timer);
-    timer = setTimeout(gc, IDLE_GC_MS);
+    timer = setTimeout(collect, IDLE_GC_MS);
     timer.unref();
   };
 }
