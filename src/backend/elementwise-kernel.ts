@@ -21,6 +21,8 @@ export const enum Broadcast { Full = 0, Repeated = 1, Held = 2 }
  * @example broadcastModes([128, 28, 28, 1], [1, 28, 28, 1])   // { out: [128, 28, 28, 1], a: Full, b: Repeated }
  */
 export function broadcastModes(a: number[], b: number[]): { out: number[]; a: Broadcast; b: Broadcast } | undefined {
+  // the common case first, without the padded copies (this runs on every Add/Sub/Multiply: a few µs matter)
+  if (a.length === b.length && a.every((d, i) => d === b[i])) return { out: a, a: Broadcast.Full, b: Broadcast.Full };
   const rank = Math.max(a.length, b.length);
   const pa = [...new Array(rank - a.length).fill(1), ...a], pb = [...new Array(rank - b.length).fill(1), ...b];
   const out: number[] = [];
