@@ -25,6 +25,7 @@ static napi_value init(napi_env env, napi_value exports) {
     {"splitLast", NULL, latent_split_last, NULL, NULL, NULL, napi_default, NULL},
     {"binary", NULL, latent_binary, NULL, NULL, NULL, napi_default, NULL},
     {"unary", NULL, latent_unary, NULL, NULL, NULL, napi_default, NULL},
+    {"leakyReluGrad", NULL, latent_leaky_relu_grad, NULL, NULL, NULL, napi_default, NULL},
     {"tileLeading", NULL, latent_tile_leading, NULL, NULL, NULL, napi_default, NULL},
     {"sumTrailing", NULL, latent_sum_trailing, NULL, NULL, NULL, napi_default, NULL},
     {"affineCouplingForward", NULL, latent_affine_coupling_forward, NULL, NULL, NULL, napi_default, NULL},

@@ -103,10 +103,10 @@ napi_value latent_binary(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-enum { U_RELU = 0, U_STEP = 1, U_TANH = 2, U_EXP = 3 };
+enum { U_RELU = 0, U_STEP = 1, U_TANH = 2, U_EXP = 3, U_LEAKY_RELU = 4 };
 
 // unary(op, alpha, x, out): ReLU (NaN stays NaN, as tfjs's), Step (1 where x > 0, alpha elsewhere, NaN for NaN),
-// tanh, exp (within 2 float32 ulps of the exact values)
+// tanh, exp (within 2 float32 ulps of the exact values), leaky ReLU with slope alpha below 0
 LATENT_VECTOR_CLONES
 static void unary_loop(int op, float alpha, size_t n, const float *restrict x, float *restrict y) {
   switch (op) {
@@ -117,6 +117,10 @@ static void unary_loop(int op, float alpha, size_t n, const float *restrict x, f
     case U_STEP:
 #pragma omp parallel for simd schedule(static) if (n >= PARALLEL_MIN)
       for (size_t i = 0; i < n; i++) y[i] = x[i] != x[i] ? x[i] : x[i] > 0.f ? 1.f : alpha;
+      break;
+    case U_LEAKY_RELU:  // tfjs's: alpha·x below 0, x elsewhere (NaN stays NaN)
+#pragma omp parallel for simd schedule(static) if (n >= PARALLEL_MIN)
+      for (size_t i = 0; i < n; i++) y[i] = x[i] < 0.f ? alpha * x[i] : x[i];
       break;
     case U_TANH:
 #pragma omp parallel for simd schedule(static) if (n >= PARALLEL_MIN / 4)
@@ -134,7 +138,7 @@ napi_value latent_unary(napi_env env, napi_callback_info info) {
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   int32_t op;
   double alpha;
-  if (argc != 4 || napi_get_value_int32(env, argv[0], &op) != napi_ok || op < 0 || op > U_EXP || napi_get_value_double(env, argv[1], &alpha) != napi_ok) {
+  if (argc != 4 || napi_get_value_int32(env, argv[0], &op) != napi_ok || op < 0 || op > U_LEAKY_RELU || napi_get_value_double(env, argv[1], &alpha) != napi_ok) {
     napi_throw_error(env, NULL, "latent_blas.unary: expected (op, alpha, x, out)");
     return NULL;
   }
@@ -143,6 +147,30 @@ napi_value latent_unary(napi_env env, napi_callback_info info) {
   if ((!x && lx) || (!y && ly)) return NULL;
   if (lx != ly) { napi_throw_range_error(env, NULL, "latent_blas.unary: inconsistent sizes"); return NULL; }
   if (lx) unary_loop(op, (float)alpha, lx, x, y);
+  return NULL;
+}
+
+// leakyReluGrad(alpha, x, dy, out): out = dy where x > 0, alpha·dy elsewhere (tfjs: greater, multiply, select)
+LATENT_VECTOR_CLONES
+static void leaky_grad_loop(float alpha, size_t n, const float *restrict x, const float *restrict dy, float *restrict out) {
+#pragma omp parallel for simd schedule(static) if (n >= PARALLEL_MIN)
+  for (size_t i = 0; i < n; i++) out[i] = x[i] > 0.f ? dy[i] : alpha * dy[i];
+}
+
+napi_value latent_leaky_relu_grad(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  double alpha;
+  if (argc != 4 || napi_get_value_double(env, argv[0], &alpha) != napi_ok) {
+    napi_throw_error(env, NULL, "latent_blas.leakyReluGrad: expected (alpha, x, dy, out)");
+    return NULL;
+  }
+  size_t lx, ld, lo;
+  float *x = typed_f32(env, argv[1], &lx), *dy = typed_f32(env, argv[2], &ld), *out = typed_f32(env, argv[3], &lo);
+  if ((!x && lx) || (!dy && ld) || (!out && lo)) return NULL;
+  if (lx != ld || lx != lo) { napi_throw_range_error(env, NULL, "latent_blas.leakyReluGrad: inconsistent sizes"); return NULL; }
+  if (lx) leaky_grad_loop((float)alpha, lx, x, dy, out);
   return NULL;
 }
 

@@ -41,6 +41,7 @@ napi_value latent_split_last(napi_env env, napi_callback_info info);
 napi_value latent_binary(napi_env env, napi_callback_info info);
 napi_value latent_unary(napi_env env, napi_callback_info info);
 napi_value latent_tile_leading(napi_env env, napi_callback_info info);
+napi_value latent_leaky_relu_grad(napi_env env, napi_callback_info info);
 napi_value latent_sum_trailing(napi_env env, napi_callback_info info);
 // affine-coupling.c
 napi_value latent_affine_coupling_forward(napi_env env, napi_callback_info info);

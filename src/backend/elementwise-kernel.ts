@@ -4,7 +4,8 @@
 //   Add, Sub, Multiply   same shapes, or one operand broadcast from the other's trailing axes (a bias, a
 //                        per-channel scale, a [1, H, W, C] mask over the batch, a scalar) or leading axes
 //                        ([B, 1, 1, 1] against [B, H, W, C])
-//   Relu, Step, Tanh, Exp; ReLU's gradient as one kernel (LatentReluGrad) instead of step, cast, multiply
+//   Relu, Step, Tanh, Exp, LeakyRelu; the gradients of ReLU and leaky ReLU as one kernel each (LatentReluGrad,
+//   LatentLeakyReluGrad) instead of step, cast, multiply and greater, multiply, select
 //   Tile                 along the leading axis only (reps [k, 1, …, 1]: the batch copies of a mask)
 // The profile that asked for them: RealNVP's step spent ~40% of its time in these on one thread (environment.md).
 import * as tf from '@tensorflow/tfjs-core';
@@ -51,7 +52,18 @@ const RELU_GRAD_OP = 3;
 
 /** ReLU's gradient dy · step(x) as one kernel: inputs x (ReLU's input) and dy. */
 export const RELU_GRAD = 'LatentReluGrad';
+/** Leaky ReLU's gradient (dy where x > 0, alpha·dy elsewhere) as one kernel: inputs x, dy; attr alpha. */
+export const LEAKY_RELU_GRAD = 'LatentLeakyReluGrad';
 
+// second derivatives through leaky ReLU's one-pass gradient: linear in dy with the same mask, flat in x
+tf.registerGradient({
+  kernelName: LEAKY_RELU_GRAD,
+  inputsToSave: ['x'],
+  gradFunc: (g, saved, attrs) => {
+    const [x] = saved;
+    return { x: () => tf.zerosLike(x), dy: () => tf.engine().runKernel(LEAKY_RELU_GRAD, { x, dy: g as tf.Tensor }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor };
+  },
+});
 // second derivatives through the one-pass gradient: ∂/∂dy is the same masking of the incoming gradient,
 // ∂/∂x is zero (step is flat)
 tf.registerGradient({
@@ -62,14 +74,14 @@ tf.registerGradient({
     return { x: () => tf.zerosLike(x), dy: () => tf.engine().runKernel(RELU_GRAD, { x, dy: g as tf.Tensor }) as tf.Tensor };
   },
 });
-const UNARY: Record<string, number> = { Relu: 0, Step: 1, Tanh: 2, Exp: 3 };
+const UNARY: Record<string, number> = { Relu: 0, Step: 1, Tanh: 2, Exp: 3, LeakyRelu: 4 };
 
 /**
  * ReLU's gradient in one pass where the native kernel is registered (tfjs's is step, cast and multiply: two
  * passes over the activation and a tensor more), the stock composition elsewhere. Registered when the
  * native kernels are enabled, after tfjs's own gradients (a later registration replaces an earlier one).
  */
-function registerReluGradient(): void {
+function registerReluGradients(): void {
   tf.registerGradient({
     kernelName: 'Relu',
     inputsToSave: ['x'],
@@ -77,6 +89,17 @@ function registerReluGradient(): void {
       const [x] = saved;
       const native = tf.getKernel(RELU_GRAD, tf.getBackend()) !== undefined && x.dtype === 'float32';
       return { x: () => (native ? tf.engine().runKernel(RELU_GRAD, { x, dy: dy as tf.Tensor }) as tf.Tensor : tf.mul(dy as tf.Tensor, tf.cast(tf.step(x), 'float32'))) };
+    },
+  });
+  // tfjs's: where(x > 0, dy, alpha · dy), three kernels (greater, multiply, select) and a boolean mask
+  tf.registerGradient({
+    kernelName: 'LeakyRelu',
+    inputsToSave: ['x'],
+    gradFunc: (dy, saved, attrs) => {
+      const [x] = saved;
+      const { alpha } = attrs as unknown as { alpha: number };
+      const native = tf.getKernel(LEAKY_RELU_GRAD, tf.getBackend()) !== undefined && x.dtype === 'float32';
+      return { x: () => (native ? tf.engine().runKernel(LEAKY_RELU_GRAD, { x, dy: dy as tf.Tensor }, { alpha }) as tf.Tensor : tf.where(tf.greater(x, 0), dy as tf.Tensor, tf.mul(dy as tf.Tensor, alpha))) };
     },
   });
 }
@@ -99,7 +122,7 @@ export function elementwiseKernels(addon: Addon, name: NativeBackendName, stock:
       const { x } = args.inputs as { x: tf.TensorInfo };
       if (x.dtype !== 'float32') return stock(kernelName).kernelFunc(args);
       const { info, values } = newOutput(name, args.backend, x.shape);
-      const alpha = kernelName === 'Step' ? (args.attrs as unknown as { alpha?: number }).alpha ?? 0 : 0;
+      const alpha = kernelName === 'Step' || kernelName === 'LeakyRelu' ? (args.attrs as unknown as { alpha?: number }).alpha ?? (kernelName === 'Step' ? 0 : 0.2) : 0;
       addon.unary(UNARY[kernelName], alpha, tensorValues(name, args.backend, x), values);
       return info;
     },
@@ -113,16 +136,24 @@ export function elementwiseKernels(addon: Addon, name: NativeBackendName, stock:
     addon.tileLeading(tensorValues(name, args.backend, x), values);
     return info;
   };
-  registerReluGradient();
+  registerReluGradients();
   const reluGrad: tf.KernelFunc = (args) => {
     const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
     const { info, values } = newOutput(name, args.backend, x.shape);
     if (sizeOf(x.shape) > 0) addon.binary(RELU_GRAD_OP, Broadcast.Full, Broadcast.Full, tensorValues(name, args.backend, x), tensorValues(name, args.backend, dy), values);
     return info;
   };
+  const leakyGrad: tf.KernelFunc = (args) => {
+    const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
+    const { alpha } = args.attrs as unknown as { alpha: number };
+    const { info, values } = newOutput(name, args.backend, x.shape);
+    if (sizeOf(x.shape) > 0) addon.leakyReluGrad(alpha, tensorValues(name, args.backend, x), tensorValues(name, args.backend, dy), values);
+    return info;
+  };
   return [
     ...Object.keys(BINARY).map(binary),
     { kernelName: RELU_GRAD, backendName: name, kernelFunc: reluGrad },
+    { kernelName: LEAKY_RELU_GRAD, backendName: name, kernelFunc: leakyGrad },
     ...Object.keys(UNARY).map(unary),
     { kernelName: 'Tile', backendName: name, kernelFunc: tile },
   ];

@@ -122,6 +122,26 @@ describe('native elementwise kernels', function () {
         return kernels().then((names) => { tf.dispose([w, z]); expect(names).to.include('LatentReluGrad').and.not.include('Step'); });
       });
 
+      it('leaky ReLU and its gradient in one kernel equal float64 at 1 and 2 threads, and a second derivative through it its closed form', () => {
+        const g = rng(47);
+        const x = tf.tidy(() => tf.concat([g.normal([size(SHAPE) - 3]), tf.tensor1d([NaN, 0, -0])]).reshape(SHAPE)), dy = g.normal(SHAPE);
+        const xv = values(x), dyv = values(dy);
+        const run = () => tf.tidy(() => [values(tf.leakyRelu(x, 0.2)), values(tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.leakyRelu(t, 0.2), dy)))(x))]);
+        const [y, grad] = atOneAndTwoThreads(run);
+        const a = Math.fround(0.2);
+        closeAll(y, xv.map((v) => (v < 0 ? Math.fround(a * v) : v)), 0, 'leaky relu');
+        closeAll(grad, xv.map((v, i) => (v > 0 ? dyv[i] : Math.fround(a * dyv[i]))), 0, 'leaky relu gradient');
+        const w = tf.tensor1d([0.5, -1.5, 2]), z = tf.tensor2d([[1, -2, 0.5], [-0.3, 0.7, -1]]);
+        // d/dw Σ_ij (∂/∂z_ij Σ leaky(z) ⊙ w)² = d/dw Σ_ij (w_j slope(z_ij))² = 2 w_j Σ_i slope(z_ij)² (tfjs's own
+        // composition has no second derivative: Greater has no gradient)
+        const second = tf.tidy(() => values(tf.grad((ww: tf.Tensor) => tf.sum(tf.square(tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.leakyRelu(t, 0.3), ww)))(z))))(w)));
+        const zv = values(z), wv = values(w), slope = (v: number) => (v > 0 ? 1 : Math.fround(0.3));
+        closeAll(second, wv.map((wj, j) => 2 * wj * (slope(zv[j]) ** 2 + slope(zv[3 + j]) ** 2)), 1e-6, 'second derivative through leaky relu');
+        tf.dispose([x, dy]);
+        const kernels = async () => (await tf.profile(() => tf.tidy(() => { tf.grad((t: tf.Tensor) => tf.sum(tf.leakyRelu(t, 0.2)))(w); }))).kernelNames;
+        return kernels().then((names) => { tf.dispose([w, z]); expect(names).to.include('LatentLeakyReluGrad').and.not.include('Select'); });
+      });
+
       it('Sum over trailing axes (a flow\'s log-determinant) and over leading axes (a bias gradient) equal float64 at 1 and 2 threads', () => {
         const x = rng(44).normal(SHAPE), xv = values(x);
         const run = () => tf.tidy(() => [values(tf.sum(x, [1, 2, 3])), values(tf.sum(x, [-1])), values(tf.sum(x, [2, 3], true)), values(tf.sum(x, [0])), values(tf.sum(x, [0, 1, 2]))]);
