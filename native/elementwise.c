@@ -103,10 +103,10 @@ napi_value latent_binary(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-enum { U_RELU = 0, U_STEP = 1, U_TANH = 2, U_EXP = 3, U_LEAKY_RELU = 4 };
+enum { U_RELU = 0, U_STEP = 1, U_TANH = 2, U_EXP = 3, U_LEAKY_RELU = 4, U_SOFTPLUS = 5 };
 
 // unary(op, alpha, x, out): ReLU (NaN stays NaN, as tfjs's), Step (1 where x > 0, alpha elsewhere, NaN for NaN),
-// tanh, exp (within 2 float32 ulps of the exact values), leaky ReLU with slope alpha below 0
+// tanh, exp (within 2 float32 ulps of the exact values), leaky ReLU with slope alpha below 0, softplus
 LATENT_VECTOR_CLONES
 static void unary_loop(int op, float alpha, size_t n, const float *restrict x, float *restrict y) {
   switch (op) {
@@ -121,6 +121,13 @@ static void unary_loop(int op, float alpha, size_t n, const float *restrict x, f
     case U_LEAKY_RELU:  // tfjs's: alpha·x below 0, x elsewhere (NaN stays NaN)
 #pragma omp parallel for simd schedule(static) if (n >= PARALLEL_MIN)
       for (size_t i = 0; i < n; i++) y[i] = x[i] < 0.f ? alpha * x[i] : x[i];
+      break;
+    case U_SOFTPLUS:  // log(1 + eˣ) = max(x, 0) + log1p(e^−|x|): no overflow, no cancellation; NaN stays NaN
+#pragma omp parallel for simd schedule(static) if (n >= PARALLEL_MIN / 4)
+      for (size_t i = 0; i < n; i++) {
+        const float v = x[i], sp = (v > 0.f ? v : 0.f) + log1p_unit(exp_nonpositive(-__builtin_fabsf(v)));
+        y[i] = v != v ? v : sp;
+      }
       break;
     case U_TANH:
 #pragma omp parallel for simd schedule(static) if (n >= PARALLEL_MIN / 4)
@@ -138,7 +145,7 @@ napi_value latent_unary(napi_env env, napi_callback_info info) {
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   int32_t op;
   double alpha;
-  if (argc != 4 || napi_get_value_int32(env, argv[0], &op) != napi_ok || op < 0 || op > U_LEAKY_RELU || napi_get_value_double(env, argv[1], &alpha) != napi_ok) {
+  if (argc != 4 || napi_get_value_int32(env, argv[0], &op) != napi_ok || op < 0 || op > U_SOFTPLUS || napi_get_value_double(env, argv[1], &alpha) != napi_ok) {
     napi_throw_error(env, NULL, "latent_blas.unary: expected (op, alpha, x, out)");
     return NULL;
   }

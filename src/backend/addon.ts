@@ -45,7 +45,7 @@ export interface Addon {
   splitLast(rows: number, x: Float32Array, parts: Float32Array[]): void;
   /** out = a ∘ b, ∘ = +, −, × (op 0, 1, 2); each operand full (0), repeated along the leading axes (1: index i mod its length) or held along the trailing ones (2: index ⌊i / (n / its length)⌋), at most one not full */
   binary(op: number, aMode: number, bMode: number, a: Float32Array, b: Float32Array, out: Float32Array): void;
-  /** y = ReLU(x), Step(x) (1 where x > 0, else alpha), tanh x, eˣ, leaky ReLU (alpha·x below 0) (op 0, 1, 2, 3, 4) */
+  /** y = ReLU(x), Step(x) (1 where x > 0, else alpha), tanh x, eˣ, leaky ReLU (alpha·x below 0), softplus log(1 + eˣ) (op 0, 1, 2, 3, 4, 5) */
   unary(op: number, alpha: number, x: Float32Array, y: Float32Array): void;
   /** out = dy where x > 0, alpha·dy elsewhere (leaky ReLU's gradient) */
   leakyReluGrad(alpha: number, x: Float32Array, dy: Float32Array, out: Float32Array): void;

@@ -4,7 +4,7 @@
 //   Add, Sub, Multiply   same shapes, or one operand broadcast from the other's trailing axes (a bias, a
 //                        per-channel scale, a [1, H, W, C] mask over the batch, a scalar) or leading axes
 //                        ([B, 1, 1, 1] against [B, H, W, C])
-//   Relu, Step, Tanh, Exp, LeakyRelu; the gradients of ReLU and leaky ReLU as one kernel each (LatentReluGrad,
+//   Relu, Step, Tanh, Exp, LeakyRelu, Softplus; the gradients of ReLU and leaky ReLU as one kernel each (LatentReluGrad,
 //   LatentLeakyReluGrad) instead of step, cast, multiply and greater, multiply, select
 //   Tile                 along the leading axis only (reps [k, 1, …, 1]: the batch copies of a mask)
 // The profile that asked for them: RealNVP's step spent ~40% of its time in these on one thread (environment.md).
@@ -74,7 +74,7 @@ tf.registerGradient({
     return { x: () => tf.zerosLike(x), dy: () => tf.engine().runKernel(RELU_GRAD, { x, dy: g as tf.Tensor }) as tf.Tensor };
   },
 });
-const UNARY: Record<string, number> = { Relu: 0, Step: 1, Tanh: 2, Exp: 3, LeakyRelu: 4 };
+const UNARY: Record<string, number> = { Relu: 0, Step: 1, Tanh: 2, Exp: 3, LeakyRelu: 4, Softplus: 5 };
 
 /**
  * ReLU's gradient in one pass where the native kernel is registered (tfjs's is step, cast and multiply: two

@@ -78,14 +78,17 @@ describe('native elementwise kernels', function () {
         tf.dispose([x, y, ...ts]);
       });
 
-      it('Relu, Step (ReLU\'s gradient), Tanh, Exp and a leading-axis Tile equal float64 at 1 and 2 threads; NaN stays NaN', () => {
+      it('Relu, Step (ReLU\'s gradient), Tanh, Exp, Softplus and a leading-axis Tile equal float64 at 1 and 2 threads; NaN stays NaN', () => {
         // the ends of exp's and tanh's ranges: subnormal and zero results, overflow to ∞, both sides of tanh's 0.625 switch
         const ends = [NaN, 0, -0, 1e-8, -1e-8, 0.6249, 0.6251, -0.6251, 9, -9, 20, -50, 44.5, -87.4, -100, -104.5, 88.7, 88.73, 89, 1e30, -1e30, Infinity, -Infinity];
         const x = tf.tidy(() => tf.concat([tf.mul(rng(42).normal([size(SHAPE) - ends.length]), 4), tf.tensor1d(ends)]).reshape(SHAPE));
         const mask = rng(43).normal([1, 28, 28, 1]);
         const xv = values(x);
-        const run = () => tf.tidy(() => [values(tf.relu(x)), values(tf.step(x)), values(tf.step(x, 0.25)), values(tf.tanh(x)), values(tf.exp(x)), values(tf.tile(mask, [128, 1, 1, 1]))]);
-        const [relu, step, stepA, tanh, exp, tile] = atOneAndTwoThreads(run);
+        const run = () => tf.tidy(() => [values(tf.relu(x)), values(tf.step(x)), values(tf.step(x, 0.25)), values(tf.tanh(x)), values(tf.exp(x)), values(tf.tile(mask, [128, 1, 1, 1])), values(tf.softplus(x))]);
+        const [relu, step, stepA, tanh, exp, tile, softplus] = atOneAndTwoThreads(run);
+        // log(1 + eˣ) in float64 without overflow: max(x, 0) + log1p(e^−|x|); within 4 ulps (relative, or absolute below 1)
+        const sp64 = (v: number) => Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v)));
+        closeAll(softplus, xv.map((v) => (Number.isNaN(v) ? NaN : Math.fround(sp64(v)))), 4.8e-7, 'softplus');
         closeAll(relu, xv.map((v) => (v < 0 ? 0 : v)), 0, 'relu');
         closeAll(step, xv.map((v) => (Number.isNaN(v) ? NaN : v > 0 ? 1 : 0)), 0, 'step');
         closeAll(stepA, xv.map((v) => (Number.isNaN(v) ? NaN : v > 0 ? 1 : 0.25)), 0, 'step, alpha 0.25');
