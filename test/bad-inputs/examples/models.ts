@@ -419,7 +419,7 @@ export const NOT_SWEPT: Record<string, string> = {
     'CodePrior.checkCodes', 'RichVAE.boundArgs', 'VectorQuantizer.checkZ', 'CategoricalVAE.checkX', 'CategoricalVAE.hardSample', 'VQVAE.checkX',
     'VQVAE.checkPrior', 'ConvVAE.checkX', 'HierarchicalVAE.meanLogStd', 'HierarchicalVAE.topPrior', 'HierarchicalVAE.split',
     'HierarchicalVAE.boundArgs', 'VAE.boundArgs', 'LinearLU.logDetW', 'Planar.uHat', 'AffineCoupling.st', 'FlowDistribution.standardBase', 'RealNVP.checkRows',
-    'ImageCoupling.st', 'GAN2D.mlp', 'GAN2D.scores', 'DCGAN.logitsOf', 'PixelCNN.logitImage',
+    'ImageCoupling.st', 'ImageCoupling.net', 'GAN2D.mlp', 'GAN2D.scores', 'DCGAN.logitsOf', 'PixelCNN.logitImage',
     'PixelCNN.logitsOf', 'PixelCNN.pixelProbabilities', 'GatedPixelCNN.logitsOf', 'GatedPixelCNN.pixelProbabilities',
   ].map((k) => [k, PRIVATE])),
   'FlowDistribution.entropy': 'always throws, naming itself: a flow has no closed-form entropy',
