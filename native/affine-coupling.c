@@ -73,7 +73,7 @@ napi_value latent_affine_coupling_forward(napi_env env, napi_callback_info info)
   const size_t fstride = len[3] == 1 ? 0 : 1;
   float (*row)(size_t, size_t, const float *, const float *, const float *, const float *, size_t, float *) =
     C == 1 ? forward_row1 : C == 2 ? forward_row2 : C == 4 ? forward_row4 : forward_rowC;
-#pragma omp parallel for schedule(static) if (B * PC >= 32768 && B > 1)
+#pragma omp parallel for schedule(static) if (B * PC >= PARALLEL_MIN && B > 1)
   for (size_t b = 0; b < B; b++) logdet[b] = row(P, C, x + b * PC, r + 2 * b * PC, a, f, fstride, y + b * PC);
   return NULL;
 }
@@ -99,7 +99,7 @@ napi_value latent_affine_coupling_backward(napi_env env, napi_callback_info info
   if (!tmp) { napi_throw_error(env, NULL, "latent_blas.affineCouplingBackward: out of memory"); return NULL; }
   void (*row)(size_t, size_t, const float *, const float *, const float *, const float *, size_t, const float *, float, float *, float *, float *) =
     C == 1 ? backward_row1 : C == 2 ? backward_row2 : C == 4 ? backward_row4 : backward_rowC;
-#pragma omp parallel for schedule(static) if (B * PC >= 32768 && B > 1)
+#pragma omp parallel for schedule(static) if (B * PC >= PARALLEL_MIN && B > 1)
   for (size_t b = 0; b < B; b++) row(P, C, x + b * PC, r + 2 * b * PC, a, f, fstride, dy + b * PC, dld[b], dx + b * PC, dr + 2 * b * PC, tmp + b * PC);
   double sums[C > 0 ? C : 1];
   for (size_t c = 0; c < C; c++) sums[c] = 0;

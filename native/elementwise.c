@@ -11,9 +11,6 @@
 #include <math.h>
 #include <string.h>
 
-// below this many elements a loop runs on the calling thread only (~10 µs of work)
-#define PARALLEL_MIN 32768
-
 enum { OP_ADD = 0, OP_SUB = 1, OP_MUL = 2, OP_RELU_GRAD = 3 };
 // how an operand of length len maps onto an output index i of n: full (len = n), repeated (index i mod len:
 // it matches the output's trailing axes), or held (index i / (n / len): it matches the leading axes)

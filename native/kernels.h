@@ -3,6 +3,10 @@
 #define LATENT_KERNELS_H
 #include <node_api.h>
 
+// below this many elements an OpenMP loop runs on the calling thread only (~10 µs of work): one threshold for
+// every threaded kernel
+#define PARALLEL_MIN 32768
+
 // Hot loops are compiled for AVX-512, AVX2 and plain x86-64, chosen when the addon loads (GCC's ifunc):
 // the addon runs on the machine that built it and on older ones alike.
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)

@@ -22,7 +22,7 @@ napi_value latent_sum_leading(napi_env env, napi_callback_info info) {
   }
   // threads take blocks of columns; each column is still summed over the rows in order, whatever the thread count
   const size_t block = 256, blocks = (cols + block - 1) / block;
-#pragma omp parallel for schedule(static) if (rows * cols >= 32768 && blocks > 1)
+#pragma omp parallel for schedule(static) if (rows * cols >= PARALLEL_MIN && blocks > 1)
   for (size_t k = 0; k < blocks; k++) {
     const size_t c0 = k * block, w = cols - c0 < block ? cols - c0 : block;
     float *out = a[1] + c0;
