@@ -45,6 +45,10 @@ export interface QualityPoint {
 export interface DDPMMeta extends TrainingRecord {
   unet: UNetConfig;
   betas: number[];
+  /** this data set's minibatch recipe (scripts/pretrain.ts's RECIPES.ddpm.train entry), when recorded */
+  train?: { seed: number; batchSize: number; emaDecay: number };
+  /** the threads the training ran on (LATENT_THREADS), when recorded */
+  threads?: number;
   curve?: QualityPoint[];
 }
 
