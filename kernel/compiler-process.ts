@@ -12,7 +12,7 @@ import fs from 'fs';
 import v8 from 'v8';
 import { forwardTypeResolution } from './resolve';
 import { withoutNodeDocComments } from './node-doc-comments';
-import { answer, collectWhenIdle, createCompilerService, type SourceFileCache } from './compiler-service';
+import { answer, collectWhenIdle, createCompilerService, warmUpWhenIdle, type SourceFileCache } from './compiler-service';
 import type { CompilerRequest, CompilerResponse } from './compiler';
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -56,9 +56,13 @@ function serve(): void {
   const handle = createCompilerService(sourceFiles);
   const send = (response: CompilerResponse) => process.send!(response);
   const replied = collectWhenIdle();
+  const warmUp = warmUpWhenIdle(handle);
   process.on('message', (request: CompilerRequest) => {
-    send(answer(handle, request));
+    warmUp.cancel();
+    const response = answer(handle, request);
+    send(response);
     replied();
+    warmUp.after(request, response.ok ? response.result : undefined);
   });
   // The kernel went away (exited, killed, or replaced this compiler): so does its compiler.
   process.on('disconnect', () => process.exit(0));

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { PerformanceObserver, constants } from 'perf_hooks';
 import vm from 'vm';
-import { answer, collectWhenIdle, createCompilerService, fullCollection } from '../../kernel/compiler-service';
+import { answer, collectWhenIdle, createCompilerService, fullCollection, warmUpWhenIdle } from '../../kernel/compiler-service';
 import { CellSourceMap } from '../../kernel/source-map';
 import type { CompilerRequest } from '../../kernel/compiler';
 
@@ -106,5 +106,65 @@ describe('kernel: the compiler service', function () {
     } finally {
       observer.disconnect();
     }
+  });
+
+  describe('warming up after a cell that changes the program', () => {
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    /** A service that records what it was asked (and answers a declaration file like the converter's). */
+    const recording = () => {
+      const seen: CompilerRequest[] = [];
+      return { seen, handle: (r: CompilerRequest) => { seen.push(r); return { declOutput: 'declare const kept: number;\n', diagnostics: [] }; } };
+    };
+    const request = (source: string, prevDecl = ''): CompilerRequest => ({ id: 1, op: 'convert', prevDecl, source });
+
+    it('compiles throwaway cells against the notebook\'s declarations once no request has come for a while, then stops', async () => {
+      const { seen, handle: h } = recording();
+      const warmUp = warmUpWhenIdle(h, 6, 20);
+      warmUp.after(request('import * as ll from "latent-lab";'), { declOutput: 'import * as ll from "latent-lab";\n', diagnostics: [] });
+      expect(seen, 'nothing before the quiet time').to.have.length(0);
+      await sleep(150);
+      expect(seen).to.have.length(6);
+      for (const r of seen) {
+        expect(r.op).to.equal('convert');
+        expect((r as { prevDecl: string }).prevDecl, 'the declarations the next real cell will see').to.equal('import * as ll from "latent-lab";\n');
+      }
+      // a cell that imports nothing, once warm: no more throwaway cells
+      warmUp.after(request('1 + 1', 'x'), { declOutput: 'x', diagnostics: [] });
+      await sleep(100);
+      expect(seen).to.have.length(6);
+    });
+
+    it('never compiles one between the cells of a run: a request cancels it, and it resumes after a quiet spell', async () => {
+      const { seen, handle: h } = recording();
+      const warmUp = warmUpWhenIdle(h, 6, 30);
+      warmUp.after(request('1 + 1'), undefined);
+      for (let i = 0; i < 8; i++) {
+        // a run of cells 10 ms apart: each request cancels, each reply schedules again
+        await sleep(10);
+        warmUp.cancel();
+        warmUp.after(request(`${i}`), undefined);
+      }
+      expect(seen, 'compiled between the cells of a run').to.have.length(0);
+      await sleep(200);
+      expect(seen).to.have.length(6);
+    });
+
+    it('leaves nothing of its cells in the notebook: the next real cell sees only the real declarations', async () => {
+      const first = convert('', 'const kept = 1');
+      const warmUp = warmUpWhenIdle(handle, 4, 5);
+      warmUp.after(request('const kept = 1'), first);
+      await sleep(500);
+      expect(convert(first.declOutput!, 'kept + 1').diagnostics).to.have.length(0);
+      const leaked = convert(first.declOutput!, 'kept + __warmUp').diagnostics.map((d) => d.messageText).join('\n');
+      expect(leaked).to.match(/Cannot find name '__warmUp'/);
+    });
+
+    it('a throwaway cell that throws ends the warm-up and nothing else', async () => {
+      let calls = 0;
+      const warmUp = warmUpWhenIdle(() => { calls++; throw new Error('broken'); }, 6, 10);
+      warmUp.after(request('1 + 1'), undefined);
+      await sleep(100);
+      expect(calls).to.equal(1);
+    });
   });
 });
