@@ -297,8 +297,12 @@ async function shutdown(request: Message) {
   for (const socket of [iopub, shell, control, stdin, hb]) socket.close();
   inspectorSession?.disconnect(); // or Node prints "Waiting for the debugger to disconnect..." at exit
   // The closed sockets' pending receives settle on later turns of this thread's loop; exiting before they
-  // have still aborted in zeromq's finalizers now and then (seen once in a CI run's restart test).
-  await new Promise((resolve) => setTimeout(resolve, 100));
+  // have still aborted in zeromq's finalizers now and then (seen once in a CI run's restart test). So the
+  // process waits for them to settle — a few ms — and not a fixed 100 ms: jupyter_client looks for the
+  // process's end every 100 ms after a shutdown, and an exit within the first 100 ms makes every restart
+  // 100 ms sooner. A loop that does not settle is given 100 ms, as before.
+  await Promise.race([Promise.allSettled(receiving), sleep(100)]);
+  await new Promise((resolve) => setImmediate(resolve));
   post({ kind: 'shutdown' });
   // The main thread exits the process; if it cannot, the process ends here.
   setTimeout(() => process.kill(process.pid, 'SIGKILL'), 3000).unref();
@@ -348,6 +352,9 @@ async function dispatch(channel: Channel, frames: Buffer[]): Promise<void> {
   post({ kind: 'request', channel, msg, seq: channel === 'shell' ? ++received : 0 });
 }
 
+/** The receive loops of hb, shell and stdin: each ends once its socket is closed and its pending receive has settled. */
+const receiving: Promise<void>[] = [];
+
 async function loop(socket: zmq.Router | zmq.Reply, onMessage: (frames: Buffer[]) => Promise<void> | void) {
   try {
     for await (const frames of socket) await onMessage(frames);
@@ -387,11 +394,12 @@ async function start() {
     stdin.bind(addr(connection.stdin_port)),
     hb.bind(addr(connection.hb_port)),
   ]);
-  void loop(hb, (frames) => senders.hb.send(frames));
+  receiving.push(loop(hb, (frames) => senders.hb.send(frames)));
+  // Not among those shutdown waits for: shutdown itself runs inside this loop's handler.
   void loop(control, (frames) => dispatch('control', frames));
   // Not awaited: a shell request is queued on the main thread, and control must not wait behind it.
-  void loop(shell, (frames) => { void dispatch('shell', frames); });
-  void loop(stdin, (frames) => dispatch('stdin', frames));
+  receiving.push(loop(shell, (frames) => { void dispatch('shell', frames); }));
+  receiving.push(loop(stdin, (frames) => dispatch('stdin', frames)));
   void publishNow(undefined, 'status', { execution_state: 'starting' });
   // Connected now, while the main thread is free: a connection made later waits for a busy main thread,
   // and the memory watchdog's readings would never come.

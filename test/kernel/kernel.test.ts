@@ -55,10 +55,10 @@ describe('kernel (Jupyter protocol)', function () {
     expect(r.status, r.output.slice(-3000)).to.equal(0);
   });
 
-  it('interrupt stops what the cell started; tracebacks at the student line; heap blow-up and huge allocations are errors; restart is not intercepted', function () {
+  it('interrupt stops what the cell started; tracebacks at the student line; heap blow-up and huge allocations are errors; restart is not intercepted; shutdown exits cleanly every time', function () {
     this.timeout(600_000);
     const r = runPython('test/kernel/lifecycle.py');
-    expect(r.output.slice(-3000), 'lifecycle suite').to.match(/Ran 9 tests/);
+    expect(r.output.slice(-3000), 'lifecycle suite').to.match(/Ran 10 tests/);
     expect(r.status, r.output.slice(-3000)).to.equal(0);
   });
 
