@@ -15,6 +15,7 @@ import { CellError, cellErrorOf } from './traceback';
 import { mimeBundleOf, MimeBundle } from './session';
 import { cancel, inCancelledScope, realTimers, resetScope } from './cell-scope';
 import { kernelInfo } from './kernel-info';
+import { trimWhenIdle } from './native-heap';
 import type { KernelDisplayHook as LibraryDisplayHook } from '../src/display/kernel-hook';
 import { Message } from './wire';
 
@@ -36,6 +37,8 @@ export class KernelServer {
   private readonly shared = new Int32Array(new SharedArrayBuffer(SHARED.length * 4));
   private readonly queue: Request[] = [];
   private draining = false;
+  /** Gives the C heap's free pages back once no cell has run for a while (native-heap.ts). */
+  private readonly trimLater = trimWhenIdle(() => !this.cellActive && !this.draining);
   private executionCount = 0;
   private readonly history: HistoryEntry[] = [];
   private readonly sessionNumber = 1;
@@ -233,6 +236,7 @@ export class KernelServer {
           this.log('error handling', request.msg.header.msg_type, e);
         } finally {
           this.publish(request.msg, 'status', { execution_state: 'idle' });
+          this.trimLater();
         }
       }
     } finally {

@@ -7,7 +7,7 @@
   "targets": [
     {
       "target_name": "latent_blas",
-      "sources": ["addon.c", "gemm.c", "adam.c", "bernoulli.c", "sum.c", "reparameterize.c", "conv.c", "group-norm.c", "resample.c", "elementwise.c", "affine-coupling.c"],
+      "sources": ["addon.c", "gemm.c", "adam.c", "bernoulli.c", "sum.c", "reparameterize.c", "conv.c", "group-norm.c", "resample.c", "elementwise.c", "affine-coupling.c", "native-heap.c"],
       "include_dirs": ["/usr/include/x86_64-linux-gnu/openblas-pthread", "/usr/include/openblas"],
       "libraries": ["-lopenblas", "-lm"],
       "cflags": ["-O3", "-Wall", "-fno-math-errno", "-fno-trapping-math", "-fopenmp-simd"],
