@@ -3,6 +3,7 @@
 // loaded (the thread loads it through V8's code cache) and the type resolution forwarded (resolve.ts).
 import v8 from 'v8';
 import vm from 'vm';
+import { idleAction, type IdleAction } from './idle-action';
 import type { LanguageContext } from './inspect';
 import type { CompilerRequest } from './compiler';
 
@@ -33,8 +34,14 @@ export function createCompilerService(sourceFiles?: SourceFileCache): (request: 
   };
   return (request) => {
     switch (request.op) {
-      case 'convert':
-        return converter.convert(withGlobals(request.prevDecl), request.source);
+      case 'convert': {
+        const prevDecl = withGlobals(request.prevDecl);
+        const converted = converter.convert(prevDecl, request.source);
+        // A cell that declares nothing hands back the declarations it was given (patches/tslab+1.0.22.patch):
+        // the kernel's globals are not the notebook's.
+        if (converted.declOutput === prevDecl) converted.declOutput = request.prevDecl;
+        return converted;
+      }
       case 'addModule':
         return converter.addModule(request.name, request.source, request.meta as Parameters<typeof converter.addModule>[2]);
       case 'inspect': {
@@ -77,13 +84,8 @@ export function fullCollection(): () => void {
  * about twice what is live before it collects (a compiler process after 150 cells: heap 210 MB used, 105 MB
  * live); a collection while the student reads gives the pages back.
  */
-export function collectWhenIdle(collect: () => void = fullCollection()): () => void {
-  let timer: NodeJS.Timeout | undefined;
-  return () => {
-    clearTimeout(timer);
-    timer = setTimeout(collect, IDLE_GC_MS);
-    timer.unref();
-  };
+export function collectWhenIdle(collect: () => void = fullCollection()): IdleAction {
+  return idleAction(IDLE_GC_MS, collect);
 }
 
 /** Throwaway cells compiled after a cell that changed the program (measured: 20-30 bring a cell's compile to its floor). */
@@ -100,7 +102,7 @@ const WARM_UP_QUIET_MS = 25;
  * called with each answered request, `cancel` when a request arrives; they start once no request has come for 25 ms.
  */
 export function warmUpWhenIdle(handle: (request: CompilerRequest) => unknown, cells = WARM_UP_CELLS, quietMs = WARM_UP_QUIET_MS) {
-  let left = 0, prevDecl = '', warmed = false, scheduled: NodeJS.Immediate | undefined, waiting: NodeJS.Timeout | undefined;
+  let left = 0, prevDecl = '', warmed = false, scheduled: NodeJS.Immediate | undefined;
   const step = (i: number) => {
     scheduled = undefined;
     if (left <= 0) return;
@@ -114,11 +116,12 @@ export function warmUpWhenIdle(handle: (request: CompilerRequest) => unknown, ce
     }
     scheduled = setImmediate(step, i + 1);
   };
+  const startLater = idleAction(quietMs, () => step(cells - left));
   return {
     cancel(): void {
-      clearTimeout(waiting);
+      startLater.cancel();
       if (scheduled) clearImmediate(scheduled);
-      scheduled = waiting = undefined;
+      scheduled = undefined;
     },
     after(request: CompilerRequest, result: unknown): void {
       if (request.op !== 'convert') return;
@@ -127,10 +130,7 @@ export function warmUpWhenIdle(handle: (request: CompilerRequest) => unknown, ce
       if (!warmed || /\bimport\b|\brequire\s*\(/.test(request.source)) left = cells;
       warmed = true;
       // not between the cells of a run (they would wait for a throwaway one): only once none has come for a while
-      if (left > 0) {
-        waiting = setTimeout(() => { waiting = undefined; step(cells - left); }, quietMs);
-        waiting.unref();
-      }
+      if (left > 0) startLater();
     },
   };
 }

@@ -3,6 +3,7 @@
 // allocation: after lecture notebook 07 the kernel held ~23 MB of them (375 → 352 MB RSS after a trim).
 // The addon is the library's (src/backend/addon.ts): found among the loaded modules, never loaded here.
 import { realTimers } from './cell-scope';
+import { idleAction, type IdleAction } from './idle-action';
 
 /** Seconds without a cell before the trim: a student reading, not a run of cells. */
 const TRIM_AFTER_MS = 2000;
@@ -22,15 +23,6 @@ export function trimNativeHeap(cache: NodeJS.Dict<NodeModule> = require.cache): 
  * Returns what to call when a request has been answered: once `quiet()` has held for TRIM_AFTER_MS since the
  * last call, `trim` runs (never while a cell runs: an await loop's pause is not the end of its cell).
  */
-export function trimWhenIdle(quiet: () => boolean, trim: () => unknown = trimNativeHeap, ms = TRIM_AFTER_MS): () => void {
-  let timer: NodeJS.Timeout | undefined;
-  const fire = () => {
-    timer = undefined;
-    if (quiet()) trim();
-  };
-  return () => {
-    clearTimeout(timer);
-    timer = realTimers.setTimeout(fire, ms);
-    timer.unref();
-  };
+export function trimWhenIdle(quiet: () => boolean, trim: () => unknown = trimNativeHeap, ms = TRIM_AFTER_MS): IdleAction {
+  return idleAction(ms, trim, { guard: quiet, setTimer: realTimers.setTimeout });
 }

@@ -62,6 +62,27 @@ describe('kernel: the compiler service', function () {
     expect(map.cellPosition(at, lines[at].indexOf('throw'))).to.deep.equal({ line: 2, column: 0 });
   });
 
+  it('hands back the declarations it was given, kernel globals left out, for a cell that declares nothing; keeps what a declaring cell adds', () => {
+    const declared = convert('', 'import * as path from "path";\nconst a = 1;\nfunction f(x: number) { return x + a; }\ninterface Point { x: number }');
+    expect(declared.diagnostics).to.deep.equal([]);
+    const prev = declared.declOutput!;
+    expect(prev).to.match(/declare const a = 1;/).and.match(/interface Point/).and.match(/import \* as path/);
+    for (const source of ['1 + 2', 'f(a) * 2', 'console.log(path.sep)', '{ const inner = 3; inner }']) {
+      const c = convert(prev, source);
+      expect(c.diagnostics, source).to.deep.equal([]);
+      expect(c.declOutput, source).to.equal(prev);
+    }
+    // No top-level name, yet a declaration of its own: the notebook's declarations gain it.
+    const exporting = convert(prev, 'export default 3');
+    expect(exporting.diagnostics).to.deep.equal([]);
+    expect(exporting.declOutput).to.match(/export default _default;/).and.match(/declare const a = 1;/);
+    // A cell that redeclares a name replaces its declaration; the rest stays.
+    const redeclared = convert(prev, 'const a = "text";');
+    expect(redeclared.declOutput).to.match(/declare const a = "text";/).and.not.match(/declare const a = 1;/);
+    expect(redeclared.declOutput).to.match(/declare function f/);
+    expect(convert(redeclared.declOutput!, 'a.toUpperCase()').diagnostics).to.deep.equal([]);
+  });
+
   it('checks a cell importing Latent Lab against tfjs-core alone: chained methods typed, no tfjs-layers/-data/-converter/-webgl declarations', () => {
     /* eslint-disable @typescript-eslint/no-var-requires */
     const { createConverter } = require('tslab/dist/converter') as typeof import('tslab/dist/converter');
