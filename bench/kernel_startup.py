@@ -4,7 +4,8 @@
 For each kernel: launch -> kernel_info reply ("ready"), launch -> the result of a first cell (`1 + 1`), the
 library cell (Latent Lab: `import * as ll from "latent-lab"; await ll.ready()`; ipykernel: a few standard-library
 imports, numpy is not installed for Debian's ipykernel), then the trivial-cell round trip (execute -> idle of
-`1 + i`, twenty distinct cells, median) and that of twenty cells declaring a name (`const v = i` / `v = i`),
+`1 + i`, twenty distinct cells sent back to back, median) and that of twenty cells declaring a name (`const v = i` /
+`v = i`), then both again 0.3 s apart after a two-second pause (a student running cells one by one),
 restart -> the result of `1 + 1` in the new kernel, and the kernel's resident memory (RSS, all threads) when
 idle after start and after the library cell. Memory and CPU are the kernel process's and its child processes'
 (Latent Lab's compiler may be a process of its own: their RSS summed, an upper bound as shared pages count
@@ -98,14 +99,19 @@ def cpu_s(pid):
     return total
 
 
-def round_trip(kc, cell, n=20):
-    """Median seconds from execute to idle of n distinct cells cell(i) (distinct: no cell is compiled twice)."""
+def round_trip(kc, cell, n=20, pause=0.0):
+    """Median seconds from execute to idle of n distinct cells cell(i) (distinct: no cell is compiled twice),
+    sent back to back (pause 0, as "Run all" sends them) or `pause` seconds apart (a student running cells)."""
     times = []
     for i in range(n):
         t = time.perf_counter()
         run_cell(kc, cell(i))
         times.append(time.perf_counter() - t)
+        time.sleep(pause)
     return statistics.median(times)
+
+
+PACE_S = 0.3
 
 
 def measure(kernel_name, extra_cell, declaring):
@@ -128,6 +134,10 @@ def measure(kernel_name, extra_cell, declaring):
         library = time.perf_counter() - t1
         trip = round_trip(kc, lambda i: f"1 + {i}")
         declaring_trip = round_trip(kc, declaring)
+        # The same at a student's pace, once the kernel has had two seconds after those.
+        time.sleep(2.0)
+        paced_trip = round_trip(kc, lambda i: f"2 + {i}", pause=PACE_S)
+        paced_declaring = round_trip(kc, lambda i: declaring(i + 100), pause=PACE_S)
         time.sleep(1.0)
         library_mb = rss_mb(km.provisioner.process.pid)
         library_uss = uss_mb(km.provisioner.process.pid)
@@ -137,7 +147,8 @@ def measure(kernel_name, extra_cell, declaring):
         run_cell(kc, "1 + 1")
         restart = time.perf_counter() - t2
         restart_cpu = cpu_s(km.provisioner.process.pid)
-        return ready, first, library, restart, trip, declaring_trip, idle_mb, library_mb, first_cpu, restart_cpu, idle_uss, library_uss
+        return (ready, first, library, restart, trip, declaring_trip, idle_mb, library_mb, first_cpu, restart_cpu, idle_uss, library_uss,
+                paced_trip, paced_declaring)
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
@@ -209,7 +220,7 @@ def main():
         loads.append(os.getloadavg()[0])
         print(f"round {r + 1}/{ROUNDS}: latent-lab first result {rows['latent-lab'][-1][1]:.2f} s, restart {rows['latent-lab'][-1][3]:.2f} s; "
               f"ipykernel {rows['python3'][-1][1]:.2f} s, {rows['python3'][-1][3]:.2f} s (load {loads[-1]:.1f})", file=sys.stderr)
-    med = {k: [statistics.median(x[i] for x in v) for i in range(12)] for k, v in rows.items()}
+    med = {k: [statistics.median(x[i] for x in v) for i in range(14)] for k, v in rows.items()}
     ll, py = med["latent-lab"], med["python3"]
     print(f"kernel start-up, restart, round trip and memory, median of {ROUNDS} interleaved rounds "
           f"(1-minute load average {min(loads):.1f}-{max(loads):.1f} on {os.cpu_count()} cores)")
@@ -220,6 +231,8 @@ def main():
                            ("  CPU time of the new kernel to its result", 9, "s"),
                            ("trivial cell round trip after the library", 4, "ms"),
                            ("declaring cell round trip (const v = i)", 5, "ms"),
+                           (f"  the same two, {PACE_S:g} s apart: trivial", 12, "ms"),
+                           ("  declaring", 13, "ms"),
                            ("RSS idle after start", 6, "MB"), ("RSS after the library cell", 7, "MB"),
                            ("USS idle after start", 10, "MB"), ("USS after the library cell", 11, "MB")]:
         scale = 1000 if unit == "ms" else 1
