@@ -13,7 +13,6 @@ static napi_value init(napi_env env, napi_value exports) {
     {"sumLeading", NULL, latent_sum_leading, NULL, NULL, NULL, napi_default, NULL},
     {"setThreads", NULL, latent_set_threads, NULL, NULL, NULL, napi_default, NULL},
     {"info", NULL, latent_blas_info, NULL, NULL, NULL, napi_default, NULL},
-    {"trimMemory", NULL, latent_trim_memory, NULL, NULL, NULL, napi_default, NULL},
     {"groupNormForward", NULL, latent_group_norm_forward, NULL, NULL, NULL, napi_default, NULL},
     {"groupNormBackward", NULL, latent_group_norm_backward, NULL, NULL, NULL, napi_default, NULL},
     {"siluForward", NULL, latent_silu_forward, NULL, NULL, NULL, napi_default, NULL},

@@ -22,7 +22,6 @@ napi_value latent_reparameterize_forward(napi_env env, napi_callback_info info);
 napi_value latent_reparameterize_backward(napi_env env, napi_callback_info info);
 napi_value latent_sum_leading(napi_env env, napi_callback_info info);
 napi_value latent_set_threads(napi_env env, napi_callback_info info);
-napi_value latent_trim_memory(napi_env env, napi_callback_info info);
 napi_value latent_blas_info(napi_env env, napi_callback_info info);
 // conv.c: only when built with oneDNN (LATENT_HAVE_DNNL); the thread setting and library name exist either way
 napi_value latent_conv_forward(napi_env env, napi_callback_info info);

@@ -76,14 +76,14 @@ node_modules/.bin/tsc -p tsconfig.json
 # --- 4. Native BLAS kernels (optional: without them the library uses the stock tfjs kernels) -------
 native_hash=$(cat native/*.c native/*.h native/binding.gyp | sha256sum | cut -d' ' -f1)
 native_stamp=native/build/.latent-lab-source.sha256
-if [ ! -f native/build/Release/latent_blas.node ] || [ "$(cat "$native_stamp" 2>/dev/null)" != "$native_hash" ]; then
+if [ ! -f native/build/Release/latent_blas.node ] || [ ! -f native/build/Release/latent_memory.node ] || [ "$(cat "$native_stamp" 2>/dev/null)" != "$native_hash" ]; then
   node_prefix=$(dirname "$(dirname "$(node -p 'process.execPath')")")
   nodedir_flag=()
   [ -f "$node_prefix/include/node/node_api.h" ] && nodedir_flag=(--nodedir="$node_prefix")
   mkdir -p build
   if node_modules/.bin/node-gyp rebuild "${nodedir_flag[@]}" -C native > build/native-build.log 2>&1; then
     echo "$native_hash" > "$native_stamp"
-    say "built the native BLAS kernels (native/build/Release/latent_blas.node)"
+    say "built the native BLAS kernels and the kernel's memory addon (native/build/Release/latent_blas.node, latent_memory.node)"
   else
     echo "setup: warning: the native BLAS kernels did not build (see build/native-build.log; they need g++, make and libopenblas-dev); Latent Lab will use the stock TensorFlow.js kernels" >&2
   fi

@@ -59,8 +59,6 @@ export interface Addon {
   affineCouplingBackward(B: number, P: number, C: number, x: Float32Array, r: Float32Array, a: Float32Array, f: Float32Array, dy: Float32Array, dlogdet: Float32Array, dx: Float32Array, dr: Float32Array, da: Float32Array): void;
   /** OpenBLAS's and oneDNN's (and OpenMP's) threads */
   setThreads(n: number): void;
-  /** malloc_trim(0): the C heap's free pages back to the system (the kernel calls it between cells); true when any were */
-  trimMemory(): boolean;
   /** conv: the convolution library ("oneDNN 2.6.3"), "" when built without one; convBuilt: oneDNN primitives built so far (each cached per kind, shape and thread count) */
   info(): { core: string; config: string; threads: number; conv: string; convBuilt: number };
 }

@@ -99,6 +99,53 @@ describe('kernel: the compiler from a V8 startup snapshot', function () {
     }
   });
 
+  it('gives back Node\'s copy of the snapshot (57 MB) and still answers every kind of request after it', async function () {
+    const blob = await snapshot();
+    const compiler = new Compiler();
+    try {
+      await compiler.ready;
+      const pid = (compiler as unknown as { child: { pid: number } }).child.pid;
+      // The copy: an anonymous mapping that starts with bytes of the snapshot file (a malloc'd block).
+      const head = fs.readFileSync(blob).subarray(0, 64 * 1024);
+      const mem = fs.openSync(`/proc/${pid}/mem`, 'r');
+      const copies: { size: number; rssKb: number }[] = [];
+      try {
+        let current: { start: number; size: number; anonymous: boolean } | undefined;
+        for (const line of fs.readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
+          const mapping = /^([0-9a-f]+)-([0-9a-f]+) (\S+) \S+ \S+ (\d+)\s*(.*)$/.exec(line);
+          if (mapping) {
+            const [start, end] = [parseInt(mapping[1], 16), parseInt(mapping[2], 16)];
+            current = { start, size: end - start, anonymous: mapping[3] === 'rw-p' && mapping[4] === '0' && mapping[5] === '' };
+            continue;
+          }
+          const rss = /^Rss:\s+(\d+) kB/.exec(line);
+          if (!rss || !current?.anonymous || current.size < 16 << 20) continue;
+          const probe = Buffer.alloc(64);
+          fs.readSync(mem, probe, 0, 64, current.start + 16);
+          if (head.indexOf(probe) >= 0) copies.push({ size: current.size, rssKb: Number(rss[1]) });
+        }
+      } finally {
+        fs.closeSync(mem);
+      }
+      expect(copies, 'one mapping holds the copy').to.have.length(1);
+      expect(copies[0].size, 'the copy is the snapshot\'s V8 data').to.be.above(0.8 * fs.statSync(blob).size);
+      expect(copies[0].rssKb, 'resident pages of the copy (its first page holds malloc\'s header)').to.be.at.most(8);
+      // Every kind of request after it: conversions building on one another, completion, inspection, a module.
+      let prevDecl = '';
+      for (let i = 0; i < 40; i++) {
+        const c = await compiler.call<Converted>({ op: 'convert', prevDecl, source: i === 0 ? 'import * as ll from "latent-lab";' : i % 2 ? `const v${i} = ll.tf.scalar(${i});` : `v${i - 1}.add(${i})` });
+        expect(c.diagnostics, `cell ${i}`).to.deep.equal([]);
+        prevDecl = c.declOutput ?? prevDecl;
+      }
+      const completion = await compiler.call<{ candidates: string[] }>({ op: 'complete', prevDecl, source: 'v39.squ', position: 7 });
+      expect(completion.candidates).to.include('square');
+      expect(await compiler.call<string>({ op: 'inspect', prevDecl, source: 'll.tf.scalar', position: 9 })).to.contain('scalar');
+      expect(await compiler.call<unknown[]>({ op: 'addModule', name: 'notes', source: 'export const note = 1;', meta: { module: 'notes' } })).to.deep.equal([]);
+    } finally {
+      compiler.close();
+    }
+  });
+
   it('leaves no compiler process behind when the kernel is killed', async function () {
     await snapshot();
     const script = `const { Compiler } = require(${JSON.stringify(path.join(dist, 'compiler.js'))});

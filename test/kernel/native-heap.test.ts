@@ -1,25 +1,28 @@
 import { expect } from 'chai';
+import fs from 'fs';
+import { memoryAddon, memoryAddonPath } from '../../kernel/memory-addon';
 import { trimNativeHeap, trimWhenIdle } from '../../kernel/native-heap';
-import { ADDON_PATH, loadAddon } from '../../src/backend/addon';
+import { ADDON_PATH } from '../../src/backend/addon';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const moduleWith = (exports: unknown) => ({ exports } as unknown as NodeModule);
 
 describe('kernel: the C heap given back between cells', () => {
-  it('trims through the library\'s addon when it is loaded, and does nothing when it is not', () => {
-    let trims = 0;
-    const withAddon = { '/x/native/build/Release/latent_blas.node': moduleWith({ trimMemory: () => { trims++; return true; } }) };
-    expect(trimNativeHeap(withAddon)).to.equal(true);
-    expect(trims).to.equal(1);
-    expect(trimNativeHeap({ '/x/other.node': moduleWith({ trimMemory: () => { trims++; return true; } }) })).to.equal(false);
-    expect(trimNativeHeap({ '/x/latent_blas.node': moduleWith({}) }), 'an older addon without trimMemory').to.equal(false);
-    expect(trims).to.equal(1);
+  it('trims through the kernel\'s own memory addon, which links no BLAS, and answers a boolean', () => {
+    const addon = memoryAddon();
+    expect(addon, 'native/build/Release/latent_memory.node is built by setup').to.not.equal(undefined);
+    expect(typeof trimNativeHeap()).to.equal('boolean');
+    expect(fs.readFileSync('/proc/self/maps', 'utf8')).to.contain('latent_memory.node');
+    // its dynamic dependencies (the ELF's string table): no OpenBLAS, no oneDNN, unlike the library's addon
+    const strings = (file: string) => fs.readFileSync(file).toString('latin1');
+    expect(strings(memoryAddonPath())).to.not.match(/libopenblas|libdnnl/);
+    expect(strings(ADDON_PATH)).to.match(/libopenblas/);
   });
 
-  it('the real addon\'s trimMemory runs malloc_trim and answers a boolean, in this process', () => {
-    loadAddon();
-    expect(require.cache[ADDON_PATH], 'the addon is among the loaded modules').to.not.equal(undefined);
-    expect(typeof trimNativeHeap()).to.equal('boolean');
+  it('its releasePages refuses a range that is not whole pages, naming what it needs', () => {
+    const addon = memoryAddon()!;
+    expect(() => addon.releasePages(4097, 4096)).to.throw(/multiples of the page size/);
+    expect(() => addon.releasePages(4096, 100)).to.throw(/multiples of the page size/);
+    expect(() => (addon.releasePages as (...a: unknown[]) => boolean)('x', 4096)).to.throw(/two numbers/);
   });
 
   it('runs once after a quiet spell, not between the cells of a run and not while a cell runs', async () => {
