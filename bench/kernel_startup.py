@@ -7,7 +7,8 @@ imports, numpy is not installed for Debian's ipykernel), then the trivial-cell r
 `1 + i`, twenty distinct cells sent back to back, median) and that of twenty cells declaring a name (`const v = i` /
 `v = i`), then both again 0.3 s apart after a two-second pause (a student running cells one by one),
 restart -> the result of `1 + 1` in the new kernel, and the kernel's resident memory (RSS, all threads) when
-idle after start and after the library cell. Memory and CPU are the kernel process's and its child processes'
+idle after start and after the library cell (2.5 s after the last cell: past the compiler's idle collection and the
+C heap's trim). Memory and CPU are the kernel process's and its child processes'
 (Latent Lab's compiler may be a process of its own: their RSS summed, an upper bound as shared pages count
 twice). Beside it the USS (private memory: pages no other process maps, summed over the kernel's
 processes): what each further kernel adds on a server running many, as Node's and Python's own code and shared
@@ -112,6 +113,9 @@ def round_trip(kc, cell, n=20, pause=0.0):
 
 
 PACE_S = 0.3
+# The kernel's memory is read this long after its last cell: past the compiler's idle collection (1 s) and the
+# C heap's trim (2 s), the state a kernel between cells settles in.
+SETTLE_S = 2.5
 
 
 def measure(kernel_name, extra_cell, declaring):
@@ -126,7 +130,7 @@ def measure(kernel_name, extra_cell, declaring):
         run_cell(kc, "1 + 1")
         first = time.perf_counter() - t0
         first_cpu = cpu_s(km.provisioner.process.pid)
-        time.sleep(1.0)
+        time.sleep(SETTLE_S)
         idle_mb = rss_mb(km.provisioner.process.pid)
         idle_uss = uss_mb(km.provisioner.process.pid)
         t1 = time.perf_counter()
@@ -138,7 +142,7 @@ def measure(kernel_name, extra_cell, declaring):
         time.sleep(2.0)
         paced_trip = round_trip(kc, lambda i: f"2 + {i}", pause=PACE_S)
         paced_declaring = round_trip(kc, lambda i: declaring(i + 100), pause=PACE_S)
-        time.sleep(1.0)
+        time.sleep(SETTLE_S)
         library_mb = rss_mb(km.provisioner.process.pid)
         library_uss = uss_mb(km.provisioner.process.pid)
         t2 = time.perf_counter()
