@@ -10,6 +10,11 @@ export interface MemoryAddon {
   trimMemory(): boolean;
   /** madvise(MADV_DONTNEED) over whole pages of a region never read again; throws on an unaligned range. */
   releasePages(address: number, length: number): boolean;
+  /**
+   * V8's collection for low memory in the calling thread's isolate: full collections until nothing more is
+   * freed, the young generation shrunk, pooled pages freed (a plain gc() does only the first).
+   */
+  lowMemoryNotification(): boolean;
 }
 
 /**
@@ -32,7 +37,7 @@ export function memoryAddon(): MemoryAddon | undefined {
       const file = memoryAddonPath();
       const mod = { exports: {} as MemoryAddon };
       process.dlopen(mod, file);
-      loaded = typeof mod.exports.trimMemory === 'function' && typeof mod.exports.releasePages === 'function' ? mod.exports : null;
+      loaded = ['trimMemory', 'releasePages', 'lowMemoryNotification'].every((f) => typeof (mod.exports as unknown as Record<string, unknown>)[f] === 'function') ? mod.exports : null;
     } catch {
       loaded = null;
     }

@@ -8,7 +8,7 @@
     {
       # The kernel's own (native/process-memory.c): no BLAS, so that the kernel and its compiler can load it.
       "target_name": "latent_memory",
-      "sources": ["process-memory.c"],
+      "sources": ["process-memory.c", "v8-memory.cc"],
       "cflags": ["-O2", "-Wall"]
     },
     {

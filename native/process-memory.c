@@ -48,10 +48,24 @@ static napi_value release_pages(napi_env env, napi_callback_info info) {
   return result;
 }
 
+int latent_low_memory_notification(void); /* v8-memory.cc */
+
+/**
+ * lowMemoryNotification(): V8's collection for low memory in the calling thread's isolate — full collections
+ * until nothing more is freed, the young generation shrunk, pooled pages freed. False without an isolate.
+ */
+static napi_value low_memory_notification(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value result;
+  napi_get_boolean(env, latent_low_memory_notification() == 1, &result);
+  return result;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
     {"trimMemory", NULL, trim_memory, NULL, NULL, NULL, napi_default, NULL},
     {"releasePages", NULL, release_pages, NULL, NULL, NULL, napi_default, NULL},
+    {"lowMemoryNotification", NULL, low_memory_notification, NULL, NULL, NULL, napi_default, NULL},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
   return exports;

@@ -74,7 +74,7 @@ say "building (tsc)"
 node_modules/.bin/tsc -p tsconfig.json
 
 # --- 4. Native BLAS kernels (optional: without them the library uses the stock tfjs kernels) -------
-native_hash=$(cat native/*.c native/*.h native/binding.gyp | sha256sum | cut -d' ' -f1)
+native_hash=$(cat native/*.c native/*.cc native/*.h native/binding.gyp | sha256sum | cut -d' ' -f1)
 native_stamp=native/build/.latent-lab-source.sha256
 if [ ! -f native/build/Release/latent_blas.node ] || [ ! -f native/build/Release/latent_memory.node ] || [ "$(cat "$native_stamp" 2>/dev/null)" != "$native_hash" ]; then
   node_prefix=$(dirname "$(dirname "$(node -p 'process.execPath')")")

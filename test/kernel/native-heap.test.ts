@@ -18,6 +18,18 @@ describe('kernel: the C heap given back between cells', () => {
     expect(strings(ADDON_PATH)).to.match(/libopenblas/);
   });
 
+  it('its lowMemoryNotification collects what is garbage and shrinks the heap, in the calling thread\'s isolate', () => {
+    const addon = memoryAddon()!;
+    let junk: { i: number; s: string }[] | undefined = [];
+    for (let i = 0; i < 2_000_000; i++) junk.push({ i, s: `item ${i}` });
+    const held = process.memoryUsage().heapUsed;
+    junk = undefined;
+    expect(addon.lowMemoryNotification()).to.equal(true);
+    const after = process.memoryUsage();
+    expect(held - after.heapUsed, 'bytes collected').to.be.above(50e6);
+    expect(after.heapTotal - after.heapUsed, 'heap kept beyond what is live').to.be.below(64e6);
+  });
+
   it('its releasePages refuses a range that is not whole pages, naming what it needs', () => {
     const addon = memoryAddon()!;
     expect(() => addon.releasePages(4097, 4096)).to.throw(/multiples of the page size/);
