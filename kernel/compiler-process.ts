@@ -1,18 +1,20 @@
 // The compiler as a process started from a V8 startup snapshot (built by compiler-snapshot.ts, run by
 // compiler.ts). While the snapshot is built, this script loads TypeScript and tslab, and parses and binds the
 // declarations every kernel needs — the standard library's, Node's (doc comments blanked,
-// node-doc-comments.ts), Latent Lab's and TensorFlow.js's — by converting a first cell and the import of
-// `latent-lab` in the project's folder. A kernel's compiler then starts by deserializing that heap (about a
-// quarter of a second) instead of parsing and binding them again (1.2-1.7 s of CPU for the first cell, as
-// much again for the library's import). What it keeps is only the parsed files, by path: the converter
-// itself is built afresh for the notebook's folder, and a file changed since the snapshot (its size or
-// modification time) is dropped and read again, so a cell is checked against the declarations on disk.
+// node-doc-comments.ts), Latent Lab's and TensorFlow.js's (its chained methods read as one interface,
+// chained-ops.ts) — by converting a first cell and the import of `latent-lab` in the project's folder. A
+// kernel's compiler then starts by deserializing that heap (about a quarter of a second) instead of parsing
+// and binding them again (1.2-1.7 s of CPU for the first cell, as much again for the library's import).
+// What it keeps is only the parsed files, by path: the converter itself is built afresh for the notebook's
+// folder, and a file changed since the snapshot (its size or modification time) is dropped and read again,
+// so a cell is checked against the declarations on disk.
 import crypto from 'crypto';
 import fs from 'fs';
 import v8 from 'v8';
 import { forwardTypeResolution } from './resolve';
 import { releaseSnapshotCopy } from './snapshot-copy';
 import { withoutNodeDocComments } from './node-doc-comments';
+import { withMergedChainedOps } from './chained-ops';
 import { answer, collectWhenIdle, createCompilerService, fullCollection, warmUpWhenIdle, type SourceFileCache } from './compiler-service';
 import { memoryAddon } from './memory-addon';
 import type { CompilerRequest, CompilerResponse } from './compiler';
@@ -20,6 +22,7 @@ import type { CompilerRequest, CompilerResponse } from './compiler';
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const ts = require('@tslab/typescript-for-tslab') as { sys: { readFile(p: string, encoding?: string): string | undefined } };
 withoutNodeDocComments(ts.sys);
+withMergedChainedOps(ts.sys);
 
 const sourceFiles: SourceFileCache = new Map();
 /** Each kept file's size and modification time when it was parsed, and its content's hash. */

@@ -9,14 +9,18 @@ import { parentPort } from 'worker_threads';
 import { requireWithCodeCache } from './code-cache';
 import { forwardTypeResolution } from './resolve';
 import { withoutNodeDocComments } from './node-doc-comments';
+import { withMergedChainedOps } from './chained-ops';
 import type { CompilerRequest, CompilerResponse } from './compiler';
 
 // TypeScript through V8's code cache (code-cache.ts), before anything requires it.
 const typescript = requireWithCodeCache('@tslab/typescript-for-tslab');
 // Before tslab loads its compiler (see resolve.ts).
 forwardTypeResolution(process.cwd());
-// Before the first program: Node's declarations without their doc comments (node-doc-comments.ts).
-withoutNodeDocComments((typescript.exports as { sys: { readFile(p: string, encoding?: string): string | undefined } }).sys);
+// Before the first program: Node's declarations without their doc comments (node-doc-comments.ts),
+const sys = (typescript.exports as { sys: { readFile(p: string, encoding?: string): string | undefined } }).sys;
+withoutNodeDocComments(sys);
+// tfjs-core's 137 chained methods as one interface: a quarter of each cell's compile (chained-ops.ts).
+withMergedChainedOps(sys);
 // After the cached load above: the service's modules require TypeScript when they load.
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { createCompilerService, answer, collectWhenIdle } = require('./compiler-service') as typeof import('./compiler-service');
