@@ -20,7 +20,9 @@ export interface MemoryAddon {
 /**
  * Where setup builds it (native/binding.gyp, target latent_memory): under the folder holding native/ above
  * this file, whether it runs from dist/kernel or kernel/. Looked for when first needed: under Node's
- * permission model (the grading kernels) existsSync throws on a folder the kernel may not read.
+ * permission model (the grading kernels) existsSync throws on a folder the kernel may not read. The same walk
+ * as the library's (src/backend/addon.ts) on purpose: the grading sandbox lets the kernel read dist/kernel
+ * and not dist/src (tools/assignments.py), so the kernel imports nothing of the library's at run time.
  */
 export function memoryAddonPath(): string {
   let dir = __dirname;
