@@ -4,8 +4,8 @@
 // files: after the library's import, a quarter of a cell's compile (environment.md). The compiler reads them
 // as what they amount to — one interface Tensor in tensor.d.ts, merged with its class — and the file that
 // imports them all without its imports. The types are the same: every member of Tensor has the same
-// signature either way (test/kernel/chained-ops.test.ts), and all the lecture notebooks' cells convert to
-// the same code and declarations. Files not in the form below are read as they are.
+// signature either way (test/kernel/chained-ops.test.ts), and all the lecture and homework notebooks' cells
+// convert to the same code, declarations and diagnostics. Files not in the form below are read as they are.
 
 type ReadFile = (p: string, encoding?: string) => string | undefined;
 
@@ -15,7 +15,10 @@ export const CHAINED_OPS_INDEX = /[\\/]@tensorflow[\\/]tfjs-core[\\/]dist[\\/]pu
 export const TENSOR_DECLARATIONS = /[\\/]@tensorflow[\\/]tfjs-core[\\/]dist[\\/]tensor\.d\.ts$/;
 
 const IMPORT_SIDE_EFFECT = /^import '\.\/([A-Za-z0-9_]+)';$/gm;
-/** One chained method's file, whole: its license and amd-module line in either order, its imports (names, then a path from tfjs-core's dist), the augmentation. */
+/**
+ * One chained method's file, whole: its license and amd-module line in either order, its imports (names, then
+ * a path from tfjs-core's dist), the augmentation.
+ */
 const CHAINED_OP_FILE =
   /^(?:\s*(?:\/\*[\s\S]*?\*\/|\/\/\/ <amd-module [^\n]*))*\s*((?:import \{[^}]*\} from '\.\.\/\.\.\/[A-Za-z0-9_/]+';\n)*)declare module '\.\.\/\.\.\/tensor' \{\n {4}interface Tensor<R extends Rank = Rank> \{\n([\s\S]*?)\n {4}\}\n\}\s*$/;
 const IMPORT_NAMES = /^import \{([^}]*)\} from '\.\.\/\.\.\/([A-Za-z0-9_/]+)';$/gm;
@@ -80,8 +83,8 @@ function withoutImports(indexText: string): string {
 export function withMergedChainedOps(sys: { readFile: ReadFile }): void {
   const readFile = sys.readFile;
   const read = (p: string, encoding?: string) => readFile.call(sys, p, encoding);
-  // Computed on each read of either file (once per file and compiler; ~140 small reads): the two agree even
-  // if the files change between the two reads only by an install in between, which a restart then mends.
+  // Computed on each read of either file (each is read once per compiler, ~140 small reads), not kept: a
+  // snapshot's compiler re-reads tensor.d.ts when an install has rewritten it (compiler-process.ts).
   const declarations = (dist: string) => {
     const index = read(`${dist}/public/chained_ops/register_all_chained_ops.d.ts`);
     const tensor = read(`${dist}/tensor.d.ts`);
