@@ -14,9 +14,12 @@ twice). Beside it the USS (private memory: pages no other process maps, summed o
 processes): what each further kernel adds on a server running many, as Node's and Python's own code and shared
 libraries are mapped once for all of them. The CPU time the kernel used from launch to the first result, and in the new kernel from restart to its
 first result, is the figure least bent by a busy machine. Medians over rounds.
-Once, after the rounds: Latent Lab's RSS after the library cell and twenty cells once its compiler process has
+After the rounds: the round trips again with both kernels alive, their cells alternated pair by pair, back to
+back and 0.3 s apart (the ratio least bent by this VM's noise, which moves a median by half between rounds).
+Then, once: Latent Lab's RSS after the library cell and twenty cells once its compiler process has
 exited for want of requests (LATENT_COMPILER_IDLE_S: 300 s by default, set to 20 s here so as not to wait five
-minutes; the memory is the same), and the next cell's round trip, which starts the compiler again. Once, at the end: Latent Lab's RSS after running lecture notebook 07 (the VAE on MNIST) through nbclient
+minutes; the memory is the same), and the next cell's round trip, which starts the compiler again. Once, at the
+end: Latent Lab's RSS after running lecture notebook 07 (the VAE on MNIST) through nbclient
 (`--no-notebook` skips it; ipykernel has no such notebook).
 Run: npm run bench:kernel [rounds] [--no-notebook] [--no-idle]  (JUPYTER_PATH is set by the npm script to the project's kernels).
 """
@@ -188,6 +191,47 @@ def after_idle_spell(idle_s=IDLE_S):
         km.shutdown_kernel(now=True)
 
 
+PAIRS = 40
+
+
+def paired_round_trips(library_cells, pause=0.0, n=PAIRS):
+    """Round trips with both kernels alive at once, after their library cells and a 3 s rest (Latent Lab's
+    warm-up and idle collection done): each cell goes to one kernel then the other, who goes first alternating,
+    so the two see the same machine (load, caches, a vCPU woken or not), which separate rounds on this VM do not
+    give. `pause` seconds after each cell. Returns {kind: (Latent Lab's median s, ipykernel's median s, median
+    of the per-pair ratios)} for trivial cells and cells declaring a new name."""
+    names = ("latent-lab", "python3")
+    cells = {"trivial": {"latent-lab": lambda i: f"3 + {i}", "python3": lambda i: f"3 + {i}"},
+             "declaring": {"latent-lab": lambda i: f"const w{i} = {i};", "python3": lambda i: f"w{i} = {i}"}}
+    kernels = {}
+    try:
+        for name in names:
+            km = KernelManager(kernel_name=name)
+            km.start_kernel()
+            kc = km.client()
+            kc.start_channels()
+            kc.wait_for_ready(timeout=120)
+            kernels[name] = (km, kc)
+            run_cell(kc, library_cells[name])
+        time.sleep(3.0)
+        out = {}
+        for kind, cell in cells.items():
+            times = {name: [] for name in names}
+            for i in range(n):
+                for name in (names if i % 2 == 0 else names[::-1]):
+                    t = time.perf_counter()
+                    run_cell(kernels[name][1], cell[name](i))
+                    times[name].append(time.perf_counter() - t)
+                    time.sleep(pause)
+            ratios = [a / b for a, b in zip(times["latent-lab"], times["python3"])]
+            out[kind] = (statistics.median(times["latent-lab"]), statistics.median(times["python3"]), statistics.median(ratios))
+        return out
+    finally:
+        for km, kc in kernels.values():
+            kc.stop_channels()
+            km.shutdown_kernel(now=True)
+
+
 def after_notebook_07():
     """Latent Lab's RSS (MB) one second after notebook 07 has run (and IDLE_S + 5 s after, the compiler process
     gone, unless --no-idle), and the seconds it took."""
@@ -242,6 +286,13 @@ def main():
         scale = 1000 if unit == "ms" else 1
         fmt = ".2f" if unit == "s" else ".1f" if unit == "ms" else ".0f"
         print(f"{label:44}{ll[i] * scale:>10{fmt}} {unit:<2}{py[i] * scale:>9{fmt}} {unit:<2}{ll[i] / py[i]:>6.2f}x")
+    print(f"round trips with both kernels alive, cells alternated ({PAIRS} pairs after a 3 s rest; ratio: median of the pairs' ratios)")
+    for pause in (0.0, PACE_S):
+        paired = paired_round_trips(cells, pause)
+        when = "back to back" if pause == 0 else f"{pause:g} s apart"
+        for kind, (a, b, ratio) in paired.items():
+            label = f"  {kind}, {when}"
+            print(f"{label:44}{a * 1000:>10.1f} ms{b * 1000:>9.1f} ms{ratio:>6.2f}x")
     if "--no-idle" not in sys.argv:
         busy_mb, idle_mb, wake_s, wake_cpu, busy_uss, idle_uss = after_idle_spell()
         print(f"{f'RSS after the library cell, 1 s / {IDLE_S + 5} s idle':44}{busy_mb:>6.0f} / {idle_mb:.0f} MB  (the compiler process exited after {IDLE_S} s idle)")
