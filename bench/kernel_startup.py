@@ -121,15 +121,30 @@ PACE_S = 0.3
 SETTLE_S = 2.5
 
 
-def measure(kernel_name, extra_cell, declaring):
-    t0 = time.perf_counter()
+def launch(kernel_name, env=None):
+    """A started kernel and its client, once it has answered kernel_info; stopped again if it never does."""
     km = KernelManager(kernel_name=kernel_name)
-    km.start_kernel()
+    km.start_kernel(**({} if env is None else {"env": env}))
     kc = km.client()
     kc.start_channels()
     try:
         kc.wait_for_ready(timeout=120)
-        ready = time.perf_counter() - t0
+    except BaseException:
+        stop(km, kc)
+        raise
+    return km, kc
+
+
+def stop(km, kc):
+    kc.stop_channels()
+    km.shutdown_kernel(now=True)
+
+
+def measure(kernel_name, extra_cell, declaring):
+    t0 = time.perf_counter()
+    km, kc = launch(kernel_name)
+    ready = time.perf_counter() - t0
+    try:
         run_cell(kc, "1 + 1")
         first = time.perf_counter() - t0
         first_cpu = cpu_s(km.provisioner.process.pid)
@@ -157,8 +172,7 @@ def measure(kernel_name, extra_cell, declaring):
         return (ready, first, library, restart, trip, declaring_trip, idle_mb, library_mb, first_cpu, restart_cpu, idle_uss, library_uss,
                 paced_trip, paced_declaring)
     finally:
-        kc.stop_channels()
-        km.shutdown_kernel(now=True)
+        stop(km, kc)
 
 
 IDLE_S = 20
@@ -167,12 +181,8 @@ IDLE_S = 20
 def after_idle_spell(idle_s=IDLE_S):
     """Latent Lab's RSS (MB) after the library cell, 1 s and idle_s + 5 s later, and the next trivial cell's
     seconds and CPU seconds (the compiler process started again from its snapshot)."""
-    km = KernelManager(kernel_name="latent-lab")
-    km.start_kernel(env={**os.environ, "LATENT_COMPILER_IDLE_S": str(idle_s)})
-    kc = km.client()
-    kc.start_channels()
+    km, kc = launch("latent-lab", env={**os.environ, "LATENT_COMPILER_IDLE_S": str(idle_s)})
     try:
-        kc.wait_for_ready(timeout=120)
         run_cell(kc, 'import * as ll from "latent-lab";\nawait ll.ready();')
         for i in range(20):
             run_cell(kc, f"1 + {i}")
@@ -187,8 +197,7 @@ def after_idle_spell(idle_s=IDLE_S):
         run_cell(kc, "1 + 100")
         return busy_mb, idle_mb, time.perf_counter() - t, cpu_s(km.provisioner.process.pid) - cpu, busy_uss, idle_uss
     finally:
-        kc.stop_channels()
-        km.shutdown_kernel(now=True)
+        stop(km, kc)
 
 
 PAIRS = 40
@@ -206,13 +215,8 @@ def paired_round_trips(library_cells, pause=0.0, n=PAIRS):
     kernels = {}
     try:
         for name in names:
-            km = KernelManager(kernel_name=name)
-            km.start_kernel()
-            kc = km.client()
-            kc.start_channels()
-            kc.wait_for_ready(timeout=120)
-            kernels[name] = (km, kc)
-            run_cell(kc, library_cells[name])
+            kernels[name] = launch(name)
+            run_cell(kernels[name][1], library_cells[name])
         time.sleep(3.0)
         out = {}
         for kind, cell in cells.items():
@@ -228,8 +232,7 @@ def paired_round_trips(library_cells, pause=0.0, n=PAIRS):
         return out
     finally:
         for km, kc in kernels.values():
-            kc.stop_channels()
-            km.shutdown_kernel(now=True)
+            stop(km, kc)
 
 
 def after_notebook_07():
