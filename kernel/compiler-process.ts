@@ -1,8 +1,8 @@
 // The compiler as a process started from a V8 startup snapshot (built by compiler-snapshot.ts, run by
 // compiler.ts). While the snapshot is built, this script loads TypeScript and tslab, and parses and binds the
 // declarations every kernel needs — the standard library's, Node's (doc comments blanked,
-// node-doc-comments.ts), Latent Lab's and TensorFlow.js's (its chained methods read as one interface,
-// chained-ops.ts) — by converting a first cell and the import of `latent-lab` in the project's folder. A
+// node-doc-comments.ts; the modules a notebook seldom imports left out until one does, node-types-subset.ts),
+// Latent Lab's and TensorFlow.js's (its chained methods read as one interface, chained-ops.ts) — by converting a first cell and the import of `latent-lab` in the project's folder. A
 // kernel's compiler then starts by deserializing that heap (about a quarter of a second) instead of parsing
 // and binding them again (1.2-1.7 s of CPU for the first cell, as much again for the library's import).
 // What it keeps is only the parsed files, by path: the converter itself is built afresh for the notebook's
@@ -15,14 +15,16 @@ import { forwardTypeResolution } from './resolve';
 import { releaseSnapshotCopy } from './snapshot-copy';
 import { withoutNodeDocComments } from './node-doc-comments';
 import { withMergedChainedOps } from './chained-ops';
+import { leftOutGlobalNames, withNodeTypesSubset } from './node-types-subset';
 import { answer, collectWhenIdle, createCompilerService, fullCollection, warmUpWhenIdle, type SourceFileCache } from './compiler-service';
 import { memoryAddon } from './memory-addon';
 import type { CompilerRequest, CompilerResponse } from './compiler';
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
-const ts = require('@tslab/typescript-for-tslab') as { sys: { readFile(p: string, encoding?: string): string | undefined } };
+const ts = require('@tslab/typescript-for-tslab') as typeof import('typescript');
 withoutNodeDocComments(ts.sys);
 withMergedChainedOps(ts.sys);
+withNodeTypesSubset(ts.sys);
 
 const sourceFiles: SourceFileCache = new Map();
 /** Each kept file's size and modification time when it was parsed, and its content's hash. */
@@ -38,6 +40,7 @@ function parseCommonDeclarations(): void {
   const handle = createCompilerService(sourceFiles);
   handle({ id: 1, op: 'convert', prevDecl: '', source: '1 + 1' });
   handle({ id: 2, op: 'convert', prevDecl: '', source: 'import * as ll from "latent-lab";\nll.tf.scalar(1)' });
+  leftOutGlobalNames(ts);
   for (const [file, { version }] of sourceFiles) {
     // Only files that cannot change within a kernel (tslab's version ""): not the cells' own files.
     if (version !== '') sourceFiles.delete(file);

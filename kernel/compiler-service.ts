@@ -6,6 +6,8 @@ import vm from 'vm';
 import { idleAction, type IdleAction } from './idle-action';
 import type { LanguageContext } from './inspect';
 import type { CompilerRequest } from './compiler';
+import type * as TS from 'typescript';
+import { failsOnLeftOutDeclaration, fullNodeTypes, importsLeftOutModule, useFullNodeTypes } from './node-types-subset';
 
 /** tslab's parsed files by path (patches/tslab+1.0.22.patch): shared to reuse a snapshot's parsed declarations. */
 export type SourceFileCache = Map<string, { file: unknown; version: string }>;
@@ -22,8 +24,9 @@ const withGlobals = (prevDecl: string) => prevDecl + KERNEL_GLOBALS;
  * Builds tslab's converter (its first program: the standard library's and Node's declarations, from
  * `sourceFiles` where they are there) and returns the function answering each request.
  */
-export function createCompilerService(sourceFiles?: SourceFileCache): (request: CompilerRequest) => unknown {
+export function createCompilerService(sourceFiles: SourceFileCache = new Map()): (request: CompilerRequest) => unknown {
   /* eslint-disable @typescript-eslint/no-var-requires */
+  const ts = require('@tslab/typescript-for-tslab') as typeof TS;
   const { describeAt } = require('./inspect') as typeof import('./inspect');
   const { createConverter, isCompleteCode } = require('tslab/dist/converter') as typeof import('tslab/dist/converter');
   const { printQuickInfo } = require('tslab/dist/inspect') as typeof import('tslab/dist/inspect');
@@ -32,25 +35,41 @@ export function createCompilerService(sourceFiles?: SourceFileCache): (request: 
   const converter = createConverter(options) as ReturnType<typeof createConverter> & {
     languageContext(prevDecl: string, src: string): LanguageContext;
   };
+  // Node's declarations are a subset until a cell needs the rest (node-types-subset.ts). The previous cells'
+  // declarations are scanned once, by a compiler started again after its idle exit; then each cell.
+  let prevScanned = false;
+  const needNodeTypesFor = (prevDecl: string, source: string) => {
+    if (fullNodeTypes()) return;
+    const text = prevScanned ? source : `${prevDecl}\n${source}`;
+    prevScanned = true;
+    if (importsLeftOutModule(ts, text)) useFullNodeTypes(sourceFiles);
+  };
   return (request) => {
     switch (request.op) {
       case 'convert': {
+        needNodeTypesFor(request.prevDecl, request.source);
         const prevDecl = withGlobals(request.prevDecl);
-        const converted = converter.convert(prevDecl, request.source);
+        let converted = converter.convert(prevDecl, request.source);
+        if (!fullNodeTypes() && failsOnLeftOutDeclaration(ts, converted.diagnostics) && useFullNodeTypes(sourceFiles)) {
+          converted = converter.convert(prevDecl, request.source);
+        }
         // A cell that declares nothing hands back the declarations it was given (patches/tslab+1.0.22.patch):
         // the kernel's globals are not the notebook's.
         if (converted.declOutput === prevDecl) converted.declOutput = request.prevDecl;
         return converted;
       }
       case 'addModule':
+        needNodeTypesFor('', request.source);
         return converter.addModule(request.name, request.source, request.meta as Parameters<typeof converter.addModule>[2]);
       case 'inspect': {
+        needNodeTypesFor(request.prevDecl, request.source);
         const described = describeAt(converter.languageContext(withGlobals(request.prevDecl), request.source), request.position);
         if (described) return described;
         const info = converter.inspect(withGlobals(request.prevDecl), request.source, request.position);
         return info ? printQuickInfo(info) : undefined;
       }
       case 'complete':
+        needNodeTypesFor(request.prevDecl, request.source);
         return converter.complete(withGlobals(request.prevDecl), request.source, request.position);
       case 'isComplete': {
         const r = isCompleteCode(request.source);

@@ -10,17 +10,20 @@ import { requireWithCodeCache } from './code-cache';
 import { forwardTypeResolution } from './resolve';
 import { withoutNodeDocComments } from './node-doc-comments';
 import { withMergedChainedOps } from './chained-ops';
+import { withNodeTypesSubset } from './node-types-subset';
 import type { CompilerRequest, CompilerResponse } from './compiler';
 
 // TypeScript through V8's code cache (code-cache.ts), before anything requires it.
 const typescript = requireWithCodeCache('@tslab/typescript-for-tslab');
 // Before tslab loads its compiler (see resolve.ts).
 forwardTypeResolution(process.cwd());
-// Before the first program: Node's declarations without their doc comments (node-doc-comments.ts), and
-// tfjs-core's 137 chained methods read as one interface (chained-ops.ts: a quarter of each cell's compile).
+// Before the first program: Node's declarations without their doc comments (node-doc-comments.ts),
+// tfjs-core's 137 chained methods read as one interface (chained-ops.ts: a quarter of each cell's compile), and
+// Node's seldom-imported modules left out until a cell needs one (node-types-subset.ts: 16 MB of heap).
 const sys = (typescript.exports as { sys: { readFile(p: string, encoding?: string): string | undefined } }).sys;
 withoutNodeDocComments(sys);
 withMergedChainedOps(sys);
+withNodeTypesSubset(sys);
 // After the cached load above: the service's modules require TypeScript when they load.
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { createCompilerService, answer, collectWhenIdle } = require('./compiler-service') as typeof import('./compiler-service');

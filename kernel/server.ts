@@ -37,7 +37,7 @@ export class KernelServer {
   private readonly shared = new Int32Array(new SharedArrayBuffer(SHARED.length * 4));
   private readonly queue: Request[] = [];
   private draining = false;
-  /** Gives the C heap's free pages back once no cell has run for a while (native-heap.ts). */
+  /** Gives V8's and the C heap's free memory back once no cell has run for a while (native-heap.ts). */
   private readonly trimLater = trimWhenIdle(() => !this.cellActive && !this.draining);
   private executionCount = 0;
   private readonly history: HistoryEntry[] = [];

@@ -3,16 +3,16 @@
 // on the course's training steps it is slower than wasm with the native kernels on most of them (environment.md,
 // "Which backend for which model"); LATENT_BACKEND=node asks for it, and LATENT_BACKEND forces any one.
 import * as tf from '@tensorflow/tfjs-core';
-// The backends and the union package are required, not imported: a side-effect import stays in this file's
-// declarations, and every notebook's type check then read their ~170 declaration files (tfjs-layers, -data,
-// -converter, -backend-webgl...) that no type of Latent Lab's uses (the kernel's compiler, environment.md).
+import { registerGradientsAndChainedOps } from './tfjs-registrations';
+// The backends are required, not imported: a side-effect import stays in this file's declarations, and every
+// notebook's type check then reads their declaration files, which no type of Latent Lab's uses (the kernel's
+// compiler, environment.md).
 /* eslint-disable @typescript-eslint/no-var-requires */
 require('@tensorflow/tfjs-backend-cpu');
 require('@tensorflow/tfjs-backend-wasm');
-// tfjs-core's CommonJS build registers neither gradients nor the chained tensor methods (x.add(y));
-// the union package's Node bundle registers both into the same tfjs-core.
-require('@tensorflow/tfjs');
 /* eslint-enable @typescript-eslint/no-var-requires */
+// tfjs-core's CommonJS build registers neither gradients nor the chained tensor methods (x.add(y)).
+registerGradientsAndChainedOps();
 // The chained methods' types (x.add(y)), which the union's declarations used to bring: types only.
 export type {} from '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
 import { enableNativeKernels, NativeStatus } from './native-kernels';

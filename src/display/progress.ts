@@ -4,7 +4,7 @@
 // untrusted (JupyterLab, Notebook 7, the classic notebook) shows exactly what the run showed: the HTML
 // sanitizer of those front ends stripped the inline SVG curve it once had, leaving its axis labels as
 // stray digits. Outside a kernel: a terminal progress bar (cli-progress) on stderr.
-import { SingleBar, Presets } from 'cli-progress';
+import type { SingleBar } from 'cli-progress';
 import { display, inKernel, updateDisplay } from './display';
 import { svgToPNG } from '../plot/svg-png';
 import { contract, count, num, numberArray, optional, options as optionsKind, positive, record, str } from '../validation/contract';
@@ -122,6 +122,9 @@ export class Progress {
       display(this.statusBundle(), { displayId: this.displayId });
       display(this.curveBundle(), { displayId: `${this.displayId}-curve` });
     } else if (!process.env.LATENT_QUIET) {
+      // Required here, not imported: only a run outside a kernel draws this bar (4-6 MB a kernel never uses).
+      // eslint-disable-next-line @typescript-eslint/no-var-requires
+      const { SingleBar, Presets } = require('cli-progress') as typeof import('cli-progress');
       this.bar = new SingleBar({ format: `${options.title ?? 'progress'} [{bar}] {value}/{total} {metrics}`, stream: process.stderr, noTTYOutput: true, notTTYSchedule: 5000 }, Presets.shades_classic);
       this.bar.start(options.total, 0, { metrics: '' });
     }

@@ -9,10 +9,12 @@ import { anything, checkKind, contract, count, describeAny, memoryBudgetBytes, o
 import { extensionOf, savePath, writeFileAtomic } from './save-file';
 import { svgToPNG } from './svg-png';
 
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const vega = require('vega');
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const vegaLite = require('vega-lite');
+// vega and vega-lite are required at the first render, not with the library: together ~20 MB of a kernel's
+// memory (environment.md, "The kernel's memory") that a notebook which draws nothing never needs.
+/* eslint-disable @typescript-eslint/no-var-requires */
+let renderers: { vega: any; vegaLite: any } | undefined;
+const vegaRenderers = () => (renderers ??= { vega: require('vega'), vegaLite: require('vega-lite') });
+/* eslint-enable @typescript-eslint/no-var-requires */
 
 const VEGA_LITE_FIGURE = contract('VegaLiteFigure', {
   spec: { expected: 'a vega-lite object', test: (v) => (v !== null && typeof v === 'object' ? undefined : `got ${describeAny(v)}`) },
@@ -55,6 +57,7 @@ export class VegaLiteFigure {
 
   /** The SVG rendered by vega in Node. */
   async svg(): Promise<string> {
+    const { vega, vegaLite } = vegaRenderers();
     const compiled = vegaLite.compile(this.spec).spec;
     const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
     try {

@@ -1,12 +1,13 @@
 import { expect } from 'chai';
 import fs from 'fs';
 import { memoryAddon, memoryAddonPath } from '../../kernel/memory-addon';
-import { trimNativeHeap, trimWhenIdle } from '../../kernel/native-heap';
+import v8 from 'v8';
+import { releaseIdleMemory, trimNativeHeap, trimWhenIdle } from '../../kernel/native-heap';
 import { ADDON_PATH } from '../../src/backend/addon';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe('kernel: the C heap given back between cells', () => {
+describe('kernel: idle memory given back between cells', () => {
   it('trims through the kernel\'s own memory addon, which links no BLAS, and answers a boolean', () => {
     const addon = memoryAddon();
     expect(addon, 'native/build/Release/latent_memory.node is built by setup').to.not.equal(undefined);
@@ -28,6 +29,21 @@ describe('kernel: the C heap given back between cells', () => {
     const after = process.memoryUsage();
     expect(held - after.heapUsed, 'bytes collected').to.be.above(50e6);
     expect(after.heapTotal - after.heapUsed, 'heap kept beyond what is live').to.be.below(64e6);
+  });
+
+  it('releaseIdleMemory, what the kernel runs between cells, shrinks the young generation a burst of allocation grew', () => {
+    const youngSize = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')!.space_size;
+    // short-lived objects that survive a scavenge or two: V8 grows the semi-space toward its maximum
+    let keep: number[][] = [];
+    for (let i = 0; i < 400_000; i++) {
+      keep.push([i, i + 1]);
+      if (keep.length > 50_000) keep = [];
+    }
+    const grown = youngSize();
+    keep = [];
+    expect(grown, 'the young generation after the burst').to.be.above(4 * 2 ** 20);
+    expect(releaseIdleMemory()).to.equal(true);
+    expect(youngSize(), 'the young generation after the release').to.be.at.most(2 * 2 ** 20);
   });
 
   it('its releasePages refuses a range that is not whole pages, naming what it needs', () => {

@@ -1,0 +1,45 @@
+import { expect } from 'chai';
+import { execFileSync } from 'child_process';
+import path from 'path';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+/** Runs `code` in a fresh Node with the library's sources loaded as `ll`, and returns what it printed as JSON. */
+function inFreshNode(code: string): any {
+  const script = `const ll = require('./src/index.ts'); (async () => { ${code} })().catch((e) => { console.error(e); process.exit(1); });`;
+  const out = execFileSync(process.execPath, ['-r', 'tsx/cjs', '-e', script], { cwd: ROOT, env: { ...process.env, LATENT_QUIET: '1' }, encoding: 'utf8' });
+  return JSON.parse(out.trim().split('\n').pop()!);
+}
+
+describe('backend: TensorFlow.js registrations without the union package\'s other parts', () => {
+  it('gradients and chained methods work, while tfjs-layers, -converter, -data, -backend-webgl, vega and resvg stay unloaded', function () {
+    this.timeout(120000);
+    const r = inFreshNode(`
+      await ll.ready();
+      const x = ll.tf.tensor1d([1, 2, 3]);
+      const grad = ll.tf.grad((v) => v.square().sum())(x);      // d/dx Σx² = 2x, through a chained method
+      const loaded = Object.keys(require.cache).filter((k) => /tfjs-(layers|converter|data|backend-webgl)|[\\\\/](vega|vega-lite|@resvg|cli-progress)[\\\\/]/.test(k));
+      const before = loaded.length;
+      const png = await ll.lineChart({ series: { y: [1, 2, 3] } }).png();
+      const vegaAfter = Object.keys(require.cache).filter((k) => /[\\\\/]vega[\\\\/]/.test(k)).length;
+      console.log(JSON.stringify({ grad: Array.from(grad.dataSync()), sum: Array.from(x.add(x).dataSync()), loaded, pngBytes: png.length, vegaAfter }));
+    `);
+    expect(r.grad).to.deep.equal([2, 4, 6]);
+    expect(r.sum).to.deep.equal([2, 4, 6]);
+    expect(r.loaded, 'modules loaded by ready() that no cell asked for').to.deep.equal([]);
+    expect(r.pngBytes, 'a chart still renders, loading vega at that moment').to.be.above(1000);
+    expect(r.vegaAfter).to.be.above(0);
+  });
+
+  it('a student who requires the whole union afterwards gets it, layers included, and gradients still work', function () {
+    this.timeout(120000);
+    const r = inFreshNode(`
+      await ll.ready();
+      const union = require('@tensorflow/tfjs');
+      const x = ll.tf.tensor1d([3]);
+      const g = ll.tf.grad((v) => v.relu().mul(v).sum())(x);     // d/dx x·relu(x) = 2x for x > 0
+      console.log(JSON.stringify({ layers: typeof union.layers.dense, sequential: typeof union.sequential, g: Array.from(g.dataSync()) }));
+    `);
+    expect(r).to.deep.equal({ layers: 'function', sequential: 'function', g: [6] });
+  });
+});
