@@ -1,24 +1,29 @@
 // Node's declarations in a cell's program: all of @types/node but the modules a notebook seldom imports
 // (http, crypto, child_process, the inspector's protocol, …: LEFT_OUT), until a cell needs one of them. Those
-// files were 16 of the compiler's 86 MB of heap after the library's import (a class's server pays that per
+// files were ~15 of the compiler's 86 MB of heap after the library's import (a class's server pays that per
 // student, environment.md "The kernel's memory"). A cell needs them when it, or the declarations of the cells
 // before it (a compiler started again after its idle exit), imports such a module — found by TypeScript's own
 // import scanner — or when its check fails on a name only those files declare (`crypto.randomUUID()`): the
 // compiler then reads the whole of Node's declarations, for good, and checks the cell again
-// (compiler-service.ts). What a kept module says of a left-out one (process.d.ts of child_process's types)
-// reads as `any` until then; a notebook sees no error from it (skipLibCheck).
+// (compiler-service.ts). Every code cell of the lecture and homework notebooks, and a set of cells using Node's
+// common APIs, convert the same either way (test/kernel/node-types-subset.test.ts).
 import fs from 'fs';
 import path from 'path';
 import type * as TS from 'typescript';
 
-/** @types/node's files (by path, without .d.ts) left out of a cell's program until a cell needs one. */
+/**
+ * @types/node's files (by path, without .d.ts) left out of a cell's program until a cell needs one. None is a
+ * base of a kept file's class or interface (tty's WriteStream extends net's Socket, events' and perf_hooks'
+ * classes async_hooks' AsyncResource: those three stay, and dns, which net's options name); a kept file's
+ * member typed from a left-out module reads as `any` (process.getBuiltinModule's map of every module).
+ */
 export const LEFT_OUT = [
-  'async_hooks', 'child_process', 'cluster', 'constants', 'crypto', 'dgram', 'diagnostics_channel', 'dns', 'dns/promises',
-  'domain', 'http', 'http2', 'https', 'inspector.generated', 'net', 'punycode', 'querystring', 'readline', 'readline/promises',
+  'child_process', 'cluster', 'constants', 'crypto', 'dgram', 'diagnostics_channel',
+  'domain', 'http', 'http2', 'https', 'inspector.generated', 'punycode', 'querystring', 'readline', 'readline/promises',
   'repl', 'sea', 'test', 'tls', 'trace_events', 'v8', 'vm', 'wasi', 'zlib',
 ];
 
-/** The modules those files declare, by their first path segment (`dns/promises` → dns, `node:` dropped). */
+/** The modules those files declare, by their first path segment (`readline/promises` → readline, `node:` dropped). */
 const LEFT_OUT_MODULES = new Set(LEFT_OUT.map((f) => f.split('/')[0].replace(/\.generated$/, '')));
 
 /** @types/node's index files: the one for current TypeScript and those under typesVersions (ts5.6/). */
@@ -61,14 +66,14 @@ export function useFullNodeTypes(sourceFiles: Map<string, unknown>): boolean {
   return true;
 }
 
-/** Whether a module name (`http`, `node:http`, `dns/promises`) is declared only by the LEFT_OUT files. */
+/** Whether a module name (`http`, `node:http`, `readline/promises`) is declared only by the LEFT_OUT files. */
 export function isLeftOutModule(name: string): boolean {
   return LEFT_OUT_MODULES.has(name.replace(/^node:/, '').split('/')[0]);
 }
 
 /** Whether `text` (a cell, or the declarations of the cells before it) imports a LEFT_OUT module, by TypeScript's scanner. */
 export function importsLeftOutModule(ts: typeof TS, text: string): boolean {
-  if (!/node:|['"](?:async_hooks|child_process|cluster|constants|crypto|dgram|diagnostics_channel|dns|domain|https?|http2|inspector|net|punycode|querystring|readline|repl|sea|test|tls|trace_events|v8|vm|wasi|zlib)\b/.test(text)) return false;
+  if (!/node:|['"](?:child_process|cluster|constants|crypto|dgram|diagnostics_channel|domain|https?|http2|inspector|punycode|querystring|readline|repl|sea|test|tls|trace_events|v8|vm|wasi|zlib)\b/.test(text)) return false;
   return ts.preProcessFile(text, true, true).importedFiles.some((f) => isLeftOutModule(f.fileName));
 }
 
