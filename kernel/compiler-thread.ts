@@ -19,7 +19,7 @@ const typescript = requireWithCodeCache('@tslab/typescript-for-tslab');
 forwardTypeResolution(process.cwd());
 // Before the first program: Node's declarations without their doc comments (node-doc-comments.ts),
 // tfjs-core's 137 chained methods read as one interface (chained-ops.ts: a quarter of each cell's compile), and
-// Node's seldom-imported modules left out until a cell needs one (node-types-subset.ts: 16 MB of heap).
+// Node's seldom-imported modules left out until a cell needs one (node-types-subset.ts: 14 MB of heap).
 const sys = (typescript.exports as { sys: { readFile(p: string, encoding?: string): string | undefined } }).sys;
 withoutNodeDocComments(sys);
 withMergedChainedOps(sys);
