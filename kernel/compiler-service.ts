@@ -36,12 +36,16 @@ export function createCompilerService(sourceFiles: SourceFileCache = new Map()):
     languageContext(prevDecl: string, src: string): LanguageContext;
   };
   // Node's declarations are a subset until a cell needs the rest (node-types-subset.ts). The previous cells'
-  // declarations are scanned once, by a compiler started again after its idle exit; then each cell.
+  // declarations are scanned with the first request that carries them (a compiler started again after its idle
+  // exit, after the notebook's modules were given to it); then each cell and module.
   let prevScanned = false;
-  const needNodeTypesFor = (prevDecl: string, source: string) => {
+  const needNodeTypesFor = (prevDecl: string | undefined, source: string) => {
     if (fullNodeTypes()) return;
-    const text = prevScanned ? source : `${prevDecl}\n${source}`;
-    prevScanned = true;
+    let text = source;
+    if (prevDecl !== undefined && !prevScanned) {
+      text = `${prevDecl}\n${source}`;
+      prevScanned = true;
+    }
     if (importsLeftOutModule(ts, text)) useFullNodeTypes(sourceFiles);
   };
   return (request) => {
@@ -59,7 +63,7 @@ export function createCompilerService(sourceFiles: SourceFileCache = new Map()):
         return converted;
       }
       case 'addModule':
-        needNodeTypesFor('', request.source);
+        needNodeTypesFor(undefined, request.source);
         return converter.addModule(request.name, request.source, request.meta as Parameters<typeof converter.addModule>[2]);
       case 'inspect': {
         needNodeTypesFor(request.prevDecl, request.source);

@@ -18,7 +18,7 @@ type Cell = { diagnostics: string[]; declOutput?: string; full: boolean };
  * library's import, from `prevDecl`; answers each cell's diagnostics and whether the full declarations were read,
  * and the heap in use after the import.
  */
-function compile(cells: string[], { subset = true, prevDecl = '' } = {}): { heapMB: number; cells: Cell[] } {
+function compile(cells: string[], { subset = true, prevDecl = '', modules = [] as { name: string; source: string }[] } = {}): { heapMB: number; cells: Cell[] } {
   const script = `
     const ts = require('@tslab/typescript-for-tslab');
     require('./kernel/resolve.ts').forwardTypeResolution(process.cwd());
@@ -27,6 +27,7 @@ function compile(cells: string[], { subset = true, prevDecl = '' } = {}): { heap
     const subset = require('./kernel/node-types-subset.ts');
     if (${subset}) subset.withNodeTypesSubset(ts.sys);
     const handle = require('./kernel/compiler-service.ts').createCompilerService();
+    for (const m of ${JSON.stringify(modules)}) handle({ id: 0, op: 'addModule', name: m.name, source: m.source, meta: {} });
     let decl = handle({ id: 1, op: 'convert', prevDecl: ${JSON.stringify(prevDecl)}, source: 'import * as ll from "latent-lab";\\nll.tf.scalar(1)' }).declOutput;
     global.gc(); global.gc();
     const heapMB = process.memoryUsage().heapUsed / 2 ** 20;
@@ -156,6 +157,9 @@ describe("kernel: Node's declarations, a subset until a cell needs the rest", fu
     const first = compile(['import http from "http";\nconst server = http.createServer();']);
     const again = compile(['const n: number = server;'], { prevDecl: first.cells[0].declOutput! });
     expect(again.cells[0].diagnostics[0]).to.match(/^2322 Type 'Server<.*' is not assignable to type 'number'/);
+    // a notebook with a module of its own: the new compiler is given the module before any cell
+    const withModule = compile(['const n: number = server;'], { prevDecl: first.cells[0].declOutput!, modules: [{ name: 'helpers', source: 'export const two = 2;' }] });
+    expect(withModule.cells[0].diagnostics[0]).to.match(/^2322 Type 'Server<.*' is not assignable to type 'number'/);
   });
 
   it('convert every code cell of the lecture and homework notebooks, and cells using Node\'s common APIs, as the whole declarations do', () => {
