@@ -21,20 +21,28 @@ let cache: { codes: Uint8Array[]; values: Float32Array; counts: number[] } | und
 function loadDigits() {
   if (cache) return cache;
   const dir = path.join(path.dirname(require.resolve('mnist/package.json')), 'src', 'digits');
-  const raws: number[][] = [], counts: number[] = [];
-  const distinct = new Set<number>();
+  // each value is k/1000 for an integer k: its code is looked up by k (a Map per pixel took a second more)
+  const codeOfThousandths = new Int16Array(1001).fill(-1), values: number[] = [];
+  const codes: Uint8Array[] = [], counts: number[] = [];
   for (let d = 0; d < 10; d++) {
     const raw = JSON.parse(fs.readFileSync(path.join(dir, `${d}.json`), 'utf8')).data as number[];
     const n = Math.floor(raw.length / 784);
-    raws.push(raw.slice(0, n * 784));
+    const digitCodes = new Uint8Array(n * 784);
+    for (let i = 0; i < digitCodes.length; i++) {
+      const v = raw[i], k = Math.round(v * 1000);
+      if (!(k >= 0 && k <= 1000 && k / 1000 === v)) throw new Error(`the mnist package's digit ${d} has a pixel value ${v}, not a multiple of 0.001 in [0, 1]`);
+      let c = codeOfThousandths[k];
+      if (c < 0) {
+        if (values.length === 256) throw new Error("the mnist package's digits hold more than 256 distinct pixel values, more than a byte codes");
+        c = codeOfThousandths[k] = values.length;
+        values.push(v);
+      }
+      digitCodes[i] = c;
+    }
+    codes.push(digitCodes);
     counts.push(n);
-    for (const v of raws[d]) distinct.add(v);
   }
-  if (distinct.size > 256) throw new Error(`the mnist package's digits hold ${distinct.size} distinct pixel values, more than a byte codes`);
-  const table = [...distinct].sort((a, b) => a - b);
-  const code = new Map(table.map((v, i) => [v, i]));
-  const codes = raws.map((raw) => Uint8Array.from(raw, (v) => code.get(v)!));
-  cache = { codes, values: Float32Array.from(table), counts };
+  cache = { codes, values: Float32Array.from(values), counts };
   return cache;
 }
 
