@@ -46,6 +46,26 @@ describe('kernel: idle memory given back between cells', () => {
     expect(youngSize(), 'the young generation after the release').to.be.at.most(2 * 2 ** 20);
   });
 
+  it('releaseIdleMemory leaves out the collection when much is live (it would stall a cell sent meanwhile), and still trims', () => {
+    const youngSize = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')!.space_size;
+    let live: { i: number; s: string }[] | undefined = [];
+    for (let i = 0; i < 3_000_000; i++) live.push({ i, s: `item ${i}` });
+    let keep: number[][] = [];
+    for (let i = 0; i < 400_000; i++) {
+      keep.push([i, i + 1]);
+      if (keep.length > 50_000) keep = [];
+    }
+    keep = [];
+    const grown = youngSize();
+    expect(process.memoryUsage().heapUsed, 'live heap').to.be.above(192 * 2 ** 20);
+    expect(grown).to.be.above(4 * 2 ** 20);
+    expect(releaseIdleMemory()).to.equal(true);
+    expect(youngSize(), 'the young generation, left to V8').to.equal(grown);
+    expect(live.length).to.equal(3_000_000);
+    live = undefined;
+    memoryAddon()!.lowMemoryNotification();
+  });
+
   it('its releasePages refuses a range that is not whole pages, naming what it needs', () => {
     const addon = memoryAddon()!;
     expect(() => addon.releasePages(4097, 4096)).to.throw(/multiples of the page size/);
