@@ -25,16 +25,16 @@ const YOUNG_WORTH_RELEASING = 4 * 2 ** 20;
 const COLLECT_BELOW_BYTES = 192 * 2 ** 20;
 
 /**
- * V8's low-memory collection of the kernel's heap when its young generation has grown and little is live, then
- * the C heap's trim; false without the addon.
+ * V8's low-memory collection of the kernel's heap when its young generation has grown past `youngAbove` bytes
+ * and less than `liveBelow` bytes are live, then the C heap's trim; false without the addon.
  */
-export function releaseIdleMemory(): boolean {
+export function releaseIdleMemory({ youngAbove = YOUNG_WORTH_RELEASING, liveBelow = COLLECT_BELOW_BYTES } = {}): boolean {
   const addon = memoryAddon();
   if (!addon) return false;
   const spaces = v8.getHeapSpaceStatistics();
   const young = spaces.find((s) => s.space_name === 'new_space')?.space_size ?? 0;
   const live = spaces.reduce((sum, s) => sum + s.space_used_size, 0);
-  if (young > YOUNG_WORTH_RELEASING && live < COLLECT_BELOW_BYTES) addon.lowMemoryNotification();
+  if (young > youngAbove && live < liveBelow) addon.lowMemoryNotification();
   addon.trimMemory();
   return true;
 }
@@ -43,6 +43,6 @@ export function releaseIdleMemory(): boolean {
  * Returns what to call when a request has been answered: once `quiet()` has held for TRIM_AFTER_MS since the
  * last call, `trim` runs (never while a cell runs: an await loop's pause is not the end of its cell).
  */
-export function trimWhenIdle(quiet: () => boolean, trim: () => unknown = releaseIdleMemory, ms = TRIM_AFTER_MS): IdleAction {
+export function trimWhenIdle(quiet: () => boolean, trim: () => unknown = () => releaseIdleMemory(), ms = TRIM_AFTER_MS): IdleAction {
   return idleAction(ms, trim, { guard: quiet, setTimer: realTimers.setTimeout });
 }
