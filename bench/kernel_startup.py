@@ -28,11 +28,12 @@ import statistics
 import sys
 import time
 
-from jupyter_client.manager import KernelManager
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "test", "kernel"))
+from harness import start, stop  # noqa: E402
 
 ARGS = [a for a in sys.argv[1:] if not a.startswith("--")]
 ROUNDS = int(ARGS[0]) if ARGS else 5
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NOTEBOOK_07 = os.path.join(ROOT, "notebooks", "07-vae-on-mnist.ipynb")
 
 
@@ -122,28 +123,9 @@ PACE_S = 0.3
 SETTLE_S = 3.0
 
 
-def launch(kernel_name, env=None):
-    """A started kernel and its client, once it has answered kernel_info; stopped again if it never does."""
-    km = KernelManager(kernel_name=kernel_name)
-    km.start_kernel(**({} if env is None else {"env": env}))
-    kc = km.client()
-    kc.start_channels()
-    try:
-        kc.wait_for_ready(timeout=120)
-    except BaseException:
-        stop(km, kc)
-        raise
-    return km, kc
-
-
-def stop(km, kc):
-    kc.stop_channels()
-    km.shutdown_kernel(now=True)
-
-
 def measure(kernel_name, extra_cell, declaring):
     t0 = time.perf_counter()
-    km, kc = launch(kernel_name)
+    km, kc = start(kernel_name=kernel_name)
     ready = time.perf_counter() - t0
     try:
         run_cell(kc, "1 + 1")
@@ -182,7 +164,7 @@ IDLE_S = 20
 def after_idle_spell(idle_s=IDLE_S):
     """Latent Lab's RSS (MB) after the library cell, 1 s and idle_s + 5 s later, and the next trivial cell's
     seconds and CPU seconds (the compiler process started again from its snapshot)."""
-    km, kc = launch("latent-lab", env={**os.environ, "LATENT_COMPILER_IDLE_S": str(idle_s)})
+    km, kc = start(kernel_name="latent-lab", env={**os.environ, "LATENT_COMPILER_IDLE_S": str(idle_s)})
     try:
         run_cell(kc, 'import * as ll from "latent-lab";\nawait ll.ready();')
         for i in range(20):
@@ -216,7 +198,7 @@ def paired_round_trips(library_cells, pause=0.0, n=PAIRS):
     kernels = {}
     try:
         for name in names:
-            kernels[name] = launch(name)
+            kernels[name] = start(kernel_name=name)
             run_cell(kernels[name][1], library_cells[name])
         time.sleep(3.0)
         out = {}

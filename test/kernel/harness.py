@@ -13,18 +13,19 @@ IMPORT_LL = 'import * as ll from "latent-lab";'
 READY_LL = 'import * as ll from "latent-lab";\nawait ll.ready();'
 
 
-def start(heap_mb=None, cwd=None, timeout=TIMEOUT):
-    """A running latent-lab kernel and a client with its channels started and the kernel ready."""
-    km = KernelManager(kernel_name="latent-lab")
+def start(heap_mb=None, cwd=None, timeout=TIMEOUT, kernel_name="latent-lab", env=None):
+    """A running kernel (latent-lab unless named) and a client with its channels started and the kernel ready
+    (it has answered kernel_info); stopped again if it never is. bench/kernel_startup.py starts its kernels here."""
+    km = KernelManager(kernel_name=kernel_name)
     if heap_mb:
         # After NODE_OPTIONS (the kernelspec's default limit): the command line wins.
         km.kernel_spec.argv.insert(1, f"--max-old-space-size={heap_mb}")
-    km.start_kernel(**({"cwd": cwd} if cwd else {}))
+    km.start_kernel(**({"cwd": cwd} if cwd else {}), **({"env": env} if env is not None else {}))
     kc = km.client()
     kc.start_channels()
     try:
         kc.wait_for_ready(timeout=timeout)
-    except Exception:
+    except BaseException:
         stop(km, kc)
         raise
     return km, kc
