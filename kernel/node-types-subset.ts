@@ -26,6 +26,9 @@ export const LEFT_OUT = [
 /** The modules those files declare, by their first path segment (`readline/promises` → readline, `node:` dropped). */
 const LEFT_OUT_MODULES = new Set(LEFT_OUT.map((f) => f.split('/')[0].replace(/\.generated$/, '')));
 
+/** A quick look before the scanner: a `node:` name, or a quote before a left-out module's name. */
+const MENTIONS_LEFT_OUT_MODULE = new RegExp(`node:|['"](?:${[...LEFT_OUT_MODULES].join('|')})\\b`);
+
 /** @types/node's index files: the one for current TypeScript and those under typesVersions (ts5.6/). */
 const NODE_INDEX = /[\\/]node_modules[\\/]@types[\\/]node[\\/](ts[0-9.]+[\\/])?index\.d\.ts$/;
 
@@ -73,7 +76,7 @@ export function isLeftOutModule(name: string): boolean {
 
 /** Whether `text` (a cell, or the declarations of the cells before it) imports a LEFT_OUT module, by TypeScript's scanner. */
 export function importsLeftOutModule(ts: typeof TS, text: string): boolean {
-  if (!/node:|['"](?:child_process|cluster|constants|crypto|dgram|diagnostics_channel|domain|https?|http2|inspector|punycode|querystring|readline|repl|sea|test|tls|trace_events|v8|vm|wasi|zlib)\b/.test(text)) return false;
+  if (!MENTIONS_LEFT_OUT_MODULE.test(text)) return false;
   return ts.preProcessFile(text, true, true).importedFiles.some((f) => isLeftOutModule(f.fileName));
 }
 

@@ -1,20 +1,16 @@
 import { expect } from 'chai';
-import { execFileSync } from 'child_process';
-import path from 'path';
-
-const ROOT = path.resolve(__dirname, '../..');
+import { inFreshNode } from '../support/fresh-node';
 
 /** Runs `code` in a fresh Node with the library's sources loaded as `ll`, and returns what it printed as JSON. */
-function inFreshNode(code: string): any {
+function withLibrary(code: string): any {
   const script = `const ll = require('./src/index.ts'); (async () => { ${code} })().catch((e) => { console.error(e); process.exit(1); });`;
-  const out = execFileSync(process.execPath, ['-r', 'tsx/cjs', '-e', script], { cwd: ROOT, env: { ...process.env, LATENT_QUIET: '1' }, encoding: 'utf8' });
-  return JSON.parse(out.trim().split('\n').pop()!);
+  return inFreshNode(script, { env: { ...process.env, LATENT_QUIET: '1' } });
 }
 
 describe('backend: TensorFlow.js registrations without the union package\'s other parts', () => {
   it('gradients and chained methods work, while tfjs-layers, -converter, -data, -backend-webgl, vega and resvg stay unloaded', function () {
     this.timeout(120000);
-    const r = inFreshNode(`
+    const r = withLibrary(`
       await ll.ready();
       const x = ll.tf.tensor1d([1, 2, 3]);
       const grad = ll.tf.grad((v) => v.square().sum())(x);      // d/dx Σx² = 2x, through a chained method
@@ -33,7 +29,7 @@ describe('backend: TensorFlow.js registrations without the union package\'s othe
 
   it('a student who requires the whole union afterwards gets it, layers included, and gradients still work', function () {
     this.timeout(120000);
-    const r = inFreshNode(`
+    const r = withLibrary(`
       await ll.ready();
       const union = require('@tensorflow/tfjs');
       const x = ll.tf.tensor1d([3]);

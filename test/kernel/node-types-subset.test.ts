@@ -1,9 +1,9 @@
 import { expect } from 'chai';
-import { execFileSync } from 'child_process';
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import { importsLeftOutModule, isLeftOutModule, LEFT_OUT, withoutLeftOutReferences } from '../../kernel/node-types-subset';
+import { inFreshNode } from '../support/fresh-node';
 import { root } from '../support/jupyter';
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -37,8 +37,7 @@ function compile(cells: string[], { subset = true, prevDecl = '', modules = [] a
       return { diagnostics: r.diagnostics.map((d) => d.code + ' ' + d.messageText), declOutput: r.declOutput, full: subset.fullNodeTypes() };
     });
     console.log(JSON.stringify({ heapMB, cells }));`;
-  const out = execFileSync(process.execPath, ['--expose-gc', '-r', 'tsx/cjs', '-e', script], { cwd: root, encoding: 'utf8' });
-  return JSON.parse(out.trim().split('\n').pop()!);
+  return inFreshNode(script, { nodeArgs: ['--expose-gc'] });
 }
 
 /** Cells using Node's common APIs, each declaring what it computes so that a type read as `any` would show. */
@@ -97,8 +96,7 @@ function convertAll(subset: boolean): { cells: unknown[]; full: boolean } {
     }
     console.log(JSON.stringify({ cells, full: subset.fullNodeTypes() }));`;
   try {
-    const out = execFileSync(process.execPath, ['-r', 'tsx/cjs', '-e', script], { cwd: path.join(root, 'notebooks'), encoding: 'utf8', maxBuffer: 1 << 28 });
-    return JSON.parse(out.trim().split('\n').pop()!);
+    return inFreshNode(script, { cwd: path.join(root, 'notebooks') });
   } finally {
     fs.rmSync(input, { force: true });
   }
