@@ -16,12 +16,15 @@ libraries are mapped once for all of them. The CPU time the kernel used from lau
 first result, is the figure least bent by a busy machine. Medians over rounds.
 After the rounds: the round trips again with both kernels alive, their cells alternated pair by pair, back to
 back and 0.3 s apart (the ratio least bent by this VM's noise, which moves a median by half between rounds).
+Then a class's server: eight kernels of each kind running at once, each after the library cell and twenty
+declaring cells, and the machine's memory in use (MemTotal - MemAvailable) per kernel: each shared page counted
+once, as on a server where a class's kernels all map the same Node (`--no-class` skips it).
 Then, once: Latent Lab's RSS after the library cell and twenty cells once its compiler process has
 exited for want of requests (LATENT_COMPILER_IDLE_S: 300 s by default, set to 20 s here so as not to wait five
 minutes; the memory is the same), and the next cell's round trip, which starts the compiler again. Once, at the
 end: Latent Lab's RSS after running lecture notebook 07 (the VAE on MNIST) through nbclient
 (`--no-notebook` skips it; ipykernel has no such notebook).
-Run: npm run bench:kernel [rounds] [--no-notebook] [--no-idle]  (JUPYTER_PATH is set by the npm script to the project's kernels).
+Run: npm run bench:kernel [rounds] [--no-notebook] [--no-idle] [--no-class]  (JUPYTER_PATH is set by the npm script to the project's kernels).
 """
 import os
 import statistics
@@ -218,6 +221,42 @@ def paired_round_trips(library_cells, pause=0.0, n=PAIRS):
             stop(km, kc)
 
 
+CLASS_N = 8
+
+
+def memory_in_use_mb():
+    """The machine's memory in use (MemTotal - MemAvailable, /proc/meminfo): every process's private pages, each
+    shared page once, page tables and the kernel's own, and none of the reclaimable page cache."""
+    with open("/proc/meminfo") as f:
+        info = {line.split(":")[0]: int(line.split()[1]) for line in f}
+    return (info["MemTotal"] - info["MemAvailable"]) / 1024
+
+
+def class_memory(name, library_cell, declaring, n=CLASS_N):
+    """A class's server: the machine's memory in use per kernel with n kernels running at once, each after the
+    library cell and twenty declaring cells, SETTLE_S later (MB). Read against the same reading once they have all
+    been shut down and the machine has settled, and against the reading before they started: the larger of the
+    two differences (memory that drifts meanwhile is counted against the kernels, never for them)."""
+    time.sleep(2 * SETTLE_S)
+    before = memory_in_use_mb()
+    kernels = []
+    try:
+        for _ in range(n):
+            km, kc = start(kernel_name=name, cwd=ROOT)
+            kernels.append((km, kc))
+            run_cell(kc, library_cell)
+            for i in range(20):
+                run_cell(kc, declaring(i))
+        time.sleep(SETTLE_S)
+        running = memory_in_use_mb()
+    finally:
+        for km, kc in kernels:
+            stop(km, kc)
+    time.sleep(2 * SETTLE_S)
+    after = memory_in_use_mb()
+    return max(running - before, running - after) / n
+
+
 def after_notebook_07():
     """Latent Lab's RSS (MB) SETTLE_S after notebook 07 has run, as after the library cell (and IDLE_S + 5 s after, the compiler process
     gone, unless --no-idle), and the seconds it took."""
@@ -289,6 +328,13 @@ def main():
         print(f"{f'RSS after the library cell, 1 s / {IDLE_S + 5} s idle':44}{busy_mb:>6.0f} / {idle_mb:.0f} MB  (the compiler process exited after {IDLE_S} s idle)")
         print(f"{'  USS, the same two moments':44}{busy_uss:>6.0f} / {idle_uss:.0f} MB")
         print(f"{'the next trivial cell (compiler restarted)':44}{wake_s * 1000:>10.0f} ms, CPU {wake_cpu * 1000:.0f} ms  (load {os.getloadavg()[0]:.1f})")
+    if "--no-class" not in sys.argv:
+        per_kernel = {name: class_memory(name, cells[name], declaring[name]) for name in rows}
+        label = f"a class: {CLASS_N} kernels at once, memory in use each"
+        print(f"{label:44}{per_kernel['latent-lab']:>10.0f} MB{per_kernel['python3']:>9.0f} MB"
+              f"{per_kernel['latent-lab'] / per_kernel['python3']:>6.2f}x")
+        targets.append((f"memory after the library cell <= 160 MB, {CLASS_N} kernels on one machine", f"{per_kernel['latent-lab']:.0f} MB",
+                        per_kernel["latent-lab"] <= 160))
     if "--no-notebook" not in sys.argv:
         try:
             (mb, uss), idle, seconds = after_notebook_07()
