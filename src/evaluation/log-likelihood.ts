@@ -14,7 +14,7 @@
 // features come from a classifier's hidden layer.
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../random/rng';
-import { iwaeInChunks } from '../inference/bounds';
+import { iwaeInChunks, samplesPerChunk } from '../inference/bounds';
 import { estimateMean } from '../check/monte-carlo';
 import type { Estimate } from '../inference/estimate';
 import { meanAndCovariance } from '../math/linalg64';
@@ -117,13 +117,13 @@ export function vaeLikelihood(model: VAE, options: { samples?: number; name?: st
 
 /**
  * log (1/K) Σ_k w_k per point from any model's log-weights [K, B] (D11, D31), K drawn in chunks so that
- * K = 5000 fits in memory (ll.infer.iwaeInChunks). Example: `importanceLogLikelihood(rng, (r, xb, k) => m.logWeights(r, xb, { samples: k }), x, { samples: 1000 })`.
+ * K = 5000 fits in memory (ll.infer.iwaeInChunks; by default 2²¹ decoder outputs a chunk, CHUNK_OUTPUTS in inference/bounds.ts). Example: `importanceLogLikelihood(rng, (r, xb, k) => m.logWeights(r, xb, { samples: k }), x, { samples: 1000 })`.
  */
 export function importanceLogLikelihood(rng: Rng, logWeights: (rng: Rng, x: tf.Tensor2D, samples: number) => tf.Tensor, x: tf.Tensor2D,
   options: { samples?: number; chunk?: number } = {}): Float64Array {
   LIKELIHOOD.importance.check(arguments);
   const K = positiveInteger(options.samples ?? 1000, 'importanceLogLikelihood', 'samples');
-  const chunk = positiveInteger(options.chunk ?? 250, 'importanceLogLikelihood', 'chunk');
+  const chunk = positiveInteger(options.chunk ?? samplesPerChunk(x.size), 'importanceLogLikelihood', 'chunk');
   const total = iwaeInChunks(rng, (r, n) => logWeights(r, x, n), { samples: K, chunk });
   const v = Float64Array.from(total.dataSync());
   total.dispose();

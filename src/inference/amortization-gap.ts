@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../random/rng';
 import { logMeanExp } from '../math/log-space';
-import type { LogJoint } from './bounds';
+import { samplesPerChunk, type LogJoint } from './bounds';
 import { estimateMean } from '../check/monte-carlo';
 import type { Estimate } from './estimate';
 import { anything, checkKind, contract, count, describeAny, func, optional, options as optionsKind, positive, rngKind, str, tensor, where, type Kind } from '../validation/contract';
@@ -163,16 +163,30 @@ export type PerPointEstimate = Estimate<Float64Array>;
 export function gaussianElbo(rng: Rng, logJoint: LogJointFn, x: tf.Tensor, q: { mean: tf.Tensor; logStd: tf.Tensor }, options: { samples?: number } = {}): PerPointEstimate {
   GAUSSIAN_ELBO.check(arguments);
   const S = options.samples ?? 100;
-  const [m, v] = tf.tidy(() => {
-    const M = q.mean.shape[q.mean.rank - 1];
-    const z = tf.add(q.mean, tf.mul(tf.exp(q.logStd), rng.normal([S, ...q.mean.shape])));
-    const lj = logJoint(x, z);
-    const { mean, variance } = tf.moments(lj, 0);
-    return [tf.add(mean, tf.add(tf.sum(q.logStd, -1), M * HALF_LOG_2PI_E)), variance];
-  });
-  const value = Float64Array.from(m.dataSync());
-  const se = Float64Array.from(v.dataSync(), (s) => Math.sqrt((s * S) / (S - 1) / S));
-  tf.dispose([m, v]);
+  const chunk = samplesPerChunk(x.size);
+  // Per point: the running mean and sum of squared deviations of log p(x, z) over the chunks (Chan et al.).
+  const B = q.mean.shape[0];
+  const mean = new Float64Array(B), m2 = new Float64Array(B);
+  for (let done = 0; done < S; done += chunk) {
+    const n = Math.min(chunk, S - done);
+    const [cm, cv] = tf.tidy(() => {
+      const z = tf.add(q.mean, tf.mul(tf.exp(q.logStd), rng.normal([n, ...q.mean.shape])));
+      const { mean: m, variance } = tf.moments(logJoint(x, z), 0);
+      return [m, variance];
+    });
+    const a = cm.dataSync(), v = cv.dataSync();
+    tf.dispose([cm, cv]);
+    for (let i = 0; i < B; i++) {
+      const delta = a[i] - mean[i];
+      mean[i] += (delta * n) / (done + n);
+      m2[i] += v[i] * n + (delta * delta * done * n) / (done + n);
+    }
+  }
+  const entropy = tf.tidy(() => tf.add(tf.sum(q.logStd, -1), q.mean.shape[q.mean.rank - 1] * HALF_LOG_2PI_E));
+  const h = entropy.dataSync();
+  entropy.dispose();
+  const value = Float64Array.from(mean, (m, i) => m + h[i]);
+  const se = Float64Array.from(m2, (s) => Math.sqrt(s / (S - 1) / S));
   return { value, se, n: S };
 }
 
@@ -185,7 +199,7 @@ export function gaussianImportanceLogLikelihood(rng: Rng, logJoint: LogJointFn, 
   options: { samples?: number; chunk?: number } = {}): PerPointEstimate {
   GAUSSIAN_IS.check(arguments);
   const K = options.samples ?? 1000;
-  const chunk = options.chunk ?? 250;
+  const chunk = options.chunk ?? samplesPerChunk(x.size);
   const parts: tf.Tensor[] = [];
   for (let k = 0; k < K; k += chunk) {
     parts.push(tf.tidy(() => {

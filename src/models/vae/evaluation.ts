@@ -5,7 +5,7 @@
 //   active units (Burda et al.): dimension j is active when Cov_x(E_q[z_j | x]) > 0.01
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/rng';
-import { iwaeInChunks, logImportanceWeights } from '../../inference/bounds';
+import { iwaeInChunks, logImportanceWeights, samplesPerChunk } from '../../inference/bounds';
 import { estimateMean } from '../../check/monte-carlo';
 import type { Estimate } from '../../inference/estimate';
 import { VAE } from './vae';
@@ -63,7 +63,8 @@ export interface LogLikelihoodEstimate extends Estimate {
 /**
  * Importance-sampled test log-likelihood (D31): per point log p̂(x_n) with K samples from the encoder,
  * then the mean over points with its standard error across points. Samples are processed in chunks
- * so K = 5000 fits in memory. x is [N, D], or [D] for a single point (whose se is +∞: one point has no spread).
+ * (by default 2²¹ decoder outputs, 8 MB a tensor: CHUNK_OUTPUTS in inference/bounds.ts) so K = 5000 fits in
+ * memory and the backend's memory, which never shrinks, keeps no high-water mark of 31 MB tensors. x is [N, D], or [D] for a single point (whose se is +∞: one point has no spread).
  *
  *     log p̂(x) = log (1/K) Σ_k p(x, z_k)/q(z_k|x),  z_k ~ q(z|x)   (D31, see docs/derivations.md#d31)
  *
@@ -78,13 +79,14 @@ export interface LogLikelihoodEstimate extends Estimate {
 export function importanceSampledLogLikelihood(rng: Rng, model: VAE, x: tf.Tensor, options: { samples?: number; batchSize?: number; chunk?: number; condition?: tf.Tensor } = {}): LogLikelihoodEstimate {
   const fn = 'importanceSampledLogLikelihood';
   E.logLikelihood.check(arguments);
-  const K = options.samples ?? 100, batch = options.batchSize ?? 100, chunk = options.chunk ?? 500;
+  const K = options.samples ?? 100, batch = options.batchSize ?? 100;
   const rows = asRows(model, x, options.condition, fn);
   try {
     const N = rows.x.shape[0];
     const perPoint = new Float64Array(N);
     for (let start = 0; start < N; start += batch) {
       const size = Math.min(batch, N - start);
+      const chunk = options.chunk ?? samplesPerChunk(size * rows.x.shape[1]);
       const values = tf.tidy(() => {
         const xb = tf.slice(rows.x, [start, 0], [size, -1]);
         const cb = rows.condition ? tf.slice(rows.condition, [start, 0], [size, -1]) : undefined;
