@@ -117,7 +117,8 @@ export function vaeLikelihood(model: VAE, options: { samples?: number; name?: st
 
 /**
  * log (1/K) Σ_k w_k per point from any model's log-weights [K, B] (D11, D31), K drawn in chunks so that
- * K = 5000 fits in memory (ll.infer.iwaeInChunks; by default 2²¹ decoder outputs a chunk, CHUNK_OUTPUTS in inference/bounds.ts). Example: `importanceLogLikelihood(rng, (r, xb, k) => m.logWeights(r, xb, { samples: k }), x, { samples: 1000 })`.
+ * K = 5000 fits in memory (ll.infer.iwaeInChunks; by default 2²¹ decoder outputs a chunk, CHUNK_OUTPUTS in
+ * inference/bounds.ts). Example: `importanceLogLikelihood(rng, (r, xb, k) => m.logWeights(r, xb, { samples: k }), x, { samples: 1000 })`.
  */
 export function importanceLogLikelihood(rng: Rng, logWeights: (rng: Rng, x: tf.Tensor2D, samples: number) => tf.Tensor, x: tf.Tensor2D,
   options: { samples?: number; chunk?: number } = {}): Float64Array {

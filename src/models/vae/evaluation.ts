@@ -63,8 +63,9 @@ export interface LogLikelihoodEstimate extends Estimate {
 /**
  * Importance-sampled test log-likelihood (D31): per point log p̂(x_n) with K samples from the encoder,
  * then the mean over points with its standard error across points. Samples are processed in chunks
- * (by default 2²¹ decoder outputs, 8 MB a tensor: CHUNK_OUTPUTS in inference/bounds.ts) so K = 5000 fits in
- * memory and the backend's memory, which never shrinks, keeps no high-water mark of 31 MB tensors. x is [N, D], or [D] for a single point (whose se is +∞: one point has no spread).
+ * (by default 2²¹ decoder outputs, 8 MB a tensor: CHUNK_OUTPUTS in inference/bounds.ts), so K = 5000 fits in
+ * memory and the backend's memory, which never shrinks, keeps no high-water mark of 31 MB tensors. x is [N, D],
+ * or [D] for a single point (whose se is +∞: one point has no spread).
  *
  *     log p̂(x) = log (1/K) Σ_k p(x, z_k)/q(z_k|x),  z_k ~ q(z|x)   (D31, see docs/derivations.md#d31)
  *
