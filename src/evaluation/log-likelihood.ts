@@ -14,7 +14,8 @@
 // features come from a classifier's hidden layer.
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../random/rng';
-import { iwaeInChunks, samplesPerChunk } from '../inference/bounds';
+import { iwaeInChunks } from '../inference/bounds';
+import { mapRows, rowsPerChunk } from '../ops/in-chunks';
 import { estimateMean } from '../check/monte-carlo';
 import type { Estimate } from '../inference/estimate';
 import { meanAndCovariance } from '../math/linalg64';
@@ -99,9 +100,17 @@ export function madeLikelihood(model: MADE, name = 'autoregressive (MADE)'): Lik
  */
 export function pixelCNNLikelihood(model: PixelCNN, name = 'autoregressive (PixelCNN)'): LikelihoodEvaluator {
   LIKELIHOOD.pixelcnn.check(arguments);
+  // A forward pass holds every layer's H·W·C activations of every row until it ends, and the backend's memory
+  // keeps that high-water mark for good (100 digits at once: 165 MB in notebook 12): a few rows at a time.
+  const rows = rowsPerChunk(model.dim * model.config.channels * (model.config.layers + 2));
   return {
     name, kind: 'exact',
-    logLikelihood: (_rng, x) => { const t = model.logProb(x); const v = Float64Array.from(t.dataSync()); t.dispose(); return v; },
+    logLikelihood: (_rng, x) => {
+      const t = mapRows(x, rows, (xs) => model.logProb(xs));
+      const v = Float64Array.from(t.dataSync());
+      t.dispose();
+      return v;
+    },
   };
 }
 
@@ -118,13 +127,13 @@ export function vaeLikelihood(model: VAE, options: { samples?: number; name?: st
 /**
  * log (1/K) Σ_k w_k per point from any model's log-weights [K, B] (D11, D31), K drawn in chunks so that
  * K = 5000 fits in memory (ll.infer.iwaeInChunks; by default 2²¹ decoder outputs a chunk, CHUNK_OUTPUTS in
- * inference/bounds.ts). Example: `importanceLogLikelihood(rng, (r, xb, k) => m.logWeights(r, xb, { samples: k }), x, { samples: 1000 })`.
+ * ops/in-chunks.ts). Example: `importanceLogLikelihood(rng, (r, xb, k) => m.logWeights(r, xb, { samples: k }), x, { samples: 1000 })`.
  */
 export function importanceLogLikelihood(rng: Rng, logWeights: (rng: Rng, x: tf.Tensor2D, samples: number) => tf.Tensor, x: tf.Tensor2D,
   options: { samples?: number; chunk?: number } = {}): Float64Array {
   LIKELIHOOD.importance.check(arguments);
   const K = positiveInteger(options.samples ?? 1000, 'importanceLogLikelihood', 'samples');
-  const chunk = positiveInteger(options.chunk ?? samplesPerChunk(x.size), 'importanceLogLikelihood', 'chunk');
+  const chunk = positiveInteger(options.chunk ?? rowsPerChunk(x.size), 'importanceLogLikelihood', 'chunk');
   const total = iwaeInChunks(rng, (r, n) => logWeights(r, x, n), { samples: K, chunk });
   const v = Float64Array.from(total.dataSync());
   total.dispose();

@@ -10,7 +10,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../random/rng';
 import { logMeanExp } from '../math/log-space';
-import { samplesPerChunk, type LogJoint } from './bounds';
+import type { LogJoint } from './bounds';
+import { rowsPerChunk } from '../ops/in-chunks';
 import { estimateMean } from '../check/monte-carlo';
 import type { Estimate } from './estimate';
 import { anything, checkKind, contract, count, describeAny, func, optional, options as optionsKind, positive, rngKind, str, tensor, where, type Kind } from '../validation/contract';
@@ -163,7 +164,7 @@ export type PerPointEstimate = Estimate<Float64Array>;
 export function gaussianElbo(rng: Rng, logJoint: LogJointFn, x: tf.Tensor, q: { mean: tf.Tensor; logStd: tf.Tensor }, options: { samples?: number } = {}): PerPointEstimate {
   GAUSSIAN_ELBO.check(arguments);
   const S = options.samples ?? 100;
-  const chunk = samplesPerChunk(x.size);
+  const chunk = rowsPerChunk(x.size);
   // Per point: the running mean and sum of squared deviations of log p(x, z) over the chunks (Chan et al.).
   const B = q.mean.shape[0];
   const mean = new Float64Array(B), m2 = new Float64Array(B);
@@ -199,7 +200,7 @@ export function gaussianImportanceLogLikelihood(rng: Rng, logJoint: LogJointFn, 
   options: { samples?: number; chunk?: number } = {}): PerPointEstimate {
   GAUSSIAN_IS.check(arguments);
   const K = options.samples ?? 1000;
-  const chunk = options.chunk ?? samplesPerChunk(x.size);
+  const chunk = options.chunk ?? rowsPerChunk(x.size);
   const parts: tf.Tensor[] = [];
   for (let k = 0; k < K; k += chunk) {
     parts.push(tf.tidy(() => {

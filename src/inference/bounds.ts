@@ -252,18 +252,6 @@ export function iwae(rng: Rng, args: BoundArgs): tf.Tensor {
 }
 
 /**
- * Decoder outputs one chunk of samples may hold (2²¹ floats, 8 MB a tensor). The backend's WebAssembly memory
- * never shrinks: a kernel keeps the high-water mark of its largest temporaries for good, so an estimator over
- * many samples draws them in chunks of this many outputs by default.
- */
-export const CHUNK_OUTPUTS = 2 ** 21;
-
-/** Samples per chunk when one sample makes `outputsPerSample` decoder outputs (at least one). */
-export function samplesPerChunk(outputsPerSample: number): number {
-  return Math.max(1, Math.floor(CHUNK_OUTPUTS / outputsPerSample));
-}
-
-/**
  * IWAE_K with the K draws made in chunks of at most `chunk`, [B]  (D26; with K in the thousands the
  * importance-sampled log p(x), D31; docs/derivations.md#d31):
  *

@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { rng, VAE } from '../../src';
 import { Matrix, inv, logDetSPD } from '../../src/math/linalg64';
 import { fitLocalGaussians, gaussianElbo, amortizationGap } from '../../src/inference/amortization-gap';
-import { samplesPerChunk } from '../../src/inference/bounds';
+import { rowsPerChunk } from '../../src/ops/in-chunks';
 
 const D = 4, M = 2, SIGMA = 0.5, B = 6;
 const r0 = rng(11);
@@ -110,7 +110,7 @@ describe('inference/amortization-gap: per-sample against amortized inference (ex
     // The WebAssembly memory keeps its high-water mark for good: 200 samples of a 60-digit batch at once were
     // 38 MB a tensor in notebook 07.
     const wide = tf.tidy(() => tf.randomUniform([2, 2 ** 20], 0, 1, 'float32', 3));
-    expect(samplesPerChunk(wide.size)).to.equal(1);
+    expect(rowsPerChunk(wide.size)).to.equal(1);
     const toy = (xx: tf.Tensor, z: tf.Tensor) => tf.sub(tf.mul(tf.sum(tf.square(z), -1), -0.5), tf.mean(xx, -1));
     const q = { mean: tf.tensor2d([[0.3, -1], [2, 0.5]]), logStd: tf.tensor2d([[-0.5, 0.1], [0.2, -1]]) };
     const S = 30;

@@ -7,6 +7,7 @@
 // Trained by ll.fit with both players in one loss, as GAN2D: L = L_D(x, stop(G(z))) + L_G(G; stop(D's weights)).
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/rng';
+import { mapRows, rowsPerChunk } from '../../ops/in-chunks';
 import { Dense, denseLinear } from '../../ops/dense';
 import { stopGradient } from '../../math/stop-gradient';
 import type { Batch, LossWithTerms } from '../../training/trainable';
@@ -107,7 +108,10 @@ export class DCGAN {
   /** n samples G(z), z ~ N(0, I) from `rng`: pixels [n, 784] in (0, 1), as the evaluator's other models give them. */
   sample(rng: Rng, n: number): tf.Tensor2D {
     SAMPLE.check(arguments);
-    return tf.tidy(() => this.generate(rng.normal([n, this.config.latent]) as tf.Tensor2D));
+    // The generator holds every layer's 28·28·C activations of every row until its pass ends, and the backend's
+    // memory keeps that high-water mark for good: the same draws, generated a few rows at a time.
+    return tf.tidy(() => mapRows(rng.normal([n, this.config.latent]), rowsPerChunk(784 * this.config.channels[0] * 4),
+      (z) => this.generate(z as tf.Tensor2D)) as tf.Tensor2D);
   }
 
   get generatorVariables(): tf.Variable[] {

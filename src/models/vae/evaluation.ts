@@ -5,7 +5,8 @@
 //   active units (Burda et al.): dimension j is active when Cov_x(E_q[z_j | x]) > 0.01
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../random/rng';
-import { iwaeInChunks, logImportanceWeights, samplesPerChunk } from '../../inference/bounds';
+import { iwaeInChunks, logImportanceWeights } from '../../inference/bounds';
+import { rowsPerChunk } from '../../ops/in-chunks';
 import { estimateMean } from '../../check/monte-carlo';
 import type { Estimate } from '../../inference/estimate';
 import { VAE } from './vae';
@@ -63,7 +64,7 @@ export interface LogLikelihoodEstimate extends Estimate {
 /**
  * Importance-sampled test log-likelihood (D31): per point log p̂(x_n) with K samples from the encoder,
  * then the mean over points with its standard error across points. Samples are processed in chunks
- * (by default 2²¹ decoder outputs, 8 MB a tensor: CHUNK_OUTPUTS in inference/bounds.ts), so K = 5000 fits in
+ * (by default 2²¹ decoder outputs, 8 MB a tensor: CHUNK_OUTPUTS in ops/in-chunks.ts), so K = 5000 fits in
  * memory and the backend's memory, which never shrinks, keeps no high-water mark of 31 MB tensors. x is [N, D],
  * or [D] for a single point (whose se is +∞: one point has no spread).
  *
@@ -87,7 +88,7 @@ export function importanceSampledLogLikelihood(rng: Rng, model: VAE, x: tf.Tenso
     const perPoint = new Float64Array(N);
     for (let start = 0; start < N; start += batch) {
       const size = Math.min(batch, N - start);
-      const chunk = options.chunk ?? samplesPerChunk(size * rows.x.shape[1]);
+      const chunk = options.chunk ?? rowsPerChunk(size * rows.x.shape[1]);
       const values = tf.tidy(() => {
         const xb = tf.slice(rows.x, [start, 0], [size, -1]);
         const cb = rows.condition ? tf.slice(rows.condition, [start, 0], [size, -1]) : undefined;
