@@ -102,11 +102,12 @@ export function pixelCNNLikelihood(model: PixelCNN, name = 'autoregressive (Pixe
   LIKELIHOOD.pixelcnn.check(arguments);
   // A forward pass holds every layer's H·W·C activations of every row until it ends, and the backend's memory
   // keeps that high-water mark for good (100 digits at once: 165 MB in notebook 12): a few rows at a time.
-  const rows = rowsPerChunk(model.dim * model.config.channels * (model.config.layers + 2));
+  // (A model the contract admits by its methods alone may have no config: a PixelCNN's defaults then.)
+  const widthPerPixel = (model.config?.channels ?? 32) * ((model.config?.layers ?? 5) + 2);
   return {
     name, kind: 'exact',
     logLikelihood: (_rng, x) => {
-      const t = mapRows(x, rows, (xs) => model.logProb(xs));
+      const t = mapRows(x, rowsPerChunk(x.shape[1] * widthPerPixel), (xs) => model.logProb(xs));
       const v = Float64Array.from(t.dataSync());
       t.dispose();
       return v;

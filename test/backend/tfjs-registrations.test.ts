@@ -58,7 +58,8 @@ describe('backend: TensorFlow.js registrations without the union package\'s othe
       console.log(JSON.stringify({ length: source.length, grown, same }));
     `, { nodeArgs: ['--expose-gc'] });
     expect(r.same, 'the original holds a \'≤\', the source an escape that parses').to.equal(true);
-    expect(r.grown, 'bytes the kept source takes (two a character would be 2.7 MB)').to.be.within(0.95 * r.length, 1.05 * r.length);
+    // One byte a character or two: the bounds lie halfway to either side (other memory moves by ~0.1 MB meanwhile).
+    expect(r.grown, 'bytes the kept source takes (two a character would be 2.7 MB)').to.be.within(0.5 * r.length, 1.5 * r.length);
   });
 });
 
