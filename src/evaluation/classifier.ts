@@ -229,7 +229,7 @@ export class ImageClassifier {
    * good (1,000 images at once: 248 MB in notebook 12).
    */
   private rows(pixels: tf.Tensor2D, f: (x: tf.Tensor2D) => tf.Tensor2D): number[][] {
-    const all = mapRows(pixels, rowsPerChunk(this.config.size ** 2 * this.config.channels[0] * 3), (x) => f(x as tf.Tensor2D));
+    const all = mapRows(pixels, rowsPerChunk(this.config.size ** 2 * this.config.channels[0] * 3), f);
     try {
       return all.arraySync() as number[][];
     } finally {

@@ -29,10 +29,10 @@ export function rowsPerChunk(outputsPerRow: number): number {
  * mapRows(z, rowsPerChunk(784 * 128), (zs) => generator(zs));   // [N, 784], 16 rows a pass
  * ```
  */
-export function mapRows(x: tf.Tensor, rows: number, f: (rows: tf.Tensor) => tf.Tensor): tf.Tensor {
+export function mapRows<T extends tf.Tensor, R extends tf.Tensor>(x: T, rows: number, f: (rows: T) => R): R {
   const n = x.shape[0];
   if (n <= rows) return tf.tidy(() => f(x));
-  const parts: tf.Tensor[] = [];
+  const parts: R[] = [];
   try {
     for (let s = 0; s < n; s += rows) {
       parts.push(tf.tidy(() => f(tf.slice(x, s, Math.min(rows, n - s)))));

@@ -12,6 +12,7 @@
 // the same units as the DDPM's bound (ddpm.ts: 2(k + u)/256 − 1, hence its +7). A uniform guess over 256
 // levels scores 8 bits/dim. The loss is −mean log p(y) over a batch (nats per image), u fresh per batch.
 import * as tf from '@tensorflow/tfjs-core';
+import { mapRows } from '../../ops/in-chunks';
 import { Rng } from '../../random/rng';
 import type { Batch } from '../../training/trainable';
 import { estimateMean } from '../../check/monte-carlo';
@@ -223,17 +224,14 @@ export class RealNVP {
     RV.bitsPerDim.check(arguments, undefined, this);
     const chunk = options.batchSize ?? 250;
     const y = this.dequantize(rng, pixels);
-    const values: number[] = [];
     try {
-      for (let from = 0; from < y.shape[0]; from += chunk) {
-        const lp = tf.tidy(() => this.logProb(tf.slice(y, [from, 0], [Math.min(chunk, y.shape[0] - from), -1])));
-        lp.dataSync().forEach((l) => values.push(-l / (this.dim * Math.LN2) + 8));
-        lp.dispose();
-      }
+      const lp = mapRows(y, chunk, (ys) => this.logProb(ys));
+      const values = Array.from(lp.dataSync(), (l) => -l / (this.dim * Math.LN2) + 8);
+      lp.dispose();
+      return estimateMean(values);
     } finally {
       y.dispose();
     }
-    return estimateMean(values);
   }
 
   /**

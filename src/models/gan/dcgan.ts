@@ -111,7 +111,7 @@ export class DCGAN {
     // The generator holds every layer's 28·28·C activations of every row until its pass ends, and the backend's
     // memory keeps that high-water mark for good: the same draws, generated a few rows at a time.
     return tf.tidy(() => mapRows(rng.normal([n, this.config.latent]), rowsPerChunk(784 * this.config.channels[0] * 4),
-      (z) => this.generate(z as tf.Tensor2D)) as tf.Tensor2D);
+      (z) => this.generate(z)));
   }
 
   get generatorVariables(): tf.Variable[] {

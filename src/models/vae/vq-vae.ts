@@ -160,13 +160,13 @@ export class VQVAE {
   /** The nearest codes of each image's grid: x [B, 784] → [B, 49] int32. */
   encodeCodes(x: tf.Tensor2D): tf.Tensor2D {
     this.checkX(x, 'encodeCodes');
-    return mapRows(x, this.rowsPerPass, (xs) => tf.reshape(this.quantizer.nearest(this.encode(xs as tf.Tensor2D)), [xs.shape[0], POSITIONS])) as tf.Tensor2D;
+    return mapRows(x, this.rowsPerPass, (xs) => tf.reshape(this.quantizer.nearest(this.encode(xs)), [xs.shape[0], POSITIONS]) as tf.Tensor2D);
   }
 
   /** The decoder's logits for code grids [B, 49] (int) → [B, 784]. */
   decodeCodes(codes: tf.Tensor2D): tf.Tensor2D {
     checkKind(CODE_GRIDS, codes, 'codes', 'VQVAE.decodeCodes');
-    return mapRows(codes, this.rowsPerPass, (c) => this.decode(this.quantizer.lookup(tf.reshape(c, [-1]) as tf.Tensor1D))) as tf.Tensor2D;
+    return mapRows(codes, this.rowsPerPass, (c) => this.decode(this.quantizer.lookup(tf.reshape(c, [-1]) as tf.Tensor1D)));
   }
 
   /** Pixel probabilities σ(decoder(z_q(x))) of the reconstructions: x [B, 784] → [B, 784]. */
